@@ -1,0 +1,321 @@
+"""`stopwarden build …`: track a multi-phase build so the Stop hook can keep its owner at work (SPEC §4.5).
+
+Each command is a thin wrapper over one function of `stopwarden.build.manager` or `.worktree`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from stopwarden.build import manager, owner
+from stopwarden.cli.output import build_option, emit, json_option, warn
+from stopwarden.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
+from stopwarden.project import require_root
+
+
+def _here() -> tuple[str, owner.Caller]:
+    return require_root(os.getcwd()), owner.caller_from_env(os.environ)
+
+
+@click.group()
+def build() -> None:
+    """Track a multi-phase build (clarify, plan, execute, verify, harden).
+
+    While the build is unfinished, the Stop hook blocks the stops of the session that started it, and
+    only that session, within a budget of 3, 5 or 10 blocks by size.
+    """
+
+
+@build.command()
+@click.argument("task")
+@click.option(
+    "--size",
+    type=click.Choice(list(SIZES), case_sensitive=False),
+    default=DEFAULT_SIZE,
+    show_default=True,
+    help="SMALL: 3 blocks, STANDARD: 5, LARGE: 10.",
+)
+@click.option("--owner-session", metavar="ID", help="The owning session's id (default: from the environment).")
+@json_option
+def start(task: str, size: str, owner_session: str | None, as_json: bool) -> None:
+    """Start a build owned by the calling session.
+
+    \b
+    Example:
+      stopwarden build start "add a login page" --size STANDARD
+    """
+    root = require_root(os.getcwd())
+    caller = owner.caller_from_env(os.environ, owner_session)
+    state = manager.start(root, task, size, caller, os.getcwd())
+    if not owner.has_identity(state["owner"]):
+        warn(
+            "no owner identity is visible here (no session id, agent process or tmux pane), so the build gate "
+            "will never block for this build; pass --owner-session ID"
+        )
+    emit(
+        as_json,
+        state,
+        f"started build {state['id']}: {state['task']} ({_protection(state)})\n"
+        f"owner: {_describe_owner(state['owner'])}\n"
+        f"next: stopwarden build phase planning (or clarify, or executing)",
+    )
+
+
+@build.command()
+@build_option
+@json_option
+def status(build_id: str | None, as_json: bool) -> None:
+    """Show where a build stands. `--json` prints the state object.
+
+    \b
+    Example:
+      stopwarden build status --json
+    """
+    root, caller = _here()
+    state = manager.load(root, manager.select(root, caller, build_id))
+    emit(as_json, state, _describe(state, owner.match(state["owner"], caller)))
+
+
+@build.command(name="list")
+@json_option
+def list_(as_json: bool) -> None:
+    """List every build in this checkout, newest first.
+
+    \b
+    Example:
+      stopwarden build list
+    """
+    root, caller = _here()
+    builds = manager.all_builds(root)
+    rows = [
+        f"{'*' if owner.match(b['owner'], caller) else ' '} {b['id']:<42} {b['phase']:<10} {b['task']}" for b in builds
+    ]
+    text = "\n".join(rows) + "\n(* = owned by this session)" if rows else "no builds yet"
+    emit(as_json, builds, text)
+
+
+@build.command()
+@click.argument("phase")
+@click.option("--evidence", default="", help="Why the build may move on (recorded in the audit log).")
+@build_option
+@json_option
+def phase(phase: str, evidence: str, build_id: str | None, as_json: bool) -> None:
+    """Move a build to PHASE (idle, clarify, planning, executing, verifying, fixing, hardening, complete,
+    failed, escalated).
+
+    \b
+    Example:
+      stopwarden build phase verifying --evidence "all 4 steps done"
+    """
+    root, caller = _here()
+    state = manager.set_phase(root, manager.select(root, caller, build_id), phase, evidence)
+    note = " (fixing was entered too often)" if state["phase"] == "escalated" and phase.lower() == "fixing" else ""
+    emit(as_json, state, f"build {state['id']} is now in phase {state['phase']}{note}")
+
+
+@build.command()
+@click.argument("n", type=int)
+@click.argument("description")
+@click.option("--tests", type=int, required=True, help="How many tests cover this step.")
+@click.option("--passing", type=int, required=True, help="How many of them pass.")
+@build_option
+@json_option
+def step(n: int, description: str, tests: int, passing: int, build_id: str | None, as_json: bool) -> None:
+    """Record step N of the plan (again, to replace it), with its test counts.
+
+    \b
+    Example:
+      stopwarden build step 1 "parse the config" --tests 6 --passing 6
+    """
+    root, caller = _here()
+    state = manager.record_step(root, manager.select(root, caller, build_id), n, description, tests, passing)
+    emit(
+        as_json,
+        state,
+        f"step {n} recorded: {passing}/{tests} passing; "
+        f"{len(state['steps'])} steps, {state['total_tests']} tests in all",
+    )
+
+
+@build.command()
+@click.option("--event", type=click.Choice(AUDIT_EVENTS), help="Only this event.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The last N records.")
+@build_option
+@json_option
+def log(event: str | None, limit: int, build_id: str | None, as_json: bool) -> None:
+    """Show the audit log of every build (or of one, with --build).
+
+    \b
+    Example:
+      stopwarden build log --event gate.blocked --limit 5
+    """
+    root = require_root(os.getcwd())
+    records = manager.read_log(root, build_id, event, limit)
+    lines = [f"{r.get('at')} {r.get('build_id')} {r.get('event')} {_details(r)}" for r in records]
+    emit(as_json, records, "\n".join(lines) or "no records")
+
+
+@build.command()
+@build_option
+@json_option
+def report(build_id: str | None, as_json: bool) -> None:
+    """Summarise a build: phases taken, steps, tests, and what the gate did.
+
+    \b
+    Example:
+      stopwarden build report
+    """
+    root, caller = _here()
+    data = manager.report(root, manager.select(root, caller, build_id))
+    timeline = ", ".join(f"{p['to']}" for p in data["phases"]) or "none"
+    text = (
+        f"{data['id']}: {data['task']} [{data['size']}] {data['phase']}\n"
+        f"steps {data['steps']}, tests {data['total_tests']} ({'all passing' if data['all_passing'] else 'failing'})\n"
+        f"blocks {data['reinforcements_used']}/{data['reinforcements']}, fix rounds {data['fix_iterations']}, "
+        f"verify rounds {data['verify_iterations']}\nphases: {timeline}\n"
+        f"events: {', '.join(f'{k} x{v}' for k, v in data['events'].items())}"
+    )
+    emit(as_json, data, text)
+
+
+@build.command()
+@build_option
+@json_option
+def complete(build_id: str | None, as_json: bool) -> None:
+    """Mark a build complete (every recorded step must be passing).
+
+    \b
+    Example:
+      stopwarden build complete
+    """
+    root, caller = _here()
+    state = manager.set_phase(root, manager.select(root, caller, build_id), "complete")
+    emit(as_json, state, f"build {state['id']} is complete")
+
+
+@build.command()
+@click.option("--reason", default="", help="Why the build is abandoned (recorded in the audit log).")
+@build_option
+@json_option
+def abandon(reason: str, build_id: str | None, as_json: bool) -> None:
+    """End a build as failed. Say why with --reason.
+
+    \b
+    Example:
+      stopwarden build abandon --reason "the user cancelled the feature"
+    """
+    root, caller = _here()
+    state = manager.abandon(root, manager.select(root, caller, build_id), reason)
+    emit(as_json, state, f"build {state['id']} is abandoned (failed)")
+
+
+@build.command()
+@click.option("--adopt", is_flag=True, help="Take the build over: this session becomes its owner.")
+@build_option
+@json_option
+def resume(adopt: bool, build_id: str | None, as_json: bool) -> None:
+    """Say whether this session can resume a build, and how.
+
+    \b
+    Example:
+      stopwarden build resume --adopt
+    """
+    root, caller = _here()
+    data = manager.resume(root, manager.select(root, caller, build_id), caller, adopt)
+    emit(as_json, data, f"{data['build_id']} ({data['phase']}): {data['advice']}")
+
+
+@build.group()
+def worktree() -> None:
+    """Give a build its own git worktree and branch."""
+
+
+@worktree.command(name="create")
+@click.option("--branch", help="The new branch (default stopwarden/<build id>).")
+@build_option
+@json_option
+def worktree_create(branch: str | None, build_id: str | None, as_json: bool) -> None:
+    """Create the build's worktree under .stopwarden/worktrees/.
+
+    \b
+    Example:
+      stopwarden build worktree create --branch feature/login
+    """
+    from stopwarden.build import worktree as trees
+
+    root, caller = _here()
+    data = trees.create(root, manager.select(root, caller, build_id), branch)
+    emit(as_json, data, f"worktree {data['path']} on branch {data['branch']} (from {data['source_branch']})")
+
+
+@worktree.command(name="merge")
+@build_option
+@json_option
+def worktree_merge(build_id: str | None, as_json: bool) -> None:
+    """Merge the worktree's branch into the branch it came from.
+
+    \b
+    Example:
+      stopwarden build worktree merge
+    """
+    from stopwarden.build import worktree as trees
+
+    root, caller = _here()
+    data = trees.merge(root, manager.select(root, caller, build_id))
+    emit(as_json, data, f"merged {data['branch']} into {data['source_branch']} ({data['commit'][:12]})")
+
+
+@worktree.command(name="remove")
+@click.option("--force", is_flag=True, help="Remove it even with uncommitted changes.")
+@build_option
+@json_option
+def worktree_remove(force: bool, build_id: str | None, as_json: bool) -> None:
+    """Remove the build's worktree (its branch is kept).
+
+    \b
+    Example:
+      stopwarden build worktree remove
+    """
+    from stopwarden.build import worktree as trees
+
+    root, caller = _here()
+    data = trees.remove(root, manager.select(root, caller, build_id), force)
+    emit(as_json, data, f"removed {data['path']}; branch {data['branch']} is kept")
+
+
+def _protection(state: dict[str, Any]) -> str:
+    p = state["protection"]
+    return f"{state['size']}, {p['label']} protection: {p['reinforcements']} blocks"
+
+
+def _describe_owner(who: dict[str, Any]) -> str:
+    parts = []
+    if who.get("session_id"):
+        parts.append(f"session {who['session_id']}")
+    if who.get("agent_pid"):
+        parts.append(f"agent pid {who['agent_pid']}")
+    if who.get("tmux"):
+        parts.append(f"tmux {who['tmux']}")
+    return ", ".join(parts) or "none (never gated)"
+
+
+def _describe(state: dict[str, Any], how: str) -> str:
+    lines = [
+        f"build {state['id']}: {state['task']}",
+        f"phase: {state['phase']}  ({_protection(state)}; used {state['reinforcements_used']})",
+        f"owner: {_describe_owner(state['owner'])}" + (f"  (you, by {how})" if how else ""),
+        f"steps: {len(state['steps'])}, tests: {state['total_tests']}, "
+        f"{'all passing' if state['all_passing'] else 'some failing'}",
+    ]
+    lines += [f"  {s['n']}. {s['description']} [{s['passing']}/{s['tests']}]" for s in state["steps"]]
+    if state["worktree"]:
+        lines.append(f"worktree: {state['worktree']['path']} ({state['worktree']['branch']})")
+    return "\n".join(lines)
+
+
+def _details(record: dict[str, Any]) -> str:
+    skip = {"at", "build_id", "event"}
+    return " ".join(f"{k}={v}" for k, v in record.items() if k not in skip)

@@ -1,0 +1,106 @@
+"""`stopwarden init | uninstall | doctor | demo`: put stopwarden into a project, check it, take it out."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from stopwarden.cli.output import emit, json_option
+from stopwarden.names import AGENTS
+
+
+def _project_root() -> str:
+    from stopwarden.install.project_files import git_toplevel
+
+    return git_toplevel(os.getcwd()) or os.getcwd()
+
+
+@click.command()
+@click.option("--agent", type=click.Choice(AGENTS), default="claude-code", show_default=True)
+@click.option(
+    "--scope",
+    type=click.Choice(["local", "project", "user"]),
+    default="local",
+    show_default=True,
+    help="local: .claude/settings.local.json (not committed); project: .claude/settings.json; "
+    "user: ~/.claude/settings.json (every project of yours).",
+)
+@click.option("--skill-name", default="build", show_default=True, help="Install the /build skill under this name.")
+@json_option
+def init(agent: str, scope: str, skill_name: str, as_json: bool) -> None:
+    """Install stopwarden into this project (the git repository around the current folder).
+
+    Creates .stopwarden/ and registers the Stop and SessionStart hooks. Running it again changes nothing;
+    after an upgrade or a moved venv it replaces our old hook entries.
+
+    \b
+    Example:
+      stopwarden init --agent claude-code
+    """
+    from stopwarden.install import installer
+
+    root = _project_root()
+    done = installer.init(root, agent, scope, skill_name, os.environ)
+    emit(as_json, {"project": root, "done": done}, "\n".join([f"stopwarden installed in {root}", *done]))
+
+
+@click.command()
+@click.option("--purge", is_flag=True, help="Also delete .stopwarden/ (builds, logs, token).")
+@json_option
+def uninstall(purge: bool, as_json: bool) -> None:
+    """Remove our hooks from every scope, and our /build skill; the user's entries stay.
+
+    \b
+    Example:
+      stopwarden uninstall --purge
+    """
+    from stopwarden.install import installer
+
+    root = _project_root()
+    done = installer.uninstall(root, purge, os.environ)
+    emit(as_json, {"project": root, "done": done}, "\n".join(done))
+
+
+@click.command()
+@click.option("--fix", is_flag=True, help="Re-run what init would do, then check again.")
+@json_option
+def doctor(fix: bool, as_json: bool) -> int:
+    """Check that stopwarden is installed and that each hook command starts and answers correctly.
+
+    \b
+    Example:
+      stopwarden doctor --fix
+    """
+    from stopwarden.install import doctor as checks
+    from stopwarden.install import installer
+
+    root = _project_root()
+    fixed: list[str] = []
+    if fix:
+        record = installer.read_record(root)
+        for scope in record.get("scopes", {}).get("claude-code") or ["local"]:
+            fixed += installer.init(root, "claude-code", scope, record.get("skill_name", "build"), os.environ)
+    results = checks.run(root, os.environ)
+    lines = [*fixed]
+    for c in results:
+        lines.append(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
+        if not c.ok and c.fix:
+            lines.append(f"     fix: {c.fix}")
+    ok = all(c.ok for c in results)
+    emit(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, "\n".join(lines))
+    return 0 if ok else 1
+
+
+@click.command()
+@click.option("--keep", is_flag=True, help="Keep the throwaway project instead of deleting it.")
+def demo(keep: bool) -> int:
+    """Show the build gate at work in a throwaway git project.
+
+    \b
+    Example:
+      stopwarden demo
+    """
+    from stopwarden import demo as show
+
+    return show.run(click.echo, keep)

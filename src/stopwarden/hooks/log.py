@@ -1,0 +1,36 @@
+"""`.stopwarden/hook.log`: why a hook let a stop through, or what went wrong. Bounded in size.
+
+Never stdout: the agent parses it. One line per hook run at most.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from stopwarden.names import HOOK_LOG, STATE_DIR
+
+MAX_BYTES = 256 * 1024  # then hook.log becomes hook.log.1, replacing the previous one
+
+
+def write(root: str | None, event: str, session_id: str, message: str) -> None:
+    """Append one line; never raises (logging must not be the reason a hook fails)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = f"{stamp} {event} session={session_id or '-'} {message}".replace("\n", " ") + "\n"
+    try:
+        if root is None:
+            os.write(2, line.encode("utf-8", "replace"))
+            return
+        path = os.path.join(root, STATE_DIR, HOOK_LOG)
+        try:
+            if os.stat(path).st_size > MAX_BYTES:
+                os.replace(path, path + ".1")
+        except FileNotFoundError:
+            pass
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8", "replace"))
+        finally:
+            os.close(fd)
+    except Exception:
+        pass

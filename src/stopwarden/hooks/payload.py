@@ -1,0 +1,113 @@
+"""Parse an agent's hook payload into the normalized hook event (SPEC §3.3).
+
+Unknown fields are ignored; missing or wrongly typed fields take safe defaults. Anything that is not a
+JSON object is a bad payload, reported as `BadPayload` so the hook can allow and say why.
+"""
+
+from __future__ import annotations
+
+import os
+
+from stopwarden import fastjson
+from stopwarden.build.owner import Caller
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+
+class BadPayload(ValueError):
+    """The payload is not a JSON object; the message says what was wrong with it."""
+
+
+class HookEvent:
+    """One hook invocation, the same whichever agent sent it."""
+
+    __slots__ = (
+        "agent",
+        "background_tasks",
+        "caller",
+        "cwd",
+        "event",
+        "session_id",
+        "source",
+        "stop_hook_active",
+        "stop_text",
+        "transcript_path",
+    )
+
+    def __init__(
+        self,
+        agent: str,
+        event: str,
+        session_id: str,
+        cwd: str,
+        transcript_path: str | None,
+        stop_text: str,
+        stop_hook_active: bool,
+        source: str,
+        background_tasks: int,
+        env: Mapping[str, str],
+    ) -> None:
+        self.agent = agent
+        self.event = event
+        self.session_id = session_id
+        self.cwd = cwd
+        self.transcript_path = transcript_path
+        self.stop_text = stop_text
+        self.stop_hook_active = stop_hook_active
+        self.source = source
+        self.background_tasks = background_tasks
+        # The agent process is looked up from /proc only when a build's owner needs it.
+        self.caller = Caller(session_id, env)
+
+    @property
+    def agent_pid(self) -> int:
+        return self.caller.agent()[0]
+
+    @property
+    def tmux_session(self) -> str:
+        return self.caller.tmux
+
+
+def parse(raw: bytes, agent: str, event: str, env: Mapping[str, str]) -> HookEvent:
+    """The hook event in `raw`; raises BadPayload when it is not a JSON object."""
+    try:
+        data = fastjson.loads(raw.decode("utf-8", "surrogateescape"))
+    except fastjson.JSONError as e:
+        raise BadPayload(f"payload is not JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise BadPayload(f"payload is a JSON {type(data).__name__}, not an object")
+    return HookEvent(
+        agent=agent,
+        event=event,
+        session_id=_str(data, "session_id"),
+        cwd=_cwd(data, env),
+        transcript_path=_str(data, "transcript_path") or None,
+        stop_text=_str(data, "last_assistant_message"),
+        stop_hook_active=data.get("stop_hook_active") is True,
+        source=_str(data, "source"),
+        background_tasks=_count(data.get("background_tasks")),
+        env=env,
+    )
+
+
+def _str(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _count(value: object) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _cwd(data: Mapping[str, Any], env: Mapping[str, str]) -> str:
+    """The session's folder: the payload's `cwd` when it is absolute, else where the agent launched us."""
+    cwd = _str(data, "cwd")
+    if cwd.startswith("/") and "\0" not in cwd:
+        return cwd
+    project = env.get("CLAUDE_PROJECT_DIR", "")
+    if project.startswith("/") and "\0" not in project:
+        return project
+    return os.getcwd()

@@ -1,0 +1,16 @@
+"""The hook script the agents launch: `<venv python> -I -S <this file> <event> [<agent>]` (SPEC §10).
+
+`-I -S` skips `site` and the environment, which is what makes the hook start faster than a plain
+interpreter. It also keeps this file's folder off `sys.path`, so the script puts its own package root
+there: the folder that holds `stopwarden/`, whether that is `src/` or the venv's site-packages.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+from stopwarden.hooks.main import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

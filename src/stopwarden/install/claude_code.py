@@ -1,0 +1,135 @@
+"""Claude Code's hook registration (SPEC §3.1, §2 "Install scope"): where it lives and how we merge into it.
+
+`{"hooks": {"Stop": [{"matcher": "", "hooks": [{"type": "command", "command": "…", "timeout": 30}]}]}}`,
+timeouts in seconds. The user's own groups, handlers and keys are left exactly as they are: ours are
+recognised by the hook script's path in `command` (see hook_command.MARKERS), replaced where they
+stand, and removed without disturbing anything else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from stopwarden.errors import StopwardenError
+from stopwarden.install import hook_command
+
+AGENT = "claude-code"
+SCOPES = ("local", "project", "user")
+DEFAULT_SCOPE = "local"
+
+# Claude Code event name -> (our hook's event argument, timeout in seconds).
+EVENTS = {"Stop": ("stop", 30), "SessionStart": ("session_start", 15)}
+
+
+def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+    if scope == "local":
+        return os.path.join(root, ".claude", "settings.local.json")
+    if scope == "project":
+        return os.path.join(root, ".claude", "settings.json")
+    if scope == "user":
+        config_dir = env.get("CLAUDE_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".claude")
+        return os.path.join(config_dir, "settings.json")
+    raise StopwardenError(f"unknown scope {scope!r}", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def our_handler(event: str) -> dict[str, Any]:
+    argument, timeout = EVENTS[event]
+    return {"type": "command", "command": hook_command.command(argument, AGENT), "timeout": timeout}
+
+
+def merge(data: dict[str, Any], path: str) -> None:
+    """Put our current handlers into `data`: in place of our old ones if any, else as a new group."""
+    hooks = _hooks(data, path, create=True)
+    assert hooks is not None  # created above
+    for event in EVENTS:
+        groups = hooks.setdefault(event, [])
+        _check_list(groups, path, event)
+        placed = _replace_ours(groups, our_handler(event))
+        if not placed:
+            groups.append({"matcher": "", "hooks": [our_handler(event)]})
+
+
+def remove(data: dict[str, Any], path: str) -> bool:
+    """Take our handlers out of `data`, and containers that only held them; True if anything was ours."""
+    hooks = _hooks(data, path, create=False)
+    if hooks is None:
+        return False
+    found = False
+    for event in list(hooks):
+        groups = hooks[event]
+        if not isinstance(groups, list):
+            continue
+        if _replace_ours(groups, None):
+            found = True
+            if not groups:
+                del hooks[event]
+    if found and not hooks:
+        del data["hooks"]
+    return found
+
+
+def registered(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Our commands per Claude Code event, as found in `data`."""
+    found: dict[str, list[str]] = {}
+    hooks = data.get("hooks")
+    if not isinstance(hooks, dict):
+        return found
+    for event, groups in hooks.items():
+        for group in groups if isinstance(groups, list) else []:
+            for handler in _handlers(group):
+                if hook_command.is_ours(handler.get("command")):
+                    found.setdefault(event, []).append(handler["command"])
+    return found
+
+
+def _replace_ours(groups: list[Any], new: dict[str, Any] | None) -> bool:
+    """Replace the first handler of ours with `new` (or drop it when None) and drop any other of ours.
+
+    A group left empty by this is dropped; a group that was already empty is the user's and stays.
+    Returns whether any handler of ours was found.
+    """
+    found = False
+    for group in list(groups):
+        handlers = _handlers(group)
+        if not any(hook_command.is_ours(h.get("command")) for h in handlers):
+            continue
+        kept = []
+        for handler in group["hooks"]:
+            if isinstance(handler, dict) and hook_command.is_ours(handler.get("command")):
+                if not found and new is not None:
+                    kept.append(new)
+                found = True
+            else:
+                kept.append(handler)
+        if kept:
+            group["hooks"] = kept
+        else:
+            groups.remove(group)
+    return found
+
+
+def _handlers(group: object) -> list[dict[str, Any]]:
+    if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
+        return []
+    return [h for h in group["hooks"] if isinstance(h, dict)]
+
+
+def _hooks(data: dict[str, Any], path: str, create: bool) -> dict[str, Any] | None:
+    hooks = data.setdefault("hooks", {}) if create else data.get("hooks")
+    if hooks is None:
+        return None
+    if not isinstance(hooks, dict):
+        raise StopwardenError(
+            f'"hooks" in {path} is a {type(hooks).__name__}, not an object; the file was left untouched',
+            hint="fix the file by hand",
+        )
+    return hooks
+
+
+def _check_list(groups: object, path: str, event: str) -> None:
+    if not isinstance(groups, list):
+        raise StopwardenError(
+            f'"hooks.{event}" in {path} is not a list; the file was left untouched', hint="fix the file by hand"
+        )

@@ -1,0 +1,176 @@
+"""`stopwarden doctor`: is stopwarden wired in, and does each registered hook command really work?
+
+Each check returns a Check; a failing one names its fix. The hook commands are run exactly as the agent
+would run them (`sh -c`, the payload on stdin) against a throwaway project, so a moved venv, a broken
+interpreter or a hook that prints garbage shows up here rather than as a silently ignored hook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+import tomllib
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from stopwarden.build import manager, owner
+from stopwarden.install import claude_code, installer, project_files, skill
+from stopwarden.install.settings_file import SettingsFile
+from stopwarden.names import CONFIG_FILE, ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX, EXECUTING, STATE_DIR, TOKEN_FILE
+
+PROBE_SESSION = "stopwarden-doctor-probe"
+
+
+class Check(NamedTuple):
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def run(root: str, env: Mapping[str, str]) -> list[Check]:
+    checks = [_state_dir(root)]
+    if not checks[0].ok:
+        return checks
+    checks += [_config(root), _token(root)]
+    commands: dict[str, list[str]] = {}
+    for scope in claude_code.SCOPES:
+        path = claude_code.settings_path(scope, root, env)
+        try:
+            found = claude_code.registered(SettingsFile(path).data)
+        except Exception as e:  # an invalid file: say so, and go on with the other scopes
+            checks.append(Check(f"settings ({scope})", False, str(e), "fix the file by hand, then `stopwarden init`"))
+            continue
+        for event, cmds in found.items():
+            commands.setdefault(event, []).extend(cmds)
+    for event, (argument, _) in claude_code.EVENTS.items():
+        cmds = commands.get(event, [])
+        if not cmds:
+            checks.append(Check(f"{event} hook", False, "not registered in any scope", "stopwarden doctor --fix"))
+            continue
+        for cmd in dict.fromkeys(cmds):
+            checks.append(_probe(event, argument, cmd))
+    checks.append(_skill(root))
+    return checks
+
+
+def _state_dir(root: str) -> Check:
+    path = os.path.join(root, STATE_DIR)
+    if not os.path.isdir(path):
+        return Check("state folder", False, f"{path} does not exist", "stopwarden init --agent claude-code")
+    mode = os.stat(path).st_mode & 0o777
+    if mode != 0o700:
+        return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")
+    return Check("state folder", True, path)
+
+
+def _config(root: str) -> Check:
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
+    try:
+        with open(path, "rb") as f:
+            config = tomllib.load(f)
+    except FileNotFoundError:
+        return Check("config", False, f"{path} is missing", "stopwarden doctor --fix")
+    except tomllib.TOMLDecodeError as e:
+        return Check("config", False, f"{path} is not valid TOML: {e}", "fix it by hand")
+    port = config.get("server", {}).get("port")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        return Check("config", False, f"[server] port in {path} is not a port number", "fix it by hand")
+    return Check("config", True, path)
+
+
+def _token(root: str) -> Check:
+    path = os.path.join(root, STATE_DIR, TOKEN_FILE)
+    try:
+        mode = os.stat(path).st_mode & 0o777
+        with open(path, encoding="utf-8") as f:
+            token = f.read().strip()
+    except FileNotFoundError:
+        return Check("token", False, f"{path} is missing", "stopwarden doctor --fix")
+    if mode != 0o600:
+        return Check("token", False, f"{path} has mode {mode:o}, not 600", f"chmod 600 {path}")
+    if len(token) != 64 or any(c not in "0123456789abcdef" for c in token):
+        return Check("token", False, f"{path} does not hold a 32-byte hex token", f"rm {path}; stopwarden doctor --fix")
+    return Check("token", True, f"{path} (mode 600)")
+
+
+def _skill(root: str) -> Check:
+    name = installer.read_record(root).get("skill_name", skill.DEFAULT_NAME)
+    path = skill.skill_path(root, name)
+    if skill.is_ours(path):
+        return Check(f"/{name} skill", True, path)
+    return Check(f"/{name} skill", False, f"{path} is missing or not ours", "stopwarden doctor --fix")
+
+
+def _probe(event: str, argument: str, cmd: str) -> Check:
+    """Run one registered command as the agent would, in a throwaway project, and check its answer."""
+    name = f"{event} hook"
+    with tempfile.TemporaryDirectory(prefix="stopwarden-doctor-") as tmp:
+        project = os.path.realpath(tmp)
+        project_files.create(project)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "STOPWARDEN_"))}
+        env.update({ENV_AGENT_PID: "", ENV_TMUX: ""})
+        if argument == "stop":
+            build = manager.start(project, "doctor probe", "SMALL", owner.Caller(PROBE_SESSION, env), project)
+            manager.set_phase(project, build["id"], EXECUTING)
+            expect = "a block naming the build"
+        else:
+            env["CLAUDE_ENV_FILE"] = os.path.join(project, "env-file")
+            expect = "the session recorded and its id exported"
+        payload = {
+            "session_id": PROBE_SESSION,
+            "cwd": project,
+            "hook_event_name": event,
+            "source": "startup",
+            "stop_hook_active": False,
+            "last_assistant_message": "done",
+        }
+        started = time.monotonic()
+        try:
+            done = subprocess.run(
+                ["sh", "-c", cmd],
+                input=json.dumps(payload),
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=project,
+                timeout=claude_code.EVENTS[event][1],
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
+        ms = (time.monotonic() - started) * 1000
+        problem = _judge(argument, done, project)
+    current = claude_code.our_handler(event)["command"]
+    stale = "" if cmd == current else f" (registered as {cmd}, which is not this install's {current})"
+    if problem:
+        return Check(name, False, f"{problem}; expected {expect}{stale}", "stopwarden doctor --fix")
+    if stale:
+        return Check(name, False, f"works, but is stale{stale}", "stopwarden doctor --fix")
+    return Check(name, True, f"answers correctly in {ms:.0f} ms: {cmd}")
+
+
+def _judge(argument: str, done: subprocess.CompletedProcess[str], project: str) -> str:
+    """What is wrong with a probe's result, or "" when it is right."""
+    if done.returncode != 0:
+        return f"exited {done.returncode}: {done.stderr.strip()[-300:]}"
+    if argument == "stop":
+        try:
+            answer = json.loads(done.stdout)
+        except ValueError:
+            return f"printed something that is not one JSON decision: {done.stdout[:200]!r}"
+        ok = answer.get("decision") == "block" and str(answer.get("reason", "")).startswith("stopwarden:")
+        return "" if ok else f"answered {done.stdout.strip()[:200]!r}"
+    if done.stdout.strip():
+        return f"printed {done.stdout.strip()[:200]!r}"
+    if not os.path.exists(os.path.join(project, STATE_DIR, "sessions", PROBE_SESSION)):
+        return "did not record the session start"
+    try:
+        with open(os.path.join(project, "env-file"), encoding="utf-8") as f:
+            exported = f.read()
+    except FileNotFoundError:
+        exported = ""
+    return "" if f"{ENV_SESSION_ID}=" in exported else "did not export the session id to $CLAUDE_ENV_FILE"

@@ -1,0 +1,119 @@
+"""The project's `.stopwarden/` folder (SPEC §2): config, token, ignore rules and state folders.
+
+Existing files are kept: init never replaces a config the team committed or a token a server uses.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+
+from stopwarden.atomic import write_atomic
+from stopwarden.names import (
+    BACKUPS_DIR,
+    BUILDS_DIR,
+    CONFIG_FILE,
+    PLANS_DIR,
+    SESSIONS_DIR,
+    STATE_DIR,
+    TOKEN_FILE,
+)
+
+# Everything below .stopwarden/ is machine state, except what the team shares: the config and the plans
+# the /build skill commits.
+GITIGNORE = """\
+# Written by stopwarden init: machine state stays out of git; the config and build plans are shared.
+*
+!.gitignore
+!config.toml
+!plans/
+!plans/**
+"""
+
+CONFIG = """\
+# stopwarden configuration: commit this file. Machine-specific state lives beside it, ignored by git.
+[project]
+name = "{name}"
+agents = ["claude-code"]
+
+[server]
+# The local gate server listens on 127.0.0.1 only.
+port = {port}
+autostart = true
+
+[gate]
+# off | shadow | enforce: the mode the stop gate starts in (later changed with `stopwarden gate mode`).
+mode = "shadow"
+authority = "rules"
+"""
+
+
+def state_dir(root: str) -> str:
+    return os.path.join(root, STATE_DIR)
+
+
+def create(root: str) -> list[str]:
+    """Create whatever is missing of `.stopwarden/`; returns the paths it created."""
+    created = []
+    base = state_dir(root)
+    for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
+        if not os.path.isdir(folder):
+            os.makedirs(folder, mode=0o700)
+            created.append(folder)
+    os.chmod(base, 0o700)
+    files = {
+        ".gitignore": (GITIGNORE, 0o644),
+        CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root)), port=free_port()), 0o644),
+        TOKEN_FILE: (secrets.token_hex(32) + "\n", 0o600),
+    }
+    for name, (text, mode) in files.items():
+        path = os.path.join(base, name)
+        if not os.path.exists(path):
+            write_atomic(path, text.encode("utf-8"), mode)
+            created.append(path)
+    os.chmod(os.path.join(base, TOKEN_FILE), 0o600)
+    return created
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _toml_str(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def git_toplevel(cwd: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", cwd, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def keep_out_of_git(root: str, path: str) -> bool:
+    """Make sure git ignores `path`, adding it to .git/info/exclude when no rule covers it yet.
+
+    Returns True when an exclude line was added. Outside a git repository there is nothing to do.
+    """
+    rel = os.path.relpath(path, root)
+    check = subprocess.run(["git", "-C", root, "check-ignore", "-q", rel], capture_output=True, check=False)
+    if check.returncode != 1:  # 0: ignored already; 128: not a repository
+        return False
+    exclude = subprocess.run(
+        ["git", "-C", root, "rev-parse", "--git-path", "info/exclude"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not exclude:
+        return False
+    exclude = os.path.join(root, exclude)
+    os.makedirs(os.path.dirname(exclude), exist_ok=True)
+    with open(exclude, "a", encoding="utf-8") as f:
+        f.write(f"/{rel}\n")
+    return True

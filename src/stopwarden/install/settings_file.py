@@ -1,0 +1,93 @@
+"""Read and write a JSON settings file that belongs to someone else (an agent's config).
+
+We refuse to touch a file that is not valid JSON (naming the position), keep the user's key order and
+indentation, write nothing when nothing changed, back the file up before our first change, and write it
+atomically with its original permissions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from typing import Any
+
+from stopwarden.atomic import write_atomic
+from stopwarden.errors import StopwardenError
+
+
+class SettingsFile:
+    """One settings file as read: its data, and how to write it back the way it was formatted."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.original: str | None = None
+        self.indent: int | str = 2
+        self.data: dict[str, Any] = {}
+        try:
+            with open(path, encoding="utf-8") as f:
+                self.original = f.read()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as e:
+            raise StopwardenError(f"cannot read {path}: {e}; it was left untouched") from None
+        if not self.original.strip():
+            return  # an empty file reads as an empty object
+        try:
+            data = json.loads(self.original)
+        except json.JSONDecodeError as e:
+            raise StopwardenError(
+                f"{path} is not valid JSON ({e.msg} at line {e.lineno} column {e.colno}); it was left untouched",
+                hint="fix the file by hand, then run the command again",
+            ) from None
+        if not isinstance(data, dict):
+            raise StopwardenError(f"{path} holds a JSON {type(data).__name__}, not an object; it was left untouched")
+        self.data = data
+        self.indent = _indent_of(self.original)
+
+    @property
+    def exists(self) -> bool:
+        return self.original is not None
+
+    def render(self) -> str:
+        return json.dumps(self.data, indent=self.indent, ensure_ascii=False) + "\n"
+
+    def changed(self) -> bool:
+        if self.original is None:
+            return True
+        try:
+            return bool(json.loads(self.original) != self.data) if self.original.strip() else bool(self.data)
+        except json.JSONDecodeError:
+            return True
+
+    def save(self, backup_dir: str, backup_name: str) -> str | None:
+        """Write the data if it changed; returns the backup made before this first change, if any."""
+        if not self.changed():
+            return None
+        backup = None
+        mode = 0o644
+        if self.original is not None:
+            mode = os.stat(self.path).st_mode & 0o777
+            backup = os.path.join(backup_dir, backup_name)
+            if not os.path.exists(backup):  # the first change is the one worth keeping
+                os.makedirs(backup_dir, mode=0o700, exist_ok=True)
+                shutil.copy2(self.path, backup)
+            else:
+                backup = None
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        write_atomic(self.path, self.render().encode("utf-8"), mode)
+        self.original = self.render()
+        return backup
+
+    def delete(self) -> None:
+        os.unlink(self.path)
+
+
+def _indent_of(text: str) -> int | str:
+    """The indentation of the first indented line: a number of spaces, or the tab; 2 when flat."""
+    for line in text.splitlines()[1:]:
+        stripped = line.lstrip(" \t")
+        if stripped and len(stripped) < len(line):
+            lead = line[: len(line) - len(stripped)]
+            return "\t" if lead.startswith("\t") else len(lead)
+    return 2

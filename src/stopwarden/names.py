@@ -1,0 +1,77 @@
+"""The shared vocabulary (SPEC §1): phases, sizes, audit events, folder and variable names.
+
+Stdlib-free on purpose: the hook imports it on every agent turn. Everything that names a concept in code,
+CLI, files or docs takes the name from here.
+"""
+
+STATE_DIR = ".stopwarden"
+BUILDS_DIR = "builds"
+ACTIVE_DIR = "active"  # builds/active/<id>: one empty marker per non-terminal build, read by the hook
+SESSIONS_DIR = "sessions"
+PLANS_DIR = "plans"
+WORKTREES_DIR = "worktrees"
+BACKUPS_DIR = "backups"
+AUDIT_FILE = "audit.jsonl"
+HOOK_LOG = "hook.log"
+CONFIG_FILE = "config.toml"
+TOKEN_FILE = "token"
+
+AGENTS = ("claude-code",)
+
+# Hook events as the hook script names them on its command line (§10 launch form).
+HOOK_EVENTS = ("stop", "session_start")
+
+# Phases (§4.2).
+IDLE = "idle"
+CLARIFY = "clarify"
+PLANNING = "planning"
+EXECUTING = "executing"
+VERIFYING = "verifying"
+FIXING = "fixing"
+HARDENING = "hardening"
+COMPLETE = "complete"
+FAILED = "failed"
+ESCALATED = "escalated"
+PHASES = (IDLE, CLARIFY, PLANNING, EXECUTING, VERIFYING, FIXING, HARDENING, COMPLETE, FAILED, ESCALATED)
+TERMINAL_PHASES = (COMPLETE, FAILED, ESCALATED)
+
+# Build sizes and their protection: (reinforcements, label) (§4.2).
+SIZES = {"SMALL": (3, "light"), "STANDARD": (5, "medium"), "LARGE": (10, "heavy")}
+DEFAULT_SIZE = "STANDARD"
+MAX_FIX_ITERATIONS = 3
+
+# Audit events (§4.1).
+BUILD_STARTED = "build.started"
+PHASE_CHANGED = "phase.changed"
+STEP_COMPLETED = "step.completed"
+BUILD_ESCALATED = "build.escalated"
+BUILD_COMPLETED = "build.completed"
+GATE_BLOCKED = "gate.blocked"
+GATE_BUDGET_EXHAUSTED = "gate.budget_exhausted"
+GATE_UNOWNED = "gate.unowned"  # an active build without any owner identity: never adopted, never blocks
+OWNER_RECONCILED = "owner.reconciled"
+WORKTREE_CREATED = "worktree.created"
+WORKTREE_MERGED = "worktree.merged"
+WORKTREE_REMOVED = "worktree.removed"
+AUDIT_EVENTS = (
+    BUILD_STARTED,
+    PHASE_CHANGED,
+    STEP_COMPLETED,
+    BUILD_ESCALATED,
+    BUILD_COMPLETED,
+    GATE_BLOCKED,
+    GATE_BUDGET_EXHAUSTED,
+    GATE_UNOWNED,
+    OWNER_RECONCILED,
+    WORKTREE_CREATED,
+    WORKTREE_MERGED,
+    WORKTREE_REMOVED,
+)
+
+# Environment variables. Identity overrides: set to "" to mean "none" (§4.3).
+ENV_SESSION_ID = "STOPWARDEN_SESSION_ID"
+ENV_AGENT_PID = "STOPWARDEN_AGENT_PID"
+ENV_TMUX = "STOPWARDEN_TMUX"
+ENV_DISABLE = "STOPWARDEN_DISABLE"  # "1": every hook allows at once, touching nothing
+# Agents' own variables that carry the session id to the commands an agent runs.
+AGENT_SESSION_ENV = ("CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID")
