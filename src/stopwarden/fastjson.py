@@ -2,7 +2,9 @@
 
 `import json` pulls in `re` and costs several milliseconds, which is most of the hook's budget (SPEC §10).
 The C scanner alone is free to import. It reports bad input as `StopIteration` with no message, so on
-failure we parse again with `json` only to get a proper error with its position.
+failure we parse again with `json` only to get a proper error with its position. Some of its errors
+(an unterminated string) need `json.decoder` to be imported already, and without it surface as a
+SystemError ("returned NULL without setting an exception"): that is a parse failure too.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def loads(text: str) -> Any:
     start = _skip_space(text, 0)
     try:
         value, end = _scan(text, start)
-    except (StopIteration, ValueError, RecursionError):
+    except (StopIteration, ValueError, RecursionError, SystemError):
         _raise_with_position(text)
     if _skip_space(text, end) != len(text):
         _raise_with_position(text)

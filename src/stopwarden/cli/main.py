@@ -2,7 +2,7 @@
 
 Command groups live in their own modules and import their layer inside each command, so that
 `stopwarden build status` (which agents call often) starts without loading what it does not use.
-Exit codes: 0 success, 1 a StopwardenError (the message says what to do), 2 bad usage, 3 a bug
+Exit codes: 0 success, 1 a StopwardenError or an OSError (the message says what to do), 2 bad usage, 3 a bug
 (the traceback goes to a log file whose path is printed), 130 interrupted.
 """
 
@@ -49,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"stopwarden: error: {e.message}", err=True)
         if e.hint:
             click.echo(f"hint: {e.hint}", err=True)
+        return 1
+    except OSError as e:  # an unwritable or missing folder, a full disk: the user's to fix, not a bug
+        where = f" {e.filename}" if e.filename else ""
+        click.echo(f"stopwarden: error: cannot use{where}: {e.strerror or e}", err=True)
+        click.echo("hint: check that the folder exists and that you may write to it", err=True)
         return 1
     except click.exceptions.Exit as e:
         return e.exit_code

@@ -1,0 +1,135 @@
+"""Fixtures shared by the whole suite: an isolated environment, real git projects, the real CLI and hook.
+
+Every test runs with HOME and CLAUDE_CONFIG_DIR in a temporary folder and with no agent variables, so
+nothing touches the developer's real ~/.claude, and the agent session the suite may run inside (its
+CLAUDE_CODE_SESSION_ID, its process tree, its tmux pane) cannot leak into ownership checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from stopwarden.cli.main import main
+
+LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "TMUX", "ANTHROPIC_", "GIT_")
+# The developer's real agent settings: a test that writes to them fails (see isolated_env).
+REAL_SETTINGS = [Path(os.path.expanduser("~")) / ".claude" / name for name in ("settings.json", "settings.local.json")]
+
+
+def _snapshot() -> list[int | None]:
+    return [p.stat().st_mtime_ns if p.exists() else None for p in REAL_SETTINGS]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(LEAKY_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(home / ".claude"))
+    # The identity overrides, set to "none": tests opt in to the identities they exercise.
+    monkeypatch.setenv("STOPWARDEN_AGENT_PID", "")
+    monkeypatch.setenv("STOPWARDEN_TMUX", "")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for key, value in {"NAME": "Test", "EMAIL": "test@example.com"}.items():
+        monkeypatch.setenv(f"GIT_AUTHOR_{key}", value)
+        monkeypatch.setenv(f"GIT_COMMITTER_{key}", value)
+    before = _snapshot()
+    yield home
+    assert _snapshot() == before, "a test wrote to the real ~/.claude settings instead of the temporary HOME"
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real git repository with one commit; the current folder for the test."""
+    root = tmp_path / "project"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("# demo\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "initial")
+    monkeypatch.chdir(root)
+    return root
+
+
+class CliResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run `stopwarden ARGS` in-process, through the same entry point as the console script."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def installed(project: Path, cli: Any) -> Path:
+    """`project` after `stopwarden init --agent claude-code`."""
+    result = cli("init", "--agent", "claude-code")
+    assert result.code == 0, result.err
+    return project
+
+
+def hook_command(root: Path, event: str = "Stop") -> str:
+    """Our hook command exactly as init wrote it into .claude/settings.local.json."""
+    settings = json.loads((root / ".claude" / "settings.local.json").read_text())
+    for group in settings["hooks"][event]:
+        for handler in group["hooks"]:
+            if "/stopwarden/hooks/run.py" in handler["command"]:
+                return str(handler["command"])
+    raise AssertionError(f"no {event} hook of ours in {settings}")
+
+
+def run_hook(
+    root: Path, payload: dict[str, Any] | bytes, event: str = "Stop", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed hook as the agent does: `sh -c <command>`, the payload on stdin."""
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    done = subprocess.run(
+        ["sh", "-c", hook_command(root, event)],
+        input=data,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        cwd=root,
+        timeout=30,
+        check=False,
+    )
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def stop_payload(root: Path, session_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "transcript_path": str(root / "transcript.jsonl"),
+        "cwd": str(root),
+        "hook_event_name": "Stop",
+        "stop_hook_active": False,
+        "last_assistant_message": "Done for now.",
+        "background_tasks": [],
+        **extra,
+    }

@@ -1,0 +1,222 @@
+"""init and uninstall against the user's own settings, modelled on pre-commit's install tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden.install import hook_command
+from tests.conftest import git
+from tests.conftest import hook_command as registered_command
+
+USER_SETTINGS: dict[str, Any] = {
+    "permissions": {"allow": ["Bash(npm test)"]},
+    "hooks": {
+        "Stop": [{"matcher": "", "hooks": [{"type": "command", "command": "my-own-stop-hook", "timeout": 5}]}],
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "lint-bash"}]}],
+    },
+    "model": "opus",
+}
+
+
+def settings(root: Path, name: str = "settings.local.json") -> Any:
+    return json.loads((root / ".claude" / name).read_text())
+
+
+def ours(data: Any) -> list[str]:
+    return [
+        h["command"]
+        for groups in data.get("hooks", {}).values()
+        for g in groups
+        for h in g["hooks"]
+        if hook_command.is_ours(h["command"])
+    ]
+
+
+def test_init_creates_the_state_folder(installed: Path) -> None:
+    state = installed / ".stopwarden"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    token = state / "token"
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert len(token.read_text().strip()) == 64
+    config = (state / "config.toml").read_text()
+    assert "port = " in config and 'agents = ["claude-code"]' in config
+    for folder in ("builds", "sessions", "plans"):
+        assert (state / folder).is_dir()
+    # git sees only the shared files
+    git(installed, "add", "-A")
+    tracked = git(installed, "diff", "--cached", "--name-only").split()
+    assert ".stopwarden/config.toml" in tracked and ".stopwarden/.gitignore" in tracked
+    assert not any("token" in t or "settings.local.json" in t for t in tracked)
+    assert ".claude/skills/build/SKILL.md" in tracked
+
+
+def test_init_registers_both_hooks_in_the_launch_form(installed: Path) -> None:
+    data = settings(installed)
+    stop = data["hooks"]["Stop"][0]["hooks"][0]
+    start = data["hooks"]["SessionStart"][0]["hooks"][0]
+    assert (stop["type"], stop["timeout"], start["timeout"]) == ("command", 30, 15)
+    python = hook_command.interpreter()
+    assert stop["command"] == f'"{python}" -I -S "{hook_command.hook_script()}" stop'
+    assert start["command"].endswith(" session_start")
+    assert os.path.isabs(python) and os.path.isabs(hook_command.hook_script())
+
+
+def test_init_twice_changes_nothing(installed: Path, cli: Any) -> None:
+    before = {p: p.read_bytes() for p in (installed / ".claude").rglob("*") if p.is_file()}
+    config = (installed / ".stopwarden" / "config.toml").read_bytes()
+    result = cli("init")
+    assert result.code == 0 and "hooks already registered" in result.out
+    assert {p: p.read_bytes() for p in (installed / ".claude").rglob("*") if p.is_file()} == before
+    assert (installed / ".stopwarden" / "config.toml").read_bytes() == config
+    assert git(installed, "rev-parse", "--git-path", "info/exclude")
+    exclude = (installed / ".git" / "info" / "exclude").read_text()
+    assert exclude.count("/.claude/settings.local.json") == 1
+
+
+def test_init_beside_the_users_hooks_keeps_them_exactly(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(USER_SETTINGS, indent=4) + "\n")
+    result = cli("init")
+    assert result.code == 0
+    assert "backed up your previous settings.local.json" in result.out
+    data = settings(project)
+    assert list(data) == ["permissions", "hooks", "model"]  # key order kept
+    assert data["permissions"] == USER_SETTINGS["permissions"] and data["model"] == "opus"
+    assert data["hooks"]["Stop"][0] == USER_SETTINGS["hooks"]["Stop"][0]
+    assert data["hooks"]["PreToolUse"] == USER_SETTINGS["hooks"]["PreToolUse"]
+    assert len(ours(data)) == 2
+    assert path.read_text().startswith('{\n    "permissions"')  # indentation kept
+    backup = project / ".stopwarden" / "backups" / "claude-code-local.settings.local.json"
+    assert json.loads(backup.read_text()) == USER_SETTINGS
+
+
+def test_init_over_an_older_install_replaces_it(project: Path, cli: Any) -> None:
+    old = '"/old/venv/bin/python" -I -S "/old/venv/lib/python3.11/site-packages/stopwarden/hooks/run.py" stop'
+    data = json.loads(json.dumps(USER_SETTINGS))
+    data["hooks"]["Stop"][0]["hooks"].append({"type": "command", "command": old, "timeout": 99})
+    data["hooks"]["Stop"].append({"matcher": "", "hooks": [{"type": "command", "command": old + " "}]})
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(data, indent=2))
+    assert cli("init").code == 0
+    after = settings(project)
+    stop = after["hooks"]["Stop"]
+    assert len(stop) == 1, "the duplicate old group is gone"
+    assert stop[0]["hooks"][0]["command"] == "my-own-stop-hook"
+    assert stop[0]["hooks"][1]["command"] == registered_command(project)  # replaced where it stood
+    assert "/old/venv" not in json.dumps(after)
+
+
+def test_init_refuses_an_invalid_settings_file(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text('{"hooks": {\n  "Stop": [,]\n}}')
+    result = cli("init")
+    assert result.code == 1
+    assert "is not valid JSON (Expecting value at line 2 column 12); it was left untouched" in result.err
+    assert path.read_text() == '{"hooks": {\n  "Stop": [,]\n}}'
+    assert not (project / ".stopwarden").exists()
+
+
+@pytest.mark.parametrize("content", ['["a list"]', '{"hooks": []}', '{"hooks": {"Stop": {}}}'])
+def test_init_refuses_settings_of_the_wrong_shape(project: Path, cli: Any, content: str) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text(content)
+    result = cli("init")
+    assert result.code == 1 and "left untouched" in result.err
+    assert path.read_text() == content
+
+
+def test_scope_project(project: Path, cli: Any) -> None:
+    result = cli("init", "--scope", "project")
+    assert result.code == 0 and "absolute paths of this machine" in result.out
+    assert len(ours(settings(project, "settings.json"))) == 2
+    assert not (project / ".claude" / "settings.local.json").exists()
+
+
+def test_scope_user(project: Path, cli: Any, isolated_env: Path) -> None:
+    assert cli("init", "--scope", "user").code == 0
+    user = json.loads((isolated_env / ".claude" / "settings.json").read_text())
+    assert len(ours(user)) == 2
+    assert not (project / ".claude" / "settings.local.json").exists()
+
+
+def test_uninstall_from_every_scope_leaves_the_users_entries(project: Path, cli: Any, isolated_env: Path) -> None:
+    local = project / ".claude" / "settings.local.json"
+    local.parent.mkdir()
+    local.write_text(json.dumps(USER_SETTINGS, indent=2) + "\n")
+    for scope in ("local", "project", "user"):
+        assert cli("init", "--scope", scope).code == 0
+    result = cli("uninstall")
+    assert result.code == 0
+    assert json.loads(local.read_text()) == USER_SETTINGS
+    assert not (project / ".claude" / "settings.json").exists()  # stopwarden created it: gone
+    assert not (isolated_env / ".claude" / "settings.json").exists()
+    assert not (project / ".claude" / "skills").exists()
+    assert (project / ".stopwarden").exists()
+    assert cli("uninstall").out.strip() == "nothing of stopwarden's was installed here"
+
+
+def test_uninstall_keeps_a_file_that_was_the_users(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.json"
+    path.parent.mkdir()
+    path.write_text("{}\n")
+    cli("init", "--scope", "project")
+    cli("uninstall")
+    assert json.loads(path.read_text()) == {}
+
+
+def test_uninstall_purge(installed: Path, cli: Any) -> None:
+    result = cli("uninstall", "--purge")
+    assert result.code == 0
+    assert not (installed / ".stopwarden").exists()
+    assert not (installed / ".claude").exists()
+
+
+def test_skill_is_never_clobbered(project: Path, cli: Any) -> None:
+    mine = project / ".claude" / "skills" / "build" / "SKILL.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: build\ndescription: my own\n---\nmine\n")
+    result = cli("init")
+    assert result.code == 1 and "is a skill of your own" in result.err and "--skill-name" in result.err
+    assert cli("init", "--skill-name", "sw-build").code == 0
+    ours_path = project / ".claude" / "skills" / "sw-build" / "SKILL.md"
+    text = ours_path.read_text()
+    assert text.startswith("---\nname: sw-build\n") and "argument-hint: <task>" in text
+    assert cli("uninstall").code == 0
+    assert not ours_path.exists()
+    assert mine.read_text().endswith("mine\n")
+
+
+def test_skill_commands_exist(installed: Path, cli: Any) -> None:
+    """Every `stopwarden …` command the skill names is a real command."""
+    text = (installed / ".claude" / "skills" / "build" / "SKILL.md").read_text()
+    import re
+
+    named = set(re.findall(r"stopwarden (build [a-z]+)", text))
+    assert {"build start", "build phase", "build step", "build status", "build complete", "build abandon"} <= named
+    for command in named:
+        assert cli(*command.split(), "--help").code == 0, command
+
+
+def test_hook_works_without_the_venv_on_path(installed: Path) -> None:
+    """The registered command names absolute paths: a bare PATH must not matter."""
+    done = subprocess.run(
+        ["/bin/sh", "-c", registered_command(installed)],
+        input=json.dumps({"session_id": "x", "cwd": str(installed)}),
+        capture_output=True,
+        text=True,
+        env={"PATH": "/nonexistent", "HOME": os.environ["HOME"]},
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert "allow: no active build" in (installed / ".stopwarden" / "hook.log").read_text()
