@@ -1,0 +1,313 @@
+"""What the `stopwarden build …` commands do to build state (SPEC §4). Each function is one unit of work:
+it takes the build's lock, reads, checks, writes atomically and appends to the audit log, or raises
+StopwardenError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from typing import Any
+
+from stopwarden.build import owner, phases, state
+from stopwarden.errors import StopwardenError
+from stopwarden.names import (
+    BUILD_COMPLETED,
+    BUILD_ESCALATED,
+    BUILD_STARTED,
+    COMPLETE,
+    ESCALATED,
+    FAILED,
+    FIXING,
+    IDLE,
+    MAX_FIX_ITERATIONS,
+    OWNER_RECONCILED,
+    PHASE_CHANGED,
+    PHASES,
+    SIZES,
+    STEP_COMPLETED,
+    TERMINAL_PHASES,
+    VERIFYING,
+)
+
+State = dict[str, Any]
+
+
+def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> State:
+    """Start a build owned by `caller`, in phase idle."""
+    task = task.strip()
+    if not task:
+        raise StopwardenError("the task is empty", hint='name it: stopwarden build start "add a login page"')
+    size = size.upper()
+    if size not in SIZES:
+        raise StopwardenError(f"unknown size {size!r}", hint=f"use one of {', '.join(SIZES)}")
+    stamped = caller.as_owner()
+    if owner.has_identity(stamped):
+        mine = [b for b in _active(root) if owner.match(b.get("owner") or {}, caller)]
+        if mine:
+            raise StopwardenError(
+                f"this session already owns the active build {mine[0]['id']}",
+                hint="finish it (`stopwarden build complete`) or abandon it (`stopwarden build abandon`) first",
+            )
+    now = state.now_iso()
+    reinforcements, label = SIZES[size]
+    build: State = {
+        "id": _new_id(task),
+        "task": task,
+        "size": size,
+        "phase": IDLE,
+        "protection": {"reinforcements": reinforcements, "label": label},
+        "reinforcements_used": 0,
+        "owner": {**stamped, "cwd": cwd, "stamped_at": now},
+        "started_at": now,
+        "completed_at": None,
+        "steps": [],
+        "total_tests": 0,
+        "all_passing": True,
+        "fix_iterations": 0,
+        "max_fix_iterations": MAX_FIX_ITERATIONS,
+        "verify_iterations": 0,
+        "worktree": None,
+    }
+    os.makedirs(state.builds_dir(root), mode=0o700, exist_ok=True)
+    state.mark_active(root, build["id"])
+    with state.lock(root, build["id"]):
+        state.save(root, build)
+    state.append_audit(root, build["id"], BUILD_STARTED, task=task, size=size, owner=build["owner"])
+    return build
+
+
+def _new_id(task: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", task.lower()).strip("-")[:32].rstrip("-") or "build"
+    return f"{slug}-{secrets.token_hex(3)}"
+
+
+def load(root: str, build_id: str) -> State:
+    """One build's state, with a clear error when it is missing or corrupt."""
+    if not build_id or "/" in build_id or build_id.startswith("."):
+        raise StopwardenError(f"no build {build_id!r}", hint="list the builds with `stopwarden build list`")
+    try:
+        return state.load(root, build_id)
+    except FileNotFoundError:
+        raise StopwardenError(
+            f"no build {build_id!r}", hint="list the builds with `stopwarden build list`"
+        ) from None
+    except state.StateError as e:
+        raise StopwardenError(str(e), hint="restore it from a backup or remove it by hand") from None
+
+
+def all_builds(root: str) -> list[State]:
+    """Every readable build, newest first; a corrupt one is skipped here and reported when it is named."""
+    builds = []
+    for build_id in state.all_ids(root):
+        try:
+            builds.append(state.load(root, build_id))
+        except (OSError, state.StateError):
+            continue
+    return sorted(builds, key=lambda b: str(b.get("started_at", "")), reverse=True)
+
+
+def _active(root: str) -> list[State]:
+    return [b for b in all_builds(root) if b["phase"] not in TERMINAL_PHASES]
+
+
+def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
+    """The build a command acts on: the one named, else the active one this session owns, else the only
+    active one, else (for reading) the most recent one."""
+    if build_id:
+        return str(load(root, build_id)["id"])
+    active = _active(root)
+    mine = [b for b in active if owner.match(b.get("owner") or {}, caller)]
+    if len(mine) == 1:
+        return str(mine[0]["id"])
+    if len(active) == 1 and not mine:
+        return str(active[0]["id"])
+    candidates = mine or active
+    if len(candidates) > 1:
+        raise StopwardenError(
+            f"{len(candidates)} active builds: {', '.join(b['id'] for b in candidates)}",
+            hint="name one with --build ID",
+        )
+    builds = all_builds(root)
+    if not builds:
+        raise StopwardenError("no build in this project", hint='start one: stopwarden build start "<task>"')
+    return str(builds[0]["id"])
+
+
+def set_phase(root: str, build_id: str, target: str, evidence: str = "") -> State:
+    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs passing steps."""
+    target = target.lower()
+    if target not in PHASES:
+        raise StopwardenError(f"unknown phase {target!r}", hint=f"phases: {', '.join(PHASES)}")
+    with state.lock(root, build_id):
+        build = load(root, build_id)
+        current = build["phase"]
+        if not phases.is_legal(current, target):
+            allowed = ", ".join(phases.allowed_next(current)) or "none, it is finished"
+            raise StopwardenError(
+                f"illegal transition {current} -> {target} for build {build_id}", hint=f"from {current}: {allowed}"
+            )
+        if target == COMPLETE:
+            failing = [s["n"] for s in build["steps"] if not _passing(s)]
+            if failing:
+                raise StopwardenError(
+                    f"build {build_id} cannot complete: steps {', '.join(map(str, failing))} are not all passing",
+                    hint="fix them and re-record each with `stopwarden build step N …`",
+                )
+        escalated = target == FIXING and build["fix_iterations"] >= build["max_fix_iterations"]
+        if escalated:
+            target = ESCALATED
+        elif target == FIXING:
+            build["fix_iterations"] += 1
+        if target == VERIFYING:
+            build["verify_iterations"] += 1
+        build["phase"] = target
+        if target in TERMINAL_PHASES:
+            build["completed_at"] = state.now_iso()
+        state.save(root, build)
+    details: dict[str, Any] = {"from": current, "to": target}
+    if evidence:
+        details["evidence"] = evidence
+    state.append_audit(root, build_id, PHASE_CHANGED, **details)
+    if escalated:
+        state.append_audit(
+            root, build_id, BUILD_ESCALATED, reason=f"fixing entered a {build['max_fix_iterations'] + 1}th time"
+        )
+    elif target == ESCALATED:
+        state.append_audit(root, build_id, BUILD_ESCALATED, reason=evidence)
+    if target == COMPLETE:
+        state.append_audit(root, build_id, BUILD_COMPLETED, steps=len(build["steps"]), tests=build["total_tests"])
+    return build
+
+
+def _passing(step: dict[str, Any]) -> bool:
+    return bool(step["passing"] == step["tests"])
+
+
+def record_step(root: str, build_id: str, n: int, description: str, tests: int, passing: int) -> State:
+    """Record step `n` (again, to replace it): how many tests it has and how many pass."""
+    if n < 1:
+        raise StopwardenError(f"step number {n} is not positive", hint="steps count from 1")
+    if tests < 0 or passing < 0 or passing > tests:
+        raise StopwardenError(
+            f"--passing {passing} and --tests {tests} do not fit", hint="0 <= passing <= tests"
+        )
+    if not description.strip():
+        raise StopwardenError("the step's description is empty", hint="say what the step did")
+    with state.lock(root, build_id):
+        build = load(root, build_id)
+        if build["phase"] not in phases.STEP_PHASES:
+            raise StopwardenError(
+                f"build {build_id} is in phase {build['phase']}; steps are recorded while "
+                + " or ".join(phases.STEP_PHASES),
+                hint="move it there with `stopwarden build phase executing`",
+            )
+        step = {"n": n, "description": description.strip(), "tests": tests, "passing": passing, "at": state.now_iso()}
+        build["steps"] = sorted([s for s in build["steps"] if s["n"] != n] + [step], key=lambda s: int(s["n"]))
+        build["total_tests"] = sum(int(s["tests"]) for s in build["steps"])
+        build["all_passing"] = all(_passing(s) for s in build["steps"])
+        state.save(root, build)
+    state.append_audit(root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing)
+    return build
+
+
+def abandon(root: str, build_id: str, reason: str) -> State:
+    """End a build as failed; the reason goes into the audit log."""
+    return set_phase(root, build_id, FAILED, evidence=reason)
+
+
+def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[str, Any]:
+    """Can the calling session resume this build, and how. With `adopt`, the caller takes it over.
+
+    The Stop hook never adopts a build; taking one over is always this explicit command.
+    """
+    with state.lock(root, build_id):
+        build = load(root, build_id)
+        how = owner.match(build.get("owner") or {}, caller)
+        terminal = build["phase"] in TERMINAL_PHASES
+        adopted = False
+        if adopt and not how and not terminal:
+            old = build["owner"]
+            build["owner"] = {**caller.as_owner(), "cwd": old.get("cwd", ""), "stamped_at": state.now_iso()}
+            state.save(root, build)
+            adopted = True
+    if adopted:
+        state.append_audit(
+            root, build_id, OWNER_RECONCILED, old_session_id=old.get("session_id", ""),
+            new_session_id=caller.session_id, proven_by="adopt",
+        )
+        how = "adopt"
+    if terminal:
+        advice = f"the build is {build['phase']}; start a new one to continue the work"
+    elif how:
+        advice = f"you own it (proven by {how}); carry on in phase {build['phase']}"
+    else:
+        advice = "another session owns it; its stops are gated, yours are not. Take it over with --adopt"
+    return {
+        "build_id": build_id,
+        "phase": build["phase"],
+        "owner": build["owner"],
+        "is_owner": bool(how),
+        "proven_by": how,
+        "can_resume": bool(how) and not terminal,
+        "advice": advice,
+    }
+
+
+def read_log(root: str, build_id: str | None, event: str | None, limit: int) -> list[dict[str, Any]]:
+    """The last `limit` audit records, oldest first, optionally of one build and one event."""
+    import json
+
+    records = []
+    for line in _audit_lines(root):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a torn last line after a crash; the rest of the log is intact
+        if not isinstance(record, dict):
+            continue
+        if build_id and record.get("build_id") != build_id:
+            continue
+        if event and record.get("event") != event:
+            continue
+        records.append(record)
+    return records[-limit:] if limit > 0 else records
+
+
+def _audit_lines(root: str) -> list[str]:
+    try:
+        with open(os.path.join(state.builds_dir(root), "audit.jsonl"), encoding="utf-8", errors="replace") as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def report(root: str, build_id: str) -> dict[str, Any]:
+    """A summary of one build: where it stands, how it got there, and what the gate did."""
+    build = load(root, build_id)
+    history = read_log(root, build_id, None, 0)
+    return {
+        "id": build["id"],
+        "task": build["task"],
+        "size": build["size"],
+        "phase": build["phase"],
+        "started_at": build["started_at"],
+        "completed_at": build["completed_at"],
+        "steps": len(build["steps"]),
+        "total_tests": build["total_tests"],
+        "all_passing": build["all_passing"],
+        "reinforcements_used": build["reinforcements_used"],
+        "reinforcements": build["protection"]["reinforcements"],
+        "fix_iterations": build["fix_iterations"],
+        "verify_iterations": build["verify_iterations"],
+        "phases": [{"at": r["at"], "from": r.get("from"), "to": r.get("to")} for r in history if r["event"] == PHASE_CHANGED],
+        "events": _count(r["event"] for r in history),
+    }
+
+
+def _count(names: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -1,0 +1,44 @@
+"""Phases and the legal transitions between them (SPEC §4.2). Stdlib-only: the hook imports it."""
+
+from __future__ import annotations
+
+from stopwarden.names import (
+    CLARIFY,
+    COMPLETE,
+    ESCALATED,
+    EXECUTING,
+    FAILED,
+    FIXING,
+    HARDENING,
+    IDLE,
+    PHASES,
+    PLANNING,
+    TERMINAL_PHASES,
+    VERIFYING,
+)
+
+# Besides these, `failed` and `escalated` are reachable from every non-terminal phase.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    IDLE: (CLARIFY, PLANNING, EXECUTING),
+    CLARIFY: (PLANNING,),
+    PLANNING: (EXECUTING,),
+    EXECUTING: (VERIFYING, COMPLETE),
+    VERIFYING: (COMPLETE, FIXING, HARDENING),
+    FIXING: (VERIFYING,),
+    HARDENING: (COMPLETE,),
+}
+
+# Phases in which `build step` may record a step: steps are done while executing, and re-recorded
+# while fixing (a failing step that a fix makes pass must be recordable, or `complete` is unreachable).
+STEP_PHASES = (EXECUTING, FIXING)
+
+
+def allowed_next(phase: str) -> tuple[str, ...]:
+    """Every phase `phase` may move to, in a stable order."""
+    if phase in TERMINAL_PHASES:
+        return ()
+    return (*TRANSITIONS.get(phase, ()), FAILED, ESCALATED)
+
+
+def is_legal(current: str, target: str) -> bool:
+    return target in PHASES and target in allowed_next(current)

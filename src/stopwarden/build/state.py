@@ -1,0 +1,115 @@
+"""Build state on disk (SPEC §4.1): one JSON file per build, an active marker, and the audit log.
+
+Layout under `.stopwarden/builds/`:
+  <id>.json    the state, replaced atomically on every change
+  <id>.lock    the lock file every writer holds (`flock`) while it reads, changes and writes the state
+  active/<id>  an empty marker while the build is not terminal, so the Stop hook can tell "no active
+               build" with one directory listing instead of reading every build ever started
+  audit.jsonl  one line per change: {at, build_id, event, ...details}
+
+The marker is created before a build's first state is written and removed after its terminal state is
+written, so it is always a superset of the active builds: a crash in between leaves a marker the hook
+ignores (it reads the state and sees a terminal phase or no file), never an active build without one.
+
+Stdlib-only: the hook imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from stopwarden import fastjson
+from stopwarden.atomic import FileLock, write_atomic
+from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, STATE_DIR, TERMINAL_PHASES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    State = dict[str, Any]
+
+
+class StateError(Exception):
+    """A state file that cannot be read as a build; it is left exactly as it is."""
+
+
+def builds_dir(root: str) -> str:
+    return os.path.join(root, STATE_DIR, BUILDS_DIR)
+
+
+def state_path(root: str, build_id: str) -> str:
+    return os.path.join(builds_dir(root), build_id + ".json")
+
+
+def lock(root: str, build_id: str) -> FileLock:
+    return FileLock(os.path.join(builds_dir(root), build_id + ".lock"))
+
+
+def active_ids(root: str) -> list[str]:
+    """Ids of the builds that may be active, from their markers; empty when there is no builds folder."""
+    try:
+        return sorted(n for n in os.listdir(os.path.join(builds_dir(root), ACTIVE_DIR)) if n[0] != ".")
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def all_ids(root: str) -> list[str]:
+    """Ids of every build with a state file, active or not."""
+    try:
+        names = os.listdir(builds_dir(root))
+    except FileNotFoundError:
+        return []
+    return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+
+
+def load(root: str, build_id: str) -> State:
+    """The state of one build. Raises FileNotFoundError when it has none, StateError when it is corrupt."""
+    path = state_path(root, build_id)
+    with open(path, "rb") as f:
+        raw = f.read()
+    try:
+        state = fastjson.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, fastjson.JSONError) as e:
+        raise StateError(f"build state {path} is corrupt ({e}); it was left as it is") from None
+    if not isinstance(state, dict) or state.get("id") != build_id or not isinstance(state.get("phase"), str):
+        raise StateError(f"build state {path} is not a stopwarden build; it was left as it is")
+    return state
+
+
+def save(root: str, state: State) -> None:
+    """Write the state atomically, then drop the active marker if the build just became terminal.
+
+    The caller holds `lock(root, id)`.
+    """
+    data = (fastjson.dumps(state, indent=2) + "\n").encode("utf-8")
+    write_atomic(state_path(root, state["id"]), data)
+    if state["phase"] in TERMINAL_PHASES:
+        try:
+            os.unlink(os.path.join(builds_dir(root), ACTIVE_DIR, state["id"]))
+        except FileNotFoundError:
+            pass
+
+
+def mark_active(root: str, build_id: str) -> None:
+    """Create the active marker; called before the build's first state is written."""
+    folder = os.path.join(builds_dir(root), ACTIVE_DIR)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.close(os.open(os.path.join(folder, build_id), os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def append_audit(root: str, build_id: str, event: str, **details: object) -> None:
+    """Append one audit line. A single O_APPEND write, so concurrent writers never interleave a line."""
+    record = {"at": now_iso(), "build_id": build_id, "event": event, **details}
+    line = (fastjson.dumps(record) + "\n").encode("utf-8")
+    fd = os.open(os.path.join(builds_dir(root), AUDIT_FILE), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def now_iso() -> str:
+    """UTC time with millisecond precision, e.g. 2026-11-24T09:12:03.123Z."""
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"

@@ -1,0 +1,91 @@
+"""A build's own git worktree: create it on a new branch, merge it back, remove it (SPEC §4.5).
+
+The worktree lives under `.stopwarden/worktrees/<build id>` (ignored by git). An agent working there is
+still gated by the build: the hook resolves a linked worktree to its main checkout's state.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any
+
+from stopwarden.build import manager, state
+from stopwarden.errors import StopwardenError
+from stopwarden.names import STATE_DIR, TERMINAL_PHASES, WORKTREE_CREATED, WORKTREE_MERGED, WORKTREE_REMOVED, WORKTREES_DIR
+
+
+def _git(root: str, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise StopwardenError("git is not installed", hint="install git; worktrees need it") from None
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise StopwardenError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout.strip()
+
+
+def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:
+    """Create the build's worktree on a new branch from the branch checked out now."""
+    with state.lock(root, build_id):
+        build = manager.load(root, build_id)
+        if build["phase"] in TERMINAL_PHASES:
+            raise StopwardenError(f"build {build_id} is {build['phase']}", hint="start a new build")
+        if build["worktree"]:
+            raise StopwardenError(
+                f"build {build_id} already has the worktree {build['worktree']['path']}",
+                hint="remove it first with `stopwarden build worktree remove`",
+            )
+        source = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        branch = branch or f"stopwarden/{build_id}"
+        path = os.path.join(root, STATE_DIR, WORKTREES_DIR, build_id)
+        _git(root, "worktree", "add", "-b", branch, path)
+        build["worktree"] = {"path": path, "branch": branch, "source_branch": source, "created_at": state.now_iso()}
+        state.save(root, build)
+    state.append_audit(root, build_id, WORKTREE_CREATED, path=path, branch=branch, source_branch=source)
+    return dict(build["worktree"])
+
+
+def merge(root: str, build_id: str) -> dict[str, Any]:
+    """Merge the worktree's branch into its source branch, in the main checkout."""
+    with state.lock(root, build_id):
+        build = manager.load(root, build_id)
+        tree = _require(build)
+        if _git(tree["path"], "status", "--porcelain"):
+            raise StopwardenError(
+                f"the worktree {tree['path']} has uncommitted changes", hint="commit them in the worktree first"
+            )
+        current = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        if current != tree["source_branch"]:
+            raise StopwardenError(
+                f"the main checkout is on {current}, not {tree['source_branch']}",
+                hint=f"git checkout {tree['source_branch']}",
+            )
+        _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
+        commit = _git(root, "rev-parse", "HEAD")
+        tree["merged_at"] = state.now_iso()
+        state.save(root, build)
+    state.append_audit(root, build_id, WORKTREE_MERGED, branch=tree["branch"], into=tree["source_branch"], commit=commit)
+    return {**tree, "commit": commit}
+
+
+def remove(root: str, build_id: str, force: bool) -> dict[str, Any]:
+    """Remove the worktree folder; its branch is kept (it may hold work that is not merged)."""
+    with state.lock(root, build_id):
+        build = manager.load(root, build_id)
+        tree = _require(build)
+        _git(root, "worktree", "remove", *(["--force"] if force else []), tree["path"])
+        build["worktree"] = None
+        state.save(root, build)
+    state.append_audit(root, build_id, WORKTREE_REMOVED, path=tree["path"], branch=tree["branch"])
+    return dict(tree)
+
+
+def _require(build: dict[str, Any]) -> dict[str, Any]:
+    if not build["worktree"]:
+        raise StopwardenError(
+            f"build {build['id']} has no worktree", hint="create one with `stopwarden build worktree create`"
+        )
+    tree: dict[str, Any] = build["worktree"]
+    return tree

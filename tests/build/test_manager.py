@@ -1,0 +1,210 @@
+"""The build commands through the CLI: state, audit log, and one-line errors that lose nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CliResult
+
+
+def started(cli: Any, task: str = "Ship it", *args: str, session: str = "me") -> dict[str, Any]:
+    result = cli("build", "start", task, "--owner-session", session, "--json", *args)
+    assert result.code == 0, result.err
+    data: dict[str, Any] = result.json()
+    return data
+
+
+def ok(result: CliResult) -> Any:
+    assert result.code == 0, result.err
+    return result.json() if result.out.startswith(("{", "[")) else result.out
+
+
+def fails(result: CliResult, message: str) -> None:
+    assert result.code == 1, (result.out, result.err)
+    assert result.err.startswith("stopwarden: error: ")
+    assert message in result.err, result.err
+    assert "Traceback" not in result.err
+
+
+def test_start_stamps_the_state_of_spec_4_1(installed: Path, cli: Any) -> None:
+    build = started(cli, "Add a login page", "--size", "large")
+    assert set(build) == {
+        "id", "task", "size", "phase", "protection", "reinforcements_used", "owner", "started_at", "completed_at",
+        "steps", "total_tests", "all_passing", "fix_iterations", "max_fix_iterations", "verify_iterations", "worktree",
+    }  # fmt: skip
+    assert build["id"].startswith("add-a-login-page-")
+    assert (build["size"], build["phase"], build["protection"]) == ("LARGE", "idle", {"reinforcements": 10, "label": "heavy"})
+    assert build["owner"]["session_id"] == "me"
+    assert set(build["owner"]) == {"session_id", "agent_pid", "agent_started_at", "tmux", "cwd", "stamped_at"}
+    assert ok(cli("build", "status", "--json")) == build
+    assert (installed / ".stopwarden" / "builds" / "active" / build["id"]).exists()
+
+
+def test_session_id_sources(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODEX_THREAD_ID", "codex-thread")
+    assert started(cli, "a", session="flag")["owner"]["session_id"] == "flag"
+    cli("build", "abandon", "--build", json.loads(cli("build", "list", "--json").out)[0]["id"])
+    result = cli("build", "start", "b", "--json")
+    assert result.json()["owner"]["session_id"] == "codex-thread"
+    cli("build", "abandon", "--build", result.json()["id"])
+    monkeypatch.setenv("CLAUDE_CODE_SESSION_ID", "claude-session")
+    result = cli("build", "start", "c", "--json")
+    assert result.json()["owner"]["session_id"] == "claude-session"
+    cli("build", "abandon", "--build", result.json()["id"])
+    monkeypatch.setenv("STOPWARDEN_SESSION_ID", "ours")
+    assert cli("build", "start", "d", "--json").json()["owner"]["session_id"] == "ours"
+
+
+def test_a_whole_build(installed: Path, cli: Any) -> None:
+    build = started(cli)
+    for phase in ("clarify", "planning", "executing"):
+        assert ok(cli("build", "phase", phase, "--json"))["phase"] == phase
+    ok(cli("build", "step", "1", "parser", "--tests", "5", "--passing", "5", "--json"))
+    state = ok(cli("build", "step", "2", "printer", "--tests", "3", "--passing", "1", "--json"))
+    assert (state["total_tests"], state["all_passing"]) == (8, False)
+    ok(cli("build", "phase", "verifying", "--evidence", "all steps done"))
+    ok(cli("build", "phase", "fixing"))
+    state = ok(cli("build", "step", "2", "printer, fixed", "--tests", "3", "--passing", "3", "--json"))
+    assert [s["description"] for s in state["steps"]] == ["parser", "printer, fixed"]
+    assert state["all_passing"] is True
+    ok(cli("build", "phase", "verifying"))
+    ok(cli("build", "phase", "hardening"))
+    state = ok(cli("build", "complete", "--json"))
+    assert (state["phase"], state["verify_iterations"], state["fix_iterations"]) == ("complete", 2, 1)
+    assert state["completed_at"]
+    assert not (installed / ".stopwarden" / "builds" / "active" / build["id"]).exists()
+    events = [r["event"] for r in ok(cli("build", "log", "--limit", "100", "--json"))]
+    assert events[0] == "build.started" and events[-1] == "build.completed"
+    assert events.count("step.completed") == 3
+    evidence = ok(cli("build", "log", "--event", "phase.changed", "--json"))
+    assert any(r.get("evidence") == "all steps done" for r in evidence)
+    report = ok(cli("build", "report", "--json"))
+    assert [p["to"] for p in report["phases"]][-1] == "complete"
+    assert report["events"]["phase.changed"] == 8
+
+
+def test_fourth_fixing_escalates(installed: Path, cli: Any) -> None:
+    started(cli)
+    ok(cli("build", "phase", "executing"))
+    for _ in range(3):
+        ok(cli("build", "phase", "verifying"))
+        assert ok(cli("build", "phase", "fixing", "--json"))["phase"] == "fixing"
+    ok(cli("build", "phase", "verifying"))
+    result = cli("build", "phase", "fixing")
+    assert result.code == 0
+    assert "escalated" in result.out
+    assert ok(cli("build", "status", "--json"))["phase"] == "escalated"
+    assert ok(cli("build", "log", "--event", "build.escalated", "--json"))
+
+
+def test_complete_needs_every_step_passing(installed: Path, cli: Any) -> None:
+    started(cli)
+    ok(cli("build", "phase", "executing"))
+    ok(cli("build", "step", "1", "x", "--tests", "2", "--passing", "1"))
+    fails(cli("build", "complete"), "steps 1 are not all passing")
+    assert ok(cli("build", "status", "--json"))["phase"] == "executing"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("build", "phase", "bogus"), "unknown phase 'bogus'"),
+        (("build", "phase", "hardening"), "illegal transition idle -> hardening"),
+        (("build", "step", "1", "x", "--tests", "2", "--passing", "2"), "steps are recorded while executing or fixing"),
+        (("build", "status", "--build", "nope"), "no build 'nope'"),
+        (("build", "status", "--build", "../../etc/passwd"), "no build"),
+        (("build", "start", "  "), "the task is empty"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(installed: Path, cli: Any, args: tuple[str, ...], message: str) -> None:
+    build = started(cli)
+    path = installed / ".stopwarden" / "builds" / f"{build['id']}.json"
+    before = path.read_bytes()
+    fails(cli(*args), message)
+    assert path.read_bytes() == before
+
+
+def test_step_numbers_must_fit(installed: Path, cli: Any) -> None:
+    started(cli)
+    ok(cli("build", "phase", "executing"))
+    fails(cli("build", "step", "0", "x", "--tests", "1", "--passing", "1"), "not positive")
+    fails(cli("build", "step", "1", "x", "--tests", "1", "--passing", "2"), "do not fit")
+
+
+def test_terminal_build_refuses_to_move(installed: Path, cli: Any) -> None:
+    started(cli)
+    ok(cli("build", "abandon", "--reason", "user cancelled"))
+    fails(cli("build", "phase", "executing"), "illegal transition failed -> executing")
+    assert ok(cli("build", "log", "--event", "phase.changed", "--json"))[-1]["evidence"] == "user cancelled"
+
+
+def test_corrupt_state_is_reported_and_kept(installed: Path, cli: Any) -> None:
+    build = started(cli)
+    path = installed / ".stopwarden" / "builds" / f"{build['id']}.json"
+    path.write_text("{broken")
+    fails(cli("build", "status", "--build", build["id"]), "is corrupt")
+    fails(cli("build", "phase", "executing", "--build", build["id"]), "is corrupt")
+    assert path.read_text() == "{broken"
+
+
+def test_unwritable_folder(installed: Path, cli: Any) -> None:
+    build = started(cli)
+    builds = installed / ".stopwarden" / "builds"
+    if os.geteuid() != 0:
+        builds.chmod(0o500)
+        try:
+            fails(cli("build", "phase", "executing"), "cannot use")
+        finally:
+            builds.chmod(0o700)
+    # What even root cannot write through: a file where a folder should be.
+    active = builds / "active"
+    for marker in active.iterdir():
+        marker.unlink()
+    active.rmdir()
+    active.write_text("")
+    before = (builds / f"{build['id']}.json").read_bytes()
+    fails(cli("build", "start", "another", "--owner-session", "other"), "cannot use")
+    assert (builds / f"{build['id']}.json").read_bytes() == before
+
+
+def test_no_project(tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fails(cli("build", "status"), "no .stopwarden/ folder")
+
+
+def test_which_build(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = started(cli, "first", session="alice")
+    b = started(cli, "second", session="bob")
+    fails(cli("build", "status"), "2 active builds")
+    monkeypatch.setenv("STOPWARDEN_SESSION_ID", "bob")
+    assert ok(cli("build", "status", "--json"))["id"] == b["id"]
+    assert ok(cli("build", "status", "--build", a["id"], "--json"))["id"] == a["id"]
+    fails(cli("build", "start", "third"), "already owns the active build")
+    listing = cli("build", "list")
+    assert f"* {b['id']}" in listing.out and f"  {a['id']}" in listing.out
+
+
+def test_resume_and_adopt(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = started(cli, session="old")
+    monkeypatch.setenv("STOPWARDEN_SESSION_ID", "new")
+    data = ok(cli("build", "resume", "--json"))
+    assert (data["is_owner"], data["can_resume"]) == (False, False)
+    assert "--adopt" in data["advice"]
+    data = ok(cli("build", "resume", "--adopt", "--json"))
+    assert (data["is_owner"], data["proven_by"]) == (True, "adopt")
+    assert ok(cli("build", "status", "--json"))["owner"]["session_id"] == "new"
+    assert ok(cli("build", "resume", "--json"))["proven_by"] == "session"
+    assert ok(cli("build", "log", "--event", "owner.reconciled", "--json"))[0]["old_session_id"] == "old"
+    assert build["id"] == data["build_id"]
+
+
+def test_readable_output(installed: Path, cli: Any) -> None:
+    started(cli)
+    result = cli("build", "status")
+    assert result.code == 0
+    assert "phase: idle" in result.out and "owner: session me" in result.out
