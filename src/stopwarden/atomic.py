@@ -78,16 +78,6 @@ class FileLock:
         self._fd = -1
 
 
-def read_all(fd: int) -> bytes:
-    """Everything left to read on a descriptor (a file, or the hook's stdin)."""
-    chunks: list[bytes] = []
-    while True:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 def rmdir_if_empty(path: str) -> None:
     """Remove a folder we may have created, only when nothing (of the user's) is left in it."""
     try:

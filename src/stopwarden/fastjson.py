@@ -1,4 +1,4 @@
-"""JSON for the hot path: parse with the C scanner in `_json`, without importing `json`.
+"""JSON for the hot path: the C scanner and encoder in `_json`, without importing `json`.
 
 `import json` pulls in `re` and costs several milliseconds, which is most of the hook's budget (SPEC §10).
 The C scanner alone is free to import. It reports bad input as `StopIteration` with no message, so on
@@ -6,8 +6,6 @@ failure we parse again with `json` only to get a proper error with its position.
 (an unterminated string) need `json.decoder` to be imported already, and without it surface as a
 SystemError ("returned NULL without setting an exception"): that is a parse failure too.
 """
-
-from __future__ import annotations
 
 import _json
 
@@ -36,7 +34,7 @@ class JSONError(ValueError):
     """Text that is not one JSON value; the message names the position."""
 
 
-def loads(text: str) -> Any:
+def loads(text: str) -> "Any":
     """Parse one JSON value that fills `text` (leading and trailing white space allowed)."""
     start = _skip_space(text, 0)
     try:
@@ -55,7 +53,7 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _raise_with_position(text: str) -> Any:
+def _raise_with_position(text: str) -> "Any":
     import json
 
     try:
@@ -67,10 +65,20 @@ def _raise_with_position(text: str) -> Any:
     raise JSONError("not valid JSON")  # the C scanner and json disagree; never trust it
 
 
+def _unserialisable(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# Compact, non-ASCII kept as is: what json.dumps(..., ensure_ascii=False, separators=(",", ":")) gives.
+_encode = _json.make_encoder(
+    {}, _unserialisable, _json.encode_basestring, None, ":", ",", False, False, True
+)
+
+
 def dumps(value: object, indent: int | None = None) -> str:
-    """Serialise `value`; only the paths that write (owner block, commands) pay for `import json`."""
+    """Serialise `value`: compact with the C encoder, or indented (for people) with `json`."""
+    if indent is None:
+        return "".join(_encode(value, 0))
     import json
 
-    if indent is None:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(value, ensure_ascii=False, indent=indent)

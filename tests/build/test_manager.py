@@ -38,7 +38,11 @@ def test_start_stamps_the_state_of_spec_4_1(installed: Path, cli: Any) -> None:
         "steps", "total_tests", "all_passing", "fix_iterations", "max_fix_iterations", "verify_iterations", "worktree",
     }  # fmt: skip
     assert build["id"].startswith("add-a-login-page-")
-    assert (build["size"], build["phase"], build["protection"]) == ("LARGE", "idle", {"reinforcements": 10, "label": "heavy"})
+    assert (build["size"], build["phase"], build["protection"]) == (
+        "LARGE",
+        "idle",
+        {"reinforcements": 10, "label": "heavy"},
+    )
     assert build["owner"]["session_id"] == "me"
     assert set(build["owner"]) == {"session_id", "agent_pid", "agent_started_at", "tmux", "cwd", "stamped_at"}
     assert ok(cli("build", "status", "--json")) == build
@@ -121,7 +125,9 @@ def test_complete_needs_every_step_passing(installed: Path, cli: Any) -> None:
         (("build", "start", "  "), "the task is empty"),
     ],
 )
-def test_bad_input_is_one_line_and_changes_nothing(installed: Path, cli: Any, args: tuple[str, ...], message: str) -> None:
+def test_bad_input_is_one_line_and_changes_nothing(
+    installed: Path, cli: Any, args: tuple[str, ...], message: str
+) -> None:
     build = started(cli)
     path = installed / ".stopwarden" / "builds" / f"{build['id']}.json"
     before = path.read_bytes()

@@ -90,9 +90,7 @@ def load(root: str, build_id: str) -> State:
     try:
         return state.load(root, build_id)
     except FileNotFoundError:
-        raise StopwardenError(
-            f"no build {build_id!r}", hint="list the builds with `stopwarden build list`"
-        ) from None
+        raise StopwardenError(f"no build {build_id!r}", hint="list the builds with `stopwarden build list`") from None
     except state.StateError as e:
         raise StopwardenError(str(e), hint="restore it from a backup or remove it by hand") from None
 
@@ -190,9 +188,7 @@ def record_step(root: str, build_id: str, n: int, description: str, tests: int, 
     if n < 1:
         raise StopwardenError(f"step number {n} is not positive", hint="steps count from 1")
     if tests < 0 or passing < 0 or passing > tests:
-        raise StopwardenError(
-            f"--passing {passing} and --tests {tests} do not fit", hint="0 <= passing <= tests"
-        )
+        raise StopwardenError(f"--passing {passing} and --tests {tests} do not fit", hint="0 <= passing <= tests")
     if not description.strip():
         raise StopwardenError("the step's description is empty", hint="say what the step did")
     with state.lock(root, build_id):
@@ -208,7 +204,9 @@ def record_step(root: str, build_id: str, n: int, description: str, tests: int, 
         build["total_tests"] = sum(int(s["tests"]) for s in build["steps"])
         build["all_passing"] = all(_passing(s) for s in build["steps"])
         state.save(root, build)
-    state.append_audit(root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing)
+    state.append_audit(
+        root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing
+    )
     return build
 
 
@@ -234,8 +232,12 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
             adopted = True
     if adopted:
         state.append_audit(
-            root, build_id, OWNER_RECONCILED, old_session_id=old.get("session_id", ""),
-            new_session_id=caller.session_id, proven_by="adopt",
+            root,
+            build_id,
+            OWNER_RECONCILED,
+            old_session_id=old.get("session_id", ""),
+            new_session_id=caller.session_id,
+            proven_by="adopt",
         )
         how = "adopt"
     if terminal:
@@ -301,7 +303,9 @@ def report(root: str, build_id: str) -> dict[str, Any]:
         "reinforcements": build["protection"]["reinforcements"],
         "fix_iterations": build["fix_iterations"],
         "verify_iterations": build["verify_iterations"],
-        "phases": [{"at": r["at"], "from": r.get("from"), "to": r.get("to")} for r in history if r["event"] == PHASE_CHANGED],
+        "phases": [
+            {"at": r["at"], "from": r.get("from"), "to": r.get("to")} for r in history if r["event"] == PHASE_CHANGED
+        ],
         "events": _count(r["event"] for r in history),
     }
 

@@ -11,6 +11,9 @@ The marker is created before a build's first state is written and removed after 
 written, so it is always a superset of the active builds: a crash in between leaves a marker the hook
 ignores (it reads the state and sees a terminal phase or no file), never an active build without one.
 
+State files are compact JSON (one line): the owner's hook writes them, and the C encoder it can use
+without importing `json` has no indentation. `stopwarden build status --json` shows them indented.
+
 Stdlib-only: the hook imports this module.
 """
 
@@ -46,14 +49,6 @@ def lock(root: str, build_id: str) -> FileLock:
     return FileLock(os.path.join(builds_dir(root), build_id + ".lock"))
 
 
-def active_ids(root: str) -> list[str]:
-    """Ids of the builds that may be active, from their markers; empty when there is no builds folder."""
-    try:
-        return sorted(n for n in os.listdir(os.path.join(builds_dir(root), ACTIVE_DIR)) if n[0] != ".")
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-
-
 def all_ids(root: str) -> list[str]:
     """Ids of every build with a state file, active or not."""
     try:
@@ -82,7 +77,7 @@ def save(root: str, state: State) -> None:
 
     The caller holds `lock(root, id)`.
     """
-    data = (fastjson.dumps(state, indent=2) + "\n").encode("utf-8")
+    data = (fastjson.dumps(state) + "\n").encode("utf-8")
     write_atomic(state_path(root, state["id"]), data)
     if state["phase"] in TERMINAL_PHASES:
         try:

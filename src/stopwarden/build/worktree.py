@@ -12,7 +12,14 @@ from typing import Any
 
 from stopwarden.build import manager, state
 from stopwarden.errors import StopwardenError
-from stopwarden.names import STATE_DIR, TERMINAL_PHASES, WORKTREE_CREATED, WORKTREE_MERGED, WORKTREE_REMOVED, WORKTREES_DIR
+from stopwarden.names import (
+    STATE_DIR,
+    TERMINAL_PHASES,
+    WORKTREE_CREATED,
+    WORKTREE_MERGED,
+    WORKTREE_REMOVED,
+    WORKTREES_DIR,
+)
 
 
 def _git(root: str, *args: str) -> str:
@@ -66,7 +73,9 @@ def merge(root: str, build_id: str) -> dict[str, Any]:
         commit = _git(root, "rev-parse", "HEAD")
         tree["merged_at"] = state.now_iso()
         state.save(root, build)
-    state.append_audit(root, build_id, WORKTREE_MERGED, branch=tree["branch"], into=tree["source_branch"], commit=commit)
+    state.append_audit(
+        root, build_id, WORKTREE_MERGED, branch=tree["branch"], into=tree["source_branch"], commit=commit
+    )
     return {**tree, "commit": commit}
 
 

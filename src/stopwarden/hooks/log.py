@@ -1,11 +1,9 @@
 """`.stopwarden/hook.log`: why a hook let a stop through, or what went wrong. Bounded in size.
 
-Never stdout: the agent parses it. One line per hook run at most.
+Never stdout: the agent parses it. One line per hook run at most. On the common path: `posix`, not `os`.
 """
 
-from __future__ import annotations
-
-import os
+import posix
 import time
 
 from stopwarden.names import HOOK_LOG, STATE_DIR
@@ -19,18 +17,18 @@ def write(root: str | None, event: str, session_id: str, message: str) -> None:
     line = f"{stamp} {event} session={session_id or '-'} {message}".replace("\n", " ") + "\n"
     try:
         if root is None:
-            os.write(2, line.encode("utf-8", "replace"))
+            posix.write(2, line.encode("utf-8", "replace"))
             return
-        path = os.path.join(root, STATE_DIR, HOOK_LOG)
+        path = f"{root}/{STATE_DIR}/{HOOK_LOG}"
         try:
-            if os.stat(path).st_size > MAX_BYTES:
-                os.replace(path, path + ".1")
+            if posix.stat(path).st_size > MAX_BYTES:
+                posix.replace(path, path + ".1")
         except FileNotFoundError:
             pass
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = posix.open(path, posix.O_WRONLY | posix.O_APPEND | posix.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode("utf-8", "replace"))
+            posix.write(fd, line.encode("utf-8", "replace"))
         finally:
-            os.close(fd)
+            posix.close(fd)
     except Exception:
         pass

@@ -2,13 +2,14 @@
 
 Every path ends in exit 0. A block is one JSON object on stdout; an allow prints nothing. Any error,
 bad payload or missing project allows, with one line in `.stopwarden/hook.log` saying why.
+
+The common path (a project without an active build, or no project at all) must cost less than starting
+a plain interpreter (SPEC §10), so this module and what it imports first use `posix` rather than `os`
+(whose import alone is about 1 ms) and load the gates only when there is something to gate.
 """
 
-from __future__ import annotations
+import posix
 
-import os
-
-from stopwarden.atomic import read_all
 from stopwarden.hooks import log
 from stopwarden.names import ENV_DISABLE, HOOK_EVENTS
 
@@ -19,20 +20,37 @@ if TYPE_CHECKING:
     from stopwarden.hooks.payload import HookEvent
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: "Sequence[str]") -> int:
     event_name = argv[0] if argv else ""
     agent = argv[1] if len(argv) > 1 else "claude-code"
     try:
-        out = "" if os.environ.get(ENV_DISABLE) == "1" else handle(event_name, agent, read_all(0), os.environ)
+        env = environ()
+        out = "" if env.get(ENV_DISABLE) == "1" else handle(event_name, agent, read_stdin(), env)
         data = out.encode("utf-8")
         while data:
-            data = data[os.write(1, data) :]
+            data = data[posix.write(1, data) :]
     except BaseException:
         pass
     return 0
 
 
-def handle(event_name: str, agent: str, raw: bytes, env: Mapping[str, str]) -> str:
+def environ() -> dict[str, str]:
+    """`os.environ` without importing `os`."""
+    return {
+        k.decode("utf-8", "surrogateescape"): v.decode("utf-8", "surrogateescape") for k, v in posix.environ.items()
+    }
+
+
+def read_stdin() -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = posix.read(0, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -> str:
     """What to print for one hook run: "" to allow, or one JSON decision line. Never raises."""
     root: str | None = None
     session_id = ""
@@ -43,7 +61,7 @@ def handle(event_name: str, agent: str, raw: bytes, env: Mapping[str, str]) -> s
         try:
             event = payload.parse(raw, agent, event_name, env)
         except payload.BadPayload as e:
-            root = project.find_root(env.get("CLAUDE_PROJECT_DIR") or os.getcwd())
+            root = project.find_root(env.get("CLAUDE_PROJECT_DIR") or posix.getcwd())
             log.write(root, event_name or "?", "", f"allow: bad payload: {e}")
             return ""
         session_id = event.session_id
@@ -60,14 +78,20 @@ def handle(event_name: str, agent: str, raw: bytes, env: Mapping[str, str]) -> s
     return ""
 
 
-def _stop(event: HookEvent, root: str) -> str:
+def _stop(event: "HookEvent", root: str) -> str:
+    from stopwarden.project import active_ids
+
+    ids = active_ids(root)
+    if not ids:
+        log.write(root, "stop", event.session_id, "allow: no active build")
+        return ""
     from stopwarden.hooks import build_gate
 
-    reason = build_gate.check(event, root)
+    reason = build_gate.check(event, root, ids)
     return "" if reason is None else _json_line({"decision": "block", "reason": reason})
 
 
-def _session_start(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
+def _session_start(event: "HookEvent", root: str, env: "Mapping[str, str]") -> str:
     from stopwarden.hooks import session_start
 
     note = session_start.record(event, root, env)

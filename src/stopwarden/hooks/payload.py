@@ -1,20 +1,21 @@
 """Parse an agent's hook payload into the normalized hook event (SPEC §3.3).
 
+On the hook's common path: `posix`, not `os`, and the owner machinery only when a build needs it.
+
 Unknown fields are ignored; missing or wrongly typed fields take safe defaults. Anything that is not a
 JSON object is a bad payload, reported as `BadPayload` so the hook can allow and say why.
 """
 
-from __future__ import annotations
-
-import os
+import posix
 
 from stopwarden import fastjson
-from stopwarden.build.owner import Caller
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
+
+    from stopwarden.build.owner import Caller
 
 
 class BadPayload(ValueError):
@@ -25,10 +26,11 @@ class HookEvent:
     """One hook invocation, the same whichever agent sent it."""
 
     __slots__ = (
+        "_caller",
         "agent",
         "background_tasks",
-        "caller",
         "cwd",
+        "env",
         "event",
         "session_id",
         "source",
@@ -48,7 +50,7 @@ class HookEvent:
         stop_hook_active: bool,
         source: str,
         background_tasks: int,
-        env: Mapping[str, str],
+        env: "Mapping[str, str]",
     ) -> None:
         self.agent = agent
         self.event = event
@@ -59,8 +61,17 @@ class HookEvent:
         self.stop_hook_active = stop_hook_active
         self.source = source
         self.background_tasks = background_tasks
-        # The agent process is looked up from /proc only when a build's owner needs it.
-        self.caller = Caller(session_id, env)
+        self.env = env
+        self._caller: Caller | None = None
+
+    @property
+    def caller(self) -> "Caller":
+        """Who is stopping, for ownership checks; the agent process is looked up only when asked."""
+        if self._caller is None:
+            from stopwarden.build.owner import Caller
+
+            self._caller = Caller(self.session_id, self.env)
+        return self._caller
 
     @property
     def agent_pid(self) -> int:
@@ -71,7 +82,7 @@ class HookEvent:
         return self.caller.tmux
 
 
-def parse(raw: bytes, agent: str, event: str, env: Mapping[str, str]) -> HookEvent:
+def parse(raw: bytes, agent: str, event: str, env: "Mapping[str, str]") -> HookEvent:
     """The hook event in `raw`; raises BadPayload when it is not a JSON object."""
     try:
         data = fastjson.loads(raw.decode("utf-8", "surrogateescape"))
@@ -93,7 +104,7 @@ def parse(raw: bytes, agent: str, event: str, env: Mapping[str, str]) -> HookEve
     )
 
 
-def _str(data: Mapping[str, Any], key: str) -> str:
+def _str(data: "Mapping[str, Any]", key: str) -> str:
     value = data.get(key)
     return value if isinstance(value, str) else ""
 
@@ -102,7 +113,7 @@ def _count(value: object) -> int:
     return len(value) if isinstance(value, list) else 0
 
 
-def _cwd(data: Mapping[str, Any], env: Mapping[str, str]) -> str:
+def _cwd(data: "Mapping[str, Any]", env: "Mapping[str, str]") -> str:
     """The session's folder: the payload's `cwd` when it is absolute, else where the agent launched us."""
     cwd = _str(data, "cwd")
     if cwd.startswith("/") and "\0" not in cwd:
@@ -110,4 +121,4 @@ def _cwd(data: Mapping[str, Any], env: Mapping[str, str]) -> str:
     project = env.get("CLAUDE_PROJECT_DIR", "")
     if project.startswith("/") and "\0" not in project:
         return project
-    return os.getcwd()
+    return posix.getcwd()

@@ -3,12 +3,12 @@
 `-I -S` skips `site` and the environment, which is what makes the hook start faster than a plain
 interpreter. It also keeps this file's folder off `sys.path`, so the script puts its own package root
 there: the folder that holds `stopwarden/`, whether that is `src/` or the venv's site-packages.
+This file is compiled on every run (a script has no cached bytecode), so it stays this small.
 """
 
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, __file__.rpartition("/stopwarden/hooks/")[0] or ".")
 
 from stopwarden.hooks.main import main
 

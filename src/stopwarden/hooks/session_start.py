@@ -13,6 +13,7 @@ from stopwarden import fastjson
 from stopwarden.build import owner, state
 from stopwarden.build.reason import cli_name
 from stopwarden.names import ENV_SESSION_ID, SESSIONS_DIR, STATE_DIR, TERMINAL_PHASES
+from stopwarden.project import active_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _export(env_file: str, session_id: str) -> None:
 def _owned_builds_note(event: HookEvent, root: str, cli: str) -> str:
     """After a resume or a compaction the model has forgotten its build: remind the owner of it."""
     notes = []
-    for build_id in state.active_ids(root):
+    for build_id in active_ids(root):
         try:
             build = state.load(root, build_id)
         except (OSError, state.StateError):

@@ -1,0 +1,57 @@
+"""The hook is stdlib-only and cheap: it runs under `-I -S` with nothing else importable, and the common
+path (no active build) imports neither `json` nor `re` (SPEC §10)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import stopwarden
+from tests.conftest import stop_payload
+
+PROBE = """
+import sys
+sys.argv = ["run.py", sys.argv[1]]
+stdlib = set(sys.stdlib_module_names) | {"__main__", "stopwarden"}
+import runpy
+try:
+    runpy.run_path(sys.argv_script, run_name="__main__")
+except SystemExit:
+    pass
+"""
+
+
+def _modules_after_hook(root: Path, payload: dict[str, Any]) -> set[str]:
+    script = Path(stopwarden.__file__).parent / "hooks" / "run.py"
+    code = (
+        "import sys, io, os\n"
+        f"sys.argv = [{str(script)!r}, 'stop']\n"
+        f"exec(compile(open({str(script)!r}).read(), {str(script)!r}, 'exec'), {{'__name__': 'not_main', '__file__': {str(script)!r}}})\n"
+        "from stopwarden.hooks.main import main\n"
+        "main(['stop'])\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], input=json.dumps(payload), capture_output=True, text=True, cwd=root
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.split())
+
+
+def test_only_the_standard_library(installed: Path, cli: Any) -> None:
+    cli("build", "start", "x", "--owner-session", "owner")
+    cli("build", "phase", "executing")
+    modules = _modules_after_hook(installed, stop_payload(installed, "owner"))
+    ours = {m for m in modules if m.split(".")[0] == "stopwarden"}
+    assert "stopwarden.hooks.build_gate" in ours  # the owner path ran
+    others = {m.split(".")[0] for m in modules - ours} - set(sys.stdlib_module_names) - {"__main__"}
+    assert others == set(), f"non-stdlib imports on the hook path: {others}"
+    assert not any(m.startswith(("stopwarden.cli", "stopwarden.install", "click")) for m in modules)
+
+
+def test_common_path_skips_json_and_re(installed: Path) -> None:
+    modules = _modules_after_hook(installed, stop_payload(installed, "anyone"))
+    assert {"json", "re", "typing", "subprocess"} & modules == set()

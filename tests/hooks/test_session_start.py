@@ -1,0 +1,59 @@
+"""SessionStart: the session's start is recorded once, its id exported, and an owner reminded of its build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import run_hook
+
+
+def payload(root: Path, session_id: str, source: str = "startup") -> dict[str, Any]:
+    return {"session_id": session_id, "cwd": str(root), "hook_event_name": "SessionStart", "source": source}
+
+
+def test_records_the_start_and_exports_the_id(installed: Path, tmp_path: Path) -> None:
+    env_file = tmp_path / "env"
+    env_file.write_text("export OTHER=1\n")
+    done = run_hook(installed, payload(installed, "abc-123"), "SessionStart", {"CLAUDE_ENV_FILE": str(env_file)})
+    assert (done.returncode, done.stdout) == (0, "")
+    record = json.loads((installed / ".stopwarden" / "sessions" / "abc-123").read_text())
+    assert record["session_id"] == "abc-123" and record["source"] == "startup"
+    assert record["started_at"].endswith("Z")
+    assert env_file.read_text() == "export OTHER=1\nexport STOPWARDEN_SESSION_ID='abc-123'\n"
+
+
+def test_first_start_wins(installed: Path) -> None:
+    run_hook(installed, payload(installed, "s1"), "SessionStart")
+    first = (installed / ".stopwarden" / "sessions" / "s1").read_text()
+    run_hook(installed, payload(installed, "s1", "compact"), "SessionStart")
+    assert (installed / ".stopwarden" / "sessions" / "s1").read_text() == first
+
+
+def test_unsafe_session_ids_are_not_used_as_file_names(installed: Path, tmp_path: Path) -> None:
+    env_file = tmp_path / "env"
+    for bad in ("../escape", ".hidden", "a/b", ""):
+        done = run_hook(installed, payload(installed, bad), "SessionStart", {"CLAUDE_ENV_FILE": str(env_file)})
+        assert (done.returncode, done.stdout) == (0, "")
+    assert list((installed / ".stopwarden" / "sessions").iterdir()) == []
+    assert not (installed / ".stopwarden" / "escape").exists()
+    assert not env_file.exists()
+
+
+def test_quotes_survive_the_env_file(installed: Path, tmp_path: Path) -> None:
+    env_file = tmp_path / "env"
+    run_hook(installed, payload(installed, "it's"), "SessionStart", {"CLAUDE_ENV_FILE": str(env_file)})
+    import subprocess
+
+    out = subprocess.run(["sh", "-c", f'. {env_file}; printf %s "$STOPWARDEN_SESSION_ID"'], capture_output=True)
+    assert out.stdout == b"it's"
+
+
+def test_owner_is_reminded_of_its_build_after_compaction(installed: Path, cli: Any) -> None:
+    assert cli("build", "start", "Port the parser", "--owner-session", "s1").code == 0
+    done = run_hook(installed, payload(installed, "s1", "compact"), "SessionStart")
+    context = json.loads(done.stdout)["hookSpecificOutput"]
+    assert context["hookEventName"] == "SessionStart"
+    assert 'you own the unfinished build "Port the parser"' in context["additionalContext"]
+    assert run_hook(installed, payload(installed, "s2"), "SessionStart").stdout == ""

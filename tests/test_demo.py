@@ -1,0 +1,19 @@
+"""`stopwarden demo`, run as a user runs it: the installed console script, in a bare environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_shows_the_owner_blocked_and_the_other_session_free() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "stopwarden"), "demo"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert 'Session "demo-session-owner" tries to stop: BLOCKED' in out
+    assert "| stopwarden: the build \"Add a login page\"" in out
+    assert "in the same checkout, tries to stop: allowed to stop" in out
+    assert "1 of 5 blocks used; the other session spent none" in out
