@@ -14,6 +14,6 @@ def test_demo_shows_the_owner_blocked_and_the_other_session_free() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert 'Session "demo-session-owner" tries to stop: BLOCKED' in out
-    assert "| stopwarden: the build \"Add a login page\"" in out
+    assert '| stopwarden: the build "Add a login page"' in out
     assert "in the same checkout, tries to stop: allowed to stop" in out
     assert "1 of 5 blocks used; the other session spent none" in out

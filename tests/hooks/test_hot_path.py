@@ -12,30 +12,26 @@ from typing import Any
 import stopwarden
 from tests.conftest import stop_payload
 
+# Runs the hook script's own lines (so it sets up sys.path as it does under the agent), then the hook,
+# then reports every module loaded, on stderr.
 PROBE = """
 import sys
-sys.argv = ["run.py", sys.argv[1]]
-stdlib = set(sys.stdlib_module_names) | {"__main__", "stopwarden"}
-import runpy
-try:
-    runpy.run_path(sys.argv_script, run_name="__main__")
-except SystemExit:
-    pass
+script = sys.argv[1]
+exec(compile(open(script).read(), script, "exec"), {"__name__": "probe", "__file__": script})
+from stopwarden.hooks.main import main
+main(["stop"])
+sys.stderr.write(" ".join(sorted(sys.modules)))
 """
 
 
 def _modules_after_hook(root: Path, payload: dict[str, Any]) -> set[str]:
     script = Path(stopwarden.__file__).parent / "hooks" / "run.py"
-    code = (
-        "import sys, io, os\n"
-        f"sys.argv = [{str(script)!r}, 'stop']\n"
-        f"exec(compile(open({str(script)!r}).read(), {str(script)!r}, 'exec'), {{'__name__': 'not_main', '__file__': {str(script)!r}}})\n"
-        "from stopwarden.hooks.main import main\n"
-        "main(['stop'])\n"
-        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
-    )
     done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", code], input=json.dumps(payload), capture_output=True, text=True, cwd=root
+        [sys.executable, "-I", "-S", "-c", PROBE, str(script)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=root,
     )
     assert done.returncode == 0, done.stderr
     return set(done.stderr.split())
