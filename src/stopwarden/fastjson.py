@@ -70,9 +70,7 @@ def _unserialisable(value: object) -> object:
 
 
 # Compact, non-ASCII kept as is: what json.dumps(..., ensure_ascii=False, separators=(",", ":")) gives.
-_encode = _json.make_encoder(
-    {}, _unserialisable, _json.encode_basestring, None, ":", ",", False, False, True
-)
+_encode = _json.make_encoder({}, _unserialisable, _json.encode_basestring, None, ":", ",", False, False, True)
 
 
 def dumps(value: object, indent: int | None = None) -> str:
