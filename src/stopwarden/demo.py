@@ -42,8 +42,7 @@ def _run(project: str, say: Callable[[str], None]) -> int:
     done = installer.init(project, "claude-code", "local", "build", env)
     say("2. Installed stopwarden into it, as `stopwarden init --agent claude-code` does:")
     for line in done:
-        if not line.startswith("created "):
-            say(f"   {line}")
+        say(f"   {line}")
 
     build = manager.start(project, "Add a login page", "STANDARD", owner.Caller(OWNER, env), project)
     manager.set_phase(project, build["id"], PLANNING)

@@ -5,6 +5,7 @@ Each command is a thin wrapper over one function of `stopwarden.build.manager` o
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -318,4 +319,4 @@ def _describe(state: dict[str, Any], how: str) -> str:
 
 def _details(record: dict[str, Any]) -> str:
     skip = {"at", "build_id", "event"}
-    return " ".join(f"{k}={v}" for k, v in record.items() if k not in skip)
+    return " ".join(f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in record.items() if k not in skip)

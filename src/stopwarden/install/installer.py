@@ -29,7 +29,8 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
     path = claude_code.settings_path(scope, root, env)
     settings = SettingsFile(path)  # read first: an invalid file stops us before anything is written
-    done = [f"created {p}" for p in project_files.create(root)]
+    created_paths = project_files.create(root)
+    done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
     record = read_record(root)
     claude_code.merge(settings.data, path)
     if settings.changed():
