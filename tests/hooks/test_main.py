@@ -118,3 +118,14 @@ def test_parse_failures_in_a_fresh_interpreter(installed: Path) -> None:
     log = (installed / ".stopwarden" / "hook.log").read_text()
     assert "internal error" not in log
     assert log.count("allow: bad payload") == 7
+
+
+@settings(
+    max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None
+)
+@given(raw=st.binary(max_size=200) | payload_fields.map(lambda f: json.dumps(f).encode()))
+def test_the_real_process_on_any_input(raw: bytes, installed: Path) -> None:
+    """The installed command itself, on whatever arrives: exit 0, nothing on stderr, at most one decision."""
+    done = run_hook(installed, raw)
+    assert (done.returncode, done.stderr) == (0, "")
+    _valid_output(done.stdout)

@@ -220,3 +220,43 @@ def test_hook_works_without_the_venv_on_path(installed: Path) -> None:
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert "allow: no active build" in (installed / ".stopwarden" / "hook.log").read_text()
+
+
+def test_a_symlinked_settings_file_stays_a_link(project: Path, cli: Any, tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles" / "claude-settings.json"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text(json.dumps(USER_SETTINGS, indent=2))
+    link = project / ".claude" / "settings.local.json"
+    link.parent.mkdir()
+    link.symlink_to(dotfiles)
+    assert cli("init").code == 0
+    assert link.is_symlink()
+    assert len(ours(json.loads(dotfiles.read_text()))) == 2
+    assert cli("uninstall").code == 0
+    assert link.is_symlink() and json.loads(dotfiles.read_text()) == USER_SETTINGS
+
+
+def test_a_settings_file_that_is_not_utf8(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_bytes(b'{"model": "\xff"}')
+    result = cli("init")
+    assert result.code == 1 and "left untouched" in result.err
+    assert path.read_bytes() == b'{"model": "\xff"}'
+
+
+def test_paths_with_spaces_and_quotes(tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / 'my project\'s "dir"'
+    root.mkdir()
+    git(root, "init", "-q")
+    monkeypatch.chdir(root)
+    assert cli("init").code == 0
+    done = subprocess.run(
+        ["sh", "-c", registered_command(root)],
+        input=json.dumps({"session_id": "s", "cwd": str(root)}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert "allow: no active build" in (root / ".stopwarden" / "hook.log").read_text()

@@ -74,8 +74,10 @@ class SettingsFile:
                 shutil.copy2(self.path, backup)
             else:
                 backup = None
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        write_atomic(self.path, self.render().encode("utf-8"), mode)
+        # A settings file is often a link into the user's dotfiles: write through it, never over it.
+        target = os.path.realpath(self.path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write_atomic(target, self.render().encode("utf-8"), mode)
         self.original = self.render()
         return backup
 

@@ -1,0 +1,44 @@
+"""The docs cannot drift from the code: every command has help with an example and a row in the README,
+and every audit event and phase the code knows is named in the README."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from stopwarden.cli.main import cli
+from stopwarden.names import AUDIT_EVENTS, PHASES
+
+README = (Path(__file__).parents[1] / "README.md").read_text()
+
+
+def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            yield from _commands(command, path)
+        else:
+            yield path, command
+
+
+COMMANDS = dict(_commands(cli, "stopwarden"))
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_command_has_help_with_an_example(path: str) -> None:
+    help_text = COMMANDS[path].help or ""
+    assert help_text.strip(), f"{path} has no help"
+    assert f"Example:\n  {path}" in help_text.replace("\b\n", "").replace("      ", "  "), f"{path} lacks an example"
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_command_is_in_the_readme(path: str) -> None:
+    assert f"`{path}" in README or f"$ {path}" in README, f"{path} is not documented in README.md"
+
+
+@pytest.mark.parametrize("name", AUDIT_EVENTS + PHASES)
+def test_vocabulary_is_in_the_readme(name: str) -> None:
+    assert f"`{name}`" in README or name in README
