@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from typing import Any
 
 from stopwarden.build import owner, phases, state
@@ -79,6 +78,8 @@ def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> St
 
 
 def _new_id(task: str) -> str:
+    import secrets  # pulls in hmac and OpenSSL: only `build start` needs it
+
     slug = re.sub(r"[^a-z0-9]+", "-", task.lower()).strip("-")[:32].rstrip("-") or "build"
     return f"{slug}-{secrets.token_hex(3)}"
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -71,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _crash_log() -> str:
+    import tempfile
+    import traceback
+
     fd, path = tempfile.mkstemp(prefix="stopwarden-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(f"stopwarden {__version__}, Python {sys.version.split()[0]}, argv {sys.argv!r}\n")
