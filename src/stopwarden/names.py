@@ -75,3 +75,39 @@ ENV_TMUX = "STOPWARDEN_TMUX"
 ENV_DISABLE = "STOPWARDEN_DISABLE"  # "1": every hook allows at once, touching nothing
 # Agents' own variables that carry the session id to the commands an agent runs.
 AGENT_SESSION_ENV = ("CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID")
+
+# The stop gate (SPEC §5).
+MODES = ("off", "shadow", "enforce")
+DECISIONS = ("continue", "allow", "escalate", "force_allow")
+# Rule id -> the decision it stands for; any other rule is invalid (§5.4).
+RULES = {
+    "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE": "continue",
+    "U2_PLAN_FILE_NEXT_STEP_EXPLICIT": "continue",
+    "U3_RECENT_COMMIT_PROVES_INCREMENTAL": "continue",
+    "U_LEGIT_DESIGN_QUESTION": "allow",
+    "U_LEGIT_MISSING_INFO": "allow",
+    "U_LEGIT_ERROR": "allow",
+    "U_LEGIT_COMPLETION": "allow",
+    "U_LEGIT_USER_REQUESTED": "allow",
+    "U_META_SELF_REFERENCE": "allow",
+    "U_AMBIGUOUS_INSUFFICIENT_SIGNAL": "escalate",
+}
+# Why an evaluation let the agent stop without a valid verdict (events.fail_open_kind).
+FAIL_OPEN_KINDS = (
+    "timeout",
+    "unavailable",
+    "malformed",
+    "invalid_rule",
+    "invalid_evidence",
+    "missing_pointer",
+    "breaker_open",
+    "rate_limited",
+    "shed_overload",
+    "store_unavailable",
+    "internal_error",
+)
+# Why an evaluation was answered without asking the authority (events.short_circuit).
+SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
+HOT_PATH_FILE = "hot-path.json"
+DB_FILE = "stopwarden.db"
+API_VERSION = 1

@@ -1,0 +1,229 @@
+"""The one place that knows the database schema (SPEC §7.1): the current tables, and the numbered
+migrations that build them.
+
+SQLAlchemy Core renders one schema for SQLite now and PostgreSQL later. Migrations are plain functions
+run in order, each in the same transaction as the row in `schema_migrations` that records it, so a
+database is always at exactly one version. A database newer than this code is refused, never touched.
+
+`TABLES` (below) is what the code queries; `MIGRATIONS` is how a database gets there. A test builds a
+database at every past version, upgrades it, and checks the result matches `TABLES` column for column.
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+)
+
+metadata = MetaData()
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("session_id", String(200), primary_key=True),
+    Column("agent", String(32), nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("source", String(32), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(200), nullable=False),
+    Column("agent", String(32), nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("rule", String(64), nullable=True),
+    Column("fail_open_kind", String(32), nullable=True),
+    Column("short_circuit", String(32), nullable=True),
+    Column("signals_json", Text, nullable=False),
+    Column("evidence_pointer_json", Text, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("stop_text_preview", Text, nullable=False),
+    Column("project", String(200), nullable=False, server_default=""),
+    Column("host", String(200), nullable=False, server_default=""),
+    Index("events_ts", "ts"),
+    Index("events_session_ts", "session_id", "ts"),
+    Index("events_decision_ts", "decision", "ts"),
+    Index("events_project_ts", "project", "ts"),
+)
+
+session_counters = Table(
+    "session_counters",
+    metadata,
+    Column("session_id", String(200), primary_key=True),
+    Column("continues", Integer, nullable=False, server_default="0"),
+    Column("stuck_at", Float, nullable=True),
+    Column("stuck_reported", Boolean, nullable=False, server_default="0"),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("annotation_id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, nullable=False, index=True),
+    Column("operator", String(200), nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("dwell_ms", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+breaker = Table(
+    "breaker",
+    metadata,
+    Column("authority", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("open_until", Float, nullable=True),
+    Column("probe_until", Float, nullable=True),
+)
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", Float, nullable=False),
+)
+
+TABLES = (settings, sessions, events, session_counters, annotations, breaker)
+
+
+# --- migrations: never edit one that has shipped; add the next ---------------------------------------
+
+
+def _v1_initial(conn: Connection) -> None:
+    """The schema as first shipped, frozen here: one project per database, so no project/host columns.
+
+    A migration never refers to the current tables above, which keep changing; it spells out its own.
+    """
+    v1 = MetaData()
+    Table(
+        "settings",
+        v1,
+        Column("key", String(64), primary_key=True),
+        Column("value", Text, nullable=False),
+        Column("updated_at", Float, nullable=False),
+    )
+    Table(
+        "sessions",
+        v1,
+        Column("session_id", String(200), primary_key=True),
+        Column("agent", String(32), nullable=False),
+        Column("started_at", Float, nullable=False),
+        Column("source", String(32), nullable=False),
+    )
+    Table(
+        "events",
+        v1,
+        Column("event_id", Integer, primary_key=True, autoincrement=True),
+        Column("session_id", String(200), nullable=False),
+        Column("agent", String(32), nullable=False),
+        Column("ts", Float, nullable=False),
+        Column("mode", String(16), nullable=False),
+        Column("decision", String(16), nullable=False),
+        Column("rule", String(64), nullable=True),
+        Column("fail_open_kind", String(32), nullable=True),
+        Column("short_circuit", String(32), nullable=True),
+        Column("signals_json", Text, nullable=False),
+        Column("evidence_pointer_json", Text, nullable=False),
+        Column("latency_ms", Float, nullable=False),
+        Column("stop_text_preview", Text, nullable=False),
+        Index("events_ts", "ts"),
+        Index("events_session_ts", "session_id", "ts"),
+        Index("events_decision_ts", "decision", "ts"),
+    )
+    Table(
+        "session_counters",
+        v1,
+        Column("session_id", String(200), primary_key=True),
+        Column("continues", Integer, nullable=False, server_default="0"),
+        Column("stuck_at", Float, nullable=True),
+        Column("stuck_reported", Boolean, nullable=False, server_default="0"),
+    )
+    Table(
+        "annotations",
+        v1,
+        Column("annotation_id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", Integer, nullable=False, index=True),
+        Column("operator", String(200), nullable=False),
+        Column("verdict", String(16), nullable=False),
+        Column("rationale", Text, nullable=False),
+        Column("dwell_ms", Integer, nullable=False),
+        Column("created_at", Float, nullable=False),
+    )
+    Table(
+        "breaker",
+        v1,
+        Column("authority", String(64), primary_key=True),
+        Column("failures", Integer, nullable=False, server_default="0"),
+        Column("open_until", Float, nullable=True),
+        Column("probe_until", Float, nullable=True),
+    )
+    v1.create_all(conn)
+
+
+def _v2_project_and_host(conn: Connection) -> None:
+    """Every event records the project and host it came from, so one log can serve a fleet (§13)."""
+    conn.execute(text("ALTER TABLE events ADD COLUMN project VARCHAR(200) DEFAULT '' NOT NULL"))
+    conn.execute(text("ALTER TABLE events ADD COLUMN host VARCHAR(200) DEFAULT '' NOT NULL"))
+    conn.execute(text("CREATE INDEX events_project_ts ON events (project, ts)"))
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial", _v1_initial),
+    (2, "project and host", _v2_project_and_host),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer stopwarden; it is left untouched."""
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_migrations"):
+        return 0
+    version = conn.execute(select(schema_migrations.c.version).order_by(schema_migrations.c.version.desc())).first()
+    return int(version[0]) if version else 0
+
+
+def migrate(conn: Connection, now: float, target: int = LATEST) -> list[str]:
+    """Apply every migration above the database's version up to `target`; returns their names.
+
+    The caller owns the transaction: each migration and its record commit together or not at all.
+    """
+    version = current_version(conn)
+    if version > LATEST:
+        raise SchemaTooNew(f"the database is at schema version {version}, newer than this stopwarden ({LATEST})")
+    if version == 0:
+        schema_migrations.create(conn, checkfirst=True)
+    applied = []
+    for number, name, apply in MIGRATIONS:
+        if version < number <= target:
+            apply(conn)
+            conn.execute(schema_migrations.insert().values(version=number, name=name, applied_at=now))
+            applied.append(f"{number} {name}")
+    return applied

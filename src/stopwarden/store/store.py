@@ -1,0 +1,275 @@
+"""The store: every read and write of the decision log and the gate's persistent state (SPEC §7.1).
+
+The server and the CLI both call these methods; neither writes SQL of its own, so a PostgreSQL backend
+(SPEC §13) is a different engine behind the same class. Each public write method is one transaction:
+it commits as a whole or not at all. Writes in this process go through one lock (SQLite has a single
+writer anyway, and waiting on a Python lock is cheaper than retrying on SQLITE_BUSY); other processes,
+such as a CLI command while the server runs, wait on SQLite's busy timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from stopwarden.store import schema
+from stopwarden.store.redact import preview, redact
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be opened, read or written; the gate fails open with `store_unavailable`."""
+
+
+def sqlite_engine(path: str) -> Engine:
+    """An engine for the SQLite file at `path` (created 0600), in WAL mode with a busy timeout."""
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy own transactions, and take the write lock at BEGIN rather than mid-way (no
+        # upgrade deadlocks between two writers), as the pysqlite dialect docs recommend.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open_sqlite(cls, path: str, migrate: bool = True) -> Store:
+        """Open (and by default migrate) the project's database; StoreUnavailable when that fails."""
+        try:
+            store = cls(sqlite_engine(path))
+            if migrate:
+                store.migrate()
+            return store
+        except schema.SchemaTooNew:
+            raise
+        except Exception as e:
+            raise StoreUnavailable(f"cannot open the database {path}: {e}") from e
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._write_lock, self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info["write"] = False
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # --- schema ---------------------------------------------------------------------------------------
+
+    def migrate(self, target: int = schema.LATEST) -> list[str]:
+        with self._write() as conn:
+            return schema.migrate(conn, time.time(), target)
+
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return schema.current_version(conn)
+
+    # --- settings: mode, kill switch, and what else must survive a restart ------------------------------
+
+    def settings(self) -> dict[str, str]:
+        with self._read() as conn:
+            rows = conn.execute(select(schema.settings.c.key, schema.settings.c.value)).all()
+        return {key: value for key, value in rows}
+
+    def put_settings(self, values: dict[str, str], now: float) -> None:
+        """Set several settings in one transaction (e.g. the kill switch and its reason)."""
+        with self._write() as conn:
+            for key, value in values.items():
+                stmt = _upsert(conn, schema.settings).values(key=key, value=value, updated_at=now)
+                conn.execute(
+                    stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now})
+                )
+
+    # --- sessions -------------------------------------------------------------------------------------
+
+    def record_session(self, session_id: str, agent: str, started_at: float, source: str) -> bool:
+        """Record a session start; the first start wins. True when this call recorded it."""
+        with self._write() as conn:
+            stmt = _upsert(conn, schema.sessions).values(
+                session_id=session_id, agent=agent, started_at=started_at, source=source
+            )
+            result = conn.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+            return bool(result.rowcount)
+
+    def session_start(self, session_id: str) -> float | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(schema.sessions.c.started_at).where(schema.sessions.c.session_id == session_id)
+            ).first()
+        return float(row[0]) if row else None
+
+    # --- events ---------------------------------------------------------------------------------------
+
+    def record_event(self, row: dict[str, Any], counts_continue: bool = False) -> int:
+        """Store one evaluation; with `counts_continue`, the session's continue counter goes up in the
+        same transaction, so the ceiling can never be passed by two requests at once. Returns the id."""
+        values = _event_values(row)
+        with self._write() as conn:
+            key = conn.execute(insert(schema.events).values(**values)).inserted_primary_key
+            event_id = int(key[0]) if key else 0
+            if counts_continue:
+                _add_continue(conn, values["session_id"])
+        return event_id
+
+    def events(
+        self, limit: int = 50, decision: str | None = None, since: float | None = None, session: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The decision log, newest first."""
+        e = schema.events.c
+        # Newest first is insertion order: the primary key, so a page costs the same with a million rows.
+        query = select(schema.events).order_by(e.event_id.desc()).limit(limit)
+        if decision:
+            query = query.where(e.decision == decision)
+        if since is not None:
+            query = query.where(e.ts >= since)
+        if session:
+            query = query.where(e.session_id == session)
+        with self._read() as conn:
+            return [_event_out(dict(r._mapping)) for r in conn.execute(query)]
+
+    def count_events(self, since: float, session: str | None = None, evaluated_only: bool = False) -> int:
+        e = schema.events.c
+        query = select(func.count()).select_from(schema.events).where(e.ts >= since)
+        if session is not None:
+            query = query.where(e.session_id == session)
+        if evaluated_only:  # the authority was asked (or would have been): what the rate limits count
+            query = query.where(e.short_circuit.is_(None), e.fail_open_kind.not_in(["rate_limited", "shed_overload"]))
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def recent_fail_open_kinds(self, last: int) -> list[str | None]:
+        """The failure kinds of the last `last` evaluations that reached the authority or its checks."""
+        e = schema.events.c
+        query = select(e.fail_open_kind).where(e.short_circuit.is_(None)).order_by(e.event_id.desc()).limit(last)
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(query)]
+
+    def decision_counts(self, since: float) -> dict[str, int]:
+        e = schema.events.c
+        query = select(e.decision, func.count()).where(e.ts >= since).group_by(e.decision)
+        with self._read() as conn:
+            return {decision: int(n) for decision, n in conn.execute(query)}
+
+    def prune(self, before: float) -> int:
+        """Delete events older than `before` (retention); returns how many."""
+        with self._write() as conn:
+            return int(conn.execute(delete(schema.events).where(schema.events.c.ts < before)).rowcount)
+
+    # --- per-session counters: the continue ceiling and the stuck flag --------------------------------------
+
+    def continues(self, session_id: str) -> int:
+        with self._read() as conn:
+            row = conn.execute(
+                select(schema.session_counters.c.continues).where(schema.session_counters.c.session_id == session_id)
+            ).first()
+        return int(row[0]) if row else 0
+
+    def mark_stuck(self, session_id: str, now: float) -> None:
+        c = schema.session_counters
+        with self._write() as conn:
+            stmt = _upsert(conn, c).values(session_id=session_id, continues=0, stuck_at=now, stuck_reported=False)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["session_id"], set_={"stuck_at": now}))
+
+    def take_stuck_report(self) -> str | None:
+        """The most recent stuck session not yet reported to a new session, marking it reported."""
+        c = schema.session_counters.c
+        with self._write() as conn:
+            row = conn.execute(
+                select(c.session_id)
+                .where(c.stuck_at.is_not(None), c.stuck_reported.is_(False))
+                .order_by(c.stuck_at.desc())
+            ).first()
+            if row is None:
+                return None
+            conn.execute(update(schema.session_counters).where(c.stuck_at.is_not(None)).values(stuck_reported=True))
+            return str(row[0])
+
+    # --- the authority's circuit breaker ---------------------------------------------------------------------
+
+    def breaker(self, authority: str) -> dict[str, Any]:
+        b = schema.breaker.c
+        with self._read() as conn:
+            row = conn.execute(select(schema.breaker).where(b.authority == authority)).first()
+        if row is None:
+            return {"authority": authority, "failures": 0, "open_until": None, "probe_until": None}
+        return dict(row._mapping)
+
+    def put_breaker(self, authority: str, failures: int, open_until: float | None, probe_until: float | None) -> None:
+        values = {"failures": failures, "open_until": open_until, "probe_until": probe_until}
+        with self._write() as conn:
+            stmt = _upsert(conn, schema.breaker).values(authority=authority, **values)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["authority"], set_=values))
+
+
+def _upsert(conn: Connection, table: Table) -> Any:
+    """An INSERT that can say ON CONFLICT: both dialects have one, with the same API."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _add_continue(conn: Connection, session_id: str) -> None:
+    c = schema.session_counters
+    stmt = _upsert(conn, c).values(session_id=session_id, continues=1, stuck_reported=False)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["session_id"], set_={"continues": c.c.continues + 1}))
+
+
+def _event_values(row: dict[str, Any]) -> dict[str, Any]:
+    """The columns of one event, with every text redacted before it is stored."""
+    return {
+        "session_id": redact(str(row.get("session_id", "")))[:200],
+        "agent": str(row.get("agent", ""))[:32],
+        "ts": float(row["ts"]),
+        "mode": row["mode"],
+        "decision": row["decision"],
+        "rule": row.get("rule"),
+        "fail_open_kind": row.get("fail_open_kind"),
+        "short_circuit": row.get("short_circuit"),
+        "signals_json": json.dumps(row.get("signals") or [], sort_keys=True),
+        "evidence_pointer_json": redact(json.dumps(row.get("evidence_pointer") or {}, sort_keys=True)),
+        "latency_ms": float(row.get("latency_ms", 0.0)),
+        "stop_text_preview": preview(str(row.get("stop_text", ""))),
+        "project": str(row.get("project", ""))[:200],
+        "host": str(row.get("host", ""))[:200],
+    }
+
+
+def _event_out(row: dict[str, Any]) -> dict[str, Any]:
+    row["signals"] = json.loads(row.pop("signals_json"))
+    row["evidence_pointer"] = json.loads(row.pop("evidence_pointer_json"))
+    return row

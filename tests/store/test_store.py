@@ -1,0 +1,141 @@
+"""The store on a real SQLite file: migrations, settings, events, counters, breaker, redaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+
+from stopwarden.store import schema
+from stopwarden.store.store import Store, StoreUnavailable
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    s = Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+    yield s
+    s.close()
+
+
+def event(**overrides: Any) -> dict[str, Any]:
+    return {"session_id": "s1", "agent": "claude-code", "ts": 1000.0, "mode": "shadow", "decision": "allow",
+            "rule": "U_LEGIT_COMPLETION", "signals": ["wants_to_stop"], "evidence_pointer": {}, "latency_ms": 1.5,
+            "stop_text": "All done.", "project": "demo", "host": "box", **overrides}  # fmt: skip
+
+
+def test_new_database_is_private_wal_and_at_the_latest_version(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "stopwarden.db"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert store.schema_version() == schema.LATEST
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("start", range(1, schema.LATEST))
+def test_upgrade_from_every_past_version_matches_the_current_schema(tmp_path: Path, start: int) -> None:
+    old = Store.open_sqlite(str(tmp_path / "old.db"), migrate=False)
+    old.migrate(target=start)
+    assert old.schema_version() == start
+    if start == 1:  # a v1 database with data in it keeps its data
+        with old.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO events (session_id, agent, ts, mode, decision, signals_json, evidence_pointer_json,"
+                " latency_ms, stop_text_preview) VALUES ('old', 'claude-code', 1, 'shadow', 'allow', '[]', '{}', 1, 'x')"
+            )
+    assert old.migrate() == [f"{n} {name}" for n, name, _ in schema.MIGRATIONS if n > start]
+    fresh = Store.open_sqlite(str(tmp_path / "fresh.db"))
+    for table in schema.TABLES:
+        upgraded = {c["name"]: str(c["type"]) for c in inspect(old.engine).get_columns(table.name)}
+        created = {c["name"]: str(c["type"]) for c in inspect(fresh.engine).get_columns(table.name)}
+        assert upgraded == created == {c.name: str(c.type) for c in table.columns}, table.name
+        assert {i["name"] for i in inspect(old.engine).get_indexes(table.name)} == {
+            i["name"] for i in inspect(fresh.engine).get_indexes(table.name)
+        }
+    assert old.events()[0]["session_id"] == "old" if start == 1 else True
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path: Path, store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(schema.schema_migrations.insert().values(version=schema.LATEST + 1, name="future", applied_at=0))
+    with pytest.raises(schema.SchemaTooNew):
+        Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+
+
+def test_unopenable_database(tmp_path: Path) -> None:
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreUnavailable):
+        Store.open_sqlite(str(tmp_path / "dir.db"))
+
+
+def test_settings_survive_reopening(tmp_path: Path, store: Store) -> None:
+    store.put_settings({"mode": "enforce", "kill_switch": "1"}, 5.0)
+    store.put_settings({"mode": "shadow"}, 6.0)
+    store.close()
+    again = Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+    assert again.settings() == {"mode": "shadow", "kill_switch": "1"}
+
+
+def test_first_session_start_wins(store: Store) -> None:
+    assert store.record_session("s1", "claude-code", 10.0, "startup")
+    assert not store.record_session("s1", "claude-code", 20.0, "resume")
+    assert store.session_start("s1") == 10.0
+    assert store.session_start("nope") is None
+
+
+def test_events_newest_first_with_filters(store: Store) -> None:
+    for i in range(5):
+        store.record_event(event(ts=1000.0 + i, decision="allow" if i % 2 else "continue", session_id=f"s{i % 2}"))
+    assert [e["ts"] for e in store.events(limit=3)] == [1004.0, 1003.0, 1002.0]
+    assert {e["decision"] for e in store.events(decision="continue")} == {"continue"}
+    assert [e["ts"] for e in store.events(since=1003.0)] == [1004.0, 1003.0]
+    assert {e["session_id"] for e in store.events(session="s1")} == {"s1"}
+    assert store.events()[0]["signals"] == ["wants_to_stop"]
+    assert store.count_events(since=1002.0) == 3
+    assert store.decision_counts(0) == {"allow": 2, "continue": 3}
+    assert store.prune(before=1003.0) == 3
+    assert len(store.events()) == 2
+
+
+def test_secrets_are_redacted_before_storage(tmp_path: Path, store: Store) -> None:
+    text = (
+        "key sk-ant-api03-abcdefghijklmnopqrstuvwx and ghp_abcdefghijklmnopqrstuvwxyz012345, "
+        "AKIAABCDEFGHIJKLMNOP, Bearer abcdef.ghijkl.mnopqr"
+    )
+    store.record_event(event(stop_text=text, evidence_pointer={"plan_file": "github_pat_" + "a" * 30}))
+    raw = (tmp_path / "stopwarden.db").read_bytes() + (tmp_path / "stopwarden.db-wal").read_bytes()
+    for secret in (b"sk-ant-api03", b"ghp_abcdef", b"AKIAABCDEF", b"github_pat_aaaa", b"abcdef.ghijkl"):
+        assert secret not in raw
+    stored = store.events()[0]
+    assert "[REDACTED:api_key]" in stored["stop_text_preview"]
+    assert len(store.events()[0]["stop_text_preview"]) <= 200
+
+
+def test_continue_counter_is_atomic(store: Store) -> None:
+    def record() -> None:
+        for _ in range(25):
+            store.record_event(event(decision="continue"), counts_continue=True)
+
+    threads = [threading.Thread(target=record) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.continues("s1") == 100
+    assert store.count_events(since=0) == 100
+
+
+def test_stuck_sessions_are_reported_once(store: Store) -> None:
+    assert store.take_stuck_report() is None
+    store.mark_stuck("s9", 50.0)
+    assert store.take_stuck_report() == "s9"
+    assert store.take_stuck_report() is None
+
+
+def test_breaker_row(store: Store) -> None:
+    assert store.breaker("rules")["failures"] == 0
+    store.put_breaker("rules", 3, 100.0, None)
+    assert store.breaker("rules") == {"authority": "rules", "failures": 3, "open_until": 100.0, "probe_until": None}
