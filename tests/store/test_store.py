@@ -44,7 +44,8 @@ def test_upgrade_from_every_past_version_matches_the_current_schema(tmp_path: Pa
         with old.engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO events (session_id, agent, ts, mode, decision, signals_json, evidence_pointer_json,"
-                " latency_ms, stop_text_preview) VALUES ('old', 'claude-code', 1, 'shadow', 'allow', '[]', '{}', 1, 'x')"
+                " latency_ms, stop_text_preview)"
+                " VALUES ('old', 'claude-code', 1, 'shadow', 'allow', '[]', '{}', 1, 'x')"
             )
     assert old.migrate() == [f"{n} {name}" for n, name, _ in schema.MIGRATIONS if n > start]
     fresh = Store.open_sqlite(str(tmp_path / "fresh.db"))
