@@ -62,16 +62,30 @@ class FileLock:
     on the old inode would not exclude a process that opened the new one.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, timeout: float | None = None) -> None:
         self.path = path
+        self.timeout = timeout  # None: wait as long as it takes; else raise TimeoutError after this long
         self._fd = -1
 
     def __enter__(self) -> FileLock:
         import fcntl
+        import time
 
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
+        if self.timeout is None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            return self
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(self._fd)
+                    self._fd = -1
+                    raise TimeoutError(f"{self.path} stayed locked for {self.timeout} s") from None
+                time.sleep(0.005)
 
     def __exit__(self, *exc: object) -> None:
         os.close(self._fd)  # closing the descriptor releases the lock
@@ -84,3 +98,15 @@ def rmdir_if_empty(path: str) -> None:
         os.rmdir(path)
     except OSError:
         pass
+
+
+def append_line(path: str, line: str) -> None:
+    """Append a line to a file someone else owns, ending its last line first if it is unfinished."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "a+b") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell():
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
+        f.write(line.encode("utf-8") + b"\n")

@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Callable
 
 from stopwarden.build import manager, owner
-from stopwarden.install import claude_code, installer
+from stopwarden.install import claude_code, hook_command, installer
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import ENV_AGENT_PID, ENV_TMUX, EXECUTING, PLANNING
+from stopwarden.names import EXECUTING, PLANNING
 
 OWNER = "demo-session-owner"
 STRANGER = "demo-session-other"
@@ -35,8 +35,7 @@ def run(say: Callable[[str], None], keep: bool) -> int:
 
 
 def _run(project: str, say: Callable[[str], None]) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "STOPWARDEN_"))}
-    env.update({ENV_AGENT_PID: "", ENV_TMUX: ""})  # the demo's sessions are identified by session id alone
+    env = hook_command.clean_env(os.environ)  # the demo's sessions are identified by session id alone
     _git(project, "init", "-q")
     say(f"1. Created a throwaway git project: {project}")
     done = installer.init(project, "claude-code", "local", "build", env)
@@ -50,15 +49,16 @@ def _run(project: str, say: Callable[[str], None]) -> int:
     manager.record_step(project, build["id"], 1, "login form and its validation", 6, 6)
     say(f'3. Session "{OWNER}" started the build {build["id"]} and is executing step 2 of its plan.')
 
-    command = SettingsFile(claude_code.settings_path("local", project, env)).data["hooks"]["Stop"][-1]["hooks"][0]
-    say(f"4. Replaying stops through the installed Stop hook:\n   {command['command']}")
-    blocked = _stop(command["command"], OWNER, project, env)
+    settings = SettingsFile(claude_code.settings_path("local", project, env)).data
+    command = claude_code.registered(settings)["Stop"][0]
+    say(f"4. Replaying stops through the installed Stop hook:\n   {command}")
+    blocked = _stop(command, OWNER, project, env)
     if blocked is None:
         say("   The owner's stop was NOT blocked: something is wrong; run `stopwarden doctor`.")
         return 1
     say(f'\n   Session "{OWNER}" tries to stop: BLOCKED. The agent is told:')
     say("   | " + blocked.replace("\n", "\n   | "))
-    other = _stop(command["command"], STRANGER, project, env)
+    other = _stop(command, STRANGER, project, env)
     used = manager.load(project, build["id"])["reinforcements_used"]
     verdict = "allowed to stop" if other is None else "BLOCKED (wrong!)"
     say(f'\n   Session "{STRANGER}", in the same checkout, tries to stop: {verdict}.')
@@ -76,16 +76,7 @@ def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> s
         "stop_hook_active": False,
         "last_assistant_message": "Step 1 is done. I'll stop here.",
     }
-    done = subprocess.run(
-        ["sh", "-c", command],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-        timeout=30,
-        check=False,
-    )
+    done = hook_command.run(command, payload, project, env, timeout=30)
     if not done.stdout.strip():
         return None
     reason: str = json.loads(done.stdout)["reason"]

@@ -176,3 +176,51 @@ def test_user_scope_install_does_nothing_outside_a_project(tmp_path: Path, insta
     done = run_hook(installed, stop_payload(elsewhere, "owner"))
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert not (elsewhere / ".stopwarden").exists()
+
+
+def test_one_malformed_build_does_not_switch_the_gate_off(installed: Path, cli: Any) -> None:
+    broken = start(cli, session="someone")
+    mine = start(cli, session="owner")
+    path = installed / ".stopwarden" / "builds" / f"{broken['id']}.json"
+    data = json.loads(path.read_text())
+    data["owner"] = "a"
+    path.write_text(json.dumps(data))
+    assert mine["id"] in json.loads(run_hook(installed, stop_payload(installed, "owner")).stdout)["reason"]
+    result = cli("build", "status", "--build", broken["id"])
+    assert result.code == 1 and "owner is not a dict" in result.err
+
+
+def test_a_nested_agent_in_the_owners_tmux_pane_is_not_the_owner(installed: Path, cli: Any, monkeypatch: Any) -> None:
+    outer = subprocess.Popen(["sleep", "60"])
+    nested = subprocess.Popen(["sleep", "60"])
+    try:
+        monkeypatch.setenv("STOPWARDEN_AGENT_PID", str(outer.pid))
+        monkeypatch.setenv("STOPWARDEN_TMUX", "sock:%1")
+        build = start(cli, session="outer")
+        env = {"STOPWARDEN_AGENT_PID": str(nested.pid), "STOPWARDEN_TMUX": "sock:%1"}
+        assert run_hook(installed, stop_payload(installed, "nested"), env=env).stdout == ""
+        assert state(installed, build["id"])["reinforcements_used"] == 0
+        outer.kill()
+        outer.wait()
+        # Once the owner's agent is gone, the pane proves a resumed owner.
+        assert run_hook(installed, stop_payload(installed, "resumed"), env=env).stdout
+        assert state(installed, build["id"])["owner"]["session_id"] == "resumed"
+    finally:
+        for proc in (outer, nested):
+            proc.kill()
+            proc.wait()
+
+
+def test_a_locked_build_lets_the_owner_stop_after_a_bounded_wait(installed: Path, cli: Any) -> None:
+    import fcntl
+    import time
+
+    build = start(cli)
+    with open(installed / ".stopwarden" / "builds" / f"{build['id']}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        began = time.monotonic()
+        done = run_hook(installed, stop_payload(installed, "owner"))
+        waited = time.monotonic() - began
+    assert (done.returncode, done.stdout) == (0, "")
+    assert 1.5 < waited < 10
+    assert "is locked by a busy command" in (installed / ".stopwarden" / "hook.log").read_text()

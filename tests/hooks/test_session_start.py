@@ -21,7 +21,7 @@ def test_records_the_start_and_exports_the_id(installed: Path, tmp_path: Path) -
     record = json.loads((installed / ".stopwarden" / "sessions" / "abc-123").read_text())
     assert record["session_id"] == "abc-123" and record["source"] == "startup"
     assert record["started_at"].endswith("Z")
-    assert env_file.read_text() == "export OTHER=1\nexport STOPWARDEN_SESSION_ID='abc-123'\n"
+    assert env_file.read_text() == "export OTHER=1\nexport STOPWARDEN_SESSION_ID=abc-123\n"
 
 
 def test_first_start_wins(installed: Path) -> None:

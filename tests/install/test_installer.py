@@ -260,3 +260,78 @@ def test_paths_with_spaces_and_quotes(tmp_path: Path, cli: Any, monkeypatch: pyt
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert "allow: no active build" in (root / ".stopwarden" / "hook.log").read_text()
+
+
+def test_exclude_file_without_a_final_newline(project: Path, cli: Any) -> None:
+    exclude = project / ".git" / "info" / "exclude"
+    exclude.write_text("*.log")
+    assert cli("init").code == 0
+    assert exclude.read_text() == "*.log\n/.claude/settings.local.json\n"
+    assert git(project, "check-ignore", "x.log").strip() == "x.log"
+
+
+def test_a_foreign_skill_stops_init_before_anything_is_written(project: Path, cli: Any) -> None:
+    mine = project / ".claude" / "skills" / "build" / "SKILL.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("mine\n")
+    assert cli("init").code == 1
+    assert not (project / ".stopwarden").exists()
+    assert not (project / ".claude" / "settings.local.json").exists()
+
+
+def test_hooks_null_is_treated_as_none(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text('{"hooks": null, "model": "opus"}')
+    assert cli("init").code == 0
+    assert len(ours(settings(project))) == 2
+    assert cli("uninstall").code == 0
+    assert settings(project)["model"] == "opus"
+
+
+def test_uninstall_goes_on_past_an_unreadable_scope(installed: Path, cli: Any, isolated_env: Path) -> None:
+    user = isolated_env / ".claude" / "settings.json"
+    user.parent.mkdir()
+    user.write_text("{broken")
+    result = cli("uninstall")
+    assert result.code == 1 and "not valid JSON" in result.err
+    assert not (installed / ".claude" / "settings.local.json").exists()  # stopwarden had created it
+    assert not (installed / ".claude" / "skills").exists()
+    assert user.read_text() == "{broken"
+
+
+def test_a_dangling_symlink_is_never_unlinked(project: Path, cli: Any, tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "settings.json"
+    target.parent.mkdir()
+    link = project / ".claude" / "settings.local.json"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    assert cli("init").code == 0
+    assert len(ours(json.loads(target.read_text()))) == 2
+    assert cli("uninstall").code == 0
+    assert link.is_symlink() and ours(json.loads(target.read_text())) == []
+
+
+def test_purge_removes_clean_worktrees_and_refuses_dirty_ones(installed: Path, cli: Any) -> None:
+    git(installed, "add", "-A")
+    git(installed, "commit", "-qm", "install")
+    cli("build", "start", "x", "--owner-session", "me")
+    tree = Path(cli("build", "worktree", "create", "--json").json()["path"])
+    (tree / "work.txt").write_text("unsaved work")
+    result = cli("uninstall", "--purge")
+    assert result.code == 1
+    assert (tree / "work.txt").read_text() == "unsaved work"
+    (tree / "work.txt").unlink()
+    assert cli("uninstall", "--purge").code == 0
+    assert not (installed / ".stopwarden").exists()
+    assert "prunable" not in git(installed, "worktree", "list", "--porcelain")
+
+
+def test_cli_path_with_a_space_is_quoted_for_the_agent(tmp_path: Path) -> None:
+    from stopwarden import shell
+
+    assert shell.quote("/usr/bin/stopwarden") == "/usr/bin/stopwarden"
+    assert shell.quote("/tmp/my venv/bin/stopwarden") == "'/tmp/my venv/bin/stopwarden'"
+    quoted = shell.quote("it's")
+    done = subprocess.run(["sh", "-c", f"printf %s {quoted}"], capture_output=True, text=True, check=False)
+    assert done.stdout == "it's"

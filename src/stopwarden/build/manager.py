@@ -12,6 +12,7 @@ from typing import Any
 from stopwarden.build import owner, phases, state
 from stopwarden.errors import StopwardenError
 from stopwarden.names import (
+    AUDIT_FILE,
     BUILD_COMPLETED,
     BUILD_ESCALATED,
     BUILD_STARTED,
@@ -280,7 +281,7 @@ def read_log(root: str, build_id: str | None, event: str | None, limit: int) -> 
 
 def _audit_lines(root: str) -> list[str]:
     try:
-        with open(os.path.join(state.builds_dir(root), "audit.jsonl"), encoding="utf-8", errors="replace") as f:
+        with open(os.path.join(state.builds_dir(root), AUDIT_FILE), encoding="utf-8", errors="replace") as f:
             return f.read().splitlines()
     except FileNotFoundError:
         return []

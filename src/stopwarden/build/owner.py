@@ -174,6 +174,20 @@ def match(owner: Mapping[str, Any], me: Caller) -> str:
         return "session"
     if owner.get("agent_pid") and (owner["agent_pid"], owner.get("agent_started_at")) == me.agent():
         return "agent"
-    if owner.get("tmux") and owner["tmux"] == me.tmux:
+    if owner.get("tmux") and owner["tmux"] == me.tmux and not _other_live_agent(owner, me):
         return "tmux"
     return ""
+
+
+def _other_live_agent(owner: Mapping[str, Any], me: Caller) -> bool:
+    """Is the owner's agent still running while `me` runs under a different one?
+
+    Then a shared tmux pane proves nothing: an agent that the owner started (a nested `claude -p`)
+    inherits the pane. The pane proves ownership only once the owner's agent is gone or unknown.
+    """
+    pid, started = owner.get("agent_pid") or 0, owner.get("agent_started_at")
+    mine = me.agent()[0]
+    if not pid or not mine or mine == pid:
+        return False
+    stat = _stat(int(pid))
+    return stat is not None and stat[2] == started

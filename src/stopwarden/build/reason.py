@@ -7,9 +7,6 @@ a plain instruction after either prefix.
 
 from __future__ import annotations
 
-import os
-import sys
-
 from stopwarden.names import (
     CLARIFY,
     EXECUTING,
@@ -41,15 +38,6 @@ HINTS = {
     "then `{cli} build phase verifying`.",
     HARDENING: "harden error paths and edge cases, run the tests again, then `{cli} build complete`.",
 }
-
-
-def cli_name(env: Mapping[str, str]) -> str:
-    """How an agent's shell should call the CLI: `stopwarden` when our bin folder is on its PATH, else
-    the absolute path of the console script beside this interpreter (a venv that is not activated)."""
-    bin_dir = os.path.dirname(sys.executable)
-    if bin_dir in env.get("PATH", "").split(os.pathsep):
-        return "stopwarden"
-    return os.path.join(bin_dir, "stopwarden")
 
 
 def block_reason(state: Mapping[str, Any], used: int, cli: str) -> str:

@@ -45,8 +45,9 @@ def state_path(root: str, build_id: str) -> str:
     return os.path.join(builds_dir(root), build_id + ".json")
 
 
-def lock(root: str, build_id: str) -> FileLock:
-    return FileLock(os.path.join(builds_dir(root), build_id + ".lock"))
+def lock(root: str, build_id: str, timeout: float | None = None) -> FileLock:
+    """The build's lock; the hook passes a timeout so that a stuck writer can never hold an agent."""
+    return FileLock(os.path.join(builds_dir(root), build_id + ".lock"), timeout)
 
 
 def all_ids(root: str) -> list[str]:
@@ -65,11 +66,38 @@ def load(root: str, build_id: str) -> State:
         raw = f.read()
     try:
         state = fastjson.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, fastjson.JSONError) as e:
+    except (UnicodeDecodeError, ValueError) as e:  # JSONError, and ints too long to convert
         raise StateError(f"build state {path} is corrupt ({e}); it was left as it is") from None
-    if not isinstance(state, dict) or state.get("id") != build_id or not isinstance(state.get("phase"), str):
-        raise StateError(f"build state {path} is not a stopwarden build; it was left as it is")
-    return state
+    wrong = _shape_error(state, build_id)
+    if wrong:
+        raise StateError(f"build state {path} is not a stopwarden build ({wrong}); it was left as it is")
+    checked: State = state
+    return checked
+
+
+# Field -> the type every reader may rely on (SPEC §4.1). A file that breaks it is corrupt, not a crash.
+SHAPE = {
+    "id": str, "task": str, "size": str, "phase": str, "protection": dict, "reinforcements_used": int,
+    "owner": dict, "started_at": str, "steps": list, "total_tests": int, "all_passing": bool,
+    "fix_iterations": int, "max_fix_iterations": int, "verify_iterations": int,
+}  # fmt: skip
+
+
+def _shape_error(state: object, build_id: str) -> str:
+    if not isinstance(state, dict):
+        return "not an object"
+    for key, kind in SHAPE.items():
+        if not isinstance(state.get(key), kind):
+            return f"{key} is not a {kind.__name__}"
+    if state["id"] != build_id:
+        return f"its id is {state['id']!r}"
+    if not isinstance(state["protection"].get("reinforcements"), int):
+        return "protection.reinforcements is not an int"
+    if not all(isinstance(s, dict) and isinstance(s.get("n"), int) for s in state["steps"]):
+        return "a step is malformed"
+    if state.get("worktree") is not None and not isinstance(state["worktree"], dict):
+        return "worktree is not an object"
+    return ""
 
 
 def save(root: str, state: State) -> None:

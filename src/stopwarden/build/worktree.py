@@ -35,44 +35,41 @@ def _git(root: str, *args: str) -> str:
 
 def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:
     """Create the build's worktree on a new branch from the branch checked out now."""
-    with state.lock(root, build_id):
-        build = manager.load(root, build_id)
-        if build["phase"] in TERMINAL_PHASES:
-            raise StopwardenError(f"build {build_id} is {build['phase']}", hint="start a new build")
-        if build["worktree"]:
-            raise StopwardenError(
-                f"build {build_id} already has the worktree {build['worktree']['path']}",
-                hint="remove it first with `stopwarden build worktree remove`",
-            )
-        source = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
-        branch = branch or f"stopwarden/{build_id}"
-        path = os.path.join(root, STATE_DIR, WORKTREES_DIR, build_id)
-        _git(root, "worktree", "add", "-b", branch, path)
-        build["worktree"] = {"path": path, "branch": branch, "source_branch": source, "created_at": state.now_iso()}
-        state.save(root, build)
+    build = manager.load(root, build_id)
+    if build["phase"] in TERMINAL_PHASES:
+        raise StopwardenError(f"build {build_id} is {build['phase']}", hint="start a new build")
+    if build["worktree"]:
+        raise StopwardenError(
+            f"build {build_id} already has the worktree {build['worktree']['path']}",
+            hint="remove it first with `stopwarden build worktree remove`",
+        )
+    source = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    branch = branch or f"stopwarden/{build_id}"
+    path = os.path.join(root, STATE_DIR, WORKTREES_DIR, build_id)
+    _git(root, "worktree", "add", "-b", branch, path)
+    tree = {"path": path, "branch": branch, "source_branch": source, "created_at": state.now_iso()}
+    _update(root, build_id, tree)
     state.append_audit(root, build_id, WORKTREE_CREATED, path=path, branch=branch, source_branch=source)
-    return dict(build["worktree"])
+    return tree
 
 
 def merge(root: str, build_id: str) -> dict[str, Any]:
     """Merge the worktree's branch into its source branch, in the main checkout."""
-    with state.lock(root, build_id):
-        build = manager.load(root, build_id)
-        tree = _require(build)
-        if _git(tree["path"], "status", "--porcelain"):
-            raise StopwardenError(
-                f"the worktree {tree['path']} has uncommitted changes", hint="commit them in the worktree first"
-            )
-        current = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
-        if current != tree["source_branch"]:
-            raise StopwardenError(
-                f"the main checkout is on {current}, not {tree['source_branch']}",
-                hint=f"git checkout {tree['source_branch']}",
-            )
-        _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
-        commit = _git(root, "rev-parse", "HEAD")
-        tree["merged_at"] = state.now_iso()
-        state.save(root, build)
+    tree = _require(manager.load(root, build_id))
+    if _git(tree["path"], "status", "--porcelain"):
+        raise StopwardenError(
+            f"the worktree {tree['path']} has uncommitted changes", hint="commit them in the worktree first"
+        )
+    current = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    if current != tree["source_branch"]:
+        raise StopwardenError(
+            f"the main checkout is on {current}, not {tree['source_branch']}",
+            hint=f"git checkout {tree['source_branch']}",
+        )
+    _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
+    commit = _git(root, "rev-parse", "HEAD")
+    tree = {**tree, "merged_at": state.now_iso()}
+    _update(root, build_id, tree)
     state.append_audit(
         root, build_id, WORKTREE_MERGED, branch=tree["branch"], into=tree["source_branch"], commit=commit
     )
@@ -81,14 +78,23 @@ def merge(root: str, build_id: str) -> dict[str, Any]:
 
 def remove(root: str, build_id: str, force: bool) -> dict[str, Any]:
     """Remove the worktree folder; its branch is kept (it may hold work that is not merged)."""
-    with state.lock(root, build_id):
-        build = manager.load(root, build_id)
-        tree = _require(build)
+    tree = _require(manager.load(root, build_id))
+    if os.path.isdir(tree["path"]):
         _git(root, "worktree", "remove", *(["--force"] if force else []), tree["path"])
-        build["worktree"] = None
-        state.save(root, build)
+    else:
+        _git(root, "worktree", "prune")  # removed by hand: let git forget it too
+    _update(root, build_id, None)
     state.append_audit(root, build_id, WORKTREE_REMOVED, path=tree["path"], branch=tree["branch"])
     return dict(tree)
+
+
+def _update(root: str, build_id: str, tree: dict[str, Any] | None) -> None:
+    """Record the worktree in the build's state. Git runs outside the lock (it may take seconds, and the
+    Stop hook waits on this lock), so the state is read again under it."""
+    with state.lock(root, build_id):
+        build = manager.load(root, build_id)
+        build["worktree"] = tree
+        state.save(root, build)
 
 
 def _require(build: dict[str, Any]) -> dict[str, Any]:

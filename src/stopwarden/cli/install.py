@@ -7,6 +7,7 @@ import os
 import click
 
 from stopwarden.cli.output import emit, json_option
+from stopwarden.install import claude_code, skill
 from stopwarden.names import AGENTS
 
 
@@ -17,16 +18,18 @@ def _project_root() -> str:
 
 
 @click.command()
-@click.option("--agent", type=click.Choice(AGENTS), default="claude-code", show_default=True)
+@click.option("--agent", type=click.Choice(AGENTS), default=AGENTS[0], show_default=True)
 @click.option(
     "--scope",
-    type=click.Choice(["local", "project", "user"]),
-    default="local",
+    type=click.Choice(claude_code.SCOPES),
+    default=claude_code.DEFAULT_SCOPE,
     show_default=True,
     help="local: .claude/settings.local.json (not committed); project: .claude/settings.json; "
     "user: ~/.claude/settings.json (every project of yours).",
 )
-@click.option("--skill-name", default="build", show_default=True, help="Install the /build skill under this name.")
+@click.option(
+    "--skill-name", default=skill.DEFAULT_NAME, show_default=True, help="Install the /build skill under this name."
+)
 @json_option
 def init(agent: str, scope: str, skill_name: str, as_json: bool) -> None:
     """Install stopwarden into this project (the git repository around the current folder).
@@ -79,8 +82,10 @@ def doctor(fix: bool, as_json: bool) -> int:
     fixed: list[str] = []
     if fix:
         record = installer.read_record(root)
-        for scope in record.get("scopes", {}).get("claude-code") or ["local"]:
-            fixed += installer.init(root, "claude-code", scope, record.get("skill_name", "build"), os.environ)
+        for scope in record.get("scopes", {}).get(claude_code.AGENT) or [claude_code.DEFAULT_SCOPE]:
+            fixed += installer.init(
+                root, claude_code.AGENT, scope, record.get("skill_name", skill.DEFAULT_NAME), os.environ
+            )
     results = checks.run(root, os.environ)
     lines = [*fixed]
     for c in results:

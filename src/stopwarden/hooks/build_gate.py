@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from stopwarden.build import owner, state
-from stopwarden.build.reason import block_reason, cli_name
+from stopwarden.build.reason import block_reason
 from stopwarden.hooks import log
 from stopwarden.names import (
     GATE_BLOCKED,
@@ -18,6 +18,10 @@ from stopwarden.names import (
     OWNER_RECONCILED,
     TERMINAL_PHASES,
 )
+from stopwarden.shell import cli_command
+
+# Commands hold a build's lock for milliseconds; never let a stuck one hold the agent for long.
+LOCK_TIMEOUT_S = 2.0
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,41 +29,55 @@ if TYPE_CHECKING:
 
 
 def check(event: HookEvent, root: str, ids: list[str]) -> str | None:
-    """The reason to block this stop, given the active builds' ids, or None to allow it (the log says why)."""
+    """The reason to block this stop, given the active builds' ids, or None to allow it (the log says why).
+
+    Each build is judged on its own: one unreadable or locked build never switches the gate off for others.
+    """
     why = []
     for build_id in ids:
         try:
-            peek = state.load(root, build_id)
-        except FileNotFoundError:
-            continue  # a marker whose build was never written: see state.py
-        except state.StateError as e:
-            why.append(str(e))
-            continue
-        if peek["phase"] in TERMINAL_PHASES:
-            continue
-        if not owner.has_identity(peek.get("owner") or {}):
-            state.append_audit(root, build_id, GATE_UNOWNED, session_id=event.session_id)
-            why.append(f"{build_id} has no owner identity and is never adopted")
-            continue
-        if not owner.match(peek["owner"], event.caller):
-            why.append(f"not the owner of {build_id}")
-            continue
-        reason = _spend(event, root, build_id)
+            reason, note = _check_one(event, root, build_id)
+        except TimeoutError:
+            reason, note = None, f"{build_id} is locked by a busy command"
+        except Exception as e:
+            reason, note = None, f"{build_id}: {type(e).__name__}: {e}"
         if reason is not None:
-            log.write(root, "stop", event.session_id, f"block: owner of {build_id}")
+            log.write(root, "stop", event.session_id, f"block: owner of {build_id} (bg={event.background_tasks})")
             return reason
-        why.append(f"budget of {build_id} is spent")
-    log.write(root, "stop", event.session_id, "allow: " + ("; ".join(why) or "no active build"))
+        if note:
+            why.append(note)
+    log.write(
+        root, "stop", event.session_id, f"allow: {'; '.join(why) or 'no active build'} (bg={event.background_tasks})"
+    )
     return None
+
+
+def _check_one(event: HookEvent, root: str, build_id: str) -> tuple[str | None, str]:
+    """(the block reason or None, why it was allowed)."""
+    try:
+        peek = state.load(root, build_id)
+    except FileNotFoundError:
+        return None, ""  # a marker whose build was never written: see state.py
+    except state.StateError as e:
+        return None, str(e)
+    if peek["phase"] in TERMINAL_PHASES:
+        return None, ""
+    if not owner.has_identity(peek["owner"]):
+        state.append_audit(root, build_id, GATE_UNOWNED, session_id=event.session_id)
+        return None, f"{build_id} has no owner identity and is never adopted"
+    if not owner.match(peek["owner"], event.caller):
+        return None, f"not the owner of {build_id}"
+    reason = _spend(event, root, build_id)
+    return reason, "" if reason else f"budget of {build_id} is spent"
 
 
 def _spend(event: HookEvent, root: str, build_id: str) -> str | None:
     """Under the build's lock: re-check ownership, reconcile a changed session id, spend one block."""
-    with state.lock(root, build_id):
+    with state.lock(root, build_id, timeout=LOCK_TIMEOUT_S):
         current = state.load(root, build_id)
         if current["phase"] in TERMINAL_PHASES:
             return None
-        who = current.get("owner") or {}
+        who = current["owner"]
         how = owner.match(who, event.caller)
         if not how:
             return None
@@ -75,9 +93,8 @@ def _spend(event: HookEvent, root: str, build_id: str) -> str | None:
             )
             who["session_id"] = event.session_id
             changed = True
-        protection = current.get("protection") or {}
-        used = int(current.get("reinforcements_used") or 0)
-        if used >= int(protection.get("reinforcements") or 0):
+        used = current["reinforcements_used"]
+        if used >= current["protection"]["reinforcements"]:
             if changed:
                 state.save(root, current)
             state.append_audit(root, build_id, GATE_BUDGET_EXHAUSTED, session_id=event.session_id, used=used)
@@ -85,4 +102,4 @@ def _spend(event: HookEvent, root: str, build_id: str) -> str | None:
         current["reinforcements_used"] = used + 1
         state.save(root, current)
     state.append_audit(root, build_id, GATE_BLOCKED, session_id=event.session_id, phase=current["phase"], used=used + 1)
-    return block_reason(current, used + 1, cli_name(os.environ))
+    return block_reason(current, used + 1, cli_command(os.environ))

@@ -12,13 +12,16 @@ MAX_BYTES = 256 * 1024  # then hook.log becomes hook.log.1, replacing the previo
 
 
 def write(root: str | None, event: str, session_id: str, message: str) -> None:
-    """Append one line; never raises (logging must not be the reason a hook fails)."""
+    """Append one line; never raises (logging must not be the reason a hook fails).
+
+    Outside a stopwarden project (a user-scope install) there is nowhere that is ours to write, and the
+    agent may show stderr: the line is dropped.
+    """
+    if root is None:
+        return
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     line = f"{stamp} {event} session={session_id or '-'} {message}".replace("\n", " ") + "\n"
     try:
-        if root is None:
-            posix.write(2, line.encode("utf-8", "replace"))
-            return
         path = f"{root}/{STATE_DIR}/{HOOK_LOG}"
         try:
             if posix.stat(path).st_size > MAX_BYTES:

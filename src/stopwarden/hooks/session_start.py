@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 
 from stopwarden import fastjson
+from stopwarden.atomic import append_line
 from stopwarden.build import owner, state
-from stopwarden.build.reason import cli_name
 from stopwarden.names import ENV_SESSION_ID, SESSIONS_DIR, STATE_DIR, TERMINAL_PHASES
 from stopwarden.project import active_ids
+from stopwarden.shell import cli_command, quote
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def record(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
     if _safe_name(event.session_id):
         _record_start(event, root)
         _export(env.get("CLAUDE_ENV_FILE", ""), event.session_id)
-    return _owned_builds_note(event, root, cli_name(env))
+    return _owned_builds_note(event, root, cli_command(env))
 
 
 def _safe_name(session_id: str) -> bool:
@@ -55,11 +56,8 @@ def _record_start(event: HookEvent, root: str) -> None:
 
 
 def _export(env_file: str, session_id: str) -> None:
-    if not env_file:
-        return
-    quoted = "'" + session_id.replace("'", "'\"'\"'") + "'"
-    with open(env_file, "a", encoding="utf-8") as f:
-        f.write(f"export {ENV_SESSION_ID}={quoted}\n")
+    if env_file:
+        append_line(env_file, f"export {ENV_SESSION_ID}={quote(session_id)}")
 
 
 def _owned_builds_note(event: HookEvent, root: str, cli: str) -> str:

@@ -41,10 +41,13 @@ def our_handler(event: str) -> dict[str, Any]:
 
 def merge(data: dict[str, Any], path: str) -> None:
     """Put our current handlers into `data`: in place of our old ones if any, else as a new group."""
-    hooks = _hooks(data, path, create=True)
-    assert hooks is not None  # created above
+    if data.get("hooks") is None:
+        data["hooks"] = {}  # absent, or `null`: either way there is nothing of the user's to keep
+    hooks = _hooks(data, path)
     for event in EVENTS:
-        groups = hooks.setdefault(event, [])
+        if hooks.get(event) is None:
+            hooks[event] = []
+        groups = hooks[event]
         _check_list(groups, path, event)
         placed = _replace_ours(groups, our_handler(event))
         if not placed:
@@ -53,9 +56,9 @@ def merge(data: dict[str, Any], path: str) -> None:
 
 def remove(data: dict[str, Any], path: str) -> bool:
     """Take our handlers out of `data`, and containers that only held them; True if anything was ours."""
-    hooks = _hooks(data, path, create=False)
-    if hooks is None:
+    if data.get("hooks") is None:
         return False
+    hooks = _hooks(data, path)
     found = False
     for event in list(hooks):
         groups = hooks[event]
@@ -116,10 +119,8 @@ def _handlers(group: object) -> list[dict[str, Any]]:
     return [h for h in group["hooks"] if isinstance(h, dict)]
 
 
-def _hooks(data: dict[str, Any], path: str, create: bool) -> dict[str, Any] | None:
-    hooks = data.setdefault("hooks", {}) if create else data.get("hooks")
-    if hooks is None:
-        return None
+def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
+    hooks = data["hooks"]
     if not isinstance(hooks, dict):
         raise StopwardenError(
             f'"hooks" in {path} is a {type(hooks).__name__}, not an object; the file was left untouched',

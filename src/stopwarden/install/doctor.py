@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from stopwarden.build import manager, owner
-from stopwarden.install import claude_code, installer, project_files, skill
+from stopwarden.install import claude_code, hook_command, installer, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import CONFIG_FILE, ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX, EXECUTING, STATE_DIR, TOKEN_FILE
+from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
 PROBE_SESSION = "stopwarden-doctor-probe"
 
@@ -111,8 +111,7 @@ def _probe(event: str, argument: str, cmd: str) -> Check:
     with tempfile.TemporaryDirectory(prefix="stopwarden-doctor-") as tmp:
         project = os.path.realpath(tmp)
         project_files.create(project)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "STOPWARDEN_"))}
-        env.update({ENV_AGENT_PID: "", ENV_TMUX: ""})
+        env = hook_command.clean_env(os.environ)
         if argument == "stop":
             build = manager.start(project, "doctor probe", "SMALL", owner.Caller(PROBE_SESSION, env), project)
             manager.set_phase(project, build["id"], EXECUTING)
@@ -130,16 +129,7 @@ def _probe(event: str, argument: str, cmd: str) -> Check:
         }
         started = time.monotonic()
         try:
-            done = subprocess.run(
-                ["sh", "-c", cmd],
-                input=json.dumps(payload),
-                capture_output=True,
-                text=True,
-                env=env,
-                cwd=project,
-                timeout=claude_code.EVENTS[event][1],
-                check=False,
-            )
+            done = hook_command.run(cmd, payload, project, env, claude_code.EVENTS[event][1])
         except subprocess.TimeoutExpired:
             return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
         ms = (time.monotonic() - started) * 1000
@@ -166,7 +156,7 @@ def _judge(argument: str, done: subprocess.CompletedProcess[str], project: str) 
         return "" if ok else f"answered {done.stdout.strip()[:200]!r}"
     if done.stdout.strip():
         return f"printed {done.stdout.strip()[:200]!r}"
-    if not os.path.exists(os.path.join(project, STATE_DIR, "sessions", PROBE_SESSION)):
+    if not os.path.exists(os.path.join(project, STATE_DIR, SESSIONS_DIR, PROBE_SESSION)):
         return "did not record the session start"
     try:
         with open(os.path.join(project, "env-file"), encoding="utf-8") as f:

@@ -7,11 +7,16 @@ Absolute paths, so the hook works when the venv is not on PATH; never a PATH shi
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
+import subprocess
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import stopwarden.hooks
+from stopwarden.names import ENV_AGENT_PID, ENV_TMUX
 
 # Every form our command has ever had, as a fragment found in it. An entry holding one of these is ours:
 # an upgrade or a moved venv then replaces it instead of adding a second one. When the launch form
@@ -44,3 +49,21 @@ def _quote(path: str) -> str:
 
 def is_ours(cmd: object) -> bool:
     return isinstance(cmd, str) and any(marker in cmd for marker in MARKERS)
+
+
+def clean_env(base: Mapping[str, str]) -> dict[str, str]:
+    """An environment for running our hook outside an agent: no agent variables, no identities but the
+    session id the payload carries (whatever session or tmux pane we run in must not leak in)."""
+    env = {k: v for k, v in base.items() if not k.startswith(("CLAUDE", "STOPWARDEN_"))}
+    env.update({ENV_AGENT_PID: "", ENV_TMUX: ""})
+    return env
+
+
+def run(
+    cmd: str, payload: dict[str, Any], cwd: str, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run a registered hook command exactly as Claude Code does: `sh -c`, the payload on stdin."""
+    return subprocess.run(
+        ["sh", "-c", cmd], input=json.dumps(payload), capture_output=True, text=True, env=dict(env), cwd=cwd,
+        timeout=timeout, check=False,
+    )  # fmt: skip

@@ -14,35 +14,42 @@ from collections.abc import Mapping
 from typing import Any
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
-from stopwarden.build.reason import cli_name
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
+from stopwarden.shell import cli_command
 
 RECORD = "installed.json"
 
 
 def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, str]) -> list[str]:
-    """Install into the project at `root`; returns what was done, one line each."""
+    """Install into the project at `root`; returns what was done, one line each.
+
+    Everything that can refuse is checked before anything is written: an invalid settings file or a
+    skill of the user's own stops init with the project exactly as it was.
+    """
     if agent not in AGENTS:
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
     path = claude_code.settings_path(scope, root, env)
-    settings = SettingsFile(path)  # read first: an invalid file stops us before anything is written
+    settings = SettingsFile(path)
+    claude_code.merge(settings.data, path)
+    skill.check_free(root, skill_name)
+
     created_paths = project_files.create(root)
     done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
     record = read_record(root)
-    claude_code.merge(settings.data, path)
     if settings.changed():
         created = not settings.exists
         backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
         done.append(f"registered the Stop and SessionStart hooks in {path}")
         if backup:
             done.append(f"backed up your previous {os.path.basename(path)} to {backup}")
-        if created:
+        if created:  # by the real path: a link the user made stays theirs
+            real = os.path.realpath(path)
             record.setdefault("created_files", [])
-            if path not in record["created_files"]:
-                record["created_files"].append(path)
+            if real not in record["created_files"]:
+                record["created_files"].append(real)
     else:
         done.append(f"hooks already registered in {path}")
     if scope == "local" and project_files.keep_out_of_git(root, path):
@@ -52,7 +59,7 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
             f"warning: {path} now holds absolute paths of this machine; teammates must run "
             "`stopwarden init --scope project` on theirs (or use the default local scope)"
         )
-    outcome = skill.install(root, skill_name, cli_name(env))
+    outcome = skill.install(root, skill_name, cli_command(env))
     done.append(f"/{skill_name} skill {outcome}: {skill.skill_path(root, skill_name)}")
     scopes = record.setdefault("scopes", {}).setdefault(agent, [])
     if scope not in scopes:
@@ -63,31 +70,56 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
 
 
 def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
-    """Remove our hooks from every scope and our skill; with `purge`, `.stopwarden/` too."""
+    """Remove our hooks from every scope and our skill; with `purge`, `.stopwarden/` too.
+
+    A scope whose file cannot be read is reported and skipped; the others are still cleaned, and the
+    command then fails with the list of what it could not do.
+    """
     record = read_record(root)
     created = set(record.get("created_files", []))
-    done = []
+    done, failed = [], []
     for scope in claude_code.SCOPES:
         path = claude_code.settings_path(scope, root, env)
-        settings = SettingsFile(path)
-        if not settings.exists or not claude_code.remove(settings.data, path):
-            continue
-        if not settings.data and path in created:
-            settings.delete()
-            done.append(f"removed {path} (stopwarden had created it)")
-        else:
-            settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
-            done.append(f"removed our hooks from {path}")
-        rmdir_if_empty(os.path.dirname(path))
+        try:
+            done += _remove_from(path, scope, root, created)
+        except StopwardenError as e:
+            failed.append(e.message)
     done += [f"removed the skill {p}" for p in skill.remove_all(root)]
+    if failed:
+        raise StopwardenError("; ".join([*done, *failed]), hint="fix those files by hand, then run uninstall again")
     if purge:
-        state = os.path.join(root, STATE_DIR)
-        if os.path.isdir(state):
-            shutil.rmtree(state)
-            done.append(f"removed {state}")
+        done += _purge(root)
     elif os.path.exists(record_path(root)):
         write_record(root, {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}})
     return done or ["nothing of stopwarden's was installed here"]
+
+
+def _remove_from(path: str, scope: str, root: str, created: set[str]) -> list[str]:
+    settings = SettingsFile(path)
+    if not settings.exists or not claude_code.remove(settings.data, path):
+        return []
+    if not settings.data and not os.path.islink(path) and os.path.realpath(path) in created:
+        settings.delete()
+        rmdir_if_empty(os.path.dirname(path))
+        return [f"removed {path} (stopwarden had created it)"]
+    settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
+    return [f"removed our hooks from {path}"]
+
+
+def _purge(root: str) -> list[str]:
+    """Delete `.stopwarden/`, after removing the builds' worktrees the way git does (refusing dirty ones)."""
+    from stopwarden.build import manager, worktree
+
+    state = os.path.join(root, STATE_DIR)
+    if not os.path.isdir(state):
+        return []
+    done = []
+    for build in manager.all_builds(root):
+        if build.get("worktree"):
+            worktree.remove(root, build["id"], force=False)  # a dirty worktree raises: nothing is lost
+            done.append(f"removed the worktree {build['worktree']['path']} (its branch is kept)")
+    shutil.rmtree(state)
+    return [*done, f"removed {state}"]
 
 
 def _backup_name(scope: str, path: str) -> str:

@@ -10,7 +10,7 @@ import secrets
 import socket
 import subprocess
 
-from stopwarden.atomic import write_atomic
+from stopwarden.atomic import append_line, write_atomic
 from stopwarden.names import (
     BACKUPS_DIR,
     BUILDS_DIR,
@@ -112,8 +112,5 @@ def keep_out_of_git(root: str, path: str) -> bool:
     ).stdout.strip()
     if not exclude:
         return False
-    exclude = os.path.join(root, exclude)
-    os.makedirs(os.path.dirname(exclude), exist_ok=True)
-    with open(exclude, "a", encoding="utf-8") as f:
-        f.write(f"/{rel}\n")
+    append_line(os.path.join(root, exclude), f"/{rel}")
     return True

@@ -36,18 +36,24 @@ def is_ours(path: str) -> bool:
         return False
 
 
-def install(root: str, name: str, cli: str) -> str:
-    """Write our skill as `name`; returns "installed", "updated" or "unchanged"."""
+def check_free(root: str, name: str) -> None:
+    """Raise unless `name` is a usable skill name with no skill of the user's own under it."""
     if not name or "/" in name or name.startswith("."):
         raise StopwardenError(f"bad skill name {name!r}", hint="use a plain name such as build or sw-build")
     path = skill_path(root, name)
+    if os.path.lexists(path) and not is_ours(path):
+        raise StopwardenError(
+            f"{path} is a skill of your own; it was left untouched",
+            hint="install ours under another name: stopwarden init --skill-name sw-build",
+        )
+
+
+def install(root: str, name: str, cli: str) -> str:
+    """Write our skill as `name`; returns "installed", "updated" or "unchanged"."""
+    check_free(root, name)
+    path = skill_path(root, name)
     text = render(name, cli)
     if os.path.exists(path):
-        if not is_ours(path):
-            raise StopwardenError(
-                f"{path} is a skill of your own; it was left untouched",
-                hint="install ours under another name: stopwarden init --skill-name sw-build",
-            )
         with open(path, encoding="utf-8") as f:
             if f.read() == text:
                 return "unchanged"

@@ -1,0 +1,31 @@
+"""How an agent's shell should call the `stopwarden` command, written into block reasons and the skill.
+
+Stdlib-only and without `shlex` (which imports `re`): the hook builds block reasons with it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_")
+
+
+def quote(word: str) -> str:
+    """`word` as one shell word: as it is when it is plain, else in single quotes."""
+    if word and all(c in SAFE for c in word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
+
+
+def cli_command(env: Mapping[str, str]) -> str:
+    """`stopwarden` when our bin folder is on the shell's PATH, else the quoted absolute path of the
+    console script beside this interpreter (a venv that is not activated)."""
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir in env.get("PATH", "").split(os.pathsep):
+        return "stopwarden"
+    return quote(os.path.join(bin_dir, "stopwarden"))
