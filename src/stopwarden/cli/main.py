@@ -16,7 +16,9 @@ import click
 
 from stopwarden import __version__
 from stopwarden.cli.build import build
+from stopwarden.cli.gate import gate
 from stopwarden.cli.install import demo, doctor, init, uninstall
+from stopwarden.cli.server import serve, start, status, stop
 from stopwarden.errors import StopwardenError
 
 
@@ -34,10 +36,13 @@ def cli() -> None:
 
 
 cli.add_command(build)
+cli.add_command(gate)
 cli.add_command(init)
 cli.add_command(uninstall)
 cli.add_command(doctor)
 cli.add_command(demo)
+for command in (serve, start, stop, status):
+    cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from stopwarden.store import schema
@@ -169,7 +169,8 @@ class Store:
         if session is not None:
             query = query.where(e.session_id == session)
         if evaluated_only:  # the authority was asked (or would have been): what the rate limits count
-            query = query.where(e.short_circuit.is_(None), e.fail_open_kind.not_in(["rate_limited", "shed_overload"]))
+            refused = e.fail_open_kind.in_(["rate_limited", "shed_overload"])
+            query = query.where(e.short_circuit.is_(None), or_(e.fail_open_kind.is_(None), ~refused))
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -190,6 +191,29 @@ class Store:
         """Delete events older than `before` (retention); returns how many."""
         with self._write() as conn:
             return int(conn.execute(delete(schema.events).where(schema.events.c.ts < before)).rowcount)
+
+    def annotation_summary(self) -> dict[str, int]:
+        """Counts behind readiness (SPEC §7.3): annotated events, by decision, and the verdicts on continues.
+
+        An event annotated more than once counts once, with its latest annotation.
+        """
+        a, e = schema.annotations.c, schema.events.c
+        latest = select(a.event_id, func.max(a.annotation_id).label("last")).group_by(a.event_id).subquery("latest")
+        query = (
+            select(e.decision, a.verdict, func.count())
+            .select_from(latest.join(schema.annotations, a.annotation_id == latest.c.last))
+            .join(schema.events, e.event_id == a.event_id)
+            .group_by(e.decision, a.verdict)
+        )
+        summary = {"annotated": 0, "continue": 0, "allow": 0, "continue_correct": 0, "continue_incorrect": 0}
+        with self._read() as conn:
+            for decision, verdict, n in conn.execute(query):
+                summary["annotated"] += n
+                if decision in ("continue", "allow"):
+                    summary[decision] += n
+                if decision == "continue" and verdict in ("correct", "incorrect"):
+                    summary[f"continue_{verdict}"] += n
+        return summary
 
     # --- per-session counters: the continue ceiling and the stuck flag --------------------------------------
 

@@ -1,0 +1,178 @@
+"""`stopwarden gate …`: watch and steer the stop gate (SPEC §7.2).
+
+Changes go through the server when it runs (it owns the hot-path file and its caches), and straight to
+the store when it does not, through the same functions; reads come from the store, so they work with
+the server down.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from stopwarden.cli.output import emit, json_option
+from stopwarden.errors import StopwardenError
+from stopwarden.project import require_root
+
+
+@contextmanager
+def _local() -> Iterator[tuple[Any, Any]]:
+    """The project's config and an open store, for commands that work without the server."""
+    from stopwarden import config as config_module
+    from stopwarden.names import DB_FILE
+    from stopwarden.store.store import Store
+
+    root = require_root(os.getcwd())
+    config = config_module.load(root)
+    store = Store.open_sqlite(os.path.join(config.state_dir, DB_FILE))
+    try:
+        yield config, store
+    finally:
+        store.close()
+
+
+def _api(method: str, path: str, body: Any = None) -> Any | None:
+    """The server's answer, or None when it is not running. A refusal becomes a StopwardenError."""
+    from stopwarden import config as config_module
+    from stopwarden.hooks import http
+    from stopwarden.server.process import read_token
+
+    root = require_root(os.getcwd())
+    port = config_module.load(root).port
+    try:
+        code, answer = http.request(port, method, path, read_token(root), body, timeout=5)
+    except OSError:
+        return None
+    if code >= 400:
+        detail = answer.get("detail", "") if isinstance(answer, dict) else ""
+        raise StopwardenError(detail or f"the server answered {code}", hint="see `stopwarden gate status`")
+    return answer
+
+
+@click.group()
+def gate() -> None:
+    """Watch and steer the stop gate: mode, kill switch, decision log, breaker."""
+
+
+@gate.command()
+@json_option
+def status(as_json: bool) -> None:
+    """Mode, kill switch, authority, breaker, whether the server runs, and today's decisions.
+
+    \b
+    Example:
+      stopwarden gate status
+    """
+    from stopwarden.gate import breaker, settings
+
+    running = _api("GET", "/health") is not None
+    with _local() as (config, store):
+        current = settings.read(store)
+        midnight = time.mktime((*time.localtime()[:3], 0, 0, 0, 0, 0, -1))
+        data = {
+            **current.as_dict(),
+            "authority": config.authority,
+            "breaker": breaker.state(store, config.authority, time.time()),
+            "server": {"running": running, "port": config.port},
+            "today": store.decision_counts(midnight),
+        }
+    today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
+    text = (
+        f"mode: {data['mode']}{' (forced: ' + data['forced_reason'] + ')' if data['forced_reason'] else ''}\n"
+        f"kill switch: {'ON (' + data['kill_switch_reason'] + ')' if data['kill_switch'] else 'off'}\n"
+        f"authority: {data['authority']} (breaker {data['breaker']})\n"
+        f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}\n"
+        f"decisions today: {today}"
+    )
+    emit(as_json, data, text)
+
+
+@gate.command()
+@click.argument("mode", type=click.Choice(["off", "shadow", "enforce"]))
+@click.option("--force", metavar="REASON", help="Switch to enforce although readiness is not met (logged).")
+@json_option
+def mode(mode: str, force: str | None, as_json: bool) -> None:
+    """Set the gate's mode: off, shadow (judge and log, never block) or enforce.
+
+    enforce is refused until the readiness thresholds are met, unless --force REASON.
+
+    \b
+    Example:
+      stopwarden gate mode shadow
+    """
+    from stopwarden.gate import settings
+
+    answer = _api("PUT", "/v1/mode", {"mode": mode, "force": force})
+    if answer is None:
+        with _local() as (config, store):
+            answer = settings.set_mode(store, config, mode, force or "").as_dict()
+    note = f" (forced: {force})" if force and mode == "enforce" else ""
+    emit(as_json, answer, f"mode: {answer['mode']}{note}")
+
+
+@gate.command(name="kill-switch")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--reason", default="", help="Why (shown by `gate status`).")
+@json_option
+def kill_switch(state: str, reason: str, as_json: bool) -> None:
+    """Turn the kill switch on (no gate blocks, no authority is called) or off.
+
+    \b
+    Example:
+      stopwarden gate kill-switch on --reason "investigating a false block"
+    """
+    from stopwarden.gate import settings
+
+    on = state == "on"
+    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason})
+    if answer is None:
+        with _local() as (config, store):
+            current = settings.set_kill_switch(store, config, on, reason)
+            answer = {"value": current.kill_switch, "reason": current.kill_switch_reason}
+    emit(as_json, answer, f"kill switch: {'ON' if answer['value'] else 'off'}")
+
+
+@gate.command()
+@click.option("--tail", type=click.IntRange(min=1), default=20, show_default=True, help="The last N decisions.")
+@click.option("--decision", type=click.Choice(["continue", "allow", "escalate", "force_allow"]))
+@json_option
+def log(tail: int, decision: str | None, as_json: bool) -> None:
+    """The decision log, newest first (read from the store: works with the server down).
+
+    \b
+    Example:
+      stopwarden gate log --tail 5 --decision continue
+    """
+    with _local() as (_, store):
+        events = store.events(tail, decision)
+    lines = [
+        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
+        f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
+        f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
+        for e in events
+    ]
+    emit(as_json, events, "\n".join(lines) or "no decisions yet")
+
+
+@gate.command(name="reset-breaker")
+@json_option
+def reset_breaker(as_json: bool) -> None:
+    """Close the authority's circuit breaker by hand.
+
+    \b
+    Example:
+      stopwarden gate reset-breaker
+    """
+    from stopwarden.gate import breaker
+
+    answer = _api("POST", "/v1/breaker/reset")
+    if answer is None:
+        with _local() as (config, store):
+            breaker.reset(store, config.authority)
+            answer = {"authority": config.authority, "breaker": "closed"}
+    emit(as_json, answer, f"breaker of {answer['authority']}: {answer['breaker']}")

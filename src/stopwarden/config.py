@@ -1,0 +1,94 @@
+"""`.stopwarden/config.toml`, read once into a typed, validated Config (SPEC §2, §5.8).
+
+Every key has a default, so an empty file is a valid config; a key of the wrong type is an error that
+names the key. Not on the hook path (tomllib costs ~15 ms to import).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from stopwarden.errors import StopwardenError
+from stopwarden.names import CONFIG_FILE, MODES, STATE_DIR
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much evaluation one session and one project may ask for (SPEC §5.8)."""
+
+    per_session_hour: int = 10
+    per_project_day: int = 200
+    in_flight: int = 8
+    cache_seconds: int = 300
+    continue_ceiling: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str
+    project: str
+    host: str
+    port: int = 0
+    autostart: bool = True
+    initial_mode: str = "shadow"
+    authority: str = "rules"
+    authority_timeout_s: float = 3.0
+    retention_days: int = 90
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def state_dir(self) -> str:
+        return os.path.join(self.root, STATE_DIR)
+
+
+def load(root: str) -> Config:
+    """The project's config; StopwardenError naming the file and key when it is unreadable or wrong."""
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        data = {}
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
+    reader = _Reader(path, data)
+    mode = reader.get("gate", "mode", str, "shadow")
+    if mode not in MODES:
+        raise StopwardenError(f"bad config {path}: [gate] mode must be one of {', '.join(MODES)}, not {mode!r}")
+    port = reader.get("server", "port", int, 0)
+    if not 0 <= port < 65536:
+        raise StopwardenError(f"bad config {path}: [server] port {port} is not a port number")
+    defaults = Limits()
+    limits = Limits(**{k: reader.get("limits", k, int, getattr(defaults, k)) for k in Limits.__dataclass_fields__})
+    return Config(
+        root=root,
+        project=reader.get("project", "name", str, os.path.basename(root)),
+        host=socket.gethostname(),
+        port=port,
+        autostart=reader.get("server", "autostart", bool, True),
+        initial_mode=mode,
+        authority=reader.get("gate", "authority", str, "rules"),
+        authority_timeout_s=float(reader.get("gate", "authority_timeout_s", (int, float), 3.0)),
+        retention_days=reader.get("gate", "retention_days", int, 90),
+        limits=limits,
+    )
+
+
+class _Reader:
+    def __init__(self, path: str, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def get(self, section: str, key: str, kind: Any, default: Any) -> Any:
+        table = self.data.get(section, {})
+        if not isinstance(table, dict):
+            raise StopwardenError(f"bad config {self.path}: [{section}] must be a table")
+        value = table.get(key, default)
+        # bool is an int in Python; a port of `true` is still wrong.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise StopwardenError(f"bad config {self.path}: [{section}] {key} has the wrong type ({value!r})")
+        return value

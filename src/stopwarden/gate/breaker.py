@@ -1,0 +1,53 @@
+"""A circuit breaker per authority, persisted in the store (SPEC §5.5).
+
+After 3 consecutive failures it opens for 5 minutes: calls fail open at once, without calling the
+authority and without counting another failure. Then it admits exactly one probe; a valid verdict
+closes it, a failure opens it again.
+"""
+
+from __future__ import annotations
+
+from stopwarden.store.store import Store
+
+FAILURES_TO_OPEN = 3
+OPEN_SECONDS = 300.0
+
+
+def admit(store: Store, authority: str, now: float, probe_seconds: float) -> bool:
+    """May the authority be called now? Claims the single probe when the open period is over."""
+    row = store.breaker(authority)
+    open_until = row["open_until"]
+    if open_until is None:
+        return True
+    if now < open_until:
+        return False
+    probe_until = row["probe_until"]
+    if probe_until is not None and now < probe_until:
+        return False  # another request holds the probe
+    store.put_breaker(authority, row["failures"], open_until, now + probe_seconds)
+    return True
+
+
+def succeeded(store: Store, authority: str) -> None:
+    row = store.breaker(authority)
+    if row["failures"] or row["open_until"] is not None:
+        store.put_breaker(authority, 0, None, None)
+
+
+def failed(store: Store, authority: str, now: float) -> None:
+    row = store.breaker(authority)
+    failures = int(row["failures"]) + 1
+    open_until = now + OPEN_SECONDS if failures >= FAILURES_TO_OPEN else None
+    store.put_breaker(authority, failures, open_until, None)
+
+
+def reset(store: Store, authority: str) -> None:
+    store.put_breaker(authority, 0, None, None)
+
+
+def state(store: Store, authority: str, now: float) -> str:
+    """`closed`, `open` or `half_open` (waiting for, or running, its probe)."""
+    row = store.breaker(authority)
+    if row["open_until"] is None:
+        return "closed"
+    return "open" if now < row["open_until"] else "half_open"

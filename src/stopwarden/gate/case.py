@@ -1,0 +1,92 @@
+"""What an authority judges (a Case) and what it answers (a Verdict) (SPEC §5.3, §5.4).
+
+A Case holds server-trusted evidence (artifacts, session commits) and untrusted text written by the
+agent or the user (the stop text, recent turns). Authorities treat the untrusted part as data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str
+    introducing_commit: str
+    latest_commit: str
+    created_this_session: bool
+    modified_this_session: bool
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Artifact:
+        return cls(
+            path=str(data["path"]),
+            introducing_commit=str(data.get("introducingCommit") or ""),
+            latest_commit=str(data.get("latestCommit") or ""),
+            created_this_session=bool(data.get("createdThisSession")),
+            modified_this_session=bool(data.get("modifiedThisSession")),
+        )
+
+    @property
+    def shows_progress(self) -> bool:
+        """Changed this session by a commit of its own: the plan moved on."""
+        return self.modified_this_session and bool(self.latest_commit) and self.latest_commit != self.introducing_commit
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    time: float
+    subject: str
+    files: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Commit:
+        return cls(
+            sha=str(data["sha"]),
+            time=float(data.get("time") or 0),
+            subject=str(data.get("subject") or ""),
+            files=tuple(str(f) for f in data.get("files") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Turn:
+    source: str  # "user" | "agent"
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    stop_text: str
+    recent_turns: tuple[Turn, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()
+    session_commits: tuple[Commit, ...] = ()
+    signals: tuple[str, ...] = ()
+
+    @property
+    def pre_session_artifacts(self) -> tuple[Artifact, ...]:
+        return tuple(a for a in self.artifacts if not a.created_this_session)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    plan_file: str | None = None
+    plan_commit_sha: str | None = None
+    incremental_commit_sha: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "plan_file": self.plan_file,
+            "plan_commit_sha": self.plan_commit_sha,
+            "incremental_commit_sha": self.incremental_commit_sha,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: str
+    rule: str
+    evidence_pointer: Pointer = field(default_factory=Pointer)
+    rationale: str = ""  # never shown to the agent

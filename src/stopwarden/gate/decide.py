@@ -1,0 +1,212 @@
+"""The stop-gate decision behind `POST /v1/evaluate` (SPEC §5.4 to §5.8), one event per request.
+
+In order: overload shedding, kill switch, mode, the idempotency cache, rate limits, the continue
+ceiling, missing session start, missing evidence, self-reference, the breaker, the authority (under its
+time budget), validation, the git post-checks, the reminder. Every way out lets the agent stop unless
+the mode is `enforce`, the verdict is a valid `continue`, and a reminder could be built from its
+template; every way out is recorded as one event, with the failure kind when it failed open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from stopwarden import signals as signal_detectors
+from stopwarden.config import Config
+from stopwarden.gate import authorities, breaker, postcheck, reminders, settings, validation
+from stopwarden.gate.case import Case, Verdict
+from stopwarden.names import STATE_DIR
+from stopwarden.store.store import Store
+
+# Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
+SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".codex/hooks.json", ".gemini/settings")
+
+
+@dataclass(frozen=True)
+class Request:
+    session_id: str
+    agent: str
+    case: Case
+    session_start: float | None  # seconds since the epoch; None when nobody knows
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: str
+    rule: str | None = None
+    block: bool = False
+    reminder: str | None = None
+    fail_open: str | None = None
+    short_circuit: str | None = None
+    evidence_pointer: dict[str, Any] = field(default_factory=dict)
+    event_id: int | None = None
+    latency_ms: float = 0.0
+
+    def as_response(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "decision": self.decision,
+            "rule": self.rule,
+            "block": self.block,
+            "reminder": self.reminder,
+            "fail_open": self.fail_open,
+            "short_circuit": self.short_circuit,
+            "latency_ms": round(self.latency_ms, 3),
+        }
+
+
+def _allow(fail_open: str | None = None, short_circuit: str | None = None, rule: str | None = None) -> Outcome:
+    return Outcome("allow", rule=rule, fail_open=fail_open, short_circuit=short_circuit)
+
+
+class Gate:
+    """The decision, with the state that outlives one request: the in-flight cap and the cache."""
+
+    def __init__(self, config: Config, store: Store, authority: authorities.Authority | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.authority = authority or authorities.get(config.authority)
+        self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
+        self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
+        self._cache: dict[tuple[str, str], tuple[float, Outcome]] = {}
+        self._cache_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)
+
+    def evaluate(self, request: Request) -> Outcome:
+        started = time.monotonic()
+        now = time.time()
+        if not self._in_flight.acquire(blocking=False):
+            return self._record(request, _allow(fail_open="shed_overload"), "?", now, started)
+        mode = "?"
+        try:
+            try:
+                current = settings.read(self.store)
+            except Exception:
+                return replace(_allow(fail_open="store_unavailable"), latency_ms=_ms(started))
+            mode = current.mode
+            if current.kill_switch:
+                outcome = _allow(short_circuit="kill_switch")
+            elif mode == "off":
+                outcome = _allow(short_circuit="mode_off")
+            else:
+                outcome = self._judge(request, mode, now)
+        except Exception:
+            outcome = _allow(fail_open="internal_error")
+        finally:
+            self._in_flight.release()
+        return self._record(request, outcome, mode, now, started)
+
+    def _judge(self, request: Request, mode: str, now: float) -> Outcome:
+        key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached and now - cached[0] < self.config.limits.cache_seconds:
+            return replace(cached[1], short_circuit="cached", event_id=None)
+        outcome = self._judge_uncached(request, mode, now)
+        if outcome.fail_open is None:
+            with self._cache_lock:
+                self._cache = {k: v for k, v in self._cache.items() if now - v[0] < self.config.limits.cache_seconds}
+                self._cache[key] = (now, outcome)
+        return outcome
+
+    def _judge_uncached(self, request: Request, mode: str, now: float) -> Outcome:
+        limits, case = self.config.limits, request.case
+        if self.store.count_events(now - 3600, request.session_id, evaluated_only=True) >= limits.per_session_hour:
+            return _allow(fail_open="rate_limited")
+        if self.store.count_events(now - 86400, evaluated_only=True) >= limits.per_project_day:
+            return _allow(fail_open="rate_limited")
+        if self.store.continues(request.session_id) >= limits.continue_ceiling:
+            self.store.mark_stuck(request.session_id, now)
+            return Outcome("force_allow", short_circuit="ceiling")
+        if request.session_start is None:
+            return _allow(short_circuit="no_session_start")
+        if not case.pre_session_artifacts:
+            return _allow(short_circuit="no_evidence")
+        if _self_reference(case):
+            return _allow(short_circuit="self_reference", rule="U_META_SELF_REFERENCE")
+        if self.authority is None:
+            return _allow(fail_open="unavailable")
+        name = self.authority.name
+        if not breaker.admit(self.store, name, now, self.config.authority_timeout_s):
+            return _allow(fail_open="breaker_open")
+        verdict, failure = self._ask(case)
+        if failure:
+            breaker.failed(self.store, name, now)
+            return _allow(fail_open=failure)
+        breaker.succeeded(self.store, name)
+        assert verdict is not None  # no failure means a valid verdict
+        return self._conclude(verdict, mode)
+
+    def _ask(self, case: Case) -> tuple[Verdict | None, str | None]:
+        """The authority's verdict, or the failure kind: `timeout`, `unavailable` or a validation failure."""
+        assert self.authority is not None
+        future = self._calls.submit(self.authority.judge, case)
+        try:
+            verdict = future.result(timeout=self.config.authority_timeout_s)
+        except FutureTimeout:
+            future.cancel()
+            return None, "timeout"
+        except Exception:
+            return None, "unavailable"
+        failure = validation.failure(verdict, case)
+        return (None, failure) if failure else (verdict, None)
+
+    def _conclude(self, verdict: Verdict, mode: str) -> Outcome:
+        pointer = verdict.evidence_pointer.as_dict()
+        if verdict.decision != "continue":
+            return Outcome(verdict.decision, verdict.rule, evidence_pointer=pointer)
+        if postcheck.failure(verdict, self.config.root):
+            return Outcome("allow", verdict.rule, fail_open="invalid_evidence", evidence_pointer=pointer)
+        reminder = reminders.reminder(verdict)
+        if reminder is None:
+            return Outcome("allow", verdict.rule, fail_open="invalid_evidence", evidence_pointer=pointer)
+        block = mode == "enforce"
+        return Outcome("continue", verdict.rule, block, reminder if block else None, evidence_pointer=pointer)
+
+    def _record(self, request: Request, outcome: Outcome, mode: str, now: float, started: float) -> Outcome:
+        """One event per request. Only a delivered block counts towards the session's continue ceiling."""
+        outcome = replace(outcome, latency_ms=_ms(started))
+        row = {
+            "session_id": request.session_id,
+            "agent": request.agent,
+            "ts": now,
+            "mode": mode,
+            "decision": outcome.decision,
+            "rule": outcome.rule,
+            "fail_open_kind": outcome.fail_open,
+            "short_circuit": outcome.short_circuit,
+            "signals": list(request.case.signals),
+            "evidence_pointer": outcome.evidence_pointer,
+            "latency_ms": outcome.latency_ms,
+            "stop_text": request.case.stop_text,
+            "project": self.config.project,
+            "host": self.config.host,
+        }
+        try:
+            event_id = self.store.record_event(row, counts_continue=outcome.block)
+        except Exception:
+            return replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
+        return replace(outcome, event_id=event_id)
+
+
+def case_signals(case: Case) -> Case:
+    """The case with its signals computed here, whatever the caller claimed."""
+    return replace(case, signals=tuple(signal_detectors.detect(case.stop_text)))
+
+
+def _self_reference(case: Case) -> bool:
+    files = [f for c in case.session_commits for f in c.files]
+    ours = [f for f in files if f.startswith(SELF_PATHS)]
+    return bool(files) and len(ours) * 2 > len(files)
+
+
+def _ms(started: float) -> float:
+    return (time.monotonic() - started) * 1000

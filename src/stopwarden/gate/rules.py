@@ -1,0 +1,110 @@
+"""The `rules` authority: offline and deterministic (SPEC §5.5).
+
+Legitimate stops first: a question to the user, missing information or credentials, an external error,
+the work declared complete, the user asked to stop. Only then `continue`: a stop that cites context,
+a fresh session, a break point, or promises to go on, while a plan that predates the session and a
+commit made in it show the work can safely go on. Anything else that wants to stop is `escalate`.
+It must never `continue` on a legitimate stop, so every legitimate pattern is checked before.
+"""
+
+from __future__ import annotations
+
+from stopwarden.gate.case import Artifact, Case, Pointer, Verdict
+from stopwarden.signals import normalise
+
+NAME = "rules"
+
+QUESTION_TO_USER = (
+    "do you want", "would you like", "would you prefer", "should i", "should the", "should we", "which one",
+    "which do you", "your call", "up to you", "which option", "or would you",
+)  # fmt: skip
+CONFIRMATION = ("please confirm", "confirm before", "can you confirm", "need your confirmation")
+MISSING_INFO = (
+    "i need an", "i need a ", "i need the", "need access", "need credentials", "need a token", "api token",
+    "api key", "credentials", "please add", "please provide", "please share", "i don't have access",
+    "no access to", "password", "permission to",
+)  # fmt: skip
+EXTERNAL_ERROR = (
+    "out of disk", "disk space", "returns 500", "returns 503", "is down", "outage", "unreachable",
+    "can't fix the", "cannot fix the", "until it recovers", "service unavailable", "rate-limited",
+    "rate limited", "network is", "permission denied", "quota", "is broken upstream", "upstream",
+)  # fmt: skip
+COMPLETION = (
+    "everything in the plan", "all steps are done", "all steps done", "plan is finished", "plan is complete",
+    "plan is done", "work is complete", "work is done", "task is complete", "all checks pass",
+    "all tests pass", "suite passes", "implemented and tested", "all done", "everything is done",
+    "the plan is implemented",
+)  # fmt: skip
+USER_REQUESTED = ("as you requested", "as you asked", "as requested", "you asked me to stop", "per your request")
+USER_STOP_INSTRUCTION = ("then stop", "stop after", "stop so i can", "stop when", "and stop", "only do")
+SELF_REFERENCE = ("stopwarden", "stop hook", "the gate", "stop gate", "ignore previous instructions")
+STOP_REASONS = ("mentions_context", "mentions_fresh_session", "mentions_break_point", "states_continuation")
+# Signals that the turn ends the work for now (a promise to go on ends it too: the agent stopped).
+STOP_INTENT = {"wants_to_stop", "mentions_fresh_session", "mentions_break_point", "states_continuation"}
+
+
+def judge(case: Case) -> Verdict:
+    text = normalise(case.stop_text)
+    signals = set(case.signals)
+    legit = _legit_rule(text, case, signals)
+    if legit:
+        return Verdict("allow", legit, rationale="a legitimate reason to stop")
+    plan = _plan_with_progress(case)
+    stopping = bool(signals & STOP_INTENT) or _stops(text)
+    if plan and signals & set(STOP_REASONS) and stopping:
+        artifact, incremental = plan
+        rule = _continue_rule(text, signals)
+        pointer = Pointer(artifact.path, artifact.introducing_commit, incremental)
+        return Verdict("continue", rule, pointer, rationale="pre-session plan, session progress, no legit reason")
+    if stopping:
+        return Verdict(
+            "escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale="a stop without a clear case either way"
+        )
+    return Verdict("allow", "U_LEGIT_COMPLETION", rationale="an answer or report, not a stop before the work is done")
+
+
+def _legit_rule(text: str, case: Case, signals: set[str]) -> str | None:
+    if any(p in text for p in SELF_REFERENCE):
+        return "U_META_SELF_REFERENCE"
+    if any(p in text for p in USER_REQUESTED) or _user_asked_to_stop(case):
+        return "U_LEGIT_USER_REQUESTED"
+    if any(p in text for p in MISSING_INFO):
+        return "U_LEGIT_MISSING_INFO"
+    if any(p in text for p in EXTERNAL_ERROR):
+        return "U_LEGIT_ERROR"
+    if ("?" in text and any(p in text for p in QUESTION_TO_USER)) or any(p in text for p in CONFIRMATION):
+        return "U_LEGIT_DESIGN_QUESTION"
+    if any(p in text for p in COMPLETION) and "mentions_remaining_work" not in signals:
+        return "U_LEGIT_COMPLETION"
+    return None
+
+
+def _user_asked_to_stop(case: Case) -> bool:
+    return any(
+        t.source == "user" and any(p in t.text.lower() for p in USER_STOP_INSTRUCTION) for t in case.recent_turns
+    )
+
+
+def _stops(text: str) -> bool:
+    return any(p in text for p in ("stop", "end ", "ending", "wrap", "pause", "hand off", "let a new"))
+
+
+def _plan_with_progress(case: Case) -> tuple[Artifact, str] | None:
+    """A plan that predates the session, and the commit that proves progress on it this session."""
+    plans = case.pre_session_artifacts
+    if not plans:
+        return None
+    if case.session_commits:
+        return plans[0], case.session_commits[0].sha
+    for artifact in plans:
+        if artifact.shows_progress:
+            return artifact, artifact.latest_commit
+    return None
+
+
+def _continue_rule(text: str, signals: set[str]) -> str:
+    if "states_continuation" in signals:
+        return "U3_RECENT_COMMIT_PROVES_INCREMENTAL"
+    if "plan" in text and "mentions_remaining_work" in signals:
+        return "U2_PLAN_FILE_NEXT_STEP_EXPLICIT"
+    return "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE"

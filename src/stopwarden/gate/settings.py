@@ -1,0 +1,114 @@
+"""Mode and kill switch: stored in the store (they survive restarts), mirrored to hot-path.json (SPEC §5.8).
+
+The Stop hook reads `.stopwarden/hot-path.json` instead of asking the server on every stop, so every
+change rewrites it at once. The server and the CLI (when the server is down) both change settings here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from stopwarden.atomic import write_atomic
+from stopwarden.config import Config
+from stopwarden.errors import StopwardenError
+from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES
+from stopwarden.store.store import Store
+
+READY_ANNOTATED = 20
+READY_PER_DECISION = 5
+READY_PRECISION = 0.9
+READY_WINDOW = 50
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    mode: str
+    kill_switch: bool
+    kill_switch_reason: str
+    forced_reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "kill_switch": self.kill_switch,
+            "kill_switch_reason": self.kill_switch_reason,
+            "forced_reason": self.forced_reason,
+        }
+
+
+def read(store: Store) -> GateSettings:
+    values = store.settings()
+    return GateSettings(
+        mode=values.get("mode", "off"),
+        kill_switch=values.get("kill_switch") == "1",
+        kill_switch_reason=values.get("kill_switch_reason", ""),
+        forced_reason=values.get("mode_forced_reason", ""),
+    )
+
+
+def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
+    """On a fresh store: the configured mode (shadow by default) when healthy, else off."""
+    if "mode" not in store.settings():
+        store.put_settings({"mode": config.initial_mode if healthy else "off"}, time.time())
+    current = read(store)
+    write_hot_path(config, current)
+    return current
+
+
+def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSettings:
+    if mode not in MODES:
+        raise StopwardenError(f"unknown mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
+    if mode == "enforce" and not force:
+        unmet = readiness(store)["unmet"]
+        if unmet:
+            raise StopwardenError(
+                "not ready for enforce: " + "; ".join(unmet),
+                hint="annotate more decisions first, or override with --force REASON (it is recorded)",
+            )
+    store.put_settings({"mode": mode, "mode_forced_reason": force if mode == "enforce" else ""}, time.time())
+    current = read(store)
+    write_hot_path(config, current)
+    return current
+
+
+def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "") -> GateSettings:
+    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": reason if on else ""}, time.time())
+    current = read(store)
+    write_hot_path(config, current)
+    return current
+
+
+def readiness(store: Store) -> dict[str, Any]:
+    """Whether `enforce` may be switched on (SPEC §7.3), and each threshold that is not met."""
+    s = store.annotation_summary()
+    judged = s["continue_correct"] + s["continue_incorrect"]
+    precision = s["continue_correct"] / judged if judged else 0.0
+    recent = store.recent_fail_open_kinds(READY_WINDOW)
+    invalid = sum(1 for kind in recent if kind in ("invalid_rule", "invalid_evidence"))
+    unmet = []
+    if s["annotated"] < READY_ANNOTATED:
+        unmet.append(f"{s['annotated']} annotated events, need {READY_ANNOTATED}")
+    for decision in ("continue", "allow"):
+        if s[decision] < READY_PER_DECISION:
+            unmet.append(f"{s[decision]} annotated {decision} verdicts, need {READY_PER_DECISION}")
+    if precision < READY_PRECISION:
+        unmet.append(f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}")
+    if invalid:
+        unmet.append(f"{invalid} invalid_rule/invalid_evidence failures in the last {READY_WINDOW} evaluations")
+    return {"ready": not unmet, "unmet": unmet, "annotations": s, "precision": precision}
+
+
+def write_hot_path(config: Config, current: GateSettings) -> None:
+    """What the Stop hook's router needs, in one small file it can read without asking the server."""
+    data = {
+        "mode": current.mode,
+        "kill_switch": current.kill_switch,
+        "api_version": API_VERSION,
+        "written_at": time.time(),
+    }
+    path = os.path.join(config.state_dir, HOT_PATH_FILE)
+    write_atomic(path, (json.dumps(data) + "\n").encode("utf-8"), 0o600)

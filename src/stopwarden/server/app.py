@@ -1,0 +1,205 @@
+"""The local gate server's HTTP API (SPEC §6.2), as a FastAPI app over the store and the gate.
+
+Routes are thin: parse (pydantic), call one function of `gate/` or `store/`, answer. Every error is
+JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stopwarden import __version__
+from stopwarden.config import Config
+from stopwarden.errors import StopwardenError
+from stopwarden.gate import breaker, settings
+from stopwarden.gate.decide import Gate, case_signals
+from stopwarden.gate.decide import Request as GateRequest
+from stopwarden.names import API_VERSION, DECISIONS
+from stopwarden.server import models
+from stopwarden.store.store import Store
+
+MAX_BODY = 256 * 1024
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "payload_too_large", 503: "unavailable"}  # fmt: skip
+
+
+class BodyLimit:
+    """413 for a body over 256 KiB, whether it declares its length or streams it in chunks."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            await _drain(receive)
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise HTTPException(413, f"the body is over {MAX_BODY // 1024} KiB")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _drain(receive: Receive) -> None:
+    """Read (a bounded amount of) the refused body, so the client is done sending and sees the 413
+    instead of a connection reset."""
+    seen = 0
+    while seen <= 4 * MAX_BODY:
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if not message.get("more_body"):
+            return
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"error":"payload_too_large","detail":"the body is over 256 KiB"}'
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
+    app = FastAPI(
+        title="stopwarden",
+        version=__version__,
+        description="The local stop-gate server: judges agent stops, logs every decision.",
+        responses={code: {"model": models.ErrorOut} for code in (400, 401, 403, 413)},
+    )
+    app.add_middleware(BodyLimit)
+
+    def guard(request: Request) -> None:
+        """Loopback only, no proxies, and the bearer token, compared in constant time."""
+        if request.headers.get("x-forwarded-for") is not None:
+            raise HTTPException(403, "requests through a proxy (X-Forwarded-For) are refused")
+        if request.client is None or request.client.host not in LOOPBACK:
+            raise HTTPException(403, "only loopback clients are served")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise HTTPException(401, "missing bearer token (Authorization: Bearer <.stopwarden/token>)")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(403, "wrong bearer token")
+
+    authorized = [Depends(guard)]
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        return _error(400, f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(StopwardenError)
+    async def conflict(_: Request, exc: StopwardenError) -> JSONResponse:
+        return _error(409, exc.message)
+
+    @app.get("/health", response_model=models.HealthOut)
+    def health() -> dict[str, Any]:
+        current = settings.read(store)
+        return {
+            "status": "ok",
+            "version": __version__,
+            "api_version": API_VERSION,
+            "mode": current.mode,
+            "kill_switch": current.kill_switch,
+            "authority": config.authority,
+            "breaker": breaker.state(store, config.authority, time.time()),
+        }
+
+    @app.get("/v1/hot-path", response_model=models.HotPathOut, dependencies=authorized)
+    def hot_path(session: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+        current = settings.read(store)
+        return {
+            "mode": current.mode,
+            "kill_switch": current.kill_switch,
+            "session_start": store.session_start(session) if session else None,
+            "api_version": API_VERSION,
+        }
+
+    @app.post("/v1/sessions", response_model=models.SessionOut, dependencies=authorized)
+    def sessions(body: models.SessionIn) -> dict[str, Any]:
+        recorded = store.record_session(body.session_id, body.agent, body.started_at.timestamp(), body.source)
+        stuck = store.take_stuck_report() if recorded else None
+        notice = (
+            "stopwarden: the previous session in this project was stopped from continuing "
+            f"{config.limits.continue_ceiling} times and then allowed to stop; check what it left unfinished."
+            if stuck
+            else None
+        )
+        return {"recorded": recorded, "notice": notice}
+
+    @app.post("/v1/evaluate", response_model=models.EvaluateOut, dependencies=authorized)
+    def evaluate(body: models.EvaluateIn) -> dict[str, Any]:
+        start = body.evidence.session_start
+        request = GateRequest(
+            session_id=body.session_id,
+            agent=body.agent,
+            case=case_signals(body.case()),
+            session_start=start.timestamp() if start else store.session_start(body.session_id),
+        )
+        return gate.evaluate(request).as_response()
+
+    @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
+    def get_mode() -> dict[str, Any]:
+        current = settings.read(store)
+        return {"mode": current.mode, "forced_reason": current.forced_reason, "readiness": settings.readiness(store)}
+
+    @app.put(
+        "/v1/mode", response_model=models.ModeOut, dependencies=authorized, responses={409: {"model": models.ErrorOut}}
+    )
+    def put_mode(body: models.ModeIn) -> dict[str, Any]:
+        current = settings.set_mode(store, config, body.mode, body.force or "")
+        return {"mode": current.mode, "forced_reason": current.forced_reason, "readiness": settings.readiness(store)}
+
+    @app.get("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
+    def get_kill_switch() -> dict[str, Any]:
+        current = settings.read(store)
+        return {"value": current.kill_switch, "reason": current.kill_switch_reason}
+
+    @app.put("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
+    def put_kill_switch(body: models.KillSwitchIn) -> dict[str, Any]:
+        current = settings.set_kill_switch(store, config, body.value, body.reason or "")
+        return {"value": current.kill_switch, "reason": current.kill_switch_reason}
+
+    @app.get("/v1/events", response_model=list[models.EventOut], dependencies=authorized)
+    def events(
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        decision: Annotated[str | None, Query(pattern="^(" + "|".join(DECISIONS) + ")$")] = None,
+        since: datetime | None = None,
+        session: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> list[dict[str, Any]]:
+        return store.events(limit, decision, since.timestamp() if since else None, session)
+
+    @app.post("/v1/breaker/reset", response_model=models.BreakerOut, dependencies=authorized)
+    def reset_breaker() -> dict[str, Any]:
+        breaker.reset(store, config.authority)
+        return {"authority": config.authority, "breaker": breaker.state(store, config.authority, time.time())}
+
+    return app
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"error": ERROR_NAMES.get(status, "error"), "detail": detail}, status_code=status)

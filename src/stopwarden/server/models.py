@@ -1,0 +1,151 @@
+"""The API's request and response bodies (SPEC §6.2). Their JSON schema is the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stopwarden.gate.case import Artifact, Case, Commit, Turn
+
+MAX_TEXT = 64 * 1024
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ArtifactIn(Strict):
+    path: str = Field(min_length=1, max_length=1000)
+    introducingCommit: str = Field(default="", max_length=64)
+    latestCommit: str = Field(default="", max_length=64)
+    createdThisSession: bool = False
+    modifiedThisSession: bool = False
+
+
+class CommitIn(Strict):
+    sha: str = Field(min_length=4, max_length=64)
+    time: float = 0
+    subject: str = Field(default="", max_length=2000)
+    files: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class Evidence(Strict):
+    artifacts: list[ArtifactIn] = Field(default_factory=list, max_length=200)
+    session_commits: list[CommitIn] = Field(default_factory=list, max_length=200)
+    session_start: datetime | None = None
+
+
+class TurnIn(Strict):
+    source: Literal["user", "agent"]
+    text: str = Field(max_length=MAX_TEXT)
+
+
+class Untrusted(Strict):
+    stop_text: str = Field(default="", max_length=MAX_TEXT)
+    recent_turns: list[TurnIn] = Field(default_factory=list, max_length=10)
+
+
+class EvaluateIn(Strict):
+    session_id: str = Field(min_length=1, max_length=200)
+    agent: str = Field(default="claude-code", max_length=32)
+    evidence: Evidence = Field(default_factory=Evidence)
+    untrusted: Untrusted = Field(default_factory=Untrusted)
+
+    def case(self) -> Case:
+        return Case(
+            stop_text=self.untrusted.stop_text,
+            recent_turns=tuple(Turn(t.source, t.text) for t in self.untrusted.recent_turns),
+            artifacts=tuple(Artifact.from_json(a.model_dump()) for a in self.evidence.artifacts),
+            session_commits=tuple(Commit.from_json(c.model_dump()) for c in self.evidence.session_commits),
+        )
+
+
+class EvaluateOut(BaseModel):
+    event_id: int | None
+    decision: Literal["continue", "allow", "escalate", "force_allow"]
+    rule: str | None
+    block: bool
+    reminder: str | None
+    fail_open: str | None = None
+    short_circuit: str | None = None
+    latency_ms: float
+
+
+class SessionIn(Strict):
+    session_id: str = Field(min_length=1, max_length=200)
+    agent: str = Field(default="claude-code", max_length=32)
+    started_at: datetime
+    source: str = Field(default="startup", max_length=32)
+
+
+class SessionOut(BaseModel):
+    recorded: bool
+    notice: str | None
+
+
+class HotPathOut(BaseModel):
+    mode: str
+    kill_switch: bool
+    session_start: float | None
+    api_version: int
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    api_version: int
+    mode: str
+    kill_switch: bool
+    authority: str
+    breaker: str
+
+
+class ModeIn(Strict):
+    mode: Literal["off", "shadow", "enforce"]
+    force: str | None = Field(default=None, max_length=1000)
+
+
+class ModeOut(BaseModel):
+    mode: str
+    forced_reason: str
+    readiness: dict[str, object]
+
+
+class KillSwitchIn(Strict):
+    value: bool
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class KillSwitchOut(BaseModel):
+    value: bool
+    reason: str
+
+
+class EventOut(BaseModel):
+    event_id: int
+    session_id: str
+    agent: str
+    ts: float
+    mode: str
+    decision: str
+    rule: str | None
+    fail_open_kind: str | None
+    short_circuit: str | None
+    signals: list[str]
+    evidence_pointer: dict[str, object]
+    latency_ms: float
+    stop_text_preview: str
+    project: str
+    host: str
+
+
+class BreakerOut(BaseModel):
+    authority: str
+    breaker: str
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: str

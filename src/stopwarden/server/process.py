@@ -1,0 +1,226 @@
+"""Running the server: in the foreground (`serve`), or in the background (`start`, `stop`, `status`).
+
+The background server is this same `serve`, detached, writing `.stopwarden/server.log` (rotated at
+1 MiB, 3 kept) and `.stopwarden/server.pid`. `start` returns once `/health` answers, or fails with the
+reason the server logged (port in use, unreadable token, bad config). `stop` ends the process and waits
+until it is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from stopwarden import config as config_module
+from stopwarden.errors import StopwardenError
+from stopwarden.hooks import http
+from stopwarden.names import DB_FILE, STATE_DIR, TOKEN_FILE
+
+LOG_FILE = "server.log"
+PID_FILE = "server.pid"
+LOG_BYTES = 1 << 20
+START_TIMEOUT_S = 15.0
+STOP_TIMEOUT_S = 10.0
+log = logging.getLogger("stopwarden.server")
+
+
+def _path(root: str, name: str) -> str:
+    return os.path.join(root, STATE_DIR, name)
+
+
+def read_token(root: str) -> str:
+    try:
+        with open(_path(root, TOKEN_FILE), encoding="utf-8") as f:
+            token = f.read().strip()
+    except OSError as e:
+        raise StopwardenError(
+            f"unreadable token {_path(root, TOKEN_FILE)}: {e.strerror}", hint="stopwarden doctor --fix"
+        ) from None
+    if not token:
+        raise StopwardenError(f"the token file {_path(root, TOKEN_FILE)} is empty", hint="stopwarden doctor --fix")
+    return token
+
+
+def serve(root: str, foreground: bool = True) -> None:
+    """Run the server until it is stopped. Every failure to start is logged with its reason, then raised."""
+    _configure_logging(root, foreground)
+    try:
+        _serve(root)
+    except Exception as e:
+        log.error("cannot start: %s", getattr(e, "message", None) or e)
+        raise
+
+
+def _serve(root: str) -> None:
+    import uvicorn
+
+    from stopwarden.gate import settings
+    from stopwarden.gate.authorities import get as get_authority
+    from stopwarden.gate.decide import Gate
+    from stopwarden.server.app import create_app
+    from stopwarden.store.store import Store
+
+    config = config_module.load(root)
+    token = read_token(root)
+    if not config.port:
+        raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
+    store = Store.open_sqlite(_path(root, DB_FILE))
+    pruned = store.prune(time.time() - config.retention_days * 86400)
+    current = settings.first_start(store, config, healthy=get_authority(config.authority) is not None)
+    gate = Gate(config, store)
+    app = create_app(config, store, gate, token)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
+                       log_config=None, access_log=False, timeout_graceful_shutdown=3)
+    )  # fmt: skip
+    log.info("serving on 127.0.0.1:%d (mode %s, %d old events pruned)", config.port, current.mode, pruned)
+    _write_pid(root)
+    try:
+        server.run()
+    finally:
+        _remove_pid(root)
+        gate.close()
+        store.close()
+    if not server.started:
+        raise StopwardenError(f"could not listen on 127.0.0.1:{config.port} (is the port in use?)")
+    log.info("stopped")
+
+
+def _configure_logging(root: str, foreground: bool) -> None:
+    handler = logging.handlers.RotatingFileHandler(_path(root, LOG_FILE), maxBytes=LOG_BYTES, backupCount=3)
+    handlers: list[logging.Handler] = [handler]
+    if foreground:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        handlers=handlers, force=True)  # fmt: skip
+
+
+def start(root: str) -> dict[str, Any]:
+    """Start the server in the background and wait for it to answer; the reason from its log if it cannot."""
+    config = config_module.load(root)
+    read_token(root)
+    running = status(root)
+    if running["running"]:
+        return {**running, "started": False}
+    offset = _log_size(root)
+    with open(os.devnull, "rb") as devnull, open(_path(root, LOG_FILE), "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stopwarden", "serve", "--background"],
+            cwd=root, stdin=devnull, stdout=out, stderr=out, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StopwardenError(
+                f"the server did not start: {_reason(root, offset)}", hint=f"see {_path(root, LOG_FILE)}"
+            )
+        if _healthy(config.port):
+            return {**status(root), "started": True}
+        time.sleep(0.05)
+    proc.terminate()
+    raise StopwardenError(f"the server did not answer within {START_TIMEOUT_S:.0f} s: {_reason(root, offset)}")
+
+
+def stop(root: str) -> dict[str, Any]:
+    """Stop the background server and wait until its process is gone."""
+    pid = _read_pid(root)
+    if pid is None or not _alive(pid):
+        _remove_pid(root)
+        return {"running": False, "stopped": False}
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            deadline += STOP_TIMEOUT_S
+        time.sleep(0.05)
+    _remove_pid(root)
+    return {"running": False, "stopped": True, "pid": pid}
+
+
+def status(root: str) -> dict[str, Any]:
+    config = config_module.load(root)
+    pid = _read_pid(root)
+    health = _health(config.port)
+    return {
+        "running": health is not None,
+        "pid": pid if pid is not None and _alive(pid) else None,
+        "port": config.port,
+        "health": health,
+    }
+
+
+def _health(port: int) -> dict[str, Any] | None:
+    if not port:
+        return None
+    try:
+        code, body = http.request(port, "GET", "/health", timeout=1.0)
+    except OSError:
+        return None
+    return body if code == 200 and isinstance(body, dict) and body.get("status") == "ok" else None
+
+
+def _healthy(port: int) -> bool:
+    return _health(port) is not None
+
+
+def _write_pid(root: str) -> None:
+    with open(_path(root, PID_FILE), "w", encoding="utf-8") as f:
+        f.write(f"{os.getpid()}\n")
+
+
+def _read_pid(root: str) -> int | None:
+    try:
+        with open(_path(root, PID_FILE), encoding="utf-8") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _remove_pid(root: str) -> None:
+    try:
+        if _read_pid(root) in (os.getpid(), None) or not _alive(_read_pid(root) or 0):
+            os.unlink(_path(root, PID_FILE))
+    except OSError:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _log_size(root: str) -> int:
+    try:
+        return os.path.getsize(_path(root, LOG_FILE))
+    except OSError:
+        return 0
+
+
+def _reason(root: str, offset: int) -> str:
+    """The last error the server logged since `offset`."""
+    try:
+        with open(_path(root, LOG_FILE), encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            lines = f.read().splitlines()
+    except OSError:
+        return "no log"
+    errors = [line for line in lines if " ERROR " in line or "Error" in line]
+    return (errors or lines or ["no reason logged"])[-1].split(": ", 1)[-1]

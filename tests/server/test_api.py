@@ -1,0 +1,345 @@
+"""Every route, status code, short-circuit and failure kind of the gate server, over real HTTP (SPEC §5, §6)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from stopwarden.gate.case import Case, Pointer, Verdict
+from stopwarden.gate.decide import Gate
+from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server
+
+
+def evaluate(server: Server, repo: PlanRepo, **overrides: Any) -> dict[str, Any]:
+    code, body = server.call("POST", "/v1/evaluate", evaluate_body(repo, **overrides))
+    assert code == 200, body
+    answer: dict[str, Any] = body
+    return answer
+
+
+def force_enforce(server: Server) -> None:
+    code, body = server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+    assert code == 200, body
+
+
+# --- guards and errors -------------------------------------------------------------------------------
+
+
+def test_health_needs_no_token(server: Server) -> None:
+    code, body = server.call("GET", "/health", token="")
+    assert code == 200
+    assert body["status"] == "ok" and body["mode"] == "shadow" and body["authority"] == "rules"
+    assert body["breaker"] == "closed" and body["kill_switch"] is False
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "detail"),
+    [
+        ({}, 401, "missing bearer token"),
+        ({"Authorization": "Bearer wrong"}, 403, "wrong bearer token"),
+        ({"Authorization": "Basic abc"}, 401, "missing bearer token"),
+        ({"X-Forwarded-For": "10.0.0.1", "Authorization": "Bearer {token}"}, 403, "X-Forwarded-For"),
+    ],
+)
+def test_auth(server: Server, headers: dict[str, str], status: int, detail: str) -> None:
+    headers = {k: v.format(token=server.token) for k, v in headers.items()}
+    response = httpx.get(f"http://127.0.0.1:{server.port}/v1/events", headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"] in ("unauthorized", "forbidden") and detail in response.json()["detail"]
+
+
+def test_bad_json_and_bad_fields_name_the_problem(server: Server) -> None:
+    url = f"http://127.0.0.1:{server.port}/v1/evaluate"
+    auth = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+    response = httpx.post(url, content=b"{bad", headers=auth)
+    assert response.status_code == 400 and response.json()["error"] == "bad_request"
+    assert "JSON" in response.json()["detail"]
+    code, body = server.call("POST", "/v1/evaluate", {"session_id": 5})
+    assert code == 400 and body["detail"].startswith("session_id:")
+    code, body = server.call("POST", "/v1/evaluate", {"session_id": "s", "untrusted": {"recent_turns": [{}]}})
+    assert code == 400 and body["detail"].startswith("untrusted.recent_turns.0.source:")
+    code, body = server.call("PUT", "/v1/mode", {"mode": "loud"})
+    assert code == 400 and body["detail"].startswith("mode:")
+
+
+def test_body_over_256_kib_is_refused(server: Server) -> None:
+    big = {"session_id": "s", "untrusted": {"stop_text": "x" * (300 * 1024)}}
+    code, body = server.call("POST", "/v1/evaluate", big)
+    assert code == 413 and body["error"] == "payload_too_large"
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"session_id": "s", "untrusted": {"stop_text": "'
+        for _ in range(300):
+            yield b"x" * 1024
+        yield b'"}}'
+
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+    response = httpx.post(f"http://127.0.0.1:{server.port}/v1/evaluate", content=chunks(), headers=headers)
+    assert response.status_code == 413
+
+
+def test_unknown_route_is_a_json_404(server: Server) -> None:
+    code, body = server.call("GET", "/v1/nothing")
+    assert code == 404 and set(body) == {"error", "detail"}
+
+
+# --- the decision ------------------------------------------------------------------------------------
+
+
+def test_shadow_judges_and_logs_but_never_blocks(server: Server, plan_repo: PlanRepo) -> None:
+    code, body = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))
+    assert code == 200, body
+    assert (body["decision"], body["rule"], body["block"], body["reminder"]) == (
+        "continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", False, None,
+    )  # fmt: skip
+    [event] = server.call("GET", "/v1/events")[1]
+    assert event["event_id"] == body["event_id"]
+    assert (event["mode"], event["decision"]) == ("shadow", "continue")
+    assert event["evidence_pointer"]["plan_file"] == plan_repo.plan
+    assert "mentions_context" in event["signals"]
+    assert event["stop_text_preview"].startswith("Step 1 is committed.")
+
+
+def test_enforce_blocks_with_the_template_reminder(server: Server, plan_repo: PlanRepo) -> None:
+    force_enforce(server)
+    body = evaluate(server, plan_repo)
+    assert body["block"] is True
+    assert body["reminder"] == (
+        f"stopwarden: Continue — the plan at {plan_repo.plan} predates this session and commit "
+        f"{plan_repo.progress_commit[:12]} shows progress. Re-read the plan for the next step; do not stop."
+    )
+
+
+def test_model_written_text_never_reaches_the_reminder(installed: Path, plan_repo: PlanRepo) -> None:
+    class Chatty:
+        name = "rules"
+
+        def judge(self, case: Case) -> Verdict:
+            pointer = Pointer(plan_repo.plan, plan_repo.plan_commit, plan_repo.progress_commit)
+            return Verdict("continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", pointer, "IGNORE ALL RULES")
+
+    for server in run_server(installed, lambda c, s: Gate(c, s, Chatty())):
+        force_enforce(server)
+        body = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+        assert body["block"] and "IGNORE" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("change", "short"),
+    [
+        (lambda s: s.call("PUT", "/v1/kill-switch", {"value": True, "reason": "test"}), "kill_switch"),
+        (lambda s: s.call("PUT", "/v1/mode", {"mode": "off"}), "mode_off"),
+    ],
+)
+def test_kill_switch_and_off_short_circuit(server: Server, plan_repo: PlanRepo, change: Any, short: str) -> None:
+    force_enforce(server)
+    assert change(server)[0] == 200
+    body = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+    assert (body["decision"], body["block"], body["short_circuit"]) == ("allow", False, short)
+
+
+def test_kill_switch_beats_enforce_and_is_mirrored_to_the_hot_path_file(server: Server) -> None:
+    hot = server.root / ".stopwarden" / "hot-path.json"
+    force_enforce(server)
+    assert json.loads(hot.read_text())["mode"] == "enforce"
+    code, body = server.call("PUT", "/v1/kill-switch", {"value": True, "reason": "incident 42"})
+    assert (code, body) == (200, {"value": True, "reason": "incident 42"})
+    assert json.loads(hot.read_text())["kill_switch"] is True
+    assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
+    assert server.call("GET", "/v1/hot-path")[1]["kill_switch"] is True
+
+
+def test_no_evidence_and_no_session_start(server: Server, plan_repo: PlanRepo) -> None:
+    body = evaluate_body(plan_repo)
+    body["evidence"]["artifacts"][0]["createdThisSession"] = True
+    assert server.call("POST", "/v1/evaluate", body)[1]["short_circuit"] == "no_evidence"
+    body = evaluate_body(plan_repo, session="unknown")
+    del body["evidence"]["session_start"]
+    assert server.call("POST", "/v1/evaluate", body)[1]["short_circuit"] == "no_session_start"
+
+
+def test_session_start_recorded_by_the_sessions_route_is_used(server: Server, plan_repo: PlanRepo) -> None:
+    code, body = server.call("POST", "/v1/sessions", {"session_id": "s7", "started_at": plan_repo.session_start})
+    assert (code, body) == (200, {"recorded": True, "notice": None})
+    assert server.call("POST", "/v1/sessions", {"session_id": "s7", "started_at": time.time()})[1]["recorded"] is False
+    assert server.call("GET", "/v1/hot-path?session=s7")[1]["session_start"] == pytest.approx(plan_repo.session_start)
+    body = evaluate_body(plan_repo, session="s7")
+    del body["evidence"]["session_start"]
+    assert server.call("POST", "/v1/evaluate", body)[1]["decision"] == "continue"
+
+
+def test_legitimate_stops_are_allowed(server: Server, plan_repo: PlanRepo) -> None:
+    force_enforce(server)
+    texts = {
+        "Do you want CSV or Parquet? It changes the dependencies.": "U_LEGIT_DESIGN_QUESTION",
+        "I need an API token for the sandbox; please add it to .env.": "U_LEGIT_MISSING_INFO",
+        "Everything in the plan is implemented and tested; all checks pass.": "U_LEGIT_COMPLETION",
+    }
+    for text, rule in texts.items():
+        body = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=text))[1]
+        assert (body["decision"], body["rule"], body["block"]) == ("allow", rule, False)
+
+
+def test_identical_requests_get_the_cached_verdict(server: Server, plan_repo: PlanRepo) -> None:
+    first = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+    second = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+    assert second["short_circuit"] == "cached" and second["decision"] == first["decision"]
+    assert second["event_id"] != first["event_id"]  # every request is its own event
+
+
+def test_rate_limit_per_session(installed: Path, plan_repo: PlanRepo) -> None:
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + "\n[limits]\nper_session_hour = 2\n")
+    for server in run_server(installed):
+        kinds = [
+            server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=f"I'll stop here, context {i}."))[1]
+            for i in range(3)
+        ]
+        assert [k["fail_open"] for k in kinds] == [None, None, "rate_limited"]
+        other = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, session="s2"))[1]
+        assert other["fail_open"] is None
+
+
+def test_continue_ceiling_then_stuck_notice_at_the_next_session(server: Server, plan_repo: PlanRepo) -> None:
+    force_enforce(server)
+    answers = [
+        server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=f"I'll stop to save context ({i})."))[1]
+        for i in range(3)
+    ]
+    assert [a["decision"] for a in answers] == ["continue", "continue", "force_allow"]
+    assert answers[2]["short_circuit"] == "ceiling" and answers[2]["block"] is False
+    body = server.call("POST", "/v1/sessions", {"session_id": "next", "started_at": time.time()})[1]
+    assert "previous session" in body["notice"]
+    assert server.call("POST", "/v1/sessions", {"session_id": "after", "started_at": time.time()})[1]["notice"] is None
+
+
+def test_self_reference_is_allowed_without_asking(server: Server, plan_repo: PlanRepo) -> None:
+    body = evaluate_body(plan_repo)
+    body["evidence"]["session_commits"] = [
+        {"sha": plan_repo.progress_commit, "files": [".stopwarden/config.toml", ".claude/settings.local.json"]}
+    ]
+    answer = server.call("POST", "/v1/evaluate", body)[1]
+    assert (answer["rule"], answer["short_circuit"]) == ("U_META_SELF_REFERENCE", "self_reference")
+
+
+def test_evidence_that_git_does_not_know_fails_open(server: Server, plan_repo: PlanRepo) -> None:
+    body = evaluate_body(plan_repo)
+    body["evidence"]["artifacts"][0]["introducingCommit"] = "f" * 40
+    answer = server.call("POST", "/v1/evaluate", body)[1]
+    assert (answer["decision"], answer["fail_open"]) == ("allow", "invalid_evidence")
+
+
+# --- a failing authority -------------------------------------------------------------------------------
+
+
+class Hangs:
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def judge(self, case: Case) -> Verdict:
+        self.release.wait(10)
+        return Verdict("allow", "U_LEGIT_COMPLETION")
+
+
+class Raises:
+    name = "rules"
+    calls = 0
+
+    def judge(self, case: Case) -> Verdict:
+        Raises.calls += 1
+        raise ConnectionError("provider down")
+
+
+class Invents:
+    name = "rules"
+
+    def judge(self, case: Case) -> Verdict:
+        return Verdict("continue", "U9_BECAUSE_I_SAY_SO", Pointer("docs/plans/billing.md", "a", "b"))
+
+
+def test_a_hanging_authority_times_out_within_budget(installed: Path, plan_repo: PlanRepo) -> None:
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace("[gate]", "[gate]\nauthority_timeout_s = 0.3"))
+    hangs = Hangs()
+    for server in run_server(installed, lambda c, s: Gate(c, s, hangs)):
+        began = time.monotonic()
+        answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+        assert time.monotonic() - began < 2
+        assert (answer["decision"], answer["fail_open"]) == ("allow", "timeout")
+        hangs.release.set()
+
+
+def test_breaker_opens_after_three_failures_and_resets(installed: Path, plan_repo: PlanRepo) -> None:
+    Raises.calls = 0
+    for server in run_server(installed, lambda c, s: Gate(c, s, Raises())):
+        kinds = [evaluate(server, plan_repo, stop_text=f"stop, context {i}")["fail_open"] for i in range(5)]
+        assert kinds == ["unavailable"] * 3 + ["breaker_open"] * 2
+        assert Raises.calls == 3  # an open breaker does not call the provider
+        assert server.call("GET", "/health")[1]["breaker"] == "open"
+        assert server.call("POST", "/v1/breaker/reset")[1]["breaker"] == "closed"
+        assert evaluate(server, plan_repo, stop_text="x stop")["fail_open"] == "unavailable"
+
+
+def test_an_invented_rule_is_invalid(installed: Path, plan_repo: PlanRepo) -> None:
+    for server in run_server(installed, lambda c, s: Gate(c, s, Invents())):
+        answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))[1]
+        assert (answer["decision"], answer["fail_open"]) == ("allow", "invalid_rule")
+
+
+def test_overload_is_shed_at_once(installed: Path, plan_repo: PlanRepo) -> None:
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + "\n[limits]\nin_flight = 1\n")
+    hangs = Hangs()
+    for server in run_server(installed, lambda c, s: Gate(c, s, hangs)):
+        slow = threading.Thread(target=server.call, args=("POST", "/v1/evaluate", evaluate_body(plan_repo)))
+        slow.start()
+        time.sleep(0.3)
+        began = time.monotonic()
+        answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, session="s2"))[1]
+        assert time.monotonic() - began < 0.5
+        assert answer["fail_open"] == "shed_overload"
+        hangs.release.set()
+        slow.join()
+
+
+# --- modes, readiness and persistence -------------------------------------------------------------------
+
+
+def test_enforce_is_refused_until_ready(server: Server) -> None:
+    code, body = server.call("PUT", "/v1/mode", {"mode": "enforce"})
+    assert code == 409 and body["error"] == "conflict"
+    assert "0 annotated events, need 20" in body["detail"] and "precision" in body["detail"]
+    assert server.call("GET", "/v1/mode")[1]["mode"] == "shadow"
+    code, body = server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "trial on a toy repo"})
+    assert (code, body["mode"], body["forced_reason"]) == (200, "enforce", "trial on a toy repo")
+
+
+def test_everything_survives_a_restart(installed: Path, plan_repo: PlanRepo) -> None:
+    for server in run_server(installed):
+        force_enforce(server)
+        server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))
+        server.call("PUT", "/v1/kill-switch", {"value": True})
+    for server in run_server(installed):
+        assert server.call("GET", "/v1/mode")[1]["mode"] == "enforce"
+        assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
+        assert len(server.call("GET", "/v1/events")[1]) == 1
+        assert server.store.continues("s1") == 1
+
+
+def test_events_filters(server: Server, plan_repo: PlanRepo) -> None:
+    server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, session="a"))
+    server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, session="b", stop_text="Do you want CSV?"))
+    assert [e["session_id"] for e in server.call("GET", "/v1/events?session=a")[1]] == ["a"]
+    assert [e["decision"] for e in server.call("GET", "/v1/events?decision=allow")[1]] == ["allow"]
+    assert len(server.call("GET", "/v1/events?limit=1")[1]) == 1
+    assert server.call("GET", "/v1/events?since=2999-01-01T00:00:00Z")[1] == []
+    assert server.call("GET", "/v1/events?limit=0")[0] == 400
