@@ -92,7 +92,14 @@ def installed(project: Path, cli: Any) -> Path:
     """`project` after `stopwarden init --agent claude-code`."""
     result = cli("init", "--agent", "claude-code")
     assert result.code == 0, result.err
+    set_autostart(project, False)  # tests that want a server start one, and stop it
     return project
+
+
+def set_autostart(root: Path, on: bool) -> None:
+    config = root / ".stopwarden" / "config.toml"
+    text = config.read_text()
+    config.write_text(text.replace(f"autostart = {str(not on).lower()}", f"autostart = {str(on).lower()}"))
 
 
 def hook_command(root: Path, event: str = "Stop") -> str:

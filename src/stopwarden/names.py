@@ -109,5 +109,8 @@ FAIL_OPEN_KINDS = (
 # Why an evaluation was answered without asking the authority (events.short_circuit).
 SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
 HOT_PATH_FILE = "hot-path.json"
+SERVER_LOG = "server.log"
+SERVER_PID = "server.pid"
+SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
 API_VERSION = 1

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ pytestmark = pytest.mark.e2e
 CLI = str(Path(sys.executable).parent / "stopwarden")
 
 
-def _init_project(tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture
+def sw_project(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A git project with `stopwarden init` (autostart on, as a user gets it), and a home for the client.
+    The SessionStart hook starts the gate server; it is stopped afterwards."""
     project = tmp_path / "project"
     home = tmp_path / "home"
     project.mkdir()
@@ -36,7 +40,8 @@ def _init_project(tmp_path: Path) -> tuple[Path, Path]:
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     done = subprocess.run([CLI, "init", "--agent", "claude-code"], cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return project, home
+    yield project, home
+    subprocess.run([CLI, "stop"], cwd=project, capture_output=True, check=False)
 
 
 def _builds(project: Path) -> list[dict[str, Any]]:
@@ -51,8 +56,10 @@ def _wait_for(path: Path, timeout: float) -> None:
         time.sleep(0.05)
 
 
-def test_only_the_owner_is_blocked(claude_bin: Path, tmp_path: Path, record_e2e: Any) -> None:
-    project, home = _init_project(tmp_path)
+def test_only_the_owner_is_blocked(
+    claude_bin: Path, tmp_path: Path, sw_project: tuple[Path, Path], record_e2e: Any
+) -> None:
+    project, home = sw_project
     started, release = tmp_path / "started", tmp_path / "release"
     start = (
         f'{shlex.quote(CLI)} build start "Add a login page" --size SMALL && '
@@ -119,8 +126,8 @@ def test_only_the_owner_is_blocked(claude_bin: Path, tmp_path: Path, record_e2e:
     assert len(sessions) == 2, "SessionStart recorded both sessions"
 
 
-def test_build_skill_is_listed(claude_bin: Path, tmp_path: Path) -> None:
-    project, home = _init_project(tmp_path)
+def test_build_skill_is_listed(claude_bin: Path, sw_project: tuple[Path, Path]) -> None:
+    project, home = sw_project
     with FakeAnthropic([TextStep("Hello.")]) as model:
         run = run_claude(claude_bin, project, home, model.base_url, "What skills do you have?")
         assert run.ok, run.describe()

@@ -57,3 +57,38 @@ def test_owner_is_reminded_of_its_build_after_compaction(installed: Path, cli: A
     assert context["hookEventName"] == "SessionStart"
     assert 'you own the unfinished build "Port the parser"' in context["additionalContext"]
     assert run_hook(installed, payload(installed, "s2"), "SessionStart").stdout == ""
+
+
+def test_the_server_records_the_start_and_tells_of_a_stuck_session(installed: Path) -> None:
+    from tests.server.conftest import run_server
+
+    for server in run_server(installed):
+        server.store.mark_stuck("the-last-one", 1.0)
+        done = run_hook(installed, payload(installed, "s-new"), "SessionStart")
+        context = json.loads(done.stdout)["hookSpecificOutput"]["additionalContext"]
+        assert "previous session in this project was stopped from continuing" in context
+        recorded = json.loads((installed / ".stopwarden" / "sessions" / "s-new").read_text())["started_at"]
+        assert server.store.session_start("s-new") is not None
+        assert recorded.startswith("20")
+        assert run_hook(installed, payload(installed, "s-newer"), "SessionStart").stdout == ""
+
+
+def test_autostart_starts_the_server_without_waiting_for_it(installed: Path) -> None:
+    import time
+
+    from stopwarden.server import process
+    from tests.conftest import set_autostart
+
+    set_autostart(installed, True)
+    try:
+        began = time.monotonic()
+        done = run_hook(installed, payload(installed, "s1"), "SessionStart")
+        assert time.monotonic() - began < 2 and done.returncode == 0
+        deadline = time.monotonic() + 20
+        while not process.status(str(installed))["running"]:
+            assert time.monotonic() < deadline, (installed / ".stopwarden" / "server.log").read_text()
+            time.sleep(0.1)
+        assert "server unreachable" in (installed / ".stopwarden" / "hook.log").read_text()
+    finally:
+        process.stop(str(installed))
+    assert not process.status(str(installed))["running"]

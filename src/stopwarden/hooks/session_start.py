@@ -1,8 +1,10 @@
-"""SessionStart: record when the session started, and let its shell commands know its id.
+"""SessionStart: record when the session started, let its shell commands know its id, and tell the
+gate server (starting it when `autostart` is on).
 
 The start time is evidence for the stop gate (SPEC §5.3); the exported STOPWARDEN_SESSION_ID lets
 `stopwarden build start`, run by the agent, stamp the build's owner with the session id the Stop hook
-will later receive (SPEC §4.3).
+will later receive (SPEC §4.3). The server answers with a notice when the previous session hit the
+continue ceiling (SPEC §5.6). Once per session, so this path may read the TOML config.
 """
 
 from __future__ import annotations
@@ -12,9 +14,20 @@ import os
 from stopwarden import fastjson
 from stopwarden.atomic import append_line
 from stopwarden.build import owner, state
-from stopwarden.names import ENV_SESSION_ID, SESSIONS_DIR, STATE_DIR, TERMINAL_PHASES
+from stopwarden.names import (
+    ENV_SESSION_ID,
+    SERVER_LOG,
+    SERVER_STARTING,
+    SESSIONS_DIR,
+    STATE_DIR,
+    TERMINAL_PHASES,
+    TOKEN_FILE,
+)
 from stopwarden.project import active_ids
 from stopwarden.shell import cli_command, quote
+
+SERVER_TIMEOUT_S = 0.5
+STARTING_EXPIRES_S = 30.0
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,18 +38,21 @@ if TYPE_CHECKING:
 
 def record(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
     """Record the session and export its id; returns what the model should be told at start, if anything."""
+    notes = []
     if _safe_name(event.session_id):
-        _record_start(event, root)
+        started_at = _record_start(event, root)
         _export(env.get("CLAUDE_ENV_FILE", ""), event.session_id)
-    return _owned_builds_note(event, root, cli_command(env))
+        notes.append(_tell_server(event, root, started_at))
+    notes.append(_owned_builds_note(event, root, cli_command(env)))
+    return "\n".join(n for n in notes if n)
 
 
 def _safe_name(session_id: str) -> bool:
     return bool(session_id) and "/" not in session_id and "\0" not in session_id and session_id[0] != "."
 
 
-def _record_start(event: HookEvent, root: str) -> None:
-    """First start wins: a resumed or compacted session keeps the start time it had."""
+def _record_start(event: HookEvent, root: str) -> str:
+    """First start wins: a resumed or compacted session keeps the start time it had. Returns it."""
     folder = os.path.join(root, STATE_DIR, SESSIONS_DIR)
     os.makedirs(folder, mode=0o700, exist_ok=True)
     record = {
@@ -45,14 +61,75 @@ def _record_start(event: HookEvent, root: str) -> None:
         "started_at": state.now_iso(),
         "source": event.source,
     }
+    path = os.path.join(folder, event.session_id)
     try:
-        fd = os.open(os.path.join(folder, event.session_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return
+        try:
+            with open(path, encoding="utf-8") as f:
+                return str(fastjson.loads(f.read())["started_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return record["started_at"]
     try:
         os.write(fd, (fastjson.dumps(record) + "\n").encode("utf-8"))
     finally:
         os.close(fd)
+    return record["started_at"]
+
+
+def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
+    """Record the start with the server and return its notice; start the server if it is down."""
+    from stopwarden import config as config_module
+    from stopwarden.errors import StopwardenError
+    from stopwarden.hooks import http, log
+
+    try:
+        config = config_module.load(root)
+    except StopwardenError as e:
+        log.write(root, "session_start", event.session_id, f"not telling the server: {e.message}")
+        return ""
+    try:
+        with open(os.path.join(root, STATE_DIR, TOKEN_FILE), encoding="utf-8") as f:
+            token = f.read().strip()
+        body = {"session_id": event.session_id, "agent": event.agent, "started_at": started_at, "source": event.source}
+        code, answer = http.request(config.port, "POST", "/v1/sessions", token, body, timeout=SERVER_TIMEOUT_S)
+    except OSError as e:
+        if config.autostart and config.port:
+            _start_server(root)
+            log.write(root, "session_start", event.session_id, f"server unreachable ({e}); starting it")
+        return ""
+    if code != 200 or not isinstance(answer, dict):
+        log.write(root, "session_start", event.session_id, f"server answered {code} to /v1/sessions")
+        return ""
+    return str(answer.get("notice") or "")
+
+
+def _start_server(root: str) -> None:
+    """Start the server detached, without waiting: the agent must not wait for it.
+
+    `server.starting` keeps a second session that starts at the same moment from launching a second
+    server; the server removes it once it listens. One left behind by a crash expires.
+    """
+    import subprocess
+    import sys
+    import time
+
+    marker = os.path.join(root, STATE_DIR, SERVER_STARTING)
+    try:
+        if time.time() - os.stat(marker).st_mtime < STARTING_EXPIRES_S:
+            return
+        os.unlink(marker)
+    except FileNotFoundError:
+        pass
+    try:
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return  # another hook won the race
+    with open(os.devnull, "rb") as devnull, open(os.path.join(root, STATE_DIR, SERVER_LOG), "ab") as out:
+        subprocess.Popen(
+            [sys.executable, "-m", "stopwarden", "serve", "--background"],
+            cwd=root, stdin=devnull, stdout=out, stderr=out, start_new_session=True,
+        )  # fmt: skip
 
 
 def _export(env_file: str, session_id: str) -> None:

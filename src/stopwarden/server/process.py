@@ -12,6 +12,7 @@ import logging
 import logging.handlers
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,10 +21,8 @@ from typing import Any
 from stopwarden import config as config_module
 from stopwarden.errors import StopwardenError
 from stopwarden.hooks import http
-from stopwarden.names import DB_FILE, STATE_DIR, TOKEN_FILE
+from stopwarden.names import DB_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 
-LOG_FILE = "server.log"
-PID_FILE = "server.pid"
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
@@ -79,21 +78,39 @@ def _serve(root: str) -> None:
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
                        log_config=None, access_log=False, timeout_graceful_shutdown=3)
     )  # fmt: skip
-    log.info("serving on 127.0.0.1:%d (mode %s, %d old events pruned)", config.port, current.mode, pruned)
-    _write_pid(root)
     try:
-        server.run()
+        # Bind before anything else claims to be the server: a second server racing this one (two
+        # sessions autostarting at once) fails here, before it could overwrite the pid file.
+        try:
+            sock = _bind(config.port)
+        finally:
+            _unlink_quietly(_path(root, SERVER_STARTING))
+        _write_pid(root)
+        log.info("serving on 127.0.0.1:%d (mode %s, %d old events pruned)", config.port, current.mode, pruned)
+        try:
+            server.run(sockets=[sock])
+        finally:
+            _remove_pid(root)
     finally:
-        _remove_pid(root)
         gate.close()
         store.close()
-    if not server.started:
-        raise StopwardenError(f"could not listen on 127.0.0.1:{config.port} (is the port in use?)")
     log.info("stopped")
 
 
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as e:
+        sock.close()
+        raise StopwardenError(f"could not listen on 127.0.0.1:{port}: {e.strerror} (is the port in use?)") from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def _configure_logging(root: str, foreground: bool) -> None:
-    handler = logging.handlers.RotatingFileHandler(_path(root, LOG_FILE), maxBytes=LOG_BYTES, backupCount=3)
+    handler = logging.handlers.RotatingFileHandler(_path(root, SERVER_LOG), maxBytes=LOG_BYTES, backupCount=3)
     handlers: list[logging.Handler] = [handler]
     if foreground:
         handlers.append(logging.StreamHandler(sys.stderr))
@@ -109,7 +126,7 @@ def start(root: str) -> dict[str, Any]:
     if running["running"]:
         return {**running, "started": False}
     offset = _log_size(root)
-    with open(os.devnull, "rb") as devnull, open(_path(root, LOG_FILE), "ab") as out:
+    with open(os.devnull, "rb") as devnull, open(_path(root, SERVER_LOG), "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "stopwarden", "serve", "--background"],
             cwd=root, stdin=devnull, stdout=out, stderr=out, start_new_session=True,
@@ -118,7 +135,7 @@ def start(root: str) -> dict[str, Any]:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise StopwardenError(
-                f"the server did not start: {_reason(root, offset)}", hint=f"see {_path(root, LOG_FILE)}"
+                f"the server did not start: {_reason(root, offset)}", hint=f"see {_path(root, SERVER_LOG)}"
             )
         if _healthy(config.port):
             return {**status(root), "started": True}
@@ -128,20 +145,47 @@ def start(root: str) -> dict[str, Any]:
 
 
 def stop(root: str) -> dict[str, Any]:
-    """Stop the background server and wait until its process is gone."""
-    pid = _read_pid(root)
-    if pid is None or not _alive(pid):
-        _remove_pid(root)
-        return {"running": False, "stopped": False}
-    os.kill(pid, signal.SIGTERM)
+    """Stop the background server, and any of this project's servers still starting, and wait until
+    their processes are gone."""
+    pids = sorted({p for p in (_read_pid(root), *_serve_processes(root)) if p is not None and _alive(p)})
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
-    while _alive(pid):
+    while any(_alive(pid) for pid in pids):
         if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
+            for pid in pids:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
             deadline += STOP_TIMEOUT_S
         time.sleep(0.05)
     _remove_pid(root)
-    return {"running": False, "stopped": True, "pid": pid}
+    if not pids:
+        return {"running": False, "stopped": False}
+    return {"running": False, "stopped": True, "pid": pids[0] if len(pids) == 1 else pids}
+
+
+def _serve_processes(root: str) -> list[int]:
+    """Pids of `stopwarden serve` processes running in `root`: a server that autostart launched a moment
+    ago has no pid file yet (it writes one once it listens). Linux only; elsewhere the pid file is all."""
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    real_root = os.path.realpath(root)
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            if b"stopwarden" not in argv or b"serve" not in argv:
+                continue
+            if os.path.realpath(f"/proc/{entry}/cwd") == real_root:
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
 
 
 def status(root: str) -> dict[str, Any]:
@@ -171,22 +215,29 @@ def _healthy(port: int) -> bool:
 
 
 def _write_pid(root: str) -> None:
-    with open(_path(root, PID_FILE), "w", encoding="utf-8") as f:
+    with open(_path(root, SERVER_PID), "w", encoding="utf-8") as f:
         f.write(f"{os.getpid()}\n")
 
 
 def _read_pid(root: str) -> int | None:
     try:
-        with open(_path(root, PID_FILE), encoding="utf-8") as f:
+        with open(_path(root, SERVER_PID), encoding="utf-8") as f:
             return int(f.read().strip())
     except (OSError, ValueError):
         return None
 
 
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _remove_pid(root: str) -> None:
     try:
         if _read_pid(root) in (os.getpid(), None) or not _alive(_read_pid(root) or 0):
-            os.unlink(_path(root, PID_FILE))
+            os.unlink(_path(root, SERVER_PID))
     except OSError:
         pass
 
@@ -209,7 +260,7 @@ def _alive(pid: int) -> bool:
 
 def _log_size(root: str) -> int:
     try:
-        return os.path.getsize(_path(root, LOG_FILE))
+        return os.path.getsize(_path(root, SERVER_LOG))
     except OSError:
         return 0
 
@@ -217,7 +268,7 @@ def _log_size(root: str) -> int:
 def _reason(root: str, offset: int) -> str:
     """The last error the server logged since `offset`."""
     try:
-        with open(_path(root, LOG_FILE), encoding="utf-8", errors="replace") as f:
+        with open(_path(root, SERVER_LOG), encoding="utf-8", errors="replace") as f:
             f.seek(offset)
             lines = f.read().splitlines()
     except OSError:

@@ -1,0 +1,87 @@
+"""The server as a process, through the real CLI: start, status, stop, and failing to start for a reason."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CLI = str(Path(sys.executable).parent / "stopwarden")
+
+
+def sw(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], cwd=root, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def project_with_cleanup(installed: Path) -> Iterator[Path]:
+    yield installed
+    sw(installed, "stop")
+
+
+def test_start_status_stop(project_with_cleanup: Path) -> None:
+    root = project_with_cleanup
+    started = sw(root, "start", "--json")
+    assert started.returncode == 0, started.stderr
+    data = json.loads(started.stdout)
+    assert data["started"] is True and data["health"]["mode"] == "shadow"
+    pid = data["pid"]
+    assert (root / ".stopwarden" / "server.pid").read_text().strip() == str(pid)
+    assert "already running" in sw(root, "start").stdout
+    status = sw(root, "status")
+    assert status.returncode == 0 and "running on 127.0.0.1" in status.stdout
+    assert json.loads((root / ".stopwarden" / "hot-path.json").read_text())["mode"] == "shadow"
+    stopped = sw(root, "stop")
+    assert stopped.returncode == 0 and f"pid {pid}" in stopped.stdout
+    assert _gone(pid), "the server process is left behind"
+    assert not (root / ".stopwarden" / "server.pid").exists()
+    assert sw(root, "status").returncode == 1
+    assert "not running" in sw(root, "stop").stdout
+
+
+def _gone(pid: int) -> bool:
+    """No such process, or only a zombie waiting for init to reap it (its parent `start` has exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_port_in_use(project_with_cleanup: Path) -> None:
+    root = project_with_cleanup
+    port = int(next(line for line in (root / ".stopwarden" / "config.toml").read_text().splitlines()
+                    if line.startswith("port")).split("=")[1])  # fmt: skip
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = sw(root, "start")
+    assert result.returncode == 1
+    assert "the server did not start" in result.stderr and "address already in use" in result.stderr.lower()
+
+
+def test_unreadable_token(project_with_cleanup: Path) -> None:
+    (project_with_cleanup / ".stopwarden" / "token").unlink()
+    result = sw(project_with_cleanup, "start")
+    assert result.returncode == 1 and "unreadable token" in result.stderr
+
+
+def test_bad_config(project_with_cleanup: Path) -> None:
+    config = project_with_cleanup / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('mode = "shadow"', 'mode = "loud"'))
+    result = sw(project_with_cleanup, "start")
+    assert result.returncode == 1 and "[gate] mode must be one of" in result.stderr
+
+
+def test_the_log_rotates(project_with_cleanup: Path) -> None:
+    log = project_with_cleanup / ".stopwarden" / "server.log"
+    log.write_bytes(b"old line\n" * 120_000)  # over 1 MiB
+    assert sw(project_with_cleanup, "start").returncode == 0
+    sw(project_with_cleanup, "stop")
+    assert (project_with_cleanup / ".stopwarden" / "server.log.1").exists()
+    assert log.stat().st_size < 1 << 20
