@@ -167,7 +167,7 @@ def stop(root: str) -> dict[str, Any]:
 def _serve_processes(root: str) -> list[int]:
     """Pids of `stopwarden serve` processes running in `root`: a server that autostart launched a moment
     ago has no pid file yet (it writes one once it listens). Linux only; elsewhere the pid file is all."""
-    found = []
+    found: list[int] = []
     try:
         entries = os.listdir("/proc")
     except OSError:
