@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,12 @@ from pathlib import Path
 
 def test_demo_shows_the_owner_blocked_and_the_other_session_free() -> None:
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "stopwarden"), "demo"], capture_output=True, text=True, timeout=60
+        [str(Path(sys.executable).parent / "stopwarden"), "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        # A machine with no git identity: the demo must not need the user's.
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "GIT_CONFIG_GLOBAL": "/dev/null"},
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
@@ -17,3 +23,6 @@ def test_demo_shows_the_owner_blocked_and_the_other_session_free() -> None:
     assert '| stopwarden: the build "Add a login page"' in out
     assert "in the same checkout, tries to stop: allowed to stop" in out
     assert "1 of 5 blocks used; the other session spent none" in out
+    assert "The rules authority's verdict: continue (U1_DURABLE_ARTIFACT_CONTINUATION_SAFE)" in out
+    assert "the stop is allowed (block: false) and only logged" in out
+    assert "Stopped the gate server" in out

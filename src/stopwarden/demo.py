@@ -1,8 +1,9 @@
-"""`stopwarden demo`: the build gate, shown end to end in a throwaway git project.
+"""`stopwarden demo`: both gates, shown end to end in a throwaway git project.
 
 It installs stopwarden as a user would, starts a build as one session, and replays stops through the hook
 command exactly as it was written into `.claude/settings.local.json`: the owner is blocked, a second
-session of the same checkout is not, and the owner's budget does not move for it.
+session of the same checkout is not, and the owner's budget does not move for it. Then it starts the
+gate server and has it judge a context-preservation stop in shadow mode: `continue`, logged, not blocked.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 
 from stopwarden.build import manager, owner
 from stopwarden.install import claude_code, hook_command, installer
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import EXECUTING, PLANNING
+from stopwarden.names import EXECUTING, PLANNING, STATE_DIR, TOKEN_FILE
 
 OWNER = "demo-session-owner"
 STRANGER = "demo-session-other"
@@ -65,7 +67,59 @@ def _run(project: str, say: Callable[[str], None]) -> int:
     budget = build["protection"]["reinforcements"]
     say(f"   The owner's budget: {used} of {budget} blocks used; the other session spent none.")
     say("\nOnly the session that owns an unfinished build is kept at work; every other session stops freely.")
-    return 0 if other is None and used == 1 else 1
+    if other is not None or used != 1:
+        return 1
+    return _stop_gate(project, say)
+
+
+def _stop_gate(project: str, say: Callable[[str], None]) -> int:
+    """The stop gate in shadow mode: a context-preservation stop, judged and logged, not blocked."""
+    from stopwarden import config as config_module
+    from stopwarden.hooks import http
+    from stopwarden.server import process
+
+    started = process.start(project)
+    say(f"\n5. Started the gate server on 127.0.0.1:{started['port']} (mode {started['health']['mode']}).")
+    try:
+        plan = "docs/plans/login.md"
+        os.makedirs(os.path.join(project, "docs", "plans"))
+        with open(os.path.join(project, plan), "w", encoding="utf-8") as f:
+            f.write("# Login page\n1. form and validation\n2. session cookie\n3. logout\n")
+        _git(project, "add", plan)
+        _git(project, "commit", "-qm", "plan: login page")
+        plan_commit = _git(project, "rev-parse", "HEAD")
+        session_start = time.time()
+        with open(os.path.join(project, plan), "a", encoding="utf-8") as f:
+            f.write("\nStep 1 done.\n")
+        _git(project, "commit", "-qam", "login form")
+        progress = _git(project, "rev-parse", "HEAD")
+        stop_text = "Step 1 is committed. To preserve context I'll stop here; a fresh session can do steps 2 and 3."
+        say(f'6. A session committed a plan, then progress on it, and now says: "{stop_text}"')
+        body = {
+            "session_id": "demo-session-tired",
+            "agent": "claude-code",
+            "evidence": {
+                "session_start": session_start,
+                "artifacts": [{"path": plan, "introducingCommit": plan_commit, "latestCommit": progress,
+                               "createdThisSession": False, "modifiedThisSession": True}],
+            },
+            "untrusted": {"stop_text": stop_text, "recent_turns": [{"source": "user", "text": "Build login."}]},
+        }  # fmt: skip
+        with open(os.path.join(project, STATE_DIR, TOKEN_FILE), encoding="utf-8") as f:
+            token = f.read().strip()
+        port = config_module.load(project).port
+        _, verdict = http.request(port, "POST", "/v1/evaluate", token, body, timeout=10)
+        say(f"   The rules authority's verdict: {verdict['decision']} ({verdict['rule']}).")
+        say(f"   Mode is shadow, so the stop is allowed (block: {str(verdict['block']).lower()}) and only logged:")
+        _, events = http.request(port, "GET", "/v1/events?limit=1", token, timeout=10)
+        event = events[0]
+        say(f"   event #{event['event_id']}: {event['mode']} {event['decision']} {event['rule']} "
+            f"plan={event['evidence_pointer']['plan_file']}")  # fmt: skip
+        say("   In enforce mode the agent would have been told to continue, from a fixed template.")
+        return 0 if verdict["decision"] == "continue" and not verdict["block"] else 1
+    finally:
+        process.stop(project)
+        say("7. Stopped the gate server.")
 
 
 def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> str | None:
@@ -83,5 +137,8 @@ def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> s
     return reason
 
 
-def _git(project: str, *args: str) -> None:
-    subprocess.run(["git", "-C", project, *args], check=True, capture_output=True)
+def _git(project: str, *args: str) -> str:
+    # The demo's own identity: a fresh machine may have none, and the demo must not need the user's.
+    identity = ["-c", "user.name=stopwarden demo", "-c", "user.email=demo@stopwarden.invalid"]
+    done = subprocess.run(["git", *identity, "-C", project, *args], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
