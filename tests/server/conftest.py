@@ -35,10 +35,11 @@ class Server:
         return http.request(self.port, method, path, self.token if token is None else token, body, timeout=10)
 
 
-def run_server(root: Path, gate_factory: Any = Gate) -> Iterator[Server]:
+def run_server(root: Path, gate_factory: Any = Gate, store: Store | None = None) -> Iterator[Server]:
     config = config_module.load(str(root))
-    store = Store.open_sqlite(str(root / ".stopwarden" / "stopwarden.db"))
-    settings.first_start(store, config, healthy=True)
+    if store is None:
+        store = Store.open_sqlite(str(root / ".stopwarden" / "stopwarden.db"))
+        settings.first_start(store, config, healthy=True)
     gate = gate_factory(config, store)
     app = create_app(config, store, gate, read_token(str(root)))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=config.port, log_config=None, access_log=False))

@@ -10,6 +10,7 @@ template; every way out is recorded as one event, with the failure kind when it 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,8 @@ from stopwarden.gate import authorities, breaker, postcheck, reminders, settings
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.names import STATE_DIR
 from stopwarden.store.store import Store
+
+log = logging.getLogger("stopwarden.server")
 
 # Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
 SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".codex/hooks.json", ".gemini/settings")
@@ -89,7 +92,8 @@ class Gate:
         try:
             try:
                 current = settings.read(self.store)
-            except Exception:
+            except Exception as e:
+                log.warning("allow (store_unavailable): cannot read the settings: %s", e)
                 return replace(_allow(fail_open="store_unavailable"), latency_ms=_ms(started))
             mode = current.mode
             if current.kill_switch:
@@ -99,6 +103,7 @@ class Gate:
             else:
                 outcome = self._judge(request, mode, now)
         except Exception:
+            log.exception("allow (internal_error)")
             outcome = _allow(fail_open="internal_error")
         finally:
             self._in_flight.release()
@@ -192,7 +197,11 @@ class Gate:
         }
         try:
             event_id = self.store.record_event(row, counts_continue=outcome.block)
-        except Exception:
+        except Exception as e:
+            # Nowhere else to keep it: the server log says what the decision log could not.
+            log.warning(
+                "allow (store_unavailable): cannot record %s for %s: %s", outcome.decision, request.session_id, e
+            )
             return replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
         return replace(outcome, event_id=event_id)
 

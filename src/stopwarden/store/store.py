@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from stopwarden.store import schema
 from stopwarden.store.redact import preview, redact
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when another process holds the lock
 
 
 class StoreUnavailable(Exception):
@@ -34,7 +34,9 @@ def sqlite_engine(path: str) -> Engine:
     """An engine for the SQLite file at `path` (created 0600), in WAL mode with a busy timeout."""
     if not os.path.exists(path):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,128 @@
+"""The offline rules authority and what guards it: signals, validation, reminders (SPEC §5.2 to §5.7)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden import signals
+from stopwarden.gate import reminders, rules, validation
+from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
+from stopwarden.names import RULES
+
+CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "dev.jsonl").read_text().splitlines()]
+
+
+def case_of(row: dict[str, Any]) -> Case:
+    return Case(
+        stop_text=row["stop_text"],
+        recent_turns=tuple(Turn(t["source"], t["text"]) for t in row["recent_turns"]),
+        artifacts=tuple(Artifact.from_json(a) for a in row["artifacts"]),
+        session_commits=tuple(Commit.from_json(c) for c in row.get("session_commits") or ()),
+        signals=tuple(signals.detect(row["stop_text"])),
+    )
+
+
+def decide(case: Case) -> str:
+    """As the server decides before and around the authority: no pre-session plan means allow."""
+    if not case.pre_session_artifacts:
+        return "allow"
+    verdict = rules.judge(case)
+    assert validation.failure(verdict, case) is None, verdict
+    return verdict.decision
+
+
+@pytest.mark.parametrize("row", CORPUS, ids=[r["id"] for r in CORPUS])
+def test_dev_corpus(row: dict[str, Any]) -> None:
+    assert decide(case_of(row)) == row["expected"]["decision"]
+
+
+def test_never_continue_on_a_legitimate_stop() -> None:
+    legit = [r for r in CORPUS if r["expected"]["decision"] != "continue"]
+    assert all(decide(case_of(r)) != "continue" for r in legit)
+
+
+PLAN = Artifact("docs/plans/p.md", "a" * 40, "b" * 40, False, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("I'll stop here to preserve context.", {"mentions_context", "wants_to_stop"}),
+        ("Let's pick this up in a fresh session.", {"mentions_fresh_session"}),
+        ("Good stopping point — checkpoint committed.", {"mentions_break_point"}),
+        ("Proceeding to step 4 of the plan.", {"states_continuation"}),
+        ("Remaining: tasks 4 and 5.", {"mentions_remaining_work"}),
+        ("My context window is nearly full.", {"mentions_context"}),
+        ("I\u2019ll stop here.", {"wants_to_stop"}),  # typographic apostrophe
+    ],
+)
+def test_signals_fire(text: str, fires: set[str]) -> None:
+    assert fires <= set(signals.detect(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The function returns the median because the list is sorted first.",
+        "I fixed the token refresh and cleaned up the context object passed to handlers.",
+        "Here is the diff you asked for.",
+        "All 42 tests pass.",
+    ],
+)
+def test_signals_stay_quiet_on_ordinary_answers(text: str) -> None:
+    assert not set(signals.detect(text)) & {"mentions_fresh_session", "mentions_break_point", "wants_to_stop"}
+
+
+def test_suspiciously_quiet_needs_a_recent_commit() -> None:
+    assert "suspiciously_quiet" in signals.detect("Done.", last_commit_age_s=60)
+    assert "suspiciously_quiet" not in signals.detect("Done.", last_commit_age_s=3600)
+    assert "suspiciously_quiet" not in signals.detect("Done.")
+
+
+def test_a_session_commit_is_the_progress_pointer() -> None:
+    case = Case("I'll stop to preserve context.", artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),),
+                signals=tuple(signals.detect("I'll stop to preserve context.")))  # fmt: skip
+    verdict = rules.judge(case)
+    assert verdict.decision == "continue"
+    assert verdict.evidence_pointer == Pointer(PLAN.path, PLAN.introducing_commit, "c" * 40)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "kind"),
+    [
+        ("not a verdict", "malformed"),
+        (Verdict("maybe", "U_LEGIT_ERROR"), "malformed"),
+        (Verdict("allow", "U_MADE_UP"), "invalid_rule"),
+        (Verdict("allow", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE"), "invalid_rule"),
+        (Verdict("continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE"), "missing_pointer"),
+        (Verdict("continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", Pointer(PLAN.path, PLAN.introducing_commit)),
+         "missing_pointer"),
+        (Verdict("continue", "U2_PLAN_FILE_NEXT_STEP_EXPLICIT", Pointer("other.md")), "invalid_evidence"),
+        (Verdict("continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", Pointer(PLAN.path, "d" * 40, PLAN.latest_commit)),
+         "invalid_evidence"),
+        (Verdict("continue", "U3_RECENT_COMMIT_PROVES_INCREMENTAL", Pointer(PLAN.path, PLAN.latest_commit, "e" * 40)),
+         "invalid_evidence"),
+        (Verdict("continue", "U2_PLAN_FILE_NEXT_STEP_EXPLICIT", Pointer(PLAN.path)), None),
+        (Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL"), None),
+    ],
+)  # fmt: skip
+def test_validation(verdict: Any, kind: str | None) -> None:
+    assert validation.failure(verdict, Case("x", artifacts=(PLAN,))) == kind
+
+
+def test_every_rule_has_a_class_and_every_continue_a_template() -> None:
+    assert {r for r, d in RULES.items() if d == "continue"} == set(reminders.TEMPLATES)
+
+
+def test_reminders_hold_only_validated_values() -> None:
+    ok = Verdict("continue", "U3_RECENT_COMMIT_PROVES_INCREMENTAL", Pointer(PLAN.path, "a" * 40, "b" * 40))
+    assert reminders.reminder(ok) == (
+        f"stopwarden: Continue — commit {'b' * 12} shows progress on the plan at {PLAN.path}. "
+        "Proceed with the next step."
+    )
+    for pointer in (Pointer("plan`rm -rf`.md", "a" * 40, "b" * 40), Pointer(PLAN.path, "a" * 40, "not-a-sha!")):
+        assert reminders.reminder(Verdict("continue", "U3_RECENT_COMMIT_PROVES_INCREMENTAL", pointer)) is None

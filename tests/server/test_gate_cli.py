@@ -1,0 +1,43 @@
+"""`stopwarden gate …` through the CLI, with the server down (straight to the store) and up (through it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.server.conftest import PlanRepo, evaluate_body, run_server
+
+
+def test_with_the_server_down(installed: Path, cli: Any) -> None:
+    status = cli("gate", "status", "--json")
+    assert status.code == 0, status.err
+    data = status.json()
+    assert (data["mode"], data["kill_switch"], data["server"]["running"]) == ("off", False, False)
+    refused = cli("gate", "mode", "enforce")
+    assert refused.code == 1 and "not ready for enforce" in refused.err and "need 20" in refused.err
+    forced = cli("gate", "mode", "enforce", "--force", "trial", "--json")
+    assert forced.code == 0 and forced.json()["mode"] == "enforce" and forced.json()["forced_reason"] == "trial"
+    assert json.loads((installed / ".stopwarden" / "hot-path.json").read_text())["mode"] == "enforce"
+    on = cli("gate", "kill-switch", "on", "--reason", "incident", "--json")
+    assert on.json() == {"value": True, "reason": "incident"}
+    assert "kill switch: ON (incident)" in cli("gate", "status").out
+    assert cli("gate", "reset-breaker", "--json").json() == {"authority": "rules", "breaker": "closed"}
+    assert cli("gate", "log").out.strip() == "no decisions yet"
+
+
+def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> None:
+    for server in run_server(installed):
+        server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))
+        assert cli("gate", "status", "--json").json()["server"]["running"] is True
+        assert cli("gate", "mode", "off").code == 0
+        assert server.call("GET", "/v1/mode")[1]["mode"] == "off"  # the running server saw it at once
+        refused = cli("gate", "mode", "enforce")
+        assert refused.code == 1 and "not ready for enforce" in refused.err
+        assert cli("gate", "kill-switch", "on").code == 0
+        assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
+        events = cli("gate", "log", "--tail", "5", "--json").json()
+        assert len(events) == 1 and events[0]["decision"] == "continue"
+        assert "continue" in cli("gate", "log").out
+        assert cli("gate", "log", "--decision", "allow", "--json").json() == []
+        assert cli("gate", "status", "--json").json()["today"] == {"continue": 1}
