@@ -34,27 +34,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import platform
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+# The repository root goes on the path so that `benchmarks` imports as a package both when this file is run as
+# a script and when mypy checks it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import harness
+
 HOOK_MARKER = "/stopwarden/hooks/run.py"
-DEFAULT_ROUNDS = 30
-MIN_ROUNDS_FOR_SPEC = 20
-SPEC_CPUS = 2
-RUN_TIMEOUT_S = 60.0
 
 BASELINE = "baseline (sh + python -c pass)"
 BARE = "python -c pass (no sh)"
@@ -62,110 +57,36 @@ NO_BUILD = "no build"
 OWNER = "owner"
 USER_SCOPE = "user scope, no project"
 
-# Variables of the calling shell that would change what is measured if they leaked into the runs.
-DROPPED_PREFIXES = ("PYTHON", "STOPWARDEN_")
-DROPPED = ("CLAUDE_PROJECT_DIR", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CLAUDE_ENV_FILE", "TMUX", "TMUX_PANE")
-
-Check = Callable[[subprocess.CompletedProcess[bytes]], str | None]
-
-
-class SetupError(Exception):
-    """The benchmark could not set up or a run did not do what its scenario is about."""
+# The highest ratio to the baseline that passes, and one never to exceed, for each scenario.
+TARGETS: dict[str, tuple[float, float | None]] = {NO_BUILD: (1.0, 1.5), OWNER: (2.0, None), USER_SCOPE: (1.0, None)}
 
 
 @dataclass
-class Subject:
-    """One command timed once per round."""
-
-    name: str
-    argv: list[str]
-    cwd: Path
-    env: dict[str, str]
-    stdin: bytes
-    check: Check
-    target: float | None = None  # the highest ratio to the baseline that passes
-    ceiling: float | None = None  # a ratio it must never exceed
-    samples: list[int] = field(default_factory=list)  # nanoseconds
-
-    def run(self) -> int:
-        """Run once; the elapsed nanoseconds. Raises SetupError when the check fails."""
-        start = time.perf_counter_ns()
-        try:
-            proc = subprocess.run(
-                self.argv,
-                input=self.stdin,
-                cwd=self.cwd,
-                env=self.env,
-                capture_output=True,
-                check=False,
-                timeout=RUN_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            raise SetupError(f"{self.name}: no exit within {RUN_TIMEOUT_S:.0f} s") from None
-        except OSError as e:
-            raise SetupError(f"{self.name}: could not run: {e}") from None
-        elapsed = time.perf_counter_ns() - start
-        problem = self.check(proc)
-        if problem is not None:
-            raise SetupError(f"{self.name}: {problem}")
-        return elapsed
-
-
-@dataclass
-class Result:
-    name: str
-    runs: int
-    median_ms: float
-    p90_ms: float
-    min_ms: float
-    max_ms: float
+class Result(harness.Timing):
     ratio: float  # median over the baseline's median
     paired_ratio: float  # median of the per-round ratios to that round's baseline, a check on drift
     target: float | None
     ceiling: float | None
     status: str
-    samples_ms: list[float]
 
 
 # --- setup ---------------------------------------------------------------------------------------------------
 
 
-def clean_env(home: Path, config: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED_PREFIXES) and k not in DROPPED}
-    env.update(HOME=str(home), CLAUDE_CONFIG_DIR=str(config), STOPWARDEN_AGENT_PID="", STOPWARDEN_TMUX="")
-    return env
-
-
-def run_tool(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run a setup command; its stdout, or SetupError with what it said."""
-    try:
-        proc = subprocess.run(
-            list(argv), cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=RUN_TIMEOUT_S
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise SetupError(f"`{shlex.join(argv)}` could not run: {e}") from None
-    if proc.returncode != 0:
-        raise SetupError(f"`{shlex.join(argv)}` exited {proc.returncode}: {(proc.stderr or proc.stdout).strip()}")
-    return proc.stdout
-
-
-def init_project(path: Path, cli: Path, env: dict[str, str]) -> str:
-    """A git repository with stopwarden installed; the Stop hook command init registered."""
-    path.mkdir()
-    run_tool(["git", "init", "-q"], path, env)
-    run_tool([str(cli), "init", "--agent", "claude-code"], path, env)
-    settings = path / ".claude" / "settings.local.json"
+def stop_hook_command(project: Path) -> str:
+    """The Stop hook command `stopwarden init` registered in the project's Claude Code settings."""
+    settings = project / ".claude" / "settings.local.json"
     try:
         data = json.loads(settings.read_text(encoding="utf-8"))
         entries = data["hooks"]["Stop"]
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise SetupError(f"no Stop hooks in {settings}: {e}") from None
+        raise harness.SetupError(f"no Stop hooks in {settings}: {e}") from None
     for entry in entries:
         for hook in entry.get("hooks", []) if isinstance(entry, dict) else []:
             command = hook.get("command") if isinstance(hook, dict) else None
             if isinstance(command, str) and HOOK_MARKER in command:
                 return command
-    raise SetupError(f"no Stop hook command containing {HOOK_MARKER!r} in {settings}")
+    raise harness.SetupError(f"no Stop hook command containing {HOOK_MARKER!r} in {settings}")
 
 
 def stopwarden_above(path: Path) -> Path | None:
@@ -210,7 +131,7 @@ class OwnedBuild:
         self.renewals = 0
 
     def start(self) -> None:
-        out = run_tool(
+        out = harness.run_tool(
             [str(self.cli), "build", "start", "bench", "--size", "LARGE", "--owner-session", self.session_id, "--json"],
             self.project,
             self.env,
@@ -220,17 +141,19 @@ class OwnedBuild:
             self.build_id = str(state["id"])
             self.budget = int(state["protection"]["reinforcements"])
         except (ValueError, KeyError, TypeError) as e:
-            raise SetupError(f"`stopwarden build start --json` printed no build: {e}") from None
-        run_tool([str(self.cli), "build", "phase", "executing", "--build", self.build_id], self.project, self.env)
+            raise harness.SetupError(f"`stopwarden build start --json` printed no build: {e}") from None
+        harness.run_tool(
+            [str(self.cli), "build", "phase", "executing", "--build", self.build_id], self.project, self.env
+        )
         self.used = self.state_used()
         if self.used != 0 or self.budget < 1:
-            raise SetupError(f"new build {self.build_id} has {self.used} of {self.budget} blocks used")
+            raise harness.SetupError(f"new build {self.build_id} has {self.used} of {self.budget} blocks used")
 
     def renew_if_spent(self) -> None:
         """Between rounds: abandon a build whose budget is spent and start a fresh one."""
         if self.used < self.budget:
             return
-        run_tool(
+        harness.run_tool(
             [str(self.cli), "build", "abandon", "--reason", "benchmark: budget spent", "--build", self.build_id],
             self.project,
             self.env,
@@ -244,7 +167,7 @@ class OwnedBuild:
             state = json.loads(path.read_text(encoding="utf-8"))
             return int(state.get("reinforcements_used") or 0)
         except (OSError, ValueError, TypeError, AttributeError) as e:
-            raise SetupError(f"cannot read {path}: {e}") from None
+            raise harness.SetupError(f"cannot read {path}: {e}") from None
 
     def check(self, proc: subprocess.CompletedProcess[bytes]) -> str | None:
         """The run blocked, with a reason, and spent exactly one block of the build (read from its state)."""
@@ -275,7 +198,7 @@ def allows_silently(proc: subprocess.CompletedProcess[bytes]) -> str | None:
     return None
 
 
-def allows_with_log(log: Path, expected: str) -> Check:
+def allows_with_log(log: Path, expected: str) -> harness.Check:
     """Allows silently and logs `expected` as the last line of hook.log: the path measured is the one meant."""
 
     def check(proc: subprocess.CompletedProcess[bytes]) -> str | None:
@@ -291,143 +214,86 @@ def allows_with_log(log: Path, expected: str) -> Check:
     return check
 
 
-def exits_zero(proc: subprocess.CompletedProcess[bytes]) -> str | None:
-    return None if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[:200]!r}"
-
-
 @dataclass
 class Bench:
-    subjects: list[Subject]
+    subjects: list[harness.Subject]
     owned: OwnedBuild
     hook_command: str
     baseline_command: str
-    python: Path
-    workdir: Path
 
 
 def set_up(workdir: Path, venv: Path) -> Bench:
-    python = venv / "bin" / "python"
-    cli = venv / "bin" / "stopwarden"
-    for tool in (python, cli):
-        if not os.access(tool, os.X_OK):
-            raise SetupError(f"{tool} is not executable; pass --venv with the venv stopwarden is installed in")
-    if shutil.which("git") is None or shutil.which("sh") is None:
-        raise SetupError("git and sh must be on PATH")
-    home, config, bare = workdir / "home", workdir / "claude-config", workdir / "no-project"
-    for folder in (home, config, bare):
-        folder.mkdir()
+    box = harness.Sandbox.make(workdir, venv, needs=("git", "sh"))
+    bare = workdir / "no-project"
+    bare.mkdir()
     found = stopwarden_above(workdir)
     if found is not None:
-        raise SetupError(f"{found} holds a .stopwarden folder, so no temp folder here is outside every project")
-    env = clean_env(home, config)
+        raise harness.SetupError(f"{found} holds a .stopwarden folder, so no temp folder here is outside every project")
 
     idle, owner = workdir / "idle-project", workdir / "owner-project"
-    command = init_project(idle, cli, env)
-    if init_project(owner, cli, env) != command:
-        raise SetupError("init registered different Stop hook commands in two projects")
+    harness.init_project(idle, box)
+    harness.init_project(owner, box)
+    command = stop_hook_command(idle)
+    if stop_hook_command(owner) != command:
+        raise harness.SetupError("init registered different Stop hook commands in two projects")
     interpreter = shlex.split(command)[0]
-    if os.path.realpath(interpreter) != os.path.realpath(python):
-        print(f"note: the hook runs {interpreter}, the baseline {python}", file=sys.stderr)
+    if os.path.realpath(interpreter) != os.path.realpath(box.python):
+        print(f"note: the hook runs {interpreter}, the baseline {box.python}", file=sys.stderr)
 
-    owned = OwnedBuild(owner, cli, env, "bench-session-owner")
+    owned = OwnedBuild(owner, box.cli, box.env, "bench-session-owner")
     owned.start()
 
-    def hook_env(project_dir: Path) -> dict[str, str]:
-        return {**env, "CLAUDE_PROJECT_DIR": str(project_dir)}
+    def stop(name: str, argv: list[str], folder: Path, session_id: str, check: harness.Check) -> harness.Subject:
+        """A run the way Claude Code makes it at a stop: in `folder`, with the session's Stop payload on stdin."""
+        env = {**box.env, "CLAUDE_PROJECT_DIR": str(folder)}
+        return harness.Subject(name, argv, folder, env, check, stop_payload(session_id, folder, box.config))
 
-    idle_payload = stop_payload("bench-session-idle", idle, config)
-    baseline_command = f"{quote(str(python))} -c pass"
+    baseline_command = f"{quote(str(box.python))} -c pass"
     hook = ["sh", "-c", command]
+    logs_no_build = allows_with_log(idle / ".stopwarden" / "hook.log", "allow: no active build")
     subjects = [
-        Subject(BASELINE, ["sh", "-c", baseline_command], idle, hook_env(idle), idle_payload, exits_zero),
-        Subject(BARE, [str(python), "-c", "pass"], idle, hook_env(idle), idle_payload, exits_zero),
-        Subject(
-            NO_BUILD,
-            hook,
-            idle,
-            hook_env(idle),
-            idle_payload,
-            allows_with_log(idle / ".stopwarden" / "hook.log", "allow: no active build"),
-            target=1.0,
-            ceiling=1.5,
-        ),
-        Subject(
-            OWNER,
-            hook,
-            owner,
-            hook_env(owner),
-            stop_payload(owned.session_id, owner, config),
-            owned.check,
-            target=2.0,
-        ),
-        Subject(
-            USER_SCOPE,
-            hook,
-            bare,
-            hook_env(bare),
-            stop_payload("bench-session-user", bare, config),
-            allows_silently,
-            target=1.0,
-        ),
+        stop(BASELINE, ["sh", "-c", baseline_command], idle, "bench-session-idle", harness.exits_zero),
+        stop(BARE, [str(box.python), "-c", "pass"], idle, "bench-session-idle", harness.exits_zero),
+        stop(NO_BUILD, hook, idle, "bench-session-idle", logs_no_build),
+        stop(OWNER, hook, owner, owned.session_id, owned.check),
+        stop(USER_SCOPE, hook, bare, "bench-session-user", allows_silently),
     ]
-    return Bench(subjects, owned, command, baseline_command, python, workdir)
+    return Bench(subjects, owned, command, baseline_command)
 
 
-# --- measuring -----------------------------------------------------------------------------------------------
+def run(workdir: Path, args: argparse.Namespace) -> Bench:
+    bench = set_up(workdir, args.venv)
+    harness.measure(bench.subjects, args, between_rounds=bench.owned.renew_if_spent)
+    return bench
 
 
-def measure(bench: Bench, rounds: int, progress: bool) -> None:
-    """One warm-up round, then `rounds` rounds; every subject once a round, the order rotated each round."""
-    subjects = bench.subjects
-    for number in range(rounds + 1):
-        shift = number % len(subjects)
-        for subject in subjects[shift:] + subjects[:shift]:
-            elapsed = subject.run()
-            if number > 0:
-                subject.samples.append(elapsed)
-        bench.owned.renew_if_spent()  # outside every timed region
-        if progress:
-            print(f"\rround {number}/{rounds}{' (warm-up)' if number == 0 else ''}   ", end="", file=sys.stderr)
-    if progress:
-        print(file=sys.stderr)
+# --- reporting -----------------------------------------------------------------------------------------------
 
 
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-def summarise(subjects: Sequence[Subject]) -> list[Result]:
+def judge(subjects: list[harness.Subject]) -> list[Result]:
     baseline = next(s for s in subjects if s.name == BASELINE)
     base_median = statistics.median(baseline.samples)
     results = []
     for s in subjects:
-        ms = [ns / 1e6 for ns in s.samples]
         ratio = statistics.median(s.samples) / base_median
         paired = statistics.median(a / b for a, b in zip(s.samples, baseline.samples, strict=True))
-        if s.target is None:
+        target, ceiling = TARGETS.get(s.name, (None, None))
+        if target is None:
             status = "reference" if s.name == BASELINE else "info"
-        elif s.ceiling is not None and ratio > s.ceiling:
+        elif ceiling is not None and ratio > ceiling:
             status = "FAIL (above the ceiling)"
-        elif ratio > s.target:
+        elif ratio > target:
             status = "FAIL"
         else:
             status = "pass"
         results.append(
             Result(
-                name=s.name,
-                runs=len(ms),
-                median_ms=statistics.median(ms),
-                p90_ms=percentile(ms, 0.9),
-                min_ms=min(ms),
-                max_ms=max(ms),
+                **vars(harness.timing(s)),
                 ratio=ratio,
                 paired_ratio=paired,
-                target=s.target,
-                ceiling=s.ceiling,
+                target=target,
+                ceiling=ceiling,
                 status=status,
-                samples_ms=[round(x, 3) for x in ms],
             )
         )
     return results
@@ -440,137 +306,47 @@ def describe_target(r: Result) -> str:
     return text + (f" (never > {r.ceiling:.1f}x)" if r.ceiling is not None else "")
 
 
-def missed(results: Sequence[Result]) -> list[str]:
-    return [
-        f"{r.name}: {r.ratio:.2f}x against {describe_target(r)} (median {r.median_ms:.2f} ms)"
-        for r in results
-        if r.status.startswith("FAIL")
-    ]
-
-
-def machine_info(python: Path) -> dict[str, Any]:
-    try:
-        measured = subprocess.run(
-            [str(python), "-c", "import sys; print(sys.version.split()[0], sys.implementation.name)"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        measured = "?"
-    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": affinity,
-        "python_measured": f"{measured} ({python})",
-        "python_runner": platform.python_version(),
-        "loadavg": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-    }
-
-
-# --- reporting -----------------------------------------------------------------------------------------------
-
-
-def warnings(info: dict[str, Any], rounds: int) -> list[str]:
-    found = []
-    if info["cpu_count"] != SPEC_CPUS:
-        found.append(f"the spec's figures are for a {SPEC_CPUS}-core machine; this one has {info['cpu_count']}")
-    if rounds < MIN_ROUNDS_FOR_SPEC:
-        found.append(f"the spec asks for a median of >= {MIN_ROUNDS_FOR_SPEC} runs; this is {rounds}")
-    return found
-
-
-def markdown(bench: Bench, results: Sequence[Result], info: dict[str, Any], rounds: int) -> str:
-    lines = [
-        f"Stop hook latency: {rounds} rounds (+1 warm-up), whole processes, interleaved; "
-        "ratio = median / baseline median",
-        "",
-        "| scenario | median ms | p90 ms | ratio to baseline | target | pass/fail |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {r.median_ms:.2f} | {r.p90_ms:.2f} | {r.ratio:.2f}x | {describe_target(r)} | {r.status} |"
-        )
+def report(bench: Bench, info: dict[str, Any]) -> harness.Report:
+    results = judge(bench.subjects)
     by_name = {r.name: r for r in results}
     base, bare = by_name[BASELINE], by_name[BARE]
-    lines += [
-        "",
-        f"- sh costs about {base.median_ms - bare.median_ms:.2f} ms (baseline with sh minus without).",
-        "- over the baseline, in ms (median): "
-        + ", ".join(f"{r.name} {r.median_ms - base.median_ms:+.2f}" for r in results if r.target is not None),
-        "- paired ratio (median of per-round ratios): "
-        + ", ".join(f"{r.name} {r.paired_ratio:.2f}x" for r in results if r.target is not None),
-        f"- owner build renewed {bench.owned.renewals} times (LARGE, abandoned when its budget was spent)",
-        f"- hook command: `sh -c {shlex.quote(bench.hook_command)}`",
-        f"- baseline command: `sh -c {shlex.quote(bench.baseline_command)}`",
-        f"- platform: {info['platform']}; cpus: {info['cpu_count']} (usable {info['cpus_usable']}); "
-        f"python measured: {info['python_measured']}; runner: {info['python_runner']}; "
-        f"load average before/after: {info['loadavg_before']} / {info['loadavg']}",
-    ]
-    lines += [f"- warning: {w}" for w in warnings(info, rounds)]
-    misses = missed(results)
-    lines += ["", "Missed targets:" if misses else "All targets met."]
-    lines += [f"- {m}" for m in misses]
-    return "\n".join(lines)
-
-
-def as_json(bench: Bench, results: Sequence[Result], info: dict[str, Any], rounds: int) -> str:
-    return json.dumps(
-        {
-            "rounds": rounds,
-            "warmup_rounds": 1,
+    scenarios = [r for r in results if r.target is not None]
+    return harness.Report(
+        title="Stop hook latency",
+        rule="ratio = median / baseline median",
+        goals="targets",
+        table=harness.table(
+            ("scenario", "median ms", "p90 ms", "ratio to baseline", "target", "pass/fail"),
+            "lrrrll",
+            (
+                (r.name, f"{r.median_ms:.2f}", f"{r.p90_ms:.2f}", f"{r.ratio:.2f}x", describe_target(r), r.status)
+                for r in results
+            ),
+        ),
+        notes=[
+            f"sh costs about {base.median_ms - bare.median_ms:.2f} ms (baseline with sh minus without).",
+            "over the baseline, in ms (median): "
+            + ", ".join(f"{r.name} {r.median_ms - base.median_ms:+.2f}" for r in scenarios),
+            "paired ratio (median of per-round ratios): "
+            + ", ".join(f"{r.name} {r.paired_ratio:.2f}x" for r in scenarios),
+            f"owner build renewed {bench.owned.renewals} times (LARGE, abandoned when its budget was spent)",
+            f"hook command: `sh -c {shlex.quote(bench.hook_command)}`",
+            f"baseline command: `sh -c {shlex.quote(bench.baseline_command)}`",
+        ],
+        misses=[
+            f"{r.name}: {r.ratio:.2f}x against {describe_target(r)} (median {r.median_ms:.2f} ms)"
+            for r in results
+            if r.status.startswith("FAIL")
+        ],
+        json={
             "machine": info,
             "hook_command": bench.hook_command,
             "baseline_command": bench.baseline_command,
             "owner_build_renewals": bench.owned.renewals,
-            "results": [r.__dict__ for r in results],
-            "missed": missed(results),
-            "warnings": warnings(info, rounds),
+            "results": harness.records(results),
         },
-        indent=2,
     )
-
-
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="timed rounds (default: %(default)s)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
-    parser.add_argument(
-        "--venv",
-        type=Path,
-        default=REPO / ".venv" if (REPO / ".venv").is_dir() else Path(sys.prefix),
-        help="the venv stopwarden is installed in (default: %(default)s)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temp folder and print where it is")
-    args = parser.parse_args(argv)
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    return args
-
-
-def main(argv: Sequence[str]) -> int:
-    args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="stopwarden-bench-")).resolve()
-    try:
-        load_before = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
-        bench = set_up(workdir, args.venv.absolute())
-        measure(bench, args.rounds, progress=not args.json and sys.stderr.isatty())
-    except SetupError as e:
-        print(f"hook_latency: setup failed: {e}", file=sys.stderr)
-        return 2
-    finally:
-        if args.keep:
-            print(f"kept {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    results = summarise(bench.subjects)
-    info = machine_info(bench.python) | {"loadavg_before": load_before}
-    print(as_json(bench, results, info, args.rounds) if args.json else markdown(bench, results, info, args.rounds))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(harness.main("hook_latency", harness.parse_args(sys.argv[1:], __doc__), run, report))
