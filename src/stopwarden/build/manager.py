@@ -30,6 +30,7 @@ from stopwarden.names import (
     TERMINAL_PHASES,
     VERIFYING,
 )
+from stopwarden.timefmt import now_iso
 
 State = dict[str, Any]
 
@@ -50,7 +51,7 @@ def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> St
                 f"this session already owns the active build {mine[0]['id']}",
                 hint="finish it (`stopwarden build complete`) or abandon it (`stopwarden build abandon`) first",
             )
-    now = state.now_iso()
+    now = now_iso()
     reinforcements, label = SIZES[size]
     build: State = {
         "id": _new_id(task),
@@ -164,7 +165,7 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "") -> Stat
             build["verify_iterations"] += 1
         build["phase"] = target
         if target in TERMINAL_PHASES:
-            build["completed_at"] = state.now_iso()
+            build["completed_at"] = now_iso()
         state.save(root, build)
     details: dict[str, Any] = {"from": current, "to": target}
     if evidence:
@@ -201,7 +202,7 @@ def record_step(root: str, build_id: str, n: int, description: str, tests: int, 
                 + " or ".join(phases.STEP_PHASES),
                 hint="move it there with `stopwarden build phase executing`",
             )
-        step = {"n": n, "description": description.strip(), "tests": tests, "passing": passing, "at": state.now_iso()}
+        step = {"n": n, "description": description.strip(), "tests": tests, "passing": passing, "at": now_iso()}
         build["steps"] = sorted([s for s in build["steps"] if s["n"] != n] + [step], key=lambda s: int(s["n"]))
         build["total_tests"] = sum(int(s["tests"]) for s in build["steps"])
         build["all_passing"] = all(_passing(s) for s in build["steps"])
@@ -229,7 +230,7 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
         adopted = False
         if adopt and not how and not terminal:
             old = build["owner"]
-            build["owner"] = {**caller.as_owner(), "cwd": old.get("cwd", ""), "stamped_at": state.now_iso()}
+            build["owner"] = {**caller.as_owner(), "cwd": old.get("cwd", ""), "stamped_at": now_iso()}
             state.save(root, build)
             adopted = True
     if adopted:

@@ -20,11 +20,11 @@ Stdlib-only: the hook imports this module.
 from __future__ import annotations
 
 import os
-import time
 
 from stopwarden import fastjson
 from stopwarden.atomic import FileLock, write_atomic
 from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, STATE_DIR, TERMINAL_PHASES
+from stopwarden.timefmt import now_iso
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -130,9 +130,3 @@ def append_audit(root: str, build_id: str, event: str, **details: object) -> Non
         os.write(fd, line)
     finally:
         os.close(fd)
-
-
-def now_iso() -> str:
-    """UTC time with millisecond precision, e.g. 2026-11-24T09:12:03.123Z."""
-    t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"

@@ -20,6 +20,7 @@ from stopwarden.names import (
     WORKTREE_REMOVED,
     WORKTREES_DIR,
 )
+from stopwarden.timefmt import now_iso
 
 
 def _git(root: str, *args: str) -> str:
@@ -47,7 +48,7 @@ def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:
     branch = branch or f"stopwarden/{build_id}"
     path = os.path.join(root, STATE_DIR, WORKTREES_DIR, build_id)
     _git(root, "worktree", "add", "-b", branch, path)
-    tree = {"path": path, "branch": branch, "source_branch": source, "created_at": state.now_iso()}
+    tree = {"path": path, "branch": branch, "source_branch": source, "created_at": now_iso()}
     _update(root, build_id, tree)
     state.append_audit(root, build_id, WORKTREE_CREATED, path=path, branch=branch, source_branch=source)
     return tree
@@ -68,7 +69,7 @@ def merge(root: str, build_id: str) -> dict[str, Any]:
         )
     _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
     commit = _git(root, "rev-parse", "HEAD")
-    tree = {**tree, "merged_at": state.now_iso()}
+    tree = {**tree, "merged_at": now_iso()}
     _update(root, build_id, tree)
     state.append_audit(
         root, build_id, WORKTREE_MERGED, branch=tree["branch"], into=tree["source_branch"], commit=commit

@@ -206,9 +206,11 @@ class Gate:
         return replace(outcome, event_id=event_id)
 
 
-def case_signals(case: Case) -> Case:
-    """The case with its signals computed here, whatever the caller claimed."""
-    return replace(case, signals=tuple(signal_detectors.detect(case.stop_text)))
+def case_signals(case: Case, now: float | None = None) -> Case:
+    """The case with its signals computed here from the text and the session's commits."""
+    newest = max((c.time for c in case.session_commits), default=None)
+    age = None if newest is None else (time.time() if now is None else now) - newest
+    return replace(case, signals=tuple(signal_detectors.detect(case.stop_text, age)))
 
 
 def _self_reference(case: Case) -> bool:

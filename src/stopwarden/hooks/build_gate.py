@@ -10,7 +10,6 @@ import os
 
 from stopwarden.build import owner, state
 from stopwarden.build.reason import block_reason
-from stopwarden.hooks import log
 from stopwarden.names import (
     GATE_BLOCKED,
     GATE_BUDGET_EXHAUSTED,
@@ -28,8 +27,9 @@ if TYPE_CHECKING:
     from stopwarden.hooks.payload import HookEvent
 
 
-def check(event: HookEvent, root: str, ids: list[str]) -> str | None:
-    """The reason to block this stop, given the active builds' ids, or None to allow it (the log says why).
+def check(event: HookEvent, root: str, ids: list[str]) -> tuple[str | None, str]:
+    """(the reason to block this stop, or None to allow it; what the log should say), given the active
+    builds' ids.
 
     Each build is judged on its own: one unreadable or locked build never switches the gate off for others.
     """
@@ -42,14 +42,10 @@ def check(event: HookEvent, root: str, ids: list[str]) -> str | None:
         except Exception as e:
             reason, note = None, f"{build_id}: {type(e).__name__}: {e}"
         if reason is not None:
-            log.write(root, "stop", event.session_id, f"block: owner of {build_id} (bg={event.background_tasks})")
-            return reason
+            return reason, f"owner of {build_id}"
         if note:
             why.append(note)
-    log.write(
-        root, "stop", event.session_id, f"allow: {'; '.join(why) or 'no active build'} (bg={event.background_tasks})"
-    )
-    return None
+    return None, "; ".join(why) or "no active build"
 
 
 def _check_one(event: HookEvent, root: str, build_id: str) -> tuple[str | None, str]:

@@ -79,15 +79,21 @@ def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") ->
 
 
 def _stop(event: "HookEvent", root: str) -> str:
+    """The build gate first (its owner must finish), then the stop gate's router."""
+    from stopwarden.hooks import router
     from stopwarden.project import active_ids
 
     ids = active_ids(root)
-    if not ids:
-        log.write(root, "stop", event.session_id, "allow: no active build")
-        return ""
-    from stopwarden.hooks import build_gate
+    reason, why = None, "no active build"
+    if ids:
+        from stopwarden.hooks import build_gate
 
-    reason = build_gate.check(event, root, ids)
+        reason, why = build_gate.check(event, root, ids)
+    if reason is None:
+        reason, routed = router.check(event, root)
+        why = f"{why}; {routed}"
+    verdict = "block" if reason else "allow"
+    log.write(root, "stop", event.session_id, f"{verdict}: {why} (bg={event.background_tasks})")
     return "" if reason is None else _json_line({"decision": "block", "reason": reason})
 
 

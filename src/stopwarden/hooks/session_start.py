@@ -25,6 +25,7 @@ from stopwarden.names import (
 )
 from stopwarden.project import active_ids
 from stopwarden.shell import cli_command, quote
+from stopwarden.timefmt import now_iso
 
 SERVER_TIMEOUT_S = 0.5
 STARTING_EXPIRES_S = 30.0
@@ -58,7 +59,7 @@ def _record_start(event: HookEvent, root: str) -> str:
     record = {
         "session_id": event.session_id,
         "agent": event.agent,
-        "started_at": state.now_iso(),
+        "started_at": now_iso(),
         "source": event.source,
     }
     path = os.path.join(folder, event.session_id)

@@ -1,0 +1,116 @@
+"""The stop-gate router in the installed Stop hook, against a real server and real git (SPEC §5.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import git, run_hook, stop_payload
+from tests.server.conftest import Server, run_server
+
+CONTEXT_STOP = "Step 1 is committed. To preserve context I'll stop here; a fresh session can do the rest."
+
+
+def session_with_progress(root: Path, session: str = "s1") -> None:
+    """A plan committed before the session (SessionStart recorded its start), and a commit in it."""
+    plans = root / "docs" / "plans"
+    plans.mkdir(parents=True)
+    (plans / "billing.md").write_text("# Billing\n1. schema\n2. API\n")
+    git(root, "add", "docs")
+    git(root, "commit", "-qm", "plan", "--date=@1000000000")
+    os.environ["GIT_COMMITTER_DATE"] = "@1000000000"
+    git(root, "commit", "--amend", "-qm", "plan", "--no-edit")
+    del os.environ["GIT_COMMITTER_DATE"]
+    run_hook(root, {"session_id": session, "cwd": str(root), "source": "startup"}, "SessionStart")
+    (plans / "billing.md").write_text("# Billing\n1. schema (done)\n2. API\n")
+    os.environ["GIT_COMMITTER_DATE"] = f"@{int(time.time()) + 5}"
+    git(root, "commit", "-qam", "step 1")
+    del os.environ["GIT_COMMITTER_DATE"]
+
+
+def events(server: Server) -> list[dict[str, Any]]:
+    answer: list[dict[str, Any]] = server.call("GET", "/v1/events")[1]
+    return answer
+
+
+def log_line(root: Path) -> str:
+    return (root / ".stopwarden" / "hook.log").read_text().splitlines()[-1]
+
+
+def test_enforce_blocks_with_the_servers_reminder(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+        done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
+        reason = json.loads(done.stdout)["reason"]
+        assert reason.startswith("stopwarden: Continue — the plan at docs/plans/billing.md predates this session")
+        [event] = events(server)
+        assert (event["decision"], event["mode"]) == ("continue", "enforce")
+        assert "block: no active build; stop gate continue U1" in log_line(installed)
+
+
+def test_shadow_logs_a_continue_and_lets_the_agent_stop(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
+        assert (done.returncode, done.stdout) == (0, "")
+        assert [e["decision"] for e in events(server)] == ["continue"]
+        assert "allow: no active build; stop gate continue U1_DURABLE_ARTIFACT_CONTINUATION_SAFE in shadow" in log_line(
+            installed
+        )
+
+
+def test_no_signal_never_asks_the_server(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+        answer = "The function returns the median because the list is sorted before it is split."
+        done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=answer))
+        assert done.stdout == "" and events(server) == []
+        assert log_line(installed).endswith("no signal (bg=0)")
+
+
+def test_kill_switch_and_stop_hook_active_never_evaluate(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+        active = stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP, stop_hook_active=True)
+        assert run_hook(installed, active).stdout == ""
+        assert "stop_hook_active" in log_line(installed)
+        server.call("PUT", "/v1/kill-switch", {"value": True})
+        assert run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP)).stdout == ""
+        assert "kill switch on" in log_line(installed)
+        assert events(server) == []
+
+
+def test_no_server_fails_open(installed: Path) -> None:
+    session_with_progress(installed)
+    done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
+    assert (done.returncode, done.stdout) == (0, "")
+    assert "gate unavailable" in log_line(installed)
+
+
+def test_a_short_stop_right_after_a_commit_is_suspiciously_quiet(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        run_hook(installed, stop_payload(installed, "s1", last_assistant_message="Done."))
+        [event] = events(server)
+        assert event["signals"] == ["suspiciously_quiet"]  # the server sees the fresh commit too
+        assert "stop gate" in log_line(installed)
+
+
+def test_a_stale_hot_path_file_is_refreshed_from_the_server(installed: Path) -> None:
+    for server in run_server(installed):
+        session_with_progress(installed)
+        hot = installed / ".stopwarden" / "hot-path.json"
+        data = json.loads(hot.read_text())
+        hot.write_text(json.dumps({**data, "mode": "off"}))  # what it said a while ago
+        os.utime(hot, (time.time() - 60, time.time() - 60))
+        server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+        hot.write_text(json.dumps({**data, "mode": "off"}))
+        os.utime(hot, (time.time() - 60, time.time() - 60))
+        assert run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP)).stdout
+        assert json.loads(hot.read_text())["mode"] == "enforce"
