@@ -1,0 +1,106 @@
+"""Git evidence on real repositories (SPEC §5.3): artifacts with their history, session commits, limits."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from stopwarden.hooks import evidence
+from tests.conftest import git
+
+T0 = 1_700_000_000
+
+
+def commit(root: Path, message: str, at: int, *paths: str, text: str | None = None) -> str:
+    for path in paths:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text if text is not None else f"{message}\n")
+    git(root, "add", "-A")
+    env_date = f"@{at} +0000"
+    os.environ["GIT_COMMITTER_DATE"] = os.environ["GIT_AUTHOR_DATE"] = env_date
+    try:
+        git(root, "commit", "-qm", message)
+    finally:
+        del os.environ["GIT_COMMITTER_DATE"], os.environ["GIT_AUTHOR_DATE"]
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo with spaces"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
+def test_artifacts_and_session_commits(repo: Path) -> None:
+    intro = commit(repo, "plan", T0, "docs/plans/billing.md")
+    commit(repo, "code", T0 + 10, "src/app.py")
+    progress = commit(repo, "step 1", T0 + 100, "docs/plans/billing.md", "src/app.py", text="step 1 done\n")
+    new = commit(repo, "new spec", T0 + 200, "specs/search spec.md")
+    found = evidence.collect(str(repo), T0 + 50)
+    assert found["partial"] is False
+    by_path = {a["path"]: a for a in found["artifacts"]}
+    assert by_path["docs/plans/billing.md"] == {
+        "path": "docs/plans/billing.md", "introducingCommit": intro, "latestCommit": progress,
+        "createdThisSession": False, "modifiedThisSession": True,
+    }  # fmt: skip
+    assert by_path["specs/search spec.md"]["createdThisSession"] is True
+    assert by_path["specs/search spec.md"]["introducingCommit"] == new
+    assert [a["path"] for a in found["artifacts"]] == ["specs/search spec.md", "docs/plans/billing.md"]
+    assert [c["sha"] for c in found["session_commits"]] == [new, progress]
+    assert set(found["session_commits"][1]["files"]) == {"docs/plans/billing.md", "src/app.py"}
+
+
+@pytest.mark.parametrize(
+    ("path", "is_one"),
+    [
+        ("docs/plans/a.md", True), ("docs/specs/x.txt", True), ("plans/q3.md", True), ("tasks/t.md", True),
+        ("TODO.md", True), ("ROADMAP.md", True), ("src/BillingPlan.md", True), ("api-spec.md", True),
+        (".stopwarden/plans/b-1.md", True), ("services/api/docs/plans/x.md", True),
+        ("src/plan.py", False), ("README.md", False), ("docs/guide.md", False),
+    ],
+)  # fmt: skip
+def test_artifact_conventions(path: str, is_one: bool) -> None:
+    assert evidence.is_artifact(path) is is_one
+
+
+def test_a_renamed_plan_is_a_new_path(repo: Path) -> None:
+    commit(repo, "plan", T0, "docs/plans/old.md")
+    git(repo, "mv", "docs/plans/old.md", "docs/plans/new.md")
+    renamed = commit(repo, "rename", T0 + 100)
+    [artifact] = evidence.collect(str(repo), T0 + 50)["artifacts"]
+    assert artifact["path"] == "docs/plans/new.md" and artifact["introducingCommit"] == renamed
+    assert artifact["createdThisSession"] is True  # git log without --follow: the rename introduced it
+
+
+def test_detached_head(repo: Path) -> None:
+    first = commit(repo, "plan", T0, "docs/plans/p.md")
+    commit(repo, "more", T0 + 100, "docs/plans/p.md", text="more\n")
+    git(repo, "checkout", "-q", first)
+    [artifact] = evidence.collect(str(repo), T0 + 50)["artifacts"]
+    assert artifact["latestCommit"] == first  # history as HEAD sees it
+    assert evidence.collect(str(repo), T0 + 50)["session_commits"] == []
+
+
+def test_no_commits_and_no_repository(repo: Path, tmp_path: Path) -> None:
+    (repo / "TODO.md").write_text("x")
+    assert evidence.collect(str(repo), T0) == {"artifacts": [], "session_commits": [], "partial": False}
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert evidence.collect(str(plain), T0)["artifacts"] == []
+
+
+def test_the_budget_returns_what_it_has(repo: Path) -> None:
+    commit(repo, "plan", T0, "docs/plans/p.md")
+    found = evidence.collect(str(repo), T0, budget_s=0.0)
+    assert found == {"artifacts": [], "session_commits": [], "partial": True}
+
+
+def test_at_most_30_artifacts_newest_first(repo: Path) -> None:
+    for i in range(35):
+        commit(repo, f"plan {i}", T0 + i, f"docs/plans/p{i:02}.md")
+    artifacts = evidence.collect(str(repo), T0 + 1000)["artifacts"]
+    assert len(artifacts) == 30 and artifacts[0]["path"] == "docs/plans/p34.md"
