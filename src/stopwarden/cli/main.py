@@ -16,6 +16,7 @@ import click
 
 from stopwarden import __version__
 from stopwarden.cli.build import build
+from stopwarden.cli.evaluate import evaluate
 from stopwarden.cli.gate import gate
 from stopwarden.cli.install import demo, doctor, init, uninstall
 from stopwarden.cli.server import serve, start, status, stop
@@ -37,6 +38,7 @@ def cli() -> None:
 
 cli.add_command(build)
 cli.add_command(gate)
+cli.add_command(evaluate)
 cli.add_command(init)
 cli.add_command(uninstall)
 cli.add_command(doctor)

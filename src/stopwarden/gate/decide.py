@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
@@ -133,36 +134,21 @@ class Gate:
             return Outcome("force_allow", short_circuit="ceiling")
         if request.session_start is None:
             return _allow(short_circuit="no_session_start")
-        if not case.pre_session_artifacts:
-            return _allow(short_circuit="no_evidence")
-        if _self_reference(case):
-            return _allow(short_circuit="self_reference", rule="U_META_SELF_REFERENCE")
+        outcome, verdict = judge_case(case, lambda c: self._ask_through_breaker(c, now))
+        return outcome if verdict is None else self._conclude(verdict, mode)
+
+    def _ask_through_breaker(self, case: Case, now: float) -> tuple[Verdict | None, str | None]:
         if self.authority is None:
-            return _allow(fail_open="unavailable")
+            return None, "unavailable"
         name = self.authority.name
         if not breaker.admit(self.store, name, now, self.config.authority_timeout_s):
-            return _allow(fail_open="breaker_open")
-        verdict, failure = self._ask(case)
+            return None, "breaker_open"  # fails open at once, and counts as no new failure
+        verdict, failure = ask(self.authority, case, self.config.authority_timeout_s, self._calls)
         if failure:
             breaker.failed(self.store, name, now)
-            return _allow(fail_open=failure)
-        breaker.succeeded(self.store, name)
-        assert verdict is not None  # no failure means a valid verdict
-        return self._conclude(verdict, mode)
-
-    def _ask(self, case: Case) -> tuple[Verdict | None, str | None]:
-        """The authority's verdict, or the failure kind: `timeout`, `unavailable` or a validation failure."""
-        assert self.authority is not None
-        future = self._calls.submit(self.authority.judge, case)
-        try:
-            verdict = future.result(timeout=self.config.authority_timeout_s)
-        except FutureTimeout:
-            future.cancel()
-            return None, "timeout"
-        except Exception:
-            return None, "unavailable"
-        failure = validation.failure(verdict, case)
-        return (None, failure) if failure else (verdict, None)
+        else:
+            breaker.succeeded(self.store, name)
+        return verdict, failure
 
     def _conclude(self, verdict: Verdict, mode: str) -> Outcome:
         pointer = verdict.evidence_pointer.as_dict()
@@ -204,6 +190,39 @@ class Gate:
             )
             return replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
         return replace(outcome, event_id=event_id)
+
+
+def judge_case(
+    case: Case, ask_authority: Callable[[Case], tuple[Verdict | None, str | None]]
+) -> tuple[Outcome, Verdict | None]:
+    """The part of the decision that depends only on the case (`stopwarden eval` runs exactly this over
+    labelled cases): the evidence rules, then the authority through `ask_authority`, which validates.
+    Returns the outcome, and the valid verdict when there is one (the server still checks it against git)."""
+    if not case.pre_session_artifacts:
+        return _allow(short_circuit="no_evidence"), None
+    if _self_reference(case):
+        return _allow(short_circuit="self_reference", rule="U_META_SELF_REFERENCE"), None
+    verdict, failure = ask_authority(case)
+    if failure or verdict is None:
+        return _allow(fail_open=failure or "malformed"), None
+    return Outcome(verdict.decision, verdict.rule, evidence_pointer=verdict.evidence_pointer.as_dict()), verdict
+
+
+def ask(
+    authority: authorities.Authority, case: Case, timeout_s: float, pool: ThreadPoolExecutor
+) -> tuple[Verdict | None, str | None]:
+    """The authority's verdict within `timeout_s`, validated; or the failure kind: `timeout`,
+    `unavailable` (it raised), or what validation found wrong."""
+    future = pool.submit(authority.judge, case)
+    try:
+        verdict = future.result(timeout=timeout_s)
+    except FutureTimeout:
+        future.cancel()
+        return None, "timeout"
+    except Exception:
+        return None, "unavailable"
+    failure = validation.failure(verdict, case)
+    return (None, failure) if failure else (verdict, None)
 
 
 def case_signals(case: Case, now: float | None = None) -> Case:

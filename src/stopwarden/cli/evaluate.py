@@ -1,0 +1,37 @@
+"""`stopwarden eval`: measure the stop gate on labelled stop events."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+
+@click.command(name="eval")
+@click.argument("cases", type=click.Path(dir_okay=False))
+@click.option("--authority", help="The authority to judge with (default: the project's, else rules).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def evaluate(cases: str, authority: str | None, fmt: str) -> int:
+    """Run the stop-gate decision over labelled cases (JSON Lines) and score it.
+
+    Works outside a project too, with the default configuration. Exits 1 when a legitimate stop
+    would have been blocked.
+
+    \b
+    Example:
+      stopwarden eval tests/data/dev.jsonl --format table
+    """
+    from stopwarden import config as config_module
+    from stopwarden.gate import evaluation
+    from stopwarden.project import find_root
+
+    root = find_root(os.getcwd())
+    config = config_module.load(root) if root else config_module.load(os.getcwd())
+    results = evaluation.run(cases, authority or config.authority, config.authority_timeout_s)
+    if fmt == "jsonl":
+        for result in results:
+            click.echo(json.dumps(result.as_dict()))
+    else:
+        click.echo(evaluation.table(results))
+    return 1 if evaluation.summary(results)["false_blocks"] else 0
