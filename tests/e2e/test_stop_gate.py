@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from stopwarden.hooks import transcript
+from stopwarden.timefmt import parse_iso
+
 from .claude_client import run_claude
 from .fake_anthropic import BashStep, FakeAnthropic, TextStep, find_stop_hook_feedback
 
@@ -74,6 +77,11 @@ def test_enforce_blocks_and_cites_the_plan(claude_bin: Path, project: Path, tmp_
     feedback = find_stop_hook_feedback(model.requests, f"stopwarden: Continue — the plan at {PLAN} predates")
     assert feedback is not None, "the stop gate's block never reached the model"
     assert events(project) == [("enforce", "continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE")]
+    # The transcript the real client wrote: the block is in it, but only the user's prompt is a user turn.
+    [transcript_file] = (tmp_path / "home").glob(".claude/projects/*/*.jsonl")
+    assert "Stop hook feedback" in transcript_file.read_text()
+    assert transcript.recent_user_turns(str(transcript_file)) == ["Implement the billing plan."]
+    assert parse_iso(transcript.first_timestamp(str(transcript_file))) is not None
 
 
 def test_shadow_lets_it_stop_and_logs_a_continue(claude_bin: Path, project: Path, tmp_path: Path) -> None:
