@@ -85,6 +85,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         version=__version__,
         description="The local stop-gate server: judges agent stops, logs every decision.",
         responses={code: {"model": models.ErrorOut} for code in (400, 401, 403, 413)},
+        # FastAPI's docs pages load their scripts from a CDN, and this machine may be offline.
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(BodyLimit)
 
