@@ -7,13 +7,15 @@ JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
 from __future__ import annotations
 
 import hmac
+import json
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,10 +75,46 @@ async def _drain(receive: Receive) -> None:
 
 
 async def _too_large(send: Send) -> None:
-    body = b'{"error":"payload_too_large","detail":"the body is over 256 KiB"}'
+    await _send_error(send, 413, "the body is over 256 KiB")
+
+
+async def _send_error(send: Send, status: int, detail: str) -> None:
+    """The JSON error of SPEC §6.2, from middleware (below FastAPI's exception handlers)."""
+    body = json.dumps({"error": ERROR_NAMES.get(status, "error"), "detail": detail}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """Loopback only, no proxies, and the bearer token (compared in constant time) for every /v1 route,
+    checked before the body is read: a stranger learns nothing, not even whether its JSON parses."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/v1"):
+            refusal = self.refuse(scope)
+            if refusal:
+                await _send_error(send, *refusal)
+                return
+        await self.app(scope, receive, send)
+
+    def refuse(self, scope: Scope) -> tuple[int, str] | None:
+        headers = dict(scope.get("headers") or [])
+        if b"x-forwarded-for" in headers:
+            return 403, "requests through a proxy (X-Forwarded-For) are refused"
+        client = scope.get("client")
+        if not client or client[0] not in LOOPBACK:
+            return 403, "only loopback clients are served"
+        scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+        if scheme.lower() != b"bearer" or not given:
+            return 401, "missing bearer token (Authorization: Bearer <.stopwarden/token>)"
+        if not hmac.compare_digest(given, self.token):
+            return 403, "wrong bearer token"
+        return None
 
 
 def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
@@ -90,20 +128,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(BodyLimit)
-
-    def guard(request: Request) -> None:
-        """Loopback only, no proxies, and the bearer token, compared in constant time."""
-        if request.headers.get("x-forwarded-for") is not None:
-            raise HTTPException(403, "requests through a proxy (X-Forwarded-For) are refused")
-        if request.client is None or request.client.host not in LOOPBACK:
-            raise HTTPException(403, "only loopback clients are served")
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not given:
-            raise HTTPException(401, "missing bearer token (Authorization: Bearer <.stopwarden/token>)")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(403, "wrong bearer token")
-
-    authorized = [Depends(guard)]
+    app.add_middleware(Guard, token=token)  # added last: runs first
+    # Enforced by Guard; declared here so that the OpenAPI schema says every /v1 route needs the token.
+    authorized = [Security(HTTPBearer(auto_error=False, description="the token in .stopwarden/token"))]
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -113,7 +140,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail))
+        response = _error(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. the Allow header of a 405
+        return response
 
     @app.exception_handler(StopwardenError)
     async def conflict(_: Request, exc: StopwardenError) -> JSONResponse:
@@ -144,7 +173,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.post("/v1/sessions", response_model=models.SessionOut, dependencies=authorized)
     def sessions(body: models.SessionIn) -> dict[str, Any]:
-        recorded = store.record_session(body.session_id, body.agent, body.started_at.timestamp(), body.source)
+        recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
         stuck = store.take_stuck_report() if recorded else None
         notice = (
             "stopwarden: the previous session in this project was stopped from continuing "
@@ -161,7 +190,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             session_id=body.session_id,
             agent=body.agent,
             case=case_signals(body.case()),
-            session_start=start.timestamp() if start else store.session_start(body.session_id),
+            session_start=_epoch(start) if start else store.session_start(body.session_id),
         )
         return gate.evaluate(request).as_response()
 
@@ -194,7 +223,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         since: datetime | None = None,
         session: Annotated[str | None, Query(max_length=200)] = None,
     ) -> list[dict[str, Any]]:
-        return store.events(limit, decision, since.timestamp() if since else None, session)
+        return store.events(limit, decision, _epoch(since) if since else None, session)
 
     @app.post("/v1/breaker/reset", response_model=models.BreakerOut, dependencies=authorized)
     def reset_breaker() -> dict[str, Any]:
@@ -202,6 +231,11 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         return {"authority": config.authority, "breaker": breaker.state(store, config.authority, time.time())}
 
     return app
+
+
+def _epoch(moment: datetime) -> float:
+    """Seconds since the epoch; a time without a zone is UTC (never the server's local time)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def _error(status: int, detail: str) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 
@@ -114,7 +114,7 @@ class ModeOut(BaseModel):
 
 
 class KillSwitchIn(Strict):
-    value: bool
+    value: StrictBool
     reason: str | None = Field(default=None, max_length=1000)
 
 

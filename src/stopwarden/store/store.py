@@ -154,9 +154,14 @@ class Store:
     ) -> list[dict[str, Any]]:
         """The decision log, newest first."""
         e = schema.events.c
-        # Newest first is insertion order: the primary key, so a page costs the same with a million rows.
-        query = select(schema.events).order_by(e.event_id.desc()).limit(limit)
-        if decision:
+        # (ts, event_id) is the order of every events index (the rowid ends each one), so whichever index a
+        # filter picks also gives the order: a page costs the same with a million rows, filtered or not.
+        query = select(schema.events).order_by(e.ts.desc(), e.event_id.desc()).limit(limit)
+        if decision and session:
+            # A session is the narrower filter: keep the planner on its index (an expression on
+            # `decision` cannot use the decision index), or it walks every event of that decision.
+            query = query.where(func.lower(e.decision) == decision)
+        elif decision:
             query = query.where(e.decision == decision)
         if since is not None:
             query = query.where(e.ts >= since)
