@@ -26,7 +26,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "stop here", "stop now", "i'll stop", "i will stop", "i'm going to stop", "stopping", "pause here",
         "pausing", "wrap up", "wrapping up", "wrap this up", "hand off", "leave it there", "leave it here",
         "end the session", "ending this session", "end this session", "call it a day", "let me know",
-        "i'll stop;", "good place to stop", "i'll end",
+        "i'll stop;", "good place to stop", "i'll end", "over to you", "say the word", "if you want me to",
+        "happy to keep going", "shall i continue", "want me to continue", "check back", "for now",
+        "enough for this", "enough for today",
     ),
     "mentions_remaining_work": (
         "next step", "next slice", "remaining", "left to do", "what's left", "still to do", "is next",
@@ -34,7 +36,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "states_continuation": (
         "i'll carry on", "i will carry on", "carrying on", "i'll continue with", "i will continue with",
-        "continuing with", "proceeding to", "proceeding with", "next i need to", "next, i'll", "next i'll",
+        "continuing with", "proceeding to", "proceeding with", "next i need to", "next, i need to", "next, i'll",
+        "next i'll", "i'll pick up", "i will pick up",
         "moving on to", "i'll move on", "now i'll", "let me now", "i'll now",
     ),
 }  # fmt: skip

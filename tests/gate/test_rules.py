@@ -13,7 +13,10 @@ from stopwarden.gate import reminders, rules, validation
 from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
 from stopwarden.names import RULES
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "dev.jsonl").read_text().splitlines()]
+DATA = Path(__file__).parents[1] / "data"
+# dev.jsonl: the development corpus; extra.jsonl: 60 cases written independently of the rules, then
+# used to make them more general (so no longer held out: holdout.jsonl is, see the README).
+CORPUS = [json.loads(line) for name in ("dev", "extra") for line in (DATA / f"{name}.jsonl").read_text().splitlines()]
 
 
 def case_of(row: dict[str, Any]) -> Case:

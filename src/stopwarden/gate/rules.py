@@ -16,27 +16,40 @@ NAME = "rules"
 
 QUESTION_TO_USER = (
     "do you want", "would you like", "would you prefer", "should i", "should the", "should we", "which one",
-    "which do you", "your call", "up to you", "which option", "or would you",
+    "which do you", "your call", "up to you", "which option", "or would you", "could you", "can you",
+    "would you", "do you prefer", "shall i",
 )  # fmt: skip
 CONFIRMATION = ("please confirm", "confirm before", "can you confirm", "need your confirmation")
 MISSING_INFO = (
     "i need an", "i need a ", "i need the", "need access", "need credentials", "need a token", "api token",
     "api key", "credentials", "please add", "please provide", "please share", "i don't have access",
-    "no access to", "password", "permission to",
+    "no access to", "password", "permission to", "write access", "read access", "grant me", "once you've added",
+    "once you add", "isn't in the environment", "not in the environment", "isn't set", "is not set",
+    "secret_key", "_secret", "send me the", "no such document", "can't find the", "cannot find the",
 )  # fmt: skip
 EXTERNAL_ERROR = (
     "out of disk", "disk space", "returns 500", "returns 503", "is down", "outage", "unreachable",
     "can't fix the", "cannot fix the", "until it recovers", "service unavailable", "rate-limited",
     "rate limited", "network is", "permission denied", "quota", "is broken upstream", "upstream",
+    "http 500", "http 502", "http 503", "http 504", "returning 5", "incident", "status page",
+    "can't reach", "cannot reach", "is unavailable", "returns 404", "returning 404",
 )  # fmt: skip
 COMPLETION = (
     "everything in the plan", "all steps are done", "all steps done", "plan is finished", "plan is complete",
     "plan is done", "work is complete", "work is done", "task is complete", "all checks pass",
     "all tests pass", "suite passes", "implemented and tested", "all done", "everything is done",
-    "the plan is implemented",
+    "the plan is implemented", "nothing left", "every task", "all tasks", "ticked off", "is fully implemented",
 )  # fmt: skip
-USER_REQUESTED = ("as you requested", "as you asked", "as requested", "you asked me to stop", "per your request")
-USER_STOP_INSTRUCTION = ("then stop", "stop after", "stop so i can", "stop when", "and stop", "only do")
+# A part of the work done is not the work done.
+PARTIAL = ("first part", "part of the plan", "first half", "so far", "some of the", "the first step")
+USER_REQUESTED = (
+    "as you requested", "as you asked", "as requested", "you asked me to stop", "per your request",
+    "you asked for", "for your review", "over to you for",
+)  # fmt: skip
+USER_STOP_INSTRUCTION = (
+    "then stop", "stop after", "stop so i can", "stop when", "and stop", "only do", "stop there", "stop here",
+    "stop now", "stop for", "let's stop", "pause", "wait for my", "check in with me",
+)  # fmt: skip
 SELF_REFERENCE = ("stopwarden", "stop hook", "the gate", "stop gate", "ignore previous instructions")
 STOP_REASONS = ("mentions_context", "mentions_fresh_session", "mentions_break_point", "states_continuation")
 # Signals that the turn ends the work for now (a promise to go on ends it too: the agent stopped).
@@ -74,9 +87,21 @@ def _legit_rule(text: str, case: Case, signals: set[str]) -> str | None:
         return "U_LEGIT_ERROR"
     if ("?" in text and any(p in text for p in QUESTION_TO_USER)) or any(p in text for p in CONFIRMATION):
         return "U_LEGIT_DESIGN_QUESTION"
-    if any(p in text for p in COMPLETION) and "mentions_remaining_work" not in signals:
+    if (
+        any(p in text for p in COMPLETION)
+        and "mentions_remaining_work" not in signals
+        and not any(p in text for p in PARTIAL)
+    ):
         return "U_LEGIT_COMPLETION"
+    if _answers_the_users_question(case):
+        return "U_LEGIT_USER_REQUESTED"
     return None
+
+
+def _answers_the_users_question(case: Case) -> bool:
+    """The user's last turn asked a question: the turn that ends is its answer, whatever it mentions."""
+    users = [t for t in case.recent_turns if t.source == "user"]
+    return bool(users) and "?" in users[-1].text
 
 
 def _user_asked_to_stop(case: Case) -> bool:
