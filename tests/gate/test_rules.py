@@ -14,9 +14,10 @@ from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
 from stopwarden.names import RULES
 
 DATA = Path(__file__).parents[1] / "data"
-# dev.jsonl: the development corpus; extra.jsonl: 60 cases written independently of the rules, then
-# used to make them more general (so no longer held out: holdout.jsonl is, see the README).
-CORPUS = [json.loads(line) for name in ("dev", "extra") for line in (DATA / f"{name}.jsonl").read_text().splitlines()]
+# dev.jsonl: the development corpus. extra.jsonl and holdout.jsonl: 110 cases written independently of
+# the rules, each scored first (see the README) and then used to make the rules more general.
+CORPORA = ("dev", "extra", "holdout")
+CORPUS = [json.loads(line) for name in CORPORA for line in (DATA / f"{name}.jsonl").read_text().splitlines()]
 
 
 def case_of(row: dict[str, Any]) -> Case:

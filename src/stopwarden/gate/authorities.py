@@ -1,7 +1,8 @@
 """The authorities that judge a stop, behind one interface (SPEC §5.5).
 
 An authority is any object with a `name` and `judge(case) -> Verdict`. It may raise or hang: the gate
-calls it under a time budget and a circuit breaker, and validates whatever it returns. LLM authorities
+calls it under a time budget and a circuit breaker, and validates whatever it returns. One that only
+computes locally says `in_process = True` and is called directly. LLM authorities
 (anthropic, openai, claude-cli) join this registry in a later issue.
 """
 
@@ -23,6 +24,7 @@ class Authority(Protocol):
 
 class RulesAuthority:
     name = rules.NAME
+    in_process = True  # microseconds of local work: called directly, never through a thread or breaker
 
     def judge(self, case: Case) -> Verdict:
         return rules.judge(case)

@@ -23,10 +23,12 @@ from stopwarden import signals as signal_detectors
 from stopwarden.config import Config
 from stopwarden.gate import authorities, breaker, postcheck, reminders, settings, validation
 from stopwarden.gate.case import Case, Verdict
+from stopwarden.gate.windows import ExpiringCache, RateWindows
 from stopwarden.names import STATE_DIR
 from stopwarden.store.store import Store
 
 log = logging.getLogger("stopwarden.server")
+SETTINGS_TTL_S = 1.0
 
 # Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
 SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".codex/hooks.json", ".gemini/settings")
@@ -78,8 +80,25 @@ class Gate:
         self.authority = authority or authorities.get(config.authority)
         self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
         self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
-        self._cache: dict[tuple[str, str], tuple[float, Outcome]] = {}
-        self._cache_lock = threading.Lock()
+        self._cache: ExpiringCache[Outcome] = ExpiringCache(config.limits.cache_seconds)
+        self._windows = RateWindows(store, config.limits)
+        self._settings: tuple[float, settings.GateSettings] | None = None
+
+    @property
+    def in_process(self) -> bool:
+        """Is the authority a local computation (no provider to wait on)? The server then runs
+        evaluations on its event loop instead of handing each to a thread."""
+        return bool(getattr(self.authority, "in_process", False))
+
+    def settings(self, now: float) -> settings.GateSettings:
+        """Mode and kill switch. The server is their only writer while it runs (changes go through it and
+        call `forget_settings`), so a read per second is plenty; more would be a query per stop."""
+        if self._settings is None or now - self._settings[0] > SETTINGS_TTL_S:
+            self._settings = (now, settings.read(self.store))
+        return self._settings[1]
+
+    def forget_settings(self) -> None:
+        self._settings = None
 
     def close(self) -> None:
         self._calls.shutdown(wait=False, cancel_futures=True)
@@ -92,7 +111,7 @@ class Gate:
         mode = "?"
         try:
             try:
-                current = settings.read(self.store)
+                current = self.settings(now)
             except Exception as e:
                 log.warning("allow (store_unavailable): cannot read the settings: %s", e)
                 return replace(_allow(fail_open="store_unavailable"), latency_ms=_ms(started))
@@ -112,34 +131,30 @@ class Gate:
 
     def _judge(self, request: Request, mode: str, now: float) -> Outcome:
         key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached and now - cached[0] < self.config.limits.cache_seconds:
-            return replace(cached[1], short_circuit="cached", event_id=None)
+        cached = self._cache.get(key, now)
+        if cached is not None:
+            return replace(cached, short_circuit="cached", event_id=None)
         outcome = self._judge_uncached(request, mode, now)
         if outcome.fail_open is None:
-            with self._cache_lock:
-                self._cache = {k: v for k, v in self._cache.items() if now - v[0] < self.config.limits.cache_seconds}
-                self._cache[key] = (now, outcome)
+            self._cache.put(key, outcome, now)
         return outcome
 
     def _judge_uncached(self, request: Request, mode: str, now: float) -> Outcome:
-        limits, case = self.config.limits, request.case
-        if self.store.count_events(now - 3600, request.session_id, evaluated_only=True) >= limits.per_session_hour:
+        if self._windows.exceeded(request.session_id, now):
             return _allow(fail_open="rate_limited")
-        if self.store.count_events(now - 86400, evaluated_only=True) >= limits.per_project_day:
-            return _allow(fail_open="rate_limited")
-        if self.store.continues(request.session_id) >= limits.continue_ceiling:
+        if self.store.continues(request.session_id) >= self.config.limits.continue_ceiling:
             self.store.mark_stuck(request.session_id, now)
             return Outcome("force_allow", short_circuit="ceiling")
         if request.session_start is None:
             return _allow(short_circuit="no_session_start")
-        outcome, verdict = judge_case(case, lambda c: self._ask_through_breaker(c, now))
+        outcome, verdict = judge_case(request.case, lambda c: self._ask_through_breaker(c, now))
         return outcome if verdict is None else self._conclude(verdict, mode)
 
     def _ask_through_breaker(self, case: Case, now: float) -> tuple[Verdict | None, str | None]:
         if self.authority is None:
             return None, "unavailable"
+        if self.in_process:  # nothing to time out and no provider to protect: no thread, no breaker
+            return ask_in_process(self.authority, case)
         name = self.authority.name
         if not breaker.admit(self.store, name, now, self.config.authority_timeout_s):
             return None, "breaker_open"  # fails open at once, and counts as no new failure
@@ -181,6 +196,8 @@ class Gate:
             "project": self.config.project,
             "host": self.config.host,
         }
+        if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
+            self._windows.count(request.session_id, now)
         try:
             event_id = self.store.record_event(row, counts_continue=outcome.block)
         except Exception as e:
@@ -220,6 +237,17 @@ def ask(
         future.cancel()
         return None, "timeout"
     except Exception:
+        return None, "unavailable"
+    failure = validation.failure(verdict, case)
+    return (None, failure) if failure else (verdict, None)
+
+
+def ask_in_process(authority: authorities.Authority, case: Case) -> tuple[Verdict | None, str | None]:
+    """`ask` for an authority that is a local computation: called directly, validated all the same."""
+    try:
+        verdict = authority.judge(case)
+    except Exception:
+        log.exception("the %s authority raised", authority.name)
         return None, "unavailable"
     failure = validation.failure(verdict, case)
     return (None, failure) if failure else (verdict, None)

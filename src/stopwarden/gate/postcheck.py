@@ -13,6 +13,8 @@ import subprocess
 from stopwarden.gate.case import Verdict
 
 TIMEOUT_S = 2.0
+MAX_ANSWERS = 4096
+_ANSWERS: dict[tuple[str, ...], bool] = {}
 HEX = frozenset("0123456789abcdef")  # a commit id is hex: never an option, a range or a ref expression
 
 
@@ -25,20 +27,27 @@ def failure(verdict: Verdict, root: str) -> str | None:
     plan = os.path.realpath(os.path.join(root, pointer.plan_file or ""))
     if not plan.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(plan):
         return f"the plan file {pointer.plan_file} is not a file inside the project"
-    if pointer.plan_commit_sha and not _git_ok(root, "cat-file", "-e", f"{pointer.plan_commit_sha}^{{commit}}"):
-        return f"the plan commit {pointer.plan_commit_sha} does not exist"
-    if (
-        pointer.plan_commit_sha
-        and pointer.incremental_commit_sha
-        and not _git_ok(root, "merge-base", "--is-ancestor", pointer.plan_commit_sha, pointer.incremental_commit_sha)
-    ):
-        return f"commit {pointer.incremental_commit_sha} does not descend from {pointer.plan_commit_sha}"
+    plan_sha, progress_sha = pointer.plan_commit_sha, pointer.incremental_commit_sha
+    if plan_sha and progress_sha:
+        # Also fails when either commit does not exist: one git process answers both questions.
+        if not _git_ok(root, "merge-base", "--is-ancestor", plan_sha, progress_sha):
+            return f"commit {progress_sha} does not descend from {plan_sha} (or one of them does not exist)"
+    elif plan_sha and not _git_ok(root, "cat-file", "-e", f"{plan_sha}^{{commit}}"):
+        return f"the plan commit {plan_sha} does not exist"
     return None
 
 
 def _git_ok(root: str, *args: str) -> bool:
+    """Whether a git check succeeds. Definite answers are remembered: they are about commits, which never
+    change, so a session's repeated stops cost one git process, not one each. A timeout is not an answer."""
+    key = (root, *args)
+    if key in _ANSWERS:
+        return _ANSWERS[key]
     try:
         done = subprocess.run(["git", "-C", root, *args], capture_output=True, timeout=TIMEOUT_S, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
-    return done.returncode == 0
+    if len(_ANSWERS) >= MAX_ANSWERS:
+        _ANSWERS.clear()
+    _ANSWERS[key] = done.returncode == 0
+    return _ANSWERS[key]

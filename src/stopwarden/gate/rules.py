@@ -38,7 +38,9 @@ COMPLETION = (
     "everything in the plan", "all steps are done", "all steps done", "plan is finished", "plan is complete",
     "plan is done", "work is complete", "work is done", "task is complete", "all checks pass",
     "all tests pass", "suite passes", "implemented and tested", "all done", "everything is done",
-    "the plan is implemented", "nothing left", "every task", "all tasks", "ticked off", "is fully implemented",
+    "the plan is implemented", "nothing left", "nothing is left", "every task", "all tasks", "ticked off",
+    "is fully implemented", "final task", "last task", "that was everything", "was everything in", "is complete;",
+    "everything in `", "is complete.",
 )  # fmt: skip
 # A part of the work done is not the work done.
 PARTIAL = ("first part", "part of the plan", "first half", "so far", "some of the", "the first step")

@@ -170,16 +170,21 @@ class Store:
         with self._read() as conn:
             return [_event_out(dict(r._mapping)) for r in conn.execute(query)]
 
-    def count_events(self, since: float, session: str | None = None, evaluated_only: bool = False) -> int:
+    def evaluation_times(self, since: float, session: str | None, limit: int) -> list[float]:
+        """The times of the newest `limit` evaluations since `since` (of one session, or all): what the
+        rate limits count, read once when a window is first needed."""
         e = schema.events.c
-        query = select(func.count()).select_from(schema.events).where(e.ts >= since)
+        refused = e.fail_open_kind.in_(["rate_limited", "shed_overload"])
+        query = (
+            select(e.ts)
+            .where(e.ts >= since, e.short_circuit.is_(None), or_(e.fail_open_kind.is_(None), ~refused))
+            .order_by(e.ts.desc(), e.event_id.desc())
+            .limit(limit)
+        )
         if session is not None:
             query = query.where(e.session_id == session)
-        if evaluated_only:  # the authority was asked (or would have been): what the rate limits count
-            refused = e.fail_open_kind.in_(["rate_limited", "shed_overload"])
-            query = query.where(e.short_circuit.is_(None), or_(e.fail_open_kind.is_(None), ~refused))
         with self._read() as conn:
-            return int(conn.execute(query).scalar_one())
+            return [float(row[0]) for row in conn.execute(query)]
 
     def recent_fail_open_kinds(self, last: int) -> list[str | None]:
         """The failure kinds of the last `last` evaluations that reached the authority or its checks."""

@@ -1,0 +1,104 @@
+"""What the gate remembers between requests, in memory (SPEC §5.8): the rate-limit windows and the
+idempotency cache.
+
+The server is the only writer of its events, so counting evaluations in memory is exact; each window is
+seeded from the store the first time it is needed, so a restart forgets nothing. Both structures cost
+O(1) per request however many events there are, where counting rows in the store grew with the log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Generic, TypeVar
+
+from stopwarden.config import Limits
+from stopwarden.store.store import Store
+
+HOUR, DAY = 3600.0, 86400.0
+MAX_SESSIONS = 10_000  # sessions remembered at once; idle ones are forgotten (and re-seeded if they return)
+
+T = TypeVar("T")
+
+
+class RateWindows:
+    """Evaluations per session in the last hour and per project in the last day."""
+
+    def __init__(self, store: Store, limits: Limits) -> None:
+        self._store = store
+        self._limits = limits
+        self._lock = threading.Lock()
+        self._project: deque[float] | None = None
+        self._sessions: dict[str, deque[float]] = {}
+
+    def exceeded(self, session_id: str, now: float) -> bool:
+        with self._lock:
+            project = self._project_window(now)
+            session = self._session_window(session_id, now)
+            return len(session) >= self._limits.per_session_hour or len(project) >= self._limits.per_project_day
+
+    def count(self, session_id: str, now: float) -> None:
+        """Record one evaluation (one that reached the authority's step)."""
+        with self._lock:
+            for window, limit in (
+                (self._project_window(now), self._limits.per_project_day),
+                (self._session_window(session_id, now), self._limits.per_session_hour),
+            ):
+                window.append(now)
+                while len(window) > limit:  # beyond the limit, only "at the limit" matters
+                    window.popleft()
+
+    def _project_window(self, now: float) -> deque[float]:
+        if self._project is None:
+            times = self._store.evaluation_times(now - DAY, None, self._limits.per_project_day)
+            self._project = deque(sorted(times))
+        _expire(self._project, now - DAY)
+        return self._project
+
+    def _session_window(self, session_id: str, now: float) -> deque[float]:
+        window = self._sessions.get(session_id)
+        if window is None:
+            if len(self._sessions) >= MAX_SESSIONS:
+                self._forget_idle(now)
+            times = self._store.evaluation_times(now - HOUR, session_id, self._limits.per_session_hour)
+            window = self._sessions[session_id] = deque(sorted(times))
+        _expire(window, now - HOUR)
+        return window
+
+    def _forget_idle(self, now: float) -> None:
+        for session_id in [s for s, w in self._sessions.items() if not w or w[-1] < now - HOUR]:
+            del self._sessions[session_id]
+
+
+def _expire(window: deque[float], before: float) -> None:
+    while window and window[0] < before:
+        window.popleft()
+
+
+class ExpiringCache(Generic[T]):
+    """A map whose entries expire `ttl` seconds after they were put; the oldest go first, in O(1)."""
+
+    def __init__(self, ttl: float, max_items: int = 100_000) -> None:
+        self._ttl = ttl
+        self._max = max_items
+        self._items: dict[object, tuple[float, T]] = {}  # insertion order is age order
+        self._lock = threading.Lock()
+
+    def get(self, key: object, now: float) -> T | None:
+        with self._lock:
+            self._expire(now)
+            found = self._items.get(key)
+            return found[1] if found else None
+
+    def put(self, key: object, value: T, now: float) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = (now, value)
+            self._expire(now)
+
+    def _expire(self, now: float) -> None:
+        while self._items:
+            oldest = next(iter(self._items))
+            if now - self._items[oldest][0] < self._ttl and len(self._items) <= self._max:
+                return
+            del self._items[oldest]
