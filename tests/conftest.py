@@ -53,6 +53,14 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
+def plan_repo(installed: Path) -> Any:
+    """`installed`, with a plan committed before the session and a commit in it (tests/server/conftest.py)."""
+    from tests.server.conftest import make_plan_repo
+
+    return make_plan_repo(installed)
+
+
+@pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A real git repository with one commit; the current folder for the test."""
     root = tmp_path / "project"

@@ -42,3 +42,19 @@ def test_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     write(tmp_path, text)
     with pytest.raises(StopwardenError, match=message.replace("[", r"\[").replace("]", r"\]")):
         config.load(str(tmp_path))
+
+
+def test_authority_budgets(tmp_path: Path) -> None:
+    write(tmp_path, '[gate]\nauthority = "claude-cli"\n')
+    assert config.load(str(tmp_path)).authority_timeout_s == 20.0
+    write(tmp_path, '[gate]\nauthority = "anthropic"\n[authority.anthropic]\nmodel = "m"\ntimeout_s = 5\n')
+    loaded = config.load(str(tmp_path))
+    assert (loaded.authority_timeout_s, loaded.authority_options["anthropic"]["model"]) == (5.0, "m")
+    bad_configs = [
+        ('[gate]\nauthority = "oracle"', "authority must be one of"),
+        ('[gate]\nauthority = "openai"\n[authority.openai]\ntimeout_s = -1', "positive number"),
+    ]
+    for bad, message in bad_configs:
+        write(tmp_path, bad)
+        with pytest.raises(StopwardenError, match=message):
+            config.load(str(tmp_path))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stopwarden.errors import StopwardenError
-from stopwarden.names import CONFIG_FILE, MODES, STATE_DIR
+from stopwarden.names import AUTHORITIES, AUTHORITY_TIMEOUTS, CONFIG_FILE, MODES, STATE_DIR
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Config:
     initial_mode: str = "shadow"
     authority: str = "rules"
     authority_timeout_s: float = 3.0
+    # `[authority.<name>]` tables: model, base_url, command, timeout_s (never a key: keys come from the env).
+    authority_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     retention_days: int = 90
     limits: Limits = field(default_factory=Limits)
 
@@ -64,6 +66,13 @@ def load(root: str) -> Config:
         raise StopwardenError(f"bad config {path}: [server] port {port} is not a port number")
     defaults = Limits()
     limits = Limits(**{k: reader.get("limits", k, int, getattr(defaults, k)) for k in Limits.__dataclass_fields__})
+    authority = reader.get("gate", "authority", str, "rules")
+    if authority not in AUTHORITIES:
+        raise StopwardenError(f"bad config {path}: [gate] authority must be one of {', '.join(AUTHORITIES)}")
+    options = reader.get("authority", authority, dict, {}) if isinstance(data.get("authority"), dict) else {}
+    timeout = options.get("timeout_s", reader.get("gate", "authority_timeout_s", (int, float), None))
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise StopwardenError(f"bad config {path}: the authority's timeout_s must be a positive number")
     return Config(
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
@@ -71,8 +80,9 @@ def load(root: str) -> Config:
         port=port,
         autostart=reader.get("server", "autostart", bool, True),
         initial_mode=mode,
-        authority=reader.get("gate", "authority", str, "rules"),
-        authority_timeout_s=float(reader.get("gate", "authority_timeout_s", (int, float), 3.0)),
+        authority=authority,
+        authority_timeout_s=float(timeout if timeout is not None else AUTHORITY_TIMEOUTS[authority]),
+        authority_options={k: v for k, v in (data.get("authority") or {}).items() if isinstance(v, dict)},
         retention_days=reader.get("gate", "retention_days", int, 90),
         limits=limits,
     )
@@ -87,7 +97,9 @@ class _Reader:
         table = self.data.get(section, {})
         if not isinstance(table, dict):
             raise StopwardenError(f"bad config {self.path}: [{section}] must be a table")
-        value = table.get(key, default)
+        if key not in table:
+            return default
+        value = table[key]
         # bool is an int in Python; a port of `true` is still wrong.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise StopwardenError(f"bad config {self.path}: [{section}] {key} has the wrong type ({value!r})")

@@ -108,6 +108,9 @@ FAIL_OPEN_KINDS = (
 )
 # Why an evaluation was answered without asking the authority (events.short_circuit).
 SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
+# The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI.
+AUTHORITY_TIMEOUTS = {"rules": 3.0, "anthropic": 3.0, "openai": 3.0, "claude-cli": 20.0}
+AUTHORITIES = tuple(AUTHORITY_TIMEOUTS)
 HOT_PATH_FILE = "hot-path.json"
 SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"

@@ -71,8 +71,7 @@ class PlanRepo:
     session_start: float
 
 
-@pytest.fixture
-def plan_repo(installed: Path) -> PlanRepo:
+def make_plan_repo(installed: Path) -> PlanRepo:
     """A plan committed before the session, and a commit made in it that moves the plan on."""
     plans = installed / "docs" / "plans"
     plans.mkdir(parents=True)

@@ -41,3 +41,17 @@ def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> N
         assert "continue" in cli("gate", "log").out
         assert cli("gate", "log", "--decision", "allow", "--json").json() == []
         assert cli("gate", "status", "--json").json()["today"] == {"continue": 1}
+
+
+def test_choosing_the_authority_keeps_the_rest_of_the_config(installed: Path, cli: Any) -> None:
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + '\n# my note\n[authority.openai]\nbase_url = "http://127.0.0.1:8080/v1"\n')
+    before = config.read_text()
+    result = cli("gate", "authority", "openai", "--json")
+    assert result.code == 0, result.err
+    assert result.json() == {"authority": "openai", "timeout_s": 3.0, "restarted": False}
+    after = config.read_text()
+    assert 'authority = "openai"' in after and "# my note" in after
+    assert after.replace('authority = "openai"', 'authority = "rules"') == before
+    assert cli("gate", "authority", "claude-cli", "--json").json()["timeout_s"] == 20.0
+    assert cli("gate", "authority", "oracle").code == 2

@@ -24,11 +24,14 @@ def evaluate(cases: str, authority: str | None, fmt: str) -> int:
     """
     from stopwarden import config as config_module
     from stopwarden.gate import evaluation
+    from stopwarden.names import AUTHORITY_TIMEOUTS
     from stopwarden.project import find_root
 
     root = find_root(os.getcwd())
     config = config_module.load(root) if root else config_module.load(os.getcwd())
-    results = evaluation.run(cases, authority or config.authority, config.authority_timeout_s)
+    name = authority or config.authority
+    timeout = config.authority_timeout_s if name == config.authority else AUTHORITY_TIMEOUTS.get(name, 3.0)
+    results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout)
     if fmt == "jsonl":
         for result in results:
             click.echo(json.dumps(result.as_dict()))

@@ -17,6 +17,7 @@ import click
 
 from stopwarden.cli.output import emit, json_option
 from stopwarden.errors import StopwardenError
+from stopwarden.names import AUTHORITIES
 from stopwarden.project import require_root
 
 
@@ -157,6 +158,43 @@ def log(tail: int, decision: str | None, as_json: bool) -> None:
         for e in events
     ]
     emit(as_json, events, "\n".join(lines) or "no decisions yet")
+
+
+@gate.command(name="authority")
+@click.argument("name", type=click.Choice(list(AUTHORITIES)))
+@json_option
+def authority(name: str, as_json: bool) -> None:
+    """Choose the authority that judges stops: rules (offline), anthropic, openai or claude-cli.
+
+    Writes `[gate] authority` in .stopwarden/config.toml (keeping the rest of the file as it is), and
+    restarts the server if it runs. Settings of an authority go in `[authority.NAME]`.
+
+    \b
+    Example:
+      stopwarden gate authority claude-cli
+    """
+    import tomlkit
+
+    from stopwarden import config as config_module
+    from stopwarden.atomic import write_atomic
+    from stopwarden.names import CONFIG_FILE, STATE_DIR
+    from stopwarden.server import process
+
+    root = require_root(os.getcwd())
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
+    with open(path, encoding="utf-8") as f:
+        document = tomlkit.parse(f.read())
+    document.setdefault("gate", tomlkit.table())["authority"] = name
+    write_atomic(path, tomlkit.dumps(document).encode("utf-8"), os.stat(path).st_mode & 0o777)
+    config = config_module.load(root)  # refuses a config the change made invalid (it cannot, but check)
+    restarted = False
+    if process.status(root)["running"]:
+        process.stop(root)
+        process.start(root)
+        restarted = True
+    data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted}
+    note = "; the server was restarted" if restarted else ""
+    emit(as_json, data, f"authority: {name} (budget {config.authority_timeout_s:g} s){note}")
 
 
 @gate.command(name="reset-breaker")

@@ -21,11 +21,7 @@ def admit(store: Store, authority: str, now: float, probe_seconds: float) -> boo
         return True
     if now < open_until:
         return False
-    probe_until = row["probe_until"]
-    if probe_until is not None and now < probe_until:
-        return False  # another request holds the probe
-    store.put_breaker(authority, row["failures"], open_until, now + probe_seconds)
-    return True
+    return store.claim_probe(authority, now, now + probe_seconds)  # one probe; the rest fail open at once
 
 
 def succeeded(store: Store, authority: str) -> None:

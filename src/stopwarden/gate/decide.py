@@ -23,6 +23,7 @@ from stopwarden import signals as signal_detectors
 from stopwarden.config import Config
 from stopwarden.gate import authorities, breaker, postcheck, reminders, settings, validation
 from stopwarden.gate.case import Case, Verdict
+from stopwarden.gate.llm import Malformed
 from stopwarden.gate.windows import ExpiringCache, RateWindows
 from stopwarden.names import STATE_DIR
 from stopwarden.store.store import Store
@@ -77,7 +78,9 @@ class Gate:
     def __init__(self, config: Config, store: Store, authority: authorities.Authority | None = None) -> None:
         self.config = config
         self.store = store
-        self.authority = authority or authorities.get(config.authority)
+        self.authority = authority or authorities.get(
+            config.authority, config.authority_options.get(config.authority), config.authority_timeout_s
+        )
         self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
         self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
         self._cache: ExpiringCache[Outcome] = ExpiringCache(config.limits.cache_seconds)
@@ -236,19 +239,27 @@ def ask(
     except FutureTimeout:
         future.cancel()
         return None, "timeout"
-    except Exception:
-        return None, "unavailable"
+    except Exception as e:
+        return None, _failure_kind(e, authority)
     failure = validation.failure(verdict, case)
     return (None, failure) if failure else (verdict, None)
+
+
+def _failure_kind(error: Exception, authority: authorities.Authority) -> str:
+    """`timeout`, `malformed` or `unavailable`, logged with what the provider said."""
+    kind = (
+        "timeout" if isinstance(error, TimeoutError) else "malformed" if isinstance(error, Malformed) else "unavailable"
+    )
+    log.warning("the %s authority failed (%s): %s", authority.name, kind, error)
+    return kind
 
 
 def ask_in_process(authority: authorities.Authority, case: Case) -> tuple[Verdict | None, str | None]:
     """`ask` for an authority that is a local computation: called directly, validated all the same."""
     try:
         verdict = authority.judge(case)
-    except Exception:
-        log.exception("the %s authority raised", authority.name)
-        return None, "unavailable"
+    except Exception as e:
+        return None, _failure_kind(e, authority)
     failure = validation.failure(verdict, case)
     return (None, failure) if failure else (verdict, None)
 

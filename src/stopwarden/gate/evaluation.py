@@ -70,8 +70,8 @@ def _expected(row: dict[str, Any]) -> str:
     return str(expected)
 
 
-def run(path: str, authority_name: str, timeout_s: float) -> list[Result]:
-    authority = authorities.get(authority_name)
+def run(path: str, authority_name: str, options: dict[str, Any], timeout_s: float) -> list[Result]:
+    authority = authorities.get(authority_name, options, timeout_s)
     if authority is None:
         raise StopwardenError(f"unknown authority {authority_name!r}", hint=f"one of {', '.join(authorities.REGISTRY)}")
     results = []

@@ -60,7 +60,6 @@ def _serve(root: str) -> None:
     import uvicorn
 
     from stopwarden.gate import settings
-    from stopwarden.gate.authorities import get as get_authority
     from stopwarden.gate.decide import Gate
     from stopwarden.server.app import create_app
     from stopwarden.store.store import Store
@@ -71,8 +70,8 @@ def _serve(root: str) -> None:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
     store = Store.open_sqlite(_path(root, DB_FILE))
     pruned = store.prune(time.time() - config.retention_days * 86400)
-    current = settings.first_start(store, config, healthy=get_authority(config.authority) is not None)
     gate = Gate(config, store)
+    current = settings.first_start(store, config, healthy=gate.authority is not None)
     app = create_app(config, store, gate, token)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",

@@ -266,6 +266,18 @@ class Store:
             return {"authority": authority, "failures": 0, "open_until": None, "probe_until": None}
         return dict(row._mapping)
 
+    def claim_probe(self, authority: str, now: float, until: float) -> bool:
+        """Claim the one probe an open breaker admits after its cool-down, in one atomic statement: of
+        any number of concurrent evaluations (or servers sharing the store), exactly one gets True."""
+        b = schema.breaker.c
+        with self._write() as conn:
+            claimed = conn.execute(
+                update(schema.breaker)
+                .where(b.authority == authority, b.open_until <= now, or_(b.probe_until.is_(None), b.probe_until < now))
+                .values(probe_until=until)
+            )
+            return bool(claimed.rowcount)
+
     def put_breaker(self, authority: str, failures: int, open_until: float | None, probe_until: float | None) -> None:
         values = {"failures": failures, "open_until": open_until, "probe_until": probe_until}
         with self._write() as conn:
