@@ -230,3 +230,26 @@ def test_an_open_breaker_survives_a_restart(tmp_path: Path) -> None:
     assert breaker.state(again, "openai", time.time()) == "open"
     assert not breaker.admit(again, "openai", time.time(), 3.0)  # not re-probed on start
     again.close()
+
+
+def test_eval_with_an_llm_authority(tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stopwarden eval --authority openai` against a local OpenAI-compatible server, outside a project."""
+    rows = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "dev.jsonl").read_text().splitlines()]
+    chosen = [r for r in rows if r["id"] in ("dev-c01", "dev-a01")]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps(r) + "\n" for r in chosen))
+    c01 = chosen[0]["artifacts"][0]
+    pointer = {"plan_file": c01["path"], "plan_commit_sha": c01["introducingCommit"],
+               "incremental_commit_sha": c01["latestCommit"]}  # fmt: skip
+    with FakeProvider() as fake:
+        fake.answers = [
+            Answer(json.dumps({"decision": "continue", "rule": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE",
+                               "evidence_pointer": pointer})),
+            Answer(json.dumps({"decision": "allow", "rule": "U_LEGIT_DESIGN_QUESTION", "evidence_pointer": {}})),
+        ]  # fmt: skip
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.base_url}/v1")
+        monkeypatch.chdir(tmp_path)
+        result = cli("eval", str(cases), "--authority", "openai", "--format", "jsonl")
+    assert result.code == 0, result.err
+    assert [json.loads(line)["decision"] for line in result.out.splitlines()] == ["continue", "allow"]
+    assert len(fake.requests) == 2
