@@ -40,6 +40,7 @@ class Config:
     # `[authority.<name>]` tables: model, base_url, command, timeout_s (never a key: keys come from the env).
     authority_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     retention_days: int = 90
+    min_dwell_s: float = 15.0  # an annotation given faster than this was not a reading
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -84,6 +85,7 @@ def load(root: str) -> Config:
         authority_timeout_s=float(timeout if timeout is not None else AUTHORITY_TIMEOUTS[authority]),
         authority_options={k: v for k, v in (data.get("authority") or {}).items() if isinstance(v, dict)},
         retention_days=reader.get("gate", "retention_days", int, 90),
+        min_dwell_s=float(reader.get("review", "min_dwell_s", (int, float), 15.0)),
         limits=limits,
     )
 

@@ -160,6 +160,50 @@ def log(tail: int, decision: str | None, as_json: bool) -> None:
     emit(as_json, events, "\n".join(lines) or "no decisions yet")
 
 
+@gate.command()
+@click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d, 2w.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def report(since: str, fmt: str) -> None:
+    """Decisions per day, rules, failures, latency, annotation precision and readiness for enforce.
+
+    \b
+    Example:
+      stopwarden gate report --since 7d
+    """
+    import json
+
+    from stopwarden.gate import report as reporting
+
+    with _local() as (_, store):
+        data = reporting.build(store, reporting.parse_since(since, time.time()))
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else reporting.table(data))
+
+
+@gate.command()
+@click.option("--decision", type=click.Choice(["continue", "allow", "escalate", "force_allow"]), help="Only these.")
+@click.option("--operator", default=None, help="Your name in the annotations (default: your login name).")
+@json_option
+def review(decision: str | None, operator: str | None, as_json: bool) -> None:
+    """Annotate the decisions one at a time, newest first: correct, incorrect or unclear, with a reason.
+
+    A verdict given sooner than `[review] min_dwell_s` (15 s) after the event was shown is refused: read
+    it first. `q` quits. With --json, prints the events still waiting for a verdict and exits (for scripts).
+
+    \b
+    Example:
+      stopwarden gate review --decision continue
+    """
+    import getpass
+
+    from stopwarden.cli import review as reviewing
+
+    with _local() as (config, store):
+        if as_json:
+            emit(True, store.events(1000, decision, annotated=False), "")
+            return
+        reviewing.run(store, decision, operator or getpass.getuser(), config.min_dwell_s)
+
+
 @gate.command(name="authority")
 @click.argument("name", type=click.Choice(list(AUTHORITIES)))
 @json_option

@@ -69,37 +69,56 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSe
                 "not ready for enforce: " + "; ".join(unmet),
                 hint="annotate more decisions first, or override with --force REASON (it is recorded)",
             )
-    store.put_settings({"mode": mode, "mode_forced_reason": force if mode == "enforce" else ""}, time.time())
+    now = time.time()
+    store.put_settings({"mode": mode, "mode_forced_reason": force if mode == "enforce" else ""}, now)
+    forced = f" (forced: {force})" if force and mode == "enforce" else ""
+    store.log_operator("mode", f"{mode}{forced}", now)
     current = read(store)
     write_hot_path(config, current)
     return current
 
 
 def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "") -> GateSettings:
-    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": reason if on else ""}, time.time())
+    now = time.time()
+    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": reason if on else ""}, now)
+    store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else ""), now)
     current = read(store)
     write_hot_path(config, current)
     return current
 
 
 def readiness(store: Store) -> dict[str, Any]:
-    """Whether `enforce` may be switched on (SPEC §7.3), and each threshold that is not met."""
+    """Whether `enforce` may be switched on (SPEC §7.3): each threshold with its value, and the unmet ones
+    said in words."""
     s = store.annotation_summary()
     judged = s["continue_correct"] + s["continue_incorrect"]
     precision = s["continue_correct"] / judged if judged else 0.0
     recent = store.recent_fail_open_kinds(READY_WINDOW)
     invalid = sum(1 for kind in recent if kind in ("invalid_rule", "invalid_evidence"))
-    unmet = []
-    if s["annotated"] < READY_ANNOTATED:
-        unmet.append(f"{s['annotated']} annotated events, need {READY_ANNOTATED}")
-    for decision in ("continue", "allow"):
-        if s[decision] < READY_PER_DECISION:
-            unmet.append(f"{s[decision]} annotated {decision} verdicts, need {READY_PER_DECISION}")
-    if precision < READY_PRECISION:
-        unmet.append(f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}")
-    if invalid:
-        unmet.append(f"{invalid} invalid_rule/invalid_evidence failures in the last {READY_WINDOW} evaluations")
-    return {"ready": not unmet, "unmet": unmet, "annotations": s, "precision": precision}
+    counted = [("annotated events", s["annotated"], READY_ANNOTATED)] + [
+        (f"annotated {d} verdicts", s[d], READY_PER_DECISION) for d in ("continue", "allow")
+    ]
+    checks = [_check(name, value, need, f"{value} {name}, need {need}") for name, value, need in counted]
+    checks.append(
+        _check(
+            "precision of annotated continue verdicts",
+            round(precision, 3),
+            READY_PRECISION,
+            f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}",
+        )
+    )
+    window = f"invalid_rule/invalid_evidence failures in the last {READY_WINDOW} evaluations"
+    checks.append(
+        {"name": window, "value": invalid, "threshold": 0, "met": invalid == 0, "unmet": f"{invalid} {window}"}
+    )
+    unmet = [c.pop("unmet") for c in checks if not c["met"]]
+    for c in checks:
+        c.pop("unmet", None)
+    return {"ready": not unmet, "unmet": unmet, "checks": checks, "annotations": s, "precision": precision}
+
+
+def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, Any]:
+    return {"name": name, "value": value, "threshold": threshold, "met": value >= threshold, "unmet": unmet}
 
 
 def write_hot_path(config: Config, current: GateSettings) -> None:

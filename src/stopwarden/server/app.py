@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hmac
 import json
+import pathlib
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request, Security
+from fastapi import FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stopwarden import __version__
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
-from stopwarden.gate import breaker, settings
+from stopwarden.gate import breaker, report, settings
 from stopwarden.gate.decide import Gate, case_signals
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
@@ -31,6 +32,9 @@ from stopwarden.server import models
 from stopwarden.store.store import Store
 
 MAX_BODY = 256 * 1024
+STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
+STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+                ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "conflict", 413: "payload_too_large", 503: "unavailable"}  # fmt: skip
@@ -229,12 +233,66 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         decision: Annotated[str | None, Query(pattern="^(" + "|".join(DECISIONS) + ")$")] = None,
         since: datetime | None = None,
         session: Annotated[str | None, Query(max_length=200)] = None,
+        annotated: bool | None = None,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[dict[str, Any]]:
-        return store.events(limit, decision, _epoch(since) if since else None, session)
+        return store.events(limit, decision, _epoch(since) if since else None, session, annotated, offset)
+
+    @app.post(
+        "/v1/events/{event_id}/annotations",
+        status_code=201,
+        response_model=models.AnnotationOut,
+        dependencies=authorized,
+        responses={404: {"model": models.ErrorOut}, 409: {"model": models.ErrorOut}},
+    )
+    def annotate(event_id: Annotated[int, Path(ge=1)], body: models.AnnotationIn) -> dict[str, Any]:
+        if body.dwell_ms < config.min_dwell_s * 1000:
+            raise StopwardenError(
+                f"a verdict after {body.dwell_ms / 1000:.1f} s: read the event for at least "
+                f"{config.min_dwell_s:g} s before judging it"
+            )
+        annotation = store.add_annotation(
+            event_id, body.operator, body.verdict, body.rationale, body.dwell_ms, time.time()
+        )
+        if annotation is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return annotation
+
+    @app.get(
+        "/v1/events/{event_id}/annotations",
+        response_model=list[models.AnnotationOut],
+        dependencies=authorized,
+        responses={404: {"model": models.ErrorOut}},
+    )
+    def annotations(event_id: Annotated[int, Path(ge=1)]) -> list[dict[str, Any]]:
+        if store.event(event_id) is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return store.annotations(event_id)
+
+    @app.get("/v1/report", response_model=models.ReportOut, dependencies=authorized)
+    def report_route(since: Annotated[str, Query(max_length=40)] = "7d") -> dict[str, Any]:
+        try:
+            start = report.parse_since(since, time.time())
+        except StopwardenError as e:
+            raise HTTPException(400, f"since: {e.message}") from None
+        return report.build(store, start)
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        # Only the files the package ships: a name is looked up, never joined into a path.
+        files = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.is_dir() else {}
+        if name not in files:
+            raise HTTPException(404, f"no static file {name}")
+        return FileResponse(files[name], media_type=STATIC_TYPES.get(files[name].suffix, "application/octet-stream"))
 
     @app.post("/v1/breaker/reset", response_model=models.BreakerOut, dependencies=authorized)
     def reset_breaker() -> dict[str, Any]:
         breaker.reset(store, config.authority)
+        store.log_operator("breaker_reset", config.authority, time.time())
         return {"authority": config.authority, "breaker": breaker.state(store, config.authority, time.time())}
 
     return app

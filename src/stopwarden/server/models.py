@@ -123,6 +123,14 @@ class KillSwitchOut(BaseModel):
     reason: str
 
 
+class LatestAnnotation(BaseModel):
+    verdict: str
+    rationale: str
+    operator: str
+    dwell_ms: int
+    created_at: float
+
+
 class EventOut(BaseModel):
     event_id: int
     session_id: str
@@ -139,6 +147,58 @@ class EventOut(BaseModel):
     stop_text_preview: str
     project: str
     host: str
+    annotation: LatestAnnotation | None = None
+
+
+class AnnotationIn(Strict):
+    verdict: Literal["correct", "incorrect", "unclear"]
+    rationale: str = Field(min_length=1, max_length=4000)
+    operator: str = Field(min_length=1, max_length=200)
+    dwell_ms: int = Field(ge=0, le=7 * 86400 * 1000)
+
+
+class AnnotationOut(BaseModel):
+    annotation_id: int
+    event_id: int
+    verdict: str
+    rationale: str
+    operator: str
+    dwell_ms: int
+    created_at: float
+
+
+class ReadinessCheck(BaseModel):
+    name: str
+    value: float
+    threshold: float
+    met: bool
+
+
+class Readiness(BaseModel):
+    ready: bool
+    checks: list[ReadinessCheck]
+
+
+class DayCounts(BaseModel):
+    day: str
+    decisions: dict[str, int]
+    rules: dict[str, int]
+    fail_open: dict[str, int]
+
+
+class OperatorEntry(BaseModel):
+    ts: float
+    action: str
+    detail: str
+
+
+class ReportOut(BaseModel):
+    since: float
+    days: list[DayCounts]
+    latency_ms: dict[str, float | None]
+    annotations: dict[str, float]
+    readiness: Readiness
+    operator_log: list[OperatorEntry]
 
 
 class BreakerOut(BaseModel):

@@ -100,6 +100,15 @@ breaker = Table(
     Column("probe_until", Float, nullable=True),
 )
 
+operator_log = Table(
+    "operator_log",
+    metadata,
+    Column("entry_id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False, index=True),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
 schema_migrations = Table(
     "schema_migrations",
     metadata,
@@ -108,7 +117,7 @@ schema_migrations = Table(
     Column("applied_at", Float, nullable=False),
 )
 
-TABLES = (settings, sessions, events, session_counters, annotations, breaker)
+TABLES = (settings, sessions, events, session_counters, annotations, breaker, operator_log)
 
 
 # --- migrations: never edit one that has shipped; add the next ---------------------------------------
@@ -192,9 +201,25 @@ def _v2_project_and_host(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX events_project_ts ON events (project, ts)"))
 
 
+def _v3_operator_log(conn: Connection) -> None:
+    """What operators did (mode changes, forced enforce with its reason, the kill switch, breaker resets),
+    so the report can show it beside the decisions."""
+    v3 = MetaData()
+    Table(
+        "operator_log",
+        v3,
+        Column("entry_id", Integer, primary_key=True, autoincrement=True),
+        Column("ts", Float, nullable=False, index=True),
+        Column("action", String(32), nullable=False),
+        Column("detail", Text, nullable=False),
+    )
+    v3.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
+    (3, "operator log", _v3_operator_log),
 ]
 LATEST = MIGRATIONS[-1][0]
 

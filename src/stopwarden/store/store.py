@@ -150,13 +150,22 @@ class Store:
         return event_id
 
     def events(
-        self, limit: int = 50, decision: str | None = None, since: float | None = None, session: str | None = None
+        self,
+        limit: int = 50,
+        decision: str | None = None,
+        since: float | None = None,
+        session: str | None = None,
+        annotated: bool | None = None,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """The decision log, newest first."""
-        e = schema.events.c
+        """The decision log, newest first; each event with its latest annotation (or None)."""
+        e, a = schema.events.c, schema.annotations.c
         # (ts, event_id) is the order of every events index (the rowid ends each one), so whichever index a
         # filter picks also gives the order: a page costs the same with a million rows, filtered or not.
-        query = select(schema.events).order_by(e.ts.desc(), e.event_id.desc()).limit(limit)
+        query = select(schema.events).order_by(e.ts.desc(), e.event_id.desc()).limit(limit).offset(offset)
+        if annotated is not None:
+            judged = select(a.event_id).where(a.event_id == e.event_id).exists()
+            query = query.where(judged if annotated else ~judged)
         if decision and session:
             # A session is the narrower filter: keep the planner on its index (an expression on
             # `decision` cannot use the decision index), or it walks every event of that decision.
@@ -168,7 +177,82 @@ class Store:
         if session:
             query = query.where(e.session_id == session)
         with self._read() as conn:
-            return [_event_out(dict(r._mapping)) for r in conn.execute(query)]
+            events = [_event_out(dict(r._mapping)) for r in conn.execute(query)]
+            latest = _latest_annotations(conn, [ev["event_id"] for ev in events])
+        for found in events:
+            found["annotation"] = latest.get(found["event_id"])
+        return events
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        with self._read() as conn:
+            row = conn.execute(select(schema.events).where(schema.events.c.event_id == event_id)).first()
+            if row is None:
+                return None
+            found = _event_out(dict(row._mapping))
+            found["annotation"] = _latest_annotations(conn, [event_id]).get(event_id)
+        return found
+
+    # --- annotations and the operator log ------------------------------------------------------------------
+
+    def add_annotation(
+        self, event_id: int, operator: str, verdict: str, rationale: str, dwell_ms: int, now: float
+    ) -> dict[str, Any] | None:
+        """Record an operator's verdict on an event; None when there is no such event. One transaction."""
+        values = {"event_id": event_id, "operator": redact(operator)[:200], "verdict": verdict,
+                  "rationale": redact(rationale)[:4000], "dwell_ms": dwell_ms, "created_at": now}  # fmt: skip
+        with self._write() as conn:
+            if (
+                conn.execute(select(schema.events.c.event_id).where(schema.events.c.event_id == event_id)).first()
+                is None
+            ):
+                return None
+            key = conn.execute(insert(schema.annotations).values(**values)).inserted_primary_key
+        return {"annotation_id": int(key[0]) if key else 0, **values}
+
+    def annotations(self, event_id: int) -> list[dict[str, Any]]:
+        a = schema.annotations.c
+        query = select(schema.annotations).where(a.event_id == event_id).order_by(a.annotation_id)
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def log_operator(self, action: str, detail: str, now: float) -> None:
+        with self._write() as conn:
+            conn.execute(insert(schema.operator_log).values(ts=now, action=action, detail=redact(detail)[:2000]))
+
+    def operator_log(self, since: float, limit: int = 100) -> list[dict[str, Any]]:
+        o = schema.operator_log.c
+        query = select(o.ts, o.action, o.detail).where(o.ts >= since).order_by(o.ts.desc()).limit(limit)
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # --- the report ----------------------------------------------------------------------------------------
+
+    def daily_counts(self, since: float) -> list[dict[str, Any]]:
+        """Per UTC day since `since`: counts per decision, per rule and per failure kind."""
+        e = schema.events.c
+        day = (
+            func.strftime("%Y-%m-%d", e.ts, "unixepoch")
+            if self.engine.dialect.name == "sqlite"
+            else func.to_char(func.to_timestamp(e.ts), "YYYY-MM-DD")
+        )
+        days: dict[str, dict[str, dict[str, int]]] = {}
+        with self._read() as conn:
+            for column, key in ((e.decision, "decisions"), (e.rule, "rules"), (e.fail_open_kind, "fail_open")):
+                query = (
+                    select(day.label("day"), column, func.count())
+                    .where(e.ts >= since, column.is_not(None))
+                    .group_by("day", column)
+                )
+                for name, value, n in conn.execute(query):
+                    days.setdefault(name, {"decisions": {}, "rules": {}, "fail_open": {}})[key][value] = int(n)
+        return [{"day": name, **counts} for name, counts in sorted(days.items())]
+
+    def latencies(self, since: float, limit: int = 100_000) -> list[float]:
+        """The latest `limit` decision latencies since `since`, for percentiles."""
+        e = schema.events.c
+        query = select(e.latency_ms).where(e.ts >= since).order_by(e.ts.desc(), e.event_id.desc()).limit(limit)
+        with self._read() as conn:
+            return [float(r[0]) for r in conn.execute(query)]
 
     def evaluation_times(self, since: float, session: str | None, limit: int) -> list[float]:
         """The times of the newest `limit` evaluations since `since` (of one session, or all): what the
@@ -283,6 +367,18 @@ class Store:
         with self._write() as conn:
             stmt = _upsert(conn, schema.breaker).values(authority=authority, **values)
             conn.execute(stmt.on_conflict_do_update(index_elements=["authority"], set_=values))
+
+
+def _latest_annotations(conn: Connection, event_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The latest annotation of each of these events (one query for a page of events)."""
+    if not event_ids:
+        return {}
+    a = schema.annotations.c
+    latest = select(func.max(a.annotation_id)).where(a.event_id.in_(event_ids)).group_by(a.event_id).scalar_subquery()
+    query = select(a.event_id, a.verdict, a.rationale, a.operator, a.dwell_ms, a.created_at).where(
+        a.annotation_id.in_(latest)
+    )
+    return {int(r[0]): dict(r._mapping) for r in conn.execute(query)}
 
 
 def _upsert(conn: Connection, table: Table) -> Any:

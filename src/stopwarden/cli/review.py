@@ -1,0 +1,68 @@
+"""`stopwarden gate review`: the terminal side of annotation, one event at a time (SPEC §7.2)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from stopwarden.store.store import Store
+
+VERDICTS = {"c": "correct", "i": "incorrect", "u": "unclear"}
+
+
+def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -> None:
+    skipped: set[int] = set()
+    while True:
+        pending = [e for e in store.events(200, decision, annotated=False) if e["event_id"] not in skipped]
+        if not pending:
+            click.echo("Nothing left to review." if not skipped else "Nothing left to review (some skipped).")
+            return
+        event = pending[0]
+        click.echo(describe(event, len(pending)))
+        shown = time.monotonic()
+        while True:
+            choice = click.prompt("verdict: [c]orrect, [i]ncorrect, [u]nclear, [s]kip, [q]uit", default="",
+                                  show_default=False).strip().lower()  # fmt: skip
+            if choice in ("q", "quit"):
+                click.echo("Bye.")
+                return
+            if choice in ("s", "skip"):
+                skipped.add(event["event_id"])
+                break
+            if choice[:1] not in VERDICTS:
+                click.echo("Type c, i, u, s or q.")
+                continue
+            dwell = time.monotonic() - shown
+            if dwell < min_dwell_s:
+                click.echo(f"Too quick: {dwell:.0f} s since it was shown. Read the event (at least {min_dwell_s:g} s), "
+                           "then judge it.")  # fmt: skip
+                continue
+            rationale = click.prompt("why", default="", show_default=False).strip()
+            if not rationale:
+                click.echo("A verdict needs a reason.")
+                continue
+            store.add_annotation(
+                event["event_id"], operator, VERDICTS[choice[0]], rationale, int(dwell * 1000), time.time()
+            )
+            click.echo(f"Recorded: {VERDICTS[choice[0]]}.\n")
+            break
+
+
+def describe(event: dict[str, Any], pending: int) -> str:
+    pointer = event["evidence_pointer"] or {}
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(event["ts"]))
+    lines = [
+        f"--- event #{event['event_id']} ({pending} waiting) ---",
+        f"when:      {when}   session {event['session_id']}   mode {event['mode']}",
+        f"decision:  {event['decision']}   rule {event['rule'] or '-'}"
+        + (f"   short-circuit {event['short_circuit']}" if event["short_circuit"] else "")
+        + (f"   failed open: {event['fail_open_kind']}" if event["fail_open_kind"] else ""),
+        f"signals:   {', '.join(event['signals']) or 'none'}",
+        f"plan:      {pointer.get('plan_file') or '-'}   plan commit {(pointer.get('plan_commit_sha') or '-')[:12]}"
+        f"   progress commit {(pointer.get('incremental_commit_sha') or '-')[:12]}",
+        "stop text:",
+        *(f"  | {line}" for line in (event["stop_text_preview"] or "").splitlines() or [""]),
+    ]
+    return "\n".join(lines)

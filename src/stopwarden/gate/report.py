@@ -1,0 +1,87 @@
+"""The report (SPEC §7.2, §7.3): what the gate decided per day, how fast, how right by the operators'
+annotations, whether it is ready for enforce, and what operators did."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from stopwarden.errors import StopwardenError
+from stopwarden.gate import settings
+from stopwarden.store.store import Store
+
+UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_since(text: str, now: float) -> float:
+    """ "7d", "12h", "30m", "2w" (ago), or an epoch number; a clear error otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
+    if match:
+        return now - int(match.group(1)) * UNITS[match.group(2)]
+    try:
+        return float(text)
+    except ValueError:
+        raise StopwardenError(f"bad --since {text!r}", hint="use a duration such as 7d, 12h or 30m") from None
+
+
+def build(store: Store, since: float) -> dict[str, Any]:
+    latencies = sorted(store.latencies(since))
+    ready = settings.readiness(store)
+    summary = dict(ready["annotations"])
+    summary["precision"] = round(ready["precision"], 3)
+    return {
+        "since": since,
+        "days": store.daily_counts(since),
+        "latency_ms": {f"p{p}": _percentile(latencies, p) for p in (50, 95, 99)},
+        "annotations": summary,
+        "readiness": {"ready": ready["ready"], "checks": ready["checks"]},
+        "operator_log": store.operator_log(since),
+    }
+
+
+def _percentile(values: list[float], p: int) -> float | None:
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, int(len(values) * p / 100))], 3)
+
+
+def table(report: dict[str, Any]) -> str:
+    since = time.strftime("%Y-%m-%d %H:%M", time.localtime(report["since"]))
+    lines = [f"stop gate report since {since}", ""]
+    decisions = sorted({d for day in report["days"] for d in day["decisions"]})
+    lines.append(f"{'day':<12}" + "".join(f"{d:>12}" for d in decisions))
+    for day in report["days"]:
+        lines.append(f"{day['day']:<12}" + "".join(f"{day['decisions'].get(d, 0):>12}" for d in decisions))
+    if not report["days"]:
+        lines.append("(no decisions)")
+    rules: dict[str, int] = {}
+    fails: dict[str, int] = {}
+    for day in report["days"]:
+        for name, n in day["rules"].items():
+            rules[name] = rules.get(name, 0) + n
+        for name, n in day["fail_open"].items():
+            fails[name] = fails.get(name, 0) + n
+    lat = report["latency_ms"]
+    a = report["annotations"]
+    lines += [
+        "",
+        "rules: " + (", ".join(f"{k} {v}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])) or "none"),
+        "failed open: " + (", ".join(f"{k} {v}" for k, v in sorted(fails.items())) or "none"),
+        f"latency ms: p50 {lat['p50']}  p95 {lat['p95']}  p99 {lat['p99']}",
+        f"annotated: {a['annotated']} (continue {a['continue']}, allow {a['allow']}); "
+        f"precision of continue: {a['precision']:.2f}",
+        "",
+        "readiness for enforce: " + ("READY" if report["readiness"]["ready"] else "not ready"),
+        *(
+            f"  [{'x' if c['met'] else ' '}] {c['name']}: {c['value']} (need {c['threshold']})"
+            for c in report["readiness"]["checks"]
+        ),
+    ]
+    if report["operator_log"]:
+        lines += ["", "operator actions:"]
+        lines += [
+            f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(e['ts']))} {e['action']}: {e['detail']}"
+            for e in report["operator_log"]
+        ]
+    return "\n".join(lines)

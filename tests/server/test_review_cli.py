@@ -1,0 +1,99 @@
+"""`gate report` and `gate review` through the real CLI; review driven in a real terminal (a pty)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.server.conftest import PlanRepo, evaluate_body, run_server
+
+CLI = str(Path(sys.executable).parent / "stopwarden")
+
+
+def seed(installed: Path, repo: PlanRepo, n: int = 2) -> None:
+    for server in run_server(installed):
+        for i in range(n):
+            server.call(
+                "POST",
+                "/v1/evaluate",
+                evaluate_body(repo, session=f"s{i}", stop_text=f"I'll stop here to preserve context ({i})."),
+            )
+
+
+class Terminal:
+    """The real `stopwarden gate review` on a pseudo-terminal, as a person would see it."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen([CLI, "gate", "review", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"never saw {text!r} in:\n{self.seen}"
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
+                except OSError:
+                    break
+        assert text in self.seen, f"never saw {text!r} in:\n{self.seen}"
+
+    def send(self, line: str) -> None:
+        os.write(self.master, (line + "\n").encode())
+
+    def close(self) -> int:
+        code = self.proc.wait(timeout=20)
+        os.close(self.master)
+        return code
+
+
+def set_min_dwell(root: Path, seconds: float) -> None:
+    config = root / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + f"\n[review]\nmin_dwell_s = {seconds}\n")
+
+
+def test_review_refuses_a_hasty_verdict_records_a_read_one_and_quits(installed: Path, plan_repo: PlanRepo) -> None:
+    seed(installed, plan_repo)
+    set_min_dwell(installed, 2)
+    term = Terminal(installed, "--operator", "ana")
+    term.expect("(2 waiting)")
+    term.expect("decision:  continue")
+    term.send("c")
+    term.expect("Too quick")
+    time.sleep(2.1)
+    term.send("c")
+    term.expect("why")
+    term.send("the plan and the commit are both there")
+    term.expect("Recorded: correct.")
+    term.expect("(1 waiting)")
+    term.send("q")
+    term.expect("Bye.")
+    assert term.close() == 0
+    pending = json.loads(subprocess.run([CLI, "gate", "review", "--json"], cwd=installed, capture_output=True,
+                                        text=True, check=True).stdout)  # fmt: skip
+    assert len(pending) == 1
+    listed = subprocess.run([CLI, "gate", "log", "--json"], cwd=installed, capture_output=True, text=True, check=True)
+    annotated = [e for e in json.loads(listed.stdout) if e["annotation"]]
+    assert annotated[0]["annotation"]["operator"] == "ana" and annotated[0]["annotation"]["dwell_ms"] >= 2000
+
+
+def test_report_table_and_json(installed: Path, plan_repo: PlanRepo, cli: Any) -> None:
+    seed(installed, plan_repo, 3)
+    table = cli("gate", "report", "--since", "1d")
+    assert table.code == 0, table.err
+    assert "continue" in table.out and "readiness for enforce: not ready" in table.out
+    assert "[ ] annotated events: 0 (need 20)" in table.out
+    data = cli("gate", "report", "--format", "json").json()
+    assert sum(day["decisions"].get("continue", 0) for day in data["days"]) == 3
+    assert cli("gate", "report", "--since", "yesterday").code == 1
