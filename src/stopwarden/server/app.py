@@ -279,7 +279,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
+        return static("index.html")
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> FileResponse:
