@@ -22,7 +22,6 @@ from stopwarden.names import (
     FIXING,
     IDLE,
     MAX_FIX_ITERATIONS,
-    OWNER_RECONCILED,
     PHASE_CHANGED,
     PHASES,
     SIZES,
@@ -234,14 +233,7 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
             state.save(root, build)
             adopted = True
     if adopted:
-        state.append_audit(
-            root,
-            build_id,
-            OWNER_RECONCILED,
-            old_session_id=old.get("session_id", ""),
-            new_session_id=caller.session_id,
-            proven_by="adopt",
-        )
+        state.audit_reconciled(root, build_id, old.get("session_id", ""), caller.session_id, "adopt")
         how = "adopt"
     if terminal:
         advice = f"the build is {build['phase']}; start a new one to continue the work"

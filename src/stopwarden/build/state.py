@@ -23,7 +23,7 @@ import os
 
 from stopwarden import fastjson
 from stopwarden.atomic import FileLock, write_atomic
-from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, STATE_DIR, TERMINAL_PHASES
+from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, OWNER_RECONCILED, STATE_DIR, TERMINAL_PHASES
 from stopwarden.timefmt import now_iso
 
 TYPE_CHECKING = False
@@ -119,6 +119,14 @@ def mark_active(root: str, build_id: str) -> None:
     folder = os.path.join(builds_dir(root), ACTIVE_DIR)
     os.makedirs(folder, mode=0o700, exist_ok=True)
     os.close(os.open(os.path.join(folder, build_id), os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def audit_reconciled(root: str, build_id: str, old_session_id: str, new_session_id: str, proven_by: str) -> None:
+    """The owner's session id changed: a resumed session proven by its agent or pane, or an adoption."""
+    append_audit(
+        root, build_id, OWNER_RECONCILED,
+        old_session_id=old_session_id, new_session_id=new_session_id, proven_by=proven_by,
+    )  # fmt: skip
 
 
 def append_audit(root: str, build_id: str, event: str, **details: object) -> None:

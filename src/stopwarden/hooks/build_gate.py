@@ -14,7 +14,6 @@ from stopwarden.names import (
     GATE_BLOCKED,
     GATE_BUDGET_EXHAUSTED,
     GATE_UNOWNED,
-    OWNER_RECONCILED,
     TERMINAL_PHASES,
 )
 from stopwarden.shell import cli_command
@@ -79,14 +78,7 @@ def _spend(event: HookEvent, root: str, build_id: str) -> str | None:
             return None
         changed = False
         if how != "session" and event.session_id and who.get("session_id") != event.session_id:
-            state.append_audit(
-                root,
-                build_id,
-                OWNER_RECONCILED,
-                old_session_id=who.get("session_id", ""),
-                new_session_id=event.session_id,
-                proven_by=how,
-            )
+            state.audit_reconciled(root, build_id, who.get("session_id", ""), event.session_id, how)
             who["session_id"] = event.session_id
             changed = True
         used = current["reinforcements_used"]

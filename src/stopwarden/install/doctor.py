@@ -12,11 +12,11 @@ import os
 import subprocess
 import tempfile
 import time
-import tomllib
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from stopwarden.build import manager, owner
+from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, hook_command, installer, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
@@ -68,17 +68,18 @@ def _state_dir(root: str) -> Check:
 
 
 def _config(root: str) -> Check:
+    """The config as the server will read it: the same loader, so doctor and server never disagree."""
+    from stopwarden import config as config_module
+
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
-    try:
-        with open(path, "rb") as f:
-            config = tomllib.load(f)
-    except FileNotFoundError:
+    if not os.path.exists(path):
         return Check("config", False, f"{path} is missing", "stopwarden doctor --fix")
-    except tomllib.TOMLDecodeError as e:
-        return Check("config", False, f"{path} is not valid TOML: {e}", "fix it by hand")
-    port = config.get("server", {}).get("port")
-    if not isinstance(port, int) or not 0 < port < 65536:
-        return Check("config", False, f"[server] port in {path} is not a port number", "fix it by hand")
+    try:
+        loaded = config_module.load(root)
+    except StopwardenError as e:
+        return Check("config", False, e.message, "fix it by hand")
+    if not loaded.port:
+        return Check("config", False, f"[server] port in {path} is not set", "fix it by hand")
     return Check("config", True, path)
 
 
