@@ -174,8 +174,8 @@ def report(since: str, fmt: str) -> None:
 
     from stopwarden.gate import report as reporting
 
-    with _local() as (_, store):
-        data = reporting.build(store, reporting.parse_since(since, time.time()))
+    with _local() as (config, store):
+        data = reporting.build(store, reporting.parse_since(since, time.time()), config.min_dwell_s)
     click.echo(json.dumps(data, indent=2) if fmt == "json" else reporting.table(data))
 
 

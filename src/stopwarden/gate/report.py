@@ -12,20 +12,20 @@ from stopwarden.gate import settings
 from stopwarden.store.store import Store
 
 UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+SINCE_PATTERN = r"^(\d{1,9}[mhdw]|\d{1,12}(\.\d{1,6})?)$"  # a duration ago, or an epoch time
 
 
 def parse_since(text: str, now: float) -> float:
     """ "7d", "12h", "30m", "2w" (ago), or an epoch number; a clear error otherwise."""
-    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text)
-    if match:
-        return now - int(match.group(1)) * UNITS[match.group(2)]
-    try:
-        return float(text)
-    except ValueError:
-        raise StopwardenError(f"bad --since {text!r}", hint="use a duration such as 7d, 12h or 30m") from None
+    text = text.strip()
+    if not re.fullmatch(SINCE_PATTERN, text):
+        raise StopwardenError(f"bad --since {text!r}", hint="use a duration such as 7d, 12h or 30m")
+    if text[-1] in UNITS:
+        return now - int(text[:-1]) * UNITS[text[-1]]
+    return float(text)
 
 
-def build(store: Store, since: float) -> dict[str, Any]:
+def build(store: Store, since: float, min_dwell_s: float) -> dict[str, Any]:
     latencies = sorted(store.latencies(since))
     ready = settings.readiness(store)
     summary = dict(ready["annotations"])
@@ -36,6 +36,7 @@ def build(store: Store, since: float) -> dict[str, Any]:
         "latency_ms": {f"p{p}": _percentile(latencies, p) for p in (50, 95, 99)},
         "annotations": summary,
         "readiness": {"ready": ready["ready"], "checks": ready["checks"]},
+        "min_dwell_s": min_dwell_s,
         "operator_log": store.operator_log(since),
     }
 
@@ -74,7 +75,8 @@ def table(report: dict[str, Any]) -> str:
         "",
         "readiness for enforce: " + ("READY" if report["readiness"]["ready"] else "not ready"),
         *(
-            f"  [{'x' if c['met'] else ' '}] {c['name']}: {c['value']} (need {c['threshold']})"
+            f"  [{'x' if c['met'] else ' '}] {c['name']}: {c['value']} "
+            f"({'need' if c['op'] == '>=' else 'at most'} {c['threshold']})"
             for c in report["readiness"]["checks"]
         ),
     ]

@@ -109,7 +109,14 @@ def readiness(store: Store) -> dict[str, Any]:
     )
     window = f"invalid_rule/invalid_evidence failures in the last {READY_WINDOW} evaluations"
     checks.append(
-        {"name": window, "value": invalid, "threshold": 0, "met": invalid == 0, "unmet": f"{invalid} {window}"}
+        {
+            "name": window,
+            "value": invalid,
+            "threshold": 0,
+            "op": "<=",
+            "met": invalid == 0,
+            "unmet": f"{invalid} {window}",
+        }
     )
     unmet = [c.pop("unmet") for c in checks if not c["met"]]
     for c in checks:
@@ -118,7 +125,7 @@ def readiness(store: Store) -> dict[str, Any]:
 
 
 def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, Any]:
-    return {"name": name, "value": value, "threshold": threshold, "met": value >= threshold, "unmet": unmet}
+    return {"name": name, "value": value, "threshold": threshold, "op": ">=", "met": value >= threshold, "unmet": unmet}
 
 
 def write_hot_path(config: Config, current: GateSettings) -> None:

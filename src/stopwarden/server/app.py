@@ -245,7 +245,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         dependencies=authorized,
         responses={404: {"model": models.ErrorOut}, 409: {"model": models.ErrorOut}},
     )
-    def annotate(event_id: Annotated[int, Path(ge=1)], body: models.AnnotationIn) -> dict[str, Any]:
+    def annotate(event_id: Annotated[int, Path(ge=1, le=2**63 - 1)], body: models.AnnotationIn) -> dict[str, Any]:
         if body.dwell_ms < config.min_dwell_s * 1000:
             raise StopwardenError(
                 f"a verdict after {body.dwell_ms / 1000:.1f} s: read the event for at least "
@@ -264,18 +264,20 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         dependencies=authorized,
         responses={404: {"model": models.ErrorOut}},
     )
-    def annotations(event_id: Annotated[int, Path(ge=1)]) -> list[dict[str, Any]]:
+    def annotations(event_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> list[dict[str, Any]]:
         if store.event(event_id) is None:
             raise HTTPException(404, f"no event {event_id}")
         return store.annotations(event_id)
 
     @app.get("/v1/report", response_model=models.ReportOut, dependencies=authorized)
-    def report_route(since: Annotated[str, Query(max_length=40)] = "7d") -> dict[str, Any]:
+    def report_route(
+        since: Annotated[str, Query(max_length=40, pattern=report.SINCE_PATTERN)] = "7d",
+    ) -> dict[str, Any]:
         try:
             start = report.parse_since(since, time.time())
         except StopwardenError as e:
             raise HTTPException(400, f"since: {e.message}") from None
-        return report.build(store, start)
+        return report.build(store, start, config.min_dwell_s)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

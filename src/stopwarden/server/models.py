@@ -171,6 +171,7 @@ class ReadinessCheck(BaseModel):
     name: str
     value: float
     threshold: float
+    op: Literal[">=", "<="]  # met when `value op threshold`
     met: bool
 
 
@@ -198,6 +199,7 @@ class ReportOut(BaseModel):
     latency_ms: dict[str, float | None]
     annotations: dict[str, float]
     readiness: Readiness
+    min_dwell_s: float  # how long an event must be shown before a verdict on it is accepted
     operator_log: list[OperatorEntry]
 
 

@@ -1,0 +1,637 @@
+// The operator's review page (SPEC §7.4): the decision log, one-click annotations, readiness, the mode.
+// Plain ES2020, no framework, nothing fetched but this server's own API. Every text from the API goes
+// into the page through textContent, never as HTML.
+"use strict";
+
+const PAGE = 50;
+const DECISIONS = ["continue", "allow", "escalate", "force_allow"];
+const VERDICT_KEYS = { c: "correct", i: "incorrect", u: "unclear" };
+const KEY_TOKEN = "stopwarden.token";
+const KEY_OPERATOR = "stopwarden.operator";
+const SVG = "http://www.w3.org/2000/svg";
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  token: sessionStorage.getItem(KEY_TOKEN) || "",
+  operator: sessionStorage.getItem(KEY_OPERATOR) || "",
+  events: [],
+  offset: 0,
+  hasMore: false,
+  selected: -1,
+  shownId: null, // the event in the detail pane
+  shownAt: 0, // performance.now() when the selected event was shown: the start of the dwell
+  verdict: "",
+  filters: { decision: "", session: "", annotated: "" },
+  mode: "",
+  kill: false,
+  loads: 0, // the latest log request: an older answer arriving late is dropped
+};
+
+// --- the API ------------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, error, detail) {
+    super(detail);
+    this.status = status;
+    this.error = error;
+    this.detail = detail;
+  }
+}
+
+async function api(method, path, body, token = state.token) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, "unreachable", "cannot reach the stopwarden server (is it running? `stopwarden status`)");
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    data = null;
+  }
+  if (!response.ok) {
+    const detail = data && data.detail !== undefined ? data.detail : text.slice(0, 300) || response.statusText;
+    throw new ApiError(response.status, (data && data.error) || `http ${response.status}`,
+      typeof detail === "string" ? detail : JSON.stringify(detail));
+  }
+  return data;
+}
+
+function describe(err) {
+  return err instanceof ApiError ? `${err.error}: ${err.detail}` : String(err);
+}
+
+// A refused token anywhere sends the operator back to the sign-in form, with the server's reason.
+function guard(err) {
+  if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+    signOut(`The server refused the token (${describe(err)}).`);
+    return true;
+  }
+  return false;
+}
+
+// --- small DOM helpers -----------------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function show(node, message, kind) {
+  node.hidden = !message;
+  node.textContent = message || "";
+  if (kind) node.dataset.kind = kind;
+}
+
+let flashTimer = 0;
+function flash(message, kind = "ok") {
+  const node = $("flash");
+  show(node, message, kind);
+  node.setAttribute("role", kind === "error" ? "alert" : "status");
+  clearTimeout(flashTimer);
+  if (kind !== "error") flashTimer = setTimeout(() => show(node, ""), 6000);
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+function when(ts, short = false) {
+  const d = new Date(ts * 1000);
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return short ? `${day.slice(5)} ${time}` : `${day} ${time}:${pad(d.getSeconds())}`;
+}
+const num = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(2));
+const badge = (decision) => el("span", { class: `badge d-${decision}`, text: decision });
+
+// --- signing in and out ----------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const token = $("token").value.trim();
+  const operator = $("operator").value.trim();
+  show($("login-error"), "");
+  try {
+    await api("GET", "/v1/mode", undefined, token);
+  } catch (err) {
+    show($("login-error"), `Sign-in failed. ${describe(err)}`, "error");
+    $("token").select();
+    return;
+  }
+  state.token = token;
+  state.operator = operator;
+  sessionStorage.setItem(KEY_TOKEN, token);
+  sessionStorage.setItem(KEY_OPERATOR, operator);
+  $("token").value = "";
+  start();
+}
+
+function signOut(message, kind = "error") {
+  state.token = "";
+  sessionStorage.removeItem(KEY_TOKEN);
+  $("app").hidden = true;
+  $("controls").hidden = true;
+  $("mode-note").hidden = true;
+  $("login").hidden = false;
+  $("operator").value = state.operator;
+  show($("login-error"), message || "", kind);
+  show($("flash"), "");
+  $("token").focus();
+}
+
+function start() {
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("controls").hidden = false;
+  $("who").textContent = `as ${state.operator}`;
+  loadSettings();
+  loadEvents();
+  loadReport();
+}
+
+// --- the mode and the kill switch ----------------------------------------------------------------------
+
+async function loadSettings() {
+  try {
+    const [mode, kill] = await Promise.all([api("GET", "/v1/mode"), api("GET", "/v1/kill-switch")]);
+    renderMode(mode);
+    renderKill(kill);
+  } catch (err) {
+    if (!guard(err)) flash(`Could not read the gate's settings. ${describe(err)}`, "error");
+  }
+}
+
+function renderMode(mode) {
+  state.mode = mode.mode;
+  for (const button of document.querySelectorAll("[data-mode]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.mode === mode.mode));
+  }
+  const note = $("mode-note");
+  note.hidden = !mode.forced_reason;
+  note.textContent = mode.forced_reason ? `enforce was forced before readiness: “${mode.forced_reason}”` : "";
+}
+
+function renderKill(kill) {
+  state.kill = kill.value;
+  const button = $("kill");
+  button.setAttribute("aria-pressed", String(kill.value));
+  button.querySelector("b").textContent = kill.value ? "ON" : "off";
+  button.title = kill.value ? `every stop is allowed${kill.reason ? `: ${kill.reason}` : ""}` : "the gate judges stops";
+}
+
+// A reason from the operator, in a modal dialog; null when cancelled.
+function ask({ title, detail, label, confirm, required }) {
+  const dialog = $("ask");
+  $("ask-h").textContent = title;
+  show($("ask-detail"), detail);
+  $("ask-label").textContent = label;
+  $("ask-ok").textContent = confirm;
+  const input = $("ask-reason");
+  input.value = "";
+  input.required = required;
+  dialog.returnValue = "";
+  dialog.showModal();
+  input.focus();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? input.value.trim() : null),
+      { once: true });
+  });
+}
+
+async function setMode(mode) {
+  if (mode === state.mode) return;
+  try {
+    renderMode(await api("PUT", "/v1/mode", { mode }));
+    flash(`Mode is now ${mode}.`);
+  } catch (err) {
+    if (guard(err)) return;
+    if (!(err.status === 409 && mode === "enforce")) {
+      flash(`Mode unchanged. ${describe(err)}`, "error");
+      return;
+    }
+    const reason = await ask({
+      title: "Not ready for enforce",
+      detail: err.detail,
+      label: "Force it anyway? Say why (recorded in the operator log):",
+      confirm: "Force enforce",
+      required: true,
+    });
+    if (!reason) {
+      flash(`Mode unchanged: ${err.detail}`, "error");
+      return;
+    }
+    try {
+      renderMode(await api("PUT", "/v1/mode", { mode, force: reason }));
+      flash("Mode is now enforce (forced).");
+    } catch (again) {
+      if (!guard(again)) flash(`Mode unchanged. ${describe(again)}`, "error");
+    }
+  }
+  loadReport();
+}
+
+async function toggleKill() {
+  const value = !state.kill;
+  let reason = "";
+  if (value) {
+    reason = await ask({
+      title: "Turn the kill switch on?",
+      detail: "Every stop is allowed until it is turned off again, whatever the mode.",
+      label: "Reason (optional, recorded):",
+      confirm: "Turn on",
+      required: false,
+    });
+    if (reason === null) return;
+  }
+  try {
+    renderKill(await api("PUT", "/v1/kill-switch", { value, reason }));
+    flash(`Kill switch ${value ? "on: every stop is allowed" : "off"}.`);
+  } catch (err) {
+    if (!guard(err)) flash(`Kill switch unchanged. ${describe(err)}`, "error");
+  }
+  loadReport();
+}
+
+// --- the decision log ------------------------------------------------------------------------------------
+
+async function loadEvents(keepSelection = false) {
+  const params = new URLSearchParams({ limit: String(PAGE + 1), offset: String(state.offset) });
+  for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
+  const selectedId = keepSelection ? state.shownId : null;
+  const load = ++state.loads;
+  try {
+    const events = await api("GET", `/v1/events?${params}`);
+    if (load !== state.loads) return;
+    state.hasMore = events.length > PAGE; // one more than a page was asked for: is there a next page?
+    state.events = events.slice(0, PAGE);
+    show($("log-error"), "");
+  } catch (err) {
+    if (guard(err) || load !== state.loads) return;
+    state.events = [];
+    state.hasMore = false;
+    show($("log-error"), `Could not load the log. ${describe(err)}`);
+  }
+  const focused = Boolean(document.activeElement && document.activeElement.closest("#events"));
+  renderEvents();
+  const again = state.events.findIndex((e) => e.event_id === selectedId);
+  select(again, focused && again >= 0);
+}
+
+function renderEvents() {
+  const list = $("events");
+  list.replaceChildren(...state.events.map((event, index) => {
+    const note = event.annotation;
+    const row = el("li", { id: `ev-${event.event_id}`, role: "option", "aria-selected": "false", tabindex: "-1",
+      "data-index": String(index), class: "event" },
+    el("span", { class: "ev-time", text: when(event.ts, true), title: when(event.ts) }),
+    badge(event.decision),
+    el("span", { class: "ev-rule", text: event.rule || event.fail_open_kind || event.short_circuit || "" }),
+    el("span", { class: `ev-note${note ? ` v-${note.verdict}` : ""}`, text: note ? `✓ ${note.verdict}` : "not annotated" }),
+    el("span", { class: "ev-text", text: event.stop_text_preview || "(no stop text)" }),
+    el("span", { class: "ev-meta", text: `#${event.event_id} · ${event.session_id} · ${event.mode}` }));
+    return row;
+  }));
+  show($("log-empty"), state.events.length ? "" : "No events match these filters.");
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = !state.hasMore;
+  $("page-info").textContent = state.events.length
+    ? `${state.offset + 1}–${state.offset + state.events.length}` : "";
+}
+
+function select(index, focus = true) {
+  const rows = $("events").children;
+  if (index < 0 || index >= state.events.length) {
+    state.selected = -1;
+    renderDetail(null);
+    if (rows.length) rows[0].tabIndex = 0;
+    return;
+  }
+  state.selected = index;
+  for (const row of rows) {
+    const on = Number(row.dataset.index) === index;
+    row.setAttribute("aria-selected", String(on));
+    row.tabIndex = on ? 0 : -1;
+  }
+  if (focus) {
+    rows[index].focus({ preventScroll: true });
+    rows[index].scrollIntoView({ block: "nearest" });
+  }
+  // The same event after a refresh keeps its form and its dwell.
+  if (state.events[index].event_id !== state.shownId) renderDetail(state.events[index]);
+}
+
+function move(delta) {
+  if (!state.events.length) return;
+  const next = state.selected < 0 ? 0 : Math.min(state.events.length - 1, Math.max(0, state.selected + delta));
+  select(next);
+}
+
+function page(delta) {
+  const offset = state.offset + delta * PAGE;
+  if (offset < 0 || (delta > 0 && !state.hasMore)) return;
+  state.offset = offset;
+  state.selected = -1;
+  loadEvents();
+}
+
+function applyFilters(event) {
+  if (event) event.preventDefault();
+  const form = $("filters");
+  state.filters = {
+    decision: form.elements.decision.value,
+    session: form.elements.session.value.trim(),
+    annotated: form.elements.annotated.value,
+  };
+  state.offset = 0;
+  state.selected = -1;
+  loadEvents();
+}
+
+// --- one event and its annotation ----------------------------------------------------------------------
+
+function renderDetail(event) {
+  $("detail-empty").hidden = Boolean(event);
+  $("detail-body").hidden = !event;
+  state.verdict = "";
+  pressVerdict("");
+  show($("annotate-msg"), "");
+  state.shownId = event ? event.event_id : null;
+  if (!event) return;
+  state.shownAt = performance.now();
+  $("rationale").value = "";
+  $("detail-h").textContent = `Event #${event.event_id}`;
+  $("stop-text").textContent = event.stop_text_preview || "(no stop text)";
+  const pointer = event.evidence_pointer || {};
+  const sha = (s) => (s ? el("code", { text: String(s).slice(0, 12), title: String(s) }) : "—");
+  const facts = [
+    ["When", when(event.ts)],
+    ["Decision", badge(event.decision)],
+    ["Rule", event.rule || "—"],
+    ["Mode", event.mode],
+    ["Failed open", event.fail_open_kind || "—"],
+    ["Short circuit", event.short_circuit || "—"],
+    ["Signals", event.signals && event.signals.length
+      ? el("span", { class: "chips" }, ...event.signals.map((s) => el("span", { class: "chip", text: s })))
+      : "none"],
+    ["Plan file", pointer.plan_file ? el("code", { text: pointer.plan_file }) : "—"],
+    ["Plan commit", sha(pointer.plan_commit_sha)],
+    ["Progress commit", sha(pointer.incremental_commit_sha)],
+    ["Session", el("span", {},
+      el("code", { text: event.session_id }), " ",
+      el("button", { type: "button", class: "link", "data-session": event.session_id, text: "only this session" }))],
+    ["Agent", event.agent],
+    ["Project", `${event.project || "—"} on ${event.host || "—"}`],
+    ["Latency", `${num(event.latency_ms)} ms`],
+  ];
+  $("facts").replaceChildren(...facts.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", {}, value)]));
+  renderCurrent(event.annotation);
+}
+
+function renderCurrent(note) {
+  const node = $("current-annotation");
+  node.hidden = !note;
+  if (!note) return;
+  node.replaceChildren("Annotated ", el("b", { class: `v-${note.verdict}`, text: note.verdict }),
+    ` by ${note.operator} (${when(note.created_at)}, after ${(note.dwell_ms / 1000).toFixed(1)} s): `,
+    el("q", { text: note.rationale }), ". A new verdict replaces it.");
+}
+
+function pressVerdict(verdict) {
+  state.verdict = verdict;
+  for (const button of $("annotate").querySelectorAll("button[name=verdict]")) {
+    button.setAttribute("aria-pressed", String(button.value === verdict));
+  }
+}
+
+async function annotate(verdict) {
+  const event = state.events[state.selected];
+  if (!event) return;
+  const message = $("annotate-msg");
+  if (!verdict) {
+    show(message, "Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
+    return;
+  }
+  pressVerdict(verdict);
+  const rationale = $("rationale").value.trim();
+  if (!rationale) {
+    show(message, "Say why in the rationale (one line is enough), then save.");
+    $("rationale").focus();
+    return;
+  }
+  const dwell_ms = Math.round(performance.now() - state.shownAt);
+  show(message, "");
+  let note;
+  try {
+    note = await api("POST", `/v1/events/${event.event_id}/annotations`,
+      { verdict, rationale, operator: state.operator, dwell_ms });
+  } catch (err) {
+    if (!guard(err)) show(message, `Not saved. ${describe(err)}`);
+    return;
+  }
+  event.annotation = note;
+  flash(`Event #${event.event_id} annotated ${note.verdict} (after ${(note.dwell_ms / 1000).toFixed(1)} s).`);
+  const index = state.selected;
+  renderEvents();
+  if (index + 1 < state.events.length) {
+    select(index + 1);
+  } else {
+    select(index);
+    renderDetail(event);
+  }
+  loadReport();
+}
+
+// --- the report: readiness, decisions per day, latency, operator log ---------------------------------------
+
+async function loadReport() {
+  let report;
+  try {
+    report = await api("GET", "/v1/report?since=7d");
+    show($("report-error"), "");
+  } catch (err) {
+    if (!guard(err)) show($("report-error"), `Could not load the report. ${describe(err)}`);
+    return;
+  }
+  const ready = report.readiness;
+  const readyBadge = $("ready-badge");
+  readyBadge.textContent = ready.ready ? "ready" : "not ready";
+  readyBadge.className = `badge ${ready.ready ? "ok" : "warn"}`;
+  $("checks").replaceChildren(...ready.checks.map((check) => el("li", { class: check.met ? "met" : "unmet" },
+    el("span", { class: "mark", "aria-hidden": "true", text: check.met ? "✓" : "✗" }),
+    el("span", { class: "sr", text: check.met ? "met: " : "not met: " }),
+    el("span", { class: "check-name", text: check.name }),
+    el("span", { class: "check-value", text: checkValue(check) }))));
+  drawChart(report.since, report.days);
+  const a = report.annotations;
+  const lat = report.latency_ms;
+  const stats = [
+    ["Annotated", `${num(a.annotated)} (continue ${num(a.continue)}, allow ${num(a.allow)})`],
+    ["Precision of continue", `${Number(a.precision).toFixed(2)} (${num(a.continue_correct)} right, ${num(a.continue_incorrect)} wrong)`],
+    ["Latency p50 / p95 / p99", `${num(lat.p50)} / ${num(lat.p95)} / ${num(lat.p99)} ms`],
+  ];
+  $("stats").replaceChildren(...stats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  const entries = report.operator_log.slice(0, 20);
+  $("oplog").replaceChildren(...(entries.length ? entries.map((e) => el("li", {},
+    el("span", { class: "ev-time", text: when(e.ts, true), title: when(e.ts) }), " ",
+    el("b", { text: e.action }), " ", el("span", { text: e.detail })))
+    : [el("li", { class: "empty", text: "Nothing in the last 7 days." })]));
+}
+
+// A check says neither its direction nor its unit: a threshold of 0 is a ceiling (no failures allowed),
+// any other a floor; a fractional threshold (the precision) shows both numbers with two decimals.
+function checkValue(check) {
+  const f = (v) => (Number.isInteger(check.threshold) ? num(v) : Number(v).toFixed(2));
+  return `${f(check.value)} (${check.threshold === 0 ? "at most" : "need"} ${f(check.threshold)})`;
+}
+
+// Stacked bars, one per UTC day since `since` (the report lists only days with decisions).
+function drawChart(since, days) {
+  const byDay = new Map(days.map((d) => [d.day, d.decisions]));
+  const names = [];
+  for (let t = since * 1000; t <= Date.now(); t += 86400000) names.push(new Date(t).toISOString().slice(0, 10));
+  for (const d of days) if (!names.includes(d.day)) names.push(d.day);
+  names.sort();
+  const total = (day) => DECISIONS.reduce((sum, d) => sum + ((byDay.get(day) || {})[d] || 0), 0);
+  const max = Math.max(1, ...names.map(total));
+  const [W, H, left, bottom, top] = [640, 230, 40, 28, 26];
+  const slot = (W - left) / names.length;
+  const bar = Math.min(56, slot * 0.7);
+  const scale = (H - bottom - top) / max;
+  const chart = $("chart");
+  const parts = [
+    svg("line", { x1: left, x2: W, y1: H - bottom, y2: H - bottom, class: "axis" }),
+    svg("line", { x1: left, x2: W, y1: top, y2: top, class: "grid" }),
+    svg("text", { x: left - 6, y: top + 4, class: "tick", "text-anchor": "end" }, String(max)),
+    svg("text", { x: left - 6, y: H - bottom + 4, class: "tick", "text-anchor": "end" }, "0"),
+  ];
+  names.forEach((day, i) => {
+    const x = left + i * slot + (slot - bar) / 2;
+    let y = H - bottom;
+    const counts = byDay.get(day) || {};
+    for (const decision of DECISIONS) {
+      const n = counts[decision] || 0;
+      if (!n) continue;
+      const h = n * scale;
+      y -= h;
+      const rect = svg("rect", { x, y, width: bar, height: Math.max(h, 1), class: `d-${decision}` });
+      rect.append(svg("title", {}, `${day}: ${n} ${decision}`));
+      parts.push(rect);
+    }
+    if (total(day)) parts.push(svg("text", { x: x + bar / 2, y: y - 3, class: "tick", "text-anchor": "middle" }, String(total(day))));
+    parts.push(svg("text", { x: x + bar / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, day.slice(5)));
+  });
+  chart.replaceChildren(...parts);
+  const sums = DECISIONS.map((d) => [d, days.reduce((s, day) => s + (day.decisions[d] || 0), 0)]);
+  $("legend").replaceChildren(...sums.map(([d, n]) =>
+    el("li", {}, el("span", { class: `swatch d-${d}`, "aria-hidden": "true" }), `${d} ${n}`)));
+  $("chart-desc").textContent = `Decisions per day: ${names.map((d) => `${d} ${total(d)}`).join(", ")}.`;
+}
+
+// --- the keyboard ----------------------------------------------------------------------------------------
+
+function onKey(event) {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+  if ($("app").hidden || document.querySelector("dialog[open]")) return;
+  const target = event.target;
+  if (target === $("rationale")) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      annotate(state.verdict);
+    } else if (event.key === "Escape") {
+      target.blur();
+      const row = $("events").children[state.selected];
+      if (row) row.focus();
+    }
+    return;
+  }
+  if (target.closest("input, textarea, select, [contenteditable]")) {
+    if (event.key === "Escape") target.blur();
+    return;
+  }
+  const inList = target.closest("#events");
+  const key = event.key;
+  if (key === "j" || (inList && key === "ArrowDown")) move(1);
+  else if (key === "k" || (inList && key === "ArrowUp")) move(-1);
+  else if (key in VERDICT_KEYS && state.selected >= 0) {
+    pressVerdict(VERDICT_KEYS[key]);
+    show($("annotate-msg"), "");
+  } else if (key === "e" && state.selected >= 0) $("rationale").focus();
+  else if (key === "Enter" && state.selected >= 0 && !target.closest("button, a, summary")) annotate(state.verdict);
+  else if (key === "[") page(-1);
+  else if (key === "]") page(1);
+  else if (key === "/") $("filters").elements.session.focus();
+  else if (key === "r") refresh();
+  else if (key === "?") $("help").showModal();
+  else return;
+  event.preventDefault();
+}
+
+function refresh() {
+  loadSettings();
+  loadEvents(true);
+  loadReport();
+}
+
+// --- wiring ----------------------------------------------------------------------------------------------
+
+function wire() {
+  $("login-form").addEventListener("submit", signIn);
+  $("forget").addEventListener("click", () => signOut("Token forgotten. Paste it again to sign in.", "info"));
+  for (const button of document.querySelectorAll("[data-mode]")) {
+    button.addEventListener("click", () => setMode(button.dataset.mode));
+  }
+  $("kill").addEventListener("click", toggleKill);
+  // Not a submit button: Enter in the reason field confirms, it must not cancel.
+  $("ask-cancel").addEventListener("click", () => $("ask").close("cancel"));
+  $("help-open").addEventListener("click", () => $("help").showModal());
+  $("refresh").addEventListener("click", refresh);
+  $("filters").addEventListener("submit", applyFilters);
+  for (const name of ["decision", "annotated"]) $("filters").elements[name].addEventListener("change", () => applyFilters());
+  $("prev").addEventListener("click", () => page(-1));
+  $("next").addEventListener("click", () => page(1));
+  $("events").addEventListener("click", (event) => {
+    const row = event.target.closest("li[data-index]");
+    if (!row) return;
+    select(Number(row.dataset.index));
+    if (window.matchMedia("(max-width: 700px)").matches) $("detail").scrollIntoView({ block: "start" });
+  });
+  $("facts").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-session]");
+    if (!button) return;
+    $("filters").elements.session.value = button.dataset.session;
+    applyFilters();
+  });
+  $("annotate").addEventListener("submit", (event) => {
+    event.preventDefault();
+    annotate(event.submitter && event.submitter.value ? event.submitter.value : state.verdict);
+  });
+  document.addEventListener("keydown", onKey);
+  setInterval(() => {
+    if (state.selected >= 0 && !$("app").hidden) {
+      $("dwell").textContent = `on screen ${Math.floor((performance.now() - state.shownAt) / 1000)} s`;
+    }
+  }, 1000);
+}
+
+wire();
+if (state.token && state.operator) start();
+else signOut("");

@@ -1,0 +1,432 @@
+"""The review page (SPEC §7.4) in a real headless Chromium against a real server over its real API.
+
+Debian's /usr/bin/chromium, driven by the PyPI `playwright` package (never `playwright install`: no
+download). Without either the tests are skipped, unless STOPWARDEN_BROWSER_REQUIRED=1. Every test checks
+that the page asked nothing of any host but the server, and threw no script error. Screenshots go to
+tests/server/artifacts/.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server.conftest import PlanRepo, Server, evaluate_body, make_plan_repo, run_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]  # fmt: skip
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DAY = 86400.0
+# Read at import: the suite's autouse fixture clears STOPWARDEN_* variables before each test.
+REQUIRED = os.environ.get("STOPWARDEN_BROWSER_REQUIRED") == "1"
+DASH = "\N{EN DASH}"  # the pager says "1<en dash>50"
+
+
+def _missing() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no browser at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install playwright; no `playwright install` needed)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        if REQUIRED:
+            pytest.fail(f"STOPWARDEN_BROWSER_REQUIRED=1 but {missing}", pytrace=False)
+        pytest.skip(missing)
+    # Imported by name, so that this module type-checks where playwright is not installed.
+    sync_api: Any = importlib.import_module("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def expect() -> Any:
+    return importlib.import_module("playwright.sync_api").expect
+
+
+@dataclass
+class Site:
+    server: Server
+    repo: PlanRepo
+    url: str
+
+
+@pytest.fixture
+def site(installed: Path) -> Iterator[Site]:
+    """A running server that accepts a verdict after one second on screen."""
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + "\n[review]\nmin_dwell_s = 1\n")
+    repo = make_plan_repo(installed)
+    for server in run_server(installed):
+        yield Site(server, repo, f"http://127.0.0.1:{server.port}")
+
+
+@pytest.fixture
+def page(browser: Any, site: Site) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    requests: list[str] = []
+    script_errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+
+    def console(message: Any) -> None:
+        # A refused request is logged by the browser itself ("... status of 403"): that is the test's doing.
+        if message.type == "error" and "status of" not in message.text:
+            script_errors.append(message.text)
+
+    page.on("console", console)
+    yield page
+    context.close()
+    strangers = [url for url in requests if not url.startswith(site.url + "/")]
+    assert not strangers, f"the page asked another host: {strangers}"
+    assert not script_errors, script_errors
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def seed(site: Site, continues: int, allows: int) -> list[int]:
+    """Real evaluations: `continue` for a context stop with a plan, `allow` for a question to the user."""
+    ids = []
+    for i in range(continues):
+        body = evaluate_body(site.repo, session=f"c{i}", stop_text=f"I'll stop here to preserve context ({i}).")
+        ids.append(site.server.call("POST", "/v1/evaluate", body)[1]["event_id"])
+    for i in range(allows):
+        body = evaluate_body(site.repo, session=f"a{i}", stop_text=f"Do you want CSV or Parquet for export {i}?")
+        ids.append(site.server.call("POST", "/v1/evaluate", body)[1]["event_id"])
+    return ids
+
+
+def record(site: Site, decision: str, session: str, ts: float, text: str = "Stopping here.") -> int:
+    """An event written straight into the store (any decision, any day)."""
+    row = {"session_id": session, "agent": "claude-code", "ts": ts, "mode": "shadow", "decision": decision,
+           "rule": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE" if decision == "continue" else None,
+           "signals": ["mentions_context"], "evidence_pointer": {"plan_file": "docs/plans/billing.md"},
+           "latency_ms": 1.5, "stop_text": text, "project": "demo", "host": "box"}  # fmt: skip
+    return site.server.store.record_event(row)
+
+
+def annotate(site: Site, event_id: int, verdict: str = "correct") -> None:
+    body = {"verdict": verdict, "rationale": "read it", "operator": "bo", "dwell_ms": 20_000}
+    code, answer = site.server.call("POST", f"/v1/events/{event_id}/annotations", body)
+    assert code == 201, answer
+
+
+def sign_in(page: Any, site: Site, token: str | None = None, operator: str = "ana") -> None:
+    page.goto(site.url + "/")
+    page.fill("#token", site.server.token if token is None else token)
+    page.fill("#operator", operator)
+    page.click("#login-form button[type=submit]")
+
+
+def rows(page: Any) -> Any:
+    return page.locator("#events > li")
+
+
+def no_horizontal_scroll(page: Any) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]} px of content in {widths[1]} px"
+
+
+# --- tests -------------------------------------------------------------------------------------------------
+
+
+def test_sign_in_wrong_token_stale_token_and_forget(page: Any, site: Site, expect: Any) -> None:
+    seed(site, 1, 0)
+    sign_in(page, site, token="not-the-token")
+    expect(page.locator("#login-error")).to_contain_text("wrong bearer token")
+    expect(page.locator("#app")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('stopwarden.token')") is None
+
+    page.fill("#token", site.server.token)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("[data-mode=shadow]")).to_have_attribute("aria-pressed", "true")
+    expect(rows(page)).to_have_count(1)
+    expect(page.locator("#who")).to_have_text("as ana")
+    assert page.evaluate("sessionStorage.getItem('stopwarden.token')") == site.server.token
+    assert page.evaluate("localStorage.length") == 0  # nothing outlives the tab
+
+    page.reload()  # the same tab keeps its session
+    expect(rows(page)).to_have_count(1)
+
+    page.evaluate("sessionStorage.setItem('stopwarden.token', 'stale')")  # e.g. the token was rotated
+    page.reload()
+    expect(page.locator("#login-error")).to_contain_text("wrong bearer token")
+    expect(page.locator("#login")).to_be_visible()
+
+    sign_in(page, site)
+    expect(page.locator("#app")).to_be_visible()
+    page.click("#forget")
+    expect(page.locator("#login")).to_be_visible()
+    expect(page.locator("#app")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('stopwarden.token')") is None
+    expect(page.locator("#operator")).to_have_value("ana")  # only the token is forgotten
+
+
+def test_filter_and_page_the_log(page: Any, site: Site, expect: Any) -> None:
+    continues = seed(site, 3, 0)
+    now = time.time()
+    for i in range(55):
+        record(site, "allow", f"bulk{i % 5}", now - 3600 - i)
+    annotate(site, continues[0])
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(50)
+    expect(page.locator("#page-info")).to_have_text(f"1{DASH}50")
+    expect(page.locator("#prev")).to_be_disabled()
+    page.click("#next")
+    expect(rows(page)).to_have_count(8)
+    expect(page.locator("#page-info")).to_have_text(f"51{DASH}58")
+    expect(page.locator("#next")).to_be_disabled()
+    page.click("#prev")
+    expect(rows(page)).to_have_count(50)
+
+    page.select_option("#filters select[name=decision]", "continue")
+    expect(rows(page)).to_have_count(3)
+    expect(page.locator("#events .badge")).to_have_text(["continue"] * 3)
+    expect(page.locator("#next")).to_be_disabled()
+
+    page.fill("#filters input[name=session]", "c1")
+    page.press("#filters input[name=session]", "Enter")
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_contain_text("c1")
+
+    page.fill("#filters input[name=session]", "")
+    page.select_option("#filters select[name=annotated]", "true")
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_contain_text("✓ correct")
+    page.select_option("#filters select[name=annotated]", "false")
+    expect(rows(page)).to_have_count(2)
+
+    page.select_option("#filters select[name=decision]", "escalate")
+    expect(page.locator("#log-empty")).to_be_visible()
+    expect(rows(page)).to_have_count(0)
+
+
+def test_annotate_with_the_keyboard_and_the_dwell_is_measured(page: Any, site: Site, expect: Any) -> None:
+    first, second = seed(site, 2, 0)
+    sign_in(page, site, operator="Ana Operator")
+    expect(rows(page)).to_have_count(2)
+
+    started = time.monotonic()
+    page.keyboard.press("j")  # the newest event: shown, and its dwell starts
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{second}")
+    page.keyboard.press("c")
+    expect(page.locator("button[value=correct]")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("e")
+    page.keyboard.type("Plan older than the session")
+    page.keyboard.press("Enter")  # well under the server's one second: refused, and the page says why
+    expect(page.locator("#annotate-msg")).to_contain_text("read the event for at least 1 s")
+    assert site.server.call("GET", f"/v1/events/{second}/annotations")[1] == []
+
+    page.wait_for_timeout(1200)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{second} annotated correct")
+    elapsed_ms = (time.monotonic() - started) * 1000
+    [stored] = site.server.call("GET", f"/v1/events/{second}/annotations")[1]
+    assert stored["verdict"] == "correct" and stored["operator"] == "Ana Operator"
+    assert stored["rationale"] == "Plan older than the session"
+    assert 1000 <= stored["dwell_ms"] <= elapsed_ms, (stored["dwell_ms"], elapsed_ms)
+    expect(rows(page).nth(0)).to_contain_text("✓ correct")
+
+    # The page moved on to the next event, with a fresh form and a fresh dwell.
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{first}")
+    expect(page.locator("#rationale")).to_have_value("")
+    page.click("button[value=incorrect]")  # one click, but no rationale yet
+    expect(page.locator("#annotate-msg")).to_contain_text("Say why in the rationale")
+    expect(page.locator("#rationale")).to_be_focused()
+    page.keyboard.type("unclear evidence")
+    page.wait_for_timeout(1000)
+    page.click("button[value=unclear]")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{first} annotated unclear")
+    [stored] = site.server.call("GET", f"/v1/events/{first}/annotations")[1]
+    assert stored["verdict"] == "unclear" and stored["dwell_ms"] >= 1000
+
+
+def test_keyboard_navigation(page: Any, site: Site, expect: Any) -> None:
+    ids = sorted(seed(site, 2, 2), reverse=True)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(4)
+    for key, index in (("j", 0), ("j", 1), ("j", 2), ("k", 1), ("ArrowDown", 2), ("ArrowUp", 1)):
+        page.keyboard.press(key)
+        expect(page.locator(f"#ev-{ids[index]}")).to_have_attribute("aria-selected", "true")
+        expect(page.locator(f"#ev-{ids[index]}")).to_be_focused()
+        expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[index]}")
+    assert page.locator("#events [aria-selected=true]").count() == 1
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the focused row shows no focus ring"
+
+    # Letters typed in the rationale are text, not shortcuts; Escape leaves the field.
+    page.keyboard.press("e")
+    page.keyboard.type("cij")
+    expect(page.locator("#rationale")).to_have_value("cij")
+    expect(page.locator("button[value=correct]")).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#ev-{ids[1]}")).to_be_focused()
+    page.evaluate("document.querySelector('#events > li').dataset.stale = 'yes'")
+    page.keyboard.press("r")  # a reload keeps the event on screen, its draft and its dwell
+    expect(page.locator("#events > li[data-stale]")).to_have_count(0)  # the rows were drawn again
+    expect(page.locator(f"#ev-{ids[1]}")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#rationale")).to_have_value("cij")
+    expect(page.locator(f"#ev-{ids[1]}")).to_be_focused()
+    page.keyboard.press("u")
+    expect(page.locator("button[value=unclear]")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("i")
+    expect(page.locator("button[value=incorrect]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("button[value=unclear]")).to_have_attribute("aria-pressed", "false")
+
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+    page.keyboard.press("/")
+    expect(page.locator("#filters input[name=session]")).to_be_focused()
+
+    # Tab reaches the header's controls, each with a visible focus ring.
+    page.locator("#forget").focus()
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#help-open")).to_be_focused()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_readiness_and_mode_refused_then_forced_and_the_kill_switch(page: Any, site: Site, expect: Any) -> None:
+    ids = seed(site, 10, 10)
+    last = ids.pop()  # an allow, left for the page to annotate
+    for event_id in ids:
+        annotate(site, event_id, "correct")
+    sign_in(page, site)
+    expect(page.locator("#ready-badge")).to_have_text("not ready")
+    expect(page.locator("#checks li.unmet")).to_have_count(1)  # 19 annotated events of 20
+    expect(page.locator("#checks li.unmet").first).to_contain_text("annotated events")
+    expect(page.locator("#checks li.met")).to_contain_text(["annotated continue verdicts"])
+
+    # enforce is refused with the server's reasons; cancelling changes nothing.
+    page.click("[data-mode=enforce]")
+    expect(page.locator("#ask")).to_be_visible()
+    expect(page.locator("#ask-detail")).to_contain_text("not ready for enforce: 19 annotated events, need 20")
+    page.click("#ask-cancel")
+    expect(page.locator("#flash")).to_contain_text("Mode unchanged: not ready for enforce")
+    assert site.server.call("GET", "/v1/mode")[1]["mode"] == "shadow"
+    expect(page.locator("[data-mode=shadow]")).to_have_attribute("aria-pressed", "true")
+
+    # ... or forced, with a reason that is recorded and shown.
+    page.click("[data-mode=enforce]")
+    expect(page.locator("#ask")).to_be_visible()
+    page.click("#ask-ok")  # a forced enforce needs its reason
+    expect(page.locator("#ask")).to_be_visible()
+    assert site.server.call("GET", "/v1/mode")[1]["mode"] == "shadow"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-force-enforce.png"))
+    page.fill("#ask-reason", "trial on a toy repo")
+    page.click("#ask-ok")
+    expect(page.locator("[data-mode=enforce]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#mode-note")).to_contain_text("trial on a toy repo")
+    mode = site.server.call("GET", "/v1/mode")[1]
+    assert mode["mode"] == "enforce" and mode["forced_reason"] == "trial on a toy repo"
+    expect(page.locator("#oplog")).to_contain_text("enforce (forced: trial on a toy repo)")
+    page.click("[data-mode=shadow]")
+    expect(page.locator("[data-mode=shadow]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#mode-note")).to_be_hidden()
+
+    # The twentieth annotation, made on the page, meets readiness: enforce needs no force now.
+    page.select_option("#filters select[name=annotated]", "false")
+    expect(rows(page)).to_have_count(1)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{last}")
+    page.fill("#rationale", "a real question to the user")
+    page.wait_for_timeout(1100)
+    page.click("button[value=correct]")
+    expect(page.locator("#ready-badge")).to_have_text("ready")
+    expect(page.locator("#checks li.unmet")).to_have_count(0)
+    expect(page.locator("#checks li.met")).to_have_count(5)
+    page.click("[data-mode=enforce]")
+    expect(page.locator("[data-mode=enforce]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#ask")).to_be_hidden()
+    mode = site.server.call("GET", "/v1/mode")[1]
+    assert mode["mode"] == "enforce" and mode["forced_reason"] == ""
+
+    # The kill switch: on with a reason (asked), off at once.
+    page.click("#kill")
+    expect(page.locator("#ask-h")).to_have_text("Turn the kill switch on?")
+    page.fill("#ask-reason", "investigating a false block")
+    page.keyboard.press("Enter")  # Enter in the reason confirms
+    expect(page.locator("#kill")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#kill")).to_contain_text("ON")
+    assert site.server.call("GET", "/v1/kill-switch")[1] == {"value": True, "reason": "investigating a false block"}
+    page.click("#kill")
+    expect(page.locator("#kill")).to_have_attribute("aria-pressed", "false")
+    assert site.server.call("GET", "/v1/kill-switch")[1]["value"] is False
+    expect(page.locator("#oplog")).to_contain_text("on: investigating a false block")
+
+
+def test_wide_and_narrow_layouts_and_screenshots(page: Any, site: Site, expect: Any) -> None:
+    ids = seed(site, 3, 3)
+    now = time.time()
+    long_session = "session-" + "x" * 90  # a long unbroken id must wrap, not widen the page
+    for day in range(1, 7):
+        for n in range(day + 1):
+            decision = ("allow", "continue", "escalate", "force_allow")[(day + n) % 4]
+            record(site, decision, long_session if n == 0 else f"s{day}", now - day * DAY - n, f"Stop {day}/{n}.")
+    for event_id in ids[:4]:
+        annotate(site, event_id, "correct")
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(33)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-body")).to_be_visible()
+    expect(page.locator("#chart rect")).not_to_have_count(0)
+    bars = page.locator("#chart rect").count()
+    assert bars >= 10, bars  # stacked: several decisions on several days
+    expect(page.locator("#legend")).to_contain_text("continue")
+    no_horizontal_scroll(page)
+    layout = page.evaluate("[document.querySelector('#log').getBoundingClientRect().top,"
+                           " document.querySelector('#detail').getBoundingClientRect().top]")  # fmt: skip
+    assert abs(layout[0] - layout[1]) < 2, "wide: the log and the event sit side by side"
+    page.screenshot(path=str(ARTIFACTS / "review-wide.png"), full_page=True)
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(200)  # let the rows' colour transitions finish
+    page.screenshot(path=str(ARTIFACTS / "review-wide-dark.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.fill("#filters input[name=session]", long_session)
+    page.press("#filters input[name=session]", "Enter")
+    expect(rows(page)).to_have_count(6)
+    page.fill("#filters input[name=session]", "")
+    page.press("#filters input[name=session]", "Enter")
+    expect(rows(page)).to_have_count(33)
+    rows(page).filter(has_text=long_session).last.click()  # the long id in the detail pane too
+    expect(page.locator("#facts")).to_contain_text(long_session)
+    no_horizontal_scroll(page)
+    top = page.evaluate("[document.querySelector('#log').getBoundingClientRect().bottom,"
+                        " document.querySelector('#detail').getBoundingClientRect().top]")  # fmt: skip
+    assert top[1] >= top[0], "narrow: the event goes below the log"
+    page.keyboard.press("?")
+    no_horizontal_scroll(page)
+    page.keyboard.press("Escape")
+    page.screenshot(path=str(ARTIFACTS / "review-narrow.png"), full_page=True)
+
+    page.set_viewport_size({"width": 420, "height": 700})
+    page.goto(site.url + "/")
+    page.click("#forget")
+    no_horizontal_scroll(page)
+    expect(page.locator("#login-error")).to_contain_text("Token forgotten")
+    page.screenshot(path=str(ARTIFACTS / "review-sign-in-narrow.png"), full_page=True)
