@@ -58,3 +58,9 @@ def test_authority_budgets(tmp_path: Path) -> None:
         write(tmp_path, bad)
         with pytest.raises(StopwardenError, match=message):
             config.load(str(tmp_path))
+
+
+def test_limits_must_be_positive(tmp_path: Path) -> None:
+    write(tmp_path, "[limits]\nin_flight = 0\ncontinue_ceiling = 0\n")
+    with pytest.raises(StopwardenError, match="in_flight, continue_ceiling must be at least 1"):
+        config.load(str(tmp_path))

@@ -67,6 +67,9 @@ def load(root: str) -> Config:
         raise StopwardenError(f"bad config {path}: [server] port {port} is not a port number")
     defaults = Limits()
     limits = Limits(**{k: reader.get("limits", k, int, getattr(defaults, k)) for k in Limits.__dataclass_fields__})
+    small = [k for k in Limits.__dataclass_fields__ if getattr(limits, k) < (0 if k == "cache_seconds" else 1)]
+    if small:
+        raise StopwardenError(f"bad config {path}: [limits] {', '.join(small)} must be at least 1")
     authority = reader.get("gate", "authority", str, "rules")
     if authority not in AUTHORITIES:
         raise StopwardenError(f"bad config {path}: [gate] authority must be one of {', '.join(AUTHORITIES)}")

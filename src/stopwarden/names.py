@@ -111,6 +111,8 @@ SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_sessio
 # The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI.
 AUTHORITY_TIMEOUTS = {"rules": 3.0, "anthropic": 3.0, "openai": 3.0, "claude-cli": 20.0}
 AUTHORITIES = tuple(AUTHORITY_TIMEOUTS)
+# Every stop-gate reminder starts so (gate/reminders.py); the hook prints nothing else as a stop-gate reason.
+REMINDER_PREFIX = "stopwarden: Continue — "
 HOT_PATH_FILE = "hot-path.json"
 SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"

@@ -16,7 +16,7 @@ from stopwarden.names import RULES
 DATA = Path(__file__).parents[1] / "data"
 # dev.jsonl: the development corpus. extra.jsonl and holdout.jsonl: 110 cases written independently of
 # the rules, each scored first (see the README) and then used to make the rules more general.
-CORPORA = ("dev", "extra", "holdout")
+CORPORA = ("dev", "extra", "holdout", "regressions")  # regressions: legitimate stops a review found blocked
 CORPUS = [json.loads(line) for name in CORPORA for line in (DATA / f"{name}.jsonl").read_text().splitlines()]
 
 
@@ -130,3 +130,21 @@ def test_reminders_hold_only_validated_values() -> None:
     )
     for pointer in (Pointer("plan`rm -rf`.md", "a" * 40, "b" * 40), Pointer(PLAN.path, "a" * 40, "not-a-sha!")):
         assert reminders.reminder(Verdict("continue", "U3_RECENT_COMMIT_PROVES_INCREMENTAL", pointer)) is None
+
+
+def test_a_continue_needs_progress_made_in_this_session() -> None:
+    old_plan = Artifact("docs/plans/p.md", "a" * 40, "a" * 40, False, False)  # untouched this session
+    new_plan = Artifact("docs/plans/new.md", "d" * 40, "d" * 40, True, True)
+    case = Case("x", artifacts=(old_plan, new_plan))
+    own_commit = Verdict(
+        "continue", "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", Pointer(old_plan.path, "a" * 40, "a" * 40)
+    )
+    assert validation.failure(own_commit, case) == "invalid_evidence"  # its own commit is no progress
+    on_a_new_plan = Verdict("continue", "U2_PLAN_FILE_NEXT_STEP_EXPLICIT", Pointer(new_plan.path))
+    assert validation.failure(on_a_new_plan, case) == "invalid_evidence"  # a plan of this session
+
+
+def test_only_plain_paths_reach_a_reminder() -> None:
+    for path in ("docs/plans/p`x`.md", "docs/plans/\u202eevil.md", "docs/plans/" + "a" * 300 + ".md"):
+        verdict = Verdict("continue", "U2_PLAN_FILE_NEXT_STEP_EXPLICIT", Pointer(path))
+        assert reminders.reminder(verdict) is None

@@ -66,7 +66,7 @@ def test_the_server_records_the_start_and_tells_of_a_stuck_session(installed: Pa
         server.store.mark_stuck("the-last-one", 1.0)
         done = run_hook(installed, payload(installed, "s-new"), "SessionStart")
         context = json.loads(done.stdout)["hookSpecificOutput"]["additionalContext"]
-        assert "previous session in this project was stopped from continuing" in context
+        assert "previous session in this project was told to continue instead of stopping" in context
         recorded = json.loads((installed / ".stopwarden" / "sessions" / "s-new").read_text())["started_at"]
         assert server.store.session_start("s-new") is not None
         assert recorded.startswith("20")

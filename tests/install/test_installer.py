@@ -335,3 +335,157 @@ def test_cli_path_with_a_space_is_quoted_for_the_agent(tmp_path: Path) -> None:
     quoted = shell.quote("it's")
     done = subprocess.run(["sh", "-c", f"printf %s {quoted}"], capture_output=True, text=True, check=False)
     assert done.stdout == "it's"
+
+
+# --- init --statusline ----------------------------------------------------------------------------------------
+
+USER_STATUSLINE = {"type": "command", "command": "~/.claude/my-statusline.sh", "padding": 1}
+
+
+def statusline_of(path: Path) -> Any:
+    return json.loads(path.read_text()).get("statusLine")
+
+
+def run_statusline(command: str, root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", "-c", command],
+        input=json.dumps({"session_id": "s", "cwd": str(root), "workspace": {"current_dir": str(root)}}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_init_statusline_registers_ours_in_the_launch_form(installed: Path, cli: Any) -> None:
+    result = cli("init", "--statusline")
+    assert result.code == 0, result.err
+    path = installed / ".claude" / "settings.local.json"
+    assert f"registered the status line in {path}" in result.out
+    python, script = hook_command.interpreter(), hook_command.hook_script()
+    assert statusline_of(path) == {
+        "type": "command",
+        "command": f'"{python}" -I -S "{script}" statusline',
+        "padding": 0,
+    }
+    assert len(ours(settings(installed))) == 2  # the hooks are still there, once each
+    done = run_statusline(statusline_of(path)["command"], installed)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "\u26e8 gate: server down\n", "")
+
+
+def test_init_without_statusline_adds_none(installed: Path) -> None:
+    assert "statusLine" not in settings(installed)
+
+
+def test_init_statusline_twice_changes_nothing(project: Path, cli: Any) -> None:
+    assert cli("init", "--statusline").code == 0
+    before = {p: p.read_bytes() for p in (project / ".claude").rglob("*") if p.is_file()}
+    result = cli("init", "--statusline")
+    assert result.code == 0
+    assert "status line already registered" in result.out and "hooks already registered" in result.out
+    assert {p: p.read_bytes() for p in (project / ".claude").rglob("*") if p.is_file()} == before
+    assert cli("init").code == 0  # without the flag: ours stays, untouched
+    assert {p: p.read_bytes() for p in (project / ".claude").rglob("*") if p.is_file()} == before
+
+
+def test_init_replaces_our_stale_statusline_in_place(project: Path, cli: Any) -> None:
+    """An upgrade or a moved venv: our old command is rewritten where it stands, the user's own keys on it kept."""
+    old = '"/old/venv/bin/python" -I -S "/old/venv/lib/python3.11/site-packages/stopwarden/hooks/run.py" statusline'
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    data = {"model": "opus", "statusLine": {"type": "command", "command": old, "refreshInterval": 5}, "env": {}}
+    path.write_text(json.dumps(data, indent=2))
+    result = cli("init")  # no flag needed to refresh ours
+    assert result.code == 0 and f"updated our status line in {path}" in result.out
+    after = json.loads(path.read_text())
+    assert list(after) == ["model", "statusLine", "env", "hooks"]
+    assert after["statusLine"]["refreshInterval"] == 5
+    assert after["statusLine"]["command"] == hook_command.command("statusline")
+    assert "/old/venv" not in path.read_text()
+
+
+def test_init_statusline_keeps_a_users_own(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    text = json.dumps({"statusLine": USER_STATUSLINE, "model": "opus"}, indent=2)
+    path.write_text(text)
+    result = cli("init", "--statusline")
+    assert result.code == 1
+    assert "already has a status line of your own (~/.claude/my-statusline.sh); nothing was changed" in result.err
+    assert "--force-statusline" in result.err
+    assert path.read_text() == text
+    assert not (project / ".stopwarden").exists()  # refused before anything was written
+    assert cli("init").code == 0  # without the flag, theirs is simply left alone
+    assert statusline_of(path) == USER_STATUSLINE
+    assert cli("init", "--statusline").code == 1
+    assert statusline_of(path) == USER_STATUSLINE
+
+
+def test_force_statusline_replaces_it_and_uninstall_puts_it_back(project: Path, cli: Any) -> None:
+    path = project / ".claude" / "settings.local.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"statusLine": USER_STATUSLINE, "model": "opus"}, indent=2))
+    result = cli("init", "--force-statusline")
+    assert result.code == 0, result.err
+    assert "replaced your status line (~/.claude/my-statusline.sh)" in result.out and "puts it back" in result.out
+    assert hook_command.is_ours(statusline_of(path)["command"])
+    assert cli("init", "--force-statusline").code == 0  # again: ours stays, theirs is still remembered
+    result = cli("uninstall")
+    assert result.code == 0
+    assert f"put your own status line back in {path}" in result.out
+    assert json.loads(path.read_text()) == {"statusLine": USER_STATUSLINE, "model": "opus"}  # in its place
+
+
+def test_uninstall_removes_only_our_statusline(project: Path, cli: Any, isolated_env: Path) -> None:
+    user = isolated_env / ".claude" / "settings.json"
+    user.parent.mkdir()
+    user.write_text(json.dumps({"statusLine": USER_STATUSLINE}, indent=2))
+    local = project / ".claude" / "settings.local.json"
+    local.parent.mkdir()
+    local.write_text(json.dumps(USER_SETTINGS, indent=2))
+    result = cli("init", "--statusline")
+    assert result.code == 0
+    assert f"note: in this project ours is shown instead of your status line in {user}" in result.out
+    assert hook_command.is_ours(statusline_of(local)["command"])
+    result = cli("uninstall")
+    assert result.code == 0 and f"removed our status line from {local}" in result.out
+    assert json.loads(local.read_text()) == USER_SETTINGS
+    assert statusline_of(user) == USER_STATUSLINE
+
+
+def test_a_users_statusline_in_a_winning_scope_is_named(project: Path, cli: Any) -> None:
+    local = project / ".claude" / "settings.local.json"
+    local.parent.mkdir()
+    local.write_text(json.dumps({"statusLine": USER_STATUSLINE}))
+    result = cli("init", "--scope", "project", "--statusline")
+    assert result.code == 0
+    assert f"note: Claude Code shows your own status line in {local}" in result.out
+    assert hook_command.is_ours(statusline_of(project / ".claude" / "settings.json")["command"])
+    assert statusline_of(local) == USER_STATUSLINE
+
+
+def test_uninstall_removes_a_statusline_only_install(project: Path, cli: Any) -> None:
+    """Ours, left alone after the user took our hooks out by hand, still goes, and the file we created with it."""
+    assert cli("init", "--statusline").code == 0
+    path = project / ".claude" / "settings.local.json"
+    data = json.loads(path.read_text())
+    del data["hooks"]
+    path.write_text(json.dumps(data))
+    assert cli("uninstall").code == 0
+    assert not path.exists()
+
+
+def test_doctor_checks_our_statusline(project: Path, cli: Any) -> None:
+    assert cli("init").code == 0
+    assert "status line" not in cli("doctor").out
+    assert cli("init", "--statusline").code == 0
+    result = cli("doctor")
+    assert result.code == 0, result.out
+    assert 'ok   status line (local): shows "\u26e8 gate: server down"' in result.out
+    path = project / ".claude" / "settings.local.json"
+    data = json.loads(path.read_text())
+    data["statusLine"]["command"] = '"/gone/venv/bin/python" -I -S "/gone/stopwarden/hooks/run.py" statusline'
+    path.write_text(json.dumps(data))
+    result = cli("doctor")
+    assert result.code == 1 and "FAIL status line (local)" in result.out
+    result = cli("doctor", "--fix")
+    assert result.code == 0 and f"updated our status line in {path}" in result.out

@@ -343,3 +343,21 @@ def test_events_filters(server: Server, plan_repo: PlanRepo) -> None:
     assert len(server.call("GET", "/v1/events?limit=1")[1]) == 1
     assert server.call("GET", "/v1/events?since=2999-01-01T00:00:00Z")[1] == []
     assert server.call("GET", "/v1/events?limit=0")[0] == 400
+
+
+def test_a_cached_verdict_never_replays_a_block_after_a_switch_to_shadow(server: Server, plan_repo: PlanRepo) -> None:
+    force_enforce(server)
+    assert evaluate(server, plan_repo)["block"] is True
+    server.call("PUT", "/v1/mode", {"mode": "shadow"})
+    again = evaluate(server, plan_repo)
+    assert (again["short_circuit"], again["decision"], again["block"], again["reminder"]) == (
+        "cached", "continue", False, None,
+    )  # fmt: skip
+
+
+def test_the_ceiling_holds_through_the_cache(server: Server, plan_repo: PlanRepo) -> None:
+    force_enforce(server)
+    answers = [evaluate(server, plan_repo) for _ in range(4)]  # the same stop text: cached after the first
+    assert [a["block"] for a in answers] == [True, True, False, False]
+    assert answers[2]["decision"] == "force_allow"
+    assert server.store.continues("s1") == 2

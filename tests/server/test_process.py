@@ -85,3 +85,14 @@ def test_the_log_rotates(project_with_cleanup: Path) -> None:
     sw(project_with_cleanup, "stop")
     assert (project_with_cleanup / ".stopwarden" / "server.log.1").exists()
     assert log.stat().st_size < 1 << 20
+
+
+def test_stop_never_kills_a_stranger_named_by_a_stale_pid_file(project_with_cleanup: Path) -> None:
+    stranger = subprocess.Popen(["sleep", "60"])
+    try:
+        (project_with_cleanup / ".stopwarden" / "server.pid").write_text(f"{stranger.pid}\n")
+        assert "not running" in sw(project_with_cleanup, "stop").stdout
+        assert stranger.poll() is None, "stop killed a process that is not our server"
+    finally:
+        stranger.kill()
+        stranger.wait()

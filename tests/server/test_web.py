@@ -120,7 +120,7 @@ def record(site: Site, decision: str, session: str, ts: float, text: str = "Stop
            "rule": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE" if decision == "continue" else None,
            "signals": ["mentions_context"], "evidence_pointer": {"plan_file": "docs/plans/billing.md"},
            "latency_ms": 1.5, "stop_text": text, "project": "demo", "host": "box"}  # fmt: skip
-    return site.server.store.record_event(row)
+    return site.server.store.record_event(row)[0]
 
 
 def annotate(site: Site, event_id: int, verdict: str = "correct") -> None:

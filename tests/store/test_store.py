@@ -116,18 +116,23 @@ def test_secrets_are_redacted_before_storage(tmp_path: Path, store: Store) -> No
     assert len(store.events()[0]["stop_text_preview"]) <= 200
 
 
-def test_continue_counter_is_atomic(store: Store) -> None:
+def test_the_continue_ceiling_holds_under_concurrency(store: Store) -> None:
+    granted: list[bool] = []
+
     def record() -> None:
         for _ in range(25):
-            store.record_event(event(decision="continue"), counts_continue=True)
+            granted.append(store.record_event(event(decision="continue"), counts_continue=True, ceiling=2)[1])
 
     threads = [threading.Thread(target=record) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert store.continues("s1") == 100
-    assert len(store.events(limit=1000)) == 100
+    assert granted.count(True) == 2 and store.continues("s1") == 2
+    events = store.events(limit=1000)
+    assert len(events) == 100  # every request is an event
+    assert sum(e["decision"] == "continue" for e in events) == 2
+    assert sum(e["decision"] == "force_allow" and e["short_circuit"] == "ceiling" for e in events) == 98
 
 
 def test_stuck_sessions_are_reported_once(store: Store) -> None:

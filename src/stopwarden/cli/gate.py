@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from stopwarden.cli.output import emit, json_option
+from stopwarden.cli.output import emit, json_option, warn
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES
 from stopwarden.project import require_root
@@ -37,8 +37,9 @@ def _local() -> Iterator[tuple[Any, Any]]:
         store.close()
 
 
-def _api(method: str, path: str, body: Any = None) -> Any | None:
-    """The server's answer, or None when it is not running. A refusal becomes a StopwardenError."""
+def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> Any | None:
+    """The server's answer, or None when it is not running. A refusal becomes a StopwardenError, or None
+    with `refusal_ok` (for the commands that make the gate safer, which then write the store directly)."""
     from stopwarden import config as config_module
     from stopwarden.hooks import http
     from stopwarden.server.process import read_token
@@ -48,6 +49,9 @@ def _api(method: str, path: str, body: Any = None) -> Any | None:
     try:
         code, answer = http.request(port, method, path, read_token(root), body, timeout=5)
     except OSError:
+        return None
+    if code >= 400 and refusal_ok:
+        warn(f"the server on port {port} refused ({code}); writing the setting to the store directly")
         return None
     if code >= 400:
         detail = answer.get("detail", "") if isinstance(answer, dict) else ""
@@ -108,7 +112,7 @@ def mode(mode: str, force: str | None, as_json: bool) -> None:
     """
     from stopwarden.gate import settings
 
-    answer = _api("PUT", "/v1/mode", {"mode": mode, "force": force})
+    answer = _api("PUT", "/v1/mode", {"mode": mode, "force": force}, refusal_ok=mode == "off")
     if answer is None:
         with _local() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "").as_dict()
@@ -130,7 +134,7 @@ def kill_switch(state: str, reason: str, as_json: bool) -> None:
     from stopwarden.gate import settings
 
     on = state == "on"
-    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason})
+    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason}, refusal_ok=on)
     if answer is None:
         with _local() as (config, store):
             current = settings.set_kill_switch(store, config, on, reason)

@@ -30,21 +30,33 @@ def _project_root() -> str:
 @click.option(
     "--skill-name", default=skill.DEFAULT_NAME, show_default=True, help="Install the /build skill under this name."
 )
+@click.option(
+    "--statusline",
+    is_flag=True,
+    help="Also show stopwarden in Claude Code's status line (this session's build, the gate's mode, the kill "
+    "switch). A status line of your own in the same settings file is kept, and init fails saying so.",
+)
+@click.option(
+    "--force-statusline",
+    is_flag=True,
+    help="Like --statusline, but replace a status line of your own; `stopwarden uninstall` puts it back.",
+)
 @json_option
-def init(agent: str, scope: str, skill_name: str, as_json: bool) -> None:
+def init(agent: str, scope: str, skill_name: str, statusline: bool, force_statusline: bool, as_json: bool) -> None:
     """Install stopwarden into this project (the git repository around the current folder).
 
-    Creates .stopwarden/ and registers the Stop and SessionStart hooks. Running it again changes nothing;
-    after an upgrade or a moved venv it replaces our old hook entries.
+    Creates .stopwarden/ and registers the Stop and SessionStart hooks (and, with --statusline, our status
+    line). Running it again changes nothing; after an upgrade or a moved venv it replaces our old entries.
 
     \b
     Example:
       stopwarden init --agent claude-code
+      stopwarden init --statusline
     """
     from stopwarden.install import installer
 
     root = _project_root()
-    done = installer.init(root, agent, scope, skill_name, os.environ)
+    done = installer.init(root, agent, scope, skill_name, os.environ, statusline, force_statusline)
     emit(as_json, {"project": root, "done": done}, "\n".join([f"stopwarden installed in {root}", *done]))
 
 
@@ -52,7 +64,7 @@ def init(agent: str, scope: str, skill_name: str, as_json: bool) -> None:
 @click.option("--purge", is_flag=True, help="Also delete .stopwarden/ (builds, logs, token).")
 @json_option
 def uninstall(purge: bool, as_json: bool) -> None:
-    """Remove our hooks from every scope, and our /build skill; the user's entries stay.
+    """Remove our hooks and status line from every scope, and our /build skill; the user's entries stay.
 
     \b
     Example:
@@ -87,6 +99,8 @@ def doctor(fix: bool, as_json: bool) -> int:
                 root, claude_code.AGENT, scope, record.get("skill_name", skill.DEFAULT_NAME), os.environ
             )
     results = checks.run(root, os.environ)
+    if results[0].ok:  # the state folder exists: the status line can be asked about this project
+        results += installer.statusline_checks(root, os.environ)
     lines = [*fixed]
     for c in results:
         lines.append(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")

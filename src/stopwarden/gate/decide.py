@@ -25,7 +25,7 @@ from stopwarden.gate import authorities, breaker, postcheck, reminders, settings
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import Malformed
 from stopwarden.gate.windows import ExpiringCache, RateWindows
-from stopwarden.names import STATE_DIR
+from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.store import Store
 
 log = logging.getLogger("stopwarden.server")
@@ -33,6 +33,7 @@ SETTINGS_TTL_S = 1.0
 
 # Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
 SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".codex/hooks.json", ".gemini/settings")
+PLANS = f"{STATE_DIR}/{PLANS_DIR}/"  # the build plans the /build skill commits are the work, not stopwarden
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class Outcome:
             "short_circuit": self.short_circuit,
             "latency_ms": round(self.latency_ms, 3),
         }
+
+
+def _deliver(outcome: Outcome, mode: str) -> Outcome:
+    """A continue blocks only in enforce, and only then does its reminder go to the agent."""
+    block = outcome.decision == "continue" and mode == "enforce" and bool(outcome.reminder)
+    return replace(outcome, block=block, reminder=outcome.reminder if block else None)
 
 
 def _allow(fail_open: str | None = None, short_circuit: str | None = None, rule: str | None = None) -> Outcome:
@@ -133,25 +140,27 @@ class Gate:
         return self._record(request, outcome, mode, now, started)
 
     def _judge(self, request: Request, mode: str, now: float) -> Outcome:
-        key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
-        cached = self._cache.get(key, now)
-        if cached is not None:
-            return replace(cached, short_circuit="cached", event_id=None)
-        outcome = self._judge_uncached(request, mode, now)
-        if outcome.fail_open is None:
-            self._cache.put(key, outcome, now)
-        return outcome
-
-    def _judge_uncached(self, request: Request, mode: str, now: float) -> Outcome:
-        if self._windows.exceeded(request.session_id, now):
-            return _allow(fail_open="rate_limited")
+        """The verdict (cached or fresh), then what the current mode makes of it. The cache holds verdicts,
+        never blocks: a block decided in enforce is not replayed after a switch to shadow."""
         if self.store.continues(request.session_id) >= self.config.limits.continue_ceiling:
             self.store.mark_stuck(request.session_id, now)
             return Outcome("force_allow", short_circuit="ceiling")
+        key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
+        cached = self._cache.get(key, now)
+        if cached is not None:
+            return _deliver(replace(cached, short_circuit="cached", event_id=None), mode)
+        outcome = self._judge_uncached(request, now)
+        if outcome.fail_open is None:
+            self._cache.put(key, outcome, now)
+        return _deliver(outcome, mode)
+
+    def _judge_uncached(self, request: Request, now: float) -> Outcome:
+        if self._windows.exceeded(request.session_id, now):
+            return _allow(fail_open="rate_limited")
         if request.session_start is None:
             return _allow(short_circuit="no_session_start")
         outcome, verdict = judge_case(request.case, lambda c: self._ask_through_breaker(c, now))
-        return outcome if verdict is None else self._conclude(verdict, mode)
+        return outcome if verdict is None else self._conclude(verdict)
 
     def _ask_through_breaker(self, case: Case, now: float) -> tuple[Verdict | None, str | None]:
         if self.authority is None:
@@ -168,7 +177,9 @@ class Gate:
             breaker.succeeded(self.store, name)
         return verdict, failure
 
-    def _conclude(self, verdict: Verdict, mode: str) -> Outcome:
+    def _conclude(self, verdict: Verdict) -> Outcome:
+        """A valid verdict, checked against git when it is a continue, with its reminder ready; whether it
+        blocks is the mode's to say (`_deliver`)."""
         pointer = verdict.evidence_pointer.as_dict()
         if verdict.decision != "continue":
             return Outcome(verdict.decision, verdict.rule, evidence_pointer=pointer)
@@ -177,8 +188,7 @@ class Gate:
         reminder = reminders.reminder(verdict)
         if reminder is None:
             return Outcome("allow", verdict.rule, fail_open="invalid_evidence", evidence_pointer=pointer)
-        block = mode == "enforce"
-        return Outcome("continue", verdict.rule, block, reminder if block else None, evidence_pointer=pointer)
+        return Outcome("continue", verdict.rule, reminder=reminder, evidence_pointer=pointer)
 
     def _record(self, request: Request, outcome: Outcome, mode: str, now: float, started: float) -> Outcome:
         """One event per request. Only a delivered block counts towards the session's continue ceiling."""
@@ -202,7 +212,13 @@ class Gate:
         if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
             self._windows.count(request.session_id, now)
         try:
-            event_id = self.store.record_event(row, counts_continue=outcome.block)
+            event_id, granted = self.store.record_event(
+                row, counts_continue=outcome.block, ceiling=self.config.limits.continue_ceiling
+            )
+            if not granted:  # another request of this session took the last block first
+                self.store.mark_stuck(request.session_id, now)
+                return replace(outcome, decision="force_allow", block=False, reminder=None, short_circuit="ceiling",
+                               event_id=event_id)  # fmt: skip
         except Exception as e:
             # Nowhere else to keep it: the server log says what the decision log could not.
             log.warning(
@@ -273,7 +289,7 @@ def case_signals(case: Case, now: float | None = None) -> Case:
 
 def _self_reference(case: Case) -> bool:
     files = [f for c in case.session_commits for f in c.files]
-    ours = [f for f in files if f.startswith(SELF_PATHS)]
+    ours = [f for f in files if f.startswith(SELF_PATHS) and not f.startswith(PLANS)]
     return bool(files) and len(ours) * 2 > len(files)
 
 

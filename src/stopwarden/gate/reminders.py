@@ -8,6 +8,7 @@ are (a repository path, a hex SHA) before they are put in.
 from __future__ import annotations
 
 from stopwarden.gate.case import Verdict
+from stopwarden.names import REMINDER_PREFIX
 
 TEMPLATES = {
     "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE": (
@@ -34,8 +35,14 @@ def reminder(verdict: Verdict) -> str | None:
     sha = pointer.incremental_commit_sha or ""
     if "{incremental_commit_sha}" in template and not (7 <= len(sha) <= 64 and set(sha.lower()) <= HEX):
         return None
-    return "stopwarden: " + template.format(plan_file=pointer.plan_file, incremental_commit_sha=sha[:12])
+    text = template.format(plan_file=pointer.plan_file, incremental_commit_sha=sha[:12])
+    return REMINDER_PREFIX + text.removeprefix("Continue — ")
+
+
+PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/ -")
 
 
 def _is_path(path: str | None) -> bool:
-    return bool(path) and len(path or "") <= 300 and all(c.isprintable() and c not in "`\n\r" for c in path or "")
+    """A repository path fit to quote to an agent: file names come from the repository, so only the
+    characters of ordinary paths (no backticks, quotes, newlines or words in other scripts)."""
+    return bool(path) and len(path or "") <= 200 and set(path or "") <= PATH_CHARS

@@ -19,7 +19,11 @@ QUESTION_TO_USER = (
     "which do you", "your call", "up to you", "which option", "or would you", "could you", "can you",
     "would you", "do you prefer", "shall i",
 )  # fmt: skip
-CONFIRMATION = ("please confirm", "confirm before", "can you confirm", "need your confirmation")
+CONFIRMATION = (
+    "please confirm", "confirm before", "can you confirm", "need your confirmation", "without your ok",
+    "without your approval", "your approval", "your go-ahead", "your sign-off", "won't do that without",
+    "need your ok", "until you confirm",
+)  # fmt: skip
 MISSING_INFO = (
     "i need an", "i need a ", "i need the", "need access", "need credentials", "need a token", "api token",
     "api key", "credentials", "please add", "please provide", "please share", "i don't have access",
@@ -32,7 +36,8 @@ EXTERNAL_ERROR = (
     "can't fix the", "cannot fix the", "until it recovers", "service unavailable", "rate-limited",
     "rate limited", "network is", "permission denied", "quota", "is broken upstream", "upstream",
     "http 500", "http 502", "http 503", "http 504", "returning 5", "incident", "status page",
-    "can't reach", "cannot reach", "is unavailable", "returns 404", "returning 404",
+    "can't reach", "cannot reach", "is unavailable", "returns 404", "returning 404", "isn't available",
+    "is not available", "not available", "offline", "blocked on", "blocked by", "isn't running", "is not running",
 )  # fmt: skip
 COMPLETION = (
     "everything in the plan", "all steps are done", "all steps done", "plan is finished", "plan is complete",
@@ -40,7 +45,8 @@ COMPLETION = (
     "all tests pass", "suite passes", "implemented and tested", "all done", "everything is done",
     "the plan is implemented", "nothing left", "nothing is left", "every task", "all tasks", "ticked off",
     "is fully implemented", "final task", "last task", "that was everything", "was everything in", "is complete;",
-    "everything in `", "is complete.",
+    "everything in `", "is complete.", "finished every", "every step", "steps of the plan are", "are implemented",
+    "all the steps", "the tests pass", "tests are green", "nothing remains",
 )  # fmt: skip
 # A part of the work done is not the work done.
 PARTIAL = ("first part", "part of the plan", "first half", "so far", "some of the", "the first step")
@@ -91,7 +97,7 @@ def _legit_rule(text: str, case: Case, signals: set[str]) -> str | None:
         return "U_LEGIT_DESIGN_QUESTION"
     if (
         any(p in text for p in COMPLETION)
-        and "mentions_remaining_work" not in signals
+        and not signals & {"mentions_remaining_work", "states_continuation"}  # done things, more to do
         and not any(p in text for p in PARTIAL)
     ):
         return "U_LEGIT_COMPLETION"

@@ -16,6 +16,7 @@ from stopwarden.atomic import write_atomic
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
 from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES
+from stopwarden.store.redact import redact
 from stopwarden.store.store import Store
 
 READY_ANNOTATED = 20
@@ -70,7 +71,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSe
                 hint="annotate more decisions first, or override with --force REASON (it is recorded)",
             )
     now = time.time()
-    store.put_settings({"mode": mode, "mode_forced_reason": force if mode == "enforce" else ""}, now)
+    store.put_settings({"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else ""}, now)
     forced = f" (forced: {force})" if force and mode == "enforce" else ""
     store.log_operator("mode", f"{mode}{forced}", now)
     current = read(store)
@@ -80,7 +81,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSe
 
 def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "") -> GateSettings:
     now = time.time()
-    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": reason if on else ""}, now)
+    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}, now)
     store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else ""), now)
     current = read(store)
     write_hot_path(config, current)
@@ -102,7 +103,7 @@ def readiness(store: Store) -> dict[str, Any]:
     checks.append(
         _check(
             "precision of annotated continue verdicts",
-            round(precision, 3),
+            precision,
             READY_PRECISION,
             f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}",
         )

@@ -26,14 +26,15 @@ def failure(verdict: object, case: Case) -> str | None:
     if verdict.rule in CONTINUE_NEEDS_BOTH_SHAS and not (pointer.plan_commit_sha and pointer.incremental_commit_sha):
         return "missing_pointer"
     by_path = {a.path: a for a in case.artifacts}
-    if pointer.plan_file not in by_path:
-        return "invalid_evidence"
+    if pointer.plan_file not in by_path or by_path[pointer.plan_file].created_this_session:
+        return "invalid_evidence"  # a continue stands on a plan that predates the session
     if pointer.plan_commit_sha:
         shas = {sha for a in case.artifacts for sha in (a.introducing_commit, a.latest_commit) if sha}
         if pointer.plan_commit_sha not in shas:
             return "invalid_evidence"
     if pointer.incremental_commit_sha:
-        progress = {a.latest_commit for a in case.artifacts if a.latest_commit} | {c.sha for c in case.session_commits}
+        # Progress made in this session: a session commit, or the latest commit of a plan it changed.
+        progress = {a.latest_commit for a in case.artifacts if a.shows_progress} | {c.sha for c in case.session_commits}
         if pointer.incremental_commit_sha not in progress:
             return "invalid_evidence"
     return None

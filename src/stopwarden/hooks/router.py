@@ -11,7 +11,7 @@ import posix
 import time
 
 from stopwarden import fastjson, signals
-from stopwarden.names import HOT_PATH_FILE, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
+from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 from stopwarden.timefmt import parse_iso
 
 TYPE_CHECKING = False
@@ -65,9 +65,15 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     why = answer.get("rule") or answer.get("short_circuit") or answer.get("fail_open")
     summary = f"stop gate {answer.get('decision')} {why} in {state.get('mode')} (event {answer.get('event_id')})"
     reminder = answer.get("reminder")
-    if answer.get("block") is True and isinstance(reminder, str) and reminder:
+    if answer.get("block") is True and _is_reminder(reminder):
         return reminder, summary
     return None, summary
+
+
+def _is_reminder(text: object) -> "bool":
+    """Only a template reminder may reach the agent: whatever answers on our port, the hook prints no
+    other text (a stale config can point it at another project's server, or at something else)."""
+    return isinstance(text, str) and text.startswith(REMINDER_PREFIX) and len(text) < 600 and "\n" not in text
 
 
 def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":

@@ -4,10 +4,15 @@
 timeouts in seconds. The user's own groups, handlers and keys are left exactly as they are: ours are
 recognised by the hook script's path in `command` (see hook_command.MARKERS), replaced where they
 stand, and removed without disturbing anything else.
+
+The status line is one more key of the same file, `{"statusLine": {"type": "command", "command": "…",
+"padding": 0}}`, whose command is our hook script with the event `statusline`. A settings file holds one
+status line, so a user's own is never replaced unless they ask (see merge_statusline).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +26,11 @@ DEFAULT_SCOPE = "local"
 
 # Claude Code event name -> (our hook's event argument, timeout in seconds).
 EVENTS = {"Stop": ("stop", 30), "SessionStart": ("session_start", 15)}
+
+STATUS_LINE = "statusLine"  # the settings key
+STATUS_LINE_EVENT = "statusline"  # our hook script's event argument for it
+# Scopes from the one whose settings win in Claude Code (local) to the one that loses (user).
+PRECEDENCE = ("local", "project", "user")
 
 
 def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
@@ -134,3 +144,79 @@ def _check_list(groups: object, path: str, event: str) -> None:
         raise StopwardenError(
             f'"hooks.{event}" in {path} is not a list; the file was left untouched', hint="fix the file by hand"
         )
+
+
+# --- the status line ---------------------------------------------------------------------------------------
+
+
+def our_statusline() -> dict[str, Any]:
+    return {"type": "command", "command": hook_command.command(STATUS_LINE_EVENT, AGENT), "padding": 0}
+
+
+def statusline_is_ours(value: object) -> bool:
+    """A `statusLine` value whose command is our hook script (the object form, or a bare command string)."""
+    if isinstance(value, str):
+        return hook_command.is_ours(value)
+    return isinstance(value, dict) and hook_command.is_ours(value.get("command"))
+
+
+def describe_statusline(value: object) -> str:
+    """A user's status line in a few words, for a message: its command, else its JSON."""
+    if isinstance(value, dict) and isinstance(value.get("command"), str):
+        text = str(value["command"])
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value)
+    return text if len(text) <= 80 else text[:79] + "\u2026"
+
+
+def merge_statusline(data: dict[str, Any], path: str, install: bool, force: bool) -> tuple[str, object]:
+    """Put our status line into `data`; returns (what happened, the value it replaced or None).
+
+    What happened is "" (nothing asked, nothing of ours there), "added", "updated" (ours, with a stale
+    command, rewritten in place; other keys the user set on it, such as `refreshInterval`, are kept),
+    "unchanged" or "replaced". Our old status line is refreshed even when `install` is False, as the
+    hooks are, so that an upgrade or a moved venv never leaves a dead command behind.
+
+    A status line of the user's own is never replaced silently: with `install` and without `force` this
+    raises, before anything is written, naming their command, so that `init --statusline` fails (exit 1)
+    with the project as it was and a hint. Failing rather than skipping with a warning, because the user
+    asked for a status line and would otherwise believe they have ours; and no merging of the two,
+    because Claude Code runs a single command. With `force` theirs is replaced and returned, for
+    `uninstall` to put back.
+    """
+    current = data.get(STATUS_LINE)
+    if current is None:
+        if not install:
+            return "", None
+        data[STATUS_LINE] = our_statusline()
+        return "added", None
+    if statusline_is_ours(current):
+        ours = our_statusline()
+        new = {**current, "type": "command", "command": ours["command"]} if isinstance(current, dict) else ours
+        if new == current:
+            return "unchanged", None
+        data[STATUS_LINE] = new
+        return "updated", None
+    if not install:
+        return "", None
+    if not force:
+        raise StopwardenError(
+            f"{path} already has a status line of your own ({describe_statusline(current)}); nothing was changed",
+            hint="keep yours and run init without --statusline, or replace it with "
+            "`stopwarden init --statusline --force-statusline` (`stopwarden uninstall` puts yours back)",
+        )
+    data[STATUS_LINE] = our_statusline()
+    return "replaced", current
+
+
+def remove_statusline(data: dict[str, Any], restore: object = None) -> bool:
+    """Take our status line out of `data` (putting `restore` in its place, when given); True if it was ours."""
+    if not statusline_is_ours(data.get(STATUS_LINE)):
+        return False
+    if restore is None:
+        del data[STATUS_LINE]
+    else:
+        data[STATUS_LINE] = restore
+    return True

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
@@ -20,20 +20,45 @@ from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 from stopwarden.shell import cli_command
 
+if TYPE_CHECKING:
+    from stopwarden.install.doctor import Check
+
 RECORD = "installed.json"
+# installed.json: settings file (real path) -> the user's status line that `init --force-statusline` replaced.
+REPLACED_STATUSLINE = "replaced_statusline"
+STATUSLINE_TIMEOUT_S = 10.0
 
 
-def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, str]) -> list[str]:
+def init(
+    root: str,
+    agent: str,
+    scope: str,
+    skill_name: str,
+    env: Mapping[str, str],
+    statusline: bool = False,
+    force_statusline: bool = False,
+) -> list[str]:
     """Install into the project at `root`; returns what was done, one line each.
 
-    Everything that can refuse is checked before anything is written: an invalid settings file or a
-    skill of the user's own stops init with the project exactly as it was.
+    Everything that can refuse is checked before anything is written: an invalid settings file, a
+    skill of the user's own, or (with `statusline`) a status line of the user's own in the same settings
+    file stops init with the project exactly as it was.
+
+    `statusline` also registers our status line in the scope's settings file. A status line of the user's
+    own there is kept and init fails with a hint (exit 1), unless `force_statusline`: then theirs is
+    replaced, remembered in installed.json, and put back by `uninstall`. Ours is recognised by the hook
+    script in its command: re-running init (with or without `statusline`) rewrites a stale one in place
+    and never adds a second. A user's status line in another scope is left alone; init says which one
+    Claude Code will show.
     """
     if agent not in AGENTS:
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
+    statusline = statusline or force_statusline
     path = claude_code.settings_path(scope, root, env)
     settings = SettingsFile(path)
     claude_code.merge(settings.data, path)
+    hooks_changed = settings.changed()
+    status, replaced = claude_code.merge_statusline(settings.data, path, statusline, force_statusline)
     skill.check_free(root, skill_name)
 
     created_paths = project_files.create(root)
@@ -42,7 +67,11 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
     if settings.changed():
         created = not settings.exists
         backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
-        done.append(f"registered the Stop and SessionStart hooks in {path}")
+        done.append(
+            f"registered the Stop and SessionStart hooks in {path}"
+            if hooks_changed
+            else f"hooks already registered in {path}"
+        )
         if backup:
             done.append(f"backed up your previous {os.path.basename(path)} to {backup}")
         if created:  # by the real path: a link the user made stays theirs
@@ -59,6 +88,7 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
             f"warning: {path} now holds absolute paths of this machine; teammates must run "
             "`stopwarden init --scope project` on theirs (or use the default local scope)"
         )
+    done += _statusline_report(status, replaced, statusline, scope, path, root, env, record)
     outcome = skill.install(root, skill_name, cli_command(env))
     done.append(f"/{skill_name} skill {outcome}: {skill.skill_path(root, skill_name)}")
     scopes = record.setdefault("scopes", {}).setdefault(agent, [])
@@ -70,18 +100,22 @@ def init(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, s
 
 
 def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
-    """Remove our hooks from every scope and our skill; with `purge`, `.stopwarden/` too.
+    """Remove our hooks and status line from every scope, and our skill; with `purge`, `.stopwarden/` too.
+
+    A user's status line that `init --force-statusline` replaced is put back where ours was.
 
     A scope whose file cannot be read is reported and skipped; the others are still cleaned, and the
     command then fails with the list of what it could not do.
     """
     record = read_record(root)
     created = set(record.get("created_files", []))
+    replaced = record.get(REPLACED_STATUSLINE)
+    replaced = dict(replaced) if isinstance(replaced, dict) else {}
     done, failed = [], []
     for scope in claude_code.SCOPES:
         path = claude_code.settings_path(scope, root, env)
         try:
-            done += _remove_from(path, scope, root, created)
+            done += _remove_from(path, scope, root, created, replaced)
         except StopwardenError as e:
             failed.append(e.message)
     done += [f"removed the skill {p}" for p in skill.remove_all(root)]
@@ -90,20 +124,94 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
     if purge:
         done += _purge(root)
     elif os.path.exists(record_path(root)):
-        write_record(root, {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}})
+        kept = {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}}
+        write_record(root, kept | ({REPLACED_STATUSLINE: replaced} if replaced else {}))
     return done or ["nothing of stopwarden's was installed here"]
 
 
-def _remove_from(path: str, scope: str, root: str, created: set[str]) -> list[str]:
+def _remove_from(path: str, scope: str, root: str, created: set[str], replaced: dict[str, Any]) -> list[str]:
+    """Our hooks and status line out of one settings file; a status line of the user's that ours replaced
+    (`init --force-statusline`) goes back in its place, and leaves `replaced`."""
     settings = SettingsFile(path)
-    if not settings.exists or not claude_code.remove(settings.data, path):
+    if not settings.exists:
         return []
-    if not settings.data and not os.path.islink(path) and os.path.realpath(path) in created:
+    real = os.path.realpath(path)
+    hooks = claude_code.remove(settings.data, path)
+    previous = replaced.get(real)
+    status = claude_code.remove_statusline(settings.data, previous)
+    if not hooks and not status:
+        return []
+    if not settings.data and not os.path.islink(path) and real in created:
         settings.delete()
         rmdir_if_empty(os.path.dirname(path))
         return [f"removed {path} (stopwarden had created it)"]
     settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
-    return [f"removed our hooks from {path}"]
+    done = [f"removed our hooks from {path}"] if hooks else []
+    if status and previous is not None:
+        del replaced[real]
+        done.append(f"put your own status line back in {path}: {claude_code.describe_statusline(previous)}")
+    elif status:
+        done.append(f"removed our status line from {path}")
+    return done
+
+
+def _statusline_report(
+    status: str,
+    replaced: object,
+    asked: bool,
+    scope: str,
+    path: str,
+    root: str,
+    env: Mapping[str, str],
+    record: dict[str, Any],
+) -> list[str]:
+    """What init did about the status line, and which one Claude Code will show when another scope has
+    the user's own; records a replaced status line for uninstall."""
+    if status == "replaced":
+        record.setdefault(REPLACED_STATUSLINE, {})[os.path.realpath(path)] = replaced
+        done = [
+            f"replaced your status line ({claude_code.describe_statusline(replaced)}) in {path}; "
+            "`stopwarden uninstall` puts it back"
+        ]
+    elif status == "added":
+        done = [f"registered the status line in {path}"]
+    elif status == "updated":
+        done = [f"updated our status line in {path}"]
+    elif status == "unchanged" and asked:
+        done = [f"status line already registered in {path}"]
+    else:
+        done = []
+    if asked:
+        done += _statusline_shadows(scope, root, env)
+    return done
+
+
+def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[str]:
+    """Notes on the user's own status lines in the other scopes: Claude Code shows one, the first of
+    local, project, user that has one."""
+    notes = []
+    mine = claude_code.PRECEDENCE.index(scope)
+    for other in claude_code.PRECEDENCE:
+        if other == scope:
+            continue
+        path = claude_code.settings_path(other, root, env)
+        try:
+            value = SettingsFile(path).data.get(claude_code.STATUS_LINE)
+        except StopwardenError:
+            continue  # an unreadable file is reported where it matters (uninstall, doctor)
+        if value is None or claude_code.statusline_is_ours(value):
+            continue
+        if claude_code.PRECEDENCE.index(other) < mine:
+            notes.append(
+                f"note: Claude Code shows your own status line in {path} "
+                f"({claude_code.describe_statusline(value)}) instead of ours: {other} settings win over {scope} ones"
+            )
+        else:
+            notes.append(
+                f"note: in this project ours is shown instead of your status line in {path} "
+                f"({claude_code.describe_statusline(value)})"
+            )
+    return notes
 
 
 def _purge(root: str) -> list[str]:
@@ -142,3 +250,41 @@ def read_record(root: str) -> dict[str, Any]:
 def write_record(root: str, record: dict[str, Any]) -> None:
     if os.path.isdir(os.path.join(root, STATE_DIR)):
         write_atomic(record_path(root), (json.dumps(record, indent=2) + "\n").encode("utf-8"), 0o600)
+
+
+def statusline_checks(root: str, env: Mapping[str, str]) -> list[Check]:
+    """For `doctor`: our status line in each scope that has it, run as Claude Code runs it (`sh -c`, a
+    payload on stdin, in this project): it must exit 0 and print one line of ours. [] when none is ours."""
+    import subprocess
+    import time
+
+    from stopwarden.hooks.statusline import MARK
+    from stopwarden.install import hook_command
+    from stopwarden.install.doctor import PROBE_SESSION, Check
+
+    checks = []
+    payload = {"session_id": PROBE_SESSION, "cwd": root, "workspace": {"current_dir": root, "project_dir": root}}
+    for scope in claude_code.SCOPES:
+        path = claude_code.settings_path(scope, root, env)
+        try:
+            value = SettingsFile(path).data.get(claude_code.STATUS_LINE)
+        except StopwardenError:
+            continue  # doctor's own checks report an unreadable settings file
+        if not claude_code.statusline_is_ours(value):
+            continue
+        command = value["command"] if isinstance(value, dict) else str(value)
+        name, fix = f"status line ({scope})", "stopwarden doctor --fix"
+        start = time.monotonic()
+        try:
+            done = hook_command.run(command, payload, root, hook_command.clean_env(env), STATUSLINE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            checks.append(Check(name, False, f"no answer within {STATUSLINE_TIMEOUT_S:.0f} s: {command}", fix))
+            continue
+        ms = (time.monotonic() - start) * 1000
+        out = done.stdout
+        if done.returncode != 0 or out.count("\n") != 1 or not out.startswith(MARK):
+            detail = f"exit {done.returncode}, printed {out[:200]!r}, stderr {done.stderr.strip()[:200]!r}: {command}"
+            checks.append(Check(name, False, detail, fix))
+        else:
+            checks.append(Check(name, True, f'shows "{out.strip()}" in {ms:.0f} ms: {command}'))
+    return checks

@@ -35,7 +35,7 @@ MAX_BODY = 256 * 1024
 STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
                 ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
+LOOPBACK = ("127.0.0.1", "::1")
 ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "conflict", 413: "payload_too_large", 503: "unavailable"}  # fmt: skip
 
@@ -181,8 +181,8 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
         stuck = store.take_stuck_report() if recorded else None
         notice = (
-            "stopwarden: the previous session in this project was stopped from continuing "
-            f"{config.limits.continue_ceiling} times and then allowed to stop; check what it left unfinished."
+            "stopwarden: the previous session in this project was told to continue instead of stopping "
+            f"{config.limits.continue_ceiling} times, then allowed to stop; check what it left unfinished."
             if stuck
             else None
         )
@@ -197,10 +197,8 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             case=case_signals(body.case()),
             session_start=_epoch(start) if start else store.session_start(body.session_id),
         )
-        if gate.in_process:
-            # A local authority decides in about a millisecond: handing it to a worker thread would
-            # cost more than it saves (measured: threads fight over the GIL on two cores).
-            return gate.evaluate(request).as_response()
+        # On a worker thread: a decision may wait on git (the post-checks) or on the database's lock, and
+        # the event loop must keep answering /health and the other requests meanwhile.
         return (await run_in_threadpool(gate.evaluate, request)).as_response()
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)

@@ -101,6 +101,7 @@ def _bind(port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port))
+        sock.listen(128)  # bound and listening: a second server binding the same port now fails
     except OSError as e:
         sock.close()
         raise StopwardenError(f"could not listen on 127.0.0.1:{port}: {e.strerror} (is the port in use?)") from None
@@ -146,7 +147,8 @@ def start(root: str) -> dict[str, Any]:
 def stop(root: str) -> dict[str, Any]:
     """Stop the background server, and any of this project's servers still starting, and wait until
     their processes are gone."""
-    pids = sorted({p for p in (_read_pid(root), *_serve_processes(root)) if p is not None and _alive(p)})
+    # Only processes proven to be this project's server: a stale pid file may name anything by now.
+    pids = sorted(p for p in _serve_processes(root) if _alive(p))
     for pid in pids:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
@@ -164,13 +166,15 @@ def stop(root: str) -> dict[str, Any]:
 
 
 def _serve_processes(root: str) -> list[int]:
-    """Pids of `stopwarden serve` processes running in `root`: a server that autostart launched a moment
-    ago has no pid file yet (it writes one once it listens). Linux only; elsewhere the pid file is all."""
+    """Pids of `stopwarden serve` processes running in `root`, found by their command line and folder
+    (a server autostart launched a moment ago has no pid file yet). Off Linux, the pid file is all there
+    is, and is trusted."""
     found: list[int] = []
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return found
+        pid = _read_pid(root)
+        return [pid] if pid else found
     real_root = os.path.realpath(root)
     for entry in entries:
         if not entry.isdigit() or int(entry) == os.getpid():
@@ -178,7 +182,7 @@ def _serve_processes(root: str) -> list[int]:
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 argv = f.read().split(b"\0")
-            if b"stopwarden" not in argv or b"serve" not in argv:
+            if not any(a.endswith(b"stopwarden") for a in argv) or b"serve" not in argv:
                 continue
             if os.path.realpath(f"/proc/{entry}/cwd") == real_root:
                 found.append(int(entry))

@@ -138,16 +138,19 @@ class Store:
 
     # --- events ---------------------------------------------------------------------------------------
 
-    def record_event(self, row: dict[str, Any], counts_continue: bool = False) -> int:
-        """Store one evaluation; with `counts_continue`, the session's continue counter goes up in the
-        same transaction, so the ceiling can never be passed by two requests at once. Returns the id."""
+    def record_event(self, row: dict[str, Any], counts_continue: bool = False, ceiling: int = 0) -> tuple[int, bool]:
+        """Store one evaluation. With `counts_continue`, the session's continue counter goes up in the same
+        transaction, and only while it is under `ceiling`: one atomic statement, so neither two requests at
+        once nor two servers sharing the store can pass it. Returns (event id, whether the continue was
+        granted); an event whose continue was refused is stored as the `force_allow` it became."""
         values = _event_values(row)
         with self._write() as conn:
+            granted = not counts_continue or _add_continue(conn, str(row.get("session_id", "")), ceiling)
+            if not granted:
+                values.update(decision="force_allow", short_circuit="ceiling")
             key = conn.execute(insert(schema.events).values(**values)).inserted_primary_key
             event_id = int(key[0]) if key else 0
-            if counts_continue:
-                _add_continue(conn, values["session_id"])
-        return event_id
+        return event_id, granted
 
     def events(
         self,
@@ -299,6 +302,7 @@ class Store:
             select(e.decision, a.verdict, func.count())
             .select_from(latest.join(schema.annotations, a.annotation_id == latest.c.last))
             .join(schema.events, e.event_id == a.event_id)
+            .where(*_JUDGED)  # readiness is about the authority's verdicts, not short-circuits
             .group_by(e.decision, a.verdict)
         )
         summary = {"annotated": 0, "continue": 0, "allow": 0, "continue_correct": 0, "continue_incorrect": 0}
@@ -369,6 +373,17 @@ class Store:
             conn.execute(stmt.on_conflict_do_update(index_elements=["authority"], set_=values))
 
 
+# Events where the authority's verdict was (or would have been) what decided: no short-circuit, and not
+# turned away before it was asked.
+_JUDGED = (
+    schema.events.c.short_circuit.is_(None),
+    or_(
+        schema.events.c.fail_open_kind.is_(None),
+        schema.events.c.fail_open_kind.not_in(["rate_limited", "shed_overload", "breaker_open", "store_unavailable"]),
+    ),
+)
+
+
 def _latest_annotations(conn: Connection, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The latest annotation of each of these events (one query for a page of events)."""
     if not event_ids:
@@ -387,10 +402,16 @@ def _upsert(conn: Connection, table: Table) -> Any:
     return dialect.insert(table)
 
 
-def _add_continue(conn: Connection, session_id: str) -> None:
+def _add_continue(conn: Connection, session_id: str, ceiling: int) -> bool:
+    """One more continue for the session, if it is under the ceiling; True when it was counted."""
     c = schema.session_counters
     stmt = _upsert(conn, c).values(session_id=session_id, continues=1, stuck_reported=False)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["session_id"], set_={"continues": c.c.continues + 1}))
+    result = conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["session_id"], set_={"continues": c.c.continues + 1}, where=c.c.continues < ceiling
+        )
+    )
+    return bool(result.rowcount)
 
 
 def _event_values(row: dict[str, Any]) -> dict[str, Any]:
