@@ -34,6 +34,21 @@ def find_root(cwd: str) -> str | None:
         path = path.rpartition("/")[0] or "/"
 
 
+def checkout_of(cwd: str, root: str) -> str:
+    """The git working tree `cwd` is in (a linked worktree has its own), else `root`: evidence is read
+    from where the agent works, which for a build's worktree is not the project root."""
+    path = cwd.rstrip("/") or "/"
+    while True:
+        try:
+            posix.stat(_join(path, ".git"))
+            return path
+        except (OSError, ValueError):
+            pass
+        if path == "/" or path == root:
+            return root
+        path = path.rpartition("/")[0] or "/"
+
+
 def require_root(cwd: str) -> str:
     """The project root for a command run in `cwd`; a clear error when there is none."""
     root = find_root(cwd)

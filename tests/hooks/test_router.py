@@ -145,3 +145,28 @@ def test_the_hook_prints_no_reason_but_a_template_reminder(installed: Path) -> N
         assert (done.returncode, done.stdout) == (0, "")
     finally:
         liar.shutdown()
+
+
+def test_an_agent_in_a_build_worktree_is_judged_on_the_worktrees_commits(installed: Path) -> None:
+    for server in run_server(installed):
+        plans = installed / "docs" / "plans"
+        plans.mkdir(parents=True)
+        (plans / "billing.md").write_text("# Billing\n1. schema\n2. API\n")
+        git(installed, "add", "-A")
+        os.environ["GIT_COMMITTER_DATE"] = "@1000000000"
+        try:
+            git(installed, "commit", "-qm", "plan", "--date=@1000000000")
+        finally:
+            del os.environ["GIT_COMMITTER_DATE"]
+        tree = installed / ".stopwarden" / "worktrees" / "b1"
+        git(installed, "worktree", "add", "-q", "-b", "build/b1", str(tree))
+        run_hook(installed, {"session_id": "s1", "cwd": str(tree), "source": "startup"}, "SessionStart")
+        (tree / "docs" / "plans" / "billing.md").write_text("# Billing\n1. schema (done)\n2. API\n")
+        os.environ["GIT_COMMITTER_DATE"] = f"@{int(time.time()) + 5}"
+        try:
+            git(tree, "commit", "-qam", "step 1 on the build's branch")
+        finally:
+            del os.environ["GIT_COMMITTER_DATE"]
+        server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
+        done = run_hook(installed, stop_payload(installed, "s1", cwd=str(tree), last_assistant_message=CONTEXT_STOP))
+        assert json.loads(done.stdout)["reason"].startswith("stopwarden: Continue — the plan at docs/plans/billing.md")

@@ -24,10 +24,15 @@ def failure(verdict: Verdict, root: str) -> str | None:
     for sha in (pointer.plan_commit_sha, pointer.incremental_commit_sha):
         if sha and not (4 <= len(sha) <= 64 and set(sha.lower()) <= HEX):
             return f"{sha!r} is not a commit id"
-    plan = os.path.realpath(os.path.join(root, pointer.plan_file or ""))
-    if not plan.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(plan):
-        return f"the plan file {pointer.plan_file} is not a file inside the project"
     plan_sha, progress_sha = pointer.plan_commit_sha, pointer.incremental_commit_sha
+    path = pointer.plan_file or ""
+    if path.startswith("/") or ".." in path.split("/") or not path:
+        return f"the plan file {path} is not a path inside the project"
+    # On disk in the main checkout, or in the plan's commit: an agent in a build's worktree commits its
+    # plan on the worktree's branch, which the main checkout has not merged yet.
+    on_disk = os.path.isfile(os.path.join(root, path))
+    if not on_disk and not (plan_sha and _git_ok(root, "cat-file", "-e", f"{plan_sha}:{path}")):
+        return f"the plan file {path} is neither in the project nor in commit {plan_sha}"
     if plan_sha and progress_sha:
         # Also fails when either commit does not exist: one git process answers both questions.
         if not _git_ok(root, "merge-base", "--is-ancestor", plan_sha, progress_sha):

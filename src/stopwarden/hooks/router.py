@@ -12,6 +12,7 @@ import time
 
 from stopwarden import fastjson, signals
 from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
+from stopwarden.project import checkout_of
 from stopwarden.timefmt import parse_iso
 
 TYPE_CHECKING = False
@@ -44,7 +45,7 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
         return None, "no_session_start: the artifacts cannot be classified"
     from stopwarden.hooks import evidence, http, transcript
 
-    found = evidence.collect(root, start, EVIDENCE_BUDGET_S)
+    found = evidence.collect(checkout_of(event.cwd, root), start, EVIDENCE_BUDGET_S)
     body = {
         "session_id": event.session_id,
         "agent": event.agent,
