@@ -10,6 +10,7 @@ a plain interpreter (SPEC §10), so this module and what it imports first use `p
 
 import posix
 
+from stopwarden.agents import dialect
 from stopwarden.hooks import log
 from stopwarden.names import ENV_DISABLE, HOOK_EVENTS
 
@@ -25,7 +26,7 @@ def main(argv: "Sequence[str]") -> int:
     agent = argv[1] if len(argv) > 1 else "claude-code"
     try:
         env = environ()
-        out = "" if env.get(ENV_DISABLE) == "1" else handle(event_name, agent, read_stdin(), env)
+        out = dialect(agent).ALLOW if env.get(ENV_DISABLE) == "1" else handle(event_name, agent, read_stdin(), env)
         data = out.encode("utf-8")
         while data:
             data = data[posix.write(1, data) :]
@@ -51,7 +52,14 @@ def read_stdin() -> bytes:
 
 
 def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -> str:
-    """What to print for one hook run: "" to allow, or one JSON decision line. Never raises."""
+    """What to print for one hook run: the agent's allow (nothing, or `{}` for Gemini), or one JSON line.
+    Never raises."""
+    out = _handle(event_name, agent, raw, env)
+    return dialect(agent).ALLOW if out is None else out
+
+
+def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -> "str | None":
+    """None to allow; else what to print."""
     root: str | None = None
     session_id = ""
     try:
@@ -63,11 +71,11 @@ def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") ->
         except payload.BadPayload as e:
             root = project.find_root(env.get("CLAUDE_PROJECT_DIR") or posix.getcwd())
             log.write(root, event_name or "?", "", f"allow: bad payload: {e}")
-            return ""
+            return None
         session_id = event.session_id
         root = project.find_root(event.cwd)
         if root is None:
-            return ""  # not a stopwarden project (a user-scope install): nothing to do, nothing to say
+            return None  # not a stopwarden project (a user-scope install): nothing to do, nothing to say
         if event_name == "stop":
             return _stop(event, root)
         if event_name == "session_start":
@@ -75,10 +83,10 @@ def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") ->
         log.write(root, event_name or "?", session_id, f"allow: unknown hook event, expected one of {HOOK_EVENTS}")
     except BaseException as e:
         log.write(root, event_name or "?", session_id, f"allow: internal error: {type(e).__name__}: {e}")
-    return ""
+    return None
 
 
-def _stop(event: "HookEvent", root: str) -> str:
+def _stop(event: "HookEvent", root: str) -> "str | None":
     """The build gate first (its owner must finish), then the stop gate's router."""
     from stopwarden.hooks import router
     from stopwarden.project import active_ids
@@ -94,20 +102,12 @@ def _stop(event: "HookEvent", root: str) -> str:
         why = f"{why}; {routed}"
     verdict = "block" if reason else "allow"
     log.write(root, "stop", event.session_id, f"{verdict}: {why} (bg={event.background_tasks})")
-    return "" if reason is None else _json_line({"decision": "block", "reason": reason})
+    return None if reason is None else dialect(event.agent).block(reason)
 
 
-def _session_start(event: "HookEvent", root: str, env: "Mapping[str, str]") -> str:
+def _session_start(event: "HookEvent", root: str, env: "Mapping[str, str]") -> "str | None":
     from stopwarden.hooks import session_start
 
     note = session_start.record(event, root, env)
     log.write(root, "session_start", event.session_id, f"recorded ({event.source or 'no source'})")
-    if not note:
-        return ""
-    return _json_line({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": note}})
-
-
-def _json_line(obj: object) -> str:
-    from stopwarden import fastjson
-
-    return fastjson.dumps(obj) + "\n"
+    return dialect(event.agent).context(note) if note else None

@@ -96,12 +96,21 @@ def parse(raw: bytes, agent: str, event: str, env: "Mapping[str, str]") -> HookE
         session_id=_str(data, "session_id"),
         cwd=_cwd(data, env),
         transcript_path=_str(data, "transcript_path") or None,
-        stop_text=_str(data, "last_assistant_message"),
+        stop_text=_stop_text(data, agent),
         stop_hook_active=data.get("stop_hook_active") is True,
         source=_str(data, "source"),
         background_tasks=_count(data.get("background_tasks")),
         env=env,
     )
+
+
+def _stop_text(data: "Mapping[str, Any]", agent: str) -> str:
+    from stopwarden.agents import dialect
+
+    for field in dialect(agent).STOP_TEXT_FIELDS:
+        if isinstance(data.get(field), str):
+            return str(data[field])
+    return ""
 
 
 def _str(data: "Mapping[str, Any]", key: str) -> str:

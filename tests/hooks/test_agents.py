@@ -1,0 +1,56 @@
+"""Each agent's dialect in the real hook process (SPEC §12): what it reads and what it prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden.agents import NAMES, dialect
+from tests.conftest import hook_command
+
+
+def run(root: Path, agent: str, event: str, payload: dict[str, Any], env: dict[str, str] | None = None) -> str:
+    command = (
+        hook_command(root).replace(" stop", f" {event} {agent}")
+        if agent != "claude-code"
+        else hook_command(root).replace(" stop", f" {event}")
+    )
+    done = subprocess.run(["sh", "-c", command], input=json.dumps(payload), capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=root, check=False)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    return done.stdout
+
+
+@pytest.mark.parametrize(("agent", "allow"), [("claude-code", ""), ("codex", ""), ("gemini", "{}\n")])
+def test_allow_is_what_each_client_expects(installed: Path, agent: str, allow: str) -> None:
+    payload = {"session_id": "s", "cwd": str(installed), "stop_hook_active": False}
+    assert run(installed, agent, "stop", payload) == allow
+    assert run(installed, agent, "stop", {"not": "json"} | {"cwd": "/nonexistent"}) == allow  # outside a project
+    assert run(installed, agent, "stop", payload, {"STOPWARDEN_DISABLE": "1"}) == allow
+
+
+@pytest.mark.parametrize("agent", ["codex", "gemini"])
+def test_the_owner_is_blocked_in_every_dialect(installed: Path, cli: Any, agent: str) -> None:
+    assert cli("build", "start", "Port the parser", "--owner-session", "owner").code == 0
+    cli("build", "phase", "executing")
+    text_field = "prompt_response" if agent == "gemini" else "last_assistant_message"
+    out = run(installed, agent, "stop", {"session_id": "owner", "cwd": str(installed), text_field: "done"})
+    decision = json.loads(out)
+    assert decision["decision"] == "block" and decision["reason"].startswith('stopwarden: the build "Port the parser"')
+    other = run(installed, agent, "stop", {"session_id": "other", "cwd": str(installed)})
+    assert other == dialect(agent).ALLOW
+
+
+def test_each_agent_reads_its_own_stop_text() -> None:
+    from stopwarden.hooks.payload import parse
+
+    gemini = parse(b'{"prompt_response": "done for today\\ncontinuing", "cwd": "/"}', "gemini", "stop", {})
+    assert gemini.stop_text == "done for today\ncontinuing"  # it accumulates across re-fires: all of it
+    codex = parse(b'{"last_assistant_message": null, "cwd": "/"}', "codex", "stop", {})
+    assert codex.stop_text == ""
+    assert set(NAMES) == {"claude-code", "codex", "gemini"}
