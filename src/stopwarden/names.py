@@ -16,7 +16,7 @@ HOOK_LOG = "hook.log"
 CONFIG_FILE = "config.toml"
 TOKEN_FILE = "token"
 
-AGENTS = ("claude-code",)
+AGENTS = ("claude-code", "codex", "gemini")
 
 # Hook events as the hook script names them on its command line (§10 launch form).
 HOOK_EVENTS = ("stop", "session_start")

@@ -21,11 +21,11 @@ def _project_root() -> str:
 @click.option("--agent", type=click.Choice(AGENTS), default=AGENTS[0], show_default=True)
 @click.option(
     "--scope",
-    type=click.Choice(claude_code.SCOPES),
-    default=claude_code.DEFAULT_SCOPE,
-    show_default=True,
-    help="local: .claude/settings.local.json (not committed); project: .claude/settings.json; "
-    "user: ~/.claude/settings.json (every project of yours).",
+    type=click.Choice(["local", "project", "user"]),
+    default=None,
+    help="Claude Code: local (default; .claude/settings.local.json, not committed), project "
+    "(.claude/settings.json) or user (~/.claude/settings.json). Codex and Gemini: user (default; "
+    "$CODEX_HOME/hooks.json, ~/.gemini/settings.json) or project (.codex/hooks.json, .gemini/settings.json).",
 )
 @click.option(
     "--skill-name", default=skill.DEFAULT_NAME, show_default=True, help="Install the /build skill under this name."
@@ -41,8 +41,12 @@ def _project_root() -> str:
     is_flag=True,
     help="Like --statusline, but replace a status line of your own; `stopwarden uninstall` puts it back.",
 )
+@click.option("--no-trust", is_flag=True, help="Codex: do not trust our hooks by hash (review them with /hooks).")
 @json_option
-def init(agent: str, scope: str, skill_name: str, statusline: bool, force_statusline: bool, as_json: bool) -> None:
+def init(
+    agent: str, scope: str | None, skill_name: str, statusline: bool, force_statusline: bool, no_trust: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Install stopwarden into this project (the git repository around the current folder).
 
     Creates .stopwarden/ and registers the Stop and SessionStart hooks (and, with --statusline, our status
@@ -52,11 +56,13 @@ def init(agent: str, scope: str, skill_name: str, statusline: bool, force_status
     Example:
       stopwarden init --agent claude-code
       stopwarden init --statusline
+      stopwarden init --agent codex
     """
     from stopwarden.install import installer
 
     root = _project_root()
-    done = installer.init(root, agent, scope, skill_name, os.environ, statusline, force_statusline)
+    scope = scope or (claude_code.DEFAULT_SCOPE if agent == claude_code.AGENT else "user")
+    done = installer.init(root, agent, scope, skill_name, os.environ, statusline, force_statusline, no_trust)
     emit(as_json, {"project": root, "done": done}, "\n".join([f"stopwarden installed in {root}", *done]))
 
 

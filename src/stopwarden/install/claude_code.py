@@ -1,9 +1,7 @@
 """Claude Code's hook registration (SPEC §3.1, §2 "Install scope"): where it lives and how we merge into it.
 
 `{"hooks": {"Stop": [{"matcher": "", "hooks": [{"type": "command", "command": "…", "timeout": 30}]}]}}`,
-timeouts in seconds. The user's own groups, handlers and keys are left exactly as they are: ours are
-recognised by the hook script's path in `command` (see hook_command.MARKERS), replaced where they
-stand, and removed without disturbing anything else.
+timeouts in seconds, merged as hook_config does for every agent.
 
 The status line is one more key of the same file, `{"statusLine": {"type": "command", "command": "…",
 "padding": 0}}`, whose command is our hook script with the event `statusline`. A settings file holds one
@@ -18,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stopwarden.errors import StopwardenError
-from stopwarden.install import hook_command
+from stopwarden.install import hook_command, hook_config
 
 AGENT = "claude-code"
 SCOPES = ("local", "project", "user")
@@ -50,103 +48,12 @@ def our_handler(event: str) -> dict[str, Any]:
 
 
 def merge(data: dict[str, Any], path: str) -> None:
-    """Put our current handlers into `data`: in place of our old ones if any, else as a new group."""
-    if data.get("hooks") is None:
-        data["hooks"] = {}  # absent, or `null`: either way there is nothing of the user's to keep
-    hooks = _hooks(data, path)
-    for event in EVENTS:
-        if hooks.get(event) is None:
-            hooks[event] = []
-        groups = hooks[event]
-        _check_list(groups, path, event)
-        placed = _replace_ours(groups, our_handler(event))
-        if not placed:
-            groups.append({"matcher": "", "hooks": [our_handler(event)]})
+    """Put our current Stop and SessionStart handlers into `data` (see hook_config.merge)."""
+    hook_config.merge(data, path, {event: our_handler(event) for event in EVENTS})
 
 
-def remove(data: dict[str, Any], path: str) -> bool:
-    """Take our handlers out of `data`, and containers that only held them; True if anything was ours."""
-    if data.get("hooks") is None:
-        return False
-    hooks = _hooks(data, path)
-    found = False
-    for event in list(hooks):
-        groups = hooks[event]
-        if not isinstance(groups, list):
-            continue
-        if _replace_ours(groups, None):
-            found = True
-            if not groups:
-                del hooks[event]
-    if found and not hooks:
-        del data["hooks"]
-    return found
-
-
-def registered(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Our commands per Claude Code event, as found in `data`."""
-    found: dict[str, list[str]] = {}
-    hooks = data.get("hooks")
-    if not isinstance(hooks, dict):
-        return found
-    for event, groups in hooks.items():
-        for group in groups if isinstance(groups, list) else []:
-            for handler in _handlers(group):
-                if hook_command.is_ours(handler.get("command")):
-                    found.setdefault(event, []).append(handler["command"])
-    return found
-
-
-def _replace_ours(groups: list[Any], new: dict[str, Any] | None) -> bool:
-    """Replace the first handler of ours with `new` (or drop it when None) and drop any other of ours.
-
-    A group left empty by this is dropped; a group that was already empty is the user's and stays.
-    Returns whether any handler of ours was found.
-    """
-    found = False
-    for group in list(groups):
-        handlers = _handlers(group)
-        if not any(hook_command.is_ours(h.get("command")) for h in handlers):
-            continue
-        kept = []
-        for handler in group["hooks"]:
-            if isinstance(handler, dict) and hook_command.is_ours(handler.get("command")):
-                if not found and new is not None:
-                    kept.append(new)
-                found = True
-            else:
-                kept.append(handler)
-        if kept:
-            group["hooks"] = kept
-        else:
-            groups.remove(group)
-    return found
-
-
-def _handlers(group: object) -> list[dict[str, Any]]:
-    if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
-        return []
-    return [h for h in group["hooks"] if isinstance(h, dict)]
-
-
-def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
-    hooks = data["hooks"]
-    if not isinstance(hooks, dict):
-        raise StopwardenError(
-            f'"hooks" in {path} is a {type(hooks).__name__}, not an object; the file was left untouched',
-            hint="fix the file by hand",
-        )
-    return hooks
-
-
-def _check_list(groups: object, path: str, event: str) -> None:
-    if not isinstance(groups, list):
-        raise StopwardenError(
-            f'"hooks.{event}" in {path} is not a list; the file was left untouched', hint="fix the file by hand"
-        )
-
-
-# --- the status line ---------------------------------------------------------------------------------------
+remove = hook_config.remove
+registered = hook_config.registered
 
 
 def our_statusline() -> dict[str, Any]:

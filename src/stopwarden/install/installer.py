@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, project_files, skill
+from stopwarden.install import claude_code, codex, gemini, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 from stopwarden.shell import cli_command
@@ -37,6 +37,7 @@ def init(
     env: Mapping[str, str],
     statusline: bool = False,
     force_statusline: bool = False,
+    no_trust: bool = False,
 ) -> list[str]:
     """Install into the project at `root`; returns what was done, one line each.
 
@@ -53,6 +54,8 @@ def init(
     """
     if agent not in AGENTS:
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
+    if agent != claude_code.AGENT:
+        return init_hooks_only(root, agent, scope, env, trust=not no_trust)
     statusline = statusline or force_statusline
     path = claude_code.settings_path(scope, root, env)
     settings = SettingsFile(path)
@@ -99,6 +102,42 @@ def init(
     return done
 
 
+OTHER_AGENTS = {"codex": codex, "gemini": gemini}
+
+
+def init_hooks_only(root: str, agent: str, scope: str, env: Mapping[str, str], trust: bool) -> list[str]:
+    """Codex or Gemini: register our Stop and SessionStart hooks in the agent's file of `scope`, the same
+    way as for Claude Code (keep theirs, replace our old entries, back up first); for Codex also trust
+    ours by hash, unless `trust` is off (then Codex's `/hooks` review asks the user)."""
+    module = OTHER_AGENTS[agent]
+    path = module.settings_path(scope, root, env)
+    settings = SettingsFile(path)
+    module.merge(settings.data, path)
+    created_paths = project_files.create(root)
+    done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
+    record = read_record(root)
+    if settings.changed():
+        existed = settings.exists
+        backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}")
+        done.append(f"registered the stop and session-start hooks in {path}")
+        if backup:
+            done.append(f"backed up your previous {os.path.basename(path)} to {backup}")
+        if not existed:
+            record.setdefault("created_files", []).append(os.path.realpath(path))
+    else:
+        done.append(f"hooks already registered in {path}")
+    if agent == "codex" and trust:
+        keys = codex.trust_ours(path, settings.data, env)
+        done.append(f"trusted our {len(keys)} hooks in {os.path.join(codex.codex_home(env), 'config.toml')}")
+    elif agent == "codex":
+        done.append("our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)")
+    scopes = record.setdefault("scopes", {}).setdefault(agent, [])
+    if scope not in scopes:
+        scopes.append(scope)
+    write_record(root, record)
+    return done
+
+
 def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
     """Remove our hooks and status line from every scope, and our skill; with `purge`, `.stopwarden/` too.
 
@@ -118,6 +157,18 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
             done += _remove_from(path, scope, root, created, replaced)
         except StopwardenError as e:
             failed.append(e.message)
+    for agent, module in OTHER_AGENTS.items():
+        for scope in module.SCOPES:
+            path = module.settings_path(scope, root, env)
+            try:
+                settings = SettingsFile(path)
+                if settings.exists and module.remove(settings.data, path):
+                    settings.save(
+                        os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}"
+                    )
+                    done.append(f"removed our hooks from {path}")
+            except StopwardenError as e:
+                failed.append(e.message)
     done += [f"removed the skill {p}" for p in skill.remove_all(root)]
     if failed:
         raise StopwardenError("; ".join([*done, *failed]), hint="fix those files by hand, then run uninstall again")

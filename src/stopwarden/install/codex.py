@@ -1,0 +1,107 @@
+"""Codex CLI's hook registration (SPEC §12.1): `hooks.json` in Claude Code's shape, timeouts in seconds;
+by default in the user's `$CODEX_HOME` (Codex has no personal per-project file, and the command holds this
+machine's paths), or the project's `.codex/hooks.json` with `--scope project`.
+
+Codex runs a non-managed hook only when it is trusted by hash, silently skipping it otherwise, so init
+also writes the trust entries for our hooks (and only ours) into `$CODEX_HOME/config.toml`, keeping the
+user's comments and order (tomlkit). The hash recipe is version-specific (verified on Codex 0.169.0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from stopwarden.atomic import write_atomic
+from stopwarden.errors import StopwardenError
+from stopwarden.install import hook_command, hook_config
+
+AGENT = "codex"
+SCOPES = ("user", "project")
+DEFAULT_SCOPE = "user"
+# Codex event name -> (our hook's event argument, timeout in seconds, Codex's snake_case event name).
+EVENTS = {"Stop": ("stop", 30, "stop"), "SessionStart": ("session_start", 15, "session_start")}
+
+
+def codex_home(env: Mapping[str, str]) -> str:
+    return env.get("CODEX_HOME") or os.path.join(os.path.expanduser("~"), ".codex")
+
+
+def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+    if scope == "user":
+        return os.path.join(codex_home(env), "hooks.json")
+    if scope == "project":
+        return os.path.join(root, ".codex", "hooks.json")
+    raise StopwardenError(f"unknown scope {scope!r} for codex", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def our_handler(event: str) -> dict[str, Any]:
+    argument, timeout, _ = EVENTS[event]
+    return {"type": "command", "command": hook_command.command(argument, AGENT), "timeout": timeout}
+
+
+def merge(data: dict[str, Any], path: str) -> None:
+    hook_config.merge(data, path, {event: our_handler(event) for event in EVENTS})
+
+
+remove = hook_config.remove
+registered = hook_config.registered
+
+
+def trusted_hash(event: str, group: Mapping[str, Any], handler: Mapping[str, Any]) -> str:
+    """What Codex compares before running a hook: sha256 over the compact, key-sorted JSON of the event, its
+    matcher (only for events whose matcher Codex honours, and only when it is not empty or `*`) and the
+    handler with Codex's defaults filled in."""
+    snake = EVENTS[event][2] if event in EVENTS else event.lower()
+    shaped: dict[str, Any] = {"event_name": snake}
+    matcher = group.get("matcher")
+    if snake != "stop" and isinstance(matcher, str) and matcher not in ("", "*"):
+        shaped["matcher"] = matcher
+    entry: dict[str, Any] = {
+        "type": "command",
+        "command": handler["command"],
+        "timeout": handler.get("timeout", 600),
+        "async": bool(handler.get("async", False)),
+    }
+    if "statusMessage" in handler:
+        entry["statusMessage"] = handler["statusMessage"]
+    shaped["hooks"] = [entry]
+    text = json.dumps(shaped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def trust_ours(hooks_path: str, data: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
+    """Write `[hooks.state."<path>:<event>:<group>:<handler>"] trusted_hash` for each of our handlers in
+    `data` (as saved at `hooks_path`) into $CODEX_HOME/config.toml; returns the keys written."""
+    import tomlkit
+
+    config_path = os.path.join(codex_home(env), "config.toml")
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            document = tomlkit.parse(f.read())
+    except FileNotFoundError:
+        document = tomlkit.document()
+    except Exception as e:
+        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
+    hooks_table = document.setdefault("hooks", tomlkit.table())
+    state = hooks_table.setdefault("state", tomlkit.table())
+    absolute = os.path.abspath(hooks_path)
+    written = []
+    for event, groups in (data.get("hooks") or {}).items():
+        if event not in EVENTS or not isinstance(groups, list):
+            continue
+        for g, group in enumerate(groups):
+            for h, handler in enumerate(group.get("hooks") or [] if isinstance(group, dict) else []):
+                if isinstance(handler, dict) and hook_command.is_ours(handler.get("command")):
+                    key = f"{absolute}:{EVENTS[event][2]}:{g}:{h}"
+                    entry = tomlkit.table()
+                    entry["trusted_hash"] = trusted_hash(event, group, handler)
+                    state[key] = entry
+                    written.append(key)
+    os.makedirs(os.path.dirname(config_path), exist_ok=True)
+    mode = os.stat(config_path).st_mode & 0o777 if os.path.exists(config_path) else 0o600
+    write_atomic(config_path, tomlkit.dumps(document).encode("utf-8"), mode)
+    return written

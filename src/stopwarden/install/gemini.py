@@ -1,0 +1,46 @@
+"""Gemini CLI's hook registration (SPEC §12.2): `hooks` in `settings.json`, by default the user's
+(`~/.gemini/settings.json`, under `$GEMINI_CLI_HOME` when set), or the project's `.gemini/settings.json`
+(read only in a trusted folder). The stop event is `AfterAgent`; timeouts are in milliseconds; each
+handler has a `name`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from stopwarden.errors import StopwardenError
+from stopwarden.install import hook_command, hook_config
+
+AGENT = "gemini"
+SCOPES = ("user", "project")
+DEFAULT_SCOPE = "user"
+# Gemini event name -> (our hook's event argument, timeout in milliseconds).
+EVENTS = {"AfterAgent": ("stop", 30_000), "SessionStart": ("session_start", 15_000)}
+
+
+def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+    if scope == "user":
+        home = env.get("GEMINI_CLI_HOME") or os.path.expanduser("~")
+        return os.path.join(home, ".gemini", "settings.json")
+    if scope == "project":
+        return os.path.join(root, ".gemini", "settings.json")
+    raise StopwardenError(f"unknown scope {scope!r} for gemini", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def our_handler(event: str) -> dict[str, Any]:
+    argument, timeout = EVENTS[event]
+    return {
+        "name": f"stopwarden-{argument.replace('_', '-')}",
+        "type": "command",
+        "command": hook_command.command(argument, AGENT),
+        "timeout": timeout,
+    }
+
+
+def merge(data: dict[str, Any], path: str) -> None:
+    hook_config.merge(data, path, {event: our_handler(event) for event in EVENTS}, matcher="*")
+
+
+remove = hook_config.remove
+registered = hook_config.registered

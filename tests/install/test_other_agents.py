@@ -1,0 +1,75 @@
+"""init and uninstall for Codex and Gemini (SPEC §12): their files, their formats, the user's entries kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden.install import codex, hook_command
+
+
+@pytest.fixture
+def codex_home(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = isolated_env / ".codex"
+    home.mkdir()
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    return home
+
+
+def test_codex_hooks_and_trust_entries_keep_the_users_config(project: Path, cli: Any, codex_home: Path) -> None:
+    config = codex_home / "config.toml"
+    config.write_text('# my settings\nmodel = "o4"  # fast\n\n[profiles.work]\nmodel = "o3"\n')
+    (codex_home / "hooks.json").write_text(json.dumps(
+        {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "my-hook", "timeout": 5}]}]}}
+    ))  # fmt: skip
+    result = cli("init", "--agent", "codex")
+    assert result.code == 0, result.err
+    hooks = json.loads((codex_home / "hooks.json").read_text())["hooks"]
+    assert hooks["Stop"][0]["hooks"][0]["command"] == "my-hook"  # theirs first, untouched
+    ours = hooks["Stop"][1]["hooks"][0]
+    assert ours["command"].endswith(" stop codex") and ours["timeout"] == 30
+    text = config.read_text()
+    assert text.startswith('# my settings\nmodel = "o4"  # fast\n\n[profiles.work]\nmodel = "o3"\n')
+    key = f'[hooks.state."{codex_home / "hooks.json"}:stop:1:0"]'
+    assert key in text and "my-hook" not in text  # only our hooks are trusted
+    assert cli("init", "--agent", "codex").code == 0
+    assert config.read_text() == text  # idempotent
+    assert cli("uninstall").code == 0
+    assert json.loads((codex_home / "hooks.json").read_text())["hooks"]["Stop"][0]["hooks"][0]["command"] == "my-hook"
+
+
+def test_codex_trust_hash_recipe() -> None:
+    """SPEC §12.1: sha256 of the compact, key-sorted JSON of the event, matcher (not for Stop) and handler."""
+    handler = {"type": "command", "command": "c", "timeout": 30}
+    expected = hashlib.sha256(
+        b'{"event_name":"stop","hooks":[{"async":false,"command":"c","timeout":30,"type":"command"}]}'
+    ).hexdigest()
+    assert codex.trusted_hash("Stop", {"matcher": "ignored"}, handler) == f"sha256:{expected}"
+    with_matcher = codex.trusted_hash("SessionStart", {"matcher": "startup"}, handler)
+    assert with_matcher != codex.trusted_hash("SessionStart", {"matcher": "*"}, handler)
+    assert codex.trusted_hash("Stop", {}, {"type": "command", "command": "c"}) != f"sha256:{expected}"  # timeout 600
+
+
+def test_codex_no_trust_and_project_scope(project: Path, cli: Any, codex_home: Path) -> None:
+    result = cli("init", "--agent", "codex", "--scope", "project", "--no-trust")
+    assert result.code == 0 and "not trusted yet" in result.out
+    assert (project / ".codex" / "hooks.json").exists()
+    assert not (codex_home / "config.toml").exists()
+
+
+def test_gemini_after_agent_in_milliseconds(project: Path, cli: Any, isolated_env: Path) -> None:
+    settings = isolated_env / ".gemini" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text(json.dumps({"security": {"auth": {"selectedType": "gemini-api-key"}}}, indent=2))
+    assert cli("init", "--agent", "gemini").code == 0
+    data = json.loads(settings.read_text())
+    assert data["security"] == {"auth": {"selectedType": "gemini-api-key"}}
+    [stop] = data["hooks"]["AfterAgent"][0]["hooks"]
+    assert stop["name"] == "stopwarden-stop" and stop["timeout"] == 30_000 and hook_command.is_ours(stop["command"])
+    assert stop["command"].endswith(" stop gemini")
+    assert cli("uninstall").code == 0
+    assert "hooks" not in json.loads(settings.read_text())
