@@ -51,3 +51,31 @@ def test_missing_or_garbage(tmp_path: Path) -> None:
     garbage = tmp_path / "g.jsonl"
     garbage.write_bytes(b'\xff\xfe{{{\n[1,2]\n"user"\n')
     assert transcript.recent_user_turns(str(garbage)) == []
+
+
+def codex_line(kind: str, payload: dict[str, Any]) -> str:
+    return json.dumps({"timestamp": "2026-11-24T09:00:00.000Z", "type": kind, "payload": payload})
+
+
+def codex_user(text: str) -> str:
+    return codex_line("response_item", {"type": "message", "role": "user",
+                                        "content": [{"type": "input_text", "text": text}]})  # fmt: skip
+
+
+def test_codex_rollout_user_turns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "rollout.jsonl",
+        codex_line("session_meta", {"id": "t1", "cwd": "/p"}),
+        codex_user("<environment_context>cwd /p</environment_context>"),
+        codex_user("Implement the plan."),
+        codex_line(
+            "response_item",
+            {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "rules"}]},
+        ),
+        codex_line("response_item", {"type": "function_call", "name": "exec_command", "arguments": "{}"}),
+        codex_user('<hook_prompt hook_run_id="stop:1">stopwarden: carry on</hook_prompt>'),
+        codex_user("And the docs too."),
+        "{garbage",
+    )
+    assert transcript.recent_user_turns(path, "codex") == ["Implement the plan.", "And the docs too."]
+    assert transcript.first_timestamp(path) == "2026-11-24T09:00:00.000Z"

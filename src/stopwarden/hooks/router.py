@@ -53,7 +53,7 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
                      "session_start": start},
         "untrusted": {"stop_text": event.stop_text,
                       "recent_turns": [{"source": "user", "text": t} for t in transcript.recent_user_turns(
-                          event.transcript_path)]},
+                          event.transcript_path, event.agent)]},
     }  # fmt: skip
     try:
         code, answer = http.request(

@@ -1,9 +1,11 @@
-"""What the stop gate reads from the agent's transcript (SPEC §3.1, §5.3): the last real user turns, and
-the first timestamp as a lower bound of the session start.
+"""What the stop gate reads from the agent's transcript (SPEC §3.1, §5.3, §12.1): the last real user turns,
+and the first timestamp as a lower bound of the session start.
 
 Claude Code writes JSON Lines; a user turn is a `user` line that is not `isMeta` (a Stop-hook block is
 recorded as an `isMeta` user line, "Stop hook feedback: …") and whose content is not a tool result.
-The file is not a stable interface: every line is read defensively, and garbage is skipped.
+Codex's rollout file is JSON Lines of `{timestamp, type, payload}`; a user turn is a `response_item`
+message of role `user` with `input_text`, not its `<environment_context>` or a `<hook_prompt …>` block.
+Neither file is a stable interface: every line is read defensively, and garbage is skipped.
 """
 
 import posix
@@ -15,11 +17,12 @@ MAX_TURNS = 3
 MAX_CHARS = 2000
 
 
-def recent_user_turns(path: str | None) -> list[str]:
+def recent_user_turns(path: str | None, agent: str = "claude-code") -> list[str]:
     """The last ≤ 3 real user turns, oldest first, each clamped to 2000 characters."""
+    reader = _codex_user_text if agent == "codex" else _user_text
     turns: list[str] = []
     for line in reversed(_tail_lines(path)):
-        text = _user_text(line)
+        text = reader(line)
         if text:
             turns.append(text[:MAX_CHARS])
             if len(turns) == MAX_TURNS:
@@ -96,3 +99,21 @@ def _user_text(line: str) -> str:
     if text.startswith(("Stop hook feedback:", "<command-", "<local-command")):
         return ""
     return text.strip()
+
+
+CODEX_WRAPPERS = ("<environment_context>", "<hook_prompt", "<user_instructions>", "<turn_aborted>")
+
+
+def _codex_user_text(line: str) -> str:
+    if '"user"' not in line:
+        return ""
+    record = _parse(line)
+    payload = record.get("payload") if record and record.get("type") == "response_item" else None
+    if not isinstance(payload, dict) or payload.get("type") != "message" or payload.get("role") != "user":
+        return ""
+    content = payload.get("content")
+    parts = content if isinstance(content, list) else []
+    text = "\n".join(
+        str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "input_text"
+    ).strip()
+    return "" if text.startswith(CODEX_WRAPPERS) else text
