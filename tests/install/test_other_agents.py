@@ -73,3 +73,13 @@ def test_gemini_after_agent_in_milliseconds(project: Path, cli: Any, isolated_en
     assert stop["command"].endswith(" stop gemini")
     assert cli("uninstall").code == 0
     assert "hooks" not in json.loads(settings.read_text())
+
+
+def test_doctor_probes_every_installed_agent(project: Path, cli: Any, codex_home: Path) -> None:
+    for agent in ("claude-code", "codex", "gemini"):
+        assert cli("init", "--agent", agent).code == 0
+    result = cli("doctor")
+    assert result.code == 0, result.out
+    for name in ("ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook", "ok   gemini AfterAgent hook",
+                 "ok   gemini SessionStart hook"):  # fmt: skip
+        assert name in result.out, name

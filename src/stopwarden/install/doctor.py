@@ -13,15 +13,17 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, hook_command, installer, project_files, skill
+from stopwarden.install import claude_code, codex, gemini, hook_command, installer, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
 PROBE_SESSION = "stopwarden-doctor-probe"
+AGENT_MODULES: dict[str, Any] = {claude_code.AGENT: claude_code, codex.AGENT: codex, gemini.AGENT: gemini}
 
 
 class Check(NamedTuple):
@@ -36,24 +38,40 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     if not checks[0].ok:
         return checks
     checks += [_config(root), _token(root)]
+    for agent, module in AGENT_MODULES.items():
+        checks += _agent_checks(agent, module, root, env)
+    checks.append(_skill(root))
+    return checks
+
+
+def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str]) -> list[Check]:
+    """Each of the agent's hooks registered, and answering correctly. Claude Code is always checked; the
+    others only where stopwarden is registered for them."""
+    label = "" if agent == claude_code.AGENT else f"{agent} "
+    checks: list[Check] = []
     commands: dict[str, list[str]] = {}
-    for scope in claude_code.SCOPES:
-        path = claude_code.settings_path(scope, root, env)
+    for scope in module.SCOPES:
+        path = module.settings_path(scope, root, env)
         try:
-            found = claude_code.registered(SettingsFile(path).data)
+            found = module.registered(SettingsFile(path).data)
         except Exception as e:  # an invalid file: say so, and go on with the other scopes
-            checks.append(Check(f"settings ({scope})", False, str(e), "fix the file by hand, then `stopwarden init`"))
+            checks.append(
+                Check(f"{label}settings ({scope})", False, str(e), "fix the file by hand, then `stopwarden init`")
+            )
             continue
         for event, cmds in found.items():
             commands.setdefault(event, []).extend(cmds)
-    for event, (argument, _) in claude_code.EVENTS.items():
+    if agent != claude_code.AGENT and not commands:
+        return checks
+    for event, spec in module.EVENTS.items():
         cmds = commands.get(event, [])
         if not cmds:
-            checks.append(Check(f"{event} hook", False, "not registered in any scope", "stopwarden doctor --fix"))
+            checks.append(
+                Check(f"{label}{event} hook", False, "not registered in any scope", "stopwarden doctor --fix")
+            )
             continue
         for cmd in dict.fromkeys(cmds):
-            checks.append(_probe(event, argument, cmd))
-    checks.append(_skill(root))
+            checks.append(_probe(agent, module, event, spec[0], cmd))
     return checks
 
 
@@ -106,12 +124,13 @@ def _skill(root: str) -> Check:
     return Check(f"/{name} skill", False, f"{path} is missing or not ours", "stopwarden doctor --fix")
 
 
-def _probe(event: str, argument: str, cmd: str) -> Check:
+def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Check:
     """Run one registered command as the agent would, in a throwaway project, and check its answer."""
-    name = f"{event} hook"
+    name = f"{'' if agent == claude_code.AGENT else agent + ' '}{event} hook"
     with tempfile.TemporaryDirectory(prefix="stopwarden-doctor-") as tmp:
         project = os.path.realpath(tmp)
         project_files.create(project)
+        _no_autostart(project)
         env = hook_command.clean_env(os.environ)
         if argument == "stop":
             build = manager.start(project, "doctor probe", "SMALL", owner.Caller(PROBE_SESSION, env), project)
@@ -127,15 +146,17 @@ def _probe(event: str, argument: str, cmd: str) -> Check:
             "source": "startup",
             "stop_hook_active": False,
             "last_assistant_message": "done",
+            "prompt_response": "done",
         }
         started = time.monotonic()
         try:
-            done = hook_command.run(cmd, payload, project, env, claude_code.EVENTS[event][1])
+            timeout_s = module.EVENTS[event][1] / (1000 if agent == "gemini" else 1)  # Gemini counts in ms
+            done = hook_command.run(cmd, payload, project, env, timeout_s)
         except subprocess.TimeoutExpired:
             return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
         ms = (time.monotonic() - started) * 1000
-        problem = _judge(argument, done, project)
-    current = claude_code.our_handler(event)["command"]
+        problem = _judge(agent, argument, done, project)
+    current = module.our_handler(event)["command"]
     stale = "" if cmd == current else f" (registered as {cmd}, which is not this install's {current})"
     if problem:
         return Check(name, False, f"{problem}; expected {expect}{stale}", "stopwarden doctor --fix")
@@ -144,7 +165,16 @@ def _probe(event: str, argument: str, cmd: str) -> Check:
     return Check(name, True, f"answers correctly in {ms:.0f} ms: {cmd}")
 
 
-def _judge(argument: str, done: subprocess.CompletedProcess[str], project: str) -> str:
+def _no_autostart(project: str) -> None:
+    """The probe's throwaway project must not start a server of its own (it would outlive the folder)."""
+    path = os.path.join(project, STATE_DIR, CONFIG_FILE)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("autostart = true", "autostart = false"))
+
+
+def _judge(agent: str, argument: str, done: subprocess.CompletedProcess[str], project: str) -> str:
     """What is wrong with a probe's result, or "" when it is right."""
     if done.returncode != 0:
         return f"exited {done.returncode}: {done.stderr.strip()[-300:]}"
@@ -155,10 +185,12 @@ def _judge(argument: str, done: subprocess.CompletedProcess[str], project: str) 
             return f"printed something that is not one JSON decision: {done.stdout[:200]!r}"
         ok = answer.get("decision") == "block" and str(answer.get("reason", "")).startswith("stopwarden:")
         return "" if ok else f"answered {done.stdout.strip()[:200]!r}"
-    if done.stdout.strip():
+    if done.stdout != dialect(agent).ALLOW:
         return f"printed {done.stdout.strip()[:200]!r}"
     if not os.path.exists(os.path.join(project, STATE_DIR, SESSIONS_DIR, PROBE_SESSION)):
         return "did not record the session start"
+    if agent != claude_code.AGENT:
+        return ""  # only Claude Code passes a $CLAUDE_ENV_FILE
     try:
         with open(os.path.join(project, "env-file"), encoding="utf-8") as f:
             exported = f.read()
