@@ -80,6 +80,7 @@ def test_doctor_probes_every_installed_agent(project: Path, cli: Any, codex_home
         assert cli("init", "--agent", agent).code == 0
     result = cli("doctor")
     assert result.code == 0, result.out
-    for name in ("ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook", "ok   gemini AfterAgent hook",
-                 "ok   gemini SessionStart hook"):  # fmt: skip
+    expected = ["ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook"]
+    expected += ["ok   gemini AfterAgent hook", "ok   gemini SessionStart hook"]
+    for name in expected:
         assert name in result.out, name
