@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from .claude_client import CLAUDE_BIN_ENV, ClaudeSandbox, claude_version, find_claude
+from .codex_client import CODEX_BIN_ENV, CodexSandbox, codex_version, find_codex
 from .fake_anthropic import FakeAnthropic
+from .fake_openai_responses import FakeResponses
 
 REQUIRED_ENV = "STOPWARDEN_E2E_REQUIRED"
 
@@ -105,3 +107,59 @@ def claude_sandbox(claude_bin: Path, fake_model: FakeAnthropic, tmp_path: Path) 
     project.mkdir()
     home.mkdir()
     return ClaudeSandbox(claude_bin, project, home, fake_model.base_url)
+
+
+# --------------------------------------------------------------------------- Codex (SPEC §12.1)
+
+_CODEX_REQUIRED = os.environ.get(REQUIRED_ENV) == "1"  # read at import: tests/conftest.py clears STOPWARDEN_*
+
+
+@dataclass(frozen=True)
+class CodexInstall:
+    path: Path
+    version: str
+
+
+@pytest.fixture(scope="session")
+def codex_install(record_testsuite_property: Callable[[str, object], None]) -> CodexInstall:
+    """The Codex client under test and its version; skips when absent (fails when required)."""
+    required = _CODEX_REQUIRED or os.environ.get(REQUIRED_ENV) == "1"
+    path = find_codex()
+    if path is None:
+        message = (
+            f"codex client not found: set {CODEX_BIN_ENV} or run "
+            "`npm install --prefix .ci/node @openai/codex@<version>`"
+        )
+        if required:
+            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
+        pytest.skip(message)
+    try:
+        version = codex_version(path)
+    except (OSError, subprocess.SubprocessError) as exc:
+        message = f"codex client at {path} is not runnable: {exc}"
+        if required or os.environ.get(CODEX_BIN_ENV):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    record_testsuite_property("codex_version", version)
+    return CodexInstall(path, version)
+
+
+@pytest.fixture
+def codex_bin(codex_install: CodexInstall, record_e2e: Callable[[str, object], None]) -> Path:
+    """Path of the codex binary; records ``codex_version`` / ``codex_bin`` on the test."""
+    record_e2e("codex_version", codex_install.version)
+    record_e2e("codex_bin", str(codex_install.path))
+    return codex_install.path
+
+
+@pytest.fixture
+def fake_responses() -> Iterator[FakeResponses]:
+    """A running scripted Responses API server; call ``fake_responses.set_script([...])``."""
+    with FakeResponses() as server:
+        yield server
+
+
+@pytest.fixture
+def codex_sandbox(codex_bin: Path, fake_responses: FakeResponses, tmp_path: Path) -> CodexSandbox:
+    """A project (trusted) and a home with config.toml, wired to ``codex_bin`` and ``fake_responses``."""
+    return CodexSandbox.create(codex_bin, tmp_path / "codex", fake_responses.base_url)

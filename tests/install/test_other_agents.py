@@ -51,6 +51,10 @@ def test_codex_trust_hash_recipe() -> None:
     assert codex.trusted_hash("Stop", {"matcher": "ignored"}, handler) == f"sha256:{expected}"
     with_matcher = codex.trusted_hash("SessionStart", {"matcher": "startup"}, handler)
     assert with_matcher != codex.trusted_hash("SessionStart", {"matcher": "*"}, handler)
+    # An empty matcher is hashed for SessionStart (as Codex 0.169.0 does), a missing one is not.
+    assert codex.trusted_hash("SessionStart", {"matcher": ""}, handler) != codex.trusted_hash(
+        "SessionStart", {}, handler
+    )
     assert codex.trusted_hash("Stop", {}, {"type": "command", "command": "c"}) != f"sha256:{expected}"  # timeout 600
 
 

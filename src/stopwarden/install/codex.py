@@ -44,7 +44,8 @@ def our_handler(event: str) -> dict[str, Any]:
 
 
 def merge(data: dict[str, Any], path: str) -> None:
-    hook_config.merge(data, path, {event: our_handler(event) for event in EVENTS})
+    # No matcher: Codex hashes a SessionStart group's matcher even when it is empty (seen on 0.169.0).
+    hook_config.merge(data, path, {event: our_handler(event) for event in EVENTS}, matcher=None)
 
 
 remove = hook_config.remove
@@ -52,13 +53,14 @@ registered = hook_config.registered
 
 
 def trusted_hash(event: str, group: Mapping[str, Any], handler: Mapping[str, Any]) -> str:
-    """What Codex compares before running a hook: sha256 over the compact, key-sorted JSON of the event, its
-    matcher (only for events whose matcher Codex honours, and only when it is not empty or `*`) and the
-    handler with Codex's defaults filled in."""
+    """What Codex compares before running a hook: sha256 over the compact, key-sorted JSON of the event, the
+    group's matcher (for events whose matcher Codex honours, never Stop) and the handler with Codex's
+    defaults filled in. Unlike SPEC §12.1 says, Codex 0.169.0 hashes an empty matcher too when the group
+    has one (checked against `codex app-server`'s hooks/list); `*` is left out as the spec says."""
     snake = EVENTS[event][2] if event in EVENTS else event.lower()
     shaped: dict[str, Any] = {"event_name": snake}
     matcher = group.get("matcher")
-    if snake != "stop" and isinstance(matcher, str) and matcher not in ("", "*"):
+    if snake != "stop" and isinstance(matcher, str) and matcher != "*":
         shaped["matcher"] = matcher
     entry: dict[str, Any] = {
         "type": "command",

@@ -15,9 +15,9 @@ from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command
 
 
-def merge(data: dict[str, Any], path: str, handlers: Mapping[str, dict[str, Any]], matcher: str = "") -> None:
+def merge(data: dict[str, Any], path: str, handlers: Mapping[str, dict[str, Any]], matcher: str | None = "") -> None:
     """Put our current handlers (event name -> handler) into `data`: in place of our old ones if any, else
-    as a new group."""
+    as a new group (with this `matcher`, or none at all when it is None)."""
     if data.get("hooks") is None:
         data["hooks"] = {}  # absent, or `null`: either way there is nothing of the user's to keep
     hooks = _hooks(data, path)
@@ -28,7 +28,7 @@ def merge(data: dict[str, Any], path: str, handlers: Mapping[str, dict[str, Any]
         _check_list(groups, path, event)
         placed = _replace_ours(groups, handler)
         if not placed:
-            groups.append({"matcher": matcher, "hooks": [handler]})
+            groups.append({"hooks": [handler]} if matcher is None else {"matcher": matcher, "hooks": [handler]})
 
 
 def remove(data: dict[str, Any], path: str) -> bool:
