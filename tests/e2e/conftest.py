@@ -23,7 +23,9 @@ import pytest
 from .claude_client import CLAUDE_BIN_ENV, ClaudeSandbox, claude_version, find_claude
 from .codex_client import CODEX_BIN_ENV, CodexSandbox, codex_version, find_codex
 from .fake_anthropic import FakeAnthropic
+from .fake_gemini import FakeGemini
 from .fake_openai_responses import FakeResponses
+from .gemini_client import GEMINI_BIN_ENV, GeminiSandbox, find_gemini, gemini_version
 
 REQUIRED_ENV = "STOPWARDEN_E2E_REQUIRED"
 
@@ -163,3 +165,57 @@ def fake_responses() -> Iterator[FakeResponses]:
 def codex_sandbox(codex_bin: Path, fake_responses: FakeResponses, tmp_path: Path) -> CodexSandbox:
     """A project (trusted) and a home with config.toml, wired to ``codex_bin`` and ``fake_responses``."""
     return CodexSandbox.create(codex_bin, tmp_path / "codex", fake_responses.base_url)
+
+
+# --------------------------------------------------------------------------- Gemini (SPEC §12.2)
+
+
+@dataclass(frozen=True)
+class GeminiInstall:
+    path: Path
+    version: str
+
+
+@pytest.fixture(scope="session")
+def gemini_install(record_testsuite_property: Callable[[str, object], None]) -> GeminiInstall:
+    """The Gemini client under test and its version; skips when absent (fails when required)."""
+    required = _CODEX_REQUIRED or os.environ.get(REQUIRED_ENV) == "1"
+    path = find_gemini()
+    if path is None:
+        message = (
+            f"gemini client not found: set {GEMINI_BIN_ENV} or run "
+            "`npm install --prefix .ci/node @google/gemini-cli@<version>`"
+        )
+        if required:
+            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
+        pytest.skip(message)
+    try:
+        version = gemini_version(path)
+    except (OSError, subprocess.SubprocessError) as exc:
+        message = f"gemini client at {path} is not runnable: {exc}"
+        if required or os.environ.get(GEMINI_BIN_ENV):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    record_testsuite_property("gemini_version", version)
+    return GeminiInstall(path, version)
+
+
+@pytest.fixture
+def gemini_bin(gemini_install: GeminiInstall, record_e2e: Callable[[str, object], None]) -> Path:
+    """Path of the gemini script; records ``gemini_version`` / ``gemini_bin`` on the test."""
+    record_e2e("gemini_version", gemini_install.version)
+    record_e2e("gemini_bin", str(gemini_install.path))
+    return gemini_install.path
+
+
+@pytest.fixture
+def fake_gemini() -> Iterator[FakeGemini]:
+    """A running scripted Gemini API server; call ``fake_gemini.set_script([...])``."""
+    with FakeGemini() as server:
+        yield server
+
+
+@pytest.fixture
+def gemini_sandbox(gemini_bin: Path, fake_gemini: FakeGemini, tmp_path: Path) -> GeminiSandbox:
+    """A project and a home with user settings, wired to ``gemini_bin`` and ``fake_gemini``."""
+    return GeminiSandbox.create(gemini_bin, tmp_path / "gemini", fake_gemini.base_url)

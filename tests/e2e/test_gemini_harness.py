@@ -12,11 +12,9 @@ import http.client
 import json
 import os
 import socket
-import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,6 @@ from .gemini_client import (
     base_settings,
     find_gemini,
     gemini_env,
-    gemini_version,
     run_gemini,
     write_gemini_settings,
 )
@@ -47,57 +44,6 @@ ALLOW = "{}"  # an empty stdout makes Gemini look at stderr: a hook that allows 
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@dataclass(frozen=True)
-class GeminiInstall:
-    path: Path
-    version: str
-
-
-@pytest.fixture(scope="session")
-def gemini_install(record_testsuite_property: Callable[[str, object], None]) -> GeminiInstall:
-    """The Gemini client under test and its version; skips when absent (fails when required)."""
-    required = _REQUIRED or os.environ.get(REQUIRED_ENV) == "1"
-    path = find_gemini()
-    if path is None:
-        message = (
-            f"gemini client not found: set {GEMINI_BIN_ENV} or run "
-            "`npm install --prefix .ci/node @google/gemini-cli@<version>`"
-        )
-        if required:
-            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
-        pytest.skip(message)
-    try:
-        version = gemini_version(path)
-    except (OSError, subprocess.SubprocessError) as exc:
-        message = f"gemini client at {path} is not runnable: {exc}"
-        if required or os.environ.get(GEMINI_BIN_ENV):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    record_testsuite_property("gemini_version", version)
-    return GeminiInstall(path, version)
-
-
-@pytest.fixture
-def gemini_bin(gemini_install: GeminiInstall, record_e2e: RecordProperty) -> Path:
-    """Path of the gemini script; records ``gemini_version`` / ``gemini_bin`` on the test."""
-    record_e2e("gemini_version", gemini_install.version)
-    record_e2e("gemini_bin", str(gemini_install.path))
-    return gemini_install.path
-
-
-@pytest.fixture
-def fake_gemini() -> Iterator[FakeGemini]:
-    """A running scripted Gemini API server; call ``fake_gemini.set_script([...])``."""
-    with FakeGemini() as server:
-        yield server
-
-
-@pytest.fixture
-def gemini_sandbox(gemini_bin: Path, fake_gemini: FakeGemini, tmp_path: Path) -> GeminiSandbox:
-    """A project and a home with user settings, wired to ``gemini_bin`` and ``fake_gemini``."""
-    return GeminiSandbox.create(gemini_bin, tmp_path / "gemini", fake_gemini.base_url)
 
 
 def _ok(run: GeminiRun, record_e2e: RecordProperty) -> None:
