@@ -40,6 +40,14 @@ def test_codex_hooks_and_trust_entries_keep_the_users_config(project: Path, cli:
     assert config.read_text() == text  # idempotent
     assert cli("uninstall").code == 0
     assert json.loads((codex_home / "hooks.json").read_text())["hooks"]["Stop"][0]["hooks"][0]["command"] == "my-hook"
+    assert config.read_text() == '# my settings\nmodel = "o4"  # fast\n\n[profiles.work]\nmodel = "o3"\n'
+
+
+def test_codex_uninstall_removes_a_hooks_file_it_created(project: Path, cli: Any, codex_home: Path) -> None:
+    assert cli("init", "--agent", "codex").code == 0
+    assert cli("uninstall").code == 0
+    assert not (codex_home / "hooks.json").exists()
+    assert "hooks.state" not in (codex_home / "config.toml").read_text()
 
 
 def test_codex_trust_hash_recipe() -> None:

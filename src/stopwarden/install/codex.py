@@ -107,3 +107,32 @@ def trust_ours(hooks_path: str, data: Mapping[str, Any], env: Mapping[str, str])
     mode = os.stat(config_path).st_mode & 0o777 if os.path.exists(config_path) else 0o600
     write_atomic(config_path, tomlkit.dumps(document).encode("utf-8"), mode)
     return written
+
+
+def untrust_ours(hooks_path: str, env: Mapping[str, str]) -> list[str]:
+    """Remove the trust entries init wrote for hooks in `hooks_path` (ours are the only ones it writes, and
+    a user's own entries for the same file, at other positions, would not survive ours moving anyway:
+    they are left as they are unless they are exactly ours). Returns the keys removed."""
+    import tomlkit
+
+    config_path = os.path.join(codex_home(env), "config.toml")
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            document = tomlkit.parse(f.read())
+    except FileNotFoundError:
+        return []
+    except Exception as e:
+        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
+    state = document.get("hooks", {}).get("state", {})
+    prefix = os.path.abspath(hooks_path) + ":"
+    ours = [key for key in list(state) if key.startswith(prefix)]
+    for key in ours:
+        del state[key]
+    if ours:
+        if not state:
+            del document["hooks"]["state"]
+            if not document["hooks"]:
+                del document["hooks"]
+        text = tomlkit.dumps(document).rstrip("\n") + "\n"  # the blank line before our tables goes with them
+        write_atomic(config_path, text.encode("utf-8"), os.stat(config_path).st_mode & 0o777)
+    return ours

@@ -138,6 +138,24 @@ def init_hooks_only(root: str, agent: str, scope: str, env: Mapping[str, str], t
     return done
 
 
+def _remove_other(
+    agent: str, module: Any, scope: str, path: str, root: str, created: set[str], env: Mapping[str, str]
+) -> list[str]:
+    """Our hooks out of a Codex or Gemini file (the file too, if we created it), and our Codex trust entries."""
+    settings = SettingsFile(path)
+    if not settings.exists or not module.remove(settings.data, path):
+        return []
+    if not settings.data and not os.path.islink(path) and os.path.realpath(path) in created:
+        settings.delete()
+        done = [f"removed {path} (stopwarden had created it)"]
+    else:
+        settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}")
+        done = [f"removed our hooks from {path}"]
+    if agent == codex.AGENT and codex.untrust_ours(path, env):
+        done.append(f"removed the trust entries of our hooks from {os.path.join(codex.codex_home(env), 'config.toml')}")
+    return done
+
+
 def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
     """Remove our hooks and status line from every scope, and our skill; with `purge`, `.stopwarden/` too.
 
@@ -161,12 +179,7 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
         for scope in module.SCOPES:
             path = module.settings_path(scope, root, env)
             try:
-                settings = SettingsFile(path)
-                if settings.exists and module.remove(settings.data, path):
-                    settings.save(
-                        os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}"
-                    )
-                    done.append(f"removed our hooks from {path}")
+                done += _remove_other(agent, module, scope, path, root, created, env)
             except StopwardenError as e:
                 failed.append(e.message)
     done += [f"removed the skill {p}" for p in skill.remove_all(root)]
