@@ -56,9 +56,17 @@ BARE = "python -c pass (no sh)"
 NO_BUILD = "no build"
 OWNER = "owner"
 USER_SCOPE = "user scope, no project"
+NO_BUILD_CODEX = "no build, Codex payload"
+NO_BUILD_GEMINI = "no build, Gemini payload"
 
 # The highest ratio to the baseline that passes, and one never to exceed, for each scenario.
-TARGETS: dict[str, tuple[float, float | None]] = {NO_BUILD: (1.0, 1.5), OWNER: (2.0, None), USER_SCOPE: (1.0, None)}
+TARGETS: dict[str, tuple[float, float | None]] = {
+    NO_BUILD: (1.0, 1.5),
+    OWNER: (2.0, None),
+    USER_SCOPE: (1.0, None),
+    NO_BUILD_CODEX: (1.0, 1.5),  # the same budget for every agent (SPEC §10)
+    NO_BUILD_GEMINI: (1.0, 1.5),
+}
 
 
 @dataclass
@@ -110,6 +118,30 @@ def stop_payload(session_id: str, cwd: Path, config: Path) -> bytes:
             "last_assistant_message": "Done: the change is in place and the tests pass.",
         }
     ).encode("utf-8")
+
+
+def agent_stop(
+    name: str, command: str, agent: str, folder: Path, check: harness.Check, env: dict[str, str]
+) -> harness.Subject:
+    """The same hook for another agent: its launch form names the agent, and its payload is that agent's
+    (Codex: `last_assistant_message` and a `turn_id`; Gemini: `AfterAgent` with `prompt_response`)."""
+    payload = {"session_id": f"bench-{agent}", "transcript_path": "", "cwd": str(folder), "stop_hook_active": False}
+    if agent == "codex":
+        payload |= {
+            "hook_event_name": "Stop",
+            "turn_id": "t1",
+            "model": "gpt-5.5",
+            "last_assistant_message": "Done: the change is in place and the tests pass.",
+        }
+    else:
+        payload |= {
+            "hook_event_name": "AfterAgent",
+            "prompt": "Fix it.",
+            "timestamp": "2026-11-24T09:00:00Z",
+            "prompt_response": "Done: the change is in place and the tests pass.",
+        }
+    argv = ["sh", "-c", f"{command} {agent}"]
+    return harness.Subject(name, argv, folder, env, check, json.dumps(payload).encode("utf-8"))
 
 
 def quote(path: str) -> str:
@@ -198,11 +230,20 @@ def allows_silently(proc: subprocess.CompletedProcess[bytes]) -> str | None:
     return None
 
 
-def allows_with_log(log: Path, expected: str) -> harness.Check:
-    """Allows silently and logs `expected` as the last line of hook.log: the path measured is the one meant."""
+def allows_with_log(log: Path, expected: str, allow: bytes = b"") -> harness.Check:
+    """Allows (`allow` on stdout: nothing, or `{}` for Gemini) and logs `expected` as the last line of
+    hook.log: the path measured is the one meant."""
 
     def check(proc: subprocess.CompletedProcess[bytes]) -> str | None:
-        problem = allows_silently(proc)
+        problem = (
+            allows_silently(proc)
+            if not allow
+            else (
+                None
+                if proc.returncode == 0 and proc.stdout.strip() == allow.strip()
+                else f"expected {allow!r}, got {proc.stdout[:200]!r}"
+            )
+        )
         if problem is not None:
             return problem
         try:
@@ -257,6 +298,15 @@ def set_up(workdir: Path, venv: Path) -> Bench:
         stop(NO_BUILD, hook, idle, "bench-session-idle", logs_no_build),
         stop(OWNER, hook, owner, owned.session_id, owned.check),
         stop(USER_SCOPE, hook, bare, "bench-session-user", allows_silently),
+        agent_stop(NO_BUILD_CODEX, command, "codex", idle, logs_no_build, box.env),
+        agent_stop(
+            NO_BUILD_GEMINI,
+            command,
+            "gemini",
+            idle,
+            allows_with_log(idle / ".stopwarden" / "hook.log", "allow: no active build", b"{}"),
+            box.env,
+        ),
     ]
     return Bench(subjects, owned, command, baseline_command)
 
