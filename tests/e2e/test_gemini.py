@@ -46,3 +46,23 @@ def test_the_owner_is_blocked_by_its_agent_process(gemini_sandbox: GeminiSandbox
     [reconciled] = [r for r in audit if r["event"] == "owner.reconciled"]
     assert (reconciled["old_session_id"], reconciled["proven_by"]) == ("", "agent")
     assert state["owner"]["session_id"] == reconciled["new_session_id"] != ""
+
+
+def test_another_session_stops_freely_and_spends_nothing(
+    gemini_sandbox: GeminiSandbox, fake_gemini: FakeGemini
+) -> None:
+    project = gemini_sandbox.project_dir
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    env = {**os.environ, "HOME": str(gemini_sandbox.home_dir), "STOPWARDEN_AGENT_PID": "", "STOPWARDEN_TMUX": ""}
+    for args in (["init", "--agent", "gemini"], ["build", "start", "Someone else's build", "--owner-session", "x"],
+                 ["build", "phase", "executing"]):  # fmt: skip
+        done = subprocess.run([CLI, *args], cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    config = project / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace("autostart = true", "autostart = false"))
+    fake_gemini.set_script([TextStep("Nothing for me to do here.")])
+    run = gemini_sandbox.run("Anything to do?")
+    assert run.ok, run.describe()
+    assert find_user_turn(fake_gemini.requests, "stopwarden:") is None
+    [state] = [json.loads(p.read_text()) for p in (project / ".stopwarden" / "builds").glob("*.json")]
+    assert state["reinforcements_used"] == 0 and state["owner"]["session_id"] == "x"
