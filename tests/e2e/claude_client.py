@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .process import run_client
 
 __all__ = [
     "CLAUDE_BIN_ENV",
@@ -149,13 +149,6 @@ class CompletedRun:
         )
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-
-
 def run_claude(
     claude_bin: Path,
     project_dir: Path,
@@ -180,35 +173,14 @@ def run_claude(
         args += ["--allowedTools", ",".join(allowed_tools)]
     args += list(extra_args)
     env = claude_env(base_url, home_dir, extra_env=extra_env)
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        args,
-        cwd=project_dir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    timed_out = False
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-        stdout, stderr = proc.communicate()
-    except BaseException:  # e.g. KeyboardInterrupt: never leave the client running
-        _kill_group(proc)
-        proc.communicate()
-        raise
-    elapsed = time.monotonic() - started
+    done = run_client(args, project_dir, env, timeout)
+    stdout, stderr = done.stdout, done.stderr
     parsed: Any = None
     try:
         parsed = json.loads(stdout)
     except ValueError:
         parsed = None
-    return CompletedRun(args, proc.returncode, stdout, stderr, elapsed, timed_out, parsed)
+    return CompletedRun(args, done.returncode, stdout, stderr, done.elapsed, done.timed_out, parsed)
 
 
 # --------------------------------------------------------------------------- project setup

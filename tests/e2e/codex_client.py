@@ -20,7 +20,6 @@ import os
 import queue
 import re
 import shlex
-import signal
 import subprocess
 import tempfile
 import threading
@@ -29,6 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from .process import kill_group, run_client
 
 __all__ = [
     "CI_CODEX_BIN",
@@ -342,13 +343,6 @@ class CodexRun:
         )
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-
-
 def _parse_events(stdout: str) -> tuple[dict[str, Any], ...]:
     events = []
     for line in stdout.splitlines():
@@ -385,30 +379,9 @@ def run_codex(
     if trust:
         args.append("--trust")
     args += [*extra_args, "--", prompt]
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        args,
-        cwd=project_dir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    timed_out = False
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-        stdout, stderr = proc.communicate()
-    except BaseException:  # e.g. KeyboardInterrupt: never leave the client running
-        _kill_group(proc)
-        proc.communicate()
-        raise
-    elapsed = time.monotonic() - started
-    return CodexRun(args, proc.returncode, stdout, stderr, elapsed, timed_out, _parse_events(stdout))
+    done = run_client(args, project_dir, env, timeout)
+    stdout, stderr = done.stdout, done.stderr
+    return CodexRun(args, done.returncode, stdout, stderr, done.elapsed, done.timed_out, _parse_events(stdout))
 
 
 # --------------------------------------------------------------------------- app-server (JSON-RPC over stdio)
@@ -484,7 +457,7 @@ def codex_app_server(
             answers.append(wait_for(number))
         return answers
     finally:
-        _kill_group(proc)
+        kill_group(proc)
         proc.wait(timeout=10)
 
 

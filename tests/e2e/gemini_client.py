@@ -16,16 +16,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .codex_client import STRIPPED_PREFIXES, HookProbe, ProcessInfo
+from .process import run_client
 
 __all__ = [
     "CI_GEMINI_BIN",
@@ -227,13 +226,6 @@ class GeminiRun:
         )
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-
-
 def run_gemini(
     gemini_bin: Path,
     project_dir: Path,
@@ -263,33 +255,12 @@ def run_gemini(
     if yolo:
         args.append("--yolo")
     args += ["-o", "json", *extra_args, "-p", prompt]
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        args,
-        cwd=project_dir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    timed_out = False
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-        stdout, stderr = proc.communicate()
-    except BaseException:  # e.g. KeyboardInterrupt: never leave the client running
-        _kill_group(proc)
-        proc.communicate()
-        raise
-    elapsed = time.monotonic() - started
+    done = run_client(args, project_dir, env, timeout)
+    stdout, stderr = done.stdout, done.stderr
     parsed = _parse_output(stdout)
     if parsed is None:
         parsed = _parse_output(stderr)
-    return GeminiRun(args, proc.returncode, stdout, stderr, elapsed, timed_out, parsed)
+    return GeminiRun(args, done.returncode, stdout, stderr, done.elapsed, done.timed_out, parsed)
 
 
 def _parse_output(text: str) -> Any:
