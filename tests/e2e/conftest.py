@@ -29,13 +29,45 @@ from .gemini_client import GEMINI_BIN_ENV, GeminiSandbox, find_gemini, gemini_ve
 
 REQUIRED_ENV = "STOPWARDEN_E2E_REQUIRED"
 
-_install_key = pytest.StashKey["ClaudeInstall | None"]()
+_install_key = pytest.StashKey["ClientInstall | None"]()
 
 
 @dataclass(frozen=True)
-class ClaudeInstall:
+class ClientInstall:
     path: Path
     version: str
+
+
+# Read at import: tests/conftest.py clears STOPWARDEN_* before every test, a session fixture included.
+_REQUIRED = os.environ.get(REQUIRED_ENV) == "1"
+_BIN_OVERRIDES = {name: os.environ.get(name) for name in (CLAUDE_BIN_ENV, CODEX_BIN_ENV, GEMINI_BIN_ENV)}
+
+
+def locate_client(
+    name: str,
+    find: Callable[[], Path | None],
+    version_of: Callable[[Path], str],
+    bin_env: str,
+    package: str,
+    record_testsuite_property: Callable[[str, object], None],
+) -> ClientInstall:
+    """The client under test and its version: skips when it is absent, fails instead when
+    STOPWARDEN_E2E_REQUIRED=1 (or when its STOPWARDEN_*_BIN points at something that does not run)."""
+    path = find()
+    if path is None:
+        message = f"{name} client not found: set {bin_env} or run `npm install --prefix .ci/node {package}@<version>`"
+        if _REQUIRED:
+            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
+        pytest.skip(message)
+    try:
+        version = version_of(path)
+    except (OSError, subprocess.SubprocessError) as exc:
+        message = f"{name} client at {path} is not runnable: {exc}"
+        if _REQUIRED or _BIN_OVERRIDES.get(bin_env):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    record_testsuite_property(f"{name}_version", version)
+    return ClientInstall(path, version)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,28 +83,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 @pytest.fixture(scope="session")
 def claude_install(
     pytestconfig: pytest.Config, record_testsuite_property: Callable[[str, object], None]
-) -> ClaudeInstall:
+) -> ClientInstall:
     """The client under test and its version (session-scoped; see ``claude_bin``)."""
-    required = os.environ.get(REQUIRED_ENV) == "1"
-    path = find_claude()
-    if path is None:
-        message = (
-            f"claude client not found: set {CLAUDE_BIN_ENV} or run "
-            "`npm install --prefix .ci/node @anthropic-ai/claude-code@<version>`"
-        )
-        if required:
-            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
-        pytest.skip(message)
-    try:
-        version = claude_version(path)
-    except (OSError, subprocess.SubprocessError) as exc:
-        message = f"claude client at {path} is not runnable: {exc}"
-        if required or os.environ.get(CLAUDE_BIN_ENV):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    install = ClaudeInstall(path, version)
+    install = locate_client(
+        "claude", find_claude, claude_version, CLAUDE_BIN_ENV, "@anthropic-ai/claude-code", record_testsuite_property
+    )
     pytestconfig.stash[_install_key] = install
-    record_testsuite_property("claude_version", version)
     return install
 
 
@@ -87,7 +103,7 @@ def record_e2e(request: pytest.FixtureRequest) -> Callable[[str, object], None]:
 
 
 @pytest.fixture
-def claude_bin(claude_install: ClaudeInstall, record_e2e: Callable[[str, object], None]) -> Path:
+def claude_bin(claude_install: ClientInstall, record_e2e: Callable[[str, object], None]) -> Path:
     """Path of the claude binary; records ``claude_version`` / ``claude_bin`` on the test."""
     record_e2e("claude_version", claude_install.version)
     record_e2e("claude_bin", str(claude_install.path))
@@ -113,41 +129,15 @@ def claude_sandbox(claude_bin: Path, fake_model: FakeAnthropic, tmp_path: Path) 
 
 # --------------------------------------------------------------------------- Codex (SPEC §12.1)
 
-_CODEX_REQUIRED = os.environ.get(REQUIRED_ENV) == "1"  # read at import: tests/conftest.py clears STOPWARDEN_*
-
-
-@dataclass(frozen=True)
-class CodexInstall:
-    path: Path
-    version: str
-
 
 @pytest.fixture(scope="session")
-def codex_install(record_testsuite_property: Callable[[str, object], None]) -> CodexInstall:
+def codex_install(record_testsuite_property: Callable[[str, object], None]) -> ClientInstall:
     """The Codex client under test and its version; skips when absent (fails when required)."""
-    required = _CODEX_REQUIRED or os.environ.get(REQUIRED_ENV) == "1"
-    path = find_codex()
-    if path is None:
-        message = (
-            f"codex client not found: set {CODEX_BIN_ENV} or run "
-            "`npm install --prefix .ci/node @openai/codex@<version>`"
-        )
-        if required:
-            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
-        pytest.skip(message)
-    try:
-        version = codex_version(path)
-    except (OSError, subprocess.SubprocessError) as exc:
-        message = f"codex client at {path} is not runnable: {exc}"
-        if required or os.environ.get(CODEX_BIN_ENV):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    record_testsuite_property("codex_version", version)
-    return CodexInstall(path, version)
+    return locate_client("codex", find_codex, codex_version, CODEX_BIN_ENV, "@openai/codex", record_testsuite_property)
 
 
 @pytest.fixture
-def codex_bin(codex_install: CodexInstall, record_e2e: Callable[[str, object], None]) -> Path:
+def codex_bin(codex_install: ClientInstall, record_e2e: Callable[[str, object], None]) -> Path:
     """Path of the codex binary; records ``codex_version`` / ``codex_bin`` on the test."""
     record_e2e("codex_version", codex_install.version)
     record_e2e("codex_bin", str(codex_install.path))
@@ -170,38 +160,16 @@ def codex_sandbox(codex_bin: Path, fake_responses: FakeResponses, tmp_path: Path
 # --------------------------------------------------------------------------- Gemini (SPEC §12.2)
 
 
-@dataclass(frozen=True)
-class GeminiInstall:
-    path: Path
-    version: str
-
-
 @pytest.fixture(scope="session")
-def gemini_install(record_testsuite_property: Callable[[str, object], None]) -> GeminiInstall:
+def gemini_install(record_testsuite_property: Callable[[str, object], None]) -> ClientInstall:
     """The Gemini client under test and its version; skips when absent (fails when required)."""
-    required = _CODEX_REQUIRED or os.environ.get(REQUIRED_ENV) == "1"
-    path = find_gemini()
-    if path is None:
-        message = (
-            f"gemini client not found: set {GEMINI_BIN_ENV} or run "
-            "`npm install --prefix .ci/node @google/gemini-cli@<version>`"
-        )
-        if required:
-            pytest.fail(f"{message} ({REQUIRED_ENV}=1)", pytrace=False)
-        pytest.skip(message)
-    try:
-        version = gemini_version(path)
-    except (OSError, subprocess.SubprocessError) as exc:
-        message = f"gemini client at {path} is not runnable: {exc}"
-        if required or os.environ.get(GEMINI_BIN_ENV):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    record_testsuite_property("gemini_version", version)
-    return GeminiInstall(path, version)
+    return locate_client(
+        "gemini", find_gemini, gemini_version, GEMINI_BIN_ENV, "@google/gemini-cli", record_testsuite_property
+    )
 
 
 @pytest.fixture
-def gemini_bin(gemini_install: GeminiInstall, record_e2e: Callable[[str, object], None]) -> Path:
+def gemini_bin(gemini_install: ClientInstall, record_e2e: Callable[[str, object], None]) -> Path:
     """Path of the gemini script; records ``gemini_version`` / ``gemini_bin`` on the test."""
     record_e2e("gemini_version", gemini_install.version)
     record_e2e("gemini_bin", str(gemini_install.path))
