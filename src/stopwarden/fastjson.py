@@ -46,6 +46,15 @@ def loads(text: str) -> "Any":
     return value
 
 
+def object_or_none(text: str) -> "dict[str, Any] | None":
+    """`text` parsed when it is one JSON object, else None: for reading files we do not own, line by line."""
+    try:
+        value = loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _skip_space(text: str, i: int) -> int:
     n = len(text)
     while i < n and text[i] in " \t\n\r":

@@ -6,7 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stopwarden.agents import dialect
 from stopwarden.hooks import transcript
+from stopwarden.names import AGENTS
 
 
 def line(kind: str, content: Any, **extra: Any) -> str:
@@ -79,3 +84,34 @@ def test_codex_rollout_user_turns(tmp_path: Path) -> None:
     )
     assert transcript.recent_user_turns(path, "codex") == ["Implement the plan.", "And the docs too."]
     assert transcript.first_timestamp(path) == "2026-11-24T09:00:00.000Z"
+
+
+def gemini_message(kind: str, content: Any, **extra: Any) -> str:
+    return json.dumps({"id": "m", "timestamp": "2026-11-24T13:31:01.430Z", "type": kind, "content": content, **extra})
+
+
+def test_gemini_chat_file_user_turns(tmp_path: Path) -> None:
+    # The shapes Gemini CLI 0.61.0 wrote in a real run (a shell call, a block, a re-fire).
+    shell_output = {"functionResponse": {"id": "c1", "name": "run_shell_command", "response": {"output": "hi"}}}
+    path = write(
+        tmp_path / "session.jsonl",
+        json.dumps({"sessionId": "g1", "projectHash": "h", "startTime": "2026-11-24T13:31:01.421Z", "kind": "main"}),
+        json.dumps({"$set": {"messages": [{"type": "user", "content": [{"text": "<session_context>…"}]}]}}),
+        gemini_message("user", [{"text": "<hook_context>stopwarden: no build</hook_context>\n\nPort the parser."}]),
+        json.dumps({"$set": {"lastUpdated": "2026-11-24T13:31:01.430Z"}}),
+        gemini_message("gemini", "", toolCalls=[{"name": "run_shell_command", "args": {"command": "echo hi"}}]),
+        gemini_message("user", [shell_output]),
+        gemini_message("gemini", "I'll stop here to preserve context."),
+        gemini_message("user", [{"text": 'stopwarden: the build "Port the parser" is in executing'}]),
+        gemini_message("user", "And the docs too."),
+        "{garbage",
+    )
+    assert transcript.recent_user_turns(path, "gemini") == ["Port the parser.", "And the docs too."]
+    assert transcript.first_timestamp(path) == "2026-11-24T13:31:01.421Z"
+
+
+@given(st.text(max_size=300))
+def test_every_reader_takes_any_line(line: str) -> None:
+    for agent in AGENTS:
+        assert isinstance(dialect(agent).user_turn(line), str)
+    assert isinstance(dialect("gemini").user_turn('{"type": "user", "content": ' + json.dumps(line) + "}"), str)

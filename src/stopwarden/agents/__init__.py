@@ -1,5 +1,5 @@
 """The agent clients, one module each (SPEC §3, §12): how each one's hook payload maps to the normalized
-hook event, and how it is told to allow or to block.
+hook event, how it is told to allow or to block, and how its transcript is read.
 
 Each module is stdlib-only (the hook imports it on every turn) and defines the same names:
   NAME                      the agent's name in `--agent` and in the hook's command line
@@ -7,7 +7,8 @@ Each module is stdlib-only (the hook imports it on every turn) and defines the s
   ALLOW                     what to print to let a stop through
   block(reason) -> str      what to print to block, with the reason for the model
   context(text) -> str      what to print at session start to tell the model something
-Adding an agent is one module here and one line in `NAMES`.
+  user_turn(line) -> str    the real user turn in one line of its transcript, "" when the line is not one
+Adding an agent is one module here and one line in `MODULES`.
 """
 
 import sys

@@ -1,5 +1,8 @@
 """Claude Code (SPEC §3.1): the stop text is `last_assistant_message`; allow is an empty stdout; a block is
-`{"decision": "block", "reason": …}`; SessionStart context goes in `hookSpecificOutput`."""
+`{"decision": "block", "reason": …}`; SessionStart context goes in `hookSpecificOutput`.
+
+Its transcript is JSON Lines; a user turn is a `user` line that is not `isMeta` (a Stop-hook block is
+recorded as an `isMeta` user line, "Stop hook feedback: …") and whose content is not a tool result."""
 
 from stopwarden import fastjson
 
@@ -14,3 +17,24 @@ def block(reason: str) -> str:
 
 def context(text: str) -> str:
     return fastjson.dumps({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}}) + "\n"
+
+
+def user_turn(line: str) -> str:
+    if '"user"' not in line:  # most lines are not user turns: skip them before parsing
+        return ""
+    record = fastjson.object_or_none(line)
+    if not record or record.get("type") != "user" or record.get("isMeta"):
+        return ""
+    message = record.get("message")
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, str):
+        text = content
+    elif isinstance(content, list):
+        if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+            return ""
+        text = "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text")
+    else:
+        return ""
+    if text.startswith(("Stop hook feedback:", "<command-", "<local-command")):
+        return ""
+    return text.strip()

@@ -1,12 +1,33 @@
 """Codex CLI (SPEC §12.1): the stop text is `last_assistant_message` (may be null); allow is an empty
 stdout (never `{"decision": "approve"}`, which Codex shows as a failed hook); a block needs a non-blank
 reason and comes back to the model as `<hook_prompt …>REASON</hook_prompt>`. Codex never caps Stop
-loops: the build gate's budget and the stop gate's `stop_hook_active` rule are what bound them."""
+loops: the build gate's budget and the stop gate's `stop_hook_active` rule are what bound them.
 
+Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`; a user turn is a
+`response_item` message of role `user` with `input_text`, not one of the wrappers Codex adds itself."""
+
+from stopwarden import fastjson
 from stopwarden.agents.claude_code import block, context
 
 NAME = "codex"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 ALLOW = ""
+WRAPPERS = ("<environment_context>", "<hook_prompt", "<user_instructions>", "<turn_aborted>")
 
-__all__ = ["ALLOW", "NAME", "STOP_TEXT_FIELDS", "block", "context"]
+
+def user_turn(line: str) -> str:
+    if '"user"' not in line:
+        return ""
+    record = fastjson.object_or_none(line)
+    payload = record.get("payload") if record and record.get("type") == "response_item" else None
+    if not isinstance(payload, dict) or payload.get("type") != "message" or payload.get("role") != "user":
+        return ""
+    content = payload.get("content")
+    parts = content if isinstance(content, list) else []
+    text = "\n".join(
+        str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "input_text"
+    ).strip()
+    return "" if text.startswith(WRAPPERS) else text
+
+
+__all__ = ["ALLOW", "NAME", "STOP_TEXT_FIELDS", "block", "context", "user_turn"]
