@@ -23,9 +23,14 @@ def quote(word: str) -> str:
 
 
 def cli_command(env: Mapping[str, str]) -> str:
-    """`stopwarden` when our bin folder is on the shell's PATH, else the quoted absolute path of the
-    console script beside this interpreter (a venv that is not activated)."""
-    bin_dir = os.path.dirname(sys.executable)
-    if bin_dir in env.get("PATH", "").split(os.pathsep):
+    """`stopwarden` when our bin folder is on the shell's PATH, else `cli_path()` (a venv that is not
+    activated)."""
+    if os.path.dirname(sys.executable) in env.get("PATH", "").split(os.pathsep):
         return "stopwarden"
-    return quote(os.path.join(bin_dir, "stopwarden"))
+    return cli_path()
+
+
+def cli_path() -> str:
+    """The quoted absolute path of the console script beside this interpreter: for shells whose PATH is
+    not the user's (Codex's sandbox resets it)."""
+    return quote(os.path.join(os.path.dirname(sys.executable), "stopwarden"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -71,3 +72,22 @@ def test_only_the_owner_is_blocked(installed_codex: CodexSandbox, fake_responses
     assert mine["owner"]["session_id"] == run.thread_id  # stamped from CODEX_THREAD_ID in the sandboxed shell
     assert mine["reinforcements_used"] == 3  # SMALL: three blocks, then Codex may stop (it never caps loops)
     assert builds(installed_codex)["Someone else's build"]["reinforcements_used"] == 0
+
+
+def test_the_build_skill_reaches_the_model_and_its_command_runs_in_the_sandbox(
+    installed_codex: CodexSandbox, fake_responses: FakeResponses
+) -> None:
+    """`$build <task>` hands our playbook to the model; the command it names works from Codex's sandboxed
+    shell, whose PATH does not hold our venv, and the build is owned by this session."""
+    playbook = (installed_codex.codex_home / "skills" / "build" / "SKILL.md").read_text()
+    [cli] = set(re.findall(r"`(\S+) build start ", playbook))
+    start = f'{cli} build start "Port the parser" --size SMALL && {cli} build phase executing'
+    fake_responses.set_script([ShellStep(start), TextStep("Done."), TextStep("Stopping."), TextStep("Bye.")])
+    run = installed_codex.run("$build Port the parser", extra_env={"PATH": "/usr/bin:/bin"})
+    assert run.ok, run.describe()
+    first = fake_responses.main_requests[0]
+    assert first.contains("You are starting a tracked build of: **the task in the user's message")
+    assert first.contains(f"`{cli} build phase planning`")
+    mine = builds(installed_codex)["Port the parser"]
+    assert mine["owner"]["session_id"] == run.thread_id
+    assert find_hook_prompt(fake_responses.requests, 'stopwarden: the build "Port the parser"') is not None

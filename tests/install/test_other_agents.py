@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -94,5 +98,55 @@ def test_doctor_probes_every_installed_agent(project: Path, cli: Any, codex_home
     assert result.code == 0, result.out
     expected = ["ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook"]
     expected += ["ok   gemini AfterAgent hook", "ok   gemini SessionStart hook"]
+    expected += ["ok   /build skill", "ok   codex /build skill", "ok   gemini /build skill"]
     for name in expected:
         assert name in result.out, name
+    (codex_home / "skills" / "build" / "SKILL.md").unlink()
+    result = cli("doctor")
+    assert result.code == 1 and "FAIL codex /build skill" in result.out
+    assert cli("doctor", "--fix").code == 0
+    assert (codex_home / "skills" / "build" / "SKILL.md").exists()
+
+
+def test_codex_skill_names_the_absolute_command(
+    project: Path, cli: Any, codex_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codex's sandboxed shell resets PATH: its playbook runs stopwarden by absolute path, even when the
+    venv is on the PATH init ran with."""
+    monkeypatch.setenv("PATH", f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
+    assert cli("init", "--agent", "codex").code == 0
+    text = (codex_home / "skills" / "build" / "SKILL.md").read_text()
+    assert text.startswith("---\nname: build\ndescription: ") and "# $build: a tracked build" in text
+    commands = re.findall(r"`(\S+) build start ", text)
+    assert commands and all(os.path.isabs(c) and c.endswith("/stopwarden") for c in commands)
+    assert cli("init", "--agent", "codex", "--scope", "project").code == 0
+    assert (project / ".codex" / "skills" / "build" / "SKILL.md").read_text() == text
+    assert cli("uninstall").code == 0
+    assert not (codex_home / "skills").exists() and not (project / ".codex").exists()
+
+
+def test_gemini_command_is_toml_without_command_substitution(project: Path, cli: Any, isolated_env: Path) -> None:
+    mine = isolated_env / ".gemini" / "commands" / "deploy.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('prompt = "deploy it"\n')
+    assert cli("init", "--agent", "gemini").code == 0
+    command = tomllib.loads((isolated_env / ".gemini" / "commands" / "build.toml").read_text())
+    assert set(command) == {"description", "prompt"}
+    assert "You are starting a tracked build of: **{{args}}**" in command["prompt"]
+    assert 'build start "{{args}}" --size STANDARD' in command["prompt"]
+    assert "$(" not in command["prompt"].replace("`$(...)`", "")
+    assert cli("uninstall").code == 0
+    assert not (isolated_env / ".gemini" / "commands" / "build.toml").exists()
+    assert mine.read_text() == 'prompt = "deploy it"\n'  # a command of the user's own stays
+
+
+def test_a_users_gemini_command_named_build_is_never_clobbered(project: Path, cli: Any, isolated_env: Path) -> None:
+    mine = isolated_env / ".gemini" / "commands" / "build.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('prompt = "make"\n')
+    result = cli("init", "--agent", "gemini")
+    assert result.code == 1 and "is a skill of your own" in result.err
+    assert not (isolated_env / ".gemini" / "settings.json").exists()  # refused before anything was written
+    assert cli("init", "--agent", "gemini", "--skill-name", "sw-build").code == 0
+    assert (isolated_env / ".gemini" / "commands" / "sw-build.toml").exists()
+    assert mine.read_text() == 'prompt = "make"\n'

@@ -100,10 +100,9 @@ def doctor(fix: bool, as_json: bool) -> int:
     fixed: list[str] = []
     if fix:
         record = installer.read_record(root)
-        for scope in record.get("scopes", {}).get(claude_code.AGENT) or [claude_code.DEFAULT_SCOPE]:
-            fixed += installer.init(
-                root, claude_code.AGENT, scope, record.get("skill_name", skill.DEFAULT_NAME), os.environ
-            )
+        for agent, scopes in installer.installed_scopes(record).items():
+            for scope in scopes:
+                fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ)
     results = checks.run(root, os.environ)
     if results[0].ok:  # the state folder exists: the status line can be asked about this project
         results += installer.statusline_checks(root, os.environ)

@@ -30,12 +30,17 @@ def codex_home(env: Mapping[str, str]) -> str:
     return env.get("CODEX_HOME") or os.path.join(os.path.expanduser("~"), ".codex")
 
 
-def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
+    """The Codex config layer of `scope`: `$CODEX_HOME`, or the project's `.codex/`."""
     if scope == "user":
-        return os.path.join(codex_home(env), "hooks.json")
+        return codex_home(env)
     if scope == "project":
-        return os.path.join(root, ".codex", "hooks.json")
+        return os.path.join(root, ".codex")
     raise StopwardenError(f"unknown scope {scope!r} for codex", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+    return os.path.join(config_dir(scope, root, env), "hooks.json")
 
 
 def our_handler(event: str) -> dict[str, Any]:

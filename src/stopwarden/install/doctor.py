@@ -40,7 +40,7 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     checks += [_config(root), _token(root)]
     for agent, module in AGENT_MODULES.items():
         checks += _agent_checks(agent, module, root, env)
-    checks.append(_skill(root))
+    checks += _skills(root, env)
     return checks
 
 
@@ -116,12 +116,19 @@ def _token(root: str) -> Check:
     return Check("token", True, f"{path} (mode 600)")
 
 
-def _skill(root: str) -> Check:
-    name = installer.read_record(root).get("skill_name", skill.DEFAULT_NAME)
-    path = skill.skill_path(root, name)
-    if skill.is_ours(path):
-        return Check(f"/{name} skill", True, path)
-    return Check(f"/{name} skill", False, f"{path} is missing or not ours", "stopwarden doctor --fix")
+def _skills(root: str, env: Mapping[str, str]) -> list[Check]:
+    """The /build skill of each agent and scope init installed into (Claude Code's is always checked)."""
+    record = installer.read_record(root)
+    checks = []
+    for agent, scopes in installer.installed_scopes(record).items():
+        name = installer.skill_name(record, agent)
+        label = f"/{name} skill" if agent == claude_code.AGENT else f"{agent} /{name} skill"
+        for path in dict.fromkeys(skill.skill_path(agent, scope, root, env, name) for scope in scopes):
+            if skill.is_ours(path):
+                checks.append(Check(label, True, path))
+            else:
+                checks.append(Check(label, False, f"{path} is missing or not ours", "stopwarden doctor --fix"))
+    return checks
 
 
 def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Check:

@@ -19,13 +19,17 @@ DEFAULT_SCOPE = "user"
 EVENTS = {"AfterAgent": ("stop", 30_000), "SessionStart": ("session_start", 15_000)}
 
 
-def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
+    """The `.gemini/` folder of `scope`: the user's (under `$GEMINI_CLI_HOME` when set) or the project's."""
     if scope == "user":
-        home = env.get("GEMINI_CLI_HOME") or os.path.expanduser("~")
-        return os.path.join(home, ".gemini", "settings.json")
+        return os.path.join(env.get("GEMINI_CLI_HOME") or os.path.expanduser("~"), ".gemini")
     if scope == "project":
-        return os.path.join(root, ".gemini", "settings.json")
+        return os.path.join(root, ".gemini")
     raise StopwardenError(f"unknown scope {scope!r} for gemini", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
+    return os.path.join(config_dir(scope, root, env), "settings.json")
 
 
 def our_handler(event: str) -> dict[str, Any]:

@@ -11,14 +11,13 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, codex, gemini, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
-from stopwarden.shell import cli_command
 
 if TYPE_CHECKING:
     from stopwarden.install.doctor import Check
@@ -54,15 +53,17 @@ def init(
     """
     if agent not in AGENTS:
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
+    skill_file = skill.skill_path(agent, scope, root, env, skill_name)
+    skill.check_free(skill_file, skill_name)
+    playbook = _Skill(skill_file, skill_name, skill.render(agent, skill_name, env))
     if agent != claude_code.AGENT:
-        return init_hooks_only(root, agent, scope, env, trust=not no_trust)
+        return init_hooks_only(root, agent, scope, env, playbook, trust=not no_trust)
     statusline = statusline or force_statusline
     path = claude_code.settings_path(scope, root, env)
     settings = SettingsFile(path)
     claude_code.merge(settings.data, path)
     hooks_changed = settings.changed()
     status, replaced = claude_code.merge_statusline(settings.data, path, statusline, force_statusline)
-    skill.check_free(root, skill_name)
 
     created_paths = project_files.create(root)
     done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
@@ -92,12 +93,8 @@ def init(
             "`stopwarden init --scope project` on theirs (or use the default local scope)"
         )
     done += _statusline_report(status, replaced, statusline, scope, path, root, env, record)
-    outcome = skill.install(root, skill_name, cli_command(env))
-    done.append(f"/{skill_name} skill {outcome}: {skill.skill_path(root, skill_name)}")
-    scopes = record.setdefault("scopes", {}).setdefault(agent, [])
-    if scope not in scopes:
-        scopes.append(scope)
-    record["skill_name"] = skill_name
+    done.append(_install_skill(agent, playbook, record))
+    _record_scope(record, agent, scope)
     write_record(root, record)
     return done
 
@@ -105,10 +102,21 @@ def init(
 OTHER_AGENTS = {"codex": codex, "gemini": gemini}
 
 
-def init_hooks_only(root: str, agent: str, scope: str, env: Mapping[str, str], trust: bool) -> list[str]:
+class _Skill(NamedTuple):
+    """The /build skill init is about to write: checked and rendered before anything is written."""
+
+    path: str
+    name: str
+    text: str
+
+
+def init_hooks_only(
+    root: str, agent: str, scope: str, env: Mapping[str, str], playbook: _Skill, trust: bool
+) -> list[str]:
     """Codex or Gemini: register our Stop and SessionStart hooks in the agent's file of `scope`, the same
-    way as for Claude Code (keep theirs, replace our old entries, back up first); for Codex also trust
-    ours by hash, unless `trust` is off (then Codex's `/hooks` review asks the user)."""
+    way as for Claude Code (keep theirs, replace our old entries, back up first), and write the /build
+    skill in the agent's format; for Codex also trust our hooks by hash, unless `trust` is off (then
+    Codex's `/hooks` review asks the user)."""
     module = OTHER_AGENTS[agent]
     path = module.settings_path(scope, root, env)
     settings = SettingsFile(path)
@@ -131,11 +139,22 @@ def init_hooks_only(root: str, agent: str, scope: str, env: Mapping[str, str], t
         done.append(f"trusted our {len(keys)} hooks in {os.path.join(codex.codex_home(env), 'config.toml')}")
     elif agent == "codex":
         done.append("our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)")
+    done.append(_install_skill(agent, playbook, record))
+    _record_scope(record, agent, scope)
+    write_record(root, record)
+    return done
+
+
+def _install_skill(agent: str, playbook: _Skill, record: dict[str, Any]) -> str:
+    outcome = skill.install(playbook.path, playbook.text)
+    record.setdefault("skill_names", {})[agent] = playbook.name
+    return f"{agent} skill {outcome} ({skill.invocation(agent, playbook.name)}): {playbook.path}"
+
+
+def _record_scope(record: dict[str, Any], agent: str, scope: str) -> None:
     scopes = record.setdefault("scopes", {}).setdefault(agent, [])
     if scope not in scopes:
         scopes.append(scope)
-    write_record(root, record)
-    return done
 
 
 def _remove_other(
@@ -182,7 +201,7 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
                 done += _remove_other(agent, module, scope, path, root, created, env)
             except StopwardenError as e:
                 failed.append(e.message)
-    done += [f"removed the skill {p}" for p in skill.remove_all(root)]
+    done += [f"removed the skill {p}" for p in skill.remove_all(root, env)]
     if failed:
         raise StopwardenError("; ".join([*done, *failed]), hint="fix those files by hand, then run uninstall again")
     if purge:
@@ -300,6 +319,22 @@ def _backup_name(scope: str, path: str) -> str:
 
 def record_path(root: str) -> str:
     return os.path.join(root, STATE_DIR, RECORD)
+
+
+def installed_scopes(record: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Agent -> the scopes init installed it into; Claude Code always, in its default scope when init
+    never ran for it (what doctor checks and `doctor --fix` installs)."""
+    recorded = record.get("scopes")
+    scopes = {a: list(s) for a, s in recorded.items() if s} if isinstance(recorded, dict) else {}
+    return {claude_code.AGENT: [claude_code.DEFAULT_SCOPE], **scopes}
+
+
+def skill_name(record: Mapping[str, Any], agent: str) -> str:
+    """The name agent's /build skill was installed under (`skill_name` alone: an install before Codex and
+    Gemini, which had only Claude Code's)."""
+    names = record.get("skill_names")
+    name = names.get(agent) if isinstance(names, dict) else None
+    return str(name or record.get("skill_name") or skill.DEFAULT_NAME)
 
 
 def read_record(root: str) -> dict[str, Any]:
