@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from stopwarden.install import codex, hook_command
+from tests.terminal import Terminal
 
 
 @pytest.fixture
@@ -150,3 +151,56 @@ def test_a_users_gemini_command_named_build_is_never_clobbered(project: Path, cl
     assert cli("init", "--agent", "gemini", "--skill-name", "sw-build").code == 0
     assert (isolated_env / ".gemini" / "commands" / "sw-build.toml").exists()
     assert mine.read_text() == 'prompt = "make"\n'
+
+
+def test_init_all_installs_every_agent_in_its_default_scope(project: Path, cli: Any, codex_home: Path) -> None:
+    result = cli("init", "--agent", "all")
+    assert result.code == 0, result.err
+    assert (project / ".claude" / "settings.local.json").exists()
+    assert (codex_home / "hooks.json").exists() and (codex_home / "skills" / "build" / "SKILL.md").exists()
+    assert (codex_home.parent / ".gemini" / "settings.json").exists()
+    assert result.out.splitlines()[0].endswith("for claude-code, codex, gemini")
+
+
+def test_a_scope_one_agent_lacks_is_refused_before_anything_is_written(project: Path, cli: Any) -> None:
+    result = cli("init", "--agent", "all", "--scope", "local")
+    assert result.code == 2 and "codex has no local scope" in result.err
+    assert not (project / ".stopwarden").exists() and not (project / ".claude").exists()
+    assert cli("init", "--agent", "gemini", "--statusline").code == 2
+
+
+def test_without_a_terminal_init_installs_claude_code_and_names_the_others(
+    project: Path, cli: Any, codex_home: Path
+) -> None:
+    result = cli("init")  # $CODEX_HOME exists: Codex is used on this machine
+    assert result.code == 0, result.err
+    assert "also found codex: add with `stopwarden init --agent NAME` or `--agent all`" in result.out
+    assert (project / ".claude" / "settings.local.json").exists() and not (codex_home / "hooks.json").exists()
+
+
+def test_on_a_terminal_init_asks_which_of_the_agents_found(project: Path, isolated_env: Path) -> None:
+    (isolated_env / ".gemini").mkdir()
+    (isolated_env / ".claude").mkdir()
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # no client commands: found by their config folders
+    term = Terminal(project, "init", env=env)
+    term.expect("Agents found on this machine: claude-code, gemini")
+    term.expect("[claude-code,gemini]:")
+    term.send("gemini, cursor")
+    term.expect("name agents among claude-code, codex, gemini, or all")
+    term.send("gemini")
+    term.expect("for gemini")
+    assert term.close() == 0
+    assert (isolated_env / ".gemini" / "settings.json").exists()
+    assert not (project / ".claude" / "settings.local.json").exists()
+
+
+def test_codex_project_scope_says_when_codex_does_not_trust_the_project(
+    project: Path, cli: Any, codex_home: Path
+) -> None:
+    result = cli("init", "--agent", "codex", "--scope", "project")
+    assert result.code == 0, result.err
+    assert f"warning: Codex ignores {project / '.codex'} until you trust this project" in result.out
+    with (codex_home / "config.toml").open("a") as f:
+        f.write(f'\n[projects."{project.resolve()}"]\ntrust_level = "trusted"\n')
+    assert "until you trust this project" not in cli("init", "--agent", "codex", "--scope", "project").out
+    assert "until you trust this project" not in cli("init", "--agent", "codex").out  # the user layer needs no trust

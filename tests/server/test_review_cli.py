@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import subprocess
 import sys
 import time
@@ -13,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
+from tests.terminal import Terminal
 
 CLI = str(Path(sys.executable).parent / "stopwarden")
 
@@ -27,37 +25,6 @@ def seed(installed: Path, repo: PlanRepo, n: int = 2) -> None:
             )
 
 
-class Terminal:
-    """The real `stopwarden gate review` on a pseudo-terminal, as a person would see it."""
-
-    def __init__(self, cwd: Path, *args: str) -> None:
-        self.master, slave = pty.openpty()
-        self.proc = subprocess.Popen([CLI, "gate", "review", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave)
-        os.close(slave)
-        self.seen = ""
-
-    def expect(self, text: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, f"never saw {text!r} in:\n{self.seen}"
-            ready, _, _ = select.select([self.master], [], [], remaining)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
-                except OSError:
-                    break
-        assert text in self.seen, f"never saw {text!r} in:\n{self.seen}"
-
-    def send(self, line: str) -> None:
-        os.write(self.master, (line + "\n").encode())
-
-    def close(self) -> int:
-        code = self.proc.wait(timeout=20)
-        os.close(self.master)
-        return code
-
-
 def set_min_dwell(root: Path, seconds: float) -> None:
     config = root / ".stopwarden" / "config.toml"
     config.write_text(config.read_text() + f"\n[review]\nmin_dwell_s = {seconds}\n")
@@ -66,7 +33,7 @@ def set_min_dwell(root: Path, seconds: float) -> None:
 def test_review_refuses_a_hasty_verdict_records_a_read_one_and_quits(installed: Path, plan_repo: PlanRepo) -> None:
     seed(installed, plan_repo)
     set_min_dwell(installed, 2)
-    term = Terminal(installed, "--operator", "ana")
+    term = Terminal(installed, "gate", "review", "--operator", "ana")
     term.expect("(2 waiting)")
     term.expect("decision:  continue")
     term.send("c")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -18,7 +19,13 @@ def _project_root() -> str:
 
 
 @click.command()
-@click.option("--agent", type=click.Choice(AGENTS), default=AGENTS[0], show_default=True)
+@click.option(
+    "--agent",
+    type=click.Choice([*AGENTS, "all"]),
+    default=None,
+    help="The agent to install for, or all three. Without it, init offers the agents it finds on this machine "
+    "and asks (on a terminal; elsewhere it installs for Claude Code and names the others it found).",
+)
 @click.option(
     "--scope",
     type=click.Choice(["local", "project", "user"]),
@@ -44,26 +51,72 @@ def _project_root() -> str:
 @click.option("--no-trust", is_flag=True, help="Codex: do not trust our hooks by hash (review them with /hooks).")
 @json_option
 def init(
-    agent: str, scope: str | None, skill_name: str, statusline: bool, force_statusline: bool, no_trust: bool,
-    as_json: bool,
+    agent: str | None, scope: str | None, skill_name: str, statusline: bool, force_statusline: bool,
+    no_trust: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Install stopwarden into this project (the git repository around the current folder).
 
-    Creates .stopwarden/ and registers the Stop and SessionStart hooks (and, with --statusline, our status
-    line). Running it again changes nothing; after an upgrade or a moved venv it replaces our old entries.
+    Creates .stopwarden/, registers the Stop and SessionStart hooks of each agent (and, with --statusline,
+    our status line) and writes its /build skill. Running it again changes nothing; after an upgrade or a
+    moved venv it replaces our old entries.
 
     \b
     Example:
-      stopwarden init --agent claude-code
-      stopwarden init --statusline
+      stopwarden init                       # asks which of the agents found here
+      stopwarden init --agent claude-code --statusline
       stopwarden init --agent codex
+      stopwarden init --agent all --scope project
     """
     from stopwarden.install import installer
 
     root = _project_root()
-    scope = scope or (claude_code.DEFAULT_SCOPE if agent == claude_code.AGENT else "user")
-    done = installer.init(root, agent, scope, skill_name, os.environ, statusline, force_statusline, no_trust)
-    emit(as_json, {"project": root, "done": done}, "\n".join([f"stopwarden installed in {root}", *done]))
+    notes: list[str] = []
+    if agent == "all":
+        agents = list(AGENTS)
+    elif agent:
+        agents = [agent]
+    else:
+        agents, notes = _choose_agents(installer.detect_agents(os.environ), ask=sys.stdin.isatty() and not as_json)
+    for name in agents:
+        module = installer.AGENT_MODULES[name]
+        if scope and scope not in module.SCOPES:
+            raise click.UsageError(f"{name} has no {scope} scope (it has {', '.join(module.SCOPES)})")
+    if (statusline or force_statusline) and claude_code.AGENT not in agents:
+        raise click.UsageError("only Claude Code has a status line: add --agent claude-code")
+    done = [*notes]
+    for name in agents:
+        chosen = scope or installer.AGENT_MODULES[name].DEFAULT_SCOPE
+        done += installer.init(root, name, chosen, skill_name, os.environ, statusline, force_statusline, no_trust)
+    emit(as_json, {"project": root, "agents": agents, "done": done},
+         "\n".join([f"stopwarden installed in {root} for {', '.join(agents)}", *done]))  # fmt: skip
+
+
+def _choose_agents(found: list[str], ask: bool) -> tuple[list[str], list[str]]:
+    """The agents to install for when --agent is not given, and a note for the output: the user picks on a
+    terminal (the found ones offered); elsewhere Claude Code, the documented default, and a hint."""
+    offered = found or [claude_code.AGENT]
+    if not ask:
+        others = [a for a in found if a != claude_code.AGENT]
+        hint = f"also found {', '.join(others)}: add with `stopwarden init --agent NAME` or `--agent all`"
+        return [claude_code.AGENT], [hint] if others else []
+    click.echo(f"Agents found on this machine: {', '.join(found) or 'none'}", err=True)
+    answer = click.prompt(
+        f"Install for which agents? ({', '.join(AGENTS)}, or all)",
+        default=",".join(offered),
+        value_proc=_parse_agents,
+        err=True,
+    )
+    return list(answer), []
+
+
+def _parse_agents(text: str) -> list[str]:
+    words = [w for w in text.replace(",", " ").split() if w]
+    if words == ["all"]:
+        return list(AGENTS)
+    unknown = [w for w in words if w not in AGENTS]
+    if unknown or not words:
+        raise click.BadParameter(f"name agents among {', '.join(AGENTS)}, or all")
+    return list(dict.fromkeys(words))
 
 
 @click.command()

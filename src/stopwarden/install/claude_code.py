@@ -20,6 +20,7 @@ from stopwarden.install import hook_command, hook_config
 
 AGENT = "claude-code"
 SCOPES = ("local", "project", "user")
+COMMAND = "claude"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "local"
 
 # Claude Code event name -> (our hook's event argument, timeout in seconds).
@@ -31,14 +32,17 @@ STATUS_LINE_EVENT = "statusline"  # our hook script's event argument for it
 PRECEDENCE = ("local", "project", "user")
 
 
+def user_config_dir(env: Mapping[str, str]) -> str:
+    return env.get("CLAUDE_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".claude")
+
+
 def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
     if scope == "local":
         return os.path.join(root, ".claude", "settings.local.json")
     if scope == "project":
         return os.path.join(root, ".claude", "settings.json")
     if scope == "user":
-        config_dir = env.get("CLAUDE_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".claude")
-        return os.path.join(config_dir, "settings.json")
+        return os.path.join(user_config_dir(env), "settings.json")
     raise StopwardenError(f"unknown scope {scope!r}", hint=f"use one of {', '.join(SCOPES)}")
 
 

@@ -21,6 +21,7 @@ from stopwarden.install import hook_command, hook_config
 
 AGENT = "codex"
 SCOPES = ("user", "project")
+COMMAND = "codex"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Codex event name -> (our hook's event argument, timeout in seconds, Codex's snake_case event name).
 EVENTS = {"Stop": ("stop", 30, "stop"), "SessionStart": ("session_start", 15, "session_start")}
@@ -37,6 +38,10 @@ def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
     if scope == "project":
         return os.path.join(root, ".codex")
     raise StopwardenError(f"unknown scope {scope!r} for codex", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def user_config_dir(env: Mapping[str, str]) -> str:
+    return codex_home(env)
 
 
 def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:
@@ -78,6 +83,22 @@ def trusted_hash(event: str, group: Mapping[str, Any], handler: Mapping[str, Any
     shaped["hooks"] = [entry]
     text = json.dumps(shaped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def project_trusted(root: str, env: Mapping[str, str]) -> bool:
+    """Whether `$CODEX_HOME/config.toml` trusts the project at `root` (`[projects."<root>"] trust_level =
+    "trusted"`): Codex ignores the `.codex/` layer of any other project, without a word."""
+    import tomllib
+
+    try:
+        with open(os.path.join(codex_home(env), "config.toml"), "rb") as f:
+            projects = tomllib.load(f).get("projects")
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    if not isinstance(projects, dict):
+        return False
+    entry = projects.get(os.path.realpath(root)) or projects.get(os.path.abspath(root))
+    return isinstance(entry, dict) and entry.get("trust_level") == "trusted"
 
 
 def trust_ours(hooks_path: str, data: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:

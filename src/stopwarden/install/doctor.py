@@ -18,12 +18,11 @@ from typing import Any, NamedTuple
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, codex, gemini, hook_command, installer, project_files, skill
+from stopwarden.install import claude_code, hook_command, installer, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
 PROBE_SESSION = "stopwarden-doctor-probe"
-AGENT_MODULES: dict[str, Any] = {claude_code.AGENT: claude_code, codex.AGENT: codex, gemini.AGENT: gemini}
 
 
 class Check(NamedTuple):
@@ -38,7 +37,7 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     if not checks[0].ok:
         return checks
     checks += [_config(root), _token(root)]
-    for agent, module in AGENT_MODULES.items():
+    for agent, module in installer.AGENT_MODULES.items():
         checks += _agent_checks(agent, module, root, env)
     checks += _skills(root, env)
     return checks

@@ -14,6 +14,7 @@ from stopwarden.install import hook_command, hook_config
 
 AGENT = "gemini"
 SCOPES = ("user", "project")
+COMMAND = "gemini"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Gemini event name -> (our hook's event argument, timeout in milliseconds).
 EVENTS = {"AfterAgent": ("stop", 30_000), "SessionStart": ("session_start", 15_000)}
@@ -26,6 +27,10 @@ def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
     if scope == "project":
         return os.path.join(root, ".gemini")
     raise StopwardenError(f"unknown scope {scope!r} for gemini", hint=f"use one of {', '.join(SCOPES)}")
+
+
+def user_config_dir(env: Mapping[str, str]) -> str:
+    return config_dir("user", "", env)
 
 
 def settings_path(scope: str, root: str, env: Mapping[str, str]) -> str:

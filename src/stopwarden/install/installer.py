@@ -99,7 +99,18 @@ def init(
     return done
 
 
-OTHER_AGENTS = {"codex": codex, "gemini": gemini}
+AGENT_MODULES: dict[str, Any] = {claude_code.AGENT: claude_code, codex.AGENT: codex, gemini.AGENT: gemini}
+OTHER_AGENTS = {agent: module for agent, module in AGENT_MODULES.items() if agent != claude_code.AGENT}
+
+
+def detect_agents(env: Mapping[str, str]) -> list[str]:
+    """The agents this machine uses: its command on PATH, or its user config folder (`~/.claude`,
+    `$CODEX_HOME`, `~/.gemini`) present."""
+    return [
+        agent
+        for agent, module in AGENT_MODULES.items()
+        if shutil.which(module.COMMAND, path=env.get("PATH")) or os.path.isdir(module.user_config_dir(env))
+    ]
 
 
 class _Skill(NamedTuple):
@@ -139,6 +150,12 @@ def init_hooks_only(
         done.append(f"trusted our {len(keys)} hooks in {os.path.join(codex.codex_home(env), 'config.toml')}")
     elif agent == "codex":
         done.append("our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)")
+    if agent == codex.AGENT and scope == "project" and not codex.project_trusted(root, env):
+        done.append(
+            f"warning: Codex ignores {os.path.join(root, '.codex')} until you trust this project: say yes when Codex "
+            f'asks, or add [projects."{os.path.realpath(root)}"] trust_level = "trusted" to '
+            f"{os.path.join(codex.codex_home(env), 'config.toml')} (stopwarden leaves that to you)"
+        )
     done.append(_install_skill(agent, playbook, record))
     _record_scope(record, agent, scope)
     write_record(root, record)
