@@ -73,8 +73,6 @@ ENV_SESSION_ID = "STOPWARDEN_SESSION_ID"
 ENV_AGENT_PID = "STOPWARDEN_AGENT_PID"
 ENV_TMUX = "STOPWARDEN_TMUX"
 ENV_DISABLE = "STOPWARDEN_DISABLE"  # "1": every hook allows at once, touching nothing
-# Agents' own variables that carry the session id to the commands an agent runs.
-AGENT_SESSION_ENV = ("CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID")
 
 # The stop gate (SPEC §5).
 MODES = ("off", "shadow", "enforce")

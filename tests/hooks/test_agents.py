@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from stopwarden.agents import NAMES, dialect
+from stopwarden.agents import dialect
+from stopwarden.install.installer import AGENT_MODULES
+from stopwarden.names import AGENTS
 from tests.conftest import hook_command
 
 
@@ -53,4 +55,24 @@ def test_each_agent_reads_its_own_stop_text() -> None:
     assert gemini.stop_text == "done for today\ncontinuing"  # it accumulates across re-fires: all of it
     codex = parse(b'{"last_assistant_message": null, "cwd": "/"}', "codex", "stop", {})
     assert codex.stop_text == ""
-    assert set(NAMES) == {"claude-code", "codex", "gemini"}
+
+
+RUNTIME = ("NAME", "STOP_TEXT_FIELDS", "ALLOW", "SESSION_ENV", "block", "context", "user_turn", "is_agent_process")
+INSTALL = ("AGENT", "SCOPES", "DEFAULT_SCOPE", "COMMAND", "EVENTS", "settings_path", "user_config_dir", "our_handler",
+           "merge", "remove", "registered")  # fmt: skip
+
+
+@pytest.mark.parametrize("agent", AGENTS)
+def test_every_agent_has_the_whole_interface_in_both_layers(agent: str) -> None:
+    runtime, install = dialect(agent), AGENT_MODULES[agent]
+    assert [name for name in RUNTIME if not hasattr(runtime, name)] == []
+    assert [name for name in INSTALL if not hasattr(install, name)] == []
+    assert runtime.NAME == install.AGENT == agent and install.DEFAULT_SCOPE in install.SCOPES
+
+
+def test_the_agent_process_is_recognised_per_agent() -> None:
+    node_gemini, node_other = (lambda: b"node\0/usr/bin/gemini\0-p\0"), (lambda: b"node\0server.js\0")
+    assert [a for a in AGENTS if dialect(a).is_agent_process("claude", node_other)] == ["claude-code"]
+    assert [a for a in AGENTS if dialect(a).is_agent_process("codex", node_other)] == ["codex"]
+    assert [a for a in AGENTS if dialect(a).is_agent_process("node", node_gemini)] == ["gemini"]
+    assert [a for a in AGENTS if dialect(a).is_agent_process("node", node_other)] == []

@@ -8,22 +8,31 @@ Each module is stdlib-only (the hook imports it on every turn) and defines the s
   block(reason) -> str      what to print to block, with the reason for the model
   context(text) -> str      what to print at session start to tell the model something
   user_turn(line) -> str    the real user turn in one line of its transcript, "" when the line is not one
-Adding an agent is one module here and one line in `MODULES`.
+  SESSION_ENV               the variable that gives the agent's shell commands its session id ("" if none)
+  is_agent_process(comm, cmdline) -> bool
+                            whether a process (its `comm`, and a callable reading its command line) is
+                            this agent: the ancestor both its hooks and its shell commands descend from
+Where and in what format each one's hooks are registered is its module in stopwarden/install/, kept apart
+because the hook must not import the installer. Adding an agent is a module in each of the two folders,
+named after the agent (`-` as `_`), and its name in `names.AGENTS`.
 """
 
 import sys
+
+from stopwarden.names import AGENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
 
-# Agent name -> its module in this package.
-MODULES = {"claude-code": "claude_code", "codex": "codex", "gemini": "gemini"}
-NAMES = tuple(MODULES)
+
+def dialects() -> "list[ModuleType]":
+    """Every agent's module: for what must be recognised whichever agent runs us (`build start`)."""
+    return [dialect(name) for name in AGENTS]
 
 
 def dialect(name: str) -> "ModuleType":
     """The module of agent `name` (Claude Code's when unknown: the hook must always answer something)."""
-    module = f"stopwarden.agents.{MODULES.get(name, 'claude_code')}"
+    module = f"stopwarden.agents.{(name if name in AGENTS else AGENTS[0]).replace('-', '_')}"
     __import__(module)
     return sys.modules[module]

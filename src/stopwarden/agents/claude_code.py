@@ -1,14 +1,24 @@
 """Claude Code (SPEC §3.1): the stop text is `last_assistant_message`; allow is an empty stdout; a block is
 `{"decision": "block", "reason": …}`; SessionStart context goes in `hookSpecificOutput`.
 
-Its transcript is JSON Lines; a user turn is a `user` line that is not `isMeta` (a Stop-hook block is
+Its Bash tool's commands see the session id in `CLAUDE_CODE_SESSION_ID`, and descend from the `claude`
+process. Its transcript is JSON Lines; a user turn is a `user` line that is not `isMeta` (a Stop-hook block is
 recorded as an `isMeta` user line, "Stop hook feedback: …") and whose content is not a tool result."""
 
 from stopwarden import fastjson
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 NAME = "claude-code"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 ALLOW = ""
+SESSION_ENV = "CLAUDE_CODE_SESSION_ID"  # set for its Bash tool's commands (2.1.x)
+
+
+def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
+    return comm == "claude"
 
 
 def block(reason: str) -> str:

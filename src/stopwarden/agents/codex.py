@@ -9,9 +9,22 @@ Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`;
 from stopwarden import fastjson
 from stopwarden.agents.claude_code import block, context
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 NAME = "codex"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 ALLOW = ""
+# Its shell commands run in a sandbox with their own PID namespace, where the process tree ends before the
+# agent: they get the thread id (what hooks receive as `session_id`) instead. Hooks do not see it.
+SESSION_ENV = "CODEX_THREAD_ID"
+
+
+def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
+    return comm == "codex"
+
+
 WRAPPERS = ("<environment_context>", "<hook_prompt", "<user_instructions>", "<turn_aborted>")
 
 
@@ -30,4 +43,4 @@ def user_turn(line: str) -> str:
     return "" if text.startswith(WRAPPERS) else text
 
 
-__all__ = ["ALLOW", "NAME", "STOP_TEXT_FIELDS", "block", "context", "user_turn"]
+__all__ = ["ALLOW", "NAME", "SESSION_ENV", "STOP_TEXT_FIELDS", "block", "context", "is_agent_process", "user_turn"]

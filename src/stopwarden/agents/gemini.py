@@ -11,9 +11,21 @@ text, not function responses. A block reason is recorded as a plain user turn to
 from stopwarden import fastjson
 from stopwarden.agents.claude_code import block, context
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 NAME = "gemini"
 STOP_TEXT_FIELDS = ("prompt_response",)
 ALLOW = "{}\n"
+SESSION_ENV = ""  # its shell commands get no session id (only GEMINI_CLI=1): ownership is by agent process
+
+
+def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
+    # A node script that re-execs itself once: matched by its command line, not `comm`.
+    return comm == "node" and b"gemini" in cmdline()
+
+
 HOOK_CONTEXT_END = "</hook_context>"
 
 
@@ -38,4 +50,4 @@ def user_turn(line: str) -> str:
     return "" if text.startswith(("stopwarden:", "<session_context>")) else text
 
 
-__all__ = ["ALLOW", "NAME", "STOP_TEXT_FIELDS", "block", "context", "user_turn"]
+__all__ = ["ALLOW", "NAME", "SESSION_ENV", "STOP_TEXT_FIELDS", "block", "context", "is_agent_process", "user_turn"]

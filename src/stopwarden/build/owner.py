@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 
-from stopwarden.names import AGENT_SESSION_ENV, ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX
+from stopwarden.agents import dialects
+from stopwarden.names import ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-AGENT_COMMS = ("claude", "codex")  # `comm` of the agent process; Gemini runs as `node` (see _is_agent)
 MAX_HOPS = 64
 
 
@@ -28,9 +28,9 @@ def session_id_from_env(env: Mapping[str, str]) -> str:
     """The calling session's id as an agent's shell command sees it; empty when none is visible."""
     if ENV_SESSION_ID in env:
         return env[ENV_SESSION_ID]
-    for name in AGENT_SESSION_ENV:
-        if env.get(name):
-            return env[name]
+    for agent in dialects():
+        if agent.SESSION_ENV and env.get(agent.SESSION_ENV):
+            return env[agent.SESSION_ENV]
     return ""
 
 
@@ -59,6 +59,7 @@ def agent_process(env: Mapping[str, str]) -> tuple[int, int]:
             return 0, 0
         stat = _stat(int(value))
         return int(value), stat[2] if stat else 0
+    agents = dialects()
     pid = os.getppid()
     for _ in range(MAX_HOPS):
         if pid <= 1:
@@ -67,17 +68,10 @@ def agent_process(env: Mapping[str, str]) -> tuple[int, int]:
         if stat is None:
             return 0, 0
         comm, ppid, started = stat
-        if _is_agent(pid, comm):
+        if any(agent.is_agent_process(comm, lambda p=pid: _cmdline(p)) for agent in agents):
             return pid, started
         pid = ppid
     return 0, 0
-
-
-def _is_agent(pid: int, comm: str) -> bool:
-    if comm in AGENT_COMMS:
-        return True
-    # Gemini CLI is a node script that re-execs itself once: match its command line, not `comm`.
-    return comm == "node" and b"gemini" in _cmdline(pid)
 
 
 def _stat(pid: int) -> tuple[str, int, int] | None:

@@ -7,6 +7,7 @@ writes the /build skill, and records what it did in `.stopwarden/installed.json`
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, codex, gemini, project_files, skill
+from stopwarden.install import claude_code, codex, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 
@@ -99,7 +100,10 @@ def init(
     return done
 
 
-AGENT_MODULES: dict[str, Any] = {claude_code.AGENT: claude_code, codex.AGENT: codex, gemini.AGENT: gemini}
+# Agent -> its module here (where its hooks are registered, and how): one per name in names.AGENTS.
+AGENT_MODULES: dict[str, Any] = {
+    a: importlib.import_module(f"stopwarden.install.{a.replace('-', '_')}") for a in AGENTS
+}
 OTHER_AGENTS = {agent: module for agent, module in AGENT_MODULES.items() if agent != claude_code.AGENT}
 
 
