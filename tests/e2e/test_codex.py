@@ -91,3 +91,23 @@ def test_the_build_skill_reaches_the_model_and_its_command_runs_in_the_sandbox(
     mine = builds(installed_codex)["Port the parser"]
     assert mine["owner"]["session_id"] == run.thread_id
     assert find_hook_prompt(fake_responses.requests, 'stopwarden: the build "Port the parser"') is not None
+
+
+def test_doctor_asks_codex_whether_it_trusts_our_hooks(installed_codex: CodexSandbox) -> None:
+    """The trust hash is version-specific: doctor asks the real `codex app-server`, found on PATH."""
+    env = {**os.environ, "HOME": str(installed_codex.home_dir), "CODEX_HOME": str(installed_codex.codex_home),
+           "PATH": f"{installed_codex.codex_bin.parent}{os.pathsep}{os.environ['PATH']}"}  # fmt: skip
+
+    def doctor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([CLI, "doctor", *args], cwd=installed_codex.project_dir, env=env, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+
+    assert "ok   codex hook trust: Codex trusts our 2 hooks" in doctor().stdout
+    hooks_file = installed_codex.hooks_path("user")
+    hooks = json.loads(hooks_file.read_text())
+    hooks["hooks"]["Stop"][0]["hooks"][0]["timeout"] = 31  # what Codex trusted is no longer what would run
+    hooks_file.write_text(json.dumps(hooks))
+    failed = doctor()
+    assert failed.returncode == 1 and "FAIL codex hook trust: Codex will skip our hooks" in failed.stdout
+    fixed = doctor("--fix")
+    assert fixed.returncode == 0 and "ok   codex hook trust" in fixed.stdout, fixed.stdout

@@ -204,3 +204,18 @@ def test_codex_project_scope_says_when_codex_does_not_trust_the_project(
         f.write(f'\n[projects."{project.resolve()}"]\ntrust_level = "trusted"\n')
     assert "until you trust this project" not in cli("init", "--agent", "codex", "--scope", "project").out
     assert "until you trust this project" not in cli("init", "--agent", "codex").out  # the user layer needs no trust
+
+
+def test_doctor_says_so_when_codex_app_server_cannot_be_asked(
+    project: Path, cli: Any, codex_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("init", "--agent", "codex").code == 0
+    assert "ok   codex hook trust: not checked: codex is not on PATH" in cli("doctor").out
+    broken = tmp_path / "bin" / "codex"
+    broken.parent.mkdir()
+    broken.write_text("#!/bin/sh\necho 'not json'\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken.parent}{os.pathsep}{os.environ['PATH']}")
+    result = cli("doctor")
+    assert result.code == 1
+    assert f"FAIL codex hook trust: {broken} app-server did not answer hooks/list: it exited (3)" in result.out

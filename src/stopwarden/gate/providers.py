@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import tempfile
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import SYSTEM_PROMPT, Malformed, Unavailable, parse_verdict, user_message
 from stopwarden.names import ENV_DISABLE
+from stopwarden.process_group import kill_group
 
 MAX_TOKENS = 400
 
@@ -123,7 +123,7 @@ class ClaudeCliAuthority:
             try:
                 out, err = proc.communicate(user_message(case), timeout=self.timeout_s)
             except subprocess.TimeoutExpired:
-                _kill_group(proc)
+                kill_group(proc)  # the CLI starts helpers of its own
                 raise TimeoutError(f"{self.command} -p took over {self.timeout_s} s") from None
         if proc.returncode != 0:
             raise Unavailable(f"{self.command} -p exited {proc.returncode}: {err.strip()[-300:]}")
@@ -134,12 +134,3 @@ class ClaudeCliAuthority:
         if not isinstance(result, dict) or result.get("is_error") or not isinstance(result.get("result"), str):
             raise Unavailable(f"claude -p reported an error: {str(result)[:300]}")
         return parse_verdict(result["result"])
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    """The CLI starts helpers of its own: end the whole group, and reap it."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.communicate()

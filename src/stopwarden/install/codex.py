@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -162,3 +164,73 @@ def untrust_ours(hooks_path: str, env: Mapping[str, str]) -> list[str]:
         text = tomlkit.dumps(document).rstrip("\n") + "\n"  # the blank line before our tables goes with them
         write_atomic(config_path, text.encode("utf-8"), os.stat(config_path).st_mode & 0o777)
     return ours
+
+
+def hooks_seen(codex_bin: str, root: str, env: Mapping[str, str], timeout_s: float = 20.0) -> list[dict[str, Any]]:
+    """Every hook Codex would run in the project at `root`, as `codex app-server` reports it (JSON-RPC
+    `initialize`, `initialized`, then `hooks/list`): each with its `key`, `command`, `currentHash` and
+    `trustStatus`, computed by Codex itself. Raises StopwardenError when it cannot be asked."""
+    import subprocess
+
+    from stopwarden import __version__
+    from stopwarden.process_group import kill_group
+
+    try:
+        proc = subprocess.Popen(
+            [codex_bin, "app-server"], cwd=root, env=dict(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    except OSError as e:
+        raise StopwardenError(f"cannot run {codex_bin} app-server: {e.strerror}") from None
+    rpc = _JsonRpc(proc, time.monotonic() + timeout_s)
+    try:
+        rpc.call(0, "initialize", {"clientInfo": {"name": "stopwarden-doctor", "version": __version__}})
+        rpc.send({"method": "initialized"})
+        answer = rpc.call(1, "hooks/list", {"cwds": [root]})
+    except (OSError, TimeoutError, EOFError) as e:
+        try:  # a closed pipe is most often a server that has exited: say with what
+            why = f"it exited ({proc.wait(timeout=1)})"
+        except subprocess.TimeoutExpired:
+            why = str(e)
+        raise StopwardenError(f"{codex_bin} app-server did not answer hooks/list: {why}") from None
+    finally:
+        kill_group(proc)
+    result = answer.get("result")
+    if not isinstance(result, dict) or not isinstance(result.get("data"), list):
+        raise StopwardenError(f"{codex_bin} app-server answered hooks/list with {str(answer)[:300]}")
+    return [hook for entry in result["data"] if isinstance(entry, dict) for hook in entry.get("hooks") or []]
+
+
+class _JsonRpc:
+    """JSON-RPC over a child's stdin and stdout, one message per line, every read bounded by `deadline`."""
+
+    def __init__(self, proc: Any, deadline: float) -> None:
+        self.proc, self.deadline, self.buffer = proc, deadline, b""
+
+    def send(self, message: Mapping[str, Any]) -> None:
+        self.proc.stdin.write(json.dumps(message).encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def call(self, request_id: int, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        self.send({"id": request_id, "method": method, "params": params})
+        while True:  # notifications and other answers come in between: skip them
+            try:
+                message = json.loads(self._line())
+            except ValueError:
+                continue
+            if isinstance(message, dict) and message.get("id") == request_id and "method" not in message:
+                return message
+
+    def _line(self) -> bytes:
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no answer in time")
+            if select.select([fd], [], [], remaining)[0]:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise EOFError("it closed its output")
+                self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line

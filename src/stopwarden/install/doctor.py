@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -18,7 +19,7 @@ from typing import Any, NamedTuple
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, hook_command, installer, project_files, skill
+from stopwarden.install import claude_code, codex, hook_command, installer, project_files, skill
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
@@ -39,8 +40,32 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     checks += [_config(root), _token(root)]
     for agent, module in installer.AGENT_MODULES.items():
         checks += _agent_checks(agent, module, root, env)
+    if codex.AGENT in installer.installed_scopes(installer.read_record(root)):
+        checks.append(_codex_trust(root, env))
     checks += _skills(root, env)
     return checks
+
+
+def _codex_trust(root: str, env: Mapping[str, str]) -> Check:
+    """Codex runs a hook only when it trusts it, and says nothing otherwise: ask Codex itself (`codex
+    app-server`), since the trust hash is version-specific, whether it sees our hooks here and trusts them."""
+    name = "codex hook trust"
+    codex_bin = shutil.which(codex.COMMAND, path=env.get("PATH"))
+    if not codex_bin:
+        return Check(name, True, "not checked: codex is not on PATH")
+    try:
+        hooks = codex.hooks_seen(codex_bin, root, env)
+    except StopwardenError as e:
+        return Check(name, False, e.message, "run `codex app-server` by hand to see why")
+    ours = [h for h in hooks if hook_command.is_ours(h.get("command"))]
+    if not ours:
+        fix = "trust this project in Codex (see `stopwarden init --agent codex --scope project`), or use the user scope"
+        return Check(name, False, "Codex does not see our hooks in this project", fix)
+    untrusted = [str(h.get("key")) for h in ours if h.get("trustStatus") != "trusted"]
+    if untrusted:
+        fix = "stopwarden doctor --fix (or review them with /hooks in Codex)"
+        return Check(name, False, f"Codex will skip our hooks {', '.join(untrusted)}: not trusted", fix)
+    return Check(name, True, f"Codex trusts our {len(ours)} hooks (asked {codex_bin} app-server)")
 
 
 def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str]) -> list[Check]:
