@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from stopwarden.cli.main import main
+from tests import postgres
 
 LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "TMUX", "ANTHROPIC_", "GIT_")
 # The developer's real agent settings: a test that writes to them fails (see isolated_env).
@@ -148,3 +149,32 @@ def stop_payload(root: Path, session_id: str, **extra: Any) -> dict[str, Any]:
         "background_tasks": [],
         **extra,
     }
+
+
+# --- PostgreSQL (SPEC §13): one throwaway server for the whole session, a fresh database per test ---------
+
+_POSTGRES_REQUIRED = os.environ.get(postgres.REQUIRED_ENV) == "1"  # read at import: isolated_env clears it
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    """A running PostgreSQL server; skips when there is none to start (fails when it is required)."""
+    bin_dir = postgres.find_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL not found: install Debian's postgresql package (bash .ci/run does)"
+        if _POSTGRES_REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = postgres.Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives, once per backend: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "stopwarden.db")
+    cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database()

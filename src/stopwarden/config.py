@@ -9,11 +9,21 @@ from __future__ import annotations
 import os
 import socket
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from stopwarden.errors import StopwardenError
-from stopwarden.names import AUTHORITIES, AUTHORITY_TIMEOUTS, CONFIG_FILE, MODES, STATE_DIR
+from stopwarden.names import (
+    AUTHORITIES,
+    AUTHORITY_TIMEOUTS,
+    CONFIG_FILE,
+    DB_FILE,
+    ENV_STORE_URL,
+    MODES,
+    STATE_DIR,
+    STORE_URL_SCHEMES,
+)
 
 
 @dataclass(frozen=True)
@@ -42,13 +52,19 @@ class Config:
     retention_days: int = 90
     min_dwell_s: float = 15.0  # an annotation given faster than this was not a reading
     limits: Limits = field(default_factory=Limits)
+    store_url: str = ""  # a PostgreSQL URL (SPEC §13); empty: the project's SQLite file
 
     @property
     def state_dir(self) -> str:
         return os.path.join(self.root, STATE_DIR)
 
+    @property
+    def store_location(self) -> str:
+        """Where the store is: the PostgreSQL URL, or the path of the project's SQLite file."""
+        return self.store_url or os.path.join(self.state_dir, DB_FILE)
 
-def load(root: str) -> Config:
+
+def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     """The project's config; StopwardenError naming the file and key when it is unreadable or wrong."""
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     try:
@@ -78,6 +94,7 @@ def load(root: str) -> Config:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
         raise StopwardenError(f"bad config {path}: the authority's timeout_s must be a positive number")
     return Config(
+        store_url=_store_url(path, reader, env if env is not None else os.environ),
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=socket.gethostname(),
@@ -91,6 +108,22 @@ def load(root: str) -> Config:
         min_dwell_s=float(reader.get("review", "min_dwell_s", (int, float), 15.0)),
         limits=limits,
     )
+
+
+def _store_url(path: str, reader: _Reader, env: Mapping[str, str]) -> str:
+    """`$STOPWARDEN_STORE_URL`, else `[store] url`. The config is committed, so a URL there must not hold
+    a password: libpq takes it from PGPASSWORD, ~/.pgpass or a service file instead."""
+    from_env = env.get(ENV_STORE_URL, "")
+    url = from_env or reader.get("store", "url", str, "")
+    if url and not url.startswith(STORE_URL_SCHEMES):
+        where = ENV_STORE_URL if from_env else f"[store] url in {path}"
+        raise StopwardenError(f"{where} must be a postgresql:// URL, not {url.split('://')[0]!r}")
+    if url and not from_env and ":" in url.split("://", 1)[1].split("@", 1)[0] and "@" in url:
+        raise StopwardenError(
+            f"bad config {path}: [store] url holds a password, and this file is committed",
+            hint="remove it from the URL and put it in ~/.pgpass (or PGPASSWORD, or STOPWARDEN_STORE_URL)",
+        )
+    return url
 
 
 class _Reader:

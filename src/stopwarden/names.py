@@ -116,4 +116,7 @@ SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"
 SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
+# The store (SPEC §13): `[store] url` in the config, or this variable, which wins; no URL, the SQLite file.
+ENV_STORE_URL = "STOPWARDEN_STORE_URL"
+STORE_URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 API_VERSION = 1

@@ -192,7 +192,7 @@ def test_claude_cli_reports_a_missing_command() -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+    s = Store.open(str(tmp_path / "stopwarden.db"))
     yield s
     s.close()
 
@@ -222,11 +222,11 @@ def test_exactly_one_probe_across_concurrent_evaluations(store: Store) -> None:
 
 def test_an_open_breaker_survives_a_restart(tmp_path: Path) -> None:
     path = str(tmp_path / "stopwarden.db")
-    first = Store.open_sqlite(path)
+    first = Store.open(path)
     for _ in range(3):
         breaker.failed(first, "openai", time.time())
     first.close()
-    again = Store.open_sqlite(path)
+    again = Store.open(path)
     assert breaker.state(again, "openai", time.time()) == "open"
     assert not breaker.admit(again, "openai", time.time(), 3.0)  # not re-probed on start
     again.close()

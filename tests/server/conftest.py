@@ -38,7 +38,7 @@ class Server:
 def run_server(root: Path, gate_factory: Any = Gate, store: Store | None = None) -> Iterator[Server]:
     config = config_module.load(str(root))
     if store is None:
-        store = Store.open_sqlite(str(root / ".stopwarden" / "stopwarden.db"))
+        store = Store.open(str(root / ".stopwarden" / "stopwarden.db"))
         settings.first_start(store, config, healthy=True)
     gate = gate_factory(config, store)
     app = create_app(config, store, gate, read_token(str(root)))

@@ -46,7 +46,7 @@ def test_a_database_locked_by_another_process(installed: Path, plan_repo: PlanRe
 
 def test_a_read_only_disk(installed: Path, plan_repo: PlanRepo) -> None:
     db = installed / ".stopwarden" / "stopwarden.db"
-    writable = Store.open_sqlite(str(db))
+    writable = Store.open(str(db))
     settings.first_start(writable, config_module.load(str(installed)), healthy=True)
     settings.set_mode(writable, config_module.load(str(installed)), "enforce", force="test")
     writable.close()

@@ -75,7 +75,7 @@ class Million:
 def million(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Million]:
     """A migrated stopwarden database holding N_EVENTS events, oldest first, event_id 1 to N_EVENTS."""
     path = tmp_path_factory.mktemp("scale") / "stopwarden.db"
-    store = Store.open_sqlite(str(path))  # created and migrated by the product, as at a server's start
+    store = Store.open(str(path))  # created and migrated by the product, as at a server's start
     store.close()
     assert set(COLUMNS) <= {c.name for c in schema.events.columns}
 
@@ -134,7 +134,7 @@ def remove_database(path: Path) -> None:
 @pytest.fixture(scope="module")
 def store(million: Million) -> Iterator[Store]:
     """Read-only use: nothing writes to the module's database after the setup, so copying it is safe."""
-    s = Store.open_sqlite(str(million.path), migrate=False)
+    s = Store.open(str(million.path), migrate=False)
     yield s
     s.close()
 

@@ -1,4 +1,5 @@
-"""The store on a real SQLite file: migrations, settings, events, counters, breaker, redaction."""
+"""The store on both backends, a real SQLite file and a real PostgreSQL database (each test runs on both):
+migrations, settings, events, counters, breaker, redaction."""
 
 from __future__ import annotations
 
@@ -12,14 +13,25 @@ import pytest
 from sqlalchemy import inspect
 
 from stopwarden.store import schema
-from stopwarden.store.store import Store, StoreUnavailable
+from stopwarden.store.store import Store, StoreUnavailable, is_url
+from tests import postgres
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    s = Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+def store(store_url: str) -> Any:
+    s = Store.open(store_url)
     yield s
     s.close()
+
+
+def raw_dump(store: Store, store_url: str) -> bytes:
+    """Everything the backend holds, as bytes: the SQLite files, or every table's rows as text."""
+    if store.backend == "sqlite":
+        return b"".join(p.read_bytes() for p in Path(store_url).parent.glob("stopwarden.db*"))
+    with store.engine.connect() as conn:
+        return "".join(
+            str(row) for table in schema.TABLES for row in conn.exec_driver_sql(f"SELECT * FROM {table.name}")
+        ).encode()
 
 
 def event(**overrides: Any) -> dict[str, Any]:
@@ -28,16 +40,27 @@ def event(**overrides: Any) -> dict[str, Any]:
             "stop_text": "All done.", "project": "demo", "host": "box", **overrides}  # fmt: skip
 
 
-def test_new_database_is_private_wal_and_at_the_latest_version(tmp_path: Path, store: Store) -> None:
-    path = tmp_path / "stopwarden.db"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+def test_new_database_is_at_the_latest_version(store_url: str, store: Store) -> None:
     assert store.schema_version() == schema.LATEST
-    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if store.backend == "sqlite":  # a private file, in WAL mode
+        assert stat.S_IMODE(Path(store_url).stat().st_mode) == 0o600
+        assert sqlite3.connect(store_url).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.fixture
+def second_url(store_url: str, request: pytest.FixtureRequest) -> str:
+    """Another empty store of the same backend as `store_url`."""
+    if is_url(store_url):
+        cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
+        return cluster.create_database()
+    return str(Path(store_url).parent / "fresh.db")
 
 
 @pytest.mark.parametrize("start", range(1, schema.LATEST))
-def test_upgrade_from_every_past_version_matches_the_current_schema(tmp_path: Path, start: int) -> None:
-    old = Store.open_sqlite(str(tmp_path / "old.db"), migrate=False)
+def test_upgrade_from_every_past_version_matches_the_current_schema(
+    store_url: str, second_url: str, start: int
+) -> None:
+    old = Store.open(store_url, migrate=False)
     old.migrate(target=start)
     assert old.schema_version() == start
     if start == 1:  # a v1 database with data in it keeps its data
@@ -48,35 +71,39 @@ def test_upgrade_from_every_past_version_matches_the_current_schema(tmp_path: Pa
                 " VALUES ('old', 'claude-code', 1, 'shadow', 'allow', '[]', '{}', 1, 'x')"
             )
     assert old.migrate() == [f"{n} {name}" for n, name, _ in schema.MIGRATIONS if n > start]
-    fresh = Store.open_sqlite(str(tmp_path / "fresh.db"))
+    fresh = Store.open(second_url)
     for table in schema.TABLES:
         upgraded = {c["name"]: str(c["type"]) for c in inspect(old.engine).get_columns(table.name)}
         created = {c["name"]: str(c["type"]) for c in inspect(fresh.engine).get_columns(table.name)}
-        assert upgraded == created == {c.name: str(c.type) for c in table.columns}, table.name
+        assert upgraded == created, table.name  # as the backend reports them (DOUBLE PRECISION for FLOAT...)
+        assert set(created) == {c.name for c in table.columns}, table.name
         assert {i["name"] for i in inspect(old.engine).get_indexes(table.name)} == {
             i["name"] for i in inspect(fresh.engine).get_indexes(table.name)
         }
     assert old.events()[0]["session_id"] == "old" if start == 1 else True
 
 
-def test_a_newer_database_is_refused_untouched(tmp_path: Path, store: Store) -> None:
+def test_a_newer_database_is_refused_untouched(store_url: str, store: Store) -> None:
     with store.engine.begin() as conn:
         conn.execute(schema.schema_migrations.insert().values(version=schema.LATEST + 1, name="future", applied_at=0))
     with pytest.raises(schema.SchemaTooNew):
-        Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+        Store.open(store_url)
 
 
 def test_unopenable_database(tmp_path: Path) -> None:
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(StoreUnavailable):
-        Store.open_sqlite(str(tmp_path / "dir.db"))
+        Store.open(str(tmp_path / "dir.db"))
+    with pytest.raises(StoreUnavailable) as refused:  # nothing listens there; the password is never shown
+        Store.open(f"postgresql://me:hunter2@127.0.0.1:{postgres.free_port()}/db")
+    assert "hunter2" not in str(refused.value) and "me:***@127.0.0.1" in str(refused.value)
 
 
-def test_settings_survive_reopening(tmp_path: Path, store: Store) -> None:
+def test_settings_survive_reopening(store_url: str, store: Store) -> None:
     store.put_settings({"mode": "enforce", "kill_switch": "1"}, 5.0)
     store.put_settings({"mode": "shadow"}, 6.0)
     store.close()
-    again = Store.open_sqlite(str(tmp_path / "stopwarden.db"))
+    again = Store.open(store_url)
     assert again.settings() == {"mode": "shadow", "kill_switch": "1"}
 
 
@@ -102,13 +129,13 @@ def test_events_newest_first_with_filters(store: Store) -> None:
     assert len(store.events()) == 2
 
 
-def test_secrets_are_redacted_before_storage(tmp_path: Path, store: Store) -> None:
+def test_secrets_are_redacted_before_storage(store_url: str, store: Store) -> None:
     text = (
         "key sk-ant-api03-abcdefghijklmnopqrstuvwx and ghp_abcdefghijklmnopqrstuvwxyz012345, "
         "AKIAABCDEFGHIJKLMNOP, Bearer abcdef.ghijkl.mnopqr"
     )
     store.record_event(event(stop_text=text, evidence_pointer={"plan_file": "github_pat_" + "a" * 30}))
-    raw = (tmp_path / "stopwarden.db").read_bytes() + (tmp_path / "stopwarden.db-wal").read_bytes()
+    raw = raw_dump(store, store_url)
     for secret in (b"sk-ant-api03", b"ghp_abcdef", b"AKIAABCDEF", b"github_pat_aaaa", b"abcdef.ghijkl"):
         assert secret not in raw
     stored = store.events()[0]

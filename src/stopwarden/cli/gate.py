@@ -25,7 +25,6 @@ from stopwarden.project import require_root
 def _local() -> Iterator[tuple[Any, Any]]:
     """The project's config and an open store, for commands that work without the server."""
     from stopwarden import config as config_module
-    from stopwarden.names import DB_FILE
     from stopwarden.store import schema
     from stopwarden.store.store import Store
 
@@ -33,7 +32,7 @@ def _local() -> Iterator[tuple[Any, Any]]:
     config = config_module.load(root)
     # Migrations are the server's business at start: a command migrates only a database that is behind
     # (a write lock, taken only then), never one a running server already brought up to date.
-    store = Store.open_sqlite(os.path.join(config.state_dir, DB_FILE), migrate=False)
+    store = Store.open(config.store_location, migrate=False)
     if store.schema_version() < schema.LATEST:  # a new project, or one whose server has not run since
         store.migrate()
     try:

@@ -20,6 +20,7 @@ from stopwarden.cli.evaluate import evaluate
 from stopwarden.cli.gate import gate
 from stopwarden.cli.install import demo, doctor, init, uninstall
 from stopwarden.cli.server import serve, start, status, stop
+from stopwarden.cli.store import store
 from stopwarden.errors import StopwardenError
 
 
@@ -38,6 +39,7 @@ def cli() -> None:
 
 cli.add_command(build)
 cli.add_command(gate)
+cli.add_command(store)
 cli.add_command(evaluate)
 cli.add_command(init)
 cli.add_command(uninstall)

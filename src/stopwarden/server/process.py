@@ -21,7 +21,7 @@ from typing import Any
 from stopwarden import config as config_module
 from stopwarden.errors import StopwardenError
 from stopwarden.hooks import http
-from stopwarden.names import DB_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
+from stopwarden.names import SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
@@ -68,7 +68,7 @@ def _serve(root: str) -> None:
     token = read_token(root)
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
-    store = Store.open_sqlite(_path(root, DB_FILE))
+    store = Store.open(config.store_location)
     pruned = store.prune(time.time() - config.retention_days * 86400)
     gate = Gate(config, store)
     current = settings.first_start(store, config, healthy=gate.authority is not None)

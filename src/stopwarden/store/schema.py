@@ -27,6 +27,8 @@ from sqlalchemy import (
     text,
 )
 
+from stopwarden.errors import StopwardenError
+
 metadata = MetaData()
 
 settings = Table(
@@ -224,7 +226,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
 LATEST = MIGRATIONS[-1][0]
 
 
-class SchemaTooNew(Exception):
+class SchemaTooNew(StopwardenError):
     """The database was written by a newer stopwarden; it is left untouched."""
 
 
@@ -242,7 +244,10 @@ def migrate(conn: Connection, now: float, target: int = LATEST) -> list[str]:
     """
     version = current_version(conn)
     if version > LATEST:
-        raise SchemaTooNew(f"the database is at schema version {version}, newer than this stopwarden ({LATEST})")
+        raise SchemaTooNew(
+            f"the database is at schema version {version}, newer than this stopwarden ({LATEST})",
+            hint="upgrade stopwarden on this machine; the database was left untouched",
+        )
     if version == 0:
         schema_migrations.create(conn, checkfirst=True)
     applied = []

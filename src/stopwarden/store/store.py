@@ -1,10 +1,12 @@
-"""The store: every read and write of the decision log and the gate's persistent state (SPEC §7.1).
+"""The store: every read and write of the decision log and the gate's persistent state (SPEC §7.1, §13).
 
-The server and the CLI both call these methods; neither writes SQL of its own, so a PostgreSQL backend
-(SPEC §13) is a different engine behind the same class. Each public write method is one transaction:
-it commits as a whole or not at all. Writes in this process go through one lock (SQLite has a single
-writer anyway, and waiting on a Python lock is cheaper than retrying on SQLITE_BUSY); other processes,
-such as a CLI command while the server runs, wait on SQLite's busy timeout.
+The server and the CLI both call these methods; neither writes SQL of its own. Two backends sit behind
+the one class, told apart by where the store is: a file path is the project's SQLite database, a
+`postgresql://` URL a PostgreSQL database a fleet shares. Each public write method is one transaction: it
+commits as a whole or not at all. With SQLite, writes in this process go through one lock (SQLite has a
+single writer anyway, and waiting on a Python lock is cheaper than retrying on SQLITE_BUSY); other
+processes, such as a CLI command while the server runs, wait on SQLite's busy timeout. PostgreSQL takes
+concurrent writers itself; what must hold across servers is written as one atomic statement.
 """
 
 from __future__ import annotations
@@ -14,19 +16,68 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    make_url,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from stopwarden.errors import StopwardenError
+from stopwarden.names import STORE_URL_SCHEMES
 from stopwarden.store import schema
 from stopwarden.store.redact import preview, redact
 
 BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when another process holds the lock
+# PostgreSQL: a small pool per server, and every wait bounded so that a request still answers within its
+# budget (failing open) when the database is slow or gone.
+PG_POOL_SIZE = 4
+PG_CONNECT_TIMEOUT_S = 2
+PG_STATEMENT_TIMEOUT_MS = 2000
+MIGRATION_LOCK = 0x5707_0001  # pg_advisory_xact_lock key: two servers starting at once migrate one at a time
 
 
-class StoreUnavailable(Exception):
+def is_url(location: str) -> bool:
+    """Whether `location` names a PostgreSQL database rather than a SQLite file."""
+    return location.startswith(STORE_URL_SCHEMES)
+
+
+def safe_location(location: str) -> str:
+    """`location` fit to print or log: a URL's password masked."""
+    return make_url(location).render_as_string(hide_password=True) if is_url(location) else location
+
+
+def postgresql_engine(url: str) -> Engine:
+    """An engine for a PostgreSQL URL, through psycopg 3. The password, if any, comes from the URL as
+    given (the environment, never the committed config), `PGPASSWORD`, `~/.pgpass` or a service file:
+    libpq reads those itself."""
+    return create_engine(
+        "postgresql+psycopg://" + url.split("://", 1)[1],
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_POOL_SIZE,
+        pool_timeout=PG_CONNECT_TIMEOUT_S,
+        pool_pre_ping=True,  # a database that restarted leaves dead connections in the pool
+        connect_args={
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
+            "application_name": "stopwarden",
+        },
+    )
+
+
+class StoreUnavailable(StopwardenError):
     """The database cannot be opened, read or written; the gate fails open with `store_unavailable`."""
 
 
@@ -59,20 +110,22 @@ def sqlite_engine(path: str) -> Engine:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._write_lock = threading.Lock()
+        self.backend = engine.dialect.name  # "sqlite" or "postgresql"
+        self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.backend == "sqlite" else nullcontext()
 
     @classmethod
-    def open_sqlite(cls, path: str, migrate: bool = True) -> Store:
-        """Open (and by default migrate) the project's database; StoreUnavailable when that fails."""
+    def open(cls, location: str, migrate: bool = True) -> Store:
+        """Open (and by default migrate) the store at `location`, a SQLite file path or a PostgreSQL URL;
+        StoreUnavailable when that fails."""
         try:
-            store = cls(sqlite_engine(path))
+            store = cls(postgresql_engine(location) if is_url(location) else sqlite_engine(location))
             if migrate:
                 store.migrate()
             return store
         except schema.SchemaTooNew:
             raise
         except Exception as e:
-            raise StoreUnavailable(f"cannot open the database {path}: {e}") from e
+            raise StoreUnavailable(f"cannot open the database {safe_location(location)}: {e}") from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -96,11 +149,23 @@ class Store:
 
     def migrate(self, target: int = schema.LATEST) -> list[str]:
         with self._write() as conn:
+            if self.backend == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             return schema.migrate(conn, time.time(), target)
 
     def schema_version(self) -> int:
         with self._read() as conn:
             return schema.current_version(conn)
+
+    def round_trip_ms(self, tries: int = 5) -> float:
+        """The median time of a trivial query, in milliseconds: what every request pays to reach the store."""
+        times = []
+        with self._read() as conn:
+            for _ in range(tries):
+                started = time.perf_counter()
+                conn.execute(select(1)).scalar()
+                times.append((time.perf_counter() - started) * 1000)
+        return sorted(times)[len(times) // 2]
 
     # --- settings: mode, kill switch, and what else must survive a restart ------------------------------
 
@@ -126,8 +191,9 @@ class Store:
             stmt = _upsert(conn, schema.sessions).values(
                 session_id=session_id, agent=agent, started_at=started_at, source=source
             )
-            result = conn.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
-            return bool(result.rowcount)
+            # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT through SQLAlchemy.
+            stmt = stmt.on_conflict_do_nothing(index_elements=["session_id"]).returning(schema.sessions.c.session_id)
+            return conn.execute(stmt).first() is not None
 
     def session_start(self, session_id: str) -> float | None:
         with self._read() as conn:
@@ -406,12 +472,10 @@ def _add_continue(conn: Connection, session_id: str, ceiling: int) -> bool:
     """One more continue for the session, if it is under the ceiling; True when it was counted."""
     c = schema.session_counters
     stmt = _upsert(conn, c).values(session_id=session_id, continues=1, stuck_reported=False)
-    result = conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["session_id"], set_={"continues": c.c.continues + 1}, where=c.c.continues < ceiling
-        )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["session_id"], set_={"continues": c.c.continues + 1}, where=c.c.continues < ceiling
     )
-    return bool(result.rowcount)
+    return conn.execute(stmt.returning(c.c.continues)).first() is not None  # a row: inserted or counted
 
 
 def _event_values(row: dict[str, Any]) -> dict[str, Any]:

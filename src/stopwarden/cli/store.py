@@ -1,0 +1,89 @@
+"""`stopwarden store …`: the database behind the decision log (SPEC §7.1, §13): the project's SQLite file
+by default, or the PostgreSQL database a fleet shares (`[store] url`, or `$STOPWARDEN_STORE_URL`)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from stopwarden.cli.output import emit, json_option
+from stopwarden.project import require_root
+
+
+def _location() -> str:
+    from stopwarden import config as config_module
+
+    return config_module.load(require_root(os.getcwd())).store_location
+
+
+@click.group()
+def store() -> None:
+    """The database behind the decision log: SQLite by default, PostgreSQL for a fleet."""
+
+
+@store.command()
+@json_option
+def migrate(as_json: bool) -> None:
+    """Bring the database to this stopwarden's schema (the server also does it when it starts).
+
+    \b
+    Example:
+      stopwarden store migrate
+      STOPWARDEN_STORE_URL=postgresql://gate@db.internal/stopwarden stopwarden store migrate
+    """
+    from stopwarden.store.store import Store, safe_location
+
+    location = _location()
+    opened = Store.open(location, migrate=False)
+    try:
+        before = opened.schema_version()
+        applied = opened.migrate()
+        after = opened.schema_version()
+    finally:
+        opened.close()
+    lines = [f"{safe_location(location)}: schema version {before} -> {after}", *(f"applied {a}" for a in applied)]
+    if not applied:
+        lines = [f"{safe_location(location)}: already at schema version {after}"]
+    emit(as_json, {"store": safe_location(location), "from": before, "to": after, "applied": applied},
+         "\n".join(lines))  # fmt: skip
+
+
+@store.command()
+@json_option
+def check(as_json: bool) -> int:
+    """Is the database reachable, at this stopwarden's schema, and how far away is it? Exit 1 when not.
+
+    \b
+    Example:
+      stopwarden store check
+    """
+    from stopwarden.store import schema
+    from stopwarden.store.store import Store, StoreUnavailable, safe_location
+
+    location = _location()
+    result: dict[str, Any] = {"store": safe_location(location), "reachable": False, "schema_version": None,
+                              "expected_version": schema.LATEST, "round_trip_ms": None}  # fmt: skip
+    problem = ""
+    try:
+        opened = Store.open(location, migrate=False)
+        try:
+            result.update(backend=opened.backend, schema_version=opened.schema_version(), reachable=True)
+            result["round_trip_ms"] = round(opened.round_trip_ms(), 2)
+        finally:
+            opened.close()
+    except StoreUnavailable as e:
+        problem = e.message
+    except Exception as e:  # reachable at first, then not: a dropped connection, a timeout
+        problem = f"{type(e).__name__}: {e}"
+    version = result["schema_version"]
+    if not problem and version != schema.LATEST:
+        verb = "run `stopwarden store migrate`" if version < schema.LATEST else "upgrade stopwarden here"
+        problem = f"schema version {version}, this stopwarden needs {schema.LATEST}: {verb}"
+    result["ok"] = not problem
+    where = f"{result['store']} ({result.get('backend', 'unreachable')})"
+    text = f"FAIL {where}: {problem}" if problem else f"ok   {where}: schema version {version}, "
+    text += "" if problem else f"round trip {result['round_trip_ms']} ms"
+    emit(as_json, {**result, "problem": problem}, text)
+    return 0 if not problem else 1
