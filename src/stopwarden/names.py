@@ -116,6 +116,9 @@ SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"
 SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
+# The /build playbook says this right before the task, in every agent's format (install/templates/): a
+# transcript that records the playbook expanded (Gemini's) is read as that task.
+PLAYBOOK_TASK = "You are starting a tracked build of: **"
 # The store (SPEC §13): `[store] url` in the config, or this variable, which wins; no URL, the SQLite file.
 ENV_STORE_URL = "STOPWARDEN_STORE_URL"
 STORE_URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")

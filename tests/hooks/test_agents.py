@@ -57,7 +57,7 @@ def test_each_agent_reads_its_own_stop_text() -> None:
     assert codex.stop_text == ""
 
 
-RUNTIME = ("NAME", "STOP_TEXT_FIELDS", "ALLOW", "SESSION_ENV", "block", "context", "user_turn", "is_agent_process")
+RUNTIME = ("NAME", "STOP_TEXT_FIELDS", "ALLOW", "SESSION_ENV", "block", "context", "user_turns", "is_agent_process")
 INSTALL = ("AGENT", "SCOPES", "DEFAULT_SCOPE", "COMMAND", "EVENTS", "settings_path", "user_config_dir", "our_handler",
            "merge", "remove", "registered")  # fmt: skip
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from stopwarden.install import codex, hook_command
+from stopwarden.install import codex, hook_command, skill
+from stopwarden.names import AGENTS, PLAYBOOK_TASK
 from tests.terminal import Terminal
 
 
@@ -219,3 +220,9 @@ def test_doctor_says_so_when_codex_app_server_cannot_be_asked(
     result = cli("doctor")
     assert result.code == 1
     assert f"FAIL codex hook trust: {broken} app-server did not answer hooks/list: it exited (3)" in result.out
+
+
+@pytest.mark.parametrize("agent", AGENTS)
+def test_every_playbook_names_its_task_where_transcript_readers_look(agent: str) -> None:
+    text = skill.render(agent, "build", os.environ)
+    assert PLAYBOOK_TASK in text and text.count("\n") > 20

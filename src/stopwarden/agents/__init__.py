@@ -7,7 +7,8 @@ Each module is stdlib-only (the hook imports it on every turn) and defines the s
   ALLOW                     what to print to let a stop through
   block(reason) -> str      what to print to block, with the reason for the model
   context(text) -> str      what to print at session start to tell the model something
-  user_turn(line) -> str    the real user turn in one line of its transcript, "" when the line is not one
+  user_turns(lines, limit) -> list[str]
+                            the last `limit` real user turns in these lines of its transcript, oldest first
   SESSION_ENV               the variable that gives the agent's shell commands its session id ("" if none)
   is_agent_process(comm, cmdline) -> bool
                             whether a process (its `comm`, and a callable reading its command line) is
@@ -23,6 +24,7 @@ from stopwarden.names import AGENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import ModuleType
 
 
@@ -36,3 +38,15 @@ def dialect(name: str) -> "ModuleType":
     module = f"stopwarden.agents.{(name if name in AGENTS else AGENTS[0]).replace('-', '_')}"
     __import__(module)
     return sys.modules[module]
+
+
+def last_turns(lines: "list[str]", user_turn: "Callable[[str], str]", limit: int) -> "list[str]":
+    """`user_turns` for a transcript where each line stands alone: read from the end, stop at `limit`."""
+    turns: list[str] = []
+    for line in reversed(lines):
+        text = user_turn(line)
+        if text:
+            turns.append(text)
+            if len(turns) == limit:
+                break
+    return turns[::-1]

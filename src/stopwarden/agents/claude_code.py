@@ -6,6 +6,7 @@ process. Its transcript is JSON Lines; a user turn is a `user` line that is not 
 recorded as an `isMeta` user line, "Stop hook feedback: …") and whose content is not a tool result."""
 
 from stopwarden import fastjson
+from stopwarden.agents import last_turns
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,3 +49,7 @@ def user_turn(line: str) -> str:
     if text.startswith(("Stop hook feedback:", "<command-", "<local-command")):
         return ""
     return text.strip()
+
+
+def user_turns(lines: "list[str]", limit: int) -> "list[str]":
+    return last_turns(lines, user_turn, limit)

@@ -7,6 +7,7 @@ Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`;
 `response_item` message of role `user` with `input_text`, not one of the wrappers Codex adds itself."""
 
 from stopwarden import fastjson
+from stopwarden.agents import last_turns
 from stopwarden.agents.claude_code import block, context
 
 TYPE_CHECKING = False
@@ -25,7 +26,10 @@ def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
     return comm == "codex"
 
 
-WRAPPERS = ("<environment_context>", "<hook_prompt", "<user_instructions>", "<turn_aborted>")
+# What Codex itself records as user messages: its context, our blocks, the project's AGENTS.md (old and new
+# form), an invoked skill's body (our /build playbook among them), a `!command` the user ran.
+WRAPPERS = ("<environment_context>", "<hook_prompt", "<user_instructions>", "# AGENTS.md instructions for ",
+            "<turn_aborted>", "<skill>", "<user_shell_command>")  # fmt: skip
 
 
 def user_turn(line: str) -> str:
@@ -43,4 +47,18 @@ def user_turn(line: str) -> str:
     return "" if text.startswith(WRAPPERS) else text
 
 
-__all__ = ["ALLOW", "NAME", "SESSION_ENV", "STOP_TEXT_FIELDS", "block", "context", "is_agent_process", "user_turn"]
+__all__ = [
+    "ALLOW",
+    "NAME",
+    "SESSION_ENV",
+    "STOP_TEXT_FIELDS",
+    "block",
+    "context",
+    "is_agent_process",
+    "user_turn",
+    "user_turns",
+]
+
+
+def user_turns(lines: "list[str]", limit: int) -> "list[str]":
+    return last_turns(lines, user_turn, limit)

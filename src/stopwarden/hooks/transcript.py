@@ -1,8 +1,8 @@
 """What the stop gate reads from the agent's transcript (SPEC §3.1, §5.3, §12): the last real user turns,
 and the first timestamp as a lower bound of the session start.
 
-Every agent writes JSON Lines, each in its own shape: which line is a real user turn is the agent
-module's `user_turn` (stopwarden/agents/). None of these files is a stable interface: every line is read
+Every agent writes JSON Lines, each in its own shape: which lines are real user turns is the agent
+module's `user_turns` (stopwarden/agents/). None of these files is a stable interface: every line is read
 defensively, and garbage is skipped.
 """
 
@@ -21,15 +21,7 @@ TIMESTAMP_FIELDS = ("timestamp", "startTime")
 
 def recent_user_turns(path: str | None, agent: str = "claude-code") -> list[str]:
     """The last ≤ 3 real user turns, oldest first, each clamped to 2000 characters."""
-    user_turn = dialect(agent).user_turn
-    turns: list[str] = []
-    for line in reversed(_tail_lines(path)):
-        text = user_turn(line)
-        if text:
-            turns.append(text[:MAX_CHARS])
-            if len(turns) == MAX_TURNS:
-                break
-    return turns[::-1]
+    return [turn[:MAX_CHARS] for turn in dialect(agent).user_turns(_tail_lines(path), MAX_TURNS)]
 
 
 def first_timestamp(path: str | None) -> str:
