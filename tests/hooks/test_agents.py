@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stopwarden.agents import dialect
-from stopwarden.install.installer import AGENT_MODULES
+from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.names import AGENTS
 from tests.conftest import hook_command
 
@@ -59,7 +59,8 @@ def test_each_agent_reads_its_own_stop_text() -> None:
 
 RUNTIME = ("NAME", "STOP_TEXT_FIELDS", "ALLOW", "SESSION_ENV", "block", "context", "user_turns", "is_agent_process")
 INSTALL = ("AGENT", "SCOPES", "DEFAULT_SCOPE", "COMMAND", "EVENTS", "settings_path", "user_config_dir", "our_handler",
-           "merge", "remove", "registered")  # fmt: skip
+           "merge", "remove", "registered", "SKILL_INVOCATION", "SKILL_WORDING", "skills_folder", "skill_file",
+           "skill_cli", "skill_text")  # fmt: skip
 
 
 @pytest.mark.parametrize("agent", AGENTS)

@@ -100,12 +100,12 @@ def test_doctor_probes_every_installed_agent(project: Path, cli: Any, codex_home
     assert result.code == 0, result.out
     expected = ["ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook"]
     expected += ["ok   gemini AfterAgent hook", "ok   gemini SessionStart hook"]
-    expected += ["ok   /build skill", "ok   codex /build skill", "ok   gemini /build skill"]
+    expected += ["ok   /build skill", "ok   codex $build skill", "ok   gemini /build skill"]
     for name in expected:
         assert name in result.out, name
     (codex_home / "skills" / "build" / "SKILL.md").unlink()
     result = cli("doctor")
-    assert result.code == 1 and "FAIL codex /build skill" in result.out
+    assert result.code == 1 and "FAIL codex $build skill" in result.out
     assert cli("doctor", "--fix").code == 0
     assert (codex_home / "skills" / "build" / "SKILL.md").exists()
 
@@ -226,3 +226,32 @@ def test_doctor_says_so_when_codex_app_server_cannot_be_asked(
 def test_every_playbook_names_its_task_where_transcript_readers_look(agent: str) -> None:
     text = skill.render(agent, "build", os.environ)
     assert PLAYBOOK_TASK in text and text.count("\n") > 20
+
+
+def test_init_all_refuses_before_writing_for_any_agent(project: Path, cli: Any, codex_home: Path) -> None:
+    mine = codex_home.parent / ".gemini" / "commands" / "build.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('prompt = "make"\n')
+    result = cli("init", "--agent", "all")
+    assert result.code == 1 and "is a skill of your own" in result.err
+    assert not (project / ".claude").exists() and not (project / ".stopwarden").exists()
+    assert not (codex_home / "hooks.json").exists() and not (codex_home / "skills").exists()
+
+
+def test_doctor_fix_keeps_a_no_trust_choice(project: Path, cli: Any, codex_home: Path) -> None:
+    assert cli("init", "--agent", "codex", "--no-trust").code == 0
+    (codex_home / "skills" / "build" / "SKILL.md").unlink()
+    assert cli("doctor", "--fix").code == 0
+    assert (codex_home / "skills" / "build" / "SKILL.md").exists()
+    config = codex_home / "config.toml"
+    assert not config.exists() or "trusted_hash" not in config.read_text()
+
+
+def test_a_gemini_only_install_is_checked_and_fixed_as_gemini_only(project: Path, cli: Any, isolated_env: Path) -> None:
+    assert cli("init", "--agent", "gemini").code == 0
+    result = cli("doctor")
+    assert result.code == 0, result.out
+    assert "gemini AfterAgent hook" in result.out and "ok   gemini /build skill" in result.out
+    assert "Stop hook" not in result.out.replace("gemini", "")  # Claude Code was never asked for
+    assert cli("doctor", "--fix").code == 0
+    assert not (project / ".claude").exists()

@@ -9,6 +9,7 @@ import click
 
 from stopwarden.cli.output import emit, json_option
 from stopwarden.install import claude_code, skill
+from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.names import AGENTS
 
 
@@ -78,15 +79,18 @@ def init(
     else:
         agents, notes = _choose_agents(installer.detect_agents(os.environ), ask=sys.stdin.isatty() and not as_json)
     for name in agents:
-        module = installer.AGENT_MODULES[name]
+        module = AGENT_MODULES[name]
         if scope and scope not in module.SCOPES:
             raise click.UsageError(f"{name} has no {scope} scope (it has {', '.join(module.SCOPES)})")
     if (statusline or force_statusline) and claude_code.AGENT not in agents:
         raise click.UsageError("only Claude Code has a status line: add --agent claude-code")
+    chosen = {name: scope or AGENT_MODULES[name].DEFAULT_SCOPE for name in agents}
+    for name in agents:  # refuse before writing anything for any of them
+        installer.preflight(root, name, chosen[name], skill_name, os.environ)
     done = [*notes]
     for name in agents:
-        chosen = scope or installer.AGENT_MODULES[name].DEFAULT_SCOPE
-        done += installer.init(root, name, chosen, skill_name, os.environ, statusline, force_statusline, no_trust)
+        done += installer.init(root, name, chosen[name], skill_name, os.environ, statusline, force_statusline,
+                               no_trust)  # fmt: skip
     emit(as_json, {"project": root, "agents": agents, "done": done},
          "\n".join([f"stopwarden installed in {root} for {', '.join(agents)}", *done]))  # fmt: skip
 
@@ -155,7 +159,8 @@ def doctor(fix: bool, as_json: bool) -> int:
         record = installer.read_record(root)
         for agent, scopes in installer.installed_scopes(record).items():
             for scope in scopes:
-                fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ)
+                fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
+                                        no_trust=not record.get("codex_trust", True))  # fmt: skip
     results = checks.run(root, os.environ)
     if results[0].ok:  # the state folder exists: the status line can be asked about this project
         results += installer.statusline_checks(root, os.environ)

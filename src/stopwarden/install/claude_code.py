@@ -17,6 +17,7 @@ from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
+from stopwarden.shell import cli_command
 
 AGENT = "claude-code"
 SCOPES = ("local", "project", "user")
@@ -131,3 +132,26 @@ def remove_statusline(data: dict[str, Any], restore: object = None) -> bool:
     else:
         data[STATUS_LINE] = restore
     return True
+
+
+# --- the /build skill (SPEC §4.6): a skill of the project's, whatever the hooks' scope --------------------
+
+SKILL_INVOCATION = "/{name} <task>"
+# The task in the playbook's title, the task as a command argument, and rules for this agent only.
+SKILL_WORDING = ("$ARGUMENTS", "$ARGUMENTS", "")
+
+
+def skills_folder(scope: str, root: str, env: Mapping[str, str]) -> str:
+    return os.path.join(root, ".claude", "skills")
+
+
+def skill_file(folder: str, name: str) -> str:
+    return os.path.join(folder, name, "SKILL.md")
+
+
+def skill_cli(env: Mapping[str, str]) -> str:
+    return cli_command(env)
+
+
+def skill_text(name: str, description: str, marker: str, body: str) -> str:
+    return f"---\nname: {name}\ndescription: {description}\nargument-hint: <task>\n---\n<!-- {marker} -->\n\n{body}"

@@ -20,6 +20,7 @@ from typing import Any
 from stopwarden.atomic import write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
+from stopwarden.shell import cli_path
 
 AGENT = "codex"
 SCOPES = ("user", "project")
@@ -103,19 +104,28 @@ def project_trusted(root: str, env: Mapping[str, str]) -> bool:
     return isinstance(entry, dict) and entry.get("trust_level") == "trusted"
 
 
+def read_config(env: Mapping[str, str]) -> Any:
+    """`$CODEX_HOME/config.toml` as a tomlkit document (comments and order kept), or None when there is
+    none; StopwardenError when it is not valid TOML (it is left untouched)."""
+    import tomlkit
+
+    config_path = os.path.join(codex_home(env), "config.toml")
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            return tomlkit.parse(f.read())
+    except FileNotFoundError:
+        return None
+    except Exception as e:
+        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
+
+
 def trust_ours(hooks_path: str, data: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
     """Write `[hooks.state."<path>:<event>:<group>:<handler>"] trusted_hash` for each of our handlers in
     `data` (as saved at `hooks_path`) into $CODEX_HOME/config.toml; returns the keys written."""
     import tomlkit
 
     config_path = os.path.join(codex_home(env), "config.toml")
-    try:
-        with open(config_path, encoding="utf-8") as f:
-            document = tomlkit.parse(f.read())
-    except FileNotFoundError:
-        document = tomlkit.document()
-    except Exception as e:
-        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
+    document = read_config(env) or tomlkit.document()
     hooks_table = document.setdefault("hooks", tomlkit.table())
     state = hooks_table.setdefault("state", tomlkit.table())
     absolute = os.path.abspath(hooks_path)
@@ -141,16 +151,10 @@ def untrust_ours(hooks_path: str, env: Mapping[str, str]) -> list[str]:
     """Remove the trust entries init wrote for hooks in `hooks_path` (ours are the only ones it writes, and
     a user's own entries for the same file, at other positions, would not survive ours moving anyway:
     they are left as they are unless they are exactly ours). Returns the keys removed."""
-    import tomlkit
-
     config_path = os.path.join(codex_home(env), "config.toml")
-    try:
-        with open(config_path, encoding="utf-8") as f:
-            document = tomlkit.parse(f.read())
-    except FileNotFoundError:
+    document = read_config(env)
+    if document is None:
         return []
-    except Exception as e:
-        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
     state = document.get("hooks", {}).get("state", {})
     prefix = os.path.abspath(hooks_path) + ":"
     ours = [key for key in list(state) if key.startswith(prefix)]
@@ -161,9 +165,37 @@ def untrust_ours(hooks_path: str, env: Mapping[str, str]) -> list[str]:
             del document["hooks"]["state"]
             if not document["hooks"]:
                 del document["hooks"]
-        text = tomlkit.dumps(document).rstrip("\n") + "\n"  # the blank line before our tables goes with them
+        text = document.as_string().rstrip("\n") + "\n"  # the blank line before our tables goes with them
         write_atomic(config_path, text.encode("utf-8"), os.stat(config_path).st_mode & 0o777)
     return ours
+
+
+# --- the /build skill: a skill in the config layer of the hooks' scope, which the user names as `$build` --
+
+SKILL_INVOCATION = "${name} <task>"
+SKILL_WORDING = (
+    "the task in the user's message that named this skill",
+    "<the task, in a few words>",
+    "- Run `stopwarden` by the absolute path written above: your shell's PATH may not include it.\n"
+    "- If `git commit` fails because your sandbox keeps `.git` read-only, carry on without committing, and\n"
+    "  say in your final message which commits are left for the user to make.\n",
+)
+
+
+def skills_folder(scope: str, root: str, env: Mapping[str, str]) -> str:
+    return os.path.join(config_dir(scope, root, env), "skills")
+
+
+def skill_file(folder: str, name: str) -> str:
+    return os.path.join(folder, name, "SKILL.md")
+
+
+def skill_cli(env: Mapping[str, str]) -> str:
+    return cli_path()  # its sandboxed shell resets PATH, whatever PATH init ran with
+
+
+def skill_text(name: str, description: str, marker: str, body: str) -> str:
+    return f"---\nname: {name}\ndescription: {description}\n---\n<!-- {marker} -->\n\n{body}"
 
 
 def hooks_seen(codex_bin: str, root: str, env: Mapping[str, str], timeout_s: float = 20.0) -> list[dict[str, Any]]:

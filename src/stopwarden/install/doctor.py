@@ -20,6 +20,7 @@ from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, codex, hook_command, installer, project_files, skill
+from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
@@ -38,15 +39,17 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     if not checks[0].ok:
         return checks
     checks += [_config(root), _token(root)]
-    for agent, module in installer.AGENT_MODULES.items():
-        checks += _agent_checks(agent, module, root, env)
-    if codex.AGENT in installer.installed_scopes(installer.read_record(root)):
-        checks.append(_codex_trust(root, env))
+    record = installer.read_record(root)
+    installed = installer.installed_scopes(record)
+    for agent, module in AGENT_MODULES.items():
+        checks += _agent_checks(agent, module, root, env, required=agent in installed)
+    if codex.AGENT in installed:
+        checks.append(_codex_trust(root, env, chose_trust=record.get("codex_trust", True)))
     checks += _skills(root, env)
     return checks
 
 
-def _codex_trust(root: str, env: Mapping[str, str]) -> Check:
+def _codex_trust(root: str, env: Mapping[str, str], chose_trust: bool) -> Check:
     """Codex runs a hook only when it trusts it, and says nothing otherwise: ask Codex itself (`codex
     app-server`), since the trust hash is version-specific, whether it sees our hooks here and trusts them."""
     name = "codex hook trust"
@@ -58,19 +61,19 @@ def _codex_trust(root: str, env: Mapping[str, str]) -> Check:
     except StopwardenError as e:
         return Check(name, False, e.message, "run `codex app-server` by hand to see why")
     ours = [h for h in hooks if hook_command.is_ours(h.get("command"))]
-    if not ours:
+    if not ours:  # registered (the hook checks say where), yet unseen: a project layer Codex ignores
         fix = "trust this project in Codex (see `stopwarden init --agent codex --scope project`), or use the user scope"
         return Check(name, False, "Codex does not see our hooks in this project", fix)
     untrusted = [str(h.get("key")) for h in ours if h.get("trustStatus") != "trusted"]
     if untrusted:
-        fix = "stopwarden doctor --fix (or review them with /hooks in Codex)"
+        fix = "stopwarden doctor --fix" if chose_trust else "review them with /hooks in Codex (init had --no-trust)"
         return Check(name, False, f"Codex will skip our hooks {', '.join(untrusted)}: not trusted", fix)
     return Check(name, True, f"Codex trusts our {len(ours)} hooks (asked {codex_bin} app-server)")
 
 
-def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str]) -> list[Check]:
-    """Each of the agent's hooks registered, and answering correctly. Claude Code is always checked; the
-    others only where stopwarden is registered for them."""
+def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], required: bool) -> list[Check]:
+    """Each of the agent's hooks registered, and answering correctly: for an agent init installed here
+    (`required`), or one whose files hold hooks of ours anyway."""
     label = "" if agent == claude_code.AGENT else f"{agent} "
     checks: list[Check] = []
     commands: dict[str, list[str]] = {}
@@ -85,7 +88,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str]) ->
             continue
         for event, cmds in found.items():
             commands.setdefault(event, []).extend(cmds)
-    if agent != claude_code.AGENT and not commands:
+    if not required and not commands:
         return checks
     for event, spec in module.EVENTS.items():
         cmds = commands.get(event, [])
@@ -146,7 +149,8 @@ def _skills(root: str, env: Mapping[str, str]) -> list[Check]:
     checks = []
     for agent, scopes in installer.installed_scopes(record).items():
         name = installer.skill_name(record, agent)
-        label = f"/{name} skill" if agent == claude_code.AGENT else f"{agent} /{name} skill"
+        call = skill.invocation(agent, name).split()[0]
+        label = f"{call} skill" if agent == claude_code.AGENT else f"{agent} {call} skill"
         for path in dict.fromkeys(skill.skill_path(agent, scope, root, env, name) for scope in scopes):
             if skill.is_ours(path):
                 checks.append(Check(label, True, path))

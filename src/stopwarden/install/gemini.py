@@ -11,6 +11,7 @@ from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
+from stopwarden.shell import cli_command
 
 AGENT = "gemini"
 SCOPES = ("user", "project")
@@ -53,3 +54,34 @@ def merge(data: dict[str, Any], path: str) -> None:
 
 remove = hook_config.remove
 registered = hook_config.registered
+
+
+# --- the /build skill: a custom command (TOML) in the `.gemini/` folder of the hooks' scope ---------------
+
+SKILL_INVOCATION = "/{name} <task>"
+SKILL_WORDING = (
+    "{{args}}",
+    "{{args}}",
+    "- Your shell tool refuses command substitution (`$(...)` and backticks): write every value, such as\n"
+    "  the build id, literally into the command.\n",
+)
+
+
+def skills_folder(scope: str, root: str, env: Mapping[str, str]) -> str:
+    return os.path.join(config_dir(scope, root, env), "commands")
+
+
+def skill_file(folder: str, name: str) -> str:
+    return os.path.join(folder, f"{name}.toml")
+
+
+def skill_cli(env: Mapping[str, str]) -> str:
+    return cli_command(env)
+
+
+def skill_text(name: str, description: str, marker: str, body: str) -> str:
+    # A TOML multi-line literal string: taken as written, backslashes too; only three quotes end it.
+    if "'''" in body:
+        raise StopwardenError("cannot write the Gemini command: the playbook holds three single quotes in a row")
+    escaped = description.replace("\\", "\\\\").replace('"', '\\"')
+    return f"# {marker}\ndescription = \"{escaped}\"\nprompt = '''\n{body}'''\n"

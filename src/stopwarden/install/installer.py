@@ -7,7 +7,6 @@ writes the /build skill, and records what it did in `.stopwarden/installed.json`
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, codex, project_files, skill
+from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 
@@ -52,11 +52,7 @@ def init(
     and never adds a second. A user's status line in another scope is left alone; init says which one
     Claude Code will show.
     """
-    if agent not in AGENTS:
-        raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
-    skill_file = skill.skill_path(agent, scope, root, env, skill_name)
-    skill.check_free(skill_file, skill_name)
-    playbook = _Skill(skill_file, skill_name, skill.render(agent, skill_name, env))
+    playbook = preflight(root, agent, scope, skill_name, env)
     if agent != claude_code.AGENT:
         return init_hooks_only(root, agent, scope, env, playbook, trust=not no_trust)
     statusline = statusline or force_statusline
@@ -100,10 +96,6 @@ def init(
     return done
 
 
-# Agent -> its module here (where its hooks are registered, and how): one per name in names.AGENTS.
-AGENT_MODULES: dict[str, Any] = {
-    a: importlib.import_module(f"stopwarden.install.{a.replace('-', '_')}") for a in AGENTS
-}
 OTHER_AGENTS = {agent: module for agent, module in AGENT_MODULES.items() if agent != claude_code.AGENT}
 
 
@@ -115,6 +107,23 @@ def detect_agents(env: Mapping[str, str]) -> list[str]:
         for agent, module in AGENT_MODULES.items()
         if shutil.which(module.COMMAND, path=env.get("PATH")) or os.path.isdir(module.user_config_dir(env))
     ]
+
+
+def preflight(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, str]) -> _Skill:
+    """Everything that can make init refuse for `agent`, checked before anything is written: the scope, a
+    skill of the user's own under that name, a settings file (or Codex config) that cannot be read. Run
+    for every agent first when init installs several, so that it refuses before writing for any."""
+    if agent not in AGENTS:
+        raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
+    module = AGENT_MODULES[agent]
+    if scope not in module.SCOPES:
+        raise StopwardenError(f"{agent} has no {scope} scope", hint=f"use one of {', '.join(module.SCOPES)}")
+    skill_file = skill.skill_path(agent, scope, root, env, skill_name)
+    skill.check_free(skill_file, skill_name)
+    SettingsFile(module.settings_path(scope, root, env))
+    if agent == codex.AGENT:
+        codex.read_config(env)
+    return _Skill(skill_file, skill_name, skill.render(agent, skill_name, env))
 
 
 class _Skill(NamedTuple):
@@ -149,6 +158,8 @@ def init_hooks_only(
             record.setdefault("created_files", []).append(os.path.realpath(path))
     else:
         done.append(f"hooks already registered in {path}")
+    if agent == codex.AGENT:
+        record["codex_trust"] = trust  # for `doctor --fix`, which must not undo a --no-trust
     if agent == "codex" and trust:
         keys = codex.trust_ours(path, settings.data, env)
         done.append(f"trusted our {len(keys)} hooks in {os.path.join(codex.codex_home(env), 'config.toml')}")
@@ -343,11 +354,11 @@ def record_path(root: str) -> str:
 
 
 def installed_scopes(record: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Agent -> the scopes init installed it into; Claude Code always, in its default scope when init
-    never ran for it (what doctor checks and `doctor --fix` installs)."""
+    """Agent -> the scopes init installed it into (what doctor checks and `doctor --fix` reinstalls); Claude
+    Code in its default scope when init never ran here."""
     recorded = record.get("scopes")
     scopes = {a: list(s) for a, s in recorded.items() if s} if isinstance(recorded, dict) else {}
-    return {claude_code.AGENT: [claude_code.DEFAULT_SCOPE], **scopes}
+    return scopes or {claude_code.AGENT: [claude_code.DEFAULT_SCOPE]}
 
 
 def skill_name(record: Mapping[str, Any], agent: str) -> str:
