@@ -6,6 +6,7 @@ Stdlib-only: the hook uses it on the owner path.
 
 from __future__ import annotations
 
+import _thread
 import os
 
 
@@ -16,7 +17,8 @@ def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
     before the rename, so a crash or a kill at any point leaves either the old or the new file.
     """
     folder = os.path.dirname(path) or "."
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    # Unique per process and thread: two threads of the server may rewrite the same file at once.
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{_thread.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         view = memoryview(data)

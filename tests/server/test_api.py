@@ -150,7 +150,7 @@ def test_kill_switch_beats_enforce_and_is_mirrored_to_the_hot_path_file(server: 
     force_enforce(server)
     assert json.loads(hot.read_text())["mode"] == "enforce"
     code, body = server.call("PUT", "/v1/kill-switch", {"value": True, "reason": "incident 42"})
-    assert (code, body) == (200, {"value": True, "reason": "incident 42"})
+    assert (code, body) == (200, {"value": True, "scope": "*", "reason": "incident 42"})
     assert json.loads(hot.read_text())["kill_switch"] is True
     assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
     assert server.call("GET", "/v1/hot-path")[1]["kill_switch"] is True

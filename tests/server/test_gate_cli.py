@@ -20,7 +20,7 @@ def test_with_the_server_down(installed: Path, cli: Any) -> None:
     assert forced.code == 0 and forced.json()["mode"] == "enforce" and forced.json()["forced_reason"] == "trial"
     assert json.loads((installed / ".stopwarden" / "hot-path.json").read_text())["mode"] == "enforce"
     on = cli("gate", "kill-switch", "on", "--reason", "incident", "--json")
-    assert on.json() == {"value": True, "reason": "incident"}
+    assert on.json() == {"value": True, "scope": "*", "reason": "incident"}
     assert "kill switch: ON (incident)" in cli("gate", "status").out
     assert cli("gate", "reset-breaker", "--json").json() == {"authority": "rules", "breaker": "closed"}
     assert cli("gate", "log").out.strip() == "no decisions yet"

@@ -369,7 +369,11 @@ def test_readiness_and_mode_refused_then_forced_and_the_kill_switch(page: Any, s
     page.keyboard.press("Enter")  # Enter in the reason confirms
     expect(page.locator("#kill")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#kill")).to_contain_text("ON")
-    assert site.server.call("GET", "/v1/kill-switch")[1] == {"value": True, "reason": "investigating a false block"}
+    assert site.server.call("GET", "/v1/kill-switch")[1] == {
+        "value": True,
+        "scope": "*",
+        "reason": "investigating a false block",
+    }
     page.click("#kill")
     expect(page.locator("#kill")).to_have_attribute("aria-pressed", "false")
     assert site.server.call("GET", "/v1/kill-switch")[1]["value"] is False

@@ -65,6 +65,7 @@ def test_upgrade_from_every_past_version_matches_the_current_schema(
     assert old.schema_version() == start
     if start == 1:  # a v1 database with data in it keeps its data
         with old.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO settings (key, value, updated_at) VALUES ('mode', 'enforce', 1)")
             conn.exec_driver_sql(
                 "INSERT INTO events (session_id, agent, ts, mode, decision, signals_json, evidence_pointer_json,"
                 " latency_ms, stop_text_preview)"
@@ -80,7 +81,9 @@ def test_upgrade_from_every_past_version_matches_the_current_schema(
         assert {i["name"] for i in inspect(old.engine).get_indexes(table.name)} == {
             i["name"] for i in inspect(fresh.engine).get_indexes(table.name)
         }
-    assert old.events()[0]["session_id"] == "old" if start == 1 else True
+    if start == 1:
+        assert old.events()[0]["session_id"] == "old"
+        assert old.settings() == {"*": {"mode": "enforce"}}  # what one project had set is now the fleet's
 
 
 def test_a_newer_database_is_refused_untouched(store_url: str, store: Store) -> None:
@@ -102,9 +105,14 @@ def test_unopenable_database(tmp_path: Path) -> None:
 def test_settings_survive_reopening(store_url: str, store: Store) -> None:
     store.put_settings({"mode": "enforce", "kill_switch": "1"}, 5.0)
     store.put_settings({"mode": "shadow"}, 6.0)
+    store.put_settings({"mode": "off"}, 7.0, scope="billing")
     store.close()
     again = Store.open(store_url)
-    assert again.settings() == {"mode": "shadow", "kill_switch": "1"}
+    assert again.settings(("*", "billing", "other")) == {
+        "*": {"mode": "shadow", "kill_switch": "1"},
+        "billing": {"mode": "off"},
+        "other": {},
+    }
 
 
 def test_first_session_start_wins(store: Store) -> None:

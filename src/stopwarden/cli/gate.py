@@ -81,7 +81,7 @@ def status(as_json: bool) -> None:
 
     running = _api("GET", "/health") is not None
     with _local() as (config, store):
-        current = settings.read(store)
+        current = settings.read(store, config.project)
         midnight = time.mktime((*time.localtime()[:3], 0, 0, 0, 0, 0, -1))
         data = {
             **current.as_dict(),
@@ -101,35 +101,58 @@ def status(as_json: bool) -> None:
     emit(as_json, data, text)
 
 
+def scope_option(f: Any) -> Any:
+    return click.option(
+        "--scope",
+        default="*",
+        show_default=True,
+        help="Where the change applies: * (every project sharing the store; with SQLite, this project) or "
+        "one project's name, whose own mode wins over *'s.",
+    )(f)
+
+
+def _in_force(answer: dict[str, Any], scope_key: str) -> str:
+    """Where the setting in force here comes from, when that is not plainly `*`."""
+    scope = answer.get(scope_key) or ""
+    return f" (set for project {scope})" if scope not in ("", "*") else ""
+
+
 @gate.command()
 @click.argument("mode", type=click.Choice(["off", "shadow", "enforce"]))
 @click.option("--force", metavar="REASON", help="Switch to enforce although readiness is not met (logged).")
+@scope_option
 @json_option
-def mode(mode: str, force: str | None, as_json: bool) -> None:
+def mode(mode: str, force: str | None, scope: str, as_json: bool) -> None:
     """Set the gate's mode: off, shadow (judge and log, never block) or enforce.
 
-    enforce is refused until the readiness thresholds are met, unless --force REASON.
+    enforce is refused until the readiness thresholds are met, unless --force REASON. It prints the mode
+    in force for this project afterwards, which a project's own mode can hold apart from the fleet's.
 
     \b
     Example:
       stopwarden gate mode shadow
+      stopwarden gate mode enforce --scope billing-service
     """
     from stopwarden.gate import settings
 
-    answer = _api("PUT", "/v1/mode", {"mode": mode, "force": force}, refusal_ok=mode == "off")
+    body = {"mode": mode, "force": force, "scope": scope}
+    answer = _api("PUT", "/v1/mode", body, refusal_ok=mode == "off")
     if answer is None:
         with _local() as (config, store):
-            answer = settings.set_mode(store, config, mode, force or "").as_dict()
+            answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
     note = f" (forced: {force})" if force and mode == "enforce" else ""
-    emit(as_json, answer, f"mode: {answer['mode']}{note}")
+    emit(as_json, answer, f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}")
 
 
 @gate.command(name="kill-switch")
 @click.argument("state", type=click.Choice(["on", "off"]))
 @click.option("--reason", default="", help="Why (shown by `gate status`).")
+@scope_option
 @json_option
-def kill_switch(state: str, reason: str, as_json: bool) -> None:
+def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
     """Turn the kill switch on (no gate blocks, no authority is called) or off.
+
+    On at * it stops every gate sharing the store (with PostgreSQL, on every machine within a second).
 
     \b
     Example:
@@ -138,12 +161,14 @@ def kill_switch(state: str, reason: str, as_json: bool) -> None:
     from stopwarden.gate import settings
 
     on = state == "on"
-    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason}, refusal_ok=on)
+    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason, "scope": scope}, refusal_ok=on)
     if answer is None:
         with _local() as (config, store):
-            current = settings.set_kill_switch(store, config, on, reason)
-            answer = {"value": current.kill_switch, "reason": current.kill_switch_reason}
-    emit(as_json, answer, f"kill switch: {'ON' if answer['value'] else 'off'}")
+            current = settings.set_kill_switch(store, config, on, reason, scope)
+            answer = {"value": current.kill_switch, "scope": current.kill_switch_scope,
+                      "reason": current.kill_switch_reason}  # fmt: skip
+    still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
+    emit(as_json, answer, f"kill switch: {'ON' if answer['value'] else 'off'}{still}")
 
 
 @gate.command()

@@ -104,7 +104,7 @@ class Gate:
         """Mode and kill switch. The server is their only writer while it runs (changes go through it and
         call `forget_settings`), so a read per second is plenty; more would be a query per stop."""
         if self._settings is None or now - self._settings[0] > SETTINGS_TTL_S:
-            self._settings = (now, settings.read(self.store))
+            self._settings = (now, settings.read(self.store, self.config.project))
         return self._settings[1]
 
     def forget_settings(self) -> None:

@@ -2,6 +2,11 @@
 
 The Stop hook reads `.stopwarden/hot-path.json` instead of asking the server on every stop, so every
 change rewrites it at once. The server and the CLI (when the server is down) both change settings here.
+
+Each setting has a scope (SPEC §13): `*`, every project sharing the store (with SQLite, the one project
+it has), or one project's name. A project's own mode wins over `*`'s; a kill switch on in either scope
+is on. Changes go to `*` unless a project is named. Another server sharing a PostgreSQL store hears of
+a change at once (`Store.watch_settings`) and rewrites its own hot-path file.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
 from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES
 from stopwarden.store.redact import redact
-from stopwarden.store.store import Store
+from stopwarden.store.store import FLEET, Store
 
 READY_ANNOTATED = 20
 READY_PER_DECISION = 5
@@ -31,6 +36,8 @@ class GateSettings:
     kill_switch: bool
     kill_switch_reason: str
     forced_reason: str
+    mode_scope: str = FLEET  # where the mode in force was set
+    kill_switch_scope: str = ""  # where the kill switch is on ("" when it is off)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,29 +45,41 @@ class GateSettings:
             "kill_switch": self.kill_switch,
             "kill_switch_reason": self.kill_switch_reason,
             "forced_reason": self.forced_reason,
+            "mode_scope": self.mode_scope,
+            "kill_switch_scope": self.kill_switch_scope,
         }
 
 
-def read(store: Store) -> GateSettings:
-    values = store.settings()
+def read(store: Store, project: str) -> GateSettings:
+    """The settings in force for `project`: its own mode over the fleet's, either kill switch."""
+    scoped = store.settings((FLEET, project))
+    mode_from = project if "mode" in scoped.get(project, {}) and project != FLEET else FLEET
+    killed_at = next((scope for scope in (FLEET, project) if scoped.get(scope, {}).get("kill_switch") == "1"), "")
     return GateSettings(
-        mode=values.get("mode", "off"),
-        kill_switch=values.get("kill_switch") == "1",
-        kill_switch_reason=values.get("kill_switch_reason", ""),
-        forced_reason=values.get("mode_forced_reason", ""),
+        mode=scoped[mode_from].get("mode", "off"),
+        kill_switch=bool(killed_at),
+        kill_switch_reason=scoped[killed_at].get("kill_switch_reason", "") if killed_at else "",
+        forced_reason=scoped[mode_from].get("mode_forced_reason", ""),
+        mode_scope=mode_from,
+        kill_switch_scope=killed_at,
     )
 
 
 def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
     """On a fresh store: the configured mode (shadow by default) when healthy, else off."""
-    if "mode" not in store.settings():
+    if "mode" not in store.settings()[FLEET]:
         store.put_settings({"mode": config.initial_mode if healthy else "off"}, time.time())
-    current = read(store)
+    return refresh(store, config)
+
+
+def refresh(store: Store, config: Config) -> GateSettings:
+    """Read the settings in force here and rewrite the hot-path file with them."""
+    current = read(store, config.project)
     write_hot_path(config, current)
     return current
 
 
-def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSettings:
+def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: str = FLEET) -> GateSettings:
     if mode not in MODES:
         raise StopwardenError(f"unknown mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
     if mode == "enforce" and not force:
@@ -71,21 +90,32 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "") -> GateSe
                 hint="annotate more decisions first, or override with --force REASON (it is recorded)",
             )
     now = time.time()
-    store.put_settings({"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else ""}, now)
+    scope = _check_scope(scope)
+    values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else ""}
+    store.put_settings(values, now, scope)
     forced = f" (forced: {force})" if force and mode == "enforce" else ""
-    store.log_operator("mode", f"{mode}{forced}", now)
-    current = read(store)
-    write_hot_path(config, current)
-    return current
+    store.log_operator("mode", f"{mode}{forced}{_where(scope)}", now)
+    return refresh(store, config)
 
 
-def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "") -> GateSettings:
+def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "", scope: str = FLEET) -> GateSettings:
     now = time.time()
-    store.put_settings({"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}, now)
-    store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else ""), now)
-    current = read(store)
-    write_hot_path(config, current)
-    return current
+    scope = _check_scope(scope)
+    values = {"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}
+    store.put_settings(values, now, scope)
+    store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else "") + _where(scope), now)
+    return refresh(store, config)
+
+
+def _check_scope(scope: str) -> str:
+    scope = scope.strip()
+    if not scope or len(scope) > 200:
+        raise StopwardenError(f"bad scope {scope!r}", hint="use * (every project) or a project's name")
+    return scope
+
+
+def _where(scope: str) -> str:
+    return "" if scope == FLEET else f" [project {scope}]"
 
 
 def readiness(store: Store) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/health", response_model=models.HealthOut)
     def health() -> dict[str, Any]:
-        current = settings.read(store)
+        current = settings.read(store, config.project)
         return {
             "status": "ok",
             "version": __version__,
@@ -203,27 +203,32 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:
-        current = settings.read(store)
-        return {"mode": current.mode, "forced_reason": current.forced_reason, "readiness": settings.readiness(store)}
+        return _mode_out(settings.read(store, config.project))
 
     @app.put(
         "/v1/mode", response_model=models.ModeOut, dependencies=authorized, responses={409: {"model": models.ErrorOut}}
     )
     def put_mode(body: models.ModeIn) -> dict[str, Any]:
-        current = settings.set_mode(store, config, body.mode, body.force or "")
+        current = settings.set_mode(store, config, body.mode, body.force or "", body.scope)
         gate.forget_settings()
-        return {"mode": current.mode, "forced_reason": current.forced_reason, "readiness": settings.readiness(store)}
+        return _mode_out(current)
+
+    def _mode_out(current: settings.GateSettings) -> dict[str, Any]:
+        return {"mode": current.mode, "mode_scope": current.mode_scope, "forced_reason": current.forced_reason,
+                "readiness": settings.readiness(store)}  # fmt: skip
 
     @app.get("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def get_kill_switch() -> dict[str, Any]:
-        current = settings.read(store)
-        return {"value": current.kill_switch, "reason": current.kill_switch_reason}
+        return _kill_switch_out(settings.read(store, config.project))
 
     @app.put("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def put_kill_switch(body: models.KillSwitchIn) -> dict[str, Any]:
-        current = settings.set_kill_switch(store, config, body.value, body.reason or "")
+        current = settings.set_kill_switch(store, config, body.value, body.reason or "", body.scope)
         gate.forget_settings()
-        return {"value": current.kill_switch, "reason": current.kill_switch_reason}
+        return _kill_switch_out(current)
+
+    def _kill_switch_out(current: settings.GateSettings) -> dict[str, Any]:
+        return {"value": current.kill_switch, "scope": current.kill_switch_scope, "reason": current.kill_switch_reason}
 
     @app.get("/v1/events", response_model=list[models.EventOut], dependencies=authorized)
     def events(

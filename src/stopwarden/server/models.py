@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -102,13 +102,19 @@ class HealthOut(BaseModel):
     breaker: str
 
 
+# "*": every project sharing the store; else one project's name (SPEC §13).
+Scope = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+
+
 class ModeIn(Strict):
     mode: Literal["off", "shadow", "enforce"]
     force: str | None = Field(default=None, max_length=1000)
+    scope: Scope = "*"
 
 
 class ModeOut(BaseModel):
-    mode: str
+    mode: str  # in force for this server's project
+    mode_scope: str  # where that mode was set: "*" or the project's own
     forced_reason: str
     readiness: dict[str, object]
 
@@ -116,10 +122,12 @@ class ModeOut(BaseModel):
 class KillSwitchIn(Strict):
     value: StrictBool
     reason: str | None = Field(default=None, max_length=1000)
+    scope: Scope = "*"
 
 
 class KillSwitchOut(BaseModel):
-    value: bool
+    value: bool  # in force for this server's project
+    scope: str  # where it is on ("" when off)
     reason: str
 
 

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -73,6 +74,14 @@ def _serve(root: str) -> None:
     gate = Gate(config, store)
     current = settings.first_start(store, config, healthy=gate.authority is not None)
     app = create_app(config, store, gate, token)
+    stop_watching = threading.Event()
+    watcher = threading.Thread(
+        target=store.watch_settings,
+        args=(_on_settings_change(store, config, gate, current), stop_watching),
+        name="settings-watch",
+        daemon=True,
+    )
+    watcher.start()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
                        log_config=None, access_log=False, timeout_graceful_shutdown=3)
@@ -91,9 +100,34 @@ def _serve(root: str) -> None:
         finally:
             _remove_pid(root)
     finally:
+        stop_watching.set()
         gate.close()
         store.close()
     log.info("stopped")
+
+
+def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any:
+    """What a server does when another one, sharing its PostgreSQL store, changed a setting (SPEC §13):
+    read the settings in force here and, when they differ, rewrite the hook's hot-path file at once and
+    drop the gate's cached copy. A failure to read is logged and waits for the next wake-up."""
+    from stopwarden.gate import settings
+
+    last = [current]
+
+    def changed() -> None:
+        try:
+            now = settings.read(store, config.project)
+        except Exception as e:
+            log.warning("settings: cannot read them (%s)", e)
+            return
+        if now != last[0]:
+            last[0] = now
+            settings.write_hot_path(config, now)
+            gate.forget_settings()
+            log.info("settings changed: mode %s (%s), kill switch %s", now.mode, now.mode_scope,
+                     f"on ({now.kill_switch_scope})" if now.kill_switch else "off")  # fmt: skip
+
+    return changed
 
 
 def _bind(port: int) -> socket.socket:

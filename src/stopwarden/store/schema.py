@@ -34,6 +34,7 @@ metadata = MetaData()
 settings = Table(
     "settings",
     metadata,
+    Column("scope", String(200), primary_key=True),  # "*" (every project sharing the store) or a project
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
@@ -218,10 +219,29 @@ def _v3_operator_log(conn: Connection) -> None:
     v3.create_all(conn)
 
 
+def _v4_settings_scope(conn: Connection) -> None:
+    """Settings per scope (§13): `*` for every project sharing the store, or one project's name. What was
+    set before applied to the one project the store had, which is all of them: it becomes `*`."""
+    v4 = MetaData()
+    Table(
+        "settings_scoped",
+        v4,
+        Column("scope", String(200), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("value", Text, nullable=False),
+        Column("updated_at", Float, nullable=False),
+    )
+    v4.create_all(conn)
+    conn.execute(text("INSERT INTO settings_scoped SELECT '*', key, value, updated_at FROM settings"))
+    conn.execute(text("DROP TABLE settings"))
+    conn.execute(text("ALTER TABLE settings_scoped RENAME TO settings"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
     (3, "operator log", _v3_operator_log),
+    (4, "settings per scope", _v4_settings_scope),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -12,10 +12,11 @@ concurrent writers itself; what must hold across servers is written as one atomi
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -40,12 +41,16 @@ from stopwarden.names import STORE_URL_SCHEMES
 from stopwarden.store import schema
 from stopwarden.store.redact import preview, redact
 
+log = logging.getLogger("stopwarden.store")
+
 BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when another process holds the lock
 # PostgreSQL: a small pool per server, and every wait bounded so that a request still answers within its
 # budget (failing open) when the database is slow or gone.
 PG_POOL_SIZE = 4
 PG_CONNECT_TIMEOUT_S = 2
 PG_STATEMENT_TIMEOUT_MS = 2000
+FLEET = "*"  # the settings scope of every project sharing the store
+SETTINGS_CHANNEL = "stopwarden_settings"  # NOTIFY channel: a setting changed; the payload is its scope
 MIGRATION_LOCK = 0x5707_0001  # pg_advisory_xact_lock key: two servers starting at once migrate one at a time
 
 
@@ -169,19 +174,51 @@ class Store:
 
     # --- settings: mode, kill switch, and what else must survive a restart ------------------------------
 
-    def settings(self) -> dict[str, str]:
+    def settings(self, scopes: tuple[str, ...] = (FLEET,)) -> dict[str, dict[str, str]]:
+        """Scope -> its settings, for each of `scopes` (an empty dict for a scope with none)."""
+        c = schema.settings.c
+        found: dict[str, dict[str, str]] = {scope: {} for scope in scopes}
         with self._read() as conn:
-            rows = conn.execute(select(schema.settings.c.key, schema.settings.c.value)).all()
-        return {key: value for key, value in rows}
+            for scope, key, value in conn.execute(select(c.scope, c.key, c.value).where(c.scope.in_(scopes))):
+                found[scope][key] = value
+        return found
 
-    def put_settings(self, values: dict[str, str], now: float) -> None:
-        """Set several settings in one transaction (e.g. the kill switch and its reason)."""
+    def put_settings(self, values: dict[str, str], now: float, scope: str = FLEET) -> None:
+        """Set several settings of one scope in one transaction (e.g. the kill switch and its reason). On
+        PostgreSQL the same transaction notifies every server listening (`watch_settings`)."""
         with self._write() as conn:
             for key, value in values.items():
-                stmt = _upsert(conn, schema.settings).values(key=key, value=value, updated_at=now)
+                stmt = _upsert(conn, schema.settings).values(scope=scope, key=key, value=value, updated_at=now)
                 conn.execute(
-                    stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now})
+                    stmt.on_conflict_do_update(
+                        index_elements=["scope", "key"], set_={"value": value, "updated_at": now}
+                    )
                 )
+            if self.backend == "postgresql":
+                conn.execute(select(func.pg_notify(SETTINGS_CHANNEL, scope)))
+
+    def watch_settings(self, changed: Callable[[], None], stop: threading.Event, poll_s: float = 2.0) -> None:
+        """Call `changed()` as soon as any server changes a setting, until `stop` is set (run it on a thread
+        of its own). PostgreSQL: `LISTEN` on a connection of its own, waking at least every `poll_s` as
+        well, which is all there is where LISTEN cannot work (a transaction-pooling proxy) or while the
+        database is away. SQLite has one server per store: nothing to watch."""
+        if self.backend != "postgresql":
+            return
+        import psycopg
+
+        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not stop.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S) as conn:
+                    conn.execute(f"LISTEN {SETTINGS_CHANNEL}")
+                    while not stop.is_set():
+                        changed()  # the first time: whatever changed while nobody listened
+                        for _ in conn.notifies(timeout=poll_s, stop_after=1):
+                            pass
+            except Exception as e:  # the database went away, or LISTEN is refused: poll until it is back
+                log.warning("settings: not listening (%s); polling every %.0f s", e, poll_s)
+                changed()
+                stop.wait(poll_s)
 
     # --- sessions -------------------------------------------------------------------------------------
 
