@@ -116,6 +116,7 @@ SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"
 SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
+OUTBOX_FILE = "outbox.db"  # events a server decided while its store was away, until it is back
 # The /build playbook says this right before the task, in every agent's format (install/templates/): a
 # transcript that records the playbook expanded (Gemini's) is read as that task.
 PLAYBOOK_TASK = "You are starting a tracked build of: **"

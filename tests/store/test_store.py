@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import inspect
 
 from stopwarden.store import schema
-from stopwarden.store.store import Store, StoreUnavailable, is_url
+from stopwarden.store.outbox import Outbox
+from stopwarden.store.store import Store, StoreUnavailable, event_columns, is_url
 from tests import postgres
 
 
@@ -181,3 +182,17 @@ def test_breaker_row(store: Store) -> None:
     assert store.breaker("rules")["failures"] == 0
     store.put_breaker("rules", 3, 100.0, None)
     assert store.breaker("rules") == {"authority": "rules", "failures": 3, "open_until": 100.0, "probe_until": None}
+
+
+def test_an_outbox_replayed_twice_stores_each_event_once(tmp_path: Path, store: Store) -> None:
+    outbox = Outbox(str(tmp_path / "outbox.db"))
+    for i in range(3):
+        outbox.append(event(ts=2000.0 + i, stop_text=f"key sk-ant-api03-{'x' * 24} ({i})"))
+    assert b"sk-ant-api03" not in (tmp_path / "outbox.db").read_bytes()  # redacted before it is kept
+    kept = outbox.pending()
+    assert outbox.drain(store) == 3 and outbox.pending() == 0 and kept == 3
+    rows = store.events(limit=10)
+    assert len(rows) == 3 and [r["ts"] for r in rows] == [2002.0, 2001.0, 2000.0]
+    # A drain cut off between storing and forgetting replays the batch: nothing is stored twice.
+    assert store.import_events([{**event_columns(event(ts=2000.0)), "event_uid": rows[-1]["event_uid"]}]) == 0
+    assert len(store.events(limit=10)) == 3

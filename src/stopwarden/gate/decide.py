@@ -26,7 +26,8 @@ from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import Malformed
 from stopwarden.gate.windows import ExpiringCache, RateWindows
 from stopwarden.names import PLANS_DIR, STATE_DIR
-from stopwarden.store.store import Store
+from stopwarden.store.outbox import Outbox
+from stopwarden.store.store import Store, StoreUnavailable
 
 log = logging.getLogger("stopwarden.server")
 SETTINGS_TTL_S = 1.0
@@ -82,9 +83,12 @@ def _allow(fail_open: str | None = None, short_circuit: str | None = None, rule:
 class Gate:
     """The decision, with the state that outlives one request: the in-flight cap and the cache."""
 
-    def __init__(self, config: Config, store: Store, authority: authorities.Authority | None = None) -> None:
+    def __init__(
+        self, config: Config, store: Store, authority: authorities.Authority | None = None, outbox: Outbox | None = None
+    ) -> None:
         self.config = config
         self.store = store
+        self.outbox = outbox  # where events go while the store is away (the server drains it)
         self.authority = authority or authorities.get(
             config.authority, config.authority_options.get(config.authority), config.authority_timeout_s
         )
@@ -120,11 +124,7 @@ class Gate:
             return self._record(request, _allow(fail_open="shed_overload"), "?", now, started)
         mode = "?"
         try:
-            try:
-                current = self.settings(now)
-            except Exception as e:
-                log.warning("allow (store_unavailable): cannot read the settings: %s", e)
-                return replace(_allow(fail_open="store_unavailable"), latency_ms=_ms(started))
+            current = self.settings(now)
             mode = current.mode
             if current.kill_switch:
                 outcome = _allow(short_circuit="kill_switch")
@@ -132,6 +132,9 @@ class Gate:
                 outcome = _allow(short_circuit="mode_off")
             else:
                 outcome = self._judge(request, mode, now)
+        except StoreUnavailable as e:  # still one event: the outbox keeps it until the store is back
+            log.warning("allow (store_unavailable): %s", e.message)
+            outcome = _allow(fail_open="store_unavailable")
         except Exception:
             log.exception("allow (internal_error)")
             outcome = _allow(fail_open="internal_error")
@@ -210,7 +213,10 @@ class Gate:
             "host": self.config.host,
         }
         if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
-            self._windows.count(request.session_id, now)
+            try:
+                self._windows.count(request.session_id, now)
+            except StoreUnavailable:
+                pass  # a window not loaded yet: it will be, from the store, once the store is back
         try:
             event_id, granted = self.store.record_event(
                 row, counts_continue=outcome.block, ceiling=self.config.limits.continue_ceiling
@@ -220,12 +226,22 @@ class Gate:
                 return replace(outcome, decision="force_allow", block=False, reminder=None, short_circuit="ceiling",
                                event_id=event_id)  # fmt: skip
         except Exception as e:
-            # Nowhere else to keep it: the server log says what the decision log could not.
             log.warning(
                 "allow (store_unavailable): cannot record %s for %s: %s", outcome.decision, request.session_id, e
             )
-            return replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
+            outcome = replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
+            self._keep(row | {"decision": "allow", "fail_open_kind": "store_unavailable"})
+            return outcome
         return replace(outcome, event_id=event_id)
+
+    def _keep(self, row: dict[str, Any]) -> None:
+        """An event the store could not take goes to the outbox, or, without one, only to the server log."""
+        if self.outbox is None:
+            return
+        try:
+            self.outbox.append(row)
+        except Exception as e:
+            log.error("lost an event: neither the store nor the outbox took it (%s)", e)
 
 
 def judge_case(

@@ -29,7 +29,7 @@ from stopwarden.gate.decide import Gate, case_signals
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
-from stopwarden.store.store import Store
+from stopwarden.store.store import Store, StoreUnavailable
 
 MAX_BODY = 256 * 1024
 STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
@@ -151,6 +151,8 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.exception_handler(StopwardenError)
     async def conflict(_: Request, exc: StopwardenError) -> JSONResponse:
+        if isinstance(exc, StoreUnavailable):  # not the request's fault: try again later
+            return _error(503, exc.message)
         return _error(409, exc.message)
 
     @app.get("/health", response_model=models.HealthOut)
@@ -195,11 +197,17 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             session_id=body.session_id,
             agent=body.agent,
             case=case_signals(body.case()),
-            session_start=_epoch(start) if start else store.session_start(body.session_id),
+            session_start=_epoch(start) if start else _session_start(body.session_id),
         )
         # On a worker thread: a decision may wait on git (the post-checks) or on the database's lock, and
         # the event loop must keep answering /health and the other requests meanwhile.
         return (await run_in_threadpool(gate.evaluate, request)).as_response()
+
+    def _session_start(session_id: str) -> float | None:
+        try:
+            return store.session_start(session_id)
+        except StoreUnavailable:
+            return None  # the gate finds the store away too, and fails open with one event in the outbox
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 from stopwarden import config as config_module
 from stopwarden.errors import StopwardenError
 from stopwarden.hooks import http
-from stopwarden.names import SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
+from stopwarden.names import OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
@@ -63,6 +63,7 @@ def _serve(root: str) -> None:
     from stopwarden.gate import settings
     from stopwarden.gate.decide import Gate
     from stopwarden.server.app import create_app
+    from stopwarden.store.outbox import Outbox, drain_while_running
     from stopwarden.store.store import Store
 
     config = config_module.load(root)
@@ -71,7 +72,8 @@ def _serve(root: str) -> None:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
     store = Store.open(config.store_location)
     pruned = store.prune(time.time() - config.retention_days * 86400)
-    gate = Gate(config, store)
+    outbox = Outbox(_path(root, OUTBOX_FILE))
+    gate = Gate(config, store, outbox=outbox)
     current = settings.first_start(store, config, healthy=gate.authority is not None)
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
@@ -82,6 +84,9 @@ def _serve(root: str) -> None:
         daemon=True,
     )
     watcher.start()
+    threading.Thread(
+        target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
+    ).start()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
                        log_config=None, access_log=False, timeout_graceful_shutdown=3)

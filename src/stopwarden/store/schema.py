@@ -67,10 +67,13 @@ events = Table(
     Column("stop_text_preview", Text, nullable=False),
     Column("project", String(200), nullable=False, server_default=""),
     Column("host", String(200), nullable=False, server_default=""),
+    # Set once, where the decision was made: an event replayed from a server's outbox is stored once.
+    Column("event_uid", String(32), nullable=True),
     Index("events_ts", "ts"),
     Index("events_session_ts", "session_id", "ts"),
     Index("events_decision_ts", "decision", "ts"),
     Index("events_project_ts", "project", "ts"),
+    Index("events_uid", "event_uid", unique=True),
 )
 
 session_counters = Table(
@@ -237,11 +240,19 @@ def _v4_settings_scope(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE settings_scoped RENAME TO settings"))
 
 
+def _v5_event_uid(conn: Connection) -> None:
+    """Each event's own id, given where it was decided, so that replaying a server's outbox after the
+    database came back (§13) stores every event exactly once. Older events have none."""
+    conn.execute(text("ALTER TABLE events ADD COLUMN event_uid VARCHAR(32)"))
+    conn.execute(text("CREATE UNIQUE INDEX events_uid ON events (event_uid)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
     (3, "operator log", _v3_operator_log),
     (4, "settings per scope", _v4_settings_scope),
+    (5, "event uid", _v5_event_uid),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -35,6 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from stopwarden.errors import StopwardenError
 from stopwarden.names import STORE_URL_SCHEMES
@@ -49,6 +51,7 @@ BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when anot
 PG_POOL_SIZE = 4
 PG_CONNECT_TIMEOUT_S = 2
 PG_STATEMENT_TIMEOUT_MS = 2000
+DOWN_RETRY_S = 1.0  # after failing to reach PostgreSQL, answer "unavailable" at once for this long
 FLEET = "*"  # the settings scope of every project sharing the store
 SETTINGS_CHANNEL = "stopwarden_settings"  # NOTIFY channel: a setting changed; the payload is its scope
 MIGRATION_LOCK = 0x5707_0001  # pg_advisory_xact_lock key: two servers starting at once migrate one at a time
@@ -117,6 +120,7 @@ class Store:
         self.engine = engine
         self.backend = engine.dialect.name  # "sqlite" or "postgresql"
         self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.backend == "sqlite" else nullcontext()
+        self._down_until: float = 0.0
 
     @classmethod
     def open(cls, location: str, migrate: bool = True) -> Store:
@@ -137,7 +141,7 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._write_lock, self.engine.connect() as conn:
+        with self._write_lock, self._connect() as conn:
             conn.info["write"] = True
             try:
                 with conn.begin():
@@ -147,8 +151,28 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             yield conn
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection; StoreUnavailable when the database cannot be reached. After such a failure a
+        PostgreSQL store answers StoreUnavailable at once for `DOWN_RETRY_S`, instead of making every
+        request wait out its own connect timeout: requests must still answer within their budget."""
+        if time.monotonic() < self._down_until:
+            raise StoreUnavailable("the database was unreachable a moment ago")
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except (OperationalError, InterfaceError) as e:
+            if self.backend == "postgresql":
+                self._down_until = time.monotonic() + DOWN_RETRY_S
+            raise StoreUnavailable(f"the database is unreachable: {str(e).splitlines()[0]}") from e
+
+    @property
+    def reachable(self) -> bool:
+        """False while a recent failure to reach the database holds (see `_connect`)."""
+        return time.monotonic() >= self._down_until
 
     # --- schema ---------------------------------------------------------------------------------------
 
@@ -246,7 +270,7 @@ class Store:
         transaction, and only while it is under `ceiling`: one atomic statement, so neither two requests at
         once nor two servers sharing the store can pass it. Returns (event id, whether the continue was
         granted); an event whose continue was refused is stored as the `force_allow` it became."""
-        values = _event_values(row)
+        values = event_columns(row)
         with self._write() as conn:
             granted = not counts_continue or _add_continue(conn, str(row.get("session_id", "")), ceiling)
             if not granted:
@@ -254,6 +278,18 @@ class Store:
             key = conn.execute(insert(schema.events).values(**values)).inserted_primary_key
             event_id = int(key[0]) if key else 0
         return event_id, granted
+
+    def import_events(self, columns: list[dict[str, Any]]) -> int:
+        """Store events decided while the database was away (`event_columns` each, from a server's outbox),
+        in their order, in one transaction; one whose `event_uid` is already stored is skipped. Returns how
+        many were new."""
+        added = 0
+        with self._write() as conn:
+            for values in columns:
+                stmt = _upsert(conn, schema.events).values(**values)
+                stmt = stmt.on_conflict_do_nothing(index_elements=["event_uid"]).returning(schema.events.c.event_id)
+                added += conn.execute(stmt).first() is not None
+        return added
 
     def events(
         self,
@@ -515,8 +551,8 @@ def _add_continue(conn: Connection, session_id: str, ceiling: int) -> bool:
     return conn.execute(stmt.returning(c.c.continues)).first() is not None  # a row: inserted or counted
 
 
-def _event_values(row: dict[str, Any]) -> dict[str, Any]:
-    """The columns of one event, with every text redacted before it is stored."""
+def event_columns(row: dict[str, Any]) -> dict[str, Any]:
+    """The columns of one event, with every text redacted before it is stored (here or in an outbox)."""
     return {
         "session_id": redact(str(row.get("session_id", "")))[:200],
         "agent": str(row.get("agent", ""))[:32],
@@ -532,6 +568,7 @@ def _event_values(row: dict[str, Any]) -> dict[str, Any]:
         "stop_text_preview": preview(str(row.get("stop_text", ""))),
         "project": str(row.get("project", ""))[:200],
         "host": str(row.get("host", ""))[:200],
+        "event_uid": str(row.get("event_uid") or uuid.uuid4().hex)[:32],
     }
 
 

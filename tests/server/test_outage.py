@@ -1,0 +1,94 @@
+"""The database goes away in the middle of a load, then comes back (SPEC §13): a real background server on
+a PostgreSQL cluster of its own, which the test stops and starts again while requests keep coming.
+
+Every request is answered, within the hook's budget, and afterwards the database holds every event exactly
+once: those decided while it was away waited in the server's outbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from stopwarden.hooks import http
+from stopwarden.server.process import read_token
+from tests import postgres
+from tests.server.conftest import PlanRepo, evaluate_body
+
+CLI = str(Path(sys.executable).parent / "stopwarden")
+REQUESTS = 120
+
+
+@pytest.fixture
+def cluster(postgres_cluster: postgres.Cluster) -> Iterator[postgres.Cluster]:
+    """A cluster of this test's own: stopping it must not disturb the suite's."""
+    own = postgres.Cluster(postgres_cluster.bin_dir)
+    own.start()
+    yield own
+    own.destroy()
+
+
+@pytest.fixture
+def served(installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster) -> Iterator[str]:
+    """The installed project's server running on the cluster; yields the database URL."""
+    url = cluster.create_database()
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + f'\n[store]\nurl = "{url}"\n')
+    subprocess.run([CLI, "start"], cwd=installed, check=True, capture_output=True, timeout=60)
+    try:
+        yield url
+    finally:
+        subprocess.run([CLI, "stop"], cwd=installed, capture_output=True, timeout=60)
+
+
+def test_every_request_is_answered_in_budget_and_every_event_stored_once(
+    installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster, served: str
+) -> None:
+    hot_path = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
+    budget_s = hot_path["evaluate_timeout_s"]  # how long the hook waits before letting the agent stop
+    token = read_token(str(installed))
+
+    def evaluate(i: int) -> tuple[int, float, Any]:
+        body = evaluate_body(plan_repo, session=f"outage-{i}")
+        started = time.monotonic()
+        code, answer = http.request(hot_path["port"], "POST", "/v1/evaluate", token, body, timeout=budget_s)
+        time.sleep(0.05)  # a bounded load: about 80 requests a second from four clients
+        return code, time.monotonic() - started - 0.05, answer
+
+    def outage() -> None:
+        time.sleep(0.4)
+        cluster.stop()
+        time.sleep(1.5)
+        cluster.start()
+
+    down = threading.Thread(target=outage)
+    down.start()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(evaluate, range(REQUESTS)))
+    down.join()
+
+    assert [code for code, _, _ in results] == [200] * REQUESTS
+    slowest = max(seconds for _, seconds, _ in results)
+    assert slowest < budget_s, f"a request took {slowest:.2f} s, over the {budget_s} s budget"
+    unavailable = sum(answer["fail_open"] == "store_unavailable" for _, _, answer in results)
+    assert unavailable > 0, "the outage never showed: the test proved nothing"
+
+    engine = create_engine("postgresql+psycopg://" + served.split("://", 1)[1])
+    deadline = time.monotonic() + 15
+    while True:
+        with engine.connect() as conn:
+            stored, distinct = conn.execute(text("SELECT count(*), count(DISTINCT event_uid) FROM events")).one()
+        if stored >= REQUESTS or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    engine.dispose()
+    assert (stored, distinct) == (REQUESTS, REQUESTS)
