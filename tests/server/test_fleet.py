@@ -126,3 +126,16 @@ def test_one_log_and_one_ceiling_across_both_servers(fleet: list[Member], plan_r
         ("billing-service", socket.gethostname()),
     }
     assert os.path.exists(one.root / ".stopwarden" / "stopwarden.db") is False  # the store is PostgreSQL
+
+    # The operator's view of the fleet, narrowed to one project or one host.
+    theirs = json.loads(one.cli("gate", "log", "--json", "--project", "billing-service"))
+    assert theirs and {e["project"] for e in theirs} == {"billing-service"} and len(theirs) == 10
+    assert json.loads(one.cli("gate", "log", "--json", "--host", "elsewhere")) == []
+    code, listed = other.call("GET", "/v1/events?project=project&limit=100")
+    assert code == 200 and len(listed) == 10 and {e["project"] for e in listed} == {"project"}
+    mine = json.loads(one.cli("gate", "report", "--format", "json", "--project", "project"))
+    everyone = json.loads(one.cli("gate", "report", "--format", "json"))
+    assert mine["project"] == "project" and everyone["project"] is None
+    assert sum(sum(d["decisions"].values()) for d in mine["days"]) == 10
+    assert sum(sum(d["decisions"].values()) for d in everyone["days"]) == 20
+    assert "for project project" in one.cli("gate", "report", "--project", "project")

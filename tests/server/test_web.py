@@ -219,6 +219,21 @@ def test_filter_and_page_the_log(page: Any, site: Site, expect: Any) -> None:
     expect(page.locator("#log-empty")).to_be_visible()
     expect(rows(page)).to_have_count(0)
 
+    # A fleet's log: one project, one host.
+    page.select_option("#filters select[name=decision]", "")
+    page.select_option("#filters select[name=annotated]", "")
+    page.fill("#filters input[name=project]", "project")  # the served project's own evaluations
+    page.press("#filters input[name=project]", "Enter")
+    expect(rows(page)).to_have_count(3)
+    page.fill("#filters input[name=project]", "demo")
+    page.fill("#filters input[name=host]", "box")
+    page.press("#filters input[name=host]", "Enter")
+    expect(page.locator("#page-info")).to_have_text(f"1{DASH}50")
+    expect(rows(page).first).to_contain_text("demo@box")
+    page.fill("#filters input[name=host]", "elsewhere")
+    page.press("#filters input[name=host]", "Enter")
+    expect(rows(page)).to_have_count(0)
+
 
 def test_annotate_with_the_keyboard_and_the_dwell_is_measured(page: Any, site: Site, expect: Any) -> None:
     first, second = seed(site, 2, 0)

@@ -196,3 +196,17 @@ def test_an_outbox_replayed_twice_stores_each_event_once(tmp_path: Path, store: 
     # A drain cut off between storing and forgetting replays the batch: nothing is stored twice.
     assert store.import_events([{**event_columns(event(ts=2000.0)), "event_uid": rows[-1]["event_uid"]}]) == 0
     assert len(store.events(limit=10)) == 3
+
+
+def test_readiness_counts_one_projects_annotations_or_every_projects(store: Store) -> None:
+    from stopwarden.gate import settings
+
+    for i, project in enumerate(["billing", "billing", "search"]):
+        event_id, _ = store.record_event(event(ts=3000.0 + i, decision="continue", project=project, session_id=f"s{i}"))
+        store.add_annotation(event_id, "ana", "correct", "plan and commit are there", 20_000, 3100.0)
+    assert store.annotation_summary("billing")["continue_correct"] == 2
+    assert store.annotation_summary("search")["continue_correct"] == 1
+    assert store.annotation_summary()["continue_correct"] == 3
+    assert settings.readiness(store, "search")["annotations"]["annotated"] == 1
+    assert [e["project"] for e in store.events(project="search")] == ["search"]
+    assert store.daily_counts(0, "billing")[0]["decisions"] == {"continue": 2}

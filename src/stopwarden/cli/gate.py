@@ -174,19 +174,24 @@ def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
 @gate.command()
 @click.option("--tail", type=click.IntRange(min=1), default=20, show_default=True, help="The last N decisions.")
 @click.option("--decision", type=click.Choice(["continue", "allow", "escalate", "force_allow"]))
+@click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
+@click.option("--host", help="Only the decisions of the server on this machine name.")
 @json_option
-def log(tail: int, decision: str | None, as_json: bool) -> None:
+def log(tail: int, decision: str | None, project: str | None, host: str | None, as_json: bool) -> None:
     """The decision log, newest first (read from the store: works with the server down).
 
     \b
     Example:
       stopwarden gate log --tail 5 --decision continue
+      stopwarden gate log --project billing-service --host build-07
     """
     with _local() as (_, store):
-        events = store.events(tail, decision)
+        events = store.events(tail, decision, project=project, host=host)
+    fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
     lines = [
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
-        f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
+        + (f"{e['project']}@{e['host']} " if fleet else "")
+        + f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
         f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
         for e in events
     ]
@@ -196,19 +201,22 @@ def log(tail: int, decision: str | None, as_json: bool) -> None:
 @gate.command()
 @click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d, 2w.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def report(since: str, fmt: str) -> None:
+@click.option("--project", help="Report on this project only, readiness included (default: every project).")
+def report(since: str, fmt: str, project: str | None) -> None:
     """Decisions per day, rules, failures, latency, annotation precision and readiness for enforce.
 
     \b
     Example:
       stopwarden gate report --since 7d
+      stopwarden gate report --project billing-service
     """
     import json
 
     from stopwarden.gate import report as reporting
 
     with _local() as (config, store):
-        data = reporting.build(store, reporting.parse_since(since, time.time()), config.min_dwell_s)
+        start = reporting.parse_since(since, time.time())
+        data = reporting.build(store, start, config.min_dwell_s, project)
     click.echo(json.dumps(data, indent=2) if fmt == "json" else reporting.table(data))
 
 

@@ -25,14 +25,16 @@ def parse_since(text: str, now: float) -> float:
     return float(text)
 
 
-def build(store: Store, since: float, min_dwell_s: float) -> dict[str, Any]:
-    latencies = sorted(store.latencies(since))
-    ready = settings.readiness(store)
+def build(store: Store, since: float, min_dwell_s: float, project: str | None = None) -> dict[str, Any]:
+    """The report over every project in the store, or over `project`'s events only."""
+    latencies = sorted(store.latencies(since, project=project))
+    ready = settings.readiness(store, project)
     summary = dict(ready["annotations"])
     summary["precision"] = round(ready["precision"], 3)
     return {
         "since": since,
-        "days": store.daily_counts(since),
+        "project": project,
+        "days": store.daily_counts(since, project),
         "latency_ms": {f"p{p}": _percentile(latencies, p) for p in (50, 95, 99)},
         "annotations": summary,
         "readiness": {"ready": ready["ready"], "checks": ready["checks"]},
@@ -49,7 +51,8 @@ def _percentile(values: list[float], p: int) -> float | None:
 
 def table(report: dict[str, Any]) -> str:
     since = time.strftime("%Y-%m-%d %H:%M", time.localtime(report["since"]))
-    lines = [f"stop gate report since {since}", ""]
+    of = f" for project {report['project']}" if report.get("project") else ""
+    lines = [f"stop gate report{of} since {since}", ""]
     decisions = sorted({d for day in report["days"] for d in day["decisions"]})
     lines.append(f"{'day':<12}" + "".join(f"{d:>12}" for d in decisions))
     for day in report["days"]:

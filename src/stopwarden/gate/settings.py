@@ -83,7 +83,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
     if mode not in MODES:
         raise StopwardenError(f"unknown mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
     if mode == "enforce" and not force:
-        unmet = readiness(store)["unmet"]
+        unmet = readiness(store, None if scope == FLEET else scope)["unmet"]
         if unmet:
             raise StopwardenError(
                 "not ready for enforce: " + "; ".join(unmet),
@@ -118,13 +118,14 @@ def _where(scope: str) -> str:
     return "" if scope == FLEET else f" [project {scope}]"
 
 
-def readiness(store: Store) -> dict[str, Any]:
+def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     """Whether `enforce` may be switched on (SPEC §7.3): each threshold with its value, and the unmet ones
-    said in words."""
-    s = store.annotation_summary()
+    said in words. Counted over one project's events when it is named (a project's own enforce), else
+    over every project's in the store (the fleet's)."""
+    s = store.annotation_summary(project)
     judged = s["continue_correct"] + s["continue_incorrect"]
     precision = s["continue_correct"] / judged if judged else 0.0
-    recent = store.recent_fail_open_kinds(READY_WINDOW)
+    recent = store.recent_fail_open_kinds(READY_WINDOW, project)
     invalid = sum(1 for kind in recent if kind in ("invalid_rule", "invalid_evidence"))
     counted = [("annotated events", s["annotated"], READY_ANNOTATED)] + [
         (f"annotated {d} verdicts", s[d], READY_PER_DECISION) for d in ("continue", "allow")

@@ -246,8 +246,11 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         session: Annotated[str | None, Query(max_length=200)] = None,
         annotated: bool | None = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+        project: Annotated[str | None, Query(max_length=200)] = None,
+        host: Annotated[str | None, Query(max_length=200)] = None,
     ) -> list[dict[str, Any]]:
-        return store.events(limit, decision, _epoch(since) if since else None, session, annotated, offset)
+        since_ts = _epoch(since) if since else None
+        return store.events(limit, decision, since_ts, session, annotated, offset, project=project, host=host)
 
     @app.post(
         "/v1/events/{event_id}/annotations",
@@ -283,12 +286,13 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     @app.get("/v1/report", response_model=models.ReportOut, dependencies=authorized)
     def report_route(
         since: Annotated[str, Query(max_length=40, pattern=report.SINCE_PATTERN)] = "7d",
+        project: Annotated[str | None, Query(max_length=200)] = None,
     ) -> dict[str, Any]:
         try:
             start = report.parse_since(since, time.time())
         except StopwardenError as e:
             raise HTTPException(400, f"since: {e.message}") from None
-        return report.build(store, start, config.min_dwell_s)
+        return report.build(store, start, config.min_dwell_s, project)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

@@ -203,6 +203,7 @@ class OperatorEntry(BaseModel):
 
 class ReportOut(BaseModel):
     since: float
+    project: str | None = None  # the one project reported on; None: every project in the store
     days: list[DayCounts]
     latency_ms: dict[str, float | None]
     annotations: dict[str, float]

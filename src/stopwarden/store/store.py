@@ -299,8 +299,11 @@ class Store:
         session: str | None = None,
         annotated: bool | None = None,
         offset: int = 0,
+        project: str | None = None,
+        host: str | None = None,
     ) -> list[dict[str, Any]]:
-        """The decision log, newest first; each event with its latest annotation (or None)."""
+        """The decision log, newest first; each event with its latest annotation (or None). A store a fleet
+        shares holds every project's events: `project` and `host` narrow it to one."""
         e, a = schema.events.c, schema.annotations.c
         # (ts, event_id) is the order of every events index (the rowid ends each one), so whichever index a
         # filter picks also gives the order: a page costs the same with a million rows, filtered or not.
@@ -318,6 +321,7 @@ class Store:
             query = query.where(e.ts >= since)
         if session:
             query = query.where(e.session_id == session)
+        query = _of(query, project, host)
         with self._read() as conn:
             events = [_event_out(dict(r._mapping)) for r in conn.execute(query)]
             latest = _latest_annotations(conn, [ev["event_id"] for ev in events])
@@ -369,7 +373,7 @@ class Store:
 
     # --- the report ----------------------------------------------------------------------------------------
 
-    def daily_counts(self, since: float) -> list[dict[str, Any]]:
+    def daily_counts(self, since: float, project: str | None = None) -> list[dict[str, Any]]:
         """Per UTC day since `since`: counts per decision, per rule and per failure kind."""
         e = schema.events.c
         day = (
@@ -380,19 +384,21 @@ class Store:
         days: dict[str, dict[str, dict[str, int]]] = {}
         with self._read() as conn:
             for column, key in ((e.decision, "decisions"), (e.rule, "rules"), (e.fail_open_kind, "fail_open")):
-                query = (
+                query = _of(
                     select(day.label("day"), column, func.count())
                     .where(e.ts >= since, column.is_not(None))
-                    .group_by("day", column)
+                    .group_by("day", column),
+                    project,
                 )
                 for name, value, n in conn.execute(query):
                     days.setdefault(name, {"decisions": {}, "rules": {}, "fail_open": {}})[key][value] = int(n)
         return [{"day": name, **counts} for name, counts in sorted(days.items())]
 
-    def latencies(self, since: float, limit: int = 100_000) -> list[float]:
+    def latencies(self, since: float, limit: int = 100_000, project: str | None = None) -> list[float]:
         """The latest `limit` decision latencies since `since`, for percentiles."""
         e = schema.events.c
         query = select(e.latency_ms).where(e.ts >= since).order_by(e.ts.desc(), e.event_id.desc()).limit(limit)
+        query = _of(query, project)
         with self._read() as conn:
             return [float(r[0]) for r in conn.execute(query)]
 
@@ -412,10 +418,11 @@ class Store:
         with self._read() as conn:
             return [float(row[0]) for row in conn.execute(query)]
 
-    def recent_fail_open_kinds(self, last: int) -> list[str | None]:
+    def recent_fail_open_kinds(self, last: int, project: str | None = None) -> list[str | None]:
         """The failure kinds of the last `last` evaluations that reached the authority or its checks."""
         e = schema.events.c
         query = select(e.fail_open_kind).where(e.short_circuit.is_(None)).order_by(e.event_id.desc()).limit(last)
+        query = _of(query, project)
         with self._read() as conn:
             return [row[0] for row in conn.execute(query)]
 
@@ -430,7 +437,7 @@ class Store:
         with self._write() as conn:
             return int(conn.execute(delete(schema.events).where(schema.events.c.ts < before)).rowcount)
 
-    def annotation_summary(self) -> dict[str, int]:
+    def annotation_summary(self, project: str | None = None) -> dict[str, int]:
         """Counts behind readiness (SPEC §7.3): annotated events, by decision, and the verdicts on continues.
 
         An event annotated more than once counts once, with its latest annotation.
@@ -444,6 +451,7 @@ class Store:
             .where(*_JUDGED)  # readiness is about the authority's verdicts, not short-circuits
             .group_by(e.decision, a.verdict)
         )
+        query = _of(query, project)
         summary = {"annotated": 0, "continue": 0, "allow": 0, "continue_correct": 0, "continue_incorrect": 0}
         with self._read() as conn:
             for decision, verdict, n in conn.execute(query):
@@ -521,6 +529,15 @@ _JUDGED = (
         schema.events.c.fail_open_kind.not_in(["rate_limited", "shed_overload", "breaker_open", "store_unavailable"]),
     ),
 )
+
+
+def _of(query: Any, project: str | None, host: str | None = None) -> Any:
+    """`query` narrowed to one project's (and one host's) events, when they are named."""
+    if project is not None:
+        query = query.where(schema.events.c.project == project)
+    if host is not None:
+        query = query.where(schema.events.c.host == host)
+    return query
 
 
 def _latest_annotations(conn: Connection, event_ids: list[int]) -> dict[int, dict[str, Any]]:

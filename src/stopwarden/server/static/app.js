@@ -21,7 +21,7 @@ const state = {
   shownId: null, // the event in the detail pane
   shownAt: 0, // performance.now() when the selected event was shown: the start of the dwell
   verdict: "",
-  filters: { decision: "", session: "", annotated: "" },
+  filters: { decision: "", session: "", project: "", host: "", annotated: "" },
   mode: "",
   kill: false,
   loads: 0, // the latest log request: an older answer arriving late is dropped
@@ -307,7 +307,8 @@ function renderEvents() {
     el("span", { class: "ev-rule", text: event.rule || event.fail_open_kind || event.short_circuit || "" }),
     el("span", { class: `ev-note${note ? ` v-${note.verdict}` : ""}`, text: note ? `✓ ${note.verdict}` : "not annotated" }),
     el("span", { class: "ev-text", text: event.stop_text_preview || "(no stop text)" }),
-    el("span", { class: "ev-meta", text: `#${event.event_id} · ${event.session_id} · ${event.mode}` }));
+    el("span", { class: "ev-meta",
+      text: `#${event.event_id} · ${event.project}@${event.host} · ${event.session_id} · ${event.mode}` }));
     return row;
   }));
   show($("log-empty"), state.events.length ? "" : "No events match these filters.");
@@ -359,6 +360,8 @@ function applyFilters(event) {
   state.filters = {
     decision: form.elements.decision.value,
     session: form.elements.session.value.trim(),
+    project: form.elements.project.value.trim(),
+    host: form.elements.host.value.trim(),
     annotated: form.elements.annotated.value,
   };
   state.offset = 0;
@@ -387,6 +390,7 @@ function renderDetail(event) {
     ["Decision", badge(event.decision)],
     ["Rule", event.rule || "—"],
     ["Mode", event.mode],
+    ["Project", `${event.project} on ${event.host}`],
     ["Failed open", event.fail_open_kind || "—"],
     ["Short circuit", event.short_circuit || "—"],
     ["Signals", event.signals && event.signals.length
