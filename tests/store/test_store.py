@@ -210,3 +210,31 @@ def test_readiness_counts_one_projects_annotations_or_every_projects(store: Stor
     assert settings.readiness(store, "search")["annotations"]["annotated"] == 1
     assert [e["project"] for e in store.events(project="search")] == ["search"]
     assert store.daily_counts(0, "billing")[0]["decisions"] == {"continue": 2}
+
+
+def test_rate_counters_and_the_breaker_hold_across_two_servers(store_url: str, store: Store) -> None:
+    """Two stores on one database stand for two servers: their concurrent takes never pass a limit, and
+    concurrent failures all count."""
+    other = Store.open(store_url)
+    taken: list[bool] = []
+
+    def take(s: Store) -> None:
+        for _ in range(10):
+            taken.append(s.take_rate([("session:x", 3600.0, 5), ("project:p", 0.0, 100)]))
+            s.breaker_failed("llm", 50.0, to_open=30, open_seconds=300.0)
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in (store, other) * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert taken.count(True) == 5
+    assert store.breaker("llm")["failures"] == 60 and store.breaker("llm")["open_until"] == 350.0
+    # All or none: a full session counter takes nothing from the project's.
+    assert not store.take_rate([("project:p", 0.0, 100), ("session:x", 3600.0, 5)])
+    assert store.take_rate([("project:p", 0.0, 6)])  # 5 taken before: the refused call took none
+    assert not store.take_rate([("project:p", 0.0, 6)])
+    assert store.take_rate([("session:x", 7200.0, 5)])  # the next window starts again at 1
+    store.breaker_succeeded("llm")
+    assert store.breaker("llm") == {"authority": "llm", "failures": 0, "open_until": None, "probe_until": None}
+    other.close()

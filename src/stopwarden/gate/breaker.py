@@ -25,16 +25,12 @@ def admit(store: Store, authority: str, now: float, probe_seconds: float) -> boo
 
 
 def succeeded(store: Store, authority: str) -> None:
-    row = store.breaker(authority)
-    if row["failures"] or row["open_until"] is not None:
-        store.put_breaker(authority, 0, None, None)
+    store.breaker_succeeded(authority)
 
 
 def failed(store: Store, authority: str, now: float) -> None:
-    row = store.breaker(authority)
-    failures = int(row["failures"]) + 1
-    open_until = now + OPEN_SECONDS if failures >= FAILURES_TO_OPEN else None
-    store.put_breaker(authority, failures, open_until, None)
+    # One atomic statement: two servers sharing the store, failing at once, both count.
+    store.breaker_failed(authority, now, FAILURES_TO_OPEN, OPEN_SECONDS)
 
 
 def reset(store: Store, authority: str) -> None:

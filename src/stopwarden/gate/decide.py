@@ -95,7 +95,7 @@ class Gate:
         self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
         self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
         self._cache: ExpiringCache[Outcome] = ExpiringCache(config.limits.cache_seconds)
-        self._windows = RateWindows(store, config.limits)
+        self._windows = RateWindows(store, config.limits, config.project)
         self._settings: tuple[float, settings.GateSettings] | None = None
 
     @property

@@ -1,9 +1,13 @@
 """What the gate remembers between requests, in memory (SPEC §5.8): the rate-limit windows and the
 idempotency cache.
 
-The server is the only writer of its events, so counting evaluations in memory is exact; each window is
-seeded from the store the first time it is needed, so a restart forgets nothing. Both structures cost
-O(1) per request however many events there are, where counting rows in the store grew with the log.
+With SQLite the server is the only writer of its events, so counting evaluations in memory is exact; each
+window is seeded from the store the first time it is needed, so a restart forgets nothing. Both structures
+cost O(1) per request however many events there are, where counting rows in the store grew with the log.
+
+A PostgreSQL store is shared by several servers (SPEC §13), whose memories would each allow the whole
+limit: there the counting is the store's, atomic across servers (`Store.take_rate`), in fixed windows (the
+clock hour, the UTC day) rather than sliding ones, and a slot is taken when the limit is checked.
 """
 
 from __future__ import annotations
@@ -24,14 +28,21 @@ T = TypeVar("T")
 class RateWindows:
     """Evaluations per session in the last hour and per project in the last day."""
 
-    def __init__(self, store: Store, limits: Limits) -> None:
+    def __init__(self, store: Store, limits: Limits, project: str = "") -> None:
         self._store = store
         self._limits = limits
+        self._project_name = project
+        self._shared = store.backend == "postgresql"
         self._lock = threading.Lock()
         self._project: deque[float] | None = None
         self._sessions: dict[str, deque[float]] = {}
 
     def exceeded(self, session_id: str, now: float) -> bool:
+        if self._shared:  # taken here, at the check: there is no later moment all servers agree on
+            return not self._store.take_rate([
+                (f"session:{session_id}", now - now % HOUR, self._limits.per_session_hour),
+                (f"project:{self._project_name}", now - now % DAY, self._limits.per_project_day),
+            ])  # fmt: skip
         with self._lock:
             project = self._project_window(now)
             session = self._session_window(session_id, now)
@@ -39,6 +50,8 @@ class RateWindows:
 
     def count(self, session_id: str, now: float) -> None:
         """Record one evaluation (one that reached the authority's step)."""
+        if self._shared:
+            return  # counted by `exceeded`, in the store
         with self._lock:
             for window, limit in (
                 (self._project_window(now), self._limits.per_project_day),

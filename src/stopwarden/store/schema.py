@@ -106,6 +106,14 @@ breaker = Table(
     Column("probe_until", Float, nullable=True),
 )
 
+rate_counters = Table(
+    "rate_counters",
+    metadata,
+    Column("key", String(300), primary_key=True),  # "session:<id>" or "project:<name>"
+    Column("window_start", Float, nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
 operator_log = Table(
     "operator_log",
     metadata,
@@ -123,7 +131,7 @@ schema_migrations = Table(
     Column("applied_at", Float, nullable=False),
 )
 
-TABLES = (settings, sessions, events, session_counters, annotations, breaker, operator_log)
+TABLES = (settings, sessions, events, session_counters, annotations, breaker, operator_log, rate_counters)
 
 
 # --- migrations: never edit one that has shipped; add the next ---------------------------------------
@@ -247,12 +255,26 @@ def _v5_event_uid(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX events_uid ON events (event_uid)"))
 
 
+def _v6_rate_counters(conn: Connection) -> None:
+    """Rate limits counted in the store, so that servers sharing it count together (§13)."""
+    v6 = MetaData()
+    Table(
+        "rate_counters",
+        v6,
+        Column("key", String(300), primary_key=True),
+        Column("window_start", Float, nullable=False),
+        Column("count", Integer, nullable=False),
+    )
+    v6.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
     (3, "operator log", _v3_operator_log),
     (4, "settings per scope", _v4_settings_scope),
     (5, "event uid", _v5_event_uid),
+    (6, "rate counters", _v6_rate_counters),
 ]
 LATEST = MIGRATIONS[-1][0]
 

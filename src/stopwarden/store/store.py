@@ -25,6 +25,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    case,
     create_engine,
     delete,
     event,
@@ -433,9 +434,33 @@ class Store:
             return {decision: int(n) for decision, n in conn.execute(query)}
 
     def prune(self, before: float) -> int:
-        """Delete events older than `before` (retention); returns how many."""
+        """Delete events older than `before` (retention), and rate counters of windows long gone; returns
+        how many events."""
         with self._write() as conn:
+            r = schema.rate_counters.c
+            conn.execute(delete(schema.rate_counters).where(r.window_start < time.time() - 2 * 86400))
             return int(conn.execute(delete(schema.events).where(schema.events.c.ts < before)).rowcount)
+
+    def take_rate(self, slots: list[tuple[str, float, int]]) -> bool:
+        """Take one evaluation from each `(key, window start, limit)` counter, all or none, in one
+        transaction of atomic statements: servers sharing the store can never pass a limit together. A
+        counter whose window has moved on starts again at 1. False (nothing taken) when one is full."""
+        r = schema.rate_counters
+        try:
+            with self._write() as conn:
+                for key, window_start, limit in slots:
+                    stmt = _upsert(conn, r).values(key=key, window_start=window_start, count=1)
+                    fresh = r.c.window_start != window_start
+                    stmt = stmt.on_conflict_do_update(
+                        index_elements=["key"],
+                        set_={"window_start": window_start, "count": case((fresh, 1), else_=r.c.count + 1)},
+                        where=or_(fresh, r.c.count < limit),
+                    )
+                    if conn.execute(stmt.returning(r.c.count)).first() is None:
+                        raise _Full
+        except _Full:
+            return False
+        return True
 
     def annotation_summary(self, project: str | None = None) -> dict[str, int]:
         """Counts behind readiness (SPEC §7.3): annotated events, by decision, and the verdicts on continues.
@@ -513,6 +538,36 @@ class Store:
             )
             return bool(claimed.rowcount)
 
+    def breaker_failed(self, authority: str, now: float, to_open: int, open_seconds: float) -> None:
+        """One more failure of `authority`, in one atomic statement: at `to_open` failures in a row the
+        breaker opens (again) for `open_seconds`; its probe, if one ran, is over."""
+        b = schema.breaker
+        with self._write() as conn:
+            first = _upsert(conn, b).values(
+                authority=authority, failures=1, open_until=now + open_seconds if to_open <= 1 else None
+            )
+            opens = b.c.failures + 1 >= to_open
+            conn.execute(
+                first.on_conflict_do_update(
+                    index_elements=["authority"],
+                    set_={
+                        "failures": b.c.failures + 1,
+                        "open_until": case((opens, now + open_seconds), else_=b.c.open_until),
+                        "probe_until": None,
+                    },
+                )
+            )
+
+    def breaker_succeeded(self, authority: str) -> None:
+        """Close the breaker of `authority` (one statement; nothing written when it is closed already)."""
+        b = schema.breaker.c
+        with self._write() as conn:
+            conn.execute(
+                update(schema.breaker)
+                .where(b.authority == authority, or_(b.failures > 0, b.open_until.is_not(None)))
+                .values(failures=0, open_until=None, probe_until=None)
+            )
+
     def put_breaker(self, authority: str, failures: int, open_until: float | None, probe_until: float | None) -> None:
         values = {"failures": failures, "open_until": open_until, "probe_until": probe_until}
         with self._write() as conn:
@@ -529,6 +584,10 @@ _JUDGED = (
         schema.events.c.fail_open_kind.not_in(["rate_limited", "shed_overload", "breaker_open", "store_unavailable"]),
     ),
 )
+
+
+class _Full(Exception):
+    """A rate counter at its limit: rolls back what the same call took from the others."""
 
 
 def _of(query: Any, project: str | None, host: str | None = None) -> Any:
