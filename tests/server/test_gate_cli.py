@@ -55,3 +55,15 @@ def test_choosing_the_authority_keeps_the_rest_of_the_config(installed: Path, cl
     assert after.replace('authority = "openai"', 'authority = "rules"') == before
     assert cli("gate", "authority", "claude-cli", "--json").json()["timeout_s"] == 20.0
     assert cli("gate", "authority", "oracle").code == 2
+
+
+def test_scopes_with_the_server_down(installed: Path, cli: Any) -> None:
+    """With SQLite the fleet is this one project, but a project's own setting still wins and says so."""
+    assert cli("gate", "mode", "shadow").code == 0
+    own = cli("gate", "mode", "off", "--scope", "project")
+    assert own.code == 0 and own.out.strip() == "mode: off (set for project project)"
+    assert "mode: off (set for project project)" in cli("gate", "status").out
+    assert cli("gate", "kill-switch", "on", "--reason", "drill").code == 0
+    still = cli("gate", "kill-switch", "off", "--scope", "project")
+    assert still.out.strip() == "kill switch: ON (still on: set at scope *)"
+    assert cli("gate", "mode", "shadow", "--scope", " ").code == 1  # a blank scope is refused

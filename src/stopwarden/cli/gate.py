@@ -91,9 +91,11 @@ def status(as_json: bool) -> None:
             "today": store.decision_counts(midnight),
         }
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
+    kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"
     text = (
-        f"mode: {data['mode']}{' (forced: ' + data['forced_reason'] + ')' if data['forced_reason'] else ''}\n"
-        f"kill switch: {'ON (' + data['kill_switch_reason'] + ')' if data['kill_switch'] else 'off'}\n"
+        f"mode: {data['mode']}{' (forced: ' + data['forced_reason'] + ')' if data['forced_reason'] else ''}"
+        f"{_in_force(data, 'mode_scope')}\n"
+        f"kill switch: {kill}\n"
         f"authority: {data['authority']} (breaker {data['breaker']})\n"
         f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}\n"
         f"decisions today: {today}"

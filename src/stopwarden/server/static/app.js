@@ -185,9 +185,15 @@ function renderMode(mode) {
   for (const button of document.querySelectorAll("[data-mode]")) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode.mode));
   }
+  // A change made here applies to every project sharing the store (scope *); a project's own mode wins.
+  const notes = [];
+  if (mode.forced_reason) notes.push(`enforce was forced before readiness: “${mode.forced_reason}”`);
+  if (mode.mode_scope && mode.mode_scope !== "*") {
+    notes.push(`this mode is project ${mode.mode_scope}'s own; the buttons set every project's (scope *)`);
+  }
   const note = $("mode-note");
-  note.hidden = !mode.forced_reason;
-  note.textContent = mode.forced_reason ? `enforce was forced before readiness: “${mode.forced_reason}”` : "";
+  note.hidden = !notes.length;
+  note.textContent = notes.join(" · ");
 }
 
 function renderKill(kill) {
