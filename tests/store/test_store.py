@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import inspect
 
 from stopwarden.store import schema
 from stopwarden.store.outbox import Outbox
-from stopwarden.store.store import Store, StoreUnavailable, event_columns, is_url
+from stopwarden.store.store import Store, StoreUnavailable, event_columns, is_url, postgresql_engine
 from tests import postgres
 
 
@@ -238,3 +239,38 @@ def test_rate_counters_and_the_breaker_hold_across_two_servers(store_url: str, s
     store.breaker_succeeded("llm")
     assert store.breaker("llm") == {"authority": "llm", "failures": 0, "open_until": None, "probe_until": None}
     other.close()
+
+
+def test_the_settings_watch_wakes_on_notify_and_polls_without_it(postgres_cluster: postgres.Cluster) -> None:
+    """A change wakes the watcher at once; with no LISTEN possible (here: no database at all) it still
+    wakes every poll period, which is how a server behind a transaction-pooling proxy learns of changes."""
+    writer = Store.open(postgres_cluster.create_database())
+    wakes: list[float] = []
+    stop = threading.Event()
+    watched = Store.open(str(writer.engine.url.render_as_string(hide_password=False)))
+    watcher = threading.Thread(target=watched.watch_settings, args=(lambda: wakes.append(time.monotonic()), stop, 1.0))
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not wakes and time.monotonic() < deadline:  # the first wake: connected and listening
+            time.sleep(0.01)
+        time.sleep(0.1)
+        before, changed_at = len(wakes), time.monotonic()
+        writer.put_settings({"kill_switch": "1"}, 1.0)
+        while len(wakes) == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert wakes[-1] - changed_at < 0.5  # at once, not at the next poll, 0.9 s later
+    finally:
+        stop.set()
+        watcher.join(10)
+        writer.close()
+        watched.close()
+    nowhere = Store(postgresql_engine(f"postgresql://x@127.0.0.1:{postgres.free_port()}/db"))
+    polls: list[float] = []
+    stop = threading.Event()
+    poller = threading.Thread(target=nowhere.watch_settings, args=(lambda: polls.append(time.monotonic()), stop, 0.2))
+    poller.start()
+    time.sleep(1.1)
+    stop.set()
+    poller.join(10)
+    assert len(polls) >= 4
