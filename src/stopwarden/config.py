@@ -7,6 +7,7 @@ names the key. Not on the hook path (tomllib costs ~15 ms to import).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tomllib
 from collections.abc import Mapping
@@ -115,10 +116,12 @@ def _store_url(path: str, reader: _Reader, env: Mapping[str, str]) -> str:
     a password: libpq takes it from PGPASSWORD, ~/.pgpass or a service file instead."""
     from_env = env.get(ENV_STORE_URL, "")
     url = from_env or reader.get("store", "url", str, "")
-    if url and not url.startswith(STORE_URL_SCHEMES):
+    if url and not url.startswith(STORE_URL_SCHEMES):  # not echoed: it may hold a password
         where = ENV_STORE_URL if from_env else f"[store] url in {path}"
-        raise StopwardenError(f"{where} must be a postgresql:// URL, not {url.split('://')[0]!r}")
-    if url and not from_env and ":" in url.split("://", 1)[1].split("@", 1)[0] and "@" in url:
+        raise StopwardenError(f"{where} must be a postgresql:// URL")
+    rest = url.split("://", 1)[-1]
+    in_user_part = "@" in rest and ":" in rest.split("@", 1)[0]
+    if url and not from_env and (in_user_part or re.search(r"[?&]password=", rest)):
         raise StopwardenError(
             f"bad config {path}: [store] url holds a password, and this file is committed",
             hint="remove it from the URL and put it in ~/.pgpass (or PGPASSWORD, or STOPWARDEN_STORE_URL)",

@@ -84,7 +84,8 @@ def test_a_kill_switch_set_through_one_server_reaches_the_others_hooks_within_a_
     assert other.hot_path()["kill_switch"] is False
     started = time.monotonic()
     assert one.call("PUT", "/v1/kill-switch", {"value": True, "reason": "fleet drill"})[0] == 200
-    assert wait_for(lambda: other.hot_path()["kill_switch"] is True, timeout=1.0) + (time.monotonic() - started) < 2
+    wait_for(lambda: other.hot_path()["kill_switch"] is True, timeout=1.0)
+    assert time.monotonic() - started < 1.0  # from the request that set it (polling alone takes up to 2 s)
     code, health = other.call("GET", "/health")
     assert code == 200 and health["kill_switch"] is True
     assert one.call("PUT", "/v1/kill-switch", {"value": False})[0] == 200

@@ -259,7 +259,7 @@ def test_the_settings_watch_wakes_on_notify_and_polls_without_it(postgres_cluste
         writer.put_settings({"kill_switch": "1"}, 1.0)
         while len(wakes) == before and time.monotonic() < deadline:
             time.sleep(0.005)
-        assert wakes[-1] - changed_at < 0.5  # at once, not at the next poll, 0.9 s later
+        assert len(wakes) > before and wakes[-1] - changed_at < 0.5  # at once, not at the next poll, 0.9 s later
     finally:
         stop.set()
         watcher.join(10)
@@ -274,3 +274,15 @@ def test_the_settings_watch_wakes_on_notify_and_polls_without_it(postgres_cluste
     stop.set()
     poller.join(10)
     assert len(polls) >= 4
+
+
+def test_an_event_the_database_refuses_is_set_aside_not_in_the_way(tmp_path: Path, store: Store) -> None:
+    outbox = Outbox(str(tmp_path / "outbox.db"))
+    outbox.append(event(ts=4000.0, session_id="before"))
+    outbox.append(event(ts=4001.0, session_id="refused", decision=None))  # NOT NULL: refused for itself
+    outbox.append(event(ts=4002.0, session_id="after"))
+    assert outbox.drain(store) == 2 and outbox.pending() == 0
+    assert sorted(e["session_id"] for e in store.events()) == ["after", "before"]
+    refused = sqlite3.connect(tmp_path / "outbox.db").execute("SELECT event FROM refused").fetchall()
+    assert len(refused) == 1 and '"refused"' in refused[0][0]
+    assert stat.S_IMODE((tmp_path / "outbox.db").stat().st_mode) == 0o600

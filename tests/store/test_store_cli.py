@@ -48,5 +48,8 @@ def test_the_committed_config_never_holds_a_password(installed: Path, cli: Any) 
     config.write_text(config.read_text() + '\n[store]\nurl = "postgresql://gate:s3cret@db.internal/stopwarden"\n')
     result = cli("store", "check")
     assert result.code == 1 and "[store] url holds a password" in result.err and "~/.pgpass" in result.err
-    config.write_text(config.read_text().replace("gate:s3cret@", "gate@").replace("postgresql://", "mysql://"))
-    assert "must be a postgresql:// URL" in cli("store", "check").err
+    config.write_text(config.read_text().replace("gate:s3cret@", "gate@").replace('stopwarden"', 'sw?password=s3cret"'))
+    assert "[store] url holds a password" in cli("store", "check").err
+    config.write_text(config.read_text().replace("?password=s3cret", "").replace("postgresql://", "postgresql:/"))
+    refused = cli("store", "check")
+    assert "must be a postgresql:// URL" in refused.err and "gate@" not in refused.err  # never echoed

@@ -34,6 +34,12 @@ def _local() -> Iterator[tuple[Any, Any]]:
     # (a write lock, taken only then), never one a running server already brought up to date.
     store = Store.open(config.store_location, migrate=False)
     if store.schema_version() < schema.LATEST:  # a new project, or one whose server has not run since
+        if store.backend == "postgresql":  # shared: upgrading it is a decision for `store migrate`, not a read
+            store.close()
+            raise StopwardenError(
+                "the shared database's schema is older than this stopwarden's",
+                hint="run `stopwarden store migrate` once every server sharing it runs this version",
+            )
         store.migrate()
     try:
         yield config, store
@@ -88,7 +94,7 @@ def status(as_json: bool) -> None:
             "authority": config.authority,
             "breaker": breaker.state(store, config.authority, time.time()),
             "server": {"running": running, "port": config.port},
-            "today": store.decision_counts(midnight),
+            "today": store.decision_counts(midnight, config.project if config.store_url else None),
         }
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
     kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"

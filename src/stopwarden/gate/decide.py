@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,7 +28,7 @@ from stopwarden.gate.llm import Malformed
 from stopwarden.gate.windows import ExpiringCache, RateWindows
 from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.outbox import Outbox
-from stopwarden.store.store import Store, StoreUnavailable
+from stopwarden.store.store import Store, StoreUnavailable, event_columns
 
 log = logging.getLogger("stopwarden.server")
 SETTINGS_TTL_S = 1.0
@@ -105,8 +106,9 @@ class Gate:
         return bool(getattr(self.authority, "in_process", False))
 
     def settings(self, now: float) -> settings.GateSettings:
-        """Mode and kill switch. The server is their only writer while it runs (changes go through it and
-        call `forget_settings`), so a read per second is plenty; more would be a query per stop."""
+        """Mode and kill switch, re-read once a second: changes through this server call `forget_settings`,
+        and so does a change another server sharing the store announces (server/process.py); more would be
+        a query per stop."""
         if self._settings is None or now - self._settings[0] > SETTINGS_TTL_S:
             self._settings = (now, settings.read(self.store, self.config.project))
         return self._settings[1]
@@ -211,6 +213,9 @@ class Gate:
             "stop_text": request.case.stop_text,
             "project": self.config.project,
             "host": self.config.host,
+            # Given here, once: if the store took the event but its answer was lost, the copy the outbox
+            # keeps is the same event, and is not stored twice.
+            "event_uid": uuid.uuid4().hex,
         }
         if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
             try:
@@ -230,7 +235,10 @@ class Gate:
                 "allow (store_unavailable): cannot record %s for %s: %s", outcome.decision, request.session_id, e
             )
             outcome = replace(outcome, decision="allow", block=False, reminder=None, fail_open="store_unavailable")
-            self._keep(row | {"decision": "allow", "fail_open_kind": "store_unavailable"})
+            if isinstance(e, StoreUnavailable):  # away for now: kept until it is back
+                self._keep(row | {"decision": "allow", "fail_open_kind": "store_unavailable"})
+            else:  # the store refused this event itself: replaying it would block every later one
+                log.error("an event the store refused is in this log only: %s", event_columns(row))
             return outcome
         return replace(outcome, event_id=event_id)
 

@@ -169,7 +169,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         }
 
     @app.get("/v1/hot-path", response_model=models.HotPathOut, dependencies=authorized)
-    def hot_path(session: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+    def hot_path(session: Annotated[str | None, Query(max_length=200, pattern=models.NO_NUL)] = None) -> dict[str, Any]:
         current = gate.settings(time.time())
         return {
             "mode": current.mode,
@@ -222,8 +222,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         return _mode_out(current)
 
     def _mode_out(current: settings.GateSettings) -> dict[str, Any]:
+        own = None if current.mode_scope == "*" else current.mode_scope  # a project's own mode: its own readiness
         return {"mode": current.mode, "mode_scope": current.mode_scope, "forced_reason": current.forced_reason,
-                "readiness": settings.readiness(store)}  # fmt: skip
+                "readiness": settings.readiness(store, own)}  # fmt: skip
 
     @app.get("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def get_kill_switch() -> dict[str, Any]:
@@ -243,7 +244,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         decision: Annotated[str | None, Query(pattern="^(" + "|".join(DECISIONS) + ")$")] = None,
         since: datetime | None = None,
-        session: Annotated[str | None, Query(max_length=200)] = None,
+        session: Annotated[str | None, Query(max_length=200, pattern=models.NO_NUL)] = None,
         annotated: bool | None = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
         project: Annotated[str | None, Query(max_length=200)] = None,

@@ -12,6 +12,9 @@ from stopwarden.gate.case import Artifact, Case, Commit, Turn
 MAX_TEXT = 64 * 1024
 
 
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL's text cannot hold NUL: refused here rather than failing in the store
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -48,7 +51,7 @@ class Untrusted(Strict):
 
 
 class EvaluateIn(Strict):
-    session_id: str = Field(min_length=1, max_length=200)
+    session_id: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
     agent: str = Field(default="claude-code", max_length=32)
     evidence: Evidence = Field(default_factory=Evidence)
     untrusted: Untrusted = Field(default_factory=Untrusted)
@@ -74,7 +77,7 @@ class EvaluateOut(BaseModel):
 
 
 class SessionIn(Strict):
-    session_id: str = Field(min_length=1, max_length=200)
+    session_id: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
     agent: str = Field(default="claude-code", max_length=32)
     started_at: datetime
     source: str = Field(default="startup", max_length=32)

@@ -71,7 +71,8 @@ def _serve(root: str) -> None:
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
     store = Store.open(config.store_location)
-    pruned = store.prune(time.time() - config.retention_days * 86400)
+    # A shared store holds other projects' events too, with their own retention: prune only ours there.
+    pruned = store.prune(time.time() - config.retention_days * 86400, config.project if config.store_url else None)
     outbox = Outbox(_path(root, OUTBOX_FILE))
     gate = Gate(config, store, outbox=outbox)
     current = settings.first_start(store, config, healthy=gate.authority is not None)
@@ -127,8 +128,8 @@ def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any
             return
         if now != last[0]:
             last[0] = now
+            gate.forget_settings()  # first: a hook refreshing the file meanwhile must not get the old ones
             settings.write_hot_path(config, now)
-            gate.forget_settings()
             log.info("settings changed: mode %s (%s), kill switch %s", now.mode, now.mode_scope,
                      f"on ({now.kill_switch_scope})" if now.kill_switch else "off")  # fmt: skip
 

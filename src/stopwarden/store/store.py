@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from stopwarden.errors import StopwardenError
 from stopwarden.names import STORE_URL_SCHEMES
@@ -64,8 +65,17 @@ def is_url(location: str) -> bool:
 
 
 def safe_location(location: str) -> str:
-    """`location` fit to print or log: a URL's password masked."""
-    return make_url(location).render_as_string(hide_password=True) if is_url(location) else location
+    """`location` fit to print or log: a URL's password masked (in its user part or as a `password`
+    parameter); a URL too malformed to take apart is not shown at all."""
+    if not is_url(location):
+        return location
+    try:
+        url = make_url(location)
+        if "password" in url.query:
+            url = url.update_query_dict({"password": "***"})
+        return url.render_as_string(hide_password=True)
+    except Exception:
+        return "the configured PostgreSQL URL (malformed)"
 
 
 def postgresql_engine(url: str) -> Engine:
@@ -163,12 +173,22 @@ class Store:
         if time.monotonic() < self._down_until:
             raise StoreUnavailable("the database was unreachable a moment ago")
         try:
-            with self.engine.connect() as conn:
+            conn = self.engine.connect()
+        except (OperationalError, InterfaceError, PoolTimeout) as e:  # refused, gone, or every connection busy
+            self._mark_down()
+            raise StoreUnavailable(f"the database is unreachable: {_first_line(e)}") from e
+        try:
+            with conn:
                 yield conn
         except (OperationalError, InterfaceError) as e:
-            if self.backend == "postgresql":
-                self._down_until = time.monotonic() + DOWN_RETRY_S
-            raise StoreUnavailable(f"the database is unreachable: {str(e).splitlines()[0]}") from e
+            # Only a lost connection says the database is away; a statement timeout or a deadlock does not.
+            if getattr(e, "connection_invalidated", False):
+                self._mark_down()
+            raise StoreUnavailable(f"the database did not answer: {_first_line(e)}") from e
+
+    def _mark_down(self) -> None:
+        if self.backend == "postgresql":
+            self._down_until = time.monotonic() + DOWN_RETRY_S
 
     @property
     def reachable(self) -> bool:
@@ -180,6 +200,7 @@ class Store:
     def migrate(self, target: int = schema.LATEST) -> list[str]:
         with self._write() as conn:
             if self.backend == "postgresql":
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")  # a migration may take longer than a request
                 conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             return schema.migrate(conn, time.time(), target)
 
@@ -380,7 +401,7 @@ class Store:
         day = (
             func.strftime("%Y-%m-%d", e.ts, "unixepoch")
             if self.engine.dialect.name == "sqlite"
-            else func.to_char(func.to_timestamp(e.ts), "YYYY-MM-DD")
+            else func.to_char(func.timezone("UTC", func.to_timestamp(e.ts)), "YYYY-MM-DD")  # not the session's zone
         )
         days: dict[str, dict[str, dict[str, int]]] = {}
         with self._read() as conn:
@@ -427,19 +448,23 @@ class Store:
         with self._read() as conn:
             return [row[0] for row in conn.execute(query)]
 
-    def decision_counts(self, since: float) -> dict[str, int]:
+    def decision_counts(self, since: float, project: str | None = None) -> dict[str, int]:
         e = schema.events.c
-        query = select(e.decision, func.count()).where(e.ts >= since).group_by(e.decision)
+        query = _of(select(e.decision, func.count()).where(e.ts >= since).group_by(e.decision), project)
         with self._read() as conn:
             return {decision: int(n) for decision, n in conn.execute(query)}
 
-    def prune(self, before: float) -> int:
-        """Delete events older than `before` (retention), and rate counters of windows long gone; returns
-        how many events."""
+    def prune(self, before: float, project: str | None = None) -> int:
+        """Delete events older than `before` (retention), of `project` only when named (in a store a fleet
+        shares, each project keeps its own retention), and rate counters of windows long gone; returns how
+        many events."""
         with self._write() as conn:
             r = schema.rate_counters.c
             conn.execute(delete(schema.rate_counters).where(r.window_start < time.time() - 2 * 86400))
-            return int(conn.execute(delete(schema.events).where(schema.events.c.ts < before)).rowcount)
+            query = delete(schema.events).where(schema.events.c.ts < before)
+            if project is not None:
+                query = query.where(schema.events.c.project == project)
+            return int(conn.execute(query).rowcount)
 
     def take_rate(self, slots: list[tuple[str, float, int]]) -> bool:
         """Take one evaluation from each `(key, window start, limit)` counter, all or none, in one
@@ -586,6 +611,10 @@ _JUDGED = (
 )
 
 
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
 class _Full(Exception):
     """A rate counter at its limit: rolls back what the same call took from the others."""
 
@@ -628,7 +657,12 @@ def _add_continue(conn: Connection, session_id: str, ceiling: int) -> bool:
 
 
 def event_columns(row: dict[str, Any]) -> dict[str, Any]:
-    """The columns of one event, with every text redacted before it is stored (here or in an outbox)."""
+    """The columns of one event, with every text redacted before it is stored (here or in an outbox), and
+    without NUL characters, which PostgreSQL's text refuses."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in _columns(row).items()}
+
+
+def _columns(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "session_id": redact(str(row.get("session_id", "")))[:200],
         "agent": str(row.get("agent", ""))[:32],
