@@ -60,6 +60,16 @@ class Config:
         return os.path.join(self.root, STATE_DIR)
 
     @property
+    def evaluate_timeout_s(self) -> float:
+        """How long the Stop hook waits for `/v1/evaluate`: a little over the authority's own budget."""
+        return self.authority_timeout_s + 0.5
+
+    @property
+    def decision_deadline_s(self) -> float:
+        """When the server answers without a decision still running: before the hook stops waiting."""
+        return self.evaluate_timeout_s - 0.25
+
+    @property
     def store_location(self) -> str:
         """Where the store is: the PostgreSQL URL, or the path of the project's SQLite file."""
         return self.store_url or os.path.join(self.state_dir, DB_FILE)

@@ -1,12 +1,16 @@
 """The database goes away in the middle of a load, then comes back (SPEC §13): a real background server on
 a PostgreSQL cluster of its own, which the test stops and starts again while requests keep coming.
 
-Every request is answered, within the hook's budget, and afterwards the database holds every event exactly
-once: those decided while it was away waited in the server's outbox."""
+Two kinds of outage: the database stopped (connections refused) and the database frozen (connections
+accepted, nothing answered: queries in flight hang). Either way every request is answered within the
+hook's budget, and afterwards the database holds every event exactly once: those decided while it was
+away waited in the server's outbox, and a decision that hung and finished late is not stored twice."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -50,8 +54,34 @@ def served(installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster) -> I
         subprocess.run([CLI, "stop"], cwd=installed, capture_output=True, timeout=60)
 
 
+def stopped(cluster: postgres.Cluster) -> None:
+    """The database refuses connections for 1.5 s (its server stopped, then started again)."""
+    time.sleep(0.4)
+    cluster.stop()
+    time.sleep(1.5)
+    cluster.start()
+
+
+def frozen(cluster: postgres.Cluster) -> None:
+    """The database accepts connections but answers nothing for 5 s (a frozen host): every process of the
+    cluster stopped with SIGSTOP, then let go. Queries in flight hang rather than fail."""
+    time.sleep(0.4)
+    data = Path(cluster.data)
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    processes = [postmaster, *map(int, children)]
+    for pid in processes:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        time.sleep(5.0)  # longer than the server's deadline: decisions in flight are answered without
+    finally:
+        for pid in processes:
+            os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("outage", [stopped, frozen])
 def test_every_request_is_answered_in_budget_and_every_event_stored_once(
-    installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster, served: str
+    installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster, served: str, outage: Any
 ) -> None:
     hot_path = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
     budget_s = hot_path["evaluate_timeout_s"]  # how long the hook waits before letting the agent stop
@@ -64,13 +94,7 @@ def test_every_request_is_answered_in_budget_and_every_event_stored_once(
         time.sleep(0.05)  # a bounded load: about 80 requests a second from four clients
         return code, time.monotonic() - started - 0.05, answer
 
-    def outage() -> None:
-        time.sleep(0.4)
-        cluster.stop()
-        time.sleep(1.5)
-        cluster.start()
-
-    down = threading.Thread(target=outage)
+    down = threading.Thread(target=outage, args=(cluster,))
     down.start()
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(evaluate, range(REQUESTS)))
@@ -79,7 +103,7 @@ def test_every_request_is_answered_in_budget_and_every_event_stored_once(
     assert [code for code, _, _ in results] == [200] * REQUESTS
     slowest = max(seconds for _, seconds, _ in results)
     assert slowest < budget_s, f"a request took {slowest:.2f} s, over the {budget_s} s budget"
-    unavailable = sum(answer["fail_open"] == "store_unavailable" for _, _, answer in results)
+    unavailable = sum(answer["fail_open"] in ("store_unavailable", "timeout") for _, _, answer in results)
     assert unavailable > 0, "the outage never showed: the test proved nothing"
 
     engine = create_engine("postgresql+psycopg://" + served.split("://", 1)[1])

@@ -44,6 +44,9 @@ class Request:
     agent: str
     case: Case
     session_start: float | None  # seconds since the epoch; None when nobody knows
+    # The event's own id, given once per request: whichever of `evaluate` and `too_late` records it (or
+    # both, when a stuck evaluation finishes after all), the store keeps it once.
+    event_uid: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)
@@ -213,9 +216,9 @@ class Gate:
             "stop_text": request.case.stop_text,
             "project": self.config.project,
             "host": self.config.host,
-            # Given here, once: if the store took the event but its answer was lost, the copy the outbox
-            # keeps is the same event, and is not stored twice.
-            "event_uid": uuid.uuid4().hex,
+            # If the store took the event but its answer was lost, the copy the outbox keeps is the same
+            # event, and is not stored twice.
+            "event_uid": request.event_uid,
         }
         if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
             try:
@@ -241,6 +244,19 @@ class Gate:
                 log.error("an event the store refused is in this log only: %s", event_columns(row))
             return outcome
         return replace(outcome, event_id=event_id)
+
+    def too_late(self, request: Request, waited_s: float) -> Outcome:
+        """The answer for an evaluation still running at the request's deadline (a database that stopped
+        answering mid-query, most often): let the agent stop, and keep the event in the outbox, under the
+        request's own id, in case the evaluation never records it."""
+        log.warning("allow (timeout): no decision for %s after %.1f s", request.session_id, waited_s)
+        outcome = _allow(fail_open="timeout")
+        row = {"session_id": request.session_id, "agent": request.agent, "ts": time.time() - waited_s, "mode": "?",
+               "decision": "allow", "fail_open_kind": "timeout", "signals": list(request.case.signals),
+               "latency_ms": waited_s * 1000, "stop_text": request.case.stop_text, "project": self.config.project,
+               "host": self.config.host, "event_uid": request.event_uid}  # fmt: skip
+        self._keep(row)
+        return replace(outcome, latency_ms=waited_s * 1000)
 
     def _keep(self, row: dict[str, Any]) -> None:
         """An event the store could not take goes to the outbox, or, without one, only to the server log."""

@@ -167,8 +167,7 @@ def write_hot_path(config: Config, current: GateSettings) -> None:
         "kill_switch": current.kill_switch,
         "api_version": API_VERSION,
         "port": config.port,
-        # How long the hook waits for /v1/evaluate: a little over the authority's own budget.
-        "evaluate_timeout_s": config.authority_timeout_s + 0.5,
+        "evaluate_timeout_s": config.evaluate_timeout_s,
         "written_at": time.time(),
     }
     path = os.path.join(config.state_dir, HOT_PATH_FILE)

@@ -6,18 +6,20 @@ JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import pathlib
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBearer
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,7 +27,7 @@ from stopwarden import __version__
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import breaker, report, settings
-from stopwarden.gate.decide import Gate, case_signals
+from stopwarden.gate.decide import Gate, Outcome, case_signals
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
@@ -197,17 +199,28 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             session_id=body.session_id,
             agent=body.agent,
             case=case_signals(body.case()),
-            session_start=_epoch(start) if start else _session_start(body.session_id),
+            session_start=_epoch(start) if start else None,
         )
-        # On a worker thread: a decision may wait on git (the post-checks) or on the database's lock, and
-        # the event loop must keep answering /health and the other requests meanwhile.
-        return (await run_in_threadpool(gate.evaluate, request)).as_response()
-
-    def _session_start(session_id: str) -> float | None:
+        # On a worker thread: a decision may wait on git (the post-checks) or on the database, and the event
+        # loop must keep answering /health and the other requests meanwhile. A decision still running at
+        # the deadline (just inside the hook's own wait) is answered without: the agent may stop.
+        started = time.monotonic()
         try:
-            return store.session_start(session_id)
-        except StoreUnavailable:
-            return None  # the gate finds the store away too, and fails open with one event in the outbox
+            outcome = await asyncio.wait_for(
+                anyio.to_thread.run_sync(_decide, request, not start, abandon_on_cancel=True),
+                config.decision_deadline_s,
+            )
+        except TimeoutError:
+            outcome = gate.too_late(request, time.monotonic() - started)
+        return outcome.as_response()
+
+    def _decide(request: GateRequest, look_up_start: bool) -> Outcome:
+        if look_up_start:
+            try:
+                request = replace(request, session_start=store.session_start(request.session_id))
+            except StoreUnavailable:
+                pass  # the gate finds the store away too, and fails open with one event in the outbox
+        return gate.evaluate(request)
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:
