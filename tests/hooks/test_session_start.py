@@ -63,7 +63,7 @@ def test_the_server_records_the_start_and_tells_of_a_stuck_session(installed: Pa
     from tests.server.conftest import run_server
 
     for server in run_server(installed):
-        server.store.mark_stuck("the-last-one", 1.0)
+        server.store.mark_stuck("the-last-one", 1.0, installed.name)  # the project is named after its folder
         done = run_hook(installed, payload(installed, "s-new"), "SessionStart")
         context = json.loads(done.stdout)["hookSpecificOutput"]["additionalContext"]
         assert "previous session in this project was told to continue instead of stopping" in context

@@ -173,10 +173,13 @@ def test_the_continue_ceiling_holds_under_concurrency(store: Store) -> None:
 
 
 def test_stuck_sessions_are_reported_once(store: Store) -> None:
-    assert store.take_stuck_report() is None
-    store.mark_stuck("s9", 50.0)
-    assert store.take_stuck_report() == "s9"
-    assert store.take_stuck_report() is None
+    assert store.take_stuck_report("billing") is None
+    store.mark_stuck("s8", 40.0, "billing")
+    store.mark_stuck("s9", 50.0, "billing")
+    store.mark_stuck("t1", 60.0, "search")
+    assert store.take_stuck_report("billing") == "s9"  # the latest of its own project's, and only those
+    assert store.take_stuck_report("billing") is None
+    assert store.take_stuck_report("search") == "t1"
 
 
 def test_breaker_row(store: Store) -> None:

@@ -151,7 +151,7 @@ class Gate:
         """The verdict (cached or fresh), then what the current mode makes of it. The cache holds verdicts,
         never blocks: a block decided in enforce is not replayed after a switch to shadow."""
         if self.store.continues(request.session_id) >= self.config.limits.continue_ceiling:
-            self.store.mark_stuck(request.session_id, now)
+            self.store.mark_stuck(request.session_id, now, self.config.project)
             return Outcome("force_allow", short_circuit="ceiling")
         key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
         cached = self._cache.get(key, now)
@@ -230,7 +230,7 @@ class Gate:
                 row, counts_continue=outcome.block, ceiling=self.config.limits.continue_ceiling
             )
             if not granted:  # another request of this session took the last block first
-                self.store.mark_stuck(request.session_id, now)
+                self.store.mark_stuck(request.session_id, now, self.config.project)
                 return replace(outcome, decision="force_allow", block=False, reminder=None, short_circuit="ceiling",
                                event_id=event_id)  # fmt: skip
         except Exception as e:

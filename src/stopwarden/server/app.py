@@ -183,7 +183,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     @app.post("/v1/sessions", response_model=models.SessionOut, dependencies=authorized)
     def sessions(body: models.SessionIn) -> dict[str, Any]:
         recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
-        stuck = store.take_stuck_report() if recorded else None
+        stuck = store.take_stuck_report(config.project) if recorded else None
         notice = (
             "stopwarden: the previous session in this project was told to continue instead of stopping "
             f"{config.limits.continue_ceiling} times, then allowed to stop; check what it left unfinished."

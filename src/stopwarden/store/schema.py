@@ -83,6 +83,7 @@ session_counters = Table(
     Column("continues", Integer, nullable=False, server_default="0"),
     Column("stuck_at", Float, nullable=True),
     Column("stuck_reported", Boolean, nullable=False, server_default="0"),
+    Column("project", String(200), nullable=False, server_default=""),  # whose next session is told
 )
 
 annotations = Table(
@@ -268,6 +269,12 @@ def _v6_rate_counters(conn: Connection) -> None:
     v6.create_all(conn)
 
 
+def _v7_stuck_per_project(conn: Connection) -> None:
+    """A stuck session is reported to the next session of its own project, not of any project sharing
+    the store (§13)."""
+    conn.execute(text("ALTER TABLE session_counters ADD COLUMN project VARCHAR(200) DEFAULT '' NOT NULL"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
@@ -275,6 +282,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "settings per scope", _v4_settings_scope),
     (5, "event uid", _v5_event_uid),
     (6, "rate counters", _v6_rate_counters),
+    (7, "stuck sessions per project", _v7_stuck_per_project),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -521,25 +521,28 @@ class Store:
             ).first()
         return int(row[0]) if row else 0
 
-    def mark_stuck(self, session_id: str, now: float) -> None:
+    def mark_stuck(self, session_id: str, now: float, project: str = "") -> None:
         c = schema.session_counters
         with self._write() as conn:
-            stmt = _upsert(conn, c).values(session_id=session_id, continues=0, stuck_at=now, stuck_reported=False)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["session_id"], set_={"stuck_at": now}))
+            stmt = _upsert(conn, c).values(
+                session_id=session_id, continues=0, stuck_at=now, stuck_reported=False, project=project
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(index_elements=["session_id"], set_={"stuck_at": now, "project": project})
+            )
 
-    def take_stuck_report(self) -> str | None:
-        """The most recent stuck session not yet reported to a new session, marking it reported."""
+    def take_stuck_report(self, project: str = "") -> str | None:
+        """The most recent stuck session of `project` not yet reported to a new session, marking every such
+        one reported: one atomic statement, so of two servers starting sessions at once only one is told."""
         c = schema.session_counters.c
         with self._write() as conn:
-            row = conn.execute(
-                select(c.session_id)
-                .where(c.stuck_at.is_not(None), c.stuck_reported.is_(False))
-                .order_by(c.stuck_at.desc())
-            ).first()
-            if row is None:
-                return None
-            conn.execute(update(schema.session_counters).where(c.stuck_at.is_not(None)).values(stuck_reported=True))
-            return str(row[0])
+            taken = conn.execute(
+                update(schema.session_counters)
+                .where(c.project == project, c.stuck_at.is_not(None), c.stuck_reported.is_(False))
+                .values(stuck_reported=True)
+                .returning(c.session_id, c.stuck_at)
+            ).all()
+        return str(max(taken, key=lambda row: row[1])[0]) if taken else None
 
     # --- the authority's circuit breaker ---------------------------------------------------------------------
 
