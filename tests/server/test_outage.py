@@ -117,3 +117,22 @@ def test_every_request_is_answered_in_budget_and_every_event_stored_once(
     engine.dispose()
     # Each request had a session of its own: every one stored, none twice.
     assert sorted(sessions) == sorted(f"outage-{i}" for i in range(REQUESTS))
+
+
+def test_a_server_whose_database_is_away_says_degraded_not_down(
+    installed: Path, cluster: postgres.Cluster, served: str
+) -> None:
+    hot_path = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
+    cluster.stop()
+    try:
+        code, health = http.request(hot_path["port"], "GET", "/health", "", None, timeout=5)
+        assert code == 200 and health["status"] == "degraded" and health["mode"] == hot_path["mode"]
+        status = subprocess.run([CLI, "status"], cwd=installed, capture_output=True, text=True, timeout=30)
+        assert "running" in status.stdout and "not running" not in status.stdout, status.stdout
+        assert "DATABASE UNREACHABLE" in status.stdout
+    finally:
+        cluster.start()
+    deadline = time.monotonic() + 10
+    while http.request(hot_path["port"], "GET", "/health", "", None, timeout=5)[1]["status"] != "ok":
+        assert time.monotonic() < deadline, "the server never saw its database come back"
+        time.sleep(0.1)

@@ -72,6 +72,7 @@ def status(as_json: bool) -> int:
     text = (
         f"running on 127.0.0.1:{data['port']} (pid {data['pid']}): mode {health['mode']}, "
         f"kill switch {'on' if health['kill_switch'] else 'off'}, authority {health['authority']}"
+        + (", DATABASE UNREACHABLE (failing open, events kept in the outbox)" if health["status"] == "degraded" else "")
         if health
         else f"not running (port {data['port']})"
     )

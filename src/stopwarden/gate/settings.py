@@ -160,6 +160,16 @@ def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, A
     return {"name": name, "value": value, "threshold": threshold, "op": ">=", "met": value >= threshold, "unmet": unmet}
 
 
+def read_hot_path(config: Config) -> dict[str, Any]:
+    """What the hooks see now (an empty dict when the file is missing or unreadable)."""
+    try:
+        with open(os.path.join(config.state_dir, HOT_PATH_FILE), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def write_hot_path(config: Config, current: GateSettings) -> None:
     """What the Stop hook's router needs, in one small file it can read without asking the server."""
     data = {

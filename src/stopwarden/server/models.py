@@ -96,7 +96,7 @@ class HotPathOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str
+    status: str  # "ok", or "degraded" while the store is unreachable (the server still answers, failing open)
     version: str
     api_version: int
     mode: str
