@@ -120,6 +120,9 @@ OUTBOX_FILE = "outbox.db"  # events a server decided while its store was away, u
 # The /build playbook says this right before the task, in every agent's format (install/templates/): a
 # transcript that records the playbook expanded (Gemini's) is read as that task.
 PLAYBOOK_TASK = "You are starting a tracked build of: **"
+# A settings scope (SPEC §13): "*" or a project's name; printable, no blank at either end. Spelled with
+# explicit ranges so that the API's validator (pydantic) and Python's re agree on every character.
+SCOPE_PATTERN = r"^[^\x00-\x20\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{0,198}[^\x00-\x20\x7f-\x9f])?$"
 # The store (SPEC §13): `[store] url` in the config, or this variable, which wins; no URL, the SQLite file.
 ENV_STORE_URL = "STOPWARDEN_STORE_URL"
 STORE_URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from stopwarden.atomic import write_atomic
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
-from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES
+from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES, SCOPE_PATTERN
 from stopwarden.store.redact import redact
 from stopwarden.store.store import FLEET, Store
 
@@ -108,8 +109,7 @@ def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "", sc
 
 
 def _check_scope(scope: str) -> str:
-    scope = scope.strip()
-    if not scope or len(scope) > 200:
+    if not re.fullmatch(SCOPE_PATTERN, scope):
         raise StopwardenError(f"bad scope {scope!r}", hint="use * (every project) or a project's name")
     return scope
 

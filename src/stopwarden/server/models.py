@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
+from stopwarden.names import SCOPE_PATTERN
 
 MAX_TEXT = 64 * 1024
 
@@ -106,7 +107,7 @@ class HealthOut(BaseModel):
 
 
 # "*": every project sharing the store; else one project's name (SPEC §13).
-Scope = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+Scope = Annotated[str, Field(min_length=1, max_length=200, pattern=SCOPE_PATTERN)]
 
 
 class ModeIn(Strict):
