@@ -136,3 +136,31 @@ def test_a_server_whose_database_is_away_says_degraded_not_down(
     while http.request(hot_path["port"], "GET", "/health", "", None, timeout=5)[1]["status"] != "ok":
         assert time.monotonic() < deadline, "the server never saw its database come back"
         time.sleep(0.1)
+
+
+def test_a_server_that_starts_while_its_database_is_away_serves_and_catches_up(
+    installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster, served: str
+) -> None:
+    """A machine booting during the outage still gets a server: it fails open, keeps the events, and
+    stores them once the database answers."""
+    subprocess.run([CLI, "stop"], cwd=installed, check=True, capture_output=True, timeout=60)
+    cluster.stop()
+    try:
+        started = subprocess.run([CLI, "start"], cwd=installed, capture_output=True, text=True, timeout=60)
+        assert started.returncode == 0, started.stderr
+        hot_path = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
+        body = evaluate_body(plan_repo, session="while-away")
+        code, answer = http.request(hot_path["port"], "POST", "/v1/evaluate", read_token(str(installed)), body)
+        assert code == 200 and answer["fail_open"] == "store_unavailable"
+    finally:
+        cluster.start()
+    engine = create_engine("postgresql+psycopg://" + served.split("://", 1)[1])
+    deadline = time.monotonic() + 15
+    while True:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT count(*) FROM events WHERE session_id = 'while-away'")).scalar()
+        if stored or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    engine.dispose()
+    assert stored == 1

@@ -160,6 +160,13 @@ def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, A
     return {"name": name, "value": value, "threshold": threshold, "op": ">=", "met": value >= threshold, "unmet": unmet}
 
 
+def from_hot_path(config: Config) -> GateSettings:
+    """The settings the hooks last saw, for a server whose store is not there yet (off if none)."""
+    seen = read_hot_path(config)
+    return GateSettings(mode=str(seen.get("mode", "off")), kill_switch=bool(seen.get("kill_switch")),
+                        kill_switch_reason="", forced_reason="")  # fmt: skip
+
+
 def read_hot_path(config: Config) -> dict[str, Any]:
     """What the hooks see now (an empty dict when the file is missing or unreadable)."""
     try:

@@ -64,20 +64,34 @@ def _serve(root: str) -> None:
     from stopwarden.gate.decide import Gate
     from stopwarden.server.app import create_app
     from stopwarden.store.outbox import Outbox, drain_while_running
-    from stopwarden.store.store import Store
+    from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine
 
     config = config_module.load(root)
     token = read_token(root)
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
-    store = Store.open(config.store_location)
-    # A shared store holds other projects' events too, with their own retention: prune only ours there.
-    pruned = store.prune(time.time() - config.retention_days * 86400, config.project if config.store_url else None)
+    store_ready = threading.Event()
+    try:
+        store = Store.open(config.store_location)
+        store_ready.set()
+    except StoreUnavailable as e:
+        if not config.store_url:  # the project's own file: nothing to wait for
+            raise
+        # A machine that boots while the shared database is away still gets a server: it fails open,
+        # keeps its events in the outbox, and migrates and drains once the database answers.
+        log.warning("the database is unreachable (%s): serving degraded until it answers", e.message)
+        store = Store(postgresql_engine(config.store_url))
     outbox = Outbox(_path(root, OUTBOX_FILE))
     gate = Gate(config, store, outbox=outbox)
-    current = settings.first_start(store, config, healthy=gate.authority is not None)
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
+    if store_ready.is_set():
+        current = _ready(store, config, gate)
+    else:
+        current = settings.from_hot_path(config)
+        threading.Thread(
+            target=_when_back, args=(store, config, gate, store_ready, stop_watching), name="store-wait", daemon=True
+        ).start()
     watcher = threading.Thread(
         target=store.watch_settings,
         args=(_on_settings_change(store, config, gate, current), stop_watching),
@@ -86,7 +100,7 @@ def _serve(root: str) -> None:
     )
     watcher.start()
     threading.Thread(
-        target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
+        target=drain_while_running, args=(outbox, store, stop_watching, store_ready), name="outbox-drain", daemon=True
     ).start()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
@@ -100,7 +114,7 @@ def _serve(root: str) -> None:
         finally:
             _unlink_quietly(_path(root, SERVER_STARTING))
         _write_pid(root)
-        log.info("serving on 127.0.0.1:%d (mode %s, %d old events pruned)", config.port, current.mode, pruned)
+        log.info("serving on 127.0.0.1:%d (mode %s)", config.port, current.mode)
         try:
             server.run(sockets=[sock])
         finally:
@@ -110,6 +124,32 @@ def _serve(root: str) -> None:
         gate.close()
         store.close()
     log.info("stopped")
+
+
+def _ready(store: Any, config: Any, gate: Any) -> Any:
+    """What a server does with its store once it answers: prune, and read (or first set) the settings."""
+    from stopwarden.gate import settings
+
+    # A shared store holds other projects' events too, with their own retention: prune only ours there.
+    pruned = store.prune(time.time() - config.retention_days * 86400, config.project if config.store_url else None)
+    if pruned:
+        log.info("%d old events pruned", pruned)
+    return settings.first_start(store, config, healthy=gate.authority is not None)
+
+
+def _when_back(store: Any, config: Any, gate: Any, ready: threading.Event, stop: threading.Event) -> None:
+    """Until the database answers: try every 2 s to migrate it and read the settings; then say so."""
+    while not stop.wait(2.0):
+        try:
+            store.migrate()
+            _ready(store, config, gate)
+        except Exception as e:
+            log.info("still waiting for the database (%s)", getattr(e, "message", e))
+            continue
+        gate.forget_settings()
+        ready.set()
+        log.info("the database answers again: serving normally")
+        return
 
 
 def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any:
