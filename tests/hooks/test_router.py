@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,38 @@ def test_an_agent_in_a_build_worktree_is_judged_on_the_worktrees_commits(install
         server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
         done = run_hook(installed, stop_payload(installed, "s1", cwd=str(tree), last_assistant_message=CONTEXT_STOP))
         assert json.loads(done.stdout)["reason"].startswith("stopwarden: Continue — the plan at docs/plans/billing.md")
+
+
+def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: Path) -> None:
+    """The server rewrites the file when a setting changes (another machine's kill switch, say); a hook
+    whose refresh was answered from before that change must not put the old settings back."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from stopwarden.hooks import router
+
+    hot = installed / ".stopwarden" / "hot-path.json"
+
+    class Server(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hot.write_text(json.dumps({"mode": "shadow", "kill_switch": True, "port": port}))  # the watcher
+            body = json.dumps({"mode": "shadow", "kill_switch": False}).encode()  # read a moment before
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hot.write_text(json.dumps({"mode": "shadow", "kill_switch": False, "port": port}))
+        os.utime(hot, (time.time() - 60, time.time() - 60))  # stale: the hook asks the server
+        state = router.hot_path(str(installed), "s1")
+    finally:
+        server.shutdown()
+    assert state is not None and state["kill_switch"] is True
+    assert json.loads(hot.read_text())["kill_switch"] is True

@@ -91,6 +91,7 @@ def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
         return cached
     from stopwarden.hooks import http
 
+    asked_at = time.time()
     try:
         code, answer = http.request(
             int(cached["port"]), "GET", f"/v1/hot-path?session={_query(session_id)}", _token(root),
@@ -100,6 +101,12 @@ def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
         return None
     if code != 200 or not isinstance(answer, dict):
         return None
+    try:
+        rewritten = posix.stat(path).st_mtime > asked_at
+    except OSError:
+        rewritten = False
+    if rewritten:  # the server wrote the file while we asked (a setting changed): its copy is the newer
+        return _read_json(path) or None
     state = {**cached, **answer, "written_at": time.time()}
     _write_json(path, state)
     return state
