@@ -81,6 +81,7 @@ def _serve(root: str) -> None:
         # keeps its events in the outbox, and migrates and drains once the database answers.
         log.warning("the database is unreachable (%s): serving degraded until it answers", e.message)
         store = Store(postgresql_engine(config.store_url))
+        store.hold()  # nothing may use it before `_when_back` has brought it to this schema
     outbox = Outbox(_path(root, OUTBOX_FILE))
     gate = Gate(config, store, outbox=outbox)
     app = create_app(config, store, gate, token)
@@ -141,11 +142,13 @@ def _when_back(store: Any, config: Any, gate: Any, ready: threading.Event, stop:
     """Until the database answers: try every 2 s to migrate it and read the settings; then say so."""
     while not stop.wait(2.0):
         try:
-            store.migrate()
-            _ready(store, config, gate)
+            with store.unheld():
+                store.migrate()
+                _ready(store, config, gate)
         except Exception as e:
             log.info("still waiting for the database (%s)", getattr(e, "message", e))
             continue
+        store.release()
         gate.forget_settings()
         ready.set()
         log.info("the database answers again: serving normally")

@@ -132,6 +132,8 @@ class Store:
         self.backend = engine.dialect.name  # "sqlite" or "postgresql"
         self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.backend == "sqlite" else nullcontext()
         self._down_until: float = 0.0
+        self._held = False  # see `hold`
+        self._unheld = threading.local()
 
     @classmethod
     def open(cls, location: str, migrate: bool = True) -> Store:
@@ -172,6 +174,8 @@ class Store:
         request wait out its own connect timeout: requests must still answer within their budget."""
         if time.monotonic() < self._down_until:
             raise StoreUnavailable("the database was unreachable a moment ago")
+        if self._held and not getattr(self._unheld, "on", False):
+            raise StoreUnavailable("the database is not ready for this stopwarden yet")
         try:
             conn = self.engine.connect()
         except (OperationalError, InterfaceError, PoolTimeout) as e:  # refused, gone, or every connection busy
@@ -189,6 +193,23 @@ class Store:
     def _mark_down(self) -> None:
         if self.backend == "postgresql":
             self._down_until = time.monotonic() + DOWN_RETRY_S
+
+    def hold(self) -> None:
+        """Answer StoreUnavailable to every caller but the one in `unheld`, until `release`: for a server
+        that started without its database, which must migrate it before anything else touches it."""
+        self._held = True
+
+    def release(self) -> None:
+        self._held = False
+
+    @contextmanager
+    def unheld(self) -> Iterator[None]:
+        """This thread may use a held store (to migrate it)."""
+        self._unheld.on = True
+        try:
+            yield
+        finally:
+            self._unheld.on = False
 
     @property
     def reachable(self) -> bool:
