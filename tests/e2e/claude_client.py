@@ -8,15 +8,12 @@ ignored so the suite never silently runs against a random version.
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .clients import DEFAULT_TIMEOUT, REPO_ROOT, ClientRun, client_version, find_client, hermetic_env
 from .process import run_client
 
 __all__ = [
@@ -32,10 +29,8 @@ __all__ = [
     "write_skill",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CLAUDE_BIN_ENV = "STOPWARDEN_CLAUDE_BIN"
 CI_CLAUDE_BIN = Path(".ci/node/node_modules/.bin/claude")
-DEFAULT_TIMEOUT = 120.0
 
 # Variables that would make the client think it runs inside another agent session,
 # or would leak the outer session's configuration into the run.
@@ -49,13 +44,7 @@ def find_claude(repo_root: Path = REPO_ROOT) -> Path | None:
     ``$STOPWARDEN_CLAUDE_BIN`` wins (returned even if missing, so a typo fails loudly
     in :func:`run_claude` instead of skipping); then the CI install under the repo.
     """
-    configured = os.environ.get(CLAUDE_BIN_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    candidate = repo_root / CI_CLAUDE_BIN
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return None
+    return find_client(CLAUDE_BIN_ENV, CI_CLAUDE_BIN, repo_root)
 
 
 def claude_env(
@@ -74,55 +63,33 @@ def claude_env(
     ``base_url`` with HOME and CLAUDE_CONFIG_DIR inside ``home_dir``.  ``extra_env``
     is applied last (so a test may set e.g. a ``STOPWARDEN_*`` variable on purpose).
     """
-    source = os.environ if base_env is None else base_env
-    env = {
-        name: value
-        for name, value in source.items()
-        if name not in _STRIPPED_NAMES and not name.startswith(_STRIPPED_PREFIXES)
+    settings = {
+        "ANTHROPIC_BASE_URL": base_url,
+        "ANTHROPIC_API_KEY": api_key,
+        "HOME": str(home_dir),
+        "CLAUDE_CONFIG_DIR": str(home_dir / ".claude"),
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+        "NO_COLOR": "1",
     }
-    env.update(
-        ANTHROPIC_BASE_URL=base_url,
-        ANTHROPIC_API_KEY=api_key,
-        HOME=str(home_dir),
-        CLAUDE_CONFIG_DIR=str(home_dir / ".claude"),
-        DISABLE_AUTOUPDATER="1",
-        DISABLE_TELEMETRY="1",
-        DISABLE_ERROR_REPORTING="1",
-        NO_COLOR="1",
+    return hermetic_env(
+        base_env, settings, stripped_prefixes=_STRIPPED_PREFIXES, stripped_names=_STRIPPED_NAMES, extra_env=extra_env
     )
-    if extra_env:
-        env.update(extra_env)
-    return env
 
 
 def claude_version(claude_bin: Path, *, timeout: float = 60.0) -> str:
     """The client's version, e.g. ``"2.1.330"`` (raw ``--version`` output if unparsable)."""
-    with tempfile.TemporaryDirectory(prefix="claude-version-") as home:
-        env = claude_env("http://127.0.0.1:9", Path(home))  # never contacted by --version
-        proc = subprocess.run(
-            [str(claude_bin), "--version"],
-            env=env,
-            cwd=home,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        )
-    match = re.search(r"\d+\.\d+\.\d+\S*", proc.stdout)
-    return match.group(0) if match else proc.stdout.strip()
+    # the base URL is never contacted by --version
+    return client_version(claude_bin, lambda home: claude_env("http://127.0.0.1:9", home), timeout=timeout)
 
 
 @dataclass(frozen=True)
-class CompletedRun:
+class CompletedRun(ClientRun):
     """Outcome of one ``claude -p`` run."""
 
-    args: list[str]
-    returncode: int  # -9 (SIGKILL) when it timed out
-    stdout: str
-    stderr: str
-    elapsed: float  # seconds
-    timed_out: bool = False
+    client = "claude"
+
     json: Any = None  # parsed stdout (``--output-format json``), None if unparsable
 
     @property
@@ -138,15 +105,7 @@ class CompletedRun:
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and not self.is_error
-
-    def describe(self) -> str:
-        """A multi-line summary for assertion messages."""
-        return (
-            f"claude exited {self.returncode} after {self.elapsed:.1f}s"
-            f"{' (TIMED OUT)' if self.timed_out else ''}\n"
-            f"args: {self.args}\nstdout: {self.stdout[-4000:]}\nstderr: {self.stderr[-4000:]}"
-        )
+        return super().ok and not self.is_error
 
 
 def run_claude(

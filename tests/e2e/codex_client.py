@@ -21,7 +21,6 @@ import queue
 import re
 import shlex
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .clients import DEFAULT_TIMEOUT, REPO_ROOT, ClientRun, client_version, find_client, hermetic_env
 from .process import kill_group, run_client
 
 __all__ = [
@@ -56,10 +56,8 @@ __all__ = [
     "write_codex_config",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CODEX_BIN_ENV = "STOPWARDEN_CODEX_BIN"
 CI_CODEX_BIN = Path(".ci/node/node_modules/.bin/codex")
-DEFAULT_TIMEOUT = 120.0
 # A model whose metadata ships with Codex 0.169.0 (an unknown slug works too, with a warning item).
 DEFAULT_MODEL = "gpt-5.5"
 FAKE_KEY_ENV = "FAKE_API_KEY"
@@ -84,13 +82,7 @@ def find_codex(repo_root: Path = REPO_ROOT) -> Path | None:
     ``$STOPWARDEN_CODEX_BIN`` (as set now, or when this module was imported) wins and is
     returned even if missing, so a typo fails loudly; then the CI install under the repo.
     """
-    configured = os.environ.get(CODEX_BIN_ENV) or _CODEX_BIN_AT_IMPORT
-    if configured:
-        return Path(configured).expanduser()
-    candidate = repo_root / CI_CODEX_BIN
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return None
+    return find_client(CODEX_BIN_ENV, CI_CODEX_BIN, repo_root, configured_at_import=_CODEX_BIN_AT_IMPORT)
 
 
 def codex_env(
@@ -109,38 +101,19 @@ def codex_env(
     TMPDIR (default ``<home>/tmp``) and the provider key ``FAKE_API_KEY``.  ``extra_env``
     is applied last.
     """
-    source = os.environ if base_env is None else base_env
-    env = {name: value for name, value in source.items() if not name.startswith(STRIPPED_PREFIXES)}
-    env.update(
-        {
-            "HOME": str(home_dir),
-            "CODEX_HOME": str(codex_home or home_dir / ".codex"),
-            "TMPDIR": str(tmp_dir or home_dir / "tmp"),
-            FAKE_KEY_ENV: api_key,
-            "NO_COLOR": "1",
-        }
-    )
-    if extra_env:
-        env.update(extra_env)
-    return env
+    settings = {
+        "HOME": str(home_dir),
+        "CODEX_HOME": str(codex_home or home_dir / ".codex"),
+        "TMPDIR": str(tmp_dir or home_dir / "tmp"),
+        FAKE_KEY_ENV: api_key,
+        "NO_COLOR": "1",
+    }
+    return hermetic_env(base_env, settings, stripped_prefixes=STRIPPED_PREFIXES, extra_env=extra_env)
 
 
 def codex_version(codex_bin: Path, *, timeout: float = 60.0) -> str:
     """The client's version, e.g. ``"0.169.0"`` (raw ``--version`` output if unparsable)."""
-    with tempfile.TemporaryDirectory(prefix="codex-version-") as home:
-        env = codex_env(Path(home))
-        proc = subprocess.run(
-            [str(codex_bin), "--version"],
-            env=env,
-            cwd=home,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        )
-    match = re.search(r"\d+\.\d+\.\d+\S*", proc.stdout)
-    return match.group(0) if match else proc.stdout.strip()
+    return client_version(codex_bin, codex_env, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- config.toml
@@ -284,15 +257,11 @@ def add_codex_hook(
 
 
 @dataclass(frozen=True)
-class CodexRun:
+class CodexRun(ClientRun):
     """Outcome of one ``codex exec --json`` run."""
 
-    args: list[str]
-    returncode: int  # -9 (SIGKILL) when it timed out
-    stdout: str
-    stderr: str
-    elapsed: float  # seconds
-    timed_out: bool = False
+    client = "codex"
+
     events: tuple[dict[str, Any], ...] = ()  # the JSONL events on stdout
 
     @property
@@ -332,15 +301,7 @@ class CodexRun:
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and not self.failed_turn
-
-    def describe(self) -> str:
-        """A multi-line summary for assertion messages."""
-        return (
-            f"codex exited {self.returncode} after {self.elapsed:.1f}s"
-            f"{' (TIMED OUT)' if self.timed_out else ''}\n"
-            f"args: {self.args}\nstdout: {self.stdout[-4000:]}\nstderr: {self.stderr[-4000:]}"
-        )
+        return super().ok and not self.failed_turn
 
 
 def _parse_events(stdout: str) -> tuple[dict[str, Any], ...]:

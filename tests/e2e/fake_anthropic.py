@@ -2,7 +2,8 @@
 
 It speaks the real wire format (streaming server-sent events, or plain JSON
 when ``"stream": false``) so that the real Claude Code client can be pointed at
-it with ``ANTHROPIC_BASE_URL``.  Standard library only.
+it with ``ANTHROPIC_BASE_URL``.  Standard library only; serving, the script and the
+request log are :class:`~.fake_server.ScriptedServer`'s.
 
 Requests whose body carries ``tools`` are the agent's main loop: each gets the
 next scripted :class:`Step`.  Requests without ``tools`` are side requests
@@ -18,14 +19,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Literal
-from urllib.parse import urlsplit
+
+from . import fake_server
+from .fake_server import Reply, ScriptedServer, iter_strings
 
 __all__ = [
     "BashStep",
@@ -66,19 +66,8 @@ Step = TextStep | BashStep
 
 
 @dataclass(frozen=True)
-class RecordedRequest:
-    """One HTTP request as the server saw it."""
-
-    method: str
-    path: str  # full path including any query string
-    headers: dict[str, str]  # lower-cased names
-    body: Any  # parsed JSON, or None when absent / not JSON
-    step_index: int | None = None  # index of the scripted step served, if any
-
-    @property
-    def route(self) -> str:
-        """The path without its query string."""
-        return urlsplit(self.path).path
+class RecordedRequest(fake_server.RecordedRequest):
+    """One HTTP request as the server saw it, read as a Messages API request."""
 
     @property
     def is_messages(self) -> bool:
@@ -95,22 +84,11 @@ class RecordedRequest:
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        if isinstance(self.body, dict) and isinstance(self.body.get("messages"), list):
-            return [m for m in self.body["messages"] if isinstance(m, dict)]
-        return []
+        return self._items("messages")
 
     @property
     def tool_names(self) -> list[str]:
-        if not self.has_tools:
-            return []
-        return [str(t.get("name")) for t in self.body["tools"] if isinstance(t, dict)]
-
-    def strings(self) -> list[str]:
-        """Every string anywhere in the body (system, messages, tools, ...)."""
-        return list(iter_strings(self.body))
-
-    def contains(self, needle: str) -> bool:
-        return any(needle in s for s in iter_strings(self.body))
+        return [str(t.get("name")) for t in self._items("tools")]
 
     def tool_results(self) -> list[dict[str, Any]]:
         """All ``tool_result`` blocks in the request's messages."""
@@ -122,18 +100,6 @@ class RecordedRequest:
                     block for block in content if isinstance(block, dict) and block.get("type") == "tool_result"
                 )
         return found
-
-
-def iter_strings(value: Any) -> Iterator[str]:
-    """Yield every string (values, not keys) nested anywhere in ``value``."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from iter_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from iter_strings(item)
 
 
 # --------------------------------------------------------------------------- wire format
@@ -221,7 +187,7 @@ def message_sse(step: Step, model: str) -> bytes:
 # --------------------------------------------------------------------------- server
 
 
-class FakeAnthropic:
+class FakeAnthropic(ScriptedServer[Step, RecordedRequest]):
     """Scripted Messages API server on 127.0.0.1 (random port), in a background thread.
 
     Use as a context manager (or call :meth:`start` / :meth:`stop`)::
@@ -231,184 +197,42 @@ class FakeAnthropic:
             assert server.main_requests[1].tool_results()
     """
 
-    def __init__(
-        self,
-        script: Iterable[Step] = (),
-        *,
-        final_text: str = "Done.",
-        side_text: str = "Scripted side reply",
-        model: str = "claude-sonnet-4-5",
-    ) -> None:
-        self.final_text = final_text
-        self.side_text = side_text
-        self.default_model = model
-        self._lock = threading.Lock()
-        self._script: list[Step] = list(script)
-        self._next_step = 0
-        self._requests: list[RecordedRequest] = []
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- script ------------------------------------------------------------------------
-
-    def set_script(self, steps: Iterable[Step]) -> None:
-        """Replace the script and rewind it (recorded requests are kept)."""
-        with self._lock:
-            self._script = list(steps)
-            self._next_step = 0
-
-    @property
-    def steps_served(self) -> int:
-        with self._lock:
-            return self._next_step
-
-    @property
-    def script_exhausted(self) -> bool:
-        with self._lock:
-            return self._next_step >= len(self._script)
-
-    def _take_step(self, body: Any) -> tuple[Step, int | None]:
-        """Choose the reply for a messages request (called with the lock held)."""
-        if not (isinstance(body, dict) and body.get("tools")):
-            return TextStep(self.side_text), None
-        if self._next_step < len(self._script):
-            index = self._next_step
-            self._next_step += 1
-            return self._script[index], index
-        return TextStep(self.final_text), None
-
-    # -- recorded requests -------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """A snapshot of every request received so far, in arrival order."""
-        with self._lock:
-            return list(self._requests)
+    request_type = RecordedRequest
+    thread_name = "fake-anthropic"
+    request_id_header = "request-id"
+    default_model = "claude-sonnet-4-5"
 
     @property
     def messages_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.is_messages]
 
-    @property
-    def main_requests(self) -> list[RecordedRequest]:
-        """Messages requests that offered tools (the agent loop), in order."""
-        return [r for r in self.requests if r.is_main]
+    def _reply(self, request: RecordedRequest) -> tuple[Reply, int | None]:
+        body, route = request.body, request.route.rstrip("/")
+        if request.is_messages:
+            if not isinstance(body, dict):
+                return _error(400, "invalid_request_error", "body is not a JSON object"), None
+            step, step_index = self._step_for(request)
+            model = str(body.get("model") or self.default_model)
+            if body.get("stream"):
+                return (200, "text/event-stream", message_sse(step, model)), step_index
+            return (200, "application/json", json.dumps(message_json(step, model)).encode()), step_index
+        if request.method == "POST" and route == "/v1/messages/count_tokens":
+            return (200, "application/json", b'{"input_tokens": 100}'), None
+        if request.method in ("GET", "HEAD") and route in ("", "/"):
+            return (200, "application/json", b"{}"), None
+        return _error(404, "not_found_error", f"no route for {request.method} {request.path}"), None
 
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
-    # -- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("server not started")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> FakeAnthropic:
-        if self._httpd is not None:
-            raise RuntimeError("server already started")
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        httpd.daemon_threads = True
-        httpd.block_on_close = False  # do not wait for idle keep-alive connections
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-anthropic", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        self._httpd = self._thread = None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> FakeAnthropic:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    # -- request handling (called from handler threads) -------------------------------
-
-    def _handle(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, str, bytes]:
-        """Return (status, content type, body) for one request and record it."""
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-        route = urlsplit(path).path.rstrip("/")
-        step_index: int | None = None
-        reply: tuple[int, str, bytes]
-        with self._lock:
-            if method == "POST" and route == "/v1/messages":
-                if isinstance(body, dict):
-                    step, step_index = self._take_step(body)
-                    model = str(body.get("model") or self.default_model)
-                    if body.get("stream"):
-                        reply = (200, "text/event-stream", message_sse(step, model))
-                    else:
-                        reply = (200, "application/json", json.dumps(message_json(step, model)).encode())
-                else:
-                    reply = _error(400, "invalid_request_error", "body is not a JSON object")
-            elif method == "POST" and route == "/v1/messages/count_tokens":
-                reply = (200, "application/json", b'{"input_tokens": 100}')
-            elif method in ("GET", "HEAD") and route in ("", "/"):
-                reply = (200, "application/json", b"{}")
-            else:
-                reply = _error(404, "not_found_error", f"no route for {method} {path}")
-            self._requests.append(RecordedRequest(method, path, headers, body, step_index))
-        return reply
+    def _step_for(self, request: RecordedRequest) -> tuple[Step, int | None]:
+        """The step that answers a Messages request: side requests (no tools) get
+        :attr:`side_text` and leave the script alone."""
+        if not request.has_tools:
+            return TextStep(self.side_text), None
+        return self._take_step() or (TextStep(self.final_text), None)
 
 
-def _error(status: int, kind: str, message: str) -> tuple[int, str, bytes]:
+def _error(status: int, kind: str, message: str) -> Reply:
     payload = {"type": "error", "error": {"type": kind, "message": message}}
     return status, "application/json", json.dumps(payload).encode()
-
-
-def _make_handler(server: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        timeout = 30  # drop idle keep-alive connections eventually
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length > 0 else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            status, content_type, payload = server._handle(self.command, self.path, headers, raw)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            if content_type == "text/event-stream":
-                self.send_header("Cache-Control", "no-cache")
-            self.send_header("request-id", f"req_{uuid.uuid4().hex[:24]}")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-            self.wfile.flush()
-
-        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:  # silence stderr logging
-            pass
-
-    return Handler
 
 
 # --------------------------------------------------------------------------- assertion helpers

@@ -3,7 +3,8 @@
 It speaks the wire format Codex uses (``POST /v1/responses``, answered with a
 server-sent-event stream ``response.created`` / ``response.output_item.done`` /
 ``response.completed``) so that ``codex exec`` can be pointed at it through a
-``model_providers.fake`` entry with ``base_url = "<server>/v1"``.  Standard library only.
+``model_providers.fake`` entry with ``base_url = "<server>/v1"``.  Standard library only;
+serving, the script and the request log are :class:`~.fake_server.ScriptedServer`'s.
 
 Requests that offer ``tools`` are the agent's main loop: each gets the next scripted
 :class:`Step`.  Other requests (none seen from ``codex exec`` 0.169.0, but the client may
@@ -21,15 +22,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+
+from . import fake_server
+from .fake_server import Reply, ScriptedServer, find_text, iter_strings
 
 __all__ = [
     "FakeResponses",
@@ -77,33 +77,9 @@ SHELL_TOOLS = ("exec_command", "shell_command", "shell")
 # --------------------------------------------------------------------------- recording
 
 
-def iter_strings(value: Any) -> Iterator[str]:
-    """Yield every string (values, not keys) nested anywhere in ``value``."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from iter_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from iter_strings(item)
-
-
 @dataclass(frozen=True)
-class RecordedRequest:
-    """One HTTP request as the server saw it."""
-
-    method: str
-    path: str  # full path including any query string
-    headers: dict[str, str]  # lower-cased names
-    body: Any  # parsed JSON, or None when absent / not JSON
-    step_index: int | None = None  # index of the scripted step served, if any
-    received_at: float = 0.0  # time.monotonic() on arrival
-
-    @property
-    def route(self) -> str:
-        """The path without its query string."""
-        return urlsplit(self.path).path
+class RecordedRequest(fake_server.RecordedRequest):
+    """One HTTP request as the server saw it, read as a Responses API request."""
 
     @property
     def is_responses(self) -> bool:
@@ -111,14 +87,10 @@ class RecordedRequest:
 
     @property
     def tool_names(self) -> list[str]:
-        if not (isinstance(self.body, dict) and isinstance(self.body.get("tools"), list)):
-            return []
-        names = []
-        for tool in self.body["tools"]:
-            if isinstance(tool, dict):
-                name = tool.get("name") or (tool.get("function") or {}).get("name") or tool.get("type")
-                names.append(str(name))
-        return names
+        return [
+            str(tool.get("name") or (tool.get("function") or {}).get("name") or tool.get("type"))
+            for tool in self._items("tools")
+        ]
 
     @property
     def is_main(self) -> bool:
@@ -143,9 +115,7 @@ class RecordedRequest:
     @property
     def input_items(self) -> list[dict[str, Any]]:
         """The ``input`` items (the whole history: Codex resends it each time)."""
-        if isinstance(self.body, dict) and isinstance(self.body.get("input"), list):
-            return [item for item in self.body["input"] if isinstance(item, dict)]
-        return []
+        return self._items("input")
 
     def messages(self, role: str | None = None) -> list[dict[str, Any]]:
         """``message`` items of ``input``, optionally of one ``role``."""
@@ -171,13 +141,6 @@ class RecordedRequest:
 
     def function_call_outputs(self) -> list[dict[str, Any]]:
         return [item for item in self.input_items if item.get("type") == "function_call_output"]
-
-    def strings(self) -> list[str]:
-        """Every string anywhere in the body (instructions, input, tools, ...)."""
-        return list(iter_strings(self.body))
-
-    def contains(self, needle: str) -> bool:
-        return any(needle in s for s in iter_strings(self.body))
 
 
 # --------------------------------------------------------------------------- wire format
@@ -285,7 +248,7 @@ def response_sse(items: Sequence[dict[str, Any]], model: str) -> bytes:
 # --------------------------------------------------------------------------- server
 
 
-class FakeResponses:
+class FakeResponses(ScriptedServer[Step, RecordedRequest]):
     """Scripted Responses API server on 127.0.0.1 (random port), in a background thread.
 
     Use as a context manager (or call :meth:`start` / :meth:`stop`)::
@@ -297,110 +260,33 @@ class FakeResponses:
     ``base_url`` ends in ``/v1``, as Codex's provider ``base_url`` wants it.
     """
 
-    def __init__(
-        self,
-        script: Iterable[Step] = (),
-        *,
-        final_text: str = "Done.",
-        side_text: str = "Scripted side reply",
-        model: str = "gpt-5-codex",
-    ) -> None:
-        self.final_text = final_text
-        self.side_text = side_text
-        self.default_model = model
-        self._lock = threading.Lock()
-        self._script: list[Step] = list(script)
-        self._next_step = 0
-        self._requests: list[RecordedRequest] = []
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- script ------------------------------------------------------------------------
-
-    def set_script(self, steps: Iterable[Step]) -> None:
-        """Replace the script and rewind it (recorded requests are kept)."""
-        with self._lock:
-            self._script = list(steps)
-            self._next_step = 0
-
-    @property
-    def steps_served(self) -> int:
-        with self._lock:
-            return self._next_step
-
-    @property
-    def script_exhausted(self) -> bool:
-        with self._lock:
-            return self._next_step >= len(self._script)
-
-    # -- recorded requests -------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """A snapshot of every request received so far, in arrival order."""
-        with self._lock:
-            return list(self._requests)
+    request_type = RecordedRequest
+    thread_name = "fake-responses"
+    request_id_header = "x-request-id"
+    default_model = "gpt-5-codex"
 
     @property
     def responses_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.is_responses]
 
     @property
-    def main_requests(self) -> list[RecordedRequest]:
-        """Responses requests that offered tools (the agent loop), in order."""
-        return [r for r in self.requests if r.is_main]
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
-
-    # -- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("server not started")
-        return int(self._httpd.server_address[1])
-
-    @property
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>/v1``: the provider ``base_url`` for Codex."""
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def start(self) -> FakeResponses:
-        if self._httpd is not None:
-            raise RuntimeError("server already started")
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        httpd.daemon_threads = True
-        httpd.block_on_close = False
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-responses", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        self._httpd = self._thread = None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def __enter__(self) -> FakeResponses:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    # -- request handling (called from handler threads) -------------------------------
+    def _reply(self, request: RecordedRequest) -> tuple[Reply, int | None]:
+        body, route = request.body, request.route.rstrip("/")
+        if request.is_responses:
+            if not isinstance(body, dict):
+                return _error(400, "invalid_request_error", "body is not a JSON object"), None
+            items, step_index = self._reply_items(request)
+            model = str(body.get("model") or self.default_model)
+            return (200, "text/event-stream", response_sse(items, model)), step_index
+        if request.method == "GET" and route.endswith("/models"):
+            return (200, "application/json", b'{"object": "list", "data": [], "models": []}'), None
+        if request.method in ("GET", "HEAD") and route in ("", "/", "/v1"):
+            return (200, "application/json", b"{}"), None
+        return _error(404, "not_found", f"no route for {request.method} {request.path}"), None
 
     def _reply_items(self, request: RecordedRequest) -> tuple[list[dict[str, Any]], int | None]:
         """Choose the output items for a Responses request (called with the lock held)."""
@@ -409,85 +295,19 @@ class FakeResponses:
             return [_message_item(json.dumps(schema_example(schema)))], None
         if not request.is_main:
             return [_message_item(self.side_text)], None
-        if self._next_step < len(self._script):
-            index = self._next_step
-            self._next_step += 1
-            return output_items(self._script[index], request.tool_names), index
-        return [_message_item(self.final_text)], None
-
-    def _handle(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, str, bytes]:
-        """Return (status, content type, body) for one request and record it."""
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-        request = RecordedRequest(method, path, headers, body, None, time.monotonic())
-        route = request.route.rstrip("/")
-        reply: tuple[int, str, bytes]
-        with self._lock:
-            if request.is_responses:
-                if isinstance(body, dict):
-                    items, step_index = self._reply_items(request)
-                    request = RecordedRequest(method, path, headers, body, step_index, request.received_at)
-                    model = str(body.get("model") or self.default_model)
-                    reply = (200, "text/event-stream", response_sse(items, model))
-                else:
-                    reply = _error(400, "invalid_request_error", "body is not a JSON object")
-            elif method == "GET" and route.endswith("/models"):
-                reply = (200, "application/json", b'{"object": "list", "data": [], "models": []}')
-            elif method in ("GET", "HEAD") and route in ("", "/", "/v1"):
-                reply = (200, "application/json", b"{}")
-            else:
-                reply = _error(404, "not_found", f"no route for {method} {path}")
-            self._requests.append(request)
-        return reply
+        taken = self._take_step()
+        if taken is None:
+            return [_message_item(self.final_text)], None
+        step, index = taken
+        return output_items(step, request.tool_names), index
 
 
-def _error(status: int, kind: str, message: str) -> tuple[int, str, bytes]:
+def _error(status: int, kind: str, message: str) -> Reply:
     payload = {"error": {"type": kind, "message": message, "code": kind}}
     return status, "application/json", json.dumps(payload).encode()
 
 
-def _make_handler(server: FakeResponses) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        timeout = 30  # drop idle keep-alive connections eventually
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length > 0 else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            status, content_type, payload = server._handle(self.command, self.path, headers, raw)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            if content_type == "text/event-stream":
-                self.send_header("Cache-Control", "no-cache")
-            self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:24]}")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-            self.wfile.flush()
-
-        do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:  # silence stderr logging
-            pass
-
-    return Handler
-
-
 # --------------------------------------------------------------------------- assertion helpers
-
-
-def find_text(requests: Sequence[RecordedRequest], text: str) -> int | None:
-    """Index of the first request whose body carries ``text`` in any string, else None."""
-    for index, request in enumerate(requests):
-        if request.contains(text):
-            return index
-    return None
 
 
 _HOOK_PROMPT_RE = re.compile(

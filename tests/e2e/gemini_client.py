@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .clients import DEFAULT_TIMEOUT, REPO_ROOT, ClientRun, client_version, find_client, hermetic_env
 from .codex_client import STRIPPED_PREFIXES, HookProbe, ProcessInfo
 from .process import run_client
 
@@ -44,10 +42,8 @@ __all__ = [
     "write_gemini_settings",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 GEMINI_BIN_ENV = "STOPWARDEN_GEMINI_BIN"
 CI_GEMINI_BIN = Path(".ci/node/node_modules/.bin/gemini")
-DEFAULT_TIMEOUT = 120.0
 DEFAULT_MODEL = "gemini-2.5-flash"  # any name works; passing one skips the model-routing request
 
 # Read at import: the suite's autouse fixture clears STOPWARDEN_* before every test.
@@ -60,13 +56,7 @@ def find_gemini(repo_root: Path = REPO_ROOT) -> Path | None:
     ``$STOPWARDEN_GEMINI_BIN`` (as set now, or when this module was imported) wins and is
     returned even if missing, so a typo fails loudly; then the CI install under the repo.
     """
-    configured = os.environ.get(GEMINI_BIN_ENV) or _GEMINI_BIN_AT_IMPORT
-    if configured:
-        return Path(configured).expanduser()
-    candidate = repo_root / CI_GEMINI_BIN
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return None
+    return find_client(GEMINI_BIN_ENV, CI_GEMINI_BIN, repo_root, configured_at_import=_GEMINI_BIN_AT_IMPORT)
 
 
 def gemini_env(
@@ -87,42 +77,25 @@ def gemini_env(
     ``<home>/tmp``), ``GEMINI_API_KEY``, ``GOOGLE_GEMINI_BASE_URL`` and, with
     ``trust_workspace``, ``GEMINI_CLI_TRUST_WORKSPACE=true``.  ``extra_env`` is applied last.
     """
-    source = os.environ if base_env is None else base_env
-    env = {name: value for name, value in source.items() if not name.startswith(STRIPPED_PREFIXES)}
-    env.update(
-        {
-            "HOME": str(home_dir),
-            "GEMINI_CLI_HOME": str(home_dir),
-            "TMPDIR": str(tmp_dir or home_dir / "tmp"),
-            "GEMINI_API_KEY": api_key,
-            "GOOGLE_GEMINI_BASE_URL": base_url,
-            "NO_COLOR": "1",
-        }
-    )
+    settings = {
+        "HOME": str(home_dir),
+        "GEMINI_CLI_HOME": str(home_dir),
+        "TMPDIR": str(tmp_dir or home_dir / "tmp"),
+        "GEMINI_API_KEY": api_key,
+        "GOOGLE_GEMINI_BASE_URL": base_url,
+        "NO_COLOR": "1",
+    }
     if trust_workspace:
-        env["GEMINI_CLI_TRUST_WORKSPACE"] = "true"
-    if extra_env:
-        env.update(extra_env)
-    return env
+        settings["GEMINI_CLI_TRUST_WORKSPACE"] = "true"
+    return hermetic_env(base_env, settings, stripped_prefixes=STRIPPED_PREFIXES, extra_env=extra_env)
 
 
 def gemini_version(gemini_bin: Path, *, timeout: float = 60.0) -> str:
     """The client's version, e.g. ``"0.61.0"`` (raw ``--version`` output if unparsable)."""
-    with tempfile.TemporaryDirectory(prefix="gemini-version-") as home:
-        env = gemini_env("http://127.0.0.1:9", Path(home))  # never contacted by --version
-        proc = subprocess.run(
-            [str(gemini_bin), "--version"],
-            env=env,
-            cwd=home,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-            start_new_session=True,
-        )
-    match = re.search(r"\d+\.\d+\.\d+\S*", proc.stdout)
-    return match.group(0) if match else proc.stdout.strip()
+    # the base URL is never contacted by --version
+    return client_version(
+        gemini_bin, lambda home: gemini_env("http://127.0.0.1:9", home), timeout=timeout, new_session=True
+    )
 
 
 # --------------------------------------------------------------------------- settings.json
@@ -185,15 +158,11 @@ def add_gemini_hook(
 
 
 @dataclass(frozen=True)
-class GeminiRun:
+class GeminiRun(ClientRun):
     """Outcome of one ``gemini -o json -p`` run."""
 
-    args: list[str]
-    returncode: int  # -9 (SIGKILL) when it timed out
-    stdout: str
-    stderr: str
-    elapsed: float  # seconds
-    timed_out: bool = False
+    client = "gemini"
+
     json: Any = None  # the -o json object (from stdout, or from stderr on an error), None if absent
 
     @property
@@ -215,15 +184,7 @@ class GeminiRun:
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and self.error is None and self.json is not None
-
-    def describe(self) -> str:
-        """A multi-line summary for assertion messages."""
-        return (
-            f"gemini exited {self.returncode} after {self.elapsed:.1f}s"
-            f"{' (TIMED OUT)' if self.timed_out else ''}\n"
-            f"args: {self.args}\nstdout: {self.stdout[-4000:]}\nstderr: {self.stderr[-4000:]}"
-        )
+        return super().ok and self.error is None and self.json is not None
 
 
 def run_gemini(

@@ -1,9 +1,14 @@
 """Running an agent client as a test subprocess: in its own process group, killed as a whole when it
-overruns (the clients start helpers of their own), never left running."""
+overruns (the clients start helpers of their own), never left running.
+
+For the tests that prove it: :func:`write_hanging_client` (a stand-in client that hangs with a
+child) and :func:`wait_gone`.
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import time
@@ -52,3 +57,35 @@ def run_client(args: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: 
         proc.communicate()
         raise
     return Finished(proc.returncode, stdout, stderr, time.monotonic() - started, timed_out)
+
+
+# --------------------------------------------------------------------------- for the tests that prove it
+
+
+def write_hanging_client(path: Path) -> Path:
+    """Write a stand-in client at ``path`` that starts a child (``sleep 60``) and waits for it.
+
+    Returns the file the child's pid goes to, for :func:`wait_gone`.
+    """
+    child_pid = path.with_name(f"{path.name}-child.pid")
+    path.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {shlex.quote(str(child_pid))}\nwait\n")
+    path.chmod(0o755)
+    return child_pid
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    """Wait until process ``pid`` is gone (a zombie counts as gone); False if it still runs after ``timeout``."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + timeout
+    while _alive(status):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _alive(status: Path) -> bool:
+    try:
+        return "State:\tZ" not in status.read_text()  # a zombie is dead
+    except OSError:
+        return False

@@ -8,12 +8,10 @@ the e2e tests skip without it, and fail instead when ``STOPWARDEN_E2E_REQUIRED=1
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import socket
 import subprocess
-import time
 import tomllib
 import uuid
 from collections.abc import Callable
@@ -23,14 +21,11 @@ from typing import Any
 import pytest
 
 from .codex_client import (
-    CODEX_BIN_ENV,
     CodexSandbox,
     HookProbe,
     codex_env,
     codex_hook_hash,
     codex_hook_key,
-    find_codex,
-    run_codex,
     trust_codex_hook,
     write_codex_config,
 )
@@ -43,12 +38,9 @@ from .fake_openai_responses import (
     find_text,
     schema_example,
 )
+from .fake_server import Reply, post_json
 
 RecordProperty = Callable[[str, object], None]
-
-REQUIRED_ENV = "STOPWARDEN_E2E_REQUIRED"
-# Read at import: tests/conftest.py clears STOPWARDEN_* before every test.
-_REQUIRED = os.environ.get(REQUIRED_ENV) == "1"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -62,14 +54,8 @@ def _ok(run: Any, record_e2e: RecordProperty) -> None:
 # --------------------------------------------------------------------------- server only (fast)
 
 
-def _post(server: FakeResponses, body: dict[str, Any], path: str = "/v1/responses") -> tuple[int, str, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, response.getheader("Content-Type") or "", response.read()
-    finally:
-        conn.close()
+def _post(server: FakeResponses, body: dict[str, Any], path: str = "/v1/responses") -> Reply:
+    return post_json(server, path, body)
 
 
 def _sse_events(raw: bytes) -> list[dict[str, Any]]:
@@ -230,48 +216,6 @@ def test_codex_env_is_hermetic(tmp_path: Path) -> None:
     assert env["TMPDIR"] == str(tmp_path / "tmp") and env["FAKE_API_KEY"]
     for name in ("CODEX_THREAD_ID", "CLAUDECODE", "GEMINI_API_KEY", "OPENAI_BASE_URL", "STOPWARDEN_ANYTHING", "TMUX"):
         assert name not in env
-
-
-def test_find_codex_prefers_env_then_ci_install_never_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from . import codex_client
-
-    on_path = tmp_path / "bin" / "codex"
-    ci = tmp_path / "repo" / ".ci" / "node" / "node_modules" / ".bin" / "codex"
-    for path in (on_path, ci):
-        path.parent.mkdir(parents=True)
-        path.write_text("#!/bin/sh\n")
-        path.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{on_path.parent}:{os.environ.get('PATH', '')}")
-    monkeypatch.setattr(codex_client, "_CODEX_BIN_AT_IMPORT", None)
-    assert find_codex(tmp_path) is None
-    assert find_codex(tmp_path / "repo") == ci
-    monkeypatch.setattr(codex_client, "_CODEX_BIN_AT_IMPORT", "/from/import/codex")
-    assert find_codex(tmp_path / "repo") == Path("/from/import/codex")
-    monkeypatch.setenv(CODEX_BIN_ENV, "/from/env/codex")
-    assert find_codex(tmp_path / "repo") == Path("/from/env/codex")
-
-
-def test_run_codex_kills_process_group_on_timeout(tmp_path: Path) -> None:
-    """No real client needed: a stand-in 'codex' that hangs with a child process."""
-    fake_bin = tmp_path / "codex"
-    child_pid = tmp_path / "child.pid"
-    fake_bin.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > '{child_pid}'\nwait\n")
-    fake_bin.chmod(0o755)
-    run = run_codex(fake_bin, tmp_path, tmp_path / "home", "hi", timeout=1.0)
-    assert run.timed_out and run.returncode != 0 and not run.ok
-    assert run.elapsed < 30
-    status = Path(f"/proc/{int(child_pid.read_text())}/status")
-    deadline = time.monotonic() + 10
-    while _alive(status) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(status), "grandchild survived the process-group kill"
-
-
-def _alive(status: Path) -> bool:
-    try:
-        return "State:\tZ" not in status.read_text()
-    except OSError:
-        return False
 
 
 def test_hook_probe_records_and_replies(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.client
 import json
 import shlex
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .claude_client import ClaudeSandbox, CompletedRun, claude_env, run_claude
+from .claude_client import ClaudeSandbox, CompletedRun, claude_env
 from .fake_anthropic import (
     BashStep,
     FakeAnthropic,
@@ -25,6 +24,7 @@ from .fake_anthropic import (
     find_stop_hook_feedback,
     skill_listed,
 )
+from .fake_server import post_json as _post
 
 RecordProperty = Callable[[str, object], None]
 
@@ -35,16 +35,6 @@ def _ok(run: CompletedRun, record_e2e: RecordProperty) -> None:
 
 
 # --------------------------------------------------------------------------- server only (fast)
-
-
-def _post(server: FakeAnthropic, path: str, body: dict[str, Any]) -> tuple[int, str, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, response.getheader("Content-Type") or "", response.read()
-    finally:
-        conn.close()
 
 
 def _sse_events(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
@@ -119,30 +109,6 @@ def test_hook_feedback_helper_recognises_both_forms() -> None:
     assert find_stop_hook_feedback([other], "R-1") is None
     hit = find_stop_hook_feedback([other], "R-1", allow_bare=True)
     assert hit is not None and hit.form == "bare"
-
-
-def test_run_claude_kills_process_group_on_timeout(tmp_path: Path) -> None:
-    """No real client needed: a stand-in 'claude' that hangs with a child process."""
-    fake_bin = tmp_path / "claude"
-    child_pid = tmp_path / "child.pid"
-    fake_bin.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {shlex.quote(str(child_pid))}\nwait\n")
-    fake_bin.chmod(0o755)
-    with FakeAnthropic() as server:
-        run = run_claude(fake_bin, tmp_path, tmp_path / "home", server.base_url, "hi", timeout=1.0)
-    assert run.timed_out and run.returncode != 0 and not run.ok
-    assert run.elapsed < 30
-    status = Path(f"/proc/{int(child_pid.read_text())}/status")
-    deadline = time.monotonic() + 10
-    while _alive(status) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(status), "grandchild survived the process-group kill"
-
-
-def _alive(status: Path) -> bool:
-    try:
-        return "State:\tZ" not in status.read_text()  # a zombie is dead
-    except OSError:
-        return False
 
 
 def test_claude_env_is_hermetic(tmp_path: Path) -> None:
