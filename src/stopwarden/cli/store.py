@@ -43,10 +43,13 @@ def migrate(as_json: bool) -> None:
         after = opened.schema_version()
     finally:
         opened.close()
-    lines = [f"{safe_location(location)}: schema version {before} -> {after}", *(f"applied {a}" for a in applied)]
-    if not applied:
-        lines = [f"{safe_location(location)}: already at schema version {after}"]
-    emit(as_json, {"store": safe_location(location), "from": before, "to": after, "applied": applied},
+    where = safe_location(location)
+    lines = (
+        [f"{where}: schema version {before} -> {after}", *(f"applied {a}" for a in applied)]
+        if applied
+        else [f"{where}: already at schema version {after}"]
+    )
+    emit(as_json, {"store": where, "from": before, "to": after, "applied": applied},
          "\n".join(lines))  # fmt: skip
 
 

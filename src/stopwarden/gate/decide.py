@@ -201,25 +201,7 @@ class Gate:
     def _record(self, request: Request, outcome: Outcome, mode: str, now: float, started: float) -> Outcome:
         """One event per request. Only a delivered block counts towards the session's continue ceiling."""
         outcome = replace(outcome, latency_ms=_ms(started))
-        row = {
-            "session_id": request.session_id,
-            "agent": request.agent,
-            "ts": now,
-            "mode": mode,
-            "decision": outcome.decision,
-            "rule": outcome.rule,
-            "fail_open_kind": outcome.fail_open,
-            "short_circuit": outcome.short_circuit,
-            "signals": list(request.case.signals),
-            "evidence_pointer": outcome.evidence_pointer,
-            "latency_ms": outcome.latency_ms,
-            "stop_text": request.case.stop_text,
-            "project": self.config.project,
-            "host": self.config.host,
-            # If the store took the event but its answer was lost, the copy the outbox keeps is the same
-            # event, and is not stored twice.
-            "event_uid": request.event_uid,
-        }
+        row = self._row(request, outcome, mode, now)
         if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
             try:
                 self._windows.count(request.session_id, now)
@@ -250,13 +232,31 @@ class Gate:
         answering mid-query, most often): let the agent stop, and keep the event in the outbox, under the
         request's own id, in case the evaluation never records it."""
         log.warning("allow (timeout): no decision for %s after %.1f s", request.session_id, waited_s)
-        outcome = _allow(fail_open="timeout")
-        row = {"session_id": request.session_id, "agent": request.agent, "ts": time.time() - waited_s, "mode": "?",
-               "decision": "allow", "fail_open_kind": "timeout", "signals": list(request.case.signals),
-               "latency_ms": waited_s * 1000, "stop_text": request.case.stop_text, "project": self.config.project,
-               "host": self.config.host, "event_uid": request.event_uid}  # fmt: skip
-        self._keep(row)
-        return replace(outcome, latency_ms=waited_s * 1000)
+        outcome = replace(_allow(fail_open="timeout"), latency_ms=waited_s * 1000)
+        self._keep(self._row(request, outcome, "?", time.time() - waited_s))
+        return outcome
+
+    def _row(self, request: Request, outcome: Outcome, mode: str, ts: float) -> dict[str, Any]:
+        """The event of one request, as the store takes it."""
+        return {
+            "session_id": request.session_id,
+            "agent": request.agent,
+            "ts": ts,
+            "mode": mode,
+            "decision": outcome.decision,
+            "rule": outcome.rule,
+            "fail_open_kind": outcome.fail_open,
+            "short_circuit": outcome.short_circuit,
+            "signals": list(request.case.signals),
+            "evidence_pointer": outcome.evidence_pointer,
+            "latency_ms": outcome.latency_ms,
+            "stop_text": request.case.stop_text,
+            "project": self.config.project,
+            "host": self.config.host,
+            # If the store took the event but its answer was lost, the copy the outbox keeps is the same
+            # event, and is not stored twice.
+            "event_uid": request.event_uid,
+        }
 
     def _keep(self, row: dict[str, Any]) -> None:
         """An event the store could not take goes to the outbox, or, without one, only to the server log."""

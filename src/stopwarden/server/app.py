@@ -164,9 +164,13 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             current = settings.read(store, config.project)
             state = breaker.state(store, config.authority, time.time())
         except StoreUnavailable:  # the server runs and answers: say so, with what its hooks see meanwhile
-            seen = settings.read_hot_path(config)
-            return base | {"status": "degraded", "mode": str(seen.get("mode", "off")),
-                           "kill_switch": bool(seen.get("kill_switch")), "breaker": "unknown"}  # fmt: skip
+            seen = settings.from_hot_path(config)
+            return base | {
+                "status": "degraded",
+                "mode": seen.mode,
+                "kill_switch": seen.kill_switch,
+                "breaker": "unknown",
+            }
         return base | {"status": "ok", "mode": current.mode, "kill_switch": current.kill_switch, "breaker": state}
 
     @app.get("/v1/hot-path", response_model=models.HotPathOut, dependencies=authorized)

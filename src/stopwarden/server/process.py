@@ -70,10 +70,8 @@ def _serve(root: str) -> None:
     token = read_token(root)
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
-    store_ready = threading.Event()
     try:
         store = Store.open(config.store_location)
-        store_ready.set()
     except StoreUnavailable as e:
         if not config.store_url:  # the project's own file: nothing to wait for
             raise
@@ -86,12 +84,12 @@ def _serve(root: str) -> None:
     gate = Gate(config, store, outbox=outbox)
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
-    if store_ready.is_set():
+    if store.reachable:
         current = _ready(store, config, gate)
     else:
         current = settings.from_hot_path(config)
         threading.Thread(
-            target=_when_back, args=(store, config, gate, store_ready, stop_watching), name="store-wait", daemon=True
+            target=_when_back, args=(store, config, gate, stop_watching), name="store-wait", daemon=True
         ).start()
     watcher = threading.Thread(
         target=store.watch_settings,
@@ -101,7 +99,7 @@ def _serve(root: str) -> None:
     )
     watcher.start()
     threading.Thread(
-        target=drain_while_running, args=(outbox, store, stop_watching, store_ready), name="outbox-drain", daemon=True
+        target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
     ).start()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
@@ -138,8 +136,9 @@ def _ready(store: Any, config: Any, gate: Any) -> Any:
     return settings.first_start(store, config, healthy=gate.authority is not None)
 
 
-def _when_back(store: Any, config: Any, gate: Any, ready: threading.Event, stop: threading.Event) -> None:
-    """Until the database answers: try every 2 s to migrate it and read the settings; then say so."""
+def _when_back(store: Any, config: Any, gate: Any, stop: threading.Event) -> None:
+    """Until the database answers: try every 2 s to migrate it and read the settings; then release the
+    store to every other caller (the outbox drains from then on)."""
     while not stop.wait(2.0):
         try:
             with store.unheld():
@@ -150,7 +149,6 @@ def _when_back(store: Any, config: Any, gate: Any, ready: threading.Event, stop:
             continue
         store.release()
         gate.forget_settings()
-        ready.set()
         log.info("the database answers again: serving normally")
         return
 

@@ -84,14 +84,12 @@ class Outbox:
         return moved
 
 
-def drain_while_running(
-    outbox: Outbox, store: Store, stop: threading.Event, ready: threading.Event, every_s: float = 0.5
-) -> None:
-    """Drain the outbox whenever it holds events and the database answers (and, for a server that started
-    without it, has been brought to this schema: `ready`), until `stop` is set."""
+def drain_while_running(outbox: Outbox, store: Store, stop: threading.Event, every_s: float = 0.5) -> None:
+    """Drain the outbox whenever it holds events and the store is reachable (answering, and not held for
+    a migration), until `stop` is set."""
     while not stop.wait(every_s):
         try:
-            if ready.is_set() and outbox.pending() and store.reachable:
+            if outbox.pending() and store.reachable:
                 moved = outbox.drain(store)
                 log.info("outbox: %d events stored now that the database answers", moved)
         except Exception as e:  # still away: the events wait

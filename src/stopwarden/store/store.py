@@ -213,8 +213,9 @@ class Store:
 
     @property
     def reachable(self) -> bool:
-        """False while a recent failure to reach the database holds (see `_connect`)."""
-        return time.monotonic() >= self._down_until
+        """False while the store is held (`hold`) or a recent failure to reach the database holds (see
+        `_connect`)."""
+        return not self._held and time.monotonic() >= self._down_until
 
     # --- schema ---------------------------------------------------------------------------------------
 
@@ -421,7 +422,7 @@ class Store:
         e = schema.events.c
         day = (
             func.strftime("%Y-%m-%d", e.ts, "unixepoch")
-            if self.engine.dialect.name == "sqlite"
+            if self.backend == "sqlite"
             else func.to_char(func.timezone("UTC", func.to_timestamp(e.ts)), "YYYY-MM-DD")  # not the session's zone
         )
         days: dict[str, dict[str, dict[str, int]]] = {}
