@@ -45,7 +45,7 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
         checks += _agent_checks(agent, module, root, env, required=agent in installed)
     if codex.AGENT in installed:
         checks.append(_codex_trust(root, env, chose_trust=record.get("codex_trust", True)))
-    checks += _skills(root, env)
+    checks += _skills(root, env, record, installed)
     return checks
 
 
@@ -143,11 +143,12 @@ def _token(root: str) -> Check:
     return Check("token", True, f"{path} (mode 600)")
 
 
-def _skills(root: str, env: Mapping[str, str]) -> list[Check]:
-    """The /build skill of each agent and scope init installed into (Claude Code's is always checked)."""
-    record = installer.read_record(root)
+def _skills(
+    root: str, env: Mapping[str, str], record: Mapping[str, Any], installed: Mapping[str, list[str]]
+) -> list[Check]:
+    """The /build skill of each agent and scope init installed into (`installer.installed_scopes`)."""
     checks = []
-    for agent, scopes in installer.installed_scopes(record).items():
+    for agent, scopes in installed.items():
         name = installer.skill_name(record, agent)
         call = skill.invocation(agent, name).split()[0]
         label = f"{call} skill" if agent == claude_code.AGENT else f"{agent} {call} skill"
