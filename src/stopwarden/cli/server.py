@@ -13,7 +13,8 @@ from stopwarden.project import require_root
 
 @click.command()
 @click.option("--background", is_flag=True, hidden=True, help="Log to the file only (used by `start`).")
-def serve(background: bool) -> None:
+@click.option("--root", "root", hidden=True, help="The project's root (used by `start`, which runs outside it).")
+def serve(background: bool, root: str | None) -> None:
     """Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/config.toml.
 
     \b
@@ -22,7 +23,11 @@ def serve(background: bool) -> None:
     """
     from stopwarden.server import process
 
-    process.serve(require_root(os.getcwd()), foreground=not background)
+    # `start` launches us from `/` (server/launch.py): the root must be the project itself, not above it.
+    project = require_root(root or os.getcwd())
+    if root and os.path.realpath(project) != os.path.realpath(root):
+        raise click.UsageError(f"--root {root} is not a stopwarden project's root")
+    process.serve(project, foreground=not background)
 
 
 @click.command()

@@ -16,7 +16,6 @@ from stopwarden.atomic import append_line
 from stopwarden.build import owner, state
 from stopwarden.names import (
     ENV_SESSION_ID,
-    SERVER_LOG,
     SERVER_STARTING,
     SESSIONS_DIR,
     STATE_DIR,
@@ -111,8 +110,6 @@ def _start_server(root: str) -> None:
     `server.starting` keeps a second session that starts at the same moment from launching a second
     server; the server removes it once it listens. One left behind by a crash expires.
     """
-    import subprocess
-    import sys
     import time
 
     marker = os.path.join(root, STATE_DIR, SERVER_STARTING)
@@ -126,11 +123,9 @@ def _start_server(root: str) -> None:
         os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         return  # another hook won the race
-    with open(os.devnull, "rb") as devnull, open(os.path.join(root, STATE_DIR, SERVER_LOG), "ab") as out:
-        subprocess.Popen(
-            [sys.executable, "-m", "stopwarden", "serve", "--background"],
-            cwd=root, stdin=devnull, stdout=out, stderr=out, start_new_session=True,
-        )  # fmt: skip
+    from stopwarden.server import launch
+
+    launch.launch(root)
 
 
 def _export(env_file: str, session_id: str) -> None:

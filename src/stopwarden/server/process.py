@@ -13,7 +13,6 @@ import logging.handlers
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ from stopwarden import config as config_module
 from stopwarden.errors import StopwardenError
 from stopwarden.hooks import http
 from stopwarden.names import OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
+from stopwarden.server import launch
 
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
@@ -207,11 +207,7 @@ def start(root: str) -> dict[str, Any]:
     if running["running"]:
         return {**running, "started": False}
     offset = _log_size(root)
-    with open(os.devnull, "rb") as devnull, open(_path(root, SERVER_LOG), "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "stopwarden", "serve", "--background"],
-            cwd=root, stdin=devnull, stdout=out, stderr=out, start_new_session=True,
-        )  # fmt: skip
+    proc = launch.launch(root)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -247,9 +243,10 @@ def stop(root: str) -> dict[str, Any]:
 
 
 def _serve_processes(root: str) -> list[int]:
-    """Pids of `stopwarden serve` processes running in `root`, found by their command line and folder
-    (a server autostart launched a moment ago has no pid file yet). Off Linux, the pid file is all there
-    is, and is trusted."""
+    """Pids of `stopwarden serve` processes serving `root`, found by their command line (`--root`, see
+    server/launch.py) or, for a server an earlier version started, their working folder (a server
+    autostart launched a moment ago has no pid file yet). Off Linux, the pid file is all there is, and is
+    trusted."""
     found: list[int] = []
     try:
         entries = os.listdir("/proc")
@@ -265,7 +262,9 @@ def _serve_processes(root: str) -> list[int]:
                 argv = f.read().split(b"\0")
             if not any(a.endswith(b"stopwarden") for a in argv) or b"serve" not in argv:
                 continue
-            if os.path.realpath(f"/proc/{entry}/cwd") == real_root:
+            given = argv[argv.index(b"--root") + 1] if b"--root" in argv[:-1] else None
+            where = os.fsdecode(given) if given is not None else f"/proc/{entry}/cwd"
+            if os.path.realpath(where) == real_root:
                 found.append(int(entry))
         except OSError:
             continue

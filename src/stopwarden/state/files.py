@@ -1,0 +1,161 @@
+"""Where each file of `.stopwarden/` is, and how it is read and written: the one module that opens them.
+
+Layout (SPEC §2), each file with the module that decides what goes in it:
+  config.toml      committed by the team; read by config.py through `read_config`
+  token            the server's secret, 0600, machine-local (install/project_files.py)
+  hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
+  sessions/<id>    when each session started (hooks/session_start.py)
+  hook.log         why a hook let a stop through (hooks/log.py)
+  server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py)
+  builds/          build state, locks, active markers and the audit log (build/state.py)
+
+Everything here goes through `safe`: no link is followed, every folder is checked to be a real one of
+the current user's, reads are capped. Stdlib-only, `posix` only: the hook reads the token, the
+hot-path file and session records through it.
+"""
+
+import posix
+
+from stopwarden import fastjson
+from stopwarden.names import (
+    CONFIG_FILE,
+    HOOK_LOG,
+    HOT_PATH_FILE,
+    SERVER_LOG,
+    SERVER_PID,
+    SERVER_STARTING,
+    SESSIONS_DIR,
+    STATE_DIR,
+    TOKEN_FILE,
+)
+from stopwarden.state import safe
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+NotOurs = safe.NotOurs
+PRIVATE = 0o077  # group and other bits: a file only we may read has none
+
+
+def state_dir(root: str) -> str:
+    return f"{root}/{STATE_DIR}"
+
+
+def path(root: str, *names: str) -> str:
+    """The path of a file under `.stopwarden/`, after checking every folder on the way is ours."""
+    full = "/".join((state_dir(root), *names))
+    safe.check_folders(state_dir(root), full)
+    return full
+
+
+def is_safe_name(name: str) -> bool:
+    """A name we may use as one file name under a folder of ours: a session id, a build id."""
+    return (
+        0 < len(name) <= 200
+        and name[0] != "."
+        and "/" not in name
+        and "\0" not in name
+        and name.isprintable()
+        and name == name.strip()
+    )
+
+
+def read_config(root: str) -> bytes:
+    """The committed config's bytes (FileNotFoundError when there is none)."""
+    return safe.read(path(root, CONFIG_FILE))
+
+
+def read_token(root: str) -> str:
+    """The server's token. A token others may read is not a secret (a committed one is checked out 0644):
+    NotOurs, so nothing is ever sent with it or believed because of it."""
+    where = path(root, TOKEN_FILE)
+    fd = posix.open(where, safe.READ_FLAGS)
+    try:
+        st = posix.fstat(fd)
+    finally:
+        posix.close(fd)
+    if st.st_mode & PRIVATE or st.st_uid != posix.geteuid():
+        raise NotOurs(f"{where} is readable by others (a committed token is no secret): run `stopwarden doctor --fix`")
+    return safe.read(where).decode("ascii", "replace").strip()
+
+
+def read_json(where: str, cap: int = safe.SMALL) -> "dict[str, Any] | None":
+    """A JSON object from a file of ours; None when it is absent, odd or not an object."""
+    try:
+        value = fastjson.loads(safe.read(where, cap).decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def read_hot_path(root: str) -> "tuple[dict[str, Any] | None, float]":
+    """(the hot-path state, its mtime); (None, 0) when there is none that is ours."""
+    try:
+        where = path(root, HOT_PATH_FILE)
+        mtime = posix.lstat(where).st_mtime
+    except (OSError, ValueError):
+        return None, 0.0
+    return read_json(where), mtime
+
+
+def write_hot_path(root: str, data: bytes) -> None:
+    """Only the server (and the CLI when it changes a setting with the server down) writes it."""
+    from stopwarden.atomic import write_atomic
+
+    write_atomic(path(root, HOT_PATH_FILE), data, 0o600)
+
+
+def session_record(root: str, session_id: str) -> "dict[str, Any] | None":
+    if not is_safe_name(session_id):
+        return None
+    try:
+        return read_json(path(root, SESSIONS_DIR, session_id))
+    except OSError:
+        return None
+
+
+def create_session_record(root: str, session_id: str, data: bytes) -> bool:
+    """Write a session's record unless it has one; False when it had (first start wins)."""
+    folder = state_dir(root) + "/" + SESSIONS_DIR
+    safe.check_folder(state_dir(root))
+    safe.make_folder(folder)
+    return safe.create_new(f"{folder}/{session_id}", data)
+
+
+def hook_log_path(root: str) -> str:
+    return path(root, HOOK_LOG)
+
+
+def open_server_log(root: str) -> int:
+    """A descriptor appending to server.log, for a server started in the background to write to."""
+    return safe.open_append(path(root, SERVER_LOG), 0o600)
+
+
+def server_log_path(root: str) -> str:
+    return path(root, SERVER_LOG)
+
+
+def read_pid(root: str) -> "int | None":
+    try:
+        return int(safe.read(path(root, SERVER_PID)).strip())
+    except (OSError, ValueError):
+        return None
+
+
+def write_pid(root: str, pid: int) -> None:
+    from stopwarden.atomic import write_atomic
+
+    write_atomic(path(root, SERVER_PID), f"{pid}\n".encode(), 0o600)
+
+
+def remove(root: str, *names: str) -> None:
+    """Remove a file of ours (unlink removes a link itself, never what it points at)."""
+    try:
+        posix.unlink(path(root, *names))
+    except OSError:
+        pass
+
+
+def starting_marker(root: str) -> str:
+    return path(root, SERVER_STARTING)
