@@ -19,7 +19,14 @@ def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
     folder = os.path.dirname(path) or "."
     # Unique per process and thread: two threads of the server may rewrite the same file at once.
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{_thread.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    # O_EXCL: a name planted where our temp file goes (a link a repository committed) is never written
+    # through; a leftover of ours from a crash is removed and the name taken again.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, mode)
+    except FileExistsError:
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, mode)
     try:
         view = memoryview(data)
         while view:
@@ -73,7 +80,9 @@ class FileLock:
         import fcntl
         import time
 
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        from stopwarden.state.safe import open_lock
+
+        self._fd = open_lock(self.path)  # never through a link a repository committed
         if self.timeout is None:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             return self

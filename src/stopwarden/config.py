@@ -25,6 +25,7 @@ from stopwarden.names import (
     STATE_DIR,
     STORE_URL_SCHEMES,
 )
+from stopwarden.state import files
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,11 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     """The project's config; StopwardenError naming the file and key when it is unreadable or wrong."""
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        # Never through a link, at most 64 KiB: the repository committed it (state/safe.py).
+        data = tomllib.loads(files.read_config(root).decode("utf-8"))
     except FileNotFoundError:
         data = {}
-    except (OSError, tomllib.TOMLDecodeError) as e:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
     reader = _Reader(path, data)
     mode = reader.get("gate", "mode", str, "shadow")

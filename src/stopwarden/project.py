@@ -63,12 +63,17 @@ def require_root(cwd: str) -> str:
 
 
 def active_ids(root: str) -> list[str]:
-    """Ids of the builds that may be active, from their markers (see build/state.py); [] when none."""
+    """Ids of the builds that may be active, from their markers (see build/state.py); [] when none.
+    A marker whose name `build start` could not have made is a repository's, and is not a build."""
     try:
         names = posix.listdir(f"{root}/{STATE_DIR}/{BUILDS_DIR}/{ACTIVE_DIR}")
     except OSError:
         return []
-    return sorted(n for n in names if n[0] != ".")
+    if not names:
+        return []
+    from stopwarden.state.files import is_build_id
+
+    return sorted(n for n in names if is_build_id(n))
 
 
 def main_checkout(path: str) -> str | None:

@@ -12,7 +12,6 @@ from typing import Any
 from stopwarden.build import owner, phases, state
 from stopwarden.errors import StopwardenError
 from stopwarden.names import (
-    AUDIT_FILE,
     BUILD_COMPLETED,
     BUILD_ESCALATED,
     BUILD_STARTED,
@@ -257,7 +256,7 @@ def read_log(root: str, build_id: str | None, event: str | None, limit: int) -> 
     import json
 
     records = []
-    for line in _audit_lines(root):
+    for line in state.audit_lines(root):
         try:
             record = json.loads(line)
         except ValueError:
@@ -270,14 +269,6 @@ def read_log(root: str, build_id: str | None, event: str | None, limit: int) -> 
             continue
         records.append(record)
     return records[-limit:] if limit > 0 else records
-
-
-def _audit_lines(root: str) -> list[str]:
-    try:
-        with open(os.path.join(state.builds_dir(root), AUDIT_FILE), encoding="utf-8", errors="replace") as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
 
 
 def report(root: str, build_id: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ import os
 from stopwarden import fastjson
 from stopwarden.atomic import FileLock, write_atomic
 from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, OWNER_RECONCILED, STATE_DIR, TERMINAL_PHASES
+from stopwarden.state import safe
+from stopwarden.state.files import is_build_id
 from stopwarden.timefmt import now_iso
 
 TYPE_CHECKING = False
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     State = dict[str, Any]
+
+
+AUDIT_CAP = 64 << 20  # years of builds; a bigger "log" was not written by us
 
 
 class StateError(Exception):
@@ -41,13 +46,29 @@ def builds_dir(root: str) -> str:
     return os.path.join(root, STATE_DIR, BUILDS_DIR)
 
 
+def _checked(root: str, *names: str) -> str:
+    """A path under builds/, after checking `.stopwarden/`, builds/ (and active/) are real folders of ours."""
+    path = os.path.join(builds_dir(root), *names)
+    safe.check_folders(os.path.join(root, STATE_DIR), path)
+    return path
+
+
+def audit_lines(root: str) -> list[str]:
+    """The audit log's lines ([] when there is none yet); a log that is not ours is an OSError."""
+    try:
+        data = safe.read(_checked(root, AUDIT_FILE), AUDIT_CAP)
+    except FileNotFoundError:
+        return []
+    return data.decode("utf-8", "replace").splitlines()
+
+
 def state_path(root: str, build_id: str) -> str:
-    return os.path.join(builds_dir(root), build_id + ".json")
+    return _checked(root, build_id + ".json")
 
 
 def lock(root: str, build_id: str, timeout: float | None = None) -> FileLock:
     """The build's lock; the hook passes a timeout so that a stuck writer can never hold an agent."""
-    return FileLock(os.path.join(builds_dir(root), build_id + ".lock"), timeout)
+    return FileLock(_checked(root, build_id + ".lock"), timeout)
 
 
 def all_ids(root: str) -> list[str]:
@@ -56,14 +77,18 @@ def all_ids(root: str) -> list[str]:
         names = os.listdir(builds_dir(root))
     except FileNotFoundError:
         return []
-    return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+    return sorted(n[:-5] for n in names if n.endswith(".json") and is_build_id(n[:-5]))
 
 
 def load(root: str, build_id: str) -> State:
     """The state of one build. Raises FileNotFoundError when it has none, StateError when it is corrupt."""
+    if not is_build_id(build_id):
+        raise StateError(f"{build_id!r} is not a build id stopwarden makes")
     path = state_path(root, build_id)
-    with open(path, "rb") as f:
-        raw = f.read()
+    try:
+        raw = safe.read(path, safe.STATE_CAP)
+    except safe.NotOurs as e:
+        raise StateError(f"build state {e}") from None
     try:
         state = fastjson.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:  # JSONError, and ints too long to convert
@@ -109,16 +134,15 @@ def save(root: str, state: State) -> None:
     write_atomic(state_path(root, state["id"]), data)
     if state["phase"] in TERMINAL_PHASES:
         try:
-            os.unlink(os.path.join(builds_dir(root), ACTIVE_DIR, state["id"]))
+            os.unlink(_checked(root, ACTIVE_DIR, state["id"]))  # a link is removed, never followed
         except FileNotFoundError:
             pass
 
 
 def mark_active(root: str, build_id: str) -> None:
     """Create the active marker; called before the build's first state is written."""
-    folder = os.path.join(builds_dir(root), ACTIVE_DIR)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    os.close(os.open(os.path.join(folder, build_id), os.O_WRONLY | os.O_CREAT, 0o600))
+    safe.make_folder(_checked(root, ACTIVE_DIR))
+    safe.create_new(_checked(root, ACTIVE_DIR, build_id))
 
 
 def audit_reconciled(root: str, build_id: str, old_session_id: str, new_session_id: str, proven_by: str) -> None:
@@ -132,9 +156,4 @@ def audit_reconciled(root: str, build_id: str, old_session_id: str, new_session_
 def append_audit(root: str, build_id: str, event: str, **details: object) -> None:
     """Append one audit line. A single O_APPEND write, so concurrent writers never interleave a line."""
     record = {"at": now_iso(), "build_id": build_id, "event": event, **details}
-    line = (fastjson.dumps(record) + "\n").encode("utf-8")
-    fd = os.open(os.path.join(builds_dir(root), AUDIT_FILE), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    safe.append(_checked(root, AUDIT_FILE), (fastjson.dumps(record) + "\n").encode("utf-8"))

@@ -13,13 +13,13 @@ from typing import Any
 from stopwarden.build import manager, state
 from stopwarden.errors import StopwardenError
 from stopwarden.names import (
-    STATE_DIR,
     TERMINAL_PHASES,
     WORKTREE_CREATED,
     WORKTREE_MERGED,
     WORKTREE_REMOVED,
     WORKTREES_DIR,
 )
+from stopwarden.state import files, safe
 from stopwarden.timefmt import now_iso
 
 
@@ -46,7 +46,8 @@ def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:
         )
     source = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
     branch = branch or f"stopwarden/{build_id}"
-    path = os.path.join(root, STATE_DIR, WORKTREES_DIR, build_id)
+    safe.make_folder(files.path(root, WORKTREES_DIR))
+    path = files.path(root, WORKTREES_DIR, build_id)  # git must not follow a repository's link out
     _git(root, "worktree", "add", "-b", branch, path)
     tree = {"path": path, "branch": branch, "source_branch": source, "created_at": now_iso()}
     _update(root, build_id, tree)

@@ -12,16 +12,15 @@ a change at once (`Store.watch_settings`) and rewrites its own hot-path file.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from stopwarden.atomic import write_atomic
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
-from stopwarden.names import API_VERSION, HOT_PATH_FILE, MODES, SCOPE_PATTERN
+from stopwarden.names import API_VERSION, MODES, SCOPE_PATTERN
+from stopwarden.state import files
 from stopwarden.store.redact import redact
 from stopwarden.store.store import FLEET, Store
 
@@ -169,12 +168,7 @@ def from_hot_path(config: Config) -> GateSettings:
 
 def read_hot_path(config: Config) -> dict[str, Any]:
     """What the hooks see now (an empty dict when the file is missing or unreadable)."""
-    try:
-        with open(os.path.join(config.state_dir, HOT_PATH_FILE), encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return files.read_hot_path(config.root)[0] or {}
 
 
 def write_hot_path(config: Config, current: GateSettings) -> None:
@@ -187,5 +181,4 @@ def write_hot_path(config: Config, current: GateSettings) -> None:
         "evaluate_timeout_s": config.evaluate_timeout_s,
         "written_at": time.time(),
     }
-    path = os.path.join(config.state_dir, HOT_PATH_FILE)
-    write_atomic(path, (json.dumps(data) + "\n").encode("utf-8"), 0o600)
+    files.write_hot_path(config.root, (json.dumps(data) + "\n").encode("utf-8"))

@@ -1,12 +1,12 @@
 """`.stopwarden/hook.log`: why a hook let a stop through, or what went wrong. Bounded in size.
 
-Never stdout: the agent parses it. One line per hook run at most. On the common path: `posix`, not `os`.
+Never stdout: the agent parses it. One line per hook run at most, with every control character escaped:
+the line quotes session and build ids, which a payload or a repository chose. On the common path:
+`posix`, not `os`.
 """
 
 import posix
 import time
-
-from stopwarden.names import HOOK_LOG, STATE_DIR
 
 MAX_BYTES = 256 * 1024  # then hook.log becomes hook.log.1, replacing the previous one
 
@@ -15,23 +15,38 @@ def write(root: str | None, event: str, session_id: str, message: str) -> None:
     """Append one line; never raises (logging must not be the reason a hook fails).
 
     Outside a stopwarden project (a user-scope install) there is nowhere that is ours to write, and the
-    agent may show stderr: the line is dropped.
+    agent may show stderr: the line is dropped. So is it when `.stopwarden/` or hook.log is not ours
+    (a link, another user's folder): the one place to say so is stderr, which agents keep from the model.
     """
     if root is None:
         return
+    from stopwarden.state import files, safe  # here: main.py imports this module on every run
+
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    line = f"{stamp} {event} session={session_id or '-'} {message}".replace("\n", " ") + "\n"
+    line = escape(f"{stamp} {event} session={session_id or '-'} {message}") + "\n"
     try:
-        path = f"{root}/{STATE_DIR}/{HOOK_LOG}"
+        path = files.hook_log_path(root)
         try:
-            if posix.stat(path).st_size > MAX_BYTES:
-                posix.replace(path, path + ".1")
+            if posix.lstat(path).st_size > MAX_BYTES:
+                posix.replace(path, path + ".1")  # renames a link itself, never what it points at
         except FileNotFoundError:
             pass
-        fd = posix.open(path, posix.O_WRONLY | posix.O_APPEND | posix.O_CREAT, 0o600)
-        try:
-            posix.write(fd, line.encode("utf-8", "replace"))
-        finally:
-            posix.close(fd)
+        safe.append(path, line.encode("utf-8", "replace"))
+    except safe.NotOurs as e:
+        _stderr(f"stopwarden: not logging to {root}: {e}\n")
     except Exception:
+        pass
+
+
+def escape(text: str) -> str:
+    """One printable line: control characters (newlines, ESC, C1) as `\\x..` escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def _stderr(text: str) -> None:
+    try:
+        posix.write(2, escape(text.rstrip("\n")).encode("utf-8", "replace") + b"\n")
+    except OSError:
         pass

@@ -11,8 +11,9 @@ import posix
 import time
 
 from stopwarden import fastjson, signals
-from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
+from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX
 from stopwarden.project import checkout_of
+from stopwarden.state import files
 from stopwarden.timefmt import parse_iso
 
 TYPE_CHECKING = False
@@ -79,14 +80,11 @@ def _is_reminder(text: object) -> "bool":
 
 def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
     """The gate's mode and kill switch: from the file when fresh, else from the server (refreshing the file)."""
-    path = f"{root}/{STATE_DIR}/{HOT_PATH_FILE}"
-    cached = _read_json(path)
+    cached, mtime = files.read_hot_path(root)
     if cached is None or "port" not in cached:
         return None  # no server has ever run here
-    try:
-        fresh = time.time() - posix.stat(path).st_mtime < HOT_PATH_TTL_S
-    except OSError:
-        fresh = False
+    fresh = time.time() - mtime < HOT_PATH_TTL_S
+    path = files.state_dir(root) + "/" + HOT_PATH_FILE
     if fresh:
         return cached
     from stopwarden.hooks import http
@@ -106,7 +104,7 @@ def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
     except OSError:
         rewritten = False
     if rewritten:  # the server wrote the file while we asked (a setting changed): its copy is the newer
-        return _read_json(path) or None
+        return files.read_hot_path(root)[0]
     state = {**cached, **answer, "written_at": time.time()}
     _write_json(path, state)
     return state
@@ -115,7 +113,7 @@ def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
 def session_start(root: str, event: "HookEvent", state: "dict[str, Any]") -> "float | None":
     """When the session started: as our SessionStart hook recorded it, else as the server knows it, else
     the transcript's first timestamp (a lower bound), else unknown."""
-    record = _read_json(f"{root}/{STATE_DIR}/{SESSIONS_DIR}/{event.session_id}") if _safe(event.session_id) else None
+    record = files.session_record(root, event.session_id)
     if record and isinstance(record.get("started_at"), str):
         started = parse_iso(record["started_at"])
         if started is not None:
@@ -137,39 +135,15 @@ def _last_commit_age(root: str, stop_text: str) -> "float | None":
         return None
 
 
-def _safe(session_id: str) -> bool:
-    return bool(session_id) and "/" not in session_id and session_id[0] != "."
-
-
 def _query(value: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else f"%{ord(c):02X}" for c in value[:200] if ord(c) < 128)
 
 
 def _token(root: str) -> str:
-    data = _read_bytes(f"{root}/{STATE_DIR}/{TOKEN_FILE}")
-    return data.decode("ascii", "replace").strip() if data else ""
-
-
-def _read_json(path: str) -> "dict[str, Any] | None":
-    data = _read_bytes(path)
-    if not data:
-        return None
     try:
-        value = fastjson.loads(data.decode("utf-8", "replace"))
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _read_bytes(path: str) -> bytes:
-    try:
-        fd = posix.open(path, posix.O_RDONLY)
+        return files.read_token(root)
     except OSError:
-        return b""
-    try:
-        return posix.read(fd, 1 << 16)
-    finally:
-        posix.close(fd)
+        return ""
 
 
 def _write_json(path: str, value: object) -> None:

@@ -16,14 +16,11 @@ from stopwarden.atomic import append_line
 from stopwarden.build import owner, state
 from stopwarden.names import (
     ENV_SESSION_ID,
-    SERVER_STARTING,
-    SESSIONS_DIR,
-    STATE_DIR,
     TERMINAL_PHASES,
-    TOKEN_FILE,
 )
 from stopwarden.project import active_ids
 from stopwarden.shell import cli_command, quote
+from stopwarden.state import files, safe
 from stopwarden.timefmt import now_iso
 
 SERVER_TIMEOUT_S = 0.5
@@ -39,7 +36,7 @@ if TYPE_CHECKING:
 def record(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
     """Record the session and export its id; returns what the model should be told at start, if anything."""
     notes = []
-    if _safe_name(event.session_id):
+    if files.is_safe_name(event.session_id):
         started_at = _record_start(event, root)
         _export(env.get("CLAUDE_ENV_FILE", ""), event.session_id)
         notes.append(_tell_server(event, root, started_at))
@@ -47,34 +44,18 @@ def record(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
     return "\n".join(n for n in notes if n)
 
 
-def _safe_name(session_id: str) -> bool:
-    return bool(session_id) and "/" not in session_id and "\0" not in session_id and session_id[0] != "."
-
-
 def _record_start(event: HookEvent, root: str) -> str:
     """First start wins: a resumed or compacted session keeps the start time it had. Returns it."""
-    folder = os.path.join(root, STATE_DIR, SESSIONS_DIR)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
     record = {
         "session_id": event.session_id,
         "agent": event.agent,
         "started_at": now_iso(),
         "source": event.source,
     }
-    path = os.path.join(folder, event.session_id)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        try:
-            with open(path, encoding="utf-8") as f:
-                return str(fastjson.loads(f.read())["started_at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return record["started_at"]
-    try:
-        os.write(fd, (fastjson.dumps(record) + "\n").encode("utf-8"))
-    finally:
-        os.close(fd)
-    return record["started_at"]
+    if files.create_session_record(root, event.session_id, (fastjson.dumps(record) + "\n").encode("utf-8")):
+        return record["started_at"]
+    earlier = files.session_record(root, event.session_id) or {}
+    return str(earlier.get("started_at") or record["started_at"])
 
 
 def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
@@ -89,14 +70,20 @@ def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
         log.write(root, "session_start", event.session_id, f"not telling the server: {e.message}")
         return ""
     try:
-        with open(os.path.join(root, STATE_DIR, TOKEN_FILE), encoding="utf-8") as f:
-            token = f.read().strip()
-        body = {"session_id": event.session_id, "agent": event.agent, "started_at": started_at, "source": event.source}
+        token = files.read_token(root)
+    except OSError as e:  # absent, or not ours (a link, a committed token): no server of ours can use it
+        log.write(root, "session_start", event.session_id, f"not telling the server: token: {e}")
+        return ""
+    body = {"session_id": event.session_id, "agent": event.agent, "started_at": started_at, "source": event.source}
+    try:
         code, answer = http.request(config.port, "POST", "/v1/sessions", token, body, timeout=SERVER_TIMEOUT_S)
-    except OSError as e:
+    except ConnectionRefusedError as e:  # nothing listens there: ours is down
         if config.autostart and config.port:
             _start_server(root)
             log.write(root, "session_start", event.session_id, f"server unreachable ({e}); starting it")
+        return ""
+    except OSError as e:  # something answers, but not as our server would: never start a second one
+        log.write(root, "session_start", event.session_id, f"not telling the server: {e}")
         return ""
     if code != 200 or not isinstance(answer, dict):
         log.write(root, "session_start", event.session_id, f"server answered {code} to /v1/sessions")
@@ -112,16 +99,14 @@ def _start_server(root: str) -> None:
     """
     import time
 
-    marker = os.path.join(root, STATE_DIR, SERVER_STARTING)
+    marker = files.starting_marker(root)
     try:
-        if time.time() - os.stat(marker).st_mtime < STARTING_EXPIRES_S:
+        if time.time() - os.lstat(marker).st_mtime < STARTING_EXPIRES_S:
             return
         os.unlink(marker)
     except FileNotFoundError:
         pass
-    try:
-        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
+    if not safe.create_new(marker):
         return  # another hook won the race
     from stopwarden.server import launch
 

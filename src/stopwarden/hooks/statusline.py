@@ -30,7 +30,7 @@ import posix
 import time
 
 from stopwarden import fastjson, project
-from stopwarden.names import ENV_DISABLE, HOT_PATH_FILE, MODES, SERVER_PID, STATE_DIR, TERMINAL_PHASES
+from stopwarden.names import ENV_DISABLE, MODES, TERMINAL_PHASES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,8 +77,9 @@ def line(raw: bytes, env: "Mapping[str, str]", now: float | None = None) -> str:
 
 def gate(root: str, now: float) -> list[str]:
     """The gate's part: its mode, or that no server is up; and the kill switch when it is on."""
-    path = f"{root}/{STATE_DIR}/{HOT_PATH_FILE}"
-    state, mtime = _read_json(path)
+    from stopwarden.state import files
+
+    state, mtime = files.read_hot_path(root)
     if state is None or "port" not in state:
         return [SERVER_DOWN]  # no server has ever run here
     mode = state.get("mode")
@@ -92,11 +93,11 @@ def gate(root: str, now: float) -> list[str]:
 
 def server_running(root: str) -> bool:
     """Does `.stopwarden/server.pid` name a live stopwarden process? Local checks only, no request."""
-    text, _ = _read(f"{root}/{STATE_DIR}/{SERVER_PID}")
-    pid_text = text.strip()
-    if not pid_text.isdigit() or int(pid_text) <= 1:
+    from stopwarden.state import files
+
+    pid = files.read_pid(root) or 0
+    if pid <= 1:
         return False
-    pid = int(pid_text)
     cmdline, _ = _read(f"/proc/{pid}/cmdline")
     if cmdline:  # Linux: the pid is alive; is it still our server, or a reused pid?
         return b"stopwarden" in cmdline
@@ -168,18 +169,6 @@ def _cwd(data: "Mapping[str, Any]", env: "Mapping[str, str]") -> str:
         if isinstance(path, str) and path.startswith("/") and "\0" not in path:
             return path
     return posix.getcwd()
-
-
-def _read_json(path: str) -> "tuple[dict[str, Any] | None, float]":
-    """A JSON object from a file and the file's mtime; (None, 0) when it is missing or not an object."""
-    data, mtime = _read(path)
-    if not data:
-        return None, 0.0
-    try:
-        value = fastjson.loads(data.decode("utf-8", "replace"))
-    except (ValueError, SystemError):
-        return None, 0.0
-    return (value, mtime) if isinstance(value, dict) else (None, 0.0)
 
 
 def _read(path: str) -> "tuple[bytes, float]":

@@ -20,6 +20,7 @@ from stopwarden.names import (
     STATE_DIR,
     TOKEN_FILE,
 )
+from stopwarden.state import safe
 
 # Everything below .stopwarden/ is machine state, except what the team shares: the config and the plans
 # the /build skill commits.
@@ -62,6 +63,8 @@ def create(root: str) -> list[str]:
         if not os.path.isdir(folder):
             os.makedirs(folder, mode=0o700)
             created.append(folder)
+    for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
+        safe.check_folder(folder)  # a repository's link in our place: refuse before writing anything
     os.chmod(base, 0o700)
     files = {
         ".gitignore": (GITIGNORE, 0o644),

@@ -13,6 +13,7 @@ import logging.handlers
 import os
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
@@ -21,8 +22,9 @@ from typing import Any
 from stopwarden import config as config_module
 from stopwarden.errors import StopwardenError
 from stopwarden.hooks import http
-from stopwarden.names import OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
+from stopwarden.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 from stopwarden.server import launch
+from stopwarden.state import files, safe
 
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
@@ -31,16 +33,17 @@ log = logging.getLogger("stopwarden.server")
 
 
 def _path(root: str, name: str) -> str:
-    return os.path.join(root, STATE_DIR, name)
+    """A file of the server's under `.stopwarden/`, every folder on the way checked (state/files.py)."""
+    return files.path(root, name)
 
 
 def read_token(root: str) -> str:
     try:
-        with open(_path(root, TOKEN_FILE), encoding="utf-8") as f:
-            token = f.read().strip()
+        token = files.read_token(root)
     except OSError as e:
         raise StopwardenError(
-            f"unreadable token {_path(root, TOKEN_FILE)}: {e.strerror}", hint="stopwarden doctor --fix"
+            f"unreadable token {os.path.join(root, STATE_DIR, TOKEN_FILE)}: {e.strerror or e}",
+            hint="stopwarden doctor --fix",
         ) from None
     if not token:
         raise StopwardenError(f"the token file {_path(root, TOKEN_FILE)} is empty", hint="stopwarden doctor --fix")
@@ -68,6 +71,8 @@ def _serve(root: str) -> None:
 
     config = config_module.load(root)
     token = read_token(root)
+    if not config.store_url:
+        _own_file(root, DB_FILE)  # SQLite follows links: refuse one before it opens the file
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
     try:
@@ -80,7 +85,7 @@ def _serve(root: str) -> None:
         log.warning("the database is unreachable (%s): serving degraded until it answers", e.message)
         store = Store(postgresql_engine(config.store_url))
         store.hold()  # nothing may use it before `_when_back` has brought it to this schema
-    outbox = Outbox(_path(root, OUTBOX_FILE))
+    outbox = Outbox(_own_file(root, OUTBOX_FILE))
     gate = Gate(config, store, outbox=outbox)
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
@@ -123,6 +128,18 @@ def _serve(root: str) -> None:
         gate.close()
         store.close()
     log.info("stopped")
+
+
+def _own_file(root: str, name: str) -> str:
+    """The path of a file a library (SQLite) opens for us; a link or another user's file is refused first."""
+    path = _path(root, name)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return path
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+        raise StopwardenError(f"{path} is not a plain file of ours (a link?): not opened", hint="remove it")
+    return path
 
 
 def _ready(store: Any, config: Any, gate: Any) -> Any:
@@ -191,12 +208,19 @@ def _bind(port: int) -> socket.socket:
 
 
 def _configure_logging(root: str, foreground: bool) -> None:
-    handler = logging.handlers.RotatingFileHandler(_path(root, SERVER_LOG), maxBytes=LOG_BYTES, backupCount=3)
+    handler = _NoFollowHandler(_path(root, SERVER_LOG), maxBytes=LOG_BYTES, backupCount=3)
     handlers: list[logging.Handler] = [handler]
     if foreground:
         handlers.append(logging.StreamHandler(sys.stderr))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         handlers=handlers, force=True)  # fmt: skip
+
+
+class _NoFollowHandler(logging.handlers.RotatingFileHandler):
+    """server.log, opened as every file of `.stopwarden/` is: never through a link (state/safe.py)."""
+
+    def _open(self) -> Any:
+        return os.fdopen(safe.open_append(self.baseFilename), "a", encoding="utf-8", errors="backslashreplace")
 
 
 def start(root: str) -> dict[str, Any]:
@@ -299,16 +323,11 @@ def _healthy(port: int) -> bool:
 
 
 def _write_pid(root: str) -> None:
-    with open(_path(root, SERVER_PID), "w", encoding="utf-8") as f:
-        f.write(f"{os.getpid()}\n")
+    files.write_pid(root, os.getpid())
 
 
 def _read_pid(root: str) -> int | None:
-    try:
-        with open(_path(root, SERVER_PID), encoding="utf-8") as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return None
+    return files.read_pid(root)
 
 
 def _unlink_quietly(path: str) -> None:
@@ -344,7 +363,7 @@ def _alive(pid: int) -> bool:
 
 def _log_size(root: str) -> int:
     try:
-        return os.path.getsize(_path(root, SERVER_LOG))
+        return os.lstat(_path(root, SERVER_LOG)).st_size
     except OSError:
         return 0
 
@@ -352,9 +371,7 @@ def _log_size(root: str) -> int:
 def _reason(root: str, offset: int) -> str:
     """The last error the server logged since `offset`."""
     try:
-        with open(_path(root, SERVER_LOG), encoding="utf-8", errors="replace") as f:
-            f.seek(offset)
-            lines = f.read().splitlines()
+        lines = safe.read(_path(root, SERVER_LOG), 4 * LOG_BYTES)[offset:].decode("utf-8", "replace").splitlines()
     except OSError:
         return "no log"
     errors = [line for line in lines if " ERROR " in line or "Error" in line]

@@ -61,6 +61,12 @@ def is_safe_name(name: str) -> bool:
     )
 
 
+def is_build_id(name: str) -> bool:
+    """What `build start` makes (a slug and hex digits): a marker named otherwise was not made by us.
+    Letters, digits, `-`, `_` and `.` only, so an id is safe in a file name, a log line and a shell."""
+    return 0 < len(name) <= 100 and name[0] != "." and all(c.isascii() and (c.isalnum() or c in "-_.") for c in name)
+
+
 def read_config(root: str) -> bytes:
     """The committed config's bytes (FileNotFoundError when there is none)."""
     return safe.read(path(root, CONFIG_FILE))

@@ -25,6 +25,8 @@ def check_folder(path: str) -> None:
     """`path` is a real folder (not a link to one) owned by the current user; else NotOurs."""
     try:
         st = posix.lstat(path)
+    except FileNotFoundError:
+        raise
     except (OSError, ValueError) as e:
         raise NotOurs(f"{path}: {e}") from None
     if st.st_mode & S_IFMT != S_IFDIR:
