@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from stopwarden import termsafe
 from stopwarden.build import manager, owner
 from stopwarden.cli.output import build_option, emit, json_option, warn
 from stopwarden.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
@@ -59,10 +60,12 @@ def start(task: str, size: str, owner_session: str | None, as_json: bool) -> Non
     emit(
         as_json,
         state,
-        f"started build {state['id']}: {state['task']} ({_protection(state)})\n"
-        f"owner: {_describe_owner(state['owner'])}\n"
-        f"next: stopwarden build phase planning (or clarify, or executing)",
-    )
+        termsafe.lines([
+            f"started build {state['id']}: {state['task']} ({_protection(state)})",
+            f"owner: {_describe_owner(state['owner'])}",
+            "next: stopwarden build phase planning (or clarify, or executing)",
+        ]),
+    )  # fmt: skip
 
 
 @build.command()
@@ -77,7 +80,7 @@ def status(build_id: str | None, as_json: bool) -> None:
     """
     root, caller = _here()
     state = manager.load(root, manager.select(root, caller, build_id))
-    emit(as_json, state, _describe(state, owner.match(state["owner"], caller)))
+    emit(as_json, state, termsafe.lines(_describe(state, owner.match(state["owner"], caller))))
 
 
 @build.command(name="list")
@@ -94,7 +97,7 @@ def list_(as_json: bool) -> None:
     rows = [
         f"{'*' if owner.match(b['owner'], caller) else ' '} {b['id']:<42} {b['phase']:<10} {b['task']}" for b in builds
     ]
-    text = "\n".join(rows) + "\n(* = owned by this session)" if rows else "no builds yet"
+    text = termsafe.lines(rows) + "\n(* = owned by this session)" if rows else "no builds yet"
     emit(as_json, builds, text)
 
 
@@ -114,7 +117,7 @@ def phase(phase: str, evidence: str, build_id: str | None, as_json: bool) -> Non
     root, caller = _here()
     state = manager.set_phase(root, manager.select(root, caller, build_id), phase, evidence)
     note = " (fixing was entered too often)" if state["phase"] == "escalated" and phase.lower() == "fixing" else ""
-    emit(as_json, state, f"build {state['id']} is now in phase {state['phase']}{note}")
+    emit(as_json, state, termsafe.line(f"build {state['id']} is now in phase {state['phase']}{note}"))
 
 
 @build.command()
@@ -136,8 +139,10 @@ def step(n: int, description: str, tests: int, passing: int, build_id: str | Non
     emit(
         as_json,
         state,
-        f"step {n} recorded: {passing}/{tests} passing; "
-        f"{len(state['steps'])} steps, {state['total_tests']} tests in all",
+        termsafe.line(
+            f"step {n} recorded: {passing}/{tests} passing; {len(state['steps'])} steps, "
+            f"{state['total_tests']} tests in all"
+        ),
     )
 
 
@@ -156,7 +161,7 @@ def log(event: str | None, limit: int, build_id: str | None, as_json: bool) -> N
     root = require_root(os.getcwd())
     records = manager.read_log(root, build_id, event, limit)
     lines = [f"{r.get('at')} {r.get('build_id')} {r.get('event')} {_details(r)}" for r in records]
-    emit(as_json, records, "\n".join(lines) or "no records")
+    emit(as_json, records, termsafe.lines(lines) or "no records")
 
 
 @build.command()
@@ -172,13 +177,14 @@ def report(build_id: str | None, as_json: bool) -> None:
     root, caller = _here()
     data = manager.report(root, manager.select(root, caller, build_id))
     timeline = ", ".join(f"{p['to']}" for p in data["phases"]) or "none"
-    text = (
-        f"{data['id']}: {data['task']} [{data['size']}] {data['phase']}\n"
-        f"steps {data['steps']}, tests {data['total_tests']} ({'all passing' if data['all_passing'] else 'failing'})\n"
+    text = termsafe.lines([
+        f"{data['id']}: {data['task']} [{data['size']}] {data['phase']}",
+        f"steps {data['steps']}, tests {data['total_tests']} ({'all passing' if data['all_passing'] else 'failing'})",
         f"blocks {data['reinforcements_used']}/{data['reinforcements']}, fix rounds {data['fix_iterations']}, "
-        f"verify rounds {data['verify_iterations']}\nphases: {timeline}\n"
-        f"events: {', '.join(f'{k} x{v}' for k, v in data['events'].items())}"
-    )
+        f"verify rounds {data['verify_iterations']}",
+        f"phases: {timeline}",
+        f"events: {', '.join(f'{k} x{v}' for k, v in data['events'].items())}",
+    ])  # fmt: skip
     emit(as_json, data, text)
 
 
@@ -194,7 +200,7 @@ def complete(build_id: str | None, as_json: bool) -> None:
     """
     root, caller = _here()
     state = manager.set_phase(root, manager.select(root, caller, build_id), "complete")
-    emit(as_json, state, f"build {state['id']} is complete")
+    emit(as_json, state, termsafe.line(f"build {state['id']} is complete"))
 
 
 @build.command()
@@ -210,7 +216,7 @@ def abandon(reason: str, build_id: str | None, as_json: bool) -> None:
     """
     root, caller = _here()
     state = manager.abandon(root, manager.select(root, caller, build_id), reason)
-    emit(as_json, state, f"build {state['id']} is abandoned (failed)")
+    emit(as_json, state, termsafe.line(f"build {state['id']} is abandoned (failed)"))
 
 
 @build.command()
@@ -226,7 +232,7 @@ def resume(adopt: bool, build_id: str | None, as_json: bool) -> None:
     """
     root, caller = _here()
     data = manager.resume(root, manager.select(root, caller, build_id), caller, adopt)
-    emit(as_json, data, f"{data['build_id']} ({data['phase']}): {data['advice']}")
+    emit(as_json, data, termsafe.line(f"{data['build_id']} ({data['phase']}): {data['advice']}"))
 
 
 @build.group()
@@ -249,7 +255,8 @@ def worktree_create(branch: str | None, build_id: str | None, as_json: bool) -> 
 
     root, caller = _here()
     data = trees.create(root, manager.select(root, caller, build_id), branch)
-    emit(as_json, data, f"worktree {data['path']} on branch {data['branch']} (from {data['source_branch']})")
+    text = f"worktree {data['path']} on branch {data['branch']} (from {data['source_branch']})"
+    emit(as_json, data, termsafe.line(text))
 
 
 @worktree.command(name="merge")
@@ -266,7 +273,7 @@ def worktree_merge(build_id: str | None, as_json: bool) -> None:
 
     root, caller = _here()
     data = trees.merge(root, manager.select(root, caller, build_id))
-    emit(as_json, data, f"merged {data['branch']} into {data['source_branch']} ({data['commit'][:12]})")
+    emit(as_json, data, termsafe.line(f"merged {data['branch']} into {data['source_branch']} ({data['commit'][:12]})"))
 
 
 @worktree.command(name="remove")
@@ -284,7 +291,7 @@ def worktree_remove(force: bool, build_id: str | None, as_json: bool) -> None:
 
     root, caller = _here()
     data = trees.remove(root, manager.select(root, caller, build_id), force)
-    emit(as_json, data, f"removed {data['path']}; branch {data['branch']} is kept")
+    emit(as_json, data, termsafe.line(f"removed {data['path']}; branch {data['branch']} is kept"))
 
 
 def _protection(state: dict[str, Any]) -> str:
@@ -303,7 +310,7 @@ def _describe_owner(who: dict[str, Any]) -> str:
     return ", ".join(parts) or "none (never gated)"
 
 
-def _describe(state: dict[str, Any], how: str) -> str:
+def _describe(state: dict[str, Any], how: str) -> list[str]:
     lines = [
         f"build {state['id']}: {state['task']}",
         f"phase: {state['phase']}  ({_protection(state)}; used {state['reinforcements_used']})",
@@ -314,7 +321,7 @@ def _describe(state: dict[str, Any], how: str) -> str:
     lines += [f"  {s['n']}. {s['description']} [{s['passing']}/{s['tests']}]" for s in state["steps"]]
     if state["worktree"]:
         lines.append(f"worktree: {state['worktree']['path']} ({state['worktree']['branch']})")
-    return "\n".join(lines)
+    return lines
 
 
 def _details(record: dict[str, Any]) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 
 import click
+
+from stopwarden import termsafe
+from stopwarden.cli.output import dumps, echo
 
 
 @click.command(name="eval")
@@ -34,7 +37,8 @@ def evaluate(cases: str, authority: str | None, fmt: str) -> int:
     results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout)
     if fmt == "jsonl":
         for result in results:
-            click.echo(json.dumps(result.as_dict()))
+            click.echo(dumps(result.as_dict(), indent=None))
     else:
-        click.echo(evaluation.table(results))
+        # A case's id comes from the cases file (often a committed one): shown on its row, never as rows.
+        echo(evaluation.table([dataclasses.replace(r, id=termsafe.line(r.id)) for r in results]))
     return 1 if evaluation.summary(results)["false_blocks"] else 0

@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from stopwarden.cli.output import emit, json_option, warn
+from stopwarden import termsafe
+from stopwarden.cli.output import dumps, echo, emit, json_option, warn
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES
 from stopwarden.project import require_root
@@ -98,14 +99,14 @@ def status(as_json: bool) -> None:
         }
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
     kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"
-    text = (
+    text = termsafe.lines([
         f"mode: {data['mode']}{' (forced: ' + data['forced_reason'] + ')' if data['forced_reason'] else ''}"
-        f"{_in_force(data, 'mode_scope')}\n"
-        f"kill switch: {kill}\n"
-        f"authority: {data['authority']} (breaker {data['breaker']})\n"
-        f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}\n"
-        f"decisions today: {today}"
-    )
+        f"{_in_force(data, 'mode_scope')}",
+        f"kill switch: {kill}",
+        f"authority: {data['authority']} (breaker {data['breaker']})",
+        f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}",
+        f"decisions today: {today}",
+    ])  # fmt: skip
     emit(as_json, data, text)
 
 
@@ -149,7 +150,7 @@ def mode(mode: str, force: str | None, scope: str, as_json: bool) -> None:
         with _local() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
     note = f" (forced: {force})" if force and mode == "enforce" else ""
-    emit(as_json, answer, f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}")
+    emit(as_json, answer, termsafe.line(f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"))
 
 
 @gate.command(name="kill-switch")
@@ -176,7 +177,7 @@ def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
             answer = {"value": current.kill_switch, "scope": current.kill_switch_scope,
                       "reason": current.kill_switch_reason}  # fmt: skip
     still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
-    emit(as_json, answer, f"kill switch: {'ON' if answer['value'] else 'off'}{still}")
+    emit(as_json, answer, termsafe.line(f"kill switch: {'ON' if answer['value'] else 'off'}{still}"))
 
 
 @gate.command()
@@ -196,14 +197,14 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
     with _local() as (_, store):
         events = store.events(tail, decision, project=project, host=host)
     fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
-    lines = [
+    rows = [
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
         + (f"{e['project']}@{e['host']} " if fleet else "")
         + f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
         f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
         for e in events
     ]
-    emit(as_json, events, "\n".join(lines) or "no decisions yet")
+    emit(as_json, events, termsafe.lines(rows) or "no decisions yet")
 
 
 @gate.command()
@@ -218,14 +219,12 @@ def report(since: str, fmt: str, project: str | None) -> None:
       stopwarden gate report --since 7d
       stopwarden gate report --project billing-service
     """
-    import json
-
     from stopwarden.gate import report as reporting
 
     with _local() as (config, store):
         start = reporting.parse_since(since, time.time())
         data = reporting.build(store, start, config.min_dwell_s, project)
-    click.echo(json.dumps(data, indent=2) if fmt == "json" else reporting.table(data))
+    echo(dumps(data) if fmt == "json" else reporting.table(data))
 
 
 @gate.command()
@@ -306,4 +305,4 @@ def reset_breaker(as_json: bool) -> None:
         with _local() as (config, store):
             breaker.reset(store, config.authority)
             answer = {"authority": config.authority, "breaker": "closed"}
-    emit(as_json, answer, f"breaker of {answer['authority']}: {answer['breaker']}")
+    emit(as_json, answer, termsafe.line(f"breaker of {answer['authority']}: {answer['breaker']}"))

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from stopwarden import termsafe
 from stopwarden.cli.output import emit, json_option
 from stopwarden.install import claude_code, skill
 from stopwarden.install.registry import AGENT_MODULES
@@ -92,7 +93,7 @@ def init(
         done += installer.init(root, name, chosen[name], skill_name, os.environ, statusline, force_statusline,
                                no_trust)  # fmt: skip
     emit(as_json, {"project": root, "agents": agents, "done": done},
-         "\n".join([f"stopwarden installed in {root} for {', '.join(agents)}", *done]))  # fmt: skip
+         termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done]))  # fmt: skip
 
 
 def _choose_agents(found: list[str], ask: bool) -> tuple[list[str], list[str]]:
@@ -137,7 +138,7 @@ def uninstall(purge: bool, as_json: bool) -> None:
 
     root = _project_root()
     done = installer.uninstall(root, purge, os.environ)
-    emit(as_json, {"project": root, "done": done}, "\n".join(done))
+    emit(as_json, {"project": root, "done": done}, termsafe.lines(done))
 
 
 @click.command()
@@ -170,7 +171,8 @@ def doctor(fix: bool, as_json: bool) -> int:
         if not c.ok and c.fix:
             lines.append(f"     fix: {c.fix}")
     ok = all(c.ok for c in results)
-    emit(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, "\n".join(lines))
+    # A check's detail can quote a path, a config error or a hook's own output: one line each, whatever it holds.
+    emit(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, termsafe.lines(lines))
     return 0 if ok else 1
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import click
 
-from stopwarden import __version__
+from stopwarden import __version__, termsafe
 from stopwarden.cli.build import build
 from stopwarden.cli.evaluate import evaluate
 from stopwarden.cli.gate import gate
@@ -52,14 +52,14 @@ for command in (serve, start, stop, status):
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="stopwarden", standalone_mode=False)
-    except StopwardenError as e:
-        click.echo(f"stopwarden: error: {e.message}", err=True)
+    except StopwardenError as e:  # its message may quote a build id, a file name or a server's answer
+        click.echo(termsafe.line(f"stopwarden: error: {e.message}"), err=True)
         if e.hint:
-            click.echo(f"hint: {e.hint}", err=True)
+            click.echo(termsafe.line(f"hint: {e.hint}"), err=True)
         return 1
     except OSError as e:  # an unwritable or missing folder, a full disk: the user's to fix, not a bug
         where = f" {e.filename}" if e.filename else ""
-        click.echo(f"stopwarden: error: cannot use{where}: {e.strerror or e}", err=True)
+        click.echo(termsafe.line(f"stopwarden: error: cannot use{where}: {e.strerror or e}"), err=True)
         click.echo("hint: check that the folder exists and that you may write to it", err=True)
         return 1
     except click.exceptions.Exit as e:

@@ -1,4 +1,11 @@
-"""Every write the user sees: JSON for agents (`--json`), plain lines for people, errors on stderr."""
+"""Every write the user sees: JSON for agents (`--json`), plain lines for people, errors on stderr.
+
+Much of what we print was written by someone else (a model's stop text, a session id, a build task from a
+cloned repository, a server's answer), so nothing reaches the terminal raw: `emit`, `echo` and `warn`
+escape every control and format character (see `stopwarden.termsafe`). Rows that hold such text are also
+escaped one by one where they are built (`termsafe.lines`), so that a newline inside one shows as `\\n`
+instead of starting a forged row.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from stopwarden import termsafe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,12 +30,23 @@ def build_option(f: F) -> F:
     return click.option("--build", "build_id", metavar="ID", help="The build to act on.")(f)
 
 
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """JSON that keeps non-ASCII text readable yet holds no raw character a terminal would act on."""
+    return termsafe.json_text(json.dumps(data, indent=indent, ensure_ascii=False))
+
+
 def emit(as_json: bool, data: Any, text: str) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(dumps(data))
     else:
-        click.echo(text)
+        echo(text)
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Readable text, multi-line by design: its lines are kept, everything else that is not printable is
+    shown escaped."""
+    click.echo(termsafe.block(text), err=err)
 
 
 def warn(message: str) -> None:
-    click.echo(f"stopwarden: warning: {message}", err=True)
+    click.echo(f"stopwarden: warning: {termsafe.line(message)}", err=True)

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from stopwarden import termsafe
+from stopwarden.cli.output import echo
 from stopwarden.store.store import Store
 
 VERDICTS = {"c": "correct", "i": "incorrect", "u": "unclear"}
@@ -17,43 +19,43 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
     while True:
         pending = [e for e in store.events(200, decision, annotated=False) if e["event_id"] not in skipped]
         if not pending:
-            click.echo("Nothing left to review." if not skipped else "Nothing left to review (some skipped).")
+            echo("Nothing left to review." if not skipped else "Nothing left to review (some skipped).")
             return
         event = pending[0]
-        click.echo(describe(event, len(pending)))
+        echo(describe(event, len(pending)))
         shown = time.monotonic()
         while True:
             choice = click.prompt("verdict: [c]orrect, [i]ncorrect, [u]nclear, [s]kip, [q]uit", default="",
                                   show_default=False).strip().lower()  # fmt: skip
             if choice in ("q", "quit"):
-                click.echo("Bye.")
+                echo("Bye.")
                 return
             if choice in ("s", "skip"):
                 skipped.add(event["event_id"])
                 break
             if choice[:1] not in VERDICTS:
-                click.echo("Type c, i, u, s or q.")
+                echo("Type c, i, u, s or q.")
                 continue
             dwell = time.monotonic() - shown
             if dwell < min_dwell_s:
-                click.echo(f"Too quick: {dwell:.0f} s since it was shown. Read the event (at least {min_dwell_s:g} s), "
-                           "then judge it.")  # fmt: skip
+                echo(f"Too quick: {dwell:.0f} s since it was shown. Read the event (at least {min_dwell_s:g} s), "
+                     "then judge it.")  # fmt: skip
                 continue
             rationale = click.prompt("why", default="", show_default=False).strip()
             if not rationale:
-                click.echo("A verdict needs a reason.")
+                echo("A verdict needs a reason.")
                 continue
             store.add_annotation(
                 event["event_id"], operator, VERDICTS[choice[0]], rationale, int(dwell * 1000), time.time()
             )
-            click.echo(f"Recorded: {VERDICTS[choice[0]]}.\n")
+            echo(f"Recorded: {VERDICTS[choice[0]]}.\n")
             break
 
 
 def describe(event: dict[str, Any], pending: int) -> str:
     pointer = event["evidence_pointer"] or {}
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(event["ts"]))
-    lines = [
+    header = [
         f"--- event #{event['event_id']} ({pending} waiting) ---",
         f"when:      {when}   session {event['session_id']}   mode {event['mode']}",
         f"decision:  {event['decision']}   rule {event['rule'] or '-'}"
@@ -63,6 +65,8 @@ def describe(event: dict[str, Any], pending: int) -> str:
         f"plan:      {pointer.get('plan_file') or '-'}   plan commit {(pointer.get('plan_commit_sha') or '-')[:12]}"
         f"   progress commit {(pointer.get('incremental_commit_sha') or '-')[:12]}",
         "stop text:",
-        *(f"  | {line}" for line in (event["stop_text_preview"] or "").splitlines() or [""]),
     ]
-    return "\n".join(lines)
+    # The model's own lines, each shown as one: split on newlines only (a carriage return, a form feed or a
+    # Unicode separator is shown, not obeyed), so every line the operator reads starts with our `  | `.
+    text = (event["stop_text_preview"] or "").replace("\r\n", "\n").removesuffix("\n")
+    return termsafe.lines([*header, *(f"  | {line}" for line in text.split("\n"))])

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from stopwarden import termsafe
 from stopwarden.cli.output import emit, json_option
 from stopwarden.project import require_root
 
@@ -50,7 +51,7 @@ def migrate(as_json: bool) -> None:
         else [f"{where}: already at schema version {after}"]
     )
     emit(as_json, {"store": where, "from": before, "to": after, "applied": applied},
-         "\n".join(lines))  # fmt: skip
+         termsafe.lines(lines))  # fmt: skip
 
 
 @store.command()
@@ -88,5 +89,5 @@ def check(as_json: bool) -> int:
     where = f"{result['store']} ({result.get('backend', 'unreachable')})"
     text = f"FAIL {where}: {problem}" if problem else f"ok   {where}: schema version {version}, "
     text += "" if problem else f"round trip {result['round_trip_ms']} ms"
-    emit(as_json, {**result, "problem": problem}, text)
+    emit(as_json, {**result, "problem": problem}, termsafe.line(text))
     return 0 if not problem else 1

@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any
 
+from stopwarden import termsafe
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
@@ -89,4 +90,6 @@ def table(report: dict[str, Any]) -> str:
             f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(e['ts']))} {e['action']}: {e['detail']}"
             for e in report["operator_log"]
         ]
-    return "\n".join(lines)
+    # Project names, rule names and the operators' reasons come from the store (a fleet's, shared): each row
+    # is shown as one, whatever it holds.
+    return termsafe.lines(lines)
