@@ -1,0 +1,100 @@
+"""The first-contact stop set is frozen: written before the stop-act classifier was tuned, never tuned on.
+
+Any edit to tests/data/first_contact.jsonl changes its sha256 and fails here. See tests/data/FROZEN.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+FIRST_CONTACT = DATA / "first_contact.jsonl"
+SHA256 = "8fb89ed5bce921bb4e9e63e725f540a5f61c22ad569db1ba263cb88472a3d8dc"
+
+DECISIONS = {"continue", "allow", "escalate"}
+ACTS = {
+    "completion",
+    "question",
+    "blocker",
+    "user_requested",
+    "next_step",
+    "context_excuse",
+    "permission",
+    "give_up",
+    "break_point",
+    "not_a_stop",
+}
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+
+
+def _cases() -> list[dict[str, Any]]:
+    lines = FIRST_CONTACT.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+CASES = _cases()
+
+
+def test_the_file_is_unchanged() -> None:
+    digest = hashlib.sha256(FIRST_CONTACT.read_bytes()).hexdigest()
+    assert digest == SHA256, "first_contact.jsonl is frozen: write a new set instead of editing this one"
+
+
+def test_at_least_sixty_cases_with_unique_ids() -> None:
+    assert len(CASES) >= 60
+    ids = [case["id"] for case in CASES]
+    assert ids == [f"fc-{n:03d}" for n in range(1, len(CASES) + 1)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: str(case.get("id")))
+def test_case_schema(case: dict[str, Any]) -> None:
+    assert set(case) == {
+        "id",
+        "stop_text",
+        "recent_turns",
+        "session_start_ts",
+        "artifacts",
+        "session_commits",
+        "expected",
+    }
+    assert isinstance(case["stop_text"], str) and case["stop_text"].strip()
+    assert isinstance(case["session_start_ts"], int) and case["session_start_ts"] > 10**12  # milliseconds
+    for turn in case["recent_turns"]:
+        assert set(turn) == {"source", "text"}
+        assert turn["source"] in {"user", "agent"} and isinstance(turn["text"], str)
+    for artifact in case["artifacts"]:
+        assert set(artifact) == {
+            "path",
+            "introducingCommit",
+            "latestCommit",
+            "createdThisSession",
+            "modifiedThisSession",
+        }
+        assert SHA_RE.match(artifact["introducingCommit"]) and SHA_RE.match(artifact["latestCommit"])
+        assert isinstance(artifact["createdThisSession"], bool)
+        assert isinstance(artifact["modifiedThisSession"], bool)
+    start_s = case["session_start_ts"] // 1000
+    for commit in case["session_commits"]:
+        assert set(commit) == {"sha", "time", "subject", "files"}
+        assert SHA_RE.match(commit["sha"]) and commit["subject"] and commit["files"]
+        assert commit["time"] > start_s, "a session commit is after the session started (seconds)"
+    assert set(case["expected"]) == {"decision", "act"}
+    assert case["expected"]["decision"] in DECISIONS
+    assert case["expected"]["act"] in ACTS
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in CASES if case["expected"]["decision"] == "continue"],
+    ids=lambda case: str(case.get("id")),
+)
+def test_every_continue_has_a_pre_session_plan_and_progress(case: dict[str, Any]) -> None:
+    plans = [artifact for artifact in case["artifacts"] if not artifact["createdThisSession"]]
+    assert plans, "continue needs a plan older than the session"
+    assert case["session_commits"] or any(artifact["modifiedThisSession"] for artifact in plans)
