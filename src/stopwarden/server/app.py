@@ -7,8 +7,7 @@ JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
+import logging
 import pathlib
 import time
 from dataclasses import replace
@@ -21,7 +20,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stopwarden import __version__
 from stopwarden.config import Config
@@ -31,112 +29,36 @@ from stopwarden.gate.decide import Gate, Outcome, case_signals
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
+from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
 from stopwarden.store.store import Store, StoreUnavailable
 
-MAX_BODY = 256 * 1024
+log = logging.getLogger("stopwarden.server")
 STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
                 ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
-LOOPBACK = ("127.0.0.1", "::1")
-ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-               409: "conflict", 413: "payload_too_large", 503: "unavailable"}  # fmt: skip
-
-
-class BodyLimit:
-    """413 for a body over 256 KiB, whether it declares its length or streams it in chunks."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            await _drain(receive)
-            await _too_large(send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise HTTPException(413, f"the body is over {MAX_BODY // 1024} KiB")
-            return message
-
-        await self.app(scope, counted, send)
-
-
-async def _drain(receive: Receive) -> None:
-    """Read (a bounded amount of) the refused body, so the client is done sending and sees the 413
-    instead of a connection reset."""
-    seen = 0
-    while seen <= 4 * MAX_BODY:
-        message = await receive()
-        seen += len(message.get("body", b""))
-        if not message.get("more_body"):
-            return
-
-
-async def _too_large(send: Send) -> None:
-    await _send_error(send, 413, "the body is over 256 KiB")
-
-
-async def _send_error(send: Send, status: int, detail: str) -> None:
-    """The JSON error of SPEC §6.2, from middleware (below FastAPI's exception handlers)."""
-    body = json.dumps({"error": ERROR_NAMES.get(status, "error"), "detail": detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-class Guard:
-    """Loopback only, no proxies, and the bearer token (compared in constant time) for every /v1 route,
-    checked before the body is read: a stranger learns nothing, not even whether its JSON parses."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self.token = token.encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/v1"):
-            refusal = self.refuse(scope)
-            if refusal:
-                await _send_error(send, *refusal)
-                return
-        await self.app(scope, receive, send)
-
-    def refuse(self, scope: Scope) -> tuple[int, str] | None:
-        headers = dict(scope.get("headers") or [])
-        if b"x-forwarded-for" in headers:
-            return 403, "requests through a proxy (X-Forwarded-For) are refused"
-        client = scope.get("client")
-        if not client or client[0] not in LOOPBACK:
-            return 403, "only loopback clients are served"
-        scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
-        if scheme.lower() != b"bearer" or not given:
-            return 401, "missing bearer token (Authorization: Bearer <.stopwarden/token>)"
-        if not hmac.compare_digest(given, self.token):
-            return 403, "wrong bearer token"
-        return None
 
 
 def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     app = FastAPI(
         title="stopwarden",
         version=__version__,
-        description="The local stop-gate server: judges agent stops, logs every decision.",
+        description=(
+            "The local stop-gate server: judges agent stops, logs every decision. Served to loopback clients "
+            "whose Host names loopback. /v1 routes take `Authorization: Bearer <.stopwarden/token>` or a "
+            "request signed with the token (X-Stopwarden-Nonce, X-Stopwarden-Auth), whose every answer "
+            "carries X-Stopwarden-Proof."
+        ),
         responses={code: {"model": models.ErrorOut} for code in (400, 401, 403, 413)},
         # FastAPI's docs pages load their scripts from a CDN, and this machine may be offline.
         docs_url=None,
         redoc_url=None,
     )
     app.add_middleware(BodyLimit)
-    app.add_middleware(Guard, token=token)  # added last: runs first
-    # Enforced by Guard; declared here so that the OpenAPI schema says every /v1 route needs the token.
+    # Added last: runs first, so a stranger is refused before any body is read (auth.py).
+    app.add_middleware(Guard, token=token)
+    # Enforced by Guard; declared here so that the OpenAPI schema says every /v1 route needs the token. The
+    # hook's signature headers are only described above: as a declared scheme, schema-driven clients
+    # (schemathesis) would send made-up values for them, which Guard refuses.
     authorized = [Security(HTTPBearer(auto_error=False, description="the token in .stopwarden/token"))]
 
     @app.exception_handler(RequestValidationError)
@@ -223,6 +145,8 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
                 request = replace(request, session_start=store.session_start(request.session_id))
             except StoreUnavailable:
                 pass  # the gate finds the store away too, and fails open with one event in the outbox
+            except Exception:  # judged without a start (and so allowed), but never a 500 that leaves no event
+                log.exception("cannot look up the start of session %s", request.session_id)
         return gate.evaluate(request)
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)

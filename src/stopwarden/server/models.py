@@ -5,12 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from stopwarden.clip import clip
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.names import SCOPE_PATTERN
 
-MAX_TEXT = 64 * 1024
+MAX_TEXT = 64 * 1024  # characters of a stop text or a turn that are judged; a longer one is clipped to this
+
+
+def _clipped(value: object) -> object:
+    """A text over MAX_TEXT clipped (its end kept), not refused: a refusal would let the stop through
+    unjudged and leave no event. Anything not a string goes on to the str validation, which names it."""
+    return clip(value, MAX_TEXT) if isinstance(value, str) else value
+
+
+# The agent's own words: any length is taken (the body is still capped at 256 KiB), and judged clipped.
+ClippedText = Annotated[
+    str, BeforeValidator(_clipped), Field(description=f"longer than {MAX_TEXT} characters: clipped, keeping its end")
+]
 
 
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL's text cannot hold NUL: refused here rather than failing in the store
@@ -43,11 +56,11 @@ class Evidence(Strict):
 
 class TurnIn(Strict):
     source: Literal["user", "agent"]
-    text: str = Field(max_length=MAX_TEXT)
+    text: ClippedText
 
 
 class Untrusted(Strict):
-    stop_text: str = Field(default="", max_length=MAX_TEXT)
+    stop_text: ClippedText = ""
     recent_turns: list[TurnIn] = Field(default_factory=list, max_length=10)
 
 
