@@ -140,16 +140,18 @@ def test_events_newest_first_with_filters(store: Store) -> None:
 
 
 def test_secrets_are_redacted_before_storage(store_url: str, store: Store) -> None:
+    # Tokens of their real lengths (the rule set knows each format exactly), built from pieces.
     text = (
-        "key sk-ant-api03-abcdefghijklmnopqrstuvwx and ghp_abcdefghijklmnopqrstuvwxyz012345, "
-        "AKIAABCDEFGHIJKLMNOP, Bearer abcdef.ghijkl.mnopqr"
+        "key sk-ant-api03-abcdefghijklmnopqrstuvwx and " + "ghp_" + "zyxwvutsrqponmlkjihgfedcba9876543210, "
+        "AKIAABCDEFGHIJKLMNOP, Bearer abcdef.ghijk1.mnopqr"
     )
-    store.record_event(event(stop_text=text, evidence_pointer={"plan_file": "github_pat_" + "a" * 30}))
+    pat = "github_pat_" + ("abcdefghijklmnopqrstuvwxyz" + "0123456789")[::-1] * 2 + "a" * 10
+    store.record_event(event(stop_text=text, evidence_pointer={"plan_file": pat}))
     raw = raw_dump(store, store_url)
-    for secret in (b"sk-ant-api03", b"ghp_abcdef", b"AKIAABCDEF", b"github_pat_aaaa", b"abcdef.ghijkl"):
+    for secret in (b"sk-ant-api03", b"ghp_zyxwvu", b"AKIAABCDEF", b"github_pat_9876", b"abcdef.ghijk1"):
         assert secret not in raw
     stored = store.events()[0]
-    assert "[REDACTED:api_key]" in stored["stop_text_preview"]
+    assert "[REDACTED:sk-api-key]" in stored["stop_text_preview"]
     assert len(store.events()[0]["stop_text_preview"]) <= 200
 
 

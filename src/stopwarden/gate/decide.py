@@ -10,7 +10,6 @@ template; every way out is recorded as one event, with the failure kind when it 
 from __future__ import annotations
 
 import hashlib
-import logging
 import threading
 import time
 import uuid
@@ -28,9 +27,12 @@ from stopwarden.gate.llm import Malformed
 from stopwarden.gate.windows import ExpiringCache, RateWindows
 from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.outbox import Outbox
+from stopwarden.store.redact import redacting_logger
 from stopwarden.store.store import Store, StoreUnavailable, event_columns
 
-log = logging.getLogger("stopwarden.server")
+# The server's logger (the server process and app log through it too): a record quoting a stop text, a
+# session or a provider's error is redacted before it is written.
+log = redacting_logger("stopwarden.server")
 SETTINGS_TTL_S = 1.0
 
 # Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.

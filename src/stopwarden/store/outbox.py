@@ -11,7 +11,6 @@ reason, so that it cannot hold up every event after it.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import threading
@@ -19,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
+from stopwarden.store.redact import redact, redacting_logger
 from stopwarden.store.store import Store, StoreUnavailable, event_columns
 
-log = logging.getLogger("stopwarden.outbox")
+log = redacting_logger("stopwarden.outbox")
 
 BATCH = 200
 
@@ -79,8 +79,9 @@ class Outbox:
                 raise
             except Exception as e:
                 log.error("outbox: the database refused event %d (%s); kept in the refused table", row_id, e)
+                why = redact(str(e))[:500]  # a driver's message can quote a value, or the database's URL
                 with self._db() as db:
-                    db.execute("INSERT OR REPLACE INTO refused VALUES (?, ?, ?)", (row_id, event, str(e)[:500]))
+                    db.execute("INSERT OR REPLACE INTO refused VALUES (?, ?, ?)", (row_id, event, why))
         return moved
 
 

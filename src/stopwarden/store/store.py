@@ -12,7 +12,6 @@ concurrent writers itself; what must hold across servers is written as one atomi
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
 import time
@@ -43,9 +42,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from stopwarden.errors import StopwardenError
 from stopwarden.names import STORE_URL_SCHEMES
 from stopwarden.store import schema
-from stopwarden.store.redact import preview, redact
+from stopwarden.store.redact import preview, redact, redacting_logger
 
-log = logging.getLogger("stopwarden.store")
+log = redacting_logger("stopwarden.store")  # its records quote database errors, which may quote a row
 
 BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when another process holds the lock
 # PostgreSQL: a small pool per server, and every wait bounded so that a request still answers within its
