@@ -138,6 +138,18 @@ def run_hook(
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
+def proof(root: Path, nonce: str, status: int, body: bytes) -> str:
+    """How our server signs an answer (server/auth.py), for a test server that stands in for it: the hook
+    believes no answer without it."""
+    import hashlib
+    import hmac
+
+    from stopwarden.hooks.http import RESPONSE_DOMAIN
+
+    token = (root / ".stopwarden" / "token").read_text().strip().encode()
+    return hmac.new(token, RESPONSE_DOMAIN + f"{nonce}\n{status}\n".encode() + body, hashlib.sha256).hexdigest()
+
+
 def stop_payload(root: Path, session_id: str, **extra: Any) -> dict[str, Any]:
     return {
         "session_id": session_id,

@@ -52,7 +52,7 @@ def test_authority_budgets(tmp_path: Path) -> None:
     assert (loaded.authority_timeout_s, loaded.authority_options["anthropic"]["model"]) == (5.0, "m")
     bad_configs = [
         ('[gate]\nauthority = "oracle"', "authority must be one of"),
-        ('[gate]\nauthority = "openai"\n[authority.openai]\ntimeout_s = -1', "positive number"),
+        ('[gate]\nauthority = "openai"\n[authority.openai]\ntimeout_s = -1', "must be a number in"),
     ]
     for bad, message in bad_configs:
         write(tmp_path, bad)

@@ -27,6 +27,12 @@ from stopwarden.names import (
 )
 from stopwarden.state import files
 
+# Bounds of every number a committed config may set: a value outside is a config error, never a surprise.
+MAX_TIMEOUT_S = 120.0
+MAX_RETENTION_DAYS = 36500
+MAX_DWELL_S = 3600.0
+MAX_LIMIT = 1_000_000
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -90,21 +96,36 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     mode = reader.get("gate", "mode", str, "shadow")
     if mode not in MODES:
         raise StopwardenError(f"bad config {path}: [gate] mode must be one of {', '.join(MODES)}, not {mode!r}")
+    # The port is this machine's (`.stopwarden/port`, never committed): a committed one would be shared
+    # by every clone. `[server] port` is what installs before the port file used, and still works.
     port = reader.get("server", "port", int, 0)
     if not 0 <= port < 65536:
         raise StopwardenError(f"bad config {path}: [server] port {port} is not a port number")
+    port = files.read_port(root) or port
     defaults = Limits()
     limits = Limits(**{k: reader.get("limits", k, int, getattr(defaults, k)) for k in Limits.__dataclass_fields__})
     small = [k for k in Limits.__dataclass_fields__ if getattr(limits, k) < (0 if k == "cache_seconds" else 1)]
     if small:
         raise StopwardenError(f"bad config {path}: [limits] {', '.join(small)} must be at least 1")
+    large = [k for k in Limits.__dataclass_fields__ if getattr(limits, k) > MAX_LIMIT]
+    if large:
+        raise StopwardenError(f"bad config {path}: [limits] {', '.join(large)} must be at most {MAX_LIMIT}")
     authority = reader.get("gate", "authority", str, "rules")
     if authority not in AUTHORITIES:
         raise StopwardenError(f"bad config {path}: [gate] authority must be one of {', '.join(AUTHORITIES)}")
     options = reader.get("authority", authority, dict, {}) if isinstance(data.get("authority"), dict) else {}
     timeout = options.get("timeout_s", reader.get("gate", "authority_timeout_s", (int, float), None))
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise StopwardenError(f"bad config {path}: the authority's timeout_s must be a positive number")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT_S
+    ):
+        raise StopwardenError(f"bad config {path}: the authority's timeout_s must be a number in (0, {MAX_TIMEOUT_S}]")
+    retention = reader.get("gate", "retention_days", int, 90)
+    if not 1 <= retention <= MAX_RETENTION_DAYS:
+        # 0 or less would prune every event at the next start (on a shared store: the fleet's, for this project)
+        raise StopwardenError(f"bad config {path}: [gate] retention_days must be from 1 to {MAX_RETENTION_DAYS}")
+    dwell = float(reader.get("review", "min_dwell_s", (int, float), 15.0))
+    if not 0 <= dwell <= MAX_DWELL_S:
+        raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
     return Config(
         store_url=_store_url(path, reader, env if env is not None else os.environ),
         root=root,
@@ -116,8 +137,8 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         authority=authority,
         authority_timeout_s=float(timeout if timeout is not None else AUTHORITY_TIMEOUTS[authority]),
         authority_options={k: v for k, v in (data.get("authority") or {}).items() if isinstance(v, dict)},
-        retention_days=reader.get("gate", "retention_days", int, 90),
-        min_dwell_s=float(reader.get("review", "min_dwell_s", (int, float), 15.0)),
+        retention_days=retention,
+        min_dwell_s=dwell,
         limits=limits,
     )
 

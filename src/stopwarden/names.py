@@ -15,6 +15,7 @@ AUDIT_FILE = "audit.jsonl"
 HOOK_LOG = "hook.log"
 CONFIG_FILE = "config.toml"
 TOKEN_FILE = "token"
+PORT_FILE = "port"  # the server's port on this machine: never committed, so two clones never share one
 
 AGENTS = ("claude-code", "codex", "gemini")
 

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import git, run_hook, stop_payload
+from stopwarden.hooks.http import NONCE_HEADER, PROOF_HEADER
+from tests.conftest import git, proof, run_hook, stop_payload
 from tests.server.conftest import Server, run_server
 
 CONTEXT_STOP = "Step 1 is committed. To preserve context I'll stop here; a fresh session can do the rest."
@@ -114,7 +115,7 @@ def test_a_stale_hot_path_file_is_refreshed_from_the_server(installed: Path) -> 
         hot.write_text(json.dumps({**data, "mode": "off"}))
         os.utime(hot, (time.time() - 60, time.time() - 60))
         assert run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP)).stdout
-        assert json.loads(hot.read_text())["mode"] == "enforce"
+        assert json.loads(hot.read_text())["mode"] == "off"  # the hook never writes it: the server does
 
 
 def test_the_hook_prints_no_reason_but_a_template_reminder(installed: Path) -> None:
@@ -187,6 +188,7 @@ def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: P
             hot.write_text(json.dumps({"mode": "shadow", "kill_switch": True, "port": port}))  # the watcher
             body = json.dumps({"mode": "shadow", "kill_switch": False}).encode()  # read a moment before
             self.send_response(200)
+            self.send_header(PROOF_HEADER, proof(installed, self.headers[NONCE_HEADER], 200, body))
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -201,7 +203,7 @@ def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: P
     try:
         hot.write_text(json.dumps({"mode": "shadow", "kill_switch": False, "port": port}))
         os.utime(hot, (time.time() - 60, time.time() - 60))  # stale: the hook asks the server
-        state = router.hot_path(str(installed), "s1")
+        state = router.hot_path(str(installed))
     finally:
         server.shutdown()
     assert state is not None and state["kill_switch"] is True

@@ -46,7 +46,9 @@ def test_init_creates_the_state_folder(installed: Path) -> None:
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert len(token.read_text().strip()) == 64
     config = (state / "config.toml").read_text()
-    assert "port = " in config and 'agents = ["claude-code"]' in config
+    assert "port = " not in config and 'agents = ["claude-code"]' in config  # the port is this machine's
+    port = state / "port"
+    assert stat.S_IMODE(port.stat().st_mode) == 0o600 and 0 < int(port.read_text()) < 65536
     for folder in ("builds", "sessions", "plans"):
         assert (state / folder).is_dir()
     # git sees only the shared files

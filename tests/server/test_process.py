@@ -55,8 +55,7 @@ def _gone(pid: int) -> bool:
 
 def test_port_in_use(project_with_cleanup: Path) -> None:
     root = project_with_cleanup
-    port = int(next(line for line in (root / ".stopwarden" / "config.toml").read_text().splitlines()
-                    if line.startswith("port")).split("=")[1])  # fmt: skip
+    port = int((root / ".stopwarden" / "port").read_text())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()

@@ -38,6 +38,10 @@ def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> St
     task = task.strip()
     if not task:
         raise StopwardenError("the task is empty", hint='name it: stopwarden build start "add a login page"')
+    try:
+        task.encode("utf-8")  # a shell can pass bytes that are not text; fail before anything is written
+    except UnicodeEncodeError:
+        raise StopwardenError("the task is not valid UTF-8 text", hint="retype it") from None
     size = size.upper()
     if size not in SIZES:
         raise StopwardenError(f"unknown size {size!r}", hint=f"use one of {', '.join(SIZES)}")
@@ -71,8 +75,12 @@ def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> St
     }
     os.makedirs(state.builds_dir(root), mode=0o700, exist_ok=True)
     state.mark_active(root, build["id"])
-    with state.lock(root, build["id"]):
-        state.save(root, build)
+    try:
+        with state.lock(root, build["id"]):
+            state.save(root, build)
+    except BaseException:
+        state.unmark_active(root, build["id"])  # no marker without a build behind it
+        raise
     state.append_audit(root, build["id"], BUILD_STARTED, task=task, size=size, owner=build["owner"])
     return build
 

@@ -7,6 +7,7 @@ a plain instruction after either prefix.
 
 from __future__ import annotations
 
+from stopwarden.clip import clip
 from stopwarden.names import (
     CLARIFY,
     EXECUTING,
@@ -40,6 +41,9 @@ HINTS = {
 }
 
 
+TASK_CHARS = 300  # the task is quoted, not repeated: a state file may hold any length (issue 18)
+
+
 def block_reason(state: Mapping[str, Any], used: int, cli: str) -> str:
     """The reason for blocking the owner's stop, naming the task, phase, budget, progress and next move."""
     steps = state.get("steps") or []
@@ -47,8 +51,8 @@ def block_reason(state: Mapping[str, Any], used: int, cli: str) -> str:
     total = sum(int(s.get("tests") or 0) for s in steps)
     protection = state.get("protection") or {}
     lines = [
-        f'stopwarden: the build "{state.get("task", "")}" ({state["id"]}) is in phase {state["phase"]} and not '
-        "finished, so do not stop yet.",
+        f'stopwarden: the build "{clip(str(state.get("task", "")), TASK_CHARS)}" ({state["id"]}) is in phase '
+        f"{state['phase']} and not finished, so do not stop yet.",
         f"Block {used}/{protection.get('reinforcements', '?')} ({protection.get('label', '?')} protection). "
         f"Steps recorded: {len(steps)}; tests passing: {passing}/{total}.",
     ]

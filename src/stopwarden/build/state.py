@@ -133,10 +133,14 @@ def save(root: str, state: State) -> None:
     data = (fastjson.dumps(state) + "\n").encode("utf-8")
     write_atomic(state_path(root, state["id"]), data)
     if state["phase"] in TERMINAL_PHASES:
-        try:
-            os.unlink(_checked(root, ACTIVE_DIR, state["id"]))  # a link is removed, never followed
-        except FileNotFoundError:
-            pass
+        unmark_active(root, state["id"])
+
+
+def unmark_active(root: str, build_id: str) -> None:
+    try:
+        os.unlink(_checked(root, ACTIVE_DIR, build_id))  # a link is removed, never followed
+    except FileNotFoundError:
+        pass
 
 
 def mark_active(root: str, build_id: str) -> None:

@@ -74,12 +74,16 @@ def status(as_json: bool) -> int:
 
     data: dict[str, Any] = process.status(require_root(os.getcwd()))
     health = data["health"]
-    text = (
-        f"running on 127.0.0.1:{data['port']} (pid {data['pid']}): mode {health['mode']}, "
-        f"kill switch {'on' if health['kill_switch'] else 'off'}, authority {health['authority']}"
-        + (", DATABASE UNREACHABLE (failing open, events kept in the outbox)" if health["status"] == "degraded" else "")
-        if health
-        else f"not running (port {data['port']})"
-    )
+    if health:
+        text = (
+            f"running on 127.0.0.1:{data['port']} (pid {data['pid']}): mode {health['mode']}, "
+            f"kill switch {'on' if health['kill_switch'] else 'off'}, authority {health['authority']}"
+        )
+        if health["status"] == "degraded":
+            text += ", DATABASE UNREACHABLE (failing open, events kept in the outbox)"
+    elif data["clash"]:
+        text = f"not running: {data['clash']}\nfix: {process.CLASH_FIX}"
+    else:
+        text = f"not running (port {data['port']})"
     emit(as_json, data, text)
     return 0 if data["running"] else 1

@@ -66,9 +66,23 @@ def read(store: Store, project: str) -> GateSettings:
 
 
 def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
-    """On a fresh store: the configured mode (shadow by default) when healthy, else off."""
+    """On a fresh store: the configured mode (shadow by default) when healthy, else off.
+
+    The config is committed: a repository may ask for `enforce`, but gets it only as `gate mode enforce`
+    would give it, when the readiness check is met (a config cannot carry an operator's --force reason).
+    Otherwise the gate starts in shadow, and the operator log says why.
+    """
     if "mode" not in store.settings()[FLEET]:
-        store.put_settings({"mode": config.initial_mode if healthy else "off"}, time.time())
+        now = time.time()
+        mode = config.initial_mode if healthy else "off"
+        if mode == "enforce":
+            unmet = readiness(store, None)["unmet"]
+            if unmet:
+                mode = "shadow"
+                store.log_operator("mode", "shadow: the config asks for enforce, not ready: " + "; ".join(unmet), now)
+            else:
+                store.log_operator("mode", "enforce: from the config, the readiness check met", now)
+        store.put_settings({"mode": mode}, now)
     return refresh(store, config)
 
 

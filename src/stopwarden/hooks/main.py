@@ -28,6 +28,8 @@ def main(argv: "Sequence[str]") -> int:
         env = environ()
         out = dialect(agent).ALLOW if env.get(ENV_DISABLE) == "1" else handle(event_name, agent, read_stdin(), env)
         data = out.encode("utf-8")
+        if data:
+            posix.set_blocking(1, True)  # an agent may hand us a non-blocking pipe: never cut a decision short
         while data:
             data = data[posix.write(1, data) :]
     except BaseException:

@@ -10,8 +10,9 @@ Every other way out allows, and `.stopwarden/hook.log` says why.
 import posix
 import time
 
-from stopwarden import fastjson, signals
-from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX
+from stopwarden import signals
+from stopwarden.clip import clip
+from stopwarden.names import REMINDER_PREFIX
 from stopwarden.project import checkout_of
 from stopwarden.state import files
 from stopwarden.timefmt import parse_iso
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 HOT_PATH_TTL_S = 10.0
 HOT_PATH_TIMEOUT_S = 0.3
 EVIDENCE_BUDGET_S = 0.4
+DEFAULT_EVALUATE_S = 3.5
+# A long stop is sent clipped (its start and, above all, its end, where the stop act is) and judged like
+# any other: the server refuses a body over 256 KiB, and a refused stop would leave no event.
+MAX_STOP_TEXT = 16 * 1024
+MAX_EVALUATE_S = 30.5  # the slowest authority's budget (claude-cli, 20 s) and then some; never more
 
 
 def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
@@ -34,14 +40,14 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     fired = signals.detect(event.stop_text, _last_commit_age(root, event.stop_text))
     if not fired:
         return None, "no signal"
-    state = hot_path(root, event.session_id)
+    state = hot_path(root)
     if state is None:
         return None, "gate unavailable: no server answers"
     if state.get("kill_switch"):
         return None, "kill switch on"
     if state.get("mode") not in ("shadow", "enforce"):
         return None, f"mode {state.get('mode')}"
-    start = session_start(root, event, state)
+    start = session_start(root, event, state["port"])
     if start is None:
         return None, "no_session_start: the artifacts cannot be classified"
     from stopwarden.hooks import evidence, http, transcript
@@ -52,15 +58,14 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
         "agent": event.agent,
         "evidence": {"artifacts": found["artifacts"], "session_commits": found["session_commits"],
                      "session_start": start},
-        "untrusted": {"stop_text": event.stop_text,
-                      "recent_turns": [{"source": "user", "text": t} for t in transcript.recent_user_turns(
-                          event.transcript_path, event.agent)]},
+        "untrusted": {"stop_text": clip(event.stop_text, MAX_STOP_TEXT),
+                      "recent_turns": [{"source": "user", "text": clip(t, MAX_STOP_TEXT)}
+                                       for t in transcript.recent_user_turns(event.transcript_path, event.agent)]},
     }  # fmt: skip
     try:
-        code, answer = http.request(
-            int(state["port"]), "POST", "/v1/evaluate", _token(root), body, float(state.get("evaluate_timeout_s", 3.5))
-        )
-    except (OSError, KeyError, ValueError, TypeError) as e:
+        token = files.read_token(root)
+        code, answer = http.request(state["port"], "POST", "/v1/evaluate", token, body, state["evaluate_timeout_s"])
+    except (OSError, ValueError, TypeError) as e:
         return None, f"gate unavailable: evaluate failed ({e})"
     if code != 200 or not isinstance(answer, dict):
         return None, f"gate unavailable: evaluate answered {code}"
@@ -78,39 +83,50 @@ def _is_reminder(text: object) -> "bool":
     return isinstance(text, str) and text.startswith(REMINDER_PREFIX) and len(text) < 600 and "\n" not in text
 
 
-def hot_path(root: str, session_id: str) -> "dict[str, Any] | None":
-    """The gate's mode and kill switch: from the file when fresh, else from the server (refreshing the file)."""
+def hot_path(root: str) -> "dict[str, Any] | None":
+    """The gate's mode and kill switch, the server's port and how long to wait for it.
+
+    From `hot-path.json` while it is fresh: the server writes it (and only the server: it holds nothing of
+    one session's, issue 18) on every change and every few seconds while it runs. Stale, the server is
+    asked, and its answer used for this stop alone. Port and timeout come from the file, never from an
+    answer, and every value is clamped: a file or an answer can be wrong, not dangerous.
+    """
     cached, mtime = files.read_hot_path(root)
-    if cached is None or "port" not in cached:
+    if cached is None:
         return None  # no server has ever run here
-    fresh = time.time() - mtime < HOT_PATH_TTL_S
-    path = files.state_dir(root) + "/" + HOT_PATH_FILE
-    if fresh:
-        return cached
+    try:
+        port = int(cached["port"])
+        timeout = float(cached.get("evaluate_timeout_s", DEFAULT_EVALUATE_S))
+    except (KeyError, ValueError, TypeError):
+        return None
+    if not 0 < port < 65536:
+        return None
+    state = {"port": port, "evaluate_timeout_s": min(max(timeout, 0.5), MAX_EVALUATE_S),
+             "mode": cached.get("mode"), "kill_switch": cached.get("kill_switch") is True}  # fmt: skip
+    asked_at = time.time()
+    if asked_at - mtime < HOT_PATH_TTL_S:
+        return state
+    answer = _ask(root, port, "/v1/hot-path")
+    if answer is None:
+        return None
+    rewritten, mtime = files.read_hot_path(root)
+    if rewritten is not None and mtime > asked_at:  # the server wrote it while we asked: a setting changed
+        answer = rewritten
+    return {**state, "mode": answer.get("mode"), "kill_switch": answer.get("kill_switch") is True}
+
+
+def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
+    """One signed GET to our server; None when it cannot be had or proven (the caller allows)."""
     from stopwarden.hooks import http
 
-    asked_at = time.time()
     try:
-        code, answer = http.request(
-            int(cached["port"]), "GET", f"/v1/hot-path?session={_query(session_id)}", _token(root),
-            timeout=HOT_PATH_TIMEOUT_S,
-        )  # fmt: skip
-    except (OSError, ValueError, TypeError):
+        code, answer = http.request(port, "GET", path, files.read_token(root), timeout=HOT_PATH_TIMEOUT_S)
+    except (OSError, ValueError):
         return None
-    if code != 200 or not isinstance(answer, dict):
-        return None
-    try:
-        rewritten = posix.stat(path).st_mtime > asked_at
-    except OSError:
-        rewritten = False
-    if rewritten:  # the server wrote the file while we asked (a setting changed): its copy is the newer
-        return files.read_hot_path(root)[0]
-    state = {**cached, **answer, "written_at": time.time()}
-    _write_json(path, state)
-    return state
+    return answer if code == 200 and isinstance(answer, dict) else None
 
 
-def session_start(root: str, event: "HookEvent", state: "dict[str, Any]") -> "float | None":
+def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
     """When the session started: as our SessionStart hook recorded it, else as the server knows it, else
     the transcript's first timestamp (a lower bound), else unknown."""
     record = files.session_record(root, event.session_id)
@@ -118,8 +134,10 @@ def session_start(root: str, event: "HookEvent", state: "dict[str, Any]") -> "fl
         started = parse_iso(record["started_at"])
         if started is not None:
             return started
-    if isinstance(state.get("session_start"), (int, float)):
-        return float(state["session_start"])
+    answer = _ask(root, port, f"/v1/hot-path?session={_query(event.session_id)}") if event.session_id else None
+    known = answer.get("session_start") if answer else None
+    if isinstance(known, (int, float)) and not isinstance(known, bool) and 0 < known <= time.time():
+        return float(known)
     from stopwarden.hooks import transcript
 
     return parse_iso(transcript.first_timestamp(event.transcript_path)) if event.transcript_path else None
@@ -144,12 +162,3 @@ def _token(root: str) -> str:
         return files.read_token(root)
     except OSError:
         return ""
-
-
-def _write_json(path: str, value: object) -> None:
-    from stopwarden.atomic import write_atomic
-
-    try:
-        write_atomic(path, (fastjson.dumps(value) + "\n").encode("utf-8"), 0o600)
-    except OSError:
-        pass  # a read-only folder: the next hook asks the server again

@@ -38,7 +38,7 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     checks = [_state_dir(root)]
     if not checks[0].ok:
         return checks
-    checks += [_config(root), _token(root)]
+    checks += [_config(root), _token(root), _server(root)]
     record = installer.read_record(root)
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
@@ -141,6 +141,21 @@ def _token(root: str) -> Check:
     if len(token) != 64 or any(c not in "0123456789abcdef" for c in token):
         return Check("token", False, f"{path} does not hold a 32-byte hex token", f"rm {path}; stopwarden doctor --fix")
     return Check("token", True, f"{path} (mode 600)")
+
+
+def _server(root: str) -> Check:
+    """Whether what answers on this checkout's port is its own server (it proves it holds the token)."""
+    from stopwarden.server import process
+
+    try:
+        found = process.status(root)
+    except StopwardenError as e:
+        return Check("server", False, e.message, "fix the config by hand")
+    if found["clash"]:
+        return Check("server", False, found["clash"], "stopwarden doctor --fix")
+    if found["running"]:
+        return Check("server", True, f"this checkout's own, on 127.0.0.1:{found['port']}")
+    return Check("server", True, f"not running (port {found['port']}; it starts with the next session)")
 
 
 def _skills(

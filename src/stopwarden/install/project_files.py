@@ -16,11 +16,12 @@ from stopwarden.names import (
     BUILDS_DIR,
     CONFIG_FILE,
     PLANS_DIR,
+    PORT_FILE,
     SESSIONS_DIR,
     STATE_DIR,
     TOKEN_FILE,
 )
-from stopwarden.state import safe
+from stopwarden.state import files, safe
 
 # Everything below .stopwarden/ is machine state, except what the team shares: the config and the plans
 # the /build skill commits.
@@ -40,8 +41,7 @@ name = "{name}"
 agents = ["claude-code"]
 
 [server]
-# The local gate server listens on 127.0.0.1 only.
-port = {port}
+# The local gate server listens on 127.0.0.1 only, on a port of this machine's (.stopwarden/port).
 autostart = true
 
 [gate]
@@ -68,8 +68,9 @@ def create(root: str) -> list[str]:
     os.chmod(base, 0o700)
     files = {
         ".gitignore": (GITIGNORE, 0o644),
-        CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root)), port=free_port()), 0o644),
+        CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root))), 0o644),
         TOKEN_FILE: (secrets.token_hex(32) + "\n", 0o600),
+        PORT_FILE: (f"{free_port()}\n", 0o600),
     }
     for name, (text, mode) in files.items():
         path = os.path.join(base, name)
@@ -77,7 +78,22 @@ def create(root: str) -> list[str]:
             write_atomic(path, text.encode("utf-8"), mode)
             created.append(path)
     os.chmod(os.path.join(base, TOKEN_FILE), 0o600)
-    return created
+    moved = _leave_a_clash(root)
+    return created + ([moved] if moved else [])
+
+
+def _leave_a_clash(root: str) -> str:
+    """When what answers on this checkout's port is not its server (another clone's, sharing a port an
+    older install committed, or any other program), take a free port of this machine's own."""
+    from stopwarden import config as config_module
+    from stopwarden.server import process
+
+    clash = process.status(root)["clash"] if config_module.load(root).port else ""
+    if not clash:
+        return ""
+    port = free_port()
+    files.write_port(root, port)
+    return f"{clash}: this checkout now uses port {port} (.stopwarden/{PORT_FILE}); restart its server"
 
 
 def free_port() -> int:
@@ -88,7 +104,11 @@ def free_port() -> int:
 
 
 def _toml_str(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
+    """The inside of a TOML basic string: a folder's name may hold any character, and TOML allows no
+    control character in a string unescaped."""
+    return "".join(
+        "\\" + c if c in '"\\' else f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c for c in value
+    )
 
 
 def git_toplevel(cwd: str) -> str | None:

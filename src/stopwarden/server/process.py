@@ -29,6 +29,8 @@ from stopwarden.state import files, safe
 LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
+CLASH_FIX = "`stopwarden doctor --fix` gives this checkout a port of its own"
+HOT_PATH_REFRESH_S = 4.0  # well inside the hooks' 10 s window (router.HOT_PATH_TTL_S)
 log = logging.getLogger("stopwarden.server")
 
 
@@ -104,6 +106,9 @@ def _serve(root: str) -> None:
     )
     watcher.start()
     threading.Thread(
+        target=_keep_hot_path_fresh, args=(config, gate, stop_watching), name="hot-path", daemon=True
+    ).start()
+    threading.Thread(
         target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
     ).start()
     server = uvicorn.Server(
@@ -170,6 +175,24 @@ def _when_back(store: Any, config: Any, gate: Any, stop: threading.Event) -> Non
         return
 
 
+def _keep_hot_path_fresh(config: Any, gate: Any, stop: threading.Event) -> None:
+    """Rewrite the hooks' hot-path file every few seconds, inside their freshness window (hooks/router.py):
+    while this server runs, a hook never has to ask it for the mode, and the file (which only the server
+    writes) never goes stale. With the store away, the settings the hooks last saw are kept fresh: the
+    server still answers them (failing open, keeping events in the outbox)."""
+    from stopwarden.gate import settings
+
+    while not stop.wait(HOT_PATH_REFRESH_S):
+        try:
+            try:
+                current = gate.settings(time.time())
+            except Exception:
+                current = settings.from_hot_path(config)
+            settings.write_hot_path(config, current)
+        except Exception as e:
+            log.warning("hot-path: cannot rewrite it (%s)", e)
+
+
 def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any:
     """What a server does when another one, sharing its PostgreSQL store, changed a setting (SPEC §13):
     read the settings in force here and, when they differ, rewrite the hook's hot-path file at once and
@@ -212,6 +235,10 @@ def _configure_logging(root: str, foreground: bool) -> None:
     handlers: list[logging.Handler] = [handler]
     if foreground:
         handlers.append(logging.StreamHandler(sys.stderr))
+    from stopwarden.store.redact import RedactingFilter
+
+    for each in handlers:  # every logger's lines, uvicorn's and "cannot start: <a URL>" included
+        each.addFilter(RedactingFilter())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         handlers=handlers, force=True)  # fmt: skip
 
@@ -230,6 +257,8 @@ def start(root: str) -> dict[str, Any]:
     running = status(root)
     if running["running"]:
         return {**running, "started": False}
+    if running["clash"]:
+        raise StopwardenError(running["clash"], hint=CLASH_FIX)
     offset = _log_size(root)
     proc = launch.launch(root)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -238,7 +267,7 @@ def start(root: str) -> dict[str, Any]:
             raise StopwardenError(
                 f"the server did not start: {_reason(root, offset)}", hint=f"see {_path(root, SERVER_LOG)}"
             )
-        if _healthy(config.port):
+        if _healthy(root, config.port):
             return {**status(root), "started": True}
         time.sleep(0.05)
     proc.terminate()
@@ -296,30 +325,47 @@ def _serve_processes(root: str) -> list[int]:
 
 
 def status(root: str) -> dict[str, Any]:
+    """Is this checkout's server running? `clash` says when something else answers on its port."""
     config = config_module.load(root)
     pid = _read_pid(root)
-    health = _health(config.port)
+    health, clash = _health(root, config.port)
     return {
         "running": health is not None,
         "pid": pid if pid is not None and _alive(pid) else None,
         "port": config.port,
         "health": health,
+        "clash": clash,
     }
 
 
-def _health(port: int) -> dict[str, Any] | None:
+def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
+    """(the server's /health, or None; why what answers is not this checkout's server, or "").
+
+    Asked with the token's signature (hooks/http.py): another clone's server on a shared port, or any
+    other program, answers without the proof, and is named instead of being taken for ours.
+    """
     if not port:
-        return None
+        return None, ""
     try:
-        code, body = http.request(port, "GET", "/health", timeout=1.0)
+        token = files.read_token(root)
     except OSError:
-        return None
+        token = ""
+    try:
+        code, body = http.request(port, "GET", "/health", token, timeout=1.0)
+    except http.NotOurServer:
+        return None, (
+            f"port {port} is answered by something that is not this checkout's server "
+            "(another clone's server, or another program)"
+        )
+    except OSError:
+        return None, ""
     # "degraded": running and answering, while its store is unreachable (it fails open meanwhile).
-    return body if code == 200 and isinstance(body, dict) and body.get("status") in ("ok", "degraded") else None
+    ok = code == 200 and isinstance(body, dict) and body.get("status") in ("ok", "degraded")
+    return (body if ok else None), ""
 
 
-def _healthy(port: int) -> bool:
-    return _health(port) is not None
+def _healthy(root: str, port: int) -> bool:
+    return _health(root, port)[0] is not None
 
 
 def _write_pid(root: str) -> None:

@@ -3,6 +3,7 @@
 Layout (SPEC §2), each file with the module that decides what goes in it:
   config.toml      committed by the team; read by config.py through `read_config`
   token            the server's secret, 0600, machine-local (install/project_files.py)
+  port             the server's port on this machine, never committed (install/project_files.py)
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
   hook.log         why a hook let a stop through (hooks/log.py)
@@ -21,6 +22,7 @@ from stopwarden.names import (
     CONFIG_FILE,
     HOOK_LOG,
     HOT_PATH_FILE,
+    PORT_FILE,
     SERVER_LOG,
     SERVER_PID,
     SERVER_STARTING,
@@ -84,6 +86,21 @@ def read_token(root: str) -> str:
     if st.st_mode & PRIVATE or st.st_uid != posix.geteuid():
         raise NotOurs(f"{where} is readable by others (a committed token is no secret): run `stopwarden doctor --fix`")
     return safe.read(where).decode("ascii", "replace").strip()
+
+
+def read_port(root: str) -> "int | None":
+    """This checkout's own port; None when it has none yet (an install older than the port file)."""
+    try:
+        text = safe.read(path(root, PORT_FILE), 64).strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+
+
+def write_port(root: str, port: int) -> None:
+    from stopwarden.atomic import write_atomic
+
+    write_atomic(path(root, PORT_FILE), f"{port}\n".encode(), 0o600)
 
 
 def read_json(where: str, cap: int = safe.SMALL) -> "dict[str, Any] | None":

@@ -5,8 +5,8 @@ The rules are gitleaks' maintained rule set (`gitleaks.py`: why that one, and ho
 few of our own, each for a *format* that rule set leaves out on purpose or cannot see in a text:
 credentials in a URL or a connection string, password assignments, an `Authorization` header, a private
 key block cut off before its END line, AWS secret access keys and `sk-` keys (whose gitleaks rules need a
-context or a marker that a stop text often lacks), secrets in a URL's query. A found secret becomes `[REDACTED:<rule-id>]`; the rest
-of the text, the evidence the decision log is for, is kept.
+context or a marker that a stop text often lacks), secrets in a URL's query. A found secret becomes
+`[REDACTED:<rule-id>]`; the rest of the text, the evidence the decision log is for, is kept.
 """
 
 from __future__ import annotations
