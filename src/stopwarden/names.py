@@ -83,14 +83,26 @@ RULES = {
     "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE": "continue",
     "U2_PLAN_FILE_NEXT_STEP_EXPLICIT": "continue",
     "U3_RECENT_COMMIT_PROVES_INCREMENTAL": "continue",
+    "U4_NEXT_STEP_ANNOUNCED": "continue",
+    "U5_PERMISSION_MID_PLAN": "continue",
     "U_LEGIT_DESIGN_QUESTION": "allow",
     "U_LEGIT_MISSING_INFO": "allow",
     "U_LEGIT_ERROR": "allow",
     "U_LEGIT_COMPLETION": "allow",
     "U_LEGIT_USER_REQUESTED": "allow",
     "U_META_SELF_REFERENCE": "allow",
+    "U_NOT_A_STOP": "allow",
     "U_AMBIGUOUS_INSUFFICIENT_SIGNAL": "escalate",
+    "U_GIVE_UP": "escalate",
 }
+# What a stop text does, its last act (docs/stop-acts.md): the classifier's classes, one verdict each
+# given the evidence. The first five let the agent stop; the rest, with a plan older than the session and
+# progress in it, are early stops (give_up is escalated: a human should look).
+STOP_ACTS = (
+    "completion", "question", "blocker", "user_requested", "not_a_stop",
+    "next_step", "context_excuse", "permission", "break_point", "give_up",
+)  # fmt: skip
+LEGIT_ACTS = STOP_ACTS[:5]
 # Why an evaluation let the agent stop without a valid verdict (events.fail_open_kind).
 FAIL_OPEN_KINDS = (
     "timeout",

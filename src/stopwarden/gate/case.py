@@ -90,3 +90,4 @@ class Verdict:
     rule: str
     evidence_pointer: Pointer = field(default_factory=Pointer)
     rationale: str = ""  # never shown to the agent
+    act: str = ""  # the stop act judged (names.STOP_ACTS), "" when the authority does not say

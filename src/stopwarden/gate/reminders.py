@@ -22,6 +22,14 @@ TEMPLATES = {
         "Continue — commit {incremental_commit_sha} shows progress on the plan at {plan_file}. "
         "Proceed with the next step."
     ),
+    "U4_NEXT_STEP_ANNOUNCED": (
+        "Continue — you named your next step and the plan at {plan_file} is not finished "
+        "(commit {incremental_commit_sha} shows progress). Do that step now instead of ending your turn."
+    ),
+    "U5_PERMISSION_MID_PLAN": (
+        "Continue — the plan at {plan_file} already says what comes next, and commit {incremental_commit_sha} "
+        "shows it under way: no permission is needed to go on with it. Proceed."
+    ),
 }  # fmt: skip
 HEX = set("0123456789abcdef")
 

@@ -17,7 +17,6 @@ hot-path file and session records through it.
 
 import posix
 
-from stopwarden import fastjson
 from stopwarden.names import (
     CONFIG_FILE,
     HOOK_LOG,
@@ -105,6 +104,8 @@ def write_port(root: str, port: int) -> None:
 
 def read_json(where: str, cap: int = safe.SMALL) -> "dict[str, Any] | None":
     """A JSON object from a file of ours; None when it is absent, odd or not an object."""
+    from stopwarden import fastjson  # here: hook.log's writer imports this module on every hook run
+
     try:
         value = fastjson.loads(safe.read(where, cap).decode("utf-8", "replace"))
     except (OSError, ValueError):
