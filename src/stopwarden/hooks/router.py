@@ -33,6 +33,19 @@ MAX_STOP_TEXT = 16 * 1024
 MAX_EVALUATE_S = 30.5  # the slowest authority's budget (claude-cli, 20 s) and then some; never more
 
 
+def forwards(stop_text: "str", stop_hook_active: "bool") -> "tuple[bool, str]":
+    """Whether the router sends this stop to the server at all, and if not, why (what `hook.log` says).
+
+    Pure: `stopwarden eval` measures the live gate through it. (The hook's `suspiciously_quiet` signal
+    also needs the last commit's age, which only the checkout knows; it is left out here.)
+    """
+    if stop_hook_active:
+        return False, "stop_hook_active: one continuation per stop sequence"
+    if not signals.detect(stop_text):
+        return False, "no signal"
+    return True, ""
+
+
 def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     """(the reminder to block with, or None to allow; what the log should say)."""
     if event.stop_hook_active:
