@@ -1,14 +1,22 @@
-"""`stopwarden eval` through the CLI: the dev corpus, both formats, bad case files (SPEC §8)."""
+"""`stopwarden eval` through the CLI: the live gate (router first), both numbers, per-act tables, --json,
+bad case files (SPEC §8, issue 19)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CORPUS = Path(__file__).parents[1] / "data" / "dev.jsonl"
+from stopwarden.gate import authorities, rules
+from stopwarden.gate.case import Case, Verdict
+from stopwarden.names import STOP_ACTS
+
+DATA = Path(__file__).parents[1] / "data"
+CORPUS = DATA / "dev.jsonl"
+FIRST_CONTACT = DATA / "first_contact.jsonl"
 
 
 @pytest.fixture(autouse=True)
@@ -16,29 +24,148 @@ def outside_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # eval needs no project
 
 
+def dev_case(case_id: str, **changes: Any) -> dict[str, Any]:
+    """A case of the development corpus, changed."""
+    for line in CORPUS.read_text().splitlines():
+        row = json.loads(line)
+        if row["id"] == case_id:
+            return {**row, **changes}
+    raise KeyError(case_id)
+
+
+def write(tmp_path: Path, *rows: dict[str, Any]) -> str:
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return str(path)
+
+
+def score(out: str, name: str) -> str:
+    return out.split(f"{name}:")[1].split()[0]
+
+
 def test_dev_corpus_table(cli: Any) -> None:
     result = cli("eval", str(CORPUS))
     assert result.code == 0, result.err
     assert "block precision: 1.000" in result.out
-    recall = float(result.out.split("block recall:")[1].split()[0])
-    assert recall >= 0.9
-    assert "confusion (rows: expected, columns: decided)" in result.out
+    assert float(score(result.out, "live recall")) >= 0.9 and float(score(result.out, "eval recall")) >= 0.9
+    assert "forwarded:       30 of 30" in result.out
+    assert "false blocks:    0" in result.out
+    assert "confusion (rows: expected, columns: live decision)" in result.out
+    assert "per stop act" not in result.out  # the corpus names no acts
 
 
 def test_jsonl_format(cli: Any) -> None:
     lines = cli("eval", str(CORPUS), "--format", "jsonl", "--authority", "rules").out.splitlines()
     rows = [json.loads(line) for line in lines]
     assert len(rows) == len(CORPUS.read_text().splitlines())
-    assert set(rows[0]) == {"id", "decision", "rule", "expected"}
+    assert set(rows[0]) == {"id", "decision", "rule", "expected", "forwarded", "router", "gate_decision",
+                            "gate_rule", "act", "judged_act"}  # fmt: skip
+
+
+def test_a_stop_the_router_keeps_is_not_forwarded_not_a_completion(cli: Any, tmp_path: Path) -> None:
+    """The router lets a stop after a block through unjudged: live it is `not_forwarded` (a miss when it
+    should continue), while eval recall says what the server would have made of it."""
+    kept = dev_case("dev-c01", id="kept", stop_hook_active=True)
+    sent = dev_case("dev-c02", id="sent")
+    path = write(tmp_path, kept, sent)
+    result = cli("eval", path)
+    assert result.code == 0, result.err
+    row = next(line for line in result.out.splitlines() if line.startswith("kept "))
+    assert row.split()[:3] == ["kept", "continue", "not_forwarded"]
+    assert "router: stop_hook_active" in row and "the server would say continue U" in row and "<- wrong" in row
+    assert "U_LEGIT_COMPLETION" not in result.out
+    assert "forwarded:       1 of 2" in result.out
+    assert score(result.out, "live recall") == "0.500" and score(result.out, "eval recall") == "1.000"
+    assert score(result.out, "3-way accuracy") == "0.500"  # a stop let through is not the continue it needed
+    data = cli("eval", path, "--json").json()
+    assert data["confusion"]["continue"] == {"continue": 1, "allow": 0, "escalate": 0, "not_forwarded": 1}
+    [first, _] = data["results"]
+    assert first["decision"] == "not_forwarded" and first["rule"] is None and first["forwarded"] is False
+    assert first["gate_decision"] == "continue" and first["router"].startswith("stop_hook_active")
+    assert (data["forwarded"], data["live_recall"], data["eval_recall"]) == (1, 0.5, 1.0)
+    # --no-router: every stop forwarded, the live numbers are the eval ones.
+    every = cli("eval", path, "--no-router", "--json").json()
+    assert every["forwarded"] == 2 and every["live_recall"] == 1.0
+    assert every["results"][0]["decision"] == "continue"
 
 
 def test_a_false_block_fails_the_run(cli: Any, tmp_path: Path) -> None:
-    row = json.loads(CORPUS.read_text().splitlines()[0])
-    row.update(id="mislabelled", expected={"decision": "allow"})
-    path = tmp_path / "cases.jsonl"
-    path.write_text(json.dumps(row) + "\n")
-    result = cli("eval", str(path))
+    path = write(tmp_path, dev_case("dev-c01", id="mislabelled", expected={"decision": "allow"}))
+    result = cli("eval", path)
     assert result.code == 1 and "block precision: 0.000" in result.out
+    assert "false blocks:    1 (mislabelled)" in result.out
+
+
+def test_a_false_block_the_router_hides_still_fails_the_run(cli: Any, tmp_path: Path) -> None:
+    row = dev_case("dev-c01", id="hidden", expected={"decision": "allow"}, stop_hook_active=True)
+    data = cli("eval", write(tmp_path, row), "--json")
+    assert data.code == 1
+    body = data.json()
+    assert body["false_blocks"] == [] and body["eval_false_blocks"] == ["hidden"]
+    assert body["block_precision"] is None and body["eval_block_precision"] == 0.0
+
+
+def test_no_blocks_and_no_cases_print_no_made_up_scores(cli: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, dev_case("dev-a01"), dev_case("dev-a02"))  # two legitimate stops, none blocked
+    result = cli("eval", path)
+    assert result.code == 0, result.err
+    assert score(result.out, "block precision") == "n/a" and score(result.out, "live recall") == "n/a"
+    assert score(result.out, "eval recall") == "n/a" and score(result.out, "3-way accuracy") == "1.000"
+    data = cli("eval", path, "--json").json()
+    assert data["block_precision"] is None and data["live_recall"] is None and data["accuracy"] == 1.0
+    (tmp_path / "empty.jsonl").write_text("")
+    empty = cli("eval", str(tmp_path / "empty.jsonl"))
+    assert empty.code == 0 and "cases:           0" in empty.out
+    for name in ("live recall", "eval recall", "block precision", "3-way accuracy"):
+        assert score(empty.out, name) == "n/a", name
+
+
+def test_per_act_table_and_json_on_the_first_contact_set(cli: Any) -> None:
+    result = cli("eval", str(FIRST_CONTACT))
+    assert "per stop act (rows: expected act, columns: live decision)" in result.out
+    data = cli("eval", str(FIRST_CONTACT), "--json").json()
+    assert list(data["acts"]) == list(STOP_ACTS)  # all ten, in the taxonomy's order
+    assert sum(a["cases"] for a in data["acts"].values()) == data["cases"] == 67
+    assert data["acts"]["next_step"]["cases"] == 15
+    for act, counts in data["acts"].items():
+        assert sum(counts["decisions"].values()) == counts["cases"], act
+        assert sum(counts["judged"].values()) == counts["cases"], act
+        row = next(line for line in result.out.splitlines() if line.startswith(act + " "))
+        assert row.split()[1:3] == [str(counts["cases"]), str(counts["forwarded"])]
+    assert data["correct"] == sum(a["right"] for a in data["acts"].values())
+    assert {"cases", "forwarded", "live_recall", "eval_recall", "false_blocks", "block_precision", "accuracy",
+            "confusion", "acts", "results", "authority"} <= set(data)  # fmt: skip
+
+
+class ActAuthority:
+    """The rules, saying which act they saw: a next step for stops that announce one, else completion."""
+
+    name = "acts"
+    in_process = True
+
+    def judge(self, case: Case) -> Verdict:
+        verdict = rules.judge(case)
+        return replace(verdict, act="next_step" if "next" in case.stop_text.lower() else "completion")
+
+
+def test_judged_acts_against_expected_ones(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(authorities.REGISTRY, "acts", lambda options, timeout: ActAuthority())
+    rows = [
+        dev_case("dev-c13", id="n1", expected={"decision": "continue", "act": "next_step"}),
+        dev_case("dev-a04", id="c1", expected={"decision": "allow", "act": "completion"}),
+        dev_case("dev-a13", id="c2", expected={"decision": "allow", "act": "completion"}),
+        dev_case("dev-a01", id="q1", expected={"decision": "allow"}),  # no act said
+    ]
+    path = write(tmp_path, *rows)
+    data = cli("eval", path, "--authority", "acts", "--json").json()
+    judged = {r["id"]: r["judged_act"] for r in data["results"]}
+    expected_judged = {r["id"]: "next_step" if "next" in r["stop_text"].lower() else "completion" for r in rows}
+    assert judged == expected_judged
+    assert list(data["acts"]) == ["completion", "next_step", ""]
+    assert data["acts"]["next_step"]["judged"] == {"next_step": 1}
+    table = cli("eval", path, "--authority", "acts").out
+    assert "stop acts (rows: expected, columns: judged by the authority)" in table
+    assert "(none)" in table  # the case without an act has a row of its own
 
 
 @pytest.mark.parametrize(
@@ -46,6 +173,7 @@ def test_a_false_block_fails_the_run(cli: Any, tmp_path: Path) -> None:
     [
         ('{"id": "x"}\n', "cases.jsonl:1: not a stop-event case (KeyError"),
         ('\n{"id": "x", "stop_text": "s", "expected": {"decision": "maybe"}}\n', "cases.jsonl:2: not a stop-event"),
+        ('{"id": "x", "stop_text": "s", "expected": {"decision": "allow", "act": "nap"}}\n', "expected act 'nap'"),
         ("not json\n", "cases.jsonl:1: not a stop-event case (JSONDecodeError"),
     ],
 )

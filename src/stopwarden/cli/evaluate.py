@@ -8,22 +8,34 @@ import os
 import click
 
 from stopwarden import termsafe
-from stopwarden.cli.output import dumps, echo
+from stopwarden.cli.output import dumps, echo, json_option
 
 
 @click.command(name="eval")
 @click.argument("cases", type=click.Path(dir_okay=False))
 @click.option("--authority", help="The authority to judge with (default: the project's, else rules).")
+@click.option(
+    "--no-router",
+    "every_stop",
+    is_flag=True,
+    help="Judge every stop as if the Stop hook's router had forwarded it (the live numbers then equal the eval ones).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-def evaluate(cases: str, authority: str | None, fmt: str) -> int:
-    """Run the stop-gate decision over labelled cases (JSON Lines) and score it.
+@json_option
+def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_json: bool) -> int:
+    """Run labelled stops (JSON Lines) through the live stop gate and score it.
 
-    Works outside a project too, with the default configuration. Exits 1 when a legitimate stop
-    would have been blocked.
+    Each stop goes through the Stop hook's router first: one it does not forward is `not_forwarded` (let
+    through unjudged). Prints forwarded, live recall (after the router), eval recall (as if every stop
+    were forwarded), false blocks, block precision, 3-way accuracy, and a confusion table per stop act
+    when the cases carry `expected.act`. A file from `stopwarden gate export --annotated` is a valid
+    input. Works outside a project too, with the default configuration. Exits 1 when a legitimate stop
+    would have been blocked, live or once forwarded.
 
     \b
     Example:
       stopwarden eval tests/data/dev.jsonl --format table
+      stopwarden eval annotated.jsonl --json
     """
     from stopwarden import config as config_module
     from stopwarden.gate import evaluation
@@ -34,11 +46,14 @@ def evaluate(cases: str, authority: str | None, fmt: str) -> int:
     config = config_module.load(root) if root else config_module.load(os.getcwd())
     name = authority or config.authority
     timeout = config.authority_timeout_s if name == config.authority else AUTHORITY_TIMEOUTS.get(name, 3.0)
-    results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout)
-    if fmt == "jsonl":
+    results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout, router=not every_stop)
+    summary = evaluation.summary(results)
+    if as_json:
+        click.echo(dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))
+    elif fmt == "jsonl":
         for result in results:
             click.echo(dumps(result.as_dict(), indent=None))
     else:
         # A case's id comes from the cases file (often a committed one): shown on its row, never as rows.
         echo(evaluation.table([dataclasses.replace(r, id=termsafe.line(r.id)) for r in results]))
-    return 1 if evaluation.summary(results)["false_blocks"] else 0
+    return 1 if summary["false_blocks"] or summary["eval_false_blocks"] else 0

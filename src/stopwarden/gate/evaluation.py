@@ -1,8 +1,12 @@
 """`stopwarden eval`: the stop-gate decision over labelled stop events, and how good it is (SPEC §8).
 
-Each case goes through what the live gate does with it (signals, the evidence rules, the authority,
-validation), without the git post-checks (a case's commits are not in any repository here). The
-summary puts blocking a legitimate stop first: block precision, then block recall, then 3-way accuracy.
+Each case goes first through the Stop hook's router (`hooks.router.forwards`): a stop it does not
+forward never reaches the server, so the live gate lets it through unjudged, and it is reported as
+`not_forwarded`, never as a decision of the authority's. Every case is then judged as the server would
+judge it (signals, the evidence rules, the authority, validation; not the git post-checks, since a
+case's commits are in no repository here), so the summary gives both the live numbers and the
+numbers as if every stop were forwarded. Blocking a legitimate stop comes first: false blocks and
+block precision, then recall, then 3-way accuracy. A ratio over nothing is `None` ("n/a"), never 1.
 """
 
 from __future__ import annotations
@@ -10,30 +14,56 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import authorities
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.decide import ask, case_signals, judge_case
+from stopwarden.hooks.router import forwards
+from stopwarden.names import STOP_ACTS
 
 LABELS = ("continue", "allow", "escalate")
+NOT_FORWARDED = "not_forwarded"  # the live decision of a stop the router kept from the server
+DECIDED = (*LABELS, NOT_FORWARDED)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One line of a cases file."""
+
+    id: str
+    case: Case
+    expected: str
+    act: str = ""  # the expected stop act (names.STOP_ACTS), "" when the case does not say
+    stop_hook_active: bool = False
 
 
 @dataclass(frozen=True)
 class Result:
     id: str
-    decision: str
-    rule: str | None
     expected: str
+    decision: str  # what the live gate did: continue, allow, escalate, or not_forwarded
+    rule: str | None  # the live decision's rule (or short circuit, or failure kind); None when not forwarded
+    forwarded: bool = True
+    router: str = ""  # why the router did not forward it ("" when it did)
+    gate_decision: str = ""  # what the server decides when the stop reaches it (every stop, forwarded or not)
+    gate_rule: str | None = None
+    act: str = ""  # the expected stop act
+    judged_act: str = ""  # the stop act the authority judged ("" when it did not say, or was not asked)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "decision": self.decision, "rule": self.rule, "expected": self.expected}
+        return asdict(self)
+
+    @property
+    def effective(self) -> str:
+        """The live decision as the agent lives it: a stop not forwarded is let through."""
+        return "allow" if self.decision == NOT_FORWARDED else self.decision
 
 
-def load_cases(path: str) -> Iterator[tuple[str, Case, str]]:
-    """(id, case, expected decision) per line; a bad line is an error naming the file and line."""
+def load_cases(path: str) -> Iterator[Labelled]:
+    """The labelled cases of a JSON Lines file; a bad line is an error naming the file and line."""
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -44,8 +74,8 @@ def load_cases(path: str) -> Iterator[tuple[str, Case, str]]:
             continue
         try:
             row = json.loads(line)
-            yield str(row["id"]), _case(row), _expected(row)
-        except (ValueError, KeyError, TypeError) as e:
+            yield Labelled(str(row["id"]), _case(row), _expected(row), _act(row), row.get("stop_hook_active") is True)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise StopwardenError(f"{path}:{number}: not a stop-event case ({type(e).__name__}: {e})") from None
 
 
@@ -70,51 +100,160 @@ def _expected(row: dict[str, Any]) -> str:
     return str(expected)
 
 
-def run(path: str, authority_name: str, options: dict[str, Any], timeout_s: float) -> list[Result]:
+def _act(row: dict[str, Any]) -> str:
+    act = row["expected"].get("act") or ""
+    if act and act not in STOP_ACTS:
+        raise ValueError(f"expected act {act!r} is not one of {', '.join(STOP_ACTS)}")
+    return str(act)
+
+
+def run(path: str, authority_name: str, options: dict[str, Any], timeout_s: float, router: bool = True) -> list[Result]:
+    """Every case of `path` through the router (unless `router` is False: every stop forwarded) and the
+    gate, judged by the named authority."""
     authority = authorities.get(authority_name, options, timeout_s)
     if authority is None:
         raise StopwardenError(f"unknown authority {authority_name!r}", hint=f"one of {', '.join(authorities.REGISTRY)}")
     results = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for case_id, case, expected in load_cases(path):
-            outcome, _ = judge_case(case, lambda c: ask(authority, c, timeout_s, pool))
+        for item in load_cases(path):
+            outcome, verdict = judge_case(item.case, lambda c: ask(authority, c, timeout_s, pool))
             decision = "allow" if outcome.decision == "force_allow" else outcome.decision
+            rule = outcome.rule or outcome.short_circuit or outcome.fail_open
+            sent, why_not = forwards(item.case.stop_text, item.stop_hook_active) if router else (True, "")
             results.append(
-                Result(case_id, decision, outcome.rule or outcome.short_circuit or outcome.fail_open, expected)
+                Result(
+                    id=item.id,
+                    expected=item.expected,
+                    decision=decision if sent else NOT_FORWARDED,
+                    rule=rule if sent else None,
+                    forwarded=sent,
+                    router=why_not,
+                    gate_decision=decision,
+                    gate_rule=rule,
+                    act=item.act,
+                    judged_act=str(getattr(verdict, "act", "") or "") if verdict is not None else "",
+                )
             )
     return results
 
 
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 def summary(results: list[Result]) -> dict[str, Any]:
-    blocked = [r for r in results if r.decision == "continue"]
+    """The scores, live (after the router) and as if every stop were forwarded (`eval_…`)."""
     should = [r for r in results if r.expected == "continue"]
-    right = [r for r in blocked if r.expected == "continue"]
-    matrix = {e: {d: sum(1 for r in results if r.expected == e and r.decision == d) for d in LABELS} for e in LABELS}
+    live_blocks = [r for r in results if r.decision == "continue"]
+    eval_blocks = [r for r in results if r.gate_decision == "continue"]
+    live_right = sum(1 for r in live_blocks if r.expected == "continue")
+    eval_right = sum(1 for r in eval_blocks if r.expected == "continue")
+    live_correct = sum(1 for r in results if r.effective == r.expected)
+    eval_correct = sum(1 for r in results if r.gate_decision == r.expected)
+    confusion = {e: {d: sum(1 for r in results if (r.expected, r.decision) == (e, d)) for d in DECIDED} for e in LABELS}
     return {
         "cases": len(results),
-        "block_precision": len(right) / len(blocked) if blocked else 1.0,
-        "block_recall": len(right) / len(should) if should else 1.0,
-        "accuracy": sum(1 for r in results if r.decision == r.expected) / len(results) if results else 0.0,
-        "false_blocks": [r.id for r in blocked if r.expected != "continue"],
-        "confusion": matrix,
+        "forwarded": sum(1 for r in results if r.forwarded),
+        "continue_cases": len(should),
+        "blocks": len(live_blocks),
+        "right_blocks": live_right,
+        "eval_blocks": len(eval_blocks),
+        "eval_right_blocks": eval_right,
+        "live_recall": _ratio(live_right, len(should)),
+        "eval_recall": _ratio(eval_right, len(should)),
+        "false_blocks": [r.id for r in live_blocks if r.expected != "continue"],
+        "eval_false_blocks": [r.id for r in eval_blocks if r.expected != "continue"],
+        "block_precision": _ratio(live_right, len(live_blocks)),
+        "eval_block_precision": _ratio(eval_right, len(eval_blocks)),
+        "correct": live_correct,
+        "accuracy": _ratio(live_correct, len(results)),
+        "eval_accuracy": _ratio(eval_correct, len(results)),
+        "confusion": confusion,
+        "acts": _per_act(results),
     }
 
 
+def _per_act(results: list[Result]) -> dict[str, dict[str, Any]]:
+    """Per expected stop act, in `STOP_ACTS` order: cases, forwarded, the live decisions, how many were
+    right, and the acts the authority judged them to be (`""`: it did not say). Empty when no case
+    carries an act."""
+    if not any(r.act for r in results):
+        return {}
+    order = [*STOP_ACTS, ""]
+    acts: dict[str, dict[str, Any]] = {}
+    for act in sorted({r.act for r in results}, key=order.index):
+        mine = [r for r in results if r.act == act]
+        judged: dict[str, int] = {}
+        for r in mine:
+            judged[r.judged_act] = judged.get(r.judged_act, 0) + 1
+        acts[act] = {
+            "cases": len(mine),
+            "forwarded": sum(1 for r in mine if r.forwarded),
+            "decisions": {d: sum(1 for r in mine if r.decision == d) for d in DECIDED},
+            "right": sum(1 for r in mine if r.effective == r.expected),
+            "judged": dict(sorted(judged.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0)),
+        }
+    return acts
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def table(results: list[Result]) -> str:
-    lines = [f"{'id':<16} {'expected':<9} {'decision':<9} rule", *(
-        f"{r.id:<16} {r.expected:<9} {r.decision:<9} {r.rule or ''}{'' if r.decision == r.expected else '   <- wrong'}"
-        for r in results
-    )]  # fmt: skip
+    rows = [f"{'id':<16} {'expected':<9} {'decision':<13} rule"]
+    for r in results:
+        if r.forwarded:
+            why = r.rule or ""
+        else:
+            why = f"router: {r.router}; the server would say {r.gate_decision} {r.gate_rule or ''}".rstrip()
+        wrong = "" if r.effective == r.expected else "   <- wrong"
+        rows.append(f"{r.id:<16} {r.expected:<9} {r.decision:<13} {why}{wrong}")
     s = summary(results)
-    lines += [
+    n, should = s["cases"], s["continue_cases"]
+    false_blocks = ", ".join(s["false_blocks"])
+    lines = [
+        *rows,
         "",
-        f"cases: {s['cases']}",
-        f"block precision: {s['block_precision']:.3f}   (blocking a legitimate stop is the worst error)",
-        f"block recall:    {s['block_recall']:.3f}",
-        f"3-way accuracy:  {s['accuracy']:.3f}",
+        f"cases:           {n}",
+        f"forwarded:       {s['forwarded']} of {n} (sent by the router to the server)",
+        f"live recall:     {_score(s['live_recall'])}   ({s['right_blocks']} of {should} continue stops blocked)",
+        f"eval recall:     {_score(s['eval_recall'])}   ({s['eval_right_blocks']} of {should}, "
+        "as if every stop were forwarded)",
+        f"false blocks:    {len(s['false_blocks'])}{' (' + false_blocks + ')' if false_blocks else ''}"
+        f"   (as if every stop were forwarded: {len(s['eval_false_blocks'])})",
+        f"block precision: {_score(s['block_precision'])}   ({s['right_blocks']} of {s['blocks']} blocks right; "
+        "blocking a legitimate stop is the worst error)",
+        f"3-way accuracy:  {_score(s['accuracy'])}   ({s['correct']} of {n}; a stop not forwarded is let through)",
         "",
-        "confusion (rows: expected, columns: decided)",
-        f"{'':<10}" + "".join(f"{d:>10}" for d in LABELS),
-        *(f"{e:<10}" + "".join(f"{s['confusion'][e][d]:>10}" for d in LABELS) for e in LABELS),
+        "confusion (rows: expected, columns: live decision)",
+        f"{'':<10}" + "".join(f"{d:>15}" for d in DECIDED),
+        *(f"{e:<10}" + "".join(f"{s['confusion'][e][d]:>15}" for d in DECIDED) for e in LABELS),
     ]
+    if s["acts"]:
+        lines += ["", *_act_tables(s["acts"])]
     return "\n".join(lines)
+
+
+def _name(act: str) -> str:
+    return act or "(none)"
+
+
+def _act_tables(acts: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "per stop act (rows: expected act, columns: live decision)",
+        f"{'act':<16}{'cases':>6}{'fwd':>5}" + "".join(f"{d:>15}" for d in DECIDED) + f"{'right':>7}",
+    ]
+    for act, a in acts.items():
+        decided = "".join(f"{a['decisions'][d]:>15}" for d in DECIDED)
+        lines.append(f"{_name(act):<16}{a['cases']:>6}{a['forwarded']:>5}{decided}{a['right']:>7}")
+    judged = [j for j in (*STOP_ACTS, "") if any(j in a["judged"] for a in acts.values())]
+    judged += sorted({j for a in acts.values() for j in a["judged"]} - set(judged))  # acts outside the taxonomy
+    if judged != [""]:  # the authority names acts: how its acts match the expected ones
+        lines += [
+            "",
+            "stop acts (rows: expected, columns: judged by the authority)",
+            f"{'':<16}" + "".join(f"{_name(j):>16}" for j in judged),
+            *(f"{_name(act):<16}" + "".join(f"{a['judged'].get(j, 0):>16}" for j in judged) for act, a in acts.items()),
+        ]
+    return lines
