@@ -65,14 +65,16 @@ def test_shadow_logs_a_continue_and_lets_the_agent_stop(installed: Path) -> None
         )
 
 
-def test_no_signal_never_asks_the_server(installed: Path) -> None:
+def test_a_stop_without_stop_words_is_judged_too(installed: Path) -> None:
+    """Every stop reaches the server (issue 19): the commonest early stop has no stop word, and the
+    server's classifier, not a word list in the hook, says what a stop is. An answer is let through."""
     for server in run_server(installed):
         session_with_progress(installed)
         server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "test"})
         answer = "The function returns the median because the list is sorted before it is split."
         done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=answer))
-        assert done.stdout == "" and events(server) == []
-        assert log_line(installed).endswith("no signal (bg=0)")
+        assert done.stdout == ""
+        assert [e["decision"] for e in events(server)] == ["allow"]
 
 
 def test_kill_switch_and_stop_hook_active_never_evaluate(installed: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.gate.decide import Gate
+from tests.conftest import git
 from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server
 
 
@@ -194,10 +196,19 @@ def test_identical_requests_get_the_cached_verdict(server: Server, plan_repo: Pl
     assert second["event_id"] != first["event_id"]  # every request is its own event
 
 
+class Paid:
+    """An authority that is not a local computation (a provider's API): what rate limits protect."""
+
+    name = "rules"
+
+    def judge(self, case: Case) -> Verdict:
+        return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL")
+
+
 def test_rate_limit_per_session(installed: Path, plan_repo: PlanRepo) -> None:
     config = installed / ".stopwarden" / "config.toml"
     config.write_text(config.read_text() + "\n[limits]\nper_session_hour = 2\n")
-    for server in run_server(installed):
+    for server in run_server(installed, lambda c, s: Gate(c, s, Paid())):
         kinds = [
             server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=f"I'll stop here, context {i}."))[1]
             for i in range(3)
@@ -205,6 +216,18 @@ def test_rate_limit_per_session(installed: Path, plan_repo: PlanRepo) -> None:
         assert [k["fail_open"] for k in kinds] == [None, None, "rate_limited"]
         other = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, session="s2"))[1]
         assert other["fail_open"] is None
+
+
+def test_the_offline_authority_is_never_rate_limited(installed: Path, plan_repo: PlanRepo) -> None:
+    """The router forwards every stop; limiting the free, local judge would let early stops through."""
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + "\n[limits]\nper_session_hour = 2\n")
+    for server in run_server(installed):
+        kinds = [
+            server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=f"I'll stop here, context {i}."))[1]
+            for i in range(4)
+        ]
+        assert [k["fail_open"] for k in kinds] == [None] * 4
 
 
 def test_continue_ceiling_then_stuck_notice_at_the_next_session(server: Server, plan_repo: PlanRepo) -> None:
@@ -221,12 +244,30 @@ def test_continue_ceiling_then_stuck_notice_at_the_next_session(server: Server, 
 
 
 def test_self_reference_is_allowed_without_asking(server: Server, plan_repo: PlanRepo) -> None:
+    """The session changed stopwarden's configuration that existed before it: work on the gate."""
     body = evaluate_body(plan_repo)
-    body["evidence"]["session_commits"] = [
-        {"sha": plan_repo.progress_commit, "files": [".stopwarden/config.toml", ".claude/settings.local.json"]}
-    ]
+    git(server.root, "add", "-f", ".stopwarden/config.toml")
+    os.environ["GIT_COMMITTER_DATE"] = f"@{int(plan_repo.session_start) - 3600}"  # long before the session
+    try:
+        git(server.root, "commit", "-qm", "stopwarden set up")
+    finally:
+        del os.environ["GIT_COMMITTER_DATE"]
+    body["evidence"]["session_commits"] = [{"sha": plan_repo.progress_commit, "files": [".stopwarden/config.toml"]}]
     answer = server.call("POST", "/v1/evaluate", body)[1]
     assert (answer["rule"], answer["short_circuit"]) == ("U_META_SELF_REFERENCE", "self_reference")
+
+
+def test_setup_the_session_committed_is_not_self_reference(server: Server, plan_repo: PlanRepo) -> None:
+    """After `init`, the agent's first `git add -A` commits our files: set-up, not work on the gate."""
+    force_enforce(server)
+    git(server.root, "add", "-A")
+    git(server.root, "commit", "-qm", "add everything")
+    files = git(server.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert ".stopwarden/config.toml" in files
+    body = evaluate_body(plan_repo)
+    body["evidence"]["session_commits"] = [{"sha": plan_repo.progress_commit, "files": files}]
+    answer = server.call("POST", "/v1/evaluate", body)[1]
+    assert (answer["decision"], answer["block"]) == ("continue", True), answer
 
 
 def test_evidence_that_git_does_not_know_fails_open(server: Server, plan_repo: PlanRepo) -> None:

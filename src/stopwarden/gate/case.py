@@ -64,6 +64,9 @@ class Case:
     artifacts: tuple[Artifact, ...] = ()
     session_commits: tuple[Commit, ...] = ()
     signals: tuple[str, ...] = ()
+    # Files of stopwarden's own set-up this session added (what `init` writes, committed for the first
+    # time): set-up, not work on the gate. Found by the server in git; a case without a repository has none.
+    setup_files: frozenset[str] = frozenset()
 
     @property
     def pre_session_artifacts(self) -> tuple[Artifact, ...]:

@@ -165,12 +165,23 @@ class Gate:
         return _deliver(outcome, mode)
 
     def _judge_uncached(self, request: Request, now: float) -> Outcome:
-        if self._windows.exceeded(request.session_id, now):
+        # Rate limits bound what a paid authority costs; the offline one judges every stop (the router
+        # forwards them all), and limiting it would only let early stops through unjudged.
+        if not self.in_process and self._windows.exceeded(request.session_id, now):
             return _allow(fail_open="rate_limited")
         if request.session_start is None:
             return _allow(short_circuit="no_session_start")
-        outcome, verdict = judge_case(request.case, lambda c: self._ask_through_breaker(c, now))
+        case = self._with_setup(request.case, request.session_start)
+        outcome, verdict = judge_case(case, lambda c: self._ask_through_breaker(c, now))
         return outcome if verdict is None else self._conclude(verdict)
+
+    def _with_setup(self, case: Case, session_start: float) -> Case:
+        """The case, with the files of our own set-up that this session added (issue 19): after `init`,
+        an agent's first `git add -A` commits them, and that is not work on the gate."""
+        ours = sorted({f for c in case.session_commits for f in c.files if _is_ours(f)})
+        if not ours:
+            return case
+        return replace(case, setup_files=postcheck.added_since(self.config.root, ours, session_start))
 
     def _ask_through_breaker(self, case: Case, now: float) -> tuple[Verdict | None, str | None]:
         if self.authority is None:
@@ -204,7 +215,11 @@ class Gate:
         """One event per request. Only a delivered block counts towards the session's continue ceiling."""
         outcome = replace(outcome, latency_ms=_ms(started))
         row = self._row(request, outcome, mode, now)
-        if outcome.short_circuit is None and outcome.fail_open not in ("rate_limited", "shed_overload"):
+        if (
+            not self.in_process
+            and outcome.short_circuit is None
+            and outcome.fail_open not in ("rate_limited", "shed_overload")
+        ):
             try:
                 self._windows.count(request.session_id, now)
             except StoreUnavailable:
@@ -330,9 +345,15 @@ def case_signals(case: Case, now: float | None = None) -> Case:
 
 
 def _self_reference(case: Case) -> bool:
+    """Mostly stopwarden's own files changed this session: the agent works on the gate (or its hooks),
+    and is never kept at it by the gate. Set-up the session added is not that."""
     files = [f for c in case.session_commits for f in c.files]
-    ours = [f for f in files if f.startswith(SELF_PATHS) and not f.startswith(PLANS)]
+    ours = [f for f in files if _is_ours(f) and f not in case.setup_files]
     return bool(files) and len(ours) * 2 > len(files)
+
+
+def _is_ours(path: str) -> bool:
+    return path.startswith(SELF_PATHS) and not path.startswith(PLANS)
 
 
 def _ms(started: float) -> float:

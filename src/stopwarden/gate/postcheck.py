@@ -56,3 +56,22 @@ def _git_ok(root: str, *args: str) -> bool:
         _ANSWERS.clear()
     _ANSWERS[key] = done.returncode == 0
     return _ANSWERS[key]
+
+
+def added_since(root: str, files: list[str], since: float) -> frozenset[str]:
+    """Those of `files` that no commit before `since` (seconds since the epoch) added: new this session.
+    One git process; on any failure none (every file then counts as older than the session)."""
+    if not files:
+        return frozenset()
+    try:
+        done = subprocess.run(
+            ["git", "-C", root, "log", "--diff-filter=A", "--format=", "--name-only", f"--before=@{int(since) - 1}",
+             "--", *files],
+            capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    if done.returncode != 0:
+        return frozenset()
+    older = {line.strip() for line in done.stdout.splitlines() if line.strip()}
+    return frozenset(f for f in files if f not in older)

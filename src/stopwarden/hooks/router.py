@@ -1,16 +1,15 @@
 """The stop-gate router in the Stop hook, after the build gate (SPEC §5.1).
 
-In order: a stop that follows a block is let through (one continuation per stop sequence); no signal
-in the stop text lets it through with no further I/O (the common path); then the hot-path state (mode,
-kill switch) from `.stopwarden/hot-path.json`, or one GET when it is older than 10 s; the evidence from
-git; one POST to `/v1/evaluate`. Only an answer with `block: true` blocks, with the server's reminder.
+In order: a stop that follows a block is let through (one continuation per stop sequence); then the
+hot-path state (mode, kill switch) from `.stopwarden/hot-path.json`, or one GET when it is older than
+10 s (mode off or no server: let through, with no further I/O); the evidence from git; one POST to
+`/v1/evaluate`, for every stop: the server's stop-act classifier decides what a stop is (`forwards`).
+Only an answer with `block: true` blocks, with the server's reminder.
 Every other way out allows, and `.stopwarden/hook.log` says why.
 """
 
-import posix
 import time
 
-from stopwarden import signals
 from stopwarden.clip import clip
 from stopwarden.names import REMINDER_PREFIX
 from stopwarden.project import checkout_of
@@ -33,26 +32,11 @@ MAX_STOP_TEXT = 16 * 1024
 MAX_EVALUATE_S = 30.5  # the slowest authority's budget (claude-cli, 20 s) and then some; never more
 
 
-def forwards(stop_text: "str", stop_hook_active: "bool") -> "tuple[bool, str]":
-    """Whether the router sends this stop to the server at all, and if not, why (what `hook.log` says).
-
-    Pure: `stopwarden eval` measures the live gate through it. (The hook's `suspiciously_quiet` signal
-    also needs the last commit's age, which only the checkout knows; it is left out here.)
-    """
-    if stop_hook_active:
-        return False, "stop_hook_active: one continuation per stop sequence"
-    if not signals.detect(stop_text):
-        return False, "no signal"
-    return True, ""
-
-
 def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     """(the reminder to block with, or None to allow; what the log should say)."""
-    if event.stop_hook_active:
-        return None, "stop_hook_active: one continuation per stop sequence"
-    fired = signals.detect(event.stop_text, _last_commit_age(root, event.stop_text))
-    if not fired:
-        return None, "no signal"
+    forwarded, why = forwards(event.stop_text, event.stop_hook_active)
+    if not forwarded:
+        return None, why
     state = hot_path(root)
     if state is None:
         return None, "gate unavailable: no server answers"
@@ -82,12 +66,26 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
         return None, f"gate unavailable: evaluate failed ({e})"
     if code != 200 or not isinstance(answer, dict):
         return None, f"gate unavailable: evaluate answered {code}"
-    why = answer.get("rule") or answer.get("short_circuit") or answer.get("fail_open")
-    summary = f"stop gate {answer.get('decision')} {why} in {state.get('mode')} (event {answer.get('event_id')})"
+    ruled = answer.get("rule") or answer.get("short_circuit") or answer.get("fail_open")
+    summary = f"stop gate {answer.get('decision')} {ruled} in {state.get('mode')} (event {answer.get('event_id')})"
     reminder = answer.get("reminder")
     if answer.get("block") is True and _is_reminder(reminder):
         return reminder, summary
     return None, summary
+
+
+def forwards(stop_text: str, stop_hook_active: bool) -> "tuple[bool, str]":
+    """Whether a stop goes to the server at all, and why not (issue 19).
+
+    Every stop does, once the mode is shadow or enforce (checked next, from the hot-path file): the
+    commonest early stop says what comes next and ends the turn, with no word a cheap detector could
+    key on, so any filter here would cap what the server can see, and a stop the server never sees is
+    a miss no review can find. The one exception is the stop right after a block: one continuation per
+    stop sequence. `stopwarden eval` applies this same function.
+    """
+    if stop_hook_active:
+        return False, "stop_hook_active: one continuation per stop sequence"
+    return True, ""
 
 
 def _is_reminder(text: object) -> "bool":
@@ -156,22 +154,5 @@ def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
     return parse_iso(transcript.first_timestamp(event.transcript_path)) if event.transcript_path else None
 
 
-def _last_commit_age(root: str, stop_text: str) -> "float | None":
-    """Seconds since HEAD last moved (the reflog's mtime), only asked for very short stop texts."""
-    if len(stop_text.strip()) > signals.QUIET_CHARS:
-        return None
-    try:
-        return time.time() - posix.stat(f"{root}/.git/logs/HEAD").st_mtime
-    except OSError:
-        return None
-
-
 def _query(value: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else f"%{ord(c):02X}" for c in value[:200] if ord(c) < 128)
-
-
-def _token(root: str) -> str:
-    try:
-        return files.read_token(root)
-    except OSError:
-        return ""
