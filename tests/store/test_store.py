@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 
 from stopwarden.store import schema
 from stopwarden.store.outbox import Outbox
+from stopwarden.store.redact import STOP_TEXT_CHARS
 from stopwarden.store.store import Store, StoreUnavailable, event_columns, is_url, postgresql_engine
 from tests import postgres
 
@@ -85,6 +86,7 @@ def test_upgrade_from_every_past_version_matches_the_current_schema(
         }
     if start == 1:
         assert old.events()[0]["session_id"] == "old"
+        assert old.events()[0]["stop_text"] is None  # stored before the text was kept: the preview only
         assert old.settings() == {"*": {"mode": "enforce"}}  # what one project had set is now the fleet's
 
 
@@ -155,6 +157,21 @@ def test_secrets_are_redacted_before_storage(store_url: str, store: Store) -> No
     assert len(store.events()[0]["stop_text_preview"]) <= 200
 
 
+def test_the_stop_text_is_kept_redacted_bounded_and_with_its_end(store_url: str, store: Store) -> None:
+    secret = "ghp_" + "zyxwvutsrqponmlkjihgfedcba9876543210"
+    report = "Wrote the invoice model and its repository for step 1 of the plan. " * 150  # 10 KiB of narration
+    end = f"The deploy token is {secret}. To preserve context I'll stop here; a fresh session does the rest."
+    store.record_event(event(stop_text=report + end))
+    store.record_event(event(stop_text="Short.", ts=1001.0))
+    assert secret.encode() not in raw_dump(store, store_url)
+    long, short = store.events()[1], store.events()[0]
+    assert long["stop_text_preview"] == report[:200]
+    kept = long["stop_text"]
+    assert len(kept) <= STOP_TEXT_CHARS and kept.startswith(report[:500]) and "characters cut" in kept
+    assert kept.endswith("[REDACTED:github-pat]. To preserve context I'll stop here; a fresh session does the rest.")
+    assert short["stop_text"] == short["stop_text_preview"] == "Short."
+
+
 def test_the_continue_ceiling_holds_under_concurrency(store: Store) -> None:
     granted: list[bool] = []
 
@@ -216,6 +233,27 @@ def test_readiness_counts_one_projects_annotations_or_every_projects(store: Stor
     assert settings.readiness(store, "search")["annotations"]["annotated"] == 1
     assert [e["project"] for e in store.events(project="search")] == ["search"]
     assert store.daily_counts(0, "billing")[0]["decisions"] == {"continue": 2}
+
+
+def test_annotated_events_for_export(store: Store) -> None:
+    """What `gate export --annotated` reads: the authority's verdicts that were annotated, oldest first,
+    each with its latest annotation; short-circuits and unannotated events are not among them."""
+    ids = [store.record_event(event(ts=4000.0 + i, project=p, session_id=f"x{i}"))[0]
+           for i, p in enumerate(["billing", "billing", "search", "billing"])]  # fmt: skip
+    skipped, _ = store.record_event(event(ts=4010.0, short_circuit="no_evidence", project="billing"))
+    store.add_annotation(ids[0], "ana", "incorrect", "it should have gone on", 20_000, 4100.0)
+    store.add_annotation(ids[1], "ana", "correct", "a real completion", 20_000, 4101.0)
+    store.add_annotation(ids[1], "bo", "unclear", "not sure after all", 20_000, 4102.0)
+    store.add_annotation(ids[2], "ana", "correct", "a question", 20_000, 4103.0)
+    store.add_annotation(skipped, "ana", "correct", "no plan", 20_000, 4104.0)
+    found = store.annotated_events()
+    assert [e["event_id"] for e in found] == ids[:3]  # not the unannotated one, not the short-circuit
+    assert [e["annotation"] for e in found[:2]] == [
+        {"verdict": "incorrect", "rationale": "it should have gone on", "operator": "ana"},
+        {"verdict": "unclear", "rationale": "not sure after all", "operator": "bo"},  # the latest
+    ]
+    assert found[0]["signals"] == ["wants_to_stop"] and found[0]["stop_text"] == "All done."
+    assert [e["event_id"] for e in store.annotated_events("search")] == [ids[2]]
 
 
 def test_rate_counters_and_the_breaker_hold_across_two_servers(store_url: str, store: Store) -> None:

@@ -252,6 +252,46 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
         reviewing.run(store, decision, operator or getpass.getuser(), config.min_dwell_s)
 
 
+@gate.command(name="export")
+@click.option("--annotated", is_flag=True, help="The operator's annotated events, labelled for `stopwarden eval`.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the cases to FILE (0600), not stdout.")
+@click.option("--project", help="Only this project's events (a store a fleet shares holds them all).")
+@json_option
+def export(annotated: bool, output: str | None, project: str | None, as_json: bool) -> None:
+    """Export the annotated decisions as labelled stops (JSON Lines) that `stopwarden eval` takes.
+
+    Each event an operator judged correct keeps its decision as the expected one; a `continue` judged
+    incorrect becomes `allow`, an `allow` or `escalate` judged incorrect (a missed continue) becomes
+    `continue`; unclear ones are left out. Texts are redacted. The store keeps an event's evidence pointer,
+    not its evidence: where no plan or progress commit was recorded, the case gets placeholders (marked
+    `"evidence": "placeholder"`), so eval judges the stop text. With --output, prints what it wrote.
+
+    \b
+    Example:
+      stopwarden gate export --annotated --output annotated.jsonl
+      stopwarden eval annotated.jsonl
+    """
+    from stopwarden.atomic import write_atomic
+    from stopwarden.gate import evaluation
+
+    if not annotated:
+        raise click.UsageError("say what to export: --annotated (the operator's annotated events)")
+    with _local() as (_, store):
+        cases, unlabelled = evaluation.export_cases(store.annotated_events(project))
+    text = "".join(dumps(case, indent=None) + "\n" for case in cases)
+    if output is None:
+        click.echo(text, nl=False)
+        if unlabelled:
+            warn(f"{unlabelled} annotated as unclear: left out")
+        return
+    write_atomic(output, text.encode("utf-8"), 0o600)
+    counts = {label: sum(1 for c in cases if c["expected"]["decision"] == label) for label in evaluation.LABELS}
+    data = {"output": output, "cases": len(cases), "unclear": unlabelled, "labels": counts}
+    labels = ", ".join(f"{k} {v}" for k, v in counts.items())
+    emit(as_json, data, termsafe.line(f"wrote {len(cases)} labelled stops ({labels}) to {output}; "
+                                      f"{unlabelled} unclear left out"))  # fmt: skip
+
+
 @gate.command(name="authority")
 @click.argument("name", type=click.Choice(list(AUTHORITIES)))
 @json_option

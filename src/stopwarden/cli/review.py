@@ -68,5 +68,7 @@ def describe(event: dict[str, Any], pending: int) -> str:
     ]
     # The model's own lines, each shown as one: split on newlines only (a carriage return, a form feed or a
     # Unicode separator is shown, not obeyed), so every line the operator reads starts with our `  | `.
-    text = (event["stop_text_preview"] or "").replace("\r\n", "\n").removesuffix("\n")
+    # The kept stop text (a few KiB, with its end, where the stop act is); older events have the preview only.
+    kept = event.get("stop_text")
+    text = (event["stop_text_preview"] or "" if kept is None else kept).replace("\r\n", "\n").removesuffix("\n")
     return termsafe.lines([*header, *(f"  | {line}" for line in text.split("\n"))])

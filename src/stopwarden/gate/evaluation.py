@@ -23,6 +23,7 @@ from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.decide import ask, case_signals, judge_case
 from stopwarden.hooks.router import forwards
 from stopwarden.names import STOP_ACTS
+from stopwarden.store.redact import redact
 
 LABELS = ("continue", "allow", "escalate")
 NOT_FORWARDED = "not_forwarded"  # the live decision of a stop the router kept from the server
@@ -257,3 +258,58 @@ def _act_tables(acts: dict[str, dict[str, Any]]) -> list[str]:
             *(f"{_name(act):<16}" + "".join(f"{a['judged'].get(j, 0):>16}" for j in judged) for act, a in acts.items()),
         ]
     return lines
+
+
+# --- `gate export --annotated`: the operator's annotated events as cases for `eval` ---------------------
+
+# The store keeps an event's evidence pointer, not the artifacts and commits it stood on. Where an event
+# recorded no plan or no progress commit, the case gets these in their place: a plan that predates the
+# session and a commit of progress in it, so that `eval` judges the stop text as if the evidence let a
+# continue stand (every exported event reached the authority, so a plan older than the session existed).
+PLACEHOLDER_PLAN = "(plan not recorded)"
+PLACEHOLDER_PLAN_SHA = "0" * 40
+PLACEHOLDER_PROGRESS_SHA = "1" * 40
+
+
+def expected_decision(decision: str, verdict: str) -> str | None:
+    """The label an annotation gives its event: a decision judged correct stands; a `continue` judged
+    incorrect should have been `allow`, an `allow` or `escalate` judged incorrect (a missed continue)
+    should have been `continue`. None when there is no label (unclear)."""
+    if decision not in LABELS or verdict not in ("correct", "incorrect"):
+        return None
+    if verdict == "correct":
+        return decision
+    return "allow" if decision == "continue" else "continue"
+
+
+def export_case(event: dict[str, Any]) -> dict[str, Any] | None:
+    """One annotated event (`Store.annotated_events`) as a labelled case in `eval`'s format, redacted;
+    None when its annotation gives no label."""
+    verdict = (event.get("annotation") or {}).get("verdict", "")
+    expected = expected_decision(event["decision"], verdict)
+    if expected is None:
+        return None
+    pointer = event.get("evidence_pointer") or {}
+    plan, plan_sha, progress = (pointer.get(k) for k in ("plan_file", "plan_commit_sha", "incremental_commit_sha"))
+    sha = plan_sha or PLACEHOLDER_PLAN_SHA
+    full = event.get("stop_text") is not None  # events stored before it was kept have the preview only
+    return {
+        "id": f"event-{event['event_id']}",
+        "stop_text": redact(event["stop_text"] if full else event["stop_text_preview"]),
+        "recent_turns": [],  # not kept
+        "artifacts": [{"path": redact(plan or PLACEHOLDER_PLAN), "introducingCommit": sha, "latestCommit": sha,
+                       "createdThisSession": False, "modifiedThisSession": False}],
+        "session_commits": [{"sha": progress or PLACEHOLDER_PROGRESS_SHA, "time": event["ts"], "subject": "",
+                             "files": []}],
+        "expected": {"decision": expected},
+        "event": {"event_id": event["event_id"], "project": event["project"], "host": event["host"],
+                  "ts": event["ts"], "decision": event["decision"], "rule": event["rule"], "verdict": verdict,
+                  "evidence": "recorded" if plan and progress else "placeholder",
+                  "stop_text": "kept" if full else "preview"},
+    }  # fmt: skip
+
+
+def export_cases(events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The labelled cases of `events`, and how many were left out for having no label (unclear)."""
+    cases = [case for case in map(export_case, events) if case is not None]
+    return cases, len(events) - len(cases)

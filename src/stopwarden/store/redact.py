@@ -17,10 +17,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from stopwarden.clip import clip
 from stopwarden.store import gitleaks
 from stopwarden.store.gitleaks import Allowlist, Rule
 
 PREVIEW_CHARS = 200
+STOP_TEXT_CHARS = 4096  # what an event keeps of its stop text to be judged by: a few KiB, its end above all
 MARKER = re.compile(r"\[REDACTED:[\w.-]+\]")
 _NAME_CHARS = re.compile(r"[\w.-]", re.ASCII)
 # A value that only names where the secret comes from is not one: $VAR, ${VAR}, {{ var }}, <password>,
@@ -168,8 +170,16 @@ def redact(text: str) -> str:
     return _redact(text)[0]
 
 
+def stored(text: str) -> tuple[str, str]:
+    """What the decision log keeps of a stop text, redacted as a whole: its preview (the first 200
+    characters, for lists) and a bounded text to judge the stop by and to export for `eval` (at most
+    `STOP_TEXT_CHARS`: its start and, above all, its end, where the stop act is; see `clip`)."""
+    redacted = redact(text)
+    return redacted[:PREVIEW_CHARS], clip(redacted, STOP_TEXT_CHARS)
+
+
 def preview(text: str) -> str:
-    """What the decision log keeps of a stop text: the first 200 characters, after redaction.
+    """The preview alone (as `stored` gives it): the first 200 characters, after redaction.
 
     Only the beginning is redacted, long enough that a secret showing in those 200 characters is in it
     whole: a 64 KiB text costs what a 4 KiB one does."""

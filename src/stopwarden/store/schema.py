@@ -69,6 +69,9 @@ events = Table(
     Column("host", String(200), nullable=False, server_default=""),
     # Set once, where the decision was made: an event replayed from a server's outbox is stored once.
     Column("event_uid", String(32), nullable=True),
+    # The stop text, redacted and bounded (a few KiB, its end kept): enough to judge the stop by and to
+    # export it for `eval`. None for events stored before it was kept; they have the preview only.
+    Column("stop_text", Text, nullable=True),
     Index("events_ts", "ts"),
     Index("events_session_ts", "session_id", "ts"),
     Index("events_decision_ts", "decision", "ts"),
@@ -275,6 +278,13 @@ def _v7_stuck_per_project(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE session_counters ADD COLUMN project VARCHAR(200) DEFAULT '' NOT NULL"))
 
 
+def _v8_stop_text(conn: Connection) -> None:
+    """Each event keeps a bounded, redacted stop text with its end (the preview is its first 200
+    characters, and a stop act is at the end), for the operator to judge it by and for `gate export`.
+    Older events have none."""
+    conn.execute(text("ALTER TABLE events ADD COLUMN stop_text TEXT"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "project and host", _v2_project_and_host),
@@ -283,6 +293,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "event uid", _v5_event_uid),
     (6, "rate counters", _v6_rate_counters),
     (7, "stuck sessions per project", _v7_stuck_per_project),
+    (8, "stop text", _v8_stop_text),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -42,7 +42,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from stopwarden.errors import StopwardenError
 from stopwarden.names import STORE_URL_SCHEMES
 from stopwarden.store import schema
-from stopwarden.store.redact import preview, redact, redacting_logger
+from stopwarden.store.redact import redact, redacting_logger, stored
 
 log = redacting_logger("stopwarden.store")  # its records quote database errors, which may quote a row
 
@@ -513,16 +513,8 @@ class Store:
 
         An event annotated more than once counts once, with its latest annotation.
         """
-        a, e = schema.annotations.c, schema.events.c
-        latest = select(a.event_id, func.max(a.annotation_id).label("last")).group_by(a.event_id).subquery("latest")
-        query = (
-            select(e.decision, a.verdict, func.count())
-            .select_from(latest.join(schema.annotations, a.annotation_id == latest.c.last))
-            .join(schema.events, e.event_id == a.event_id)
-            .where(*_JUDGED)  # readiness is about the authority's verdicts, not short-circuits
-            .group_by(e.decision, a.verdict)
-        )
-        query = _of(query, project)
+        e, a = schema.events.c, schema.annotations.c
+        query = _of(_judged_annotated(e.decision, a.verdict, func.count()).group_by(e.decision, a.verdict), project)
         summary = {"annotated": 0, "continue": 0, "allow": 0, "continue_correct": 0, "continue_incorrect": 0}
         with self._read() as conn:
             for decision, verdict, n in conn.execute(query):
@@ -532,6 +524,17 @@ class Store:
                 if decision == "continue" and verdict in ("correct", "incorrect"):
                     summary[f"continue_{verdict}"] += n
         return summary
+
+    def annotated_events(self, project: str | None = None) -> list[dict[str, Any]]:
+        """The events readiness counts (the authority's verdicts) that an operator annotated, oldest first,
+        each with its latest annotation: what `gate export --annotated` labels for `eval`."""
+        e, a = schema.events.c, schema.annotations.c
+        query = _of(_judged_annotated(schema.events, a.verdict, a.rationale, a.operator).order_by(e.event_id), project)
+        with self._read() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            row["annotation"] = {key: row.pop(key) for key in ("verdict", "rationale", "operator")}
+        return [_event_out(row) for row in rows]
 
     # --- per-session counters: the continue ceiling and the stuck flag --------------------------------------
 
@@ -635,6 +638,19 @@ _JUDGED = (
 )
 
 
+def _judged_annotated(*columns: Any) -> Any:
+    """SELECT `columns` over the events of the authority's verdicts (`_JUDGED`) that were annotated, each
+    joined to its latest annotation: an event annotated more than once counts once, as last judged."""
+    a, e = schema.annotations.c, schema.events.c
+    latest = select(a.event_id, func.max(a.annotation_id).label("last")).group_by(a.event_id).subquery("latest")
+    return (
+        select(*columns)
+        .select_from(latest.join(schema.annotations, a.annotation_id == latest.c.last))
+        .join(schema.events, e.event_id == a.event_id)
+        .where(*_JUDGED)  # readiness is about the authority's verdicts, not short-circuits
+    )
+
+
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
@@ -687,6 +703,7 @@ def event_columns(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _columns(row: dict[str, Any]) -> dict[str, Any]:
+    preview, stop_text = stored(str(row.get("stop_text", "")))
     return {
         "session_id": redact(str(row.get("session_id", "")))[:200],
         "agent": str(row.get("agent", ""))[:32],
@@ -699,7 +716,8 @@ def _columns(row: dict[str, Any]) -> dict[str, Any]:
         "signals_json": json.dumps(row.get("signals") or [], sort_keys=True),
         "evidence_pointer_json": redact(json.dumps(row.get("evidence_pointer") or {}, sort_keys=True)),
         "latency_ms": float(row.get("latency_ms", 0.0)),
-        "stop_text_preview": preview(str(row.get("stop_text", ""))),
+        "stop_text_preview": preview,
+        "stop_text": stop_text,
         "project": str(row.get("project", ""))[:200],
         "host": str(row.get("host", ""))[:200],
         "event_uid": str(row.get("event_uid") or uuid.uuid4().hex)[:32],
