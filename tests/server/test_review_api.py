@@ -72,6 +72,7 @@ def test_readiness_unmet_then_met_and_the_report(installed: Path, plan_repo: Pla
             "annotated continue verdicts": False,
             "annotated allow verdicts": False,
             "precision of annotated continue verdicts": False,
+            "missed continues among annotated allow/escalate verdicts": False,
             "invalid_rule/invalid_evidence failures in the last 50 evaluations": True,
         }
         assert server.call("PUT", "/v1/mode", {"mode": "enforce"})[0] == 409
@@ -86,6 +87,30 @@ def test_readiness_unmet_then_met_and_the_report(installed: Path, plan_repo: Pla
         assert day["rules"]["U_LEGIT_DESIGN_QUESTION"] == 10
         assert set(report["latency_ms"]) == {"p50", "p95", "p99"} and report["latency_ms"]["p99"] is not None
         assert server.call("PUT", "/v1/mode", {"mode": "enforce"})[0] == 200  # ready: no --force needed
+
+
+def test_missed_continues_hold_enforce_back(installed: Path, plan_repo: PlanRepo) -> None:
+    """Every block right is not enough: two of ten allows judged incorrect (stops that should have been
+    sent back to work) keep enforce refused, and say so."""
+    for server in run_server(installed):
+        ids = seed(server, plan_repo, 10, 10)
+        for event_id in ids[:18]:
+            annotate(server, event_id, "correct")
+        for event_id in ids[18:]:
+            annotate(server, event_id, "incorrect")
+        report = server.call("GET", "/v1/report?since=7d")[1]
+        assert report["readiness"]["ready"] is False and report["annotations"]["precision"] == 1.0
+        assert report["annotations"]["missed_continue"] == 2 and report["annotations"]["missed_continue_rate"] == 0.2
+        [unmet] = [c for c in report["readiness"]["checks"] if not c["met"]]
+        assert unmet == {"name": "missed continues among annotated allow/escalate verdicts", "value": 0.2,
+                         "threshold": 0.1, "op": "<=", "met": False}  # fmt: skip
+        code, body = server.call("PUT", "/v1/mode", {"mode": "enforce"})
+        assert code == 409
+        assert (
+            "2 of 10 annotated allow/escalate verdicts were missed continues (0.20), need at most 0.1" in body["detail"]
+        )
+        annotate(server, ids[19], "correct")  # on second reading: 1 of 10, at the threshold
+        assert server.call("PUT", "/v1/mode", {"mode": "enforce"})[0] == 200
 
 
 def test_forcing_enforce_is_in_the_report(server: Server) -> None:

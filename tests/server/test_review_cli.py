@@ -61,6 +61,9 @@ def test_report_table_and_json(installed: Path, plan_repo: PlanRepo, cli: Any) -
     assert table.code == 0, table.err
     assert "continue" in table.out and "readiness for enforce: not ready" in table.out
     assert "[ ] annotated events: 0 (need 20)" in table.out
+    assert "[ ] missed continues among annotated allow/escalate verdicts: 0.0 (at most 0.1)" in table.out
+    assert "missed continues: 0 of 0 allow/escalate (0.00)" in table.out
     data = cli("gate", "report", "--format", "json").json()
+    assert data["annotations"]["missed_continue_rate"] == 0.0 and data["annotations"]["missed_continue"] == 0
     assert sum(day["decisions"].get("continue", 0) for day in data["days"]) == 3
     assert cli("gate", "report", "--since", "yesterday").code == 1

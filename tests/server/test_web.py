@@ -370,7 +370,7 @@ def test_readiness_and_mode_refused_then_forced_and_the_kill_switch(page: Any, s
     page.click("button[value=correct]")
     expect(page.locator("#ready-badge")).to_have_text("ready")
     expect(page.locator("#checks li.unmet")).to_have_count(0)
-    expect(page.locator("#checks li.met")).to_have_count(5)
+    expect(page.locator("#checks li.met")).to_have_count(6)
     page.click("[data-mode=enforce]")
     expect(page.locator("[data-mode=enforce]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#ask")).to_be_hidden()

@@ -235,6 +235,43 @@ def test_readiness_counts_one_projects_annotations_or_every_projects(store: Stor
     assert store.daily_counts(0, "billing")[0]["decisions"] == {"continue": 2}
 
 
+MISSED_TWO_OF_TEN = "2 of 10 annotated allow/escalate verdicts were missed continues (0.20), need at most 0.1"
+
+
+def test_missed_continues_count_against_readiness(store: Store) -> None:
+    """An `allow` or `escalate` judged incorrect is a continue the gate missed: over a tenth of the annotated
+    allow/escalate verdicts, and enforce is not ready, whatever the precision of `continue`."""
+    from stopwarden.gate import settings
+
+    def judged(decision: str, verdict: str, n: int) -> list[int]:
+        ids: list[int] = []
+        for _ in range(n):
+            event_id, _ = store.record_event(event(ts=5000.0 + len(ids), decision=decision, session_id="r"))
+            store.add_annotation(event_id, "ana", verdict, "read it", 20_000, 5100.0)
+            ids.append(event_id)
+        return ids
+
+    judged("continue", "correct", 10)
+    none_yet = settings.readiness(store)
+    assert "no annotated allow/escalate verdict judged correct or incorrect yet" in "; ".join(none_yet["unmet"])
+    judged("allow", "correct", 8)
+    judged("allow", "unclear", 1)  # neither right nor wrong: not counted either way
+    missed = judged("allow", "incorrect", 1) + judged("escalate", "incorrect", 1)
+    summary = store.annotation_summary()
+    assert summary["missed_continue"] == 2 and summary["let_through_judged"] == 10 and summary["escalate"] == 1
+    assert (summary["allow_correct"], summary["allow_incorrect"], summary["escalate_incorrect"]) == (8, 1, 1)
+    ready = settings.readiness(store)
+    check = next(c for c in ready["checks"] if c["name"] == "missed continues among annotated allow/escalate verdicts")
+    assert check == {"name": check["name"], "value": 0.2, "threshold": 0.1, "op": "<=", "met": False}
+    assert ready["unmet"] == [
+        "2 of 10 annotated allow/escalate verdicts were missed continues (0.20), need at most 0.1"
+    ]
+    assert ready["precision"] == 1.0  # every block right, and still not ready
+    store.add_annotation(missed[1], "bo", "correct", "on second reading", 20_000, 5200.0)  # the latest counts
+    assert settings.readiness(store)["ready"] is True
+    assert settings.readiness(store)["missed_continue_rate"] == 0.1  # 1 of 10: at the threshold
+
+
 def test_annotated_events_for_export(store: Store) -> None:
     """What `gate export --annotated` reads: the authority's verdicts that were annotated, oldest first,
     each with its latest annotation; short-circuits and unannotated events are not among them."""

@@ -32,6 +32,7 @@ def build(store: Store, since: float, min_dwell_s: float, project: str | None = 
     ready = settings.readiness(store, project)
     summary = dict(ready["annotations"])
     summary["precision"] = round(ready["precision"], 3)
+    summary["missed_continue_rate"] = round(ready["missed_continue_rate"], 3)
     return {
         "since": since,
         "project": project,
@@ -74,12 +75,13 @@ def table(report: dict[str, Any]) -> str:
         "rules: " + (", ".join(f"{k} {v}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])) or "none"),
         "failed open: " + (", ".join(f"{k} {v}" for k, v in sorted(fails.items())) or "none"),
         f"latency ms: p50 {lat['p50']}  p95 {lat['p95']}  p99 {lat['p99']}",
-        f"annotated: {a['annotated']} (continue {a['continue']}, allow {a['allow']}); "
-        f"precision of continue: {a['precision']:.2f}",
+        f"annotated: {a['annotated']} (continue {a['continue']}, allow {a['allow']}, escalate {a['escalate']})",
+        f"precision of continue: {a['precision']:.2f}; missed continues: {a['missed_continue']} of "
+        f"{a['let_through_judged']} allow/escalate ({a['missed_continue_rate']:.2f})",
         "",
         "readiness for enforce: " + ("READY" if report["readiness"]["ready"] else "not ready"),
         *(
-            f"  [{'x' if c['met'] else ' '}] {c['name']}: {c['value']} "
+            f"  [{'x' if c['met'] else ' '}] {c['name']}: {round(c['value'], 3)} "
             f"({'need' if c['op'] == '>=' else 'at most'} {c['threshold']})"
             for c in report["readiness"]["checks"]
         ),

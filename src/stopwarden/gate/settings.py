@@ -27,6 +27,7 @@ from stopwarden.store.store import FLEET, Store
 READY_ANNOTATED = 20
 READY_PER_DECISION = 5
 READY_PRECISION = 0.9
+READY_MISSED_CONTINUES = 0.1  # at most this share of the annotated allow/escalate verdicts missed a continue
 READY_WINDOW = 50
 
 
@@ -134,10 +135,15 @@ def _where(scope: str) -> str:
 def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     """Whether `enforce` may be switched on (SPEC §7.3): each threshold with its value, and the unmet ones
     said in words. Counted over one project's events when it is named (a project's own enforce), else
-    over every project's in the store (the fleet's)."""
+    over every project's in the store (the fleet's).
+
+    Both errors count: the precision of `continue` (blocks that were right), and the missed continues
+    (`allow` and `escalate` verdicts judged incorrect: stops that should have been sent back to work)."""
     s = store.annotation_summary(project)
     judged = s["continue_correct"] + s["continue_incorrect"]
     precision = s["continue_correct"] / judged if judged else 0.0
+    let_through = s["let_through_judged"]
+    missed = s["missed_continue"] / let_through if let_through else 0.0
     recent = store.recent_fail_open_kinds(READY_WINDOW, project)
     invalid = sum(1 for kind in recent if kind in ("invalid_rule", "invalid_evidence"))
     counted = [("annotated events", s["annotated"], READY_ANNOTATED)] + [
@@ -151,6 +157,21 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
             READY_PRECISION,
             f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}",
         )
+    )
+    missed_name = "missed continues among annotated allow/escalate verdicts"
+    checks.append(
+        {
+            "name": missed_name,
+            "value": missed,
+            "threshold": READY_MISSED_CONTINUES,
+            "op": "<=",
+            "met": bool(let_through) and missed <= READY_MISSED_CONTINUES,
+            "unmet": f"{s['missed_continue']} of {let_through} annotated allow/escalate verdicts were missed "
+            f"continues ({missed:.2f}), need at most {READY_MISSED_CONTINUES}"
+            if let_through
+            else "no annotated allow/escalate verdict judged correct or incorrect yet, so no missed continues "
+            "are counted",
+        }
     )
     window = f"invalid_rule/invalid_evidence failures in the last {READY_WINDOW} evaluations"
     checks.append(
@@ -166,7 +187,8 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     unmet = [c.pop("unmet") for c in checks if not c["met"]]
     for c in checks:
         c.pop("unmet", None)
-    return {"ready": not unmet, "unmet": unmet, "checks": checks, "annotations": s, "precision": precision}
+    return {"ready": not unmet, "unmet": unmet, "checks": checks, "annotations": s, "precision": precision,
+            "missed_continue_rate": missed}  # fmt: skip
 
 
 def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, Any]:

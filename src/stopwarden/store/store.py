@@ -509,20 +509,28 @@ class Store:
         return True
 
     def annotation_summary(self, project: str | None = None) -> dict[str, int]:
-        """Counts behind readiness (SPEC §7.3): annotated events, by decision, and the verdicts on continues.
+        """Counts behind readiness (SPEC §7.3): annotated events, by decision, and the verdicts on each
+        decision: `continue_incorrect` are blocks that should not have been, `missed_continue` the
+        `allow`s and `escalate`s judged incorrect (stops that should have been sent back to work).
 
         An event annotated more than once counts once, with its latest annotation.
         """
         e, a = schema.events.c, schema.annotations.c
         query = _of(_judged_annotated(e.decision, a.verdict, func.count()).group_by(e.decision, a.verdict), project)
-        summary = {"annotated": 0, "continue": 0, "allow": 0, "continue_correct": 0, "continue_incorrect": 0}
+        decisions = ("continue", "allow", "escalate")
+        summary = {"annotated": 0, **{d: 0 for d in decisions}, "missed_continue": 0}
+        summary |= {f"{d}_{v}": 0 for d in decisions for v in ("correct", "incorrect")}
         with self._read() as conn:
             for decision, verdict, n in conn.execute(query):
                 summary["annotated"] += n
-                if decision in ("continue", "allow"):
-                    summary[decision] += n
-                if decision == "continue" and verdict in ("correct", "incorrect"):
-                    summary[f"continue_{verdict}"] += n
+                if decision not in decisions:
+                    continue
+                summary[decision] += n
+                if verdict in ("correct", "incorrect"):
+                    summary[f"{decision}_{verdict}"] += n
+        judged = ("allow_correct", "allow_incorrect", "escalate_correct", "escalate_incorrect")
+        summary["let_through_judged"] = sum(summary[k] for k in judged)  # allow/escalate judged right or wrong
+        summary["missed_continue"] = summary["allow_incorrect"] + summary["escalate_incorrect"]
         return summary
 
     def annotated_events(self, project: str | None = None) -> list[dict[str, Any]]:
