@@ -170,6 +170,7 @@ class EventOut(BaseModel):
     evidence_pointer: dict[str, object]
     latency_ms: float
     stop_text_preview: str
+    stop_text: str | None = None  # up to 4096 characters, redacted, its end kept (events before v8: none)
     project: str
     host: str
     annotation: LatestAnnotation | None = None

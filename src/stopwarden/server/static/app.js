@@ -388,7 +388,7 @@ function renderDetail(event) {
   state.shownAt = performance.now();
   $("rationale").value = "";
   $("detail-h").textContent = `Event #${event.event_id}`;
-  $("stop-text").textContent = event.stop_text_preview || "(no stop text)";
+  $("stop-text").textContent = event.stop_text || event.stop_text_preview || "(no stop text)";
   const pointer = event.evidence_pointer || {};
   const sha = (s) => (s ? el("code", { text: String(s).slice(0, 12), title: String(s) }) : "—");
   const facts = [
@@ -510,7 +510,8 @@ async function loadReport() {
 // any other a floor; a fractional threshold (the precision) shows both numbers with two decimals.
 function checkValue(check) {
   const f = (v) => (Number.isInteger(check.threshold) ? num(v) : Number(v).toFixed(2));
-  return `${f(check.value)} (${check.threshold === 0 ? "at most" : "need"} ${f(check.threshold)})`;
+  const bound = check.op === "<=" || check.threshold === 0 ? "at most" : "need";
+  return `${f(check.value)} (${bound} ${f(check.threshold)})`;
 }
 
 // Stacked bars, one per UTC day since `since` (the report lists only days with decisions).
