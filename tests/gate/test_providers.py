@@ -42,14 +42,6 @@ def verdict(**overrides: Any) -> str:
     return json.dumps(answer)
 
 
-@pytest.fixture(params=["anthropic", "openai"])
-def provider(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FakeProvider]]:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-test-key")
-    with FakeProvider() as fake:
-        yield request.param, fake
-
-
 def build(name: str, fake: FakeProvider, timeout_s: float = 2.0) -> Any:
     base = fake.base_url if name == "anthropic" else f"{fake.base_url}/v1"
     cls = providers.AnthropicAuthority if name == "anthropic" else providers.OpenAIAuthority

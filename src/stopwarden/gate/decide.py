@@ -1,10 +1,11 @@
 """The stop-gate decision behind `POST /v1/evaluate` (SPEC §5.4 to §5.8), one event per request.
 
-In order: overload shedding, kill switch, mode, the idempotency cache, rate limits, the continue
-ceiling, missing session start, missing evidence, self-reference, the breaker, the authority (under its
-time budget), validation, the git post-checks, the reminder. Every way out lets the agent stop unless
-the mode is `enforce`, the verdict is a valid `continue`, and a reminder could be built from its
-template; every way out is recorded as one event, with the failure kind when it failed open.
+In order: overload shedding, kill switch, mode, the continue ceiling, the idempotency cache, missing
+session start, missing evidence, self-reference, a cascade's offline stage, rate limits (only where a
+provider is asked), the breaker, the authority (under its time budget), validation, the git post-checks,
+the reminder. Every way out lets the agent stop unless the mode is `enforce`, the verdict is a valid
+`continue`, and a reminder could be built from its template; every way out is recorded as one event,
+with the failure kind when it failed open.
 """
 
 from __future__ import annotations
@@ -101,7 +102,10 @@ class Gate:
         self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
         self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
         self._cache: ExpiringCache[Outcome] = ExpiringCache(config.limits.cache_seconds)
-        self._windows = RateWindows(store, config.limits, config.project)
+        # A cascade's events do not say which of them asked its provider: its questions are counted in the
+        # store's counters, never seeded from the events.
+        cascade = hasattr(self.authority, "offline")
+        self._windows = RateWindows(store, config.limits, config.project, in_store=cascade)
         self._settings: tuple[float, settings.GateSettings] | None = None
 
     @property
@@ -165,15 +169,31 @@ class Gate:
         return _deliver(outcome, mode)
 
     def _judge_uncached(self, request: Request, now: float) -> Outcome:
-        # Rate limits bound what a paid authority costs; the offline one judges every stop (the router
-        # forwards them all), and limiting it would only let early stops through unjudged.
-        if not self.in_process and self._windows.exceeded(request.session_id, now):
-            return _allow(fail_open="rate_limited")
         if request.session_start is None:
             return _allow(short_circuit="no_session_start")
         case = self._with_setup(request.case, request.session_start)
-        outcome, verdict = judge_case(case, lambda c: self._ask_through_breaker(c, now))
+        outcome, verdict = judge_case(case, lambda c: self._ask(c, request.session_id, now))
         return outcome if verdict is None else self._conclude(verdict)
+
+    def _ask(self, case: Case, session_id: str, now: float) -> tuple[Verdict | None, str | None]:
+        """The authority's validated verdict, or the failure kind. Rate limits bound what a paid authority
+        costs, so they count only the stops a provider is asked about: the offline authority judges every
+        stop (the router forwards them all), a cascade's rules most of them, and limiting those would
+        only let early stops through unjudged."""
+        if self.authority is None:
+            return None, "unavailable"
+        if self.in_process:  # nothing to time out and no provider to protect: no thread, no breaker
+            return ask_in_process(self.authority, case)
+        settled = ask_offline(self.authority, case)
+        if settled is not None:  # a cascade's rules named the act: no provider, no limit, no breaker
+            return settled
+        if self._windows.exceeded(session_id, now):
+            return None, "rate_limited"
+        try:
+            self._windows.count(session_id, now)
+        except StoreUnavailable:
+            pass  # a window not loaded yet: it will be, from the store, once the store is back
+        return self._ask_through_breaker(self.authority, case, now)
 
     def _with_setup(self, case: Case, session_start: float) -> Case:
         """The case, with the files of our own set-up that this session added (issue 19): after `init`,
@@ -183,15 +203,13 @@ class Gate:
             return case
         return replace(case, setup_files=postcheck.added_since(self.config.root, ours, session_start))
 
-    def _ask_through_breaker(self, case: Case, now: float) -> tuple[Verdict | None, str | None]:
-        if self.authority is None:
-            return None, "unavailable"
-        if self.in_process:  # nothing to time out and no provider to protect: no thread, no breaker
-            return ask_in_process(self.authority, case)
-        name = self.authority.name
+    def _ask_through_breaker(
+        self, authority: authorities.Authority, case: Case, now: float
+    ) -> tuple[Verdict | None, str | None]:
+        name = authority.name
         if not breaker.admit(self.store, name, now, self.config.authority_timeout_s):
             return None, "breaker_open"  # fails open at once, and counts as no new failure
-        verdict, failure = ask(self.authority, case, self.config.authority_timeout_s, self._calls)
+        verdict, failure = ask(authority, case, self.config.authority_timeout_s, self._calls)
         if failure:
             breaker.failed(self.store, name, now)
         else:
@@ -215,15 +233,6 @@ class Gate:
         """One event per request. Only a delivered block counts towards the session's continue ceiling."""
         outcome = replace(outcome, latency_ms=_ms(started))
         row = self._row(request, outcome, mode, now)
-        if (
-            not self.in_process
-            and outcome.short_circuit is None
-            and outcome.fail_open not in ("rate_limited", "shed_overload")
-        ):
-            try:
-                self._windows.count(request.session_id, now)
-            except StoreUnavailable:
-                pass  # a window not loaded yet: it will be, from the store, once the store is back
         try:
             event_id, granted = self.store.record_event(
                 row, counts_continue=outcome.block, ceiling=self.config.limits.continue_ceiling
@@ -314,8 +323,7 @@ def ask(
         return None, "timeout"
     except Exception as e:
         return None, _failure_kind(e, authority)
-    failure = validation.failure(verdict, case)
-    return (None, failure) if failure else (verdict, None)
+    return _checked(verdict, case)
 
 
 def _failure_kind(error: Exception, authority: authorities.Authority) -> str:
@@ -333,8 +341,25 @@ def ask_in_process(authority: authorities.Authority, case: Case) -> tuple[Verdic
         verdict = authority.judge(case)
     except Exception as e:
         return None, _failure_kind(e, authority)
+    return _checked(verdict, case)
+
+
+def ask_offline(authority: authorities.Authority, case: Case) -> tuple[Verdict | None, str | None] | None:
+    """The verdict an authority finds without asking anyone (a cascade's rules), called directly and
+    validated; None when it has no such stage, or must ask its provider."""
+    offline: Callable[[Case], Verdict | None] | None = getattr(authority, "offline", None)
+    if offline is None:
+        return None
+    try:
+        verdict = offline(case)
+    except Exception as e:
+        return None, _failure_kind(e, authority)
+    return None if verdict is None else _checked(verdict, case)
+
+
+def _checked(verdict: object, case: Case) -> tuple[Verdict | None, str | None]:
     failure = validation.failure(verdict, case)
-    return (None, failure) if failure else (verdict, None)
+    return (None, failure) if failure or not isinstance(verdict, Verdict) else (verdict, None)
 
 
 def case_signals(case: Case, now: float | None = None) -> Case:

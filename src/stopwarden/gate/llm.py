@@ -4,12 +4,14 @@ One fixed system prompt for all of them. The evidence goes in as trusted JSON; t
 recent turns go in their own `untrusted` field, as data. The answer must be the verdict JSON alone: a
 prose answer, a fenced one, or a JSON object of the wrong shape is `malformed`; a well-formed verdict is
 then validated like any other authority's (an invented rule, path or SHA fails there). The rationale the
-model writes is logged at most, never shown to the agent.
+model writes is logged at most, never shown to the agent. A cascade's second stage asks its own, smaller
+question with the same parts (`llm_acts.py`).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.names import RULES
@@ -79,28 +81,23 @@ def user_message(case: Case) -> str:
                     for c in case.session_commits
                 ],
             },
-            "untrusted": {
-                "stop_text": case.stop_text,
-                "recent_turns": [{"source": t.source, "text": t.text} for t in case.recent_turns],
-            },
+            "untrusted": untrusted(case),
         },
         ensure_ascii=False,
     )
 
 
+def untrusted(case: Case) -> dict[str, Any]:
+    """What the agent and the user wrote, as the data every prompt's `untrusted` field holds."""
+    return {
+        "stop_text": case.stop_text,
+        "recent_turns": [{"source": t.source, "text": t.text} for t in case.recent_turns],
+    }
+
+
 def parse_verdict(answer: str) -> Verdict:
     """The verdict in a model's answer; Malformed unless the answer is exactly one verdict object."""
-    text = answer.strip()
-    if len(text) > MAX_ANSWER_CHARS:
-        raise Malformed("the answer is too long")
-    if not text.startswith("{"):
-        raise Malformed("the answer is not a bare JSON object (prose or a code fence)")
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        raise Malformed(f"the answer is not JSON: {e}") from None
-    if not isinstance(data, dict):
-        raise Malformed("the answer is not a JSON object")
+    data = json_object(answer)
     decision, rule = data.get("decision"), data.get("rule")
     pointer = data.get("evidence_pointer") or {}
     if not isinstance(decision, str) or not isinstance(rule, str) or not isinstance(pointer, dict):
@@ -115,3 +112,19 @@ def parse_verdict(answer: str) -> Verdict:
         evidence_pointer=Pointer(*fields),
         rationale=rationale[:500] if isinstance(rationale, str) else "",
     )
+
+
+def json_object(answer: str) -> dict[str, Any]:
+    """The one JSON object a model's answer must be; Malformed for prose, a code fence, anything else."""
+    text = answer.strip()
+    if len(text) > MAX_ANSWER_CHARS:
+        raise Malformed("the answer is too long")
+    if not text.startswith("{"):
+        raise Malformed("the answer is not a bare JSON object (prose or a code fence)")
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise Malformed(f"the answer is not JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise Malformed("the answer is not a JSON object")
+    return data

@@ -1,9 +1,10 @@
 """The LLM authorities (SPEC §5.5): `anthropic`, `openai` (any OpenAI-compatible endpoint, local model
 servers included) and `claude-cli` (the user's own Claude Code, headless).
 
-Each sends the one fixed prompt of `llm.py` and returns the verdict its answer holds. Failures become
-exceptions the gate names: TimeoutError (`timeout`), llm.Unavailable (`unavailable`), llm.Malformed
-(`malformed`). Settings come from `[authority.<name>]` in config.toml; where it is silent, the providers'
+Each sends the one fixed prompt of `llm.py` and returns the verdict its answer holds (`judge`); a cascade
+(`rules+<provider>`, authorities.py) sends its own small prompt through the same call (`complete`).
+Failures become exceptions the gate names: TimeoutError (`timeout`), llm.Unavailable (`unavailable`),
+llm.Malformed (`malformed`). Settings come from `[authority.<name>]` in config.toml; where it is silent, the providers'
 own environment variables are honoured as their SDKs do (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
 OPENAI_API_KEY, OPENAI_BASE_URL). Keys are read from the environment only, never from the config.
 The SDKs are imported when the authority is built, in the server process only.
@@ -42,19 +43,22 @@ class AnthropicAuthority:
         )
 
     def judge(self, case: Case) -> Verdict:
+        return parse_verdict(self.complete(SYSTEM_PROMPT, user_message(case)))
+
+    def complete(self, system: str, user: str) -> str:
+        """The model's text answer to one system prompt and one user message."""
         try:
             message = self.client.messages.create(
                 model=self.model,
                 max_tokens=MAX_TOKENS,
-                system=SYSTEM_PROMPT,
-                messages=[{"role": "user", "content": user_message(case)}],
+                system=system,
+                messages=[{"role": "user", "content": user}],
             )
         except self._errors.APITimeoutError as e:
             raise TimeoutError(str(e)) from None
         except self._errors.APIError as e:
             raise Unavailable(f"{type(e).__name__}: {e}") from None
-        text = "".join(getattr(block, "text", "") for block in message.content)
-        return parse_verdict(text)
+        return "".join(getattr(block, "text", "") for block in message.content)
 
 
 class OpenAIAuthority:
@@ -76,15 +80,16 @@ class OpenAIAuthority:
         )
 
     def judge(self, case: Case) -> Verdict:
+        return parse_verdict(self.complete(SYSTEM_PROMPT, user_message(case)))
+
+    def complete(self, system: str, user: str) -> str:
+        """The model's text answer to one system prompt and one user message."""
         try:
             completion = self.client.chat.completions.create(
                 model=self.model,
                 temperature=0,
                 max_tokens=MAX_TOKENS,
-                messages=[
-                    {"role": "system", "content": SYSTEM_PROMPT},
-                    {"role": "user", "content": user_message(case)},
-                ],
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             )
         except self._errors.APITimeoutError as e:
             raise TimeoutError(str(e)) from None
@@ -92,7 +97,7 @@ class OpenAIAuthority:
             raise Unavailable(f"{type(e).__name__}: {e}") from None
         if not completion.choices:
             raise Malformed("the answer has no choices")
-        return parse_verdict(completion.choices[0].message.content or "")
+        return completion.choices[0].message.content or ""
 
 
 class ClaudeCliAuthority:
@@ -109,7 +114,11 @@ class ClaudeCliAuthority:
         self.timeout_s = timeout_s
 
     def judge(self, case: Case) -> Verdict:
-        args = [self.command, "-p", "--output-format", "json", "--system-prompt", SYSTEM_PROMPT, "--tools", "",
+        return parse_verdict(self.complete(SYSTEM_PROMPT, user_message(case)))
+
+    def complete(self, system: str, user: str) -> str:
+        """The text of `claude -p`'s result for one system prompt and one user message (on stdin)."""
+        args = [self.command, "-p", "--output-format", "json", "--system-prompt", system, "--tools", "",
                 "--no-session-persistence", *(["--model", str(self.model)] if self.model else [])]  # fmt: skip
         env = {**os.environ, ENV_DISABLE: "1"}
         with tempfile.TemporaryDirectory(prefix="stopwarden-judge-") as folder:
@@ -121,7 +130,7 @@ class ClaudeCliAuthority:
             except OSError as e:
                 raise Unavailable(f"cannot run {self.command}: {e.strerror}") from None
             try:
-                out, err = proc.communicate(user_message(case), timeout=self.timeout_s)
+                out, err = proc.communicate(user, timeout=self.timeout_s)
             except subprocess.TimeoutExpired:
                 kill_group(proc)  # the CLI starts helpers of its own
                 raise TimeoutError(f"{self.command} -p took over {self.timeout_s} s") from None
@@ -133,4 +142,4 @@ class ClaudeCliAuthority:
             raise Malformed("claude -p did not print its JSON result") from None
         if not isinstance(result, dict) or result.get("is_error") or not isinstance(result.get("result"), str):
             raise Unavailable(f"claude -p reported an error: {str(result)[:300]}")
-        return parse_verdict(result["result"])
+        return str(result["result"])

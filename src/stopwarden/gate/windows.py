@@ -7,7 +7,9 @@ cost O(1) per request however many events there are, where counting rows in the 
 
 A PostgreSQL store is shared by several servers (SPEC §13), whose memories would each allow the whole
 limit: there the counting is the store's, atomic across servers (`Store.take_rate`), in fixed windows (the
-clock hour, the UTC day) rather than sliding ones, and a slot is taken when the limit is checked.
+clock hour, the UTC day) rather than sliding ones, and a slot is taken when the limit is checked. So it is
+for a cascade (`rules+<provider>`) on any store: it counts only the stops its provider is asked about,
+which its events do not tell apart from those its rules decided, so they cannot seed a window.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ T = TypeVar("T")
 class RateWindows:
     """Evaluations per session in the last hour and per project in the last day."""
 
-    def __init__(self, store: Store, limits: Limits, project: str = "") -> None:
+    def __init__(self, store: Store, limits: Limits, project: str = "", in_store: bool = False) -> None:
         self._store = store
         self._limits = limits
         self._project_name = project
-        self._shared = store.backend == "postgresql"
+        self._shared = in_store or store.backend == "postgresql"
         self._lock = threading.Lock()
         self._project: deque[float] | None = None
         self._sessions: dict[str, deque[float]] = {}
