@@ -1,0 +1,301 @@
+"""The learned part of the stop-act classifier: a linear model over hashed n-grams of a stop's final act.
+
+A stop act is what the agent's turn does at its end (docs: names.STOP_ACTS). The closed classes are decided
+by typed guards in the `rules` authority; this module answers the open part — above all the silent
+next-step stop, which has no stop word at all — with a multinomial logistic regression trained by
+`training/train.py` on a corpus the project writes itself.
+
+Pure Python and stdlib only: the server scores every stop (budget: a few milliseconds), and scikit-learn
+and numpy are training-time dependencies that the server must never import. The weights are read once,
+lazily, from `stopact_model.json` beside this file; training computes its features with this very
+`features()` so that training and serving cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import sys
+import zlib
+from array import array
+from collections import Counter
+from functools import lru_cache
+from itertools import chain, pairwise, repeat
+from operator import and_, mul
+from pathlib import Path
+from typing import Any, Final, Literal
+
+N_BUCKETS: Final = 2**18
+_MASK: Final = N_BUCKETS - 1
+ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier reads at most this much of it
+_TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
+MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
+# Bumped whenever features() changes, so a model trained on other features refuses to load.
+FEATURES_VERSION: Final = 1
+
+# The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
+# on purpose: a stop that admits defeat wants a human, not an automatic "continue".
+EARLY_ACTS: Final = ("next_step", "context_excuse", "permission", "break_point")
+
+# Seeds of the stable hash, one per kind of feature, so that the word "tok" and the character gram "tok"
+# land in different buckets. crc32's second argument is its starting value, which makes it a seed.
+_SEED_WORD: Final = 0x1F
+_SEED_BIGRAM: Final = 0x2E
+_SEED_CHAR: Final = 0x3D
+_SEED_META: Final = 0x4C
+_SEED_LAST: Final = 0x5B
+
+_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+# A line that is a tool's output or a transcript note rather than the agent speaking: a shell prompt, the
+# glyphs agent clients print around tool calls, a bracketed or tagged note, a table row.
+_NOTE = re.compile(
+    r"\s*(?:\$ |> |[⎿│└├]|[⏺●]\s*\w+\(|\[(?:tool|ran|exit|output|result|stdout|stderr|command)\b|</?[a-z_-]+>|\|)",
+    re.IGNORECASE,
+)
+_BLANK_RUN = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*|[?\uff1f]")  # words with their apostrophes; question marks
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+\S", re.MULTILINE)
+_QUESTION_MARKS: Final = ("?", "\uff1f")  # the ASCII one and the full-width one of CJK text
+_DIGITS = str.maketrans("123456789", "000000000")  # "step 4" and "step 5" are one feature
+
+
+def _strip_trailing_noise(lines: list[str]) -> int:
+    """How many of `lines` remain once trailing blanks, code blocks, tables and tool notes are cut off."""
+    end = len(lines)
+    while end:
+        line = lines[end - 1]
+        if not line.strip() or _NOTE.match(line):
+            end -= 1
+        elif _FENCE.match(line):
+            # A closing fence: drop the block up to its opening fence (or to the start if it has none).
+            end -= 1
+            while end and not _FENCE.match(lines[end - 1]):
+                end -= 1
+            end = max(end - 1, 0)
+        else:
+            break
+    return end
+
+
+def _without_blocks(lines: list[str]) -> list[str]:
+    """`lines` with fenced code blocks, table rows and tool notes removed: the act is never in them."""
+    kept: list[str] = []
+    in_fence = False
+    for line in lines:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            kept.append("")  # the block still separates the paragraphs around it
+        elif in_fence:
+            continue
+        elif _NOTE.match(line):
+            kept.append("")
+        else:
+            kept.append(line)
+    return kept
+
+
+def final_act(text: str) -> str:
+    """The end of a stop text, where its act is: its last paragraph(s), at most ACT_CHARS characters.
+
+    Trailing blank lines, code blocks, tables and tool notes are skipped, earlier ones dropped; whole
+    paragraphs are taken from the end while they fit, and a last paragraph longer than the limit keeps
+    its end, cut at a word. A text that is nothing but such blocks is used as it is.
+    """
+    text = text[-_TAIL_CHARS:].replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    end = _strip_trailing_noise(lines)
+    body = "\n".join(_without_blocks(lines[:end])).strip()
+    if not body:
+        return text.strip()[-ACT_CHARS:]
+    paragraphs = [p.strip() for p in _BLANK_RUN.split(body) if p.strip()]
+    taken = [paragraphs.pop()]
+    size = len(taken[0])
+    while paragraphs and size + len(paragraphs[-1]) + 2 <= ACT_CHARS:
+        size += len(paragraphs[-1]) + 2
+        taken.append(paragraphs.pop())
+    act = "\n\n".join(reversed(taken))
+    if len(act) > ACT_CHARS:
+        act = act[-ACT_CHARS:]
+        cut = act.find(" ")
+        if 0 <= cut < 60:  # start at a word, unless the text has no spaces to speak of (Japanese)
+            act = act[cut + 1 :]
+    return act
+
+
+def _meta(act: str, text: str) -> list[bytes]:
+    """Cheap whole-text facts the n-grams do not see: how the act ends, whether it lists, how long it is."""
+    out = [b"len-act-%d" % min(len(act) // 120, 5), b"len-text-%d" % min(len(text) // 800, 6)]
+    tail = act.rstrip(" \t\n*_`)")
+    if tail.endswith(_QUESTION_MARKS):
+        out.append(b"ends-q")
+    elif any(mark in act for mark in _QUESTION_MARKS):
+        out.append(b"has-q")
+    if _LIST_ITEM.search(act):
+        out.append(b"has-list")
+    return out
+
+
+@lru_cache(maxsize=32_768)
+def _char_buckets(token: str) -> tuple[int, ...]:
+    """The buckets of a token's character 3-5-grams, padded with a space each side (cached: stops share words)."""
+    padded = f" {token} "
+    size = len(padded)
+    grams = [padded[i : i + n] for n in (3, 4, 5) for i in range(size - n + 1)]
+    return tuple(map(and_, map(zlib.crc32, map(str.encode, grams), repeat(_SEED_CHAR)), repeat(_MASK)))
+
+
+def features(text: str) -> dict[int, float]:
+    """Hashed features of final_act(text): word 1-2-grams and character 3-5-grams, sublinear tf, L2-normed.
+
+    Each feature is a bucket in [0, N_BUCKETS) of a stable hash (crc32, seeded by the kind of feature);
+    a few meta features (see _meta) are added afterwards with weight 1, outside the norm.
+    """
+    act = final_act(text)
+    # Lone surrogates cannot be encoded; replace them once so every later encode() is safe.
+    low = act.lower().translate(_DIGITS).encode("utf-8", "replace").decode("utf-8")
+    words = _WORD.findall(low)
+    bigrams = map(" ".join, pairwise(words))
+    counts = Counter(
+        chain(
+            map(and_, map(zlib.crc32, map(str.encode, words), repeat(_SEED_WORD)), repeat(_MASK)),
+            map(and_, map(zlib.crc32, map(str.encode, bigrams), repeat(_SEED_BIGRAM)), repeat(_MASK)),
+            chain.from_iterable(map(_char_buckets, low.split())),
+        )
+    )
+    out = {b: 1.0 + math.log(c) for b, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in out.values()))
+    if norm:
+        out = {b: v / norm for b, v in out.items()}
+    # The last sentence's words again, in their own buckets: the act is usually said last, and a summary
+    # before it should not drown it.
+    last = _WORD.findall(_last_sentence(low))
+    for gram in chain(last, map(" ".join, pairwise(last))):
+        b = zlib.crc32(gram.encode(), _SEED_LAST) & _MASK
+        out[b] = out.get(b, 0.0) + 0.1
+    for name in _meta(act, text):
+        b = zlib.crc32(name, _SEED_META) & _MASK
+        out[b] = out.get(b, 0.0) + 1.0
+    return out
+
+
+def _last_sentence(act: str) -> str:
+    """The last sentence of the last paragraph; for a list, its header line (what the list is of)."""
+    paragraph = act.rsplit("\n\n", 1)[-1]
+    if _LIST_ITEM.search(paragraph):
+        head = paragraph.split("\n", 1)[0]
+        if not _LIST_ITEM.match(head):
+            return head
+    parts = [p for p in _SENTENCE_END.split(paragraph) if p.strip()]
+    return parts[-1] if parts else paragraph
+
+
+class _Model:
+    """The exported weights: the buckets some class weighs, one int16 column per class, one scale.
+
+    On disk the buckets are stored once (uint32) with one row of int16 weights per bucket, a column per
+    class, base64 in the JSON: about 24 bytes a bucket. In memory they stay arrays — one dict maps a
+    bucket to its row — so loading builds no per-weight Python objects (about 20 ms, not 140).
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if data.get("n_buckets") != N_BUCKETS or data.get("features") != FEATURES_VERSION:
+            raise ValueError("stopact_model.json was trained with other features; retrain (training/README.md)")
+        self.classes: tuple[str, ...] = tuple(data["classes"])
+        self.intercepts: tuple[float, ...] = tuple(float(x) for x in data["intercepts"])
+        self.scale = float(data["scale"])
+        buckets = _unpack("I", data["buckets"])
+        rows = _unpack("h", data["weights"])
+        n = len(self.classes)
+        if len(rows) != n * len(buckets):
+            raise ValueError("stopact_model.json: the weights do not match the buckets")
+        self.row_of: dict[int, int] = dict(zip(buckets, range(len(buckets)), strict=True))
+        self.columns: list[array[int]] = [rows[k::n] for k in range(n)]
+        self.continue_at = float(data["thresholds"]["continue_at"])
+        self.allow_below = float(data["thresholds"]["allow_below"])
+        self.summary: dict[str, Any] = dict(data.get("summary", {}))
+
+
+def _unpack(code: str, encoded: str) -> array[int]:
+    """A little-endian array packed by training/train.py (base64)."""
+    values = array(code)
+    values.frombytes(base64.b64decode(encoded))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+_model: _Model | None = None
+
+
+def _load() -> _Model:
+    global _model
+    if _model is None:
+        _model = _Model(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    return _model
+
+
+def probabilities(text: str) -> dict[str, float]:
+    """P(act | text) for every stop act: a softmax over the exported linear model's scores."""
+    model = _load()
+    rows: list[int] = []
+    values: list[float] = []
+    row_of = model.row_of.get
+    for bucket, value in features(text).items():
+        row = row_of(bucket)
+        if row is not None:  # a bucket no class weighs moves nothing
+            rows.append(row)
+            values.append(value)
+    logits = [
+        bias + model.scale * sum(map(mul, values, map(column.__getitem__, rows)))
+        for bias, column in zip(model.intercepts, model.columns, strict=True)
+    ]
+    top = max(logits)
+    exps = [math.exp(x - top) for x in logits]
+    total = sum(exps)
+    return {name: e / total for name, e in zip(model.classes, exps, strict=True)}
+
+
+def early_stop_score(text: str) -> float:
+    """P(the turn ends early): the summed probability of next_step, context_excuse, permission, break_point."""
+    probs = probabilities(text)
+    return sum(probs[act] for act in EARLY_ACTS)
+
+
+def top_act(text: str) -> tuple[str, float]:
+    """The most probable stop act and its probability."""
+    probs = probabilities(text)
+    act = max(probs, key=probs.__getitem__)
+    return act, probs[act]
+
+
+def band(score: float) -> Literal["continue", "abstain", "allow"]:
+    """Where an early_stop_score falls: an early stop, a legitimate one, or between (the caller escalates)."""
+    model = _load()
+    if score >= model.continue_at:
+        return "continue"
+    if score < model.allow_below:
+        return "allow"
+    return "abstain"
+
+
+def summary() -> dict[str, Any]:
+    """The training summary exported with the weights: corpus size, out-of-fold accuracy, thresholds, date."""
+    return dict(_load().summary)
+
+
+# Chosen by training/train.py from out-of-fold scores and stored with the weights, so they are read lazily
+# with them: CONTINUE_AT — a score at or above it is an early stop (no legitimate example out-of-fold
+# reached it); ALLOW_BELOW — below it the stop is legitimate; between them the model abstains.
+CONTINUE_AT: float
+ALLOW_BELOW: float
+
+
+def __getattr__(name: str) -> float:
+    if name == "CONTINUE_AT":
+        return _load().continue_at
+    if name == "ALLOW_BELOW":
+        return _load().allow_below
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
