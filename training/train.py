@@ -35,7 +35,7 @@ from joblib import Parallel, delayed  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 
-from stopwarden.gate import stopact_model
+from stopwarden.gate import stopact_model, stopacts
 from stopwarden.names import LEGIT_ACTS, STOP_ACTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,6 +48,7 @@ N_PER_ACT = 600
 FOLDS = 5
 C_GRID = (5.0, 10.0, 20.0)
 CASE_WEIGHT = 3.0  # hand-written cases are closer to real stops than generated ones
+FALSE_BLOCK_BUDGET = 0.002  # at most 1 in 500 out-of-fold stops that must not be continued reaches CONTINUE_AT
 MISS_BUDGET = 0.02  # ALLOW_BELOW may let this share of out-of-fold early stops through unflagged
 PRUNE = 0.02  # weights smaller than this (in absolute value) move no probability that matters
 EARLY = stopact_model.EARLY_ACTS
@@ -112,11 +113,20 @@ def out_of_fold(x: Any, y: Any, groups: list[str], weights: Any, c: float) -> An
     return probs
 
 
-def thresholds(scores: Any, acts: list[str]) -> tuple[float, float]:
-    never = np.array([a in NEVER_CONTINUE for a in acts])
-    early = np.array([a in EARLY for a in acts])
-    # Strictly above the score of every stop that must not be continued; rounded up on a 1e-3 grid.
-    continue_at = min(float(np.ceil((scores[never].max() + 1e-9) * 1000) / 1000), 1.0)
+def thresholds(scores: Any, acts: list[str], left: Any) -> tuple[float, float]:
+    """Over the examples the model really judges: in the server, the guards (gate/stopacts.py) settle a
+    stop first, and a question or a blocker they catch never reaches the thresholds."""
+    never = np.array([a in NEVER_CONTINUE for a in acts]) & left
+    early = np.array([a in EARLY for a in acts]) & left
+    # Above all but FALSE_BLOCK_BUDGET of the stops that must not be continued, rounded up on a 1e-3 grid.
+    # Not above every one: a handful of generated hard negatives out of thousands would otherwise set the
+    # threshold alone, and the server blocks only with a plan older than the session and progress in it.
+    for budget in (0.0, 0.001, 0.002, 0.005):
+        at = float(np.quantile(scores[never], 1 - budget)) if budget else float(scores[never].max())
+        caught = (scores[early] >= at).mean()
+        print(f"  false-block budget {budget:.3f}: continue_at {at:.3f}, early caught {caught:.3f}")
+    top = np.quantile(scores[never], 1 - FALSE_BLOCK_BUDGET)
+    continue_at = min(float(np.ceil((top + 1e-9) * 1000) / 1000), 1.0)
     allow_below = min(float(np.floor(np.quantile(scores[early], MISS_BUDGET) * 1000) / 1000), continue_at)
     return continue_at, allow_below
 
@@ -186,6 +196,8 @@ def main() -> None:
     groups = [ex.group for ex in corpus]
     weights = np.array([CASE_WEIGHT if "case" in ex.tags else 1.0 for ex in corpus])
     is_case = np.array(["case" in ex.tags for ex in corpus])
+    left = np.array([stopacts.guarded(ex.text) is None for ex in corpus])  # what the guards leave the model
+    print(f"the guards settle {int((~left).sum())} of {len(corpus)} examples; thresholds over the rest")
     print(f"corpus: {len(generated)} generated + {len(cases)} hand-written, {len(set(groups))} phrasing groups")
 
     best: tuple[float, float, Any] | None = None
@@ -193,7 +205,7 @@ def main() -> None:
         probs = out_of_fold(x, y, groups, weights, c)
         accuracy = float((probs.argmax(axis=1) == y).mean())
         scores = early_score(probs)
-        continue_at, allow_below = thresholds(scores, acts)
+        continue_at, allow_below = thresholds(scores, acts, left)
         legit = np.array([a in LEGIT_ACTS for a in acts])
         early = np.array([a in EARLY for a in acts])
         caught = float((scores[early] >= continue_at).mean())
@@ -207,11 +219,11 @@ def main() -> None:
     assert best is not None
     c, probs = best[2]
     scores = early_score(probs)
-    continue_at, allow_below = thresholds(scores, acts)
+    continue_at, allow_below = thresholds(scores, acts, left)
     predicted = probs.argmax(axis=1)
     legit = np.array([a in LEGIT_ACTS for a in acts])
     early = np.array([a in EARLY for a in acts])
-    false_blocks = int((scores[legit] >= continue_at).sum())
+    false_blocks = int((scores[legit & left] >= continue_at).sum())
     give_ups = np.array([a == "give_up" for a in acts])
     give_ups_continued = int((scores[give_ups] >= continue_at).sum())
     print(f"\nchosen C={c}; CONTINUE_AT={continue_at}  ALLOW_BELOW={allow_below}  oof false blocks {false_blocks}\n")
@@ -248,6 +260,8 @@ def main() -> None:
         "oof_accuracy": round(float((predicted == y).mean()), 4),
         "oof_per_class": per_class,
         "oof_false_blocks": false_blocks,
+        "oof_judged_legit": int((legit & left).sum()),
+        "false_block_budget": FALSE_BLOCK_BUDGET,
         "oof_give_ups_continued": give_ups_continued,
         "oof_early_caught": round(float((scores[early] >= continue_at).mean()), 4),
         "oof_early_allowed": round(float((scores[early] < allow_below).mean()), 4),

@@ -18,6 +18,8 @@ DATA = Path(__file__).parents[1] / "data"
 # the rules, each scored first (see the README) and then used to make the rules more general.
 CORPORA = ("dev", "extra", "holdout", "regressions")  # regressions: legitimate stops a review found blocked
 CORPUS = [json.loads(line) for name in CORPORA for line in (DATA / f"{name}.jsonl").read_text().splitlines()]
+RECALL_FLOOR = 0.75  # measured 0.79 (42 of 53) when the classifier landed
+PLAN = Artifact("docs/plans/p.md", "a" * 40, "b" * 40, False, True)
 
 
 def case_of(row: dict[str, Any]) -> Case:
@@ -39,17 +41,47 @@ def decide(case: Case) -> str:
     return verdict.decision
 
 
-@pytest.mark.parametrize("row", CORPUS, ids=[r["id"] for r in CORPUS])
-def test_dev_corpus(row: dict[str, Any]) -> None:
-    assert decide(case_of(row)) == row["expected"]["decision"]
-
-
 def test_never_continue_on_a_legitimate_stop() -> None:
+    """The worst error: no legitimate development stop is blocked (issue 19)."""
     legit = [r for r in CORPUS if r["expected"]["decision"] != "continue"]
-    assert all(decide(case_of(r)) != "continue" for r in legit)
+    blocked = [r["id"] for r in legit if decide(case_of(r)) == "continue"]
+    assert blocked == []
 
 
-PLAN = Artifact("docs/plans/p.md", "a" * 40, "b" * 40, False, True)
+def test_recall_on_the_development_sets() -> None:
+    """Not a case-by-case test: the classifier was not fitted to these sets (the old phrase lists were, and
+    scored 1.00 by memorising them). A floor, so that a change that loses most early stops fails."""
+    early = [r for r in CORPUS if r["expected"]["decision"] == "continue"]
+    caught = sum(decide(case_of(r)) == "continue" for r in early)
+    assert caught / len(early) >= RECALL_FLOOR, f"{caught}/{len(early)}"
+
+
+def test_a_guarded_legitimate_act_is_never_overruled() -> None:
+    text = "The password reset form is done and its tests pass. Should expired links show an error or redirect?"
+    case = Case(text, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))
+    assert (rules.judge(case).decision, rules.judge(case).act) == ("allow", "question")
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Schema migrated and committed. Want me to continue with step 4?", "permission"),
+        ("I can't finish the deploy step: I need an API key for the staging account.", "blocker"),
+        ("The staging API returns 503 on every call, so the sync can't be verified.", "blocker"),
+    ],
+)
+def test_guards(text: str, act: str) -> None:
+    case = Case(text, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))
+    assert rules.judge(case).act == act
+
+
+def test_the_user_asked_to_stop() -> None:
+    case = Case(
+        "Step 2 is committed. Next comes step 3.",
+        recent_turns=(Turn("user", "Do steps 1 and 2 of the plan, then stop so I can review."),),
+        artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),),
+    )  # fmt: skip
+    assert (rules.judge(case).decision, rules.judge(case).act) == ("allow", "user_requested")
 
 
 @pytest.mark.parametrize(

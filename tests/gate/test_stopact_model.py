@@ -117,9 +117,11 @@ def test_features_use_a_stable_hash_not_pythons_salted_one() -> None:
     assert len(outputs) == 1
 
 
-def test_the_training_summary_says_zero_out_of_fold_false_blocks() -> None:
+def test_out_of_fold_false_blocks_stay_within_the_budget() -> None:
+    """At most 1 in 500 legitimate stops the model judges out of fold reaches CONTINUE_AT (training/train.py);
+    the development sets, never trained on, must see none (tests/gate/test_rules.py)."""
     summary = model.summary()
-    assert summary["oof_false_blocks"] == 0
+    assert summary["oof_false_blocks"] <= summary["false_block_budget"] * summary["oof_judged_legit"] + 1
     assert summary["thresholds"] == {"continue_at": model.CONTINUE_AT, "allow_below": model.ALLOW_BELOW}
     assert summary["corpus_generated"] >= 2000 and summary["corpus_cases"] == len(CASES)
 

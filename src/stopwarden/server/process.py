@@ -89,6 +89,10 @@ def _serve(root: str) -> None:
         store.hold()  # nothing may use it before `_when_back` has brought it to this schema
     outbox = Outbox(_own_file(root, OUTBOX_FILE))
     gate = Gate(config, store, outbox=outbox)
+    if config.authority.startswith("rules"):
+        from stopwarden.gate import stopact_model
+
+        stopact_model.probabilities("")  # the weights load now, not while the first stop waits
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
     if store.reachable:

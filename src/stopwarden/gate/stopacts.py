@@ -1,0 +1,131 @@
+"""What a stop does at its end: its act (docs/stop-acts.md), from typed guards, then a small model.
+
+The guards decide the closed classes, those a few shapes of sentence settle: the user asked to stop here,
+a concrete blocker, a question to the user (or, if it only asks leave to go on with the plan, a
+permission question). Each is a regular expression with word boundaries over the *final act* (the last
+paragraph, `stopact_model.final_act`), never a substring anywhere in a long report: "password" inside
+`password_reset_form` is not a missing password. What the guards leave is the model's
+(`stopact_model`): its early-stop score against two thresholds from out-of-fold scores, with an abstain
+band between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stopwarden.gate import stopact_model
+from stopwarden.gate.case import Case
+from stopwarden.names import LEGIT_ACTS
+
+ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
+
+_I = re.IGNORECASE
+# The user's own words: stop here, only this much, wait for me.
+USER_STOP = re.compile(
+    r"\b(?:then|and|please)\s+stop\b|\bstop\s+(?:after|once|when|there|here|at|before)\b|\bpause\s+(?:after|once|when)\b"
+    r"|\bonly\s+(?:do|implement|finish|the\s+first)\b|\bwait\s+for\s+(?:me|my)\b|\bcheck\s+(?:in|back)\s+with\s+me\b"
+    r"|\bdon'?t\s+(?:go|continue|proceed)\s+(?:on|further|beyond|past)\b|\blet'?s\s+stop\b",
+    _I,
+)
+# A concrete blocker: something missing that only someone else can give, or something outside that fails.
+BLOCKER = re.compile(
+    r"\b(?:need|needs|needed|missing|require[sd]?|without|lack)\b[^.?!\n]{0,60}?"
+    r"\b(?:credentials?|api[\s_-]?keys?|tokens?|access|permissions?|passwords?|secrets?|approval|licen[cs]e\s+keys?)\b"
+    r"|\b(?:don'?t|do\s+not|can'?t|cannot|couldn'?t)\s+(?:have|get|gain|obtain)\s+(?:the\s+)?"
+    r"(?:access|permissions?|credentials?)\b"
+    r"|\b(?:returns?|returned|returning|fails?\s+with|failing\s+with|got|getting)\s+(?:an?\s+)?(?:http\s*)?[45]\d\d\b"
+    r"|\b(?:is|are|was|were|seems?)\s+(?:down|unreachable|unavailable|offline)\b|\bout\s+of\s+(?:disk|memory|quota)\b"
+    r"|\bpermission\s+denied\b|\brate[\s-]limited\b|\bblocked\s+(?:on|by)\b|\bno\s+(?:network|internet)\s+access\b",
+    _I,
+)
+# A question ending the turn (its last sentence with a question mark: Latin or full-width).
+QUESTION = re.compile(r"[^.!?\n]*[?\uff1f]\s*$")
+# ... that only asks leave to go on with the work in hand: the plan already answers it.
+CARRY_ON = re.compile(
+    r"\b(?:continue|proceed|go\s+on|keep\s+going|carry\s+on|move\s+on|start\s+on|get\s+going|resume|tackle)\b"
+    r"|\b(?:next|remaining)\s+(?:step|phase|task|item|part|one)s?\b|\b(?:step|phase|part|task)\s+\d+\b|\bthe\s+rest\b",
+    _I,
+)
+# ... unlike a real choice, which names the options.
+CHOICE = re.compile(r"\b(?:or|which|whether|prefer|rather|instead)\b", _I)
+# The user's last turn asked something (and asked for no work): the turn that ends is its answer.
+ASKED = re.compile(
+    r"(?:^|[:.!?]\s+)(?:what|why|how|which|where|when|who|is|are|does|do|did|was|were|has|have|can|could|would|will"
+    r"|should)\b[^?\n]*\?\s*$",
+    _I,
+)
+WORK = re.compile(
+    r"\b(?:implement|build|finish|complete|continue|work\s+(?:on|through)|go\s+through|carry\s+out|execute|fix|add|write)\b",
+    _I,
+)
+SELF = re.compile(r"\bstopwarden\b|\bstop[\s-]hook\b|\bstop[\s-]gate\b", _I)
+
+
+@dataclass(frozen=True)
+class Act:
+    name: str  # one of names.STOP_ACTS, or ABSTAIN
+    how: str  # which guard, or the model's score: for the event's rationale, never for the agent
+    rule: str = ""  # the rule id of a legitimate act found by a guard
+
+
+def classify(case: Case) -> Act:
+    """The act of the stop in `case`: a guard's if one applies, else the model's."""
+    users = [t.text for t in case.recent_turns if t.source == "user"]
+    last_user = users[-1] if users else ""
+    if USER_STOP.search(last_user):
+        return Act("user_requested", "guard: the user asked to stop", "U_LEGIT_USER_REQUESTED")
+    if ASKED.search(last_user) and not WORK.search(last_user):
+        return Act("not_a_stop", "guard: answers the user's question", "U_NOT_A_STOP")
+    return guarded(case.stop_text) or _modelled(case.stop_text)
+
+
+def guarded(stop_text: str) -> Act | None:
+    """The act the guards find in the stop text's final act, or None when they leave it to the model.
+    training/train.py calls this too: the thresholds are chosen over what the model really judges."""
+    final = stopact_model.final_act(stop_text)
+    if SELF.search(final):
+        return Act("not_a_stop", "guard: about stopwarden itself", "U_META_SELF_REFERENCE")
+    if BLOCKER.search(final):
+        return Act("blocker", "guard: a concrete blocker", _blocker_rule(final))
+    question = QUESTION.search(final.rstrip(" \t\n*_`)"))
+    if question:
+        asked = question.group(0)
+        if CARRY_ON.search(asked) and not CHOICE.search(asked):
+            return Act("permission", "guard: asks leave to go on")
+        return Act("question", "guard: a question to the user", "U_LEGIT_DESIGN_QUESTION")
+    return None
+
+
+def _modelled(stop_text: str) -> Act:
+    probabilities = stopact_model.probabilities(stop_text)
+    score = sum(probabilities[a] for a in stopact_model.EARLY_ACTS)  # early_stop_score, in the same pass
+    if max(probabilities, key=lambda a: probabilities[a]) == "give_up":  # its score is low: it is no early stop
+        return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
+    band = stopact_model.band(score)
+    if band == "abstain":
+        return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
+    early = band == "continue"
+    candidates = {a: p for a, p in probabilities.items() if (a not in LEGIT_ACTS) == early}
+    name = max(candidates, key=lambda a: candidates[a])
+    return Act(name, f"model: early-stop score {score:.2f}, {name} {candidates[name]:.2f}")
+
+
+# The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
+REMAINING = re.compile(
+    r"\b(?:step|phase|item|task|slice|part|stage|milestone)s?\s+(?:\d+|[ivx]+|[a-h])\b"
+    r"|\b(?:next|remaining|rest|outstanding|open|left|pending|todo|unchecked|untouched)\b"
+    r"|\b(?:still\s+to\s+do|not\s+(?:yet\s+)?(?:done|started))\b",
+    _I,
+)
+
+
+def names_remaining_work(text: str) -> bool:
+    """Whether the stop's final act says what work remains (docs/stop-acts.md: a bare break point or an
+    open offer to go on says nothing of it, and may be a finished turn)."""
+    return bool(REMAINING.search(stopact_model.final_act(text)))
+
+
+def _blocker_rule(final: str) -> str:
+    outside = re.search(r"\b[45]\d\d\b|down|unreachable|unavailable|offline|out of|rate|denied|blocked", final, _I)
+    return "U_LEGIT_ERROR" if outside else "U_LEGIT_MISSING_INFO"
