@@ -119,8 +119,12 @@ FAIL_OPEN_KINDS = (
 )
 # Why an evaluation was answered without asking the authority (events.short_circuit).
 SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
-# The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI.
-AUTHORITY_TIMEOUTS = {"rules": 3.0, "anthropic": 3.0, "openai": 3.0, "claude-cli": 20.0}
+# The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI. A
+# cascade (`rules+<provider>`) asks its provider only where the offline rules abstain, on its budget.
+AUTHORITY_TIMEOUTS = {
+    "rules": 3.0, "anthropic": 3.0, "openai": 3.0, "claude-cli": 20.0,
+    "rules+anthropic": 3.0, "rules+openai": 3.0, "rules+claude-cli": 20.0,
+}  # fmt: skip
 AUTHORITIES = tuple(AUTHORITY_TIMEOUTS)
 # Every stop-gate reminder starts so (gate/reminders.py); the hook prints nothing else as a stop-gate reason.
 REMINDER_PREFIX = "stopwarden: Continue — "

@@ -296,7 +296,8 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
 @click.argument("name", type=click.Choice(list(AUTHORITIES)))
 @json_option
 def authority(name: str, as_json: bool) -> None:
-    """Choose the authority that judges stops: rules (offline), anthropic, openai or claude-cli.
+    """Choose the authority that judges stops: rules (offline), anthropic, openai, claude-cli, or a
+    cascade (rules+anthropic, rules+openai, rules+claude-cli: the rules, and the model where they abstain).
 
     Writes `[gate] authority` in .stopwarden/config.toml (keeping the rest of the file as it is), and
     restarts the server if it runs. Settings of an authority go in `[authority.NAME]`.

@@ -3,7 +3,8 @@
 `rules` is here; the LLM authorities are in `providers.py`. An authority is any object with a `name` and
 `judge(case) -> Verdict`. It may raise or hang: the gate calls it under a time budget and a circuit
 breaker, and validates whatever it returns. One that only computes locally says `in_process = True` and
-is called directly.
+is called directly. A cascade (`rules+<provider>`) is both: its `offline(case)` is the rules' verdict,
+found locally, or None when they abstain; only then is the provider asked, through `judge`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from stopwarden.gate import rules
+from stopwarden.gate import llm_acts, rules, stopacts
 from stopwarden.gate.case import Case, Verdict
 
 
@@ -31,15 +32,48 @@ class RulesAuthority:
         return rules.judge(case)
 
 
+class Provider(Authority, Protocol):
+    """An LLM authority (providers.py), which also answers any one prompt with the model's text."""
+
+    def complete(self, system: str, user: str) -> str: ...
+
+
+class CascadeAuthority:
+    """`rules+<provider>` (issue 19 item 7): the offline classifier first; the model only on its abstain
+    band, asked for the stop's act and a quote that shows it (`llm_acts`), which the same mapping as the
+    rules' turns into a verdict. Not in process: it may ask a provider, so the gate calls it under its
+    thread, time budget and breaker, and rate limits count the questions the provider is asked."""
+
+    in_process = False
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+        self.name = f"{rules.NAME}+{provider.name}"
+
+    def offline(self, case: Case) -> Verdict | None:
+        """The rules' verdict when their classifier names an act; None on its abstain band."""
+        act = stopacts.classify(case)
+        return None if act.name == stopacts.ABSTAIN else rules.verdict_for(act, case)
+
+    def judge(self, case: Case) -> Verdict:
+        settled = self.offline(case)
+        if settled is not None:
+            return settled
+        answer = self.provider.complete(llm_acts.SYSTEM_PROMPT, llm_acts.user_message(case))
+        act = llm_acts.parse_act(answer, case)
+        how = f"{self.provider.name}, the rules abstaining: {act.name} \u201c{act.span[:200]}\u201d"
+        return rules.verdict_for(stopacts.Act(act.name, how), case)
+
+
 def _rules(options: dict[str, Any], timeout_s: float) -> Authority:
     return RulesAuthority()
 
 
-def _provider(name: str) -> Callable[[dict[str, Any], float], Authority]:
-    def build(options: dict[str, Any], timeout_s: float) -> Authority:
+def _provider(name: str) -> Callable[[dict[str, Any], float], Provider]:
+    def build(options: dict[str, Any], timeout_s: float) -> Provider:
         from stopwarden.gate import providers  # their SDKs load in the server only, and only when chosen
 
-        factories: dict[str, Callable[[dict[str, Any], float], Authority]] = {
+        factories: dict[str, Callable[[dict[str, Any], float], Provider]] = {
             "anthropic": providers.AnthropicAuthority,
             "openai": providers.OpenAIAuthority,
             "claude-cli": providers.ClaudeCliAuthority,
@@ -49,12 +83,21 @@ def _provider(name: str) -> Callable[[dict[str, Any], float], Authority]:
     return build
 
 
+def _cascade(name: str) -> Callable[[dict[str, Any], float], Authority]:
+    """`rules+<name>`, built with the options and budget the cascade was given (`[authority."rules+<name>"]`)."""
+    provider = _provider(name)
+    return lambda options, timeout_s: CascadeAuthority(provider(options, timeout_s))
+
+
 # Every authority, by the name `[gate] authority` and `stopwarden eval --authority` use.
 REGISTRY: dict[str, Callable[[dict[str, Any], float], Authority]] = {
     "rules": _rules,
     "anthropic": _provider("anthropic"),
     "openai": _provider("openai"),
     "claude-cli": _provider("claude-cli"),
+    "rules+anthropic": _cascade("anthropic"),
+    "rules+openai": _cascade("openai"),
+    "rules+claude-cli": _cascade("claude-cli"),
 }
 
 
