@@ -177,3 +177,13 @@ def test_a_linked_config_is_a_config_error(installed: Path, tmp_path: Path) -> N
     _link(installed / ".stopwarden" / "config.toml", outside)
     with pytest.raises(StopwardenError, match="not ours"):
         config_module.load(str(installed))
+
+
+def test_gate_authority_never_rewrites_through_a_linked_config(installed: Path, tmp_path: Path, cli: Any) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text((installed / ".stopwarden" / "config.toml").read_text())
+    before = outside.read_text()
+    _link(installed / ".stopwarden" / "config.toml", outside)
+    result = cli("gate", "authority", "rules")
+    assert result.code == 1 and "not ours" in result.err
+    assert outside.read_text() == before and (installed / ".stopwarden" / "config.toml").is_symlink()

@@ -315,8 +315,9 @@ def authority(name: str, as_json: bool) -> None:
 
     root = require_root(os.getcwd())
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
-    with open(path, encoding="utf-8") as f:
-        document = tomlkit.parse(f.read())
+    from stopwarden.state import files
+
+    document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name
     write_atomic(path, tomlkit.dumps(document).encode("utf-8"), os.stat(path).st_mode & 0o777)
     config = config_module.load(root)  # refuses a config the change made invalid (it cannot, but check)
