@@ -187,3 +187,10 @@ def test_gate_authority_never_rewrites_through_a_linked_config(installed: Path, 
     result = cli("gate", "authority", "rules")
     assert result.code == 1 and "not ours" in result.err
     assert outside.read_text() == before and (installed / ".stopwarden" / "config.toml").is_symlink()
+
+
+def test_the_install_record_is_never_read_unbounded(installed: Path) -> None:
+    from stopwarden.install import installer
+
+    _link(installed / ".stopwarden" / "installed.json", "/dev/zero")
+    assert installer.read_record(str(installed)) == {}

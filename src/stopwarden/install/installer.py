@@ -370,12 +370,12 @@ def skill_name(record: Mapping[str, Any], agent: str) -> str:
 
 
 def read_record(root: str) -> dict[str, Any]:
-    try:
-        with open(record_path(root), encoding="utf-8") as f:
-            data = json.load(f)
-    except (FileNotFoundError, ValueError):
+    from stopwarden.state import files
+
+    try:  # through state/: a repository may commit a link or a huge file in its place
+        return files.read_json(files.path(root, RECORD)) or {}
+    except OSError:
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def write_record(root: str, record: dict[str, Any]) -> None:

@@ -69,8 +69,11 @@ class SettingsFile:
         if self.original is not None:
             mode = os.stat(self.path).st_mode & 0o777
             backup = os.path.join(backup_dir, backup_name)
-            if not os.path.exists(backup):  # the first change is the one worth keeping
+            if not os.path.lexists(backup):  # the first change is the one worth keeping
                 os.makedirs(backup_dir, mode=0o700, exist_ok=True)
+                from stopwarden.state import safe
+
+                safe.check_folder(backup_dir)  # `.stopwarden/backups` may be a repository's link out
                 shutil.copy2(self.path, backup)
             else:
                 backup = None
