@@ -20,12 +20,14 @@ def write(root: str | None, event: str, session_id: str, message: str) -> None:
     """
     if root is None:
         return
-    from stopwarden.state import files, safe  # here: main.py imports this module on every run
+    from stopwarden.names import HOOK_LOG, STATE_DIR
+    from stopwarden.state import safe  # here, and safe alone (posix): main.py imports this on every run
 
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     line = escape(f"{stamp} {event} session={session_id or '-'} {message}") + "\n"
     try:
-        path = files.hook_log_path(root)
+        safe.check_folder(f"{root}/{STATE_DIR}")
+        path = f"{root}/{STATE_DIR}/{HOOK_LOG}"
         try:
             if posix.lstat(path).st_size > MAX_BYTES:
                 posix.replace(path, path + ".1")  # renames a link itself, never what it points at

@@ -8,13 +8,10 @@ Only an answer with `block: true` blocks, with the server's reminder.
 Every other way out allows, and `.stopwarden/hook.log` says why.
 """
 
+import posix
 import time
 
-from stopwarden.clip import clip
-from stopwarden.names import REMINDER_PREFIX
-from stopwarden.project import checkout_of
-from stopwarden.state import files
-from stopwarden.timefmt import parse_iso
+from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX, STATE_DIR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,6 +34,10 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     forwarded, why = forwards(event.stop_text, event.stop_hook_active)
     if not forwarded:
         return None, why
+    try:  # one stat before any import: in a project whose server never ran, this is the whole cost
+        posix.lstat(f"{root}/{STATE_DIR}/{HOT_PATH_FILE}")
+    except OSError:
+        return None, "gate unavailable: no server has run here"
     state = hot_path(root)
     if state is None:
         return None, "gate unavailable: no server answers"
@@ -47,7 +48,10 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     start = session_start(root, event, state["port"])
     if start is None:
         return None, "no_session_start: the artifacts cannot be classified"
+    from stopwarden.clip import clip
     from stopwarden.hooks import evidence, http, transcript
+    from stopwarden.project import checkout_of
+    from stopwarden.state import files
 
     found = evidence.collect(checkout_of(event.cwd, root), start, EVIDENCE_BUDGET_S)
     body = {
@@ -102,6 +106,8 @@ def hot_path(root: str) -> "dict[str, Any] | None":
     asked, and its answer used for this stop alone. Port and timeout come from the file, never from an
     answer, and every value is clamped: a file or an answer can be wrong, not dangerous.
     """
+    from stopwarden.state import files
+
     cached, mtime = files.read_hot_path(root)
     if cached is None:
         return None  # no server has ever run here
@@ -129,6 +135,7 @@ def hot_path(root: str) -> "dict[str, Any] | None":
 def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
     """One signed GET to our server; None when it cannot be had or proven (the caller allows)."""
     from stopwarden.hooks import http
+    from stopwarden.state import files
 
     try:
         code, answer = http.request(port, "GET", path, files.read_token(root), timeout=HOT_PATH_TIMEOUT_S)
@@ -140,6 +147,9 @@ def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
 def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
     """When the session started: as our SessionStart hook recorded it, else as the server knows it, else
     the transcript's first timestamp (a lower bound), else unknown."""
+    from stopwarden.state import files
+    from stopwarden.timefmt import parse_iso
+
     record = files.session_record(root, event.session_id)
     if record and isinstance(record.get("started_at"), str):
         started = parse_iso(record["started_at"])

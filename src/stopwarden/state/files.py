@@ -6,7 +6,8 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
   port             the server's port on this machine, never committed (install/project_files.py)
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
-  hook.log         why a hook let a stop through (hooks/log.py)
+  hook.log         why a hook let a stop through (hooks/log.py, which builds its path itself: it runs on
+                   every hook run, and imports only `safe`)
   server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py)
   builds/          build state, locks, active markers and the audit log (build/state.py)
 
@@ -19,7 +20,6 @@ import posix
 
 from stopwarden.names import (
     CONFIG_FILE,
-    HOOK_LOG,
     HOT_PATH_FILE,
     PORT_FILE,
     SERVER_LOG,
@@ -145,10 +145,6 @@ def create_session_record(root: str, session_id: str, data: bytes) -> bool:
     safe.check_folder(state_dir(root))
     safe.make_folder(folder)
     return safe.create_new(f"{folder}/{session_id}", data)
-
-
-def hook_log_path(root: str) -> str:
-    return path(root, HOOK_LOG)
 
 
 def open_server_log(root: str) -> int:
