@@ -103,12 +103,24 @@ def session_id(run: CompletedRun) -> str:
 
 
 @pytest.mark.parametrize("project", ["enforce"], indirect=True)
-def test_enforce_blocks_a_context_stop_after_init_files_are_committed(claude_bin: Path, project: Path) -> None:
-    model, run = claude_stops(claude_bin, project, CONTEXT_STOP)
-    feedback = find_stop_hook_feedback(model.requests, f"{BLOCKED} — the plan at {PLAN} predates")
+@pytest.mark.parametrize(
+    ("stop", "reminder", "rule"),
+    [
+        # After init and the agent's first `git add -A` commit, which sweeps in init's own files.
+        (CONTEXT_STOP, f"the plan at {PLAN} predates", U1),
+        # Silent: no stop word at all, the next step named and the turn ended.
+        (SILENT_STOP, "you named your next step", U4),
+    ],
+    ids=["context-stop-after-init-files-committed", "silent-next-step"],
+)
+def test_enforce_blocks_an_early_stop(claude_bin: Path, project: Path, stop: str, reminder: str, rule: str) -> None:
+    model, run = claude_stops(claude_bin, project, stop)
+    feedback = find_stop_hook_feedback(model.requests, f"{BLOCKED} — {reminder}")
     assert feedback is not None, f"the block never reached the model: {judged(project)}"
     assert model.steps_served == 3 and run.result == CARRY_ON, "the agent should go on after the block"
-    assert decisions(project) == [("enforce", "continue", U1, PLAN, "claude-code", session_id(run), 1)], judged(project)
+    assert decisions(project) == [("enforce", "continue", rule, PLAN, "claude-code", session_id(run), 1)], judged(
+        project
+    )
 
 
 @pytest.mark.parametrize("project", ["shadow"], indirect=True)
@@ -117,15 +129,6 @@ def test_shadow_logs_a_context_stop_as_continue_and_lets_it_through(claude_bin: 
     assert not any(r.contains(BLOCKED) for r in model.requests), "shadow must never block"
     assert model.steps_served == 2 and run.result == CONTEXT_STOP, "the run should end at the stop"
     assert decisions(project) == [("shadow", "continue", U1, PLAN, "claude-code", session_id(run), 0)], judged(project)
-
-
-@pytest.mark.parametrize("project", ["enforce"], indirect=True)
-def test_enforce_blocks_a_silent_next_step_stop(claude_bin: Path, project: Path) -> None:
-    model, run = claude_stops(claude_bin, project, SILENT_STOP)
-    feedback = find_stop_hook_feedback(model.requests, f"{BLOCKED} — you named your next step")
-    assert feedback is not None, f"the block never reached the model: {judged(project)}"
-    assert model.steps_served == 3 and run.result == CARRY_ON, "the agent should go on after the block"
-    assert decisions(project) == [("enforce", "continue", U4, PLAN, "claude-code", session_id(run), 1)], judged(project)
 
 
 @pytest.mark.parametrize(

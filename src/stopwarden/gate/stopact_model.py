@@ -274,7 +274,11 @@ def probabilities(text: str) -> dict[str, float]:
 
 def early_stop_score(text: str) -> float:
     """P(the turn ends early): the summed probability of next_step, context_excuse, permission, break_point."""
-    probs = probabilities(text)
+    return score_of(probabilities(text))
+
+
+def score_of(probs: dict[str, float]) -> float:
+    """`early_stop_score` from probabilities already computed (the classifier needs both)."""
     return sum(probs[act] for act in EARLY_ACTS)
 
 

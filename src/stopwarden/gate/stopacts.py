@@ -99,7 +99,7 @@ def guarded(stop_text: str) -> Act | None:
 
 def _modelled(stop_text: str) -> Act:
     probabilities = stopact_model.probabilities(stop_text)
-    score = sum(probabilities[a] for a in stopact_model.EARLY_ACTS)  # early_stop_score, in the same pass
+    score = stopact_model.score_of(probabilities)
     if max(probabilities, key=lambda a: probabilities[a]) == "give_up":  # its score is low: it is no early stop
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
     band = stopact_model.band(score)

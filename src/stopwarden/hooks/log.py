@@ -41,7 +41,8 @@ def write(root: str | None, event: str, session_id: str, message: str) -> None:
 
 
 def escape(text: str) -> str:
-    """One printable line: control characters (newlines, ESC, C1) as `\\x..` escapes."""
+    """One printable line: control characters (newlines, ESC, C1) as `\\x..` escapes. Not `termsafe.line`,
+    which the CLI uses: it imports `re` and `unicodedata`, milliseconds this module runs on every hook."""
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)

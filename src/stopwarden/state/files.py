@@ -35,9 +35,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-NotOurs = safe.NotOurs
-PRIVATE = 0o077  # group and other bits: a file only we may read has none
-
 
 def state_dir(root: str) -> str:
     return f"{root}/{STATE_DIR}"
@@ -75,16 +72,8 @@ def read_config(root: str) -> bytes:
 
 def read_token(root: str) -> str:
     """The server's token. A token others may read is not a secret (a committed one is checked out 0644):
-    NotOurs, so nothing is ever sent with it or believed because of it."""
-    where = path(root, TOKEN_FILE)
-    fd = posix.open(where, safe.READ_FLAGS)
-    try:
-        st = posix.fstat(fd)
-    finally:
-        posix.close(fd)
-    if st.st_mode & PRIVATE or st.st_uid != posix.geteuid():
-        raise NotOurs(f"{where} is readable by others (a committed token is no secret): run `stopwarden doctor --fix`")
-    return safe.read(where).decode("ascii", "replace").strip()
+    `safe.NotOurs`, so nothing is ever sent with it or believed because of it."""
+    return safe.read(path(root, TOKEN_FILE), private=True).decode("ascii", "replace").strip()
 
 
 def read_port(root: str) -> "int | None":
@@ -152,10 +141,6 @@ def open_server_log(root: str) -> int:
     return safe.open_append(path(root, SERVER_LOG), 0o600)
 
 
-def server_log_path(root: str) -> str:
-    return path(root, SERVER_LOG)
-
-
 def read_pid(root: str) -> "int | None":
     try:
         return int(safe.read(path(root, SERVER_PID)).strip())
@@ -167,14 +152,6 @@ def write_pid(root: str, pid: int) -> None:
     from stopwarden.atomic import write_atomic
 
     write_atomic(path(root, SERVER_PID), f"{pid}\n".encode(), 0o600)
-
-
-def remove(root: str, *names: str) -> None:
-    """Remove a file of ours (unlink removes a link itself, never what it points at)."""
-    try:
-        posix.unlink(path(root, *names))
-    except OSError:
-        pass
 
 
 def starting_marker(root: str) -> str:

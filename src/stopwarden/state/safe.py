@@ -46,19 +46,17 @@ def check_folders(base: str, path: str) -> None:
         check_folder(current)
 
 
-def read(path: str, cap: int = SMALL) -> bytes:
+def read(path: str, cap: int = SMALL, private: bool = False) -> bytes:
     """The bytes of a regular file, never through a link; NotOurs when it is over `cap` or odd,
-    FileNotFoundError when it is absent."""
-    try:
-        fd = posix.open(path, READ_FLAGS)
-    except FileNotFoundError:
-        raise
-    except OSError as e:
-        raise NotOurs(f"{path}: cannot open it as a plain file ({e.strerror}): not ours, left alone") from None
+    FileNotFoundError when it is absent. `private`: a secret, which others must not be able to read and
+    which must be the current user's (a repository's copy is checked out readable by all)."""
+    fd = _open(path, READ_FLAGS, 0)
     try:
         st = posix.fstat(fd)
         if st.st_mode & S_IFMT != S_IFREG:
             raise NotOurs(f"{path} is not a regular file: not ours, left alone")
+        if private and (st.st_mode & 0o077 or st.st_uid != posix.geteuid()):
+            raise NotOurs(f"{path} is readable by others (a committed secret is none): run `stopwarden doctor --fix`")
         if st.st_size > cap:
             raise NotOurs(f"{path} is {st.st_size} bytes, over the {cap} we ever write: not ours, left alone")
         chunks: list[bytes] = []
@@ -76,25 +74,14 @@ def read(path: str, cap: int = SMALL) -> bytes:
         posix.close(fd)
 
 
-def read_text(path: str, cap: int = SMALL) -> str:
-    return read(path, cap).decode("utf-8", "replace")
-
-
 def open_append(path: str, mode: int = 0o600) -> int:
     """A descriptor for appending to `path` (created if missing), never through a link."""
-    fd = _open_write(path, posix.O_APPEND | posix.O_CREAT, mode)
-    return fd
+    return _open_regular(path, WRITE_FLAGS | posix.O_APPEND | posix.O_CREAT, mode)
 
 
 def append(path: str, data: bytes, mode: int = 0o600) -> None:
     """One O_APPEND write (concurrent writers never interleave a line), never through a link."""
-    fd = open_append(path, mode)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[posix.write(fd, view) :]
-    finally:
-        posix.close(fd)
+    _write_all(open_append(path, mode), data)
 
 
 def create_new(path: str, data: bytes = b"", mode: int = 0o600) -> bool:
@@ -103,25 +90,13 @@ def create_new(path: str, data: bytes = b"", mode: int = 0o600) -> bool:
         fd = posix.open(path, WRITE_FLAGS | posix.O_CREAT | posix.O_EXCL, mode)
     except FileExistsError:
         return False
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[posix.write(fd, view) :]
-    finally:
-        posix.close(fd)
+    _write_all(fd, data)
     return True
 
 
 def open_lock(path: str) -> int:
     """A descriptor of a lock file (created if missing) to `flock`, never through a link."""
-    try:
-        fd = posix.open(path, posix.O_RDWR | posix.O_CREAT | posix.O_NOFOLLOW | posix.O_CLOEXEC, 0o600)
-    except OSError as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        raise NotOurs(f"{path}: cannot open it as a plain file ({e.strerror}): not ours, left alone") from None
-    _require_regular(fd, path)
-    return fd
+    return _open_regular(path, posix.O_RDWR | posix.O_CREAT | posix.O_NOFOLLOW | posix.O_CLOEXEC, 0o600)
 
 
 def make_folder(path: str) -> None:
@@ -133,19 +108,31 @@ def make_folder(path: str) -> None:
     check_folder(path)
 
 
-def _open_write(path: str, flags: int, mode: int) -> int:
+def _open(path: str, flags: int, mode: int) -> int:
+    """`posix.open`, with every refusal but absence (a link at the end, a folder, a FIFO) as NotOurs."""
     try:
-        fd = posix.open(path, WRITE_FLAGS | flags, mode)
+        return posix.open(path, flags, mode)
+    except FileNotFoundError:
+        raise
     except OSError as e:
-        if isinstance(e, FileNotFoundError):
-            raise
         raise NotOurs(f"{path}: cannot open it as a plain file ({e.strerror}): not ours, left alone") from None
-    _require_regular(fd, path)
-    return fd
 
 
-def _require_regular(fd: int, path: str) -> None:
+def _open_regular(path: str, flags: int, mode: int) -> int:
+    """`_open` for writing: the file must also be a regular one of the current user's."""
+    fd = _open(path, flags, mode)
     st = posix.fstat(fd)
     if st.st_mode & S_IFMT != S_IFREG or st.st_uid != posix.geteuid():
         posix.close(fd)
         raise NotOurs(f"{path} is not a plain file of ours: left alone")
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to `fd`, then close it."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[posix.write(fd, view) :]
+    finally:
+        posix.close(fd)
