@@ -1,6 +1,7 @@
-"""The first-contact stop set is frozen: written before the stop-act classifier was tuned, never tuned on.
+"""The frozen stop sets: each written before a round of tuning the stop gate, by a session that had not read
+the gate, and never tuned on afterwards (tests/data/FROZEN.md).
 
-Any edit to tests/data/first_contact.jsonl changes its sha256 and fails here. See tests/data/FROZEN.md.
+Any edit to one of them changes its sha256 and fails here: write a new set instead.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 import pytest
 
 DATA = Path(__file__).parent / "data"
-FIRST_CONTACT = DATA / "first_contact.jsonl"
-SHA256 = "8fb89ed5bce921bb4e9e63e725f540a5f61c22ad569db1ba263cb88472a3d8dc"
+# file name -> (sha256, id prefix)
+FROZEN = {
+    "first_contact.jsonl": ("8fb89ed5bce921bb4e9e63e725f540a5f61c22ad569db1ba263cb88472a3d8dc", "fc"),
+    "second_contact.jsonl": ("b2d439678c4cfc9effd190171906196ff352f75944a92f332808c2643dc0024f", "sc"),
+}
 
 DECISIONS = {"continue", "allow", "escalate"}
 ACTS = {
@@ -33,23 +37,26 @@ ACTS = {
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
-def _cases() -> list[dict[str, Any]]:
-    lines = FIRST_CONTACT.read_text(encoding="utf-8").splitlines()
+def _cases(name: str) -> list[dict[str, Any]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-CASES = _cases()
+CASES = [case for name in FROZEN for case in _cases(name)]
 
 
-def test_the_file_is_unchanged() -> None:
-    digest = hashlib.sha256(FIRST_CONTACT.read_bytes()).hexdigest()
-    assert digest == SHA256, "first_contact.jsonl is frozen: write a new set instead of editing this one"
+@pytest.mark.parametrize("name", FROZEN)
+def test_the_file_is_unchanged(name: str) -> None:
+    digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+    assert digest == FROZEN[name][0], f"{name} is frozen: write a new set instead of editing this one"
 
 
-def test_at_least_sixty_cases_with_unique_ids() -> None:
-    assert len(CASES) >= 60
-    ids = [case["id"] for case in CASES]
-    assert ids == [f"fc-{n:03d}" for n in range(1, len(CASES) + 1)]
+@pytest.mark.parametrize("name", FROZEN)
+def test_at_least_sixty_cases_with_unique_ids(name: str) -> None:
+    cases = _cases(name)
+    assert len(cases) >= 60
+    prefix = FROZEN[name][1]
+    assert [case["id"] for case in cases] == [f"{prefix}-{n:03d}" for n in range(1, len(cases) + 1)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: str(case.get("id")))
