@@ -11,8 +11,11 @@ legitimate stops that look like early ones: completions that list next steps for
 named context / password / restart / session / token / break, design questions about "continuing",
 blockers that mention the remaining work, reports the user asked for.
 
-Deterministic for a seed. Each example carries a group (its act phrasing) so that training can hold out
-whole phrasings, not just re-wrapped copies of the ones it learned.
+About half of the act texts (GRAMMAR_SHARE) are composed from parts by grammar.py instead of taken from a
+fixed phrasing, so that the model learns an act's constituents rather than a few dozen sentences.
+
+Deterministic for a seed. Each example carries a group (its act phrasing, or its grammar frame) so that
+training can hold out whole phrasings, not just re-wrapped copies of the ones it learned.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import grammar
 
 # ---------------------------------------------------------------------------------------------------------
 # Slot fillers. A template names a slot as {name}; {name2} is a second, independent pick from the same pool;
@@ -1603,6 +1608,8 @@ TOOL_NOTES = [
 LIST_MARKERS = ["- ", "* ", "• "]
 
 ENGLISH_WEIGHT = 0.82  # the rest of the examples are in one of the other languages
+# The share of examples composed from parts (training/grammar.py) rather than taken from a fixed phrasing.
+GRAMMAR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -1734,17 +1741,21 @@ def generate(n_per_act: int = 600, seed: int = 19) -> list[Example]:
         for _ in range(n_per_act):
             english = rng.random() < ENGLISH_WEIGHT
             lang = "en" if english else rng.choice(langs)
-            hard = act in HARD and english and rng.random() < 0.3
-            pool = HARD[act] if hard else (PHRASES[act] if english else LANG_PHRASES[lang][act])
-            index = rng.randrange(len(pool))
             filler = _Filler(rng, lang)
-            act_text = filler.fill(pool[index])
+            composed = grammar.compose(rng, act, lang) if rng.random() < GRAMMAR_SHARE else None
+            if composed:
+                template, group, hard = composed
+            else:
+                hard = act in HARD and english and rng.random() < 0.3
+                pool = HARD[act] if hard else (PHRASES[act] if english else LANG_PHRASES[lang][act])
+                index = rng.randrange(len(pool))
+                template, group = pool[index], f"{lang}:{act}:{'hard' if hard else 'base'}:{index}"
+            act_text = filler.fill(template)
             if english and rng.random() < 0.06:  # a chatty opener before the act itself
                 act_text = rng.choice(["Okay! ", "Alright — ", "Great, ", "Sure. ", "Right, "]) + act_text
             text, wrap_tags = _wrap(filler, act_text, english)
             text, style_tags = _style(rng, text, english)
-            group = f"{lang}:{act}:{'hard' if hard else 'base'}:{index}"
-            tags = (lang, *(["hard"] if hard else []), *wrap_tags, *style_tags)
+            tags = (lang, *(["hard"] if hard else []), *(["grammar"] if composed else []), *wrap_tags, *style_tags)
             out.append(Example(text=text, act=act, group=group, tags=tags))
     rng.shuffle(out)
     return out
