@@ -117,6 +117,23 @@ def test_features_use_a_stable_hash_not_pythons_salted_one() -> None:
     assert len(outputs) == 1
 
 
+def test_negation_marks_the_words_a_negator_governs_within_its_clause() -> None:
+    assert model._negated("nothing is left for a next session. the parser is next") == ["left", "for", "next"]
+    assert model._negated("i didn't run out of context") == ["run", "out", "context"]
+    assert model._negated("es gibt keine offenen punkte") == ["offenen", "punkte"]
+    assert model._negated("next: the parser, no tests yet") == ["tests", "yet"]  # not past the comma
+    assert model._negated("next I need to wire the parser") == []
+
+
+@given(st.text(max_size=300))
+def test_negated_words_are_words_of_the_text_and_bounded(text: str) -> None:
+    low = text.lower()
+    negated = model._negated(low)
+    words = model._WORD.findall(low)
+    assert len(negated) <= model._NEGATION_SCOPE * len(words)
+    assert all(word in words for word in negated)
+
+
 def test_out_of_fold_false_blocks_stay_within_the_budget() -> None:
     """At most 1 in 500 legitimate stops the model judges out of fold reaches CONTINUE_AT (training/train.py);
     the development sets, never trained on, must see none (tests/gate/test_rules.py)."""

@@ -33,7 +33,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 3
+FEATURES_VERSION: Final = 4
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -47,6 +47,25 @@ _SEED_CHAR: Final = 0x3D
 _SEED_META: Final = 0x4C
 _SEED_LAST: Final = 0x5B
 _SEED_FIRST: Final = 0x6A
+_SEED_NEG: Final = 0x79
+
+# Words that negate what follows them in their clause, in the corpus's languages. An n-gram model reads
+# "nothing is left for a next session" as the words of a handoff; marking the words a negation governs
+# ("¬left", "¬next") lets it learn that a negated excuse is not one. Japanese negates with verb endings,
+# which the character grams already see.
+_NEGATORS: Final = frozenset(
+    word
+    for language in (
+        "no not nothing none never without nor cannot",  # English; "didn't", "isn't" end in n't (below)
+        "nicht nichts kein keine keinen keiner keines ohne nie niemals",  # German
+        "nada ningún ninguna ninguno sin nunca",  # Spanish ("no" above)
+        "pas rien aucun aucune sans jamais",  # French
+        "não nenhum nenhuma sem nunca",  # Portuguese ("nada" above)
+    )
+    for word in language.split()
+)
+_NEGATION_SCOPE: Final = 3  # words after a negator that it governs, within its clause
+_CLAUSE_END: Final = re.compile(r"[.,;:!?\n()\u2014\u2013\u3001\u3002]|\s-\s")
 
 _FENCE = re.compile(r"\s{0,3}(```|~~~)")
 # A line that is a tool's output or a transcript note rather than the agent speaking: a shell prompt, the
@@ -171,6 +190,7 @@ def features(text: str) -> dict[int, float]:
     counts = Counter(
         chain(
             map(and_, map(zlib.crc32, map(str.encode, words), repeat(_SEED_WORD)), repeat(_MASK)),
+            map(and_, map(zlib.crc32, map(str.encode, _negated(low)), repeat(_SEED_NEG)), repeat(_MASK)),
             map(and_, map(zlib.crc32, map(str.encode, bigrams), repeat(_SEED_BIGRAM)), repeat(_MASK)),
             chain.from_iterable(map(_char_buckets, low.split())),
         )
@@ -190,6 +210,20 @@ def features(text: str) -> dict[int, float]:
     for name in _meta(act, text):
         b = zlib.crc32(name, _SEED_META) & _MASK
         out[b] = out.get(b, 0.0) + 1.0
+    return out
+
+
+def _negated(low: str) -> list[str]:
+    """The words a negator governs: up to _NEGATION_SCOPE words after it, not past the end of its clause."""
+    out: list[str] = []
+    for clause in _CLAUSE_END.split(low):
+        scope = 0
+        for word in _WORD.findall(clause):
+            if word in _NEGATORS or word.endswith(("n't", "n\u2019t")):
+                scope = _NEGATION_SCOPE
+            elif scope and len(word) > 2:  # "is", "a", "to" say nothing about what is negated
+                out.append(word)
+                scope -= 1
     return out
 
 
