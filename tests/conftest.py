@@ -36,6 +36,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(home / ".claude"))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)  # the machine's list of user-scope installs: under HOME
     # The identity overrides, set to "none": tests opt in to the identities they exercise.
     monkeypatch.setenv("STOPWARDEN_AGENT_PID", "")
     monkeypatch.setenv("STOPWARDEN_TMUX", "")

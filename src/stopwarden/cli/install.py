@@ -126,18 +126,27 @@ def _parse_agents(text: str) -> list[str]:
 
 @click.command()
 @click.option("--purge", is_flag=True, help="Also delete .stopwarden/ (builds, logs, token).")
+@click.option(
+    "--scope",
+    type=click.Choice(["user"]),
+    help="Also remove the user-scope hooks and skills that other projects on this machine still rely on.",
+)
 @json_option
-def uninstall(purge: bool, as_json: bool) -> None:
+def uninstall(purge: bool, scope: str | None, as_json: bool) -> None:
     """Remove our hooks and status line from every scope, and our /build skill; the user's entries stay.
+
+    The user scope (~/.claude, $CODEX_HOME, ~/.gemini) is shared by every project: its hooks and skill
+    stay while another project that installed there still relies on them, unless --scope user.
 
     \b
     Example:
       stopwarden uninstall --purge
+      stopwarden uninstall --scope user   # this machine's user-scope install too
     """
     from stopwarden.install import installer
 
     root = _project_root()
-    done = installer.uninstall(root, purge, os.environ)
+    done = installer.uninstall(root, purge, os.environ, remove_shared=scope == "user")
     emit(as_json, {"project": root, "done": done}, termsafe.lines(done))
 
 
@@ -155,6 +164,7 @@ def doctor(fix: bool, as_json: bool) -> int:
     from stopwarden.install import installer
 
     root = _project_root()
+    installer.note_user_scopes(root, os.environ)  # installs older than the machine's list join it
     fixed: list[str] = []
     if fix:
         record = installer.read_record(root)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, codex, project_files, skill
+from stopwarden.install import claude_code, codex, project_files, skill, user_scope
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
@@ -91,7 +91,7 @@ def init(
         )
     done += _statusline_report(status, replaced, statusline, scope, path, root, env, record)
     done.append(_install_skill(agent, playbook, record))
-    _record_scope(record, agent, scope)
+    _record_scope(record, root, agent, scope, env)
     write_record(root, record)
     return done
 
@@ -172,7 +172,7 @@ def init_hooks_only(
             f"{os.path.join(codex.codex_home(env), 'config.toml')} (stopwarden leaves that to you)"
         )
     done.append(_install_skill(agent, playbook, record))
-    _record_scope(record, agent, scope)
+    _record_scope(record, root, agent, scope, env)
     write_record(root, record)
     return done
 
@@ -183,10 +183,32 @@ def _install_skill(agent: str, playbook: _Skill, record: dict[str, Any]) -> str:
     return f"{agent} skill {outcome} ({skill.invocation(agent, playbook.name)}): {playbook.path}"
 
 
-def _record_scope(record: dict[str, Any], agent: str, scope: str) -> None:
+def _record_scope(record: dict[str, Any], root: str, agent: str, scope: str, env: Mapping[str, str]) -> None:
     scopes = record.setdefault("scopes", {}).setdefault(agent, [])
     if scope not in scopes:
         scopes.append(scope)
+    if scope == user_scope.USER:  # the user scope is shared: say this project relies on it
+        user_scope.record(os.path.realpath(root), agent, env)
+
+
+def note_user_scopes(root: str, env: Mapping[str, str]) -> None:
+    """Record this project's user-scope installs in the machine's list (for installs older than the list)."""
+    for agent, scopes in installed_scopes(read_record(root)).items():
+        if user_scope.USER in scopes:
+            user_scope.record(os.path.realpath(root), agent, env)
+
+
+def _relies_on_user_scope(project: str, agent: str) -> bool:
+    return user_scope.USER in installed_scopes(read_record(project)).get(agent, [])
+
+
+def _kept_user_scopes(root: str, env: Mapping[str, str], remove_shared: bool) -> dict[str, list[str]]:
+    """Agent -> the other projects that still rely on its user-scope install (left alone unless
+    `remove_shared`)."""
+    if remove_shared:
+        return {}
+    kept = {agent: user_scope.others(root, agent, env, _relies_on_user_scope) for agent in AGENT_MODULES}
+    return {agent: projects for agent, projects in kept.items() if projects}
 
 
 def _remove_other(
@@ -207,10 +229,12 @@ def _remove_other(
     return done
 
 
-def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
+def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: bool = False) -> list[str]:
     """Remove our hooks and status line from every scope, and our skill; with `purge`, `.stopwarden/` too.
 
-    A user's status line that `init --force-statusline` replaced is put back where ours was.
+    The user scope is shared by every project on the machine: its hooks and skill stay while another project
+    still relies on them (user_scope.py), unless `remove_shared` (`uninstall --scope user`). A user's status
+    line that `init --force-statusline` replaced is put back where ours was.
 
     A scope whose file cannot be read is reported and skipped; the others are still cleaned, and the
     command then fails with the list of what it could not do.
@@ -219,21 +243,26 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
     created = set(record.get("created_files", []))
     replaced = record.get(REPLACED_STATUSLINE)
     replaced = dict(replaced) if isinstance(replaced, dict) else {}
-    done, failed = [], []
-    for scope in claude_code.SCOPES:
-        path = claude_code.settings_path(scope, root, env)
-        try:
-            done += _remove_from(path, scope, root, created, replaced)
-        except StopwardenError as e:
-            failed.append(e.message)
-    for agent, module in OTHER_AGENTS.items():
+    kept = _kept_user_scopes(root, env, remove_shared)
+    done: list[str] = []
+    failed: list[str] = []
+    for agent, module in AGENT_MODULES.items():
         for scope in module.SCOPES:
             path = module.settings_path(scope, root, env)
+            if scope == user_scope.USER and agent in kept:
+                done += _keeping(agent, module, path, kept[agent])
+                continue
             try:
-                done += _remove_other(agent, module, scope, path, root, created, env)
+                if agent == claude_code.AGENT:
+                    done += _remove_from(path, scope, root, created, replaced)
+                else:
+                    done += _remove_other(agent, module, scope, path, root, created, env)
             except StopwardenError as e:
                 failed.append(e.message)
-    done += [f"removed the skill {p}" for p in skill.remove_all(root, env)]
+    skip = {(agent, user_scope.USER) for agent in kept}
+    done += [f"removed the skill {p}" for p in skill.remove_all(root, env, skip)]
+    for agent in AGENT_MODULES:
+        user_scope.forget(os.path.realpath(root), agent, env, _relies_on_user_scope)
     if failed:
         raise StopwardenError("; ".join([*done, *failed]), hint="fix those files by hand, then run uninstall again")
     if purge:
@@ -242,6 +271,21 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str]) -> list[str]:
         kept = {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}}
         write_record(root, kept | ({REPLACED_STATUSLINE: replaced} if replaced else {}))
     return done or ["nothing of stopwarden's was installed here"]
+
+
+def _keeping(agent: str, module: Any, path: str, projects: list[str]) -> list[str]:
+    """What uninstall says about a user scope it leaves alone (nothing when none of ours is there)."""
+    try:
+        settings = SettingsFile(path)
+    except StopwardenError:
+        return []  # unreadable: not ours to judge here, and not touched
+    if not settings.exists or not module.remove(settings.data, path):  # in memory only: nothing is saved
+        return []
+    shown = ", ".join(projects[:3]) + (f" and {len(projects) - 3} more" if len(projects) > 3 else "")
+    return [
+        f"kept our {agent} hooks and skill in the user scope ({path}): other projects rely on them ({shown}); "
+        "`stopwarden uninstall --scope user` removes them too"
+    ]
 
 
 def _remove_from(path: str, scope: str, root: str, created: set[str], replaced: dict[str, Any]) -> list[str]:

@@ -19,7 +19,7 @@ Ours carry the marker line; a file without it belongs to the user and is never o
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
@@ -88,12 +88,14 @@ def install(path: str, text: str) -> str:
     return "installed"
 
 
-def remove_all(root: str, env: Mapping[str, str]) -> list[str]:
-    """Remove every skill of ours, for every agent and scope, whatever name it was installed under (and the
-    project folders left empty); returns their paths."""
+def remove_all(root: str, env: Mapping[str, str], skip: Set[tuple[str, str]] = frozenset()) -> list[str]:
+    """Remove every skill of ours, for every agent and scope but the (agent, scope) pairs in `skip`, whatever
+    name it was installed under (and the project folders left empty); returns their paths."""
     removed: list[str] = []
-    for module in AGENT_MODULES.values():
+    for agent, module in AGENT_MODULES.items():
         for scope in module.SCOPES:
+            if (agent, scope) in skip:
+                continue
             folder = module.skills_folder(scope, root, env)
             try:
                 entries = sorted(os.listdir(folder))
