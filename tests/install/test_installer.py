@@ -14,6 +14,7 @@ import pytest
 from stopwarden.install import hook_command
 from tests.conftest import git
 from tests.conftest import hook_command as registered_command
+from tests.e2e.process import wait_gone
 
 USER_SETTINGS: dict[str, Any] = {
     "permissions": {"allow": ["Bash(npm test)"]},
@@ -491,3 +492,22 @@ def test_doctor_checks_our_statusline(project: Path, cli: Any) -> None:
     assert result.code == 1 and "FAIL status line (local)" in result.out
     result = cli("doctor", "--fix")
     assert result.code == 0 and f"updated our status line in {path}" in result.out
+
+
+def test_purge_stops_a_live_server_first_and_asks_before_deleting_the_decision_log(installed: Path, cli: Any) -> None:
+    started = cli("start", "--json")
+    assert started.code == 0, started.err
+    pid = started.json()["pid"]
+    log = installed / ".stopwarden" / "stopwarden.db"
+    assert log.exists()
+
+    refused = cli("uninstall", "--purge")  # no terminal, no --yes: nothing is deleted, the server keeps running
+    assert refused.code == 1 and "decision log" in refused.err and "--yes" in refused.err
+    assert log.exists() and (installed / ".claude").exists()
+    os.kill(pid, 0)
+
+    result = cli("uninstall", "--purge", "--yes")
+    assert result.code == 0, result.err
+    assert f"stopped the gate server (pid {pid})" in result.out
+    assert not (installed / ".stopwarden").exists()
+    assert wait_gone(pid)

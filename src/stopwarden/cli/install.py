@@ -9,6 +9,7 @@ import click
 
 from stopwarden import termsafe
 from stopwarden.cli.output import emit, json_option
+from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, skill
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.names import AGENTS
@@ -131,8 +132,9 @@ def _parse_agents(text: str) -> list[str]:
     type=click.Choice(["user"]),
     help="Also remove the user-scope hooks and skills that other projects on this machine still rely on.",
 )
+@click.option("--yes", is_flag=True, help="With --purge: delete the decision log without asking.")
 @json_option
-def uninstall(purge: bool, scope: str | None, as_json: bool) -> None:
+def uninstall(purge: bool, scope: str | None, yes: bool, as_json: bool) -> None:
     """Remove our hooks and status line from every scope, and our /build skill; the user's entries stay.
 
     The user scope (~/.claude, $CODEX_HOME, ~/.gemini) is shared by every project: its hooks and skill
@@ -142,10 +144,21 @@ def uninstall(purge: bool, scope: str | None, as_json: bool) -> None:
     Example:
       stopwarden uninstall --purge
       stopwarden uninstall --scope user   # this machine's user-scope install too
+
+    --purge stops the project's gate server first, and asks before it deletes the decision log and its
+    annotations (--yes for scripts; without a terminal it refuses unless --yes).
     """
     from stopwarden.install import installer
 
     root = _project_root()
+    log = installer.decision_log(root) if purge else None
+    if log and not yes:
+        if not sys.stdin.isatty():
+            raise StopwardenError(
+                f"--purge would delete the decision log {log} and every annotation in it",
+                hint="run it on a terminal to be asked, or add --yes (export first: stopwarden gate export)",
+            )
+        click.confirm(f"Delete the decision log {termsafe.line(log)} and every annotation in it?", abort=True)
     done = installer.uninstall(root, purge, os.environ, remove_shared=scope == "user")
     emit(as_json, {"project": root, "done": done}, termsafe.lines(done))
 

@@ -373,14 +373,28 @@ def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[s
     return notes
 
 
+def decision_log(root: str) -> str | None:
+    """The project's own decision log (its SQLite store), which `--purge` would delete, when it exists."""
+    from stopwarden.names import DB_FILE
+
+    path = os.path.join(root, STATE_DIR, DB_FILE)
+    return path if os.path.isfile(path) else None
+
+
 def _purge(root: str) -> list[str]:
-    """Delete `.stopwarden/`, after removing the builds' worktrees the way git does (refusing dirty ones)."""
+    """Stop the project's server, then delete `.stopwarden/`, after removing the builds' worktrees the way
+    git does (refusing dirty ones). The server goes first: its pid file is in `.stopwarden/`, and a server
+    left running without it could only be found with `ps`."""
     from stopwarden.build import manager, worktree
+    from stopwarden.server import process
 
     state = os.path.join(root, STATE_DIR)
     if not os.path.isdir(state):
         return []
     done = []
+    stopped = process.stop(root)
+    if stopped.get("stopped"):
+        done.append(f"stopped the gate server (pid {stopped['pid']})")
     for build in manager.all_builds(root):
         if build.get("worktree"):
             worktree.remove(root, build["id"], force=False)  # a dirty worktree raises: nothing is lost
