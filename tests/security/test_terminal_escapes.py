@@ -97,7 +97,7 @@ def hostile_log(installed: Path) -> Path:
     try:
         now = time.time()
         for i, (where, host) in enumerate([(project, f"build-07{C1_CSI}"), ("other", "build-08")]):
-            event_id, _ = store.record_event({
+            event_id, _, _ = store.record_event({
                 "session_id": HOSTILE_SESSION, "agent": "claude-code", "ts": now - 60 + i, "mode": "shadow",
                 "decision": "continue", "rule": f"early{ERASE_LINE}", "fail_open_kind": None,
                 "short_circuit": None, "signals": [f"sig{CLIPBOARD}"],

@@ -225,7 +225,9 @@ def test_readiness_counts_one_projects_annotations_or_every_projects(store: Stor
     from stopwarden.gate import settings
 
     for i, project in enumerate(["billing", "billing", "search"]):
-        event_id, _ = store.record_event(event(ts=3000.0 + i, decision="continue", project=project, session_id=f"s{i}"))
+        event_id = store.record_event(
+            event(ts=3000.0 + i, decision="continue", project=project, session_id=f"s{i}")
+        ).event_id
         store.add_annotation(event_id, "ana", "correct", "plan and commit are there", 20_000, 3100.0)
     assert store.annotation_summary("billing")["continue_correct"] == 2
     assert store.annotation_summary("search")["continue_correct"] == 1
@@ -246,7 +248,7 @@ def test_missed_continues_count_against_readiness(store: Store) -> None:
     def judged(decision: str, verdict: str, n: int) -> list[int]:
         ids: list[int] = []
         for _ in range(n):
-            event_id, _ = store.record_event(event(ts=5000.0 + len(ids), decision=decision, session_id="r"))
+            event_id = store.record_event(event(ts=5000.0 + len(ids), decision=decision, session_id="r")).event_id
             store.add_annotation(event_id, "ana", verdict, "read it", 20_000, 5100.0)
             ids.append(event_id)
         return ids
@@ -277,7 +279,7 @@ def test_annotated_events_for_export(store: Store) -> None:
     each with its latest annotation; short-circuits and unannotated events are not among them."""
     ids = [store.record_event(event(ts=4000.0 + i, project=p, session_id=f"x{i}"))[0]
            for i, p in enumerate(["billing", "billing", "search", "billing"])]  # fmt: skip
-    skipped, _ = store.record_event(event(ts=4010.0, short_circuit="no_evidence", project="billing"))
+    skipped = store.record_event(event(ts=4010.0, short_circuit="no_evidence", project="billing")).event_id
     store.add_annotation(ids[0], "ana", "incorrect", "it should have gone on", 20_000, 4100.0)
     store.add_annotation(ids[1], "ana", "correct", "a real completion", 20_000, 4101.0)
     store.add_annotation(ids[1], "bo", "unclear", "not sure after all", 20_000, 4102.0)

@@ -11,9 +11,10 @@ with the failure kind when it failed open.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -25,7 +26,7 @@ from stopwarden.config import Config
 from stopwarden.gate import authorities, breaker, postcheck, reminders, settings, validation
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import Malformed
-from stopwarden.gate.windows import ExpiringCache, RateWindows
+from stopwarden.gate.windows import ContinueCounts, ExpiringCache, RateWindows
 from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.outbox import Outbox
 from stopwarden.store.redact import redacting_logger
@@ -41,6 +42,17 @@ SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".co
 PLANS = f"{STATE_DIR}/{PLANS_DIR}/"  # the build plans the /build skill commits are the work, not stopwarden
 
 
+# An event's id, unique across servers and restarts: this process's random half, then a count. Cheaper than
+# a uuid4 per request, whose read of the kernel's randomness hands the GIL to the decision thread and waits
+# to get it back.
+_UID_PREFIX = os.urandom(8).hex()
+_uid_counter = itertools.count()
+
+
+def new_event_uid() -> str:
+    return f"{_UID_PREFIX}{next(_uid_counter):016x}"
+
+
 @dataclass(frozen=True)
 class Request:
     session_id: str
@@ -49,7 +61,7 @@ class Request:
     session_start: float | None  # seconds since the epoch; None when nobody knows
     # The event's own id, given once per request: whichever of `evaluate` and `too_late` records it (or
     # both, when a stuck evaluation finishes after all), the store keeps it once.
-    event_uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    event_uid: str = field(default_factory=new_event_uid)
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ class Gate:
         # store's counters, never seeded from the events.
         cascade = hasattr(self.authority, "offline")
         self._windows = RateWindows(store, config.limits, config.project, in_store=cascade)
+        self._continues = ContinueCounts(store, config.limits.continue_ceiling)
         self._settings: tuple[float, settings.GateSettings] | None = None
 
     @property
@@ -128,10 +141,21 @@ class Gate:
     def close(self) -> None:
         self._calls.shutdown(wait=False, cancel_futures=True)
 
-    def evaluate(self, request: Request) -> Outcome:
+    def admit(self) -> bool:
+        """Take one of the `in_flight` places, or False when every one is taken and the request must be
+        shed. The server takes it as a request arrives, so that requests waiting for the decision thread
+        count too; `evaluate` gives it back, or `leave` for a request never evaluated."""
+        return self._in_flight.acquire(blocking=False)
+
+    def leave(self) -> None:
+        self._in_flight.release()
+
+    def evaluate(self, request: Request, admitted: bool | None = None) -> Outcome:
+        """The decision on one request, recorded as one event. `admitted`: what `admit` answered when the
+        caller took the place already; by default it is taken here."""
         started = time.monotonic()
         now = time.time()
-        if not self._in_flight.acquire(blocking=False):
+        if not (self.admit() if admitted is None else admitted):
             return self._record(request, _allow(fail_open="shed_overload"), "?", now, started)
         mode = "?"
         try:
@@ -150,13 +174,13 @@ class Gate:
             log.exception("allow (internal_error)")
             outcome = _allow(fail_open="internal_error")
         finally:
-            self._in_flight.release()
+            self.leave()
         return self._record(request, outcome, mode, now, started)
 
     def _judge(self, request: Request, mode: str, now: float) -> Outcome:
         """The verdict (cached or fresh), then what the current mode makes of it. The cache holds verdicts,
         never blocks: a block decided in enforce is not replayed after a switch to shadow."""
-        if self.store.continues(request.session_id) >= self.config.limits.continue_ceiling:
+        if self._continues.at_ceiling(request.session_id):
             self.store.mark_stuck(request.session_id, now, self.config.project)
             return Outcome("force_allow", short_circuit="ceiling")
         key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
@@ -234,10 +258,13 @@ class Gate:
         outcome = replace(outcome, latency_ms=_ms(started))
         row = self._row(request, outcome, mode, now)
         try:
-            event_id, granted = self.store.record_event(
+            event_id, granted, continues = self.store.record_event(
                 row, counts_continue=outcome.block, ceiling=self.config.limits.continue_ceiling
             )
+            if continues is not None:
+                self._continues.counted(request.session_id, continues)
             if not granted:  # another request of this session took the last block first
+                self._continues.refused(request.session_id)
                 self.store.mark_stuck(request.session_id, now, self.config.project)
                 return replace(outcome, decision="force_allow", block=False, reminder=None, short_circuit="ceiling",
                                event_id=event_id)  # fmt: skip

@@ -1,5 +1,5 @@
-"""What the gate remembers between requests, in memory (SPEC §5.8): the rate-limit windows and the
-idempotency cache.
+"""What the gate remembers between requests, in memory (SPEC §5.8): the rate-limit windows, the sessions'
+continue counts and the idempotency cache.
 
 With SQLite the server is the only writer of its events, so counting evaluations in memory is exact; each
 window is seeded from the store the first time it is needed, so a restart forgets nothing. Both structures
@@ -23,6 +23,7 @@ from stopwarden.store.store import Store
 
 HOUR, DAY = 3600.0, 86400.0
 MAX_SESSIONS = 10_000  # sessions remembered at once; idle ones are forgotten (and re-seeded if they return)
+MAX_COUNTED = 100_000  # sessions whose continues are remembered; the least recently counted are forgotten
 
 T = TypeVar("T")
 
@@ -83,6 +84,48 @@ class RateWindows:
     def _forget_idle(self, now: float) -> None:
         for session_id in [s for s, w in self._sessions.items() if not w or w[-1] < now - HOUR]:
             del self._sessions[session_id]
+
+
+class ContinueCounts:
+    """Each session's continues (delivered blocks) as this server counted them: the ceiling is checked on
+    every request, and a query per request for it would cost more than the rest of a decision's store work.
+
+    The store's counter stays the authority: `Store.record_event` counts a continue, or refuses it at the
+    ceiling, in one atomic statement, and tells the count it reached, which is what this copy learns.
+    At its first use it reads the sessions already at the ceiling, so a restart forgets none of them; one
+    under the ceiling needs no seed, since its next count comes back from the store. A session this copy
+    does not know (forgotten among too many, or counted by another server sharing a PostgreSQL store)
+    is under the ceiling here: its next continue is refused by the store instead, and becomes the same
+    `force_allow`.
+    """
+
+    def __init__(self, store: Store, ceiling: int) -> None:
+        self._store = store
+        self._ceiling = ceiling
+        self._counts: dict[str, int] | None = None  # insertion order: least recently counted first
+        self._lock = threading.Lock()
+
+    def at_ceiling(self, session_id: str) -> bool:
+        with self._lock:
+            return self._seeded().get(session_id, 0) >= self._ceiling
+
+    def counted(self, session_id: str, continues: int) -> None:
+        """The store says the session has `continues` now."""
+        with self._lock:
+            counts = self._seeded()
+            counts.pop(session_id, None)
+            counts[session_id] = continues
+            while len(counts) > MAX_COUNTED:
+                del counts[next(iter(counts))]
+
+    def refused(self, session_id: str) -> None:
+        """The store refused the session's continue: it is at the ceiling."""
+        self.counted(session_id, self._ceiling)
+
+    def _seeded(self) -> dict[str, int]:
+        if self._counts is None:  # StoreUnavailable leaves it unseeded: the request fails open, the next seeds
+            self._counts = dict.fromkeys(self._store.sessions_at(self._ceiling, MAX_COUNTED), self._ceiling)
+        return self._counts
 
 
 def _expire(window: deque[float], before: float) -> None:

@@ -6,15 +6,15 @@ JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import pathlib
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -30,6 +30,7 @@ from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
+from stopwarden.server.decisions import DecisionThreads
 from stopwarden.store.store import Store, StoreUnavailable
 
 log = logging.getLogger("stopwarden.server")
@@ -39,7 +40,16 @@ STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/cs
 
 
 def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        decisions.start()
+        try:
+            yield
+        finally:
+            decisions.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="stopwarden",
         version=__version__,
         description=(
@@ -126,28 +136,25 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             case=case_signals(body.case()),
             session_start=_epoch(start) if start else None,
         )
-        # On a worker thread: a decision may wait on git (the post-checks) or on the database, and the event
-        # loop must keep answering /health and the other requests meanwhile. A decision still running at
-        # the deadline (just inside the hook's own wait) is answered without: the agent may stop.
+        # On a decision thread (server/decisions.py). A decision still running at the deadline (just inside
+        # the hook's own wait) is answered without: the agent may stop.
         started = time.monotonic()
-        try:
-            outcome = await asyncio.wait_for(
-                anyio.to_thread.run_sync(_decide, request, not start, abandon_on_cancel=True),
-                config.decision_deadline_s,
-            )
-        except TimeoutError:
+        outcome = await decisions.decide(request, config.decision_deadline_s)
+        if outcome is None:
             outcome = gate.too_late(request, time.monotonic() - started)
         return outcome.as_response()
 
-    def _decide(request: GateRequest, look_up_start: bool) -> Outcome:
-        if look_up_start:
+    def _decide(request: GateRequest, admitted: bool) -> Outcome:
+        if request.session_start is None:
             try:
                 request = replace(request, session_start=store.session_start(request.session_id))
             except StoreUnavailable:
                 pass  # the gate finds the store away too, and fails open with one event in the outbox
             except Exception:  # judged without a start (and so allowed), but never a 500 that leaves no event
                 log.exception("cannot look up the start of session %s", request.session_id)
-        return gate.evaluate(request)
+        return gate.evaluate(request, admitted)
+
+    decisions = DecisionThreads(gate, _decide)
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:

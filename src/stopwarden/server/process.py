@@ -30,6 +30,9 @@ LOG_BYTES = 1 << 20
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
 CLASH_FIX = "`stopwarden doctor --fix` gives this checkout a port of its own"
+# How the server runs uvicorn (benchmarks/floor_server.py runs its floor the same way).
+UVICORN: dict[str, Any] = {"host": "127.0.0.1", "loop": "uvloop", "http": "httptools", "log_config": None,
+                           "access_log": False, "timeout_graceful_shutdown": 3}  # fmt: skip
 HOT_PATH_REFRESH_S = 4.0  # well inside the hooks' 10 s window (router.HOT_PATH_TTL_S)
 log = logging.getLogger("stopwarden.server")
 
@@ -115,10 +118,7 @@ def _serve(root: str) -> None:
     threading.Thread(
         target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
     ).start()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=config.port, loop="uvloop", http="httptools",
-                       log_config=None, access_log=False, timeout_graceful_shutdown=3)
-    )  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(app, port=config.port, **UVICORN))
     try:
         # Bind before anything else claims to be the server: a second server racing this one (two
         # sessions autostarting at once) fails here, before it could overwrite the pid file.

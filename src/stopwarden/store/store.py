@@ -18,18 +18,21 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    bindparam,
     case,
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    literal_column,
     make_url,
     or_,
     select,
@@ -86,13 +89,18 @@ def postgresql_engine(url: str) -> Engine:
         pool_size=PG_POOL_SIZE,
         max_overflow=PG_POOL_SIZE,
         pool_timeout=PG_CONNECT_TIMEOUT_S,
-        pool_pre_ping=True,  # a database that restarted leaves dead connections in the pool
+        # No ping per checkout (a round trip on every request): a connection the database dropped is found
+        # by its first statement instead; SQLAlchemy then recycles the pool, and `Store._hot` retries once.
+        pool_pre_ping=False,
         connect_args={
             "connect_timeout": PG_CONNECT_TIMEOUT_S,
             "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
             "application_name": "stopwarden",
         },
     )
+
+
+_T = TypeVar("_T")
 
 
 class StoreUnavailable(StopwardenError):
@@ -133,6 +141,7 @@ class Store:
         self._down_until: float = 0.0
         self._held = False  # see `hold`
         self._unheld = threading.local()
+        self._statements = _hot_statements(engine)
 
     @classmethod
     def open(cls, location: str, migrate: bool = True) -> Store:
@@ -171,10 +180,7 @@ class Store:
         """A connection; StoreUnavailable when the database cannot be reached. After such a failure a
         PostgreSQL store answers StoreUnavailable at once for `DOWN_RETRY_S`, instead of making every
         request wait out its own connect timeout: requests must still answer within their budget."""
-        if time.monotonic() < self._down_until:
-            raise StoreUnavailable("the database was unreachable a moment ago")
-        if self._held and not getattr(self._unheld, "on", False):
-            raise StoreUnavailable("the database is not ready for this stopwarden yet")
+        self._check_available()
         try:
             conn = self.engine.connect()
         except (OperationalError, InterfaceError, PoolTimeout) as e:  # refused, gone, or every connection busy
@@ -184,10 +190,62 @@ class Store:
             with conn:
                 yield conn
         except (OperationalError, InterfaceError) as e:
-            # Only a lost connection says the database is away; a statement timeout or a deadlock does not.
-            if getattr(e, "connection_invalidated", False):
-                self._mark_down()
+            # A lost connection (SQLAlchemy recycles the pool then) or a statement timeout: this call fails,
+            # the next one connects afresh, and only a failure to connect says the database is away.
             raise StoreUnavailable(f"the database did not answer: {_first_line(e)}") from e
+
+    def _check_available(self) -> None:
+        if time.monotonic() < self._down_until:
+            raise StoreUnavailable("the database was unreachable a moment ago")
+        if self._held and not getattr(self._unheld, "on", False):
+            raise StoreUnavailable("the database is not ready for this stopwarden yet")
+
+    def _hot(self, work: Callable[[Any], _T]) -> _T:
+        """`work(cursor)` in one write transaction on a DB-API connection of the pool, without SQLAlchemy's
+        per-statement machinery: for the statements every evaluation runs (`HotStatements`). A connection
+        the database dropped while it sat in the pool (there is no ping per checkout) fails its first
+        statement: it is thrown away and the work done once more on a fresh one. Never retried once COMMIT
+        was sent, since the database may have committed it. StoreUnavailable as `_connect` says it."""
+        self._check_available()
+        dbapi = self.engine.dialect.loaded_dbapi
+        for attempt in (1, 2):
+            with self._write_lock:
+                try:
+                    raw = self.engine.raw_connection()
+                # The pool hands the driver's own error on when it connects afresh.
+                except (
+                    OperationalError,
+                    InterfaceError,
+                    PoolTimeout,
+                    dbapi.OperationalError,
+                    dbapi.InterfaceError,
+                ) as e:
+                    self._mark_down()
+                    raise StoreUnavailable(f"the database is unreachable: {_first_line(e)}") from e
+                committing = False
+                try:
+                    cursor = raw.cursor()
+                    if self.backend == "sqlite":
+                        cursor.execute("BEGIN IMMEDIATE")  # the write lock at once, as `sqlite_engine` says
+                    done = work(cursor)
+                    committing = True
+                    raw.commit()
+                    return done
+                except (dbapi.OperationalError, dbapi.InterfaceError) as e:
+                    dropped = self.engine.dialect.is_disconnect(e, raw.dbapi_connection, None)
+                    if dropped:
+                        raw.invalidate(e)
+                    else:
+                        _quietly(raw.rollback)
+                    if dropped and attempt == 1 and not committing:
+                        continue
+                    raise StoreUnavailable(f"the database did not answer: {_first_line(e)}") from e
+                except BaseException:
+                    _quietly(raw.rollback)
+                    raise
+                finally:
+                    raw.close()  # back to the pool (or gone, when invalidated)
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _mark_down(self) -> None:
         if self.backend == "postgresql":
@@ -308,19 +366,28 @@ class Store:
 
     # --- events ---------------------------------------------------------------------------------------
 
-    def record_event(self, row: dict[str, Any], counts_continue: bool = False, ceiling: int = 0) -> tuple[int, bool]:
-        """Store one evaluation. With `counts_continue`, the session's continue counter goes up in the same
-        transaction, and only while it is under `ceiling`: one atomic statement, so neither two requests at
-        once nor two servers sharing the store can pass it. Returns (event id, whether the continue was
-        granted); an event whose continue was refused is stored as the `force_allow` it became."""
+    def record_event(self, row: dict[str, Any], counts_continue: bool = False, ceiling: int = 0) -> Recorded:
+        """Store one evaluation, in one transaction of statements built once (this runs on every request).
+        With `counts_continue`, the session's continue counter goes up in the same transaction, and only
+        while it is under `ceiling`: one atomic statement, so neither two requests at once nor two servers
+        sharing the store can pass it. An event whose continue was refused is stored as the `force_allow`
+        it became."""
         values = event_columns(row)
-        with self._write() as conn:
-            granted = not counts_continue or _add_continue(conn, str(row.get("session_id", "")), ceiling)
-            if not granted:
-                values.update(decision="force_allow", short_circuit="ceiling")
-            key = conn.execute(insert(schema.events).values(**values)).inserted_primary_key
-            event_id = int(key[0]) if key else 0
-        return event_id, granted
+        hot = self._statements
+
+        def work(cursor: Any) -> Recorded:  # may run twice (see `_hot`): it changes nothing of its own
+            continues, stored = None, values
+            if counts_continue:
+                cursor.execute(hot.add_continue, {"session_id": str(row.get("session_id", "")), "ceiling": ceiling})
+                counted = cursor.fetchone()  # a row when it was counted, none when refused
+                if counted is None:
+                    stored = values | {"decision": "force_allow", "short_circuit": "ceiling"}
+                else:
+                    continues = int(counted[0])
+            cursor.execute(hot.insert_event, stored)
+            return Recorded(int(cursor.fetchone()[0]), not counts_continue or continues is not None, continues)
+
+        return self._hot(work)
 
     def import_events(self, columns: list[dict[str, Any]]) -> int:
         """Store events decided while the database was away (`event_columns` each, from a server's outbox),
@@ -553,6 +620,14 @@ class Store:
             ).first()
         return int(row[0]) if row else 0
 
+    def sessions_at(self, ceiling: int, limit: int) -> list[str]:
+        """Up to `limit` sessions whose continues reached `ceiling`: what a server remembers at its start
+        (gate/windows.py), so that it need not ask the store on every request."""
+        c = schema.session_counters.c
+        query = select(c.session_id).where(c.continues >= ceiling).limit(limit)
+        with self._read() as conn:
+            return [str(row[0]) for row in conn.execute(query)]
+
     def mark_stuck(self, session_id: str, now: float, project: str = "") -> None:
         c = schema.session_counters
         with self._write() as conn:
@@ -694,14 +769,50 @@ def _upsert(conn: Connection, table: Table) -> Any:
     return dialect.insert(table)
 
 
-def _add_continue(conn: Connection, session_id: str, ceiling: int) -> bool:
-    """One more continue for the session, if it is under the ceiling; True when it was counted."""
-    c = schema.session_counters
-    stmt = _upsert(conn, c).values(session_id=session_id, continues=1, stuck_reported=False)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["session_id"], set_={"continues": c.c.continues + 1}, where=c.c.continues < ceiling
+class Recorded(NamedTuple):
+    """What `Store.record_event` stored."""
+
+    event_id: int
+    granted: bool  # False: the session's continue was refused (at its ceiling); True when none was asked
+    continues: int | None  # the session's continues after this event, when it counted one
+
+
+class HotStatements(NamedTuple):
+    """The SQL of the statements every evaluation runs, compiled once per store, with named parameters
+    for the DB-API driver (`:name` for sqlite3, `%(name)s` for psycopg)."""
+
+    insert_event: str
+    add_continue: str
+
+
+def _hot_statements(engine: Engine) -> HotStatements:
+    backend = engine.dialect.name
+    dialect = engine.dialect if backend == "postgresql" else sqlite.dialect(paramstyle="named")
+    e, c = schema.events, schema.session_counters
+    event = insert(e).values({col.name: bindparam(col.name) for col in e.c if not col.primary_key})
+    # One more continue for the session, only while it is under the ceiling: a row comes back when it
+    # was counted (inserted, or raised), none when it was refused.
+    more = (
+        (postgresql if backend == "postgresql" else sqlite)
+        .insert(c)
+        .values(session_id=bindparam("session_id"), continues=literal_column("1"), stuck_reported=false())
     )
-    return conn.execute(stmt.returning(c.c.continues)).first() is not None  # a row: inserted or counted
+    more = more.on_conflict_do_update(
+        index_elements=["session_id"], set_={"continues": c.c.continues + literal_column("1")},
+        where=c.c.continues < bindparam("ceiling"),
+    )  # fmt: skip
+    return HotStatements(
+        str(event.returning(e.c.event_id).compile(dialect=dialect)),
+        str(more.returning(c.c.continues).compile(dialect=dialect)),
+    )
+
+
+def _quietly(call: Callable[[], object]) -> None:
+    """A clean-up that may fail on a connection already broken; the error that broke it is what counts."""
+    try:
+        call()
+    except Exception:
+        pass
 
 
 def event_columns(row: dict[str, Any]) -> dict[str, Any]:

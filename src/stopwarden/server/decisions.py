@@ -1,0 +1,86 @@
+"""The threads that make the gate's decisions, apart from the server's event loop.
+
+A decision may wait on git (the post-checks) or on the database, and the event loop must keep answering
+`/health` and the other requests meanwhile; but handing every request to a fresh worker-thread task
+(anyio's `to_thread`) costs about as much as a decision's store work. So the decisions run on threads that
+live as long as the server, fed by a queue: the loop hands a request over with one put and gets the answer
+back with one `call_soon_threadsafe`.
+
+One thread when the authority computes locally (the `rules` authority): decisions then take turns, which
+is what the GIL would make of them anyway, and the store sees one writer. An authority that asks a
+provider waits on it for seconds: then one thread for each of the gate's `in_flight` places, and one more,
+so that a request shed at the cap is still answered at once while every place waits on the provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from stopwarden.gate.decide import Gate, Outcome
+from stopwarden.gate.decide import Request as GateRequest
+from stopwarden.store.redact import redacting_logger
+
+log = redacting_logger("stopwarden.server")
+
+Decide = Callable[[GateRequest, bool], Outcome]  # (the request, whether the gate admitted it) -> its outcome
+_Job = tuple[GateRequest, bool, asyncio.AbstractEventLoop, "asyncio.Future[Outcome]"]
+
+
+class DecisionThreads:
+    def __init__(self, gate: Gate, decide: Decide) -> None:
+        self._gate = gate
+        self._decide = decide
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        count = 1 if gate.in_process else gate.config.limits.in_flight + 1
+        self._threads = [threading.Thread(target=self._work, name=f"decision-{i}", daemon=True) for i in range(count)]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Let each thread finish the decision in hand, then end; what is still queued is not decided."""
+        for _ in self._threads:
+            self._jobs.put(None)
+
+    async def decide(self, request: GateRequest, deadline_s: float) -> Outcome | None:
+        """The outcome of `request`, or None when it is not decided within `deadline_s` (then it is not
+        decided at all if no thread took it up yet). A request arriving with every `in_flight` place taken
+        is decided too: as shed."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Outcome] = loop.create_future()
+        self._jobs.put((request, self._gate.admit(), loop, done))
+        try:
+            return await asyncio.wait_for(done, deadline_s)  # on time-out, `done` is cancelled
+        except TimeoutError:
+            return None
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            request, admitted, loop, done = job
+            if done.done():  # answered without it at its deadline: the server kept its event already
+                if admitted:
+                    self._gate.leave()
+                continue
+            try:
+                outcome: Any = self._decide(request, admitted)
+            except BaseException as e:  # `Gate.evaluate` answers every failure itself: this is a bug
+                log.exception("a decision failed")
+                outcome = e
+            try:
+                loop.call_soon_threadsafe(_settle, done, outcome)
+            except RuntimeError:  # the loop closed: the server is stopping
+                pass
+
+
+def _settle(done: asyncio.Future[Outcome], outcome: Outcome | BaseException) -> None:
+    if done.done():
+        return
+    if isinstance(outcome, BaseException):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)

@@ -1,0 +1,141 @@
+"""The decision's hot path (issue 20): continue counts kept in memory, decisions on long-lived threads, and on
+PostgreSQL one transaction per evaluation with no ping per checkout. Real servers over real HTTP, on a real
+SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+from stopwarden import config as config_module
+from stopwarden.gate import settings
+from stopwarden.gate.authorities import RulesAuthority
+from stopwarden.gate.case import Case, Verdict
+from stopwarden.gate.decide import Gate
+from stopwarden.store.store import Store
+from tests import postgres
+from tests.server.conftest import PlanRepo, Server, run_server
+from tests.server.test_api import evaluate, force_enforce
+
+
+class Counting(RulesAuthority):
+    """The rules authority, counting how often it is asked."""
+
+    asked = 0
+
+    def judge(self, case: Case) -> Verdict:
+        self.asked += 1
+        return super().judge(case)
+
+
+def test_a_session_at_its_ceiling_stays_there_across_a_restart(installed: Path, plan_repo: PlanRepo) -> None:
+    for server in run_server(installed):
+        force_enforce(server)
+        blocks = [evaluate(server, plan_repo, stop_text=f"To preserve context I'll stop here ({i}).") for i in range(2)]
+        assert [b["block"] for b in blocks] == [True, True]
+    authority = Counting()
+    for server in run_server(installed, lambda c, s: Gate(c, s, authority)):
+        answer = evaluate(server, plan_repo, stop_text="To preserve context I'll stop here (after the restart).")
+        # Read from the store at the start: no authority asked, no third block.
+        assert (answer["decision"], answer["short_circuit"], authority.asked) == ("force_allow", "ceiling", 0)
+        other = evaluate(server, plan_repo, session="s2")
+        assert other["block"] is True and authority.asked == 1  # another session is not held by s1's count
+
+
+def test_concurrent_stops_of_one_session_get_the_ceiling_and_no_more(installed: Path, plan_repo: PlanRepo) -> None:
+    for server in run_server(installed):
+        force_enforce(server)
+        stops = [{"stop_text": f"To preserve context I'll stop ({i})."} for i in range(24)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(partial(_evaluate, server, plan_repo), stops))
+        assert sum(a["block"] for a in answers) == 2
+        assert sum(a["decision"] == "force_allow" for a in answers) == 22
+        assert server.store.continues("s1") == 2
+        assert len(server.call("GET", "/v1/events?limit=100")[1]) == 24  # every answer one event
+
+
+def _evaluate(server: Server, repo: PlanRepo, overrides: dict[str, Any]) -> dict[str, Any]:
+    return evaluate(server, repo, **overrides)
+
+
+def test_a_slow_decision_never_holds_up_health(installed: Path, plan_repo: PlanRepo) -> None:
+    """Decisions wait on their own thread: the event loop answers meanwhile."""
+    release = threading.Event()
+
+    class Slow(RulesAuthority):
+        def judge(self, case: Case) -> Verdict:
+            release.wait(5)
+            return super().judge(case)
+
+    for server in run_server(installed, lambda c, s: Gate(c, s, Slow())):
+        waiting = threading.Thread(target=evaluate, args=(server, plan_repo))
+        waiting.start()
+        try:
+            code, health = server.call("GET", "/health")
+            assert code == 200 and health["status"] == "ok"
+        finally:
+            release.set()
+            waiting.join()
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_store(installed: Path, postgres_cluster: postgres.Cluster) -> Any:
+    store = Store.open(postgres_cluster.create_database())
+    settings.first_start(store, config_module.load(str(installed)), healthy=True)
+    yield store
+
+
+def _next_xid(store: Store) -> int:
+    """The id the next write transaction of the cluster will get (read-only transactions take none)."""
+    with store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT txid_snapshot_xmax(txid_current_snapshot())")).scalar_one())
+
+
+def test_postgresql_one_transaction_per_evaluation_without_a_ping(
+    installed: Path, plan_repo: PlanRepo, pg_store: Store
+) -> None:
+    checkouts: list[int] = []
+    statements: list[str] = []
+    event.listen(pg_store.engine, "checkout", lambda *_: checkouts.append(1))
+    event.listen(pg_store.engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    for server in run_server(installed, store=pg_store):
+        force_enforce(server)
+        evaluate(server, plan_repo, session="warm", stop_text="Should I use CSV or JSON?")  # settings read, seeded
+        before, checkouts[:], statements[:] = _next_xid(pg_store), [], []
+        answers = [evaluate(server, plan_repo, session=f"pg-{i % 3}", stop_text=f"To preserve context, stop ({i}).")
+                   for i in range(6)]  # fmt: skip
+        after = _next_xid(pg_store)
+        assert all(a["block"] for a in answers)  # two per session: each at its ceiling, none past it
+        # Each evaluation wrote in one transaction (its continue and its event together) from one checkout,
+        # and no ping or read went through SQLAlchemy's own execution on the way.
+        assert after - before == 6
+        assert len(checkouts) == 6 + 1  # and the one of `_next_xid`
+        assert statements == ["SELECT txid_snapshot_xmax(txid_current_snapshot())"]
+        assert pg_store.engine.pool._pre_ping is False
+
+
+def test_postgresql_a_dropped_connection_is_replaced_without_failing_open(
+    installed: Path, plan_repo: PlanRepo, pg_store: Store
+) -> None:
+    for server in run_server(installed, store=pg_store):
+        first = evaluate(server, plan_repo, session="a", stop_text="Should I use CSV or JSON?")
+        outside = create_engine(pg_store.engine.url, poolclass=NullPool)  # not one of the store's connections
+        with outside.connect() as conn:  # the database drops every other connection (a restart's effect)
+            killed = conn.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalar_one()  # fmt: skip
+        assert killed >= 1
+        again = evaluate(server, plan_repo, session="b", stop_text="Should I use CSV or JSON, really?")
+        assert (first["fail_open"], again["fail_open"]) == (None, None) and again["event_id"]
+        assert [e["session_id"] for e in server.call("GET", "/v1/events")[1]] == ["b", "a"]
