@@ -86,7 +86,7 @@ MAX_ERRORS_SHOWN = 5
 OTHERS_WARN = 0.25  # a warning when the rest of the machine used more than this share of a core during a run
 
 # What the project's [limits] are raised to, so that the rate limits let (nearly) every request through.
-LIMITS = {"per_session_hour": 1_000_000, "per_project_day": 100_000_000}
+LIMITS = {"per_session_hour": 1_000_000, "per_project_day": 1_000_000}  # the config allows at most 1,000,000
 
 PLAN_FILE = "docs/plans/load-plan.md"
 PROGRESS_FILE = "src/parser.py"
@@ -496,7 +496,8 @@ class Bench:
     stored: dict[int, StoredEvent]
 
 
-def run(workdir: Path, args: argparse.Namespace) -> Bench:
+def make_project(workdir: Path, args: argparse.Namespace) -> tuple[harness.Sandbox, Path, Evidence]:
+    """The sandbox, and a project with its plan, its progress and its limits raised, ready to start."""
     box = harness.Sandbox.make(workdir, args.venv, needs=("git",))
     project = workdir / "project"
     harness.init_project(project, box)
@@ -504,11 +505,22 @@ def run(workdir: Path, args: argparse.Namespace) -> Bench:
         box.env.update({f"GIT_{role}_NAME": "bench", f"GIT_{role}_EMAIL": "bench@example.invalid"})
     evidence = make_repository(project, box.env, time.time())
     raise_limits(project)
+    return box, project, evidence
+
+
+def start_judging_server(project: Path, box: harness.Sandbox) -> Server:
+    """`start_server`, checked to judge every request (mode shadow or enforce)."""
+    server = start_server(project, box)
+    if server.mode not in ("shadow", "enforce"):
+        raise harness.SetupError(f"the gate's mode is {server.mode}: no request would reach the authority")
+    return server
+
+
+def run(workdir: Path, args: argparse.Namespace) -> Bench:
+    box, project, evidence = make_project(workdir, args)
     progress = not args.json and sys.stderr.isatty()
     try:
-        server = start_server(project, box)
-        if server.mode not in ("shadow", "enforce"):
-            raise harness.SetupError(f"the gate's mode is {server.mode}: no request would reach the authority")
+        server = start_judging_server(project, box)
         before, highest = event_count(server.db)
         warmup = load(server, evidence, "w", args.concurrency, WARMUP_S, None, args.rate)
         runs = []
