@@ -748,11 +748,11 @@ def timed_calls(module: object, name: str, calls: list[Call], label: Callable[..
         setattr(module, name, original)
 
 
-def git_label(root: str, deadline: float, *args: str) -> str:
-    if args[0] == "log" and "--" in args:
-        return f"git log -- <{len(args) - args.index('--') - 1} folders> (the plans' history)"
-    if args[0] == "log":
+def git_label(root: str, args: list[str], *rest: Any) -> str:
+    if "log" in args and any(a.startswith("--since") for a in args):
         return "git log --since (the session's commits)"
+    if "log" in args:
+        return "git log (the plans' history: the commits since the cached HEAD, or all of them)"
     return f"git {args[0]}"
 
 
@@ -762,20 +762,20 @@ def http_label(port: int, method: str, path: str, *args: Any, **kwargs: Any) -> 
 
 def profile_in_process(bench: Bench, runs: int) -> InProcess:
     """`evidence.collect`, then `router.check`, `runs` times each on the main scenario's project and session."""
-    from stopwarden.hooks import evidence, http, router, transcript
+    from stopwarden.hooks import evidence, git, http, router, transcript
     from stopwarden.hooks import payload as hook_payload
 
     project = bench.projects[0]
     root, session = str(project.path), project.sessions[0]
     start = project.starts[session]
     collect_ms: list[float] = []
-    git: list[Call] = []
+    git_calls: list[Call] = []
     found: dict[str, Any] = {}
     partial = 0
-    with timed_calls(evidence, "_git", git, git_label):
+    with timed_calls(git, "run", git_calls, git_label):
         for _ in range(runs):
             started = time.perf_counter_ns()
-            found = evidence.collect(root, start, router.EVIDENCE_BUDGET_S)
+            found = evidence.collect(root, start, router.EVIDENCE_BUDGET_S, root)
             collect_ms.append((time.perf_counter_ns() - started) / 1e6)
             partial += bool(found["partial"])
     if not found["artifacts"] or not found["session_commits"]:
@@ -805,7 +805,7 @@ def profile_in_process(bench: Bench, runs: int) -> InProcess:
                 raise harness.SetupError(f"router.check in this process: {why}")
     module = str(Path(evidence.__file__).parent.parent)
     return InProcess(
-        module, collect_ms, git, len(found["artifacts"]), len(found["session_commits"]), partial, router_ms, spans
+        module, collect_ms, git_calls, len(found["artifacts"]), len(found["session_commits"]), partial, router_ms, spans
     )
 
 
@@ -938,7 +938,7 @@ def breakdown(bench: Bench, results: Sequence[Result]) -> list[tuple[str, float 
         spans = median_by_label(work.spans)
         router = statistics.median(work.router_ms)
         rows.append(
-            ("evidence.collect (three git processes, their parsing)", spans.get("evidence.collect", 0.0), "in process")
+            ("evidence.collect (its git processes, their parsing)", spans.get("evidence.collect", 0.0), "in process")
         )
         rows += [
             (f"of it: {label}", ms, "in process, evidence.collect alone")
@@ -976,9 +976,10 @@ def git_commands(work: InProcess) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for call in work.git:
         if call.label not in found:
-            out = str(call.result[0]) if isinstance(call.result, tuple) else ""
-            records = out.count(RECORD) if call.args[2] == "log" else out.count("\0")
-            found[call.label] = {"args": list(call.args[2:]), "output_bytes": len(out), "records": records}
+            out = call.result[0].decode("utf-8", "replace") if isinstance(call.result, tuple) else ""
+            args = list(call.args[1])
+            records = out.count(RECORD) if "log" in args else out.count("\0")
+            found[call.label] = {"args": args, "output_bytes": len(out), "records": records}
     return found
 
 

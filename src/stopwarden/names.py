@@ -11,6 +11,7 @@ SESSIONS_DIR = "sessions"
 PLANS_DIR = "plans"
 WORKTREES_DIR = "worktrees"
 BACKUPS_DIR = "backups"
+EVIDENCE_DIR = "evidence"  # evidence/<checkout key>.json: the plans' history as of a commit, machine-local
 AUDIT_FILE = "audit.jsonl"
 HOOK_LOG = "hook.log"
 CONFIG_FILE = "config.toml"

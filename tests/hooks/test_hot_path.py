@@ -53,3 +53,19 @@ def test_only_the_standard_library(installed: Path, cli: Any) -> None:
 def test_common_path_skips_json_and_re(installed: Path) -> None:
     modules = _modules_after_hook(installed, stop_payload(installed, "anyone"))
     assert {"json", "re", "typing", "subprocess"} & modules == set()
+
+
+def test_the_forwarded_stop_runs_git_without_subprocess(installed: Path) -> None:
+    """The signal path: evidence from git and a POST to the server, with git started through `posix`
+    (importing `subprocess` costs about one interpreter start, issue 20)."""
+    from tests.hooks.test_router import CONTEXT_STOP, events, session_with_progress
+    from tests.server.conftest import run_server
+
+    for server in run_server(installed):
+        session_with_progress(installed)
+        payload = stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP)
+        modules = _modules_after_hook(installed, payload)
+        [event] = events(server)
+        assert event["decision"] == "continue"  # the evidence reached the server: the plan and the commit
+        assert "stopwarden.hooks.evidence" in modules
+        assert {"subprocess", "json", "re", "typing"} & modules == set()

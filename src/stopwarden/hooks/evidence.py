@@ -1,24 +1,41 @@
 """Evidence from git for the stop gate (SPEC §5.3): plan-like artifacts with their history, and the
 commits made in this session. Facts the server can check, as opposed to what the agent says.
 
-Three git processes at most, whatever the size of the repository: `ls-files` (the candidates), one
-`log` over the session window (the session's commits), and one `log` over the candidates' paths (their
-introducing and latest commits). The whole collection has a deadline; a git call that would pass it is
-cut short, and what was gathered so far is returned.
+Three git processes on a stop when HEAD has not moved since the last one: `log` over the session window
+(the session's commits), `ls-files` (the candidates) and `rev-parse HEAD`. The candidates' introducing
+and latest commits come from a cache (`.stopwarden/evidence/`, one file per checkout) keyed by the HEAD
+it was computed at; when HEAD has moved, one more `log` reads the commits since, and only those, so a
+stop costs the same at 100 commits as at 20,000 (issue 20). The session window and the candidates have
+the stop's budget; the history walk has its own, far longer one, so that it is never cut short: a cut
+walk would leave the gate judging on partial evidence, which is worse than one slow stop.
+
+When the cache cannot be used (none yet, the history was rewritten under it, or it is not ours), the
+stop walks the whole history once and writes it. At 20,000 commits that is one stop of about a second
+on a busy 2-core machine: paid once per checkout and once per rewrite (amend, rebase, reset), in the
+stop that needs it, rather than in SessionStart (which would pay it for sessions that never stop with
+a signal) or in the server (which knows only the main checkout, not a build's worktree).
 """
 
-import subprocess
 import time
+
+from stopwarden.hooks import git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    # A path's history: introducing commit, its commit time, latest commit, its commit time.
+    History = dict[str, list[Any]]
 
 MAX_ARTIFACTS = 30
 MAX_SESSION_COMMITS = 50
 PLAN_FOLDERS = ("docs/specs/", "docs/plans/", "plans/", "specs/", "tasks/", ".stopwarden/plans/")
 PLAN_NAMES = ("TODO.md", "ROADMAP.md")
 RECORD, FIELD = "\x1e", "\x1f"
+HISTORY_S = 10.0  # the walk's own deadline: only a git that hangs reaches it
+HISTORY_CAP = 64 << 20  # a whole log of 20,000 commits with their file names is about 2 MB
+CACHE_VERSION = 1
+HEX = "0123456789abcdef"
 
 
 def is_artifact(path: str) -> bool:
@@ -30,96 +47,183 @@ def is_artifact(path: str) -> bool:
     return name in PLAN_NAMES or (lower.endswith(".md") and ("plan" in lower or "spec" in lower))
 
 
-def collect(root: str, session_start: float, budget_s: float = 0.4) -> "dict[str, Any]":
-    """{"artifacts": [...], "session_commits": [...], "partial": bool} in the wire format of SPEC §8."""
+def collect(root: str, session_start: float, budget_s: float = 0.4, state: str = "") -> "dict[str, Any]":
+    """{"artifacts": [...], "session_commits": [...], "partial": bool} in the wire format of SPEC §8.
+    `root` is the checkout to read; `state` the project whose `.stopwarden/` keeps the cache ("": none)."""
     deadline = time.monotonic() + budget_s
     commits, partial = _session_commits(root, session_start, deadline)
-    candidates, cut = _git_lines(root, deadline, "ls-files", "-z", split="\0")
-    partial = partial or cut
-    paths = [p for p in candidates if p and is_artifact(p)]
-    artifacts, cut = _artifacts(root, paths, session_start, deadline)
-    return {"artifacts": artifacts, "session_commits": commits, "partial": partial or cut}
+    out, code = git.run(root, ["ls-files", "-z"], deadline)
+    paths = [p for p in dict.fromkeys(_text(out).split("\0")) if p and is_artifact(p)] if code == 0 else []
+    history, cut = plan_history(root, state, deadline) if paths else ({}, False)
+    artifacts = _artifacts(paths, history, session_start)
+    return {"artifacts": artifacts, "session_commits": commits, "partial": partial or code is None or cut}
 
 
 def _session_commits(root: str, start: float, deadline: float) -> "tuple[list[dict[str, Any]], bool]":
-    out, cut = _git(
-        root, deadline, "log", f"--since=@{int(start)}", f"-n{MAX_SESSION_COMMITS}",
-        f"--format={RECORD}%H{FIELD}%ct{FIELD}%s", "--name-only", "HEAD",
+    out, code = git.run(
+        root, ["log", f"--since=@{int(start)}", f"-n{MAX_SESSION_COMMITS}",
+               f"--format={RECORD}%H{FIELD}%ct{FIELD}%s", "--name-only", "HEAD", "--"], deadline,
     )  # fmt: skip
     commits = []
-    for record in out.split(RECORD)[1:]:
+    for record in _text(out).split(RECORD)[1:] if code == 0 else ():
         head, _, files = record.partition("\n")
         fields = head.split(FIELD)
         if len(fields) != 3 or not fields[1].isdigit() or int(fields[1]) < start:
             continue  # --since is a hint for git's walk; the time is checked here
         commits.append({"sha": fields[0], "time": int(fields[1]), "subject": fields[2][:200],
                         "files": [f for f in files.splitlines() if f][:100]})  # fmt: skip
-    return commits, cut
+    return commits, code is None
 
 
-def _artifacts(root: str, paths: list[str], start: float, deadline: float) -> "tuple[list[dict[str, Any]], bool]":
-    """Each path's latest and introducing commit, newest first, at most 30."""
-    if not paths:
-        return [], False
-    # Plan folders as folders, not file by file: git matches a few folder pathspecs ten times faster than
-    # two hundred file pathspecs (measured on 5,000 commits); the files are picked out below. A plan-named
-    # file elsewhere (src/x/SPEC.md) is named itself: its busy folder would double the walk.
-    folders = sorted({_plan_folder(p) or p for p in paths})
-    out, cut = _git(root, deadline, "log", f"--format={RECORD}%H{FIELD}%ct", "--name-only", "--", *folders)
-    latest: dict[str, tuple[str, int]] = {}
-    first: dict[str, tuple[str, int]] = {}
-    wanted = set(paths)
-    for record in out.split(RECORD)[1:]:
-        head, _, files = record.partition("\n")
-        sha, _, ct = head.partition(FIELD)
-        if not ct.strip().isdigit():
-            continue
-        stamp = (sha, int(ct))
-        for path in files.splitlines():
-            if path in wanted:
-                latest.setdefault(path, stamp)
-                first[path] = stamp  # history runs newest first: the last one seen introduced it
-    ordered = sorted(latest, key=lambda p: latest[p][1], reverse=True)[:MAX_ARTIFACTS]
+def _artifacts(paths: "list[str]", history: "History", start: float) -> "list[dict[str, Any]]":
+    """Each committed path's latest and introducing commit, newest first, at most 30."""
+    known = [p for p in paths if p in history]
+    ordered = sorted(known, key=lambda p: (-history[p][3], p))[:MAX_ARTIFACTS]
     return [
         {
             "path": path,
-            "introducingCommit": first[path][0],
-            "latestCommit": latest[path][0],
-            "createdThisSession": first[path][1] >= start,
-            "modifiedThisSession": latest[path][1] >= start,
+            "introducingCommit": history[path][0],
+            "latestCommit": history[path][2],
+            "createdThisSession": history[path][1] >= start,
+            "modifiedThisSession": history[path][3] >= start,
         }
         for path in ordered
-    ], cut
+    ]
 
 
-def _plan_folder(path: str) -> str:
-    """The plan-convention folder `path` sits in (the folder itself, however deep it is), or ""."""
-    for folder in PLAN_FOLDERS:
-        at = path.find(folder)
-        if at == 0 or (at > 0 and path[at - 1] == "/"):
-            return path.rpartition("/")[0]
-    return ""
+def plan_history(checkout: str, state: str, deadline: float) -> "tuple[History, bool]":
+    """Every plan-like path of HEAD's history -> [introducing sha, its time, latest sha, its time], and
+    whether the walk was cut short. With `state`, through the cache: what it holds if HEAD is where it
+    was computed; else the cache and the commits since; else (rewritten, unreadable, none) all of it."""
+    out, code = git.run(checkout, ["rev-parse", "--verify", "-q", "HEAD"], deadline)
+    head = _text(out).strip()
+    if code != 0 or not is_sha(head):
+        return {}, code is None  # no commits yet, or no repository: nothing to report, nothing missed
+    cached = read_cache(state, checkout) if state else None
+    if cached is not None and cached["head"] == head:
+        return cached["paths"], False
+    walk_deadline = time.monotonic() + HISTORY_S
+    if cached is not None:
+        # Commits since, with their parents: the cached HEAD is among them exactly when it is an ancestor
+        # of HEAD (the commit after it on any path from HEAD lists it), so one walk both reads what is
+        # new and proves that nothing the cache counted has left the history.
+        history, parents, code = _walk(checkout, f"{cached['head']}..{head}", walk_deadline)
+        if code is None:
+            return history, True
+        if code == 0 and cached["head"] in parents:
+            history = _merge(history, cached["paths"])
+            _write_cache(state, checkout, head, history)
+            return history, False
+    history, _, code = _walk(checkout, head, walk_deadline)
+    if code != 0:
+        return history, True
+    if state:
+        _write_cache(state, checkout, head, history)
+    return history, False
 
 
-def _git_lines(root: str, deadline: float, *args: str, split: str = "\n") -> "tuple[list[str], bool]":
-    out, cut = _git(root, deadline, *args)
-    return out.split(split), cut
+def _walk(checkout: str, revisions: str, deadline: float) -> "tuple[History, set[str], int | None]":
+    """The plan-like paths' history in `revisions`, the parents of every commit in it, git's exit code.
+
+    Every commit's changed files, with no pathspec: a pathspec that matches the conventions at any depth
+    (`**/plans/**`) makes git three times slower than listing everything and filtering here (measured
+    at 20,000 commits). Merges list no files (a merge's own changes are its parents'); no rename
+    detection, so a path's history is its own whatever else a commit touched, the same in any walk.
+    """
+    out, code = git.run(
+        checkout, ["-c", "log.showRoot=true", "-c", "log.showSignature=false", "log", "--no-color", "--no-renames",
+                   f"--format={RECORD}%H{FIELD}%ct{FIELD}%P", "--name-only", revisions, "--"],
+        deadline, HISTORY_CAP,
+    )  # fmt: skip
+    history: History = {}
+    parents: set[str] = set()
+    for record in _text(out).split(RECORD)[1:]:
+        head, _, files = record.partition("\n")
+        fields = head.split(FIELD)
+        if len(fields) != 3 or not fields[1].isdigit():
+            continue
+        sha, ct = fields[0], int(fields[1])
+        parents.update(fields[2].split())
+        for path in files.splitlines():
+            if path and is_artifact(path):
+                _see(history, path, sha, ct)
+    return history, parents, code
 
 
-def _git(root: str, deadline: float, *args: str) -> "tuple[str, bool]":
-    """git's output, and whether it was cut short by the deadline (or failed: no repository, no commits)."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        return "", True
+def _see(history: "History", path: str, sha: str, ct: int) -> None:
+    """Count one commit of `path`'s, met in a walk that runs newest first: the introducing commit is the
+    oldest (on a tie, the one met last), the latest the newest (on a tie, the one met first)."""
+    entry = history.get(path)
+    if entry is None:
+        history[path] = [sha, ct, sha, ct]
+        return
+    if ct <= entry[1]:
+        entry[0], entry[1] = sha, ct
+    if ct > entry[3]:
+        entry[2], entry[3] = sha, ct
+
+
+def _merge(newer: "History", older: "History") -> "History":
+    """The history of two walks, `newer` over the commits since the ones `older` walked: as if one walk
+    had met all of `newer`'s commits first, which it does wherever the history is a line."""
+    merged = {path: list(entry) for path, entry in older.items()}
+    for path, new in newer.items():
+        old = merged.get(path)
+        if old is None:
+            merged[path] = new
+            continue
+        if new[1] < old[1]:
+            old[0], old[1] = new[0], new[1]
+        if new[3] >= old[3]:
+            old[2], old[3] = new[2], new[3]
+    return merged
+
+
+def read_cache(state: str, checkout: str) -> "dict[str, Any] | None":
+    """The cache for `checkout`, when it is ours and well formed; None otherwise (it is then rebuilt).
+    Its HEAD goes on git's command line: only a hex commit id is ever taken from it."""
+    from stopwarden.state import files
+
     try:
-        done = subprocess.run(
-            ["git", "-C", root, "-c", "core.quotePath=false", *args],
-            capture_output=True, timeout=remaining, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as e:
-        return (e.stdout or b"").decode("utf-8", "replace"), True
+        data = files.read_json(files.plan_history_path(state, checkout), files.PLAN_HISTORY_CAP)
+    except (OSError, ValueError):
+        return None
+    if not data or data.get("v") != CACHE_VERSION or data.get("checkout") != checkout or not is_sha(data.get("head")):
+        return None
+    paths = data.get("paths")
+    if not isinstance(paths, dict) or not all(_is_entry(e) for e in paths.values()):
+        return None
+    return data
+
+
+def _write_cache(state: str, checkout: str, head: str, history: "History") -> None:
+    from stopwarden import fastjson
+    from stopwarden.state import files
+
+    data = fastjson.dumps({"v": CACHE_VERSION, "checkout": checkout, "head": head, "paths": history}).encode()
+    if len(data) > files.PLAN_HISTORY_CAP:
+        return  # a reader would refuse it: the next stop walks everything again, still right
+    try:
+        files.write_plan_history(state, checkout, data)
     except OSError:
-        return "", True
-    if done.returncode != 0:
-        return "", False
-    return done.stdout.decode("utf-8", "replace"), False
+        pass  # a folder that is not ours: this stop's evidence stands, it is only not kept
+
+
+def _is_entry(entry: object) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 4
+        and is_sha(entry[0])
+        and is_sha(entry[2])
+        and type(entry[1]) is int
+        and type(entry[3]) is int
+    )
+
+
+def is_sha(value: object) -> bool:
+    """A full commit id in lowercase hex (SHA-1 or SHA-256)."""
+    return isinstance(value, str) and len(value) in (40, 64) and not value.strip(HEX)
+
+
+def _text(out: bytes) -> str:
+    return out.decode("utf-8", "replace")

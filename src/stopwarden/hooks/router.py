@@ -53,7 +53,7 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     from stopwarden.project import checkout_of
     from stopwarden.state import files
 
-    found = evidence.collect(checkout_of(event.cwd, root), start, EVIDENCE_BUDGET_S)
+    found = evidence.collect(checkout_of(event.cwd, root), start, EVIDENCE_BUDGET_S, root)
     body = {
         "session_id": event.session_id,
         "agent": event.agent,

@@ -6,6 +6,8 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
   port             the server's port on this machine, never committed (install/project_files.py)
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
+  evidence/<key>.json   each plan file's introducing and latest commit as of a HEAD, one file per
+                   checkout (hooks/evidence.py); a cache, rebuilt whenever it is odd
   hook.log         why a hook let a stop through (hooks/log.py, which builds its path itself: it runs on
                    every hook run, and imports only `safe`)
   server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py)
@@ -20,6 +22,7 @@ import posix
 
 from stopwarden.names import (
     CONFIG_FILE,
+    EVIDENCE_DIR,
     HOT_PATH_FILE,
     PORT_FILE,
     SERVER_LOG,
@@ -34,6 +37,8 @@ from stopwarden.state import safe
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+PLAN_HISTORY_CAP = 4 << 20  # about 30,000 plan-like paths; a history with more is walked on every stop
 
 
 def state_dir(root: str) -> str:
@@ -134,6 +139,29 @@ def create_session_record(root: str, session_id: str, data: bytes) -> bool:
     safe.check_folder(state_dir(root))
     safe.make_folder(folder)
     return safe.create_new(f"{folder}/{session_id}", data)
+
+
+def plan_history_path(root: str, checkout: str) -> str:
+    """The evidence cache of one checkout of the project (the main one, or a build's worktree): each has
+    its own HEAD, and two sharing one file would rebuild it on every other stop."""
+    return path(root, EVIDENCE_DIR, f"{checkout_key(checkout)}.json")
+
+
+def write_plan_history(root: str, checkout: str, data: bytes) -> None:
+    from stopwarden.atomic import write_atomic
+
+    safe.check_folder(state_dir(root))
+    safe.make_folder(f"{state_dir(root)}/{EVIDENCE_DIR}")
+    write_atomic(plan_history_path(root, checkout), data, 0o600)
+
+
+def checkout_key(text: str) -> str:
+    """A stable file name for `text` (64-bit FNV-1a, hex): `hash()` changes with every interpreter, and
+    `hashlib` or `binascii` would be one more import on the hook's path."""
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
 
 
 def open_server_log(root: str) -> int:
