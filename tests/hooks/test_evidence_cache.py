@@ -172,6 +172,19 @@ def test_each_checkout_has_its_own_cache(repo: Repo, tmp_path: Path) -> None:
     assert len(list(repo.cache_file.parent.iterdir())) == 2
 
 
+def test_the_cache_stays_out_of_git(installed: Path) -> None:
+    """Machine-local: `init`'s `.stopwarden/.gitignore` ignores everything but the config and the plans."""
+    (installed / "docs" / "plans").mkdir(parents=True)
+    (installed / "docs" / "plans" / "a.md").write_text("# a\n")
+    subprocess.run(["git", "-C", str(installed), "add", "docs"], check=True)
+    subprocess.run(["git", "-C", str(installed), "commit", "-qm", "plan"], check=True)
+    assert evidence.collect(str(installed), T0, BUDGET, str(installed))["artifacts"]
+    [cache] = (installed / ".stopwarden" / "evidence").iterdir()
+    status = subprocess.run(["git", "-C", str(installed), "status", "--porcelain", "--ignored", "--", str(cache)],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert status.startswith("!! ")
+
+
 # --- a cache file that is not what we wrote -------------------------------------------------------------
 
 

@@ -52,7 +52,7 @@ def collect(root: str, session_start: float, budget_s: float = 0.4, state: str =
     `root` is the checkout to read; `state` the project whose `.stopwarden/` keeps the cache ("": none)."""
     deadline = time.monotonic() + budget_s
     commits, partial = _session_commits(root, session_start, deadline)
-    out, code = git.run(root, ["ls-files", "-z"], deadline)
+    out, code = git.run(root, ["ls-files", "-z"], deadline, HISTORY_CAP)  # a monorepo's index is long
     paths = [p for p in dict.fromkeys(_text(out).split("\0")) if p and is_artifact(p)] if code == 0 else []
     history, cut = plan_history(root, state, deadline) if paths else ({}, False)
     artifacts = _artifacts(paths, history, session_start)
