@@ -48,6 +48,7 @@ PHASE_CHANGED = "phase.changed"
 STEP_COMPLETED = "step.completed"
 BUILD_ESCALATED = "build.escalated"
 BUILD_COMPLETED = "build.completed"
+BUILD_RESUMED = "build.resumed"  # an escalated build taken up again, in the phase it left
 GATE_BLOCKED = "gate.blocked"
 GATE_BUDGET_EXHAUSTED = "gate.budget_exhausted"
 GATE_UNOWNED = "gate.unowned"  # an active build without any owner identity: never adopted, never blocks
@@ -61,6 +62,7 @@ AUDIT_EVENTS = (
     STEP_COMPLETED,
     BUILD_ESCALATED,
     BUILD_COMPLETED,
+    BUILD_RESUMED,
     GATE_BLOCKED,
     GATE_BUDGET_EXHAUSTED,
     GATE_UNOWNED,

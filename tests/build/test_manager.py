@@ -50,16 +50,18 @@ def test_start_stamps_the_state_of_spec_4_1(installed: Path, cli: Any) -> None:
 
 
 def test_session_id_sources(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STOPWARDEN_SESSION_ID")  # the agents' own variables, then the override
     monkeypatch.setenv("CODEX_THREAD_ID", "codex-thread")
     assert started(cli, "a", session="flag")["owner"]["session_id"] == "flag"
-    cli("build", "abandon", "--build", json.loads(cli("build", "list", "--json").out)[0]["id"])
+    first = json.loads(cli("build", "list", "--json").out)[0]["id"]
+    ok(cli("build", "abandon", "--reason", "x", "--build", first, "--override", "a test's other session"))
     result = cli("build", "start", "b", "--json")
     assert result.json()["owner"]["session_id"] == "codex-thread"
-    cli("build", "abandon", "--build", result.json()["id"])
+    ok(cli("build", "abandon", "--reason", "x"))  # its own: codex-thread
     monkeypatch.setenv("CLAUDE_CODE_SESSION_ID", "claude-session")
     result = cli("build", "start", "c", "--json")
     assert result.json()["owner"]["session_id"] == "claude-session"
-    cli("build", "abandon", "--build", result.json()["id"])
+    ok(cli("build", "abandon", "--reason", "x"))
     monkeypatch.setenv("STOPWARDEN_SESSION_ID", "ours")
     assert cli("build", "start", "d", "--json").json()["owner"]["session_id"] == "ours"
 

@@ -81,6 +81,7 @@ def test_budget_is_spent_then_the_owner_may_stop(installed: Path, cli: Any) -> N
 
 def test_terminal_build_allows(installed: Path, cli: Any) -> None:
     start(cli)
+    assert cli("build", "step", "1", "the form", "--tests", "2", "--passing", "2").code == 0
     assert cli("build", "complete").code == 0
     assert run_hook(installed, stop_payload(installed, "owner")).stdout == ""
     assert not any((installed / ".stopwarden" / "builds" / "active").iterdir())

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from stopwarden.build import owner, phases, state
 from stopwarden.errors import StopwardenError
 from stopwarden.names import (
     BUILD_COMPLETED,
     BUILD_ESCALATED,
+    BUILD_RESUMED,
     BUILD_STARTED,
     COMPLETE,
     ESCALATED,
@@ -31,6 +32,52 @@ from stopwarden.names import (
 from stopwarden.timefmt import now_iso
 
 State = dict[str, Any]
+
+
+class Actor(NamedTuple):
+    """Who runs a command that changes a build: the calling session, and why it may act on a build that
+    is not its own (`--force REASON`; empty: only its own, or one nobody owns)."""
+
+    caller: owner.Caller
+    force_reason: str = ""
+
+    def record(self) -> dict[str, Any]:
+        """For the audit log: the session, its agent and the process that ran the command."""
+        by: dict[str, Any] = {"session_id": self.caller.session_id, "agent_pid": self.caller.agent()[0]}
+        by["pid"] = os.getppid()  # the shell the agent (or the user) ran the command from
+        if self.force_reason:
+            by["forced"] = self.force_reason
+        return by
+
+
+def check_may_act(build: State, actor: Actor | None) -> None:
+    """Raise unless `actor` may change `build`: its owner; anyone, for a build nobody owns; the user, from a
+    shell no agent runs (no session, agent or pane to tell it by); another session only with `--override`.
+
+    `None` is stopwarden's own code (demo, doctor's probe) acting on a build it just started."""
+    if actor is None or actor.force_reason:
+        return
+    who = build.get("owner") or {}
+    if not owner.has_identity(who) or owner.match(who, actor.caller):
+        return
+    if not owner.has_identity(actor.caller.as_owner()):
+        return  # the user at a terminal: the builds are theirs
+    raise StopwardenError(
+        f"build {build['id']} belongs to another session ({describe_owner(who)}); it was left as it was",
+        hint=f"take it over with `stopwarden build resume --adopt --build {build['id']}`, or act on it once "
+        f'with `--build {build["id"]} --override "<why>"`',
+    )
+
+
+def describe_owner(who: dict[str, Any]) -> str:
+    parts = []
+    if who.get("session_id"):
+        parts.append(f"session {who['session_id']}")
+    if who.get("agent_pid"):
+        parts.append(f"agent pid {who['agent_pid']}")
+    if who.get("tmux"):
+        parts.append(f"tmux {who['tmux']}")
+    return ", ".join(parts) or "none (never gated)"
 
 
 def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> State:
@@ -142,18 +189,28 @@ def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
     return str(builds[0]["id"])
 
 
-def set_phase(root: str, build_id: str, target: str, evidence: str = "") -> State:
-    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs passing steps."""
+def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: Actor | None = None) -> State:
+    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs at least one step,
+    all passing; escalating and failing need a reason (`evidence`)."""
     target = target.lower()
     if target not in PHASES:
         raise StopwardenError(f"unknown phase {target!r}", hint=f"phases: {', '.join(PHASES)}")
+    if target in (ESCALATED, FAILED) and not evidence.strip():
+        flag = "--reason" if target == FAILED else "--evidence"
+        raise StopwardenError(f"say why the build is {target}", hint=f'add {flag} "<why>" (the user reads it)')
     with state.lock(root, build_id):
         build = load(root, build_id)
+        check_may_act(build, actor)
         current = build["phase"]
         if not phases.is_legal(current, target):
             allowed = ", ".join(phases.allowed_next(current)) or "none, it is finished"
             raise StopwardenError(
                 f"illegal transition {current} -> {target} for build {build_id}", hint=f"from {current}: {allowed}"
+            )
+        if target == COMPLETE and not build["steps"]:
+            raise StopwardenError(
+                f"build {build_id} cannot complete: no step is recorded",
+                hint='record what was done first: stopwarden build step 1 "<what>" --tests N --passing N',
             )
         if target == COMPLETE:
             failing = [s["n"] for s in build["steps"] if not _passing(s)]
@@ -169,6 +226,9 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "") -> Stat
             build["fix_iterations"] += 1
         if target == VERIFYING:
             build["verify_iterations"] += 1
+        if target == ESCALATED:  # for `build resume` once the user has answered, and for `status`
+            build["escalated_from"] = current
+            build["escalation"] = evidence.strip() or f"fixing entered a {build['max_fix_iterations'] + 1}th time"
         build["phase"] = target
         if target in TERMINAL_PHASES:
             build["completed_at"] = now_iso()
@@ -176,6 +236,8 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "") -> Stat
     details: dict[str, Any] = {"from": current, "to": target}
     if evidence:
         details["evidence"] = evidence
+    if actor is not None:
+        details["by"] = actor.record()
     state.append_audit(root, build_id, PHASE_CHANGED, **details)
     if escalated:
         state.append_audit(
@@ -192,7 +254,9 @@ def _passing(step: dict[str, Any]) -> bool:
     return bool(step["passing"] == step["tests"])
 
 
-def record_step(root: str, build_id: str, n: int, description: str, tests: int, passing: int) -> State:
+def record_step(
+    root: str, build_id: str, n: int, description: str, tests: int, passing: int, actor: Actor | None = None
+) -> State:
     """Record step `n` (again, to replace it): how many tests it has and how many pass."""
     if n < 1:
         raise StopwardenError(f"step number {n} is not positive", hint="steps count from 1")
@@ -202,6 +266,7 @@ def record_step(root: str, build_id: str, n: int, description: str, tests: int, 
         raise StopwardenError("the step's description is empty", hint="say what the step did")
     with state.lock(root, build_id):
         build = load(root, build_id)
+        check_may_act(build, actor)
         if build["phase"] not in phases.STEP_PHASES:
             raise StopwardenError(
                 f"build {build_id} is in phase {build['phase']}; steps are recorded while "
@@ -213,37 +278,54 @@ def record_step(root: str, build_id: str, n: int, description: str, tests: int, 
         build["total_tests"] = sum(int(s["tests"]) for s in build["steps"])
         build["all_passing"] = all(_passing(s) for s in build["steps"])
         state.save(root, build)
+    by = {"by": actor.record()} if actor is not None else {}
     state.append_audit(
-        root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing
+        root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing, **by
     )
     return build
 
 
-def abandon(root: str, build_id: str, reason: str) -> State:
-    """End a build as failed; the reason goes into the audit log."""
-    return set_phase(root, build_id, FAILED, evidence=reason)
+def abandon(root: str, build_id: str, reason: str, actor: Actor | None = None) -> State:
+    """End a build as failed; the reason (required) goes into the audit log."""
+    return set_phase(root, build_id, FAILED, evidence=reason, actor=actor)
 
 
 def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[str, Any]:
     """Can the calling session resume this build, and how. With `adopt`, the caller takes it over.
 
+    An escalated build waits for the user; its owner (or, with `adopt`, another session) resumes it in the
+    phase it left, with a fresh count of fix rounds: the user's answer is what the escalation asked for.
     The Stop hook never adopts a build; taking one over is always this explicit command.
     """
+    old: dict[str, Any] = {}
     with state.lock(root, build_id):
         build = load(root, build_id)
         how = owner.match(build.get("owner") or {}, caller)
-        terminal = build["phase"] in TERMINAL_PHASES
-        adopted = False
-        if adopt and not how and not terminal:
+        adopted = reopened = False
+        if adopt and not how and build["phase"] not in (COMPLETE, FAILED):
             old = build["owner"]
             build["owner"] = {**caller.as_owner(), "cwd": old.get("cwd", ""), "stamped_at": now_iso()}
-            state.save(root, build)
             adopted = True
+        if build["phase"] == ESCALATED and (how or adopted) and build.get("escalated_from"):
+            build["phase"] = build.pop("escalated_from")
+            build["completed_at"] = None
+            build["fix_iterations"] = 0
+            reopened = True
+        if adopted or reopened:
+            state.save(root, build)
     if adopted:
         state.audit_reconciled(root, build_id, old.get("session_id", ""), caller.session_id, "adopt")
         how = "adopt"
+    if reopened:
+        state.append_audit(root, build_id, BUILD_RESUMED, to=build["phase"], escalation=build.get("escalation", ""),
+                           by=Actor(caller).record())  # fmt: skip
+    terminal = build["phase"] in TERMINAL_PHASES
     if terminal:
         advice = f"the build is {build['phase']}; start a new one to continue the work"
+        if build["phase"] == ESCALATED:
+            advice = "it is escalated and waits for the user; its owner resumes it (or take it over with --adopt)"
+    elif reopened:
+        advice = f"resumed after the escalation ({build.get('escalation', '')}); carry on in phase {build['phase']}"
     elif how:
         advice = f"you own it (proven by {how}); carry on in phase {build['phase']}"
     else:
@@ -254,6 +336,7 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
         "owner": build["owner"],
         "is_owner": bool(how),
         "proven_by": how,
+        "resumed": reopened,
         "can_resume": bool(how) and not terminal,
         "advice": advice,
     }

@@ -22,6 +22,24 @@ def _here() -> tuple[str, owner.Caller]:
     return require_root(os.getcwd()), owner.caller_from_env(os.environ)
 
 
+def override_option(f: Any) -> Any:
+    """`--override REASON`: act on a build another session owns, once, with a reason for the audit log."""
+    return click.option(
+        "--override",
+        metavar="REASON",
+        help="Act on a build another session owns (needs --build ID); the reason goes into the audit log.",
+    )(f)
+
+
+def _changing(build_id: str | None, override: str | None) -> tuple[str, str, manager.Actor]:
+    """The project, the build a changing command acts on, and who acts: a session changes only its own
+    build (or one nobody owns) unless it names another with --build and says why with --override."""
+    root, caller = _here()
+    if override is not None and (not build_id or not override.strip()):
+        raise click.UsageError('--override needs --build ID and a reason: --build ID --override "<why>"')
+    return root, manager.select(root, caller, build_id), manager.Actor(caller, (override or "").strip())
+
+
 @click.group()
 def build() -> None:
     """Track a multi-phase build (clarify, plan, execute, verify, harden).
@@ -62,7 +80,7 @@ def start(task: str, size: str, owner_session: str | None, as_json: bool) -> Non
         state,
         termsafe.lines([
             f"started build {state['id']}: {state['task']} ({_protection(state)})",
-            f"owner: {_describe_owner(state['owner'])}",
+            f"owner: {manager.describe_owner(state['owner'])}",
             "next: stopwarden build phase planning (or clarify, or executing)",
         ]),
     )  # fmt: skip
@@ -105,8 +123,9 @@ def list_(as_json: bool) -> None:
 @click.argument("phase")
 @click.option("--evidence", default="", help="Why the build may move on (recorded in the audit log).")
 @build_option
+@override_option
 @json_option
-def phase(phase: str, evidence: str, build_id: str | None, as_json: bool) -> None:
+def phase(phase: str, evidence: str, build_id: str | None, override: str | None, as_json: bool) -> None:
     """Move a build to PHASE (idle, clarify, planning, executing, verifying, fixing, hardening, complete,
     failed, escalated).
 
@@ -114,8 +133,8 @@ def phase(phase: str, evidence: str, build_id: str | None, as_json: bool) -> Non
     Example:
       stopwarden build phase verifying --evidence "all 4 steps done"
     """
-    root, caller = _here()
-    state = manager.set_phase(root, manager.select(root, caller, build_id), phase, evidence)
+    root, selected, actor = _changing(build_id, override)
+    state = manager.set_phase(root, selected, phase, evidence, actor)
     note = " (fixing was entered too often)" if state["phase"] == "escalated" and phase.lower() == "fixing" else ""
     emit(as_json, state, termsafe.line(f"build {state['id']} is now in phase {state['phase']}{note}"))
 
@@ -126,16 +145,19 @@ def phase(phase: str, evidence: str, build_id: str | None, as_json: bool) -> Non
 @click.option("--tests", type=int, required=True, help="How many tests cover this step.")
 @click.option("--passing", type=int, required=True, help="How many of them pass.")
 @build_option
+@override_option
 @json_option
-def step(n: int, description: str, tests: int, passing: int, build_id: str | None, as_json: bool) -> None:
+def step(
+    n: int, description: str, tests: int, passing: int, build_id: str | None, override: str | None, as_json: bool
+) -> None:
     """Record step N of the plan (again, to replace it), with its test counts.
 
     \b
     Example:
       stopwarden build step 1 "parse the config" --tests 6 --passing 6
     """
-    root, caller = _here()
-    state = manager.record_step(root, manager.select(root, caller, build_id), n, description, tests, passing)
+    root, selected, actor = _changing(build_id, override)
+    state = manager.record_step(root, selected, n, description, tests, passing, actor)
     emit(
         as_json,
         state,
@@ -190,32 +212,34 @@ def report(build_id: str | None, as_json: bool) -> None:
 
 @build.command()
 @build_option
+@override_option
 @json_option
-def complete(build_id: str | None, as_json: bool) -> None:
-    """Mark a build complete (every recorded step must be passing).
+def complete(build_id: str | None, override: str | None, as_json: bool) -> None:
+    """Mark a build complete (at least one step recorded, every recorded step passing).
 
     \b
     Example:
       stopwarden build complete
     """
-    root, caller = _here()
-    state = manager.set_phase(root, manager.select(root, caller, build_id), "complete")
+    root, selected, actor = _changing(build_id, override)
+    state = manager.set_phase(root, selected, "complete", actor=actor)
     emit(as_json, state, termsafe.line(f"build {state['id']} is complete"))
 
 
 @build.command()
-@click.option("--reason", default="", help="Why the build is abandoned (recorded in the audit log).")
+@click.option("--reason", required=True, help="Why the build is abandoned (recorded in the audit log).")
 @build_option
+@override_option
 @json_option
-def abandon(reason: str, build_id: str | None, as_json: bool) -> None:
+def abandon(reason: str, build_id: str | None, override: str | None, as_json: bool) -> None:
     """End a build as failed. Say why with --reason.
 
     \b
     Example:
       stopwarden build abandon --reason "the user cancelled the feature"
     """
-    root, caller = _here()
-    state = manager.abandon(root, manager.select(root, caller, build_id), reason)
+    root, selected, actor = _changing(build_id, override)
+    state = manager.abandon(root, selected, reason, actor)
     emit(as_json, state, termsafe.line(f"build {state['id']} is abandoned (failed)"))
 
 
@@ -224,7 +248,9 @@ def abandon(reason: str, build_id: str | None, as_json: bool) -> None:
 @build_option
 @json_option
 def resume(adopt: bool, build_id: str | None, as_json: bool) -> None:
-    """Say whether this session can resume a build, and how.
+    """Say whether this session can resume a build, and how; resume an escalated one once the user answered.
+
+    An escalated build goes back to the phase it left (its owner, or another session with --adopt).
 
     \b
     Example:
@@ -243,8 +269,9 @@ def worktree() -> None:
 @worktree.command(name="create")
 @click.option("--branch", help="The new branch (default stopwarden/<build id>).")
 @build_option
+@override_option
 @json_option
-def worktree_create(branch: str | None, build_id: str | None, as_json: bool) -> None:
+def worktree_create(branch: str | None, build_id: str | None, override: str | None, as_json: bool) -> None:
     """Create the build's worktree under .stopwarden/worktrees/.
 
     \b
@@ -253,16 +280,18 @@ def worktree_create(branch: str | None, build_id: str | None, as_json: bool) -> 
     """
     from stopwarden.build import worktree as trees
 
-    root, caller = _here()
-    data = trees.create(root, manager.select(root, caller, build_id), branch)
+    root, selected, actor = _changing(build_id, override)
+    manager.check_may_act(manager.load(root, selected), actor)
+    data = trees.create(root, selected, branch)
     text = f"worktree {data['path']} on branch {data['branch']} (from {data['source_branch']})"
     emit(as_json, data, termsafe.line(text))
 
 
 @worktree.command(name="merge")
 @build_option
+@override_option
 @json_option
-def worktree_merge(build_id: str | None, as_json: bool) -> None:
+def worktree_merge(build_id: str | None, override: str | None, as_json: bool) -> None:
     """Merge the worktree's branch into the branch it came from.
 
     \b
@@ -271,16 +300,18 @@ def worktree_merge(build_id: str | None, as_json: bool) -> None:
     """
     from stopwarden.build import worktree as trees
 
-    root, caller = _here()
-    data = trees.merge(root, manager.select(root, caller, build_id))
+    root, selected, actor = _changing(build_id, override)
+    manager.check_may_act(manager.load(root, selected), actor)
+    data = trees.merge(root, selected)
     emit(as_json, data, termsafe.line(f"merged {data['branch']} into {data['source_branch']} ({data['commit'][:12]})"))
 
 
 @worktree.command(name="remove")
 @click.option("--force", is_flag=True, help="Remove it even with uncommitted changes.")
 @build_option
+@override_option
 @json_option
-def worktree_remove(force: bool, build_id: str | None, as_json: bool) -> None:
+def worktree_remove(force: bool, build_id: str | None, override: str | None, as_json: bool) -> None:
     """Remove the build's worktree (its branch is kept).
 
     \b
@@ -289,8 +320,9 @@ def worktree_remove(force: bool, build_id: str | None, as_json: bool) -> None:
     """
     from stopwarden.build import worktree as trees
 
-    root, caller = _here()
-    data = trees.remove(root, manager.select(root, caller, build_id), force)
+    root, selected, actor = _changing(build_id, override)
+    manager.check_may_act(manager.load(root, selected), actor)
+    data = trees.remove(root, selected, force)
     emit(as_json, data, termsafe.line(f"removed {data['path']}; branch {data['branch']} is kept"))
 
 
@@ -299,22 +331,11 @@ def _protection(state: dict[str, Any]) -> str:
     return f"{state['size']}, {p['label']} protection: {p['reinforcements']} blocks"
 
 
-def _describe_owner(who: dict[str, Any]) -> str:
-    parts = []
-    if who.get("session_id"):
-        parts.append(f"session {who['session_id']}")
-    if who.get("agent_pid"):
-        parts.append(f"agent pid {who['agent_pid']}")
-    if who.get("tmux"):
-        parts.append(f"tmux {who['tmux']}")
-    return ", ".join(parts) or "none (never gated)"
-
-
 def _describe(state: dict[str, Any], how: str) -> list[str]:
     lines = [
         f"build {state['id']}: {state['task']}",
         f"phase: {state['phase']}  ({_protection(state)}; used {state['reinforcements_used']})",
-        f"owner: {_describe_owner(state['owner'])}" + (f"  (you, by {how})" if how else ""),
+        f"owner: {manager.describe_owner(state['owner'])}" + (f"  (you, by {how})" if how else ""),
         f"steps: {len(state['steps'])}, tests: {state['total_tests']}, "
         f"{'all passing' if state['all_passing'] else 'some failing'}",
     ]
