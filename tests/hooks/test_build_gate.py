@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import git, run_hook, stop_payload
 
 
@@ -85,6 +87,17 @@ def test_terminal_build_allows(installed: Path, cli: Any) -> None:
     assert cli("build", "complete").code == 0
     assert run_hook(installed, stop_payload(installed, "owner")).stdout == ""
     assert not any((installed / ".stopwarden" / "builds" / "active").iterdir())
+
+
+def test_an_escalated_build_lets_its_owner_stop_until_it_is_resumed(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start(cli)
+    monkeypatch.setenv("STOPWARDEN_SESSION_ID", "owner")
+    assert cli("build", "phase", "escalated", "--evidence", "which database?").code == 0
+    assert run_hook(installed, stop_payload(installed, "owner")).stdout == ""  # waits for the user
+    assert cli("build", "resume").code == 0
+    assert '"decision":"block"' in run_hook(installed, stop_payload(installed, "owner")).stdout
 
 
 def test_build_without_identity_is_never_adopted(installed: Path, cli: Any) -> None:

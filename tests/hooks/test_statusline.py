@@ -182,13 +182,23 @@ def test_the_owner_sees_its_build_phase_and_budget(project: Path, cli: Any) -> N
     write_hot_path(project)
     build_id = owned_build(cli)
     assert build_id.startswith("add-a-login-page-")
-    line = f"{MARK} build add-a-login-page executing 0/5 \u00b7 gate shadow"
+    line = f"{MARK} build add-a-login-page executing \u00b7 blocks left 5 of 5 \u00b7 gate shadow"
     assert show(project, status_payload(project, "owner")) == line
     assert json.loads(run_hook(project, stop_payload(project, "owner")).stdout)["decision"] == "block"
-    line = f"{MARK} build add-a-login-page executing 1/5 \u00b7 gate shadow"
+    line = f"{MARK} build add-a-login-page executing \u00b7 blocks left 4 of 5 \u00b7 gate shadow"
     assert show(project, status_payload(project, "owner")) == line
     cli("build", "phase", "verifying", "--build", build_id)
-    assert show(project, status_payload(project, "owner")).startswith(f"{MARK} build add-a-login-page verifying 1/5 ")
+    verifying = f"{MARK} build add-a-login-page verifying \u00b7 blocks left 4 of 5 "
+    assert show(project, status_payload(project, "owner")).startswith(verifying)
+
+
+def test_a_spent_budget_says_the_agent_may_stop(project: Path, cli: Any) -> None:
+    write_hot_path(project)
+    owned_build(cli, size="SMALL")
+    for _ in range(3):
+        assert json.loads(run_hook(project, stop_payload(project, "owner")).stdout)["decision"] == "block"
+    line = f"{MARK} build add-a-login-page executing \u00b7 budget spent: the agent may stop \u00b7 gate shadow"
+    assert show(project, status_payload(project, "owner")) == line
 
 
 def test_another_sessions_build_is_not_shown_as_ours(project: Path, cli: Any) -> None:
@@ -229,7 +239,8 @@ def test_finished_and_corrupt_builds_are_not_shown(project: Path, cli: Any) -> N
     (project / ".stopwarden" / "builds" / "active" / "never-written").touch()
     assert show(project, status_payload(project, "owner")) == f"{MARK} gate shadow"
     second = owned_build(cli, task="Second")
-    assert show(project, status_payload(project, "owner")).startswith(f"{MARK} build second executing 0/5 ")
+    second_line = f"{MARK} build second executing \u00b7 blocks left 5 of 5 "
+    assert show(project, status_payload(project, "owner")).startswith(second_line)
     (project / ".stopwarden" / "builds" / f"{second}.json").write_text("{half a st")
     assert show(project, status_payload(project, "owner")) == f"{MARK} gate shadow"
 
@@ -238,7 +249,7 @@ def test_a_long_task_is_shortened(project: Path, cli: Any) -> None:
     write_hot_path(project)
     owned_build(cli, task="Rewrite the whole billing pipeline in a weekend")
     line = show(project, status_payload(project, "owner"))
-    assert line == f"{MARK} build rewrite-the-whole-billi\u2026 executing 0/5 \u00b7 gate shadow"
+    assert line == f"{MARK} build rewrite-the-whole-billi\u2026 executing \u00b7 blocks left 5 of 5 \u00b7 gate shadow"
 
 
 # --- payloads and places ------------------------------------------------------------------------------------

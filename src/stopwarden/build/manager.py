@@ -311,6 +311,8 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
             build["completed_at"] = None
             build["fix_iterations"] = 0
             reopened = True
+        if reopened:
+            state.mark_active(root, build_id)  # unfinished again: the Stop hook looks for the marker
         if adopted or reopened:
             state.save(root, build)
     if adopted:

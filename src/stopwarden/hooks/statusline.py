@@ -5,7 +5,7 @@ aborts the run before it) with a JSON payload on stdin: `session_id`, `transcrip
 `workspace {current_dir, project_dir, …}` and more. It shows what the command prints (2.1.330 keeps every
 non-empty line, older releases the first) and nothing when it exits non-zero. We print one line:
 
-    ⛨ build add-a-login-page executing 2/5 · gate shadow     this session owns an active build
+    ⛨ build add-a-login-page executing · blocks left 3 of 5 · gate shadow     this session owns a build
     ⛨ gate enforce · KILL SWITCH ON                          the kill switch is on
     ⛨ gate: server down                                      no server (or none for a while)
 
@@ -129,11 +129,15 @@ def _builds(root: str, session_id: str, env: "Mapping[str, str]") -> list[str]:
     if not mine:
         return []
     build = mine[0]
-    text = (
-        f"build {_slug(build['id'])} {build['phase']} "
-        f"{build['reinforcements_used']}/{build['protection']['reinforcements']}"
-    )
-    return [text + (f" (+{len(mine) - 1})" if len(mine) > 1 else "")]
+    text = f"build {_slug(build['id'])} {build['phase']}" + (f" (+{len(mine) - 1})" if len(mine) > 1 else "")
+    return [text, blocks_left(build)]
+
+
+def blocks_left(build: "Mapping[str, Any]") -> str:
+    """What the build gate does at the owner's next stop, in words: how many blocks it has left, or none."""
+    budget = int(build["protection"]["reinforcements"])
+    left = max(budget - int(build["reinforcements_used"]), 0)
+    return f"blocks left {left} of {budget}" if left else "budget spent: the agent may stop"
 
 
 def _slug(build_id: str) -> str:
