@@ -50,6 +50,8 @@ class Cluster:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run("initdb", "-D", self.data, "-A", "trust", "-U", self.user, "-E", "UTF8", "--no-sync")
         self._databases = 0
+        # pg_stat_statements (in Debian's postgresql package) counts every statement each database runs.
+        self.counts_statements = os.path.exists(os.path.join(bin_dir, "..", "lib", "pg_stat_statements.so"))
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run([*self._as, os.path.join(self.bin_dir, tool), *args], capture_output=True,
@@ -59,6 +61,8 @@ class Cluster:
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off -c max_connections=200"
+        if self.counts_statements:
+            options += " -c shared_preload_libraries=pg_stat_statements"
         self._run("pg_ctl", "start", "-w", "-D", self.data, "-l", os.path.join(self.folder, "server.log"),
                   "-o", options)  # fmt: skip
 
@@ -87,3 +91,29 @@ class Cluster:
         except RuntimeError:
             pass  # not running
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def connections(url: str) -> list[tuple[str, str]]:
+    """(application name, last statement) of every other connection to `url`'s database."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT application_name, query FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [(str(name), str(query)) for name, query in rows]
+
+
+def statements(url: str) -> int:
+    """How many statements `url`'s database has run (pg_stat_statements; these reads not counted)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        row = conn.execute(
+            "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND query NOT LIKE '%pg_stat_statements%'"
+        ).fetchone()
+    return int(row[0]) if row else 0

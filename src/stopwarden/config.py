@@ -20,6 +20,7 @@ from stopwarden.names import (
     AUTHORITY_TIMEOUTS,
     CONFIG_FILE,
     DB_FILE,
+    ENV_LISTEN_URL,
     ENV_STORE_URL,
     MODES,
     STATE_DIR,
@@ -61,6 +62,9 @@ class Config:
     min_dwell_s: float = 15.0  # an annotation given faster than this was not a reading
     limits: Limits = field(default_factory=Limits)
     store_url: str = ""  # a PostgreSQL URL (SPEC §13); empty: the project's SQLite file
+    # Where the server LISTENs for settings changes, when `store_url` is a transaction-pooling proxy
+    # (PgBouncer), which cannot carry LISTEN: the database itself. Empty: `store_url`.
+    store_listen_url: str = ""
 
     @property
     def state_dir(self) -> str:
@@ -128,6 +132,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
     return Config(
         store_url=_store_url(path, reader, env if env is not None else os.environ),
+        store_listen_url=_store_url(path, reader, env if env is not None else os.environ, "listen_url", ENV_LISTEN_URL),
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=socket.gethostname(),
@@ -143,19 +148,22 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     )
 
 
-def _store_url(path: str, reader: _Reader, env: Mapping[str, str]) -> str:
-    """`$STOPWARDEN_STORE_URL`, else `[store] url`. The config is committed, so a URL there must not hold
-    a password: libpq takes it from PGPASSWORD, ~/.pgpass or a service file instead."""
-    from_env = env.get(ENV_STORE_URL, "")
-    url = from_env or reader.get("store", "url", str, "")
+def _store_url(
+    path: str, reader: _Reader, env: Mapping[str, str], key: str = "url", env_name: str = ENV_STORE_URL
+) -> str:
+    """`$STOPWARDEN_STORE_URL`, else `[store] url` (or another `key` of `[store]` and its variable). The
+    config is committed, so a URL there must not hold a password: libpq takes it from PGPASSWORD,
+    ~/.pgpass or a service file instead."""
+    from_env = env.get(env_name, "")
+    url = from_env or reader.get("store", key, str, "")
     if url and not url.startswith(STORE_URL_SCHEMES):  # not echoed: it may hold a password
-        where = ENV_STORE_URL if from_env else f"[store] url in {path}"
+        where = env_name if from_env else f"[store] {key} in {path}"
         raise StopwardenError(f"{where} must be a postgresql:// URL")
     rest = url.split("://", 1)[-1]
     in_user_part = "@" in rest and ":" in rest.split("@", 1)[0]
     if url and not from_env and (in_user_part or re.search(r"[?&]password=", rest)):
         raise StopwardenError(
-            f"bad config {path}: [store] url holds a password, and this file is committed",
+            f"bad config {path}: [store] {key} holds a password, and this file is committed",
             hint="remove it from the URL and put it in ~/.pgpass (or PGPASSWORD, or STOPWARDEN_STORE_URL)",
         )
     return url

@@ -145,5 +145,6 @@ PLAYBOOK_TASK = "You are starting a tracked build of: **"
 SCOPE_PATTERN = r"^[^\x00-\x20\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{0,198}[^\x00-\x20\x7f-\x9f])?$"
 # The store (SPEC §13): `[store] url` in the config, or this variable, which wins; no URL, the SQLite file.
 ENV_STORE_URL = "STOPWARDEN_STORE_URL"
+ENV_LISTEN_URL = "STOPWARDEN_STORE_LISTEN_URL"  # where to LISTEN, when the store URL is a pooling proxy
 STORE_URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 API_VERSION = 1

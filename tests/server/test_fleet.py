@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from stopwarden.hooks import http
-from stopwarden.server.process import read_token
+from stopwarden.server.process import HOT_PATH_REFRESH_S, read_token
+from stopwarden.store.store import PG_POOL_IDLE_S
 from tests import postgres
 from tests.conftest import git
 from tests.server.conftest import PlanRepo, evaluate_body
@@ -35,6 +36,7 @@ class Member:
     """One project of the fleet, with its running server."""
 
     root: Path
+    store_url: str
 
     def cli(self, *args: str) -> str:
         done = subprocess.run([CLI, *args], cwd=self.root, capture_output=True, text=True, timeout=60)
@@ -56,7 +58,7 @@ def fleet(plan_repo: PlanRepo, installed: Path, postgres_cluster: postgres.Clust
     url = postgres_cluster.create_database()
     clone = installed.parent / "billing-service"
     git(installed.parent, "clone", "-q", str(installed), str(clone))
-    members = [Member(installed), Member(clone)]
+    members = [Member(installed, url), Member(clone, url)]
     members[1].cli("init", "--agent", "claude-code")
     for member in members:
         config = member.root / ".stopwarden" / "config.toml"
@@ -140,3 +142,22 @@ def test_one_log_and_one_ceiling_across_both_servers(fleet: list[Member], plan_r
     assert sum(sum(d["decisions"].values()) for d in mine["days"]) == 10
     assert sum(sum(d["decisions"].values()) for d in everyone["days"]) == 20
     assert "for project project" in one.cli("gate", "report", "--project", "project")
+
+
+def test_an_idle_server_holds_only_its_listen_connection_and_runs_no_statement(
+    fleet: list[Member], postgres_cluster: postgres.Cluster
+) -> None:
+    """Once its pool has idled out, each server holds the one connection it LISTENs on, and runs no
+    statement at all, though it keeps its hooks' hot-path file fresh; a change still reaches it."""
+    if not postgres_cluster.counts_statements:
+        pytest.skip("no pg_stat_statements in this PostgreSQL")
+    url = fleet[0].store_url
+    wait_for(lambda: sorted(a for a, _ in postgres.connections(url)) == ["stopwarden-listen"] * 2,
+             timeout=PG_POOL_IDLE_S + 5)  # fmt: skip
+    before, written = postgres.statements(url), [m.hot_path()["written_at"] for m in fleet]
+    time.sleep(HOT_PATH_REFRESH_S + 1)
+    assert postgres.statements(url) == before
+    assert all(m.hot_path()["written_at"] > w for m, w in zip(fleet, written, strict=True))  # still refreshed
+    assert len(postgres.connections(url)) == 2
+    assert fleet[0].call("PUT", "/v1/kill-switch", {"value": True, "reason": "idle drill"})[0] == 200
+    wait_for(lambda: fleet[1].hot_path()["kill_switch"] is True, timeout=1.0)

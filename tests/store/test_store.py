@@ -10,13 +10,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import inspect
 
 from stopwarden.store import schema
 from stopwarden.store.outbox import Outbox
 from stopwarden.store.redact import STOP_TEXT_CHARS
-from stopwarden.store.store import Store, StoreUnavailable, event_columns, is_url, postgresql_engine
+from stopwarden.store.store import (
+    LISTEN_WAKE_S,
+    PG_POOL_SIZE,
+    ShrinkingPool,
+    Store,
+    StoreUnavailable,
+    event_columns,
+    is_url,
+    postgresql_engine,
+)
 from tests import postgres
 
 
@@ -368,3 +378,89 @@ def test_an_event_the_database_refuses_is_set_aside_not_in_the_way(tmp_path: Pat
     refused = sqlite3.connect(tmp_path / "outbox.db").execute("SELECT event FROM refused").fetchall()
     assert len(refused) == 1 and '"refused"' in refused[0][0]
     assert stat.S_IMODE((tmp_path / "outbox.db").stat().st_mode) == 0o600
+
+
+def wait_until(condition: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout} s"
+        time.sleep(0.02)
+
+
+def test_the_pool_opens_on_demand_and_shrinks_back(postgres_cluster: postgres.Cluster) -> None:
+    """A burst opens as many connections as it needs at once (six, over the pool's size); once idle for
+    the pool's idle time every one is closed, and the pool's accounting still lets the next burst open as
+    many again (else it would wait on a pool it thinks full, and fail)."""
+    url = postgres_cluster.create_database()
+    store = Store(postgresql_engine(url, idle_s=0.5))
+    store.migrate()
+    try:
+        for burst in (1, 2):
+            barrier = threading.Barrier(6)
+
+            def busy(i: int, burst: int = burst, barrier: threading.Barrier = barrier) -> None:
+                barrier.wait()
+                with store._read() as conn:  # six at once: six connections
+                    conn.exec_driver_sql("SELECT pg_sleep(0.2)")
+                store.record_event(event(session_id=f"b{burst}-{i}"))
+
+            threads = [threading.Thread(target=busy, args=(i,)) for i in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert len(postgres.connections(url)) == PG_POOL_SIZE, burst  # the burst's overflow closed at once
+            wait_until(lambda: not postgres.connections(url), timeout=3)
+        assert len(store.events(limit=20)) == 12
+        pool = store.engine.pool
+        assert isinstance(pool, ShrinkingPool) and pool.checkedout() == 0
+    finally:
+        store.close()
+
+
+def test_a_listening_watcher_runs_no_statement_and_notices_a_dropped_connection(
+    postgres_cluster: postgres.Cluster,
+) -> None:
+    """While LISTEN works the watcher holds its one connection and asks nothing; a change still wakes it at
+    once. When that connection is killed it says so (`listening` False), polls, and listens again."""
+    if not postgres_cluster.counts_statements:
+        pytest.skip("no pg_stat_statements in this PostgreSQL")
+    url = postgres_cluster.create_database()
+    writer, watched = (Store(postgresql_engine(url, idle_s=0.3)) for _ in range(2))
+    writer.migrate()
+    wakes: list[float] = []
+
+    def changed() -> None:
+        watched.settings()  # as a server does: a read through the pool
+        wakes.append(time.monotonic())
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watched.watch_settings, args=(changed, stop, 0.3))
+    watcher.start()
+    try:
+        wait_until(lambda: watched.listening and wakes, timeout=5)
+        wait_until(lambda: [a for a, _ in postgres.connections(url)] == ["stopwarden-listen"], timeout=3)
+        before, woken = postgres.statements(url), len(wakes)
+        time.sleep(3 * LISTEN_WAKE_S)
+        assert postgres.statements(url) == before and len(wakes) == woken  # idle: not one statement
+        assert [a for a, _ in postgres.connections(url)] == ["stopwarden-listen"]
+
+        changed_at = time.monotonic()
+        writer.put_settings({"kill_switch": "1"}, 1.0)
+        wait_until(lambda: len(wakes) > woken, timeout=1)
+        assert wakes[-1] - changed_at < 0.5
+
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE application_name = 'stopwarden-listen' AND datname = current_database()")  # fmt: skip
+        wait_until(lambda: not watched.listening, timeout=2)
+        dropped = len(wakes)
+        wait_until(lambda: watched.listening and len(wakes) > dropped, timeout=5)  # polled, then listening again
+        woken = len(wakes)
+        writer.put_settings({"kill_switch": "0"}, 2.0)
+        wait_until(lambda: len(wakes) > woken, timeout=1)
+    finally:
+        stop.set()
+        watcher.join(10)
+        writer.close()
+        watched.close()

@@ -120,6 +120,7 @@ class Gate:
         self._windows = RateWindows(store, config.limits, config.project, in_store=cascade)
         self._continues = ContinueCounts(store, config.limits.continue_ceiling)
         self._settings: tuple[float, settings.GateSettings] | None = None
+        self._forgotten = 0  # how many times `forget_settings` ran
 
     @property
     def in_process(self) -> bool:
@@ -128,14 +129,22 @@ class Gate:
         return bool(getattr(self.authority, "in_process", False))
 
     def settings(self, now: float) -> settings.GateSettings:
-        """Mode and kill switch, re-read once a second: changes through this server call `forget_settings`,
-        and so does a change another server sharing the store announces (server/process.py); more would be
-        a query per stop."""
-        if self._settings is None or now - self._settings[0] > SETTINGS_TTL_S:
-            self._settings = (now, settings.read(self.store, self.config.project))
-        return self._settings[1]
+        """Mode and kill switch, kept: changes through this server call `forget_settings`, and so does a
+        change another server sharing the store announces (server/process.py). While the store listens
+        for those announcements (`Store.listening`) the copy is right until one comes, and an idle server
+        asks the database nothing; otherwise it is re-read once a second (reading more often would be a
+        query per stop)."""
+        kept = self._settings
+        if kept is None or (not self.store.listening and now - kept[0] > SETTINGS_TTL_S):
+            forgotten = self._forgotten
+            read = settings.read(self.store, self.config.project)
+            if forgotten == self._forgotten:  # else a change was announced meanwhile: `read` may predate it
+                self._settings = (now, read)
+            return read
+        return kept[1]
 
     def forget_settings(self) -> None:
+        self._forgotten += 1
         self._settings = None
 
     def close(self) -> None:

@@ -108,6 +108,7 @@ def _serve(root: str) -> None:
     watcher = threading.Thread(
         target=store.watch_settings,
         args=(_on_settings_change(store, config, gate, current), stop_watching),
+        kwargs={"listen_url": config.store_listen_url},
         name="settings-watch",
         daemon=True,
     )
@@ -200,7 +201,8 @@ def _keep_hot_path_fresh(config: Any, gate: Any, stop: threading.Event) -> None:
 def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any:
     """What a server does when another one, sharing its PostgreSQL store, changed a setting (SPEC §13):
     read the settings in force here and, when they differ, rewrite the hook's hot-path file at once and
-    drop the gate's cached copy. A failure to read is logged and waits for the next wake-up."""
+    drop the gate's cached copy. A failure to read is logged, and the gate's copy dropped all the same: it
+    may be what was just announced, and the gate reads the settings afresh at its next use."""
     from stopwarden.gate import settings
 
     last = [current]
@@ -209,6 +211,7 @@ def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any
         try:
             now = settings.read(store, config.project)
         except Exception as e:
+            gate.forget_settings()
             log.warning("settings: cannot read them (%s)", e)
             return
         if now != last[0]:

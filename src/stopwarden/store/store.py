@@ -16,6 +16,7 @@ import os
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, NamedTuple, TypeVar
@@ -41,6 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+from sqlalchemy.util import queue as sqla_queue
 
 from stopwarden.errors import StopwardenError
 from stopwarden.names import STORE_URL_SCHEMES
@@ -53,11 +56,21 @@ BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when anot
 # PostgreSQL: a small pool per server, and every wait bounded so that a request still answers within its
 # budget (failing open) when the database is slow or gone.
 PG_POOL_SIZE = 4
+PG_POOL_IDLE_S = 10.0  # a pooled connection unused this long is closed: an idle server holds none (`ShrinkingPool`)
 PG_CONNECT_TIMEOUT_S = 2
 PG_STATEMENT_TIMEOUT_MS = 2000
 DOWN_RETRY_S = 1.0  # after failing to reach PostgreSQL, answer "unavailable" at once for this long
 FLEET = "*"  # the settings scope of every project sharing the store
 SETTINGS_CHANNEL = "stopwarden_settings"  # NOTIFY channel: a setting changed; the payload is its scope
+# The LISTEN connection runs no statement while it waits, so only TCP keepalives find it dead when the
+# database's host vanishes without closing it: after about idle + interval x count seconds.
+LISTEN_KEEPALIVES: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
+LISTEN_WAKE_S = 2.0  # how often the waiting watcher looks at its stop flag (a timer, no statement)
 MIGRATION_LOCK = 0x5707_0001  # pg_advisory_xact_lock key: two servers starting at once migrate one at a time
 
 
@@ -80,12 +93,92 @@ def safe_location(location: str) -> str:
         return "the configured PostgreSQL URL (malformed)"
 
 
-def postgresql_engine(url: str) -> Engine:
-    """An engine for a PostgreSQL URL, through psycopg 3. The password, if any, comes from the URL as
-    given (the environment, never the committed config), `PGPASSWORD`, `~/.pgpass` or a service file:
-    libpq reads those itself."""
-    return create_engine(
+class _StampedQueue(sqla_queue.Queue[ConnectionPoolEntry]):
+    """The idle connections of a `ShrinkingPool`, last in first out, each with the time it came back."""
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = True) -> None:
+        # Always LIFO: the busiest connection is reused, so the ones a quieter load leaves idle age out.
+        super().__init__(maxsize, use_lifo=True)
+
+    def _init(self, maxsize: int) -> None:
+        super()._init(maxsize)
+        self.returned: deque[float] = deque()  # beside `queue`: when each came back, oldest first
+
+    def _put(self, item: ConnectionPoolEntry) -> None:
+        super()._put(item)
+        self.returned.append(time.monotonic())
+
+    def _get(self) -> ConnectionPoolEntry:
+        self.returned.pop()
+        return super()._get()
+
+    def oldest(self) -> float | None:
+        """When the connection idle longest came back; None when none is idle."""
+        with self.mutex:
+            return self.returned[0] if self.returned else None
+
+    def take_idle(self, since: float) -> list[ConnectionPoolEntry]:
+        """Take out every connection idle since before `since`."""
+        taken = []
+        with self.mutex:
+            while self.returned and self.returned[0] < since:
+                self.returned.popleft()
+                taken.append(self.queue.popleft())
+            if taken:
+                self.not_full.notify(len(taken))
+        return taken
+
+
+class ShrinkingPool(QueuePool):
+    """A QueuePool that opens connections on demand (as QueuePool does) and closes each one left unused
+    for `idle_s`, which QueuePool never does: a server between bursts holds no connection, so a database
+    serves as many idle servers as it likes. A thread of its own runs only while a connection is idle."""
+
+    _queue_class = _StampedQueue
+    _pool: _StampedQueue
+    idle_s = PG_POOL_IDLE_S
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shrinking = False
+        self._shrink_lock = threading.Lock()
+
+    def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
+        super()._do_return_conn(record)
+        with self._shrink_lock:
+            if self._shrinking:
+                return
+            self._shrinking = True
+        threading.Thread(target=self._shrink, name="pool-shrink", daemon=True).start()
+
+    def _shrink(self) -> None:
+        while True:
+            with self._shrink_lock:
+                oldest = self._pool.oldest()
+                if oldest is None:  # nothing idle: the next connection back starts this again
+                    self._shrinking = False
+                    return
+            time.sleep(max(0.0, oldest + self.idle_s - time.monotonic()) + 0.01)
+            for record in self._pool.take_idle(time.monotonic() - self.idle_s):
+                try:
+                    record.close()
+                finally:
+                    self._dec_overflow()  # the accounting QueuePool keeps when it closes one itself
+
+    def recreate(self) -> ShrinkingPool:
+        fresh = super().recreate()
+        assert isinstance(fresh, ShrinkingPool)
+        fresh.idle_s = self.idle_s
+        return fresh
+
+
+def postgresql_engine(url: str, idle_s: float = PG_POOL_IDLE_S) -> Engine:
+    """An engine for a PostgreSQL URL, through psycopg 3, whose pool closes a connection unused for
+    `idle_s`. The password, if any, comes from the URL as given (the environment, never the committed
+    config), `PGPASSWORD`, `~/.pgpass` or a service file: libpq reads those itself."""
+    engine = create_engine(
         "postgresql+psycopg://" + url.split("://", 1)[1],
+        poolclass=ShrinkingPool,
         pool_size=PG_POOL_SIZE,
         max_overflow=PG_POOL_SIZE,
         pool_timeout=PG_CONNECT_TIMEOUT_S,
@@ -98,6 +191,9 @@ def postgresql_engine(url: str) -> Engine:
             "application_name": "stopwarden",
         },
     )
+    assert isinstance(engine.pool, ShrinkingPool)
+    engine.pool.idle_s = idle_s
+    return engine
 
 
 _T = TypeVar("_T")
@@ -142,6 +238,9 @@ class Store:
         self._held = False  # see `hold`
         self._unheld = threading.local()
         self._statements = _hot_statements(engine)
+        # True while `watch_settings` listens: every change of a setting is then announced, so a cached copy
+        # of them stays right until the announcement (gate/decide.py) instead of expiring.
+        self.listening = False
 
     @classmethod
     def open(cls, location: str, migrate: bool = True) -> Store:
@@ -322,26 +421,46 @@ class Store:
             if self.backend == "postgresql":
                 conn.execute(select(func.pg_notify(SETTINGS_CHANNEL, scope)))
 
-    def watch_settings(self, changed: Callable[[], None], stop: threading.Event, poll_s: float = 2.0) -> None:
-        """Call `changed()` as soon as any server changes a setting, until `stop` is set (run it on a thread
-        of its own). PostgreSQL: `LISTEN` on a connection of its own, waking at least every `poll_s` as
-        well, which is all there is where LISTEN cannot work (a transaction-pooling proxy) or while the
-        database is away. SQLite has one server per store: nothing to watch."""
+    def watch_settings(
+        self, changed: Callable[[], None], stop: threading.Event, poll_s: float = 2.0, listen_url: str = ""
+    ) -> None:
+        """Call `changed()` whenever any server changes a setting, until `stop` is set (run it on a thread
+        of its own). PostgreSQL: `LISTEN` on a connection of its own (to `listen_url`, when the store's URL
+        is a transaction-pooling proxy, where LISTEN hears nothing), which then runs no statement at all:
+        `changed()` runs once on listening (for whatever changed while nobody listened) and once per
+        notification, and `listening` is True meanwhile, so no one else need poll either. While it cannot
+        listen (the database away, the connection dropped, LISTEN refused), `changed()` runs every
+        `poll_s`, and LISTEN is tried again as often. SQLite has one server per store: nothing to watch."""
         if self.backend != "postgresql":
             return
         import psycopg
 
-        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        url = listen_url or self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        polling = False
         while not stop.is_set():
             try:
-                with psycopg.connect(url, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S) as conn:
+                with psycopg.connect(
+                    url, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S, application_name="stopwarden-listen",
+                    **LISTEN_KEEPALIVES,
+                ) as conn:  # fmt: skip
                     conn.execute(f"LISTEN {SETTINGS_CHANNEL}")
+                    self.listening = True
+                    if polling:
+                        log.info("settings: listening again")
+                        polling = False
+                    changed()
                     while not stop.is_set():
-                        changed()  # the first time: whatever changed while nobody listened
-                        for _ in conn.notifies(timeout=poll_s, stop_after=1):
-                            pass
+                        # Waits on the socket: a dropped connection (or a keepalive that went unanswered)
+                        # raises here; a timeout only lets the loop look at `stop`.
+                        for _ in conn.notifies(timeout=LISTEN_WAKE_S, stop_after=1):
+                            changed()
             except Exception as e:  # the database went away, or LISTEN is refused: poll until it is back
-                log.warning("settings: not listening (%s); polling every %.0f s", e, poll_s)
+                if not polling:
+                    log.warning("settings: not listening (%s); polling every %.0f s", _first_line(e), poll_s)
+                    polling = True
+            finally:
+                self.listening = False
+            if not stop.is_set():
                 changed()
                 stop.wait(poll_s)
 
