@@ -36,10 +36,22 @@ check), and all the new rows together must number the requests sent. Events a se
 its `.stopwarden/outbox.db`; those left at the end, and the lines of `.stopwarden/server.log` and of
 PostgreSQL's log that say WARNING, ERROR, FATAL, PANIC or Traceback, are listed too.
 
+Idle and burst (--idle, default 30 servers; 0 skips it): after the fleet sizes, servers are started up to
+--idle, then the script waits for their pools to close every idle connection (the store's PG_POOL_IDLE_S and 2 s
+more) and, over --idle-seconds (default 20), counts the connections each server holds to the database
+(`pg_stat_activity`: its `stopwarden-listen` connection and its pool's `stopwarden` ones) and the statements the
+database ran (`pg_stat_statements`, which the cluster preloads; the script's own reads not counted). Then a burst:
+server_load's closed loop on every one of those servers at once for --burst-seconds (default 5), --concurrency
+connections each, with the same one-event-each check, while a thread samples `pg_stat_activity` every 50 ms for
+the most connections held at once; its p50 and p99 are client-side. Last, the same wait, and the connections held
+once the burst is over. The targets (issue 20): at most 1 connection per idle server, 0 statements per second.
+
 Capacity: the lowest total requests/s over the fleet sizes, times 3600, over --stops-per-hour (default 4: an
-agent stops a few times an hour), rounded down. Everything runs on one machine: the N servers, their git
-processes, PostgreSQL and this client share its cores (2 on the reference machine), so this measures the
-database path with many servers writing one log, not what a fleet of machines would do; it is a floor.
+agent stops a few times an hour), rounded down; and by connections, the idle servers one PostgreSQL with its
+default `max_connections` (100, 97 of them for roles that are not superusers) admits at the connections per idle
+server measured. Everything runs on one machine: the N servers, their git processes, PostgreSQL and this client
+share its cores (2 on the reference machine), so this measures the database path with many servers writing one
+log, not what a fleet of machines would do; it is a floor.
 
 This is a measurement, not a gate: the exit code is 0 whatever the numbers (failed checks are listed under the
 table), and 2 only when the setup fails.
@@ -51,6 +63,7 @@ import argparse
 import math
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -68,9 +81,18 @@ from tests import postgres
 
 from benchmarks import harness, server_load
 from benchmarks.server_load import Evidence, Run, Sample, Server, StoredEvent
+from stopwarden.install.project_files import free_port
+from stopwarden.state import files
+from stopwarden.store.store import PG_POOL_IDLE_S
 
 DEFAULT_SERVERS = (1, 2, 4)
 DEFAULT_SECONDS = 5.0
+DEFAULT_IDLE_SERVERS = 30
+DEFAULT_IDLE_SECONDS = 20.0
+DEFAULT_BURST_SECONDS = 5.0
+POOL_IDLE_MARGIN_S = 2.0  # past the pool's idle time, so that every idle connection is closed
+SAMPLE_EVERY_S = 0.05
+PG_DEFAULT_MAX_CONNECTIONS = 100 - 3  # PostgreSQL's default max_connections, less superuser_reserved_connections
 DEFAULT_STOPS_PER_HOUR = 4.0
 # What marks a line worth showing: the server logs "<date> <time> LEVEL logger: message" (and a logger may be
 # called uvicorn.error at INFO), PostgreSQL "<time> [pid] LEVEL:  message".
@@ -133,6 +155,19 @@ def start_cluster() -> tuple[postgres.Cluster, str]:
     except (RuntimeError, OSError, psycopg.Error) as e:
         cluster.destroy()
         raise harness.SetupError(f"cannot start PostgreSQL: {e}") from None
+
+
+def start_server(project: Path, box: harness.Sandbox) -> Server:
+    """server_load's `start_server`; once more on a new port when the one `init` chose is taken by now. `init`
+    takes a port the system calls free, from the range it also hands out to client sockets, and with dozens of
+    projects set up minutes before they start, one of the many connections meanwhile may hold it."""
+    try:
+        return server_load.start_server(project, box)
+    except harness.SetupError as e:
+        if "in use" not in str(e):
+            raise
+    files.write_port(str(project), free_port())
+    return server_load.start_server(project, box)
 
 
 def stop_quietly(project: Path, box: harness.Sandbox) -> str | None:
@@ -276,11 +311,82 @@ def measure_size(members: list[Member], url: str, postmaster: int, args: argpars
     return Size(members, warmup, rounds, before, after, events_since(url, highest))
 
 
+def held(url: str) -> dict[str, int]:
+    """Connections the servers hold to the database now, by application name (`stopwarden-listen`, `stopwarden`)."""
+    try:
+        found = postgres.connections(url)
+    except psycopg.Error as e:
+        raise harness.SetupError(f"cannot read pg_stat_activity: {e}") from None
+    counts: dict[str, int] = {}
+    for name, _ in found:
+        if name.startswith("stopwarden"):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+class Sampler:
+    """The most connections the servers held at once, sampled every SAMPLE_EVERY_S on a thread of its own."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.peak: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sampler", daemon=True)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY_S):
+            now = held(self.url)
+            if sum(now.values()) > sum(self.peak.values()):
+                self.peak = now
+
+
+@dataclass
+class Idle:
+    """The idle fleet, its burst, and what it held after."""
+
+    servers: int
+    seconds: float
+    connections: dict[str, int]  # held while idle
+    statements: int | None  # run while idle (None: no pg_stat_statements)
+    burst: Size
+    peak: dict[str, int]
+    after: dict[str, int]
+
+
+def settle(url: str) -> dict[str, int]:
+    """Wait until the pools closed what they no longer use; what is held then."""
+    time.sleep(PG_POOL_IDLE_S + POOL_IDLE_MARGIN_S)
+    return held(url)
+
+
+def measure_idle(cluster: postgres.Cluster, members: list[Member], url: str, postmaster: int,
+                 args: argparse.Namespace) -> Idle:  # fmt: skip
+    counting = cluster.counts_statements
+    connections = settle(url)
+    before = postgres.statements(url) if counting else 0
+    time.sleep(args.idle_seconds)
+    statements = postgres.statements(url) - before if counting else None
+    connections = {k: max(v, connections.get(k, 0)) for k, v in held(url).items()}
+    burst_args = argparse.Namespace(**{**vars(args), "rounds": 1, "seconds": args.burst_seconds})
+    with Sampler(url) as sampler:
+        burst = measure_size(members, url, postmaster, burst_args)
+    return Idle(len(members), args.idle_seconds, connections, statements, burst, sampler.peak, settle(url))
+
+
 @dataclass
 class Fleet:
     args: argparse.Namespace
     url: str
     sizes: list[Size]
+    idle: Idle | None
     server_logs: dict[str, list[str]]  # the problem lines of each project's server.log
     postgres_log: list[str]
     outbox: dict[str, int]
@@ -297,14 +403,17 @@ def run(workdir: Path, args: argparse.Namespace) -> Fleet:
     postgres_log = ""
     try:
         postmaster = postmaster_pid(cluster)
-        members = [make_member(workdir, i, box, url) for i in range(1, max(args.servers) + 1)]
-        sizes = []
-        for n in args.servers:
-            for member in members[:n]:
+        members = [make_member(workdir, i, box, url) for i in range(1, max(*args.servers, args.idle) + 1)]
+
+        def start(fleet: list[Member]) -> list[Member]:
+            for member in fleet:
                 if member.server is None:
                     started.append(member.project)
-                    member.server = server_load.start_server(member.project, box)
-            sizes.append(measure_size(members[:n], url, postmaster, args))
+                    member.server = start_server(member.project, box)
+            return fleet
+
+        sizes = [measure_size(start(members[:n]), url, postmaster, args) for n in args.servers]
+        idle = measure_idle(cluster, start(members[: args.idle]), url, postmaster, args) if args.idle else None
         if not args.json and sys.stderr.isatty():
             print(file=sys.stderr)
     finally:
@@ -323,7 +432,8 @@ def run(workdir: Path, args: argparse.Namespace) -> Fleet:
         except OSError as e:
             logs[member.name] = [f"cannot read server.log: {e}"]
     outbox = {m.name: outbox_pending(m.project) for m in members}
-    return Fleet(args, url, sizes, logs, problem_lines(postgres_log, POSTGRES_LOG_PROBLEMS), outbox, stop_problems)
+    return Fleet(args, url, sizes, idle, logs, problem_lines(postgres_log, POSTGRES_LOG_PROBLEMS), outbox,
+                 stop_problems)  # fmt: skip
 
 
 # --- reporting -----------------------------------------------------------------------------------------------
@@ -406,9 +516,92 @@ def round_down(x: float) -> int:
     return math.floor(x / unit) * unit
 
 
+def per_server(count: dict[str, int] | int, servers: int) -> str:
+    total = count if isinstance(count, int) else sum(count.values())
+    return f"{total} ({total / servers:.2f})"
+
+
+def idle_section(idle: Idle, args: argparse.Namespace) -> tuple[list[str], list[str], dict[str, Any]]:
+    """(the markdown lines, what missed the targets, the JSON) of the idle fleet and its burst."""
+    burst = size_result(idle.burst, argparse.Namespace(**{**vars(args), "rounds": 1}))
+    n = idle.servers
+    rate = None if idle.statements is None else idle.statements / idle.seconds
+    misses = [f"idle and burst: {p}" for p in burst.problems]
+    idle_each = sum(idle.connections.values()) / n
+    if idle_each > 1:
+        misses.append(f"idle: {idle_each:.2f} connections per server, the target is at most 1")
+    if rate:
+        misses.append(f"idle: {rate / n:.3f} statements per second per server, the target is 0")
+    admitted = math.floor(PG_DEFAULT_MAX_CONNECTIONS / idle_each) if idle_each else None
+    lines = [
+        "",
+        f"Idle and burst: {n} servers, idle {idle.seconds:g} s after their pools' idle time "
+        f"({PG_POOL_IDLE_S:g} s + {POOL_IDLE_MARGIN_S:g} s), then a burst of {args.burst_seconds:g} s, "
+        f"{args.concurrency} connections per server, closed loop:",
+        "",
+        *harness.table(
+            (
+                "servers",
+                "connections idle (per server)",
+                "statements/s idle (per server)",
+                "connections in the burst, most at once (per server)",
+                "burst req/s",
+                "burst p50 ms",
+                "burst p99 ms",
+                "connections after (per server)",
+                "events stored / sent",
+            ),
+            "rrrrrrrrr",
+            [
+                (
+                    str(n),
+                    per_server(idle.connections, n),
+                    "n/a (no pg_stat_statements)" if rate is None else f"{rate:.2f} ({rate / n:.3f})",
+                    per_server(idle.peak, n),
+                    f"{burst.result.requests_per_s:.0f}",
+                    f"{burst.result.median_ms:.2f}",
+                    f"{burst.result.p99_ms:.2f}",
+                    per_server(idle.after, n),
+                    f"{burst.events_new} / {burst.sent}",
+                )
+            ],
+        ),
+        "",
+        "- connections by kind: idle "
+        + _kinds(idle.connections)
+        + "; in the burst "
+        + _kinds(idle.peak)
+        + "; after "
+        + _kinds(idle.after),
+        f"- capacity by connections: at {idle_each:.2f} connections per idle server, the {PG_DEFAULT_MAX_CONNECTIONS} "
+        "connections PostgreSQL's defaults leave for roles that are not superusers admit "
+        + (f"{admitted:,} idle servers" if admitted is not None else "any number of idle servers"),
+    ]
+    data = {
+        "servers": n,
+        "idle_seconds": idle.seconds,
+        "connections_idle": idle.connections,
+        "statements_idle": idle.statements,
+        "statements_per_s_idle": rate,
+        "connections_burst_peak": idle.peak,
+        "connections_after": idle.after,
+        "burst": harness.records([burst.result])[0],
+        "burst_events_stored": burst.events_new,
+        "burst_sent": burst.sent,
+        "burst_problems": burst.problems,
+        "idle_servers_per_default_max_connections": admitted,
+    }
+    return lines, misses, data
+
+
+def _kinds(count: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(count.items())) or "none"
+
+
 def report(fleet: Fleet, info: dict[str, Any]) -> harness.Report:
     args = fleet.args
     results = [size_result(size, args) for size in fleet.sizes]
+    idle_lines, idle_misses, idle_json = idle_section(fleet.idle, args) if fleet.idle else ([], [], {})
     lowest = min(results, key=lambda r: r.result.requests_per_s)
     rate = lowest.result.requests_per_s
     agents = round_down(rate * 3600 / args.stops_per_hour)
@@ -435,6 +628,7 @@ def report(fleet: Fleet, info: dict[str, Any]) -> harness.Report:
         ),
         *([f"PostgreSQL's log has {len(fleet.postgres_log)} WARNING/ERROR/FATAL lines"] if fleet.postgres_log else []),
         *fleet.stop_problems,
+        *idle_misses,
     ]
     rows = [
         (
@@ -560,8 +754,10 @@ def report(fleet: Fleet, info: dict[str, Any]) -> harness.Report:
             "server_log_problems": {name: lines[:MAX_SHOWN] for name, lines in fleet.server_logs.items()},
             "postgres_log_problems": fleet.postgres_log[:MAX_SHOWN],
             "results": harness.records(r.result for r in results),
+            "idle": idle_json,
         },
         sections=[
+            *idle_lines,
             "",
             "By server (timed runs; gate ms: the `latency_ms` the answers report):",
             "",
@@ -612,6 +808,18 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--seconds", type=float, default=DEFAULT_SECONDS, help="length of each timed run (default: %(default)s)"
     )
     parser.add_argument(
+        "--idle",
+        type=int,
+        default=DEFAULT_IDLE_SERVERS,
+        help="servers for the idle and burst measurement, 0 to skip it (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, default=DEFAULT_IDLE_SECONDS, help="idle window (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--burst-seconds", type=float, default=DEFAULT_BURST_SECONDS, help="the burst's length (default: %(default)s)"
+    )
+    parser.add_argument(
         "--stops-per-hour",
         type=float,
         default=DEFAULT_STOPS_PER_HOUR,
@@ -622,8 +830,10 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 def check_options(args: argparse.Namespace) -> str | None:
     if args.concurrency < 1:
         return "--concurrency must be at least 1"
-    if args.seconds <= 0:
-        return "--seconds must be above 0"
+    if args.seconds <= 0 or args.idle_seconds <= 0 or args.burst_seconds <= 0:
+        return "--seconds, --idle-seconds and --burst-seconds must be above 0"
+    if args.idle < 0:
+        return "--idle must be 0 or more"
     return "--stops-per-hour must be above 0" if args.stops_per_hour <= 0 else None
 
 
