@@ -53,3 +53,7 @@ def test_the_committed_config_never_holds_a_password(installed: Path, cli: Any) 
     config.write_text(config.read_text().replace("?password=s3cret", "").replace("postgresql://", "postgresql:/"))
     refused = cli("store", "check")
     assert "must be a postgresql:// URL" in refused.err and "gate@" not in refused.err  # never echoed
+    # The URL a server LISTENs on (a pooling proxy's fleet) is held to the same rule.
+    config.write_text(config.read_text().replace("postgresql:/", "postgresql://")
+                      + 'listen_url = "postgresql://gate:s3cret@db.internal/stopwarden"\n')  # fmt: skip
+    assert "[store] listen_url holds a password" in cli("store", "check").err
