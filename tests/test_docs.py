@@ -9,14 +9,18 @@ from pathlib import Path
 import click
 import pytest
 
-from stopwarden.cli.main import cli
+from stopwarden.cli.group import cli
 from stopwarden.names import AUDIT_EVENTS, PHASES
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 
 
 def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
-    for name, command in group.commands.items():
+    """Every command under `group`, loading the lazy ones (cli/group.py)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{prefix} {name} is listed but cannot be loaded"
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             yield from _commands(command, path)

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # Zero-width (non-)joiners are format characters too, but they move nothing and hide nothing but themselves,
 # and emoji sequences and Persian or Indic words need them to render correctly.
@@ -87,3 +90,10 @@ def json_text(dumped: str) -> str:
     the same JSON to a parser, nothing live to a terminal. json.dumps has already escaped C0 controls in
     strings, and raw characters can stand nowhere else, so every replacement lands inside a string."""
     return _JSON_SUSPECT.sub(_json_escape, dumped)
+
+
+def dumps(data: object, indent: int | None = 2) -> str:
+    """JSON that keeps non-ASCII text readable yet holds no raw character a terminal would act on."""
+    import json  # here: most of what imports this module prints no JSON
+
+    return json_text(json.dumps(data, indent=indent, ensure_ascii=False))

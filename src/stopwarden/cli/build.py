@@ -13,6 +13,7 @@ import click
 
 from stopwarden import termsafe
 from stopwarden.build import manager, owner
+from stopwarden.cli import quick
 from stopwarden.cli.output import build_option, emit, json_option, warn
 from stopwarden.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
 from stopwarden.project import require_root
@@ -79,7 +80,7 @@ def start(task: str, size: str, owner_session: str | None, as_json: bool) -> Non
         as_json,
         state,
         termsafe.lines([
-            f"started build {state['id']}: {state['task']} ({_protection(state)})",
+            f"started build {state['id']}: {state['task']} ({quick.protection(state)})",
             f"owner: {manager.describe_owner(state['owner'])}",
             "next: stopwarden build phase planning (or clarify, or executing)",
         ]),
@@ -96,9 +97,7 @@ def status(build_id: str | None, as_json: bool) -> None:
     Example:
       stopwarden build status --json
     """
-    root, caller = _here()
-    state = manager.load(root, manager.select(root, caller, build_id))
-    emit(as_json, state, termsafe.lines(_describe(state, owner.match(state["owner"], caller))))
+    click.echo(quick.build_status(as_json, build_id))  # the text `stopwarden build status` gets without click
 
 
 @build.command(name="list")
@@ -324,25 +323,6 @@ def worktree_remove(force: bool, build_id: str | None, override: str | None, as_
     manager.check_may_act(manager.load(root, selected), actor)
     data = trees.remove(root, selected, force)
     emit(as_json, data, termsafe.line(f"removed {data['path']}; branch {data['branch']} is kept"))
-
-
-def _protection(state: dict[str, Any]) -> str:
-    p = state["protection"]
-    return f"{state['size']}, {p['label']} protection: {p['reinforcements']} blocks"
-
-
-def _describe(state: dict[str, Any], how: str) -> list[str]:
-    lines = [
-        f"build {state['id']}: {state['task']}",
-        f"phase: {state['phase']}  ({_protection(state)}; used {state['reinforcements_used']})",
-        f"owner: {manager.describe_owner(state['owner'])}" + (f"  (you, by {how})" if how else ""),
-        f"steps: {len(state['steps'])}, tests: {state['total_tests']}, "
-        f"{'all passing' if state['all_passing'] else 'some failing'}",
-    ]
-    lines += [f"  {s['n']}. {s['description']} [{s['passing']}/{s['tests']}]" for s in state["steps"]]
-    if state["worktree"]:
-        lines.append(f"worktree: {state['worktree']['path']} ({state['worktree']['branch']})")
-    return lines
 
 
 def _details(record: dict[str, Any]) -> str:

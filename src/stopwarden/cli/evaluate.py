@@ -8,7 +8,7 @@ import os
 import click
 
 from stopwarden import termsafe
-from stopwarden.cli.output import dumps, echo, json_option
+from stopwarden.cli.output import echo, json_option
 
 
 @click.command(name="eval")
@@ -49,10 +49,10 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout, router=not every_stop)
     summary = evaluation.summary(results)
     if as_json:
-        click.echo(dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))
+        click.echo(termsafe.dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))
     elif fmt == "jsonl":
         for result in results:
-            click.echo(dumps(result.as_dict(), indent=None))
+            click.echo(termsafe.dumps(result.as_dict(), indent=None))
     else:
         # A case's id comes from the cases file (often a committed one): shown on its row, never as rows.
         echo(evaluation.table([dataclasses.replace(r, id=termsafe.line(r.id)) for r in results]))

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from stopwarden import termsafe
-from stopwarden.cli.output import dumps, echo, emit, json_option, warn
+from stopwarden.cli.output import echo, emit, json_option, warn
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES
 from stopwarden.project import require_root
@@ -224,7 +224,7 @@ def report(since: str, fmt: str, project: str | None) -> None:
     with _local() as (config, store):
         start = reporting.parse_since(since, time.time())
         data = reporting.build(store, start, config.min_dwell_s, project)
-    echo(dumps(data) if fmt == "json" else reporting.table(data))
+    echo(termsafe.dumps(data) if fmt == "json" else reporting.table(data))
 
 
 @gate.command()
@@ -278,7 +278,7 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
         raise click.UsageError("say what to export: --annotated (the operator's annotated events)")
     with _local() as (_, store):
         cases, unlabelled = evaluation.export_cases(store.annotated_events(project))
-    text = "".join(dumps(case, indent=None) + "\n" for case in cases)
+    text = "".join(termsafe.dumps(case, indent=None) + "\n" for case in cases)
     if output is None:
         click.echo(text, nl=False)
         if unlabelled:

@@ -1,91 +1,84 @@
-"""The `stopwarden` command: parse, dispatch, and turn errors into one line and an exit code.
+"""The `stopwarden` command's entry point: answer the quick commands, hand everything else to click.
 
-Command groups live in their own modules and import their layer inside each command, so that
-`stopwarden build status` (which agents call often) starts without loading what it does not use.
+Agents run `stopwarden build status` often, and importing click alone costs about four interpreter starts
+(issue 20), so this module imports nothing but the standard library: `--version` and `build status
+[--json]` are answered by `quick` without click when they succeed; anything else (another command, other
+arguments, an error to report) goes to the click group in `group`, which imports a command's module only
+when that command runs or shows its help. `COMMANDS` lets `stopwarden --help` list every command with its
+short help without importing any of them; a test keeps it equal to each command's own help.
+
 Exit codes: 0 success, 1 a StopwardenError or an OSError (the message says what to do), 2 bad usage, 3 a bug
 (the traceback goes to a log file whose path is printed), 130 interrupted.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
 
-import click
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-from stopwarden import __version__, termsafe
-from stopwarden.cli.build import build
-from stopwarden.cli.evaluate import evaluate
-from stopwarden.cli.gate import gate
-from stopwarden.cli.install import demo, doctor, init, uninstall
-from stopwarden.cli.server import serve, start, status, stop
-from stopwarden.cli.store import store
-from stopwarden.errors import StopwardenError
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="stopwarden")
-def cli() -> None:
-    """Keep AI coding agents working until the work is done, and let them stop when stopping is right.
-
-    \b
-    Start here:
-      stopwarden init --agent claude-code    install into this project
-      stopwarden doctor                      check that the hooks work
-      stopwarden build start "<task>"        track a multi-phase build
-    """
-
-
-cli.add_command(build)
-cli.add_command(gate)
-cli.add_command(store)
-cli.add_command(evaluate)
-cli.add_command(init)
-cli.add_command(uninstall)
-cli.add_command(doctor)
-cli.add_command(demo)
-for command in (serve, start, stop, status):
-    cli.add_command(command)
+# name -> (module under stopwarden.cli, the command's attribute there, its short help as click shows it)
+COMMANDS = {
+    "build": ("build", "build", "Track a multi-phase build (clarify, plan, execute, verify, harden)."),
+    "demo": ("install", "demo", "Show the build gate at work in a throwaway git project."),
+    "doctor": (
+        "install",
+        "doctor",
+        "Check that stopwarden is installed and that each hook command starts and answers correctly.",
+    ),
+    "eval": ("evaluate", "evaluate", "Run labelled stops (JSON Lines) through the live stop gate and score it."),
+    "gate": ("gate", "gate", "Watch and steer the stop gate: mode, kill switch, decision log, breaker."),
+    "init": (
+        "install",
+        "init",
+        "Install stopwarden into this project (the git repository around the current folder).",
+    ),
+    "serve": (
+        "server",
+        "serve",
+        "Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/config.toml.",
+    ),
+    "start": ("server", "start", "Start the gate server in the background; returns once it answers /health."),
+    "status": ("server", "status", "Is the gate server running, and how is it?"),
+    "stop": ("server", "stop", "Stop the background gate server."),
+    "store": ("store", "store", "The database behind the decision log: SQLite by default, PostgreSQL for a fleet."),
+    "uninstall": (
+        "install",
+        "uninstall",
+        "Remove our hooks and status line from every scope, and our /build skill; the user's entries stay.",
+    ),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="stopwarden", standalone_mode=False)
-    except StopwardenError as e:  # its message may quote a build id, a file name or a server's answer
-        click.echo(termsafe.line(f"stopwarden: error: {e.message}"), err=True)
-        if e.hint:
-            click.echo(termsafe.line(f"hint: {e.hint}"), err=True)
-        return 1
-    except OSError as e:  # an unwritable or missing folder, a full disk: the user's to fix, not a bug
-        where = f" {e.filename}" if e.filename else ""
-        click.echo(termsafe.line(f"stopwarden: error: cannot use{where}: {e.strerror or e}"), err=True)
-        click.echo("hint: check that the folder exists and that you may write to it", err=True)
-        return 1
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("stopwarden: interrupted", err=True)
-        return 130
-    except Exception:
-        path = _crash_log()
-        click.echo(f"stopwarden: an unexpected error occurred; details are in {path}", err=True)
-        return 3
-    return result if isinstance(result, int) else 0
+    args = list(sys.argv[1:] if argv is None else argv)
+    from stopwarden.cli import quick
+
+    text = quick.answer(args)
+    if text is not None:
+        try:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+        except OSError as e:  # a closed pipe, a full disk: said as the click path says it
+            sys.stderr.write("".join(line + "\n" for line in os_error(e)))
+            return 1
+        return 0
+    from stopwarden.cli import group
+
+    return group.run(args)
 
 
-def _crash_log() -> str:
-    import tempfile
-    import traceback
+def os_error(e: OSError) -> list[str]:
+    """What the user reads for an OSError: an unwritable or missing folder, a full disk (theirs to fix)."""
+    from stopwarden import termsafe
 
-    fd, path = tempfile.mkstemp(prefix="stopwarden-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(f"stopwarden {__version__}, Python {sys.version.split()[0]}, argv {sys.argv!r}\n")
-        f.write(traceback.format_exc())
-    return path
+    where = f" {e.filename}" if e.filename else ""
+    return [
+        termsafe.line(f"stopwarden: error: cannot use{where}: {e.strerror or e}"),
+        "hint: check that the folder exists and that you may write to it",
+    ]
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ instead of starting a forged row.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,14 +29,9 @@ def build_option(f: F) -> F:
     return click.option("--build", "build_id", metavar="ID", help="The build to act on.")(f)
 
 
-def dumps(data: Any, indent: int | None = 2) -> str:
-    """JSON that keeps non-ASCII text readable yet holds no raw character a terminal would act on."""
-    return termsafe.json_text(json.dumps(data, indent=indent, ensure_ascii=False))
-
-
 def emit(as_json: bool, data: Any, text: str) -> None:
     if as_json:
-        click.echo(dumps(data))
+        click.echo(termsafe.dumps(data))
     else:
         echo(text)
 
