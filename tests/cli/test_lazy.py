@@ -108,6 +108,7 @@ def test_help_imports_no_command_and_a_command_only_its_own(installed: Path, tmp
     code, out, _, modules = _run(tmp_path, installed, "main", "gate", "log")
     assert code == 0 and out == b"no decisions yet\n"
     assert _loaded_commands(modules) == {"gate"}
+    assert not any(m.startswith(("sqlalchemy.dialects.postgresql", "psycopg")) for m in modules)  # a SQLite store
     assert _loaded_commands(_run(tmp_path, installed, "main", "build", "list")[3]) == {"build"}
 
 

@@ -22,12 +22,14 @@ from stopwarden import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 MAX_RESPONSE = 1 << 20
 NONCE_HEADER = "X-Stopwarden-Nonce"
 AUTH_HEADER = "X-Stopwarden-Auth"
 PROOF_HEADER = "X-Stopwarden-Proof"
+UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")  # RFC 3986
 REQUEST_DOMAIN = b"stopwarden-request\n"
 RESPONSE_DOMAIN = b"stopwarden-response\n"
 
@@ -71,6 +73,16 @@ def request(
         return status, fastjson.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, fastjson.JSONError) as e:
         raise OSError(f"response is not JSON: {e}") from None
+
+
+def query(params: "Mapping[str, object]") -> str:
+    """`a=1&b=x%20y`: the params that are not None, every byte of a value outside RFC 3986's unreserved
+    characters percent-encoded (UTF-8; an argument that is not UTF-8, as its bytes): it arrives as typed."""
+    return "&".join(f"{name}={_quote(str(value))}" for name, value in params.items() if value is not None)
+
+
+def _quote(value: str) -> str:
+    return "".join(chr(b) if b in UNRESERVED else f"%{b:02X}" for b in value.encode("utf-8", "surrogateescape"))
 
 
 def _left(deadline: float) -> float:

@@ -11,6 +11,7 @@ concurrent writers itself; what must hold across servers is written as one atomi
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -39,7 +40,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
@@ -884,8 +884,13 @@ def _latest_annotations(conn: Connection, event_ids: list[int]) -> dict[int, dic
 
 def _upsert(conn: Connection, table: Table) -> Any:
     """An INSERT that can say ON CONFLICT: both dialects have one, with the same API."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return _dialect(conn.dialect.name).insert(table)
+
+
+def _dialect(backend: str) -> Any:
+    """SQLAlchemy's module for the backend, imported when first used: a SQLite store never loads the
+    PostgreSQL dialect (issue 20)."""
+    return importlib.import_module(f"sqlalchemy.dialects.{'postgresql' if backend == 'postgresql' else 'sqlite'}")
 
 
 class Recorded(NamedTuple):
@@ -906,13 +911,13 @@ class HotStatements(NamedTuple):
 
 def _hot_statements(engine: Engine) -> HotStatements:
     backend = engine.dialect.name
-    dialect = engine.dialect if backend == "postgresql" else sqlite.dialect(paramstyle="named")
+    dialect = engine.dialect if backend == "postgresql" else _dialect(backend).dialect(paramstyle="named")
     e, c = schema.events, schema.session_counters
     event = insert(e).values({col.name: bindparam(col.name) for col in e.c if not col.primary_key})
     # One more continue for the session, only while it is under the ceiling: a row comes back when it
     # was counted (inserted, or raised), none when it was refused.
     more = (
-        (postgresql if backend == "postgresql" else sqlite)
+        _dialect(backend)
         .insert(c)
         .values(session_id=bindparam("session_id"), continues=literal_column("1"), stuck_reported=false())
     )

@@ -1,0 +1,89 @@
+"""`gate log` asks the running server, and reads the store only when none answers: the same output either
+way (issue 20), and without the store's layer (SQLAlchemy) when the server answers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from stopwarden.cli import gate
+from stopwarden.server import models
+from tests.cli.test_lazy import _run
+from tests.server.conftest import PlanRepo, evaluate_body, make_plan_repo, run_server
+
+ASKED = [
+    [],
+    ["--json"],
+    ["--tail", "2", "--json"],
+    ["--decision", "continue"],
+    ["--decision", "allow", "--json"],
+    ["--project", "nöt this one/&?=", "--json"],
+    ["--host", socket.gethostname(), "--json"],
+    ["--tail", "1001", "--json"],  # more than the server gives at once: from the store, either way
+]
+
+
+def test_the_fields_are_the_apis() -> None:
+    assert (*gate.EVENT_FIELDS, "annotation") == tuple(models.EventOut.model_fields)
+    assert tuple(models.LatestAnnotation.model_fields) == gate.ANNOTATION_FIELDS
+
+
+def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanRepo, tmp_path: Path) -> None:
+    served: dict[int, tuple[int, bytes, bytes]] = {}
+    for server in run_server(installed):
+        for i, text in enumerate(["I'll stop here to preserve context.", "All done: \x1b]0;owned\x07 tests pass.", ""]):
+            body = evaluate_body(plan_repo, session=f"s{i}", stop_text=text)
+            assert server.call("POST", "/v1/evaluate", body)[0] == 200
+        verdict = {"verdict": "correct", "rationale": "it stopped early", "operator": "ann", "dwell_ms": 20_000}
+        assert server.call("POST", "/v1/events/1/annotations", verdict)[0] == 201
+        for n, args in enumerate(ASKED):
+            code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
+            assert (code, err) == (0, b""), err
+            assert ("sqlalchemy" in modules) == ("1001" in args), args  # the server answered, but for the long tail
+            served[n] = (code, out, err)
+    assert b"continue" in served[0][1] and b"\\x1b]0;owned\\x07" in served[0][1]
+    assert b'"verdict": "correct"' in served[1][1] and served[5][1] == b"[]\n"
+    for n, args in enumerate(ASKED):  # the server is gone now
+        code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
+        assert "sqlalchemy" in modules
+        assert (code, out, err) == served[n], args
+
+
+@pytest.mark.parametrize("reply", ["refused", "not ours"])
+def test_a_server_that_cannot_answer_leaves_the_store(installed: Path, tmp_path: Path, reply: str) -> None:
+    """Nothing on the port, or something that answers without proving it is ours (its empty list would hide
+    the log): the store answers, as ever."""
+    for server in run_server(installed):  # one event in the store, then the server is gone
+        assert server.call("POST", "/v1/evaluate", evaluate_body(make_plan_repo(installed)))[0] == 200
+    stop = threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.1)
+
+    def impostor() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]")
+
+    thread = threading.Thread(target=impostor, daemon=True)
+    if reply == "not ours":
+        (installed / ".stopwarden" / "port").write_text(f"{listener.getsockname()[1]}\n")
+        thread.start()
+    try:
+        code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", "--json")
+    finally:
+        stop.set()
+        if thread.is_alive():
+            thread.join(5)
+        listener.close()
+    assert (code, err) == (0, b"") and len(json.loads(out)) == 1 and "sqlalchemy" in modules
