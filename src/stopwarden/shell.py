@@ -1,11 +1,9 @@
 """How an agent's shell should call the `stopwarden` command, written into block reasons and the skill.
 
-Stdlib-only and without `shlex` (which imports `re`): the hook builds block reasons with it.
+Stdlib-only and without `shlex` (which imports `re`) or `os`: the hook builds block reasons with it, and
+SessionStart quotes the session id with it.
 """
 
-from __future__ import annotations
-
-import os
 import sys
 
 TYPE_CHECKING = False
@@ -22,10 +20,10 @@ def quote(word: str) -> str:
     return "'" + word.replace("'", "'\"'\"'") + "'"
 
 
-def cli_command(env: Mapping[str, str]) -> str:
+def cli_command(env: "Mapping[str, str]") -> str:
     """`stopwarden` when our bin folder is on the shell's PATH, else `cli_path()` (a venv that is not
     activated)."""
-    if os.path.dirname(sys.executable) in env.get("PATH", "").split(os.pathsep):
+    if _bin_folder() in env.get("PATH", "").split(":"):
         return "stopwarden"
     return cli_path()
 
@@ -33,4 +31,10 @@ def cli_command(env: Mapping[str, str]) -> str:
 def cli_path() -> str:
     """The quoted absolute path of the console script beside this interpreter: for shells whose PATH is
     not the user's (Codex's sandbox resets it)."""
-    return quote(os.path.join(os.path.dirname(sys.executable), "stopwarden"))
+    return quote(f"{_bin_folder().rstrip('/')}/stopwarden")
+
+
+def _bin_folder() -> str:
+    """`os.path.dirname(sys.executable)`."""
+    head = sys.executable[: sys.executable.rfind("/") + 1]
+    return head.rstrip("/") or head

@@ -12,22 +12,22 @@ from typing import Any
 import stopwarden
 from tests.conftest import stop_payload
 
-# Runs the hook script's own lines (so it sets up sys.path as it does under the agent), then the hook,
-# then reports every module loaded, on stderr.
+# Runs the hook script's own lines (so it sets up sys.path as it does under the agent), then the hook for
+# the event in argv[2], then reports every module loaded, on stderr.
 PROBE = """
 import sys
 script = sys.argv[1]
 exec(compile(open(script).read(), script, "exec"), {"__name__": "probe", "__file__": script})
 from stopwarden.hooks.main import main
-main(["stop"])
+main([sys.argv[2]])
 sys.stderr.write(" ".join(sorted(sys.modules)))
 """
 
 
-def _modules_after_hook(root: Path, payload: dict[str, Any]) -> set[str]:
+def modules_after_hook(root: Path, payload: dict[str, Any], event: str = "stop") -> set[str]:
     script = Path(stopwarden.__file__).parent / "hooks" / "run.py"
     done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", PROBE, str(script)],
+        [sys.executable, "-I", "-S", "-c", PROBE, str(script), event],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
@@ -40,7 +40,7 @@ def _modules_after_hook(root: Path, payload: dict[str, Any]) -> set[str]:
 def test_only_the_standard_library(installed: Path, cli: Any) -> None:
     cli("build", "start", "x", "--owner-session", "owner")
     cli("build", "phase", "executing")
-    modules = _modules_after_hook(installed, stop_payload(installed, "owner"))
+    modules = modules_after_hook(installed, stop_payload(installed, "owner"))
     ours = {m for m in modules if m.split(".")[0] == "stopwarden"}
     assert "stopwarden.hooks.build_gate" in ours  # the owner path ran
     others = {m.split(".")[0] for m in modules - ours} - set(sys.stdlib_module_names) - {"__main__"}
@@ -51,7 +51,7 @@ def test_only_the_standard_library(installed: Path, cli: Any) -> None:
 
 
 def test_common_path_skips_json_and_re(installed: Path) -> None:
-    modules = _modules_after_hook(installed, stop_payload(installed, "anyone"))
+    modules = modules_after_hook(installed, stop_payload(installed, "anyone"))
     assert {"json", "re", "typing", "subprocess"} & modules == set()
 
 
@@ -64,7 +64,7 @@ def test_the_forwarded_stop_runs_git_without_subprocess(installed: Path) -> None
     for server in run_server(installed):
         session_with_progress(installed)
         payload = stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP)
-        modules = _modules_after_hook(installed, payload)
+        modules = modules_after_hook(installed, payload)
         [event] = events(server)
         assert event["decision"] == "continue"  # the evidence reached the server: the plan and the commit
         assert "stopwarden.hooks.evidence" in modules

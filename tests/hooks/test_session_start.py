@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,40 @@ def test_autostart_starts_the_server_without_waiting_for_it(installed: Path) -> 
     finally:
         process.stop(str(installed))
     assert not process.status(str(installed))["running"]
+
+
+def test_with_the_server_up_no_config_and_no_os(installed: Path) -> None:
+    """The common path reads the port file, not the TOML config (issue 20), and stays off `os`."""
+    from tests.hooks.test_hot_path import modules_after_hook
+    from tests.server.conftest import run_server
+
+    for server in run_server(installed):
+        modules = modules_after_hook(installed, payload(installed, "s-common"), "session_start")
+        assert server.store.session_start("s-common") is not None
+    others = {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names) - {"__main__", "stopwarden"}
+    assert others == set(), f"non-stdlib imports on the SessionStart path: {others}"
+    assert {"tomllib", "stopwarden.config", "os", "json", "re", "stopwarden.build.state"} & modules == set()
+
+
+def test_an_install_without_a_port_file_finds_the_port_in_the_config(installed: Path) -> None:
+    from tests.server.conftest import run_server
+
+    for server in run_server(installed):
+        (installed / ".stopwarden" / "port").unlink()
+        config = installed / ".stopwarden" / "config.toml"
+        config.write_text(config.read_text().replace("[server]\n", f"[server]\nport = {server.port}\n"))
+        assert run_hook(installed, payload(installed, "s-old"), "SessionStart").returncode == 0
+        assert server.store.session_start("s-old") is not None
+
+
+def test_a_bad_config_matters_only_when_it_is_read(installed: Path) -> None:
+    """With the server up the config is not read; with it down, a bad one is logged and nothing starts."""
+    from tests.server.conftest import run_server
+
+    config = installed / ".stopwarden" / "config.toml"
+    for server in run_server(installed):
+        config.write_text(config.read_text() + "\n[gate]\nmode = 'sometimes'\n")
+        run_hook(installed, payload(installed, "s-up"), "SessionStart")
+        assert server.store.session_start("s-up") is not None
+    run_hook(installed, payload(installed, "s-down"), "SessionStart")
+    assert "not telling the server: bad config" in (installed / ".stopwarden" / "hook.log").read_text()

@@ -4,20 +4,15 @@ gate server (starting it when `autostart` is on).
 The start time is evidence for the stop gate (SPEC §5.3); the exported STOPWARDEN_SESSION_ID lets
 `stopwarden build start`, run by the agent, stamp the build's owner with the session id the Stop hook
 will later receive (SPEC §4.3). The server answers with a notice when the previous session hit the
-continue ceiling (SPEC §5.6). Once per session, so this path may read the TOML config.
+continue ceiling (SPEC §5.6). Once per session, yet it delays the agent's start: the config (TOML) is
+read only off the common path.
 """
 
-from __future__ import annotations
-
-import os
+import posix
 
 from stopwarden import fastjson
 from stopwarden.atomic import append_line
-from stopwarden.build import owner, state
-from stopwarden.names import (
-    ENV_SESSION_ID,
-    TERMINAL_PHASES,
-)
+from stopwarden.names import ENV_SESSION_ID, TERMINAL_PHASES
 from stopwarden.project import active_ids
 from stopwarden.shell import cli_command, quote
 from stopwarden.state import files, safe
@@ -30,21 +25,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from stopwarden.config import Config
     from stopwarden.hooks.payload import HookEvent
 
 
-def record(event: HookEvent, root: str, env: Mapping[str, str]) -> str:
+def record(event: "HookEvent", root: str, env: "Mapping[str, str]") -> str:
     """Record the session and export its id; returns what the model should be told at start, if anything."""
     notes = []
     if files.is_safe_name(event.session_id):
         started_at = _record_start(event, root)
         _export(env.get("CLAUDE_ENV_FILE", ""), event.session_id)
         notes.append(_tell_server(event, root, started_at))
-    notes.append(_owned_builds_note(event, root, cli_command(env)))
+    notes.append(_owned_builds_note(event, root, env))
     return "\n".join(n for n in notes if n)
 
 
-def _record_start(event: HookEvent, root: str) -> str:
+def _record_start(event: "HookEvent", root: str) -> str:
     """First start wins: a resumed or compacted session keeps the start time it had. Returns it."""
     record = {
         "session_id": event.session_id,
@@ -58,17 +54,21 @@ def _record_start(event: HookEvent, root: str) -> str:
     return str(earlier.get("started_at") or record["started_at"])
 
 
-def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
-    """Record the start with the server and return its notice; start the server if it is down."""
-    from stopwarden import config as config_module
-    from stopwarden.errors import StopwardenError
+def _tell_server(event: "HookEvent", root: str, started_at: str) -> str:
+    """Record the start with the server and return its notice; start the server if it is down.
+
+    The port comes from `.stopwarden/port`. The config, whose TOML parser alone costs more than this whole
+    hook (issue 20), is read only when there is no port file (an install older than it) or when nobody
+    listens there and `autostart` decides whether to start the server.
+    """
     from stopwarden.hooks import http, log
 
-    try:
-        config = config_module.load(root)
-    except StopwardenError as e:
-        log.write(root, "session_start", event.session_id, f"not telling the server: {e.message}")
-        return ""
+    port = files.read_port(root)
+    if port is None:
+        config = _config(event, root)
+        if config is None:
+            return ""
+        port = config.port
     try:
         token = files.read_token(root)
     except OSError as e:  # absent, or not ours (a link, a committed token): no server of ours can use it
@@ -76,9 +76,10 @@ def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
         return ""
     body = {"session_id": event.session_id, "agent": event.agent, "started_at": started_at, "source": event.source}
     try:
-        code, answer = http.request(config.port, "POST", "/v1/sessions", token, body, timeout=SERVER_TIMEOUT_S)
+        code, answer = http.request(port, "POST", "/v1/sessions", token, body, timeout=SERVER_TIMEOUT_S)
     except ConnectionRefusedError as e:  # nothing listens there: ours is down
-        if config.autostart and config.port:
+        config = _config(event, root)
+        if config is not None and config.autostart and config.port:
             _start_server(root)
             log.write(root, "session_start", event.session_id, f"server unreachable ({e}); starting it")
         return ""
@@ -91,6 +92,19 @@ def _tell_server(event: HookEvent, root: str, started_at: str) -> str:
     return str(answer.get("notice") or "")
 
 
+def _config(event: "HookEvent", root: str) -> "Config | None":
+    """The project's config; None (and a line in hook.log) when it is wrong."""
+    from stopwarden import config as config_module
+    from stopwarden.errors import StopwardenError
+    from stopwarden.hooks import log
+
+    try:
+        return config_module.load(root)
+    except StopwardenError as e:
+        log.write(root, "session_start", event.session_id, f"not telling the server: {e.message}")
+        return None
+
+
 def _start_server(root: str) -> None:
     """Start the server detached, without waiting: the agent must not wait for it.
 
@@ -101,9 +115,9 @@ def _start_server(root: str) -> None:
 
     marker = files.starting_marker(root)
     try:
-        if time.time() - os.lstat(marker).st_mtime < STARTING_EXPIRES_S:
+        if time.time() - posix.lstat(marker).st_mtime < STARTING_EXPIRES_S:
             return
-        os.unlink(marker)
+        posix.unlink(marker)
     except FileNotFoundError:
         pass
     if not safe.create_new(marker):
@@ -118,10 +132,18 @@ def _export(env_file: str, session_id: str) -> None:
         append_line(env_file, f"export {ENV_SESSION_ID}={quote(session_id)}")
 
 
-def _owned_builds_note(event: HookEvent, root: str, cli: str) -> str:
-    """After a resume or a compaction the model has forgotten its build: remind the owner of it."""
+def _owned_builds_note(event: "HookEvent", root: str, env: "Mapping[str, str]") -> str:
+    """After a resume or a compaction the model has forgotten its build: remind the owner of it.
+
+    The build layer (and `os` with it) is imported only when a build is active."""
+    ids = active_ids(root)
+    if not ids:
+        return ""
+    from stopwarden.build import owner, state
+
+    cli = cli_command(env)
     notes = []
-    for build_id in active_ids(root):
+    for build_id in ids:
         try:
             build = state.load(root, build_id)
         except (OSError, state.StateError):
