@@ -12,10 +12,11 @@ context or a marker that a stop text often lacks), secrets in a URL's query. A f
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from stopwarden.clip import clip
 from stopwarden.store import gitleaks
@@ -121,14 +122,39 @@ OWN_RULES = [
     _rule("sk-api-key", r"(sk-(?<![A-Za-z0-9]sk-)[\w-]{20,})", ["sk-"], also_allowed=_NO_DIGIT),
 ]
 
-RULES = gitleaks.load()
-ALL_RULES = OWN_RULES + RULES
-# Each keyword, with the rules it wakes up: a text is searched only by the rules it has a keyword of.
-_BY_KEYWORD: dict[str, list[int]] = {}
-for _index, _r in enumerate(ALL_RULES):
-    for _keyword in _r.keywords:
-        _BY_KEYWORD.setdefault(_keyword, []).append(_index)
-_ALWAYS = frozenset(i for i, r in enumerate(ALL_RULES) if not r.keywords)
+
+class _Index(NamedTuple):
+    rules: list[Rule]  # ours, then gitleaks'
+    by_keyword: dict[str, list[int]]  # each keyword, with the rules it wakes up
+    always: frozenset[int]  # the rules without keywords, tried on every text
+    # Finding which keywords a text holds, in one pass over it instead of one per keyword: the scan finds
+    # the longest keyword at each place it stops, which holds every keyword inside it (`within`); a keyword
+    # can also begin inside one found and end after it: `straddling` has, for each keyword, the places in it
+    # where another keyword could begin, to look at too.
+    scan: re.Pattern[str]
+    within: dict[str, list[str]]
+    straddling: dict[str, list[int]]
+
+
+@functools.cache
+def _index() -> _Index:
+    """gitleaks' rules, compiled, after ours, and the keywords of all: built at the first redaction, not at
+    import. Compiling those 220-odd rules costs about what importing SQLAlchemy does, and a command that
+    only reads the store (`gate log`, `gate report`) imports this module and redacts nothing (issue 20)."""
+    rules = OWN_RULES + gitleaks.load()
+    by_keyword: dict[str, list[int]] = {}
+    for number, rule in enumerate(rules):
+        for keyword in rule.keywords:
+            by_keyword.setdefault(keyword, []).append(number)
+    beginnings = {b[:j] for b in by_keyword for j in range(1, len(b))}  # of a longer keyword
+    return _Index(
+        rules=rules,
+        by_keyword=by_keyword,
+        always=frozenset(i for i, r in enumerate(rules) if not r.keywords),
+        scan=re.compile(_trie(by_keyword)),
+        within={w: [k for k in by_keyword if k in w] for w in by_keyword},
+        straddling={a: [i for i in range(1, len(a)) if a[i:] in beginnings] for a in by_keyword},
+    )
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -150,14 +176,6 @@ def _trie(words: Iterable[str]) -> str:
     return regex(tree)
 
 
-# Finding which keywords a text holds, in one pass over it instead of one per keyword: the scan finds the
-# longest keyword at each place it stops, which holds every keyword inside it (_WITHIN); a keyword can
-# also begin inside one found and end after it: _STRADDLING has, for each keyword, the places in it where
-# another keyword could begin, to look at too.
-_KEYWORD_SCAN = re.compile(_trie(_BY_KEYWORD))
-_WITHIN = {w: [k for k in _BY_KEYWORD if k in w] for w in _BY_KEYWORD}
-_BEGINNINGS = {b[:j] for b in _BY_KEYWORD for j in range(1, len(b))}  # of a longer keyword
-_STRADDLING = {a: [i for i in range(1, len(a)) if a[i:] in _BEGINNINGS] for a in _BY_KEYWORD}
 # Rounds of redaction until nothing changes: a redaction can put two pieces of text side by side that form
 # a new match (idempotence), and each round after the first happens only when the one before redacted.
 _MAX_ROUNDS = 4
@@ -207,15 +225,16 @@ def _redact(text: str) -> tuple[str, int]:
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     lowered = text.lower()
-    active = set(_ALWAYS).union(*(_BY_KEYWORD[k] for w in _keywords(lowered) for k in _WITHIN[w]))
+    index = _index()
+    active = set(index.always).union(*(index.by_keyword[k] for w in _keywords(lowered, index) for k in index.within[w]))
     if not active:
         return []
     aligned = len(lowered) == len(text)  # lower() kept every character where it was
     markers = [m.span() for m in MARKER.finditer(text)]
     marker_starts = [start for start, _ in markers]
     found: list[tuple[int, int, str]] = []
-    for index in sorted(active):
-        rule = ALL_RULES[index]
+    for number in sorted(active):
+        rule = index.rules[number]
         matches = _at_keywords(rule, text, lowered) if rule.anchored and aligned else rule.pattern.finditer(text)
         for match in matches:
             span = _secret(match, rule)
@@ -231,15 +250,15 @@ def _in_marker(span: tuple[int, int], markers: list[tuple[int, int]], starts: li
     return before >= 0 and markers[before][1] > span[0]
 
 
-def _keywords(lowered: str) -> set[str]:
-    """The longest keyword at each place `_KEYWORD_SCAN` stops in `lowered`, and at each place inside one
-    of those where another could begin."""
+def _keywords(lowered: str, index: _Index) -> set[str]:
+    """The longest keyword at each place `index.scan` stops in `lowered`, and at each place inside one of
+    those where another could begin."""
     found: set[str] = set()
-    for match in _KEYWORD_SCAN.finditer(lowered):
+    for match in index.scan.finditer(lowered):
         word = match.group()
         found.add(word)
-        for offset in _STRADDLING[word]:
-            inner = _KEYWORD_SCAN.match(lowered, match.start() + offset)
+        for offset in index.straddling[word]:
+            inner = index.scan.match(lowered, match.start() + offset)
             if inner:
                 found.add(inner.group())
     return found
