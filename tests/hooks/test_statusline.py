@@ -328,21 +328,23 @@ def test_any_payload_gives_one_line_or_nothing(
 
 # --- cost ---------------------------------------------------------------------------------------------------
 
-# Runs the hook script's own lines with the status line's argument (as the agent runs it), then reports every
-# module loaded, on stderr.
+# Runs the hook script's own lines with the status line's argument (as the agent runs it), then the `main` they
+# chose (the script itself ends in posix._exit), then reports every module loaded, on stderr.
 PROBE = """
 import sys
 script = sys.argv[1]
 sys.argv = [script, "statusline"]
-exec(compile(open(script).read(), script, "exec"), {"__name__": "__main__", "__file__": script})
+scope = {"__name__": "probe", "__file__": script}
+exec(compile(open(script).read(), script, "exec"), scope)
+scope["main"](sys.argv[1:])
+sys.stderr.write(" ".join(sorted(sys.modules)))
 """
-PROBE_EXIT = "import atexit, sys; atexit.register(lambda: sys.stderr.write(' '.join(sorted(sys.modules))))\n"
 
 
 def modules_loaded(root: Path, payload: dict[str, Any]) -> set[str]:
     script = Path(stopwarden.__file__).parent / "hooks" / "run.py"
     done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", PROBE_EXIT + PROBE, str(script)],
+        [sys.executable, "-I", "-S", "-c", PROBE, str(script)],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
