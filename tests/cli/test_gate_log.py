@@ -1,5 +1,5 @@
 """`gate log` asks the running server, and reads the store only when none answers: the same output either
-way (issue 20), and without the store's layer (SQLAlchemy) when the server answers."""
+way (issue 20). With the server up, neither SQLAlchemy nor (for the plain spelling of its options) click."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden.cli import gate
+from stopwarden.cli import quick
 from stopwarden.server import models
 from tests.cli.test_lazy import _run
 from tests.server.conftest import PlanRepo, evaluate_body, make_plan_repo, run_server
@@ -19,6 +19,7 @@ ASKED = [
     [],
     ["--json"],
     ["--tail", "2", "--json"],
+    ["--json", "--tail=2"],  # not the plain spelling: through click, which still asks the server
     ["--decision", "continue"],
     ["--decision", "allow", "--json"],
     ["--project", "nöt this one/&?=", "--json"],
@@ -28,8 +29,8 @@ ASKED = [
 
 
 def test_the_fields_are_the_apis() -> None:
-    assert (*gate.EVENT_FIELDS, "annotation") == tuple(models.EventOut.model_fields)
-    assert tuple(models.LatestAnnotation.model_fields) == gate.ANNOTATION_FIELDS
+    assert (*quick.EVENT_FIELDS, "annotation") == tuple(models.EventOut.model_fields)
+    assert tuple(models.LatestAnnotation.model_fields) == quick.ANNOTATION_FIELDS
 
 
 def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanRepo, tmp_path: Path) -> None:
@@ -44,9 +45,11 @@ def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanR
             code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
             assert (code, err) == (0, b""), err
             assert ("sqlalchemy" in modules) == ("1001" in args), args  # the server answered, but for the long tail
+            assert ("click" in modules) == ("1001" in args or "--tail=2" in args), args
+            assert _run(tmp_path, installed, "click", "gate", "log", *args)[:3] == (code, out, err), args
             served[n] = (code, out, err)
     assert b"continue" in served[0][1] and b"\\x1b]0;owned\\x07" in served[0][1]
-    assert b'"verdict": "correct"' in served[1][1] and served[5][1] == b"[]\n"
+    assert b'"verdict": "correct"' in served[1][1] and served[6][1] == b"[]\n"
     for n, args in enumerate(ASKED):  # the server is gone now
         code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
         assert "sqlalchemy" in modules
@@ -87,3 +90,40 @@ def test_a_server_that_cannot_answer_leaves_the_store(installed: Path, tmp_path:
             thread.join(5)
         listener.close()
     assert (code, err) == (0, b"") and len(json.loads(out)) == 1 and "sqlalchemy" in modules
+
+
+SPELLINGS = [
+    [],
+    ["--json"],
+    ["--tail", "5", "--decision", "continue", "--project", "billing service", "--host", "build-07", "--json"],
+    ["--host", "h", "--tail", "1000"],
+    ["--tail", "05"],  # click reads 5: left to click
+    ["--tail=5"],
+    ["--tail", "0"],
+    ["--tail", "-1"],
+    ["--tail", "٣"],  # a digit to str.isdigit, and to int(): left to click
+    ["--decision", "maybe"],
+    ["--project", "--json"],  # click takes "--json" as the project
+    ["--json", "--json"],
+    ["--project", ""],
+    ["--help"],
+    ["extra"],
+    ["--tail"],
+]
+
+
+@pytest.mark.parametrize("args", SPELLINGS)
+def test_the_quick_path_reads_options_as_click_does_or_not_at_all(args: list[str]) -> None:
+    from stopwarden.cli.gate import log
+
+    mine = quick.gate_log_options(args)
+    if mine is None:
+        return  # the click path parses them
+    params = log.make_context("log", list(args)).params
+    assert mine == {"tail": params["tail"], "decision": params["decision"], "project": params["project"],
+                    "host": params["host"], "json": params["as_json"]}  # fmt: skip
+
+
+def test_the_plain_spellings_are_read() -> None:
+    read = [args for args in SPELLINGS if quick.gate_log_options(args) is not None]
+    assert read == SPELLINGS[:4]

@@ -2,8 +2,8 @@
 
 Changes go through the server when it runs (it owns the hot-path file and its caches), and straight to
 the store when it does not, through the same functions; reads come from the store, so they work with
-the server down. `gate log` asks the running server first: the store's layer (SQLAlchemy, and the
-gitleaks rules it compiles to redact) costs many times the answer, and the server has it loaded.
+the server down. `gate log` asks the running server first (cli/quick.py, where it is answered without
+click): the store's layer (SQLAlchemy) costs many times the answer, and the server has it loaded.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from typing import Any
 import click
 
 from stopwarden import termsafe
+from stopwarden.cli import quick
 from stopwarden.cli.output import echo, emit, json_option, warn
 from stopwarden.errors import StopwardenError
-from stopwarden.names import AUTHORITIES
+from stopwarden.names import AUTHORITIES, DECISIONS
 from stopwarden.project import require_root
 
 
@@ -69,42 +70,6 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
         detail = answer.get("detail", "") if isinstance(answer, dict) else ""
         raise StopwardenError(detail or f"the server answered {code}", hint="see `stopwarden gate status`")
     return answer
-
-
-# The fields of an event in the decision log, in the order the API gives them (server/models.py EventOut and
-# LatestAnnotation; a test keeps them equal), so `gate log --json` prints the same from the server or the store.
-EVENT_FIELDS = (
-    "event_id", "session_id", "agent", "ts", "mode", "decision", "rule", "fail_open_kind", "short_circuit",
-    "signals", "evidence_pointer", "latency_ms", "stop_text_preview", "stop_text", "project", "host",
-)  # fmt: skip
-ANNOTATION_FIELDS = ("verdict", "rationale", "operator", "dwell_ms", "created_at")
-SERVED_EVENTS = 1000  # the most /v1/events gives at once; a longer tail is read from the store in one query
-SERVED_TIMEOUT_S = 2.0  # ours answers in milliseconds; whatever else listens there must not hold a read
-
-
-def _served(path: str) -> Any | None:
-    """The running server's answer to a signed GET, or None when no server of ours gives one (for a read,
-    which then goes to the store). The port from the port file: the config, with its TOML parser, is for
-    the store path (and an install older than the port file)."""
-    from stopwarden.hooks import http
-    from stopwarden.state import files
-
-    root = require_root(os.getcwd())
-    port = files.read_port(root)
-    if port is None:
-        return None
-    try:
-        code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
-    except OSError:
-        return None
-    return answer if code == 200 else None
-
-
-def _event(found: dict[str, Any]) -> dict[str, Any]:
-    """An event as the API shows it, whether from the server or the store (which holds a few more columns)."""
-    note = found.get("annotation")
-    annotation = {k: note.get(k) for k in ANNOTATION_FIELDS} if isinstance(note, dict) else None
-    return {**{k: found.get(k) for k in EVENT_FIELDS}, "annotation": annotation}
 
 
 @click.group()
@@ -218,8 +183,10 @@ def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
 
 
 @gate.command()
-@click.option("--tail", type=click.IntRange(min=1), default=20, show_default=True, help="The last N decisions.")
-@click.option("--decision", type=click.Choice(["continue", "allow", "escalate", "force_allow"]))
+@click.option(
+    "--tail", type=click.IntRange(min=1), default=quick.DEFAULT_TAIL, show_default=True, help="The last N decisions."
+)
+@click.option("--decision", type=click.Choice(DECISIONS))
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
 @json_option
@@ -231,24 +198,11 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
       stopwarden gate log --tail 5 --decision continue
       stopwarden gate log --project billing-service --host build-07
     """
-    from stopwarden.hooks import http
-
-    params = {"limit": tail, "decision": decision, "project": project, "host": host}
-    served = _served(f"/v1/events?{http.query(params)}") if tail <= SERVED_EVENTS else None
-    if isinstance(served, list):
-        events = [_event(e) for e in served]
-    else:
+    events = quick.served_events(tail, decision, project, host)
+    if events is None:  # no server of ours answers (the quick path found none either)
         with _local() as (_, store):
-            events = [_event(e) for e in store.events(tail, decision, project=project, host=host)]
-    fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
-    rows = [
-        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
-        + (f"{e['project']}@{e['host']} " if fleet else "")
-        + f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
-        f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
-        for e in events
-    ]
-    emit(as_json, events, termsafe.lines(rows) or "no decisions yet")
+            events = [quick.event_fields(e) for e in store.events(tail, decision, project=project, host=host)]
+    click.echo(quick.log_text(events, as_json))
 
 
 @gate.command()

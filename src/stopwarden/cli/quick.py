@@ -1,18 +1,22 @@
-"""The commands answered without click: `stopwarden --version` and `stopwarden build status [--json]`.
+"""The commands answered without click: `stopwarden --version`, `build status [--json]` and `gate log` while
+the gate server runs.
 
-Agents run `build status` after most steps of a build, and importing click costs more than the whole
-answer, so these argument lists, exactly, are answered here from the standard library (issue 20). Only a
-success is: any other arguments, and any error, return None and go to the click path (cli/group.py),
-which parses, works and reports as it does for every command, so a mistyped option or a missing build
-reads the same either way. The text is the click path's to the byte (tests/cli/test_lazy.py), and the
-build commands print it with these same functions.
+Agents run `build status` after most steps of a build, and importing click alone costs about four
+interpreter starts, more than any of these answers (issue 20). So these argument lists, in their plain
+spelling (each option once, `--opt VALUE`), are answered here from the standard library. Only a success
+is: any other arguments, and any error or a server that does not answer, return None and go to the click
+path (cli/group.py), which parses, works and reports as it does for every command, so a mistyped option,
+a missing build or a stopped server reads the same either way. The commands of the click path print with
+these same functions, and tests/cli compare both paths to the byte.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 from stopwarden import __version__, termsafe
+from stopwarden.names import DECISIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,11 +27,15 @@ def answer(args: list[str]) -> str | None:
     """What to print for `args`, or None when the click path must handle them."""
     if args == ["--version"]:
         return version()
-    if args[:2] == ["build", "status"] and args[2:] in ([], ["--json"]):
-        try:
+    try:
+        if args[:2] == ["build", "status"] and args[2:] in ([], ["--json"]):
             return build_status(args[2:] == ["--json"])
-        except Exception:  # no project, no build, a corrupt state: the click path says it
-            return None
+        options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
+        if options is not None:
+            events = served_events(options["tail"], options["decision"], options["project"], options["host"])
+            return None if events is None else log_text(events, options["json"])
+    except Exception:  # no project, no build, a corrupt state: the click path says it
+        return None
     return None
 
 
@@ -68,3 +76,92 @@ def describe(state: dict[str, Any], how: str) -> list[str]:
     if state["worktree"]:
         lines.append(f"worktree: {state['worktree']['path']} ({state['worktree']['branch']})")
     return lines
+
+
+# --- gate log ----------------------------------------------------------------------------------------------
+
+# The fields of an event in the decision log, in the order the API gives them (server/models.py EventOut and
+# LatestAnnotation; a test keeps them equal), so `gate log --json` prints the same from the server or the store.
+EVENT_FIELDS = (
+    "event_id", "session_id", "agent", "ts", "mode", "decision", "rule", "fail_open_kind", "short_circuit",
+    "signals", "evidence_pointer", "latency_ms", "stop_text_preview", "stop_text", "project", "host",
+)  # fmt: skip
+ANNOTATION_FIELDS = ("verdict", "rationale", "operator", "dwell_ms", "created_at")
+SERVED_EVENTS = 1000  # the most /v1/events gives at once; a longer tail is read from the store in one query
+SERVED_TIMEOUT_S = 2.0  # ours answers in milliseconds; whatever else listens there must not hold a read
+DEFAULT_TAIL = 20
+
+
+def gate_log_options(args: list[str]) -> dict[str, Any] | None:
+    """`gate log`'s options as click would read them, from their plain spelling only; None for anything else
+    (`--tail=5`, `--tail 05`, an option twice, a value that starts with a dash, an unknown word)."""
+    options: dict[str, Any] = {"tail": DEFAULT_TAIL, "decision": None, "project": None, "host": None, "json": False}
+    seen: set[str] = set()
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        name = word[2:]
+        if not word.startswith("--") or name not in options or name in seen:
+            return None
+        seen.add(name)
+        if name == "json":
+            options["json"] = True
+            continue
+        if not rest or not rest[0] or rest[0].startswith("-"):
+            return None
+        value = rest.pop(0)
+        if name == "tail":
+            if not (value.isascii() and value.isdigit() and value[0] != "0"):
+                return None
+            options["tail"] = int(value)
+        elif name == "decision" and value not in DECISIONS:
+            return None
+        else:
+            options[name] = value
+    return options
+
+
+def served_events(tail: int, decision: str | None, project: str | None, host: str | None) -> list[Any] | None:
+    """The decision log from the running server (a signed GET /v1/events), in the API's fields; None when no
+    server of ours answers it, or for a tail longer than one answer holds: the store must be read.
+
+    The port comes from the port file: the config, with its TOML parser, is the store path's (and the
+    port of an install older than the port file)."""
+    from stopwarden.hooks import http
+    from stopwarden.project import require_root
+    from stopwarden.state import files
+
+    root = require_root(os.getcwd())
+    port = files.read_port(root)
+    if port is None or tail > SERVED_EVENTS:
+        return None
+    path = "/v1/events?" + http.query({"limit": tail, "decision": decision, "project": project, "host": host})
+    try:
+        code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
+    except OSError:
+        return None
+    if code != 200 or not isinstance(answer, list) or not all(isinstance(e, dict) for e in answer):
+        return None
+    return [event_fields(e) for e in answer]
+
+
+def event_fields(found: dict[str, Any]) -> dict[str, Any]:
+    """An event as the API shows it, whether from the server or the store (which holds a few more columns)."""
+    note = found.get("annotation")
+    annotation = {k: note.get(k) for k in ANNOTATION_FIELDS} if isinstance(note, dict) else None
+    return {**{k: found.get(k) for k in EVENT_FIELDS}, "annotation": annotation}
+
+
+def log_text(events: list[dict[str, Any]], as_json: bool) -> str:
+    """`gate log`: one row per decision, newest first (the project and host too when they differ), or JSON."""
+    if as_json:
+        return termsafe.dumps(events)
+    fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
+    rows = [
+        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
+        + (f"{e['project']}@{e['host']} " if fleet else "")
+        + f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
+        f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
+        for e in events
+    ]
+    return termsafe.block(termsafe.lines(rows) or "no decisions yet")
