@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, NamedTuple
 
 from stopwarden.build import owner, phases, state
 from stopwarden.errors import StopwardenError
@@ -31,15 +30,23 @@ from stopwarden.names import (
 )
 from stopwarden.timefmt import now_iso
 
-State = dict[str, Any]
+# `build status` runs this module without click (cli/quick.py), where importing `typing` is a cost to avoid.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    State = dict[str, Any]
 
 
-class Actor(NamedTuple):
+class Actor:
     """Who runs a command that changes a build: the calling session, and why it may act on a build that
     is not its own (`--force REASON`; empty: only its own, or one nobody owns)."""
 
-    caller: owner.Caller
-    force_reason: str = ""
+    __slots__ = ("caller", "force_reason")
+
+    def __init__(self, caller: owner.Caller, force_reason: str = "") -> None:
+        self.caller = caller
+        self.force_reason = force_reason
 
     def record(self) -> dict[str, Any]:
         """For the audit log: the session, its agent and the process that ran the command."""
