@@ -97,6 +97,9 @@ def test_an_escalated_build_resumes_in_the_phase_it_left(
     assert (state["phase"], state["escalation"], state["escalated_from"]) == (
         "escalated", "which payment provider?", "executing",
     )  # fmt: skip
+    status = ok(cli("build", "status"))
+    assert "gate: escalated: which payment provider? (the agent may stop)" in status
+    assert "`stopwarden build resume` goes back to executing" in status
     as_session(monkeypatch, "someone-else")
     other = ok(cli("build", "resume", "--build", build["id"], "--json"))
     assert other["phase"] == "escalated" and not other["resumed"]
@@ -107,6 +110,7 @@ def test_an_escalated_build_resumes_in_the_phase_it_left(
     resumed = [r for r in audit(installed) if r["event"] == "build.resumed"]
     assert resumed and resumed[-1]["to"] == "executing" and resumed[-1]["by"]["session_id"] == "me"
     ok(cli("build", "step", "1", "stripe", "--tests", "1", "--passing", "1"))  # the build goes on
+    assert "gate: blocks left 5 of 5" in ok(cli("build", "status"))
 
 
 def test_too_many_fix_rounds_escalate_and_resuming_gives_fresh_rounds(installed: Path, cli: Any) -> None:

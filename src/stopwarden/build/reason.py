@@ -75,3 +75,16 @@ def block_reason(state: Mapping[str, Any], used: int, cli: str) -> str:
         f'line and run `{cli} build phase escalated --evidence "<why>"`.'
     )
     return "\n".join(lines)
+
+
+def at_next_stop(build: Mapping[str, Any]) -> str:
+    """What the build gate does at the owner's next stop, in words (`build status`, the status line)."""
+    from stopwarden.names import ESCALATED, TERMINAL_PHASES
+
+    if build["phase"] == ESCALATED:
+        return f"escalated: {build.get('escalation') or 'no reason given'} (the agent may stop)"
+    if build["phase"] in TERMINAL_PHASES:
+        return f"{build['phase']}: the agent may stop"
+    budget = int(build["protection"]["reinforcements"])
+    left = max(budget - int(build["reinforcements_used"]), 0)
+    return f"blocks left {left} of {budget}" if left else "budget spent: the agent may stop"

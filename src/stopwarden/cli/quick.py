@@ -64,10 +64,12 @@ def protection(state: dict[str, Any]) -> str:
 def describe(state: dict[str, Any], how: str) -> list[str]:
     """A build's status, one row a line; `how` says how the caller was matched as its owner (empty: not)."""
     from stopwarden.build.manager import describe_owner
+    from stopwarden.build.reason import at_next_stop
 
     lines = [
         f"build {state['id']}: {state['task']}",
-        f"phase: {state['phase']}  ({protection(state)}; used {state['reinforcements_used']})",
+        f"phase: {state['phase']}  ({protection(state)})",
+        f"gate: {at_next_stop(state)}",
         f"owner: {describe_owner(state['owner'])}" + (f"  (you, by {how})" if how else ""),
         f"steps: {len(state['steps'])}, tests: {state['total_tests']}, "
         f"{'all passing' if state['all_passing'] else 'some failing'}",
@@ -75,6 +77,10 @@ def describe(state: dict[str, Any], how: str) -> list[str]:
     lines += [f"  {s['n']}. {s['description']} [{s['passing']}/{s['tests']}]" for s in state["steps"]]
     if state["worktree"]:
         lines.append(f"worktree: {state['worktree']['path']} ({state['worktree']['branch']})")
+    if state["phase"] == "escalated":
+        lines.append(
+            f"next: once the user has answered, `stopwarden build resume` goes back to {state.get('escalated_from')}"
+        )
     return lines
 
 

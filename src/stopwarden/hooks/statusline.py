@@ -130,14 +130,9 @@ def _builds(root: str, session_id: str, env: "Mapping[str, str]") -> list[str]:
         return []
     build = mine[0]
     text = f"build {_slug(build['id'])} {build['phase']}" + (f" (+{len(mine) - 1})" if len(mine) > 1 else "")
-    return [text, blocks_left(build)]
+    from stopwarden.build.reason import at_next_stop
 
-
-def blocks_left(build: "Mapping[str, Any]") -> str:
-    """What the build gate does at the owner's next stop, in words: how many blocks it has left, or none."""
-    budget = int(build["protection"]["reinforcements"])
-    left = max(budget - int(build["reinforcements_used"]), 0)
-    return f"blocks left {left} of {budget}" if left else "budget spent: the agent may stop"
+    return [text, at_next_stop(build)]
 
 
 def _slug(build_id: str) -> str:
