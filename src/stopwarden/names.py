@@ -120,6 +120,8 @@ FAIL_OPEN_KINDS = (
     "store_unavailable",
     "internal_error",
 )
+# The kinds that are the authority's own failure (what the breaker counts), not the gate's or the store's.
+AUTHORITY_FAILURES = ("timeout", "unavailable", "malformed", "invalid_rule", "invalid_evidence", "missing_pointer")
 # Why an evaluation was answered without asking the authority (events.short_circuit).
 SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
 # The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI. A

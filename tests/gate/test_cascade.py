@@ -263,7 +263,7 @@ def test_rate_limits_count_only_the_questions_the_model_is_asked(
 def test_a_cascade_in_the_config(installed: Path, cli: Any) -> None:
     """Chosen like any authority; its settings in its own table, its budget its provider's."""
     config_file = installed / ".stopwarden" / "config.toml"
-    assert cli("gate", "authority", "rules+claude-cli", "--json").json()["timeout_s"] == 20.0
+    assert cli("gate", "authority", "rules+claude-cli", "--skip-check", "--json").json()["timeout_s"] == 20.0
     config_file.write_text(config_file.read_text() + '\n[authority."rules+claude-cli"]\ncommand = "my-claude"\n')
     loaded = config.load(str(installed))
     assert (loaded.authority, loaded.authority_options["rules+claude-cli"]) == (

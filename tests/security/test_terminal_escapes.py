@@ -174,7 +174,7 @@ def test_gate_status_names_reasons_and_the_project_escaped(hostile_log: Path) ->
     assert "(forced: because\\x1b[1A\\x1b]0;pwned\\x07)" in done.stdout
     assert "(set for project billing\\x1b]0;pwned\\x07\\u202e)" in done.stdout
     assert "ON (incident \\x1b]52;c;ZWNobyBoaQ==\\x07\\u202e)" in done.stdout
-    assert len(done.stdout.splitlines()) == 5
+    assert len(done.stdout.splitlines()) == 6  # mode, a note (the config says shadow), kill switch, authority, ...
 
 
 # --- builds: a state file a cloned repository committed ---------------------------------------------------

@@ -464,3 +464,13 @@ def test_a_listening_watcher_runs_no_statement_and_notices_a_dropped_connection(
         watcher.join(10)
         writer.close()
         watched.close()
+
+
+def test_last_authority_failure_is_the_newest_of_the_authoritys_own(store: Store) -> None:
+    assert store.last_authority_failure() is None
+    store.record_event(event(ts=1000.0, fail_open_kind="unavailable"))
+    store.record_event(event(ts=1001.0, fail_open_kind="timeout"))
+    store.record_event(event(ts=1002.0, fail_open_kind="breaker_open"))  # not the authority's own failure
+    store.record_event(event(ts=1003.0, fail_open_kind="rate_limited"))
+    assert store.last_authority_failure() == {"kind": "timeout", "ts": 1001.0}
+    assert store.last_authority_failure("another-project") is None

@@ -86,30 +86,52 @@ def status(as_json: bool) -> None:
     Example:
       stopwarden gate status
     """
-    from stopwarden.gate import breaker, settings
+    from stopwarden.gate import breaker, credentials, settings
 
     running = _api("GET", "/health") is not None
     with _local() as (config, store):
         current = settings.read(store, config.project)
         midnight = time.mktime((*time.localtime()[:3], 0, 0, 0, 0, 0, -1))
+        project = config.project if config.store_url else None
         data = {
             **current.as_dict(),
+            "mode_source": settings.mode_source(store, config),
             "authority": config.authority,
             "breaker": breaker.state(store, config.authority, time.time()),
+            "breaker_failures": store.breaker(config.authority)["failures"],
+            "last_failure": store.last_authority_failure(project),
+            "authority_problems": credentials.problems(config.authority, config.authority_options, os.environ),
             "server": {"running": running, "port": config.port},
-            "today": store.decision_counts(midnight, config.project if config.store_url else None),
+            "today": store.decision_counts(midnight, project),
         }
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
     kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"
-    text = termsafe.lines([
+    if data["kill_switch"] and not data["kill_switch_reason"]:
+        kill = f"ON{_in_force(data, 'kill_switch_scope')}"
+    source = data["mode_source"]
+    lines = [
         f"mode: {data['mode']}{' (forced: ' + data['forced_reason'] + ')' if data['forced_reason'] else ''}"
-        f"{_in_force(data, 'mode_scope')}",
+        f"{_in_force(data, 'mode_scope')} ({source['says']})",
+        *([f"note: {source['note']}"] if source["note"] else []),
         f"kill switch: {kill}",
-        f"authority: {data['authority']} (breaker {data['breaker']})",
+        f"authority: {data['authority']} (breaker {_breaker_text(data)})",
+        *[f"warning: {problem}" for problem in data["authority_problems"]],
         f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}",
         f"decisions today: {today}",
-    ])  # fmt: skip
-    emit(as_json, data, text)
+    ]
+    emit(as_json, data, termsafe.lines(lines))
+
+
+def _breaker_text(data: dict[str, Any]) -> str:
+    """The breaker's state, and when it is not closed why: its failures in a row and the last one's kind."""
+    text = str(data["breaker"])
+    last = data["last_failure"]
+    if data["breaker"] != "closed":
+        text += f": {data['breaker_failures']} failures in a row"
+    if last and (data["breaker"] != "closed" or data["authority_problems"]):
+        when = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(last["ts"]))
+        text += f"; last failure {last['kind']} at {when}"
+    return text
 
 
 def scope_option(f: Any) -> Any:
@@ -129,12 +151,12 @@ def _in_force(answer: dict[str, Any], scope_key: str) -> str:
 
 
 @gate.command()
-@click.argument("mode", type=click.Choice(["off", "shadow", "enforce"]))
+@click.argument("mode", type=click.Choice(["off", "shadow", "enforce"]), required=False)
 @click.option("--force", metavar="REASON", help="Switch to enforce although readiness is not met (logged).")
 @scope_option
 @json_option
-def mode(mode: str, force: str | None, scope: str, as_json: bool) -> None:
-    """Set the gate's mode: off, shadow (judge and log, never block) or enforce.
+def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None:
+    """Set the gate's mode: off, shadow (judge and log, never block) or enforce; without MODE, show it.
 
     enforce is refused until the readiness thresholds are met, unless --force REASON. It prints the mode
     in force for this project afterwards, which a project's own mode can hold apart from the fleet's.
@@ -146,6 +168,14 @@ def mode(mode: str, force: str | None, scope: str, as_json: bool) -> None:
     """
     from stopwarden.gate import settings
 
+    if mode is None:
+        with _local() as (config, store):
+            current = settings.read(store, config.project).as_dict()
+            source = settings.mode_source(store, config)
+        shown = {"mode": current["mode"], "mode_scope": current["mode_scope"], "mode_source": source}
+        text = [f"mode: {current['mode']}{_in_force(current, 'mode_scope')} ({source['says']})"]
+        emit(as_json, shown, termsafe.lines(text + ([f"note: {source['note']}"] if source["note"] else [])))
+        return
     body = {"mode": mode, "force": force, "scope": scope}
     answer = _api("PUT", "/v1/mode", body, refusal_ok=mode == "off")
     if answer is None:
@@ -156,12 +186,12 @@ def mode(mode: str, force: str | None, scope: str, as_json: bool) -> None:
 
 
 @gate.command(name="kill-switch")
-@click.argument("state", type=click.Choice(["on", "off"]))
+@click.argument("state", type=click.Choice(["on", "off"]), required=False)
 @click.option("--reason", default="", help="Why (shown by `gate status`).")
 @scope_option
 @json_option
-def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
-    """Turn the kill switch on (no gate blocks, no authority is called) or off.
+def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> None:
+    """Turn the kill switch on (no gate blocks, no authority is called) or off; without STATE, show it.
 
     On at * it stops every gate sharing the store (with PostgreSQL, on every machine within a second).
 
@@ -171,6 +201,13 @@ def kill_switch(state: str, reason: str, scope: str, as_json: bool) -> None:
     """
     from stopwarden.gate import settings
 
+    if state is None:
+        with _local() as (config, store):
+            current = settings.read(store, config.project)
+        shown = {"value": current.kill_switch, "scope": current.kill_switch_scope, "reason": current.kill_switch_reason}
+        why = f" ({current.kill_switch_reason})" if current.kill_switch_reason else ""
+        emit(as_json, shown, termsafe.line(f"kill switch: {'ON' + why if current.kill_switch else 'off'}"))
+        return
     on = state == "on"
     answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason, "scope": scope}, refusal_ok=on)
     if answer is None:
@@ -291,14 +328,23 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
 
 
 @gate.command(name="authority")
-@click.argument("name", type=click.Choice(list(AUTHORITIES)))
+@click.argument("name", type=click.Choice(list(AUTHORITIES)), required=False)
+@click.option(
+    "--skip-check",
+    is_flag=True,
+    help="Choose it although its key or command is missing here (the server's environment has it).",
+)
 @json_option
-def authority(name: str, as_json: bool) -> None:
+def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     """Choose the authority that judges stops: rules (offline), anthropic, openai, claude-cli, or a
-    cascade (rules+anthropic, rules+openai, rules+claude-cli: the rules, and the model where they abstain).
+    cascade (rules+anthropic, rules+openai, rules+claude-cli: the rules, and the model where they abstain);
+    without NAME, show the one in use.
 
-    Writes `[gate] authority` in .stopwarden/config.toml (keeping the rest of the file as it is), and
-    restarts the server if it runs. Settings of an authority go in `[authority.NAME]`.
+    A model's authority is refused when this environment lacks its key (ANTHROPIC_API_KEY, OPENAI_API_KEY;
+    none is needed with a base_url) or its command (claude): without it every stop would fail open. Writes
+    `[gate] authority` in .stopwarden/config.toml (keeping the rest of the file as it is), notes the change
+    in the operator log, and restarts the server if it runs. Settings of an authority go in
+    `[authority.NAME]`.
 
     \b
     Example:
@@ -308,25 +354,43 @@ def authority(name: str, as_json: bool) -> None:
 
     from stopwarden import config as config_module
     from stopwarden.atomic import write_atomic
+    from stopwarden.gate import credentials
     from stopwarden.names import CONFIG_FILE, STATE_DIR
     from stopwarden.server import process
-
-    root = require_root(os.getcwd())
-    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     from stopwarden.state import files
 
+    root = require_root(os.getcwd())
+    before = config_module.load(root)
+    if name is None:
+        problems = credentials.problems(before.authority, before.authority_options, os.environ)
+        data = {"authority": before.authority, "timeout_s": before.authority_timeout_s, "problems": problems}
+        lines = [f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"]
+        emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
+        return
+    problems = credentials.problems(name, before.authority_options, os.environ)
+    if problems and not skip_check:
+        raise StopwardenError(
+            f"the {name} authority cannot be called from here: " + "; ".join(problems),
+            hint="set it in the environment the server starts from and run this again, or add --skip-check",
+        )
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name
     write_atomic(path, tomlkit.dumps(document).encode("utf-8"), os.stat(path).st_mode & 0o777)
     config = config_module.load(root)  # refuses a config the change made invalid (it cannot, but check)
+    if before.authority != name:
+        with _local() as (_, store):
+            skipped = f" (checks skipped: {'; '.join(problems)})" if problems else ""
+            store.log_operator("authority", f"{before.authority} -> {name}{skipped}", time.time())
     restarted = False
     if process.status(root)["running"]:
         process.stop(root)
         process.start(root)
         restarted = True
-    data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted}
+    data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems}
     note = "; the server was restarted" if restarted else ""
-    emit(as_json, data, f"authority: {name} (budget {config.authority_timeout_s:g} s){note}")
+    lines = [f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"]
+    emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
 
 
 @gate.command(name="reset-breaker")

@@ -66,6 +66,27 @@ def read(store: Store, project: str) -> GateSettings:
     )
 
 
+def mode_source(store: Store, config: Config) -> dict[str, str]:
+    """Where the mode comes from, in words (`says`), and a `note` when the committed config asks for another.
+
+    The config's `[gate] mode` is the mode a new store starts with (first_start), nothing more: once the
+    store holds a mode, only `gate mode` (or the API, or the page) changes it, so that a commit cannot
+    switch a running gate, and one setting serves a fleet that shares a store. Before the first start
+    the store holds none, and the server will start in the config's mode (enforce only when ready).
+    """
+    stored = store.settings((FLEET, config.project))
+    if not any("mode" in stored.get(scope, {}) for scope in (FLEET, config.project)):
+        return {"says": f"not set yet: the server starts in the config's {config.initial_mode}", "note": ""}
+    mode = read(store, config.project).mode
+    note = ""
+    if config.initial_mode != mode:
+        note = (
+            f"the config's [gate] mode = {config.initial_mode} is only the mode a new store starts with; "
+            f"change the mode in force with `stopwarden gate mode {config.initial_mode}`"
+        )
+    return {"says": "set in the store by `gate mode`", "note": note}
+
+
 def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
     """On a fresh store: the configured mode (shadow by default) when healthy, else off.
 

@@ -46,7 +46,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import queue as sqla_queue
 
 from stopwarden.errors import StopwardenError
-from stopwarden.names import STORE_URL_SCHEMES
+from stopwarden.names import AUTHORITY_FAILURES, STORE_URL_SCHEMES
 from stopwarden.store import schema
 from stopwarden.store.redact import redact, redacting_logger, stored
 
@@ -654,6 +654,14 @@ class Store:
         query = _of(query, project)
         with self._read() as conn:
             return [row[0] for row in conn.execute(query)]
+
+    def last_authority_failure(self, project: str | None = None) -> dict[str, Any] | None:
+        """The newest event whose authority failed (the kinds that count toward the breaker), or None."""
+        e = schema.events.c
+        query = _of(select(e.fail_open_kind, e.ts).where(e.fail_open_kind.in_(AUTHORITY_FAILURES)), project)
+        with self._read() as conn:
+            row = conn.execute(query.order_by(e.ts.desc()).limit(1)).first()
+        return {"kind": row[0], "ts": row[1]} if row else None
 
     def decision_counts(self, since: float, project: str | None = None) -> dict[str, int]:
         e = schema.events.c

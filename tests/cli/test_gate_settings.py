@@ -1,0 +1,84 @@
+"""`gate mode`, `gate kill-switch` and `gate authority` show their value without an argument; an authority
+that cannot be called from here is refused; the mode says where it comes from (issue 21)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden import config as config_module
+from stopwarden.gate import breaker
+from stopwarden.store.store import Store
+
+
+def test_without_an_argument_each_setting_is_shown(installed: Path, cli: Any) -> None:
+    shown = cli("gate", "mode", "--json")
+    assert shown.code == 0, shown.err
+    assert shown.json()["mode"] == "off" and "not set yet" in shown.json()["mode_source"]["says"]
+    assert cli("gate", "mode", "shadow").code == 0
+    assert cli("gate", "mode", "--json").json()["mode"] == "shadow"
+    assert cli("gate", "kill-switch", "on", "--reason", "checking").code == 0
+    assert cli("gate", "kill-switch", "--json").json() == {"value": True, "scope": "*", "reason": "checking"}
+    assert cli("gate", "kill-switch").out.strip() == "kill switch: ON (checking)"
+    assert cli("gate", "authority").out.strip() == "authority: rules (budget 3 s)"
+
+
+def test_an_llm_authority_without_its_key_is_refused_and_nothing_changes(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    config = installed / ".stopwarden" / "config.toml"
+    before = config.read_bytes()
+    refused = cli("gate", "authority", "rules+anthropic")
+    assert refused.code == 1 and "ANTHROPIC_API_KEY is not set" in refused.err and "--skip-check" in refused.err
+    assert config.read_bytes() == before
+
+    monkeypatch.setenv("PATH", str(installed))  # no `claude` here
+    refused = cli("gate", "authority", "claude-cli")
+    assert refused.code == 1 and "'claude' is not on PATH" in refused.err
+
+    chosen = cli("gate", "authority", "anthropic", "--skip-check", "--json")
+    assert chosen.code == 0, chosen.err
+    assert chosen.json()["problems"] and config_module.load(str(installed)).authority == "anthropic"
+    status = cli("gate", "status", "--json").json()
+    assert status["authority"] == "anthropic" and "ANTHROPIC_API_KEY" in status["authority_problems"][0]
+    report = cli("gate", "report", "--since", "1d")
+    assert "authority: rules -> anthropic (checks skipped" in report.out
+
+
+def test_a_base_url_or_a_key_is_enough(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with (installed / ".stopwarden" / "config.toml").open("a") as f:
+        f.write('\n[authority.openai]\nbase_url = "http://127.0.0.1:9/v1"\n')
+    assert cli("gate", "authority", "rules+openai").code == 0
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    assert cli("gate", "authority", "anthropic").code == 0
+
+
+def test_status_says_why_the_breaker_is_open(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    assert cli("gate", "authority", "anthropic").code == 0
+    store = Store.open(config_module.load(str(installed)).store_location)
+    now = time.time()
+    store.record_event({"session_id": "s1", "agent": "claude-code", "ts": now, "mode": "shadow", "decision": "allow",
+                        "rule": None, "signals": [], "evidence_pointer": {}, "latency_ms": 1.0, "stop_text": "x",
+                        "project": installed.name, "host": "box", "fail_open_kind": "unavailable"})  # fmt: skip
+    for _ in range(breaker.FAILURES_TO_OPEN):
+        breaker.failed(store, "anthropic", now)
+    store.close()
+    line = next(x for x in cli("gate", "status").out.splitlines() if x.startswith("authority:"))
+    assert line.startswith("authority: anthropic (breaker open: 3 failures in a row; last failure unavailable at ")
+
+
+def test_the_mode_says_where_it_comes_from_and_a_disagreeing_config_is_named(installed: Path, cli: Any) -> None:
+    assert cli("gate", "mode", "shadow").code == 0
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('mode = "shadow"', 'mode = "enforce"'))
+    status = cli("gate", "status")
+    assert "mode: shadow (set in the store by `gate mode`)" in status.out
+    assert "note: the config's [gate] mode = enforce is only the mode a new store starts with" in status.out
