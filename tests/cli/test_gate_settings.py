@@ -37,10 +37,6 @@ def test_an_llm_authority_without_its_key_is_refused_and_nothing_changes(
     assert refused.code == 1 and "ANTHROPIC_API_KEY is not set" in refused.err and "--skip-check" in refused.err
     assert config.read_bytes() == before
 
-    monkeypatch.setenv("PATH", str(installed))  # no `claude` here
-    refused = cli("gate", "authority", "claude-cli")
-    assert refused.code == 1 and "'claude' is not on PATH" in refused.err
-
     chosen = cli("gate", "authority", "anthropic", "--skip-check", "--json")
     assert chosen.code == 0, chosen.err
     assert chosen.json()["problems"] and config_module.load(str(installed)).authority == "anthropic"
@@ -48,6 +44,12 @@ def test_an_llm_authority_without_its_key_is_refused_and_nothing_changes(
     assert status["authority"] == "anthropic" and "ANTHROPIC_API_KEY" in status["authority_problems"][0]
     report = cli("gate", "report", "--since", "1d")
     assert "authority: rules -> anthropic (checks skipped" in report.out
+    doctor = cli("doctor")
+    assert doctor.code == 1 and "FAIL authority: anthropic: anthropic: ANTHROPIC_API_KEY is not set" in doctor.out
+
+    monkeypatch.setenv("PATH", str(installed))  # no `claude` here
+    refused = cli("gate", "authority", "claude-cli")
+    assert refused.code == 1 and "'claude' is not on PATH" in refused.err
 
 
 def test_a_base_url_or_a_key_is_enough(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,7 +38,7 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     checks = [_state_dir(root)]
     if not checks[0].ok:
         return checks
-    checks += [_config(root), _token(root), _server(root)]
+    checks += [_config(root), _authority(root, env), _token(root), _server(root)]
     record = installer.read_record(root)
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
@@ -110,6 +110,22 @@ def _state_dir(root: str) -> Check:
     if mode != 0o700:
         return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")
     return Check("state folder", True, path)
+
+
+def _authority(root: str, env: Mapping[str, str]) -> Check:
+    """An LLM authority that cannot be called (no key, no command) lets every stop through as `unavailable`."""
+    from stopwarden import config as config_module
+    from stopwarden.gate import credentials
+
+    try:
+        loaded = config_module.load(root)
+    except StopwardenError:
+        return Check("authority", True, "not checked: the config does not load (see above)")
+    problems = credentials.problems(loaded.authority, loaded.authority_options, env)
+    if problems:
+        fix = "set it where the server starts (the agent's environment), or `stopwarden gate authority rules`"
+        return Check("authority", False, f"{loaded.authority}: " + "; ".join(problems), fix)
+    return Check("authority", True, loaded.authority)
 
 
 def _config(root: str) -> Check:
