@@ -32,6 +32,7 @@ from stopwarden.state import files
 MAX_TIMEOUT_S = 120.0
 MAX_RETENTION_DAYS = 36500
 MAX_DWELL_S = 3600.0
+MAX_IDLE_EXIT_MINUTES = 10080  # a week
 MAX_LIMIT = 1_000_000
 
 
@@ -53,6 +54,9 @@ class Config:
     host: str
     port: int = 0
     autostart: bool = True
+    # A server with no request for this long exits (the next session's SessionStart starts it again), so a
+    # project touched once does not keep a server resident for ever. 0: never.
+    idle_exit_minutes: float = 480.0
     initial_mode: str = "shadow"
     authority: str = "rules"
     authority_timeout_s: float = 3.0
@@ -127,6 +131,11 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     if not 1 <= retention <= MAX_RETENTION_DAYS:
         # 0 or less would prune every event at the next start (on a shared store: the fleet's, for this project)
         raise StopwardenError(f"bad config {path}: [gate] retention_days must be from 1 to {MAX_RETENTION_DAYS}")
+    idle_exit = float(reader.get("server", "idle_exit_minutes", (int, float), 480))
+    if not 0 <= idle_exit <= MAX_IDLE_EXIT_MINUTES:
+        raise StopwardenError(
+            f"bad config {path}: [server] idle_exit_minutes must be from 0 to {MAX_IDLE_EXIT_MINUTES}"
+        )
     dwell = float(reader.get("review", "min_dwell_s", (int, float), 15.0))
     if not 0 <= dwell <= MAX_DWELL_S:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
@@ -138,6 +147,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         host=socket.gethostname(),
         port=port,
         autostart=reader.get("server", "autostart", bool, True),
+        idle_exit_minutes=idle_exit,
         initial_mode=mode,
         authority=authority,
         authority_timeout_s=float(timeout if timeout is not None else AUTHORITY_TIMEOUTS[authority]),

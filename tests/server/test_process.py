@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_hook, set_autostart
+
 CLI = str(Path(sys.executable).parent / "stopwarden")
 
 
@@ -95,3 +97,32 @@ def test_stop_never_kills_a_stranger_named_by_a_stale_pid_file(project_with_clea
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_an_idle_server_exits_and_the_next_session_starts_it_again(project_with_cleanup: Path) -> None:
+    """[server] idle_exit_minutes: no request for that long stops the server (issue 21: not resident for ever)."""
+    import time
+
+    root = project_with_cleanup
+    config = root / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace("[server]\n", "[server]\nidle_exit_minutes = 0.05\n", 1))
+    set_autostart(root, True)
+    started = sw(root, "start", "--json")
+    assert started.returncode == 0, started.stderr
+    pid = json.loads(started.stdout)["pid"]
+    for _ in range(4):  # requests keep it up past its idle time
+        time.sleep(1.0)
+        assert sw(root, "status").returncode == 0
+    deadline = time.monotonic() + 20
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _gone(pid), "the idle server is still running"
+    assert not (root / ".stopwarden" / "server.pid").exists()
+    assert "no request for 0.05 min: stopping" in (root / ".stopwarden" / "server.log").read_text()
+    payload = {"session_id": "s2", "cwd": str(root), "hook_event_name": "SessionStart", "source": "startup"}
+    hook = run_hook(root, payload, "SessionStart")
+    assert hook.returncode == 0, hook.stderr
+    deadline = time.monotonic() + 20
+    while sw(root, "status").returncode != 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sw(root, "status").returncode == 0, "SessionStart did not start the server again"

@@ -120,6 +120,11 @@ def _serve(root: str) -> None:
         target=drain_while_running, args=(outbox, store, stop_watching), name="outbox-drain", daemon=True
     ).start()
     server = uvicorn.Server(uvicorn.Config(app, port=config.port, **UVICORN))
+    if config.idle_exit_minutes:
+        threading.Thread(
+            target=_exit_when_idle, args=(server, config.idle_exit_minutes * 60.0, stop_watching), name="idle-exit",
+            daemon=True,
+        ).start()  # fmt: skip
     try:
         # Bind before anything else claims to be the server: a second server racing this one (two
         # sessions autostarting at once) fails here, before it could overwrite the pid file.
@@ -178,6 +183,21 @@ def _when_back(store: Any, config: Any, gate: Any, stop: threading.Event) -> Non
         gate.forget_settings()
         log.info("the database answers again: serving normally")
         return
+
+
+def _exit_when_idle(server: Any, idle_s: float, stop: threading.Event, now: Any = time.monotonic) -> None:
+    """Stop the server once no request has come for `idle_s` ([server] idle_exit_minutes). Requests are
+    counted by uvicorn itself (no per-request work of ours); the next session's SessionStart hook starts
+    the server again when `autostart` is on."""
+    seen, last = -1, now()
+    while not stop.wait(min(60.0, max(idle_s / 4, 0.05))):
+        count = server.server_state.total_requests
+        if count != seen:
+            seen, last = count, now()
+        elif now() - last >= idle_s:
+            log.info("no request for %g min: stopping (the next session starts it again)", idle_s / 60)
+            server.should_exit = True
+            return
 
 
 def _keep_hot_path_fresh(config: Any, gate: Any, stop: threading.Event) -> None:
