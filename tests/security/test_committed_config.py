@@ -35,6 +35,8 @@ def test_a_committed_enforce_starts_in_shadow_and_says_why(installed: Path) -> N
         ("[limits]\nper_session_hour = 0\n", "must be at least 1"),
         ("[limits]\nin_flight = 100000000\n", "must be at most"),
         ("[review]\nmin_dwell_s = -1\n", "min_dwell_s must be from 0"),
+        ("[server]\nidle_exit_minutes = -1\n", "idle_exit_minutes must be from 0"),
+        ("[server]\nidle_exit_minutes = 1e9\n", "idle_exit_minutes must be from 0"),
         ("[gate]\nauthority_timeout_s = 100000\n", "must be a number in"),
     ],
 )
