@@ -68,7 +68,11 @@ def agent_process(env: Mapping[str, str]) -> tuple[int, int]:
         if stat is None:
             return 0, 0
         comm, ppid, started = stat
-        if any(agent.is_agent_process(comm, lambda p=pid: _cmdline(p)) for agent in agents):
+
+        def cmdline(p: int = pid) -> bytes:
+            return _cmdline(p)
+
+        if any(agent.is_agent_process(comm, cmdline) for agent in agents):
             return pid, started
         pid = ppid
     return 0, 0

@@ -1,13 +1,19 @@
-"""Agent -> its module in this folder: where and in what format its hooks are registered, where its /build
-skill goes and in what format. One per name in `names.AGENTS`, found by name (`-` as `_`)."""
+"""Agent -> its installer module in this folder (an `install.base.Installer`): where and in what format its
+hooks are registered, where its /build skill goes and in what format. One per name in `names.AGENTS`."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
+from stopwarden.install import claude_code, codex, gemini
 from stopwarden.names import AGENTS
 
-AGENT_MODULES: dict[str, Any] = {
-    agent: importlib.import_module(f"stopwarden.install.{agent.replace('-', '_')}") for agent in AGENTS
+if TYPE_CHECKING:
+    from stopwarden.install.base import Installer
+
+AGENT_MODULES: dict[str, Installer] = {
+    claude_code.AGENT: claude_code,
+    codex.AGENT: codex,
+    gemini.AGENT: gemini,
 }
+assert tuple(AGENT_MODULES) == AGENTS, "one installer per agent, in names.AGENTS's order"

@@ -1,0 +1,81 @@
+"""What every agent's module in this folder is: the `Installer` protocol, and mypy checks each one against it.
+
+An agent's installer says where its hooks and /build skill go and how they are written and removed; the
+install, uninstall and doctor flows (installer.py, doctor.py) use only these members. Its hot-path side
+(payloads, block output, transcripts) is its module in stopwarden/agents/ (`agents.base.Dialect`).
+Adding an agent: a module here named after it (`-` as `_`) with these members, the module in
+registry.py, and an assignment at the end of this file. See docs/contributing.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+
+class Installer(Protocol):
+    """Where one agent keeps its hooks and skills, and how ours are written into and out of its files."""
+
+    @property
+    def AGENT(self) -> str: ...  # the agent's name (names.AGENTS)
+    @property
+    def SCOPES(self) -> tuple[str, ...]: ...  # where its settings can live, e.g. ("user", "project")
+    @property
+    def DEFAULT_SCOPE(self) -> str: ...  # where `init` installs without --scope
+    @property
+    def COMMAND(self) -> str: ...  # the client's command, to find it on PATH
+    # EVENTS: hook event -> (our hook script's event argument, timeout in the client's unit, ...)
+    @property
+    def EVENTS(self) -> Mapping[str, tuple[Any, ...]]: ...
+    @property
+    def SKILL_INVOCATION(self) -> str: ...  # how the user calls the skill, with {name}: "/{name} <task>"
+    @property
+    def SKILL_WORDING(self) -> tuple[str, str, str]: ...  # the playbook's words for the task, its argument, notes
+
+    def user_config_dir(self, env: Mapping[str, str]) -> str:
+        """The agent's per-user config folder (its presence says the agent is used on this machine)."""
+        ...
+
+    def settings_path(self, scope: str, root: str, env: Mapping[str, str]) -> str:
+        """The file that holds its hooks in `scope`."""
+        ...
+
+    def our_handler(self, event: str) -> dict[str, Any]:
+        """Our hook entry for `event`, as it is written into the agent's file."""
+        ...
+
+    def merge(self, data: dict[str, Any], path: str) -> None:
+        """Put our hooks into a settings document (theirs kept, our old entries replaced)."""
+        ...
+
+    def remove(self, data: dict[str, Any], path: str) -> bool:
+        """Take our hooks out of a settings document; whether anything was ours."""
+        ...
+
+    def registered(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        """Event -> the commands registered for it in a settings document (doctor runs them)."""
+        ...
+
+    def skills_folder(self, scope: str, root: str, env: Mapping[str, str]) -> str:
+        """Where its skills (or commands) live for hooks installed in `scope`."""
+        ...
+
+    def skill_file(self, folder: str, name: str) -> str:
+        """The file of skill `name` in `folder`."""
+        ...
+
+    def skill_cli(self, env: Mapping[str, str]) -> str:
+        """How the playbook names the `stopwarden` command for this agent's shell."""
+        ...
+
+    def skill_text(self, name: str, description: str, marker: str, body: str) -> str:
+        """The skill file's whole text, in the agent's format."""
+        ...
+
+
+if TYPE_CHECKING:  # never run: mypy checks each installer here (a missing or mistyped member fails)
+    from stopwarden.install import claude_code, codex, gemini
+
+    _CLAUDE_CODE: Installer = claude_code
+    _CODEX: Installer = codex
+    _GEMINI: Installer = gemini
