@@ -10,7 +10,16 @@ registry.py, and an assignment at the end of this file. See docs/contributing.md
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+
+class Check(NamedTuple):
+    """One line of `stopwarden doctor`: what was checked, whether it is right, and the fix when it is not."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
 
 
 class Installer(Protocol):
@@ -31,6 +40,32 @@ class Installer(Protocol):
     def SKILL_INVOCATION(self) -> str: ...  # how the user calls the skill, with {name}: "/{name} <task>"
     @property
     def SKILL_WORDING(self) -> tuple[str, str, str]: ...  # the playbook's words for the task, its argument, notes
+
+    @property
+    def LABEL(self) -> str: ...  # how doctor names it before a check ("" for the first agent, "codex ")
+    @property
+    def HOOK_TIMEOUT_UNIT_S(self) -> float: ...  # its hook timeouts' unit in seconds (Gemini counts in ms)
+    @property
+    def EXPORTS_SESSION_ID(self) -> bool: ...  # its SessionStart hook can export the session id to its shell
+
+    def check_ready(self, env: Mapping[str, str]) -> None:
+        """Raise StopwardenError when init must refuse before writing anything (a config it cannot read)."""
+        ...
+
+    def after_install(
+        self, root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+    ) -> tuple[list[str], dict[str, Any]]:
+        """What else init does once our hooks are in `path` (Codex: trust them): lines to report, and
+        entries for installed.json."""
+        ...
+
+    def after_remove(self, path: str, env: Mapping[str, str]) -> list[str]:
+        """What else uninstall does once our hooks are out of `path` (Codex: drop their trust entries)."""
+        ...
+
+    def doctor_checks(self, root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
+        """Checks only this agent needs (Codex: does it trust our hooks), when init installed it here."""
+        ...
 
     def user_config_dir(self, env: Mapping[str, str]) -> str:
         """The agent's per-user config folder (its presence says the agent is used on this machine)."""

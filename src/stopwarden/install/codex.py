@@ -20,6 +20,7 @@ from typing import Any
 from stopwarden.atomic import write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
+from stopwarden.install.base import Check
 from stopwarden.shell import cli_path
 
 AGENT = "codex"
@@ -266,3 +267,65 @@ class _JsonRpc:
                 self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\n", 1)
         return line
+
+
+# --- what init, uninstall and doctor ask of every agent (install/base.py Installer) ----------------------
+
+LABEL = "codex "
+HOOK_TIMEOUT_UNIT_S = 1.0
+EXPORTS_SESSION_ID = False
+
+
+def check_ready(env: Mapping[str, str]) -> None:
+    read_config(env)  # the trust entries go into it: refuse before writing anything if it is unreadable
+
+
+def after_install(
+    root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+) -> tuple[list[str], dict[str, Any]]:
+    """Trust our hooks by hash, unless `trust` is off (then Codex's `/hooks` review asks the user); warn
+    when a project scope is one Codex ignores. `codex_trust` is kept for `doctor --fix`, which must not
+    undo a --no-trust."""
+    config = os.path.join(codex_home(env), "config.toml")
+    if trust:
+        done = [f"trusted our {len(trust_ours(path, data, env))} hooks in {config}"]
+    else:
+        done = ["our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)"]
+    if scope == "project" and not project_trusted(root, env):
+        done.append(
+            f"warning: Codex ignores {os.path.join(root, '.codex')} until you trust this project: say yes when Codex "
+            f'asks, or add [projects."{os.path.realpath(root)}"] trust_level = "trusted" to {config} '
+            "(stopwarden leaves that to you)"
+        )
+    return done, {"codex_trust": trust}
+
+
+def after_remove(path: str, env: Mapping[str, str]) -> list[str]:
+    if untrust_ours(path, env):
+        return [f"removed the trust entries of our hooks from {os.path.join(codex_home(env), 'config.toml')}"]
+    return []
+
+
+def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
+    """Codex runs a hook only when it trusts it, and says nothing otherwise: ask Codex itself (`codex
+    app-server`), since the trust hash is version-specific, whether it sees our hooks here and trusts them."""
+    import shutil
+
+    name = "codex hook trust"
+    codex_bin = shutil.which(COMMAND, path=env.get("PATH"))
+    if not codex_bin:
+        return [Check(name, True, "not checked: codex is not on PATH")]
+    try:
+        hooks = hooks_seen(codex_bin, root, env)
+    except StopwardenError as e:
+        return [Check(name, False, e.message, "run `codex app-server` by hand to see why")]
+    ours = [h for h in hooks if hook_command.is_ours(h.get("command"))]
+    if not ours:  # registered (the hook checks say where), yet unseen: a project layer Codex ignores
+        fix = "trust this project in Codex (see `stopwarden init --agent codex --scope project`), or use the user scope"
+        return [Check(name, False, "Codex does not see our hooks in this project", fix)]
+    untrusted = [str(h.get("key")) for h in ours if h.get("trustStatus") != "trusted"]
+    if untrusted:
+        chose_trust = record.get("codex_trust", True)
+        fix = "stopwarden doctor --fix" if chose_trust else "review them with /hooks in Codex (init had --no-trust)"
+        return [Check(name, False, f"Codex will skip our hooks {', '.join(untrusted)}: not trusted", fix)]
+    return [Check(name, True, f"Codex trusts our {len(ours)} hooks (asked {codex_bin} app-server)")]

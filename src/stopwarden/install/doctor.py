@@ -9,29 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, codex, hook_command, installer, project_files, skill
+from stopwarden.install import hook_command, installer, project_files, skill
+from stopwarden.install.base import Check
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
 PROBE_SESSION = "stopwarden-doctor-probe"
-
-
-class Check(NamedTuple):
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
 
 
 def run(root: str, env: Mapping[str, str]) -> list[Check]:
@@ -43,38 +36,16 @@ def run(root: str, env: Mapping[str, str]) -> list[Check]:
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
         checks += _agent_checks(agent, module, root, env, required=agent in installed)
-    if codex.AGENT in installed:
-        checks.append(_codex_trust(root, env, chose_trust=record.get("codex_trust", True)))
+    for agent in installed:
+        checks += AGENT_MODULES[agent].doctor_checks(root, env, record)
     checks += _skills(root, env, record, installed)
     return checks
-
-
-def _codex_trust(root: str, env: Mapping[str, str], chose_trust: bool) -> Check:
-    """Codex runs a hook only when it trusts it, and says nothing otherwise: ask Codex itself (`codex
-    app-server`), since the trust hash is version-specific, whether it sees our hooks here and trusts them."""
-    name = "codex hook trust"
-    codex_bin = shutil.which(codex.COMMAND, path=env.get("PATH"))
-    if not codex_bin:
-        return Check(name, True, "not checked: codex is not on PATH")
-    try:
-        hooks = codex.hooks_seen(codex_bin, root, env)
-    except StopwardenError as e:
-        return Check(name, False, e.message, "run `codex app-server` by hand to see why")
-    ours = [h for h in hooks if hook_command.is_ours(h.get("command"))]
-    if not ours:  # registered (the hook checks say where), yet unseen: a project layer Codex ignores
-        fix = "trust this project in Codex (see `stopwarden init --agent codex --scope project`), or use the user scope"
-        return Check(name, False, "Codex does not see our hooks in this project", fix)
-    untrusted = [str(h.get("key")) for h in ours if h.get("trustStatus") != "trusted"]
-    if untrusted:
-        fix = "stopwarden doctor --fix" if chose_trust else "review them with /hooks in Codex (init had --no-trust)"
-        return Check(name, False, f"Codex will skip our hooks {', '.join(untrusted)}: not trusted", fix)
-    return Check(name, True, f"Codex trusts our {len(ours)} hooks (asked {codex_bin} app-server)")
 
 
 def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], required: bool) -> list[Check]:
     """Each of the agent's hooks registered, and answering correctly: for an agent init installed here
     (`required`), or one whose files hold hooks of ours anyway."""
-    label = "" if agent == claude_code.AGENT else f"{agent} "
+    label = module.LABEL
     checks: list[Check] = []
     commands: dict[str, list[str]] = {}
     for scope in module.SCOPES:
@@ -182,7 +153,7 @@ def _skills(
     for agent, scopes in installed.items():
         name = installer.skill_name(record, agent)
         call = skill.invocation(agent, name).split()[0]
-        label = f"{call} skill" if agent == claude_code.AGENT else f"{agent} {call} skill"
+        label = f"{AGENT_MODULES[agent].LABEL}{call} skill"
         for path in dict.fromkeys(skill.skill_path(agent, scope, root, env, name) for scope in scopes):
             if skill.is_ours(path):
                 checks.append(Check(label, True, path))
@@ -193,7 +164,7 @@ def _skills(
 
 def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Check:
     """Run one registered command as the agent would, in a throwaway project, and check its answer."""
-    name = f"{'' if agent == claude_code.AGENT else agent + ' '}{event} hook"
+    name = f"{module.LABEL}{event} hook"
     with tempfile.TemporaryDirectory(prefix="stopwarden-doctor-") as tmp:
         project = os.path.realpath(tmp)
         project_files.create(project)
@@ -217,7 +188,7 @@ def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Chec
         }
         started = time.monotonic()
         try:
-            timeout_s = module.EVENTS[event][1] / (1000 if agent == "gemini" else 1)  # Gemini counts in ms
+            timeout_s = module.EVENTS[event][1] * module.HOOK_TIMEOUT_UNIT_S
             done = hook_command.run(cmd, payload, project, env, timeout_s)
         except subprocess.TimeoutExpired:
             return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
@@ -256,7 +227,7 @@ def _judge(agent: str, argument: str, done: subprocess.CompletedProcess[str], pr
         return f"printed {done.stdout.strip()[:200]!r}"
     if not os.path.exists(os.path.join(project, STATE_DIR, SESSIONS_DIR, PROBE_SESSION)):
         return "did not record the session start"
-    if agent != claude_code.AGENT:
+    if not AGENT_MODULES[agent].EXPORTS_SESSION_ID:
         return ""  # only Claude Code passes a $CLAUDE_ENV_FILE
     try:
         with open(os.path.join(project, "env-file"), encoding="utf-8") as f:

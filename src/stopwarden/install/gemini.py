@@ -11,6 +11,7 @@ from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
+from stopwarden.install.base import Check
 from stopwarden.shell import cli_command
 
 AGENT = "gemini"
@@ -85,3 +86,28 @@ def skill_text(name: str, description: str, marker: str, body: str) -> str:
         raise StopwardenError("cannot write the Gemini command: the playbook holds three single quotes in a row")
     escaped = description.replace("\\", "\\\\").replace('"', '\\"')
     return f"# {marker}\ndescription = \"{escaped}\"\nprompt = '''\n{body}'''\n"
+
+
+# --- what init, uninstall and doctor ask of every agent (install/base.py Installer) ----------------------
+
+LABEL = "gemini "
+HOOK_TIMEOUT_UNIT_S = 0.001
+EXPORTS_SESSION_ID = False
+
+
+def check_ready(env: Mapping[str, str]) -> None:
+    return None  # nothing beyond the settings file, which init reads for every agent
+
+
+def after_install(
+    root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+) -> tuple[list[str], dict[str, Any]]:
+    return [], {}
+
+
+def after_remove(path: str, env: Mapping[str, str]) -> list[str]:
+    return []
+
+
+def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
+    return []

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
-from stopwarden.install import claude_code, codex, project_files, skill, user_scope
+from stopwarden.install import claude_code, project_files, skill, user_scope
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 
 if TYPE_CHECKING:
-    from stopwarden.install.doctor import Check
+    from stopwarden.install.base import Check, Installer
 
 RECORD = "installed.json"
 # installed.json: settings file (real path) -> the user's status line that `init --force-statusline` replaced.
@@ -121,8 +121,7 @@ def preflight(root: str, agent: str, scope: str, skill_name: str, env: Mapping[s
     skill_file = skill.skill_path(agent, scope, root, env, skill_name)
     skill.check_free(skill_file, skill_name)
     SettingsFile(module.settings_path(scope, root, env))
-    if agent == codex.AGENT:
-        codex.read_config(env)
+    module.check_ready(env)
     return _Skill(skill_file, skill_name, skill.render(agent, skill_name, env))
 
 
@@ -158,19 +157,9 @@ def init_hooks_only(
             record.setdefault("created_files", []).append(os.path.realpath(path))
     else:
         done.append(f"hooks already registered in {path}")
-    if agent == codex.AGENT:
-        record["codex_trust"] = trust  # for `doctor --fix`, which must not undo a --no-trust
-    if agent == "codex" and trust:
-        keys = codex.trust_ours(path, settings.data, env)
-        done.append(f"trusted our {len(keys)} hooks in {os.path.join(codex.codex_home(env), 'config.toml')}")
-    elif agent == "codex":
-        done.append("our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)")
-    if agent == codex.AGENT and scope == "project" and not codex.project_trusted(root, env):
-        done.append(
-            f"warning: Codex ignores {os.path.join(root, '.codex')} until you trust this project: say yes when Codex "
-            f'asks, or add [projects."{os.path.realpath(root)}"] trust_level = "trusted" to '
-            f"{os.path.join(codex.codex_home(env), 'config.toml')} (stopwarden leaves that to you)"
-        )
+    said, recorded = module.after_install(root, scope, path, settings.data, env, trust)
+    done += said
+    record.update(recorded)
     done.append(_install_skill(agent, playbook, record))
     _record_scope(record, root, agent, scope, env)
     write_record(root, record)
@@ -212,9 +201,10 @@ def _kept_user_scopes(root: str, env: Mapping[str, str], remove_shared: bool) ->
 
 
 def _remove_other(
-    agent: str, module: Any, scope: str, path: str, root: str, created: set[str], env: Mapping[str, str]
+    agent: str, module: Installer, scope: str, path: str, root: str, created: set[str], env: Mapping[str, str]
 ) -> list[str]:
-    """Our hooks out of a Codex or Gemini file (the file too, if we created it), and our Codex trust entries."""
+    """Our hooks out of a Codex or Gemini file (the file too, if we created it), and what else the agent
+    undoes (`after_remove`: Codex's trust entries)."""
     settings = SettingsFile(path)
     if not settings.exists or not module.remove(settings.data, path):
         return []
@@ -224,9 +214,7 @@ def _remove_other(
     else:
         settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}")
         done = [f"removed our hooks from {path}"]
-    if agent == codex.AGENT and codex.untrust_ours(path, env):
-        done.append(f"removed the trust entries of our hooks from {os.path.join(codex.codex_home(env), 'config.toml')}")
-    return done
+    return done + module.after_remove(path, env)
 
 
 def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: bool = False) -> list[str]:
@@ -449,7 +437,8 @@ def statusline_checks(root: str, env: Mapping[str, str]) -> list[Check]:
 
     from stopwarden.hooks.statusline import MARK
     from stopwarden.install import hook_command
-    from stopwarden.install.doctor import PROBE_SESSION, Check
+    from stopwarden.install.base import Check
+    from stopwarden.install.doctor import PROBE_SESSION
 
     checks = []
     payload = {"session_id": PROBE_SESSION, "cwd": root, "workspace": {"current_dir": root, "project_dir": root}}
