@@ -11,7 +11,10 @@ from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
-from stopwarden.install.base import Check
+from stopwarden.install.no_extras import after_install as after_install  # its Installer members:
+from stopwarden.install.no_extras import after_remove as after_remove  # nothing beyond hooks and skill
+from stopwarden.install.no_extras import check_ready as check_ready
+from stopwarden.install.no_extras import doctor_checks as doctor_checks
 from stopwarden.shell import cli_command
 
 AGENT = "gemini"
@@ -93,21 +96,3 @@ def skill_text(name: str, description: str, marker: str, body: str) -> str:
 LABEL = "gemini "
 HOOK_TIMEOUT_UNIT_S = 0.001
 EXPORTS_SESSION_ID = False
-
-
-def check_ready(env: Mapping[str, str]) -> None:
-    return None  # nothing beyond the settings file, which init reads for every agent
-
-
-def after_install(
-    root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
-) -> tuple[list[str], dict[str, Any]]:
-    return [], {}
-
-
-def after_remove(path: str, env: Mapping[str, str]) -> list[str]:
-    return []
-
-
-def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
-    return []
