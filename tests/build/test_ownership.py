@@ -38,7 +38,7 @@ def test_another_session_cannot_drive_a_build_it_does_not_own(
         fails(cli("build", *args), "belongs to another session (session E)")
     assert (installed / ".stopwarden" / "builds" / f"{theirs['id']}.json").read_bytes() == before
     result = cli("build", "phase", "executing", "--override", "the owner crashed")
-    assert result.code == 2 and "--override needs --build ID" in result.err
+    assert result.code == 1 and "--override needs --build ID" in result.err
 
 
 def test_override_acts_once_and_the_audit_log_says_who_and_why(
@@ -83,7 +83,7 @@ def test_complete_needs_a_step_and_escalating_or_abandoning_needs_a_reason(insta
     fails(cli("build", "complete"), "no step is recorded")
     fails(cli("build", "phase", "escalated"), "say why the build is escalated")
     fails(cli("build", "phase", "failed"), "say why the build is failed")
-    assert cli("build", "abandon").code == 2  # --reason is required
+    assert cli("build", "abandon").code == 1  # --reason is required
     ok(cli("build", "step", "1", "parser", "--tests", "2", "--passing", "2"))
     assert ok(cli("build", "complete", "--json"))["phase"] == "complete"
 

@@ -90,8 +90,10 @@ def test_anything_else_goes_through_click(tmp_path: Path, args: list[str]) -> No
     code, out, err, modules = _run(tmp_path, tmp_path, "main", *args)
     assert "click" in modules
     assert _run(tmp_path, tmp_path, "click", *args)[:3] == (code, out, err)
-    if args != ["--version", "--help"]:
-        assert code in (1, 2) and err.startswith((b"stopwarden: error:", b"Usage:")), err
+    if "--json" in args:
+        assert code == 1 and set(json.loads(err)) == {"error", "hint"}, err
+    elif args != ["--version", "--help"]:
+        assert code == 1 and err.startswith(b"stopwarden: error:"), err
 
 
 def test_a_build_the_quick_path_cannot_read_is_reported_by_click(owned: Path, tmp_path: Path) -> None:

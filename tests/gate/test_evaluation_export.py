@@ -102,6 +102,6 @@ def test_the_kept_text_is_what_makes_a_long_stop_judgeable(installed: Path, plan
 
 def test_export_needs_to_be_told_what(installed: Path, cli: Any) -> None:
     result = cli("gate", "export")
-    assert result.code == 2 and "--annotated" in result.err
+    assert result.code == 1 and "--annotated" in result.err
     empty = cli("gate", "export", "--annotated")
     assert empty.code == 0 and empty.out == ""

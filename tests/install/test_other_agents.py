@@ -165,9 +165,9 @@ def test_init_all_installs_every_agent_in_its_default_scope(project: Path, cli: 
 
 def test_a_scope_one_agent_lacks_is_refused_before_anything_is_written(project: Path, cli: Any) -> None:
     result = cli("init", "--agent", "all", "--scope", "local")
-    assert result.code == 2 and "codex has no local scope" in result.err
+    assert result.code == 1 and "codex has no local scope" in result.err
     assert not (project / ".stopwarden").exists() and not (project / ".claude").exists()
-    assert cli("init", "--agent", "gemini", "--statusline").code == 2
+    assert cli("init", "--agent", "gemini", "--statusline").code == 1
 
 
 def test_without_a_terminal_init_installs_claude_code_and_names_the_others(

@@ -54,7 +54,7 @@ def test_choosing_the_authority_keeps_the_rest_of_the_config(installed: Path, cl
     assert 'authority = "openai"' in after and "# my note" in after
     assert after.replace('authority = "openai"', 'authority = "rules"') == before
     assert cli("gate", "authority", "claude-cli", "--skip-check", "--json").json()["timeout_s"] == 20.0
-    assert cli("gate", "authority", "oracle").code == 2
+    assert cli("gate", "authority", "oracle").code == 1
 
 
 def test_scopes_with_the_server_down(installed: Path, cli: Any) -> None:

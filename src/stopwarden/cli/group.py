@@ -13,8 +13,8 @@ import sys
 
 import click
 
-from stopwarden import __version__, termsafe
-from stopwarden.cli.main import COMMANDS, os_error
+from stopwarden import __version__
+from stopwarden.cli.main import COMMANDS, failure, json_requested, os_error
 from stopwarden.errors import StopwardenError
 
 
@@ -51,30 +51,69 @@ def cli() -> None:
 
 
 def run(args: list[str]) -> int:
+    """Run the command line; every failure is said by `main.failure` (one form, JSON with `--json`)."""
+    as_json = json_requested(args)
     try:
         result = cli.main(args=args, prog_name="stopwarden", standalone_mode=False)
-    except StopwardenError as e:  # its message may quote a build id, a file name or a server's answer
-        click.echo(termsafe.line(f"stopwarden: error: {e.message}"), err=True)
-        if e.hint:
-            click.echo(termsafe.line(f"hint: {e.hint}"), err=True)
-        return 1
+    except StopwardenError as e:
+        return _fail(e.message, e.hint, as_json, 1)
     except OSError as e:
-        for line in os_error(e):
-            click.echo(line, err=True)
-        return 1
+        return _fail(*os_error(e), as_json, 1)
     except click.exceptions.Exit as e:
         return e.exit_code
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
+    except click.exceptions.NoArgsIsHelpError as e:  # a group without its command: its help is the answer
+        assert e.ctx is not None
+        click.echo(e.ctx.get_help())
+        return 0
+    except click.UsageError as e:
+        return _fail(*usage(e), as_json, 1)
+    except click.ClickException as e:  # a file click could not open for us
+        return _fail(_sentence(e.format_message()), "", as_json, 1)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("stopwarden: interrupted", err=True)
-        return 130
+        return _fail("interrupted", "", as_json, 130)
     except Exception:
-        path = _crash_log()
-        click.echo(f"stopwarden: an unexpected error occurred; details are in {path}", err=True)
-        return 3
+        return _fail("an unexpected error occurred (a bug)", f"details are in {_crash_log()}", as_json, 3)
     return result if isinstance(result, int) else 0
+
+
+def _fail(message: str, hint: str, as_json: bool, code: int) -> int:
+    click.echo(failure(message, hint, as_json), err=True)
+    return code
+
+
+def usage(e: click.UsageError) -> tuple[str, str]:
+    """A usage error as our message and hint: the parameter as the user types it (`--size`, `PHASE`), the
+    choices as they are spelled (`SMALL`, not click's lower case), and where the command's help is."""
+    command = e.ctx.command_path if e.ctx else "stopwarden"
+    hint = f"see `{command} --help`"
+    if isinstance(e, click.NoSuchOption):
+        close = ", ".join(e.possibilities or [])
+        return f"{command} has no option {e.option_name}", f"did you mean {close}?" if close else hint
+    param = getattr(e, "param", None)
+    if param is None:
+        return _sentence(e.message), hint
+    name = _spelled(param)
+    choices = param.type.choices if isinstance(param.type, click.Choice) else None
+    among = f"one of {', '.join(map(str, choices))}" if choices else ""
+    if isinstance(e, click.MissingParameter):
+        kind = "argument" if isinstance(param, click.Argument) else "option"
+        return f"{command} needs the {kind} {name}" + (f" ({among})" if among else ""), hint
+    if choices and " is not one of " in e.message:  # click quotes the value given, and the choices lower-cased
+        return f"invalid {name}: {e.message.split(' is not one of ')[0]} is not {among}", hint
+    return f"invalid {name}: {_sentence(e.message)}", hint
+
+
+def _spelled(param: click.Parameter) -> str:
+    """A parameter as the user writes it: an option's longest flag, an argument's name in capitals."""
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return (param.name or "").upper()
+
+
+def _sentence(text: str) -> str:
+    """click's message in our style: lower case first (unless a name in capitals starts it), no full stop."""
+    text = text.strip().removesuffix(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _crash_log() -> str:

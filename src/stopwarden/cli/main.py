@@ -7,8 +7,10 @@ arguments, an error to report) goes to the click group in `group`, which imports
 when that command runs or shows its help. `COMMANDS` lets `stopwarden --help` list every command with its
 short help without importing any of them; a test keeps it equal to each command's own help.
 
-Exit codes: 0 success, 1 a StopwardenError or an OSError (the message says what to do), 2 bad usage, 3 a bug
-(the traceback goes to a log file whose path is printed), 130 interrupted.
+Every failure is said in one form (README, "Errors"): `stopwarden: error: …` and `hint: …` on stderr, or
+with `--json` one JSON document `{"error": …, "hint": …}` there. Exit codes: 0 success, 1 a failure the
+message explains (bad usage, a StopwardenError, an OSError), 3 a bug (the traceback goes to a log file whose
+path is printed), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(text + "\n")
             sys.stdout.flush()
         except OSError as e:  # a closed pipe, a full disk: said as the click path says it
-            sys.stderr.write("".join(line + "\n" for line in os_error(e)))
+            sys.stderr.write(failure(*os_error(e), json_requested(args)) + "\n")
             return 1
         return 0
     from stopwarden.cli import group
@@ -70,15 +72,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return group.run(args)
 
 
-def os_error(e: OSError) -> list[str]:
-    """What the user reads for an OSError: an unwritable or missing folder, a full disk (theirs to fix)."""
+def os_error(e: OSError) -> tuple[str, str]:
+    """The message and hint for an OSError: an unwritable or missing folder, a full disk (theirs to fix)."""
+    where = f" {e.filename}" if e.filename else ""
+    return f"cannot use{where}: {e.strerror or e}", "check that the folder exists and that you may write to it"
+
+
+def json_requested(args: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (`--json`, or `--format json` where that is its alias), read
+    from the words alone: a usage error must be said in JSON too, before click has parsed anything."""
+    from itertools import pairwise
+
+    words = list(args[: args.index("--")] if "--" in args else args)
+    return "--json" in words or "--format=json" in words or ("--format", "json") in pairwise(words)
+
+
+def failure(message: str, hint: str, as_json: bool) -> str:
+    """What stderr gets for a failure, in the one form of every command: two lines for people, or one JSON
+    document with `--json`. The message may quote a build id, a file name or a server's answer."""
     from stopwarden import termsafe
 
-    where = f" {e.filename}" if e.filename else ""
-    return [
-        termsafe.line(f"stopwarden: error: cannot use{where}: {e.strerror or e}"),
-        "hint: check that the folder exists and that you may write to it",
-    ]
+    if as_json:
+        return termsafe.dumps({"error": message, "hint": hint}, indent=None)
+    return termsafe.line(f"stopwarden: error: {message}") + (f"\n{termsafe.line(f'hint: {hint}')}" if hint else "")
 
 
 if __name__ == "__main__":
