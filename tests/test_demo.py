@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,3 +27,22 @@ def test_demo_shows_the_owner_blocked_and_the_other_session_free() -> None:
     assert "The rules authority's verdict: continue (U1_DURABLE_ARTIFACT_CONTINUATION_SAFE)" in out
     assert "the stop is allowed (block: false) and only logged" in out
     assert "Stopped the gate server" in out
+
+
+def test_demo_json_says_what_it_showed() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "stopwarden"), "demo", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "GIT_CONFIG_GLOBAL": "/dev/null"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["ok"] is True and data["project"] is None  # not kept
+    assert (data["owner_blocked"], data["other_session_blocked"], data["blocks_used"], data["budget"]) == (
+        True, False, 1, 5,
+    )  # fmt: skip
+    verdict = {"decision": "continue", "rule": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", "block": False}
+    assert data["stop_gate"] == verdict
+    assert any("tries to stop: BLOCKED" in step for step in data["steps"])

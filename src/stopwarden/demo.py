@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 
 from stopwarden.build import manager, owner
 from stopwarden.install import claude_code, hook_command, installer
@@ -25,10 +26,14 @@ OWNER = "demo-session-owner"
 STRANGER = "demo-session-other"
 
 
-def run(say: Callable[[str], None], keep: bool) -> int:
+def run(say: Callable[[str], None], keep: bool, found: dict[str, Any] | None = None) -> int:
+    """Show the demo through `say`, one paragraph at a time; `found` (for `demo --json`) gets what it showed:
+    the project, the build, who was blocked, the budget, and the stop gate's verdict."""
     project = os.path.realpath(tempfile.mkdtemp(prefix="stopwarden-demo-"))
+    found = {} if found is None else found
+    found["project"] = project if keep else None
     try:
-        return _run(project, say)
+        return _run(project, say, found)
     finally:
         if keep:
             say(f"\nThe demo project is kept at {project}")
@@ -36,7 +41,7 @@ def run(say: Callable[[str], None], keep: bool) -> int:
             shutil.rmtree(project, ignore_errors=True)
 
 
-def _run(project: str, say: Callable[[str], None]) -> int:
+def _run(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int:
     env = hook_command.clean_env(os.environ)  # the demo's sessions are identified by session id alone
     _git(project, "init", "-q")
     say(f"1. Created a throwaway git project: {project}")
@@ -57,6 +62,7 @@ def _run(project: str, say: Callable[[str], None]) -> int:
     blocked = _stop(command, OWNER, project, env)
     if blocked is None:
         say("   The owner's stop was NOT blocked: something is wrong; run `stopwarden doctor`.")
+        found.update(build_id=build["id"], owner_blocked=False)
         return 1
     say(f'\n   Session "{OWNER}" tries to stop: BLOCKED. The agent is told:')
     say("   | " + blocked.replace("\n", "\n   | "))
@@ -66,13 +72,15 @@ def _run(project: str, say: Callable[[str], None]) -> int:
     say(f'\n   Session "{STRANGER}", in the same checkout, tries to stop: {verdict}.')
     budget = build["protection"]["reinforcements"]
     say(f"   The owner's budget: {used} of {budget} blocks used; the other session spent none.")
+    found.update(build_id=build["id"], owner_blocked=True, other_session_blocked=other is not None,
+                 blocks_used=used, budget=budget)  # fmt: skip
     say("\nOnly the session that owns an unfinished build is kept at work; every other session stops freely.")
     if other is not None or used != 1:
         return 1
-    return _stop_gate(project, say)
+    return _stop_gate(project, say, found)
 
 
-def _stop_gate(project: str, say: Callable[[str], None]) -> int:
+def _stop_gate(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int:
     """The stop gate in shadow mode: a context-preservation stop, judged and logged, not blocked."""
     from stopwarden import config as config_module
     from stopwarden.hooks import http
@@ -110,6 +118,7 @@ def _stop_gate(project: str, say: Callable[[str], None]) -> int:
         port = config_module.load(project).port
         _, verdict = http.request(port, "POST", "/v1/evaluate", token, body, timeout=10)
         say(f"   The rules authority's verdict: {verdict['decision']} ({verdict['rule']}).")
+        found["stop_gate"] = {k: verdict.get(k) for k in ("decision", "rule", "block")}
         say(f"   Mode is shadow, so the stop is allowed (block: {str(verdict['block']).lower()}) and only logged:")
         _, events = http.request(port, "GET", "/v1/events?limit=1", token, timeout=10)
         event = events[0]

@@ -18,7 +18,7 @@ import click
 
 from stopwarden import termsafe
 from stopwarden.cli import quick
-from stopwarden.cli.output import echo, emit, json_option, warn
+from stopwarden.cli.output import emit, json_option, warn
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES, DECISIONS
 from stopwarden.project import require_root
@@ -244,9 +244,11 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
 
 @gate.command()
 @click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d, 2w.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="json: the same as --json (kept for scripts written before it).")  # fmt: skip
 @click.option("--project", help="Report on this project only, readiness included (default: every project).")
-def report(since: str, fmt: str, project: str | None) -> None:
+@json_option
+def report(since: str, fmt: str, project: str | None, as_json: bool) -> None:
     """Decisions per day, rules, failures, latency, annotation precision and readiness for enforce.
 
     \b
@@ -259,7 +261,7 @@ def report(since: str, fmt: str, project: str | None) -> None:
     with _local() as (config, store):
         start = reporting.parse_since(since, time.time())
         data = reporting.build(store, start, config.min_dwell_s, project)
-    echo(termsafe.dumps(data) if fmt == "json" else reporting.table(data))
+    emit(as_json or fmt == "json", data, reporting.table(data))
 
 
 @gate.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -201,8 +202,12 @@ def doctor(fix: bool, as_json: bool) -> int:
 
 @click.command()
 @click.option("--keep", is_flag=True, help="Keep the throwaway project instead of deleting it.")
-def demo(keep: bool) -> int:
+@json_option
+def demo(keep: bool, as_json: bool) -> int:
     """Show the build gate at work in a throwaway git project.
+
+    With --json, prints what it showed as one document: each step's text, who was blocked, the budget
+    used, the stop gate's verdict, and `ok` (exit 1 when the gates did not do what they should).
 
     \b
     Example:
@@ -210,4 +215,9 @@ def demo(keep: bool) -> int:
     """
     from stopwarden import demo as show
 
-    return show.run(click.echo, keep)
+    shown: list[str] = []
+    found: dict[str, Any] = {}
+    code = show.run((lambda text: shown.append(text.strip("\n"))) if as_json else click.echo, keep, found)
+    if as_json:
+        emit(True, {"ok": code == 0, **found, "steps": shown}, "")
+    return code
