@@ -155,17 +155,23 @@ def load(root: str, build_id: str) -> State:
     except FileNotFoundError:
         raise StopwardenError(f"no build {build_id!r}", hint="list the builds with `stopwarden build list`") from None
     except state.StateError as e:
-        raise StopwardenError(str(e), hint="restore it from a backup or remove it by hand") from None
+        raise StopwardenError(str(e), hint=UNREADABLE_HINT) from None
 
 
-def all_builds(root: str) -> list[State]:
-    """Every readable build, newest first; a corrupt one is skipped here and reported when it is named."""
+UNREADABLE_HINT = "repair it, or move it out of .stopwarden/builds/ to set it aside"
+
+
+def all_builds(root: str, unreadable: list[StopwardenError] | None = None) -> list[State]:
+    """Every readable build, newest first. A corrupt one is left out, and said in `unreadable` (its path
+    and what is wrong) when the caller passes a list: listing it as "no build" would hide it."""
     builds = []
     for build_id in state.all_ids(root):
         try:
             builds.append(state.load(root, build_id))
-        except (OSError, state.StateError):
-            continue
+        except (OSError, state.StateError) as e:
+            if unreadable is not None:
+                problem = str(e) if isinstance(e, state.StateError) else f"build state {build_id}: {e.strerror or e}"
+                unreadable.append(StopwardenError(problem, hint=UNREADABLE_HINT))
     return sorted(builds, key=lambda b: str(b.get("started_at", "")), reverse=True)
 
 
@@ -175,13 +181,19 @@ def _active(root: str) -> list[State]:
 
 def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
     """The build a command acts on: the one named, else the active one this session owns, else the only
-    active one, else (for reading) the most recent one."""
+    active one, else (for reading) the most recent one. When a build cannot be read, only the one named
+    or this session's own is chosen: the unreadable one may be the build meant, so it is reported."""
     if build_id:
         return str(load(root, build_id)["id"])
-    active = _active(root)
+    unreadable: list[StopwardenError] = []
+    builds = all_builds(root, unreadable)
+    active = [b for b in builds if b["phase"] not in TERMINAL_PHASES]
     mine = [b for b in active if owner.match(b.get("owner") or {}, caller)]
     if len(mine) == 1:
         return str(mine[0]["id"])
+    if unreadable:
+        found = unreadable[0]
+        raise StopwardenError(found.message, hint=f"{found.hint}; or name a build with --build ID")
     if len(active) == 1 and not mine:
         return str(active[0]["id"])
     candidates = mine or active
@@ -190,7 +202,6 @@ def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
             f"{len(candidates)} active builds: {', '.join(b['id'] for b in candidates)}",
             hint="name one with --build ID",
         )
-    builds = all_builds(root)
     if not builds:
         raise StopwardenError("no build in this project", hint='start one: stopwarden build start "<task>"')
     return str(builds[0]["id"])
@@ -278,7 +289,7 @@ def record_step(
             raise StopwardenError(
                 f"build {build_id} is in phase {build['phase']}; steps are recorded while "
                 + " or ".join(phases.STEP_PHASES),
-                hint="move it there with `stopwarden build phase executing`",
+                hint=_way_to_steps(build["phase"]),
             )
         step = {"n": n, "description": description.strip(), "tests": tests, "passing": passing, "at": now_iso()}
         build["steps"] = sorted([s for s in build["steps"] if s["n"] != n] + [step], key=lambda s: int(s["n"]))
@@ -290,6 +301,19 @@ def record_step(
         root, build_id, STEP_COMPLETED, n=n, description=step["description"], tests=tests, passing=passing, **by
     )
     return build
+
+
+def _way_to_steps(phase: str) -> str:
+    """How a build in `phase` gets to where steps are recorded, by legal moves only (never a move the
+    next command would refuse)."""
+    route = phases.route(phase, phases.STEP_PHASES)
+    if route:
+        return "move it there: " + ", then ".join(f"`stopwarden build phase {p}`" for p in route)
+    if phase == ESCALATED:
+        return "once the user has answered, `stopwarden build resume` takes it back to the phase it left"
+    if phase in TERMINAL_PHASES:
+        return f'it is {phase}: start a new build with `stopwarden build start "<task>"`'
+    return f"steps are recorded before {phase}; from {phase}: {', '.join(phases.allowed_next(phase))}"
 
 
 def abandon(root: str, build_id: str, reason: str, actor: Actor | None = None) -> State:

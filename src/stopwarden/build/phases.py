@@ -42,3 +42,22 @@ def allowed_next(phase: str) -> tuple[str, ...]:
 
 def is_legal(current: str, target: str) -> bool:
     return target in PHASES and target in allowed_next(current)
+
+
+def route(current: str, targets: tuple[str, ...]) -> list[str]:
+    """The shortest run of legal moves from `current` into one of `targets` ([] when there is none, or when
+    `current` is one already): what a hint may tell the user to do."""
+    paths: dict[str, list[str]] = {current: []}
+    frontier = [current]
+    while frontier and current not in targets:
+        nxt = []
+        for phase in frontier:
+            for step in allowed_next(phase):
+                if step in paths:
+                    continue
+                paths[step] = [*paths[phase], step]
+                if step in targets:
+                    return paths[step]
+                nxt.append(step)
+        frontier = nxt
+    return []

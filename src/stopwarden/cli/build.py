@@ -15,6 +15,7 @@ from stopwarden import termsafe
 from stopwarden.build import manager, owner
 from stopwarden.cli import quick
 from stopwarden.cli.output import build_option, emit, json_option, warn
+from stopwarden.errors import StopwardenError
 from stopwarden.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
 from stopwarden.project import require_root
 
@@ -110,12 +111,16 @@ def list_(as_json: bool) -> None:
       stopwarden build list
     """
     root, caller = _here()
-    builds = manager.all_builds(root)
+    unreadable: list[StopwardenError] = []
+    builds = manager.all_builds(root, unreadable)
     rows = [
         f"{'*' if owner.match(b['owner'], caller) else ' '} {b['id']:<42} {b['phase']:<10} {b['task']}" for b in builds
     ]
     text = termsafe.lines(rows) + "\n(* = owned by this session)" if rows else "no builds yet"
-    emit(as_json, builds, text)
+    if builds or not unreadable:
+        emit(as_json, builds, text)
+    if unreadable:  # the readable ones are listed; stderr and the exit status say what could not be read
+        raise StopwardenError("; ".join(e.message for e in unreadable), hint=manager.UNREADABLE_HINT)
 
 
 @build.command()
