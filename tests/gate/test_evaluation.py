@@ -168,20 +168,54 @@ def test_judged_acts_against_expected_ones(cli: Any, tmp_path: Path, monkeypatch
     assert "(none)" in table  # the case without an act has a row of its own
 
 
+GOOD = '{"id": "ok", "stop_text": "All done.", "expected": {"decision": "allow"}}\n'
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"id": "x"}\n', "cases.jsonl:1: not a stop-event case (KeyError"),
-        ('\n{"id": "x", "stop_text": "s", "expected": {"decision": "maybe"}}\n', "cases.jsonl:2: not a stop-event"),
-        ('{"id": "x", "stop_text": "s", "expected": {"decision": "allow", "act": "nap"}}\n', "expected act 'nap'"),
-        ("not json\n", "cases.jsonl:1: not a stop-event case (JSONDecodeError"),
+        ('{"id": "x"}\n', "cases.jsonl:1: stop_text is missing"),
+        ('\n{"id": "x", "stop_text": "s", "expected": {"decision": "maybe"}}\n',
+         "cases.jsonl:2: expected.decision 'maybe' is not one of continue, allow, escalate"),
+        ('{"id": "x", "stop_text": "s", "expected": {"decision": "allow", "act": "nap"}}\n', "expected.act 'nap'"),
+        ("not json\n", "cases.jsonl:1: not JSON (Expecting value at column 1)"),
+        (GOOD + "[1, 2]\n", "cases.jsonl:2: a case is a JSON object, not [1, 2]"),
+        (GOOD + '{"id": "x", "stop_text": "s", "expected": "allow"}\n', 'cases.jsonl:2: expected must be an object'),
+        (GOOD + '{"id": "x", "stop_text": 5, "expected": {"decision": "allow"}}\n',
+         "cases.jsonl:2: stop_text must be a string, not 5"),
+        (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, "artifacts": [{"path": 3}]}\n',
+         "cases.jsonl:2: artifacts[0].path must be a string, not 3"),
+        (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, "recent_turns": "hi"}\n',
+         'cases.jsonl:2: recent_turns must be a list, not "hi"'),
+        (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, '
+         '"session_commits": [{"sha": "a", "time": "yesterday"}]}\n',
+         'cases.jsonl:2: session_commits[0].time must be a number, not "yesterday"'),
+        (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, "session_start_ts": NaN}\n',
+         "cases.jsonl:2: session_start_ts must be a number, not NaN"),
     ],
-)
-def test_bad_cases_name_the_line(cli: Any, tmp_path: Path, content: str, message: str) -> None:
+)  # fmt: skip
+def test_a_bad_case_is_one_error_naming_its_line(cli: Any, tmp_path: Path, content: str, message: str) -> None:
+    """Wrong types, missing fields, bad JSON: one line that names the file, the line and the field, a hint
+    saying what a case holds, exit 1; never a Python error's name. With --json, the same as a document."""
     path = tmp_path / "cases.jsonl"
     path.write_text(content)
     result = cli("eval", str(path))
-    assert result.code == 1 and message in result.err
+    first, hint = result.err.splitlines()
+    assert result.code == 1 and first.startswith(f"stopwarden: error: {tmp_path}/cases.jsonl:"), result.err
+    assert message in first
+    assert hint.startswith("hint: each line is one JSON object") and "Error" not in result.err
+    as_json = cli("eval", str(path), "--json")
+    assert as_json.code == 1 and as_json.out == "" and message in json.loads(as_json.err)["error"]
+
+
+def test_no_blocks_means_no_block_precision(cli: Any, tmp_path: Path) -> None:
+    """Cases the gate lets through, every one: block precision is n/a (null in JSON), not 1.000."""
+    path = tmp_path / "cases.jsonl"
+    path.write_text(GOOD)
+    table = cli("eval", str(path)).out
+    assert "block precision: n/a   (0 of 0 blocks right" in table
+    data = cli("eval", str(path), "--json").json()
+    assert data["blocks"] == 0 and data["block_precision"] is None and data["eval_block_precision"] is None
 
 
 def test_unknown_authority(cli: Any) -> None:

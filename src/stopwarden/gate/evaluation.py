@@ -12,7 +12,8 @@ block precision, then recall, then 3-way accuracy. A ratio over nothing is `None
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -64,48 +65,109 @@ class Result:
 
 
 def load_cases(path: str) -> Iterator[Labelled]:
-    """The labelled cases of a JSON Lines file; a bad line is an error naming the file and line."""
+    """The labelled cases of a JSON Lines file; a bad line is an error naming the file, the line and the
+    field, checked before anything reads it (never a Python error)."""
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
-    except OSError as e:
-        raise StopwardenError(f"cannot read {path}: {e.strerror}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise StopwardenError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            yield Labelled(str(row["id"]), _case(row), _expected(row), _act(row), row.get("stop_hook_active") is True)
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise StopwardenError(f"{path}:{number}: not a stop-event case ({type(e).__name__}: {e})") from None
+        except json.JSONDecodeError as e:
+            raise StopwardenError(f"{path}:{number}: not JSON ({e.msg} at column {e.colno})", hint=CASE_HINT) from None
+        except ValueError as e:  # an integer too long to convert
+            raise StopwardenError(f"{path}:{number}: not JSON ({e})", hint=CASE_HINT) from None
+        problem = case_problem(row)
+        if problem:
+            raise StopwardenError(f"{path}:{number}: {problem}", hint=CASE_HINT)
+        expected = row["expected"]
+        yield Labelled(str(row["id"]), _case(row), expected["decision"], expected.get("act") or "",
+                       row.get("stop_hook_active") is True)  # fmt: skip
+
+
+CASE_HINT = 'each line is one JSON object: {"id", "stop_text", "expected": {"decision"}, ...} (README: eval)'
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# What each field of a case must be, by the name the error gives it; a field not listed is ignored.
+_KINDS: dict[str, Callable[[Any], bool]] = {
+    "a string": lambda v: isinstance(v, str),
+    "a string or a number": lambda v: isinstance(v, str) or _finite(v),
+    "a number": _finite,
+    "true or false": lambda v: isinstance(v, bool),
+    "an object": lambda v: isinstance(v, dict),
+    "a list": lambda v: isinstance(v, list),
+}
+# field -> (kind, required); an optional field may also be null.
+_CASE = {"id": ("a string or a number", True), "stop_text": ("a string", True), "expected": ("an object", True),
+         "recent_turns": ("a list", False), "artifacts": ("a list", False), "session_commits": ("a list", False),
+         "session_start_ts": ("a number", False), "stop_hook_active": ("true or false", False)}  # fmt: skip
+_EXPECTED = {"decision": ("a string", True), "act": ("a string", False)}
+_ITEMS = {
+    "recent_turns": {"source": ("a string", True), "text": ("a string", True)},
+    "artifacts": {"path": ("a string", True), "introducingCommit": ("a string", False),
+                  "latestCommit": ("a string", False), "createdThisSession": ("true or false", False),
+                  "modifiedThisSession": ("true or false", False)},
+    "session_commits": {"sha": ("a string", True), "time": ("a number", False), "subject": ("a string", False),
+                        "files": ("a list", False)},
+}  # fmt: skip
+
+
+def _fields_problem(data: dict[str, Any], fields: dict[str, tuple[str, bool]], where: str) -> str:
+    for name, (kind, required) in fields.items():
+        value = data.get(name)
+        if value is None:
+            if required:
+                return f"{where}{name} is missing"
+        elif not _KINDS[kind](value):
+            return f"{where}{name} must be {kind}, not {json.dumps(value)[:40]}"
+    return ""
+
+
+def case_problem(row: Any) -> str:
+    """What is wrong with one parsed line of a cases file, in the file's own terms; "" when nothing is."""
+    if not isinstance(row, dict):
+        return f"a case is a JSON object, not {json.dumps(row)[:40]}"
+    problem = _fields_problem(row, _CASE, "") or _fields_problem(row["expected"], _EXPECTED, "expected.")
+    if problem:
+        return problem
+    decision, act = row["expected"]["decision"], row["expected"].get("act") or ""
+    if decision not in LABELS:
+        return f"expected.decision {decision!r} is not one of {', '.join(LABELS)}"
+    if act and act not in STOP_ACTS:
+        return f"expected.act {act!r} is not one of {', '.join(STOP_ACTS)}"
+    for name, fields in _ITEMS.items():
+        for i, item in enumerate(row.get(name) or ()):
+            where = f"{name}[{i}]"
+            problem = f"{where} must be an object" if not isinstance(item, dict) else _fields_problem(
+                item, fields, f"{where}.")  # fmt: skip
+            if problem:
+                return problem
+            files = item.get("files") or ()
+            if not all(isinstance(f, str) for f in files):
+                return f"{where}.files must hold strings only"
+    return ""
 
 
 def _case(row: dict[str, Any]) -> Case:
     case = Case(
-        stop_text=str(row["stop_text"]),
-        recent_turns=tuple(Turn(str(t["source"]), str(t["text"])) for t in row.get("recent_turns") or ()),
+        stop_text=row["stop_text"],
+        recent_turns=tuple(Turn(t["source"], t["text"]) for t in row.get("recent_turns") or ()),
         artifacts=tuple(Artifact.from_json(a) for a in row.get("artifacts") or ()),
         session_commits=tuple(Commit.from_json(c) for c in row.get("session_commits") or ()),
     )
     # The case's own time stands in for "now", so a recorded case judges the same on any day.
     start = row.get("session_start_ts")
-    now = float(start) / 1000 if isinstance(start, (int, float)) else None
+    now = float(start) / 1000 if start is not None else None
     newest = max((c.time for c in case.session_commits), default=now)
     return case_signals(case, now=newest if newest is not None else now)
-
-
-def _expected(row: dict[str, Any]) -> str:
-    expected = row["expected"]["decision"]
-    if expected not in LABELS:
-        raise ValueError(f"expected decision {expected!r} is not one of {', '.join(LABELS)}")
-    return str(expected)
-
-
-def _act(row: dict[str, Any]) -> str:
-    act = row["expected"].get("act") or ""
-    if act and act not in STOP_ACTS:
-        raise ValueError(f"expected act {act!r} is not one of {', '.join(STOP_ACTS)}")
-    return str(act)
 
 
 def run(path: str, authority_name: str, options: dict[str, Any], timeout_s: float, router: bool = True) -> list[Result]:
