@@ -122,6 +122,12 @@ FAIL_OPEN_KINDS = (
 )
 # The kinds that are the authority's own failure (what the breaker counts), not the gate's or the store's.
 AUTHORITY_FAILURES = ("timeout", "unavailable", "malformed", "invalid_rule", "invalid_evidence", "missing_pointer")
+# The failures where no verdict came back from the authority: it was not asked (a rate limit, an overload,
+# an open breaker, no store) or gave no answer (a timeout, an unreachable authority, our own error). Such an
+# event says nothing of the authority's judgement: readiness does not count it, and review shows it last.
+NO_VERDICT_FAIL_OPEN_KINDS = (
+    "timeout", "unavailable", "rate_limited", "shed_overload", "breaker_open", "store_unavailable", "internal_error",
+)  # fmt: skip
 # Why an evaluation was answered without asking the authority (events.short_circuit).
 SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
 # The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI. A

@@ -34,7 +34,7 @@ def test_review_refuses_a_hasty_verdict_records_a_read_one_and_quits(installed: 
     seed(installed, plan_repo)
     set_min_dwell(installed, 2)
     term = Terminal(installed, "gate", "review", "--operator", "ana")
-    term.expect("(2 waiting)")
+    term.expect("(2 waiting, 2 of them count toward readiness)")
     term.expect("decision:  continue")
     term.send("c")
     term.expect("Too quick")
@@ -43,7 +43,7 @@ def test_review_refuses_a_hasty_verdict_records_a_read_one_and_quits(installed: 
     term.expect("why")
     term.send("the plan and the commit are both there")
     term.expect("Recorded: correct.")
-    term.expect("(1 waiting)")
+    term.expect("(1 waiting, 1 of them count toward readiness)")
     term.send("q")
     term.expect("Bye.")
     assert term.close() == 0
@@ -61,8 +61,8 @@ def test_report_table_and_json(installed: Path, plan_repo: PlanRepo, cli: Any) -
     assert table.code == 0, table.err
     assert "continue" in table.out and "readiness for enforce: not ready" in table.out
     assert "[ ] annotated events: 0 (need 20)" in table.out
-    assert "[ ] missed continues among annotated allow/escalate verdicts: 0.0 (at most 0.1)" in table.out
-    assert "missed continues: 0 of 0 allow/escalate (0.00)" in table.out
+    assert "[ ] missed continues among annotated allow/escalate verdicts: n/a (at most 0.1)" in table.out
+    assert "missed continues: 0 of 0 allow/escalate judged (n/a)" in table.out
     data = cli("gate", "report", "--format", "json").json()
     assert data["annotations"]["missed_continue_rate"] == 0.0 and data["annotations"]["missed_continue"] == 0
     assert sum(day["decisions"].get("continue", 0) for day in data["days"]) == 3

@@ -272,7 +272,9 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
     """Annotate the decisions one at a time, newest first: correct, incorrect or unclear, with a reason.
 
     A verdict given sooner than `[review] min_dwell_s` (15 s) after the event was shown is refused: read
-    it first. `q` quits. With --json, prints the events still waiting for a verdict and exits (for scripts).
+    it first. `q` quits. The events readiness counts come first; short-circuits and failures with no
+    verdict come last, marked. With --json, prints the events still waiting, in that order, each with
+    `counts`, and exits (for scripts).
 
     \b
     Example:
@@ -284,7 +286,7 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
 
     with _local() as (config, store):
         if as_json:
-            emit(True, store.events(1000, decision, annotated=False), "")
+            emit(True, reviewing.queue(store, decision, 1000), "")
             return
         reviewing.run(store, decision, operator or getpass.getuser(), config.min_dwell_s)
 

@@ -14,15 +14,28 @@ from stopwarden.store.store import Store
 VERDICTS = {"c": "correct", "i": "incorrect", "u": "unclear"}
 
 
+QUEUE = 200  # events fetched of each kind per round: the operator judges far fewer in one sitting
+
+
+def queue(store: Store, decision: str | None, limit: int = QUEUE) -> list[dict[str, Any]]:
+    """The events waiting for a verdict, in the order to judge them: first the ones readiness counts (the
+    authority's verdicts), newest first; then, marked `"counts": false`, the short-circuits and the
+    failures with no verdict (`no_session_start`, `unavailable`, `breaker_open`, ...), which no verdict
+    moves toward enforce."""
+    counted = store.events(limit, decision, annotated=False, judged=True)
+    others = store.events(limit, decision, annotated=False, judged=False)
+    return [{**e, "counts": True} for e in counted] + [{**e, "counts": False} for e in others]
+
+
 def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -> None:
     skipped: set[int] = set()
     while True:
-        pending = [e for e in store.events(200, decision, annotated=False) if e["event_id"] not in skipped]
+        pending = [e for e in queue(store, decision) if e["event_id"] not in skipped]
         if not pending:
             echo("Nothing left to review." if not skipped else "Nothing left to review (some skipped).")
             return
         event = pending[0]
-        echo(describe(event, len(pending)))
+        echo(describe(event, len(pending), sum(1 for e in pending if e["counts"])))
         shown = time.monotonic()
         while True:
             choice = click.prompt("verdict: [c]orrect, [i]ncorrect, [u]nclear, [s]kip, [q]uit", default="",
@@ -52,11 +65,18 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
             break
 
 
-def describe(event: dict[str, Any], pending: int) -> str:
+def describe(event: dict[str, Any], pending: int, counted: int) -> str:
+    """One event as the operator reads it; `pending` wait, `counted` of them count toward readiness."""
     pointer = event["evidence_pointer"] or {}
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(event["ts"]))
+    why_not = event["short_circuit"] or event["fail_open_kind"]
     header = [
-        f"--- event #{event['event_id']} ({pending} waiting) ---",
+        f"--- event #{event['event_id']} ({pending} waiting, {counted} of them count toward readiness) ---",
+        *(
+            []
+            if event["counts"]
+            else [f"NOT COUNTED: {why_not} decided it, not the authority; a verdict here does not move readiness"]
+        ),
         f"when:      {when}   session {event['session_id']}   mode {event['mode']}",
         f"decision:  {event['decision']}   rule {event['rule'] or '-'}"
         + (f"   short-circuit {event['short_circuit']}" if event["short_circuit"] else "")

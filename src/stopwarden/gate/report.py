@@ -51,6 +51,11 @@ def _percentile(values: list[float], p: int) -> float | None:
     return round(values[min(len(values) - 1, int(len(values) * p / 100))], 3)
 
 
+def _figure(value: float, over: int, spec: str) -> str:
+    """A figure computed over `over` items: "n/a" over none."""
+    return format(round(value, 3), spec) if over else "n/a"
+
+
 def table(report: dict[str, Any]) -> str:
     since = time.strftime("%Y-%m-%d %H:%M", time.localtime(report["since"]))
     of = f" for project {report['project']}" if report.get("project") else ""
@@ -70,18 +75,24 @@ def table(report: dict[str, Any]) -> str:
             fails[name] = fails.get(name, 0) + n
     lat = report["latency_ms"]
     a = report["annotations"]
+    # A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong).
+    judged = {settings.PRECISION_CHECK: a["continue_correct"] + a["continue_incorrect"],
+              settings.MISSED_CHECK: a["let_through_judged"]}  # fmt: skip
+    precision = _figure(a["precision"], judged[settings.PRECISION_CHECK], ".2f")
+    missed = _figure(a["missed_continue_rate"], a["let_through_judged"], ".2f")
     lines += [
         "",
         "rules: " + (", ".join(f"{k} {v}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])) or "none"),
         "failed open: " + (", ".join(f"{k} {v}" for k, v in sorted(fails.items())) or "none"),
-        f"latency ms: p50 {lat['p50']}  p95 {lat['p95']}  p99 {lat['p99']}",
+        "latency ms: " + "  ".join(f"{p} {'n/a' if lat[p] is None else lat[p]}" for p in ("p50", "p95", "p99")),
         f"annotated: {a['annotated']} (continue {a['continue']}, allow {a['allow']}, escalate {a['escalate']})",
-        f"precision of continue: {a['precision']:.2f}; missed continues: {a['missed_continue']} of "
-        f"{a['let_through_judged']} allow/escalate ({a['missed_continue_rate']:.2f})",
+        f"precision of continue: {precision} ({a['continue_correct']} right, {a['continue_incorrect']} wrong)",
+        f"missed continues: {a['missed_continue']} of {a['let_through_judged']} allow/escalate judged ({missed}): "
+        f"allow {a['allow_incorrect']}, escalate {a['escalate_incorrect']} judged incorrect",
         "",
         "readiness for enforce: " + ("READY" if report["readiness"]["ready"] else "not ready"),
         *(
-            f"  [{'x' if c['met'] else ' '}] {c['name']}: {round(c['value'], 3)} "
+            f"  [{'x' if c['met'] else ' '}] {c['name']}: {_figure(c['value'], judged.get(c['name'], 1), 'g')} "
             f"({'need' if c['op'] == '>=' else 'at most'} {c['threshold']})"
             for c in report["readiness"]["checks"]
         ),

@@ -153,6 +153,12 @@ def _where(scope: str) -> str:
     return "" if scope == FLEET else f" [project {scope}]"
 
 
+# The two ratio checks of readiness, by name: over no judged verdict their value is 0, which a report
+# shows as "n/a".
+PRECISION_CHECK = "precision of annotated continue verdicts"
+MISSED_CHECK = "missed continues among annotated allow/escalate verdicts"
+
+
 def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     """Whether `enforce` may be switched on (SPEC §7.3): each threshold with its value, and the unmet ones
     said in words. Counted over one project's events when it is named (a project's own enforce), else
@@ -173,16 +179,15 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     checks = [_check(name, value, need, f"{value} {name}, need {need}") for name, value, need in counted]
     checks.append(
         _check(
-            "precision of annotated continue verdicts",
+            PRECISION_CHECK,
             precision,
             READY_PRECISION,
             f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}",
         )
     )
-    missed_name = "missed continues among annotated allow/escalate verdicts"
     checks.append(
         {
-            "name": missed_name,
+            "name": MISSED_CHECK,
             "value": missed,
             "threshold": READY_MISSED_CONTINUES,
             "op": "<=",

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    and_,
     bindparam,
     case,
     create_engine,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     make_url,
+    not_,
     or_,
     select,
     update,
@@ -46,7 +48,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import queue as sqla_queue
 
 from stopwarden.errors import StopwardenError
-from stopwarden.names import AUTHORITY_FAILURES, STORE_URL_SCHEMES
+from stopwarden.names import AUTHORITY_FAILURES, NO_VERDICT_FAIL_OPEN_KINDS, STORE_URL_SCHEMES
 from stopwarden.store import schema
 from stopwarden.store.redact import redact, redacting_logger, stored
 
@@ -530,16 +532,18 @@ class Store:
         offset: int = 0,
         project: str | None = None,
         host: str | None = None,
+        judged: bool | None = None,
     ) -> list[dict[str, Any]]:
         """The decision log, newest first; each event with its latest annotation (or None). A store a fleet
-        shares holds every project's events: `project` and `host` narrow it to one."""
+        shares holds every project's events: `project` and `host` narrow it to one; `judged` to the events
+        readiness counts (the authority's verdicts), or to the others."""
         e, a = schema.events.c, schema.annotations.c
         # (ts, event_id) is the order of every events index (the rowid ends each one), so whichever index a
         # filter picks also gives the order: a page costs the same with a million rows, filtered or not.
         query = select(schema.events).order_by(e.ts.desc(), e.event_id.desc()).limit(limit).offset(offset)
         if annotated is not None:
-            judged = select(a.event_id).where(a.event_id == e.event_id).exists()
-            query = query.where(judged if annotated else ~judged)
+            noted = select(a.event_id).where(a.event_id == e.event_id).exists()
+            query = query.where(noted if annotated else ~noted)
         if decision and session:
             # A session is the narrower filter: keep the planner on its index (an expression on
             # `decision` cannot use the decision index), or it walks every event of that decision.
@@ -550,6 +554,8 @@ class Store:
             query = query.where(e.ts >= since)
         if session:
             query = query.where(e.session_id == session)
+        if judged is not None:
+            query = query.where(and_(*_JUDGED) if judged else not_(and_(*_JUDGED)))
         query = _of(query, project, host)
         with self._read() as conn:
             events = [_event_out(dict(r._mapping)) for r in conn.execute(query)]
@@ -837,13 +843,13 @@ class Store:
             conn.execute(stmt.on_conflict_do_update(index_elements=["authority"], set_=values))
 
 
-# Events where the authority's verdict was (or would have been) what decided: no short-circuit, and not
-# turned away before it was asked.
+# Events where the authority's verdict (valid or not) was what decided: no short-circuit, and not a failure
+# where no verdict came back (names.NO_VERDICT_FAIL_OPEN_KINDS). Never NULL, so its negation is exact.
 _JUDGED = (
     schema.events.c.short_circuit.is_(None),
     or_(
         schema.events.c.fail_open_kind.is_(None),
-        schema.events.c.fail_open_kind.not_in(["rate_limited", "shed_overload", "breaker_open", "store_unavailable"]),
+        schema.events.c.fail_open_kind.not_in(NO_VERDICT_FAIL_OPEN_KINDS),
     ),
 )
 
