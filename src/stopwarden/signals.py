@@ -68,7 +68,7 @@ def detect(stop_text: str, last_commit_age_s: float | None = None) -> list[str]:
     `suspiciously_quiet` needs to know how long ago the last commit was; without it, it does not fire.
     """
     text = normalise(stop_text)
-    fired = [name for name, phrases in PHRASES.items() if any(p in text for p in phrases)]
+    fired = [name for name, phrases in PHRASES.items() if any(map(text.__contains__, phrases))]
     quiet = len(stop_text.strip()) <= QUIET_CHARS
     if quiet and last_commit_age_s is not None and last_commit_age_s <= RECENT_COMMIT_S:
         fired.append("suspiciously_quiet")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stopwarden import signals
-from stopwarden.gate import reminders, rules, validation
+from stopwarden.gate import reminders, rules, stopacts, validation
 from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
 from stopwarden.names import RULES
 
@@ -73,6 +76,17 @@ def test_a_guarded_legitimate_act_is_never_overruled() -> None:
 def test_guards(text: str, act: str) -> None:
     case = Case(text, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))
     assert rules.judge(case).act == act
+
+
+# What the question guard matched before it was a scan from the end (stopacts.question).
+QUESTION_PATTERN = re.compile(r"[^.!?\n]*[?\uff1f]\s*$")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .!?\n\t\r\x0b\x1c\xa0\u3000\uff1f"), max_size=14) | st.text(max_size=40))
+def test_the_question_guard_finds_what_its_regular_expression_found(text: str) -> None:
+    found = QUESTION_PATTERN.search(text)
+    assert stopacts.question(text) == (found.group(0) if found else None)
 
 
 def test_the_user_asked_to_stop() -> None:

@@ -68,6 +68,36 @@ def test_features_and_probabilities_never_raise_and_sum_to_one(text: str) -> Non
     assert all(0.0 <= p <= 1.0 for p in probs.values())
 
 
+def _scored_as_exported(text: str) -> dict[str, float]:
+    """probabilities() the plain way, from the weights file itself: for each class, its weight of every
+    feature (0 for a bucket the file does not list) times the feature's value, added up in the features'
+    order, plus the intercept; then the softmax. Any faster scoring must give exactly these floats."""
+    data = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    buckets, weights = model._unpack("I", data["buckets"]), model._unpack("h", data["weights"])
+    classes, scale = data["classes"], float(data["scale"])
+    row = {bucket: i for i, bucket in enumerate(buckets)}
+    logits = []
+    for k, bias in enumerate(float(x) for x in data["intercepts"]):
+        total = 0.0
+        for bucket, value in model.features(text).items():
+            weight = weights[row[bucket] * len(classes) + k] * scale if bucket in row else 0.0
+            total += value * weight
+        logits.append(bias + total)
+    exps = [math.exp(x - max(logits)) for x in logits]
+    return {name: e / sum(exps) for name, e in zip(classes, exps, strict=True)}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=800))
+def test_scores_are_bit_for_bit_those_of_the_weights_file(text: str) -> None:
+    assert model.probabilities(text) == _scored_as_exported(text)
+
+
+def test_the_hand_written_cases_score_bit_for_bit_as_exported() -> None:
+    for case in CASES:
+        assert model.probabilities(case["text"]) == _scored_as_exported(case["text"]), case["id"]
+
+
 @pytest.mark.parametrize(
     "text", ["", " \n\n ", "\ud800 lone surrogate", "```\nonly code\n```", "|a|b|\n|-|-|", "?" * 5000, "\x00\r\n\r"]
 )

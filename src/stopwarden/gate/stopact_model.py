@@ -23,7 +23,7 @@ from array import array
 from collections import Counter
 from functools import lru_cache
 from itertools import chain, pairwise, repeat
-from operator import and_, itemgetter, mul
+from operator import and_, mul, truediv
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -166,6 +166,17 @@ def _meta(act: str, text: str) -> list[bytes]:
     return out
 
 
+class _SublinearTf(dict[int, float]):
+    """1 + log(count), computed once per count (a final act is short: its counts are few and small)."""
+
+    def __missing__(self, count: int) -> float:
+        value = self[count] = 1.0 + math.log(count)
+        return value
+
+
+_SUBLINEAR_TF: Final = _SublinearTf()
+
+
 @lru_cache(maxsize=32_768)
 def _char_buckets(token: str) -> tuple[int, ...]:
     """The buckets of a token's character 3-5-grams, padded with a space each side (cached: stops share words)."""
@@ -195,10 +206,9 @@ def features(text: str) -> dict[int, float]:
             chain.from_iterable(map(_char_buckets, low.split())),
         )
     )
-    out = {b: 1.0 + math.log(c) for b, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in out.values()))
-    if norm:
-        out = {b: v / norm for b, v in out.items()}
+    tf = list(map(_SUBLINEAR_TF.__getitem__, counts.values()))
+    norm = math.sqrt(sum(map(mul, tf, tf)))
+    out = dict(zip(counts, map(truediv, tf, repeat(norm)) if norm else tf, strict=True))
     # The last paragraph's first and last sentences again, in their own buckets: the act is usually said
     # last ("Next I'll …") or announced first ("Done. For the rollout you'll want …"), and a summary before
     # it should not drown it.
@@ -242,8 +252,8 @@ class _Model:
     """The exported weights: the buckets some class weighs, one column of weights per class, one scale.
 
     On disk the buckets are stored once (uint32) with one row of int16 weights per bucket, a column per
-    class, base64 in the JSON: about 24 bytes a bucket. In memory one dict maps a bucket to its row, and
-    each class has a list of shared floats; loading builds no per-weight objects (~30 ms, not 140).
+    class, base64 in the JSON: about 24 bytes a bucket. In memory one dict maps a bucket to its row, a tuple
+    of shared floats; loading builds no per-weight objects.
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
@@ -257,14 +267,16 @@ class _Model:
         n = len(self.classes)
         if len(rows) != n * len(buckets):
             raise ValueError("stopact_model.json: the weights do not match the buckets")
-        self.row_of: dict[int, int] = dict(zip(buckets, range(len(buckets)), strict=True))
-        self.zero_row = len(buckets)  # where a bucket no class weighs points: a weight of 0 in every column
-        # Scoring gathers ~500 weights per class; from a list of floats that is twice as fast as from an
-        # int16 array (no boxing). The floats are shared through a table of every int16 value times the
-        # scale, indexed by the int16 itself (negative values from the end), so a column costs 8 bytes a
-        # bucket, not 32.
+        # Scoring gathers the weights of ~250 buckets for every class. Each bucket's weights are one tuple,
+        # a row, found with one lookup: the ~2,500 weights a stop needs come from ~250 places in memory, not
+        # ~2,500 places in ten 400 kB columns, which on a busy machine (the server's caches shared with the
+        # event loop and SQLite) cost a cache miss each and made scoring three times slower than in a loop.
+        # The floats are shared through a table of every int16 value times the scale, indexed by the int16
+        # itself (negative values from the end), so no weight is a float object of its own.
         table = [i * self.scale for i in range(32768)] + [i * self.scale for i in range(-32768, 0)]
-        self.columns: list[list[float]] = [[*map(table.__getitem__, rows[k::n]), 0.0] for k in range(n)]
+        weights = map(table.__getitem__, rows)
+        self.rows: dict[int, tuple[float, ...]] = dict(zip(buckets, zip(*[weights] * n, strict=True), strict=True))
+        self.zero_row: tuple[float, ...] = (0.0,) * n  # the row of a bucket no class weighs
         self.continue_at = float(data["thresholds"]["continue_at"])
         self.allow_below = float(data["thresholds"]["allow_below"])
         self.summary: dict[str, Any] = dict(data.get("summary", {}))
@@ -293,13 +305,11 @@ def probabilities(text: str) -> dict[str, float]:
     """P(act | text) for every stop act: a softmax over the exported linear model's scores."""
     model = _load()
     feats = features(text)
-    # The zero row once more at the end: itemgetter gets two indices at least, so it always returns a tuple.
-    values = [*feats.values(), 0.0]
-    gather = itemgetter(*map(model.row_of.get, feats, repeat(model.zero_row)), model.zero_row)
-    logits = [
-        bias + sum(map(mul, values, gather(column)))
-        for bias, column in zip(model.intercepts, model.columns, strict=True)
-    ]
+    values = feats.values()
+    # Each class's weights, in the features' order: the same products summed in the same order as a dot
+    # product per column, so every score is bit for bit what training exported.
+    columns = zip(*map(model.rows.get, feats, repeat(model.zero_row)), strict=True)
+    logits = [bias + sum(map(mul, values, column)) for bias, column in zip(model.intercepts, columns, strict=True)]
     top = max(logits)
     exps = [math.exp(x - top) for x in logits]
     total = sum(exps)
