@@ -71,6 +71,41 @@ def test_bad_json_and_bad_fields_name_the_problem(server: Server) -> None:
     assert code == 400 and body["detail"].startswith("mode:")
 
 
+def _post(server: Server, body: bytes, content_type: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": content_type}
+    return httpx.post(f"http://127.0.0.1:{server.port}/v1/evaluate", content=body, headers=headers)
+
+
+def test_the_direct_path_answers_as_fastapi_does(server: Server, plan_repo: PlanRepo) -> None:
+    """`POST /v1/evaluate` as `application/json` takes the direct path (server/direct.py); as a `+json` type
+    it takes FastAPI's own: the same stop gets the same answer, byte for byte but for its id and latency."""
+    answers = []
+    for n, content_type in enumerate(("application/json", "application/merge-patch+json")):
+        response = _post(server, json.dumps(evaluate_body(plan_repo, session=f"path-{n}")).encode(), content_type)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        event_id, latency = response.json()["event_id"], response.json()["latency_ms"]
+        answers.append(response.content.replace(f'"event_id":{event_id},'.encode(), b"")
+                       .replace(f'"latency_ms":{latency}'.encode(), b""))  # fmt: skip
+    assert answers[0] == answers[1] and b'"decision":"continue"' in answers[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "decided"),
+    [
+        # JSON that pydantic's own parser refuses and `json.loads` takes: handed on to FastAPI, judged as before.
+        (b'\xef\xbb\xbf{"session_id": "bom", "untrusted": {"stop_text": "Done, all tests pass."}}', True),
+        (b'{"session_id": "lone", "untrusted": {"stop_text": "Done \\ud800 all tests pass."}}', True),
+        (b'{"session_id": "bad", "untrusted": {"stop_text": "\xe9"}}', False),
+        (b'{"session_id": 7}', False),
+    ],
+)
+def test_what_the_direct_path_refuses_fastapi_answers(server: Server, body: bytes, decided: bool) -> None:
+    response = _post(server, body, "application/json")
+    assert response.status_code == (200 if decided else 400), response.text
+    assert ("decision" in response.json()) == decided
+
+
 def test_body_over_256_kib_is_refused(server: Server) -> None:
     big = {"session_id": "s", "untrusted": {"stop_text": "x" * (300 * 1024)}}
     code, body = server.call("POST", "/v1/evaluate", big)
