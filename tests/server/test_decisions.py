@@ -4,7 +4,10 @@ SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -15,7 +18,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from stopwarden import config as config_module
-from stopwarden.gate import settings
+from stopwarden.gate import postcheck, settings
 from stopwarden.gate.authorities import RulesAuthority
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.decide import Gate
@@ -65,11 +68,70 @@ def _evaluate(server: Server, repo: PlanRepo, overrides: dict[str, Any]) -> dict
     return evaluate(server, repo, **overrides)
 
 
-def test_a_slow_decision_never_holds_up_health(installed: Path, plan_repo: PlanRepo) -> None:
-    """Decisions wait on their own thread: the event loop answers meanwhile."""
+class Where(RulesAuthority):
+    """The rules authority, noting the thread each judgement ran on."""
+
+    def __init__(self) -> None:
+        self.threads: list[str] = []
+
+    def judge(self, case: Case) -> Verdict:
+        self.threads.append(threading.current_thread().name)
+        return super().judge(case)
+
+
+def test_a_decision_waiting_on_git_goes_to_the_thread_and_never_holds_up_health(
+    installed: Path, plan_repo: PlanRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules authority on SQLite decides on the event loop; a decision that needs git (here the post-check
+    of a continue, with a git that waits until told) is decided on the decision thread, and the loop answers
+    meanwhile. Once git answered, the same evidence is decided on the loop."""
+    real_git, started, go = shutil.which("git"), tmp_path / "started", tmp_path / "go"
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        f'#!/bin/sh\ntouch "{started}"\nwhile [ ! -e "{go}" ]; do sleep 0.02; done\nexec "{real_git}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    postcheck._ANSWERS.clear()
+    authority = Where()
+    for server in run_server(installed, lambda c, s: Gate(c, s, authority)):
+        answers: list[dict[str, Any]] = []
+        waiting = threading.Thread(target=_answer_into, args=(answers, server, plan_repo))
+        waiting.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not started.exists():
+                assert time.monotonic() < deadline, "git was never asked"
+                time.sleep(0.01)
+            _health_answers_at_once(server)
+        finally:
+            go.touch()
+            waiting.join()
+        assert answers[0]["decision"] == "continue" and answers[0]["fail_open"] is None
+        loop = authority.threads[0]
+        assert not loop.startswith("decision-") and authority.threads[1:] == ["decision-0"]
+        assert evaluate(server, plan_repo, session="s2")["decision"] == "continue"
+        assert authority.threads[2:] == [loop]  # git's answer is known: decided on the loop
+
+
+def _answer_into(answers: list[dict[str, Any]], server: Server, repo: PlanRepo) -> None:
+    answers.append(evaluate(server, repo))
+
+
+def _health_answers_at_once(server: Server) -> None:
+    began = time.monotonic()
+    code, health = server.call("GET", "/health")
+    assert code == 200 and health["status"] == "ok" and time.monotonic() - began < 1.0
+
+
+def test_an_authority_that_waits_decides_on_threads(installed: Path, plan_repo: PlanRepo) -> None:
+    """An authority that is no local computation (a provider's) waits on its own thread: the loop answers."""
     release = threading.Event()
 
     class Slow(RulesAuthority):
+        in_process = False
+
         def judge(self, case: Case) -> Verdict:
             release.wait(5)
             return super().judge(case)
@@ -78,8 +140,7 @@ def test_a_slow_decision_never_holds_up_health(installed: Path, plan_repo: PlanR
         waiting = threading.Thread(target=evaluate, args=(server, plan_repo))
         waiting.start()
         try:
-            code, health = server.call("GET", "/health")
-            assert code == 200 and health["status"] == "ok"
+            _health_answers_at_once(server)
         finally:
             release.set()
             waiting.join()

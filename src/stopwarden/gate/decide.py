@@ -124,8 +124,8 @@ class Gate:
 
     @property
     def in_process(self) -> bool:
-        """Is the authority a local computation (no provider to wait on)? The server then runs
-        evaluations on its event loop instead of handing each to a thread."""
+        """Is the authority a local computation (no provider to wait on)? The server then decides on its
+        event loop (on SQLite), or on one thread (server/decisions.py)."""
         return bool(getattr(self.authority, "in_process", False))
 
     def settings(self, now: float) -> settings.GateSettings:

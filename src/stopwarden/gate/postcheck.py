@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from stopwarden.gate.case import Verdict
 
@@ -16,6 +19,23 @@ TIMEOUT_S = 2.0
 MAX_ANSWERS = 4096
 _ANSWERS: dict[tuple[str, ...], bool] = {}
 HEX = frozenset("0123456789abcdef")  # a commit id is hex: never an option, a range or a ref expression
+_NO_WAITING: ContextVar[bool] = ContextVar("no_waiting", default=False)
+
+
+class WouldWait(BaseException):
+    """Raised instead of running git under `without_waiting`: the caller (the server's event loop) may not
+    wait on a process, and makes the decision again where it may. A BaseException, so that no
+    `except Exception` on the way (the gate fails open on any error) takes it for a failure."""
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Within it (in this thread or task only), a check whose answer is not known yet raises WouldWait."""
+    token = _NO_WAITING.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAITING.reset(token)
 
 
 def failure(verdict: Verdict, root: str) -> str | None:
@@ -48,6 +68,8 @@ def _git_ok(root: str, *args: str) -> bool:
     key = (root, *args)
     if key in _ANSWERS:
         return _ANSWERS[key]
+    if _NO_WAITING.get():
+        raise WouldWait
     try:
         done = subprocess.run(["git", "-C", root, *args], capture_output=True, timeout=TIMEOUT_S, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -63,6 +85,8 @@ def added_since(root: str, files: list[str], since: float) -> frozenset[str]:
     One git process; on any failure none (every file then counts as older than the session)."""
     if not files:
         return frozenset()
+    if _NO_WAITING.get():
+        raise WouldWait
     try:
         done = subprocess.run(
             ["git", "-C", root, "log", "--diff-filter=A", "--format=", "--name-only", f"--before=@{int(since) - 1}",

@@ -1,15 +1,23 @@
-"""The threads that make the gate's decisions, apart from the server's event loop.
+"""Where the gate's decisions are made: on the server's event loop when they need nothing that waits, else on
+threads that live as long as the server.
 
-A decision may wait on git (the post-checks) or on the database, and the event loop must keep answering
-`/health` and the other requests meanwhile; but handing every request to a fresh worker-thread task
-(anyio's `to_thread`) costs about as much as a decision's store work. So the decisions run on threads that
-live as long as the server, fed by a queue: the loop hands a request over with one put and gets the answer
-back with one `call_soon_threadsafe`.
+The `rules` authority on a SQLite store decides on the event loop itself: the decision is CPU work (the
+classifier) and one short local transaction. On a thread, every request was a hand-off, and worse, each of
+the transaction's statements let go of the GIL and then had to win it back from the event loop: measured
+on the 2-core machine with server_load's mix, the server answered 30 to 55 % more requests a second, with
+a lower p99 and less CPU per request, on the loop than on one decision thread (README, Performance). What
+could make the loop wait is sent to a thread instead: a decision that needs git (a post-check or set-up
+files not seen before: `postcheck.WouldWait`, raised before anything is recorded) is decided again, from
+the start, on the thread; a SQLite write waits for another writer at most the store's busy timeout (1 s).
 
-One thread when the authority computes locally (the `rules` authority): decisions then take turns, which
-is what the GIL would make of them anyway, and the store sees one writer. An authority that asks a
-provider waits on it for seconds: then one thread for each of the gate's `in_flight` places, and one more,
-so that a request shed at the cap is still answered at once while every place waits on the provider.
+Everything else decides on the threads, fed by a queue: the loop hands a request over with one put and
+gets the answer back with one `call_soon_threadsafe`, and answers `/health` and the other routes
+meanwhile; a decision still running at the deadline is answered without. One thread when the authority
+computes locally (the `rules` authority on PostgreSQL, whose round trips are waits): decisions then take
+turns, which is what the GIL would make of them anyway, and the store sees one writer. An authority that
+asks a provider waits on it for seconds: then one thread for each of the gate's `in_flight` places, and
+one more, so that a request shed at the cap is still answered at once while every place waits on the
+provider.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from stopwarden.gate import postcheck
 from stopwarden.gate.decide import Gate, Outcome
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.store.redact import redacting_logger
@@ -35,6 +44,7 @@ class DecisionThreads:
         self._gate = gate
         self._decide = decide
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.at_once = gate.in_process and gate.store.backend == "sqlite"  # decided on the event loop
         count = 1 if gate.in_process else gate.config.limits.in_flight + 1
         self._threads = [threading.Thread(target=self._work, name=f"decision-{i}", daemon=True) for i in range(count)]
 
@@ -51,12 +61,24 @@ class DecisionThreads:
         """The outcome of `request`, or None when it is not decided within `deadline_s` (then it is not
         decided at all if no thread took it up yet). A request arriving with every `in_flight` place taken
         is decided too: as shed."""
+        if self.at_once:
+            outcome = self._decide_at_once(request)
+            if outcome is not None:
+                return outcome
         loop = asyncio.get_running_loop()
         done: asyncio.Future[Outcome] = loop.create_future()
         self._jobs.put((request, self._gate.admit(), loop, done))
         try:
             return await asyncio.wait_for(done, deadline_s)  # on time-out, `done` is cancelled
         except TimeoutError:
+            return None
+
+    def _decide_at_once(self, request: GateRequest) -> Outcome | None:
+        """The outcome, decided here; None when the decision needs git, and nothing was recorded."""
+        try:
+            with postcheck.without_waiting():
+                return self._decide(request, self._gate.admit())
+        except postcheck.WouldWait:
             return None
 
     def _work(self) -> None:
