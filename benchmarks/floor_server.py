@@ -181,14 +181,17 @@ def report(bench: Bench, info: dict[str, Any]) -> harness.Report:
     floor_answered = sum(s.status == 200 for r in [bench.floor_warmup, *floor_runs] for s in r.samples)
     floor_lost = floor_answered - bench.floor_rows
     baseline = sorted(bench.baseline_ms)[len(bench.baseline_ms) // 2]
-    per_pair = [
-        f"{f.requests_per_s:.0f} / {o.requests_per_s:.0f} ({o.requests_per_s / f.requests_per_s:.2f})"
+    pairs = [
+        (f.requests_per_s, o.requests_per_s)
         for f, o in (
             (server_load.summarise("", fr.samples, fr.seconds), server_load.summarise("", orun.samples, orun.seconds))
             for fr, orun in zip(floor_runs, ours_runs, strict=True)
         )
         if f.requests_per_s
     ]
+    per_pair = [f"{f:.0f} / {o:.0f} ({o / f:.2f})" for f, o in pairs]
+    cpu = {r.label: {"server": r.server_cpu_s / r.seconds, "others": server_load.others(r) / r.seconds}
+           for r in [*floor_runs, *ours_runs]}  # fmt: skip
     targets = [
         ("requests/s, ours / floor", f"{ratio:.2f}", f">= {TARGET_RATIO}", ratio >= TARGET_RATIO),
         ("our p99 / our p50", f"{tail:.2f}", f"<= {TARGET_TAIL:g}", 0 < tail <= TARGET_TAIL),
@@ -224,10 +227,7 @@ def report(bench: Bench, info: dict[str, Any]) -> harness.Report:
             f"floor: {floor_answered} answers, {bench.floor_rows} rows stored"
             + (f" ({floor_lost} lost)" if floor_lost else ""),
             "CPU, share of one core (server, other processes): "
-            + "; ".join(
-                f"{r.label} {_share(r.server_cpu_s, r)}, {_share(server_load.others(r), r)}"
-                for r in [*floor_runs, *ours_runs]
-            ),
+            + "; ".join(f"{label} {c['server']:.0%}, {c['others']:.0%}" for label, c in cpu.items()),
         ],
         misses=[f"{name}: {value} against {goal}" for name, value, goal, ok in targets if not ok],
         json={
@@ -239,13 +239,11 @@ def report(bench: Bench, info: dict[str, Any]) -> harness.Report:
             "event_problems": problems,
             "floor_rows": bench.floor_rows,
             "floor_answered": floor_answered,
+            "pairs": [{"floor": f, "ours": o, "ratio": o / f} for f, o in pairs],
+            "cpu_cores": cpu,
             "results": harness.records([floor, ours]),
         },
     )
-
-
-def _share(cpu_s: float, run: server_load.Run) -> str:
-    return f"{100 * cpu_s / run.seconds:.0f}%"
 
 
 def _seconds(runs: list[server_load.Run]) -> float:
