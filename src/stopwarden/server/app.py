@@ -32,6 +32,7 @@ from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
 from stopwarden.server.decisions import DecisionThreads
 from stopwarden.server.direct import direct_route
+from stopwarden.store.redact import redact
 from stopwarden.store.store import Store, StoreUnavailable
 
 log = logging.getLogger("stopwarden.server")
@@ -43,6 +44,7 @@ STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/cs
 def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        redact("warm up")  # its rules compile now, not on the event loop while the first stop waits
         decisions.start()
         try:
             yield
