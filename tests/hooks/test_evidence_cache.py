@@ -304,7 +304,15 @@ def apply(repo: Repo, operation: tuple[Any, ...], commits: int) -> int:
         repo.commit(operation[2])
         repo.commit(operation[2][:1])
         repo.git("checkout", "-q", "main")
-        repo.git("merge", "-q", "--no-ff", "-X", "theirs", "-m", "merge", "side", at=repo.tick())
+        at = repo.tick()
+        merged = subprocess.run(
+            ["git", "-C", str(repo.root), "merge", "-q", "--no-ff", "-X", "theirs", "-m", "merge", "side"],
+            capture_output=True, text=True, env={**os.environ, "GIT_AUTHOR_DATE": f"@{at} +0000",
+                                                 "GIT_COMMITTER_DATE": f"@{at} +0000"},
+        )  # fmt: skip
+        if merged.returncode != 0:  # a modify/delete clash "-X theirs" leaves open: keep what is in the tree
+            repo.git("add", "-A")
+            repo.git("commit", "-q", "--no-edit", at=at)
         repo.git("branch", "-q", "-D", "side")
         return commits + 1  # HEAD~n follows first parents: the merge is one more on this line
     return commits
