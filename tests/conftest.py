@@ -19,7 +19,7 @@ import pytest
 from stopwarden.cli.main import main
 from tests import postgres
 
-LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "TMUX", "ANTHROPIC_", "GIT_")
+LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "COPILOT_", "TMUX", "ANTHROPIC_", "GIT_")
 # The developer's real agent settings: a test that writes to them fails (see isolated_env).
 REAL_SETTINGS = [Path(os.path.expanduser("~")) / ".claude" / name for name in ("settings.json", "settings.local.json")]
 

@@ -18,7 +18,7 @@ CONFIG_FILE = "config.toml"
 TOKEN_FILE = "token"
 PORT_FILE = "port"  # the server's port on this machine: never committed, so two clones never share one
 
-AGENTS = ("claude-code", "codex", "gemini")
+AGENTS = ("claude-code", "codex", "gemini", "copilot")
 
 # Hook events as the hook script names them on its command line (§10 launch form).
 HOOK_EVENTS = ("stop", "session_start")

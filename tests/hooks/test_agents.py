@@ -28,7 +28,7 @@ def run(root: Path, agent: str, event: str, payload: dict[str, Any], env: dict[s
     return done.stdout
 
 
-@pytest.mark.parametrize(("agent", "allow"), [("claude-code", ""), ("codex", ""), ("gemini", "{}\n")])
+@pytest.mark.parametrize(("agent", "allow"), [("claude-code", ""), ("codex", ""), ("gemini", "{}\n"), ("copilot", "")])
 def test_allow_is_what_each_client_expects(installed: Path, agent: str, allow: str) -> None:
     payload = {"session_id": "s", "cwd": str(installed), "stop_hook_active": False}
     assert run(installed, agent, "stop", payload) == allow
@@ -76,4 +76,94 @@ def test_the_agent_process_is_recognised_per_agent() -> None:
     assert [a for a in AGENTS if dialect(a).is_agent_process("claude", node_other)] == ["claude-code"]
     assert [a for a in AGENTS if dialect(a).is_agent_process("codex", node_other)] == ["codex"]
     assert [a for a in AGENTS if dialect(a).is_agent_process("node", node_gemini)] == ["gemini"]
+    copilot = lambda: b"/usr/lib/node_modules/@github/copilot-linux-x64/copilot\0-p\0go\0"  # noqa: E731
+    assert [a for a in AGENTS if dialect(a).is_agent_process("MainThread", copilot)] == ["copilot"]
+    assert [a for a in AGENTS if dialect(a).is_agent_process("MainThread", node_other)] == []
     assert [a for a in AGENTS if dialect(a).is_agent_process("node", node_other)] == []
+
+
+def _copilot_transcript(path: Path, *events: tuple[str, dict[str, Any]]) -> str:
+    """A Copilot CLI 1.0.102 events.jsonl, one `{type, data, id, parentId, timestamp}` per line."""
+    stamp = "2026-12-02T22:40:00.203Z"
+    lines = [
+        json.dumps({"type": kind, "data": data, "id": str(i), "parentId": None, "timestamp": stamp})
+        for i, (kind, data) in enumerate(events)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_copilot_stop_text_is_the_transcripts_last_assistant_message(tmp_path: Path) -> None:
+    from stopwarden.hooks.payload import parse
+
+    transcript = _copilot_transcript(
+        tmp_path / "events.jsonl",
+        ("user.message", {"content": "port the parser"}),
+        ("assistant.message", {"content": "", "toolRequests": [{"name": "bash"}]}),
+        ("assistant.message", {"content": "Next I need to wire the lexer.", "toolRequests": []}),
+        ("assistant.turn_end", {"turnId": "0"}),
+        ("hook.start", {"hookType": "agentStop", "input": {"prompt": "assistant.message"}}),
+    )
+    raw = {"sessionId": "s1", "cwd": "/", "transcriptPath": transcript, "stopReason": "end_turn",
+           "stop_hook_active": False}  # fmt: skip
+    event = parse(json.dumps(raw).encode(), "copilot", "stop", {})
+    assert (event.session_id, event.transcript_path) == ("s1", transcript)
+    assert event.stop_text == "Next I need to wire the lexer." and event.stop_hook_active is False
+    assert parse(json.dumps(raw).encode(), "copilot", "session_start", {}).stop_text == ""  # not read there
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(transcript)  # a link is not followed: no stop text rather than someone else's file
+    assert parse(json.dumps({**raw, "transcriptPath": str(link)}).encode(), "copilot", "stop", {}).stop_text == ""
+    for missing in (str(tmp_path / "nope.jsonl"), str(tmp_path)):
+        assert parse(json.dumps({**raw, "transcriptPath": missing}).encode(), "copilot", "stop", {}).stop_text == ""
+
+
+def test_copilot_stop_text_waits_for_the_client_to_write_this_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copilot 1.0.102 writes events.jsonl in batches: the end of the turn can land after the hook starts.
+    The hook reads again until this stop's own `hook.start` (same `timestamp`) is there, for a bounded time."""
+    import threading
+
+    from stopwarden.hooks import payload
+
+    path = tmp_path / "events.jsonl"
+    _copilot_transcript(path, ("assistant.message", {"content": "an earlier turn"}))
+    raw = {"sessionId": "s1", "cwd": "/", "transcriptPath": str(path), "stop_hook_active": False, "timestamp": 7}
+    later: list[tuple[str, dict[str, Any]]] = [
+        ("assistant.message", {"content": "Next I need to wire the lexer."}),
+        ("hook.start", {"hookType": "agentStop", "input": {"sessionId": "s1", "timestamp": 7}}),
+    ]
+    writer = threading.Timer(0.1, lambda: _copilot_transcript(path, *later))
+    writer.start()
+    event = payload.parse(json.dumps(raw).encode(), "copilot", "stop", {})
+    assert event.stop_text == "Next I need to wire the lexer."
+    writer.join()
+    monkeypatch.setattr(payload, "TRANSCRIPT_WAIT_S", 0.05)
+    never = payload.parse(json.dumps({**raw, "timestamp": 8}).encode(), "copilot", "stop", {})
+    assert never.stop_text == ""  # this stop never reached the file: nothing rather than an older turn's text
+    after_block = payload.parse(json.dumps({**raw, "stop_hook_active": True}).encode(), "copilot", "stop", {})
+    assert after_block.stop_text == ""  # let through whatever it says: not read
+
+
+def test_copilot_user_turns_skip_our_blocks_and_skill_bodies(tmp_path: Path) -> None:
+    from stopwarden.hooks.transcript import recent_user_turns
+
+    transcript = _copilot_transcript(
+        tmp_path / "events.jsonl",
+        ("user.message", {"content": "port the parser"}),
+        ("user.message", {"content": '<skill-context name="build">\nBase directory…</skill-context>'}),
+        ("assistant.message", {"content": "done"}),
+        ("user.message", {"content": "stopwarden: the build is not finished"}),
+        ("user.message", {"content": "and the lexer"}),
+    )
+    assert recent_user_turns(transcript, "copilot") == ["port the parser", "and the lexer"]
+
+
+def test_copilot_owner_is_blocked_with_its_own_payload(installed: Path, cli: Any, tmp_path: Path) -> None:
+    assert cli("build", "start", "Port the parser", "--owner-session", "owner").code == 0
+    cli("build", "phase", "executing")
+    transcript = _copilot_transcript(tmp_path / "events.jsonl", ("assistant.message", {"content": "done"}))
+    raw = {"sessionId": "owner", "cwd": str(installed), "transcriptPath": transcript, "stop_hook_active": False}
+    decision = json.loads(run(installed, "copilot", "stop", raw))
+    assert decision["decision"] == "block" and decision["reason"].startswith('stopwarden: the build "Port the parser"')
+    assert run(installed, "copilot", "stop", {**raw, "sessionId": "other"}) == ""

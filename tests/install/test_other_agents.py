@@ -1,4 +1,4 @@
-"""init and uninstall for Codex and Gemini (SPEC §12): their files, their formats, the user's entries kept."""
+"""init and uninstall for Codex, Gemini and Copilot CLI: their files, their formats, the user's entries kept."""
 
 from __future__ import annotations
 
@@ -94,13 +94,19 @@ def test_gemini_after_agent_in_milliseconds(project: Path, cli: Any, isolated_en
 
 
 def test_doctor_probes_every_installed_agent(project: Path, cli: Any, codex_home: Path) -> None:
-    for agent in ("claude-code", "codex", "gemini"):
+    for agent in AGENTS:
         assert cli("init", "--agent", agent).code == 0
     result = cli("doctor")
     assert result.code == 0, result.out
     expected = ["ok   Stop hook", "ok   codex Stop hook", "ok   codex SessionStart hook"]
     expected += ["ok   gemini AfterAgent hook", "ok   gemini SessionStart hook"]
-    expected += ["ok   /build skill", "ok   codex $build skill", "ok   gemini /build skill"]
+    expected += ["ok   copilot agentStop hook", "ok   copilot sessionStart hook"]
+    expected += [
+        "ok   /build skill",
+        "ok   codex $build skill",
+        "ok   gemini /build skill",
+        "ok   copilot /build skill",
+    ]
     for name in expected:
         assert name in result.out, name
     (codex_home / "skills" / "build" / "SKILL.md").unlink()
@@ -160,7 +166,8 @@ def test_init_all_installs_every_agent_in_its_default_scope(project: Path, cli: 
     assert (project / ".claude" / "settings.local.json").exists()
     assert (codex_home / "hooks.json").exists() and (codex_home / "skills" / "build" / "SKILL.md").exists()
     assert (codex_home.parent / ".gemini" / "settings.json").exists()
-    assert result.out.splitlines()[0].endswith("for claude-code, codex, gemini")
+    assert (codex_home.parent / ".copilot" / "hooks" / "stopwarden.json").exists()
+    assert result.out.splitlines()[0].endswith(f"for {', '.join(AGENTS)}")
 
 
 def test_a_scope_one_agent_lacks_is_refused_before_anything_is_written(project: Path, cli: Any) -> None:
@@ -187,7 +194,7 @@ def test_on_a_terminal_init_asks_which_of_the_agents_found(project: Path, isolat
     term.expect("Agents found on this machine: claude-code, gemini")
     term.expect("[claude-code,gemini]:")
     term.send("gemini, cursor")
-    term.expect("name agents among claude-code, codex, gemini, or all")
+    term.expect(f"name agents among {', '.join(AGENTS)}, or all")
     term.send("gemini")
     term.expect("for gemini")
     assert term.close() == 0
@@ -255,3 +262,51 @@ def test_a_gemini_only_install_is_checked_and_fixed_as_gemini_only(project: Path
     assert "Stop hook" not in result.out.replace("gemini", "")  # Claude Code was never asked for
     assert cli("doctor", "--fix").code == 0
     assert not (project / ".claude").exists()
+
+
+def test_copilot_hooks_file_of_its_own_in_copilot_home(
+    project: Path, cli: Any, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copilot CLI 1.0.102 reads every `$COPILOT_HOME/hooks/*.json` (version 1, `bash`, `timeoutSec`)."""
+    home = isolated_env / "copilot-home"
+    monkeypatch.setenv("COPILOT_HOME", str(home))
+    result = cli("init", "--agent", "copilot")
+    assert result.code == 0, result.err
+    data = json.loads((home / "hooks" / "stopwarden.json").read_text())
+    assert data["version"] == 1 and set(data["hooks"]) == {"agentStop", "sessionStart"}
+    [stop] = data["hooks"]["agentStop"]
+    assert stop["type"] == "command" and stop["timeoutSec"] == 30 and stop["bash"].endswith(" stop copilot")
+    text = (home / "skills" / "build" / "SKILL.md").read_text()
+    assert text.startswith("---\nname: build\ndescription: ") and "$ARGUMENTS" not in text  # never expanded
+    # A second entry of the user's own in our file survives a re-init and an uninstall; ours is replaced.
+    data["hooks"]["agentStop"].append({"type": "command", "bash": "my-hook", "timeoutSec": 5})
+    data["hooks"]["agentStop"][0] = {
+        **stop,
+        "bash": "/old/venv/bin/python -I -S /old/stopwarden/hooks/run.py stop copilot",
+    }
+    (home / "hooks" / "stopwarden.json").write_text(json.dumps(data))
+    assert cli("init", "--agent", "copilot").code == 0
+    again = json.loads((home / "hooks" / "stopwarden.json").read_text())["hooks"]["agentStop"]
+    assert again == [stop, {"type": "command", "bash": "my-hook", "timeoutSec": 5}]
+    assert cli("uninstall").code == 0
+    left = json.loads((home / "hooks" / "stopwarden.json").read_text())
+    assert left == {"version": 1, "hooks": {"agentStop": [{"type": "command", "bash": "my-hook", "timeoutSec": 5}]}}
+    assert not (home / "skills").exists()
+
+
+def test_copilot_uninstall_deletes_the_file_it_created(project: Path, cli: Any, isolated_env: Path) -> None:
+    assert cli("init", "--agent", "copilot").code == 0
+    path = isolated_env / ".copilot" / "hooks" / "stopwarden.json"
+    assert path.exists()
+    assert cli("uninstall").code == 0
+    assert not path.exists()
+
+
+def test_copilot_project_scope_warns_about_folder_trust(project: Path, cli: Any) -> None:
+    result = cli("init", "--agent", "copilot", "--scope", "project")
+    assert result.code == 0, result.err
+    assert "only in a folder you trust" in result.out and "--trust-folder" in result.out
+    assert (project / ".github" / "hooks" / "stopwarden.json").exists()
+    assert (project / ".github" / "skills" / "build" / "SKILL.md").exists()
+    assert cli("uninstall").code == 0
+    assert not (project / ".github").exists()

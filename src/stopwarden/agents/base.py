@@ -8,8 +8,8 @@ and an assignment of the module at the end of this file; then its installer (ins
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 
 class Dialect(Protocol):
@@ -23,6 +23,16 @@ class Dialect(Protocol):
     def ALLOW(self) -> str: ...  # what to print to let a stop through
     @property
     def SESSION_ENV(self) -> str: ...  # the variable that gives its shell commands the session id ("" if none)
+
+    def payload(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Its hook payload with the fields the hook reads under Claude Code's names (`session_id`, …)."""
+        ...
+
+    def transcript_stop_text(self, lines: list[str], payload: Mapping[str, Any]) -> str | None:
+        """The stop text in these last lines of its transcript, for a client whose payload (given) has
+        none (`STOP_TEXT_FIELDS` empty); "" when there is none, None while the transcript does not yet
+        hold this stop (the hook reads it again, for a bounded time)."""
+        ...
 
     def block(self, reason: str) -> str:
         """What to print to block a stop, with the reason for the model."""
@@ -43,9 +53,10 @@ class Dialect(Protocol):
 
 
 if TYPE_CHECKING:  # never run (nothing imports this module at run time): mypy checks each module here
-    from stopwarden.agents import claude_code, codex, gemini
+    from stopwarden.agents import claude_code, codex, copilot, gemini
 
     # One assignment each: a missing or mistyped member fails the type check.
     _CLAUDE_CODE: Dialect = claude_code
     _CODEX: Dialect = codex
     _GEMINI: Dialect = gemini
+    _COPILOT: Dialect = copilot

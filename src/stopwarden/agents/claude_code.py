@@ -10,7 +10,8 @@ from stopwarden.agents import last_turns
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 NAME = "claude-code"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
@@ -20,6 +21,14 @@ SESSION_ENV = "CLAUDE_CODE_SESSION_ID"  # set for its Bash tool's commands (2.1.
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
     return comm == "claude"
+
+
+def payload(data: "dict[str, Any]") -> "dict[str, Any]":
+    return data  # already in the names the hook reads (Codex and Gemini use them too)
+
+
+def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
+    return ""  # never asked: the payload carries the stop text (Codex and Gemini too)
 
 
 def block(reason: str) -> str:

@@ -8,7 +8,7 @@ Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`;
 
 from stopwarden import fastjson
 from stopwarden.agents import last_turns
-from stopwarden.agents.claude_code import block, context
+from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ __all__ = [
     "block",
     "context",
     "is_agent_process",
+    "payload",
+    "transcript_stop_text",
     "user_turn",
     "user_turns",
 ]

@@ -10,7 +10,7 @@ apart by that. SessionStart context is prepended to the user's prompt in `<hook_
 which is cut off; our `/build` command is recorded expanded, and stands for its task."""
 
 from stopwarden import fastjson
-from stopwarden.agents.claude_code import block, context
+from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
 from stopwarden.names import PLAYBOOK_TASK
 
 TYPE_CHECKING = False
@@ -72,4 +72,15 @@ def _user_text(record: "dict[str, object]") -> str:
     return "" if text.startswith(("stopwarden:", "<session_context>")) else text
 
 
-__all__ = ["ALLOW", "NAME", "SESSION_ENV", "STOP_TEXT_FIELDS", "block", "context", "is_agent_process", "user_turns"]
+__all__ = [
+    "ALLOW",
+    "NAME",
+    "SESSION_ENV",
+    "STOP_TEXT_FIELDS",
+    "block",
+    "context",
+    "is_agent_process",
+    "payload",
+    "transcript_stop_text",
+    "user_turns",
+]

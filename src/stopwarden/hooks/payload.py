@@ -12,10 +12,16 @@ from stopwarden import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
+    from stopwarden.agents.base import Dialect
     from stopwarden.build.owner import Caller
+
+
+# How long a stop waits for the client to write it into its transcript (Copilot CLI: about 100 ms seen).
+TRANSCRIPT_WAIT_S = 1.5
+TRANSCRIPT_POLL_S = 0.02
 
 
 class BadPayload(ValueError):
@@ -27,6 +33,7 @@ class HookEvent:
 
     __slots__ = (
         "_caller",
+        "_stop_text",
         "agent",
         "background_tasks",
         "cwd",
@@ -35,7 +42,6 @@ class HookEvent:
         "session_id",
         "source",
         "stop_hook_active",
-        "stop_text",
         "transcript_path",
     )
 
@@ -46,7 +52,7 @@ class HookEvent:
         session_id: str,
         cwd: str,
         transcript_path: str | None,
-        stop_text: str,
+        stop_text: "str | Callable[[], str]",
         stop_hook_active: bool,
         source: str,
         background_tasks: int,
@@ -57,12 +63,18 @@ class HookEvent:
         self.session_id = session_id
         self.cwd = cwd
         self.transcript_path = transcript_path
-        self.stop_text = stop_text
+        self._stop_text = stop_text  # or how to read it, when first asked
         self.stop_hook_active = stop_hook_active
         self.source = source
         self.background_tasks = background_tasks
         self.env = env
         self._caller: Caller | None = None
+
+    @property
+    def stop_text(self) -> str:
+        if not isinstance(self._stop_text, str):
+            self._stop_text = self._stop_text()
+        return self._stop_text
 
     @property
     def caller(self) -> "Caller":
@@ -90,13 +102,18 @@ def parse(raw: bytes, agent: str, event: str, env: "Mapping[str, str]") -> HookE
         raise BadPayload(f"payload is not JSON: {e}") from None
     if not isinstance(data, dict):
         raise BadPayload(f"payload is a JSON {type(data).__name__}, not an object")
+    from stopwarden.agents import dialect
+
+    speaks = dialect(agent)
+    data = speaks.payload(data)
+    transcript_path = _str(data, "transcript_path") or None
     return HookEvent(
         agent=agent,
         event=event,
         session_id=_str(data, "session_id"),
         cwd=_cwd(data, env),
-        transcript_path=_str(data, "transcript_path") or None,
-        stop_text=_stop_text(data, agent),
+        transcript_path=transcript_path,
+        stop_text=_stop_text(data, speaks, event, transcript_path),
         stop_hook_active=data.get("stop_hook_active") is True,
         source=_str(data, "source"),
         background_tasks=_count(data.get("background_tasks")),
@@ -104,13 +121,32 @@ def parse(raw: bytes, agent: str, event: str, env: "Mapping[str, str]") -> HookE
     )
 
 
-def _stop_text(data: "Mapping[str, Any]", agent: str) -> str:
-    from stopwarden.agents import dialect
-
-    for field in dialect(agent).STOP_TEXT_FIELDS:
+def _stop_text(data: "Mapping[str, Any]", speaks: "Dialect", event: str, path: str | None) -> "str | Callable[[], str]":
+    """From the payload's field; for a client whose payload has none (Copilot CLI), from its transcript,
+    read only when asked (HookEvent.stop_text): it may mean waiting for the client to write it."""
+    for field in speaks.STOP_TEXT_FIELDS:
         if isinstance(data.get(field), str):
             return str(data[field])
-    return ""
+    if speaks.STOP_TEXT_FIELDS or event != "stop" or not path or data.get("stop_hook_active") is True:
+        return ""  # after a block the stop goes through whatever it says: nothing to wait for
+    return lambda: _from_transcript(speaks, path, data)
+
+
+def _from_transcript(speaks: "Dialect", path: str, data: "Mapping[str, Any]") -> str:
+    """The stop text in the transcript's tail, read without following a link at its last component, again
+    every TRANSCRIPT_POLL_S until the client has written this stop; "" after TRANSCRIPT_WAIT_S."""
+    import time
+
+    from stopwarden.hooks.transcript import tail_lines
+
+    deadline = time.monotonic() + TRANSCRIPT_WAIT_S
+    while True:
+        text = speaks.transcript_stop_text(tail_lines(path, follow=False), data)
+        if text is not None:
+            return text
+        if time.monotonic() >= deadline:
+            return ""
+        time.sleep(TRANSCRIPT_POLL_S)
 
 
 def _str(data: "Mapping[str, Any]", key: str) -> str:

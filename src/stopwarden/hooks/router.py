@@ -31,7 +31,9 @@ MAX_EVALUATE_S = 30.5  # the slowest authority's budget (claude-cli, 20 s) and t
 
 def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     """(the reminder to block with, or None to allow; what the log should say)."""
-    forwarded, why = forwards(event.stop_text, event.stop_hook_active)
+    # Every stop text is forwarded (see forwards): it is read only once the gate wants it, since reading
+    # it can mean waiting for the client to write its transcript (Copilot CLI, agents/copilot.py).
+    forwarded, why = forwards("", event.stop_hook_active)
     if not forwarded:
         return None, why
     try:  # one stat before any import: in a project whose server never ran, this is the whole cost

@@ -21,7 +21,7 @@ TIMESTAMP_FIELDS = ("timestamp", "startTime")
 
 def recent_user_turns(path: str | None, agent: str = "claude-code") -> list[str]:
     """The last ≤ 3 real user turns, oldest first, each clamped to 2000 characters."""
-    return [turn[:MAX_CHARS] for turn in dialect(agent).user_turns(_tail_lines(path), MAX_TURNS)]
+    return [turn[:MAX_CHARS] for turn in dialect(agent).user_turns(tail_lines(path), MAX_TURNS)]
 
 
 def first_timestamp(path: str | None) -> str:
@@ -44,15 +44,21 @@ def first_timestamp(path: str | None) -> str:
     return ""
 
 
-def _tail_lines(path: str | None) -> list[str]:
+def tail_lines(path: str | None, follow: bool = True) -> list[str]:
+    """The whole lines in the last TAIL_BYTES of the file; [] when it cannot be read. Without `follow`, a
+    link at its last component is not followed (nor is a FIFO waited on): the file must be the agent's."""
     if not path:
         return []
+    flags = posix.O_RDONLY if follow else posix.O_RDONLY | posix.O_NOFOLLOW | posix.O_NONBLOCK
     try:
-        fd = posix.open(path, posix.O_RDONLY)
+        fd = posix.open(path, flags)
     except OSError:
         return []
     try:
-        size = posix.fstat(fd).st_size
+        info = posix.fstat(fd)
+        if info.st_mode & 0o170000 != 0o100000:  # not a regular file (a folder, a FIFO): nothing to read
+            return []
+        size = info.st_size
         start = max(0, size - TAIL_BYTES)
         posix.lseek(fd, start, 0)
         data = b""

@@ -109,8 +109,9 @@ class Installer(Protocol):
 
 
 if TYPE_CHECKING:  # never run: mypy checks each installer here (a missing or mistyped member fails)
-    from stopwarden.install import claude_code, codex, gemini
+    from stopwarden.install import claude_code, codex, copilot, gemini
 
     _CLAUDE_CODE: Installer = claude_code
     _CODEX: Installer = codex
     _GEMINI: Installer = gemini
+    _COPILOT: Installer = copilot

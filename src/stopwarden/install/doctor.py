@@ -194,7 +194,7 @@ def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Chec
             return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
         ms = (time.monotonic() - started) * 1000
         problem = _judge(agent, argument, done, project)
-    current = module.our_handler(event)["command"]
+    current = hook_command.command(argument, agent)  # what init registers now, whatever the file format
     stale = "" if cmd == current else f" (registered as {cmd}, which is not this install's {current})"
     if problem:
         return Check(name, False, f"{problem}; expected {expect}{stale}", "stopwarden doctor --fix")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stopwarden.install import claude_code, codex, gemini
+from stopwarden.install import claude_code, codex, copilot, gemini
 from stopwarden.names import AGENTS
 
 if TYPE_CHECKING:
@@ -15,5 +15,6 @@ AGENT_MODULES: dict[str, Installer] = {
     claude_code.AGENT: claude_code,
     codex.AGENT: codex,
     gemini.AGENT: gemini,
+    copilot.AGENT: copilot,
 }
 assert tuple(AGENT_MODULES) == AGENTS, "one installer per agent, in names.AGENTS's order"
