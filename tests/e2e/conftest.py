@@ -22,8 +22,10 @@ import pytest
 
 from .claude_client import CLAUDE_BIN_ENV, ClaudeSandbox, claude_version, find_claude
 from .codex_client import CODEX_BIN_ENV, CodexSandbox, codex_version, find_codex
+from .copilot_client import COPILOT_BIN_ENV, CopilotSandbox, copilot_version, find_copilot
 from .fake_anthropic import FakeAnthropic
 from .fake_gemini import FakeGemini
+from .fake_openai_chat import FakeChat
 from .fake_openai_responses import FakeResponses
 from .gemini_client import GEMINI_BIN_ENV, GeminiSandbox, find_gemini, gemini_version
 
@@ -40,7 +42,9 @@ class ClientInstall:
 
 # Read at import: tests/conftest.py clears STOPWARDEN_* before every test, a session fixture included.
 _REQUIRED = os.environ.get(REQUIRED_ENV) == "1"
-_BIN_OVERRIDES = {name: os.environ.get(name) for name in (CLAUDE_BIN_ENV, CODEX_BIN_ENV, GEMINI_BIN_ENV)}
+_BIN_OVERRIDES = {
+    name: os.environ.get(name) for name in (CLAUDE_BIN_ENV, CODEX_BIN_ENV, GEMINI_BIN_ENV, COPILOT_BIN_ENV)
+}
 
 
 def locate_client(
@@ -187,3 +191,35 @@ def fake_gemini() -> Iterator[FakeGemini]:
 def gemini_sandbox(gemini_bin: Path, fake_gemini: FakeGemini, tmp_path: Path) -> GeminiSandbox:
     """A project and a home with user settings, wired to ``gemini_bin`` and ``fake_gemini``."""
     return GeminiSandbox.create(gemini_bin, tmp_path / "gemini", fake_gemini.base_url)
+
+
+# --------------------------------------------------------------------------- GitHub Copilot CLI
+
+
+@pytest.fixture(scope="session")
+def copilot_install(record_testsuite_property: Callable[[str, object], None]) -> ClientInstall:
+    """The Copilot CLI under test and its version; skips when absent (fails when required)."""
+    return locate_client(
+        "copilot", find_copilot, copilot_version, COPILOT_BIN_ENV, "@github/copilot", record_testsuite_property
+    )
+
+
+@pytest.fixture
+def copilot_bin(copilot_install: ClientInstall, record_e2e: Callable[[str, object], None]) -> Path:
+    """Path of the copilot binary; records ``copilot_version`` / ``copilot_bin`` on the test."""
+    record_e2e("copilot_version", copilot_install.version)
+    record_e2e("copilot_bin", str(copilot_install.path))
+    return copilot_install.path
+
+
+@pytest.fixture
+def fake_chat() -> Iterator[FakeChat]:
+    """A running scripted Chat Completions server; call ``fake_chat.set_script([...])``."""
+    with FakeChat() as server:
+        yield server
+
+
+@pytest.fixture
+def copilot_sandbox(copilot_bin: Path, fake_chat: FakeChat, tmp_path: Path) -> CopilotSandbox:
+    """A project and a home, wired to ``copilot_bin`` and ``fake_chat``."""
+    return CopilotSandbox.create(copilot_bin, tmp_path / "copilot", fake_chat.base_url)
