@@ -58,6 +58,7 @@ OWNER = "owner"
 USER_SCOPE = "user scope, no project"
 NO_BUILD_CODEX = "no build, Codex payload"
 NO_BUILD_GEMINI = "no build, Gemini payload"
+NO_BUILD_COPILOT = "no build, Copilot payload"
 
 # The highest ratio to the baseline that passes, and one never to exceed, for each scenario.
 TARGETS: dict[str, tuple[float, float | None]] = {
@@ -66,6 +67,7 @@ TARGETS: dict[str, tuple[float, float | None]] = {
     USER_SCOPE: (1.0, None),
     NO_BUILD_CODEX: (1.0, 1.5),  # the same budget for every agent (SPEC §10)
     NO_BUILD_GEMINI: (1.0, 1.5),
+    NO_BUILD_COPILOT: (1.0, 1.5),
 }
 
 
@@ -124,7 +126,8 @@ def agent_stop(
     name: str, command: str, agent: str, folder: Path, check: harness.Check, env: dict[str, str]
 ) -> harness.Subject:
     """The same hook for another agent: its launch form names the agent, and its payload is that agent's
-    (Codex: `last_assistant_message` and a `turn_id`; Gemini: `AfterAgent` with `prompt_response`)."""
+    (Codex: `last_assistant_message` and a `turn_id`; Gemini: `AfterAgent` with `prompt_response`; Copilot
+    CLI: camelCase, no stop text, a transcript that no-build never reads)."""
     payload = {"session_id": f"bench-{agent}", "transcript_path": "", "cwd": str(folder), "stop_hook_active": False}
     if agent == "codex":
         payload |= {
@@ -133,6 +136,10 @@ def agent_stop(
             "model": "gpt-5.5",
             "last_assistant_message": "Done: the change is in place and the tests pass.",
         }
+    elif agent == "copilot":
+        payload = {"sessionId": f"bench-{agent}", "timestamp": 1796251200516, "cwd": str(folder),
+                   "transcriptPath": str(folder / "events.jsonl"), "stopReason": "end_turn",
+                   "stop_hook_active": False}  # fmt: skip
     else:
         payload |= {
             "hook_event_name": "AfterAgent",
@@ -307,6 +314,7 @@ def set_up(workdir: Path, venv: Path) -> Bench:
             allows_with_log(idle / ".stopwarden" / "hook.log", "allow: no active build", b"{}"),
             box.env,
         ),
+        agent_stop(NO_BUILD_COPILOT, command, "copilot", idle, logs_no_build, box.env),
     ]
     return Bench(subjects, owned, command, baseline_command)
 
