@@ -19,7 +19,7 @@ from typing import Any
 from . import fake_server
 from .fake_server import Reply, ScriptedServer
 
-__all__ = ["FakeChat", "RecordedRequest", "ShellStep", "Step", "TextStep", "find_user_message"]
+__all__ = ["FakeChat", "RecordedRequest", "ShellStep", "SkillStep", "Step", "TextStep", "find_user_message"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,14 @@ class ShellStep:
     description: str = "run a command"
 
 
-Step = TextStep | ShellStep
+@dataclass(frozen=True)
+class SkillStep:
+    """Load a skill with Copilot's `skill` tool; the client answers with its body as a user message."""
+
+    skill: str
+
+
+Step = TextStep | ShellStep | SkillStep
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,10 @@ def stream(step: Step, model: str, call_id: str) -> bytes:
         first = _chunk(model, {"role": "assistant", "content": step.text}, None)
         finish = "stop"
     else:
-        arguments = json.dumps({"command": step.command, "description": step.description})
-        call = {"index": 0, "id": call_id, "type": "function", "function": {"name": "bash", "arguments": arguments}}
+        name, given = ("skill", {"skill": step.skill}) if isinstance(step, SkillStep) else ("bash", {
+            "command": step.command, "description": step.description})  # fmt: skip
+        function = {"name": name, "arguments": json.dumps(given)}
+        call = {"index": 0, "id": call_id, "type": "function", "function": function}
         first = _chunk(model, {"role": "assistant", "content": None, "tool_calls": [call]}, None)
         finish = "tool_calls"
     usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from .copilot_client import CopilotRun, CopilotSandbox
-from .fake_openai_chat import FakeChat, ShellStep, TextStep, find_user_message
+from .fake_openai_chat import FakeChat, ShellStep, SkillStep, TextStep, find_user_message
 from .stop_gate import CARRY_ON, CLI, PLAN, PROMPT, WAIT, commit_step_1_during, decisions, gate_server
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +81,28 @@ def test_only_the_owner_is_blocked(installed_copilot: CopilotSandbox, fake_chat:
     assert mine["owner"]["session_id"] == run.session_id  # owned by its agent process, then by its session
     assert mine["reinforcements_used"] == 3  # SMALL: three blocks, then Copilot may stop
     assert builds(installed_copilot)["Someone else's build"]["reinforcements_used"] == 0
+
+
+def test_the_build_skill_reaches_the_model_and_its_command_runs(
+    installed_copilot: CopilotSandbox, fake_chat: FakeChat
+) -> None:
+    """Copilot lists `$COPILOT_HOME/skills/build` to the model, which loads it with its `skill` tool: the
+    playbook (the task taken from the user's message, `$ARGUMENTS` being left as written) reaches it, and
+    the command it names starts a build this session owns."""
+    playbook = (installed_copilot.copilot_home / "skills" / "build" / "SKILL.md").read_text()
+    [cli] = set(re.findall(r"`(\S+) build start ", playbook))
+    start = f'{cli} build start "Port the parser" --size SMALL && {cli} build phase executing'
+    fake_chat.set_script([SkillStep("build"), ShellStep(start), TextStep("Done."), TextStep("Stopping.")])
+    run = installed_copilot.run("/build Port the parser")
+    assert run.ok, run.describe()
+    first = fake_chat.main_requests[0]
+    ours = "<skill>\n  <name>build</name>\n  <description>Run a tracked multi-phase build"
+    assert any(ours in t for t in first.strings()), "the skill is not listed to the model (as a user skill)"
+    body = find_user_message(fake_chat.requests, "You are starting a tracked build of: **the task in the user's")
+    assert body is not None, f"the playbook never reached the model\n{run.describe()}"
+    mine = builds(installed_copilot)["Port the parser"]
+    assert mine["owner"]["session_id"] == run.session_id  # from COPILOT_AGENT_SESSION_ID in its bash tool
+    assert find_user_message(fake_chat.requests, 'stopwarden: the build "Port the parser"') is not None
 
 
 @pytest.fixture
