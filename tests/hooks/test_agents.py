@@ -123,6 +123,7 @@ def test_copilot_stop_text_waits_for_the_client_to_write_this_stop(
     """Copilot 1.0.102 writes events.jsonl in batches: the end of the turn can land after the hook starts.
     The hook reads again until this stop's own `hook.start` (same `timestamp`) is there, for a bounded time."""
     import threading
+    import time
 
     from stopwarden.hooks import payload
 
@@ -138,6 +139,9 @@ def test_copilot_stop_text_waits_for_the_client_to_write_this_stop(
     event = payload.parse(json.dumps(raw).encode(), "copilot", "stop", {})
     assert event.stop_text == "Next I need to wire the lexer."
     writer.join()
+    started = time.monotonic()
+    missing = payload.parse(json.dumps({**raw, "transcriptPath": str(tmp_path / "no")}).encode(), "copilot", "stop", {})
+    assert missing.stop_text == "" and time.monotonic() - started < payload.TRANSCRIPT_WAIT_S  # no file: no wait
     monkeypatch.setattr(payload, "TRANSCRIPT_WAIT_S", 0.05)
     never = payload.parse(json.dumps({**raw, "timestamp": 8}).encode(), "copilot", "stop", {})
     assert never.stop_text == ""  # this stop never reached the file: nothing rather than an older turn's text

@@ -22,11 +22,12 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=10,
 )
-# Fields any of the three clients sends (SPEC §12), and values that have hurt before: ids that are paths,
+# Fields any of the four clients sends (SPEC §12), and values that have hurt before: ids that are paths,
 # escape sequences, stop texts that sound like an early stop.
 FIELDS = (
     "session_id", "transcript_path", "cwd", "hook_event_name", "stop_hook_active", "last_assistant_message",
     "prompt_response", "background_tasks", "source", "turn_id", "model", "prompt", "timestamp",
+    "sessionId", "transcriptPath", "stopReason",
 )  # fmt: skip
 NASTY = st.sampled_from([
     "owner", "../../etc", "/abs", "", ".", "x\x00y", "\x1b[2K\x1b]0;t\x07", "a" * 5000,
@@ -35,6 +36,9 @@ NASTY = st.sampled_from([
 
 
 def realistic(agent: str, root: Path) -> dict[str, Any]:
+    if not dialect(agent).STOP_TEXT_FIELDS:  # Copilot CLI: camelCase, the stop text in its transcript
+        return {"sessionId": "owner", "transcriptPath": str(root / "t.jsonl"), "cwd": str(root),
+                "stopReason": "end_turn", "stop_hook_active": False, "timestamp": 1796251200516}  # fmt: skip
     field = dialect(agent).STOP_TEXT_FIELDS[0]
     return {"session_id": "owner", "transcript_path": str(root / "t.jsonl"), "cwd": str(root),
             "hook_event_name": "Stop" if agent != "gemini" else "AfterAgent", "stop_hook_active": False,

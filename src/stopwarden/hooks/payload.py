@@ -141,7 +141,10 @@ def _from_transcript(speaks: "Dialect", path: str, data: "Mapping[str, Any]") ->
 
     deadline = time.monotonic() + TRANSCRIPT_WAIT_S
     while True:
-        text = speaks.transcript_stop_text(tail_lines(path, follow=False), data)
+        lines = tail_lines(path, follow=False)
+        if not lines:
+            return ""  # no such file (or not one we may read): nothing will appear there to wait for
+        text = speaks.transcript_stop_text(lines, data)
         if text is not None:
             return text
         if time.monotonic() >= deadline:
