@@ -11,8 +11,8 @@ Run it from the repository root with the venv's interpreter:
 The requirements: `stopwarden build status` takes <= 150 ms (SPEC: the CLI), and issue 20's targets, as ratios
 to the baseline's median in the same run: `build status` and `--version` <= 2.5x, the SessionStart hook
 <= 1.5x, `gate log` <= 5x. Heavy libraries must be imported lazily: `--version`, `build status` and, while the
-server runs, `gate log` import no click at all (cli/quick.py); without a server `gate log` loads click and the
-store's layer (SQLAlchemy, the SQLite dialect only).
+server runs, `gate log` import no click at all (cli/quick.py); without a server `gate log` reads a SQLite store
+with `sqlite3` alone (store/sqlite_read.py), so neither click nor SQLAlchemy.
 
 What is measured. In a temp folder (its own HOME and CLAUDE_CONFIG_DIR, no agent identity leaking in, the
 session id set to `bench` through STOPWARDEN_SESSION_ID) the script sets two projects up with the real CLI
@@ -41,7 +41,7 @@ the server, which answers within the sample), exit. Commands:
   SessionStart hook, server up       record, export, POST /v1/sessions        <= 1.5x
   SessionStart hook, no server       the same, then the config read                      for information
   gate log, server up                without click: GET /v1/events            <= 5x
-  gate log, no server                click, then the store (SQLAlchemy)       <= 5x
+  gate log, no server                the config, then the SQLite file (sqlite3)  <= 5x
 
 Every round runs each command once, in an order rotated by one place per round; a warm-up round is run first
 and not counted. A command passes when its median is within its limits (p90 over a millisecond limit is

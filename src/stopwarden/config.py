@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -144,7 +143,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         store_listen_url=_store_url(path, reader, env if env is not None else os.environ, "listen_url", ENV_LISTEN_URL),
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
-        host=socket.gethostname(),
+        host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
         port=port,
         autostart=reader.get("server", "autostart", bool, True),
         idle_exit_minutes=idle_exit,

@@ -144,6 +144,9 @@ SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"
 SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
+# The schema version this code reads and writes: store/schema.py's last migration (a test keeps them equal),
+# here so that store/sqlite_read.py can check a database's version without importing SQLAlchemy.
+SCHEMA_VERSION = 8
 OUTBOX_FILE = "outbox.db"  # events a server decided while its store was away, until it is back
 # The /build playbook says this right before the task, in every agent's format (install/templates/): a
 # transcript that records the playbook expanded (Gemini's) is read as that task.

@@ -236,7 +236,9 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
       stopwarden gate log --project billing-service --host build-07
     """
     events = quick.served_events(tail, decision, project, host)
-    if events is None:  # no server of ours answers (the quick path found none either)
+    if events is None:
+        events = quick.stored_events(tail, decision, project, host)
+    if events is None:  # no server of ours answers, and the store needs opening (or is PostgreSQL)
         with _local() as (_, store):
             events = [quick.event_fields(e) for e in store.events(tail, decision, project=project, host=host)]
     click.echo(quick.log_text(events, as_json))

@@ -1,5 +1,5 @@
-"""The commands answered without click: `stopwarden --version`, `build status [--json]` and `gate log` while
-the gate server runs.
+"""The commands answered without click: `stopwarden --version`, `build status [--json]` and `gate log` (from
+the running server, or else from a SQLite store read with `sqlite3` alone).
 
 Agents run `build status` after most steps of a build, and importing click alone costs about four
 interpreter starts, more than any of these answers (issue 20). So these argument lists, in their plain
@@ -32,7 +32,10 @@ def answer(args: list[str]) -> str | None:
             return build_status(args[2:] == ["--json"])
         options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
         if options is not None:
-            events = served_events(options["tail"], options["decision"], options["project"], options["host"])
+            asked = (options["tail"], options["decision"], options["project"], options["host"])
+            events = served_events(*asked)
+            if events is None:
+                events = stored_events(*asked)
             return None if events is None else log_text(events, options["json"])
     except Exception:  # no project, no build, a corrupt state: the click path says it
         return None
@@ -133,7 +136,6 @@ def served_events(tail: int, decision: str | None, project: str | None, host: st
 
     The port comes from the port file: the config, with its TOML parser, is the store path's (and the
     port of an install older than the port file)."""
-    from stopwarden.hooks import http
     from stopwarden.project import require_root
     from stopwarden.state import files
 
@@ -141,6 +143,8 @@ def served_events(tail: int, decision: str | None, project: str | None, host: st
     port = files.read_port(root)
     if port is None or tail > SERVED_EVENTS:
         return None
+    from stopwarden.hooks import http  # its socket import is for a server that may answer
+
     path = "/v1/events?" + http.query({"limit": tail, "decision": decision, "project": project, "host": host})
     try:
         code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
@@ -149,6 +153,20 @@ def served_events(tail: int, decision: str | None, project: str | None, host: st
     if code != 200 or not isinstance(answer, list) or not all(isinstance(e, dict) for e in answer):
         return None
     return [event_fields(e) for e in answer]
+
+
+def stored_events(tail: int, decision: str | None, project: str | None, host: str | None) -> list[Any] | None:
+    """The decision log from the project's SQLite store with the standard library alone; None when the store
+    is PostgreSQL or this reader cannot answer (store/sqlite_read.py): then the store must be opened."""
+    from stopwarden import config as config_module
+    from stopwarden.project import require_root
+    from stopwarden.store import sqlite_read
+
+    config = config_module.load(require_root(os.getcwd()))
+    if config.store_url:  # PostgreSQL
+        return None
+    found = sqlite_read.events(config.store_location, tail, decision, project, host)
+    return None if found is None else [event_fields(e) for e in found]
 
 
 def event_fields(found: dict[str, Any]) -> dict[str, Any]:
