@@ -8,7 +8,7 @@ progress in it), since
 without it any text is allowed. So this counts, per set: the `continue` cases the model alone would block,
 leave to the abstain band, or allow; and the legitimate `allow` cases it would block (false blocks). It
 prints case ids, never texts, and nothing here feeds training: the model is never tuned on these sets.
-The frozen first-contact set is not read at all.
+The frozen sets (first, second and third contact) are not read at all.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from stopwarden.gate import stopact_model
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-SETS = ("dev", "extra", "holdout")  # never first_contact.jsonl: it is reserved for first-contact measurement
+SETS = ("dev", "extra", "holdout")  # never the frozen *_contact.jsonl sets: they are for first-contact measurement
 
 
 def has_evidence(case: dict[str, Any]) -> bool:

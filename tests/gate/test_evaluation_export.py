@@ -12,7 +12,9 @@ from tests.server.conftest import CONTEXT_STOP, PlanRepo, Server, evaluate_body,
 
 TOKEN = "ghp_" + "zyxwvutsrqponmlkjihgfedcba9876543210"
 # A long narrated report whose stop act is only at its end: the 200-character preview holds none of it.
-NARRATION = "Wrote the invoice model and its repository for step 1 of the billing plan. " * 80
+# A description, not a report of progress on a plan step: its 200-character preview holds no stop act (a
+# text cut after "Wrote … for step 1 of the plan." may well read as a stop after step 1).
+NARRATION = "The invoice model keeps every amount in cents, and its repository reads them back unchanged. " * 80
 LONG_STOP = NARRATION + "\n\nTo preserve context I'll stop here; a fresh session can do the rest."
 
 

@@ -71,6 +71,7 @@ def test_a_guarded_legitimate_act_is_never_overruled() -> None:
         ("Schema migrated and committed. Want me to continue with step 4?", "permission"),
         ("I can't finish the deploy step: I need an API key for the staging account.", "blocker"),
         ("The staging API returns 503 on every call, so the sync can't be verified.", "blocker"),
+        ("The upload keeps failing with `403 Forbidden` from the registry.", "blocker"),  # a status as code
     ],
 )
 def test_guards(text: str, act: str) -> None:

@@ -28,13 +28,14 @@ USER_STOP = re.compile(
     r"|\bdon'?t\s+(?:go|continue|proceed)\s+(?:on|further|beyond|past)\b|\blet'?s\s+stop\b",
     _I,
 )
-# A concrete blocker: something missing that only someone else can give, or something outside that fails.
+# A concrete blocker: something missing that only someone else can give, or something outside that fails
+# (an HTTP status, bare or quoted as code: "fails with `403 Forbidden`").
 BLOCKER = re.compile(
     r"\b(?:need|needs|needed|missing|require[sd]?|without|lack)\b[^.?!\n]{0,60}?"
     r"\b(?:credentials?|api[\s_-]?keys?|tokens?|access|permissions?|passwords?|secrets?|approval|licen[cs]e\s+keys?)\b"
     r"|\b(?:don'?t|do\s+not|can'?t|cannot|couldn'?t)\s+(?:have|get|gain|obtain)\s+(?:the\s+)?"
     r"(?:access|permissions?|credentials?)\b"
-    r"|\b(?:returns?|returned|returning|fails?\s+with|failing\s+with|got|getting)\s+(?:an?\s+)?(?:http\s*)?[45]\d\d\b"
+    r"|\b(?:returns?|returned|returning|fails?\s+with|failing\s+with|got|getting)\s+(?:an?\s+)?[`'\"]?(?:http\s*)?[45]\d\d\b"
     r"|\b(?:is|are|was|were|seems?)\s+(?:down|unreachable|unavailable|offline)\b|\bout\s+of\s+(?:disk|memory|quota)\b"
     r"|\bpermission\s+denied\b|\brate[\s-]limited\b|\bblocked\s+(?:on|by)\b|\bno\s+(?:network|internet)\s+access\b",
     _I,
