@@ -38,7 +38,18 @@ log = redacting_logger("stopwarden.server")
 SETTINGS_TTL_S = 1.0
 
 # Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
-SELF_PATHS = (f"{STATE_DIR}/", ".claude/settings", ".claude/skills/build/", ".codex/hooks.json", ".gemini/settings")
+# What each agent's installer writes in a project (tests/gate/test_self_paths.py holds this to the installers).
+SELF_PATHS = (
+    f"{STATE_DIR}/",
+    ".claude/settings",
+    ".claude/skills/build/",
+    ".codex/hooks.json",
+    ".codex/skills/build/",
+    ".gemini/settings",
+    ".gemini/commands/build.toml",
+    ".github/hooks/stopwarden.json",
+    ".github/skills/build/",
+)
 PLANS = f"{STATE_DIR}/{PLANS_DIR}/"  # the build plans the /build skill commits are the work, not stopwarden
 
 
