@@ -139,7 +139,8 @@ def test_gate_log_keeps_one_row_per_event(hostile_log: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert_inert(done.stdout + done.stderr)
     rows = done.stdout.splitlines()
-    assert len(rows) == 2 and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d #\d+ ", row) for row in rows), rows
+    row_start = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} #\d+ "  # the time with its UTC offset, then the event
+    assert len(rows) == 2 and all(re.match(row_start, row) for row in rows), rows
     assert "session=s-\\x1b[2K\\x1b[1A\\x1b]0;pwned\\x07\\n2099-01-01" in rows[0]
     assert "billing\\x1b]0;pwned\\x07\\u202e@build-07\\x9b2J" in done.stdout  # the fleet's project@host
 

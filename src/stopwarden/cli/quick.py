@@ -182,10 +182,26 @@ def log_text(events: list[dict[str, Any]], as_json: bool) -> str:
         return termsafe.dumps(events)
     fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
     rows = [
-        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['ts']))} #{e['event_id']} {e['mode']:<7} "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S %z', time.localtime(e['ts']))} #{e['event_id']:<5} {e['mode']:<7} "
         + (f"{e['project']}@{e['host']} " if fleet else "")
-        + f"{e['decision']:<11} {e['rule'] or e['short_circuit'] or ''} {e['fail_open_kind'] or ''} "
-        f"session={e['session_id']} {e['stop_text_preview'][:60]!r}"
+        + f'{e["decision"]:<11} {_why(e):<{WHY_WIDTH}} session={e["session_id"]} "{_preview(e)}"'
         for e in events
     ]
     return termsafe.block(termsafe.lines(rows) or "no decisions yet")
+
+
+WHY_WIDTH = 37  # the longest rule id (U1_DURABLE_ARTIFACT_CONTINUATION_SAFE): the columns after it line up
+PREVIEW_CHARS = 60
+
+
+def _why(event: dict[str, Any]) -> str:
+    """The rule, or the short circuit that decided instead, and how it failed open if it did."""
+    why = event["rule"] or event["short_circuit"] or "-"
+    return f"{why} ({event['fail_open_kind']})" if event["fail_open_kind"] else why
+
+
+def _preview(event: dict[str, Any]) -> str:
+    """The start of the stop text on one line, in double quotes (not Python's repr): newlines and tabs are
+    shown by termsafe.lines, like every other character that could drive the terminal."""
+    text = str(event["stop_text_preview"])
+    return text[:PREVIEW_CHARS] + ("…" if len(text) > PREVIEW_CHARS else "")
