@@ -26,6 +26,8 @@ ASKED = [
     ["--project", "nöt this one/&?=", "--json"],
     ["--host", socket.gethostname(), "--json"],
     ["--tail", "1001", "--json"],  # more than the server gives at once: from the store, either way
+    ["--since", "1h", "--json"],  # through click (the quick path leaves --since to it), every event
+    ["--since", "99999999999", "--json"],  # an epoch time in the future: none
 ]
 
 
@@ -46,14 +48,15 @@ def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanR
             code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
             assert (code, err) == (0, b""), err
             assert "sqlalchemy" not in modules, args  # the server answered, or sqlite3 read the long tail
-            assert ("click" in modules) == ("--tail=2" in args), args
+            assert ("click" in modules) == ("--tail=2" in args or "--since" in args), args
             assert _run(tmp_path, installed, "click", "gate", "log", *args)[:3] == (code, out, err), args
             served[n] = (code, out, err)
     assert b"continue" in served[0][1] and b"\\x1b]0;owned\\x07" in served[0][1]
     assert b'"verdict": "correct"' in served[1][1] and served[6][1] == b"[]\n"
+    assert len(json.loads(served[9][1])) == 3 and json.loads(served[10][1]) == []
     for n, args in enumerate(ASKED):  # the server is gone now
         code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
-        assert "sqlalchemy" not in modules and ("click" in modules) == ("--tail=2" in args), args
+        assert "sqlalchemy" not in modules and ("click" in modules) == ("--tail=2" in args or "--since" in args), args
         assert (code, out, err) == served[n], args
 
 

@@ -43,15 +43,16 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> str:
     decision=st.none() | st.sampled_from(DECISIONS),
     project=st.none() | st.sampled_from(["p0", "p1", "nope"]),
     host=st.none() | st.sampled_from(["h0", "h2", ""]),
+    since=st.none() | st.floats(990.0, 1030.0),
 )
 def test_the_same_log_as_the_store(filled: str, limit: int, decision: str | None, project: str | None,
-                                   host: str | None) -> None:  # fmt: skip
+                                   host: str | None, since: float | None) -> None:  # fmt: skip
     store = Store.open(filled, migrate=False)
     try:
-        expected = store.events(limit, decision, project=project, host=host)
+        expected = store.events(limit, decision, since, project=project, host=host)
     finally:
         store.close()
-    found = sqlite_read.events(filled, limit, decision, project, host)
+    found = sqlite_read.events(filled, limit, decision, project, host, since)
     assert found is not None
     keep = [*sqlite_read._COLUMNS.replace("_json", "").replace(" ", "").split(","), "annotation"]
     assert found == [{k: e[k] for k in keep} for e in expected]

@@ -226,21 +226,28 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
 @click.option("--decision", type=click.Choice(DECISIONS))
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
+@click.option("--since", help="Only decisions this recent: 30m, 12h, 7d, 2w (or an epoch time).")
 @json_option
-def log(tail: int, decision: str | None, project: str | None, host: str | None, as_json: bool) -> None:
+def log(tail: int, decision: str | None, project: str | None, host: str | None, since: str | None,
+        as_json: bool) -> None:  # fmt: skip
     """The decision log, newest first (from the running server, else from the store: works with it down).
 
     \b
     Example:
       stopwarden gate log --tail 5 --decision continue
       stopwarden gate log --project billing-service --host build-07
+      stopwarden gate log --since 2h --decision escalate
     """
-    events = quick.served_events(tail, decision, project, host)
+    from stopwarden.gate.since import parse_since
+
+    start = None if since is None else parse_since(since, time.time())
+    events = quick.served_events(tail, decision, project, host, start)
     if events is None:
-        events = quick.stored_events(tail, decision, project, host)
+        events = quick.stored_events(tail, decision, project, host, start)
     if events is None:  # no server of ours answers, and the store needs opening (or is PostgreSQL)
         with _local() as (_, store):
-            events = [quick.event_fields(e) for e in store.events(tail, decision, project=project, host=host)]
+            found = store.events(tail, decision, start, project=project, host=host)
+            events = [quick.event_fields(e) for e in found]
     click.echo(quick.log_text(events, as_json))
 
 
@@ -259,9 +266,10 @@ def report(since: str, fmt: str, project: str | None, as_json: bool) -> None:
       stopwarden gate report --project billing-service
     """
     from stopwarden.gate import report as reporting
+    from stopwarden.gate.since import parse_since
 
     with _local() as (config, store):
-        start = reporting.parse_since(since, time.time())
+        start = parse_since(since, time.time())
         data = reporting.build(store, start, config.min_dwell_s, project)
     emit(as_json or fmt == "json", data, reporting.table(data))
 

@@ -130,7 +130,9 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
     return options
 
 
-def served_events(tail: int, decision: str | None, project: str | None, host: str | None) -> list[Any] | None:
+def served_events(
+    tail: int, decision: str | None, project: str | None, host: str | None, since: float | None = None
+) -> list[Any] | None:
     """The decision log from the running server (a signed GET /v1/events), in the API's fields; None when no
     server of ours answers it, or for a tail longer than one answer holds: the store must be read.
 
@@ -145,7 +147,8 @@ def served_events(tail: int, decision: str | None, project: str | None, host: st
         return None
     from stopwarden.hooks import http  # its socket import is for a server that may answer
 
-    path = "/v1/events?" + http.query({"limit": tail, "decision": decision, "project": project, "host": host})
+    asked = {"limit": tail, "decision": decision, "project": project, "host": host, "since": _iso(since)}
+    path = "/v1/events?" + http.query(asked)
     try:
         code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
     except OSError:
@@ -155,7 +158,16 @@ def served_events(tail: int, decision: str | None, project: str | None, host: st
     return [event_fields(e) for e in answer]
 
 
-def stored_events(tail: int, decision: str | None, project: str | None, host: str | None) -> list[Any] | None:
+def _iso(since: float | None) -> str | None:
+    """An epoch time as the API's `since` reads it (ISO 8601, in UTC)."""
+    import datetime
+
+    return None if since is None else datetime.datetime.fromtimestamp(since, datetime.UTC).isoformat()
+
+
+def stored_events(
+    tail: int, decision: str | None, project: str | None, host: str | None, since: float | None = None
+) -> list[Any] | None:
     """The decision log from the project's SQLite store with the standard library alone; None when the store
     is PostgreSQL or this reader cannot answer (store/sqlite_read.py): then the store must be opened."""
     from stopwarden import config as config_module
@@ -165,7 +177,7 @@ def stored_events(tail: int, decision: str | None, project: str | None, host: st
     config = config_module.load(require_root(os.getcwd()))
     if config.store_url:  # PostgreSQL
         return None
-    found = sqlite_read.events(config.store_location, tail, decision, project, host)
+    found = sqlite_read.events(config.store_location, tail, decision, project, host, since)
     return None if found is None else [event_fields(e) for e in found]
 
 

@@ -3,27 +3,12 @@ annotations, whether it is ready for enforce, and what operators did."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 from stopwarden import termsafe
-from stopwarden.errors import StopwardenError
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
-
-UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-SINCE_PATTERN = r"^(\d{1,9}[mhdw]|\d{1,12}(\.\d{1,6})?)$"  # a duration ago, or an epoch time
-
-
-def parse_since(text: str, now: float) -> float:
-    """ "7d", "12h", "30m", "2w" (ago), or an epoch number; a clear error otherwise."""
-    text = text.strip()
-    if not re.fullmatch(SINCE_PATTERN, text):
-        raise StopwardenError(f"bad --since {text!r}", hint="use a duration such as 7d, 12h or 30m")
-    if text[-1] in UNITS:
-        return now - int(text[:-1]) * UNITS[text[-1]]
-    return float(text)
 
 
 def build(store: Store, since: float, min_dwell_s: float, project: str | None = None) -> dict[str, Any]:

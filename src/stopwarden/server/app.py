@@ -25,6 +25,7 @@ from stopwarden import __version__
 from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import breaker, report, settings
+from stopwarden.gate import since as since_module
 from stopwarden.gate.decide import Gate, Outcome, case_signals
 from stopwarden.gate.decide import Request as GateRequest
 from stopwarden.names import API_VERSION, DECISIONS
@@ -245,11 +246,11 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/v1/report", response_model=models.ReportOut, dependencies=authorized)
     def report_route(
-        since: Annotated[str, Query(max_length=40, pattern=report.SINCE_PATTERN)] = "7d",
+        since: Annotated[str, Query(max_length=40, pattern=since_module.SINCE_PATTERN)] = "7d",
         project: Annotated[str | None, Query(max_length=200)] = None,
     ) -> dict[str, Any]:
         try:
-            start = report.parse_since(since, time.time())
+            start = since_module.parse_since(since, time.time())
         except StopwardenError as e:
             raise HTTPException(400, f"since: {e.message}") from None
         return report.build(store, start, config.min_dwell_s, project)

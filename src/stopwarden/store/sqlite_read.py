@@ -31,7 +31,12 @@ BUSY_TIMEOUT_S = 1.0  # a server writing right now holds the lock for a millisec
 
 
 def events(
-    path: str, limit: int, decision: str | None = None, project: str | None = None, host: str | None = None
+    path: str,
+    limit: int,
+    decision: str | None = None,
+    project: str | None = None,
+    host: str | None = None,
+    since: float | None = None,
 ) -> list[dict[str, Any]] | None:
     """The newest `limit` events (each with its latest annotation or None), as `Store.events` gives them;
     None when this reader cannot answer and the store must be opened."""
@@ -47,7 +52,7 @@ def events(
         conn.execute("BEGIN")  # one snapshot for the events and their annotations
         if conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] != SCHEMA_VERSION:
             return None
-        return _read(conn, limit, decision, project, host)
+        return _read(conn, limit, decision, project, host, since)
     except sqlite3.Error:
         return None
     finally:
@@ -55,10 +60,16 @@ def events(
 
 
 def _read(
-    conn: sqlite3.Connection, limit: int, decision: str | None, project: str | None, host: str | None
+    conn: sqlite3.Connection,
+    limit: int,
+    decision: str | None,
+    project: str | None,
+    host: str | None,
+    since: float | None,
 ) -> list[dict[str, Any]]:
-    where = [(c, v) for c, v in (("decision", decision), ("project", project), ("host", host)) if v is not None]
-    clause = (" WHERE " + " AND ".join(f"{c} = ?" for c, _ in where)) if where else ""
+    asked = (("decision = ?", decision), ("project = ?", project), ("host = ?", host), ("ts >= ?", since))
+    where = [(c, v) for c, v in asked if v is not None]
+    clause = (" WHERE " + " AND ".join(c for c, _ in where)) if where else ""
     cursor = conn.execute(
         f"SELECT {_COLUMNS} FROM events{clause} ORDER BY ts DESC, event_id DESC LIMIT ?",
         [v for _, v in where] + [limit],
