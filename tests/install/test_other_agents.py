@@ -310,3 +310,11 @@ def test_copilot_project_scope_warns_about_folder_trust(project: Path, cli: Any)
     assert (project / ".github" / "skills" / "build" / "SKILL.md").exists()
     assert cli("uninstall").code == 0
     assert not (project / ".github").exists()
+
+
+def test_init_says_what_to_do_next_in_each_agents_words(project: Path, cli: Any, codex_home: Path) -> None:
+    """Hooks load when a session starts: init says to open a new one, and how each agent calls the skill."""
+    result = cli("init", "--agent", "codex")
+    assert result.code == 0 and "start a new agent session" in result.out and "$build <task> in codex" in result.out
+    both = cli("init", "--agent", "all", "--json").json()["next"]
+    assert "/build <task> in claude-code" in " ".join(both) and "$build <task> in codex" in " ".join(both)

@@ -94,8 +94,22 @@ def init(
     for name in agents:
         done += installer.init(root, name, chosen[name], skill_name, os.environ, statusline, force_statusline,
                                no_trust)  # fmt: skip
-    emit(as_json, {"project": root, "agents": agents, "done": done},
-         termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done]))  # fmt: skip
+    emit(as_json, {"project": root, "agents": agents, "done": done, "next": _next_steps(agents, skill_name)},
+         termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done, "",
+                         *_next_steps(agents, skill_name)]))  # fmt: skip
+
+
+def _next_steps(agents: list[str], skill_name: str) -> list[str]:
+    """What the user does next: hooks load when a session starts, so a session already open has none."""
+    from stopwarden.install.skill import invocation
+
+    calls = ", ".join(f"{invocation(a, skill_name)} in {a}" for a in agents)
+    return [
+        "next: start a new agent session in this project (a session already open has not loaded the hooks),",
+        f"      then ask it for a tracked build: {calls}.",
+        "      `stopwarden gate status` shows the stop gate's mode (a new project's is shadow: it only logs, and",
+        "      `stopwarden gate log` shows what it would have blocked).",
+    ]
 
 
 def _choose_agents(found: list[str], ask: bool) -> tuple[list[str], list[str]]:
