@@ -241,9 +241,7 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
     from stopwarden.gate.since import parse_since
 
     start = None if since is None else parse_since(since, time.time())
-    events = quick.served_events(tail, decision, project, host, start)
-    if events is None:
-        events = quick.stored_events(tail, decision, project, host, start)
+    events = quick.log_events(tail, decision, project, host, start)
     if events is None:  # no server of ours answers, and the store needs opening (or is PostgreSQL)
         with _local() as (_, store):
             found = store.events(tail, decision, start, project=project, host=host)

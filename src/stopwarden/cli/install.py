@@ -94,9 +94,9 @@ def init(
     for name in agents:
         done += installer.init(root, name, chosen[name], skill_name, os.environ, statusline, force_statusline,
                                no_trust)  # fmt: skip
-    emit(as_json, {"project": root, "agents": agents, "done": done, "next": _next_steps(agents, skill_name)},
-         termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done, "",
-                         *_next_steps(agents, skill_name)]))  # fmt: skip
+    then = _next_steps(agents, skill_name)
+    emit(as_json, {"project": root, "agents": agents, "done": done, "next": then},
+         termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done, "", *then]))  # fmt: skip
 
 
 def _next_steps(agents: list[str], skill_name: str) -> list[str]:

@@ -32,10 +32,7 @@ def answer(args: list[str]) -> str | None:
             return build_status(args[2:] == ["--json"])
         options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
         if options is not None:
-            asked = (options["tail"], options["decision"], options["project"], options["host"])
-            events = served_events(*asked)
-            if events is None:
-                events = stored_events(*asked)
+            events = log_events(options["tail"], options["decision"], options["project"], options["host"])
             return None if events is None else log_text(events, options["json"])
     except Exception:  # no project, no build, a corrupt state: the click path says it
         return None
@@ -130,18 +127,28 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
     return options
 
 
-def served_events(
+def log_events(
     tail: int, decision: str | None, project: str | None, host: str | None, since: float | None = None
 ) -> list[Any] | None:
-    """The decision log from the running server (a signed GET /v1/events), in the API's fields; None when no
-    server of ours answers it, or for a tail longer than one answer holds: the store must be read.
+    """The decision log in the API's fields, from the running server or else from a SQLite store read with
+    `sqlite3`; None when neither answers and the store must be opened (the click path does that)."""
+    from stopwarden.project import require_root
+
+    root = require_root(os.getcwd())
+    served = _served_events(root, tail, decision, project, host, since)
+    return served if served is not None else _stored_events(root, tail, decision, project, host, since)
+
+
+def _served_events(
+    root: str, tail: int, decision: str | None, project: str | None, host: str | None, since: float | None
+) -> list[Any] | None:
+    """The decision log from the running server (a signed GET /v1/events); None when no server of ours
+    answers it, or for a tail longer than one answer holds.
 
     The port comes from the port file: the config, with its TOML parser, is the store path's (and the
     port of an install older than the port file)."""
-    from stopwarden.project import require_root
     from stopwarden.state import files
 
-    root = require_root(os.getcwd())
     port = files.read_port(root)
     if port is None or tail > SERVED_EVENTS:
         return None
@@ -165,16 +172,15 @@ def _iso(since: float | None) -> str | None:
     return None if since is None else datetime.datetime.fromtimestamp(since, datetime.UTC).isoformat()
 
 
-def stored_events(
-    tail: int, decision: str | None, project: str | None, host: str | None, since: float | None = None
+def _stored_events(
+    root: str, tail: int, decision: str | None, project: str | None, host: str | None, since: float | None
 ) -> list[Any] | None:
     """The decision log from the project's SQLite store with the standard library alone; None when the store
-    is PostgreSQL or this reader cannot answer (store/sqlite_read.py): then the store must be opened."""
+    is PostgreSQL or this reader cannot answer (store/sqlite_read.py)."""
     from stopwarden import config as config_module
-    from stopwarden.project import require_root
     from stopwarden.store import sqlite_read
 
-    config = config_module.load(require_root(os.getcwd()))
+    config = config_module.load(root)
     if config.store_url:  # PostgreSQL
         return None
     found = sqlite_read.events(config.store_location, tail, decision, project, host, since)
