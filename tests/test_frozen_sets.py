@@ -20,6 +20,7 @@ FROZEN = {
     "first_contact.jsonl": ("8fb89ed5bce921bb4e9e63e725f540a5f61c22ad569db1ba263cb88472a3d8dc", "fc"),
     "second_contact.jsonl": ("b2d439678c4cfc9effd190171906196ff352f75944a92f332808c2643dc0024f", "sc"),
     "third_contact.jsonl": ("5d4e18e8b5c2350cfef70dda3785dd6001c99e142a523fc667a4c5bad4e575f0", "tc"),
+    "fourth_contact.jsonl": ("f43d4681f09e843721ce2be2180a25619c1c1356b6677b55cbafb3acd6f98a3a", "fo"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
