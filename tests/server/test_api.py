@@ -41,6 +41,32 @@ def test_health_needs_no_token(server: Server) -> None:
     assert body["breaker"] == "closed" and body["kill_switch"] is False
 
 
+def test_status_needs_the_token_and_says_what_gate_status_says(server: Server) -> None:
+    assert server.call("GET", "/v1/status", token="")[0] == 401
+    code, body = server.call("GET", "/v1/status")
+    assert code == 200
+    assert (body["authority"], body["breaker"], body["breaker_failures"], body["last_failure"]) == (
+        "rules",
+        "closed",
+        0,
+        None,
+    )
+    assert body["mode"] == "shadow" and body["mode_source"]["says"] == "set in the store by `gate mode`"
+    assert body["authority_problems"] == [] and body["today"] == {}
+
+
+def test_status_names_an_authority_the_server_cannot_call(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1))
+    for server in run_server(installed):
+        problems = server.call("GET", "/v1/status")[1]["authority_problems"]
+        assert problems == [
+            "anthropic: ANTHROPIC_API_KEY is not set (and no base_url points at a server that needs none)"
+        ]
+
+
 @pytest.mark.parametrize(
     ("headers", "status", "detail"),
     [
@@ -361,6 +387,9 @@ def test_breaker_opens_after_three_failures_and_resets(installed: Path, plan_rep
         assert kinds == ["unavailable"] * 3 + ["breaker_open"] * 2
         assert Raises.calls == 3  # an open breaker does not call the provider
         assert server.call("GET", "/health")[1]["breaker"] == "open"
+        status = server.call("GET", "/v1/status")[1]  # why the gate allows everything, as `gate status` says
+        assert (status["breaker"], status["breaker_failures"]) == ("open", 3)
+        assert status["last_failure"]["kind"] == "unavailable" and status["today"] == {"allow": 5}
         assert server.call("POST", "/v1/breaker/reset")[1]["breaker"] == "closed"
         assert evaluate(server, plan_repo, stop_text="x stop")["fail_open"] == "unavailable"
 

@@ -47,6 +47,7 @@ DOCUMENTED = {
     "POST /v1/evaluate",
     "GET /v1/mode",
     "PUT /v1/mode",
+    "GET /v1/status",
     "GET /v1/kill-switch",
     "PUT /v1/kill-switch",
     "GET /v1/events",

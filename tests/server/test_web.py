@@ -181,6 +181,22 @@ def test_sign_in_wrong_token_stale_token_and_forget(page: Any, site: Site, expec
     expect(page.locator("#operator")).to_have_value("ana")  # only the token is forgotten
 
 
+def test_the_gate_state_and_why_it_would_allow_every_stop(page: Any, site: Site, expect: Any) -> None:
+    seed(site, 1, 0)
+    sign_in(page, site)
+    state, warnings = page.locator("#gate-state"), page.locator("#gate-warnings")
+    expect(state).to_contain_text("authority rules · breaker closed · mode shadow: set in the store by `gate mode`")
+    expect(state).to_contain_text("decisions today: continue 1")
+    expect(warnings).to_be_hidden()
+
+    # The breaker opens (an authority failing three times): the page says stops are now allowed unasked.
+    site.server.store.put_breaker("rules", 3, time.time() + 600, None)
+    page.click("#refresh")
+    expect(state).to_contain_text("breaker open (3 failures in a row)")
+    expect(warnings).to_contain_text("The breaker is open")
+    expect(warnings).to_contain_text("stops are allowed without asking the authority")
+
+
 def test_filter_and_page_the_log(page: Any, site: Site, expect: Any) -> None:
     continues = seed(site, 3, 0)
     now = time.time()

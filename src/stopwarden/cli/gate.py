@@ -86,24 +86,12 @@ def status(as_json: bool) -> None:
     Example:
       stopwarden gate status
     """
-    from stopwarden.gate import breaker, credentials, settings
+    from stopwarden.gate.status import gate_status
 
     running = _api("GET", "/health") is not None
     with _local() as (config, store):
-        current = settings.read(store, config.project)
-        midnight = time.mktime((*time.localtime()[:3], 0, 0, 0, 0, 0, -1))
-        project = config.project if config.store_url else None
-        data = {
-            **current.as_dict(),
-            "mode_source": settings.mode_source(store, config),
-            "authority": config.authority,
-            "breaker": breaker.state(store, config.authority, time.time()),
-            "breaker_failures": store.breaker(config.authority)["failures"],
-            "last_failure": store.last_authority_failure(project),
-            "authority_problems": credentials.problems(config.authority, config.authority_options, os.environ),
-            "server": {"running": running, "port": config.port},
-            "today": store.decision_counts(midnight, project),
-        }
+        data = gate_status(store, config, os.environ, time.time())
+    data["server"] = {"running": running, "port": config.port}
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
     kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"
     if data["kill_switch"] and not data["kill_switch_reason"]:

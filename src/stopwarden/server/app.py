@@ -7,6 +7,7 @@ JSON `{error, detail}` with the status of §6.2, the bad field named for a 400.
 from __future__ import annotations
 
 import logging
+import os
 import pathlib
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from stopwarden.gate import breaker, report, settings
 from stopwarden.gate import since as since_module
 from stopwarden.gate.decide import Gate, Outcome, case_signals
 from stopwarden.gate.decide import Request as GateRequest
+from stopwarden.gate.status import gate_status
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
@@ -185,6 +187,11 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         own = None if current.mode_scope == "*" else current.mode_scope  # a project's own mode: its own readiness
         return {"mode": current.mode, "mode_scope": current.mode_scope, "forced_reason": current.forced_reason,
                 "readiness": settings.readiness(store, own)}  # fmt: skip
+
+    @app.get("/v1/status", response_model=models.StatusOut, dependencies=authorized)
+    def get_status() -> dict[str, Any]:
+        # The server's environment, not a caller's: the server is what calls the authority.
+        return gate_status(store, config, os.environ, time.time())
 
     @app.get("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def get_kill_switch() -> dict[str, Any]:

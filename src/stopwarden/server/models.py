@@ -136,6 +136,34 @@ class ModeOut(BaseModel):
     readiness: dict[str, object]
 
 
+class ModeSourceOut(BaseModel):
+    says: str  # where the mode in force comes from, in words
+    note: str  # set when the committed config asks for another mode
+
+
+class FailureOut(BaseModel):
+    kind: str  # a fail_open_kind that counts toward the breaker
+    ts: float
+
+
+class StatusOut(BaseModel):
+    """The gate's state as `stopwarden gate status --json` gives it (gate/status.py), but the server's."""
+
+    mode: str
+    mode_scope: str
+    forced_reason: str
+    kill_switch: bool
+    kill_switch_scope: str
+    kill_switch_reason: str
+    mode_source: ModeSourceOut
+    authority: str
+    breaker: str  # closed, open or half_open
+    breaker_failures: int  # in a row
+    last_failure: FailureOut | None
+    authority_problems: list[str]  # what stops the authority being called from the server's environment
+    today: dict[str, int]  # decisions since local midnight
+
+
 class KillSwitchIn(Strict):
     value: StrictBool
     reason: str | None = Field(default=None, max_length=1000)

@@ -177,7 +177,37 @@ async function loadSettings() {
     renderKill(kill);
   } catch (err) {
     if (!guard(err)) flash(`Could not read the gate's settings. ${describe(err)}`, "error");
+    return; // a refused token is not sent again (guard has forgotten it)
   }
+  loadStatus();
+}
+
+// The authority and its breaker, where the mode comes from, today's decisions; and, as warnings, what
+// would make the gate allow every stop without saying so (an authority without credentials, an open
+// breaker) or a committed config that asks for another mode. The same answer as `gate status`.
+async function loadStatus() {
+  let status;
+  try {
+    status = await api("GET", "/v1/status");
+  } catch (err) {
+    if (!guard(err)) show($("gate-warnings"), `Could not read the gate's status. ${describe(err)}`, "error");
+    return;
+  }
+  const today = Object.entries(status.today).sort().map(([d, n]) => `${d} ${n}`).join(", ") || "none";
+  let breaker = status.breaker;
+  if (status.breaker !== "closed") breaker += ` (${status.breaker_failures} failures in a row)`;
+  $("gate-state").textContent =
+    `authority ${status.authority} · breaker ${breaker} · mode ${status.mode}: ${status.mode_source.says} · ` +
+    `decisions today: ${today}`;
+  $("gate-state").hidden = false;
+  const warnings = status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`);
+  if (status.breaker !== "closed") {
+    const last = status.last_failure;
+    const why = last ? `, last failure ${last.kind} at ${new Date(last.ts * 1000).toLocaleString()}` : "";
+    warnings.push(`The breaker is ${status.breaker}${why}: stops are allowed without asking the authority.`);
+  }
+  if (status.mode_source.note) warnings.push(`Note: ${status.mode_source.note}.`);
+  show($("gate-warnings"), warnings.join(" "), "error");
 }
 
 function renderMode(mode) {
@@ -253,6 +283,7 @@ async function setMode(mode) {
     }
   }
   loadReport();
+  loadStatus();
 }
 
 async function toggleKill() {
@@ -275,6 +306,7 @@ async function toggleKill() {
     if (!guard(err)) flash(`Kill switch unchanged. ${describe(err)}`, "error");
   }
   loadReport();
+  loadStatus();
 }
 
 // --- the decision log ------------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""The gate's state in one answer: mode and where it comes from, kill switch, authority, breaker, today.
+
+`stopwarden gate status` and the review page (`GET /v1/status`) show this same answer, so an operator
+reads the same facts in a terminal and in the browser: above all why the gate may be allowing every
+stop (an authority without its credentials, an open breaker and its last failure).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from stopwarden.config import Config
+from stopwarden.gate import breaker, credentials, settings
+from stopwarden.store.store import Store
+
+
+def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float) -> dict[str, Any]:
+    """Everything `gate status` says but whether the server runs. `env` is where the authority is called
+    from: the server's own environment when the server answers, the caller's otherwise."""
+    current = settings.read(store, config.project)
+    midnight = time.mktime((*time.localtime(now)[:3], 0, 0, 0, 0, 0, -1))
+    project = config.project if config.store_url else None  # a shared store: this project's events only
+    return {
+        **current.as_dict(),
+        "mode_source": settings.mode_source(store, config),
+        "authority": config.authority,
+        "breaker": breaker.state(store, config.authority, now),
+        "breaker_failures": store.breaker(config.authority)["failures"],
+        "last_failure": store.last_authority_failure(project),
+        "authority_problems": credentials.problems(config.authority, config.authority_options, env),
+        "today": store.decision_counts(midnight, project),
+    }
