@@ -7,10 +7,10 @@ arguments, an error to report) goes to the click group in `group`, which imports
 when that command runs or shows its help. `COMMANDS` lets `stopwarden --help` list every command with its
 short help without importing any of them; a test keeps it equal to each command's own help.
 
-Every failure is said in one form (README, "Errors"): `stopwarden: error: …` and `hint: …` on stderr, or
-with `--json` one JSON document `{"error": …, "hint": …}` there. Exit codes: 0 success, 1 a failure the
-message explains (bad usage, a StopwardenError, an OSError), 3 a bug (the traceback goes to a log file whose
-path is printed), 130 interrupted.
+Every failure is said in one form (docs/user-guide.md, "Errors and --json"): `stopwarden: error: …`
+and `hint: …` on stderr, or with `--json` one JSON document `{"error": …, "hint": …}` there. Exit codes:
+0 success, 1 a failure the message explains (bad usage, a StopwardenError, an OSError), 3 a bug (the
+traceback goes to a log file whose path is printed), 130 interrupted.
 """
 
 from __future__ import annotations

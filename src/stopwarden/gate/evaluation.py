@@ -89,7 +89,7 @@ def load_cases(path: str) -> Iterator[Labelled]:
                        row.get("stop_hook_active") is True)  # fmt: skip
 
 
-CASE_HINT = 'each line is one JSON object: {"id", "stop_text", "expected": {"decision"}, ...} (README: eval)'
+CASE_HINT = 'each line is one JSON object: {"id", "stop_text", "expected": {"decision"}, ...} (docs/spec.md §8)'
 
 
 def _finite(value: Any) -> bool:

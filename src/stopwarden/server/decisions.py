@@ -5,7 +5,7 @@ The `rules` authority on a SQLite store decides on the event loop itself: the de
 classifier) and one short local transaction. On a thread, every request was a hand-off, and worse, each of
 the transaction's statements let go of the GIL and then had to win it back from the event loop: measured
 on the 2-core machine with server_load's mix, the server answered 15 to 70 % more requests a second, with
-less CPU per request, on the loop than on one decision thread (README, Performance). What
+less CPU per request, on the loop than on one decision thread (docs/performance.md). What
 could make the loop wait is sent to a thread instead: a decision that needs git (a post-check or set-up
 files not seen before: `postcheck.WouldWait`, raised before anything is recorded) is decided again, from
 the start, on the thread; a SQLite write waits for another writer at most the store's busy timeout (1 s).
