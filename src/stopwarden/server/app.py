@@ -109,7 +109,10 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
                 "kill_switch": seen.kill_switch,
                 "breaker": "unknown",
             }
-        return base | {"status": "ok", "mode": current.mode, "kill_switch": current.kill_switch, "breaker": state}
+        failures = store.breaker(config.authority)["failures"]
+        last = store.last_authority_failure(config.project if config.store_url else None)
+        return base | {"status": "ok", "mode": current.mode, "kill_switch": current.kill_switch, "breaker": state,
+                       "breaker_failures": failures, "last_failure_kind": last["kind"] if last else None}  # fmt: skip
 
     @app.get("/v1/hot-path", response_model=models.HotPathOut, dependencies=authorized)
     def hot_path(session: Annotated[str | None, Query(max_length=200, pattern=models.NO_NUL)] = None) -> dict[str, Any]:

@@ -117,6 +117,10 @@ class HealthOut(BaseModel):
     kill_switch: bool
     authority: str
     breaker: str
+    # Why the breaker is not closed (unset while the store is away): its failures in a row, and the kind of
+    # the newest authority failure in the log (`timeout`, `unavailable`, …). Details are for /v1/status.
+    breaker_failures: int | None = None
+    last_failure_kind: str | None = None
 
 
 # "*": every project sharing the store; else one project's name (SPEC §13).
