@@ -188,6 +188,9 @@ def test_the_gate_state_and_why_it_would_allow_every_stop(page: Any, site: Site,
     expect(state).to_contain_text("authority rules · breaker closed · mode shadow: set in the store by `gate mode`")
     expect(state).to_contain_text("decisions today: continue 1")
     expect(warnings).to_be_hidden()
+    # Nothing annotated yet: no figure rather than a precision of 0.00, as `gate report` says it.
+    expect(page.locator("#stats")).to_contain_text("Precision of continuen/a (0 right, 0 wrong)")
+    expect(page.locator("#stats")).to_contain_text("Missed continues0 of 0 allow/escalate judged (n/a)")
 
     # The breaker opens (an authority failing three times): the page says stops are now allowed unasked.
     site.server.store.put_breaker("rules", 3, time.time() + 600, None)

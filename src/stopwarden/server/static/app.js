@@ -525,10 +525,15 @@ async function loadReport() {
   drawChart(report.since, report.days);
   const a = report.annotations;
   const lat = report.latency_ms;
+  // A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong), as `gate report`.
+  const ratio = (value, over) => (over ? Number(value).toFixed(2) : "n/a");
   const stats = [
-    ["Annotated", `${num(a.annotated)} (continue ${num(a.continue)}, allow ${num(a.allow)})`],
-    ["Precision of continue", `${Number(a.precision).toFixed(2)} (${num(a.continue_correct)} right, ${num(a.continue_incorrect)} wrong)`],
-    ["Latency p50 / p95 / p99", `${num(lat.p50)} / ${num(lat.p95)} / ${num(lat.p99)} ms`],
+    ["Annotated", `${num(a.annotated)} (continue ${num(a.continue)}, allow ${num(a.allow)}, escalate ${num(a.escalate)})`],
+    ["Precision of continue", `${ratio(a.precision, a.continue_correct + a.continue_incorrect)} ` +
+      `(${num(a.continue_correct)} right, ${num(a.continue_incorrect)} wrong)`],
+    ["Missed continues", `${num(a.missed_continue)} of ${num(a.let_through_judged)} allow/escalate judged ` +
+      `(${ratio(a.missed_continue_rate, a.let_through_judged)})`],
+    ["Latency p50 / p95 / p99", lat.p50 === null ? "n/a" : `${num(lat.p50)} / ${num(lat.p95)} / ${num(lat.p99)} ms`],
   ];
   $("stats").replaceChildren(...stats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   const entries = report.operator_log.slice(0, 20);
