@@ -47,10 +47,10 @@ SEED = 19
 N_PER_ACT = 1000  # per act; 600 until the third round (more compositions: out-of-fold 0.72 -> 0.80 caught)
 FOLDS = 5
 C_GRID = (5.0, 10.0, 20.0)
-CASE_WEIGHT = 3.0  # hand-written cases are closer to real stops than generated ones
+CASE_WEIGHT = 30.0  # hand-written cases are closer to real stops; 3.0 until round 4 (training/authors.py)
 FALSE_BLOCK_BUDGET = 0.002  # at most 1 in 500 out-of-fold stops that must not be continued reaches CONTINUE_AT
 MISS_BUDGET = 0.02  # ALLOW_BELOW may let this share of out-of-fold early stops through unflagged
-PRUNE = 0.02  # weights smaller than this (in absolute value) move no probability that matters
+PRUNE = 0.025  # weights smaller than this (in absolute value) move no probability that matters
 EARLY = stopact_model.EARLY_ACTS
 # The acts that must never reach CONTINUE_AT out-of-fold: the legitimate ones (a block would be a false
 # block) and give_up, which wants a human (escalate), never an automatic "continue".
@@ -125,7 +125,10 @@ def thresholds(scores: Any, acts: list[str], left: Any) -> tuple[float, float]:
         at = float(np.quantile(scores[never], 1 - budget)) if budget else float(scores[never].max())
         caught = (scores[early] >= at).mean()
         print(f"  false-block budget {budget:.3f}: continue_at {at:.3f}, early caught {caught:.3f}")
-    top = np.quantile(scores[never], 1 - FALSE_BLOCK_BUDGET)
+    # Over the legitimate ones alone too: docs/stop-acts.md promises the budget for them, and give-ups
+    # (which score low) must not make room for more of them.
+    legit = np.array([a in LEGIT_ACTS for a in acts]) & left
+    top = max(np.quantile(scores[never], 1 - FALSE_BLOCK_BUDGET), np.quantile(scores[legit], 1 - FALSE_BLOCK_BUDGET))
     continue_at = min(float(np.ceil((top + 1e-9) * 1000) / 1000), 1.0)
     allow_below = min(float(np.floor(np.quantile(scores[early], MISS_BUDGET) * 1000) / 1000), continue_at)
     return continue_at, allow_below
