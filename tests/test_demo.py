@@ -46,3 +46,6 @@ def test_demo_json_says_what_it_showed() -> None:
     verdict = {"decision": "continue", "rule": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", "block": False}
     assert data["stop_gate"] == verdict
     assert any("tries to stop: BLOCKED" in step for step in data["steps"])
+    # ... and what to do with it in one's own project: init, a new session, the skill, the gate's log.
+    assert data["next"][0].startswith("next: in your own project") and "stopwarden init" in data["next"][0]
+    assert any("/build <task>" in line for line in data["next"])

@@ -99,13 +99,13 @@ def init(
          termsafe.lines([f"stopwarden installed in {root} for {', '.join(agents)}", *done, "", *then]))  # fmt: skip
 
 
-def _next_steps(agents: list[str], skill_name: str) -> list[str]:
+def _next_steps(agents: list[str], skill_name: str, first: str = "next:", where: str = "in this project") -> list[str]:
     """What the user does next: hooks load when a session starts, so a session already open has none."""
     from stopwarden.install.skill import invocation
 
     calls = ", ".join(f"{invocation(a, skill_name)} in {a}" for a in agents)
     return [
-        "next: start a new agent session in this project (a session already open has not loaded the hooks),",
+        f"{first:<5} start a new agent session {where} (a session already open has not loaded the hooks),",
         f"      then ask it for a tracked build: {calls}.",
         "      `stopwarden gate status` shows the stop gate's mode (a new project's is shadow: it only logs, and",
         "      `stopwarden gate log` shows what it would have blocked).",
@@ -232,6 +232,12 @@ def demo(keep: bool, as_json: bool) -> int:
     shown: list[str] = []
     found: dict[str, Any] = {}
     code = show.run((lambda text: shown.append(text.strip("\n"))) if as_json else click.echo, keep, found)
+    # What to do with it: the same steps `init` prints, in a project of one's own.
+    then = ["", "next: in your own project (a git checkout), `stopwarden init` installs it as it did here;",
+            *_next_steps([claude_code.AGENT], "build", first="", where="there")] if code == 0 else []  # fmt: skip
     if as_json:
-        emit(True, {"ok": code == 0, **found, "steps": shown}, "")
+        emit(True, {"ok": code == 0, **found, "steps": shown, "next": [line.strip() for line in then if line]}, "")
+    else:
+        for line in then:
+            click.echo(line)
     return code
