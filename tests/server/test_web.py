@@ -292,6 +292,9 @@ def test_annotate_with_the_keyboard_and_the_dwell_is_measured(page: Any, site: S
     expect(page.locator("#flash")).to_contain_text(f"Event #{first} annotated unclear")
     [stored] = site.server.call("GET", f"/v1/events/{first}/annotations")[1]
     assert stored["verdict"] == "unclear" and stored["dwell_ms"] >= 1000
+    # Each verdict has its own mark in the list: a check mark is "correct" only.
+    expect(page.locator("#events > li", has_text=f"#{first}")).to_contain_text("? unclear")
+    expect(page.locator("#events")).not_to_contain_text("✓ unclear")
 
 
 def test_keyboard_navigation(page: Any, site: Site, expect: Any) -> None:

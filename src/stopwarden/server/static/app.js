@@ -6,6 +6,7 @@
 const PAGE = 50;
 const DECISIONS = ["continue", "allow", "escalate", "force_allow"];
 const VERDICT_KEYS = { c: "correct", i: "incorrect", u: "unclear" };
+const VERDICT_MARKS = { correct: "✓", incorrect: "✗", unclear: "?" }; // a check mark only for "correct"
 const KEY_TOKEN = "stopwarden.token";
 const KEY_OPERATOR = "stopwarden.operator";
 const SVG = "http://www.w3.org/2000/svg";
@@ -343,7 +344,7 @@ function renderEvents() {
     el("span", { class: "ev-time", text: when(event.ts, true), title: when(event.ts) }),
     badge(event.decision),
     el("span", { class: "ev-rule", text: event.rule || event.fail_open_kind || event.short_circuit || "" }),
-    el("span", { class: `ev-note${note ? ` v-${note.verdict}` : ""}`, text: note ? `✓ ${note.verdict}` : "not annotated" }),
+    el("span", { class: `ev-note${note ? ` v-${note.verdict}` : ""}`, text: note ? `${VERDICT_MARKS[note.verdict] || ""} ${note.verdict}`.trim() : "not annotated" }),
     el("span", { class: "ev-text", text: event.stop_text_preview || "(no stop text)" }),
     el("span", { class: "ev-meta",
       text: `#${event.event_id} · ${event.project}@${event.host} · ${event.session_id} · ${event.mode}` }));
