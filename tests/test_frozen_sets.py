@@ -21,6 +21,7 @@ FROZEN = {
     "second_contact.jsonl": ("b2d439678c4cfc9effd190171906196ff352f75944a92f332808c2643dc0024f", "sc"),
     "third_contact.jsonl": ("5d4e18e8b5c2350cfef70dda3785dd6001c99e142a523fc667a4c5bad4e575f0", "tc"),
     "fourth_contact.jsonl": ("f43d4681f09e843721ce2be2180a25619c1c1356b6677b55cbafb3acd6f98a3a", "fo"),
+    "fifth_contact.jsonl": ("256bec3c0dba44e14e316ea6d8c07a17c67aaff1a6950fa7c0ae1c0605980629", "fi"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
