@@ -1,7 +1,7 @@
 """How the stop-act model does on a new author: train without one author's hand-written cases, score them.
 
     python training/authors.py                      # the committed settings (train.CASE_WEIGHT, --c 20)
-    python training/authors.py --weights 3,30 --c 20,50
+    python training/authors.py --weights 3,30 --c 20,50 --at 0.9,0.95
 
 Out-of-fold scores (train.py) hold out a phrasing, but the rest of its author's cases stay in training, and
 one writer's habits carry across phrasings. The stops the gate meets are written by other agents, in other
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train
 from generate import generate
 
-THRESHOLDS = (0.8, 0.85, 0.9)
+THRESHOLDS = "0.8,0.9"
 _BATCH = re.compile(r"^case:(r\d+[a-z])-")
 
 
@@ -44,7 +44,9 @@ def author(group: str) -> str:
     return batch.group(1) if batch else "early"
 
 
-def held_out(x: Any, y: Any, authors: Any, acts: list[str], weight: float, c: float, held: str) -> dict[str, Any]:
+def held_out(
+    x: Any, y: Any, authors: Any, acts: list[str], weight: float, c: float, held: str, at: list[float]
+) -> dict[str, Any]:
     weights = np.where(authors == "gen", 1.0, weight)
     train_rows = authors != held
     model = train.fit(x[train_rows], y[train_rows], weights[train_rows], c)
@@ -58,9 +60,9 @@ def held_out(x: Any, y: Any, authors: Any, acts: list[str], weight: float, c: fl
     out: dict[str, Any] = {"weight": weight, "c": c, "held_out": held, "cases": len(tested)}
     out["auc"] = round(float(roc_auc_score(early[early | never], scores[early | never])), 4)
     out["accuracy"] = round(float((probs.argmax(axis=1) == y[test_rows]).mean()), 3)
-    for at in THRESHOLDS:
-        out[f"caught@{at}"] = round(float((scores[early] >= at).mean()), 3)
-        out[f"blocked@{at}"] = int((scores[never] >= at).sum())
+    for threshold in at:
+        out[f"caught@{threshold}"] = round(float((scores[early] >= threshold).mean()), 3)
+        out[f"blocked@{threshold}"] = int((scores[never] >= threshold).sum())
     return out
 
 
@@ -68,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default=str(train.CASE_WEIGHT), help="case weights to try, comma-separated")
     parser.add_argument("--c", default="20", help="regularisations to try, comma-separated")
+    parser.add_argument("--at", default=THRESHOLDS, help="early-stop thresholds to report, comma-separated")
     args = parser.parse_args()
     corpus = generate(train.N_PER_ACT, train.SEED) + train.load_cases()
     acts = [ex.act for ex in corpus]
@@ -76,7 +79,8 @@ def main() -> None:
     authors = np.array([author(ex.group) for ex in corpus])
     batches = sorted(set(authors) - {"gen", "early"})
     settings = [(float(w), float(c)) for w in args.weights.split(",") for c in args.c.split(",")]
-    jobs = (delayed(held_out)(x, y, authors, acts, w, c, held) for w, c in settings for held in batches)
+    at = [float(t) for t in args.at.split(",")]
+    jobs = (delayed(held_out)(x, y, authors, acts, w, c, held, at) for w, c in settings for held in batches)
     for row in Parallel(n_jobs=-1)(jobs):
         print("  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
 

@@ -79,8 +79,26 @@ def test_guards(text: str, act: str) -> None:
     assert rules.judge(case).act == act
 
 
-# What the question guard matched before it was a scan from the end (stopacts.question).
-QUESTION_PATTERN = re.compile(r"[^.!?\n]*[?\uff1f]\s*$")
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Should the export be CSV or Parquet?", "question"),  # options named: a real choice
+        ("Would you like me to continue with the tasks in PLAN.md (caching and metrics)?", "permission"),
+        ("Do you want me to apply the same fix to the other six handlers?", None),  # yes/no: the model's
+        ("¿Sigo con el paso 3 del plan?", None),
+        ("Should the cache be per user?", None),
+    ],
+)
+def test_the_question_guard_decides_choices_and_leave_to_go_on_and_leaves_other_questions(
+    text: str, act: str | None
+) -> None:
+    found = stopacts.guarded(text)
+    assert (found.name if found else None) == act
+
+
+# What the question guard finds, as a regular expression (stopacts.question scans from the end instead): the
+# last sentence, which holds no `!`, `?`, line break or `.` before a space, up to the final question mark.
+QUESTION_PATTERN = re.compile(r"(?:[^.!?\n]|\.(?! ))*[?\uff1f]\s*$")
 
 
 @settings(max_examples=2000, deadline=None)

@@ -42,7 +42,6 @@ BLOCKER = re.compile(
 )
 # A question ending the turn (its last sentence with a question mark: Latin or full-width): `question`.
 QUESTION_MARKS = ("?", "\uff1f")
-SENTENCE_ENDS = ".!?\n"
 # ... that only asks leave to go on with the work in hand: the plan already answers it.
 CARRY_ON = re.compile(
     r"\b(?:continue|proceed|go\s+on|keep\s+going|carry\s+on|move\s+on|start\s+on|get\s+going|resume|tackle)\b"
@@ -92,23 +91,29 @@ def guarded(stop_text: str) -> Act | None:
         return Act("blocker", "guard: a concrete blocker", _blocker_rule(final))
     asked = question(final.rstrip(" \t\n*_`)"))
     if asked is not None:
-        if CARRY_ON.search(asked) and not CHOICE.search(asked):
+        if CHOICE.search(asked):
+            return Act("question", "guard: a question to the user", "U_LEGIT_DESIGN_QUESTION")
+        if CARRY_ON.search(asked):
             return Act("permission", "guard: asks leave to go on")
-        return Act("question", "guard: a question to the user", "U_LEGIT_DESIGN_QUESTION")
+    # A yes/no question that names no options is the model's: "Shall I do the other six handlers too?" and
+    # "¿Sigo con el paso 3?" ask leave to go on (permission) in words no list holds, in any language;
+    # "Should the cache be per user?" is a real question. The model has both classes.
     return None
 
 
 def question(text: str) -> str | None:
-    r"""The last sentence of `text` when it asks something: from the last sentence end before its final
-    question mark (`SENTENCE_ENDS`; a full-width one ends nothing) to the end, trailing whitespace kept;
-    None when the text does not end in a question mark. What the search of `[^.!?\n]*[?\uff1f]\s*$`
-    finds, in one pass from the end: the regular expression tried every start, quadratic in a long
-    sentence, and cost more than the rest of the guards together."""
+    """The last sentence of `text` when it asks something: from the last sentence end before its final
+    question mark to the end, trailing whitespace kept; None when the text does not end in a question mark.
+    A sentence ends at `!`, `?` or a line break, or at a `.` followed by a space: the dot in `PLAN.md` or
+    `v1.2` ends nothing. One pass from the end (a regular expression tried every start: quadratic in a
+    long sentence)."""
     asked = text.rstrip()
     if not asked.endswith(QUESTION_MARKS):
         return None
     mark = len(asked) - 1
-    return text[max(text.rfind(end, 0, mark) for end in SENTENCE_ENDS) + 1 :]
+    start = max(text.rfind(end, 0, mark) for end in "!?\n")
+    dot = text.rfind(". ", start + 1, mark)
+    return text[max(start, dot) + 1 :]
 
 
 def _modelled(stop_text: str) -> Act:
