@@ -83,7 +83,7 @@ def _run(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int
 def _stop_gate(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int:
     """The stop gate in shadow mode: a context-preservation stop, judged and logged, not blocked."""
     from stopwarden import config as config_module
-    from stopwarden.hooks import http
+    from stopwarden import http
     from stopwarden.server import process
 
     started = process.start(project)

@@ -14,9 +14,9 @@ import pytest
 import uvicorn
 
 from stopwarden import config as config_module
+from stopwarden import http
 from stopwarden.gate import settings
 from stopwarden.gate.decide import Gate
-from stopwarden.hooks import http
 from stopwarden.server.app import create_app
 from stopwarden.server.process import read_token
 from stopwarden.store.store import Store

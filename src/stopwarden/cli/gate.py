@@ -54,7 +54,7 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
     """The server's answer, or None when it is not running. A refusal becomes a StopwardenError, or None
     with `refusal_ok` (for the commands that make the gate safer, which then write the store directly)."""
     from stopwarden import config as config_module
-    from stopwarden.hooks import http
+    from stopwarden import http
     from stopwarden.server.process import read_token
 
     root = require_root(os.getcwd())

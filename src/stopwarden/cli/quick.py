@@ -152,7 +152,7 @@ def _served_events(
     port = files.read_port(root)
     if port is None or tail > SERVED_EVENTS:
         return None
-    from stopwarden.hooks import http  # its socket import is for a server that may answer
+    from stopwarden import http  # its socket import is for a server that may answer
 
     asked = {"limit": tail, "decision": decision, "project": project, "host": host, "since": _iso(since)}
     path = "/v1/events?" + http.query(asked)

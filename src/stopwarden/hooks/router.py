@@ -50,8 +50,9 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     start = session_start(root, event, state["port"])
     if start is None:
         return None, "no_session_start: the artifacts cannot be classified"
+    from stopwarden import http
     from stopwarden.clip import clip
-    from stopwarden.hooks import evidence, http, transcript
+    from stopwarden.hooks import evidence, transcript
     from stopwarden.project import checkout_of
     from stopwarden.state import files
 
@@ -136,7 +137,7 @@ def hot_path(root: str) -> "dict[str, Any] | None":
 
 def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
     """One signed GET to our server; None when it cannot be had or proven (the caller allows)."""
-    from stopwarden.hooks import http
+    from stopwarden import http
     from stopwarden.state import files
 
     try:

@@ -61,7 +61,8 @@ def _tell_server(event: "HookEvent", root: str, started_at: str) -> str:
     hook (issue 20), is read only when there is no port file (an install older than it) or when nobody
     listens there and `autostart` decides whether to start the server.
     """
-    from stopwarden.hooks import http, log
+    from stopwarden import http
+    from stopwarden.hooks import log
 
     port = files.read_port(root)
     if port is None:

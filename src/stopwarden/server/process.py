@@ -20,8 +20,8 @@ import time
 from typing import Any
 
 from stopwarden import config as config_module
+from stopwarden import http
 from stopwarden.errors import StopwardenError
-from stopwarden.hooks import http
 from stopwarden.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 from stopwarden.server import launch
 from stopwarden.state import files, safe
@@ -368,7 +368,7 @@ def status(root: str) -> dict[str, Any]:
 def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
     """(the server's /health, or None; why what answers is not this checkout's server, or "").
 
-    Asked with the token's signature (hooks/http.py): another clone's server on a shared port, or any
+    Asked with the token's signature (http.py): another clone's server on a shared port, or any
     other program, answers without the proof, and is named instead of being taken for ours.
     """
     if not port:
