@@ -71,7 +71,7 @@ def test_status_names_an_authority_the_server_cannot_call(installed: Path, monke
     ("headers", "status", "detail"),
     [
         ({}, 401, "missing bearer token"),
-        ({"Authorization": "Bearer wrong"}, 403, "wrong bearer token"),
+        ({"Authorization": "Bearer wrong"}, 401, "wrong bearer token"),
         ({"Authorization": "Basic abc"}, 401, "missing bearer token"),
         ({"X-Forwarded-For": "10.0.0.1", "Authorization": "Bearer {token}"}, 403, "X-Forwarded-For"),
     ],
@@ -81,6 +81,8 @@ def test_auth(server: Server, headers: dict[str, str], status: int, detail: str)
     response = httpx.get(f"http://127.0.0.1:{server.port}/v1/events", headers=headers)
     assert response.status_code == status
     assert response.json()["error"] in ("unauthorized", "forbidden") and detail in response.json()["detail"]
+    if status == 401:  # a challenge (RFC 6750): the client may try again with the right token
+        assert response.headers["www-authenticate"].startswith('Bearer realm="stopwarden"')
 
 
 def test_bad_json_and_bad_fields_name_the_problem(server: Server) -> None:

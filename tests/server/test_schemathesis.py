@@ -150,7 +150,7 @@ ERROR_CHECKS: list[CheckFunction] = [
 @pytest.mark.parametrize(
     ("authorization", "status", "error", "detail"),
     [
-        ("Bearer not-the-token", 403, "forbidden", "wrong bearer token"),
+        ("Bearer not-the-token", 401, "unauthorized", "wrong bearer token"),
         ("Bearer ", 401, "unauthorized", "missing bearer token"),
         ("Basic dXNlcjpwYXNz", 401, "unauthorized", "missing bearer token"),
         (None, 401, "unauthorized", "missing bearer token"),

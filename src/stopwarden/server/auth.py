@@ -141,18 +141,28 @@ class Guard:
                 await self._signed(scope, receive, send, headers, signature)
                 return
             if str(scope.get("path", "")).startswith("/v1"):
-                refusal = self._refuse_bearer(headers)
+                bearer = self._refuse_bearer(headers)
+                if bearer is not None:
+                    await send_error(send, *bearer)
+                    return
         if refusal is not None:
             await send_error(send, *refusal)
             return
         await self.app(scope, receive, send)
 
-    def _refuse_bearer(self, headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+    def _refuse_bearer(self, headers: dict[bytes, bytes]) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
+        """401 with a challenge (RFC 6750 §3) for a missing or a wrong token: the client may retry with the
+        right one. 403 is for who may not come in at all (a proxy, a stranger's Host, a forged signature)."""
         scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
         if scheme.lower() != b"bearer" or not given:
-            return 401, "missing bearer token (Authorization: Bearer <.stopwarden/token>) or request signature"
+            detail = "missing bearer token (Authorization: Bearer <.stopwarden/token>) or request signature"
+            return 401, detail, [(b"www-authenticate", b'Bearer realm="stopwarden"')]
         if not hmac.compare_digest(given, self.token):
-            return 403, "wrong bearer token"
+            return (
+                401,
+                "wrong bearer token",
+                [(b"www-authenticate", b'Bearer realm="stopwarden", error="invalid_token"')],
+            )
         return None
 
     def _proof(self, nonce: bytes, status: int, body: bytes) -> tuple[bytes, bytes]:
