@@ -22,6 +22,18 @@ class Check(NamedTuple):
     fix: str = ""
 
 
+class InstallJob(NamedTuple):
+    """What `init` asks of one agent in one scope; an installer's extras read what they need of it."""
+
+    root: str  # the project
+    scope: str
+    path: str  # the settings file of `scope` that holds our hooks
+    env: Mapping[str, str]
+    trust: bool = True  # Codex: trust our hooks by their hash (`--no-trust` leaves it to Codex's review)
+    statusline: bool = False  # Claude Code: register our status line too (`--statusline`)
+    force_statusline: bool = False  # ... replacing one of the user's own (`--force-statusline`)
+
+
 class Installer(Protocol):
     """Where one agent keeps its hooks and skills, and how ours are written into and out of its files."""
 
@@ -52,11 +64,23 @@ class Installer(Protocol):
         """Raise StopwardenError when init must refuse before writing anything (a config it cannot read)."""
         ...
 
+    def merge_extras(self, data: dict[str, Any], job: InstallJob) -> tuple[str, object]:
+        """What else goes into the settings document beside our hooks, before it is saved (Claude Code: the
+        status line): what happened ("" for nothing) and a value of the user's it replaced (None), which
+        uninstall puts back. Raises StopwardenError, before anything is written, to refuse."""
+        ...
+
     def after_install(
-        self, root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+        self, job: InstallJob, data: dict[str, Any], extras: str, replaced: object
     ) -> tuple[list[str], dict[str, Any]]:
-        """What else init does once our hooks are in `path` (Codex: trust them): lines to report, and
-        entries for installed.json."""
+        """What else init does once the settings file is saved (Codex: trust our hooks; Claude Code: keep a
+        local file out of git, report the status line): lines to report, and entries for installed.json.
+        `extras` and `replaced` are what merge_extras answered."""
+        ...
+
+    def remove_extras(self, data: dict[str, Any], path: str, restore: object) -> tuple[bool, list[str]]:
+        """Take merge_extras's additions out of a settings document, putting `restore` (what they replaced,
+        or None) back: whether anything was ours, and lines to report."""
         ...
 
     def after_remove(self, path: str, env: Mapping[str, str]) -> list[str]:

@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from stopwarden.errors import StopwardenError
-from stopwarden.install import hook_command, hook_config
-from stopwarden.install.no_extras import after_install as after_install  # its Installer members:
-from stopwarden.install.no_extras import after_remove as after_remove  # nothing beyond hooks and skill
-from stopwarden.install.no_extras import check_ready as check_ready
-from stopwarden.install.no_extras import doctor_checks as doctor_checks
+from stopwarden.install import hook_command, hook_config, project_files
+from stopwarden.install.base import InstallJob
+from stopwarden.install.no_extras import after_remove as after_remove  # its Installer members: nothing
+from stopwarden.install.no_extras import check_ready as check_ready  # to undo or check beyond its hooks,
+from stopwarden.install.no_extras import doctor_checks as doctor_checks  # skill and status line
+from stopwarden.install.settings_file import SettingsFile
 from stopwarden.shell import cli_command
 
 AGENT = "claude-code"
@@ -125,6 +126,76 @@ def merge_statusline(data: dict[str, Any], path: str, install: bool, force: bool
         )
     data[STATUS_LINE] = our_statusline()
     return "replaced", current
+
+
+def merge_extras(data: dict[str, Any], job: InstallJob) -> tuple[str, object]:
+    """The status line (merge_statusline): asked for with --statusline, refreshed whenever it is ours."""
+    asked = job.statusline or job.force_statusline
+    return merge_statusline(data, job.path, asked, job.force_statusline)
+
+
+def after_install(
+    job: InstallJob, data: dict[str, Any], extras: str, replaced: object
+) -> tuple[list[str], dict[str, Any]]:
+    """A local settings file kept out of git; a warning for the project scope's machine paths; what became
+    of the status line, and which one Claude Code shows when another scope has the user's own."""
+    done = []
+    if job.scope == "local" and project_files.keep_out_of_git(job.root, job.path):
+        done.append(f"added {os.path.relpath(job.path, job.root)} to .git/info/exclude")
+    if job.scope == "project":
+        done.append(
+            f"warning: {job.path} now holds absolute paths of this machine; teammates must run "
+            "`stopwarden init --scope project` on theirs (or use the default local scope)"
+        )
+    asked = job.statusline or job.force_statusline
+    if extras == "replaced":
+        done.append(
+            f"replaced your status line ({describe_statusline(replaced)}) in {job.path}; "
+            "`stopwarden uninstall` puts it back"
+        )
+    elif extras in ("added", "updated") or (extras == "unchanged" and asked):
+        said = {"added": "registered the status line", "updated": "updated our status line"}
+        done.append(f"{said.get(extras, 'status line already registered')} in {job.path}")
+    if asked:
+        done += _statusline_shadows(job.scope, job.root, job.env)
+    return done, {}
+
+
+def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[str]:
+    """Notes on the user's own status lines in the other scopes: Claude Code shows one, the first of
+    local, project, user that has one."""
+    notes = []
+    mine = PRECEDENCE.index(scope)
+    for other in PRECEDENCE:
+        if other == scope:
+            continue
+        path = settings_path(other, root, env)
+        try:
+            value = SettingsFile(path).data.get(STATUS_LINE)
+        except StopwardenError:
+            continue  # an unreadable file is reported where it matters (uninstall, doctor)
+        if value is None or statusline_is_ours(value):
+            continue
+        if PRECEDENCE.index(other) < mine:
+            notes.append(
+                f"note: Claude Code shows your own status line in {path} "
+                f"({describe_statusline(value)}) instead of ours: {other} settings win over {scope} ones"
+            )
+        else:
+            notes.append(
+                f"note: in this project ours is shown instead of your status line in {path} "
+                f"({describe_statusline(value)})"
+            )
+    return notes
+
+
+def remove_extras(data: dict[str, Any], path: str, restore: object) -> tuple[bool, list[str]]:
+    """Our status line out of `data`, the user's own that it replaced (`restore`) back in its place."""
+    if not remove_statusline(data, restore):
+        return False, []
+    if restore is not None:
+        return True, [f"put your own status line back in {path}: {describe_statusline(restore)}"]
+    return True, [f"removed our status line from {path}"]
 
 
 def remove_statusline(data: dict[str, Any], restore: object = None) -> bool:

@@ -20,7 +20,9 @@ from typing import Any
 from stopwarden.atomic import write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config
-from stopwarden.install.base import Check
+from stopwarden.install.base import Check, InstallJob
+from stopwarden.install.no_extras import merge_extras as merge_extras  # its Installer members: no
+from stopwarden.install.no_extras import remove_extras as remove_extras  # extras in its settings file
 from stopwarden.shell import cli_path
 
 AGENT = "codex"
@@ -281,17 +283,18 @@ def check_ready(env: Mapping[str, str]) -> None:
 
 
 def after_install(
-    root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+    job: InstallJob, data: dict[str, Any], extras: str, replaced: object
 ) -> tuple[list[str], dict[str, Any]]:
-    """Trust our hooks by hash, unless `trust` is off (then Codex's `/hooks` review asks the user); warn
+    """Trust our hooks by hash, unless `job.trust` is off (then Codex's `/hooks` review asks the user); warn
     when a project scope is one Codex ignores. `codex_trust` is kept for `doctor --fix`, which must not
     undo a --no-trust."""
+    root, env, trust = job.root, job.env, job.trust
     config = os.path.join(codex_home(env), "config.toml")
     if trust:
-        done = [f"trusted our {len(trust_ours(path, data, env))} hooks in {config}"]
+        done = [f"trusted our {len(trust_ours(job.path, data, env))} hooks in {config}"]
     else:
         done = ["our hooks are not trusted yet: review them with /hooks in Codex (or run init without --no-trust)"]
-    if scope == "project" and not project_trusted(root, env):
+    if job.scope == "project" and not project_trusted(root, env):
         done.append(
             f"warning: Codex ignores {os.path.join(root, '.codex')} until you trust this project: say yes when Codex "
             f'asks, or add [projects."{os.path.realpath(root)}"] trust_level = "trusted" to {config} '

@@ -16,10 +16,13 @@ from typing import Any
 from stopwarden.atomic import rmdir_if_empty
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command
+from stopwarden.install.base import InstallJob
 from stopwarden.install.codex import skill_file as skill_file  # a SKILL.md with name and description,
 from stopwarden.install.codex import skill_text as skill_text  # in a folder named after it, as Codex's
 from stopwarden.install.no_extras import check_ready as check_ready  # its Installer members: nothing
 from stopwarden.install.no_extras import doctor_checks as doctor_checks  # beyond hooks and skill
+from stopwarden.install.no_extras import merge_extras as merge_extras
+from stopwarden.install.no_extras import remove_extras as remove_extras
 from stopwarden.shell import cli_command
 
 AGENT = "copilot"
@@ -151,16 +154,16 @@ EXPORTS_SESSION_ID = False
 
 
 def after_install(
-    root: str, scope: str, path: str, data: dict[str, Any], env: Mapping[str, str], trust: bool
+    job: InstallJob, data: dict[str, Any], extras: str, replaced: object
 ) -> tuple[list[str], dict[str, Any]]:
     """A project's hooks run in `copilot -p` only in a folder the user trusts: say so (trusting it is left
     to the user)."""
-    if scope != "project":
+    if job.scope != "project":
         return [], {}
     return [
-        f"warning: Copilot CLI runs {path} only in a folder you trust: say yes when it asks, or run "
-        f'`copilot -p` with --trust-folder (or add "{os.path.realpath(root)}" to "trustedFolders" in '
-        f"{os.path.join(copilot_home(env), 'config.json')}); the file holds absolute paths of this machine"
+        f"warning: Copilot CLI runs {job.path} only in a folder you trust: say yes when it asks, or run "
+        f'`copilot -p` with --trust-folder (or add "{os.path.realpath(job.root)}" to "trustedFolders" in '
+        f"{os.path.join(copilot_home(job.env), 'config.json')}); the file holds absolute paths of this machine"
     ], {}
 
 

@@ -15,6 +15,8 @@ from stopwarden.install.no_extras import after_install as after_install  # its I
 from stopwarden.install.no_extras import after_remove as after_remove  # nothing beyond hooks and skill
 from stopwarden.install.no_extras import check_ready as check_ready
 from stopwarden.install.no_extras import doctor_checks as doctor_checks
+from stopwarden.install.no_extras import merge_extras as merge_extras
+from stopwarden.install.no_extras import remove_extras as remove_extras
 from stopwarden.shell import cli_command
 
 AGENT = "gemini"

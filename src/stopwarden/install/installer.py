@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from stopwarden.atomic import rmdir_if_empty, write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, project_files, skill, user_scope
+from stopwarden.install.base import InstallJob
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
     from stopwarden.install.base import Check, Installer
 
 RECORD = "installed.json"
-# installed.json: settings file (real path) -> the user's status line that `init --force-statusline` replaced.
-REPLACED_STATUSLINE = "replaced_statusline"
+# installed.json: settings file (real path) -> the value of the user's that an installer's extras replaced
+# (`init --force-statusline`: their status line), for uninstall to put back. The key predates other extras.
+REPLACED = "replaced_statusline"
 STATUSLINE_TIMEOUT_S = 10.0
 
 
@@ -53,25 +55,23 @@ def init(
     Claude Code will show.
     """
     playbook = preflight(root, agent, scope, skill_name, env)
-    if agent != claude_code.AGENT:
-        return init_hooks_only(root, agent, scope, env, playbook, trust=not no_trust)
-    statusline = statusline or force_statusline
-    path = claude_code.settings_path(scope, root, env)
+    module = AGENT_MODULES[agent]
+    path = module.settings_path(scope, root, env)
+    job = InstallJob(root, scope, path, env, not no_trust, statusline, force_statusline)
     settings = SettingsFile(path)
-    claude_code.merge(settings.data, path)
+    module.merge(settings.data, path)
     hooks_changed = settings.changed()
-    status, replaced = claude_code.merge_statusline(settings.data, path, statusline, force_statusline)
+    extras, replaced = module.merge_extras(settings.data, job)  # may refuse: nothing is written yet
 
     created_paths = project_files.create(root)
     done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
     record = read_record(root)
     if settings.changed():
         created = not settings.exists
-        backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
+        backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(agent, scope, path))
+        events = " and ".join(module.EVENTS)
         done.append(
-            f"registered the Stop and SessionStart hooks in {path}"
-            if hooks_changed
-            else f"hooks already registered in {path}"
+            f"registered our {events} hooks in {path}" if hooks_changed else f"hooks already registered in {path}"
         )
         if backup:
             done.append(f"backed up your previous {os.path.basename(path)} to {backup}")
@@ -82,21 +82,15 @@ def init(
                 record["created_files"].append(real)
     else:
         done.append(f"hooks already registered in {path}")
-    if scope == "local" and project_files.keep_out_of_git(root, path):
-        done.append(f"added {os.path.relpath(path, root)} to .git/info/exclude")
-    if scope == "project":
-        done.append(
-            f"warning: {path} now holds absolute paths of this machine; teammates must run "
-            "`stopwarden init --scope project` on theirs (or use the default local scope)"
-        )
-    done += _statusline_report(status, replaced, statusline, scope, path, root, env, record)
+    if replaced is not None:  # the user's own, which uninstall puts back
+        record.setdefault(REPLACED, {})[os.path.realpath(path)] = replaced
+    said, recorded = module.after_install(job, settings.data, extras, replaced)
+    done += said
+    record.update(recorded)
     done.append(_install_skill(agent, playbook, record))
     _record_scope(record, root, agent, scope, env)
     write_record(root, record)
     return done
-
-
-OTHER_AGENTS = {agent: module for agent, module in AGENT_MODULES.items() if agent != claude_code.AGENT}
 
 
 def detect_agents(env: Mapping[str, str]) -> list[str]:
@@ -133,39 +127,6 @@ class _Skill(NamedTuple):
     text: str
 
 
-def init_hooks_only(
-    root: str, agent: str, scope: str, env: Mapping[str, str], playbook: _Skill, trust: bool
-) -> list[str]:
-    """Codex or Gemini: register our Stop and SessionStart hooks in the agent's file of `scope`, the same
-    way as for Claude Code (keep theirs, replace our old entries, back up first), and write the /build
-    skill in the agent's format; for Codex also trust our hooks by hash, unless `trust` is off (then
-    Codex's `/hooks` review asks the user)."""
-    module = OTHER_AGENTS[agent]
-    path = module.settings_path(scope, root, env)
-    settings = SettingsFile(path)
-    module.merge(settings.data, path)
-    created_paths = project_files.create(root)
-    done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
-    record = read_record(root)
-    if settings.changed():
-        existed = settings.exists
-        backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}")
-        done.append(f"registered the stop and session-start hooks in {path}")
-        if backup:
-            done.append(f"backed up your previous {os.path.basename(path)} to {backup}")
-        if not existed:
-            record.setdefault("created_files", []).append(os.path.realpath(path))
-    else:
-        done.append(f"hooks already registered in {path}")
-    said, recorded = module.after_install(root, scope, path, settings.data, env, trust)
-    done += said
-    record.update(recorded)
-    done.append(_install_skill(agent, playbook, record))
-    _record_scope(record, root, agent, scope, env)
-    write_record(root, record)
-    return done
-
-
 def _install_skill(agent: str, playbook: _Skill, record: dict[str, Any]) -> str:
     outcome = skill.install(playbook.path, playbook.text)
     record.setdefault("skill_names", {})[agent] = playbook.name
@@ -200,23 +161,6 @@ def _kept_user_scopes(root: str, env: Mapping[str, str], remove_shared: bool) ->
     return {agent: projects for agent, projects in kept.items() if projects}
 
 
-def _remove_other(
-    agent: str, module: Installer, scope: str, path: str, root: str, created: set[str], env: Mapping[str, str]
-) -> list[str]:
-    """Our hooks out of a Codex or Gemini file (the file too, if we created it), and what else the agent
-    undoes (`after_remove`: Codex's trust entries)."""
-    settings = SettingsFile(path)
-    if not settings.exists or not module.remove(settings.data, path):
-        return []
-    if not settings.data and not os.path.islink(path) and os.path.realpath(path) in created:
-        settings.delete()
-        done = [f"removed {path} (stopwarden had created it)"]
-    else:
-        settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), f"{agent}-{scope}.{os.path.basename(path)}")
-        done = [f"removed our hooks from {path}"]
-    return done + module.after_remove(path, env)
-
-
 def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: bool = False) -> list[str]:
     """Remove our hooks and status line from every scope, and our skill; with `purge`, `.stopwarden/` too.
 
@@ -229,7 +173,7 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: boo
     """
     record = read_record(root)
     created = set(record.get("created_files", []))
-    replaced = record.get(REPLACED_STATUSLINE)
+    replaced = record.get(REPLACED)
     replaced = dict(replaced) if isinstance(replaced, dict) else {}
     kept = _kept_user_scopes(root, env, remove_shared)
     done: list[str] = []
@@ -241,10 +185,7 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: boo
                 done += _keeping(agent, module, path, kept[agent])
                 continue
             try:
-                if agent == claude_code.AGENT:
-                    done += _remove_from(path, scope, root, created, replaced)
-                else:
-                    done += _remove_other(agent, module, scope, path, root, created, env)
+                done += _remove_from(agent, module, scope, path, root, created, replaced, env)
             except StopwardenError as e:
                 failed.append(e.message)
     skip = {(agent, user_scope.USER) for agent in kept}
@@ -257,7 +198,7 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: boo
         done += _purge(root)
     elif os.path.exists(record_path(root)):
         kept = {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}}
-        write_record(root, kept | ({REPLACED_STATUSLINE: replaced} if replaced else {}))
+        write_record(root, kept | ({REPLACED: replaced} if replaced else {}))
     return done or ["nothing of stopwarden's was installed here"]
 
 
@@ -276,89 +217,36 @@ def _keeping(agent: str, module: Any, path: str, projects: list[str]) -> list[st
     ]
 
 
-def _remove_from(path: str, scope: str, root: str, created: set[str], replaced: dict[str, Any]) -> list[str]:
-    """Our hooks and status line out of one settings file; a status line of the user's that ours replaced
-    (`init --force-statusline`) goes back in its place, and leaves `replaced`."""
+def _remove_from(
+    agent: str,
+    module: Installer,
+    scope: str,
+    path: str,
+    root: str,
+    created: set[str],
+    replaced: dict[str, Any],
+    env: Mapping[str, str],
+) -> list[str]:
+    """Our hooks and the agent's extras out of one settings file (the file too, and its folder if empty,
+    when we created it); a value of the user's that an extra replaced (`init --force-statusline`) goes back
+    in its place and leaves `replaced`; then what else the agent undoes (`after_remove`: Codex's trust)."""
     settings = SettingsFile(path)
     if not settings.exists:
         return []
     real = os.path.realpath(path)
-    hooks = claude_code.remove(settings.data, path)
+    hooks = module.remove(settings.data, path)
     previous = replaced.get(real)
-    status = claude_code.remove_statusline(settings.data, previous)
-    if not hooks and not status:
+    extras, said = module.remove_extras(settings.data, path, previous)
+    if not hooks and not extras:
         return []
+    if extras and previous is not None:
+        del replaced[real]
     if not settings.data and not os.path.islink(path) and real in created:
         settings.delete()
         rmdir_if_empty(os.path.dirname(path))
-        return [f"removed {path} (stopwarden had created it)"]
-    settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(scope, path))
-    done = [f"removed our hooks from {path}"] if hooks else []
-    if status and previous is not None:
-        del replaced[real]
-        done.append(f"put your own status line back in {path}: {claude_code.describe_statusline(previous)}")
-    elif status:
-        done.append(f"removed our status line from {path}")
-    return done
-
-
-def _statusline_report(
-    status: str,
-    replaced: object,
-    asked: bool,
-    scope: str,
-    path: str,
-    root: str,
-    env: Mapping[str, str],
-    record: dict[str, Any],
-) -> list[str]:
-    """What init did about the status line, and which one Claude Code will show when another scope has
-    the user's own; records a replaced status line for uninstall."""
-    if status == "replaced":
-        record.setdefault(REPLACED_STATUSLINE, {})[os.path.realpath(path)] = replaced
-        done = [
-            f"replaced your status line ({claude_code.describe_statusline(replaced)}) in {path}; "
-            "`stopwarden uninstall` puts it back"
-        ]
-    elif status == "added":
-        done = [f"registered the status line in {path}"]
-    elif status == "updated":
-        done = [f"updated our status line in {path}"]
-    elif status == "unchanged" and asked:
-        done = [f"status line already registered in {path}"]
-    else:
-        done = []
-    if asked:
-        done += _statusline_shadows(scope, root, env)
-    return done
-
-
-def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[str]:
-    """Notes on the user's own status lines in the other scopes: Claude Code shows one, the first of
-    local, project, user that has one."""
-    notes = []
-    mine = claude_code.PRECEDENCE.index(scope)
-    for other in claude_code.PRECEDENCE:
-        if other == scope:
-            continue
-        path = claude_code.settings_path(other, root, env)
-        try:
-            value = SettingsFile(path).data.get(claude_code.STATUS_LINE)
-        except StopwardenError:
-            continue  # an unreadable file is reported where it matters (uninstall, doctor)
-        if value is None or claude_code.statusline_is_ours(value):
-            continue
-        if claude_code.PRECEDENCE.index(other) < mine:
-            notes.append(
-                f"note: Claude Code shows your own status line in {path} "
-                f"({claude_code.describe_statusline(value)}) instead of ours: {other} settings win over {scope} ones"
-            )
-        else:
-            notes.append(
-                f"note: in this project ours is shown instead of your status line in {path} "
-                f"({claude_code.describe_statusline(value)})"
-            )
-    return notes
+        return [f"removed {path} (stopwarden had created it)", *module.after_remove(path, env)]
+    settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(agent, scope, path))
+    return [*([f"removed our hooks from {path}"] if hooks else []), *said, *module.after_remove(path, env)]
 
 
 def decision_log(root: str) -> str | None:
@@ -391,8 +279,8 @@ def _purge(root: str) -> list[str]:
     return [*done, f"removed {state}"]
 
 
-def _backup_name(scope: str, path: str) -> str:
-    return f"claude-code-{scope}.{os.path.basename(path)}"
+def _backup_name(agent: str, scope: str, path: str) -> str:
+    return f"{agent}-{scope}.{os.path.basename(path)}"
 
 
 def record_path(root: str) -> str:
