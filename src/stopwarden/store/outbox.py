@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
+from stopwarden.store import schema
 from stopwarden.store.redact import redact, redacting_logger
 from stopwarden.store.store import Store, StoreUnavailable, event_columns
 
@@ -33,8 +34,8 @@ class Outbox:
         if not os.path.exists(path):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         with self._db() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS refused (id INTEGER PRIMARY KEY, event TEXT NOT NULL, why TEXT)")
+            for table in schema.OUTBOX_TABLES:
+                db.execute(table)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

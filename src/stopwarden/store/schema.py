@@ -138,6 +138,15 @@ schema_migrations = Table(
 TABLES = (settings, sessions, events, session_counters, annotations, breaker, operator_log, rate_counters)
 
 
+# The outbox (store/outbox.py): a SQLite file of each server's own under .stopwarden/, never shared and never
+# migrated, written with the standard sqlite3 module while the database is away. Its rows are event columns
+# as JSON (`event_columns`); `refused` keeps what the database refused for itself, with why.
+OUTBOX_TABLES = (
+    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS refused (id INTEGER PRIMARY KEY, event TEXT NOT NULL, why TEXT)",
+)
+
+
 # --- migrations: never edit one that has shipped; add the next ---------------------------------------
 
 
