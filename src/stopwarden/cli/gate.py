@@ -18,7 +18,7 @@ import click
 
 from stopwarden import termsafe
 from stopwarden.cli import quick
-from stopwarden.cli.output import emit, json_option, warn
+from stopwarden.cli.output import colour, emit, emit_escaped, json_option, warn, warning_row
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES, DECISIONS
 from stopwarden.project import require_root
@@ -103,11 +103,13 @@ def status(as_json: bool) -> None:
         *([f"note: {source['note']}"] if source["note"] else []),
         f"kill switch: {kill}",
         f"authority: {data['authority']} (breaker {_breaker_text(data)})",
-        *[f"warning: {problem}" for problem in data["authority_problems"]],
-        f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}",
-        f"decisions today: {today}",
     ]
-    emit(as_json, data, termsafe.lines(lines))
+    painted = colour()
+    rows = [termsafe.line(row) for row in lines]
+    rows += [warning_row(problem, painted) for problem in data["authority_problems"]]
+    rows += [termsafe.line(f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}"),
+             termsafe.line(f"decisions today: {today}")]  # fmt: skip
+    emit_escaped(as_json, data, "\n".join(rows))
 
 
 def _breaker_text(data: dict[str, Any]) -> str:
@@ -234,7 +236,7 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
         with _local() as (_, store):
             found = store.events(tail, decision, start, project=project, host=host)
             events = [quick.event_fields(e) for e in found]
-    click.echo(quick.log_text(events, as_json))
+    click.echo(quick.log_text(events, as_json, colour()))
 
 
 @gate.command()
@@ -364,8 +366,8 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     if name is None:
         problems = credentials.problems(before.authority, before.authority_options, os.environ)
         data = {"authority": before.authority, "timeout_s": before.authority_timeout_s, "problems": problems}
-        lines = [f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"]
-        emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
+        shown = f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"
+        emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
         return
     problems = credentials.problems(name, before.authority_options, os.environ)
     if problems and not skip_check:
@@ -389,8 +391,8 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
         restarted = True
     data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems}
     note = "; the server was restarted" if restarted else ""
-    lines = [f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"]
-    emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
+    shown = f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"
+    emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
 
 
 @gate.command(name="reset-breaker")

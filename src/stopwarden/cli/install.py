@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from stopwarden import termsafe
-from stopwarden.cli.output import emit, json_option
+from stopwarden.cli.output import colour, emit, emit_escaped, json_option
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, skill
 from stopwarden.install.registry import AGENT_MODULES
@@ -203,14 +203,17 @@ def doctor(fix: bool, as_json: bool) -> int:
     results = checks.run(root, os.environ)
     if results[0].ok:  # the state folder exists: the status line can be asked about this project
         results += installer.statusline_checks(root, os.environ)
-    lines = [*fixed]
+    # A check's detail can quote a path, a config error or a hook's own output: one line each, whatever it
+    # holds, escaped before our own word is coloured.
+    painted = colour()
+    rows = [termsafe.line(line) for line in fixed]
     for c in results:
-        lines.append(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
+        word = termsafe.paint("ok", "ok", painted) + "  " if c.ok else termsafe.paint("FAIL", "fail", painted)
+        rows.append(f"{word} {termsafe.line(f'{c.name}: {c.detail}')}")
         if not c.ok and c.fix:
-            lines.append(f"     fix: {c.fix}")
+            rows.append(f"     fix: {termsafe.line(c.fix)}")
     ok = all(c.ok for c in results)
-    # A check's detail can quote a path, a config error or a hook's own output: one line each, whatever it holds.
-    emit(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, termsafe.lines(lines))
+    emit_escaped(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, "\n".join(rows))
     return 0 if ok else 1
 
 

@@ -5,10 +5,15 @@ cloned repository, a server's answer), so nothing reaches the terminal raw: `emi
 escape every control and format character (see `stopwarden.termsafe`). Rows that hold such text are also
 escaped one by one where they are built (`termsafe.lines`), so that a newline inside one shows as `\\n`
 instead of starting a forged row.
+
+Colour goes only to a terminal (`termsafe.colour`), only around our own words, and only into text whose
+every other piece is already escaped: such text is printed with `emit_escaped`, which does not escape
+again (that would show the colour codes instead of obeying them).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +39,21 @@ def emit(as_json: bool, data: Any, text: str) -> None:
         click.echo(termsafe.dumps(data))
     else:
         echo(text)
+
+
+def emit_escaped(as_json: bool, data: Any, text: str) -> None:
+    """`emit` for text built of escaped pieces (termsafe.line) and our own coloured words (termsafe.paint)."""
+    click.echo(termsafe.dumps(data) if as_json else text)
+
+
+def colour() -> bool:
+    """Whether stdout is to be coloured (a terminal, and nobody asked for none)."""
+    return termsafe.colour(sys.stdout)
+
+
+def warning_row(text: str, colour: bool) -> str:
+    """`warning: TEXT` as a row of a command's readable output, TEXT escaped, the word in yellow on a terminal."""
+    return f"{termsafe.paint('warning:', 'warn', colour)} {termsafe.line(text)}"
 
 
 def echo(text: str, err: bool = False) -> None:
