@@ -30,8 +30,8 @@ def on_terminal(cwd: Path, *args: str, env: Mapping[str, str] | None = None, col
     and everything it wrote, with the terminal's CR LF read back as LF."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    full = {**os.environ, "TERM": "xterm-256color", **(env or {})}
-    full.pop("COLUMNS", None)
+    full = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+    full.update({"TERM": "xterm-256color", **(env or {})})
     proc = subprocess.Popen([CLI, *args], cwd=cwd, env=full, stdin=slave, stdout=slave, stderr=slave)
     os.close(slave)
     seen = b""

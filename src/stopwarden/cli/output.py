@@ -51,6 +51,28 @@ def colour() -> bool:
     return termsafe.colour(sys.stdout)
 
 
+PIPE_WIDTH = 100  # where readable lines are wrapped when stdout is not a terminal (a file, a pipe, a log)
+
+
+def width() -> int:
+    """The width to wrap readable lines at: the terminal's (COLUMNS when set), else PIPE_WIDTH."""
+    import shutil
+
+    if not sys.stdout.isatty():
+        return PIPE_WIDTH
+    return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, 40)
+
+
+def wrap(row: str, width: int, indent: int) -> list[str]:
+    """One escaped row as lines of at most `width` characters, broken between words only (a path or a command
+    longer than the line stays whole), each line after the first indented by `indent` spaces."""
+    import textwrap
+
+    return textwrap.wrap(
+        row, width, subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False
+    ) or [row]
+
+
 def warning_row(text: str, colour: bool) -> str:
     """`warning: TEXT` as a row of a command's readable output, TEXT escaped, the word in yellow on a terminal."""
     return f"{termsafe.paint('warning:', 'warn', colour)} {termsafe.line(text)}"
