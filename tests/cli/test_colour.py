@@ -121,3 +121,16 @@ def test_gate_status_colours_its_warnings(installed: Path) -> None:
     assert code == 0 and "\nwarning: " in out and "\x1b" not in out
     code, out, _ = piped(installed, "gate", "status")
     assert code == 0 and "\nwarning: " in out and "\x1b" not in out
+
+
+def test_no_color_keeps_the_quick_path(installed: Path, tmp_path: Path) -> None:
+    """`stopwarden --no-color gate log` and `--no-color build status` are still answered without click."""
+    from tests.cli.test_gate_log_follow import _record
+    from tests.cli.test_lazy import _run
+
+    _record(installed, session_id="s1")
+    assert piped(installed, "build", "start", "a task", "--owner-session", "s1")[0] == 0
+    for args in (["gate", "log"], ["build", "status"]):
+        code, out, err, modules = _run(tmp_path, installed, "main", "--no-color", *args)
+        assert (code, err) == (0, b"") and "click" not in modules, args
+        assert (code, out, err) == _run(tmp_path, installed, "main", *args)[:3]
