@@ -9,6 +9,12 @@ Python-style escape that names it (ESC as the four characters `\\x1b`, RIGHT-TO-
 Backslashes are left as they are, so escaping twice changes nothing (one layer may escape a row, the output
 layer the whole text again) and the escaped form of text without backslashes can be read back exactly.
 Stdlib only, and cheap on the all-ASCII text that is most of what we print.
+
+Colour (`paint`) is the one escape sequence we write ourselves, and only around our own words (`ok`, `FAIL`,
+a decision's name), after whatever they sit beside has been escaped; so text that holds colour is never
+passed through `line` or `block` again (that would show our codes as `\\x1b[...`). It is used only when
+`colour(stream)` says so: a terminal, not `TERM=dumb`, neither `NO_COLOR` (https://no-color.org) nor
+`stopwarden --no-color`; never in JSON.
 """
 
 from __future__ import annotations
@@ -68,6 +74,45 @@ def lines(rows: Iterable[object]) -> str:
     """Rows of our own layout, each holding text we did not write, joined one per line: a newline inside a
     row is shown, never obeyed, so no row can pass itself off as another."""
     return "\n".join(line(row) for row in rows)
+
+
+# Select Graphic Rendition codes of the words we colour: what went well, what needs a look, what failed, and
+# the stop gate's decisions (names.DECISIONS) as `gate log` shows them.
+STYLES = {
+    "ok": "32",  # green
+    "warn": "33",  # yellow
+    "fail": "1;31",  # bold red
+    "allow": "32",  # the agent was let stop
+    "continue": "33",  # the agent was sent back to work
+    "escalate": "1;35",  # bold magenta: a person is asked
+    "force_allow": "36",  # cyan: let through by an override
+}
+_colour_off = False
+
+
+def no_colour() -> None:
+    """`stopwarden --no-color`: no colour for the rest of this process, whatever the terminal."""
+    global _colour_off
+    _colour_off = True
+
+
+def colour(stream: object) -> bool:
+    """Whether what goes to `stream` may be coloured: it is a terminal that is not `TERM=dumb`, and neither
+    NO_COLOR (any value but the empty one) nor `--no-color` asks for none."""
+    import os  # loaded by the interpreter already: no cost, and none for those who never colour
+
+    if _colour_off or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def paint(word: str, style: str, on: bool = True) -> str:
+    """`word` (our own, or already escaped) in the colour of `style` (a key of STYLES) when `on`."""
+    return f"\x1b[{STYLES[style]}m{word}\x1b[0m" if on else word
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
+
+
+def unwrapped(out: str) -> str:
+    """doctor's output with each line it wrapped (a hanging indent under its text) joined back into one."""
+    return re.sub(r"\n +(?! |fix: )", " ", out)
 
 
 def test_healthy_install(installed: Path, cli: Any) -> None:
@@ -48,7 +54,8 @@ def test_missing_hook_and_bad_token(installed: Path, cli: Any) -> None:
     token.chmod(0o644)
     result = cli("doctor")
     assert "FAIL SessionStart hook: not registered in any scope" in result.out
-    assert "FAIL token:" in result.out and "not 600" in result.out and f"chmod 600 {token}" in result.out
+    out = unwrapped(result.out)
+    assert "FAIL token:" in out and "not 600" in out and f"chmod 600 {token}" in out
 
 
 def test_invalid_settings_is_reported_with_its_position(installed: Path, cli: Any) -> None:
@@ -58,3 +65,50 @@ def test_invalid_settings_is_reported_with_its_position(installed: Path, cli: An
     assert result.code == 1
     assert "line 1 column 2" in result.out
     assert path.read_text() == "{oops"
+
+
+def _break_hooks(installed: Path) -> None:
+    path = installed / ".claude" / "settings.local.json"
+    data = json.loads(path.read_text())
+    for event in ("Stop", "SessionStart"):
+        handler = data["hooks"][event][0]["hooks"][0]
+        handler["command"] = handler["command"].replace("/bin/python", "/bin/gone")
+    path.write_text(json.dumps(data))
+
+
+def _check_wrapped(out: str, columns: int, checks: list[dict[str, Any]]) -> None:
+    """Every line within `columns` (or one word too long to break), a hanging indent under each check's
+    text, and the lines joined back equal to one line per check as it was before wrapping."""
+    lines = out.rstrip("\n").split("\n")
+    assert any(line.startswith("     ") and not line.startswith("     fix: ") for line in lines), out  # some wrapped
+    for line in lines:
+        head = 10 if line.startswith("          ") else 5 if line.startswith("     ") else len(line.split(" ")[0]) + 1
+        assert len(line) <= columns or " " not in line[head:].strip(), line
+        assert line.startswith(("ok   ", "FAIL ", "     ")), line
+    joined = unwrapped(out)
+    for c in checks:
+        assert f"{'ok  ' if c['ok'] else 'FAIL'} {c['name']}: {c['detail']}" in joined.split("\n"), c
+        if not c["ok"] and c["fix"]:
+            assert f"     fix: {c['fix']}" in joined.split("\n"), c
+
+
+def test_long_lines_wrap_at_the_terminal_width_or_100(installed: Path) -> None:
+    """The ~200-character lines of a broken hook (issue 21 item 9): wrapped at the terminal's width, at 100
+    in a pipe, never in --json."""
+    from tests.cli.test_colour import on_terminal, piped
+
+    _break_hooks(installed)
+    code, out, _ = piped(installed, "doctor", "--json")
+    checks = json.loads(out)["checks"]
+    assert code == 1 and max(len(f"FAIL {c['name']}: {c['detail']}") for c in checks) > 150
+    assert not any("\n" in c["detail"] or "\n" in c["fix"] for c in checks)
+    code, out, _ = piped(installed, "doctor")
+    assert code == 1
+    _check_wrapped(out, 100, checks)
+    for columns in (60, 132):
+        code, out = on_terminal(installed, "doctor", env={"NO_COLOR": "1"}, columns=columns)
+        assert code == 1
+        _check_wrapped(out, columns, checks)
+    code, out = on_terminal(installed, "doctor", env={"COLUMNS": "72"}, columns=132)  # COLUMNS wins
+    _check_wrapped(re.sub(r"\x1b\[[0-9;]*m", "", out), 72, checks)
+    assert "\x1b[1;31mFAIL\x1b[0m Stop hook: exited 127" in out  # the colour stays on the word after wrapping

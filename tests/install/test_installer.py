@@ -15,6 +15,7 @@ from stopwarden.install import hook_command
 from tests.conftest import git
 from tests.conftest import hook_command as registered_command
 from tests.e2e.process import wait_gone
+from tests.install.test_doctor import unwrapped
 
 USER_SETTINGS: dict[str, Any] = {
     "permissions": {"allow": ["Bash(npm test)"]},
@@ -491,7 +492,7 @@ def test_doctor_checks_our_statusline(project: Path, cli: Any) -> None:
     result = cli("doctor")
     assert result.code == 1 and "FAIL status line (local)" in result.out
     result = cli("doctor", "--fix")
-    assert result.code == 0 and f"updated our status line in {path}" in result.out
+    assert result.code == 0 and f"updated our status line in {path}" in unwrapped(result.out)
 
 
 def test_purge_stops_a_live_server_first_and_asks_before_deleting_the_decision_log(installed: Path, cli: Any) -> None:

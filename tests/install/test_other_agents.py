@@ -15,6 +15,7 @@ import pytest
 
 from stopwarden.install import codex, hook_command, skill
 from stopwarden.names import AGENTS, PLAYBOOK_TASK
+from tests.install.test_doctor import unwrapped
 from tests.terminal import Terminal
 
 
@@ -226,7 +227,8 @@ def test_doctor_says_so_when_codex_app_server_cannot_be_asked(
     monkeypatch.setenv("PATH", f"{broken.parent}{os.pathsep}{os.environ['PATH']}")
     result = cli("doctor")
     assert result.code == 1
-    assert f"FAIL codex hook trust: {broken} app-server did not answer hooks/list: it exited (3)" in result.out
+    out = unwrapped(result.out)
+    assert f"FAIL codex hook trust: {broken} app-server did not answer hooks/list: it exited (3)" in out
 
 
 @pytest.mark.parametrize("agent", AGENTS)

@@ -9,6 +9,7 @@ click): the store's layer (SQLAlchemy) costs many times the answer, and the serv
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ import click
 
 from stopwarden import termsafe
 from stopwarden.cli import quick
-from stopwarden.cli.output import emit, json_option, warn
+from stopwarden.cli.output import colour, emit, emit_escaped, json_option, warn, warning_row
 from stopwarden.errors import StopwardenError
 from stopwarden.names import AUTHORITIES, DECISIONS
 from stopwarden.project import require_root
@@ -103,11 +104,13 @@ def status(as_json: bool) -> None:
         *([f"note: {source['note']}"] if source["note"] else []),
         f"kill switch: {kill}",
         f"authority: {data['authority']} (breaker {_breaker_text(data)})",
-        *[f"warning: {problem}" for problem in data["authority_problems"]],
-        f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}",
-        f"decisions today: {today}",
     ]
-    emit(as_json, data, termsafe.lines(lines))
+    painted = colour()
+    rows = [termsafe.line(row) for row in lines]
+    rows += [warning_row(problem, painted) for problem in data["authority_problems"]]
+    rows += [termsafe.line(f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}"),
+             termsafe.line(f"decisions today: {today}")]  # fmt: skip
+    emit_escaped(as_json, data, "\n".join(rows))
 
 
 def _breaker_text(data: dict[str, Any]) -> str:
@@ -215,26 +218,92 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
 @click.option("--since", help="Only decisions this recent: 30m, 12h, 7d, 2w (or an epoch time).")
+@click.option(
+    "--follow", "-f", is_flag=True, help="Keep printing new decisions as they arrive, oldest first (Ctrl-C stops)."
+)
 @json_option
 def log(tail: int, decision: str | None, project: str | None, host: str | None, since: str | None,
-        as_json: bool) -> None:  # fmt: skip
+        follow: bool, as_json: bool) -> None:  # fmt: skip
     """The decision log, newest first (from the running server, else from the store: works with it down).
+
+    With --follow, the last --tail decisions oldest first, then each new one as it arrives (the server, or
+    else the store, is asked every second), the same filters applied; with --json, one JSON object a line.
 
     \b
     Example:
       stopwarden gate log --tail 5 --decision continue
       stopwarden gate log --project billing-service --host build-07
       stopwarden gate log --since 2h --decision escalate
+      stopwarden gate log --follow --decision continue
     """
     from stopwarden.gate.since import parse_since
 
     start = None if since is None else parse_since(since, time.time())
+    if follow:
+        _follow(tail, decision, project, host, start, as_json)
+        return
     events = quick.log_events(tail, decision, project, host, start)
     if events is None:  # no server of ours answers, and the store needs opening (or is PostgreSQL)
         with _local() as (_, store):
             found = store.events(tail, decision, start, project=project, host=host)
             events = [quick.event_fields(e) for e in found]
-    click.echo(quick.log_text(events, as_json))
+    click.echo(quick.log_text(events, as_json, colour()))
+
+
+FOLLOW_POLL_S = 1.0
+# An event is stored once decided, with the time its stop arrived: up to an authority's budget (under 30 s)
+# earlier. Each poll asks for the decisions of the last two minutes before the newest one seen, and prints
+# those it has not printed yet.
+FOLLOW_LATE_S = 120.0
+
+
+def _follow(tail: int, decision: str | None, project: str | None, host: str | None, start: float | None,
+            as_json: bool) -> None:  # fmt: skip
+    """`gate log --follow`: print the last `tail` decisions, oldest first, then every new one, until Ctrl-C
+    (exit 0, nothing said) or a reader that goes away (`| head`). The running server is asked, else the
+    SQLite file is read (as `gate log` does, each time: the server may start or stop meanwhile), else the
+    store is opened once and kept."""
+    from contextlib import ExitStack
+
+    painted = colour()
+    seen: dict[Any, float] = {}  # event id -> its time, for the decisions still inside the window asked for
+    places: set[tuple[Any, Any]] = set()  # the projects and hosts shown: one more column once there are two
+    with ExitStack() as stack:
+        opened: list[Any] = []
+
+        def fetch(limit: int, since: float | None) -> list[dict[str, Any]]:
+            events = quick.log_events(limit, decision, project, host, since)
+            if events is None:
+                if not opened:
+                    opened.append(stack.enter_context(_local())[1])
+                found = opened[0].events(limit, decision, since, project=project, host=host)
+                events = [quick.event_fields(e) for e in found]
+            return events
+
+        def show(events: list[dict[str, Any]]) -> None:
+            new = [e for e in reversed(events) if e["event_id"] not in seen]  # oldest first on the screen
+            for event in new:
+                seen[event["event_id"]] = float(event["ts"])
+                places.add((event["project"], event["host"]))
+            fleet = len(places) > 1  # as `gate log` shows them: once they differ
+            for event in new:
+                click.echo(termsafe.dumps(event, indent=None) if as_json else quick.log_row(event, fleet, painted))
+
+        try:
+            show(fetch(tail, start))
+            while True:
+                time.sleep(FOLLOW_POLL_S)
+                newest = max(seen.values(), default=time.time())
+                since = max(newest - FOLLOW_LATE_S, start or 0.0)
+                show(fetch(quick.SERVED_EVENTS, since))
+                for event_id in [k for k, ts in seen.items() if ts < since]:
+                    del seen[event_id]
+        except KeyboardInterrupt:
+            return
+        except BrokenPipeError:  # the reader is gone: nothing left to say, and nobody to say it to
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return
 
 
 @gate.command()
@@ -364,8 +433,8 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     if name is None:
         problems = credentials.problems(before.authority, before.authority_options, os.environ)
         data = {"authority": before.authority, "timeout_s": before.authority_timeout_s, "problems": problems}
-        lines = [f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"]
-        emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
+        shown = f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"
+        emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
         return
     problems = credentials.problems(name, before.authority_options, os.environ)
     if problems and not skip_check:
@@ -389,8 +458,8 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
         restarted = True
     data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems}
     note = "; the server was restarted" if restarted else ""
-    lines = [f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"]
-    emit(as_json, data, termsafe.lines(lines + [f"warning: {p}" for p in problems]))
+    shown = f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"
+    emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
 
 
 @gate.command(name="reset-breaker")

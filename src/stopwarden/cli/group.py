@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from stopwarden import __version__
+from stopwarden import __version__, termsafe
 from stopwarden.cli.main import COMMANDS, failure, json_requested, os_error
 from stopwarden.errors import StopwardenError
 
@@ -37,8 +37,21 @@ class LazyGroup(click.Group):
         click.Group.format_commands(click.Group(commands={**listed, **self.commands}), ctx, formatter)
 
 
+def _no_color(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        termsafe.no_colour()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stopwarden")
+@click.option(
+    "--no-color",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_no_color,
+    help="No colour, even on a terminal (as NO_COLOR=1 does; colour is never written elsewhere).",
+)
 def cli() -> None:
     """Keep AI coding agents working until the work is done, and let them stop when stopping is right.
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from stopwarden import termsafe
-from stopwarden.cli.output import emit, json_option
+from stopwarden.cli.output import colour, emit, emit_escaped, json_option, width, wrap
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, skill
 from stopwarden.install.registry import AGENT_MODULES
@@ -203,15 +203,26 @@ def doctor(fix: bool, as_json: bool) -> int:
     results = checks.run(root, os.environ)
     if results[0].ok:  # the state folder exists: the status line can be asked about this project
         results += installer.statusline_checks(root, os.environ)
-    lines = [*fixed]
-    for c in results:
-        lines.append(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
-        if not c.ok and c.fix:
-            lines.append(f"     fix: {c.fix}")
     ok = all(c.ok for c in results)
-    # A check's detail can quote a path, a config error or a hook's own output: one line each, whatever it holds.
-    emit(as_json, {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}, termsafe.lines(lines))
+    data = {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}
+    emit_escaped(as_json, data, "" if as_json else "\n".join(doctor_lines(fixed, results, width(), colour())))
     return 0 if ok else 1
+
+
+def doctor_lines(fixed: list[str], results: list[Any], columns: int, painted: bool) -> list[str]:
+    """`doctor`'s readable lines: what --fix did, then one check a line, `ok` or `FAIL` (in colour on a
+    terminal) and, under a failure, its fix; each wrapped at `columns` with a hanging indent under its text.
+
+    A check's detail can quote a path, a config error or a hook's own output: each is escaped (one line,
+    whatever it holds) before it is wrapped, and our own word is coloured after."""
+    lines = [line for done in fixed for line in wrap(termsafe.line(done), columns, 2)]
+    for c in results:
+        word, style = ("ok  ", "ok") if c.ok else ("FAIL", "fail")
+        wrapped = wrap(f"{word} {termsafe.line(f'{c.name}: {c.detail}')}", columns, 5)
+        lines += [termsafe.paint(word.strip(), style, painted) + wrapped[0][len(word.strip()) :], *wrapped[1:]]
+        if not c.ok and c.fix:
+            lines += wrap(f"     fix: {termsafe.line(c.fix)}", columns, 10)
+    return lines
 
 
 @click.command()

@@ -5,10 +5,15 @@ cloned repository, a server's answer), so nothing reaches the terminal raw: `emi
 escape every control and format character (see `stopwarden.termsafe`). Rows that hold such text are also
 escaped one by one where they are built (`termsafe.lines`), so that a newline inside one shows as `\\n`
 instead of starting a forged row.
+
+Colour goes only to a terminal (`termsafe.colour`), only around our own words, and only into text whose
+every other piece is already escaped: such text is printed with `emit_escaped`, which does not escape
+again (that would show the colour codes instead of obeying them).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +39,43 @@ def emit(as_json: bool, data: Any, text: str) -> None:
         click.echo(termsafe.dumps(data))
     else:
         echo(text)
+
+
+def emit_escaped(as_json: bool, data: Any, text: str) -> None:
+    """`emit` for text built of escaped pieces (termsafe.line) and our own coloured words (termsafe.paint)."""
+    click.echo(termsafe.dumps(data) if as_json else text)
+
+
+def colour() -> bool:
+    """Whether stdout is to be coloured (a terminal, and nobody asked for none)."""
+    return termsafe.colour(sys.stdout)
+
+
+PIPE_WIDTH = 100  # where readable lines are wrapped when stdout is not a terminal (a file, a pipe, a log)
+
+
+def width() -> int:
+    """The width to wrap readable lines at: the terminal's (COLUMNS when set), else PIPE_WIDTH."""
+    import shutil
+
+    if not sys.stdout.isatty():
+        return PIPE_WIDTH
+    return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, 40)
+
+
+def wrap(row: str, width: int, indent: int) -> list[str]:
+    """One escaped row as lines of at most `width` characters, broken between words only (a path or a command
+    longer than the line stays whole), each line after the first indented by `indent` spaces."""
+    import textwrap
+
+    return textwrap.wrap(
+        row, width, subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False
+    ) or [row]
+
+
+def warning_row(text: str, colour: bool) -> str:
+    """`warning: TEXT` as a row of a command's readable output, TEXT escaped, the word in yellow on a terminal."""
+    return f"{termsafe.paint('warning:', 'warn', colour)} {termsafe.line(text)}"
 
 
 def echo(text: str, err: bool = False) -> None:

@@ -13,6 +13,7 @@ these same functions, and tests/cli compare both paths to the byte.
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from stopwarden import __version__, termsafe
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 def answer(args: list[str]) -> str | None:
     """What to print for `args`, or None when the click path must handle them."""
+    if args[:1] == ["--no-color"]:
+        termsafe.no_colour()
+        args = args[1:]
     if args == ["--version"]:
         return version()
     try:
@@ -33,7 +37,7 @@ def answer(args: list[str]) -> str | None:
         options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
         if options is not None:
             events = log_events(options["tail"], options["decision"], options["project"], options["host"])
-            return None if events is None else log_text(events, options["json"])
+            return None if events is None else log_text(events, options["json"], termsafe.colour(sys.stdout))
     except Exception:  # no project, no build, a corrupt state: the click path says it
         return None
     return None
@@ -194,21 +198,37 @@ def event_fields(found: dict[str, Any]) -> dict[str, Any]:
     return {**{k: found.get(k) for k in EVENT_FIELDS}, "annotation": annotation}
 
 
-def log_text(events: list[dict[str, Any]], as_json: bool) -> str:
-    """`gate log`: one row per decision, newest first (the project and host too when they differ), or JSON."""
+def log_text(events: list[dict[str, Any]], as_json: bool, colour: bool = False) -> str:
+    """`gate log`: one row per decision, newest first (the project and host too when they differ), or JSON;
+    with `colour`, each decision's name in its colour."""
     if as_json:
         return termsafe.dumps(events)
+    if not events:
+        return "no decisions yet"
     fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
-    rows = [
-        f"{time.strftime('%Y-%m-%d %H:%M:%S %z', time.localtime(e['ts']))} #{e['event_id']:<5} {e['mode']:<7} "
-        + (f"{e['project']}@{e['host']} " if fleet else "")
-        + f'{e["decision"]:<11} {_why(e):<{WHY_WIDTH}} session={e["session_id"]} "{_preview(e)}"'
-        for e in events
-    ]
-    return termsafe.block(termsafe.lines(rows) or "no decisions yet")
+    return "\n".join(log_row(e, fleet, colour) for e in events)
 
 
 WHY_WIDTH = 37  # the longest rule id (U1_DURABLE_ARTIFACT_CONTINUATION_SAFE): the columns after it line up
+DECISION_WIDTH = max(map(len, DECISIONS))
+
+
+def log_row(event: dict[str, Any], fleet: bool, colour: bool = False) -> str:
+    """One decision on one line, every field we did not write escaped (a store a fleet shares, or a server,
+    may hold anything); colour, when asked, only around a decision's name that is one of ours."""
+    line = termsafe.line
+    when = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(event["ts"]))
+    decision = line(event["decision"])
+    painted = termsafe.paint(decision, decision, colour and decision in DECISIONS)
+    return (
+        f"{when} #{line(event['event_id']):<5} {line(event['mode']):<7} "
+        + (f"{line(event['project'])}@{line(event['host'])} " if fleet else "")
+        + painted
+        + " " * (DECISION_WIDTH - len(decision))
+        + f' {line(_why(event)):<{WHY_WIDTH}} session={line(event["session_id"])} "{line(_preview(event))}"'
+    )
+
+
 PREVIEW_CHARS = 60
 
 
