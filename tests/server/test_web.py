@@ -471,3 +471,15 @@ def test_wide_and_narrow_layouts_and_screenshots(page: Any, site: Site, expect: 
     no_horizontal_scroll(page)
     expect(page.locator("#login-error")).to_contain_text("Token forgotten")
     page.screenshot(path=str(ARTIFACTS / "review-sign-in-narrow.png"), full_page=True)
+
+
+def test_the_event_panel_names_each_fact_once(page: Any, site: Site, expect: Any) -> None:
+    [event_id] = seed(site, 1, 0)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(1)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{event_id}")
+    names = page.locator("#facts > dt").all_text_contents()
+    assert names.count("Project") == 1, names
+    assert len(names) == len(set(names)), names
+    expect(page.locator("#facts")).to_contain_text("project on ")

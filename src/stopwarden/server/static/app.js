@@ -429,7 +429,6 @@ function renderDetail(event) {
     ["Decision", badge(event.decision)],
     ["Rule", event.rule || "—"],
     ["Mode", event.mode],
-    ["Project", `${event.project} on ${event.host}`],
     ["Failed open", event.fail_open_kind || "—"],
     ["Short circuit", event.short_circuit || "—"],
     ["Signals", event.signals && event.signals.length
