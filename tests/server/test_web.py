@@ -483,3 +483,41 @@ def test_the_event_panel_names_each_fact_once(page: Any, site: Site, expect: Any
     assert names.count("Project") == 1, names
     assert len(names) == len(set(names)), names
     expect(page.locator("#facts")).to_contain_text("project on ")
+
+
+def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: Site, expect: Any) -> None:
+    long_text = "\n".join(f"Line {n} of a long report before stopping." for n in range(90))
+    first = record(site, "continue", "long", time.time() - 60, long_text)
+    second = record(site, "continue", "long", time.time() - 120, long_text)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(2)
+    message = page.locator("#annotate-msg")
+
+    def near_the_buttons() -> None:
+        expect(message).to_contain_text("read the event for at least 1 s")
+        expect(message).to_be_in_viewport(ratio=1)  # not hidden below the panel's scrolled edge
+        gap = page.evaluate("document.querySelector('#annotate-msg').getBoundingClientRect().top"
+                            " - document.querySelector('.verdicts').getBoundingClientRect().bottom")  # fmt: skip
+        assert 0 <= gap <= 24, f"the message is {gap} px from the verdict buttons"
+
+    # A click, the panel scrolled so that the buttons sit on its lower edge, as after reading a long stop text.
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{first}")
+    page.fill("#rationale", "too quick")
+    page.evaluate("document.querySelector('.verdicts').scrollIntoView({block: 'end'})")
+    page.click("button[value=correct]")  # well under the one second the server asks: a 409
+    near_the_buttons()
+
+    # The keyboard, on the next event (a fresh dwell): c, e, a rationale, Enter.
+    page.locator(f"#ev-{first}").focus()
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{second}")
+    page.evaluate("document.querySelector('#detail').scrollTop = 0")
+    page.keyboard.press("c")
+    page.keyboard.press("e")
+    page.keyboard.type("also too quick")
+    page.evaluate("document.querySelector('#detail').scrollTop = 0")
+    page.keyboard.press("Enter")
+    near_the_buttons()
+    for event_id in (first, second):
+        assert site.server.call("GET", f"/v1/events/{event_id}/annotations")[1] == []

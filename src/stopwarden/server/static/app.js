@@ -464,29 +464,36 @@ function pressVerdict(verdict) {
   }
 }
 
+// Why a verdict was not saved, under the verdict buttons, scrolled into the panel's view: a long stop text
+// must not push it below the panel's edge, out of sight.
+function refuse(text) {
+  const message = $("annotate-msg");
+  show(message, text);
+  if (text) message.scrollIntoView({ block: "nearest" });
+}
+
 async function annotate(verdict) {
   const event = state.events[state.selected];
   if (!event) return;
-  const message = $("annotate-msg");
   if (!verdict) {
-    show(message, "Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
+    refuse("Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
     return;
   }
   pressVerdict(verdict);
   const rationale = $("rationale").value.trim();
   if (!rationale) {
-    show(message, "Say why in the rationale (one line is enough), then save.");
     $("rationale").focus();
+    refuse("Say why in the rationale (one line is enough), then save.");
     return;
   }
   const dwell_ms = Math.round(performance.now() - state.shownAt);
-  show(message, "");
+  refuse("");
   let note;
   try {
     note = await api("POST", `/v1/events/${event.event_id}/annotations`,
       { verdict, rationale, operator: state.operator, dwell_ms });
   } catch (err) {
-    if (!guard(err)) show(message, `Not saved. ${describe(err)}`);
+    if (!guard(err)) refuse(`Not saved. ${describe(err)}`);
     return;
   }
   event.annotation = note;
