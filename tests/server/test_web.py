@@ -14,8 +14,10 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,6 +31,7 @@ DAY = 86400.0
 # Read at import: the suite's autouse fixture clears STOPWARDEN_* variables before each test.
 REQUIRED = os.environ.get("STOPWARDEN_BROWSER_REQUIRED") == "1"
 DASH = "\N{EN DASH}"  # the pager says "1<en dash>50"
+FAR_EAST = "Pacific/Kiritimati"  # UTC+14 all year
 
 
 def _missing() -> str | None:
@@ -78,7 +81,17 @@ def site(installed: Path) -> Iterator[Site]:
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield from open_page(browser, site)
+
+
+@pytest.fixture
+def far_east_page(browser: Any, site: Site) -> Iterator[Any]:
+    """A browser whose local time is 14 hours ahead of UTC: its days start at 10:00 UTC the day before."""
+    yield from open_page(browser, site, timezone_id=FAR_EAST)
+
+
+def open_page(browser: Any, site: Site, **options: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(5000)
     page = context.new_page()
     requests: list[str] = []
@@ -521,3 +534,28 @@ def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: 
     near_the_buttons()
     for event_id in (first, second):
         assert site.server.call("GET", f"/v1/events/{event_id}/annotations")[1] == []
+
+
+def test_the_chart_draws_the_last_7_local_days(far_east_page: Any, site: Site, expect: Any) -> None:
+    page = far_east_page
+    now = datetime.now(ZoneInfo(FAR_EAST))
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = [today - timedelta(days=back) for back in range(6, -1, -1)]  # 6 days ago .. today
+    for i, day in enumerate(days):  # i + 1 events on the i-th day, just after its local midnight
+        for n in range(i + 1):
+            record(site, "continue", f"d{i}", min(day.timestamp() + 1 + n, now.timestamp() - 1))
+    record(site, "allow", "before", days[0].timestamp() - 1)  # the day before the first: not drawn
+    late = record(site, "allow", "late", days[-1].timestamp() - 1)  # 23:59:59 yesterday, local: yesterday's
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(1 + 2 + 3 + 4 + 5 + 6 + 7 + 2)
+
+    counts = [i + 1 + (i == 5) for i in range(7)]
+    described = ", ".join(f"{day:%Y-%m-%d} {n}" for day, n in zip(days, counts, strict=True))
+    expect(page.locator("#chart-desc")).to_have_text(f"Decisions per day: {described}.")
+    expect(page.locator("#chart text.day")).to_have_text([f"{day:%m-%d}" for day in days])  # 7 bars' labels
+    expect(page.locator("#chart-zone")).to_have_text(f"(last 7 days, local time: {FAR_EAST}, UTC+14:00)")
+    expect(page.locator("#legend")).to_contain_text("continue 28")
+    expect(page.locator("#legend")).to_contain_text("allow 1")
+    # The list's time for the late event says the same day as the chart does, in the same zone.
+    expect(page.locator(f"#ev-{late} .ev-time")).to_have_text(f"{days[5]:%m-%d} 23:59")
+    expect(page.locator(f"#ev-{late} .ev-time")).to_have_attribute("title", f"{days[5]:%Y-%m-%d} 23:59:59 UTC+14:00")

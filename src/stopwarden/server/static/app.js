@@ -114,12 +114,34 @@ function flash(message, kind = "ok") {
   if (kind !== "error") flashTimer = setTimeout(() => show(node, ""), 6000);
 }
 
+// Times, for people: the operator's local time, with its zone (the API carries epoch seconds, UTC). The
+// list, the event, the operator log and the chart's days all follow it: a day is a local calendar day, from
+// local midnight to local midnight, so a time listed as "12-02 23:59" is counted in the chart's 12-02.
 const pad = (n) => String(n).padStart(2, "0");
+const dayName = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+function offset(d) {
+  const minutes = -d.getTimezoneOffset();
+  return `UTC${minutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+function zone() {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return name && name !== "UTC" ? `${name}, ${offset(new Date())}` : offset(new Date());
+}
 function when(ts, short = false) {
   const d = new Date(ts * 1000);
-  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return short ? `${day.slice(5)} ${time}` : `${day} ${time}:${pad(d.getSeconds())}`;
+  return short ? `${dayName(d).slice(5)} ${time}` : `${dayName(d)} ${time}:${pad(d.getSeconds())} ${offset(d)}`;
+}
+
+// The starts of the last `count` local days, today's last. A calendar step, not 86,400 s: a day across a
+// daylight-saving change lasts 23 or 25 hours.
+function localDays(count) {
+  const now = new Date();
+  const days = [];
+  for (let back = count - 1; back >= 0; back -= 1) {
+    days.push(new Date(now.getFullYear(), now.getMonth(), now.getDate() - back));
+  }
+  return days;
 }
 const num = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(2));
 const badge = (decision) => el("span", { class: `badge d-${decision}`, text: decision });
@@ -204,7 +226,7 @@ async function loadStatus() {
   const warnings = status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`);
   if (status.breaker !== "closed") {
     const last = status.last_failure;
-    const why = last ? `, last failure ${last.kind} at ${new Date(last.ts * 1000).toLocaleString()}` : "";
+    const why = last ? `, last failure ${last.kind} at ${when(last.ts)}` : "";
     warnings.push(`The breaker is ${status.breaker}${why}: stops are allowed without asking the authority.`);
   }
   if (status.mode_source.note) warnings.push(`Note: ${status.mode_source.note}.`);
@@ -512,9 +534,12 @@ async function annotate(verdict) {
 // --- the report: readiness, decisions per day, latency, operator log ---------------------------------------
 
 async function loadReport() {
+  // The last 7 days are today and the 6 before it, local days: the server counts between their starts.
+  const days = localDays(7);
+  const starts = days.map((d) => Math.floor(d.getTime() / 1000));
   let report;
   try {
-    report = await api("GET", "/v1/report?since=7d");
+    report = await api("GET", `/v1/report?since=${starts[0]}&day_starts=${starts.join(",")}`);
     show($("report-error"), "");
   } catch (err) {
     if (!guard(err)) show($("report-error"), `Could not load the report. ${describe(err)}`);
@@ -529,7 +554,7 @@ async function loadReport() {
     el("span", { class: "sr", text: check.met ? "met: " : "not met: " }),
     el("span", { class: "check-name", text: check.name }),
     el("span", { class: "check-value", text: checkValue(check) }))));
-  drawChart(report.since, report.days);
+  drawChart(days.map((d, i) => ({ name: dayName(d), start: starts[i] })), report.days_by_start);
   const a = report.annotations;
   const lat = report.latency_ms;
   // A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong), as `gate report`.
@@ -558,14 +583,13 @@ function checkValue(check) {
   return `${f(check.value)} (${bound} ${f(check.threshold)})`;
 }
 
-// Stacked bars, one per UTC day since `since` (the report lists only days with decisions).
-function drawChart(since, days) {
-  const byDay = new Map(days.map((d) => [d.day, d.decisions]));
-  const names = [];
-  for (let t = since * 1000; t <= Date.now(); t += 86400000) names.push(new Date(t).toISOString().slice(0, 10));
-  for (const d of days) if (!names.includes(d.day)) names.push(d.day);
-  names.sort();
-  const total = (day) => DECISIONS.reduce((sum, d) => sum + ((byDay.get(day) || {})[d] || 0), 0);
+// Stacked bars, one per local day (see `when`); `counts` has the decisions from each day's start to the next.
+function drawChart(days, counts) {
+  const byStart = new Map(counts.map((c) => [c.start, c.decisions]));
+  const byDay = new Map(days.map((d) => [d.name, byStart.get(d.start) || {}]));
+  const names = days.map((d) => d.name);
+  $("chart-zone").textContent = `(last ${names.length} days, local time: ${zone()})`;
+  const total = (day) => DECISIONS.reduce((sum, d) => sum + (byDay.get(day)[d] || 0), 0);
   const max = Math.max(1, ...names.map(total));
   const [W, H, left, bottom, top] = [640, 230, 40, 28, 26];
   const slot = (W - left) / names.length;
@@ -581,9 +605,9 @@ function drawChart(since, days) {
   names.forEach((day, i) => {
     const x = left + i * slot + (slot - bar) / 2;
     let y = H - bottom;
-    const counts = byDay.get(day) || {};
+    const those = byDay.get(day);
     for (const decision of DECISIONS) {
-      const n = counts[decision] || 0;
+      const n = those[decision] || 0;
       if (!n) continue;
       const h = n * scale;
       y -= h;
@@ -592,10 +616,10 @@ function drawChart(since, days) {
       parts.push(rect);
     }
     if (total(day)) parts.push(svg("text", { x: x + bar / 2, y: y - 3, class: "tick", "text-anchor": "middle" }, String(total(day))));
-    parts.push(svg("text", { x: x + bar / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, day.slice(5)));
+    parts.push(svg("text", { x: x + bar / 2, y: H - 8, class: "tick day", "text-anchor": "middle" }, day.slice(5)));
   });
   chart.replaceChildren(...parts);
-  const sums = DECISIONS.map((d) => [d, days.reduce((s, day) => s + (day.decisions[d] || 0), 0)]);
+  const sums = DECISIONS.map((d) => [d, names.reduce((s, day) => s + (byDay.get(day)[d] || 0), 0)]);
   $("legend").replaceChildren(...sums.map(([d, n]) =>
     el("li", {}, el("span", { class: `swatch d-${d}`, "aria-hidden": "true" }), `${d} ${n}`)));
   $("chart-desc").textContent = `Decisions per day: ${names.map((d) => `${d} ${total(d)}`).join(", ")}.`;
