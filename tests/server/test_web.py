@@ -559,3 +559,71 @@ def test_the_chart_draws_the_last_7_local_days(far_east_page: Any, site: Site, e
     # The list's time for the late event says the same day as the chart does, in the same zone.
     expect(page.locator(f"#ev-{late} .ev-time")).to_have_text(f"{days[5]:%m-%d} 23:59")
     expect(page.locator(f"#ev-{late} .ev-time")).to_have_attribute("title", f"{days[5]:%Y-%m-%d} 23:59:59 UTC+14:00")
+
+
+def test_after_a_keyboard_annotation_the_next_shortcut_works(page: Any, site: Site, expect: Any) -> None:
+    ids = sorted(seed(site, 4, 0), reverse=True)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(4)
+    rationale = page.locator("#rationale")
+
+    # c + Enter with no rationale yet: the page asks for one, in the box; the next Enter saves it.
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotate-msg")).to_contain_text("Say why in the rationale")
+    expect(rationale).to_be_focused()
+    page.keyboard.type("plan older than the session")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[0]} annotated correct")
+    # Saved: the list has the focus again, on the next event, so the next keys are shortcuts, not text.
+    expect(page.locator(f"#ev-{ids[1]}")).to_be_focused()
+
+    # A rationale first, then Enter: the page asks for a verdict (c, i or u), and those keys pick one.
+    page.keyboard.press("e")
+    page.keyboard.type("no verdict yet")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotate-msg")).to_contain_text("Pick a verdict first")
+    page.keyboard.press("i")
+    expect(page.locator("button[value=incorrect]")).to_have_attribute("aria-pressed", "true")
+    expect(rationale).to_have_value("no verdict yet")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[1]} annotated incorrect")
+    expect(page.locator(f"#ev-{ids[2]}")).to_be_focused()
+
+    # A slow store: a key pressed while the verdict is being saved is a shortcut already, not a letter.
+    page.evaluate("""() => {
+        const real = window.fetch;
+        window.fetch = (url, init) => String(url).includes("/annotations")
+            ? new Promise((resolve) => setTimeout(resolve, 600)).then(() => real(url, init)) : real(url, init);
+    }""")
+    page.keyboard.press("c")
+    page.keyboard.press("e")
+    page.keyboard.type("slow store")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # pressed twice: saved once
+    page.keyboard.press("u")
+    expect(rationale).to_have_value("slow store")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[2]} annotated correct")
+    [stored] = site.server.call("GET", f"/v1/events/{ids[2]}/annotations")[1]
+    assert (stored["verdict"], stored["rationale"]) == ("correct", "slow store")
+    expect(page.locator(f"#ev-{ids[3]}")).to_be_focused()
+    expect(rationale).to_have_value("")
+    page.keyboard.press("k")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[2]}")
+
+    # The last event of the page: it stays selected, and the list keeps the focus there too.
+    page.keyboard.press("j")
+    page.keyboard.press("u")
+    page.keyboard.press("e")
+    page.keyboard.type("cannot tell")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[3]} annotated unclear")
+    expect(page.locator(f"#ev-{ids[3]}")).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[2]}")
+    expect(rationale).to_have_value("")

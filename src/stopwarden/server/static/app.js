@@ -22,6 +22,7 @@ const state = {
   shownId: null, // the event in the detail pane
   shownAt: 0, // performance.now() when the selected event was shown: the start of the dwell
   verdict: "",
+  saving: false, // a verdict on its way to the server
   filters: { decision: "", session: "", project: "", host: "", annotated: "" },
   mode: "",
   kill: false,
@@ -494,10 +495,19 @@ function refuse(text) {
   if (text) message.scrollIntoView({ block: "nearest" });
 }
 
+// The keys go back to the list (the event's row) unless the rationale is what is missing: c i u and j k are
+// shortcuts there, not letters in the box. It happens before the verdict is sent, so that a key pressed while
+// it is being saved is a shortcut already.
+function backToTheList() {
+  const row = $("events").children[state.selected];
+  if (row) row.focus({ preventScroll: true });
+}
+
 async function annotate(verdict) {
   const event = state.events[state.selected];
-  if (!event) return;
+  if (!event || state.saving) return; // Enter pressed twice saves once
   if (!verdict) {
+    backToTheList();
     refuse("Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
     return;
   }
@@ -510,6 +520,8 @@ async function annotate(verdict) {
   }
   const dwell_ms = Math.round(performance.now() - state.shownAt);
   refuse("");
+  backToTheList();
+  state.saving = true;
   let note;
   try {
     note = await api("POST", `/v1/events/${event.event_id}/annotations`,
@@ -517,16 +529,22 @@ async function annotate(verdict) {
   } catch (err) {
     if (!guard(err)) refuse(`Not saved. ${describe(err)}`);
     return;
+  } finally {
+    state.saving = false;
   }
-  event.annotation = note;
+  for (const e of state.events) if (e.event_id === event.event_id) e.annotation = note; // a reload meanwhile
   flash(`Event #${event.event_id} annotated ${note.verdict} (after ${(note.dwell_ms / 1000).toFixed(1)} s).`);
+  const active = document.activeElement;
+  const inList = !active || active === document.body || Boolean(active.closest("#events"));
   const index = state.selected;
   renderEvents();
-  if (index + 1 < state.events.length) {
+  if (!state.events[index] || state.events[index].event_id !== event.event_id) {
+    select(index, inList); // the operator went on while it was saved: stay where they are
+  } else if (index + 1 < state.events.length) {
     select(index + 1);
   } else {
     select(index);
-    renderDetail(event);
+    renderDetail(state.events[index]);
   }
   loadReport();
 }
