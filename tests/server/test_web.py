@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -627,3 +628,97 @@ def test_after_a_keyboard_annotation_the_next_shortcut_works(page: Any, site: Si
     page.keyboard.press("k")
     expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[2]}")
     expect(rationale).to_have_value("")
+
+
+def test_the_page_refreshes_itself_and_nothing_on_screen_moves(page: Any, site: Site, expect: Any) -> None:
+    """Every 15 s while the tab is visible: the log, the status and the report. Never while the operator
+    writes a rationale or a dialog is open; the event on screen keeps its place, its verdict and its dwell."""
+    ids = sorted(seed(site, 3, 0), reverse=True)
+    for i in range(25):  # older events: the list scrolls
+        record(site, "continue", f"old{i}", time.time() - 60 - i)
+    page.clock.install()  # the page's timers, under the test's hand (time still flows)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(28)
+    expect(page.locator("#gate-state")).to_contain_text("decisions today: continue 28")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    shown = page.locator(f"#ev-{ids[1]}")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    page.keyboard.press("i")
+    top = shown.bounding_box()["y"]
+
+    def tick() -> None:
+        page.clock.fast_forward(15_000)
+        page.wait_for_timeout(300)  # time for an answer, if anything was asked
+
+    newer = record(site, "allow", "live", time.time())
+    tick()
+    expect(rows(page)).to_have_count(29)  # no click: it came by itself
+    expect(rows(page).first).to_have_attribute("id", f"ev-{newer}")
+    expect(page.locator("#gate-state")).to_contain_text("decisions today: allow 1, continue 28")
+    expect(page.locator("#legend")).to_contain_text("allow 1")
+    # The event on screen: still selected and focused, where it was, its verdict and dwell going on.
+    expect(shown).to_have_attribute("aria-selected", "true")
+    expect(shown).to_be_focused()
+    expect(page.locator("#events [aria-selected=true]")).to_have_count(1)
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    expect(page.locator("button[value=incorrect]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#dwell")).to_have_text(re.compile(r"on screen (1[5-9]|[2-9]\d) s"))
+    assert abs(shown.bounding_box()["y"] - top) < 1, "the selected row moved"
+
+    # Writing a rationale: no refresh under the operator's hands.
+    page.keyboard.press("e")
+    page.keyboard.type("looks like")
+    record(site, "allow", "live", time.time())
+    tick()
+    tick()
+    expect(rows(page)).to_have_count(29)
+    expect(page.locator("#rationale")).to_have_value("looks like")
+    page.keyboard.press("Escape")  # back to the list: the next tick brings it, the draft stays
+    tick()
+    expect(rows(page)).to_have_count(30)
+    expect(page.locator("#rationale")).to_have_value("looks like")
+    expect(shown).to_be_focused()
+
+    # A dialog open: none either.
+    record(site, "allow", "live", time.time())
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    tick()
+    expect(rows(page)).to_have_count(30)
+    page.keyboard.press("Escape")
+    tick()
+    expect(rows(page)).to_have_count(31)
+
+    # A hidden tab: none; shown again after that long, at once.
+    page.evaluate("""() => {
+        window.shown = "hidden";
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => window.shown });
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    record(site, "allow", "live", time.time())
+    tick()
+    expect(rows(page)).to_have_count(31)
+    page.evaluate("""() => { window.shown = "visible"; document.dispatchEvent(new Event("visibilitychange")); }""")
+    expect(rows(page)).to_have_count(32)
+    expect(shown).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+
+    # The event on screen would leave the page (annotated elsewhere, under "not yet"): the list waits for
+    # the operator to move on.
+    page.select_option("#filters select[name=annotated]", "false")
+    expect(rows(page)).to_have_count(32)
+    page.click(f"#ev-{ids[0]}")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[0]}")
+    annotate(site, ids[0])
+    record(site, "allow", "live", time.time())
+    tick()
+    expect(page.locator(f"#ev-{ids[0]}")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[0]}")
+    expect(rows(page)).to_have_count(32)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    tick()
+    expect(page.locator(f"#ev-{ids[0]}")).to_have_count(0)
+    expect(rows(page)).to_have_count(32)  # one more, one annotated
+    expect(page.locator(f"#ev-{ids[1]}")).to_have_attribute("aria-selected", "true")

@@ -4,6 +4,7 @@
 "use strict";
 
 const PAGE = 50;
+const LIVE_MS = 15000; // how often the page refreshes itself
 const DECISIONS = ["continue", "allow", "escalate", "force_allow"];
 const VERDICT_KEYS = { c: "correct", i: "incorrect", u: "unclear" };
 const VERDICT_MARKS = { correct: "✓", incorrect: "✗", unclear: "?" }; // a check mark only for "correct"
@@ -27,6 +28,7 @@ const state = {
   mode: "",
   kill: false,
   loads: 0, // the latest log request: an older answer arriving late is dropped
+  refreshed: 0, // performance.now() of the latest refresh
 };
 
 // --- the API ------------------------------------------------------------------------------------------
@@ -187,6 +189,7 @@ function start() {
   $("app").hidden = false;
   $("controls").hidden = false;
   $("who").textContent = `as ${state.operator}`;
+  state.refreshed = performance.now();
   loadSettings();
   loadEvents();
   loadReport();
@@ -335,26 +338,41 @@ async function toggleKill() {
 
 // --- the decision log ------------------------------------------------------------------------------------
 
-async function loadEvents(keepSelection = false) {
+// `keep`: the event on screen stays selected, with its draft, verdict and dwell, and its row where it was on
+// the screen, whatever arrived above it. `live` (the page refreshing itself): if that event would leave the
+// page, or the log cannot be read, the list stays as it is until the operator moves on or reloads.
+async function loadEvents(keep = false, live = false) {
   const params = new URLSearchParams({ limit: String(PAGE + 1), offset: String(state.offset) });
   for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
-  const selectedId = keepSelection ? state.shownId : null;
   const load = ++state.loads;
+  let events = [];
   try {
-    const events = await api("GET", `/v1/events?${params}`);
+    events = await api("GET", `/v1/events?${params}`);
     if (load !== state.loads) return;
-    state.hasMore = events.length > PAGE; // one more than a page was asked for: is there a next page?
-    state.events = events.slice(0, PAGE);
     show($("log-error"), "");
   } catch (err) {
     if (guard(err) || load !== state.loads) return;
-    state.events = [];
-    state.hasMore = false;
     show($("log-error"), `Could not load the log. ${describe(err)}`);
+    if (live) return;
   }
+  // The selection as it is now, not as it was when the request left: the operator may have moved meanwhile.
+  const selectedId = keep ? state.shownId : null;
+  const page = events.slice(0, PAGE);
+  if (live && selectedId !== null && !page.some((e) => e.event_id === selectedId)) return;
+  state.hasMore = events.length > PAGE; // one more than a page was asked for: is there a next page?
+  state.events = page;
+  const list = $("events");
+  const old = selectedId === null ? null : document.getElementById(`ev-${selectedId}`);
+  const top = old ? old.getBoundingClientRect().top : null;
   const focused = Boolean(document.activeElement && document.activeElement.closest("#events"));
   renderEvents();
   const again = state.events.findIndex((e) => e.event_id === selectedId);
+  if (again >= 0 && top !== null) {
+    const row = list.children[again];
+    list.scrollTop += row.getBoundingClientRect().top - top;
+    const left = row.getBoundingClientRect().top - top;
+    if (Math.abs(left) >= 1 && getComputedStyle(list).overflowY === "visible") window.scrollBy(0, left); // narrow: the page scrolls, not the list
+  }
   select(again, focused && again >= 0);
 }
 
@@ -682,10 +700,20 @@ function onKey(event) {
   event.preventDefault();
 }
 
-function refresh() {
+function refresh(live = false) {
+  state.refreshed = performance.now();
   loadSettings();
-  loadEvents(true);
+  loadEvents(true, live);
   loadReport();
+}
+
+// The page refreshes itself (the log, the status, the report) every LIVE_MS while the tab is visible, and
+// at once when it is shown again after that long; never under the operator's hands: not while they write a
+// rationale, a dialog is open or a verdict is on its way. Nothing on screen moves (see loadEvents).
+function liveRefresh() {
+  if ($("app").hidden || !state.token || document.visibilityState !== "visible") return;
+  if (document.activeElement === $("rationale") || document.querySelector("dialog[open]") || state.saving) return;
+  refresh(true);
 }
 
 // --- wiring ----------------------------------------------------------------------------------------------
@@ -700,7 +728,7 @@ function wire() {
   // Not a submit button: Enter in the reason field confirms, it must not cancel.
   $("ask-cancel").addEventListener("click", () => $("ask").close("cancel"));
   $("help-open").addEventListener("click", () => $("help").showModal());
-  $("refresh").addEventListener("click", refresh);
+  $("refresh").addEventListener("click", () => refresh());
   $("filters").addEventListener("submit", applyFilters);
   for (const name of ["decision", "annotated"]) $("filters").elements[name].addEventListener("change", () => applyFilters());
   $("prev").addEventListener("click", () => page(-1));
@@ -722,6 +750,10 @@ function wire() {
     annotate(event.submitter && event.submitter.value ? event.submitter.value : state.verdict);
   });
   document.addEventListener("keydown", onKey);
+  setInterval(liveRefresh, LIVE_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (performance.now() - state.refreshed >= LIVE_MS) liveRefresh();
+  });
   setInterval(() => {
     if (state.selected >= 0 && !$("app").hidden) {
       $("dwell").textContent = `on screen ${Math.floor((performance.now() - state.shownAt) / 1000)} s`;
