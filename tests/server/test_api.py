@@ -457,6 +457,36 @@ def test_events_filters(server: Server, plan_repo: PlanRepo) -> None:
     assert server.call("GET", "/v1/events?limit=0")[0] == 400
 
 
+def test_the_report_counts_decisions_between_the_day_starts_asked(server: Server) -> None:
+    """The review page's days are the operator's local days, which the server cannot know (its days are UTC):
+    the page sends where each day starts, in any order, and gets the decisions from each start to the next."""
+    now = time.time()
+    first = int(now) - 3 * 86400 + 7 * 60  # an odd offset from UTC midnight, as a local midnight can be
+    starts = [first, first + 86400, first + 2 * 86400]
+    for ts, decision in (
+        (first - 1, "allow"),  # the day before: not counted
+        (first, "continue"),
+        (first + 86399, "allow"),
+        (first + 86405, "continue"),
+        (first + 2 * 86400 + 1, "escalate"),
+        (now - 1, "allow"),
+    ):
+        row: dict[str, Any] = {"session_id": "s", "agent": "claude-code", "ts": ts, "mode": "shadow",
+                               "decision": decision, "signals": [], "evidence_pointer": {}, "latency_ms": 1.0,
+                               "stop_text": "Stopping."}  # fmt: skip
+        server.store.record_event(row)
+    code, body = server.call("GET", f"/v1/report?since={first}&day_starts={starts[2]},{starts[0]},{starts[1]}")
+    assert code == 200, body
+    assert body["days_by_start"] == [
+        {"start": starts[0], "decisions": {"continue": 1, "allow": 1}},
+        {"start": starts[1], "decisions": {"continue": 1}},
+        {"start": starts[2], "decisions": {"escalate": 1, "allow": 1}},
+    ]
+    assert server.call("GET", "/v1/report")[1]["days_by_start"] == []  # not asked: none
+    assert server.call("GET", "/v1/report?day_starts=yesterday")[0] == 400
+    assert server.call("GET", "/v1/report?day_starts=" + ",".join(["1"] * 33))[0] == 400  # at most 32
+
+
 def test_a_cached_verdict_never_replays_a_block_after_a_switch_to_shadow(server: Server, plan_repo: PlanRepo) -> None:
     force_enforce(server)
     assert evaluate(server, plan_repo)["block"] is True

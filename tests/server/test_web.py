@@ -11,11 +11,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,6 +32,7 @@ DAY = 86400.0
 # Read at import: the suite's autouse fixture clears STOPWARDEN_* variables before each test.
 REQUIRED = os.environ.get("STOPWARDEN_BROWSER_REQUIRED") == "1"
 DASH = "\N{EN DASH}"  # the pager says "1<en dash>50"
+FAR_EAST = "Pacific/Kiritimati"  # UTC+14 all year
 
 
 def _missing() -> str | None:
@@ -78,7 +82,17 @@ def site(installed: Path) -> Iterator[Site]:
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield from open_page(browser, site)
+
+
+@pytest.fixture
+def far_east_page(browser: Any, site: Site) -> Iterator[Any]:
+    """A browser whose local time is 14 hours ahead of UTC: its days start at 10:00 UTC the day before."""
+    yield from open_page(browser, site, timezone_id=FAR_EAST)
+
+
+def open_page(browser: Any, site: Site, **options: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(5000)
     page = context.new_page()
     requests: list[str] = []
@@ -471,3 +485,240 @@ def test_wide_and_narrow_layouts_and_screenshots(page: Any, site: Site, expect: 
     no_horizontal_scroll(page)
     expect(page.locator("#login-error")).to_contain_text("Token forgotten")
     page.screenshot(path=str(ARTIFACTS / "review-sign-in-narrow.png"), full_page=True)
+
+
+def test_the_event_panel_names_each_fact_once(page: Any, site: Site, expect: Any) -> None:
+    [event_id] = seed(site, 1, 0)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(1)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{event_id}")
+    names = page.locator("#facts > dt").all_text_contents()
+    assert names.count("Project") == 1, names
+    assert len(names) == len(set(names)), names
+    expect(page.locator("#facts")).to_contain_text("project on ")
+
+
+def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: Site, expect: Any) -> None:
+    long_text = "\n".join(f"Line {n} of a long report before stopping." for n in range(90))
+    first = record(site, "continue", "long", time.time() - 60, long_text)
+    second = record(site, "continue", "long", time.time() - 120, long_text)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(2)
+    message = page.locator("#annotate-msg")
+
+    def near_the_buttons() -> None:
+        expect(message).to_contain_text("read the event for at least 1 s")
+        expect(message).to_be_in_viewport(ratio=1)  # not hidden below the panel's scrolled edge
+        gap = page.evaluate("document.querySelector('#annotate-msg').getBoundingClientRect().top"
+                            " - document.querySelector('.verdicts').getBoundingClientRect().bottom")  # fmt: skip
+        assert 0 <= gap <= 24, f"the message is {gap} px from the verdict buttons"
+
+    # A click, the panel scrolled so that the buttons sit on its lower edge, as after reading a long stop text.
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{first}")
+    page.fill("#rationale", "too quick")
+    page.evaluate("document.querySelector('.verdicts').scrollIntoView({block: 'end'})")
+    page.click("button[value=correct]")  # well under the one second the server asks: a 409
+    near_the_buttons()
+
+    # The keyboard, on the next event (a fresh dwell): c, e, a rationale, Enter.
+    page.locator(f"#ev-{first}").focus()
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{second}")
+    page.evaluate("document.querySelector('#detail').scrollTop = 0")
+    page.keyboard.press("c")
+    page.keyboard.press("e")
+    page.keyboard.type("also too quick")
+    page.evaluate("document.querySelector('#detail').scrollTop = 0")
+    page.keyboard.press("Enter")
+    near_the_buttons()
+    for event_id in (first, second):
+        assert site.server.call("GET", f"/v1/events/{event_id}/annotations")[1] == []
+
+
+def test_the_chart_draws_the_last_7_local_days(far_east_page: Any, site: Site, expect: Any) -> None:
+    page = far_east_page
+    now = datetime.now(ZoneInfo(FAR_EAST))
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = [today - timedelta(days=back) for back in range(6, -1, -1)]  # 6 days ago .. today
+    for i, day in enumerate(days):  # i + 1 events on the i-th day, just after its local midnight
+        for n in range(i + 1):
+            record(site, "continue", f"d{i}", min(day.timestamp() + 1 + n, now.timestamp() - 1))
+    record(site, "allow", "before", days[0].timestamp() - 1)  # the day before the first: not drawn
+    late = record(site, "allow", "late", days[-1].timestamp() - 1)  # 23:59:59 yesterday, local: yesterday's
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(1 + 2 + 3 + 4 + 5 + 6 + 7 + 2)
+
+    counts = [i + 1 + (i == 5) for i in range(7)]
+    described = ", ".join(f"{day:%Y-%m-%d} {n}" for day, n in zip(days, counts, strict=True))
+    expect(page.locator("#chart-desc")).to_have_text(f"Decisions per day: {described}.")
+    expect(page.locator("#chart text.day")).to_have_text([f"{day:%m-%d}" for day in days])  # 7 bars' labels
+    expect(page.locator("#chart-zone")).to_have_text(f"(last 7 days, local time: {FAR_EAST}, UTC+14:00)")
+    expect(page.locator("#legend")).to_contain_text("continue 28")
+    expect(page.locator("#legend")).to_contain_text("allow 1")
+    # The list's time for the late event says the same day as the chart does, in the same zone.
+    expect(page.locator(f"#ev-{late} .ev-time")).to_have_text(f"{days[5]:%m-%d} 23:59")
+    expect(page.locator(f"#ev-{late} .ev-time")).to_have_attribute("title", f"{days[5]:%Y-%m-%d} 23:59:59 UTC+14:00")
+
+
+def test_after_a_keyboard_annotation_the_next_shortcut_works(page: Any, site: Site, expect: Any) -> None:
+    ids = sorted(seed(site, 4, 0), reverse=True)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(4)
+    rationale = page.locator("#rationale")
+
+    # c + Enter with no rationale yet: the page asks for one, in the box; the next Enter saves it.
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotate-msg")).to_contain_text("Say why in the rationale")
+    expect(rationale).to_be_focused()
+    page.keyboard.type("plan older than the session")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[0]} annotated correct")
+    # Saved: the list has the focus again, on the next event, so the next keys are shortcuts, not text.
+    expect(page.locator(f"#ev-{ids[1]}")).to_be_focused()
+
+    # A rationale first, then Enter: the page asks for a verdict (c, i or u), and those keys pick one.
+    page.keyboard.press("e")
+    page.keyboard.type("no verdict yet")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotate-msg")).to_contain_text("Pick a verdict first")
+    page.keyboard.press("i")
+    expect(page.locator("button[value=incorrect]")).to_have_attribute("aria-pressed", "true")
+    expect(rationale).to_have_value("no verdict yet")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[1]} annotated incorrect")
+    expect(page.locator(f"#ev-{ids[2]}")).to_be_focused()
+
+    # A slow store: a key pressed while the verdict is being saved is a shortcut already, not a letter.
+    page.evaluate("""() => {
+        const real = window.fetch;
+        window.fetch = (url, init) => String(url).includes("/annotations")
+            ? new Promise((resolve) => setTimeout(resolve, 600)).then(() => real(url, init)) : real(url, init);
+    }""")
+    page.keyboard.press("c")
+    page.keyboard.press("e")
+    page.keyboard.type("slow store")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # pressed twice: saved once
+    page.keyboard.press("u")
+    expect(rationale).to_have_value("slow store")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[2]} annotated correct")
+    [stored] = site.server.call("GET", f"/v1/events/{ids[2]}/annotations")[1]
+    assert (stored["verdict"], stored["rationale"]) == ("correct", "slow store")
+    expect(page.locator(f"#ev-{ids[3]}")).to_be_focused()
+    expect(rationale).to_have_value("")
+    page.keyboard.press("k")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[2]}")
+
+    # The last event of the page: it stays selected, and the list keeps the focus there too.
+    page.keyboard.press("j")
+    page.keyboard.press("u")
+    page.keyboard.press("e")
+    page.keyboard.type("cannot tell")
+    page.wait_for_timeout(1100)
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text(f"Event #{ids[3]} annotated unclear")
+    expect(page.locator(f"#ev-{ids[3]}")).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[2]}")
+    expect(rationale).to_have_value("")
+
+
+def test_the_page_refreshes_itself_and_nothing_on_screen_moves(page: Any, site: Site, expect: Any) -> None:
+    """Every 15 s while the tab is visible: the log, the status and the report. Never while the operator
+    writes a rationale or a dialog is open; the event on screen keeps its place, its verdict and its dwell."""
+    ids = sorted(seed(site, 3, 0), reverse=True)
+    for i in range(25):  # older events: the list scrolls
+        record(site, "continue", f"old{i}", time.time() - 60 - i)
+    page.clock.install()  # the page's timers, under the test's hand (time still flows)
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(28)
+    expect(page.locator("#gate-state")).to_contain_text("decisions today: continue 28")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    shown = page.locator(f"#ev-{ids[1]}")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    page.keyboard.press("i")
+    top = shown.bounding_box()["y"]
+
+    def tick() -> None:
+        page.clock.fast_forward(15_000)
+        page.wait_for_timeout(300)  # time for an answer, if anything was asked
+
+    newer = record(site, "allow", "live", time.time())
+    tick()
+    expect(rows(page)).to_have_count(29)  # no click: it came by itself
+    expect(rows(page).first).to_have_attribute("id", f"ev-{newer}")
+    expect(page.locator("#gate-state")).to_contain_text("decisions today: allow 1, continue 28")
+    expect(page.locator("#legend")).to_contain_text("allow 1")
+    # The event on screen: still selected and focused, where it was, its verdict and dwell going on.
+    expect(shown).to_have_attribute("aria-selected", "true")
+    expect(shown).to_be_focused()
+    expect(page.locator("#events [aria-selected=true]")).to_have_count(1)
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    expect(page.locator("button[value=incorrect]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#dwell")).to_have_text(re.compile(r"on screen (1[5-9]|[2-9]\d) s"))
+    assert abs(shown.bounding_box()["y"] - top) < 1, "the selected row moved"
+
+    # Writing a rationale: no refresh under the operator's hands.
+    page.keyboard.press("e")
+    page.keyboard.type("looks like")
+    record(site, "allow", "live", time.time())
+    tick()
+    tick()
+    expect(rows(page)).to_have_count(29)
+    expect(page.locator("#rationale")).to_have_value("looks like")
+    page.keyboard.press("Escape")  # back to the list: the next tick brings it, the draft stays
+    tick()
+    expect(rows(page)).to_have_count(30)
+    expect(page.locator("#rationale")).to_have_value("looks like")
+    expect(shown).to_be_focused()
+
+    # A dialog open: none either.
+    record(site, "allow", "live", time.time())
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    tick()
+    expect(rows(page)).to_have_count(30)
+    page.keyboard.press("Escape")
+    tick()
+    expect(rows(page)).to_have_count(31)
+
+    # A hidden tab: none; shown again after that long, at once.
+    page.evaluate("""() => {
+        window.shown = "hidden";
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => window.shown });
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    record(site, "allow", "live", time.time())
+    tick()
+    expect(rows(page)).to_have_count(31)
+    page.evaluate("""() => { window.shown = "visible"; document.dispatchEvent(new Event("visibilitychange")); }""")
+    expect(rows(page)).to_have_count(32)
+    expect(shown).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+
+    # The event on screen would leave the page (annotated elsewhere, under "not yet"): the list waits for
+    # the operator to move on.
+    page.select_option("#filters select[name=annotated]", "false")
+    expect(rows(page)).to_have_count(32)
+    page.click(f"#ev-{ids[0]}")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[0]}")
+    annotate(site, ids[0])
+    record(site, "allow", "live", time.time())
+    tick()
+    expect(page.locator(f"#ev-{ids[0]}")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[0]}")
+    expect(rows(page)).to_have_count(32)
+    page.keyboard.press("j")
+    expect(page.locator("#detail-h")).to_have_text(f"Event #{ids[1]}")
+    tick()
+    expect(page.locator(f"#ev-{ids[0]}")).to_have_count(0)
+    expect(rows(page)).to_have_count(32)  # one more, one annotated
+    expect(page.locator(f"#ev-{ids[1]}")).to_have_attribute("aria-selected", "true")

@@ -40,6 +40,7 @@ from stopwarden.store.store import Store, StoreUnavailable
 
 log = logging.getLogger("stopwarden.server")
 STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
+DAY_STARTS = r"^\d{1,12}(,\d{1,12}){0,31}$"  # up to 32 epoch seconds, comma-separated
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
                 ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
 
@@ -258,12 +259,15 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def report_route(
         since: Annotated[str, Query(max_length=40, pattern=since_module.SINCE_PATTERN)] = "7d",
         project: Annotated[str | None, Query(max_length=200)] = None,
+        day_starts: Annotated[str | None, Query(max_length=400, pattern=DAY_STARTS)] = None,
     ) -> dict[str, Any]:
         try:
             start = since_module.parse_since(since, time.time())
         except StopwardenError as e:
             raise HTTPException(400, f"since: {e.message}") from None
-        return report.build(store, start, config.min_dwell_s, project)
+        answer = report.build(store, start, config.min_dwell_s, project)
+        answer["days_by_start"] = _days_by_start(store, day_starts, project) if day_starts else []
+        return answer
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -284,6 +288,21 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         return {"authority": config.authority, "breaker": breaker.state(store, config.authority, time.time())}
 
     return app
+
+
+def _days_by_start(store: Store, day_starts: str, project: str | None) -> list[dict[str, Any]]:
+    """Decisions between consecutive `day_starts` (epoch seconds: the review page's local midnights, which
+    the server, whose days are UTC, cannot know), the last one up to now: those since each start less those
+    since the next. Read earliest first, so an event recorded meanwhile can only make a day short (never < 0)."""
+    starts = sorted({int(part) for part in day_starts.split(",")})
+    since = [store.decision_counts(start, project) for start in starts] + [{}]
+    days = []
+    for i, start in enumerate(starts):
+        later = since[i + 1]
+        days.append(
+            {"start": start, "decisions": {d: n - later.get(d, 0) for d, n in since[i].items() if n > later.get(d, 0)}}
+        )
+    return days
 
 
 def _epoch(moment: datetime) -> float:

@@ -245,6 +245,11 @@ class DayCounts(BaseModel):
     fail_open: dict[str, int]
 
 
+class DayFrom(BaseModel):
+    start: float  # one of the `day_starts` asked for: epoch seconds
+    decisions: dict[str, int]  # from `start` to the next start (the last: to now)
+
+
 class OperatorEntry(BaseModel):
     ts: float
     action: str
@@ -260,6 +265,7 @@ class ReportOut(BaseModel):
     readiness: Readiness
     min_dwell_s: float  # how long an event must be shown before a verdict on it is accepted
     operator_log: list[OperatorEntry]
+    days_by_start: list[DayFrom] = []  # per day between the asked `day_starts` (the page's local days)
 
 
 class BreakerOut(BaseModel):

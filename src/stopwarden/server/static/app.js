@@ -4,6 +4,7 @@
 "use strict";
 
 const PAGE = 50;
+const LIVE_MS = 15000; // how often the page refreshes itself
 const DECISIONS = ["continue", "allow", "escalate", "force_allow"];
 const VERDICT_KEYS = { c: "correct", i: "incorrect", u: "unclear" };
 const VERDICT_MARKS = { correct: "✓", incorrect: "✗", unclear: "?" }; // a check mark only for "correct"
@@ -22,10 +23,12 @@ const state = {
   shownId: null, // the event in the detail pane
   shownAt: 0, // performance.now() when the selected event was shown: the start of the dwell
   verdict: "",
+  saving: false, // a verdict on its way to the server
   filters: { decision: "", session: "", project: "", host: "", annotated: "" },
   mode: "",
   kill: false,
   loads: 0, // the latest log request: an older answer arriving late is dropped
+  refreshed: 0, // performance.now() of the latest refresh
 };
 
 // --- the API ------------------------------------------------------------------------------------------
@@ -114,12 +117,34 @@ function flash(message, kind = "ok") {
   if (kind !== "error") flashTimer = setTimeout(() => show(node, ""), 6000);
 }
 
+// Times, for people: the operator's local time, with its zone (the API carries epoch seconds, UTC). The
+// list, the event, the operator log and the chart's days all follow it: a day is a local calendar day, from
+// local midnight to local midnight, so a time listed as "12-02 23:59" is counted in the chart's 12-02.
 const pad = (n) => String(n).padStart(2, "0");
+const dayName = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+function offset(d) {
+  const minutes = -d.getTimezoneOffset();
+  return `UTC${minutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+function zone() {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return name && name !== "UTC" ? `${name}, ${offset(new Date())}` : offset(new Date());
+}
 function when(ts, short = false) {
   const d = new Date(ts * 1000);
-  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return short ? `${day.slice(5)} ${time}` : `${day} ${time}:${pad(d.getSeconds())}`;
+  return short ? `${dayName(d).slice(5)} ${time}` : `${dayName(d)} ${time}:${pad(d.getSeconds())} ${offset(d)}`;
+}
+
+// The starts of the last `count` local days, today's last. A calendar step, not 86,400 s: a day across a
+// daylight-saving change lasts 23 or 25 hours.
+function localDays(count) {
+  const now = new Date();
+  const days = [];
+  for (let back = count - 1; back >= 0; back -= 1) {
+    days.push(new Date(now.getFullYear(), now.getMonth(), now.getDate() - back));
+  }
+  return days;
 }
 const num = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(2));
 const badge = (decision) => el("span", { class: `badge d-${decision}`, text: decision });
@@ -164,6 +189,7 @@ function start() {
   $("app").hidden = false;
   $("controls").hidden = false;
   $("who").textContent = `as ${state.operator}`;
+  state.refreshed = performance.now();
   loadSettings();
   loadEvents();
   loadReport();
@@ -204,7 +230,7 @@ async function loadStatus() {
   const warnings = status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`);
   if (status.breaker !== "closed") {
     const last = status.last_failure;
-    const why = last ? `, last failure ${last.kind} at ${new Date(last.ts * 1000).toLocaleString()}` : "";
+    const why = last ? `, last failure ${last.kind} at ${when(last.ts)}` : "";
     warnings.push(`The breaker is ${status.breaker}${why}: stops are allowed without asking the authority.`);
   }
   if (status.mode_source.note) warnings.push(`Note: ${status.mode_source.note}.`);
@@ -312,26 +338,41 @@ async function toggleKill() {
 
 // --- the decision log ------------------------------------------------------------------------------------
 
-async function loadEvents(keepSelection = false) {
+// `keep`: the event on screen stays selected, with its draft, verdict and dwell, and its row where it was on
+// the screen, whatever arrived above it. `live` (the page refreshing itself): if that event would leave the
+// page, or the log cannot be read, the list stays as it is until the operator moves on or reloads.
+async function loadEvents(keep = false, live = false) {
   const params = new URLSearchParams({ limit: String(PAGE + 1), offset: String(state.offset) });
   for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
-  const selectedId = keepSelection ? state.shownId : null;
   const load = ++state.loads;
+  let events = [];
   try {
-    const events = await api("GET", `/v1/events?${params}`);
+    events = await api("GET", `/v1/events?${params}`);
     if (load !== state.loads) return;
-    state.hasMore = events.length > PAGE; // one more than a page was asked for: is there a next page?
-    state.events = events.slice(0, PAGE);
     show($("log-error"), "");
   } catch (err) {
     if (guard(err) || load !== state.loads) return;
-    state.events = [];
-    state.hasMore = false;
     show($("log-error"), `Could not load the log. ${describe(err)}`);
+    if (live) return;
   }
+  // The selection as it is now, not as it was when the request left: the operator may have moved meanwhile.
+  const selectedId = keep ? state.shownId : null;
+  const page = events.slice(0, PAGE);
+  if (live && selectedId !== null && !page.some((e) => e.event_id === selectedId)) return;
+  state.hasMore = events.length > PAGE; // one more than a page was asked for: is there a next page?
+  state.events = page;
+  const list = $("events");
+  const old = selectedId === null ? null : document.getElementById(`ev-${selectedId}`);
+  const top = old ? old.getBoundingClientRect().top : null;
   const focused = Boolean(document.activeElement && document.activeElement.closest("#events"));
   renderEvents();
   const again = state.events.findIndex((e) => e.event_id === selectedId);
+  if (again >= 0 && top !== null) {
+    const row = list.children[again];
+    list.scrollTop += row.getBoundingClientRect().top - top;
+    const left = row.getBoundingClientRect().top - top;
+    if (Math.abs(left) >= 1 && getComputedStyle(list).overflowY === "visible") window.scrollBy(0, left); // narrow: the page scrolls, not the list
+  }
   select(again, focused && again >= 0);
 }
 
@@ -429,7 +470,6 @@ function renderDetail(event) {
     ["Decision", badge(event.decision)],
     ["Rule", event.rule || "—"],
     ["Mode", event.mode],
-    ["Project", `${event.project} on ${event.host}`],
     ["Failed open", event.fail_open_kind || "—"],
     ["Short circuit", event.short_circuit || "—"],
     ["Signals", event.signals && event.signals.length
@@ -465,40 +505,64 @@ function pressVerdict(verdict) {
   }
 }
 
+// Why a verdict was not saved, under the verdict buttons, scrolled into the panel's view: a long stop text
+// must not push it below the panel's edge, out of sight.
+function refuse(text) {
+  const message = $("annotate-msg");
+  show(message, text);
+  if (text) message.scrollIntoView({ block: "nearest" });
+}
+
+// The keys go back to the list (the event's row) unless the rationale is what is missing: c i u and j k are
+// shortcuts there, not letters in the box. It happens before the verdict is sent, so that a key pressed while
+// it is being saved is a shortcut already.
+function backToTheList() {
+  const row = $("events").children[state.selected];
+  if (row) row.focus({ preventScroll: true });
+}
+
 async function annotate(verdict) {
   const event = state.events[state.selected];
-  if (!event) return;
-  const message = $("annotate-msg");
+  if (!event || state.saving) return; // Enter pressed twice saves once
   if (!verdict) {
-    show(message, "Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
+    backToTheList();
+    refuse("Pick a verdict first: c (correct), i (incorrect) or u (unclear).");
     return;
   }
   pressVerdict(verdict);
   const rationale = $("rationale").value.trim();
   if (!rationale) {
-    show(message, "Say why in the rationale (one line is enough), then save.");
     $("rationale").focus();
+    refuse("Say why in the rationale (one line is enough), then save.");
     return;
   }
   const dwell_ms = Math.round(performance.now() - state.shownAt);
-  show(message, "");
+  refuse("");
+  backToTheList();
+  state.saving = true;
   let note;
   try {
     note = await api("POST", `/v1/events/${event.event_id}/annotations`,
       { verdict, rationale, operator: state.operator, dwell_ms });
   } catch (err) {
-    if (!guard(err)) show(message, `Not saved. ${describe(err)}`);
+    if (!guard(err)) refuse(`Not saved. ${describe(err)}`);
     return;
+  } finally {
+    state.saving = false;
   }
-  event.annotation = note;
+  for (const e of state.events) if (e.event_id === event.event_id) e.annotation = note; // a reload meanwhile
   flash(`Event #${event.event_id} annotated ${note.verdict} (after ${(note.dwell_ms / 1000).toFixed(1)} s).`);
+  const active = document.activeElement;
+  const inList = !active || active === document.body || Boolean(active.closest("#events"));
   const index = state.selected;
   renderEvents();
-  if (index + 1 < state.events.length) {
+  if (!state.events[index] || state.events[index].event_id !== event.event_id) {
+    select(index, inList); // the operator went on while it was saved: stay where they are
+  } else if (index + 1 < state.events.length) {
     select(index + 1);
   } else {
     select(index);
-    renderDetail(event);
+    renderDetail(state.events[index]);
   }
   loadReport();
 }
@@ -506,9 +570,12 @@ async function annotate(verdict) {
 // --- the report: readiness, decisions per day, latency, operator log ---------------------------------------
 
 async function loadReport() {
+  // The last 7 days are today and the 6 before it, local days: the server counts between their starts.
+  const days = localDays(7);
+  const starts = days.map((d) => Math.floor(d.getTime() / 1000));
   let report;
   try {
-    report = await api("GET", "/v1/report?since=7d");
+    report = await api("GET", `/v1/report?since=${starts[0]}&day_starts=${starts.join(",")}`);
     show($("report-error"), "");
   } catch (err) {
     if (!guard(err)) show($("report-error"), `Could not load the report. ${describe(err)}`);
@@ -523,7 +590,7 @@ async function loadReport() {
     el("span", { class: "sr", text: check.met ? "met: " : "not met: " }),
     el("span", { class: "check-name", text: check.name }),
     el("span", { class: "check-value", text: checkValue(check) }))));
-  drawChart(report.since, report.days);
+  drawChart(days.map((d, i) => ({ name: dayName(d), start: starts[i] })), report.days_by_start);
   const a = report.annotations;
   const lat = report.latency_ms;
   // A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong), as `gate report`.
@@ -552,14 +619,13 @@ function checkValue(check) {
   return `${f(check.value)} (${bound} ${f(check.threshold)})`;
 }
 
-// Stacked bars, one per UTC day since `since` (the report lists only days with decisions).
-function drawChart(since, days) {
-  const byDay = new Map(days.map((d) => [d.day, d.decisions]));
-  const names = [];
-  for (let t = since * 1000; t <= Date.now(); t += 86400000) names.push(new Date(t).toISOString().slice(0, 10));
-  for (const d of days) if (!names.includes(d.day)) names.push(d.day);
-  names.sort();
-  const total = (day) => DECISIONS.reduce((sum, d) => sum + ((byDay.get(day) || {})[d] || 0), 0);
+// Stacked bars, one per local day (see `when`); `counts` has the decisions from each day's start to the next.
+function drawChart(days, counts) {
+  const byStart = new Map(counts.map((c) => [c.start, c.decisions]));
+  const byDay = new Map(days.map((d) => [d.name, byStart.get(d.start) || {}]));
+  const names = days.map((d) => d.name);
+  $("chart-zone").textContent = `(last ${names.length} days, local time: ${zone()})`;
+  const total = (day) => DECISIONS.reduce((sum, d) => sum + (byDay.get(day)[d] || 0), 0);
   const max = Math.max(1, ...names.map(total));
   const [W, H, left, bottom, top] = [640, 230, 40, 28, 26];
   const slot = (W - left) / names.length;
@@ -575,9 +641,9 @@ function drawChart(since, days) {
   names.forEach((day, i) => {
     const x = left + i * slot + (slot - bar) / 2;
     let y = H - bottom;
-    const counts = byDay.get(day) || {};
+    const those = byDay.get(day);
     for (const decision of DECISIONS) {
-      const n = counts[decision] || 0;
+      const n = those[decision] || 0;
       if (!n) continue;
       const h = n * scale;
       y -= h;
@@ -586,10 +652,10 @@ function drawChart(since, days) {
       parts.push(rect);
     }
     if (total(day)) parts.push(svg("text", { x: x + bar / 2, y: y - 3, class: "tick", "text-anchor": "middle" }, String(total(day))));
-    parts.push(svg("text", { x: x + bar / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, day.slice(5)));
+    parts.push(svg("text", { x: x + bar / 2, y: H - 8, class: "tick day", "text-anchor": "middle" }, day.slice(5)));
   });
   chart.replaceChildren(...parts);
-  const sums = DECISIONS.map((d) => [d, days.reduce((s, day) => s + (day.decisions[d] || 0), 0)]);
+  const sums = DECISIONS.map((d) => [d, names.reduce((s, day) => s + (byDay.get(day)[d] || 0), 0)]);
   $("legend").replaceChildren(...sums.map(([d, n]) =>
     el("li", {}, el("span", { class: `swatch d-${d}`, "aria-hidden": "true" }), `${d} ${n}`)));
   $("chart-desc").textContent = `Decisions per day: ${names.map((d) => `${d} ${total(d)}`).join(", ")}.`;
@@ -634,10 +700,20 @@ function onKey(event) {
   event.preventDefault();
 }
 
-function refresh() {
+function refresh(live = false) {
+  state.refreshed = performance.now();
   loadSettings();
-  loadEvents(true);
+  loadEvents(true, live);
   loadReport();
+}
+
+// The page refreshes itself (the log, the status, the report) every LIVE_MS while the tab is visible, and
+// at once when it is shown again after that long; never under the operator's hands: not while they write a
+// rationale, a dialog is open or a verdict is on its way. Nothing on screen moves (see loadEvents).
+function liveRefresh() {
+  if ($("app").hidden || !state.token || document.visibilityState !== "visible") return;
+  if (document.activeElement === $("rationale") || document.querySelector("dialog[open]") || state.saving) return;
+  refresh(true);
 }
 
 // --- wiring ----------------------------------------------------------------------------------------------
@@ -652,7 +728,7 @@ function wire() {
   // Not a submit button: Enter in the reason field confirms, it must not cancel.
   $("ask-cancel").addEventListener("click", () => $("ask").close("cancel"));
   $("help-open").addEventListener("click", () => $("help").showModal());
-  $("refresh").addEventListener("click", refresh);
+  $("refresh").addEventListener("click", () => refresh());
   $("filters").addEventListener("submit", applyFilters);
   for (const name of ["decision", "annotated"]) $("filters").elements[name].addEventListener("change", () => applyFilters());
   $("prev").addEventListener("click", () => page(-1));
@@ -674,6 +750,10 @@ function wire() {
     annotate(event.submitter && event.submitter.value ? event.submitter.value : state.verdict);
   });
   document.addEventListener("keydown", onKey);
+  setInterval(liveRefresh, LIVE_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (performance.now() - state.refreshed >= LIVE_MS) liveRefresh();
+  });
   setInterval(() => {
     if (state.selected >= 0 && !$("app").hidden) {
       $("dwell").textContent = `on screen ${Math.floor((performance.now() - state.shownAt) / 1000)} s`;
