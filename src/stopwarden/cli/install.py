@@ -201,8 +201,6 @@ def doctor(fix: bool, as_json: bool) -> int:
                 fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
                                         no_trust=not record.get("codex_trust", True))  # fmt: skip
     results = checks.run(root, os.environ)
-    if results[0].ok:  # the state folder exists: the status line can be asked about this project
-        results += installer.statusline_checks(root, os.environ)
     ok = all(c.ok for c in results)
     data = {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}
     emit_escaped(as_json, data, "" if as_json else "\n".join(doctor_lines(fixed, results, width(), colour())))

@@ -17,10 +17,9 @@ from typing import Any
 
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config, project_files
-from stopwarden.install.base import InstallJob
+from stopwarden.install.base import Check, InstallJob
 from stopwarden.install.no_extras import after_remove as after_remove  # its Installer members: nothing
-from stopwarden.install.no_extras import check_ready as check_ready  # to undo or check beyond its hooks,
-from stopwarden.install.no_extras import doctor_checks as doctor_checks  # skill and status line
+from stopwarden.install.no_extras import check_ready as check_ready  # to undo beyond hooks, skill, status line
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.shell import cli_command
 
@@ -237,3 +236,43 @@ def skill_text(name: str, description: str, marker: str, body: str) -> str:
 LABEL = ""
 HOOK_TIMEOUT_UNIT_S = 1.0
 EXPORTS_SESSION_ID = True
+
+
+STATUSLINE_TIMEOUT_S = 10.0  # doctor runs our status line as Claude Code would, and waits this long
+
+
+def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
+    """Its doctor checks: our status line in each scope that has it, run as Claude Code runs it (`sh -c`, a
+    payload on stdin, in this project): it must exit 0 and print one line of ours. [] when none is ours."""
+    import subprocess
+    import time
+
+    from stopwarden.hooks.statusline import MARK
+    from stopwarden.install.doctor import PROBE_SESSION  # doctor imports the installers: not at the top
+
+    checks = []
+    payload = {"session_id": PROBE_SESSION, "cwd": root, "workspace": {"current_dir": root, "project_dir": root}}
+    for scope in SCOPES:
+        path = settings_path(scope, root, env)
+        try:
+            value = SettingsFile(path).data.get(STATUS_LINE)
+        except StopwardenError:
+            continue  # doctor's own checks report an unreadable settings file
+        if not statusline_is_ours(value):
+            continue
+        command = value["command"] if isinstance(value, dict) else str(value)
+        name, fix = f"status line ({scope})", "stopwarden doctor --fix"
+        start = time.monotonic()
+        try:
+            done = hook_command.run(command, payload, root, hook_command.clean_env(env), STATUSLINE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            checks.append(Check(name, False, f"no answer within {STATUSLINE_TIMEOUT_S:.0f} s: {command}", fix))
+            continue
+        ms = (time.monotonic() - start) * 1000
+        out = done.stdout
+        if done.returncode != 0 or out.count("\n") != 1 or not out.startswith(MARK):
+            detail = f"exit {done.returncode}, printed {out[:200]!r}, stderr {done.stderr.strip()[:200]!r}: {command}"
+            checks.append(Check(name, False, detail, fix))
+        else:
+            checks.append(Check(name, True, f'shows "{out.strip()}" in {ms:.0f} ms: {command}'))
+    return checks

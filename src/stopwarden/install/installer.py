@@ -22,13 +22,12 @@ from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 
 if TYPE_CHECKING:
-    from stopwarden.install.base import Check, Installer
+    from stopwarden.install.base import Installer
 
 RECORD = "installed.json"
 # installed.json: settings file (real path) -> the value of the user's that an installer's extras replaced
 # (`init --force-statusline`: their status line), for uninstall to put back. The key predates other extras.
 REPLACED = "replaced_statusline"
-STATUSLINE_TIMEOUT_S = 10.0
 
 
 def init(
@@ -315,42 +314,3 @@ def read_record(root: str) -> dict[str, Any]:
 def write_record(root: str, record: dict[str, Any]) -> None:
     if os.path.isdir(os.path.join(root, STATE_DIR)):
         write_atomic(record_path(root), (json.dumps(record, indent=2) + "\n").encode("utf-8"), 0o600)
-
-
-def statusline_checks(root: str, env: Mapping[str, str]) -> list[Check]:
-    """For `doctor`: our status line in each scope that has it, run as Claude Code runs it (`sh -c`, a
-    payload on stdin, in this project): it must exit 0 and print one line of ours. [] when none is ours."""
-    import subprocess
-    import time
-
-    from stopwarden.hooks.statusline import MARK
-    from stopwarden.install import hook_command
-    from stopwarden.install.base import Check
-    from stopwarden.install.doctor import PROBE_SESSION
-
-    checks = []
-    payload = {"session_id": PROBE_SESSION, "cwd": root, "workspace": {"current_dir": root, "project_dir": root}}
-    for scope in claude_code.SCOPES:
-        path = claude_code.settings_path(scope, root, env)
-        try:
-            value = SettingsFile(path).data.get(claude_code.STATUS_LINE)
-        except StopwardenError:
-            continue  # doctor's own checks report an unreadable settings file
-        if not claude_code.statusline_is_ours(value):
-            continue
-        command = value["command"] if isinstance(value, dict) else str(value)
-        name, fix = f"status line ({scope})", "stopwarden doctor --fix"
-        start = time.monotonic()
-        try:
-            done = hook_command.run(command, payload, root, hook_command.clean_env(env), STATUSLINE_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            checks.append(Check(name, False, f"no answer within {STATUSLINE_TIMEOUT_S:.0f} s: {command}", fix))
-            continue
-        ms = (time.monotonic() - start) * 1000
-        out = done.stdout
-        if done.returncode != 0 or out.count("\n") != 1 or not out.startswith(MARK):
-            detail = f"exit {done.returncode}, printed {out[:200]!r}, stderr {done.stderr.strip()[:200]!r}: {command}"
-            checks.append(Check(name, False, detail, fix))
-        else:
-            checks.append(Check(name, True, f'shows "{out.strip()}" in {ms:.0f} ms: {command}'))
-    return checks
