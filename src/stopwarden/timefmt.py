@@ -1,5 +1,8 @@
 """UTC timestamps as ISO 8601 text and back, without `datetime` or `time.strptime` (which imports `re`):
-the hooks write and read them on their paths."""
+the hooks write and read them on their paths. And the one way a time is shown to a person (`local`).
+
+The convention everywhere: people see local time with its UTC offset (`gate log`, `build log`, `gate status`,
+the review, the report, the review page); JSON and files carry UTC ISO 8601 or epoch seconds."""
 
 import time
 
@@ -8,6 +11,17 @@ def now_iso() -> str:
     """UTC time with millisecond precision, e.g. 2026-11-24T09:12:03.123Z."""
     t = time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+
+
+def local(ts: float, seconds: bool = True) -> str:
+    """`ts` for a person: local time with its offset, e.g. "2026-12-03 09:52:20 +0100"."""
+    return time.strftime("%Y-%m-%d %H:%M:%S %z" if seconds else "%Y-%m-%d %H:%M %z", time.localtime(ts))
+
+
+def local_iso(text: object) -> str:
+    """A stored UTC ISO time (`now_iso`) for a person (`local`); anything else as it is."""
+    ts = parse_iso(text) if isinstance(text, str) else None
+    return str(text) if ts is None else local(ts)
 
 
 def parse_iso(text: str) -> float | None:

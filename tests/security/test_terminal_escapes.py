@@ -238,7 +238,8 @@ def test_build_list_report_and_log(hostile_build: tuple[Path, str]) -> None:
     assert log.returncode == 0, log.stderr
     assert_inert(log.stdout + log.stderr)
     assert_shown(log.stdout)
-    assert all(line.split()[1] == build_id for line in log.stdout.splitlines())
+    # "<local date> <time> <offset> <build> <event> ...": a person reads local time with its offset
+    assert all(line.split()[3] == build_id for line in log.stdout.splitlines())
 
 
 # --- what a server on the port says, and paths from the repository ---------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe
+from stopwarden import termsafe, timefmt
 from stopwarden.build import manager, owner
 from stopwarden.cli import quick
 from stopwarden.cli.output import build_option, emit, json_option, warn
@@ -186,7 +186,7 @@ def log(event: str | None, limit: int, build_id: str | None, as_json: bool) -> N
     """
     root = require_root(os.getcwd())
     records = manager.read_log(root, build_id, event, limit)
-    lines = [f"{r.get('at')} {r.get('build_id')} {r.get('event')} {_details(r)}" for r in records]
+    lines = [f"{timefmt.local_iso(r.get('at'))} {r.get('build_id')} {r.get('event')} {_details(r)}" for r in records]
     emit(as_json, records, termsafe.lines(lines) or "no records")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe
+from stopwarden import termsafe, timefmt
 from stopwarden.cli import quick
 from stopwarden.cli.output import colour, emit, emit_escaped, json_option, warn, warning_row
 from stopwarden.errors import StopwardenError
@@ -120,7 +120,7 @@ def _breaker_text(data: dict[str, Any]) -> str:
     if data["breaker"] != "closed":
         text += f": {data['breaker_failures']} failures in a row"
     if last and (data["breaker"] != "closed" or data["authority_problems"]):
-        when = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(last["ts"]))
+        when = timefmt.local(last["ts"])
         text += f"; last failure {last['kind']} at {when}"
     return text
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
-from stopwarden import __version__, termsafe
+from stopwarden import __version__, termsafe, timefmt
 from stopwarden.names import DECISIONS
 
 TYPE_CHECKING = False
@@ -217,7 +216,7 @@ def log_row(event: dict[str, Any], fleet: bool, colour: bool = False) -> str:
     """One decision on one line, every field we did not write escaped (a store a fleet shares, or a server,
     may hold anything); colour, when asked, only around a decision's name that is one of ours."""
     line = termsafe.line
-    when = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(event["ts"]))
+    when = timefmt.local(event["ts"])
     decision = line(event["decision"])
     painted = termsafe.paint(decision, decision, colour and decision in DECISIONS)
     return (

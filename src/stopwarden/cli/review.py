@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe
+from stopwarden import termsafe, timefmt
 from stopwarden.cli.output import echo
 from stopwarden.store.store import Store
 
@@ -68,7 +68,7 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
 def describe(event: dict[str, Any], pending: int, counted: int) -> str:
     """One event as the operator reads it; `pending` wait, `counted` of them count toward readiness."""
     pointer = event["evidence_pointer"] or {}
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(event["ts"]))
+    when = timefmt.local(event["ts"])
     why_not = event["short_circuit"] or event["fail_open_kind"]
     header = [
         f"--- event #{event['event_id']} ({pending} waiting, {counted} of them count toward readiness) ---",

@@ -3,10 +3,9 @@ annotations, whether it is ready for enforce, and what operators did."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from stopwarden import termsafe
+from stopwarden import termsafe, timefmt
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
 
@@ -42,7 +41,7 @@ def _figure(value: float, over: int, spec: str) -> str:
 
 
 def table(report: dict[str, Any]) -> str:
-    since = time.strftime("%Y-%m-%d %H:%M", time.localtime(report["since"]))
+    since = timefmt.local(report["since"], seconds=False)
     of = f" for project {report['project']}" if report.get("project") else ""
     lines = [f"stop gate report{of} since {since}", ""]
     decisions = sorted({d for day in report["days"] for d in day["decisions"]})
@@ -85,8 +84,7 @@ def table(report: dict[str, Any]) -> str:
     if report["operator_log"]:
         lines += ["", "operator actions:"]
         lines += [
-            f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(e['ts']))} {e['action']}: {e['detail']}"
-            for e in report["operator_log"]
+            f"  {timefmt.local(e['ts'], seconds=False)} {e['action']}: {e['detail']}" for e in report["operator_log"]
         ]
     # Project names, rule names and the operators' reasons come from the store (a fleet's, shared): each row
     # is shown as one, whatever it holds.
