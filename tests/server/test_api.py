@@ -15,6 +15,7 @@ import pytest
 
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.gate.decide import Gate
+from stopwarden.server import signin
 from tests.conftest import git
 from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server
 
@@ -83,6 +84,24 @@ def test_auth(server: Server, headers: dict[str, str], status: int, detail: str)
     assert response.json()["error"] in ("unauthorized", "forbidden") and detail in response.json()["detail"]
     if status == 401:  # a challenge (RFC 6750): the client may try again with the right token
         assert response.headers["www-authenticate"].startswith('Bearer realm="stopwarden"')
+
+
+def test_a_sign_in_code_works_once_and_only_when_made_with_the_token(server: Server) -> None:
+    url = f"http://127.0.0.1:{server.port}/signin"
+    now = time.time()
+    code = signin.code(server.token, now)
+    answer = httpx.post(url, json={"code": code})
+    assert answer.status_code == 200 and answer.json() == {"token": server.token}
+    refusals = [
+        code,  # used already
+        signin.code("not-the-token", now),  # made without the token
+        signin.code(server.token, now - signin.LINK_TTL_S - 5),  # expired
+        "1.2.3",
+    ]
+    for given in refusals:
+        refused = httpx.post(url, json={"code": given})
+        assert refused.status_code == 401 and "run `stopwarden open` again" in refused.json()["detail"], given
+    assert httpx.post(url, json={"code": code}, headers={"Host": "evil.example"}).status_code == 403
 
 
 def test_bad_json_and_bad_fields_name_the_problem(server: Server) -> None:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from stopwarden.server import signin
 from tests.server.conftest import PlanRepo, Server, evaluate_body, make_plan_repo, run_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -212,6 +213,22 @@ def test_the_gate_state_and_why_it_would_allow_every_stop(page: Any, site: Site,
     expect(state).to_contain_text("breaker open (3 failures in a row)")
     expect(warnings).to_contain_text("The breaker is open")
     expect(warnings).to_contain_text("stops are allowed without asking the authority")
+
+
+def test_a_link_from_stopwarden_open_signs_in_once(page: Any, site: Site, expect: Any) -> None:
+    seed(site, 1, 0)
+    url = signin.link(site.server.port, site.server.token, "Ana Operator", time.time())
+    page.goto(url)
+    expect(page.locator("#app")).to_be_visible()  # nothing typed, no token pasted
+    expect(page.locator("#who")).to_have_text("as Ana Operator")
+    expect(rows(page)).to_have_count(1)
+    assert "signin" not in page.url  # the code left the address bar (and never went into a request)
+
+    page.evaluate("sessionStorage.clear()")
+    page.goto("about:blank")
+    page.goto(url)  # the same link again: used, so refused, saying what to do
+    expect(page.locator("#login-error")).to_contain_text("run `stopwarden open` again")
+    expect(page.locator("#app")).to_be_hidden()
 
 
 def test_filter_and_page_the_log(page: Any, site: Site, expect: Any) -> None:

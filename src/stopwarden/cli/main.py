@@ -37,6 +37,7 @@ COMMANDS = {
         "init",
         "Install stopwarden into this project (the git repository around the current folder).",
     ),
+    "open": ("server", "open_page", "Open the review page, signed in by a one-time link (no token to paste)."),
     "serve": (
         "server",
         "serve",

@@ -1,4 +1,4 @@
-"""`stopwarden serve | start | stop | status`: run the local gate server."""
+"""`stopwarden serve | start | stop | status | open`: run the local gate server, and open its review page."""
 
 from __future__ import annotations
 
@@ -87,3 +87,34 @@ def status(as_json: bool) -> int:
         text = f"not running (port {data['port']})"
     emit(as_json, data, text)
     return 0 if data["running"] else 1
+
+
+@click.command("open")
+@click.option("--print", "print_only", is_flag=True, help="Print the link only; do not start a browser.")
+@click.option("--operator", metavar="NAME", help="Your name, recorded with each annotation (default: your login).")
+@json_option
+def open_page(print_only: bool, operator: str | None, as_json: bool) -> None:
+    """Open the review page, signed in by a one-time link (no token to paste).
+
+    The link is good once, for two minutes, and only in a browser on this machine (the server answers
+    loopback alone). Starts the server first when it is not running.
+
+    \b
+    Example:
+      stopwarden open
+      stopwarden open --print --operator ana
+    """
+    import getpass
+    import time
+    import webbrowser
+
+    from stopwarden.server import process, signin
+
+    root = require_root(os.getcwd())
+    started = process.start(root)
+    name = operator or getpass.getuser()
+    url = signin.link(started["port"], process.read_token(root), name, time.time())
+    opened = False if print_only else webbrowser.open(url)
+    data = {"url": url, "expires_in_s": signin.LINK_TTL_S, "operator": name, "browser": opened}
+    said = "opened in your browser" if opened else "open it in a browser on this machine"
+    emit(as_json, data, f"{url}\n{said}: it signs in once, within {signin.LINK_TTL_S} s, as {name}")

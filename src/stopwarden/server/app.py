@@ -35,6 +35,7 @@ from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
 from stopwarden.server.decisions import DecisionThreads
 from stopwarden.server.direct import direct_route
+from stopwarden.server.signin import SignIns
 from stopwarden.store.redact import redact
 from stopwarden.store.store import Store, StoreUnavailable
 
@@ -174,6 +175,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         return gate.evaluate(request, admitted)
 
     decisions = DecisionThreads(gate, _decide)
+    sign_ins = SignIns(token)
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:
@@ -268,6 +270,14 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         answer = report.build(store, start, config.min_dwell_s, project)
         answer["days_by_start"] = _days_by_start(store, day_starts, project) if day_starts else []
         return answer
+
+    # The review page's own, like GET /: outside /v1 (the code is the credential, a link from `stopwarden open`;
+    # loopback and Host still hold) and outside the API's schema (no client but the page has a code to send).
+    @app.post("/signin", response_model=models.SignInOut, include_in_schema=False)
+    def sign_in(body: models.SignInIn) -> dict[str, Any]:
+        if not sign_ins.redeem(body.code, time.time()):
+            raise HTTPException(401, "the sign-in link is wrong, expired or already used: run `stopwarden open` again")
+        return {"token": token}
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

@@ -140,6 +140,14 @@ class ModeOut(BaseModel):
     readiness: dict[str, object]
 
 
+class SignInIn(Strict):
+    code: str = Field(max_length=200)  # from the link `stopwarden open` made (server/signin.py)
+
+
+class SignInOut(BaseModel):
+    token: str  # the bearer token, for this browser tab
+
+
 class ModeSourceOut(BaseModel):
     says: str  # where the mode in force comes from, in words
     note: str  # set when the committed config asks for another mode

@@ -171,6 +171,35 @@ async function signIn(event) {
   start();
 }
 
+// A link from `stopwarden open` carries a one-time code (and the operator's name) in its fragment, which no
+// request or log line ever holds: trade it for the token once, then drop it from the address bar.
+async function signInByLink() {
+  const link = new URLSearchParams(location.hash.slice(1));
+  const code = link.get("signin");
+  if (!code) return false;
+  history.replaceState(null, "", location.pathname + location.search);
+  const operator = (link.get("operator") || state.operator || "").trim().slice(0, 200);
+  let answer;
+  try {
+    const response = await fetch("/signin", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code }),
+      cache: "no-store",
+    });
+    answer = await response.json();
+    if (!response.ok) throw new ApiError(response.status, answer.error, answer.detail);
+  } catch (err) {
+    state.operator = operator;
+    signOut(`Sign-in link refused. ${describe(err)}`);
+    return true;
+  }
+  state.token = answer.token;
+  state.operator = operator;
+  sessionStorage.setItem(KEY_TOKEN, state.token);
+  sessionStorage.setItem(KEY_OPERATOR, operator);
+  start(); // the link names the operator (`stopwarden open` puts the login name in when none is given)
+  return true;
+}
+
 function signOut(message, kind = "error") {
   state.token = "";
   sessionStorage.removeItem(KEY_TOKEN);
@@ -762,5 +791,8 @@ function wire() {
 }
 
 wire();
-if (state.token && state.operator) start();
-else signOut("");
+signInByLink().then((linked) => {
+  if (linked) return;
+  if (state.token && state.operator) start();
+  else signOut("");
+});
