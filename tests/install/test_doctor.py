@@ -7,6 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.gate.fake_providers import Answer, FakeProvider
+
 
 def unwrapped(out: str) -> str:
     """doctor's output with each line it wrapped (a hanging indent under its text) joined back into one."""
@@ -21,6 +25,29 @@ def test_healthy_install(installed: Path, cli: Any) -> None:
     assert "ok   SessionStart hook: answers correctly" in result.out
     checks = cli("doctor", "--json").json()["checks"]
     assert {c["name"] for c in checks} >= {"state folder", "config", "token", "Stop hook", "/build skill"}
+
+
+def test_online_asks_the_llm_authority_one_tiny_question(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`doctor --online` calls the configured provider through its real wire format (a scripted server);
+    without --online nothing is sent, and `rules` has nothing to call."""
+    online = [c for c in cli("doctor", "--online", "--json").json()["checks"] if c["name"] == "authority online"]
+    assert online == [{"name": "authority online", "ok": True, "detail": "rules: offline, nothing to call", "fix": ""}]
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "openai"', 1))
+    with FakeProvider() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.base_url}/v1")
+        fake.answers = [Answer("ok"), Answer("", status=401)]
+        assert "authority online" not in cli("doctor").out and fake.requests == []
+        answered = cli("doctor", "--online")
+        assert re.search(r"ok +authority online: openai answered in \d+ ms", answered.out), answered.out
+        assert fake.requests[0].path == "/v1/chat/completions"
+        refused = cli("doctor", "--online", "--json")
+    assert refused.code == 1
+    [check] = [c for c in refused.json()["checks"] if c["name"] == "authority online"]
+    assert not check["ok"] and check["detail"].startswith("openai: ") and "401" in check["detail"], check
+    assert check["fix"] == "check the key, the model and base_url in [authority.<name>]"
 
 
 def test_not_installed(project: Path, cli: Any) -> None:

@@ -180,13 +180,15 @@ def uninstall(purge: bool, scope: str | None, yes: bool, as_json: bool) -> None:
 
 @click.command()
 @click.option("--fix", is_flag=True, help="Re-run what init would do, then check again.")
+@click.option("--online", is_flag=True, help="Also ask the LLM authority one tiny question (network, a few tokens).")
 @json_option
-def doctor(fix: bool, as_json: bool) -> int:
+def doctor(fix: bool, online: bool, as_json: bool) -> int:
     """Check that stopwarden is installed and that each hook command starts and answers correctly.
 
     \b
     Example:
       stopwarden doctor --fix
+      stopwarden doctor --online
     """
     from stopwarden.install import doctor as checks
     from stopwarden.install import installer
@@ -200,7 +202,7 @@ def doctor(fix: bool, as_json: bool) -> int:
             for scope in scopes:
                 fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
                                         no_trust=not record.get("codex_trust", True))  # fmt: skip
-    results = checks.run(root, os.environ)
+    results = checks.run(root, os.environ, online)
     ok = all(c.ok for c in results)
     data = {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}
     emit_escaped(as_json, data, "" if as_json else "\n".join(doctor_lines(fixed, results, width(), colour())))

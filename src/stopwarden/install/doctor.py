@@ -27,11 +27,13 @@ from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DI
 PROBE_SESSION = "stopwarden-doctor-probe"
 
 
-def run(root: str, env: Mapping[str, str]) -> list[Check]:
+def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     checks = [_state_dir(root)]
     if not checks[0].ok:
         return checks
     checks += [_config(root), _authority(root, env), _token(root), _server(root)]
+    if online:
+        checks.append(_authority_online(root))
     record = installer.read_record(root)
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
@@ -97,6 +99,43 @@ def _authority(root: str, env: Mapping[str, str]) -> Check:
         fix = "set it where the server starts (the agent's environment), or `stopwarden gate authority rules`"
         return Check("authority", False, f"{loaded.authority}: " + "; ".join(problems), fix)
     return Check("authority", True, loaded.authority)
+
+
+ONLINE_PROMPT = ("Reply with the single word: ok", "ok?")  # the smallest question a model answers
+
+
+def _authority_online(root: str) -> Check:
+    """`doctor --online`: one tiny question to the configured LLM authority's provider, with the gate's own
+    options and time budget, so a wrong key, model or endpoint shows here instead of as stops that fail
+    open. The provider's answer is not shown (it is the model's text); only that one came, and how fast."""
+    from stopwarden import config as config_module
+    from stopwarden.gate import authorities
+
+    name = "authority online"
+    try:
+        loaded = config_module.load(root)
+    except StopwardenError:
+        return Check(name, True, "not checked: the config does not load (see above)")
+    built = authorities.get(
+        loaded.authority, loaded.authority_options.get(loaded.authority), loaded.authority_timeout_s
+    )
+    if built is None:
+        return Check(name, False, f"{loaded.authority} cannot be built", "`stopwarden gate authority rules`")
+    provider = getattr(built, "provider", built)  # a cascade asks its provider
+    if not hasattr(provider, "complete"):
+        return Check(name, True, f"{loaded.authority}: offline, nothing to call")
+    started = time.monotonic()
+    try:
+        provider.complete(*ONLINE_PROMPT)
+    except Exception as e:  # whatever the SDK raises: its first line says enough (a status, a refusal)
+        reason = (str(e).splitlines() or [type(e).__name__])[0][:200]
+        return Check(
+            name,
+            False,
+            f"{loaded.authority}: {type(e).__name__}: {reason}",
+            "check the key, the model and base_url in [authority.<name>]",
+        )
+    return Check(name, True, f"{loaded.authority} answered in {(time.monotonic() - started) * 1000:.0f} ms")
 
 
 def _config(root: str) -> Check:
