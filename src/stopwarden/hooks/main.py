@@ -12,6 +12,7 @@ import posix
 
 from stopwarden.agents import dialect
 from stopwarden.hooks import log
+from stopwarden.hooks.posix_io import environ, read_stdin
 from stopwarden.names import ENV_DISABLE, HOOK_EVENTS
 
 TYPE_CHECKING = False
@@ -35,22 +36,6 @@ def main(argv: "Sequence[str]") -> int:
     except BaseException:
         pass
     return 0
-
-
-def environ() -> dict[str, str]:
-    """`os.environ` without importing `os`."""
-    return {
-        k.decode("utf-8", "surrogateescape"): v.decode("utf-8", "surrogateescape") for k, v in posix.environ.items()
-    }
-
-
-def read_stdin() -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        chunk = posix.read(0, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
 
 
 def handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -> str:

@@ -30,6 +30,7 @@ import posix
 import time
 
 from stopwarden import fastjson, project
+from stopwarden.hooks.posix_io import environ, read_stdin
 from stopwarden.names import ENV_DISABLE, MODES, TERMINAL_PHASES
 
 TYPE_CHECKING = False
@@ -182,19 +183,3 @@ def _read(path: str) -> "tuple[bytes, float]":
         return b"", 0.0
     finally:
         posix.close(fd)
-
-
-def environ() -> dict[str, str]:
-    """`os.environ` without importing `os` (as hooks/main.py does)."""
-    return {
-        k.decode("utf-8", "surrogateescape"): v.decode("utf-8", "surrogateescape") for k, v in posix.environ.items()
-    }
-
-
-def read_stdin() -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        chunk = posix.read(0, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
