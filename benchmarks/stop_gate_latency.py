@@ -763,8 +763,8 @@ def http_label(port: int, method: str, path: str, *args: Any, **kwargs: Any) -> 
 
 def profile_in_process(bench: Bench, runs: int) -> InProcess:
     """`evidence.collect`, then `router.check`, `runs` times each on the main scenario's project and session."""
-    from stopwarden import http
-    from stopwarden.hooks import evidence, git, router, transcript
+    from stopwarden import git, http
+    from stopwarden.hooks import evidence, router, transcript
     from stopwarden.hooks import payload as hook_payload
 
     project = bench.projects[0]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
+from stopwarden import git
 from stopwarden.build import manager, owner
+from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, hook_command, installer
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import EXECUTING, PLANNING, STATE_DIR, TOKEN_FILE
@@ -149,5 +150,7 @@ def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> s
 def _git(project: str, *args: str) -> str:
     # The demo's own identity: a fresh machine may have none, and the demo must not need the user's.
     identity = ["-c", "user.name=stopwarden demo", "-c", "user.email=demo@stopwarden.invalid"]
-    done = subprocess.run(["git", *identity, "-C", project, *args], check=True, capture_output=True, text=True)
-    return done.stdout.strip()
+    out, code = git.text(project, *identity, *args, stderr=True)
+    if code != 0:
+        raise StopwardenError(f"git {args[0]} failed in the demo project: {out or code}", hint="is git installed?")
+    return out

@@ -1,4 +1,4 @@
-"""The hook's git runner (hooks/git.py): real git, real processes; deadlines, failures, floods."""
+"""The git runner (git.py): real git, real processes; deadlines, failures, floods."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden.hooks import git
+from stopwarden import git
 from tests.conftest import git as git_cli
 
 

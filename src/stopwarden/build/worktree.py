@@ -7,9 +7,9 @@ still gated by the build: the hook resolves a linked worktree to its main checko
 from __future__ import annotations
 
 import os
-import subprocess
 from typing import Any
 
+from stopwarden import git
 from stopwarden.build import manager, state
 from stopwarden.errors import StopwardenError
 from stopwarden.names import (
@@ -24,14 +24,13 @@ from stopwarden.timefmt import now_iso
 
 
 def _git(root: str, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False, timeout=60)
-    except FileNotFoundError:
-        raise StopwardenError("git is not installed", hint="install git; worktrees need it") from None
-    if done.returncode != 0:
-        message = (done.stderr or done.stdout).strip().splitlines()
-        raise StopwardenError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
-    return done.stdout.strip()
+    out, code = git.text(root, *args, stderr=True)
+    if code is None:
+        raise StopwardenError(f"git {args[0]} did not finish (or git is not installed)", hint="worktrees need git")
+    if code != 0:
+        message = out.splitlines()
+        raise StopwardenError(f"git {args[0]} failed: {message[-1] if message else code}")
+    return out
 
 
 def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:

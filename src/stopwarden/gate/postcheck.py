@@ -8,11 +8,11 @@ project. Any failure turns the verdict into `allow` with `invalid_evidence`.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from stopwarden import git
 from stopwarden.gate.case import Verdict
 
 TIMEOUT_S = 2.0
@@ -70,13 +70,12 @@ def _git_ok(root: str, *args: str) -> bool:
         return _ANSWERS[key]
     if _NO_WAITING.get():
         raise WouldWait
-    try:
-        done = subprocess.run(["git", "-C", root, *args], capture_output=True, timeout=TIMEOUT_S, check=False)
-    except (OSError, subprocess.SubprocessError):
+    _, code = git.text(root, *args, timeout_s=TIMEOUT_S)
+    if code is None:  # no git, or no answer in time
         return False
     if len(_ANSWERS) >= MAX_ANSWERS:
         _ANSWERS.clear()
-    _ANSWERS[key] = done.returncode == 0
+    _ANSWERS[key] = code == 0
     return _ANSWERS[key]
 
 
@@ -87,15 +86,11 @@ def added_since(root: str, files: list[str], since: float) -> frozenset[str]:
         return frozenset()
     if _NO_WAITING.get():
         raise WouldWait
-    try:
-        done = subprocess.run(
-            ["git", "-C", root, "log", "--diff-filter=A", "--format=", "--name-only", f"--before=@{int(since) - 1}",
-             "--", *files],
-            capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+    out, code = git.text(
+        root, "log", "--diff-filter=A", "--format=", "--name-only", f"--before=@{int(since) - 1}", "--", *files,
+        timeout_s=TIMEOUT_S,
+    )  # fmt: skip
+    if code != 0:  # a failure, or no answer in time
         return frozenset()
-    if done.returncode != 0:
-        return frozenset()
-    older = {line.strip() for line in done.stdout.splitlines() if line.strip()}
+    older = {line.strip() for line in out.splitlines() if line.strip()}
     return frozenset(f for f in files if f not in older)

@@ -18,7 +18,7 @@ a signal) or in the server (which knows only the main checkout, not a build's wo
 
 import time
 
-from stopwarden.hooks import git
+from stopwarden import git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-import subprocess
 
+from stopwarden import git
 from stopwarden.atomic import append_line, write_atomic
 from stopwarden.names import (
     BACKUPS_DIR,
@@ -112,13 +112,8 @@ def _toml_str(value: str) -> str:
 
 
 def git_toplevel(cwd: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", cwd, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError:
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    out, code = git.text(cwd, "rev-parse", "--show-toplevel")
+    return out or None if code == 0 else None
 
 
 def keep_out_of_git(root: str, path: str) -> bool:
@@ -127,12 +122,9 @@ def keep_out_of_git(root: str, path: str) -> bool:
     Returns True when an exclude line was added. Outside a git repository there is nothing to do.
     """
     rel = os.path.relpath(path, root)
-    check = subprocess.run(["git", "-C", root, "check-ignore", "-q", rel], capture_output=True, check=False)
-    if check.returncode != 1:  # 0: ignored already; 128: not a repository
+    if git.text(root, "check-ignore", "-q", rel)[1] != 1:  # 0: ignored already; 128: not a repository
         return False
-    exclude = subprocess.run(
-        ["git", "-C", root, "rev-parse", "--git-path", "info/exclude"], capture_output=True, text=True, check=False
-    ).stdout.strip()
+    exclude, _ = git.text(root, "rev-parse", "--git-path", "info/exclude")
     if not exclude:
         return False
     append_line(os.path.join(root, exclude), f"/{rel}")

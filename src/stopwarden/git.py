@@ -1,8 +1,10 @@
-"""Run git from the hook without `subprocess`, whose import alone costs about one interpreter start.
+"""The one way stopwarden runs git, without `subprocess`, whose import alone costs about one interpreter
+start: the hook's evidence, the server's post-checks, build worktrees, init and the demo all call `run`.
 
-`posix_spawnp` with a pipe for stdout (stdin and stderr on /dev/null), `poll` for the deadline, reads
-bounded by a cap. A git that overruns either is killed with its process group and reaped: a hook
-never waits on git past its deadline, and never holds more than `cap` bytes of its output.
+`posix_spawnp` with a pipe for stdout (stdin on /dev/null; stderr too, or into the same pipe when a caller
+wants git's own error message), `poll` for the deadline, reads bounded by a cap. A git that overruns
+either is killed with its process group and reaped: nobody waits on git past its deadline, and nobody
+holds more than `cap` bytes of its output.
 """
 
 import posix
@@ -14,10 +16,13 @@ CHUNK = 1 << 16
 KILL = 9  # SIGKILL, without importing `signal`
 
 
-def run(cwd: str, args: "list[str]", deadline: float, cap: int = MAX_OUTPUT) -> "tuple[bytes, int | None]":
+def run(
+    cwd: str, args: "list[str]", deadline: float, cap: int = MAX_OUTPUT, stderr: bool = False
+) -> "tuple[bytes, int | None]":
     """(git's stdout, its exit code). The code is None when git could not be started (no git on PATH),
     did not finish before `deadline` (a `time.monotonic()` value) or wrote more than `cap` bytes; then
-    git is killed and the output is what it had written, at most `cap` bytes."""
+    git is killed and the output is what it had written, at most `cap` bytes. With `stderr`, git's
+    standard error goes into the same output (its message is then the output's last line)."""
     if deadline <= time.monotonic():
         return b"", None
     read_end, write_end = posix.pipe()  # both close-on-exec; dup2 clears it on the child's stdout
@@ -29,7 +34,9 @@ def run(cwd: str, args: "list[str]", deadline: float, cap: int = MAX_OUTPUT) -> 
             file_actions=[
                 (posix.POSIX_SPAWN_OPEN, 0, "/dev/null", posix.O_RDONLY, 0),
                 (posix.POSIX_SPAWN_DUP2, write_end, 1),
-                (posix.POSIX_SPAWN_OPEN, 2, "/dev/null", posix.O_WRONLY, 0),
+                (posix.POSIX_SPAWN_DUP2, write_end, 2)
+                if stderr
+                else (posix.POSIX_SPAWN_OPEN, 2, "/dev/null", posix.O_WRONLY, 0),
             ],
             setpgroup=0,  # its own group, so that a kill reaches whatever git started too
         )
@@ -90,3 +97,9 @@ def _kill(pid: int) -> None:
         posix.waitpid(pid, 0)
     except ChildProcessError:
         pass
+
+
+def text(cwd: str, *args: str, timeout_s: float = 60.0, stderr: bool = False) -> "tuple[str, int | None]":
+    """`run` for callers off the hook's path: (the output as text, stripped; the exit code or None)."""
+    out, code = run(cwd, list(args), time.monotonic() + timeout_s, stderr=stderr)
+    return out.decode("utf-8", "replace").strip(), code
