@@ -18,7 +18,6 @@ from typing import Any
 
 from stopwarden import git
 from stopwarden.build import manager, owner
-from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, hook_command, installer
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.names import EXECUTING, PLANNING, STATE_DIR, TOKEN_FILE
@@ -149,8 +148,13 @@ def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> s
 
 def _git(project: str, *args: str) -> str:
     # The demo's own identity: a fresh machine may have none, and the demo must not need the user's.
-    identity = ["-c", "user.name=stopwarden demo", "-c", "user.email=demo@stopwarden.invalid"]
-    out, code = git.text(project, *identity, *args, stderr=True)
-    if code != 0:
-        raise StopwardenError(f"git {args[0]} failed in the demo project: {out or code}", hint="is git installed?")
-    return out
+    # Unsigned: a signing key that asks for a passphrase would wait on a terminal git is not given.
+    identity = [
+        "-c",
+        "user.name=stopwarden demo",
+        "-c",
+        "user.email=demo@stopwarden.invalid",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    return git.checked(project, *identity, *args)

@@ -17,12 +17,12 @@ KILL = 9  # SIGKILL, without importing `signal`
 
 
 def run(
-    cwd: str, args: "list[str]", deadline: float, cap: int = MAX_OUTPUT, stderr: bool = False
+    cwd: str, args: "list[str]", deadline: float, cap: int = MAX_OUTPUT, stderr_fd: "int | None" = None
 ) -> "tuple[bytes, int | None]":
     """(git's stdout, its exit code). The code is None when git could not be started (no git on PATH),
     did not finish before `deadline` (a `time.monotonic()` value) or wrote more than `cap` bytes; then
-    git is killed and the output is what it had written, at most `cap` bytes. With `stderr`, git's
-    standard error goes into the same output (its message is then the output's last line)."""
+    git is killed and the output is what it had written, at most `cap` bytes. Its standard error goes to
+    /dev/null, or to `stderr_fd` (a file: `checked` reads git's message from it)."""
     if deadline <= time.monotonic():
         return b"", None
     read_end, write_end = posix.pipe()  # both close-on-exec; dup2 clears it on the child's stdout
@@ -34,8 +34,8 @@ def run(
             file_actions=[
                 (posix.POSIX_SPAWN_OPEN, 0, "/dev/null", posix.O_RDONLY, 0),
                 (posix.POSIX_SPAWN_DUP2, write_end, 1),
-                (posix.POSIX_SPAWN_DUP2, write_end, 2)
-                if stderr
+                (posix.POSIX_SPAWN_DUP2, stderr_fd, 2)
+                if stderr_fd is not None
                 else (posix.POSIX_SPAWN_OPEN, 2, "/dev/null", posix.O_WRONLY, 0),
             ],
             setpgroup=0,  # its own group, so that a kill reaches whatever git started too
@@ -99,7 +99,26 @@ def _kill(pid: int) -> None:
         pass
 
 
-def text(cwd: str, *args: str, timeout_s: float = 60.0, stderr: bool = False) -> "tuple[str, int | None]":
-    """`run` for callers off the hook's path: (the output as text, stripped; the exit code or None)."""
-    out, code = run(cwd, list(args), time.monotonic() + timeout_s, stderr=stderr)
+def text(cwd: str, *args: str, timeout_s: float = 60.0) -> "tuple[str, int | None]":
+    """`run` for callers off the hook's path: (stdout as text, stripped; the exit code or None)."""
+    out, code = run(cwd, list(args), time.monotonic() + timeout_s)
     return out.decode("utf-8", "replace").strip(), code
+
+
+def checked(cwd: str, *args: str, timeout_s: float = 60.0) -> str:
+    """git's stdout (stripped) when it succeeds; else StopwardenError with git's own last line of error.
+    Its standard error goes to a temporary file, never into the answer: a warning or a trace
+    (`GIT_TRACE`) on stderr must not become part of a branch name."""
+    import tempfile
+
+    from stopwarden.errors import StopwardenError
+
+    with tempfile.TemporaryFile() as err:
+        out, code = run(cwd, list(args), time.monotonic() + timeout_s, stderr_fd=err.fileno())
+        if code == 0:
+            return out.decode("utf-8", "replace").strip()
+        err.seek(0)
+        said = err.read(1 << 16).decode("utf-8", "replace").strip().splitlines()
+    if code is None:
+        raise StopwardenError(f"git {args[0]} did not finish in {timeout_s:.0f} s, or git is not installed")
+    raise StopwardenError(f"git {args[0]} failed: {said[-1] if said else f'exit {code}'}")

@@ -142,6 +142,7 @@ REMINDER_PREFIX = "stopwarden: Continue — "
 HOT_PATH_FILE = "hot-path.json"
 SERVER_LOG = "server.log"
 SERVER_PID = "server.pid"
+OPEN_PAGE = "open.html"  # `stopwarden open`'s one-time link, for the browser to open by its path (0600)
 SERVER_STARTING = "server.starting"  # while an autostarted server comes up
 DB_FILE = "stopwarden.db"
 # The schema version this code reads and writes: store/schema.py's last migration (a test keeps them equal),

@@ -21,7 +21,10 @@ def local(ts: float, seconds: bool = True) -> str:
 def local_iso(text: object) -> str:
     """A stored UTC ISO time (`now_iso`) for a person (`local`); anything else as it is."""
     ts = parse_iso(text) if isinstance(text, str) else None
-    return str(text) if ts is None else local(ts)
+    try:
+        return str(text) if ts is None else local(ts)
+    except (OverflowError, OSError, ValueError):  # a year the platform cannot show (a corrupt audit line)
+        return str(text)
 
 
 def parse_iso(text: str) -> float | None:

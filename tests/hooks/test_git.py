@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden import git
+from stopwarden import git, timefmt
+from stopwarden.errors import StopwardenError
 from tests.conftest import git as git_cli
 
 
@@ -92,3 +93,20 @@ def test_no_descriptor_leaks_over_many_runs(tmp_path: Path) -> None:
     for _ in range(50):
         git.run(str(tmp_path), ["--version"], soon())
     assert open_fds() == before
+
+
+def test_checked_answers_stdout_alone_and_fails_with_gits_own_message(project: Path) -> None:
+    """`checked` (worktrees, the demo): what git says on stderr is never part of the answer, and is the
+    error when git fails."""
+    assert git.checked(str(project), "checkout", "-q", "-b", "side") == ""
+    assert git.checked(str(project), "checkout", "-b", "other") == ""  # "Switched to a new branch" is stderr
+    assert git.checked(str(project), "rev-parse", "--abbrev-ref", "HEAD") == "other"
+    with pytest.raises(StopwardenError, match=r"git merge failed: merge: no-such-branch - not something we can merge"):
+        git.checked(str(project), "merge", "no-such-branch")
+
+
+def test_a_corrupt_time_is_shown_as_it_is() -> None:
+    """`build log` reads times from a file under .stopwarden/, which may be anything."""
+    assert timefmt.local_iso("99999999999-01-01T00:00:00Z") == "99999999999-01-01T00:00:00Z"
+    assert timefmt.local_iso("not a time") == "not a time" and timefmt.local_iso(None) == "None"
+    assert timefmt.local_iso("2026-12-03T08:52:20.123Z").startswith("2026-12-0")

@@ -100,7 +100,7 @@ def test_a_sign_in_code_works_once_and_only_when_made_with_the_token(server: Ser
     ]
     for given in refusals:
         refused = httpx.post(url, json={"code": given})
-        assert refused.status_code == 401 and "run `stopwarden open` again" in refused.json()["detail"], given
+        assert refused.status_code == 403 and "run `stopwarden open` again" in refused.json()["detail"], given
     assert httpx.post(url, json={"code": code}, headers={"Host": "evil.example"}).status_code == 403
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -97,6 +98,25 @@ def test_stop_never_kills_a_stranger_named_by_a_stale_pid_file(project_with_clea
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_open_gives_the_browser_a_private_page_never_the_link(project_with_cleanup: Path, tmp_path: Path) -> None:
+    """`stopwarden open` starts the server and hands the browser ($BROWSER here) the path of a 0600 page that
+    forwards to the one-time link: a process's arguments are readable by every local user, the file is not."""
+    root = project_with_cleanup
+    seen = tmp_path / "browser-args"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$*" > {seen}\n')
+    browser.chmod(0o755)
+    env = {**os.environ, "BROWSER": f"{browser} %s"}
+    opened = subprocess.run([CLI, "open", "--json"], cwd=root, capture_output=True, text=True, timeout=60, env=env)
+    assert opened.returncode == 0, opened.stderr
+    data = json.loads(opened.stdout)
+    assert data["browser"] is True and "#signin=" in data["url"]
+    page = root / ".stopwarden" / "open.html"
+    assert seen.read_text() == f"file://{page}"  # the path, not the code
+    assert page.stat().st_mode & 0o777 == 0o600
+    assert data["url"].replace("&", "&amp;") in page.read_text()
 
 
 def test_an_idle_server_exits_and_the_next_session_starts_it_again(project_with_cleanup: Path) -> None:

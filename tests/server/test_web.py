@@ -230,6 +230,10 @@ def test_a_link_from_stopwarden_open_signs_in_once(page: Any, site: Site, expect
     expect(page.locator("#login-error")).to_contain_text("run `stopwarden open` again")
     expect(page.locator("#app")).to_be_hidden()
 
+    fresh = signin.link(site.server.port, site.server.token, "Ana Operator", time.time())
+    page.evaluate("(hash) => { location.hash = hash; }", fresh.split("#", 1)[1])  # pasted into the same tab
+    expect(page.locator("#app")).to_be_visible()
+
 
 def test_filter_and_page_the_log(page: Any, site: Site, expect: Any) -> None:
     continues = seed(site, 3, 0)

@@ -24,13 +24,7 @@ from stopwarden.timefmt import now_iso
 
 
 def _git(root: str, *args: str) -> str:
-    out, code = git.text(root, *args, stderr=True)
-    if code is None:
-        raise StopwardenError(f"git {args[0]} did not finish (or git is not installed)", hint="worktrees need git")
-    if code != 0:
-        message = out.splitlines()
-        raise StopwardenError(f"git {args[0]} failed: {message[-1] if message else code}")
-    return out
+    return git.checked(root, *args)
 
 
 def create(root: str, build_id: str, branch: str | None) -> dict[str, Any]:

@@ -109,12 +109,20 @@ def open_page(print_only: bool, operator: str | None, as_json: bool) -> None:
     import webbrowser
 
     from stopwarden.server import process, signin
+    from stopwarden.state import files
 
     root = require_root(os.getcwd())
     started = process.start(root)
     name = operator or getpass.getuser()
     url = signin.link(started["port"], process.read_token(root), name, time.time())
-    opened = False if print_only else webbrowser.open(url)
+    # Never the link itself on a command line, which every local user can read (/proc/<pid>/cmdline): the
+    # browser gets the path of a page of ours, readable by this user alone, that forwards to it.
+    opened = False if print_only else webbrowser.open(f"file://{files.write_open_page(root, url)}")
     data = {"url": url, "expires_in_s": signin.LINK_TTL_S, "operator": name, "browser": opened}
-    said = "opened in your browser" if opened else "open it in a browser on this machine"
-    emit(as_json, data, f"{url}\n{said}: it signs in once, within {signin.LINK_TTL_S} s, as {name}")
+    text = (
+        f"opened the review page in your browser, signed in as {name} (the link works once, within "
+        f"{signin.LINK_TTL_S} s)"
+        if opened
+        else f"{url}\nopen it in a browser on this machine: it signs in once, within {signin.LINK_TTL_S} s, as {name}"
+    )
+    emit(as_json, data, text)

@@ -15,11 +15,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from stopwarden.atomic import rmdir_if_empty
 from stopwarden.errors import StopwardenError
 from stopwarden.install import hook_command, hook_config, project_files
 from stopwarden.install.base import Check, InstallJob
-from stopwarden.install.no_extras import after_remove as after_remove  # its Installer members: nothing
-from stopwarden.install.no_extras import check_ready as check_ready  # to undo beyond hooks, skill, status line
+from stopwarden.install.no_extras import check_ready as check_ready  # its Installer members: nothing to check
 from stopwarden.install.settings_file import SettingsFile
 from stopwarden.shell import cli_command
 
@@ -186,6 +186,13 @@ def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[s
                 f"({describe_statusline(value)})"
             )
     return notes
+
+
+def after_remove(path: str, env: Mapping[str, str]) -> list[str]:
+    """The `.claude/` folder init made for a settings file it created goes with the file, when empty."""
+    if not os.path.exists(path):
+        rmdir_if_empty(os.path.dirname(path))
+    return []
 
 
 def remove_extras(data: dict[str, Any], path: str, restore: object) -> tuple[bool, list[str]]:

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from stopwarden.atomic import rmdir_if_empty, write_atomic
+from stopwarden.atomic import write_atomic
 from stopwarden.errors import StopwardenError
 from stopwarden.install import claude_code, project_files, skill, user_scope
 from stopwarden.install.base import InstallJob
@@ -242,7 +242,6 @@ def _remove_from(
         del replaced[real]
     if not settings.data and not os.path.islink(path) and real in created:
         settings.delete()
-        rmdir_if_empty(os.path.dirname(path))
         return [f"removed {path} (stopwarden had created it)", *module.after_remove(path, env)]
     settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(agent, scope, path))
     return [*([f"removed our hooks from {path}"] if hooks else []), *said, *module.after_remove(path, env)]

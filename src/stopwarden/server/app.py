@@ -276,7 +276,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     @app.post("/signin", response_model=models.SignInOut, include_in_schema=False)
     def sign_in(body: models.SignInIn) -> dict[str, Any]:
         if not sign_ins.redeem(body.code, time.time()):
-            raise HTTPException(401, "the sign-in link is wrong, expired or already used: run `stopwarden open` again")
+            raise HTTPException(403, "the sign-in link is wrong, expired or already used: run `stopwarden open` again")
         return {"token": token}
 
     @app.get("/", include_in_schema=False)

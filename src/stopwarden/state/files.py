@@ -24,6 +24,7 @@ from stopwarden.names import (
     CONFIG_FILE,
     EVIDENCE_DIR,
     HOT_PATH_FILE,
+    OPEN_PAGE,
     PORT_FILE,
     SERVER_LOG,
     SERVER_PID,
@@ -115,6 +116,18 @@ def read_hot_path(root: str) -> "tuple[dict[str, Any] | None, float]":
     except (OSError, ValueError):
         return None, 0.0
     return read_json(where), mtime
+
+
+def write_open_page(root: str, url: str) -> str:
+    """A page that forwards to `url` (`stopwarden open`'s one-time link), readable by this user alone; its
+    path, unlike the link, may appear on a browser's command line. Only `stopwarden open` writes it."""
+    from stopwarden.atomic import write_atomic
+
+    where = path(root, OPEN_PAGE)
+    quoted = url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    page = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={quoted}">\n'
+    write_atomic(where, page.encode("utf-8"), 0o600)
+    return where
 
 
 def write_hot_path(root: str, data: bytes) -> None:

@@ -791,6 +791,7 @@ function wire() {
 }
 
 wire();
+window.addEventListener("hashchange", () => signInByLink()); // a fresh link pasted into this tab
 signInByLink().then((linked) => {
   if (linked) return;
   if (state.token && state.operator) start();
