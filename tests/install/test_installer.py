@@ -491,6 +491,12 @@ def test_doctor_checks_our_statusline(project: Path, cli: Any) -> None:
     path.write_text(json.dumps(data))
     result = cli("doctor")
     assert result.code == 1 and "FAIL status line (local)" in result.out
+    # Checked wherever it is ours, even when the install record names no Claude Code install here.
+    record = project / ".stopwarden" / "installed.json"
+    kept = record.read_text()
+    record.write_text(json.dumps({**json.loads(kept), "scopes": {"gemini": ["project"]}}))
+    assert "FAIL status line (local)" in cli("doctor").out
+    record.write_text(kept)
     result = cli("doctor", "--fix")
     assert result.code == 0 and f"updated our status line in {path}" in unwrapped(result.out)
 

@@ -88,7 +88,8 @@ class Installer(Protocol):
         ...
 
     def doctor_checks(self, root: str, env: Mapping[str, str], record: Mapping[str, Any]) -> list[Check]:
-        """Checks only this agent needs (Codex: does it trust our hooks), when init installed it here."""
+        """Checks only this agent needs, [] where they do not apply: Codex, whether it trusts our hooks
+        (when init installed it here, says `record`); Claude Code, our status line wherever it is ours."""
         ...
 
     def user_config_dir(self, env: Mapping[str, str]) -> str:

@@ -314,6 +314,9 @@ def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) 
     app-server`), since the trust hash is version-specific, whether it sees our hooks here and trusts them."""
     import shutil
 
+    scopes = record.get("scopes")
+    if not (isinstance(scopes, Mapping) and scopes.get(AGENT)):
+        return []  # not installed here: nothing of ours for Codex to trust
     name = "codex hook trust"
     codex_bin = shutil.which(COMMAND, path=env.get("PATH"))
     if not codex_bin:

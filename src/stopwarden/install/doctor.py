@@ -38,8 +38,8 @@ def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
         checks += _agent_checks(agent, module, root, env, required=agent in installed)
-    for agent in installed:
-        checks += AGENT_MODULES[agent].doctor_checks(root, env, record)
+    for module in AGENT_MODULES.values():  # each says from the record whether its checks apply here
+        checks += module.doctor_checks(root, env, record)
     checks += _skills(root, env, record, installed)
     return checks
 
