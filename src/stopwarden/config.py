@@ -84,6 +84,12 @@ class Config:
         return self.evaluate_timeout_s - 0.25
 
     @property
+    def events_project(self) -> str | None:
+        """The project whose events are this one's in its store: its name in a store a fleet shares, None
+        with the project's own SQLite file (every event there is this project's)."""
+        return self.project if self.store_url else None
+
+    @property
     def store_location(self) -> str:
         """Where the store is: the PostgreSQL URL, or the path of the project's SQLite file."""
         return self.store_url or os.path.join(self.state_dir, DB_FILE)

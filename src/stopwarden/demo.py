@@ -146,15 +146,11 @@ def _stop(command: str, session_id: str, project: str, env: dict[str, str]) -> s
     return reason
 
 
+# The demo's own identity (a fresh machine may have none, and the demo must not need the user's), and
+# unsigned commits: a signing key that asks for a passphrase would wait on a terminal git is not given.
+DEMO_GIT_CONFIG = ("-c", "user.name=stopwarden demo", "-c", "user.email=demo@stopwarden.invalid",
+                   "-c", "commit.gpgsign=false")  # fmt: skip
+
+
 def _git(project: str, *args: str) -> str:
-    # The demo's own identity: a fresh machine may have none, and the demo must not need the user's.
-    # Unsigned: a signing key that asks for a passphrase would wait on a terminal git is not given.
-    identity = [
-        "-c",
-        "user.name=stopwarden demo",
-        "-c",
-        "user.email=demo@stopwarden.invalid",
-        "-c",
-        "commit.gpgsign=false",
-    ]
-    return git.checked(project, *identity, *args)
+    return git.checked(project, *DEMO_GIT_CONFIG, *args)

@@ -1,8 +1,8 @@
 """The one way stopwarden runs git, without `subprocess`, whose import alone costs about one interpreter
 start: the hook's evidence, the server's post-checks, build worktrees, init and the demo all call `run`.
 
-`posix_spawnp` with a pipe for stdout (stdin on /dev/null; stderr too, or into the same pipe when a caller
-wants git's own error message), `poll` for the deadline, reads bounded by a cap. A git that overruns
+`posix_spawnp` with a pipe for stdout (stdin on /dev/null; stderr too, or into a file a caller gives: `checked`
+reads git's own error message from one), `poll` for the deadline, reads bounded by a cap. A git that overruns
 either is killed with its process group and reaped: nobody waits on git past its deadline, and nobody
 holds more than `cap` bytes of its output.
 """

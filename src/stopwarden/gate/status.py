@@ -21,7 +21,7 @@ def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float
     from: the server's own environment when the server answers, the caller's otherwise."""
     current = settings.read(store, config.project)
     midnight = time.mktime((*time.localtime(now)[:3], 0, 0, 0, 0, 0, -1))
-    project = config.project if config.store_url else None  # a shared store: this project's events only
+    project = config.events_project
     return {
         **current.as_dict(),
         "mode_source": settings.mode_source(store, config),

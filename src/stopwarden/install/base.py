@@ -33,6 +33,10 @@ class InstallJob(NamedTuple):
     statusline: bool = False  # Claude Code: register our status line too (`--statusline`)
     force_statusline: bool = False  # ... replacing one of the user's own (`--force-statusline`)
 
+    @property
+    def wants_statusline(self) -> bool:
+        return self.statusline or self.force_statusline
+
 
 class Installer(Protocol):
     """Where one agent keeps its hooks and skills, and how ours are written into and out of its files."""

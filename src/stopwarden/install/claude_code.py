@@ -129,8 +129,7 @@ def merge_statusline(data: dict[str, Any], path: str, install: bool, force: bool
 
 def merge_extras(data: dict[str, Any], job: InstallJob) -> tuple[str, object]:
     """The status line (merge_statusline): asked for with --statusline, refreshed whenever it is ours."""
-    asked = job.statusline or job.force_statusline
-    return merge_statusline(data, job.path, asked, job.force_statusline)
+    return merge_statusline(data, job.path, job.wants_statusline, job.force_statusline)
 
 
 def after_install(
@@ -146,7 +145,7 @@ def after_install(
             f"warning: {job.path} now holds absolute paths of this machine; teammates must run "
             "`stopwarden init --scope project` on theirs (or use the default local scope)"
         )
-    asked = job.statusline or job.force_statusline
+    asked = job.wants_statusline
     if extras == "replaced":
         done.append(
             f"replaced your status line ({describe_statusline(replaced)}) in {job.path}; "

@@ -67,7 +67,7 @@ def init(
     record = read_record(root)
     if settings.changed():
         created = not settings.exists
-        backup = settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(agent, scope, path))
+        backup = _save(settings, root, agent, scope)
         events = " and ".join(module.EVENTS)
         done.append(
             f"registered our {events} hooks in {path}" if hooks_changed else f"hooks already registered in {path}"
@@ -226,9 +226,10 @@ def _remove_from(
     replaced: dict[str, Any],
     env: Mapping[str, str],
 ) -> list[str]:
-    """Our hooks and the agent's extras out of one settings file (the file too, and its folder if empty,
-    when we created it); a value of the user's that an extra replaced (`init --force-statusline`) goes back
-    in its place and leaves `replaced`; then what else the agent undoes (`after_remove`: Codex's trust)."""
+    """Our hooks and the agent's extras out of one settings file (the file too when we created it); a value
+    of the user's that an extra replaced (`init --force-statusline`) goes back in its place and leaves
+    `replaced`; then what else the agent undoes (`after_remove`: Codex's trust, Claude Code's emptied
+    `.claude/` folder)."""
     settings = SettingsFile(path)
     if not settings.exists:
         return []
@@ -243,7 +244,7 @@ def _remove_from(
     if not settings.data and not os.path.islink(path) and real in created:
         settings.delete()
         return [f"removed {path} (stopwarden had created it)", *module.after_remove(path, env)]
-    settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), _backup_name(agent, scope, path))
+    _save(settings, root, agent, scope)
     return [*([f"removed our hooks from {path}"] if hooks else []), *said, *module.after_remove(path, env)]
 
 
@@ -277,8 +278,11 @@ def _purge(root: str) -> list[str]:
     return [*done, f"removed {state}"]
 
 
-def _backup_name(agent: str, scope: str, path: str) -> str:
-    return f"{agent}-{scope}.{os.path.basename(path)}"
+def _save(settings: SettingsFile, root: str, agent: str, scope: str) -> str | None:
+    """Save an agent's settings file, backing up the user's version first (under `.stopwarden/backups/`, as
+    `<agent>-<scope>.<file name>`); the backup's path, when one was made."""
+    name = f"{agent}-{scope}.{os.path.basename(settings.path)}"
+    return settings.save(os.path.join(root, STATE_DIR, BACKUPS_DIR), name)
 
 
 def record_path(root: str) -> str:

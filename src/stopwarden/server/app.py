@@ -112,7 +112,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
                 "breaker": "unknown",
             }
         failures = store.breaker(config.authority)["failures"]
-        last = store.last_authority_failure(config.project if config.store_url else None)
+        last = store.last_authority_failure(config.events_project)
         return base | {"status": "ok", "mode": current.mode, "kill_switch": current.kill_switch, "breaker": state,
                        "breaker_failures": failures, "last_failure_kind": last["kind"] if last else None}  # fmt: skip
 

@@ -162,7 +162,7 @@ def _ready(store: Any, config: Any, gate: Any) -> Any:
     from stopwarden.gate import settings
 
     # A shared store holds other projects' events too, with their own retention: prune only ours there.
-    pruned = store.prune(time.time() - config.retention_days * 86400, config.project if config.store_url else None)
+    pruned = store.prune(time.time() - config.retention_days * 86400, config.events_project)
     if pruned:
         log.info("%d old events pruned", pruned)
     return settings.first_start(store, config, healthy=gate.authority is not None)

@@ -121,11 +121,12 @@ def read_hot_path(root: str) -> "tuple[dict[str, Any] | None, float]":
 def write_open_page(root: str, url: str) -> str:
     """A page that forwards to `url` (`stopwarden open`'s one-time link), readable by this user alone; its
     path, unlike the link, may appear on a browser's command line. Only `stopwarden open` writes it."""
+    import html
+
     from stopwarden.atomic import write_atomic
 
     where = path(root, OPEN_PAGE)
-    quoted = url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    page = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={quoted}">\n'
+    page = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={html.escape(url)}">\n'
     write_atomic(where, page.encode("utf-8"), 0o600)
     return where
 

@@ -43,7 +43,8 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body, token = state.token) {
-  const headers = { Authorization: `Bearer ${token}` };
+  // No token for POST /signin: the code it sends is the credential.
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -163,12 +164,17 @@ async function signIn(event) {
     $("token").select();
     return;
   }
+  $("token").value = "";
+  remember(token, operator);
+  start();
+}
+
+// The token and the operator's name, for this tab only (sessionStorage).
+function remember(token, operator) {
   state.token = token;
   state.operator = operator;
   sessionStorage.setItem(KEY_TOKEN, token);
   sessionStorage.setItem(KEY_OPERATOR, operator);
-  $("token").value = "";
-  start();
 }
 
 // A link from `stopwarden open` carries a one-time code (and the operator's name) in its fragment, which no
@@ -181,21 +187,13 @@ async function signInByLink() {
   const operator = (link.get("operator") || state.operator || "").trim().slice(0, 200);
   let answer;
   try {
-    const response = await fetch("/signin", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code }),
-      cache: "no-store",
-    });
-    answer = await response.json();
-    if (!response.ok) throw new ApiError(response.status, answer.error, answer.detail);
+    answer = await api("POST", "/signin", { code }, "");
   } catch (err) {
     state.operator = operator;
     signOut(`Sign-in link refused. ${describe(err)}`);
     return true;
   }
-  state.token = answer.token;
-  state.operator = operator;
-  sessionStorage.setItem(KEY_TOKEN, state.token);
-  sessionStorage.setItem(KEY_OPERATOR, operator);
+  remember(answer.token, operator);
   start(); // the link names the operator (`stopwarden open` puts the login name in when none is given)
   return true;
 }
