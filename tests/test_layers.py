@@ -29,7 +29,7 @@ RULES: dict[str, set[str]] = {
     "build": {"agents"},
     "hooks": {"agents", "build"},
     "store": set(),
-    "gate": {"store"},
+    "gate": {"agents", "store"},  # agents: the files each installs (self-reference)
     "server": {"gate", "store"},
     "install": {"agents", "build", "hooks", "gate", "server"},  # it wires the hooks and runs the server
     "cli": {"agents", "build", "hooks", "gate", "server", "store", "install"},

@@ -17,7 +17,7 @@ import pytest
 
 from stopwarden.gate import providers
 from stopwarden.gate.case import Artifact, Case
-from stopwarden.gate.decide import ask
+from stopwarden.gate.service import ask
 
 from .fake_anthropic import FakeAnthropic
 

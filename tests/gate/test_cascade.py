@@ -18,7 +18,7 @@ import pytest
 from stopwarden import config
 from stopwarden.gate import authorities, breaker, llm_acts, rules, stopacts
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
-from stopwarden.gate.decide import Gate, ask
+from stopwarden.gate.service import Gate, ask
 from stopwarden.store.store import Store
 from tests.gate.fake_providers import Answer, FakeProvider
 from tests.server.conftest import PlanRepo, evaluate_body, run_server

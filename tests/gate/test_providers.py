@@ -15,8 +15,8 @@ import pytest
 
 from stopwarden.gate import breaker, providers
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
-from stopwarden.gate.decide import Gate, ask
 from stopwarden.gate.llm import SYSTEM_PROMPT
+from stopwarden.gate.service import Gate, ask
 from stopwarden.store.store import Store
 from tests.gate.fake_providers import Answer, FakeProvider
 from tests.server.conftest import PlanRepo, evaluate_body, run_server

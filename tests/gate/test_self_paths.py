@@ -1,5 +1,5 @@
 """Self-reference knows every file an installer writes in a project: a session that changes an agent's hook
-configuration or /build skill there works on the gate (gate/decide.py SELF_PATHS)."""
+configuration or /build skill there works on the gate (gate/pipeline.py SELF_PATHS)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden.gate import decide
+from stopwarden.gate import pipeline
 from stopwarden.install import skill
 from stopwarden.install.registry import AGENT_MODULES
 
@@ -27,4 +27,4 @@ def test_every_project_file_an_installer_writes_is_ours(agent: str, tmp_path: Pa
     assert written, f"{agent} has a project scope"
     for path in written:
         relative = os.path.relpath(path, root)
-        assert decide._is_ours(relative), f"{agent}: {relative} is not in SELF_PATHS"
+        assert pipeline.is_ours(relative), f"{agent}: {relative} is not in SELF_PATHS"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from stopwarden import config as config_module
 from stopwarden.gate import settings as gate_settings
 from stopwarden.gate.case import Artifact, Case
-from stopwarden.gate.decide import Gate, Request
+from stopwarden.gate.service import Gate, Request
 from stopwarden.store import gitleaks, schema
 from stopwarden.store.redact import preview, redact
 from stopwarden.store.store import Store

@@ -22,7 +22,7 @@ import pytest
 
 from stopwarden import config as config_module
 from stopwarden.gate import settings
-from stopwarden.gate.decide import Gate
+from stopwarden.gate.service import Gate
 from stopwarden.server.app import create_app
 from stopwarden.server.process import read_token
 from stopwarden.store.store import Store

@@ -16,7 +16,7 @@ import uvicorn
 from stopwarden import config as config_module
 from stopwarden import http
 from stopwarden.gate import settings
-from stopwarden.gate.decide import Gate
+from stopwarden.gate.service import Gate
 from stopwarden.server.app import create_app
 from stopwarden.server.process import read_token
 from stopwarden.store.store import Store

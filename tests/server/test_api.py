@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from stopwarden.gate.case import Case, Pointer, Verdict
-from stopwarden.gate.decide import Gate
+from stopwarden.gate.service import Gate
 from stopwarden.server import signin
 from tests.conftest import git
 from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server

@@ -21,7 +21,7 @@ from stopwarden import config as config_module
 from stopwarden.gate import postcheck, settings
 from stopwarden.gate.authorities import RulesAuthority
 from stopwarden.gate.case import Case, Verdict
-from stopwarden.gate.decide import Gate
+from stopwarden.gate.service import Gate
 from stopwarden.store.store import Store
 from tests import postgres
 from tests.server.conftest import PlanRepo, Server, run_server

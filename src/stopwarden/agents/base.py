@@ -23,6 +23,8 @@ class Dialect(Protocol):
     def ALLOW(self) -> str: ...  # what to print to let a stop through
     @property
     def SESSION_ENV(self) -> str: ...  # the variable that gives its shell commands the session id ("" if none)
+    @property
+    def PROJECT_FILES(self) -> tuple[str, ...]: ...  # path prefixes its installer writes in a project (self-reference)
 
     def payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Its hook payload with the fields the hook reads under Claude Code's names (`session_id`, …)."""

@@ -17,6 +17,8 @@ NAME = "claude-code"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 ALLOW = ""
 SESSION_ENV = "CLAUDE_CODE_SESSION_ID"  # set for its Bash tool's commands (2.1.x)
+# What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
+PROJECT_FILES = (".claude/settings", ".claude/skills/build/")
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 NAME = "codex"
+# What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
+PROJECT_FILES = (".codex/hooks.json", ".codex/skills/build/")
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 ALLOW = ""
 # Its shell commands run in a sandbox with their own PID namespace, where the process tree ends before the
@@ -50,6 +52,7 @@ def user_turn(line: str) -> str:
 __all__ = [
     "ALLOW",
     "NAME",
+    "PROJECT_FILES",
     "SESSION_ENV",
     "STOP_TEXT_FIELDS",
     "block",

@@ -24,6 +24,8 @@ NAME = "copilot"
 STOP_TEXT_FIELDS = ()  # none: the stop text is in the transcript (transcript_stop_text)
 ALLOW = ""
 SESSION_ENV = "COPILOT_AGENT_SESSION_ID"  # set for its bash tool's commands (what hooks get as `sessionId`)
+# What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
+PROJECT_FILES = (".github/hooks/stopwarden.json", ".github/skills/build/")
 # Its payload's names for the fields the hook reads under Claude Code's names.
 FIELDS = {"sessionId": "session_id", "transcriptPath": "transcript_path"}
 
@@ -79,6 +81,7 @@ def user_turns(lines: "list[str]", limit: int) -> "list[str]":
 __all__ = [
     "ALLOW",
     "NAME",
+    "PROJECT_FILES",
     "SESSION_ENV",
     "STOP_TEXT_FIELDS",
     "block",

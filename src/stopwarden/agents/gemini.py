@@ -21,6 +21,8 @@ NAME = "gemini"
 STOP_TEXT_FIELDS = ("prompt_response",)
 ALLOW = "{}\n"
 SESSION_ENV = ""  # its shell commands get no session id (only GEMINI_CLI=1): ownership is by agent process
+# What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
+PROJECT_FILES = (".gemini/settings", ".gemini/commands/build.toml")
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
@@ -75,6 +77,7 @@ def _user_text(record: "dict[str, object]") -> str:
 __all__ = [
     "ALLOW",
     "NAME",
+    "PROJECT_FILES",
     "SESSION_ENV",
     "STOP_TEXT_FIELDS",
     "block",

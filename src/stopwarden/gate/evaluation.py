@@ -21,7 +21,8 @@ from typing import Any
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import authorities
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
-from stopwarden.gate.decide import ask, case_signals, judge_case
+from stopwarden.gate.pipeline import case_signals, judge_case
+from stopwarden.gate.service import ask
 from stopwarden.hooks.router import forwards
 from stopwarden.names import STOP_ACTS
 from stopwarden.store.redact import redact

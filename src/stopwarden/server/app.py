@@ -12,7 +12,6 @@ import pathlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -27,8 +26,9 @@ from stopwarden.config import Config
 from stopwarden.errors import StopwardenError
 from stopwarden.gate import breaker, report, settings
 from stopwarden.gate import since as since_module
-from stopwarden.gate.decide import Gate, Outcome, case_signals
-from stopwarden.gate.decide import Request as GateRequest
+from stopwarden.gate.pipeline import case_signals
+from stopwarden.gate.service import Gate
+from stopwarden.gate.service import Request as GateRequest
 from stopwarden.gate.status import gate_status
 from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
@@ -164,17 +164,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         route_class_override=direct_route(models.EvaluateIn, models.EvaluateOut),
     )
 
-    def _decide(request: GateRequest, admitted: bool) -> Outcome:
-        if request.session_start is None:
-            try:
-                request = replace(request, session_start=store.session_start(request.session_id))
-            except StoreUnavailable:
-                pass  # the gate finds the store away too, and fails open with one event in the outbox
-            except Exception:  # judged without a start (and so allowed), but never a 500 that leaves no event
-                log.exception("cannot look up the start of session %s", request.session_id)
-        return gate.evaluate(request, admitted)
-
-    decisions = DecisionThreads(gate, _decide)
+    decisions = DecisionThreads(gate, gate.evaluate)
     sign_ins = SignIns(token)
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)

@@ -29,8 +29,9 @@ from collections.abc import Callable
 from typing import Any
 
 from stopwarden.gate import postcheck
-from stopwarden.gate.decide import Gate, Outcome
-from stopwarden.gate.decide import Request as GateRequest
+from stopwarden.gate.pipeline import Outcome
+from stopwarden.gate.service import Gate
+from stopwarden.gate.service import Request as GateRequest
 from stopwarden.store.redact import redacting_logger
 
 log = redacting_logger("stopwarden.server")

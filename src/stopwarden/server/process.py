@@ -69,7 +69,7 @@ def _serve(root: str) -> None:
     import uvicorn
 
     from stopwarden.gate import settings
-    from stopwarden.gate.decide import Gate
+    from stopwarden.gate.service import Gate
     from stopwarden.server.app import create_app
     from stopwarden.store.outbox import Outbox, drain_while_running
     from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine

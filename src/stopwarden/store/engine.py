@@ -225,7 +225,7 @@ class StoreBase:
         self._held = False  # see `hold`
         self._unheld = threading.local()
         # True while `watch_settings` listens: every change of a setting is then announced, so a cached copy
-        # of them stays right until the announcement (gate/decide.py) instead of expiring.
+        # of them stays right until the announcement (gate/service.py) instead of expiring.
         self.listening = False
 
     @classmethod

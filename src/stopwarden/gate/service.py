@@ -1,11 +1,13 @@
-"""The stop-gate decision behind `POST /v1/evaluate` (SPEC §5.4 to §5.8), one event per request.
+"""The service that runs the stop-gate decision behind `POST /v1/evaluate` (SPEC §5.4 to §5.8), one event
+per request.
 
-In order: overload shedding, kill switch, mode, the continue ceiling, the idempotency cache, missing
-session start, missing evidence, self-reference, a cascade's offline stage, rate limits (only where a
-provider is asked), the breaker, the authority (under its time budget), validation, the git post-checks,
-the reminder. Every way out lets the agent stop unless the mode is `enforce`, the verdict is a valid
-`continue`, and a reminder could be built from its template; every way out is recorded as one event,
-with the failure kind when it failed open.
+The decision itself is gate/pipeline.py (evidence rules, authority, validation, post-checks, reminder);
+what outlives one stop is here: overload shedding, kill switch and mode, the continue ceiling, the
+idempotency cache, the session's start (from the store when the hook did not send it), a cascade's offline
+stage before rate limits (only where a provider is asked) and the breaker, the authority's time budget,
+and recording. Every way out lets the agent stop unless the mode is `enforce`, the verdict is a valid
+`continue`, and a reminder could be built from its template; every way out is recorded as one event, with
+the failure kind when it failed open.
 """
 
 from __future__ import annotations
@@ -15,19 +17,16 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stopwarden import signals as signal_detectors
 from stopwarden.config import Config
-from stopwarden.gate import authorities, breaker, postcheck, reminders, settings, validation
-from stopwarden.gate.case import Case, Verdict
-from stopwarden.gate.llm import Malformed
+from stopwarden.gate import authorities, breaker, pipeline, settings
+from stopwarden.gate.case import Case
+from stopwarden.gate.pipeline import Answer, Outcome, allow, ask_in_process, ask_offline, checked, deliver, failure_kind
 from stopwarden.gate.windows import ContinueCounts, ExpiringCache, RateWindows
-from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.outbox import Outbox
 from stopwarden.store.redact import redacting_logger
 from stopwarden.store.store import Store, StoreUnavailable, event_columns
@@ -36,22 +35,6 @@ from stopwarden.store.store import Store, StoreUnavailable, event_columns
 # session or a provider's error is redacted before it is written.
 log = redacting_logger("stopwarden.server")
 SETTINGS_TTL_S = 1.0
-
-# Files whose change means the session worked on stopwarden itself: its stops are not ours to judge.
-# What each agent's installer writes in a project (tests/gate/test_self_paths.py holds this to the installers).
-SELF_PATHS = (
-    f"{STATE_DIR}/",
-    ".claude/settings",
-    ".claude/skills/build/",
-    ".codex/hooks.json",
-    ".codex/skills/build/",
-    ".gemini/settings",
-    ".gemini/commands/build.toml",
-    ".github/hooks/stopwarden.json",
-    ".github/skills/build/",
-)
-PLANS = f"{STATE_DIR}/{PLANS_DIR}/"  # the build plans the /build skill commits are the work, not stopwarden
-
 
 # An event's id, unique across servers and restarts: this process's random half, then a count. Cheaper than
 # a uuid4 per request, whose read of the kernel's randomness hands the GIL to the decision thread and waits
@@ -73,41 +56,6 @@ class Request:
     # The event's own id, given once per request: whichever of `evaluate` and `too_late` records it (or
     # both, when a stuck evaluation finishes after all), the store keeps it once.
     event_uid: str = field(default_factory=new_event_uid)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    decision: str
-    rule: str | None = None
-    block: bool = False
-    reminder: str | None = None
-    fail_open: str | None = None
-    short_circuit: str | None = None
-    evidence_pointer: dict[str, Any] = field(default_factory=dict)
-    event_id: int | None = None
-    latency_ms: float = 0.0
-
-    def as_response(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "decision": self.decision,
-            "rule": self.rule,
-            "block": self.block,
-            "reminder": self.reminder,
-            "fail_open": self.fail_open,
-            "short_circuit": self.short_circuit,
-            "latency_ms": round(self.latency_ms, 3),
-        }
-
-
-def _deliver(outcome: Outcome, mode: str) -> Outcome:
-    """A continue blocks only in enforce, and only then does its reminder go to the agent."""
-    block = outcome.decision == "continue" and mode == "enforce" and bool(outcome.reminder)
-    return replace(outcome, block=block, reminder=outcome.reminder if block else None)
-
-
-def _allow(fail_open: str | None = None, short_circuit: str | None = None, rule: str | None = None) -> Outcome:
-    return Outcome("allow", rule=rule, fail_open=fail_open, short_circuit=short_circuit)
 
 
 class Gate:
@@ -176,23 +124,23 @@ class Gate:
         started = time.monotonic()
         now = time.time()
         if not (self.admit() if admitted is None else admitted):
-            return self._record(request, _allow(fail_open="shed_overload"), "?", now, started)
+            return self._record(request, allow(fail_open="shed_overload"), "?", now, started)
         mode = "?"
         try:
             current = self.settings(now)
             mode = current.mode
             if current.kill_switch:
-                outcome = _allow(short_circuit="kill_switch")
+                outcome = allow(short_circuit="kill_switch")
             elif mode == "off":
-                outcome = _allow(short_circuit="mode_off")
+                outcome = allow(short_circuit="mode_off")
             else:
                 outcome = self._judge(request, mode, now)
         except StoreUnavailable as e:  # still one event: the outbox keeps it until the store is back
             log.warning("allow (store_unavailable): %s", e.message)
-            outcome = _allow(fail_open="store_unavailable")
+            outcome = allow(fail_open="store_unavailable")
         except Exception:
             log.exception("allow (internal_error)")
-            outcome = _allow(fail_open="internal_error")
+            outcome = allow(fail_open="internal_error")
         finally:
             self.leave()
         return self._record(request, outcome, mode, now, started)
@@ -206,20 +154,29 @@ class Gate:
         key = (request.session_id, hashlib.sha256(request.case.stop_text.encode()).hexdigest())
         cached = self._cache.get(key, now)
         if cached is not None:
-            return _deliver(replace(cached, short_circuit="cached", event_id=None), mode)
+            return deliver(replace(cached, short_circuit="cached", event_id=None), mode)
         outcome = self._judge_uncached(request, now)
         if outcome.fail_open is None:
             self._cache.put(key, outcome, now)
-        return _deliver(outcome, mode)
+        return deliver(outcome, mode)
 
     def _judge_uncached(self, request: Request, now: float) -> Outcome:
-        if request.session_start is None:
-            return _allow(short_circuit="no_session_start")
-        case = self._with_setup(request.case, request.session_start)
-        outcome, verdict = judge_case(case, lambda c: self._ask(c, request.session_id, now))
-        return outcome if verdict is None else self._conclude(verdict)
+        ask_authority = lambda case: self._ask(case, request.session_id, now)  # noqa: E731
+        return pipeline.decide(request.case, self.config.root, self._session_start(request), ask_authority)
 
-    def _ask(self, case: Case, session_id: str, now: float) -> tuple[Verdict | None, str | None]:
+    def _session_start(self, request: Request) -> float | None:
+        """When the session started: as the hook sent it, else as SessionStart recorded it in the store."""
+        if request.session_start is not None:
+            return request.session_start
+        try:
+            return self.store.session_start(request.session_id)
+        except StoreUnavailable:
+            raise  # the store is away: one event, kept in the outbox
+        except Exception:  # judged without a start (and so allowed), never a 500 that leaves no event
+            log.exception("cannot look up the start of session %s", request.session_id)
+            return None
+
+    def _ask(self, case: Case, session_id: str, now: float) -> Answer:
         """The authority's validated verdict, or the failure kind. Rate limits bound what a paid authority
         costs, so they count only the stops a provider is asked about: the offline authority judges every
         stop (the router forwards them all), a cascade's rules most of them, and limiting those would
@@ -239,17 +196,7 @@ class Gate:
             pass  # a window not loaded yet: it will be, from the store, once the store is back
         return self._ask_through_breaker(self.authority, case, now)
 
-    def _with_setup(self, case: Case, session_start: float) -> Case:
-        """The case, with the files of our own set-up that this session added (issue 19): after `init`,
-        an agent's first `git add -A` commits them, and that is not work on the gate."""
-        ours = sorted({f for c in case.session_commits for f in c.files if _is_ours(f)})
-        if not ours:
-            return case
-        return replace(case, setup_files=postcheck.added_since(self.config.root, ours, session_start))
-
-    def _ask_through_breaker(
-        self, authority: authorities.Authority, case: Case, now: float
-    ) -> tuple[Verdict | None, str | None]:
+    def _ask_through_breaker(self, authority: authorities.Authority, case: Case, now: float) -> Answer:
         name = authority.name
         if not breaker.admit(self.store, name, now, self.config.authority_timeout_s):
             return None, "breaker_open"  # fails open at once, and counts as no new failure
@@ -259,19 +206,6 @@ class Gate:
         else:
             breaker.succeeded(self.store, name)
         return verdict, failure
-
-    def _conclude(self, verdict: Verdict) -> Outcome:
-        """A valid verdict, checked against git when it is a continue, with its reminder ready; whether it
-        blocks is the mode's to say (`_deliver`)."""
-        pointer = verdict.evidence_pointer.as_dict()
-        if verdict.decision != "continue":
-            return Outcome(verdict.decision, verdict.rule, evidence_pointer=pointer)
-        if postcheck.failure(verdict, self.config.root):
-            return Outcome("allow", verdict.rule, fail_open="invalid_evidence", evidence_pointer=pointer)
-        reminder = reminders.reminder(verdict)
-        if reminder is None:
-            return Outcome("allow", verdict.rule, fail_open="invalid_evidence", evidence_pointer=pointer)
-        return Outcome("continue", verdict.rule, reminder=reminder, evidence_pointer=pointer)
 
     def _record(self, request: Request, outcome: Outcome, mode: str, now: float, started: float) -> Outcome:
         """One event per request. Only a delivered block counts towards the session's continue ceiling."""
@@ -305,7 +239,7 @@ class Gate:
         answering mid-query, most often): let the agent stop, and keep the event in the outbox, under the
         request's own id, in case the evaluation never records it."""
         log.warning("allow (timeout): no decision for %s after %.1f s", request.session_id, waited_s)
-        outcome = replace(_allow(fail_open="timeout"), latency_ms=waited_s * 1000)
+        outcome = replace(allow(fail_open="timeout"), latency_ms=waited_s * 1000)
         self._keep(self._row(request, outcome, "?", time.time() - waited_s))
         return outcome
 
@@ -341,25 +275,7 @@ class Gate:
             log.error("lost an event: neither the store nor the outbox took it (%s)", e)
 
 
-def judge_case(
-    case: Case, ask_authority: Callable[[Case], tuple[Verdict | None, str | None]]
-) -> tuple[Outcome, Verdict | None]:
-    """The part of the decision that depends only on the case (`stopwarden eval` runs exactly this over
-    labelled cases): the evidence rules, then the authority through `ask_authority`, which validates.
-    Returns the outcome, and the valid verdict when there is one (the server still checks it against git)."""
-    if not case.pre_session_artifacts:
-        return _allow(short_circuit="no_evidence"), None
-    if _self_reference(case):
-        return _allow(short_circuit="self_reference", rule="U_META_SELF_REFERENCE"), None
-    verdict, failure = ask_authority(case)
-    if failure or verdict is None:
-        return _allow(fail_open=failure or "malformed"), None
-    return Outcome(verdict.decision, verdict.rule, evidence_pointer=verdict.evidence_pointer.as_dict()), verdict
-
-
-def ask(
-    authority: authorities.Authority, case: Case, timeout_s: float, pool: ThreadPoolExecutor
-) -> tuple[Verdict | None, str | None]:
+def ask(authority: authorities.Authority, case: Case, timeout_s: float, pool: ThreadPoolExecutor) -> Answer:
     """The authority's verdict within `timeout_s`, validated; or the failure kind: `timeout`,
     `unavailable` (it raised), or what validation found wrong."""
     future = pool.submit(authority.judge, case)
@@ -369,63 +285,8 @@ def ask(
         future.cancel()
         return None, "timeout"
     except Exception as e:
-        return None, _failure_kind(e, authority)
-    return _checked(verdict, case)
-
-
-def _failure_kind(error: Exception, authority: authorities.Authority) -> str:
-    """`timeout`, `malformed` or `unavailable`, logged with what the provider said."""
-    kind = (
-        "timeout" if isinstance(error, TimeoutError) else "malformed" if isinstance(error, Malformed) else "unavailable"
-    )
-    log.warning("the %s authority failed (%s): %s", authority.name, kind, error)
-    return kind
-
-
-def ask_in_process(authority: authorities.Authority, case: Case) -> tuple[Verdict | None, str | None]:
-    """`ask` for an authority that is a local computation: called directly, validated all the same."""
-    try:
-        verdict = authority.judge(case)
-    except Exception as e:
-        return None, _failure_kind(e, authority)
-    return _checked(verdict, case)
-
-
-def ask_offline(authority: authorities.Authority, case: Case) -> tuple[Verdict | None, str | None] | None:
-    """The verdict an authority finds without asking anyone (a cascade's rules), called directly and
-    validated; None when it has no such stage, or must ask its provider."""
-    offline: Callable[[Case], Verdict | None] | None = getattr(authority, "offline", None)
-    if offline is None:
-        return None
-    try:
-        verdict = offline(case)
-    except Exception as e:
-        return None, _failure_kind(e, authority)
-    return None if verdict is None else _checked(verdict, case)
-
-
-def _checked(verdict: object, case: Case) -> tuple[Verdict | None, str | None]:
-    failure = validation.failure(verdict, case)
-    return (None, failure) if failure or not isinstance(verdict, Verdict) else (verdict, None)
-
-
-def case_signals(case: Case, now: float | None = None) -> Case:
-    """The case with its signals computed here from the text and the session's commits."""
-    newest = max((c.time for c in case.session_commits), default=None)
-    age = None if newest is None else (time.time() if now is None else now) - newest
-    return replace(case, signals=tuple(signal_detectors.detect(case.stop_text, age)))
-
-
-def _self_reference(case: Case) -> bool:
-    """Mostly stopwarden's own files changed this session: the agent works on the gate (or its hooks),
-    and is never kept at it by the gate. Set-up the session added is not that."""
-    files = [f for c in case.session_commits for f in c.files]
-    ours = [f for f in files if _is_ours(f) and f not in case.setup_files]
-    return bool(files) and len(ours) * 2 > len(files)
-
-
-def _is_ours(path: str) -> bool:
-    return path.startswith(SELF_PATHS) and not path.startswith(PLANS)
+        return None, failure_kind(e, authority)
+    return checked(verdict, case)
 
 
 def _ms(started: float) -> float:
