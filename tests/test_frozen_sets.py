@@ -22,6 +22,7 @@ FROZEN = {
     "third_contact.jsonl": ("5d4e18e8b5c2350cfef70dda3785dd6001c99e142a523fc667a4c5bad4e575f0", "tc"),
     "fourth_contact.jsonl": ("f43d4681f09e843721ce2be2180a25619c1c1356b6677b55cbafb3acd6f98a3a", "fo"),
     "fifth_contact.jsonl": ("256bec3c0dba44e14e316ea6d8c07a17c67aaff1a6950fa7c0ae1c0605980629", "fi"),
+    "sixth_contact.jsonl": ("a33bafc58c9c02200f1eb371c306752b3017ba8d7e3f9aa727e90201c2a5c50f", "si"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
