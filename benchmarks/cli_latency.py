@@ -99,7 +99,7 @@ RATIOS = {VERSION: 2.5, STATUS: 2.5, STATUS_JSON: 2.5, SESSION_START: 1.5, GATE_
 # Run by the venv's interpreter in a project: EVENTS signed evaluations, one session each, so the log has them.
 POST_EVENTS = """
 import sys
-from stopwarden import http
+from stopwarden.common import http
 from stopwarden.state import files
 root, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):

@@ -763,7 +763,7 @@ def http_label(port: int, method: str, path: str, *args: Any, **kwargs: Any) -> 
 
 def profile_in_process(bench: Bench, runs: int) -> InProcess:
     """`evidence.collect`, then `router.check`, `runs` times each on the main scenario's project and session."""
-    from stopwarden import git, http
+    from stopwarden.common import git, http
     from stopwarden.hooks import evidence, router, transcript
     from stopwarden.hooks import payload as hook_payload
 

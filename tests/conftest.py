@@ -145,7 +145,7 @@ def proof(root: Path, nonce: str, status: int, body: bytes) -> str:
     import hashlib
     import hmac
 
-    from stopwarden.http import RESPONSE_DOMAIN
+    from stopwarden.common.http import RESPONSE_DOMAIN
 
     token = (root / ".stopwarden" / "token").read_text().strip().encode()
     return hmac.new(token, RESPONSE_DOMAIN + f"{nonce}\n{status}\n".encode() + body, hashlib.sha256).hexdigest()

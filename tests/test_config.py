@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden import config
-from stopwarden.errors import StopwardenError
+from stopwarden.common import config
+from stopwarden.common.errors import StopwardenError
 
 
 def write(root: Path, text: str) -> None:

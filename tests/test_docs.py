@@ -13,7 +13,7 @@ import click
 import pytest
 
 from stopwarden.cli.group import cli
-from stopwarden.names import AUDIT_EVENTS, PHASES
+from stopwarden.common.names import AUDIT_EVENTS, PHASES
 
 ROOT = Path(__file__).parents[1]
 GUIDES = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "cli.md")]

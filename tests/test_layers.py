@@ -19,9 +19,10 @@ import pytest
 SRC = Path(__file__).parents[1] / "src"
 PACKAGE = SRC / "stopwarden"
 
-# The shared building blocks: the modules at the top of the package and state/ (the one owner of
-# .stopwarden/). They import nothing of ours but each other.
+# The shared building blocks: common/ and state/ (the one owner of .stopwarden/). They import nothing of
+# ours but each other.
 BASE = "base"
+BASE_PACKAGES = {"common", "state"}
 # What each layer may import besides itself and the base (docs/contributing.md, "Layers").
 RULES: dict[str, set[str]] = {
     BASE: set(),
@@ -34,8 +35,8 @@ RULES: dict[str, set[str]] = {
     "install": {"agents", "build", "hooks", "gate", "server"},  # it wires the hooks and runs the server
     "cli": {"agents", "build", "hooks", "gate", "server", "store", "install"},
 }
-# Modules at the top that are not building blocks: they belong to the layer named.
-TOP_LEVEL_LAYERS = {"stopwarden.demo": "cli", "stopwarden.__main__": "cli"}
+# The package's own modules: `python -m stopwarden` is the CLI; __init__ holds only the version.
+TOP_LEVEL_LAYERS = {"stopwarden.__main__": "cli", "stopwarden": BASE}
 # Imports across the rules, on purpose: (importer, imported) -> why.
 ALLOWED = {
     ("stopwarden.hooks.session_start", "stopwarden.server.launch"): (
@@ -63,9 +64,7 @@ def _layer(module: str) -> str:
     if module in TOP_LEVEL_LAYERS:
         return TOP_LEVEL_LAYERS[module]
     parts = module.split(".")
-    if len(parts) > 2 or (len(parts) == 2 and (PACKAGE / parts[1]).is_dir()):
-        return BASE if parts[1] == "state" else parts[1]
-    return BASE
+    return BASE if parts[1] in BASE_PACKAGES else parts[1]
 
 
 def _imports(module: str) -> Iterator[str]:
@@ -81,6 +80,12 @@ def _imports(module: str) -> Iterator[str]:
 
 def _ours(module: str) -> Iterator[str]:
     yield from (name for name in _imports(module) if name.startswith("stopwarden.") and name in MODULES)
+
+
+def test_no_building_block_sits_at_the_top() -> None:
+    """The top of the package holds layers (folders) only: a building block goes in common/ (issue 22)."""
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name not in {"__init__.py", "__main__.py"})
+    assert loose == [], f"put {loose} in common/ or in the layer that uses it"
 
 
 def test_every_module_has_a_layer_with_rules() -> None:

@@ -26,7 +26,7 @@ import numpy as np
 from joblib import Parallel, delayed  # type: ignore[import-untyped]
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
-from stopwarden.names import STOP_ACTS
+from stopwarden.common.names import STOP_ACTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train

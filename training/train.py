@@ -35,8 +35,8 @@ from joblib import Parallel, delayed  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 
+from stopwarden.common.names import LEGIT_ACTS, STOP_ACTS
 from stopwarden.gate import stopact_model, stopacts
-from stopwarden.names import LEGIT_ACTS, STOP_ACTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import Example, generate

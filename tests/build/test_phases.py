@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stopwarden.build.phases import allowed_next, is_legal
-from stopwarden.names import PHASES, TERMINAL_PHASES
+from stopwarden.common.names import PHASES, TERMINAL_PHASES
 
 LEGAL = {
     ("idle", "clarify"), ("idle", "planning"), ("idle", "executing"),

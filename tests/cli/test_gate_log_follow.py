@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.store.store import Store
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
 from tests.terminal import CLI

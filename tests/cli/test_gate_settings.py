@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.gate import breaker
 from stopwarden.store.store import Store
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.store.store import Store
 from tests.terminal import Terminal
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from stopwarden.common.timefmt import parse_iso
 from stopwarden.hooks import transcript
-from stopwarden.timefmt import parse_iso
 
 from .claude_client import run_claude
 from .fake_anthropic import BashStep, FakeAnthropic, TextStep, find_stop_hook_feedback

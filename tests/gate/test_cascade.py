@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from stopwarden import config
+from stopwarden.common import config
 from stopwarden.gate import authorities, breaker, llm_acts, rules, stopacts
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.service import Gate, ask

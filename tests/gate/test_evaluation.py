@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from stopwarden.common.names import STOP_ACTS
 from stopwarden.gate import authorities, rules
 from stopwarden.gate.case import Case, Verdict
-from stopwarden.names import STOP_ACTS
 
 DATA = Path(__file__).parents[1] / "data"
 CORPUS = DATA / "dev.jsonl"

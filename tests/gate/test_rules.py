@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stopwarden import signals
+from stopwarden.common import signals
+from stopwarden.common.names import RULES
 from stopwarden.gate import reminders, rules, stopacts, validation
 from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
-from stopwarden.names import RULES
 
 DATA = Path(__file__).parents[1] / "data"
 # dev.jsonl: the development corpus. extra.jsonl and holdout.jsonl: 110 cases written independently of

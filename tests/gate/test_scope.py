@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
 from stopwarden.gate.settings import _check_scope
 from stopwarden.server.models import KillSwitchIn
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stopwarden.common.names import LEGIT_ACTS, STOP_ACTS
 from stopwarden.gate import stopact_model as model
-from stopwarden.names import LEGIT_ACTS, STOP_ACTS
 
 CASES_PATH = Path(__file__).parents[2] / "training" / "cases.jsonl"
 CASES = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]

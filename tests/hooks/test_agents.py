@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from stopwarden.agents import dialect
+from stopwarden.common.names import AGENTS
 from stopwarden.install.registry import AGENT_MODULES
-from stopwarden.names import AGENTS
 from tests.conftest import hook_command
 
 

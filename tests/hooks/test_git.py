@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden import git, timefmt
-from stopwarden.errors import StopwardenError
+from stopwarden.common import git, timefmt
+from stopwarden.common.errors import StopwardenError
 from tests.conftest import git as git_cli
 
 

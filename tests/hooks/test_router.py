@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stopwarden.http import NONCE_HEADER, PROOF_HEADER
+from stopwarden.common.http import NONCE_HEADER, PROOF_HEADER
 from tests.conftest import git, proof, run_hook, stop_payload
 from tests.server.conftest import Server, run_server
 

@@ -105,7 +105,7 @@ def test_with_the_server_up_no_config_and_no_os(installed: Path) -> None:
         assert server.store.session_start("s-common") is not None
     others = {m.split(".")[0] for m in modules} - set(sys.stdlib_module_names) - {"__main__", "stopwarden"}
     assert others == set(), f"non-stdlib imports on the SessionStart path: {others}"
-    assert {"tomllib", "stopwarden.config", "os", "json", "re", "stopwarden.build.state"} & modules == set()
+    assert {"tomllib", "stopwarden.common.config", "os", "json", "re", "stopwarden.build.state"} & modules == set()
 
 
 def test_an_install_without_a_port_file_finds_the_port_in_the_config(installed: Path) -> None:

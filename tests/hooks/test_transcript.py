@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stopwarden.agents import dialect
+from stopwarden.common.names import AGENTS
 from stopwarden.hooks import transcript
-from stopwarden.names import AGENTS
 
 
 def line(kind: str, content: Any, **extra: Any) -> str:

@@ -332,7 +332,7 @@ def test_purge_removes_clean_worktrees_and_refuses_dirty_ones(installed: Path, c
 
 
 def test_cli_path_with_a_space_is_quoted_for_the_agent(tmp_path: Path) -> None:
-    from stopwarden import shell
+    from stopwarden.common import shell
 
     assert shell.quote("/usr/bin/stopwarden") == "/usr/bin/stopwarden"
     assert shell.quote("/tmp/my venv/bin/stopwarden") == "'/tmp/my venv/bin/stopwarden'"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from stopwarden.common.names import AGENTS, PLAYBOOK_TASK
 from stopwarden.install import codex, hook_command, skill
-from stopwarden.names import AGENTS, PLAYBOOK_TASK
 from tests.install.test_doctor import unwrapped
 from tests.terminal import Terminal
 

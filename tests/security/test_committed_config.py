@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden import config as config_module
-from stopwarden.errors import StopwardenError
+from stopwarden.common import config as config_module
+from stopwarden.common.errors import StopwardenError
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
 

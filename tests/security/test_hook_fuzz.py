@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stopwarden.agents import dialect
+from stopwarden.common.names import AGENTS
 from stopwarden.hooks.main import handle
-from stopwarden.names import AGENTS
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),

@@ -169,8 +169,8 @@ def test_a_huge_regular_state_file_is_refused_not_read(installed: Path) -> None:
 
 
 def test_a_linked_config_is_a_config_error(installed: Path, tmp_path: Path) -> None:
-    from stopwarden import config as config_module
-    from stopwarden.errors import StopwardenError
+    from stopwarden.common import config as config_module
+    from stopwarden.common.errors import StopwardenError
 
     outside = tmp_path / "elsewhere.toml"
     outside.write_text((installed / ".stopwarden" / "config.toml").read_text())

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.gate import settings as gate_settings
 from stopwarden.gate.case import Artifact, Case
 from stopwarden.gate.service import Gate, Request

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.gate import settings
 from stopwarden.gate.service import Gate
 from stopwarden.server.app import create_app

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from stopwarden.clip import clip
+from stopwarden.common.clip import clip
 from stopwarden.server.models import MAX_TEXT
 from tests.server.conftest import CONTEXT_STOP, PlanRepo, Server, evaluate_body, run_server
 

@@ -25,8 +25,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stopwarden import config as config_module
-from stopwarden import termsafe
+from stopwarden.common import config as config_module
+from stopwarden.common import termsafe
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
 

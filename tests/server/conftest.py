@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import uvicorn
 
-from stopwarden import config as config_module
-from stopwarden import http
+from stopwarden.common import config as config_module
+from stopwarden.common import http
 from stopwarden.gate import settings
 from stopwarden.gate.service import Gate
 from stopwarden.server.app import create_app

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.gate import postcheck, settings
 from stopwarden.gate.authorities import RulesAuthority
 from stopwarden.gate.case import Case, Verdict

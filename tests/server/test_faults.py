@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from stopwarden import config as config_module
+from stopwarden.common import config as config_module
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
 from tests.server.conftest import PlanRepo, evaluate_body, run_server

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from stopwarden import http
+from stopwarden.common import http
 from stopwarden.server.process import HOT_PATH_REFRESH_S, read_token
 from stopwarden.store.store import PG_POOL_IDLE_S
 from tests import postgres

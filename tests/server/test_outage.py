@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from stopwarden import http
+from stopwarden.common import http
 from stopwarden.server.process import read_token
 from tests import postgres
 from tests.server.conftest import PlanRepo, evaluate_body

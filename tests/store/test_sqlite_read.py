@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stopwarden.names import DECISIONS, SCHEMA_VERSION
+from stopwarden.common.names import DECISIONS, SCHEMA_VERSION
 from stopwarden.store import schema, sqlite_read
 from stopwarden.store.store import Store
 from tests.store.test_store import event

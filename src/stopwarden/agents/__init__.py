@@ -11,7 +11,7 @@ checked lists (here and in install/registry.py). See docs/contributing.md.
 
 import sys
 
-from stopwarden.names import AGENTS
+from stopwarden.common.names import AGENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ Its Bash tool's commands see the session id in `CLAUDE_CODE_SESSION_ID`, and des
 process. Its transcript is JSON Lines; a user turn is a `user` line that is not `isMeta` (a Stop-hook block is
 recorded as an `isMeta` user line, "Stop hook feedback: …") and whose content is not a tool result."""
 
-from stopwarden import fastjson
 from stopwarden.agents import last_turns
+from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

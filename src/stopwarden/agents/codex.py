@@ -6,9 +6,9 @@ loops: the build gate's budget and the stop gate's `stop_hook_active` rule are w
 Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`; a user turn is a
 `response_item` message of role `user` with `input_text`, not one of the wrappers Codex adds itself."""
 
-from stopwarden import fastjson
 from stopwarden.agents import last_turns
 from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
+from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ Its transcript (`$COPILOT_HOME/session-state/<id>/events.jsonl`) is JSON Lines o
 parentId, timestamp}`; a user turn is a `user.message`'s `data.content`, not one of our block reasons
 (they all start with `stopwarden:`) nor a loaded skill's body (`<skill-context …>`)."""
 
-from stopwarden import fastjson
 from stopwarden.agents import last_turns
 from stopwarden.agents.claude_code import block, context
+from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

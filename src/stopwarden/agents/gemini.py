@@ -9,9 +9,9 @@ block reason is recorded as a plain user turn too: ours all start with `stopward
 apart by that. SessionStart context is prepended to the user's prompt in `<hook_context>…</hook_context>`,
 which is cut off; our `/build` command is recorded expanded, and stands for its task."""
 
-from stopwarden import fastjson
 from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
-from stopwarden.names import PLAYBOOK_TASK
+from stopwarden.common import fastjson
+from stopwarden.common.names import PLAYBOOK_TASK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

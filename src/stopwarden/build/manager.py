@@ -9,8 +9,8 @@ import os
 import re
 
 from stopwarden.build import owner, phases, state
-from stopwarden.errors import StopwardenError
-from stopwarden.names import (
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import (
     BUILD_COMPLETED,
     BUILD_ESCALATED,
     BUILD_RESUMED,
@@ -28,7 +28,7 @@ from stopwarden.names import (
     TERMINAL_PHASES,
     VERIFYING,
 )
-from stopwarden.timefmt import now_iso
+from stopwarden.common.timefmt import now_iso
 
 # `build status` runs this module without click (cli/quick.py), where importing `typing` is a cost to avoid.
 TYPE_CHECKING = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from stopwarden.agents import dialects
-from stopwarden.names import ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX
+from stopwarden.common.names import ENV_AGENT_PID, ENV_SESSION_ID, ENV_TMUX
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

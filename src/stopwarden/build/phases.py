@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stopwarden.names import (
+from stopwarden.common.names import (
     CLARIFY,
     COMPLETE,
     ESCALATED,

@@ -7,8 +7,8 @@ a plain instruction after either prefix.
 
 from __future__ import annotations
 
-from stopwarden.clip import clip
-from stopwarden.names import (
+from stopwarden.common.clip import clip
+from stopwarden.common.names import (
     CLARIFY,
     EXECUTING,
     FIXING,
@@ -79,7 +79,7 @@ def block_reason(state: Mapping[str, Any], used: int, cli: str) -> str:
 
 def at_next_stop(build: Mapping[str, Any]) -> str:
     """What the build gate does at the owner's next stop, in words (`build status`, the status line)."""
-    from stopwarden.names import ESCALATED, TERMINAL_PHASES
+    from stopwarden.common.names import ESCALATED, TERMINAL_PHASES
 
     if build["phase"] == ESCALATED:
         return f"escalated: {build.get('escalation') or 'no reason given'} (the agent may stop)"

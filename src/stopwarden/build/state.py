@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import os
 
-from stopwarden import fastjson
-from stopwarden.atomic import FileLock, write_atomic
-from stopwarden.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, OWNER_RECONCILED, STATE_DIR, TERMINAL_PHASES
+from stopwarden.common import fastjson
+from stopwarden.common.atomic import FileLock, write_atomic
+from stopwarden.common.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, OWNER_RECONCILED, STATE_DIR, TERMINAL_PHASES
+from stopwarden.common.timefmt import now_iso
 from stopwarden.state import safe
 from stopwarden.state.files import is_build_id
-from stopwarden.timefmt import now_iso
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

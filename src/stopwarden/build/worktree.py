@@ -9,18 +9,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from stopwarden import git
 from stopwarden.build import manager, state
-from stopwarden.errors import StopwardenError
-from stopwarden.names import (
+from stopwarden.common import git
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import (
     TERMINAL_PHASES,
     WORKTREE_CREATED,
     WORKTREE_MERGED,
     WORKTREE_REMOVED,
     WORKTREES_DIR,
 )
+from stopwarden.common.timefmt import now_iso
 from stopwarden.state import files, safe
-from stopwarden.timefmt import now_iso
 
 
 def _git(root: str, *args: str) -> str:

@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe, timefmt
 from stopwarden.build import manager, owner
 from stopwarden.cli import quick
 from stopwarden.cli.output import build_option, emit, json_option, warn
-from stopwarden.errors import StopwardenError
-from stopwarden.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
-from stopwarden.project import require_root
+from stopwarden.common import termsafe, timefmt
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import AUDIT_EVENTS, DEFAULT_SIZE, SIZES
+from stopwarden.common.project import require_root
 
 
 def _here() -> tuple[str, owner.Caller]:

@@ -7,8 +7,8 @@ import os
 
 import click
 
-from stopwarden import termsafe
 from stopwarden.cli.output import echo, json_option
+from stopwarden.common import termsafe
 
 
 @click.command(name="eval")
@@ -37,10 +37,10 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
       stopwarden eval tests/data/dev.jsonl --format table
       stopwarden eval annotated.jsonl --json
     """
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
+    from stopwarden.common.names import AUTHORITY_TIMEOUTS
+    from stopwarden.common.project import find_root
     from stopwarden.gate import evaluation
-    from stopwarden.names import AUTHORITY_TIMEOUTS
-    from stopwarden.project import find_root
 
     root = find_root(os.getcwd())
     config = config_module.load(root) if root else config_module.load(os.getcwd())

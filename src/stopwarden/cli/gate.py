@@ -17,18 +17,18 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe, timefmt
 from stopwarden.cli import quick
 from stopwarden.cli.output import colour, emit, emit_escaped, json_option, warn, warning_row
-from stopwarden.errors import StopwardenError
-from stopwarden.names import AUTHORITIES, DECISIONS
-from stopwarden.project import require_root
+from stopwarden.common import termsafe, timefmt
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import AUTHORITIES, DECISIONS
+from stopwarden.common.project import require_root
 
 
 @contextmanager
 def _local() -> Iterator[tuple[Any, Any]]:
     """The project's config and an open store, for commands that work without the server."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
     from stopwarden.store import schema
     from stopwarden.store.store import Store
 
@@ -54,8 +54,8 @@ def _local() -> Iterator[tuple[Any, Any]]:
 def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> Any | None:
     """The server's answer, or None when it is not running. A refusal becomes a StopwardenError, or None
     with `refusal_ok` (for the commands that make the gate safer, which then write the store directly)."""
-    from stopwarden import config as config_module
-    from stopwarden import http
+    from stopwarden.common import config as config_module
+    from stopwarden.common import http
     from stopwarden.server.process import read_token
 
     root = require_root(os.getcwd())
@@ -375,7 +375,7 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
       stopwarden gate export --annotated --output annotated.jsonl
       stopwarden eval annotated.jsonl
     """
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
     from stopwarden.gate import evaluation
 
     if not annotated:
@@ -421,10 +421,10 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     """
     import tomlkit
 
-    from stopwarden import config as config_module
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common import config as config_module
+    from stopwarden.common.atomic import write_atomic
+    from stopwarden.common.names import CONFIG_FILE, STATE_DIR
     from stopwarden.gate import credentials
-    from stopwarden.names import CONFIG_FILE, STATE_DIR
     from stopwarden.server import process
     from stopwarden.state import files
 

@@ -13,9 +13,10 @@ import sys
 
 import click
 
-from stopwarden import __version__, termsafe
+from stopwarden import __version__
 from stopwarden.cli.main import COMMANDS, failure, json_requested, os_error
-from stopwarden.errors import StopwardenError
+from stopwarden.common import termsafe
+from stopwarden.common.errors import StopwardenError
 
 
 class LazyGroup(click.Group):

@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe
 from stopwarden.cli.output import colour, emit, emit_escaped, json_option, width, wrap
-from stopwarden.errors import StopwardenError
+from stopwarden.common import termsafe
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import AGENTS
 from stopwarden.install import claude_code, skill
 from stopwarden.install.registry import AGENT_MODULES
-from stopwarden.names import AGENTS
 
 
 def _project_root() -> str:
@@ -238,7 +238,7 @@ def demo(keep: bool, as_json: bool) -> int:
     Example:
       stopwarden demo
     """
-    from stopwarden import demo as show
+    from stopwarden.cli import demo as show
 
     shown: list[str] = []
     found: dict[str, Any] = {}

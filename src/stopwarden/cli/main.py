@@ -91,7 +91,7 @@ def json_requested(args: Sequence[str]) -> bool:
 def failure(message: str, hint: str, as_json: bool) -> str:
     """What stderr gets for a failure, in the one form of every command: two lines for people, or one JSON
     document with `--json`. The message may quote a build id, a file name or a server's answer."""
-    from stopwarden import termsafe
+    from stopwarden.common import termsafe
 
     if as_json:
         return termsafe.dumps({"error": message, "hint": hint}, indent=None)

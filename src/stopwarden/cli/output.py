@@ -2,7 +2,7 @@
 
 Much of what we print was written by someone else (a model's stop text, a session id, a build task from a
 cloned repository, a server's answer), so nothing reaches the terminal raw: `emit`, `echo` and `warn`
-escape every control and format character (see `stopwarden.termsafe`). Rows that hold such text are also
+escape every control and format character (see `stopwarden.common.termsafe`). Rows that hold such text are also
 escaped one by one where they are built (`termsafe.lines`), so that a newline inside one shows as `\\n`
 instead of starting a forged row.
 
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from stopwarden import termsafe
+from stopwarden.common import termsafe
 
 F = TypeVar("F", bound=Callable[..., Any])
 

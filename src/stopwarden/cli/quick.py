@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import sys
 
-from stopwarden import __version__, termsafe, timefmt
-from stopwarden.names import DECISIONS
+from stopwarden import __version__
+from stopwarden.common import termsafe, timefmt
+from stopwarden.common.names import DECISIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def version() -> str:
 def build_status(as_json: bool, build_id: str | None = None) -> str:
     """`build status`: where the build this session acts on stands, as lines or as its state in JSON."""
     from stopwarden.build import manager, owner
-    from stopwarden.project import require_root
+    from stopwarden.common.project import require_root
 
     root, caller = require_root(os.getcwd()), owner.caller_from_env(os.environ)
     state = manager.load(root, manager.select(root, caller, build_id))
@@ -135,7 +136,7 @@ def log_events(
 ) -> list[Any] | None:
     """The decision log in the API's fields, from the running server or else from a SQLite store read with
     `sqlite3`; None when neither answers and the store must be opened (the click path does that)."""
-    from stopwarden.project import require_root
+    from stopwarden.common.project import require_root
 
     root = require_root(os.getcwd())
     served = _served_events(root, tail, decision, project, host, since)
@@ -155,7 +156,7 @@ def _served_events(
     port = files.read_port(root)
     if port is None or tail > SERVED_EVENTS:
         return None
-    from stopwarden import http  # its socket import is for a server that may answer
+    from stopwarden.common import http  # its socket import is for a server that may answer
 
     asked = {"limit": tail, "decision": decision, "project": project, "host": host, "since": _iso(since)}
     path = "/v1/events?" + http.query(asked)
@@ -180,7 +181,7 @@ def _stored_events(
 ) -> list[Any] | None:
     """The decision log from the project's SQLite store with the standard library alone; None when the store
     is PostgreSQL or this reader cannot answer (store/sqlite_read.py)."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
     from stopwarden.store import sqlite_read
 
     config = config_module.load(root)

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe, timefmt
 from stopwarden.cli.output import echo
+from stopwarden.common import termsafe, timefmt
 from stopwarden.store.store import Store
 
 VERDICTS = {"c": "correct", "i": "incorrect", "u": "unclear"}

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from stopwarden.cli.output import emit, json_option
-from stopwarden.project import require_root
+from stopwarden.common.project import require_root
 
 
 @click.command()

@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from stopwarden import termsafe
 from stopwarden.cli.output import emit, json_option
-from stopwarden.project import require_root
+from stopwarden.common import termsafe
+from stopwarden.common.project import require_root
 
 
 def _location() -> str:
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
 
     return config_module.load(require_root(os.getcwd())).store_location
 

@@ -18,13 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import STOP_ACTS
 from stopwarden.gate import authorities
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.pipeline import case_signals, judge_case
 from stopwarden.gate.service import ask
 from stopwarden.hooks.router import forwards
-from stopwarden.names import STOP_ACTS
 from stopwarden.store.redact import redact
 
 LABELS = ("continue", "allow", "escalate")

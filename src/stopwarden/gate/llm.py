@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from stopwarden.common.names import RULES
 from stopwarden.gate.case import Case, Pointer, Verdict
-from stopwarden.names import RULES
 
 MAX_ANSWER_CHARS = 20_000
 

@@ -17,9 +17,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from stopwarden.common.names import STOP_ACTS
 from stopwarden.gate.case import Case
 from stopwarden.gate.llm import Malformed, json_object, untrusted
-from stopwarden.names import STOP_ACTS
 
 MIN_SPAN_CHARS = 8  # after normalisation: a quote must say something, not be a stray word
 

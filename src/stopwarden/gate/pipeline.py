@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stopwarden import signals as signal_detectors
 from stopwarden.agents import dialects
+from stopwarden.common import signals as signal_detectors
+from stopwarden.common.names import PLANS_DIR, STATE_DIR
 from stopwarden.gate import authorities, postcheck, reminders, validation
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import Malformed
-from stopwarden.names import PLANS_DIR, STATE_DIR
 from stopwarden.store.redact import redacting_logger
 
 log = redacting_logger("stopwarden.server")

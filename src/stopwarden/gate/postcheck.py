@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from stopwarden import git
+from stopwarden.common import git
 from stopwarden.gate.case import Verdict
 
 TIMEOUT_S = 2.0

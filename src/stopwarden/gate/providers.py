@@ -18,10 +18,10 @@ import subprocess
 import tempfile
 from typing import Any
 
+from stopwarden.common.names import ENV_DISABLE
+from stopwarden.common.process_group import kill_group
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.llm import SYSTEM_PROMPT, Malformed, Unavailable, parse_verdict, user_message
-from stopwarden.names import ENV_DISABLE
-from stopwarden.process_group import kill_group
 
 MAX_TOKENS = 400
 

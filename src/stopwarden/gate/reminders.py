@@ -7,8 +7,8 @@ are (a repository path, a hex SHA) before they are put in.
 
 from __future__ import annotations
 
+from stopwarden.common.names import REMINDER_PREFIX
 from stopwarden.gate.case import Verdict
-from stopwarden.names import REMINDER_PREFIX
 
 TEMPLATES = {
     "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stopwarden import termsafe, timefmt
+from stopwarden.common import termsafe, timefmt
 from stopwarden.gate import settings
 from stopwarden.store.store import Store
 

@@ -22,7 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stopwarden.config import Config
+from stopwarden.common.config import Config
 from stopwarden.gate import authorities, breaker, pipeline, settings
 from stopwarden.gate.case import Case
 from stopwarden.gate.pipeline import Answer, Outcome, allow, ask_in_process, ask_offline, checked, deliver, failure_kind

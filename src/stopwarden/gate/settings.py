@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from stopwarden.config import Config
-from stopwarden.errors import StopwardenError
-from stopwarden.names import API_VERSION, MODES, SCOPE_PATTERN
+from stopwarden.common.config import Config
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import API_VERSION, MODES, SCOPE_PATTERN
 from stopwarden.state import files
 from stopwarden.store.redact import redact
 from stopwarden.store.store import FLEET, Store

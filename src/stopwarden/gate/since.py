@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
 
 UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 SINCE_PATTERN = r"^(\d{1,9}[mhdw]|\d{1,12}(\.\d{1,6})?)$"  # a duration ago, or an epoch time

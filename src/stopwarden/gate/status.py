@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.config import Config
+from stopwarden.common.config import Config
 from stopwarden.gate import breaker, credentials, settings
 from stopwarden.store.store import Store
 

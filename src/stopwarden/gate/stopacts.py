@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stopwarden.common.names import LEGIT_ACTS
 from stopwarden.gate import stopact_model
 from stopwarden.gate.case import Case
-from stopwarden.names import LEGIT_ACTS
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
 

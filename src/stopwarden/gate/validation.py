@@ -5,8 +5,8 @@ An invalid verdict is a failure of its own kind and fails open: the agent may st
 
 from __future__ import annotations
 
+from stopwarden.common.names import DECISIONS, RULES
 from stopwarden.gate.case import Case, Verdict
-from stopwarden.names import DECISIONS, RULES
 
 CONTINUE_NEEDS_BOTH_SHAS = ("U1_DURABLE_ARTIFACT_CONTINUATION_SAFE", "U3_RECENT_COMMIT_PROVES_INCREMENTAL")
 

@@ -18,7 +18,7 @@ import threading
 from collections import deque
 from typing import Generic, TypeVar
 
-from stopwarden.config import Limits
+from stopwarden.common.config import Limits
 from stopwarden.store.store import Store
 
 HOUR, DAY = 3600.0, 86400.0

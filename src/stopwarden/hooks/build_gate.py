@@ -10,13 +10,13 @@ import os
 
 from stopwarden.build import owner, state
 from stopwarden.build.reason import block_reason
-from stopwarden.names import (
+from stopwarden.common.names import (
     GATE_BLOCKED,
     GATE_BUDGET_EXHAUSTED,
     GATE_UNOWNED,
     TERMINAL_PHASES,
 )
-from stopwarden.shell import cli_command
+from stopwarden.common.shell import cli_command
 
 # Commands hold a build's lock for milliseconds; never let a stuck one hold the agent for long.
 LOCK_TIMEOUT_S = 2.0

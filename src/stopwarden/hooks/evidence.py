@@ -18,7 +18,7 @@ a signal) or in the server (which knows only the main checkout, not a build's wo
 
 import time
 
-from stopwarden import git
+from stopwarden.common import git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def read_cache(state: str, checkout: str) -> "dict[str, Any] | None":
 
 
 def _write_cache(state: str, checkout: str, head: str, history: "History") -> None:
-    from stopwarden import fastjson
+    from stopwarden.common import fastjson
     from stopwarden.state import files
 
     data = fastjson.dumps({"v": CACHE_VERSION, "checkout": checkout, "head": head, "paths": history}).encode()

@@ -20,7 +20,7 @@ def write(root: str | None, event: str, session_id: str, message: str) -> None:
     """
     if root is None:
         return
-    from stopwarden.names import HOOK_LOG, STATE_DIR
+    from stopwarden.common.names import HOOK_LOG, STATE_DIR
     from stopwarden.state import safe  # here, and safe alone (posix): main.py imports this on every run
 
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

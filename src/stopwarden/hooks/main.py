@@ -11,9 +11,9 @@ a plain interpreter (SPEC §10), so this module and what it imports first use `p
 import posix
 
 from stopwarden.agents import dialect
+from stopwarden.common.names import ENV_DISABLE, HOOK_EVENTS
 from stopwarden.hooks import log
 from stopwarden.hooks.posix_io import environ, read_stdin
-from stopwarden.names import ENV_DISABLE, HOOK_EVENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
     root: str | None = None
     session_id = ""
     try:
-        from stopwarden import project
+        from stopwarden.common import project
         from stopwarden.hooks import payload
 
         try:
@@ -75,8 +75,8 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
 
 def _stop(event: "HookEvent", root: str) -> "str | None":
     """The build gate first (its owner must finish), then the stop gate's router."""
+    from stopwarden.common.project import active_ids
     from stopwarden.hooks import router
-    from stopwarden.project import active_ids
 
     ids = active_ids(root)
     reason, why = None, "no active build"

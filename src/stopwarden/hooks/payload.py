@@ -8,7 +8,7 @@ JSON object is a bad payload, reported as `BadPayload` so the hook can allow and
 
 import posix
 
-from stopwarden import fastjson
+from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ Every other way out allows, and `.stopwarden/hook.log` says why.
 import posix
 import time
 
-from stopwarden.names import HOT_PATH_FILE, REMINDER_PREFIX, STATE_DIR
+from stopwarden.common.names import HOT_PATH_FILE, REMINDER_PREFIX, STATE_DIR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,10 +50,10 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
     start = session_start(root, event, state["port"])
     if start is None:
         return None, "no_session_start: the artifacts cannot be classified"
-    from stopwarden import http
-    from stopwarden.clip import clip
+    from stopwarden.common import http
+    from stopwarden.common.clip import clip
+    from stopwarden.common.project import checkout_of
     from stopwarden.hooks import evidence, transcript
-    from stopwarden.project import checkout_of
     from stopwarden.state import files
 
     found = evidence.collect(checkout_of(event.cwd, root), start, EVIDENCE_BUDGET_S, root)
@@ -137,7 +137,7 @@ def hot_path(root: str) -> "dict[str, Any] | None":
 
 def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
     """One signed GET to our server; None when it cannot be had or proven (the caller allows)."""
-    from stopwarden import http
+    from stopwarden.common import http
     from stopwarden.state import files
 
     try:
@@ -150,8 +150,8 @@ def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
 def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
     """When the session started: as our SessionStart hook recorded it, else as the server knows it, else
     the transcript's first timestamp (a lower bound), else unknown."""
+    from stopwarden.common.timefmt import parse_iso
     from stopwarden.state import files
-    from stopwarden.timefmt import parse_iso
 
     record = files.session_record(root, event.session_id)
     if record and isinstance(record.get("started_at"), str):

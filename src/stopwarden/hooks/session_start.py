@@ -10,13 +10,13 @@ read only off the common path.
 
 import posix
 
-from stopwarden import fastjson
-from stopwarden.atomic import append_line
-from stopwarden.names import ENV_SESSION_ID, TERMINAL_PHASES
-from stopwarden.project import active_ids
-from stopwarden.shell import cli_command, quote
+from stopwarden.common import fastjson
+from stopwarden.common.atomic import append_line
+from stopwarden.common.names import ENV_SESSION_ID, TERMINAL_PHASES
+from stopwarden.common.project import active_ids
+from stopwarden.common.shell import cli_command, quote
+from stopwarden.common.timefmt import now_iso
 from stopwarden.state import files, safe
-from stopwarden.timefmt import now_iso
 
 SERVER_TIMEOUT_S = 0.5
 STARTING_EXPIRES_S = 30.0
@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from stopwarden.config import Config
+    from stopwarden.common.config import Config
     from stopwarden.hooks.payload import HookEvent
 
 
@@ -61,7 +61,7 @@ def _tell_server(event: "HookEvent", root: str, started_at: str) -> str:
     hook (issue 20), is read only when there is no port file (an install older than it) or when nobody
     listens there and `autostart` decides whether to start the server.
     """
-    from stopwarden import http
+    from stopwarden.common import http
     from stopwarden.hooks import log
 
     port = files.read_port(root)
@@ -95,8 +95,8 @@ def _tell_server(event: "HookEvent", root: str, started_at: str) -> str:
 
 def _config(event: "HookEvent", root: str) -> "Config | None":
     """The project's config; None (and a line in hook.log) when it is wrong."""
-    from stopwarden import config as config_module
-    from stopwarden.errors import StopwardenError
+    from stopwarden.common import config as config_module
+    from stopwarden.common.errors import StopwardenError
     from stopwarden.hooks import log
 
     try:

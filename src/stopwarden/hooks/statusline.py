@@ -29,9 +29,9 @@ read; never raises; at most one line; always exit 0. Runs several times a minute
 import posix
 import time
 
-from stopwarden import fastjson, project
+from stopwarden.common import fastjson, project
+from stopwarden.common.names import ENV_DISABLE, MODES, TERMINAL_PHASES
 from stopwarden.hooks.posix_io import environ, read_stdin
-from stopwarden.names import ENV_DISABLE, MODES, TERMINAL_PHASES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

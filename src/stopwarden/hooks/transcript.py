@@ -8,8 +8,8 @@ defensively, and garbage is skipped.
 
 import posix
 
-from stopwarden import fastjson
 from stopwarden.agents import dialect
+from stopwarden.common import fastjson
 
 TAIL_BYTES = 256 * 1024
 MAX_TURNS = 3

@@ -15,13 +15,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.atomic import rmdir_if_empty
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import rmdir_if_empty
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command, hook_config, project_files
 from stopwarden.install.base import Check, InstallJob
 from stopwarden.install.no_extras import check_ready as check_ready  # its Installer members: nothing to check
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.shell import cli_command
 
 AGENT = "claude-code"
 SCOPES = ("local", "project", "user")

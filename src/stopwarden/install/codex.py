@@ -17,13 +17,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.atomic import write_atomic
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import write_atomic
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.shell import cli_path
 from stopwarden.install import hook_command, hook_config
 from stopwarden.install.base import Check, InstallJob
 from stopwarden.install.no_extras import merge_extras as merge_extras  # its Installer members: no
 from stopwarden.install.no_extras import remove_extras as remove_extras  # extras in its settings file
-from stopwarden.shell import cli_path
 
 AGENT = "codex"
 SCOPES = ("user", "project")
@@ -208,7 +208,7 @@ def hooks_seen(codex_bin: str, root: str, env: Mapping[str, str], timeout_s: flo
     import subprocess
 
     from stopwarden import __version__
-    from stopwarden.process_group import kill_group
+    from stopwarden.common.process_group import kill_group
 
     try:
         proc = subprocess.Popen(

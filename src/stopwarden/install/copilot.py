@@ -13,8 +13,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.atomic import rmdir_if_empty
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import rmdir_if_empty
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command
 from stopwarden.install.base import InstallJob
 from stopwarden.install.codex import skill_file as skill_file  # a SKILL.md with name and description,
@@ -23,7 +24,6 @@ from stopwarden.install.no_extras import check_ready as check_ready  # its Insta
 from stopwarden.install.no_extras import doctor_checks as doctor_checks  # beyond hooks and skill
 from stopwarden.install.no_extras import merge_extras as merge_extras
 from stopwarden.install.no_extras import remove_extras as remove_extras
-from stopwarden.shell import cli_command
 
 AGENT = "copilot"
 SCOPES = ("user", "project")

@@ -17,12 +17,12 @@ from typing import Any
 
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 from stopwarden.install import hook_command, installer, project_files, skill
 from stopwarden.install.base import Check
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 
 PROBE_SESSION = "stopwarden-doctor-probe"
 
@@ -87,7 +87,7 @@ def _state_dir(root: str) -> Check:
 
 def _authority(root: str, env: Mapping[str, str]) -> Check:
     """An LLM authority that cannot be called (no key, no command) lets every stop through as `unavailable`."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
     from stopwarden.gate import credentials
 
     try:
@@ -108,7 +108,7 @@ def _authority_online(root: str) -> Check:
     """`doctor --online`: one tiny question to the configured LLM authority's provider, with the gate's own
     options and time budget, so a wrong key, model or endpoint shows here instead of as stops that fail
     open. The provider's answer is not shown (it is the model's text); only that one came, and how fast."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
     from stopwarden.gate import authorities
 
     name = "authority online"
@@ -140,7 +140,7 @@ def _authority_online(root: str) -> Check:
 
 def _config(root: str) -> Check:
     """The config as the server will read it: the same loader, so doctor and server never disagree."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
 
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     if not os.path.exists(path):

@@ -9,7 +9,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command, hook_config
 from stopwarden.install.no_extras import after_install as after_install  # its Installer members:
 from stopwarden.install.no_extras import after_remove as after_remove  # nothing beyond hooks and skill
@@ -17,7 +18,6 @@ from stopwarden.install.no_extras import check_ready as check_ready
 from stopwarden.install.no_extras import doctor_checks as doctor_checks
 from stopwarden.install.no_extras import merge_extras as merge_extras
 from stopwarden.install.no_extras import remove_extras as remove_extras
-from stopwarden.shell import cli_command
 
 AGENT = "gemini"
 SCOPES = ("user", "project")

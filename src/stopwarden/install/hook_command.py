@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import stopwarden.hooks
-from stopwarden.names import ENV_AGENT_PID, ENV_TMUX
+from stopwarden.common.names import ENV_AGENT_PID, ENV_TMUX
 
 # Every form our command has ever had, as a fragment found in it. An entry holding one of these is ours:
 # an upgrade or a moved venv then replaces it instead of adding a second one. When the launch form

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
 from stopwarden.install import hook_command
 
 

@@ -13,13 +13,13 @@ import shutil
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from stopwarden.atomic import write_atomic
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import write_atomic
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import AGENTS, BACKUPS_DIR, STATE_DIR
 from stopwarden.install import claude_code, project_files, skill, user_scope
 from stopwarden.install.base import InstallJob
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import AGENTS, BACKUPS_DIR, STATE_DIR
 
 if TYPE_CHECKING:
     from stopwarden.install.base import Installer
@@ -250,7 +250,7 @@ def _remove_from(
 
 def decision_log(root: str) -> str | None:
     """The project's own decision log (its SQLite store), which `--purge` would delete, when it exists."""
-    from stopwarden.names import DB_FILE
+    from stopwarden.common.names import DB_FILE
 
     path = os.path.join(root, STATE_DIR, DB_FILE)
     return path if os.path.isfile(path) else None

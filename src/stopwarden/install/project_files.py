@@ -9,9 +9,9 @@ import os
 import secrets
 import socket
 
-from stopwarden import git
-from stopwarden.atomic import append_line, write_atomic
-from stopwarden.names import (
+from stopwarden.common import git
+from stopwarden.common.atomic import append_line, write_atomic
+from stopwarden.common.names import (
     BACKUPS_DIR,
     BUILDS_DIR,
     CONFIG_FILE,
@@ -85,7 +85,7 @@ def create(root: str) -> list[str]:
 def _leave_a_clash(root: str) -> str:
     """When what answers on this checkout's port is not its server (another clone's, sharing a port an
     older install committed, or any other program), take a free port of this machine's own."""
-    from stopwarden import config as config_module
+    from stopwarden.common import config as config_module
     from stopwarden.server import process
 
     clash = process.status(root)["clash"] if config_module.load(root).port else ""

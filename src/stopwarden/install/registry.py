@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stopwarden.common.names import AGENTS
 from stopwarden.install import claude_code, codex, copilot, gemini
-from stopwarden.names import AGENTS
 
 if TYPE_CHECKING:
     from stopwarden.install.base import Installer

@@ -12,8 +12,8 @@ import os
 import shutil
 from typing import Any
 
-from stopwarden.atomic import write_atomic
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import write_atomic
+from stopwarden.common.errors import StopwardenError
 
 
 class SettingsFile:

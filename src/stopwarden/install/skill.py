@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Set
 
-from stopwarden.atomic import rmdir_if_empty, write_atomic
-from stopwarden.errors import StopwardenError
+from stopwarden.common.atomic import rmdir_if_empty, write_atomic
+from stopwarden.common.errors import StopwardenError
 from stopwarden.install.registry import AGENT_MODULES
 
 MARKER = "stopwarden:build-skill (written by `stopwarden init`; `stopwarden uninstall` removes it)"

@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 
-from stopwarden.atomic import FileLock, write_atomic
+from stopwarden.common.atomic import FileLock, write_atomic
 from stopwarden.state import safe
 
 USER = "user"

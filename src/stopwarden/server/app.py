@@ -22,15 +22,15 @@ from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException
 
 from stopwarden import __version__
-from stopwarden.config import Config
-from stopwarden.errors import StopwardenError
+from stopwarden.common.config import Config
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import API_VERSION, DECISIONS
 from stopwarden.gate import breaker, report, settings
 from stopwarden.gate import since as since_module
 from stopwarden.gate.pipeline import case_signals
 from stopwarden.gate.service import Gate
 from stopwarden.gate.service import Request as GateRequest
 from stopwarden.gate.status import gate_status
-from stopwarden.names import API_VERSION, DECISIONS
 from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
 from stopwarden.server.decisions import DecisionThreads

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from stopwarden.clip import clip
+from stopwarden.common.clip import clip
+from stopwarden.common.names import SCOPE_PATTERN
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
-from stopwarden.names import SCOPE_PATTERN
 
 MAX_TEXT = 64 * 1024  # characters of a stop text or a turn that are judged; a longer one is clipped to this
 

@@ -19,10 +19,10 @@ import threading
 import time
 from typing import Any
 
-from stopwarden import config as config_module
-from stopwarden import http
-from stopwarden.errors import StopwardenError
-from stopwarden.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
+from stopwarden.common import config as config_module
+from stopwarden.common import http
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
 from stopwarden.server import launch
 from stopwarden.state import files, safe
 

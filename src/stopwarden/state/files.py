@@ -20,7 +20,7 @@ hot-path file and session records through it.
 
 import posix
 
-from stopwarden.names import (
+from stopwarden.common.names import (
     CONFIG_FILE,
     EVIDENCE_DIR,
     HOT_PATH_FILE,
@@ -92,14 +92,14 @@ def read_port(root: str) -> "int | None":
 
 
 def write_port(root: str, port: int) -> None:
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
 
     write_atomic(path(root, PORT_FILE), f"{port}\n".encode(), 0o600)
 
 
 def read_json(where: str, cap: int = safe.SMALL) -> "dict[str, Any] | None":
     """A JSON object from a file of ours; None when it is absent, odd or not an object."""
-    from stopwarden import fastjson  # here: hook.log's writer imports this module on every hook run
+    from stopwarden.common import fastjson  # here: hook.log's writer imports this module on every hook run
 
     try:
         value = fastjson.loads(safe.read(where, cap).decode("utf-8", "replace"))
@@ -123,7 +123,7 @@ def write_open_page(root: str, url: str) -> str:
     path, unlike the link, may appear on a browser's command line. Only `stopwarden open` writes it."""
     import html
 
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
 
     where = path(root, OPEN_PAGE)
     page = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={html.escape(url)}">\n'
@@ -133,7 +133,7 @@ def write_open_page(root: str, url: str) -> str:
 
 def write_hot_path(root: str, data: bytes) -> None:
     """Only the server (and the CLI when it changes a setting with the server down) writes it."""
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
 
     write_atomic(path(root, HOT_PATH_FILE), data, 0o600)
 
@@ -162,7 +162,7 @@ def plan_history_path(root: str, checkout: str) -> str:
 
 
 def write_plan_history(root: str, checkout: str, data: bytes) -> None:
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
 
     safe.check_folder(state_dir(root))
     safe.make_folder(f"{state_dir(root)}/{EVIDENCE_DIR}")
@@ -191,7 +191,7 @@ def read_pid(root: str) -> "int | None":
 
 
 def write_pid(root: str, pid: int) -> None:
-    from stopwarden.atomic import write_atomic
+    from stopwarden.common.atomic import write_atomic
 
     write_atomic(path(root, SERVER_PID), f"{pid}\n".encode(), 0o600)
 

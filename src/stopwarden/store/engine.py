@@ -28,8 +28,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import queue as sqla_queue
 
-from stopwarden.errors import StopwardenError
-from stopwarden.names import STORE_URL_SCHEMES
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import STORE_URL_SCHEMES
 from stopwarden.store import schema
 from stopwarden.store.redact import redacting_logger
 

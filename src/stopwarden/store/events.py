@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
 )
 
-from stopwarden.names import AUTHORITY_FAILURES
+from stopwarden.common.names import AUTHORITY_FAILURES
 from stopwarden.store import schema
 from stopwarden.store.engine import (
     StoreBase,

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from stopwarden.clip import clip
+from stopwarden.common.clip import clip
 from stopwarden.store import gitleaks
 from stopwarden.store.gitleaks import Allowlist, Rule
 

@@ -14,7 +14,7 @@ from sqlalchemy import (
     select,
 )
 
-from stopwarden.names import NO_VERDICT_FAIL_OPEN_KINDS
+from stopwarden.common.names import NO_VERDICT_FAIL_OPEN_KINDS
 from stopwarden.store import schema
 from stopwarden.store.redact import redact, stored
 

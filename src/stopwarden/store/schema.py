@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
 )
 
-from stopwarden.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError
 
 metadata = MetaData()
 

@@ -19,7 +19,7 @@ import stat
 import urllib.parse
 from typing import Any
 
-from stopwarden.names import SCHEMA_VERSION
+from stopwarden.common.names import SCHEMA_VERSION
 
 # The columns of an event the API shows (cli/quick.EVENT_FIELDS), as stored: two are JSON text.
 _COLUMNS = (

@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from stopwarden import git
 from stopwarden.build import manager, owner
+from stopwarden.common import git
+from stopwarden.common.names import EXECUTING, PLANNING, STATE_DIR, TOKEN_FILE
 from stopwarden.install import claude_code, hook_command, installer
 from stopwarden.install.settings_file import SettingsFile
-from stopwarden.names import EXECUTING, PLANNING, STATE_DIR, TOKEN_FILE
 
 OWNER = "demo-session-owner"
 STRANGER = "demo-session-other"
@@ -82,8 +82,8 @@ def _run(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int
 
 def _stop_gate(project: str, say: Callable[[str], None], found: dict[str, Any]) -> int:
     """The stop gate in shadow mode: a context-preservation stop, judged and logged, not blocked."""
-    from stopwarden import config as config_module
-    from stopwarden import http
+    from stopwarden.common import config as config_module
+    from stopwarden.common import http
     from stopwarden.server import process
 
     started = process.start(project)

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stopwarden.errors import StopwardenError
-from stopwarden.names import (
+from stopwarden.common.errors import StopwardenError
+from stopwarden.common.names import (
     AUTHORITIES,
     AUTHORITY_TIMEOUTS,
     CONFIG_FILE,

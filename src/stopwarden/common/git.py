@@ -111,7 +111,7 @@ def checked(cwd: str, *args: str, timeout_s: float = 60.0) -> str:
     (`GIT_TRACE`) on stderr must not become part of a branch name."""
     import tempfile
 
-    from stopwarden.errors import StopwardenError
+    from stopwarden.common.errors import StopwardenError
 
     with tempfile.TemporaryFile() as err:
         out, code = run(cwd, list(args), time.monotonic() + timeout_s, stderr_fd=err.fileno())

@@ -7,7 +7,7 @@ so it uses `posix` and string paths rather than `os` (see hooks/main.py).
 
 import posix
 
-from stopwarden.names import ACTIVE_DIR, BUILDS_DIR, STATE_DIR
+from stopwarden.common.names import ACTIVE_DIR, BUILDS_DIR, STATE_DIR
 
 S_IFMT, S_IFDIR = 0o170000, 0o040000
 
@@ -53,7 +53,7 @@ def require_root(cwd: str) -> str:
     """The project root for a command run in `cwd`; a clear error when there is none."""
     root = find_root(cwd)
     if root is None:
-        from stopwarden.errors import StopwardenError
+        from stopwarden.common.errors import StopwardenError
 
         raise StopwardenError(
             f"no {STATE_DIR}/ folder in {cwd} or any folder above it",

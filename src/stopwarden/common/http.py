@@ -18,7 +18,7 @@ import posix
 import time
 from _operator import _compare_digest  # constant time; what hmac falls back to, without loading OpenSSL
 
-from stopwarden import fastjson
+from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
