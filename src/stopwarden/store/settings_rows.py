@@ -12,11 +12,11 @@ from sqlalchemy import (
 )
 
 from stopwarden.store import schema
+from stopwarden.store.backends import PG_CONNECT_TIMEOUT_S
 from stopwarden.store.engine import (
     FLEET,
     LISTEN_KEEPALIVES,
     LISTEN_WAKE_S,
-    PG_CONNECT_TIMEOUT_S,
     SETTINGS_CHANNEL,
     StoreBase,
     first_line,

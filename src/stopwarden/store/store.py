@@ -18,16 +18,16 @@ here: this module is the store's public face, and the names below are all of it.
 from __future__ import annotations
 
 from stopwarden.store.annotations import Annotations
+from stopwarden.store.backends import PG_POOL_IDLE_S as PG_POOL_IDLE_S
+from stopwarden.store.backends import PG_POOL_SIZE as PG_POOL_SIZE
+from stopwarden.store.backends import ShrinkingPool as ShrinkingPool
+from stopwarden.store.backends import is_url as is_url
+from stopwarden.store.backends import postgresql_engine as postgresql_engine
+from stopwarden.store.backends import safe_location as safe_location
 from stopwarden.store.counters import Counters
 from stopwarden.store.engine import FLEET as FLEET
 from stopwarden.store.engine import LISTEN_WAKE_S as LISTEN_WAKE_S
-from stopwarden.store.engine import PG_POOL_IDLE_S as PG_POOL_IDLE_S
-from stopwarden.store.engine import PG_POOL_SIZE as PG_POOL_SIZE
-from stopwarden.store.engine import ShrinkingPool as ShrinkingPool
 from stopwarden.store.engine import StoreUnavailable as StoreUnavailable
-from stopwarden.store.engine import is_url as is_url
-from stopwarden.store.engine import postgresql_engine as postgresql_engine
-from stopwarden.store.engine import safe_location as safe_location
 from stopwarden.store.events import Events
 from stopwarden.store.events import Recorded as Recorded
 from stopwarden.store.rows import event_columns as event_columns
