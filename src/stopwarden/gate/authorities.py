@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from stopwarden.common.names import AUTHORITIES
 from stopwarden.gate import llm_acts, rules, stopacts
 from stopwarden.gate.case import Case, Verdict
 
@@ -99,6 +100,7 @@ REGISTRY: dict[str, Callable[[dict[str, Any], float], Authority]] = {
     "rules+openai": _cascade("openai"),
     "rules+claude-cli": _cascade("claude-cli"),
 }
+assert tuple(REGISTRY) == AUTHORITIES, "one factory per authority of names.AUTHORITY_TIMEOUTS, in its order"
 
 
 def get(name: str, options: dict[str, Any] | None = None, timeout_s: float = 3.0) -> Authority | None:
