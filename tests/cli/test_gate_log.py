@@ -118,7 +118,7 @@ SPELLINGS = [
 
 @pytest.mark.parametrize("args", SPELLINGS)
 def test_the_quick_path_reads_options_as_click_does_or_not_at_all(args: list[str]) -> None:
-    from stopwarden.cli.gate import log
+    from stopwarden.cli.gate_log import log
 
     mine = quick.gate_log_options(args)
     if mine is None:
