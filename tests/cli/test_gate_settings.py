@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from stopwarden.common import config as config_module
-from stopwarden.gate import breaker
+from stopwarden.gate import breaker, settings
 from stopwarden.store.store import Store
 
 
@@ -84,3 +84,23 @@ def test_the_mode_says_where_it_comes_from_and_a_disagreeing_config_is_named(ins
     status = cli("gate", "status")
     assert "mode: shadow (set in the store by `gate mode`)" in status.out
     assert "note: the config's [gate] mode = enforce is only the mode a new store starts with" in status.out
+
+
+def test_a_mode_the_first_start_chose_says_so_and_why(installed: Path, cli: Any) -> None:
+    """The config asks for enforce; before the first start the gate says what it will get, after it that the
+    first start chose shadow (not ready), never that an operator ran `gate mode`."""
+    config_file = installed / ".stopwarden" / "config.toml"
+    config_file.write_text(config_file.read_text().replace('mode = "shadow"', 'mode = "enforce"'))
+    before = cli("gate", "status").out
+    assert "not set yet: the server starts in the config's enforce when ready, else in shadow" in before
+    config = config_module.load(str(installed))
+    store = Store.open(config.store_location)
+    try:
+        assert settings.first_start(store, config, healthy=True).mode == "shadow"  # nothing annotated: not ready
+    finally:
+        store.close()
+    after = cli("gate", "status").out
+    assert "mode: shadow (set at the server's first start, from the config)" in after
+    assert "(enforce only when ready); change the mode in force with `stopwarden gate mode enforce` once" in after
+    assert cli("gate", "mode", "shadow").code == 0
+    assert "mode: shadow (set in the store by `gate mode`)" in cli("gate", "status").out

@@ -50,6 +50,23 @@ def test_online_asks_the_llm_authority_one_tiny_question(
     assert check["fix"] == "check the key, the model and base_url in [authority.<name>]"
 
 
+def test_doctor_says_where_the_mode_comes_from_and_names_a_disagreeing_config(installed: Path, cli: Any) -> None:
+    def mode() -> dict[str, Any]:
+        [check] = [c for c in cli("doctor", "--json").json()["checks"] if c["name"] == "mode"]
+        return dict(check)
+
+    store = installed / ".stopwarden" / "stopwarden.db"
+    assert not store.exists()  # no server has run here yet
+    assert mode() == {"name": "mode", "ok": True, "detail": "not set yet: the server starts in the config's shadow",
+                      "fix": ""}  # fmt: skip
+    assert not store.exists()  # doctor creates no store to read it
+    assert cli("gate", "mode", "shadow").code == 0
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('mode = "shadow"', 'mode = "enforce"'))
+    check = mode()
+    assert check["ok"] and check["detail"].startswith("set in the store by `gate mode`; note: the config's [gate]")
+
+
 def test_not_installed(project: Path, cli: Any) -> None:
     result = cli("doctor")
     assert result.code == 1

@@ -52,7 +52,9 @@ def test_status_needs_the_token_and_says_what_gate_status_says(server: Server) -
         0,
         None,
     )
-    assert body["mode"] == "shadow" and body["mode_source"]["says"] == "set in the store by `gate mode`"
+    assert (
+        body["mode"] == "shadow" and body["mode_source"]["says"] == "set at the server's first start, from the config"
+    )
     assert body["authority_problems"] == [] and body["today"] == {}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from stopwarden.gate import report as gate_report
 from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server
 
 
@@ -124,3 +125,16 @@ def test_forcing_enforce_is_in_the_report(server: Server) -> None:
         ("mode", "enforce (forced: trial on a toy repo)"),
     ]
     assert server.call("GET", "/v1/report?since=soon")[0] == 400
+
+
+def test_the_report_sums_what_failed_open_by_kind(server: Server, plan_repo: PlanRepo) -> None:
+    """The page and `gate report` show how many stops were let through unjudged because something failed."""
+    assert server.call("GET", "/v1/report?since=7d")[1]["fail_open"] == {}
+    seed(server, plan_repo, 1, 1)  # judged: nothing failed
+    for i in range(2):
+        body = evaluate_body(plan_repo, session=f"f{i}", stop_text=f"I'll stop to preserve context (f{i}).")
+        body["evidence"]["artifacts"][0]["introducingCommit"] = "f" * 40  # a plan git does not know
+        assert server.call("POST", "/v1/evaluate", body)[1]["fail_open"] == "invalid_evidence"
+    report = server.call("GET", "/v1/report?since=7d")[1]
+    assert report["fail_open"] == {"invalid_evidence": 2}
+    assert "failed open: invalid_evidence 2" in gate_report.table(report)

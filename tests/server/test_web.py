@@ -200,12 +200,15 @@ def test_the_gate_state_and_why_it_would_allow_every_stop(page: Any, site: Site,
     seed(site, 1, 0)
     sign_in(page, site)
     state, warnings = page.locator("#gate-state"), page.locator("#gate-warnings")
-    expect(state).to_contain_text("authority rules · breaker closed · mode shadow: set in the store by `gate mode`")
+    expect(state).to_contain_text(
+        "authority rules · breaker closed · mode shadow: set at the server's first start, from the config"
+    )
     expect(state).to_contain_text("decisions today: continue 1")
     expect(warnings).to_be_hidden()
     # Nothing annotated yet: no figure rather than a precision of 0.00, as `gate report` says it.
     expect(page.locator("#stats")).to_contain_text("Precision of continuen/a (0 right, 0 wrong)")
     expect(page.locator("#stats")).to_contain_text("Missed continues0 of 0 allow/escalate judged (n/a)")
+    expect(page.locator("#stats")).to_contain_text("Failed opennone")
 
     # The breaker opens (an authority failing three times): the page says stops are now allowed unasked.
     site.server.store.put_breaker("rules", 3, time.time() + 600, None)

@@ -3,6 +3,7 @@ annotations, whether it is ready for enforce, and what operators did."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from stopwarden.common import termsafe, timefmt
@@ -17,16 +18,27 @@ def build(store: Store, since: float, min_dwell_s: float, project: str | None = 
     summary = dict(ready["annotations"])
     summary["precision"] = round(ready["precision"], 3)
     summary["missed_continue_rate"] = round(ready["missed_continue_rate"], 3)
+    days = store.daily_counts(since, project)
     return {
         "since": since,
         "project": project,
-        "days": store.daily_counts(since, project),
+        "days": days,
+        "fail_open": _totals(day["fail_open"] for day in days),
         "latency_ms": {f"p{p}": _percentile(latencies, p) for p in (50, 95, 99)},
         "annotations": summary,
         "readiness": {"ready": ready["ready"], "checks": ready["checks"]},
         "min_dwell_s": min_dwell_s,
         "operator_log": store.operator_log(since),
     }
+
+
+def _totals(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Per-day counts by name summed over the days."""
+    total: dict[str, int] = {}
+    for day in counts:
+        for name, n in day.items():
+            total[name] = total.get(name, 0) + n
+    return total
 
 
 def _percentile(values: list[float], p: int) -> float | None:
@@ -50,13 +62,8 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"{day['day']:<12}" + "".join(f"{day['decisions'].get(d, 0):>12}" for d in decisions))
     if not report["days"]:
         lines.append("(no decisions)")
-    rules: dict[str, int] = {}
-    fails: dict[str, int] = {}
-    for day in report["days"]:
-        for name, n in day["rules"].items():
-            rules[name] = rules.get(name, 0) + n
-        for name, n in day["fail_open"].items():
-            fails[name] = fails.get(name, 0) + n
+    rules = _totals(day["rules"] for day in report["days"])
+    fails = report["fail_open"]
     lat = report["latency_ms"]
     a = report["annotations"]
     # A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong).

@@ -12,6 +12,7 @@ a change at once (`Store.watch_settings`) and rewrites its own hot-path file.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from stopwarden.common.config import Config
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import API_VERSION, MODES, SCOPE_PATTERN
 from stopwarden.state import files
+from stopwarden.store import schema
 from stopwarden.store.redact import redact
-from stopwarden.store.store import FLEET, Store
+from stopwarden.store.store import FLEET, Store, is_url
 
 READY_ANNOTATED = 20
 READY_PER_DECISION = 5
@@ -66,6 +68,12 @@ def read(store: Store, project: str) -> GateSettings:
     )
 
 
+# Who last set a scope's mode (a settings key beside it): the server's first start, from the config, or an
+# operator (`gate mode`, the API, the page). A store from before this key reads as the operator's.
+MODE_ORIGIN = "mode_origin"
+FIRST_START = "first start"
+
+
 def mode_source(store: Store, config: Config) -> dict[str, str]:
     """Where the mode comes from, in words (`says`), and a `note` when the committed config asks for another.
 
@@ -76,15 +84,43 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
     """
     stored = store.settings((FLEET, config.project))
     if not any("mode" in stored.get(scope, {}) for scope in (FLEET, config.project)):
-        return {"says": f"not set yet: the server starts in the config's {config.initial_mode}", "note": ""}
-    mode = read(store, config.project).mode
+        return mode_source_before_start(config)
+    current = read(store, config.project)
+    first = stored.get(current.mode_scope, {}).get(MODE_ORIGIN) == FIRST_START
+    says = "set at the server's first start, from the config" if first else "set in the store by `gate mode`"
     note = ""
-    if config.initial_mode != mode:
+    if config.initial_mode != current.mode:
+        how = f"`stopwarden gate mode {config.initial_mode}`"
+        if config.initial_mode == "enforce":
+            how += " once `stopwarden gate report` says ready"
         note = (
-            f"the config's [gate] mode = {config.initial_mode} is only the mode a new store starts with; "
-            f"change the mode in force with `stopwarden gate mode {config.initial_mode}`"
+            f"the config's [gate] mode = {config.initial_mode} is only the mode a new store starts with"
+            + (" (enforce only when ready)" if first and config.initial_mode == "enforce" else "")
+            + f"; change the mode in force with {how}"
         )
-    return {"says": "set in the store by `gate mode`", "note": note}
+    return {"says": says, "note": note}
+
+
+def mode_source_before_start(config: Config) -> dict[str, str]:
+    """`mode_source` while the store holds no mode: what the first start will choose (`first_start`)."""
+    if config.initial_mode == "enforce":
+        return {"says": "not set yet: the server starts in the config's enforce when ready, else in shadow", "note": ""}
+    return {"says": f"not set yet: the server starts in the config's {config.initial_mode}", "note": ""}
+
+
+def mode_source_of(config: Config) -> dict[str, str]:
+    """`mode_source` without a running server (`doctor`): a SQLite store not created yet holds no mode, and
+    one is never created or migrated here. StopwardenError when the store cannot say."""
+    location = config.store_location
+    if not is_url(location) and not os.path.exists(location):
+        return mode_source_before_start(config)
+    store = Store.open(location, migrate=False)
+    try:
+        if store.schema_version() < schema.LATEST:
+            raise StopwardenError("the store's schema is older than this stopwarden's (the server migrates it)")
+        return mode_source(store, config)
+    finally:
+        store.close()
 
 
 def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
@@ -104,7 +140,7 @@ def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
                 store.log_operator("mode", "shadow: the config asks for enforce, not ready: " + "; ".join(unmet), now)
             else:
                 store.log_operator("mode", "enforce: from the config, the readiness check met", now)
-        store.put_settings({"mode": mode}, now)
+        store.put_settings({"mode": mode, MODE_ORIGIN: FIRST_START}, now)
     return refresh(store, config)
 
 
@@ -127,7 +163,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
             )
     now = time.time()
     scope = _check_scope(scope)
-    values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else ""}
+    values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else "", MODE_ORIGIN: "gate mode"}
     store.put_settings(values, now, scope)
     forced = f" (forced: {force})" if force and mode == "enforce" else ""
     store.log_operator("mode", f"{mode}{forced}{_where(scope)}", now)

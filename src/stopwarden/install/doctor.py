@@ -31,7 +31,7 @@ def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     checks = [_state_dir(root)]
     if not checks[0].ok:
         return checks
-    checks += [_config(root), _authority(root, env), _token(root), _server(root)]
+    checks += [_config(root), _authority(root, env), _mode(root), _token(root), _server(root)]
     if online:
         checks.append(_authority_online(root))
     record = installer.read_record(root)
@@ -83,6 +83,19 @@ def _state_dir(root: str) -> Check:
     if mode != 0o700:
         return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")
     return Check("state folder", True, path)
+
+
+def _mode(root: str) -> Check:
+    """Where the mode in force comes from, and a note when the committed config asks for another: not a
+    failure (the store's mode wins on purpose), but the operator should know."""
+    from stopwarden.common import config as config_module
+    from stopwarden.gate import settings
+
+    try:
+        source = settings.mode_source_of(config_module.load(root))
+    except StopwardenError as e:
+        return Check("mode", True, f"not checked: {e.message}")
+    return Check("mode", True, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
 
 
 def _authority(root: str, env: Mapping[str, str]) -> Check:

@@ -268,6 +268,7 @@ class ReportOut(BaseModel):
     since: float
     project: str | None = None  # the one project reported on; None: every project in the store
     days: list[DayCounts]
+    fail_open: dict[str, int] = {}  # stops let through because something failed, by kind, over the whole report
     latency_ms: dict[str, float | None]
     annotations: dict[str, float]
     readiness: Readiness

@@ -596,6 +596,13 @@ async function annotate(verdict) {
 
 // --- the report: readiness, decisions per day, latency, operator log ---------------------------------------
 
+function failedOpen(counts) {
+  const kinds = Object.entries(counts || {}).sort(([a], [b]) => a.localeCompare(b));
+  if (!kinds.length) return "none";
+  const total = kinds.reduce((sum, [, n]) => sum + n, 0);
+  return `${num(total)}: ` + kinds.map(([kind, n]) => `${kind} ${num(n)}`).join(", ");
+}
+
 async function loadReport() {
   // The last 7 days are today and the 6 before it, local days: the server counts between their starts.
   const days = localDays(7);
@@ -629,6 +636,8 @@ async function loadReport() {
     ["Missed continues", `${num(a.missed_continue)} of ${num(a.let_through_judged)} allow/escalate judged ` +
       `(${ratio(a.missed_continue_rate, a.let_through_judged)})`],
     ["Latency p50 / p95 / p99", lat.p50 === null ? "n/a" : `${num(lat.p50)} / ${num(lat.p95)} / ${num(lat.p99)} ms`],
+    // Stops let through because something failed (a timeout, the breaker, the store away): none judged.
+    ["Failed open", failedOpen(report.fail_open)],
   ];
   $("stats").replaceChildren(...stats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   const entries = report.operator_log.slice(0, 20);
