@@ -373,3 +373,17 @@ def test_the_owners_path_imports_only_the_standard_library(project: Path, cli: A
     assert not any(
         m.split(".")[:2] in (["stopwarden", "cli"], ["stopwarden", "install"]) or m.startswith("click") for m in modules
     )
+
+
+def test_an_escalated_build_shows_its_reason_until_it_resumes(
+    project: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escalated is not the end: the build waits for the user's answer, and the line says why it stopped."""
+    write_hot_path(project)
+    build_id = owned_build(cli)
+    cli("build", "phase", "escalated", "--evidence", "which database?", "--build", build_id)
+    line = f"{MARK} build add-a-login-page escalated \u00b7 escalated: which database? (the agent may stop) "
+    assert show(project, status_payload(project, "owner")).startswith(line)
+    monkeypatch.setenv("STOPWARDEN_SESSION_ID", "owner")  # the owner, once the user has answered
+    assert cli("build", "resume", "--build", build_id, "--json").json()["resumed"] is True
+    assert show(project, status_payload(project, "owner")).startswith(f"{MARK} build add-a-login-page executing ")

@@ -16,6 +16,7 @@ from stopwarden.common.names import (
     BUILD_RESUMED,
     BUILD_STARTED,
     COMPLETE,
+    ENDED_PHASES,
     ESCALATED,
     FAILED,
     FIXING,
@@ -333,7 +334,7 @@ def resume(root: str, build_id: str, caller: owner.Caller, adopt: bool) -> dict[
         build = load(root, build_id)
         how = owner.match(build.get("owner") or {}, caller)
         adopted = reopened = False
-        if adopt and not how and build["phase"] not in (COMPLETE, FAILED):
+        if adopt and not how and build["phase"] not in ENDED_PHASES:
             old = build["owner"]
             build["owner"] = {**caller.as_owner(), "cwd": old.get("cwd", ""), "stamped_at": now_iso()}
             adopted = True

@@ -23,7 +23,7 @@ import os
 
 from stopwarden.common import fastjson
 from stopwarden.common.atomic import FileLock, write_atomic
-from stopwarden.common.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, OWNER_RECONCILED, STATE_DIR, TERMINAL_PHASES
+from stopwarden.common.names import ACTIVE_DIR, AUDIT_FILE, BUILDS_DIR, ENDED_PHASES, OWNER_RECONCILED, STATE_DIR
 from stopwarden.common.timefmt import now_iso
 from stopwarden.state import safe
 from stopwarden.state.files import is_build_id
@@ -126,13 +126,13 @@ def _shape_error(state: object, build_id: str) -> str:
 
 
 def save(root: str, state: State) -> None:
-    """Write the state atomically, then drop the active marker if the build just became terminal.
+    """Write the state atomically, then drop the active marker if the build just ended.
 
     The caller holds `lock(root, id)`.
     """
     data = (fastjson.dumps(state) + "\n").encode("utf-8")
     write_atomic(state_path(root, state["id"]), data)
-    if state["phase"] in TERMINAL_PHASES:
+    if state["phase"] in ENDED_PHASES:
         unmark_active(root, state["id"])
 
 
@@ -144,9 +144,10 @@ def unmark_active(root: str, build_id: str) -> None:
 
 
 def mark_active(root: str, build_id: str) -> None:
-    """Create the active marker; called before the build's first state is written."""
+    """Create the active marker; called before the build's first state is written, and when a build that
+    had none goes on (an escalated one from before markers stayed, or one whose marker was lost)."""
     safe.make_folder(_checked(root, ACTIVE_DIR))
-    safe.create_new(_checked(root, ACTIVE_DIR, build_id))
+    safe.create_new(_checked(root, ACTIVE_DIR, build_id))  # False, and nothing done, when it is there
 
 
 def audit_reconciled(root: str, build_id: str, old_session_id: str, new_session_id: str, proven_by: str) -> None:

@@ -35,7 +35,10 @@ COMPLETE = "complete"
 FAILED = "failed"
 ESCALATED = "escalated"
 PHASES = (IDLE, CLARIFY, PLANNING, EXECUTING, VERIFYING, FIXING, HARDENING, COMPLETE, FAILED, ESCALATED)
-TERMINAL_PHASES = (COMPLETE, FAILED, ESCALATED)
+TERMINAL_PHASES = (COMPLETE, FAILED, ESCALATED)  # the agent may stop: nothing for the build gate to hold
+# A build in these never goes on; an escalated one goes on once the user answers (`build resume`), so it
+# keeps its active marker and the status line shows why it waits.
+ENDED_PHASES = (COMPLETE, FAILED)
 
 # Build sizes and their protection: (reinforcements, label) (§4.2).
 SIZES = {"SMALL": (3, "light"), "STANDARD": (5, "medium"), "LARGE": (10, "heavy")}

@@ -30,7 +30,7 @@ import posix
 import time
 
 from stopwarden.common import fastjson, project
-from stopwarden.common.names import ENV_DISABLE, MODES, TERMINAL_PHASES
+from stopwarden.common.names import ENDED_PHASES, ENV_DISABLE, MODES
 from stopwarden.hooks.posix_io import environ, read_stdin
 
 TYPE_CHECKING = False
@@ -123,7 +123,8 @@ def _builds(root: str, session_id: str, env: "Mapping[str, str]") -> list[str]:
     for build_id in ids:
         try:
             build = state.load(root, build_id)
-            if build["phase"] not in TERMINAL_PHASES and owner.match(build["owner"], me):
+            # An escalated build waits for the user's answer (`build resume`): shown, with its reason.
+            if build["phase"] not in ENDED_PHASES and owner.match(build["owner"], me):
                 mine.append(build)
         except Exception:
             continue  # unreadable, half-written or corrupt: as the gate does, it judges no other build
