@@ -82,7 +82,9 @@ def test_complete_needs_a_step_and_escalating_or_abandoning_needs_a_reason(insta
     ok(cli("build", "phase", "executing"))
     fails(cli("build", "complete"), "no step is recorded")
     fails(cli("build", "phase", "escalated"), "say why the build is escalated")
-    fails(cli("build", "phase", "failed"), "say why the build is failed")
+    failed = cli("build", "phase", "failed")
+    fails(failed, "say why the build is failed")
+    assert 'add --evidence "<why>"' in failed.err  # the option `build phase` has (--reason is abandon's)
     assert cli("build", "abandon").code == 1  # --reason is required
     ok(cli("build", "step", "1", "parser", "--tests", "2", "--passing", "2"))
     assert ok(cli("build", "complete", "--json"))["phase"] == "complete"

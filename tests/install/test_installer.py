@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
+import io
 import json
 import os
 import stat
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -518,3 +521,52 @@ def test_purge_stops_a_live_server_first_and_asks_before_deleting_the_decision_l
     assert f"stopped the gate server (pid {pid})" in result.out
     assert not (installed / ".stopwarden").exists()
     assert wait_gone(pid)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_answering_no_to_the_purge_keeps_everything_and_says_so(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("start", "--json").code == 0
+    try:
+        monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+        kept = cli("uninstall", "--purge")
+        assert kept.code == 1, kept.err
+        assert "nothing was removed: you chose to keep the decision log" in kept.err
+        assert "interrupted" not in kept.err
+        assert (installed / ".stopwarden" / "stopwarden.db").exists() and (installed / ".claude").exists()
+    finally:
+        cli("stop")
+
+
+def test_init_says_plainly_that_it_moved_off_a_port_another_program_answers_on(installed: Path, cli: Any) -> None:
+    from stopwarden.state import files
+
+    port = files.read_port(str(installed))
+    assert port is not None
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"not stopwarden")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", port), Other)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = cli("init", "--agent", "claude-code")
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert result.code == 0, result.err
+    [moved] = [line for line in result.out.splitlines() if "now uses port" in line]
+    assert not moved.startswith("created"), moved
+    assert files.read_port(str(installed)) != port

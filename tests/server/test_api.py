@@ -450,7 +450,8 @@ def test_overload_is_shed_at_once(installed: Path, plan_repo: PlanRepo) -> None:
 def test_enforce_is_refused_until_ready(server: Server) -> None:
     code, body = server.call("PUT", "/v1/mode", {"mode": "enforce"})
     assert code == 409 and body["error"] == "conflict"
-    assert "0 annotated events, need 20" in body["detail"] and "precision" in body["detail"]
+    assert "0 annotated events, need 20" in body["detail"]
+    assert "no annotated continue verdict judged yet (precision n/a), need 0.9" in body["detail"]  # never 0.00
     assert server.call("GET", "/v1/mode")[1]["mode"] == "shadow"
     code, body = server.call("PUT", "/v1/mode", {"mode": "enforce", "force": "trial on a toy repo"})
     assert (code, body["mode"], body["forced_reason"]) == (200, "enforce", "trial on a toy repo")

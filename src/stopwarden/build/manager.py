@@ -215,8 +215,8 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
     if target not in PHASES:
         raise StopwardenError(f"unknown phase {target!r}", hint=f"phases: {', '.join(PHASES)}")
     if target in (ESCALATED, FAILED) and not evidence.strip():
-        flag = "--reason" if target == FAILED else "--evidence"
-        raise StopwardenError(f"say why the build is {target}", hint=f'add {flag} "<why>" (the user reads it)')
+        # `build abandon` asks for its --reason itself: only `build phase` gets here without one.
+        raise StopwardenError(f"say why the build is {target}", hint='add --evidence "<why>" (the user reads it)')
     with state.lock(root, build_id):
         build = load(root, build_id)
         check_may_act(build, actor)

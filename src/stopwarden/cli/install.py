@@ -173,7 +173,11 @@ def uninstall(purge: bool, scope: str | None, yes: bool, as_json: bool) -> None:
                 f"--purge would delete the decision log {log} and every annotation in it",
                 hint="run it on a terminal to be asked, or add --yes (export first: stopwarden gate export)",
             )
-        click.confirm(f"Delete the decision log {termsafe.line(log)} and every annotation in it?", abort=True)
+        if not click.confirm(f"Delete the decision log {termsafe.line(log)} and every annotation in it?"):
+            raise StopwardenError(
+                "nothing was removed: you chose to keep the decision log",
+                hint="run `stopwarden uninstall` without --purge to remove the hooks and keep .stopwarden/",
+            )
     done = installer.uninstall(root, purge, os.environ, remove_shared=scope == "user")
     emit(as_json, {"project": root, "done": done}, termsafe.lines(done))
 

@@ -218,7 +218,9 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
             PRECISION_CHECK,
             precision,
             READY_PRECISION,
-            f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}",
+            f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}"
+            if judged
+            else f"no annotated continue verdict judged yet (precision n/a), need {READY_PRECISION}",
         )
     )
     checks.append(

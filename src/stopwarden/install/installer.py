@@ -62,8 +62,9 @@ def init(
     hooks_changed = settings.changed()
     extras, replaced = module.merge_extras(settings.data, job)  # may refuse: nothing is written yet
 
-    created_paths = project_files.create(root)
+    created_paths, moved = project_files.create(root)
     done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
+    done += [moved] if moved else []
     record = read_record(root)
     if settings.changed():
         created = not settings.exists

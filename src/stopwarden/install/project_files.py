@@ -55,8 +55,9 @@ def state_dir(root: str) -> str:
     return os.path.join(root, STATE_DIR)
 
 
-def create(root: str) -> list[str]:
-    """Create whatever is missing of `.stopwarden/`; returns the paths it created."""
+def create(root: str) -> tuple[list[str], str]:
+    """Create whatever is missing of `.stopwarden/`: the paths it created, and what it said about a port
+    another program answers on ("" when it did not have to move the port)."""
     created = []
     base = state_dir(root)
     for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
@@ -78,8 +79,7 @@ def create(root: str) -> list[str]:
             write_atomic(path, text.encode("utf-8"), mode)
             created.append(path)
     os.chmod(os.path.join(base, TOKEN_FILE), 0o600)
-    moved = _leave_a_clash(root)
-    return created + ([moved] if moved else [])
+    return created, _leave_a_clash(root)
 
 
 def _leave_a_clash(root: str) -> str:
