@@ -156,3 +156,26 @@ def test_long_lines_wrap_at_the_terminal_width_or_100(installed: Path) -> None:
     code, out = on_terminal(installed, "doctor", env={"COLUMNS": "72"}, columns=132)  # COLUMNS wins
     _check_wrapped(re.sub(r"\x1b\[[0-9;]*m", "", out), 72, checks)
     assert "\x1b[1;31mFAIL\x1b[0m Stop hook: exited 127" in out  # the colour stays on the word after wrapping
+
+
+def test_a_state_folder_with_the_wrong_mode_hides_no_other_failure(installed: Path, cli: Any) -> None:
+    state = installed / ".stopwarden"
+    (state / "token").unlink()
+    state.chmod(0o755)
+    result = cli("doctor")
+    assert result.code == 1
+    assert "FAIL state folder" in result.out and "not 700" in result.out
+    assert "FAIL token" in result.out  # checked all the same
+
+
+def test_fix_repairs_what_it_can_and_names_what_it_cannot(installed: Path, cli: Any) -> None:
+    """A settings file that is not JSON cannot be merged into: --fix says so, fixes the rest, and the
+    checks name the file to repair by hand (not `doctor --fix` again, which cannot)."""
+    (installed / ".stopwarden" / "token").unlink()
+    (installed / ".claude" / "settings.local.json").write_text("{ not json")
+    fixed = cli("doctor", "--fix")
+    assert fixed.code == 1
+    out = unwrapped(fixed.out)
+    assert "could not fix claude-code (local):" in out, out
+    assert (installed / ".stopwarden" / "token").exists()  # the rest was fixed
+    assert re.search(r"FAIL Stop hook: not registered in any scope\s+fix: fix \S*settings.local.json by hand", out), out

@@ -201,11 +201,15 @@ def doctor(fix: bool, online: bool, as_json: bool) -> int:
     installer.note_user_scopes(root, os.environ)  # installs older than the machine's list join it
     fixed: list[str] = []
     if fix:
+        fixed += installer.set_up_project(root)  # the project's own files, whatever an agent's part meets
         record = installer.read_record(root)
         for agent, scopes in installer.installed_scopes(record).items():
             for scope in scopes:
-                fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
-                                        no_trust=not record.get("codex_trust", True))  # fmt: skip
+                try:
+                    fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
+                                            no_trust=not record.get("codex_trust", True))  # fmt: skip
+                except StopwardenError as e:  # fix the others; the checks below say what is left, and why
+                    fixed.append(f"could not fix {agent} ({scope}): {e.message}")
     results = checks.run(root, os.environ, online)
     ok = all(c.ok for c in results)
     data = {"ok": ok, "fixed": fixed, "checks": [c._asdict() for c in results]}

@@ -29,7 +29,7 @@ PROBE_SESSION = "stopwarden-doctor-probe"
 
 def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     checks = [_state_dir(root)]
-    if not checks[0].ok:
+    if not os.path.isdir(os.path.join(root, STATE_DIR)):  # not installed: nothing else to check
         return checks
     checks += [_config(root), _authority(root, env), _mode(root), _token(root), _server(root)]
     if online:
@@ -50,6 +50,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     label = module.LABEL
     checks: list[Check] = []
     commands: dict[str, list[str]] = {}
+    fix_first = ""  # a settings file --fix cannot read, which must be repaired by hand before it can help
     for scope in module.SCOPES:
         path = module.settings_path(scope, root, env)
         try:
@@ -58,6 +59,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             checks.append(
                 Check(f"{label}settings ({scope})", False, str(e), "fix the file by hand, then `stopwarden init`")
             )
+            fix_first = fix_first or path
             continue
         for event, cmds in found.items():
             commands.setdefault(event, []).extend(cmds)
@@ -66,9 +68,8 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     for event, spec in module.EVENTS.items():
         cmds = commands.get(event, [])
         if not cmds:
-            checks.append(
-                Check(f"{label}{event} hook", False, "not registered in any scope", "stopwarden doctor --fix")
-            )
+            fix = f"fix {fix_first} by hand, then `stopwarden doctor --fix`" if fix_first else "stopwarden doctor --fix"
+            checks.append(Check(f"{label}{event} hook", False, "not registered in any scope", fix))
             continue
         for cmd in dict.fromkeys(cmds):
             checks.append(_probe(agent, module, event, spec[0], cmd))

@@ -30,6 +30,14 @@ RECORD = "installed.json"
 REPLACED = "replaced_statusline"
 
 
+def set_up_project(root: str) -> list[str]:
+    """Whatever is missing of `.stopwarden/`, created (init, and `doctor --fix` before any agent's part):
+    what was done, one line each."""
+    created, moved = project_files.create(root)
+    done = [f"created {', '.join(os.path.relpath(p, root) for p in created)}"] if created else []
+    return done + ([moved] if moved else [])
+
+
 def init(
     root: str,
     agent: str,
@@ -62,9 +70,7 @@ def init(
     hooks_changed = settings.changed()
     extras, replaced = module.merge_extras(settings.data, job)  # may refuse: nothing is written yet
 
-    created_paths, moved = project_files.create(root)
-    done = [f"created {', '.join(os.path.relpath(p, root) for p in created_paths)}"] if created_paths else []
-    done += [moved] if moved else []
+    done = set_up_project(root)
     record = read_record(root)
     if settings.changed():
         created = not settings.exists
