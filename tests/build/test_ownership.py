@@ -99,6 +99,8 @@ def test_an_escalated_build_resumes_in_the_phase_it_left(
     assert (state["phase"], state["escalation"], state["escalated_from"]) == (
         "escalated", "which payment provider?", "executing",
     )  # fmt: skip
+    [escalated] = [r for r in audit(installed) if r["event"] == "build.escalated"]
+    assert escalated["reason"] == "which payment provider?" and escalated["by"]["session_id"] == "me"  # who
     status = ok(cli("build", "status"))
     assert "gate: escalated: which payment provider? (the agent may stop)" in status
     assert "`stopwarden build resume` goes back to executing" in status

@@ -81,6 +81,8 @@ def test_annotated_events_round_trip_through_export_and_eval(installed: Path, pl
     # On stdout as well, with the left-out ones said on stderr; the same cases.
     printed = cli("gate", "export", "--annotated")
     assert printed.out == out.read_text() and "1 annotated as unclear: left out" in printed.err
+    document = cli("gate", "export", "--annotated", "--json").json()  # --json: one document, the same cases
+    assert document == {"cases": [json.loads(line) for line in out.read_text().splitlines()], "unclear": 1}
     summary = cli("gate", "export", "--annotated", "--output", str(out), "--json").json()
     assert summary == {"output": str(out), "cases": 5, "unclear": 1,
                        "labels": {"continue": 3, "allow": 2, "escalate": 0}}  # fmt: skip

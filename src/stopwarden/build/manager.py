@@ -255,17 +255,15 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
     details: dict[str, Any] = {"from": current, "to": target}
     if evidence:
         details["evidence"] = evidence
-    if actor is not None:
-        details["by"] = actor.record()
-    state.append_audit(root, build_id, PHASE_CHANGED, **details)
+    by: dict[str, Any] = {} if actor is None else {"by": actor.record()}  # who acted, on every record of it
+    state.append_audit(root, build_id, PHASE_CHANGED, **details, **by)
     if escalated:
-        state.append_audit(
-            root, build_id, BUILD_ESCALATED, reason=f"fixing entered a {build['max_fix_iterations'] + 1}th time"
-        )
+        reason = f"fixing entered a {build['max_fix_iterations'] + 1}th time"
+        state.append_audit(root, build_id, BUILD_ESCALATED, reason=reason, **by)
     elif target == ESCALATED:
-        state.append_audit(root, build_id, BUILD_ESCALATED, reason=evidence)
+        state.append_audit(root, build_id, BUILD_ESCALATED, reason=evidence, **by)
     if target == COMPLETE:
-        state.append_audit(root, build_id, BUILD_COMPLETED, steps=len(build["steps"]), tests=build["total_tests"])
+        state.append_audit(root, build_id, BUILD_COMPLETED, steps=len(build["steps"]), tests=build["total_tests"], **by)
     return build
 
 

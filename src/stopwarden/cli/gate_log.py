@@ -179,7 +179,8 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
     incorrect becomes `allow`, an `allow` or `escalate` judged incorrect (a missed continue) becomes
     `continue`; unclear ones are left out. Texts are redacted. The store keeps an event's evidence pointer,
     not its evidence: where no plan or progress commit was recorded, the case gets placeholders (marked
-    `"evidence": "placeholder"`), so eval judges the stop text. With --output, prints what it wrote.
+    `"evidence": "placeholder"`), so eval judges the stop text. With --output, prints what it wrote. With
+    --json and no --output, prints one document, `{"cases": [...], "unclear": N}`, instead of the lines.
 
     \b
     Example:
@@ -193,6 +194,9 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
         raise click.UsageError("say what to export: --annotated (the operator's annotated events)")
     with local_store() as (_, store):
         cases, unlabelled = evaluation.export_cases(store.annotated_events(project))
+    if output is None and as_json:
+        emit(True, {"cases": cases, "unclear": unlabelled}, "")
+        return
     text = "".join(termsafe.dumps(case, indent=None) + "\n" for case in cases)
     if output is None:
         click.echo(text, nl=False)
