@@ -746,3 +746,19 @@ def test_the_page_refreshes_itself_and_nothing_on_screen_moves(page: Any, site: 
     expect(page.locator(f"#ev-{ids[0]}")).to_have_count(0)
     expect(rows(page)).to_have_count(32)  # one more, one annotated
     expect(page.locator(f"#ev-{ids[1]}")).to_have_attribute("aria-selected", "true")
+
+
+def test_events_no_verdict_can_move_are_marked_not_counted(page: Any, site: Site, expect: Any) -> None:
+    """A stop let through without the authority's verdict (here: no session start) is marked in the list
+    and its panel says why annotating it moves no readiness figure."""
+    [judged] = seed(site, 1, 0)
+    body = evaluate_body(site.repo, session="unstarted", stop_text="Stopping for now.")
+    body["evidence"].pop("session_start")
+    unstarted = site.server.call("POST", "/v1/evaluate", body)[1]
+    assert unstarted["short_circuit"] == "no_session_start", unstarted
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(2)
+    expect(page.locator(f"#ev-{unstarted['event_id']}")).to_have_class(re.compile(r"\buncounted\b"))
+    expect(page.locator(f"#ev-{judged}")).not_to_have_class(re.compile(r"\buncounted\b"))
+    page.locator(f"#ev-{unstarted['event_id']}").click()
+    expect(page.locator("#facts")).to_contain_text("Counts toward readinessno: no_session_start decided it")

@@ -24,7 +24,7 @@ def queue(store: Store, decision: str | None, limit: int = QUEUE) -> list[dict[s
     moves toward enforce."""
     counted = store.events(limit, decision, annotated=False, judged=True)
     others = store.events(limit, decision, annotated=False, judged=False)
-    return [{**e, "counts": True} for e in counted] + [{**e, "counts": False} for e in others]
+    return counted + others  # each says whether it counts (`counts`, the store's JUDGED)
 
 
 def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -> None:

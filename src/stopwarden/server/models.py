@@ -214,6 +214,7 @@ class EventOut(BaseModel):
     project: str
     host: str
     annotation: LatestAnnotation | None = None
+    counts: bool = True  # the authority's verdict decided it: an annotation moves readiness (else it cannot)
 
 
 class AnnotationIn(Strict):

@@ -94,4 +94,6 @@ def _columns(row: dict[str, Any]) -> dict[str, Any]:
 def event_out(row: dict[str, Any]) -> dict[str, Any]:
     row["signals"] = json.loads(row.pop("signals_json"))
     row["evidence_pointer"] = json.loads(row.pop("evidence_pointer_json"))
+    # Whether a verdict on it moves readiness: JUDGED, said of one row (the review queue and page mark it).
+    row["counts"] = row["short_circuit"] is None and row["fail_open_kind"] not in NO_VERDICT_FAIL_OPEN_KINDS
     return row

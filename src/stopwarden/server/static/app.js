@@ -408,7 +408,9 @@ function renderEvents() {
   list.replaceChildren(...state.events.map((event, index) => {
     const note = event.annotation;
     const row = el("li", { id: `ev-${event.event_id}`, role: "option", "aria-selected": "false", tabindex: "-1",
-      "data-index": String(index), class: "event" },
+      "data-index": String(index), class: event.counts === false ? "event uncounted" : "event",
+      // Decided without the authority's verdict (a short-circuit, a failure): a verdict on it moves nothing.
+      title: event.counts === false ? "not counted toward readiness" : undefined },
     el("span", { class: "ev-time", text: when(event.ts, true), title: when(event.ts) }),
     badge(event.decision),
     el("span", { class: "ev-rule", text: event.rule || event.fail_open_kind || event.short_circuit || "" }),
@@ -499,6 +501,8 @@ function renderDetail(event) {
     ["Mode", event.mode],
     ["Failed open", event.fail_open_kind || "—"],
     ["Short circuit", event.short_circuit || "—"],
+    ["Counts toward readiness", event.counts === false
+      ? `no: ${event.short_circuit || event.fail_open_kind} decided it, not the authority` : "yes"],
     ["Signals", event.signals && event.signals.length
       ? el("span", { class: "chips" }, ...event.signals.map((s) => el("span", { class: "chip", text: s })))
       : "none"],
