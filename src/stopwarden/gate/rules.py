@@ -9,6 +9,8 @@ unsure model are escalated. It never `continue`s on an act a guard called legiti
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from stopwarden.gate import stopacts
 from stopwarden.gate.case import Artifact, Case, Pointer, Verdict
 
@@ -27,9 +29,13 @@ CONTINUE_RULES = {
     "context_excuse": "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE",
     "permission": "U5_PERMISSION_MID_PLAN",
 }
-# Acts that end the turn without saying what remains: the agent may be done. Escalated, never pushed on,
-# unless the final act names the work that remains (then they are early stops like the others).
-NAMES_NOTHING = ("break_point", "permission")
+# Acts that may end a finished turn: escalated, never pushed on, unless the final act says what remains
+# (then they are early stops like the others). A permission question names the work it asks to go on with;
+# a break-point remark must state that work is still to do, as its words alone say nothing of it.
+NAMES_WHAT_REMAINS: dict[str, Callable[[str], bool]] = {
+    "permission": stopacts.names_remaining_work,
+    "break_point": stopacts.says_what_remains,
+}
 
 
 def judge(case: Case) -> Verdict:
@@ -43,7 +49,7 @@ def verdict_for(act: stopacts.Act, case: Case) -> Verdict:
         return Verdict("allow", act.rule or ALLOW_RULES[act.name], rationale=act.how, act=act.name)
     if act.name == "give_up":
         return Verdict("escalate", "U_GIVE_UP", rationale=act.how, act=act.name)
-    if act.name in NAMES_NOTHING and not stopacts.names_remaining_work(case.stop_text):
+    if act.name in NAMES_WHAT_REMAINS and not NAMES_WHAT_REMAINS[act.name](case.stop_text):
         why = f"{act.how}; nothing said of what remains"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     if act.name in CONTINUE_RULES or act.name == "break_point":
