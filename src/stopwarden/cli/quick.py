@@ -94,7 +94,7 @@ def describe(state: dict[str, Any], how: str) -> list[str]:
 # LatestAnnotation; a test keeps them equal), so `gate log --json` prints the same from the server or the store.
 EVENT_FIELDS = (
     "event_id", "session_id", "agent", "ts", "mode", "decision", "rule", "fail_open_kind", "short_circuit",
-    "signals", "evidence_pointer", "latency_ms", "stop_text_preview", "stop_text", "project", "host",
+    "signals", "evidence_pointer", "latency_ms", "stop_text_preview", "stop_text", "project", "host", "counts",
 )  # fmt: skip
 ANNOTATION_FIELDS = ("verdict", "rationale", "operator", "dwell_ms", "created_at")
 SERVED_EVENTS = 1000  # the most /v1/events gives at once; a longer tail is read from the store in one query

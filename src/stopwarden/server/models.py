@@ -213,8 +213,8 @@ class EventOut(BaseModel):
     stop_text: str | None = None  # up to 4096 characters, redacted, its end kept (events before v8: none)
     project: str
     host: str
-    annotation: LatestAnnotation | None = None
     counts: bool = True  # the authority's verdict decided it: an annotation moves readiness (else it cannot)
+    annotation: LatestAnnotation | None = None
 
 
 class AnnotationIn(Strict):

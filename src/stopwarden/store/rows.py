@@ -17,6 +17,7 @@ from sqlalchemy import (
 from stopwarden.common.names import NO_VERDICT_FAIL_OPEN_KINDS
 from stopwarden.store import schema
 from stopwarden.store.redact import redact, stored
+from stopwarden.store.sqlite_read import counts
 
 # Events where the authority's verdict (valid or not) was what decided: no short-circuit, and not a failure
 # where no verdict came back (names.NO_VERDICT_FAIL_OPEN_KINDS). Never NULL, so its negation is exact.
@@ -95,5 +96,5 @@ def event_out(row: dict[str, Any]) -> dict[str, Any]:
     row["signals"] = json.loads(row.pop("signals_json"))
     row["evidence_pointer"] = json.loads(row.pop("evidence_pointer_json"))
     # Whether a verdict on it moves readiness: JUDGED, said of one row (the review queue and page mark it).
-    row["counts"] = row["short_circuit"] is None and row["fail_open_kind"] not in NO_VERDICT_FAIL_OPEN_KINDS
+    row["counts"] = counts(row["short_circuit"], row["fail_open_kind"])
     return row

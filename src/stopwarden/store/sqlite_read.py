@@ -19,7 +19,7 @@ import stat
 import urllib.parse
 from typing import Any
 
-from stopwarden.common.names import SCHEMA_VERSION
+from stopwarden.common.names import NO_VERDICT_FAIL_OPEN_KINDS, SCHEMA_VERSION
 
 # The columns of an event the API shows (cli/quick.EVENT_FIELDS), as stored: two are JSON text.
 _COLUMNS = (
@@ -28,6 +28,12 @@ _COLUMNS = (
 )
 _ANNOTATION = "event_id, verdict, rationale, operator, dwell_ms, created_at"
 BUSY_TIMEOUT_S = 1.0  # a server writing right now holds the lock for a millisecond; the store's own timeout
+
+
+def counts(short_circuit: str | None, fail_open_kind: str | None) -> bool:
+    """Whether a verdict on an event moves readiness: the authority's verdict decided it, no short-circuit
+    and no failure without a verdict (rows.JUDGED says the same in SQL)."""
+    return short_circuit is None and fail_open_kind not in NO_VERDICT_FAIL_OPEN_KINDS
 
 
 def events(
@@ -79,6 +85,7 @@ def _read(
     for event in found:
         event["signals"] = json.loads(event.pop("signals_json"))
         event["evidence_pointer"] = json.loads(event.pop("evidence_pointer_json"))
+        event["counts"] = counts(event["short_circuit"], event["fail_open_kind"])
     latest = _latest_annotations(conn, [e["event_id"] for e in found])
     for event in found:
         event["annotation"] = latest.get(event["event_id"])
