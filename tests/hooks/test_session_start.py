@@ -77,7 +77,7 @@ def test_the_server_records_the_start_and_tells_of_a_stuck_session(installed: Pa
 def test_autostart_starts_the_server_without_waiting_for_it(installed: Path) -> None:
     import time
 
-    from stopwarden.server import process
+    from stopwarden.server import control
     from tests.conftest import set_autostart
 
     set_autostart(installed, True)
@@ -86,13 +86,13 @@ def test_autostart_starts_the_server_without_waiting_for_it(installed: Path) -> 
         done = run_hook(installed, payload(installed, "s1"), "SessionStart")
         assert time.monotonic() - began < 2 and done.returncode == 0
         deadline = time.monotonic() + 20
-        while not process.status(str(installed))["running"]:
+        while not control.status(str(installed))["running"]:
             assert time.monotonic() < deadline, (installed / ".stopwarden" / "server.log").read_text()
             time.sleep(0.1)
         assert "server unreachable" in (installed / ".stopwarden" / "hook.log").read_text()
     finally:
-        process.stop(str(installed))
-    assert not process.status(str(installed))["running"]
+        control.stop(str(installed))
+    assert not control.status(str(installed))["running"]
 
 
 def test_with_the_server_up_no_config_and_no_os(installed: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stopwarden.server import process
+from stopwarden.server import control
 from tests.conftest import run_hook, set_autostart
 from tests.server.test_process import CLI
 
@@ -30,7 +30,7 @@ def hostile(installed: Path) -> Path:
 
 def _wait_running(root: Path) -> None:
     deadline = time.monotonic() + 20
-    while not process.status(str(root))["running"]:
+    while not control.status(str(root))["running"]:
         assert time.monotonic() < deadline, (root / ".stopwarden" / "server.log").read_text()
         time.sleep(0.1)
 
@@ -43,7 +43,7 @@ def test_autostart_never_imports_the_repositorys_package(hostile: Path) -> None:
         _wait_running(hostile)
         assert not (hostile / PWNED).exists()
     finally:
-        process.stop(str(hostile))
+        control.stop(str(hostile))
 
 
 def test_start_never_imports_the_repositorys_package(hostile: Path) -> None:
@@ -54,6 +54,6 @@ def test_start_never_imports_the_repositorys_package(hostile: Path) -> None:
         assert not (hostile / PWNED).exists()
         # and `stop` still finds it, launched from outside the project
         assert subprocess.run([CLI, "stop"], cwd=hostile, capture_output=True, timeout=60).returncode == 0
-        assert not process.status(str(hostile))["running"]
+        assert not control.status(str(hostile))["running"]
     finally:
-        process.stop(str(hostile))
+        control.stop(str(hostile))

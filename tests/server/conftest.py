@@ -18,7 +18,7 @@ from stopwarden.common import http
 from stopwarden.gate import settings
 from stopwarden.gate.service import Gate
 from stopwarden.server.app import create_app
-from stopwarden.server.process import read_token
+from stopwarden.server.control import read_token
 from stopwarden.store.store import Store
 from tests.conftest import git
 

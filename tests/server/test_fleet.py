@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from stopwarden.common import http
-from stopwarden.server.process import HOT_PATH_REFRESH_S, read_token
+from stopwarden.server.control import read_token
+from stopwarden.server.process import HOT_PATH_REFRESH_S
 from stopwarden.store.store import PG_POOL_IDLE_S
 from tests import postgres
 from tests.conftest import git

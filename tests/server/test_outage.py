@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from stopwarden.common import http
-from stopwarden.server.process import read_token
+from stopwarden.server.control import read_token
 from tests import postgres
 from tests.server.conftest import PlanRepo, evaluate_body
 

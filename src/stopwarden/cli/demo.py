@@ -84,9 +84,9 @@ def _stop_gate(project: str, say: Callable[[str], None], found: dict[str, Any]) 
     """The stop gate in shadow mode: a context-preservation stop, judged and logged, not blocked."""
     from stopwarden.common import config as config_module
     from stopwarden.common import http
-    from stopwarden.server import process
+    from stopwarden.server import control
 
-    started = process.start(project)
+    started = control.start(project)
     say(f"\n5. Started the gate server on 127.0.0.1:{started['port']} (mode {started['health']['mode']}).")
     try:
         plan = "docs/plans/login.md"
@@ -127,7 +127,7 @@ def _stop_gate(project: str, say: Callable[[str], None], found: dict[str, Any]) 
         say("   In enforce mode the agent would have been told to continue, from a fixed template.")
         return 0 if verdict["decision"] == "continue" and not verdict["block"] else 1
     finally:
-        process.stop(project)
+        control.stop(project)
         say("7. Stopped the gate server.")
 
 

@@ -27,7 +27,7 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
     with `refusal_ok` (for the commands that make the gate safer, which then write the store directly)."""
     from stopwarden.common import config as config_module
     from stopwarden.common import http
-    from stopwarden.server.process import read_token
+    from stopwarden.server.control import read_token
 
     root = require_root(os.getcwd())
     port = config_module.load(root).port
@@ -214,7 +214,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     from stopwarden.common.atomic import write_atomic
     from stopwarden.common.names import CONFIG_FILE, STATE_DIR
     from stopwarden.gate import credentials
-    from stopwarden.server import process
+    from stopwarden.server import control
     from stopwarden.state import files
 
     root = require_root(os.getcwd())
@@ -241,9 +241,9 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             skipped = f" (checks skipped: {'; '.join(problems)})" if problems else ""
             store.log_operator("authority", f"{before.authority} -> {name}{skipped}", time.time())
     restarted = False
-    if process.status(root)["running"]:
-        process.stop(root)
-        process.start(root)
+    if control.status(root)["running"]:
+        control.stop(root)
+        control.start(root)
         restarted = True
     data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems}
     note = "; the server was restarted" if restarted else ""

@@ -39,9 +39,9 @@ def start(as_json: bool) -> None:
     Example:
       stopwarden start
     """
-    from stopwarden.server import process
+    from stopwarden.server import control
 
-    data = process.start(require_root(os.getcwd()))
+    data = control.start(require_root(os.getcwd()))
     verb = "started" if data["started"] else "already running"
     emit(as_json, data, f"server {verb} on 127.0.0.1:{data['port']} (pid {data['pid']}, mode {data['health']['mode']})")
 
@@ -55,9 +55,9 @@ def stop(as_json: bool) -> None:
     Example:
       stopwarden stop
     """
-    from stopwarden.server import process
+    from stopwarden.server import control
 
-    data = process.stop(require_root(os.getcwd()))
+    data = control.stop(require_root(os.getcwd()))
     emit(as_json, data, f"server stopped (pid {data['pid']})" if data["stopped"] else "server was not running")
 
 
@@ -70,9 +70,9 @@ def status(as_json: bool) -> int:
     Example:
       stopwarden status
     """
-    from stopwarden.server import process
+    from stopwarden.server import control
 
-    data: dict[str, Any] = process.status(require_root(os.getcwd()))
+    data: dict[str, Any] = control.status(require_root(os.getcwd()))
     health = data["health"]
     if health:
         text = (
@@ -82,7 +82,7 @@ def status(as_json: bool) -> int:
         if health["status"] == "degraded":
             text += ", DATABASE UNREACHABLE (failing open, events kept in the outbox)"
     elif data["clash"]:
-        text = f"not running: {data['clash']}\nfix: {process.CLASH_FIX}"
+        text = f"not running: {data['clash']}\nfix: {control.CLASH_FIX}"
     else:
         text = f"not running (port {data['port']})"
     emit(as_json, data, text)
@@ -108,13 +108,13 @@ def open_page(print_only: bool, operator: str | None, as_json: bool) -> None:
     import time
     import webbrowser
 
-    from stopwarden.server import process, signin
+    from stopwarden.server import control, signin
     from stopwarden.state import files
 
     root = require_root(os.getcwd())
-    started = process.start(root)
+    started = control.start(root)
     name = operator or getpass.getuser()
-    url = signin.link(started["port"], process.read_token(root), name, time.time())
+    url = signin.link(started["port"], control.read_token(root), name, time.time())
     # Never the link itself on a command line, which every local user can read (/proc/<pid>/cmdline): the
     # browser gets the path of a page of ours, readable by this user alone, that forwards to it.
     opened = False if print_only else webbrowser.open(f"file://{files.write_open_page(root, url)}")

@@ -185,10 +185,10 @@ def _token(root: str) -> Check:
 
 def _server(root: str) -> Check:
     """Whether what answers on this checkout's port is its own server (it proves it holds the token)."""
-    from stopwarden.server import process
+    from stopwarden.server import control
 
     try:
-        found = process.status(root)
+        found = control.status(root)
     except StopwardenError as e:
         return Check("server", False, e.message, "fix the config by hand")
     if found["clash"]:

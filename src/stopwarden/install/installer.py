@@ -268,13 +268,13 @@ def _purge(root: str) -> list[str]:
     git does (refusing dirty ones). The server goes first: its pid file is in `.stopwarden/`, and a server
     left running without it could only be found with `ps`."""
     from stopwarden.build import manager, worktree
-    from stopwarden.server import process
+    from stopwarden.server import control
 
     state = os.path.join(root, STATE_DIR)
     if not os.path.isdir(state):
         return []
     done = []
-    stopped = process.stop(root)
+    stopped = control.stop(root)
     if stopped.get("stopped"):
         done.append(f"stopped the gate server (pid {stopped['pid']})")
     for build in manager.all_builds(root):

@@ -86,9 +86,9 @@ def _leave_a_clash(root: str) -> str:
     """When what answers on this checkout's port is not its server (another clone's, sharing a port an
     older install committed, or any other program), take a free port of this machine's own."""
     from stopwarden.common import config as config_module
-    from stopwarden.server import process
+    from stopwarden.server import control
 
-    clash = process.status(root)["clash"] if config_module.load(root).port else ""
+    clash = control.status(root)["clash"] if config_module.load(root).port else ""
     if not clash:
         return ""
     port = free_port()

@@ -1,9 +1,8 @@
-"""Running the server: in the foreground (`serve`), or in the background (`start`, `stop`, `status`).
+"""Running the server (`serve`): the store, the gate, the app under uvicorn, and the threads beside them
+(the hot-path file kept fresh, settings announced by other servers, the idle exit).
 
-The background server is this same `serve`, detached, writing `.stopwarden/server.log` (rotated at
-1 MiB, 3 kept) and `.stopwarden/server.pid`. `start` returns once `/health` answers, or fails with the
-reason the server logged (port in use, unreadable token, bad config). `stop` ends the process and waits
-until it is gone.
+In the background it is this same `serve`, detached (server/launch.py), writing `.stopwarden/server.log`
+(rotated at 1 MiB, 3 kept) and `.stopwarden/server.pid`; control.py starts, stops and asks after it.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import signal
 import socket
 import stat
 import sys
@@ -20,16 +18,11 @@ import time
 from typing import Any
 
 from stopwarden.common import config as config_module
-from stopwarden.common import http
 from stopwarden.common.errors import StopwardenError
-from stopwarden.common.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_PID, SERVER_STARTING, STATE_DIR, TOKEN_FILE
-from stopwarden.server import launch
+from stopwarden.common.names import DB_FILE, OUTBOX_FILE, SERVER_LOG, SERVER_STARTING
+from stopwarden.server import control
 from stopwarden.state import files, safe
 
-LOG_BYTES = 1 << 20
-START_TIMEOUT_S = 15.0
-STOP_TIMEOUT_S = 10.0
-CLASH_FIX = "`stopwarden doctor --fix` gives this checkout a port of its own"
 # How the server runs uvicorn (benchmarks/floor_server.py runs its floor the same way).
 UVICORN: dict[str, Any] = {"host": "127.0.0.1", "loop": "uvloop", "http": "httptools", "log_config": None,
                            "access_log": False, "timeout_graceful_shutdown": 3}  # fmt: skip
@@ -40,19 +33,6 @@ log = logging.getLogger("stopwarden.server")
 def _path(root: str, name: str) -> str:
     """A file of the server's under `.stopwarden/`, every folder on the way checked (state/files.py)."""
     return files.path(root, name)
-
-
-def read_token(root: str) -> str:
-    try:
-        token = files.read_token(root)
-    except OSError as e:
-        raise StopwardenError(
-            f"unreadable token {os.path.join(root, STATE_DIR, TOKEN_FILE)}: {e.strerror or e}",
-            hint="stopwarden doctor --fix",
-        ) from None
-    if not token:
-        raise StopwardenError(f"the token file {_path(root, TOKEN_FILE)} is empty", hint="stopwarden doctor --fix")
-    return token
 
 
 def serve(root: str, foreground: bool = True) -> None:
@@ -75,7 +55,7 @@ def _serve(root: str) -> None:
     from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine
 
     config = config_module.load(root)
-    token = read_token(root)
+    token = control.read_token(root)
     if not config.store_url:
         _own_file(root, DB_FILE)  # SQLite follows links: refuse one before it opens the file
     if not config.port:
@@ -137,7 +117,7 @@ def _serve(root: str) -> None:
         try:
             server.run(sockets=[sock])
         finally:
-            _remove_pid(root)
+            control.remove_pid(root)
     finally:
         stop_watching.set()
         gate.close()
@@ -258,7 +238,7 @@ def _bind(port: int) -> socket.socket:
 
 
 def _configure_logging(root: str, foreground: bool) -> None:
-    handler = _NoFollowHandler(_path(root, SERVER_LOG), maxBytes=LOG_BYTES, backupCount=3)
+    handler = _NoFollowHandler(_path(root, SERVER_LOG), maxBytes=control.LOG_BYTES, backupCount=3)
     handlers: list[logging.Handler] = [handler]
     if foreground:
         handlers.append(logging.StreamHandler(sys.stderr))
@@ -277,130 +257,8 @@ class _NoFollowHandler(logging.handlers.RotatingFileHandler):
         return os.fdopen(safe.open_append(self.baseFilename), "a", encoding="utf-8", errors="backslashreplace")
 
 
-def start(root: str) -> dict[str, Any]:
-    """Start the server in the background and wait for it to answer; the reason from its log if it cannot."""
-    config = config_module.load(root)
-    read_token(root)
-    running = status(root)
-    if running["running"]:
-        return {**running, "started": False}
-    if running["clash"]:
-        raise StopwardenError(running["clash"], hint=CLASH_FIX)
-    offset = _log_size(root)
-    proc = launch.launch(root)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise StopwardenError(
-                f"the server did not start: {_reason(root, offset)}", hint=f"see {_path(root, SERVER_LOG)}"
-            )
-        if _healthy(root, config.port):
-            return {**status(root), "started": True}
-        time.sleep(0.05)
-    proc.terminate()
-    raise StopwardenError(f"the server did not answer within {START_TIMEOUT_S:.0f} s: {_reason(root, offset)}")
-
-
-def stop(root: str) -> dict[str, Any]:
-    """Stop the background server, and any of this project's servers still starting, and wait until
-    their processes are gone."""
-    # Only processes proven to be this project's server: a stale pid file may name anything by now.
-    pids = sorted(p for p in _serve_processes(root) if _alive(p))
-    for pid in pids:
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while any(_alive(pid) for pid in pids):
-        if time.monotonic() > deadline:
-            for pid in pids:
-                if _alive(pid):
-                    os.kill(pid, signal.SIGKILL)
-            deadline += STOP_TIMEOUT_S
-        time.sleep(0.05)
-    _remove_pid(root)
-    if not pids:
-        return {"running": False, "stopped": False}
-    return {"running": False, "stopped": True, "pid": pids[0] if len(pids) == 1 else pids}
-
-
-def _serve_processes(root: str) -> list[int]:
-    """Pids of `stopwarden serve` processes serving `root`, found by their command line (`--root`, see
-    server/launch.py) or, for a server an earlier version started, their working folder (a server
-    autostart launched a moment ago has no pid file yet). Off Linux, the pid file is all there is, and is
-    trusted."""
-    found: list[int] = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        pid = _read_pid(root)
-        return [pid] if pid else found
-    real_root = os.path.realpath(root)
-    for entry in entries:
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            if not any(a.endswith(b"stopwarden") for a in argv) or b"serve" not in argv:
-                continue
-            given = argv[argv.index(b"--root") + 1] if b"--root" in argv[:-1] else None
-            where = os.fsdecode(given) if given is not None else f"/proc/{entry}/cwd"
-            if os.path.realpath(where) == real_root:
-                found.append(int(entry))
-        except OSError:
-            continue
-    return found
-
-
-def status(root: str) -> dict[str, Any]:
-    """Is this checkout's server running? `clash` says when something else answers on its port."""
-    config = config_module.load(root)
-    pid = _read_pid(root)
-    health, clash = _health(root, config.port)
-    return {
-        "running": health is not None,
-        "pid": pid if pid is not None and _alive(pid) else None,
-        "port": config.port,
-        "health": health,
-        "clash": clash,
-    }
-
-
-def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
-    """(the server's /health, or None; why what answers is not this checkout's server, or "").
-
-    Asked with the token's signature (http.py): another clone's server on a shared port, or any
-    other program, answers without the proof, and is named instead of being taken for ours.
-    """
-    if not port:
-        return None, ""
-    try:
-        token = files.read_token(root)
-    except OSError:
-        token = ""
-    try:
-        code, body = http.request(port, "GET", "/health", token, timeout=1.0)
-    except http.NotOurServer:
-        return None, (
-            f"port {port} is answered by something that is not this checkout's server "
-            "(another clone's server, or another program)"
-        )
-    except OSError:
-        return None, ""
-    # "degraded": running and answering, while its store is unreachable (it fails open meanwhile).
-    ok = code == 200 and isinstance(body, dict) and body.get("status") in ("ok", "degraded")
-    return (body if ok else None), ""
-
-
-def _healthy(root: str, port: int) -> bool:
-    return _health(root, port)[0] is not None
-
-
 def _write_pid(root: str) -> None:
     files.write_pid(root, os.getpid())
-
-
-def _read_pid(root: str) -> int | None:
-    return files.read_pid(root)
 
 
 def _unlink_quietly(path: str) -> None:
@@ -408,44 +266,3 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def _remove_pid(root: str) -> None:
-    try:
-        if _read_pid(root) in (os.getpid(), None) or not _alive(_read_pid(root) or 0):
-            os.unlink(_path(root, SERVER_PID))
-    except OSError:
-        pass
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is gone for our purposes
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-            return f.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-def _log_size(root: str) -> int:
-    try:
-        return os.lstat(_path(root, SERVER_LOG)).st_size
-    except OSError:
-        return 0
-
-
-def _reason(root: str, offset: int) -> str:
-    """The last error the server logged since `offset`."""
-    try:
-        lines = safe.read(_path(root, SERVER_LOG), 4 * LOG_BYTES)[offset:].decode("utf-8", "replace").splitlines()
-    except OSError:
-        return "no log"
-    errors = [line for line in lines if " ERROR " in line or "Error" in line]
-    return (errors or lines or ["no reason logged"])[-1].split(": ", 1)[-1]
