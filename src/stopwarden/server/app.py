@@ -19,6 +19,7 @@ from fastapi import FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from stopwarden import __version__
@@ -126,8 +127,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             "api_version": API_VERSION,
         }
 
-    @app.post("/v1/sessions", response_model=models.SessionOut, dependencies=authorized)
-    def sessions(body: models.SessionIn) -> dict[str, Any]:
+    def record_session(body: models.SessionIn) -> dict[str, Any]:
         recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
         stuck = store.take_stuck_report(config.project) if recorded else None
         notice = (
@@ -137,6 +137,23 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             else None
         )
         return {"recorded": recorded, "notice": notice}
+
+    async def sessions(body: models.SessionIn) -> dict[str, Any]:
+        # Every SessionStart hook waits for this answer. On SQLite it is one short local transaction, done
+        # on the event loop as decisions are (server/decisions.py); PostgreSQL's round trips wait on a thread.
+        if store.backend == "sqlite":
+            return record_session(body)
+        return await run_in_threadpool(record_session, body)
+
+    # Declared as any route (the OpenAPI document), answered on the direct path when well formed (direct.py).
+    app.router.add_api_route(
+        "/v1/sessions",
+        sessions,
+        methods=["POST"],
+        response_model=models.SessionOut,
+        dependencies=authorized,
+        route_class_override=direct_route(models.SessionIn, models.SessionOut),
+    )
 
     async def evaluate(body: models.EvaluateIn) -> dict[str, Any]:
         start = body.evidence.session_start
