@@ -19,6 +19,7 @@ from fastapi import FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBearer
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -127,6 +128,12 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             "api_version": API_VERSION,
         }
 
+    def post_direct(path: str, endpoint: Any, body: type[BaseModel], answer: type[BaseModel]) -> None:
+        """A POST route for the hooks' hot requests: declared as any route (the OpenAPI document), answered
+        on the direct path when well formed (direct.py)."""
+        app.router.add_api_route(path, endpoint, methods=["POST"], response_model=answer, dependencies=authorized,
+                                 route_class_override=direct_route(body, answer))  # fmt: skip
+
     def record_session(body: models.SessionIn) -> dict[str, Any]:
         recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
         stuck = store.take_stuck_report(config.project) if recorded else None
@@ -145,15 +152,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             return record_session(body)
         return await run_in_threadpool(record_session, body)
 
-    # Declared as any route (the OpenAPI document), answered on the direct path when well formed (direct.py).
-    app.router.add_api_route(
-        "/v1/sessions",
-        sessions,
-        methods=["POST"],
-        response_model=models.SessionOut,
-        dependencies=authorized,
-        route_class_override=direct_route(models.SessionIn, models.SessionOut),
-    )
+    post_direct("/v1/sessions", sessions, models.SessionIn, models.SessionOut)
 
     async def evaluate(body: models.EvaluateIn) -> dict[str, Any]:
         start = body.evidence.session_start
@@ -171,15 +170,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
             outcome = gate.too_late(request, time.monotonic() - started)
         return outcome.as_response()
 
-    # Declared as any route (the OpenAPI document), answered on a direct path when well formed (direct.py).
-    app.router.add_api_route(
-        "/v1/evaluate",
-        evaluate,
-        methods=["POST"],
-        response_model=models.EvaluateOut,
-        dependencies=authorized,
-        route_class_override=direct_route(models.EvaluateIn, models.EvaluateOut),
-    )
+    post_direct("/v1/evaluate", evaluate, models.EvaluateIn, models.EvaluateOut)
 
     decisions = DecisionThreads(gate, gate.evaluate)
     sign_ins = SignIns(token)
