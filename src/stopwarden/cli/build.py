@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from stopwarden.build import manager, owner
+from stopwarden.build import history, manager, owner
 from stopwarden.cli import quick
 from stopwarden.cli.output import build_option, emit, json_option, warn
 from stopwarden.common import termsafe, timefmt
@@ -185,7 +185,7 @@ def log(event: str | None, limit: int, build_id: str | None, as_json: bool) -> N
       stopwarden build log --event gate.blocked --limit 5
     """
     root = require_root(os.getcwd())
-    records = manager.read_log(root, build_id, event, limit)
+    records = history.read_log(root, build_id, event, limit)
     lines = [f"{timefmt.local_iso(r.get('at'))} {r.get('build_id')} {r.get('event')} {_details(r)}" for r in records]
     emit(as_json, records, termsafe.lines(lines) or "no records")
 
@@ -201,7 +201,7 @@ def report(build_id: str | None, as_json: bool) -> None:
       stopwarden build report
     """
     root, caller = _here()
-    data = manager.report(root, manager.select(root, caller, build_id))
+    data = history.report(root, manager.select(root, caller, build_id))
     timeline = ", ".join(f"{p['to']}" for p in data["phases"]) or "none"
     text = termsafe.lines([
         f"{data['id']}: {data['task']} [{data['size']}] {data['phase']}",
