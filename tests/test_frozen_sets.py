@@ -23,6 +23,7 @@ FROZEN = {
     "fourth_contact.jsonl": ("f43d4681f09e843721ce2be2180a25619c1c1356b6677b55cbafb3acd6f98a3a", "fo"),
     "fifth_contact.jsonl": ("256bec3c0dba44e14e316ea6d8c07a17c67aaff1a6950fa7c0ae1c0605980629", "fi"),
     "sixth_contact.jsonl": ("a33bafc58c9c02200f1eb371c306752b3017ba8d7e3f9aa727e90201c2a5c50f", "si"),
+    "seventh_contact.jsonl": ("7928274a349f91a123c54ea6edee8ab27a231779324be00c15f8391ed78bc025", "sv"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
