@@ -54,7 +54,7 @@ def test_the_same_log_as_the_store(filled: str, limit: int, decision: str | None
         store.close()
     found = sqlite_read.events(filled, limit, decision, project, host, since)
     assert found is not None
-    keep = [*sqlite_read._COLUMNS.replace("_json", "").replace(" ", "").split(","), "annotation"]
+    keep = [*sqlite_read._COLUMNS.replace("_json", "").replace(" ", "").split(","), "counts", "annotation"]
     assert found == [{k: e[k] for k in keep} for e in expected]
 
 
