@@ -7,7 +7,12 @@ Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`;
 `response_item` message of role `user` with `input_text`, not one of the wrappers Codex adds itself."""
 
 from stopwarden.agents import last_turns
-from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
+
+# Claude Code's members, this agent's too: `x as x` re-exports them (mypy checks the module as a Dialect).
+from stopwarden.agents.claude_code import block as block
+from stopwarden.agents.claude_code import context as context
+from stopwarden.agents.claude_code import payload as payload
+from stopwarden.agents.claude_code import transcript_stop_text as transcript_stop_text
 from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
@@ -47,22 +52,6 @@ def user_turn(line: str) -> str:
         str(p.get("text", "")) for p in parts if isinstance(p, dict) and p.get("type") == "input_text"
     ).strip()
     return "" if text.startswith(WRAPPERS) else text
-
-
-__all__ = [
-    "ALLOW",
-    "NAME",
-    "PROJECT_FILES",
-    "SESSION_ENV",
-    "STOP_TEXT_FIELDS",
-    "block",
-    "context",
-    "is_agent_process",
-    "payload",
-    "transcript_stop_text",
-    "user_turn",
-    "user_turns",
-]
 
 
 def user_turns(lines: "list[str]", limit: int) -> "list[str]":

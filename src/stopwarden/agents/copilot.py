@@ -12,7 +12,10 @@ parentId, timestamp}`; a user turn is a `user.message`'s `data.content`, not one
 (they all start with `stopwarden:`) nor a loaded skill's body (`<skill-context …>`)."""
 
 from stopwarden.agents import last_turns
-from stopwarden.agents.claude_code import block, context
+
+# Claude Code's members, this agent's too: `x as x` re-exports them (mypy checks the module as a Dialect).
+from stopwarden.agents.claude_code import block as block
+from stopwarden.agents.claude_code import context as context
 from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
@@ -76,19 +79,3 @@ def user_turn(line: str) -> str:
 
 def user_turns(lines: "list[str]", limit: int) -> "list[str]":
     return last_turns(lines, user_turn, limit)
-
-
-__all__ = [
-    "ALLOW",
-    "NAME",
-    "PROJECT_FILES",
-    "SESSION_ENV",
-    "STOP_TEXT_FIELDS",
-    "block",
-    "context",
-    "is_agent_process",
-    "payload",
-    "transcript_stop_text",
-    "user_turn",
-    "user_turns",
-]

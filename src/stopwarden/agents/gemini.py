@@ -9,7 +9,11 @@ block reason is recorded as a plain user turn too: ours all start with `stopward
 apart by that. SessionStart context is prepended to the user's prompt in `<hook_context>…</hook_context>`,
 which is cut off; our `/build` command is recorded expanded, and stands for its task."""
 
-from stopwarden.agents.claude_code import block, context, payload, transcript_stop_text
+# Claude Code's members, this agent's too: `x as x` re-exports them (mypy checks the module as a Dialect).
+from stopwarden.agents.claude_code import block as block
+from stopwarden.agents.claude_code import context as context
+from stopwarden.agents.claude_code import payload as payload
+from stopwarden.agents.claude_code import transcript_stop_text as transcript_stop_text
 from stopwarden.common import fastjson
 from stopwarden.common.names import PLAYBOOK_TASK
 
@@ -72,18 +76,3 @@ def _user_text(record: "dict[str, object]") -> str:
     if PLAYBOOK_TASK in text:  # our /build command, expanded: what the user asked for is its task
         return text.split(PLAYBOOK_TASK, 1)[1].split("**", 1)[0].strip()
     return "" if text.startswith(("stopwarden:", "<session_context>")) else text
-
-
-__all__ = [
-    "ALLOW",
-    "NAME",
-    "PROJECT_FILES",
-    "SESSION_ENV",
-    "STOP_TEXT_FIELDS",
-    "block",
-    "context",
-    "is_agent_process",
-    "payload",
-    "transcript_stop_text",
-    "user_turns",
-]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from stopwarden.common.errors import StopwardenError
+
 
 class Check(NamedTuple):
     """One line of `stopwarden doctor`: what was checked, whether it is right, and the fix when it is not."""
@@ -36,6 +38,15 @@ class InstallJob(NamedTuple):
     @property
     def wants_statusline(self) -> bool:
         return self.statusline or self.force_statusline
+
+
+def user_or_project(agent: str, scope: str, user_dir: str, project_dir: str) -> str:
+    """The folder of `scope` for an agent whose scopes are the user's and the project's."""
+    if scope == "user":
+        return user_dir
+    if scope == "project":
+        return project_dir
+    raise StopwardenError(f"unknown scope {scope!r} for {agent}", hint="use one of user, project")
 
 
 class Installer(Protocol):

@@ -21,7 +21,7 @@ from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_path
 from stopwarden.install import hook_command, hook_config
-from stopwarden.install.base import Check, InstallJob
+from stopwarden.install.base import Check, InstallJob, user_or_project
 from stopwarden.install.no_extras import merge_extras as merge_extras  # its Installer members: no
 from stopwarden.install.no_extras import remove_extras as remove_extras  # extras in its settings file
 
@@ -39,11 +39,7 @@ def codex_home(env: Mapping[str, str]) -> str:
 
 def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
     """The Codex config layer of `scope`: `$CODEX_HOME`, or the project's `.codex/`."""
-    if scope == "user":
-        return codex_home(env)
-    if scope == "project":
-        return os.path.join(root, ".codex")
-    raise StopwardenError(f"unknown scope {scope!r} for codex", hint=f"use one of {', '.join(SCOPES)}")
+    return user_or_project(AGENT, scope, codex_home(env), os.path.join(root, ".codex"))
 
 
 def user_config_dir(env: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from stopwarden.common.atomic import rmdir_if_empty
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command
-from stopwarden.install.base import InstallJob
+from stopwarden.install.base import InstallJob, user_or_project
 from stopwarden.install.codex import skill_file as skill_file  # a SKILL.md with name and description,
 from stopwarden.install.codex import skill_text as skill_text  # in a folder named after it, as Codex's
 from stopwarden.install.no_extras import check_ready as check_ready  # its Installer members: nothing
@@ -41,11 +41,7 @@ def copilot_home(env: Mapping[str, str]) -> str:
 
 def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
     """Where Copilot looks for hooks and skills in `scope`: `$COPILOT_HOME`, or the project's `.github/`."""
-    if scope == "user":
-        return copilot_home(env)
-    if scope == "project":
-        return os.path.join(root, ".github")
-    raise StopwardenError(f"unknown scope {scope!r} for copilot", hint=f"use one of {', '.join(SCOPES)}")
+    return user_or_project(AGENT, scope, copilot_home(env), os.path.join(root, ".github"))
 
 
 def user_config_dir(env: Mapping[str, str]) -> str:

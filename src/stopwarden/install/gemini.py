@@ -12,6 +12,7 @@ from typing import Any
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command, hook_config
+from stopwarden.install.base import user_or_project
 from stopwarden.install.no_extras import after_install as after_install  # its Installer members:
 from stopwarden.install.no_extras import after_remove as after_remove  # nothing beyond hooks and skill
 from stopwarden.install.no_extras import check_ready as check_ready
@@ -29,11 +30,8 @@ EVENTS = {"AfterAgent": ("stop", 30_000), "SessionStart": ("session_start", 15_0
 
 def config_dir(scope: str, root: str, env: Mapping[str, str]) -> str:
     """The `.gemini/` folder of `scope`: the user's (under `$GEMINI_CLI_HOME` when set) or the project's."""
-    if scope == "user":
-        return os.path.join(env.get("GEMINI_CLI_HOME") or os.path.expanduser("~"), ".gemini")
-    if scope == "project":
-        return os.path.join(root, ".gemini")
-    raise StopwardenError(f"unknown scope {scope!r} for gemini", hint=f"use one of {', '.join(SCOPES)}")
+    home = env.get("GEMINI_CLI_HOME") or os.path.expanduser("~")
+    return user_or_project(AGENT, scope, os.path.join(home, ".gemini"), os.path.join(root, ".gemini"))
 
 
 def user_config_dir(env: Mapping[str, str]) -> str:
