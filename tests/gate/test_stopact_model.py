@@ -200,10 +200,9 @@ def test_scoring_a_4_kb_text_is_fast() -> None:
 
 
 def test_the_weights_file_is_small_and_loads_quickly() -> None:
-    # 4.5 MB: each round of hand-written cases by new authors adds n-grams that carry weight (round 5:
-    # 2.97 MB pruned at 0.04; round 6: 3.43 MB at 0.05; round 7: 3.77 MB at 0.06, pruning more barely
-    # shrinking it); what must hold is the load time below.
-    assert model.MODEL_PATH.stat().st_size < 4_500_000
+    # 3.5 MB: each round of hand-written cases by new authors adds n-grams that carry weight (round 5:
+    # 2.97 MB, 92,644 buckets, even pruned at 0.04); what must hold is the load time below.
+    assert model.MODEL_PATH.stat().st_size < 3_500_000
     code = (
         "import time; from stopwarden.gate import stopact_model as m; t = time.perf_counter(); m._load(); "
         "print(time.perf_counter() - t)"
