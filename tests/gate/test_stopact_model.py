@@ -218,3 +218,17 @@ def test_importing_and_scoring_never_imports_sklearn_or_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_stops_the_real_clients_are_tested_with_are_early_stops() -> None:
+    """The end-to-end tests block these stops in Claude Code, Codex, Gemini CLI and Copilot CLI; a model
+    that lets one slip into its abstain band fails here, in a second, not only where the client is
+    installed (round 7's model escalated the Copilot one: tests/data/FROZEN.md)."""
+    from stopwarden.gate import stopacts
+    from stopwarden.gate.case import Case
+    from tests.e2e import stop_gate, test_copilot, test_stop_acts, test_stop_gate
+
+    for text in (test_copilot.NEXT_STEP, test_stop_acts.CONTEXT_STOP, test_stop_acts.SILENT_STOP,
+                 stop_gate.STOP, test_stop_gate.STOP):  # fmt: skip
+        act = stopacts.classify(Case(stop_text=text))
+        assert act.name in model.EARLY_ACTS, (text, act)
