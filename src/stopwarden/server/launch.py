@@ -18,7 +18,7 @@ ROOT_OPTION = "--root"
 
 
 def command(root: str) -> list[str]:
-    """The server's command line; `_serve_processes` in server/process.py finds servers by it."""
+    """The server's command line; `_serve_processes` in server/control.py finds servers by it."""
     return [sys.executable, "-I", "-m", "stopwarden", "serve", "--background", ROOT_OPTION, root]
 
 

@@ -10,7 +10,8 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
                    checkout (hooks/evidence.py); a cache, rebuilt whenever it is odd
   hook.log         why a hook let a stop through (hooks/log.py, which builds its path itself: it runs on
                    every hook run, and imports only `safe`)
-  server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py)
+  server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py;
+                   server/control.py starts, stops and asks after it)
   builds/          build state, locks, active markers and the audit log (build/state.py)
 
 Everything here goes through `safe`: no link is followed, every folder is checked to be a real one of
