@@ -179,3 +179,19 @@ def test_fix_repairs_what_it_can_and_names_what_it_cannot(installed: Path, cli: 
     assert "could not fix claude-code (local):" in out, out
     assert (installed / ".stopwarden" / "token").exists()  # the rest was fixed
     assert re.search(r"FAIL Stop hook: not registered in any scope\s+fix: fix \S*settings.local.json by hand", out), out
+
+
+def test_a_store_that_is_no_database_leaves_the_other_checks(installed: Path, cli: Any) -> None:
+    (installed / ".stopwarden" / "stopwarden.db").write_bytes(b"not a database at all" * 100)
+    checks = cli("doctor", "--json").json()["checks"]
+    [mode] = [c for c in checks if c["name"] == "mode"]
+    assert mode["ok"] and mode["detail"].startswith("not checked: the store cannot be read"), mode
+    assert any(c["name"] == "token" for c in checks)
+
+
+def test_fix_with_a_broken_config_still_fixes_and_checks_the_rest(installed: Path, cli: Any) -> None:
+    (installed / ".stopwarden" / "config.toml").write_text("[gate\nmode = ")
+    fixed = cli("doctor", "--fix")
+    assert fixed.code == 1
+    assert "could not set up the project's files:" in unwrapped(fixed.out)
+    assert "FAIL config" in fixed.out  # the checks ran

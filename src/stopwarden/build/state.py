@@ -3,13 +3,14 @@
 Layout under `.stopwarden/builds/`:
   <id>.json    the state, replaced atomically on every change
   <id>.lock    the lock file every writer holds (`flock`) while it reads, changes and writes the state
-  active/<id>  an empty marker while the build is not terminal, so the Stop hook can tell "no active
-               build" with one directory listing instead of reading every build ever started
+  active/<id>  an empty marker until the build is complete or failed (an escalated one keeps it: it goes
+               on once the user answers), so the Stop hook can tell "no active build" with one
+               directory listing instead of reading every build ever started
   audit.jsonl  one line per change: {at, build_id, event, ...details}
 
-The marker is created before a build's first state is written and removed after its terminal state is
-written, so it is always a superset of the active builds: a crash in between leaves a marker the hook
-ignores (it reads the state and sees a terminal phase or no file), never an active build without one.
+The marker is created before a build's first state is written and removed after its complete or failed
+state is written, so it is always a superset of the active builds: a crash in between leaves a marker the
+hook ignores (it reads the state and sees a terminal phase or no file), never an active build without one.
 
 State files are compact JSON (one line): the owner's hook writes them, and the C encoder it can use
 without importing `json` has no indentation. `stopwarden build status --json` shows them indented.

@@ -201,7 +201,10 @@ def doctor(fix: bool, online: bool, as_json: bool) -> int:
     installer.note_user_scopes(root, os.environ)  # installs older than the machine's list join it
     fixed: list[str] = []
     if fix:
-        fixed += installer.set_up_project(root)  # the project's own files, whatever an agent's part meets
+        try:
+            fixed += installer.set_up_project(root)  # the project's own files, whatever an agent's part meets
+        except StopwardenError as e:  # a broken config, say: the agents' parts and the checks still run
+            fixed.append(f"could not set up the project's files: {e.message}")
         record = installer.read_record(root)
         for agent, scopes in installer.installed_scopes(record).items():
             for scope in scopes:

@@ -6,7 +6,7 @@ CLI, files or docs takes the name from here.
 
 STATE_DIR = ".stopwarden"
 BUILDS_DIR = "builds"
-ACTIVE_DIR = "active"  # builds/active/<id>: one empty marker per non-terminal build, read by the hook
+ACTIVE_DIR = "active"  # builds/active/<id>: an empty marker per build not complete or failed, read by the hook
 SESSIONS_DIR = "sessions"
 PLANS_DIR = "plans"
 WORKTREES_DIR = "worktrees"

@@ -30,7 +30,7 @@ import posix
 import time
 
 from stopwarden.common import fastjson, project
-from stopwarden.common.names import ENDED_PHASES, ENV_DISABLE, MODES
+from stopwarden.common.names import ENDED_PHASES, ENV_DISABLE, MODES, TERMINAL_PHASES
 from stopwarden.hooks.posix_io import environ, read_stdin
 
 TYPE_CHECKING = False
@@ -130,6 +130,7 @@ def _builds(root: str, session_id: str, env: "Mapping[str, str]") -> list[str]:
             continue  # unreadable, half-written or corrupt: as the gate does, it judges no other build
     if not mine:
         return []
+    mine.sort(key=lambda b: b["phase"] in TERMINAL_PHASES)  # a build the gate holds before one that waits
     build = mine[0]
     text = f"build {_slug(build['id'])} {build['phase']}" + (f" (+{len(mine) - 1})" if len(mine) > 1 else "")
     from stopwarden.build.reason import at_next_stop

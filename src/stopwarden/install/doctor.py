@@ -96,6 +96,8 @@ def _mode(root: str) -> Check:
         source = settings.mode_source_of(config_module.load(root))
     except StopwardenError as e:
         return Check("mode", True, f"not checked: {e.message}")
+    except Exception as e:  # a store that is no database, say: the other checks still run
+        return Check("mode", True, f"not checked: the store cannot be read ({str(e).splitlines()[0][:200]})")
     return Check("mode", True, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
 
 
