@@ -30,7 +30,8 @@ without sh is timed too, for information. Every round runs the baseline, the bar
 scenario once, in an order rotated by one place per round; a warm-up round is run first and not counted.
 A ratio is the scenario's median over the baseline's median. Between rounds, outside the timed region, the
 hot-path files are set back to five minutes old. Every timed run is checked: exit 0, no stderr, and exactly
-the line the scenario must print (`⛨ gate shadow`, `⛨ build bench executing 0/10 · gate shadow`, nothing);
+the line the scenario must print (`⛨ gate shadow`, `⛨ build bench executing · blocks left 10 of 10 · gate
+shadow`, nothing);
 the owner's build state must be unchanged by the runs (the status line only reads).
 
 This is a measurement, not a gate: the exit code is 0 whatever the numbers (missed targets are listed
@@ -229,7 +230,7 @@ def set_up(workdir: Path, box: harness.Sandbox, servers: list[Path]) -> Bench:
 
 
 def owner_line() -> str:
-    return "\u26e8 build bench executing 0/10 \u00b7 gate shadow\n"
+    return "\u26e8 build bench executing \u00b7 blocks left 10 of 10 \u00b7 gate shadow\n"
 
 
 def run(workdir: Path, args: argparse.Namespace) -> Bench:
