@@ -104,3 +104,18 @@ def test_a_mode_the_first_start_chose_says_so_and_why(installed: Path, cli: Any)
     assert "(enforce only when ready); change the mode in force with `stopwarden gate mode enforce` once" in after
     assert cli("gate", "mode", "shadow").code == 0
     assert "mode: shadow (set in the store by `gate mode`)" in cli("gate", "status").out
+
+
+def test_a_first_start_without_its_authority_says_off_and_why(installed: Path, cli: Any) -> None:
+    """The first start writes `off` when the authority could not be loaded: not "from the config" (which
+    asks for shadow), and the operator log says why."""
+    config = config_module.load(str(installed))
+    store = Store.open(config.store_location)
+    try:
+        assert settings.first_start(store, config, healthy=False).mode == "off"
+    finally:
+        store.close()
+    status = cli("gate", "status").out
+    assert "mode: off (set at the server's first start: off, its authority could not be loaded" in status
+    report = cli("gate", "report").out
+    assert "off: the authority could not be loaded; the config asks for shadow" in report

@@ -87,7 +87,12 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
         return mode_source_before_start(config)
     current = read(store, config.project)
     first = stored.get(current.mode_scope, {}).get(MODE_ORIGIN) == FIRST_START
-    says = "set at the server's first start, from the config" if first else "set in the store by `gate mode`"
+    if not first:
+        says = "set in the store by `gate mode`"
+    elif current.mode == "off" != config.initial_mode:
+        says = "set at the server's first start: off, its authority could not be loaded (see `gate report`)"
+    else:
+        says = "set at the server's first start, from the config"
     note = ""
     if config.initial_mode != current.mode:
         how = f"`stopwarden gate mode {config.initial_mode}`"
@@ -133,6 +138,9 @@ def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
     if "mode" not in store.settings()[FLEET]:
         now = time.time()
         mode = config.initial_mode if healthy else "off"
+        if mode != config.initial_mode:
+            why = f"off: the authority could not be loaded; the config asks for {config.initial_mode}"
+            store.log_operator("mode", why, now)
         if mode == "enforce":
             unmet = readiness(store, None)["unmet"]
             if unmet:
