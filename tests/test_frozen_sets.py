@@ -24,6 +24,7 @@ FROZEN = {
     "fifth_contact.jsonl": ("256bec3c0dba44e14e316ea6d8c07a17c67aaff1a6950fa7c0ae1c0605980629", "fi"),
     "sixth_contact.jsonl": ("a33bafc58c9c02200f1eb371c306752b3017ba8d7e3f9aa727e90201c2a5c50f", "si"),
     "seventh_contact.jsonl": ("7928274a349f91a123c54ea6edee8ab27a231779324be00c15f8391ed78bc025", "sv"),
+    "eighth_contact.jsonl": ("273337e0d8fdad1fe2d12a4a629c36ef8df7bc5af91b8d397e8e0fd086a71dc6", "ei"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
