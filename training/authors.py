@@ -17,7 +17,6 @@ Only training data is read: the evaluation sets under tests/data are never opene
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,15 +32,7 @@ import train
 from generate import generate
 
 THRESHOLDS = "0.8,0.9"
-_BATCH = re.compile(r"^case:(r\d+[a-z])-")
-
-
-def author(group: str) -> str:
-    """`gen` for a generated example; a hand-written case's batch (`r4a`), or `early` for the first ones."""
-    if not group.startswith("case:"):
-        return "gen"
-    batch = _BATCH.match(group)
-    return batch.group(1) if batch else "early"
+author = train.author
 
 
 def held_out(
