@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from stopwarden.common.names import STOP_ACTS
-from stopwarden.gate import authorities, rules
-from stopwarden.gate.case import Case, Verdict
+from stopwarden.gate import authorities, evaluation, rules
+from stopwarden.gate.case import Case, Commit, Verdict
 
 DATA = Path(__file__).parents[1] / "data"
 CORPUS = DATA / "dev.jsonl"
@@ -189,7 +189,7 @@ GOOD = '{"id": "ok", "stop_text": "All done.", "expected": {"decision": "allow"}
          'cases.jsonl:2: recent_turns must be a list, not "hi"'),
         (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, '
          '"session_commits": [{"sha": "a", "time": "yesterday"}]}\n',
-         'cases.jsonl:2: session_commits[0].time must be a number, not "yesterday"'),
+         'cases.jsonl:2: session_commits[0].time must be a number or an ISO 8601 time, not "yesterday"'),
         (GOOD + '{"id": "x", "stop_text": "s", "expected": {"decision": "allow"}, "session_start_ts": NaN}\n',
          "cases.jsonl:2: session_start_ts must be a number, not NaN"),
     ],
@@ -221,3 +221,14 @@ def test_no_blocks_means_no_block_precision(cli: Any, tmp_path: Path) -> None:
 def test_unknown_authority(cli: Any) -> None:
     result = cli("eval", str(CORPUS), "--authority", "oracle")
     assert result.code == 1 and "unknown authority 'oracle'" in result.err
+
+
+def test_a_commit_time_is_epoch_seconds_or_iso_8601() -> None:
+    """`gate export` writes a case's commit time in ISO 8601, as JSON carries every time; the hook's evidence
+    and hand-written cases give epoch seconds. Both read the same."""
+    epoch = Commit.from_json({"sha": "a", "time": 1796289123.5})
+    assert Commit.from_json({"sha": "a", "time": "2026-12-03T09:12:03.500Z"}) == epoch
+    assert Commit.from_json({"sha": "a", "time": "2026-12-03T10:12:03.5+01:00"}) == epoch
+    case = {"id": "x", "stop_text": "s", "expected": {"decision": "allow"},
+            "session_commits": [{"sha": "a", "time": "2026-12-03T09:12:03.500Z"}]}  # fmt: skip
+    assert evaluation.case_problem(case) == ""

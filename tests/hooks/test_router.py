@@ -210,3 +210,18 @@ def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: P
         server.shutdown()
     assert state is not None and state["kill_switch"] is True
     assert json.loads(hot.read_text())["kill_switch"] is True
+
+
+def test_the_session_start_the_server_knows_is_read_as_iso_8601(installed: Path) -> None:
+    """Without the session's own record, the start the server recorded is used: `/v1/hot-path` answers it in
+    ISO 8601, as every time in an answer (issue 21)."""
+    for server in run_server(installed):
+        session_with_progress(installed)
+        record = installed / ".stopwarden" / "sessions" / "s1"
+        assert record.is_file()
+        record.unlink()
+        known = server.call("GET", "/v1/hot-path?session=s1")[1]["session_start"]
+        assert isinstance(known, str) and known.endswith("Z")
+        run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
+        [event] = events(server)
+        assert (event["decision"], event["short_circuit"]) == ("continue", None)  # not no_session_start

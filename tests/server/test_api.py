@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
+from stopwarden.common.timefmt import iso, parse_iso
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.gate.service import Gate
-from stopwarden.server import signin
+from stopwarden.server import models, signin
 from tests.conftest import git
 from tests.server.conftest import PlanRepo, Server, evaluate_body, run_server
 
@@ -255,7 +258,8 @@ def test_session_start_recorded_by_the_sessions_route_is_used(server: Server, pl
     code, body = server.call("POST", "/v1/sessions", {"session_id": "s7", "started_at": plan_repo.session_start})
     assert (code, body) == (200, {"recorded": True, "notice": None})
     assert server.call("POST", "/v1/sessions", {"session_id": "s7", "started_at": time.time()})[1]["recorded"] is False
-    assert server.call("GET", "/v1/hot-path?session=s7")[1]["session_start"] == pytest.approx(plan_repo.session_start)
+    known = server.call("GET", "/v1/hot-path?session=s7")[1]["session_start"]  # ISO 8601, as every time in JSON
+    assert parse_iso(known) == pytest.approx(plan_repo.session_start, abs=0.001)
     body = evaluate_body(plan_repo, session="s7")
     del body["evidence"]["session_start"]
     assert server.call("POST", "/v1/evaluate", body)[1]["decision"] == "continue"
@@ -476,6 +480,13 @@ def test_events_filters(server: Server, plan_repo: PlanRepo) -> None:
     assert [e["decision"] for e in server.call("GET", "/v1/events?decision=allow")[1]] == ["allow"]
     assert len(server.call("GET", "/v1/events?limit=1")[1]) == 1
     assert server.call("GET", "/v1/events?since=2999-01-01T00:00:00Z")[1] == []
+    # A time in epoch seconds (scripts written before times were ISO 8601) or ISO 8601, with any zone.
+    assert len(server.call("GET", f"/v1/events?since={int(time.time()) - 60}")[1]) == 2
+    assert server.call("GET", f"/v1/events?since={int(time.time()) + 60}")[1] == []
+    assert len(server.call("GET", f"/v1/events?since={iso(time.time() - 60)}")[1]) == 2
+    assert len(server.call("GET", "/v1/events?since=2000-01-01")[1]) == 2
+    assert server.call("GET", "/v1/events?since=2999-01-01T09:00:00%2B09:00")[1] == []
+    assert server.call("GET", "/v1/events?since=yesterday")[0] == 400
     assert server.call("GET", "/v1/events?limit=0")[0] == 400
 
 
@@ -499,14 +510,26 @@ def test_the_report_counts_decisions_between_the_day_starts_asked(server: Server
         server.store.record_event(row)
     code, body = server.call("GET", f"/v1/report?since={first}&day_starts={starts[2]},{starts[0]},{starts[1]}")
     assert code == 200, body
-    assert body["days_by_start"] == [
-        {"start": starts[0], "decisions": {"continue": 1, "allow": 1}},
-        {"start": starts[1], "decisions": {"continue": 1}},
-        {"start": starts[2], "decisions": {"escalate": 1, "allow": 1}},
+    expected = [
+        {"start": iso(starts[0]), "decisions": {"continue": 1, "allow": 1}},
+        {"start": iso(starts[1]), "decisions": {"continue": 1}},
+        {"start": iso(starts[2]), "decisions": {"escalate": 1, "allow": 1}},
     ]
+    assert body["days_by_start"] == expected and body["since"] == iso(first)
+    # The starts as ISO 8601 (what the page sends, and JSON carries), in any zone: the same days.
+    asked = ",".join([_in_zone(starts[0], 5 * 3600 + 30 * 60), _in_zone(starts[1], 3600), iso(starts[2])])
+    code, body = server.call("GET", f"/v1/report?since={iso(first)}&day_starts={asked}")
+    assert (code, body["days_by_start"], body["since"]) == (200, expected, iso(first)), body
     assert server.call("GET", "/v1/report")[1]["days_by_start"] == []  # not asked: none
     assert server.call("GET", "/v1/report?day_starts=yesterday")[0] == 400
     assert server.call("GET", "/v1/report?day_starts=" + ",".join(["1"] * 33))[0] == 400  # at most 32
+    assert server.call("GET", "/v1/report?day_starts=2026-02-30T25:00:00Z")[0] == 400
+
+
+def _in_zone(ts: float, offset_s: int) -> str:
+    """`ts` in ISO 8601 with a zone `offset_s` east of UTC, `+` percent-encoded for a query string."""
+    local = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts + offset_s))
+    return f"{local}%2B{offset_s // 3600:02d}:{offset_s % 3600 // 60:02d}"
 
 
 def test_a_cached_verdict_never_replays_a_block_after_a_switch_to_shadow(server: Server, plan_repo: PlanRepo) -> None:
@@ -525,3 +548,94 @@ def test_the_ceiling_holds_through_the_cache(server: Server, plan_repo: PlanRepo
     assert [a["block"] for a in answers] == [True, True, False, False]
     assert answers[2]["decision"] == "force_allow"
     assert server.store.continues("s1") == 2
+
+
+# --- times: UTC ISO 8601 in every answer (issue 21) -----------------------------------------------------------
+
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def _answer_models() -> dict[str, type[BaseModel]]:
+    """The models of the API's answers (the requests, models.Strict, keep the hooks' own formats)."""
+    return {
+        name: model
+        for name, model in vars(models).items()
+        if isinstance(model, type) and issubclass(model, BaseModel) and model.__module__ == models.__name__
+        and not issubclass(model, models.Strict)
+    }  # fmt: skip
+
+
+def _time_fields() -> dict[str, set[str]]:
+    """Each answer model's fields that hold a time, as its OpenAPI schema declares them: an ISO 8601 string."""
+    found: dict[str, set[str]] = {}
+    for name, model in _answer_models().items():
+        for field, schema in model.model_json_schema(mode="serialization").get("properties", {}).items():
+            if any(part.get("pattern") == models.ISO_TIME for part in [schema, *schema.get("anyOf", [])]):
+                found.setdefault(field, set()).add(name)
+    return found
+
+
+def test_every_field_named_as_a_time_is_declared_one() -> None:
+    """A new field that holds a time cannot slip into an answer as epoch seconds."""
+    declared = {(model, field) for field, names in _time_fields().items() for model in names}
+    for name, model in _answer_models().items():
+        for field in model.model_fields:
+            if field in ("ts", "since", "start", "until", "session_start") or field.endswith("_at"):
+                assert (name, field) in declared, f"{name}.{field} holds a time: declare it models.Time"
+    assert set(_time_fields()) == {"ts", "created_at", "start", "since", "session_start"}
+
+
+def _times(answer: Any, names: set[str], path: str = "") -> Iterator[tuple[str, Any]]:
+    """(where, value) of every field named as a time in a JSON answer, and of every number in it."""
+    if isinstance(answer, dict):
+        for key, value in answer.items():
+            if key in names:
+                yield f"{path}.{key}", value
+            else:
+                yield from _times(value, names, f"{path}.{key}")
+    elif isinstance(answer, list):
+        for i, value in enumerate(answer):
+            yield from _times(value, names, f"{path}[{i}]")
+    elif isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        yield path, answer
+
+
+def test_every_time_in_every_answer_is_utc_iso_8601(server: Server, plan_repo: PlanRepo) -> None:
+    before = time.time()
+    assert server.call("POST", "/v1/sessions", {"session_id": "s1", "started_at": plan_repo.session_start})[0] == 200
+    event_id = evaluate(server, plan_repo)["event_id"]
+    failed = {"session_id": "s2", "agent": "claude-code", "ts": before, "mode": "shadow", "decision": "allow",
+              "fail_open_kind": "unavailable", "signals": [], "evidence_pointer": {}, "latency_ms": 1.0,
+              "stop_text": "Stopping."}  # fmt: skip
+    server.store.record_event(failed)  # the breaker's last failure, in /v1/status
+    verdict = {"verdict": "correct", "rationale": "a plan older than the session", "operator": "ann",
+               "dwell_ms": 20_000}  # fmt: skip
+    code, annotation = server.call("POST", f"/v1/events/{event_id}/annotations", verdict)
+    assert code == 201, annotation
+    force_enforce(server)  # an operator log entry
+    day = int(before) - 86400
+    answers = {
+        "annotation": annotation,
+        **{
+            path: server.call("GET", path)[1]
+            for path in ("/v1/hot-path?session=s1", "/v1/status", "/v1/events", f"/v1/events/{event_id}/annotations",
+                         f"/v1/report?since=1d&day_starts={day},{iso(day + 86400)}", "/v1/mode", "/health")
+        },
+    }  # fmt: skip
+    names = set(_time_fields())
+    seen: dict[str, list[Any]] = {}
+    for label, answer in answers.items():
+        for where, value in _times(answer, names):
+            if where.rsplit(".", 1)[-1] in names:
+                seen.setdefault(where.rsplit(".", 1)[-1].split("[")[0], []).append(value)
+                assert isinstance(value, str) and ISO_TIME.fullmatch(value), (label, where, value)
+                assert -62135596800 < (parse_iso(value) or 0) < before + 3600, (label, where, value)
+            else:  # no number is a time in epoch seconds (in 2001 to 5138) under another name
+                assert not 1e9 <= value < 1e11, (label, where, value)
+    assert set(seen) == names, seen  # every kind of time was in some answer
+    now = time.time()
+    assert before - 1 <= (parse_iso(answers["/v1/events"][0]["ts"]) or 0) <= now + 1
+    assert parse_iso(answers["/v1/hot-path?session=s1"]["session_start"]) == pytest.approx(
+        plan_repo.session_start, abs=0.001
+    )
+    assert answers["/v1/status"]["last_failure"]["ts"] == iso(before)

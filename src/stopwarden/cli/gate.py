@@ -62,11 +62,11 @@ def status(as_json: bool) -> None:
     Example:
       stopwarden gate status
     """
-    from stopwarden.gate.status import gate_status
+    from stopwarden.gate import status as gate_state
 
     running = _api("GET", "/health") is not None
     with local_store() as (config, store):
-        data = gate_status(store, config, os.environ, time.time())
+        data = gate_state.as_json(gate_state.gate_status(store, config, os.environ, time.time()))
     data["server"] = {"running": running, "port": config.port}
     today = ", ".join(f"{k} {v}" for k, v in sorted(data["today"].items())) or "none"
     kill = f"ON ({data['kill_switch_reason']}){_in_force(data, 'kill_switch_scope')}" if data["kill_switch"] else "off"
@@ -95,7 +95,7 @@ def _breaker_text(data: dict[str, Any]) -> str:
     if data["breaker"] != "closed":
         text += f": {data['breaker_failures']} failures in a row"
     if last and (data["breaker"] != "closed" or data["authority_problems"]):
-        when = timefmt.local(last["ts"])
+        when = timefmt.local_iso(last["ts"])
         text += f"; last failure {last['kind']} at {when}"
     return text
 

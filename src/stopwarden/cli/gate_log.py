@@ -17,7 +17,7 @@ import click
 from stopwarden.cli import quick
 from stopwarden.cli.local import local_store
 from stopwarden.cli.output import colour, emit, json_option, warn
-from stopwarden.common import termsafe
+from stopwarden.common import termsafe, timefmt
 from stopwarden.common.names import DECISIONS
 
 
@@ -28,7 +28,9 @@ from stopwarden.common.names import DECISIONS
 @click.option("--decision", type=click.Choice(DECISIONS))
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
-@click.option("--since", help="Only decisions this recent: 30m, 12h, 7d, 2w (or an epoch time).")
+@click.option(
+    "--since", help="Only decisions this recent: 30m, 12h, 7d, 2w, or since a time (ISO 8601 or epoch seconds)."
+)
 @click.option(
     "--follow", "-f", is_flag=True, help="Keep printing new decisions as they arrive, oldest first (Ctrl-C stops)."
 )
@@ -93,8 +95,9 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
 
         def show(events: list[dict[str, Any]]) -> None:
             new = [e for e in reversed(events) if e["event_id"] not in seen]  # oldest first on the screen
-            for event in new:
-                seen[event["event_id"]] = float(event["ts"])
+            for event in new:  # each as `gate log --json` prints it: its time in ISO 8601
+                ts = event["ts"]
+                seen[event["event_id"]] = (timefmt.parse_iso(ts) if isinstance(ts, str) else None) or time.time()
                 places.add((event["project"], event["host"]))
             fleet = len(places) > 1  # as `gate log` shows them: once they differ
             for event in new:
@@ -118,7 +121,12 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
 
 
 @click.command()
-@click.option("--since", default="7d", show_default=True, help="How far back: 30m, 12h, 7d, 2w.")
+@click.option(
+    "--since",
+    default="7d",
+    show_default=True,
+    help="How far back: 30m, 12h, 7d, 2w, or a time (ISO 8601 or epoch seconds).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="json: the same as --json (kept for scripts written before it).")  # fmt: skip
 @click.option("--project", help="Report on this project only, readiness included (default: every project).")
@@ -136,7 +144,7 @@ def report(since: str, fmt: str, project: str | None, as_json: bool) -> None:
 
     with local_store() as (config, store):
         start = parse_since(since, time.time())
-        data = reporting.build(store, start, config.min_dwell_s, project)
+        data = reporting.as_json(reporting.build(store, start, config.min_dwell_s, project))
     emit(as_json or fmt == "json", data, reporting.table(data))
 
 
@@ -149,8 +157,8 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
 
     A verdict given sooner than `[review] min_dwell_s` (15 s) after the event was shown is refused: read
     it first. `q` quits. The events readiness counts come first; short-circuits and failures with no
-    verdict come last, marked. With --json, prints the events still waiting, in that order, each with
-    `counts`, and exits (for scripts).
+    verdict come last, marked. With --json, prints the events still waiting, in that order, each as `gate log
+    --json` gives it (with `counts`), and exits (for scripts).
 
     \b
     Example:
@@ -162,7 +170,7 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
 
     with local_store() as (config, store):
         if as_json:
-            emit(True, reviewing.queue(store, decision, 1000), "")
+            emit(True, [quick.event_fields(e) for e in reviewing.queue(store, decision, 1000)], "")
             return
         reviewing.run(store, decision, operator or getpass.getuser(), config.min_dwell_s)
 

@@ -158,7 +158,8 @@ def _served_events(
         return None
     from stopwarden.common import http  # its socket import is for a server that may answer
 
-    asked = {"limit": tail, "decision": decision, "project": project, "host": host, "since": _iso(since)}
+    asked = {"limit": tail, "decision": decision, "project": project, "host": host,
+             "since": None if since is None else timefmt.iso(since)}  # fmt: skip
     path = "/v1/events?" + http.query(asked)
     try:
         code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
@@ -167,13 +168,6 @@ def _served_events(
     if code != 200 or not isinstance(answer, list) or not all(isinstance(e, dict) for e in answer):
         return None
     return [event_fields(e) for e in answer]
-
-
-def _iso(since: float | None) -> str | None:
-    """An epoch time as the API's `since` reads it (ISO 8601, in UTC)."""
-    import datetime
-
-    return None if since is None else datetime.datetime.fromtimestamp(since, datetime.UTC).isoformat()
 
 
 def _stored_events(
@@ -192,10 +186,20 @@ def _stored_events(
 
 
 def event_fields(found: dict[str, Any]) -> dict[str, Any]:
-    """An event as the API shows it, whether from the server or the store (which holds a few more columns)."""
+    """An event as the API shows it, whether from the server or the store (which holds a few more columns, and
+    its times in epoch seconds): the event of every JSON document the CLI prints, its times in UTC ISO 8601."""
     note = found.get("annotation")
     annotation = {k: note.get(k) for k in ANNOTATION_FIELDS} if isinstance(note, dict) else None
-    return {**{k: found.get(k) for k in EVENT_FIELDS}, "annotation": annotation}
+    if annotation is not None:
+        annotation["created_at"] = _json_time(annotation["created_at"])
+    event = {k: found.get(k) for k in EVENT_FIELDS}
+    return {**event, "ts": _json_time(event["ts"]), "annotation": annotation}
+
+
+def _json_time(value: Any) -> Any:
+    """A time as JSON carries it: the store's epoch seconds as `timefmt.iso` writes them; the server's answer,
+    already in that form, as it is."""
+    return timefmt.iso(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def log_text(events: list[dict[str, Any]], as_json: bool, colour: bool = False) -> str:
@@ -217,7 +221,7 @@ def log_row(event: dict[str, Any], fleet: bool, colour: bool = False) -> str:
     """One decision on one line, every field we did not write escaped (a store a fleet shares, or a server,
     may hold anything); colour, when asked, only around a decision's name that is one of ours."""
     line = termsafe.line
-    when = timefmt.local(event["ts"])
+    when = line(timefmt.local_iso(event["ts"]))
     decision = line(event["decision"])
     painted = termsafe.paint(decision, decision, colour and decision in DECISIONS)
     return (

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from stopwarden.common.timefmt import parse_iso
+
 
 @dataclass(frozen=True)
 class Artifact:
@@ -43,9 +45,12 @@ class Commit:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Commit:
+        """From the hook's evidence (`time` in epoch seconds) or a case of `eval` (`gate export` writes its
+        `time` in ISO 8601, as JSON carries times)."""
+        when = data.get("time")
         return cls(
             sha=str(data["sha"]),
-            time=float(data.get("time") or 0),
+            time=(parse_iso(when) or 0.0) if isinstance(when, str) else float(when or 0),
             subject=str(data.get("subject") or ""),
             files=tuple(str(f) for f in data.get("files") or ()),
         )

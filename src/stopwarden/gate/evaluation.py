@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from stopwarden.common import timefmt
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import STOP_ACTS
 from stopwarden.gate import authorities
@@ -102,6 +103,7 @@ _KINDS: dict[str, Callable[[Any], bool]] = {
     "a string": lambda v: isinstance(v, str),
     "a string or a number": lambda v: isinstance(v, str) or _finite(v),
     "a number": _finite,
+    "a number or an ISO 8601 time": lambda v: _finite(v) or (isinstance(v, str) and timefmt.parse_iso(v) is not None),
     "true or false": lambda v: isinstance(v, bool),
     "an object": lambda v: isinstance(v, dict),
     "a list": lambda v: isinstance(v, list),
@@ -116,8 +118,8 @@ _ITEMS = {
     "artifacts": {"path": ("a string", True), "introducingCommit": ("a string", False),
                   "latestCommit": ("a string", False), "createdThisSession": ("true or false", False),
                   "modifiedThisSession": ("true or false", False)},
-    "session_commits": {"sha": ("a string", True), "time": ("a number", False), "subject": ("a string", False),
-                        "files": ("a list", False)},
+    "session_commits": {"sha": ("a string", True), "time": ("a number or an ISO 8601 time", False),
+                        "subject": ("a string", False), "files": ("a list", False)},
 }  # fmt: skip
 
 
@@ -356,17 +358,18 @@ def export_case(event: dict[str, Any]) -> dict[str, Any] | None:
     plan, plan_sha, progress = (pointer.get(k) for k in ("plan_file", "plan_commit_sha", "incremental_commit_sha"))
     sha = plan_sha or PLACEHOLDER_PLAN_SHA
     full = event.get("stop_text") is not None  # events stored before it was kept have the preview only
+    when = timefmt.iso(event["ts"])  # every time in the file as JSON carries times: UTC ISO 8601
     return {
         "id": f"event-{event['event_id']}",
         "stop_text": redact(event["stop_text"] if full else event["stop_text_preview"]),
         "recent_turns": [],  # not kept
         "artifacts": [{"path": redact(plan or PLACEHOLDER_PLAN), "introducingCommit": sha, "latestCommit": sha,
                        "createdThisSession": False, "modifiedThisSession": False}],
-        "session_commits": [{"sha": progress or PLACEHOLDER_PROGRESS_SHA, "time": event["ts"], "subject": "",
+        "session_commits": [{"sha": progress or PLACEHOLDER_PROGRESS_SHA, "time": when, "subject": "",
                              "files": []}],
         "expected": {"decision": expected},
         "event": {"event_id": event["event_id"], "project": event["project"], "host": event["host"],
-                  "ts": event["ts"], "decision": event["decision"], "rule": event["rule"], "verdict": verdict,
+                  "ts": when, "decision": event["decision"], "rule": event["rule"], "verdict": verdict,
                   "evidence": "recorded" if plan and progress else "placeholder",
                   "stop_text": "kept" if full else "preview"},
     }  # fmt: skip

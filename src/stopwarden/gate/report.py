@@ -32,6 +32,13 @@ def build(store: Store, since: float, min_dwell_s: float, project: str | None = 
     }
 
 
+def as_json(report: dict[str, Any]) -> dict[str, Any]:
+    """`build`'s report as JSON carries it (`gate report --json`, and what `table` reads; the API's
+    models.ReportOut writes the same): its times in UTC ISO 8601 (timefmt.iso)."""
+    log = [{**entry, "ts": timefmt.iso(entry["ts"])} for entry in report["operator_log"]]
+    return {**report, "since": timefmt.iso(report["since"]), "operator_log": log}
+
+
 def _totals(counts: Iterable[dict[str, int]]) -> dict[str, int]:
     """Per-day counts by name summed over the days."""
     total: dict[str, int] = {}
@@ -53,7 +60,8 @@ def _figure(value: float, over: int, spec: str) -> str:
 
 
 def table(report: dict[str, Any]) -> str:
-    since = timefmt.local(report["since"], seconds=False)
+    """The report as JSON carries it (`as_json`, or the API's answer) for a person: its times in local time."""
+    since = timefmt.local_iso(report["since"], seconds=False)
     of = f" for project {report['project']}" if report.get("project") else ""
     lines = [f"stop gate report{of} since {since}", ""]
     decisions = sorted({d for day in report["days"] for d in day["decisions"]})
@@ -90,9 +98,7 @@ def table(report: dict[str, Any]) -> str:
     ]
     if report["operator_log"]:
         lines += ["", "operator actions:"]
-        lines += [
-            f"  {timefmt.local(e['ts'], seconds=False)} {e['action']}: {e['detail']}" for e in report["operator_log"]
-        ]
+        lines += [f"  {timefmt.local_iso(e['ts'], False)} {e['action']}: {e['detail']}" for e in report["operator_log"]]
     # Project names, rule names and the operators' reasons come from the store (a fleet's, shared): each row
     # is shown as one, whatever it holds.
     return termsafe.lines(lines)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from stopwarden.common import timefmt
 from stopwarden.common.config import Config
 from stopwarden.gate import breaker, credentials, settings
 from stopwarden.store.store import Store
@@ -32,3 +33,10 @@ def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float
         "authority_problems": credentials.problems(config.authority, config.authority_options, env),
         "today": store.decision_counts(midnight, project),
     }
+
+
+def as_json(status: dict[str, Any]) -> dict[str, Any]:
+    """`gate_status`'s answer as JSON carries it (`gate status --json`; the API's models.StatusOut writes the
+    same): the last failure's time in UTC ISO 8601 (timefmt.iso)."""
+    last = status["last_failure"]
+    return {**status, "last_failure": None if last is None else {**last, "ts": timefmt.iso(last["ts"])}}

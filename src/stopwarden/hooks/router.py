@@ -160,7 +160,13 @@ def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
             return started
     answer = _ask(root, port, f"/v1/hot-path?session={_query(event.session_id)}") if event.session_id else None
     known = answer.get("session_start") if answer else None
-    if isinstance(known, (int, float)) and not isinstance(known, bool) and 0 < known <= time.time():
+    # ISO 8601, as every time in an answer is; a number is epoch seconds, as a server that an older stopwarden
+    # started may still answer.
+    if isinstance(known, str):
+        known = parse_iso(known)
+    elif isinstance(known, bool) or not isinstance(known, (int, float)):
+        known = None
+    if known is not None and 0 < known <= time.time():
         return float(known)
     from stopwarden.hooks import transcript
 

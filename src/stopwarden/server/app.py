@@ -43,7 +43,8 @@ from stopwarden.store.store import Store, StoreUnavailable
 
 log = logging.getLogger("stopwarden.server")
 STATIC = pathlib.Path(__file__).parent / "static"  # the review page: shipped in the package, no CDN
-DAY_STARTS = r"^\d{1,12}(,\d{1,12}){0,31}$"  # up to 32 epoch seconds, comma-separated
+# Up to 32 times (each ISO 8601 or epoch seconds), comma-separated.
+DAY_STARTS = rf"^{since_module.TIME}(,{since_module.TIME}){{0,31}}$"
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
                 ".png": "image/png", ".ico": "image/x-icon"}  # fmt: skip
 
@@ -214,14 +215,14 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def events(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         decision: Annotated[str | None, Query(pattern="^(" + "|".join(DECISIONS) + ")$")] = None,
-        since: datetime | None = None,
+        since: Annotated[str | None, Query(max_length=60, pattern=since_module.TIME_PATTERN)] = None,
         session: Annotated[str | None, Query(max_length=200, pattern=models.NO_NUL)] = None,
         annotated: bool | None = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
         project: Annotated[str | None, Query(max_length=200)] = None,
         host: Annotated[str | None, Query(max_length=200)] = None,
     ) -> list[dict[str, Any]]:
-        since_ts = _epoch(since) if since else None
+        since_ts = None if since is None else _time("since", since)
         return store.events(limit, decision, since_ts, session, annotated, offset, project=project, host=host)
 
     @app.post(
@@ -259,7 +260,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def report_route(
         since: Annotated[str, Query(max_length=40, pattern=since_module.SINCE_PATTERN)] = "7d",
         project: Annotated[str | None, Query(max_length=200)] = None,
-        day_starts: Annotated[str | None, Query(max_length=400, pattern=DAY_STARTS)] = None,
+        day_starts: Annotated[str | None, Query(max_length=1200, pattern=DAY_STARTS)] = None,
     ) -> dict[str, Any]:
         try:
             start = since_module.parse_since(since, time.time())
@@ -299,10 +300,10 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
 
 def _days_by_start(store: Store, day_starts: str, project: str | None) -> list[dict[str, Any]]:
-    """Decisions between consecutive `day_starts` (epoch seconds: the review page's local midnights, which
-    the server, whose days are UTC, cannot know), the last one up to now: those since each start less those
-    since the next. Read earliest first, so an event recorded meanwhile can only make a day short (never < 0)."""
-    starts = sorted({int(part) for part in day_starts.split(",")})
+    """Decisions between consecutive `day_starts` (the review page's local midnights, which the server, whose
+    days are UTC, cannot know), the last one up to now: those since each start less those since the next.
+    Read earliest first, so an event recorded meanwhile can only make a day short (never < 0)."""
+    starts = sorted({_time("day_starts", part) for part in day_starts.split(",")})
     since = [store.decision_counts(start, project) for start in starts] + [{}]
     days = []
     for i, start in enumerate(starts):
@@ -311,6 +312,14 @@ def _days_by_start(store: Store, day_starts: str, project: str | None) -> list[d
             {"start": start, "decisions": {d: n - later.get(d, 0) for d, n in since[i].items() if n > later.get(d, 0)}}
         )
     return days
+
+
+def _time(name: str, text: str) -> float:
+    """A time query parameter's value (ISO 8601 or epoch seconds, gate/since.py) in epoch seconds; else 400."""
+    found = since_module.parse_time(text)
+    if found is None:
+        raise HTTPException(400, f"{name}: not a time (ISO 8601, e.g. 2026-12-03T09:12:03.123Z, or epoch seconds)")
+    return found
 
 
 def _epoch(moment: datetime) -> float:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, WithJsonSchema
 
+from stopwarden.common import timefmt
 from stopwarden.common.clip import clip
 from stopwarden.common.names import SCOPE_PATTERN
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
@@ -23,6 +24,21 @@ def _clipped(value: object) -> object:
 # The agent's own words: any length is taken (the body is still capped at 256 KiB), and judged clipped.
 ClippedText = Annotated[
     str, BeforeValidator(_clipped), Field(description=f"longer than {MAX_TEXT} characters: clipped, keeping its end")
+]
+
+
+# Every time in an answer: epoch seconds inside (as the store keeps them), UTC ISO 8601 with milliseconds in
+# the JSON (timefmt.iso), e.g. "2026-12-03T09:12:03.123Z", which the answers' schema states. For answers only:
+# the hooks' requests carry their times as they always have (SessionIn.started_at, Evidence.session_start, and
+# CommitIn.time in epoch seconds).
+ISO_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"
+Time = Annotated[
+    float,
+    PlainSerializer(timefmt.iso, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": ISO_TIME, "examples": ["2026-12-03T09:12:03.123Z"]},
+        mode="serialization",
+    ),
 ]
 
 
@@ -105,7 +121,7 @@ class SessionOut(BaseModel):
 class HotPathOut(BaseModel):
     mode: str
     kill_switch: bool
-    session_start: float | None
+    session_start: Time | None
     api_version: int
 
 
@@ -155,7 +171,7 @@ class ModeSourceOut(BaseModel):
 
 class FailureOut(BaseModel):
     kind: str  # a fail_open_kind that counts toward the breaker
-    ts: float
+    ts: Time
 
 
 class StatusOut(BaseModel):
@@ -193,14 +209,14 @@ class LatestAnnotation(BaseModel):
     rationale: str
     operator: str
     dwell_ms: int
-    created_at: float
+    created_at: Time
 
 
 class EventOut(BaseModel):
     event_id: int
     session_id: str
     agent: str
-    ts: float
+    ts: Time
     mode: str
     decision: str
     rule: str | None
@@ -231,7 +247,7 @@ class AnnotationOut(BaseModel):
     rationale: str
     operator: str
     dwell_ms: int
-    created_at: float
+    created_at: Time
 
 
 class ReadinessCheck(BaseModel):
@@ -255,18 +271,18 @@ class DayCounts(BaseModel):
 
 
 class DayFrom(BaseModel):
-    start: float  # one of the `day_starts` asked for: epoch seconds
+    start: Time  # one of the `day_starts` asked for
     decisions: dict[str, int]  # from `start` to the next start (the last: to now)
 
 
 class OperatorEntry(BaseModel):
-    ts: float
+    ts: Time
     action: str
     detail: str
 
 
 class ReportOut(BaseModel):
-    since: float
+    since: Time
     project: str | None = None  # the one project reported on; None: every project in the store
     days: list[DayCounts]
     fail_open: dict[str, int] = {}  # stops let through because something failed, by kind, over the whole report

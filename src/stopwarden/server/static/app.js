@@ -118,7 +118,7 @@ function flash(message, kind = "ok") {
   if (kind !== "error") flashTimer = setTimeout(() => show(node, ""), 6000);
 }
 
-// Times, for people: the operator's local time, with its zone (the API carries epoch seconds, UTC). The
+// Times, for people: the operator's local time, with its zone (the API carries UTC ISO 8601 strings). The
 // list, the event, the operator log and the chart's days all follow it: a day is a local calendar day, from
 // local midnight to local midnight, so a time listed as "12-02 23:59" is counted in the chart's 12-02.
 const pad = (n) => String(n).padStart(2, "0");
@@ -131,8 +131,8 @@ function zone() {
   const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return name && name !== "UTC" ? `${name}, ${offset(new Date())}` : offset(new Date());
 }
-function when(ts, short = false) {
-  const d = new Date(ts * 1000);
+function when(iso, short = false) {
+  const d = new Date(iso);
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return short ? `${dayName(d).slice(5)} ${time}` : `${dayName(d)} ${time}:${pad(d.getSeconds())} ${offset(d)}`;
 }
@@ -610,10 +610,11 @@ function failedOpen(counts) {
 async function loadReport() {
   // The last 7 days are today and the 6 before it, local days: the server counts between their starts.
   const days = localDays(7);
-  const starts = days.map((d) => Math.floor(d.getTime() / 1000));
+  const starts = days.map((d) => d.toISOString());
   let report;
   try {
-    report = await api("GET", `/v1/report?since=${starts[0]}&day_starts=${starts.join(",")}`);
+    const query = new URLSearchParams({ since: starts[0], day_starts: starts.join(",") });
+    report = await api("GET", `/v1/report?${query}`);
     show($("report-error"), "");
   } catch (err) {
     if (!guard(err)) show($("report-error"), `Could not load the report. ${describe(err)}`);
@@ -628,7 +629,7 @@ async function loadReport() {
     el("span", { class: "sr", text: check.met ? "met: " : "not met: " }),
     el("span", { class: "check-name", text: check.name }),
     el("span", { class: "check-value", text: checkValue(check) }))));
-  drawChart(days.map((d, i) => ({ name: dayName(d), start: starts[i] })), report.days_by_start);
+  drawChart(days.map((d) => ({ name: dayName(d), start: d.getTime() })), report.days_by_start);
   const a = report.annotations;
   const lat = report.latency_ms;
   // A ratio over nothing is no figure: "n/a", never 0.00 (which reads as every block wrong), as `gate report`.
@@ -659,9 +660,10 @@ function checkValue(check) {
   return `${f(check.value)} (${bound} ${f(check.threshold)})`;
 }
 
-// Stacked bars, one per local day (see `when`); `counts` has the decisions from each day's start to the next.
+// Stacked bars, one per local day (see `when`); `counts` has the decisions from each day's start to the next,
+// each start as the API writes times (ISO 8601), matched to a day by the instant it names.
 function drawChart(days, counts) {
-  const byStart = new Map(counts.map((c) => [c.start, c.decisions]));
+  const byStart = new Map(counts.map((c) => [Date.parse(c.start), c.decisions]));
   const byDay = new Map(days.map((d) => [d.name, byStart.get(d.start) || {}]));
   const names = days.map((d) => d.name);
   $("chart-zone").textContent = `(last ${names.length} days, local time: ${zone()})`;
