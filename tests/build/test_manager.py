@@ -200,7 +200,9 @@ def test_which_build(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch)
 def test_resume_and_adopt(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     build = started(cli, session="old")
     monkeypatch.setenv("STOPWARDEN_SESSION_ID", "new")
-    data = ok(cli("build", "resume", "--json"))
+    refused = cli("build", "resume", "--json")  # not its owner: the answer, and exit 1 for scripts
+    assert refused.code == 1, refused.err
+    data = refused.json()
     assert (data["is_owner"], data["can_resume"]) == (False, False)
     assert "--adopt" in data["advice"]
     data = ok(cli("build", "resume", "--adopt", "--json"))

@@ -105,7 +105,9 @@ def test_an_escalated_build_resumes_in_the_phase_it_left(
     assert "gate: escalated: which payment provider? (the agent may stop)" in status
     assert "`stopwarden build resume` goes back to executing" in status
     as_session(monkeypatch, "someone-else")
-    other = ok(cli("build", "resume", "--build", build["id"], "--json"))
+    refused = cli("build", "resume", "--build", build["id"], "--json")
+    assert refused.code == 1  # another session cannot resume it without --adopt
+    other = refused.json()
     assert other["phase"] == "escalated" and not other["resumed"]
     as_session(monkeypatch, "me")
     data = ok(cli("build", "resume", "--json"))

@@ -251,10 +251,12 @@ def abandon(reason: str, build_id: str | None, override: str | None, as_json: bo
 @click.option("--adopt", is_flag=True, help="Take the build over: this session becomes its owner.")
 @build_option
 @json_option
-def resume(adopt: bool, build_id: str | None, as_json: bool) -> None:
+def resume(adopt: bool, build_id: str | None, as_json: bool) -> int:
     """Say whether this session can resume a build, and how; resume an escalated one once the user answered.
 
     An escalated build goes back to the phase it left (its owner, or another session with --adopt).
+    Exits 1 when this session cannot resume it (another session owns it, or it is finished), after saying
+    why, so a script can tell.
 
     \b
     Example:
@@ -263,6 +265,7 @@ def resume(adopt: bool, build_id: str | None, as_json: bool) -> None:
     root, caller = _here()
     data = manager.resume(root, manager.select(root, caller, build_id), caller, adopt)
     emit(as_json, data, termsafe.line(f"{data['build_id']} ({data['phase']}): {data['advice']}"))
+    return 0 if data["can_resume"] else 1
 
 
 @build.group()
