@@ -116,6 +116,23 @@ def test_a_first_start_without_its_authority_says_off_and_why(installed: Path, c
     finally:
         store.close()
     status = cli("gate", "status").out
-    assert "mode: off (set at the server's first start: off, its authority could not be loaded" in status
+    assert "mode: off (set at the server's first start, which could not load its authority" in status
     report = cli("gate", "report").out
-    assert "off: the authority could not be loaded; the config asks for shadow" in report
+    assert "off: the authority rules could not be loaded; the config asks for shadow" in report
+
+
+def test_a_config_changed_after_the_first_start_claims_no_authority_failure(installed: Path, cli: Any) -> None:
+    """The first start wrote the config's own `off`; a later config asks for shadow: the mode came from the
+    config at the first start, and nothing failed (a cold review found "could not be loaded" here)."""
+    config_file = installed / ".stopwarden" / "config.toml"
+    config_file.write_text(config_file.read_text().replace('mode = "shadow"', 'mode = "off"'))
+    config = config_module.load(str(installed))
+    store = Store.open(config.store_location)
+    try:
+        assert settings.first_start(store, config, healthy=True).mode == "off"
+    finally:
+        store.close()
+    config_file.write_text(config_file.read_text().replace('mode = "off"', 'mode = "shadow"'))
+    status = cli("gate", "status").out
+    assert "mode: off (set at the server's first start, from the config)" in status
+    assert "could not load" not in status and "could not be loaded" not in cli("gate", "report").out

@@ -29,7 +29,9 @@ from stopwarden.common.names import DECISIONS
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
 @click.option(
-    "--since", help="Only decisions this recent: 30m, 12h, 7d, 2w, or since a time (ISO 8601 or epoch seconds)."
+    "--since",
+    help="Only decisions this recent: 30m, 12h, 7d, 2w, or since a time (ISO 8601, local time without a zone, "
+    "or epoch seconds).",
 )
 @click.option(
     "--follow", "-f", is_flag=True, help="Keep printing new decisions as they arrive, oldest first (Ctrl-C stops)."
@@ -51,7 +53,7 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
     """
     from stopwarden.gate.since import parse_since
 
-    start = None if since is None else parse_since(since, time.time())
+    start = None if since is None else parse_since(since, time.time(), local=True)
     if follow:
         _follow(tail, decision, project, host, start, as_json)
         return
@@ -125,7 +127,7 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
     "--since",
     default="7d",
     show_default=True,
-    help="How far back: 30m, 12h, 7d, 2w, or a time (ISO 8601 or epoch seconds).",
+    help="How far back: 30m, 12h, 7d, 2w, or a time (ISO 8601, local time without a zone, or epoch seconds).",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="json: the same as --json (kept for scripts written before it).")  # fmt: skip
@@ -143,7 +145,7 @@ def report(since: str, fmt: str, project: str | None, as_json: bool) -> None:
     from stopwarden.gate.since import parse_since
 
     with local_store() as (config, store):
-        start = parse_since(since, time.time())
+        start = parse_since(since, time.time(), local=True)
         data = reporting.as_json(reporting.build(store, start, config.min_dwell_s, project))
     emit(as_json or fmt == "json", data, reporting.table(data))
 

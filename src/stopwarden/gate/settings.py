@@ -72,6 +72,7 @@ def read(store: Store, project: str) -> GateSettings:
 # operator (`gate mode`, the API, the page). A store from before this key reads as the operator's.
 MODE_ORIGIN = "mode_origin"
 FIRST_START = "first start"
+FIRST_START_WITHOUT_AUTHORITY = "first start, no authority"  # it wrote off: the authority could not be built
 
 
 def mode_source(store: Store, config: Config) -> dict[str, str]:
@@ -86,11 +87,12 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
     if not any("mode" in stored.get(scope, {}) for scope in (FLEET, config.project)):
         return mode_source_before_start(config)
     current = read(store, config.project)
-    first = stored.get(current.mode_scope, {}).get(MODE_ORIGIN) == FIRST_START
+    origin = stored.get(current.mode_scope, {}).get(MODE_ORIGIN)
+    first = origin in (FIRST_START, FIRST_START_WITHOUT_AUTHORITY)
     if not first:
         says = "set in the store by `gate mode`"
-    elif current.mode == "off" != config.initial_mode:
-        says = "set at the server's first start: off, its authority could not be loaded (see `gate report`)"
+    elif origin == FIRST_START_WITHOUT_AUTHORITY:
+        says = "set at the server's first start, which could not load its authority (the operator log says which)"
     else:
         says = "set at the server's first start, from the config"
     note = ""
@@ -138,9 +140,9 @@ def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
     if "mode" not in store.settings()[FLEET]:
         now = time.time()
         mode = config.initial_mode if healthy else "off"
-        if mode != config.initial_mode:
-            why = f"off: the authority could not be loaded; the config asks for {config.initial_mode}"
-            store.log_operator("mode", why, now)
+        if not healthy:
+            why = f"the authority {config.authority} could not be loaded; the config asks for {config.initial_mode}"
+            store.log_operator("mode", "off: " + why, now)
         if mode == "enforce":
             unmet = readiness(store, None)["unmet"]
             if unmet:
@@ -148,7 +150,8 @@ def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
                 store.log_operator("mode", "shadow: the config asks for enforce, not ready: " + "; ".join(unmet), now)
             else:
                 store.log_operator("mode", "enforce: from the config, the readiness check met", now)
-        store.put_settings({"mode": mode, MODE_ORIGIN: FIRST_START}, now)
+        origin = FIRST_START if healthy else FIRST_START_WITHOUT_AUTHORITY
+        store.put_settings({"mode": mode, MODE_ORIGIN: origin}, now)
     return refresh(store, config)
 
 

@@ -288,7 +288,10 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         files = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.is_dir() else {}
         if name not in files:
             raise HTTPException(404, f"no static file {name}")
-        return FileResponse(files[name], media_type=STATIC_TYPES.get(files[name].suffix, "application/octet-stream"))
+        # no-cache: the browser asks again each time (the files are small), so after an upgrade the page never
+        # runs an old app.js against the new API.
+        return FileResponse(files[name], media_type=STATIC_TYPES.get(files[name].suffix, "application/octet-stream"),
+                            headers={"Cache-Control": "no-cache"})  # fmt: skip
 
     @app.post("/v1/breaker/reset", response_model=models.BreakerOut, dependencies=authorized)
     def reset_breaker() -> dict[str, Any]:
