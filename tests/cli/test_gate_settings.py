@@ -14,6 +14,16 @@ from stopwarden.gate import breaker, settings
 from stopwarden.store.store import Store
 
 
+def first_start(installed: Path, healthy: bool) -> str:
+    """The server's first start on the project's store, as `stopwarden start` does it: the mode it wrote."""
+    config = config_module.load(str(installed))
+    store = Store.open(config.store_location)
+    try:
+        return settings.first_start(store, config, healthy=healthy).mode
+    finally:
+        store.close()
+
+
 def test_without_an_argument_each_setting_is_shown(installed: Path, cli: Any) -> None:
     shown = cli("gate", "mode", "--json")
     assert shown.code == 0, shown.err
@@ -93,12 +103,7 @@ def test_a_mode_the_first_start_chose_says_so_and_why(installed: Path, cli: Any)
     config_file.write_text(config_file.read_text().replace('mode = "shadow"', 'mode = "enforce"'))
     before = cli("gate", "status").out
     assert "not set yet: the server starts in the config's enforce when ready, else in shadow" in before
-    config = config_module.load(str(installed))
-    store = Store.open(config.store_location)
-    try:
-        assert settings.first_start(store, config, healthy=True).mode == "shadow"  # nothing annotated: not ready
-    finally:
-        store.close()
+    assert first_start(installed, healthy=True) == "shadow"  # nothing annotated: not ready
     after = cli("gate", "status").out
     assert "mode: shadow (set at the server's first start, from the config)" in after
     assert "(enforce only when ready); change the mode in force with `stopwarden gate mode enforce` once" in after
@@ -109,12 +114,7 @@ def test_a_mode_the_first_start_chose_says_so_and_why(installed: Path, cli: Any)
 def test_a_first_start_without_its_authority_says_off_and_why(installed: Path, cli: Any) -> None:
     """The first start writes `off` when the authority could not be loaded: not "from the config" (which
     asks for shadow), and the operator log says why."""
-    config = config_module.load(str(installed))
-    store = Store.open(config.store_location)
-    try:
-        assert settings.first_start(store, config, healthy=False).mode == "off"
-    finally:
-        store.close()
+    assert first_start(installed, healthy=False) == "off"
     status = cli("gate", "status").out
     assert "mode: off (set at the server's first start, which could not load its authority" in status
     report = cli("gate", "report").out
@@ -126,12 +126,7 @@ def test_a_config_changed_after_the_first_start_claims_no_authority_failure(inst
     config at the first start, and nothing failed (a cold review found "could not be loaded" here)."""
     config_file = installed / ".stopwarden" / "config.toml"
     config_file.write_text(config_file.read_text().replace('mode = "shadow"', 'mode = "off"'))
-    config = config_module.load(str(installed))
-    store = Store.open(config.store_location)
-    try:
-        assert settings.first_start(store, config, healthy=True).mode == "off"
-    finally:
-        store.close()
+    assert first_start(installed, healthy=True) == "off"
     config_file.write_text(config_file.read_text().replace('mode = "off"', 'mode = "shadow"'))
     status = cli("gate", "status").out
     assert "mode: off (set at the server's first start, from the config)" in status
