@@ -117,3 +117,17 @@ def test_a_reader_that_goes_away_ends_it_quietly(installed: Path) -> None:
     _record(installed, session_id="second")
     assert follower.proc.wait(timeout=15) == 0
     assert follower.proc.stderr is not None and follower.proc.stderr.read() == b""
+
+
+def test_follow_with_a_tail_never_prints_the_decisions_before_it(installed: Path) -> None:
+    """`--tail 2` shows the last two; a poll's window reaches back further, but the older decisions were left
+    out on purpose and are not printed afterwards, out of order (a cold review found them)."""
+    ids = [_record(installed, session_id=f"s{n}", ts=time.time() - 30 + n) for n in range(5)]
+    follower = Follower(installed, "--tail", "2", "--json")
+    try:
+        assert [json.loads(follower.line())["event_id"] for _ in range(2)] == ids[3:]
+        assert follower.quiet_for(2.5)  # two polls: s0 to s2 stay unprinted
+        late = _record(installed, session_id="late", ts=time.time() - 40)  # stored now, its stop older
+        assert json.loads(follower.line())["event_id"] == late
+    finally:
+        assert follower.stop() == (0, b"")

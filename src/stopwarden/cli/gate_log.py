@@ -95,8 +95,9 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
                 events = [quick.event_fields(e) for e in found]
             return events
 
-        def show(events: list[dict[str, Any]]) -> None:
-            new = [e for e in reversed(events) if e["event_id"] not in seen]  # oldest first on the screen
+        def show(events: list[dict[str, Any]], after: int = -1) -> None:
+            # Oldest first on the screen; only events stored after `after` (ids grow as events are stored).
+            new = [e for e in reversed(events) if e["event_id"] not in seen and e["event_id"] > after]
             for event in new:  # each as `gate log --json` prints it: its time in ISO 8601
                 ts = event["ts"]
                 seen[event["event_id"]] = (timefmt.parse_iso(ts) if isinstance(ts, str) else None) or time.time()
@@ -107,11 +108,14 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
 
         try:
             show(fetch(tail, start))
+            # The window of each poll reaches back before the last `tail` shown: the decisions older than
+            # those were left out on purpose, and only one stored since may be printed.
+            shown = max(seen, default=-1)
             while True:
                 time.sleep(FOLLOW_POLL_S)
                 newest = max(seen.values(), default=time.time())
                 since = max(newest - FOLLOW_LATE_S, start or 0.0)
-                show(fetch(quick.SERVED_EVENTS, since))
+                show(fetch(quick.SERVED_EVENTS, since), shown)
                 for event_id in [k for k, ts in seen.items() if ts < since]:
                     del seen[event_id]
         except KeyboardInterrupt:

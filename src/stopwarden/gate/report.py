@@ -65,7 +65,7 @@ def table(report: dict[str, Any]) -> str:
     of = f" for project {report['project']}" if report.get("project") else ""
     lines = [f"stop gate report{of} since {since}", ""]
     decisions = sorted({d for day in report["days"] for d in day["decisions"]})
-    lines.append(f"{'day':<12}" + "".join(f"{d:>12}" for d in decisions))
+    lines.append(f"{'day (UTC)':<12}" + "".join(f"{d:>12}" for d in decisions))  # the store's days are UTC
     for day in report["days"]:
         lines.append(f"{day['day']:<12}" + "".join(f"{day['decisions'].get(d, 0):>12}" for d in decisions))
     if not report["days"]:
