@@ -39,11 +39,7 @@ def held_out(
     x: Any, y: Any, authors: Any, acts: list[str], weight: float, c: float, held: str, at: list[float]
 ) -> dict[str, Any]:
     weights = np.where(authors == "gen", 1.0, weight)
-    train_rows = authors != held
-    model = train.fit(x[train_rows], y[train_rows], weights[train_rows], c)
-    test_rows = ~train_rows
-    probs = np.zeros((int(test_rows.sum()), len(STOP_ACTS)))
-    probs[:, model.classes_] = model.predict_proba(x[test_rows])
+    test_rows, probs = train.held_out(x, y, weights, c, authors, held)
     scores = train.early_score(probs)
     tested = [a for a, t in zip(acts, test_rows, strict=True) if t]
     early = np.array([a in train.EARLY for a in tested])

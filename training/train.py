@@ -130,21 +130,22 @@ def author(group: str) -> str:
     return batch.group(1) if batch else "early"
 
 
-def _held_out(x: Any, y: Any, weights: Any, c: float, authors: Any, held: str) -> tuple[Any, Any]:
-    rows = authors != held
-    model = fit(x[rows], y[rows], weights[rows], c)
-    return ~rows, (model.classes_, model.predict_proba(x[~rows]))
+def held_out(x: Any, y: Any, weights: Any, c: float, authors: Any, held: str) -> tuple[Any, Any]:
+    """The rows of author `held`, and the probabilities of every act a model trained without them gives them."""
+    rows = authors == held
+    model = fit(x[~rows], y[~rows], weights[~rows], c)
+    probs = np.zeros((int(rows.sum()), len(STOP_ACTS)))
+    probs[:, model.classes_] = model.predict_proba(x[rows])
+    return rows, probs
 
 
 def out_of_author(x: Any, y: Any, groups: list[str], weights: Any, c: float) -> Any:
     """Probabilities each hand-written case gets from a model trained without its author (NaN elsewhere)."""
     authors = np.array([author(g) for g in groups])
     probs = np.full((x.shape[0], len(STOP_ACTS)), np.nan)
-    jobs = (delayed(_held_out)(x, y, weights, c, authors, held) for held in sorted(set(authors) - {"gen"}))
-    for rows, (classes, held_probs) in Parallel(n_jobs=-1)(jobs):
-        block = np.zeros((int(rows.sum()), len(STOP_ACTS)))
-        block[:, classes] = held_probs
-        probs[rows] = block
+    jobs = (delayed(held_out)(x, y, weights, c, authors, held) for held in sorted(set(authors) - {"gen"}))
+    for rows, held_probs in Parallel(n_jobs=-1)(jobs):
+        probs[rows] = held_probs
     return probs
 
 
