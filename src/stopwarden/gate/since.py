@@ -50,9 +50,9 @@ def parse_time(text: str, local: bool = False) -> float | None:
     if "-" not in text:
         return float(text)
     date, _, clock = text.partition("T")
-    year, month, day = (int(x) for x in date.split("-"))
     zoned = clock.endswith("Z") or "+" in clock or "-" in clock
     if local and not zoned:
+        year, month, day = (int(x) for x in date.split("-"))
         hours, minutes, seconds = (clock or "00:00:00").split(":")
         whole = int(float(seconds))
         fields = (year, month, day, int(hours), int(minutes), whole, 0, 0, -1)  # -1: the zone's own DST rule
