@@ -25,6 +25,7 @@ FROZEN = {
     "sixth_contact.jsonl": ("a33bafc58c9c02200f1eb371c306752b3017ba8d7e3f9aa727e90201c2a5c50f", "si"),
     "seventh_contact.jsonl": ("7928274a349f91a123c54ea6edee8ab27a231779324be00c15f8391ed78bc025", "sv"),
     "eighth_contact.jsonl": ("273337e0d8fdad1fe2d12a4a629c36ef8df7bc5af91b8d397e8e0fd086a71dc6", "ei"),
+    "ninth_contact.jsonl": ("2a8d207232fe9f314e5d603d0312adaa222b9d8df30ccd56ab415610c94da43b", "ni"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
