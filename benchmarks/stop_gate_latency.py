@@ -52,7 +52,7 @@ imports, the hook's work (git, HTTP to the server, which answers within the samp
   mode off             the hot-path file read: let through                                  <= 1.1x
   server down          the hot-path file older than 10 s, so one GET /v1/hot-path, refused  <= 1.1x
   session start        a session no SessionStart hook recorded, its transcript not written: the hot-path file,
-    unknown            one GET /v1/hot-path?session= (the server does not know it either)  <= 1.1x
+    unknown            the session's record and its transcript (the server is not asked)    <= 1.1x
 
 Every stop text is a continue, which the server would judge so: what lets a stop through is the router, not the
 text. A stale hot-path file with the server up is not a scenario any more: only the server writes the file (issue
@@ -82,9 +82,9 @@ The forwarding decision. After the rounds, in this process (the stopwarden the v
 `router.check` on that scenario's payload --rounds times, after one uncounted call that makes its imports, with
 `evidence.collect` replaced by a stand-in that ends the call. The decision is the time from the call to its
 return (not forwarded) or to its call of the evidence (forwarded): the `stop_hook_active` test, the hot-path
-file (with the down server's refused GET), the kill switch and the mode, the session's start (with the unknown
-session's GET). Checked on every call: each forwarded scenario reaches the evidence, each other returns its
-reason, and no HTTP request is made but those two GETs. This is the decision warm; what it costs cold (its
+file (with the down server's refused GET), the kill switch and the mode, the session's start (its record, else
+its transcript). Checked on every call: each forwarded scenario reaches the evidence, each other returns its
+reason, and no HTTP request is made but that GET. This is the decision warm; what it costs cold (its
 imports, in a fresh process) shows in the whole-process rows of the other ways out over the after-a-block one.
 
 Where the time goes. After that, in this process: `evidence.collect` alone, each of its git processes timed; the
@@ -569,9 +569,9 @@ class Scenario:
     @property
     def requests(self) -> list[str]:
         """The HTTP requests the router makes before it forwards the stop, or lets it through."""
-        if self.after_block or not (self.unstarted or self.project.state == DOWN):
+        if self.after_block or self.project.state != DOWN:
             return []
-        return ["GET /v1/hot-path?session"] if self.unstarted else ["GET /v1/hot-path"]
+        return ["GET /v1/hot-path"]
 
     def first_session(self) -> str:
         return f"bench-unstarted-{self.project.state}" if self.unstarted else self.project.sessions[0]

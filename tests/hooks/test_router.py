@@ -212,16 +212,20 @@ def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: P
     assert json.loads(hot.read_text())["kill_switch"] is True
 
 
-def test_the_session_start_the_server_knows_is_read_as_iso_8601(installed: Path) -> None:
-    """Without the session's own record, the start the server recorded is used: `/v1/hot-path` answers it in
-    ISO 8601, as every time in an answer (issue 21)."""
+def test_without_its_record_a_sessions_start_is_its_transcripts_and_the_server_is_not_asked(installed: Path) -> None:
+    """SPEC §5.3: the record our SessionStart hook wrote, else the transcript's first timestamp, else unknown.
+    The server, which learns a start from the same hook, is not asked: a GET was a fifth of a stop that is
+    not forwarded (issue 19: at most 1.1x `python -c pass`)."""
     for server in run_server(installed):
         session_with_progress(installed)
-        record = installed / ".stopwarden" / "sessions" / "s1"
-        assert record.is_file()
-        record.unlink()
-        known = server.call("GET", "/v1/hot-path?session=s1")[1]["session_start"]
-        assert isinstance(known, str) and known.endswith("Z")
+        (installed / ".stopwarden" / "sessions" / "s1").unlink()
+        assert server.store.session_start("s1") is not None  # the server knows it; the router does not ask
+        started = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - 60))
+        (installed / "transcript.jsonl").write_text(json.dumps({"type": "user", "timestamp": started}) + "\n")
         run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
         [event] = events(server)
-        assert (event["decision"], event["short_circuit"]) == ("continue", None)  # not no_session_start
+        assert (event["decision"], event["short_circuit"]) == ("continue", None)  # judged on the transcript's start
+        (installed / "transcript.jsonl").unlink()
+        run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP + " Again."))
+        assert len(events(server)) == 1
+        assert "no_session_start" in log_line(installed)

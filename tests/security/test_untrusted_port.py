@@ -170,6 +170,7 @@ def test_one_sessions_start_is_never_used_for_another(installed: Path) -> None:
         from stopwarden.hooks import payload, router
 
         event = payload.parse(json.dumps(stop_payload(installed, "s-b")).encode(), "claude-code", "stop", {})
-        assert router.session_start(str(installed), event, server.port) is None  # s-b: nobody knows
+        assert router.session_start(str(installed), event) is None  # s-b: nobody knows
+        # s-a: only the server knows it, and the router never asks (SPEC §5.3: the record, else the transcript)
         event = payload.parse(json.dumps(stop_payload(installed, "s-a")).encode(), "claude-code", "stop", {})
-        assert router.session_start(str(installed), event, server.port) == pytest.approx(time.time() - 3600, abs=5)
+        assert router.session_start(str(installed), event) is None

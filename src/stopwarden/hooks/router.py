@@ -47,7 +47,7 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
         return None, "kill switch on"
     if state.get("mode") not in ("shadow", "enforce"):
         return None, f"mode {state.get('mode')}"
-    start = session_start(root, event, state["port"])
+    start = session_start(root, event)
     if start is None:
         return None, "no_session_start: the artifacts cannot be classified"
     from stopwarden.common import http
@@ -147,9 +147,11 @@ def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
     return answer if code == 200 and isinstance(answer, dict) else None
 
 
-def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
-    """When the session started: as our SessionStart hook recorded it, else as the server knows it, else
-    the transcript's first timestamp (a lower bound), else unknown."""
+def session_start(root: str, event: "HookEvent") -> "float | None":
+    """When the session started (SPEC §5.3): as our SessionStart hook recorded it, else the transcript's
+    first timestamp (a lower bound), else unknown. Both are local reads. The server learns a session's
+    start from the same SessionStart hook that writes the record, so asking it (one GET, a fifth of a
+    stop that is not forwarded) told nothing the record did not, unless the record was lost."""
     from stopwarden.common.timefmt import parse_iso
     from stopwarden.state import files
 
@@ -158,20 +160,6 @@ def session_start(root: str, event: "HookEvent", port: int) -> "float | None":
         started = parse_iso(record["started_at"])
         if started is not None:
             return started
-    answer = _ask(root, port, f"/v1/hot-path?session={_query(event.session_id)}") if event.session_id else None
-    known = answer.get("session_start") if answer else None
-    # ISO 8601, as every time in an answer is; a number is epoch seconds, as a server that an older stopwarden
-    # started may still answer.
-    if isinstance(known, str):
-        known = parse_iso(known)
-    elif isinstance(known, bool) or not isinstance(known, (int, float)):
-        known = None
-    if known is not None and 0 < known <= time.time():
-        return float(known)
     from stopwarden.hooks import transcript
 
     return parse_iso(transcript.first_timestamp(event.transcript_path)) if event.transcript_path else None
-
-
-def _query(value: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else f"%{ord(c):02X}" for c in value[:200] if ord(c) < 128)
