@@ -1,4 +1,4 @@
-"""The signal-fired Stop hook at three history sizes, as ratios to `python -c pass` in the same run (issue 20).
+"""A forwarded Stop hook at three history sizes, as ratios to `python -c pass` in the same run (issue 20).
 
 Run it from the repository root with the venv's interpreter:
 
@@ -13,7 +13,7 @@ under docs/plans/ introduced and ticked off over six weeks, ten `*spec*.md` file
 own project set up with the real CLI (`stopwarden init`, limits raised, `stopwarden start` in shadow mode).
 One session is started with the real SessionStart hook, then the session's three commits are added. What is
 timed is the installed Stop hook command, `sh -c <command>` with a payload whose stop text is a continue
-(unique each run), exactly as stop_gate_latency.py's main scenario: evidence from git, POST /v1/evaluate,
+(unique each run), exactly as stop_gate_latency.py's forwarded shadow scenario: evidence from git, POST /v1/evaluate,
 the rules authority says continue, one event stored (every run is checked for it and for hook.log's line).
 
 The evidence cache is warm: the warm-up round's stop builds it, as the first stop in a checkout does. After
@@ -83,7 +83,7 @@ class Bench:
 
 
 def name(commits: int) -> str:
-    return f"signal, shadow, {commits:,} commits"
+    return f"forwarded, shadow, {commits:,} commits"
 
 
 def set_up(workdir: Path, args: argparse.Namespace, box: harness.Sandbox, projects: list[Project]) -> Bench:
@@ -189,7 +189,7 @@ def report(bench: Bench, info: dict[str, Any]) -> harness.Report:
         "after the rounds, evidence.collect at each size came back whole and equal to a walk of the whole history",
     ]
     return harness.Report(
-        title="Signal-fired Stop hook by history size",
+        title="A forwarded Stop hook by history size",
         rule=f"<= {RATIO_AT_5000:.0f}x `python -c pass` at 5,000 commits, the largest within {FLAT}x of the smallest",
         goals="targets",
         table=harness.table(["Stop hook", "median ms", "p90 ms", "ratio", "target", "cold ms"], "lrrrlr", rows),

@@ -10,7 +10,7 @@ Run it from the repository root with the venv's interpreter:
 Since issue 19 the router forwards every stop to the server once the mode is shadow or enforce: no stop word is
 needed (`router.forwards`). A stop is let through without asking only right after a block (`stop_hook_active`),
 with the kill switch on, in mode off, with no server (none has run here, or the one that ran no longer answers),
-and when the session's start cannot be found (no SessionStart record, unknown to the server, no transcript).
+and when the session's start cannot be found (no SessionStart record, no transcript timestamp).
 This script times the forwarded stop in both modes and each of those ways out, against the baseline in
 the same rounds, and times the router's forwarding decision on its own in this process. What the other scripts
 measure is left to them: the Stop hook in a project whose server never ran is hook_latency.py's "no build" (its

@@ -199,6 +199,24 @@ def test_scoring_a_4_kb_text_is_fast() -> None:
     assert sorted(timings)[len(timings) // 2] < 0.010, timings
 
 
+def test_a_weights_file_that_does_not_fit_is_refused() -> None:
+    """A bucket past N_BUCKETS, or weights that do not fill a row per bucket, is an error at load, never an
+    IndexError (or a wrong score) at the first stop."""
+    import base64
+    from array import array
+
+    data = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    n = len(data["classes"])
+    data["buckets"] = base64.b64encode(array("I", [model.N_BUCKETS]).tobytes()).decode("ascii")
+    data["weights"] = base64.b64encode(array("h", [1] * n).tobytes()).decode("ascii")
+    with pytest.raises(ValueError, match="out of range"):
+        model._Model(data)
+    data["buckets"] = base64.b64encode(array("I", [7]).tobytes()).decode("ascii")
+    data["weights"] = base64.b64encode(array("h", [1] * (n - 1)).tobytes()).decode("ascii")
+    with pytest.raises(ValueError, match="do not match"):
+        model._Model(data)
+
+
 def test_the_weights_file_is_small_and_loads_quickly() -> None:
     # 3.5 MB: each round of hand-written cases by new authors adds n-grams that carry weight (round 5:
     # 2.97 MB, 92,644 buckets, even pruned at 0.04); what must hold is the load time below.

@@ -167,10 +167,3 @@ def test_one_sessions_start_is_never_used_for_another(installed: Path) -> None:
         run_hook(installed, stop_payload(installed, "s-a", last_assistant_message=CONTEXT_STOP))
         hot = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
         assert "session_start" not in hot
-        from stopwarden.hooks import payload, router
-
-        event = payload.parse(json.dumps(stop_payload(installed, "s-b")).encode(), "claude-code", "stop", {})
-        assert router.session_start(str(installed), event) is None  # s-b: nobody knows
-        # s-a: only the server knows it, and the router never asks (SPEC §5.3: the record, else the transcript)
-        event = payload.parse(json.dumps(stop_payload(installed, "s-a")).encode(), "claude-code", "stop", {})
-        assert router.session_start(str(installed), event) is None

@@ -252,8 +252,8 @@ class _Model:
     """The exported weights: the buckets some class weighs, one column of weights per class, one scale.
 
     On disk the buckets are stored once (uint32) with one row of int16 weights per bucket, a column per
-    class, base64 in the JSON: about 24 bytes a bucket. In memory one dict maps a bucket to its row, a tuple
-    of shared floats; loading builds no per-weight objects.
+    class, base64 in the JSON: about 24 bytes a bucket. In memory a list indexed by bucket holds its row, a
+    tuple of shared floats; loading builds no per-weight objects.
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
@@ -267,6 +267,8 @@ class _Model:
         n = len(self.classes)
         if len(rows) != n * len(buckets):
             raise ValueError("stopact_model.json: the weights do not match the buckets")
+        if max(buckets, default=0) >= N_BUCKETS:
+            raise ValueError("stopact_model.json: a bucket out of range")
         # Scoring gathers the weights of ~250 buckets for every class. Each bucket's weights are one tuple,
         # a row, found with one lookup: the ~2,500 weights a stop needs come from ~250 places in memory, not
         # ~2,500 places in ten 400 kB columns, which on a busy machine (the server's caches shared with the
@@ -275,14 +277,11 @@ class _Model:
         # itself (negative values from the end), so no weight is a float object of its own.
         # The rows are a list indexed by bucket, every bucket no class weighs sharing one row of zeros: an
         # index is one memory read where a dict lookup is two (its index table, then its entries). Under
-        # load the server spent a sixth of its time gathering and transposing rows (py-spy, issue 20); the
-        # list made that step 15-25 % faster in a loop that evicts the caches between stops.
+        # load a sixth of the server's samples holding the GIL were on gathering and transposing rows (py-spy,
+        # issue 20); the list made that step 15-25 % faster (docs/performance.md says how it was measured).
         table = [i * self.scale for i in range(32768)] + [i * self.scale for i in range(-32768, 0)]
         weights = map(table.__getitem__, rows)
-        self.zero_row: tuple[float, ...] = (0.0,) * n
-        self.rows: list[tuple[float, ...]] = [self.zero_row] * N_BUCKETS
-        if any(bucket >= N_BUCKETS for bucket in buckets):
-            raise ValueError("stopact_model.json: a bucket out of range")
+        self.rows: list[tuple[float, ...]] = [(0.0,) * n] * N_BUCKETS
         for bucket, row in zip(buckets, zip(*[weights] * n, strict=True), strict=True):
             self.rows[bucket] = row
         self.continue_at = float(data["thresholds"]["continue_at"])
