@@ -112,7 +112,7 @@ def set_up(workdir: Path, args: argparse.Namespace, box: harness.Sandbox, projec
         time.sleep(0.1)  # the session's last commit is in the past before the first stop
     sizes = []
     for commits, repo, project in built:
-        scenario = Scenario(name(commits), project, True, False, None, transcript, repo.session_plan)
+        scenario = Scenario(name(commits), project, True, False, transcript, repo.session_plan)
         run_env = {**env, "CLAUDE_PROJECT_DIR": str(project.path)}
         subject = StopSubject(scenario.name, ["sh", "-c", stop_command], project.path, run_env, scenario.check)
         subject.scenario = scenario

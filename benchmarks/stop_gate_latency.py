@@ -522,9 +522,9 @@ def new_events(db: Path, after_id: int) -> list[Event]:
 class Scenario:
     """What one subject's runs send, how the hot-path file is set before each, and what each must have done.
 
-    `forwarded`: the stop reaches POST /v1/evaluate; `after_block`: the payload's `stop_hook_active`; `text`: the
-    stop text, None for the continue texts in turn, each made unique; `unstarted`: the stops come from a session
-    no SessionStart hook recorded (its transcript, then, should not exist).
+    `forwarded`: the stop reaches POST /v1/evaluate; `after_block`: the payload's `stop_hook_active`;
+    `unstarted`: the stops come from a session no SessionStart hook recorded (its transcript, then, should not
+    exist). Each run's stop text is one of the continue texts in turn, made unique.
     """
 
     serial = itertools.count(1)  # numbers the stop texts of every scenario: no two are alike
@@ -535,7 +535,6 @@ class Scenario:
         project: Project,
         forwarded: bool,
         after_block: bool,
-        text: str | None,
         transcript: Path,
         plan: str,
         *,
@@ -547,7 +546,6 @@ class Scenario:
         self.forwarded = forwarded
         self.after_block = after_block
         self.unstarted = unstarted
-        self.text = text
         self.transcript = transcript
         self.runs = 0
         self.highest = 0
@@ -586,8 +584,6 @@ class Scenario:
         return sessions[self.runs]
 
     def stop_text(self, tag: str = "run") -> str:
-        if self.text is not None:
-            return self.text
         texts = STOP_TEXTS[CONTINUE]
         return f"{texts[self.runs % len(texts)]} [{tag} {next(self.serial)}]"
 
@@ -791,13 +787,13 @@ def set_up(workdir: Path, args: argparse.Namespace, box: harness.Sandbox, projec
 
     plan = repo.session_plan
     scenarios = [
-        Scenario(FORWARDED_SHADOW, shadow, True, False, None, transcript, plan),
-        Scenario(FORWARDED_ENFORCE, enforce, True, False, None, transcript, plan),
-        Scenario(AFTER_BLOCK, shadow, False, True, None, transcript, plan),
-        Scenario(KILL_SWITCH, kill, False, False, None, transcript, plan),
-        Scenario(MODE_OFF, off, False, False, None, transcript, plan),
-        Scenario(SERVER_DOWN, down, False, False, None, transcript, plan),
-        Scenario(UNSTARTED, shadow, False, False, None, workdir / "unwritten.jsonl", plan, unstarted=True),
+        Scenario(FORWARDED_SHADOW, shadow, True, False, transcript, plan),
+        Scenario(FORWARDED_ENFORCE, enforce, True, False, transcript, plan),
+        Scenario(AFTER_BLOCK, shadow, False, True, transcript, plan),
+        Scenario(KILL_SWITCH, kill, False, False, transcript, plan),
+        Scenario(MODE_OFF, off, False, False, transcript, plan),
+        Scenario(SERVER_DOWN, down, False, False, transcript, plan),
+        Scenario(UNSTARTED, shadow, False, False, workdir / "unwritten.jsonl", plan, unstarted=True),
     ]
     baseline_command = f"{quote(str(box.python))} -c pass"
     baseline = harness.Subject(
