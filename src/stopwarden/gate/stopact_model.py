@@ -33,7 +33,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 4
+FEATURES_VERSION: Final = 5
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -48,6 +48,7 @@ _SEED_META: Final = 0x4C
 _SEED_LAST: Final = 0x5B
 _SEED_FIRST: Final = 0x6A
 _SEED_NEG: Final = 0x79
+_SEED_SHAPE: Final = 0x88
 
 # Words that negate what follows them in their clause, in the corpus's languages. An n-gram model reads
 # "nothing is left for a next session" as the words of a handoff; marking the words a negation governs
@@ -86,6 +87,24 @@ _PATH = re.compile(
     r"(?<![\w/])(?:[\w.-]+/)+[\w.-]+"
     r"|\b[\w-]+\.(?:py|ts|tsx|js|jsx|go|rs|rb|java|md|json|ya?ml|toml|sql|sh|c|h|cpp|vue|css|html)\b"
 )
+# English function words: the closed classes (determiners, pronouns, auxiliaries, modals, prepositions,
+# conjunctions, a few adverbs of time and degree), from any grammar, not from the corpus. A sentence's
+# *shape* keeps them and reduces every other word to its inflection (_shape), so "`docker run` starts the
+# API fine" (zcode S the W W: a state) and "next I'll start on the API" (next i'll W on the W: a plan) differ
+# where their word n-grams ("start", "the api") agree.
+_FUNCTION_WORD_LIST: Final = """
+    a an the this that these those some any each every all both either neither no another other such
+    what which whose who whom i me my mine we us our ours you your yours he him his she her it its they them
+    their theirs myself ourselves itself themselves i'll i'm i've i'd we'll we're we've we'd you'll you're
+    you've you'd it's it'll that's there's let's here's what's he's she's they're they'll they've be am is are
+    was were been being have has had having do does did doing will would shall should can could may might
+    must not never don't doesn't didn't isn't aren't wasn't weren't won't can't couldn't shouldn't haven't
+    hasn't hadn't wouldn't to of in on at by for with from into onto about as over under after before between
+    through during without within up down out off than via per and or but so if because while though
+    although then when where whether once until unless since now still yet already also just only too very
+    again next later soon here there ?"""
+# The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.
+_KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpath", "zurl"}
 _QUESTION_MARKS: Final = ("?", "\uff1f")  # the ASCII one and the full-width one of CJK text
 _DIGITS = str.maketrans("123456789", "000000000")  # "step 4" and "step 5" are one feature
 
@@ -203,6 +222,7 @@ def features(text: str) -> dict[int, float]:
             map(and_, map(zlib.crc32, map(str.encode, words), repeat(_SEED_WORD)), repeat(_MASK)),
             map(and_, map(zlib.crc32, map(str.encode, _negated(low)), repeat(_SEED_NEG)), repeat(_MASK)),
             map(and_, map(zlib.crc32, map(str.encode, bigrams), repeat(_SEED_BIGRAM)), repeat(_MASK)),
+            map(and_, map(zlib.crc32, map(str.encode, _shapes(low)), repeat(_SEED_SHAPE)), repeat(_MASK)),
             chain.from_iterable(map(_char_buckets, low.split())),
         )
     )
@@ -220,6 +240,35 @@ def features(text: str) -> dict[int, float]:
     for name in _meta(act, text):
         b = zlib.crc32(name, _SEED_META) & _MASK
         out[b] = out.get(b, 0.0) + 1.0
+    return out
+
+
+def _shape(word: str) -> str:
+    """A word of a sentence's shape: a function word itself, any other word its inflection's class."""
+    if word in _KEPT_IN_SHAPE:
+        return word
+    if not word.isascii():
+        return "X"
+    if len(word) > 4 and word.endswith("ing"):
+        return "ING"
+    if len(word) > 3 and word.endswith("ed"):
+        return "ED"
+    if len(word) > 3 and word.endswith("ly"):
+        return "LY"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return "S"
+    if word.strip("0") == "":
+        return "NUM"
+    return "W"
+
+
+def _shapes(low: str) -> list[str]:
+    """The 3- and 4-grams of each sentence's shape, its start and end marked (`<`, `>`)."""
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(low):
+        seq = ["<", *map(_shape, _WORD.findall(sentence)), ">"]
+        if len(seq) > 2:
+            out += [" ".join(seq[i : i + n]) for n in (3, 4) for i in range(len(seq) - n + 1)]
     return out
 
 

@@ -1,0 +1,74 @@
+"""How an exported stop-act model does on the pending cases: the validation set of a change to the model.
+
+    python training/train.py --c 20 --out /tmp/candidate.json && python training/pending.py /tmp/candidate.json
+    python training/pending.py                       # the committed model
+
+The pending cases (`pending_*.jsonl`) are hand-written stops by authors the model never trained on. A
+change to the features or the corpus is judged here, before any frozen set is looked at: per file and
+together, over the stops the guards leave to the model (as train.py's thresholds are), it prints the ROC
+AUC of early stops against the stops that must not be continued (threshold-free), the early stops caught
+at the model's own CONTINUE_AT and the legitimate ones above it, and the early stops caught above all but
+0, 2 and 4 of the legitimate ones (what a threshold could buy). Pure Python: the serving code scores.
+
+These cases are a validation set now; never report them as unseen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from stopwarden.common.names import LEGIT_ACTS
+from stopwarden.gate import stopact_model, stopacts
+
+HERE = Path(__file__).resolve().parent
+EARLY = stopact_model.EARLY_ACTS
+NEVER_CONTINUE = (*LEGIT_ACTS, "give_up")
+
+
+def auc(positive: list[float], negative: list[float]) -> float:
+    """P(a random early stop scores above a random stop not to continue), ties counting half."""
+    pairs = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return pairs / (len(positive) * len(negative))
+
+
+def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
+    judged = [row for row in rows if stopacts.guarded(row["text"]) is None]
+    early = sorted((stopact_model.early_stop_score(r["text"]) for r in judged if r["act"] in EARLY), reverse=True)
+    never = sorted(
+        (stopact_model.early_stop_score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE), reverse=True
+    )
+    if not early or not never:
+        return
+    caught = sum(s >= continue_at for s in early) / len(early)
+    above = sum(s >= continue_at for s in never)
+    # Early stops above all but k of the stops not to continue: a threshold at the (k+1)-th highest of them.
+    spare = "  ".join(
+        f"above all but {k}: {sum(s > never[k] for s in early) / len(early):.3f}" for k in (0, 2, 4) if k < len(never)
+    )
+    print(
+        f"{name:16} early {len(early):3d} not {len(never):3d}  AUC {auc(early, never):.4f}  "
+        f"caught {caught:.3f} with {above} above {continue_at}  {spare}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", nargs="?", type=Path, default=stopact_model.MODEL_PATH)
+    args = parser.parse_args()
+    data = json.loads(args.model.read_text(encoding="utf-8"))
+    stopact_model._model = stopact_model._Model(data)
+    continue_at = stopact_model.CONTINUE_AT
+    print(f"{args.model}: CONTINUE_AT {continue_at}  ALLOW_BELOW {stopact_model.ALLOW_BELOW}")
+    every: list[dict[str, str]] = []
+    for path in sorted(HERE.glob("pending_*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        every += rows
+        measure(path.stem, rows, continue_at)
+    measure("all", every, continue_at)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
