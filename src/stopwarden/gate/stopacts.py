@@ -1,12 +1,12 @@
 """What a stop does at its end: its act (docs/stop-acts.md), from typed guards, then a small model.
 
-The guards decide the closed classes, those a few shapes of sentence settle: the user asked to stop here,
-a concrete blocker, a question to the user (or, if it only asks leave to go on with the plan, a
-permission question). Each is a regular expression with word boundaries over the *final act* (the last
-paragraph, `stopact_model.final_act`), never a substring anywhere in a long report: "password" inside
-`password_reset_form` is not a missing password. What the guards leave is the model's
-(`stopact_model`): its early-stop score against two thresholds from out-of-fold scores, with an abstain
-band between them.
+The guards decide the closed classes, those a few shapes of sentence settle: the user's last turn asked the
+agent to stop or only to be told something (`user_turn`), a concrete blocker, a question to the user (or, if
+it only asks leave to go on with the plan, a permission question). Each is a regular expression with word
+boundaries over the *final act* (the last paragraph, `stopact_model.final_act`), never a substring anywhere
+in a long report: "password" inside `password_reset_form` is not a missing password. What the guards leave
+is the model's (`stopact_model`): its early-stop score against two thresholds from out-of-fold scores, with
+an abstain band between them.
 """
 
 from __future__ import annotations
@@ -15,19 +15,12 @@ import re
 from dataclasses import dataclass
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import stopact_model
+from stopwarden.gate import stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
 
 _I = re.IGNORECASE
-# The user's own words: stop here, only this much, wait for me.
-USER_STOP = re.compile(
-    r"\b(?:then|and|please)\s+stop\b|\bstop\s+(?:after|once|when|there|here|at|before)\b|\bpause\s+(?:after|once|when)\b"
-    r"|\bonly\s+(?:do|implement|finish|the\s+first)\b|\bwait\s+for\s+(?:me|my)\b|\bcheck\s+(?:in|back)\s+with\s+me\b"
-    r"|\bdon'?t\s+(?:go|continue|proceed)\s+(?:on|further|beyond|past)\b|\blet'?s\s+stop\b",
-    _I,
-)
 # A concrete blocker: something missing that only someone else can give, or something outside that fails
 # (an HTTP status, bare or quoted as code: "fails with `403 Forbidden`").
 BLOCKER = re.compile(
@@ -50,16 +43,6 @@ CARRY_ON = re.compile(
 )
 # ... unlike a real choice, which names the options.
 CHOICE = re.compile(r"\b(?:or|which|whether|prefer|rather|instead)\b", _I)
-# The user's last turn asked something (and asked for no work): the turn that ends is its answer.
-ASKED = re.compile(
-    r"(?:^|[:.!?]\s+)(?:what|why|how|which|where|when|who|is|are|does|do|did|was|were|has|have|can|could|would|will"
-    r"|should)\b[^?\n]*\?\s*$",
-    _I,
-)
-WORK = re.compile(
-    r"\b(?:implement|build|finish|complete|continue|work\s+(?:on|through)|go\s+through|carry\s+out|execute|fix|add|write)\b",
-    _I,
-)
 SELF = re.compile(r"\bstopwarden\b|\bstop[\s-]hook\b|\bstop[\s-]gate\b", _I)
 
 
@@ -74,10 +57,11 @@ def classify(case: Case) -> Act:
     """The act of the stop in `case`: a guard's if one applies, else the model's."""
     users = [t.text for t in case.recent_turns if t.source == "user"]
     last_user = users[-1] if users else ""
-    if USER_STOP.search(last_user):
+    asked = user_turn.kind(last_user)
+    if asked == "stop":
         return Act("user_requested", "guard: the user asked to stop", "U_LEGIT_USER_REQUESTED")
-    if ASKED.search(last_user) and not WORK.search(last_user):
-        return Act("not_a_stop", "guard: answers the user's question", "U_NOT_A_STOP")
+    if asked == "info":
+        return Act("not_a_stop", "guard: answers what the user asked", "U_NOT_A_STOP")
     return guarded(case.stop_text) or _modelled(case.stop_text)
 
 
