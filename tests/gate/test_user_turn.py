@@ -46,6 +46,29 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("only the backend for now", "stop"),
         ("let's call it a day", "stop"),
         ("Mach bitte nur den Parser und hör dann auf.", "stop"),
+        ("wait for me before deploying anything", "stop"),
+        # From a cold review: each of these was read the other way once.
+        ("Fix the pipeline then stop.", "stop"),  # "ne" at the end of "pipeline" is no negator
+        ("Check the engine and fix the leak.", "work"),
+        ("Don't wrap up yet, there are three phases left.", "work"),  # a closing verb negated
+        ("You shouldn't stop until the suite is green.", "work"),
+        ("Don't come back until every test passes.", "work"),  # a condition on the work, not a limit
+        ("Fix the failing tests. Don't push until CI is green.", "work"),
+        ("Fix the login bug and make sure nothing else breaks.", "work"),
+        ("There are no tests yet, add some for the parser.", "work"),
+        ("Yes, that's it, go ahead and fix it.", "work"),
+        ("Leave it running and fix the other endpoints.", "work"),
+        ("Fix the bug where the server fails to stop.", "work"),  # stop verbs as nouns and features
+        ("Implement the pause feature in the player.", "work"),
+        ("Wait for CI to go green, then merge the PR.", "work"),
+        ("Fix the regex `a?b` in the parser.", "work"),  # a question mark in code asks nothing
+        ("Implement the CSV export, ok?", "work"),
+        ("When you're done with the parser, move on to the lexer.", "work"),
+        ("Mach weiter, hör nicht auf.", "work"),
+        ("How would you fix this?", "info"),  # the agent's view, not a request
+        ("Would you mind explaining how the cache works?", "info"),
+        ("Don't make any changes, just review the diff.", "info"),
+        ("The nightly build is red. Tell me why.", "info"),  # "build" after a determiner is a noun
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:
@@ -77,10 +100,27 @@ def test_any_text_has_a_kind(text: str) -> None:
     assert user_turn.kind(text) in ("work", "info", "stop")
 
 
-def test_a_huge_turn_is_read_quickly() -> None:
-    """A pasted log of megabytes: only its first _MAX_CHARS are read, and no pattern backtracks badly."""
-    text = ("error: undefined symbol foo_bar in libthing.so " * 40_000) + "\ncan you fix it"
+def test_a_request_after_a_long_pasted_log_is_read() -> None:
+    """Only the first and the last _EDGE_CHARS of a turn are read: the request is at one end."""
+    log = "error: undefined symbol foo_bar in libthing.so\n" * 2_000
+    assert user_turn.kind(log + "Ok, stop here for today.") == "stop"
+    assert user_turn.kind(log + "Just explain what it means, do not change anything.") == "info"
+    assert user_turn.kind("Explain this log.\n" + log) == "info"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fix " * 1_000, "fix one " * 500, "don't stop " * 400, "explain " + "x fix " * 650,
+     "please fix the thing " * 200, "不要停止" * 1_000, "only " + "a " * 1_900, "x" * 100_000 + " fix it"],
+)  # fmt: skip
+def test_no_turn_costs_more_than_a_few_milliseconds(text: str) -> None:
+    """Run-on turns once cost up to 0.5 s (every verb searched its whole clause again); now each verb looks
+    a few words back and at most _MAX_VERBS of a kind are examined: ~5 ms on a 4 KB turn at worst here."""
+    best = min(_timed(text) for _ in range(3))
+    assert best < 0.05, best
+
+
+def _timed(text: str) -> float:
     started = time.perf_counter()
     user_turn.kind(text)
-    user_turn.kind("only " + "a " * 5_000 + "?" * 3_000)
-    assert time.perf_counter() - started < 0.5
+    return time.perf_counter() - started

@@ -18,46 +18,76 @@ and developed on `training/user_turns.jsonl`, never on the frozen sets under tes
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 from typing import Final, Literal
 
 Kind = Literal["work", "info", "stop"]
 
 _I = re.IGNORECASE
-_MAX_CHARS: Final = 4000  # a user's turn with a pasted log: the request is at its start or its end
+_EDGE_CHARS: Final = 2000  # a user's turn with a pasted log: the request is in its first or last 2,000 characters
+_MAX_VERBS: Final = 32  # verbs of one kind examined in a sentence: a run-on list of 1,000 "fix" proves nothing more
+_WINDOW: Final = 80  # how far back a negator or a joining "and" is looked for: a few words, never the whole turn
 # Words that negate a verb close after them ("don't fix it", "no need to stop", "before fixing anything").
 _NEGATOR: Final = (
-    r"(?:don'?t|do\s+not|dont|does\s+not|not|no(?:\s+need\s+to)?|never|without|before|instead\s+of|rather\s+than"
-    r"|nicht|nichts|kein\w*|noch\s+nicht|no\s+\w+|não|ne|pas|non|sin|sem|ещё\s+не|не|别|不要|先别|まだ"
+    r"(?<![\w'])(?:dont|\w+n't|do\s+not|does\s+not|not|no|never|without|before|instead\s+of|rather\s+than"
+    r"|nicht|nichts|kein\w*|não|ne|pas|non|sin|sem|не|别|不要|先别|まだ"
     # ... or make it the user's own work, not a request: "I'll remove them myself".
     r"|i'?ll|i\s+will|i'?m\s+going\s+to|let\s+me)"
 )
 _NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
 
-# Verbs of stopping, as an instruction: stop, pause, halt, wait, hold off, quit, park; and their kin.
+# Verbs of stopping, as an instruction: at the start of a clause or after a word that leads one in ("then
+# stop", "please pause", "you can stop"), not as a noun or a feature ("the stop button", "fails to stop",
+# "a wait parameter") and not "wait for CI, then merge".
 _STOP_VERB = re.compile(
-    r"\b(?:stop|pause|halt|quit|freeze|park)\b|\bhold\s+(?:on|off|up)\b|\bwait\b(?!\s*,)"
+    r"(?:^|[.,;:!?\n(\u2014-]\s*|\b(?:then|and|please|pls|so|now|just|ok(?:ay)?|can|should|you|you\s+to|time\s+to"
+    r"|let'?s)\s+)"
+    r"(?:stop|pause|halt|quit|park\s+(?:it|this|that|the\s+\w+)|hold\s+(?:on|off|up)"
+    r"|wait(?!\s*,|\s+for\s+(?!me\b|my\b|us\b|our\b|approval|review|sign)))"
+    r"(?![\w-])"
     r"|\b(?:parar|pare|parad|detente|detenerte|deténgase|arr[êe]te[sz]?|arr[êe]ter|fermati|fermarti|ferma"
-    r"|aufhören|h[öo]r\w*\s+(?:\w+\s+)?auf|stopp|wacht|остановись|остановиться|стоп|хватит|poczekaj|zatrzymaj)\b"
+    r"|aufhören|h[öo]r\w*\s+(?:(?!nicht\b)\w+\s+)?auf|stopp|wacht|остановись|остановиться|стоп|хватит|poczekaj|zatrzymaj)\b"
     r"|止め|やめ|停下|停止|别继续|不要继续|先做到|到此为止",
     _I,
 )
-# Closing the session or the work for now.
+# Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
+_END: Final = r"\s*(?:,?\s*(?:thanks|thank\s+you|please|pls))?\s*(?:[.!]|$)"
 _CLOSING = re.compile(
-    r"\bcall\s+it\s+(?:a\s+day|a\s+night|here|there|quits)\b|\bwrap\s+(?:it\s+)?up\b|\bleave\s+(?:it|the\s+rest|that)\b"
-    r"|\blet'?s\s+leave\b|\bthat'?s\s+(?:it|all|enough)\b|^\s*enough\b|\benough\s+for\s+(?:now|today)\b"
-    r"|\bdone\s+for\s+(?:now|today|the\s+day)\b|\bno\s+more\s+(?:changes|work|edits)\b|\bcode\s+freeze\b"
-    r"|\b(?:you\s+can|feel\s+free\s+to)\s+stop\b|\bi'?ll\s+take\s+it\s+from\s+here\b|\blet'?s\s+not\b"
-    r"|\bpor\s+hoy\b|\bpor\s+hoje\b|\bfür\s+heute\b|\bpour\s+aujourd'?hui\b|\bper\s+oggi\b|\breicht\b|\bliegen\b",
+    r"\bcall\s+it\s+(?:a\s+day|a\s+night|here|there|quits)\b|\b(?:let'?s|time\s+to)\s+wrap\s+(?:it\s+|things\s+)?up\b"
+    r"|\bleave\s+(?:it|the\s+rest|that)\s+(?:there|here|for\s+now|for\s+today|at\s+that|for\s+another\s+day)\b"
+    r"|\bleave\s+the\s+rest\b|\b(?:let'?s\s+)?leave\s+(?:\w+\s+){0,3}for\s+(?:another\s+day|tomorrow|later)\b"
+    r"|\bthat'?s\s+(?:it|all|enough)\s+for\s+(?:now|today)\b|\bthat'?s\s+(?:it|all|enough)"
+    + _END
+    + r"|^\s*enough"
+    + _END
+    + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
+    r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
+    r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
+    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
+)
+# The verbs that start work beyond a limit: "don't start on the frontend yet" limits the work; "don't push
+# until CI is green" and "don't come back until every test passes" do not.
+_BEYOND: Final = (
+    r"(?:start|begin|move\s+on|go\s+(?:on|further|any\s+further|beyond|past|ahead)|proceed|continue|touch|tackle"
+    r"|work\s+on|do\s+(?:anything|the\s+rest|more|any\s+more))"
 )
 # A limit on the work's scope: only part of it now, or not past a point.
 _SCOPE = re.compile(
     r"\b(?:only|just|solo|nur|seulement|apenas|soltanto|только)\b[^.?!\n]{0,80}?"
-    r"\b(?:for\s+now|first|for\s+today|nothing\s+else|then|por\s+ahora|por\s+agora|erstmal|pour\s+l'?instant)\b"
-    r"|\bnothing\s+else\b|\bonly\s*(?:[.!]|$)|\bno\s+\w+\s+yet\b|\bcheck\s+(?:in|back)\s+with\s+me\b|\bping\s+me\b"
-    r"|\b(?:don'?t|do\s+not)\s+(?!stop|pause|quit|halt|wait)\w+[^.?!\n]{0,60}?"
-    r"\b(?:yet|until|till|for\s+now|anything\s+else|further|beyond|past)\b"
-    r"|\b(?:up\s+to|until|till|through)\s+(?:step|phase|part|task)\s+\d+|\bpara\s+(?:aquí|aqui|ahí|ahi)\b",
+    r"\b(?:for\s+now|for\s+today|por\s+ahora|por\s+agora|erstmal|pour\s+l'?instant)\b"
+    r"|,?\s*(?:and\s+)?nothing\s+else" + _END + r"|\b(?:step|phase|part|task|stage)\s+\d+\s+only\b"
+    r"|\bcheck\s+(?:in|back)\s+with\s+me\b"
+    r"|\b(?:don'?t|do\s+not|let'?s\s+not)\s+(?:\w+\s+){0,2}?" + _BEYOND + r"\b[^.?!\n]{0,60}?"
+    r"\b(?:until|till|else|further|beyond|past|than)\b"
+    # Any verb, with "yet" or "for now", or with the rest of the work as its object: a limit, not a condition.
+    r"|\b(?:don'?t|do\s+not)\s+(?!stop|pause|quit|halt|wait|wrap|call\s+it|end\b)\w+\b[^.?!\n]{0,60}?"
+    r"\b(?:yet|for\s+now)\b"
+    r"|\b(?:don'?t|do\s+not)\s+\w+\s+(?:with\s+|on\s+)?the\s+(?:other|rest|remaining|next)\b"
+    r"|\bno\s+\w+\s+yet"
+    + _END
+    + r"|\b(?:up\s+to|until|till)\s+(?:step|phase|part|task)\s+\d+[^.?!\n]{0,30}\b(?:then|and)\b"
+    r"|\bpara\s+(?:aquí|aqui|ahí|ahi)\b",
     _I,
 )
 # Verbs of telling and inspecting: the user wants to know, not to have something changed.
@@ -65,51 +95,65 @@ _INFO_VERB = (
     r"(?:explain|describe|summari[sz]e|tell|show|list|walk\s+me\s+through|compare|review|audit|diagnose|investigate"
     r"|find\s+out|find\s+where|figure\s+out|look\s+(?:into|over|at|through)|check|double-check|verify|read"
     r"|report|outline|estimate|assess|evaluate|analy[sz]e|profile|dig|give\s+me|recap|remind\s+me"
-    r"|make\s+(?:me\s+)?a\s+list"
+    r"|make\s+(?:me\s+)?a\s+list|take\s+a\s+look|have\s+a\s+look|help\s+me\s+understand"
     r"|explica\w*|expliq\w*|erklär\w*|spiega\w*|dime|dimmi|dizer|me\s+dizer|dis-moi|sag\w*\s+mir|zeig\w*|объясни\w*"
-    r"|расскажи|покажи|uitleggen|uitleg\w*|überprüf\w*|prüf\w*|controlla\w*|vérifie\w*|verifica\w*|mir\s+\w+)"
+    r"|расскажи|покажи|uitleggen|uitleg\w*|überprüf\w*|prüf\w*|controlla\w*|vérifie\w*|verifica\w*)(?:ing)?"
 )
 _INFO_VERB_CJK = r"教えて|説明|告诉我|解释|看看|检查|確認|설명|알려"
 _INFO_REQUEST = re.compile(
-    r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|bitte|por\s+favor)\s+)"
-    + _INFO_VERB
-    + r"\b|\b(?:tl;?dr|status\s+report|rundown|overview)\b|"
-    + _INFO_VERB_CJK,
+    r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|just|briefly|also|bitte"
+    r"|por\s+favor)\s+)" + _INFO_VERB + r"\b|\b(?:tl;?dr|status\s+report|rundown|overview)\b|" + _INFO_VERB_CJK,
     _I,
 )
 # A request put as a question or a suggestion, in English and the commonest other languages: the verb that
 # follows decides whether it asks for work ("can you migrate …?") or to be told something ("can you explain …?").
 _MODAL = re.compile(
-    r"\b(?:(?:can|could|would|will)\s+you|you\s+(?:could|can)(?:\s+also)?|(?:would\s+you\s+)?mind"
+    r"\b(?:would\s+you\s+mind|(?:can|could|would|will)\s+you|you\s+(?:could|can)(?:\s+also)?|(?:would\s+you\s+)?mind"
     r"|why\s+don'?t\s+you|how\s+about(?:\s+you)?"
     r"|kannst\s+du|könntest\s+du|können\s+sie|puedes|podrías|podria|peux-tu|pourrais-tu"
     r"|pouvez-vous|potresti|puoi|você\s+pode|pode|kun\s+je|можешь|можете|могли\s+бы)\b",
     _I,
 )
 _MODAL_INFO = re.compile(r"^(?:\s+(?:please|also|just|quickly|bitte|me|mir|por\s+favor))*\s+" + _INFO_VERB + r"\b", _I)
-_NOT_A_REQUEST = re.compile(r"^\s+(?:think|know|believe|like|want|see|mean)\b", _I)  # "why don't you think …?"
+# "why don't you think …?", "would you recommend …?": asking the agent's view, not for work.
+_NOT_A_REQUEST = re.compile(r"^\s+(?:think|know|believe|like|want|see|mean|recommend|suggest|prefer|say)\b", _I)
+# "How would you fix it?" asks the agent's view; "why don't you add a test?" asks for one.
+_WH_FIRST = re.compile(
+    r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:what|why|how|which|who)\s+(?:would|could|can|will|should)\s+you\b", _I
+)
 # A question: a sentence that ends in a question mark, or opens with a question word.
+# Code and URLs may hold question marks ("`a?b`", "?next=/home"): they are taken out first.
 _QUESTION = re.compile(
-    r"[?\uff1f]|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
-    r"(?:what|what'?s|whats|why|how|which|where|when|who|any\s+idea)\b",
+    r"[?\uff1f]\W*$|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
+    r"(?:what|what'?s|whats|why|how|which|who|any\s+idea|(?:when|where)\s+(?:is|are|do|does|did|was|were|will|can|should))\b",
     _I,
 )
+_CODE_OR_URL = re.compile(r"`[^`\n]*`|https?://\S+")
+# "Implement the export, ok?": a tag question after a request asks nothing.
+_TAG_QUESTION = re.compile(r",\s*(?:ok|okay|right|alright|yeah|please)\s*[?\uff1f]+\W*$", _I)
 # Verbs of changing the code or the project, as a request uses them (the base form, or a gerund after
 # "keep", "start", "continue"): "tell me which files you touched" asks for nothing to be changed.
 _CHANGE_VERB = re.compile(
     r"\b(?:fix|implement|add|write|build|create|change|update|refactor|migrate|convert|rename|move|remove|delete"
     r"|replace|upgrade|bump|patch|optimi[sz]e|rewrite|wire|hook|install|deploy|push|commit|merge|apply|finish"
     r"|complete|continue|revert|roll|handle|port|clean|split|extract|edit|modify|touch|start|proceed|go\s+ahead"
-    r"|keep\s+going|carry\s+on|resume|resolve|tackle|sort\s+out)(?:ing)?\b",
+    r"|keep\s+going|carry\s+on|resume|resolve|tackle|sort\s+out|try\s+to|address|debug|speed\s+up"
+    r"|set\s+up|get\s+rid\s+of)(?:ing)?\b",
     _I,
 )
+# A change verb after a determiner is a noun: "the deploy failed", "your last commit".
+_DETERMINED = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|my|your|our|its|their|last|each|every)\s+(?:[\w-]+\s+)?$", _I
+)
 _JOINED = re.compile(r"(?:\band|\bthen|\balso|&|,)\s+(?:please\s+|just\s+)?$", _I)
-_SENTENCE = re.compile(r"(?<=[.!?\uff1f\u3002])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[\uff1f\u3002\uff01])|\n+")
 
 
 def kind(text: str) -> Kind:
     """What the user's turn asks for: `stop`, `info` or `work` (the default)."""
-    turn = text[:_MAX_CHARS].replace("\u2019", "'")
+    if len(text) > 2 * _EDGE_CHARS:
+        text = text[:_EDGE_CHARS] + "\n" + text[-_EDGE_CHARS:]
+    turn = text.replace("\u2019", "'")
     if _asks_to_stop(turn):
         return "stop"
     sentences = [s.strip() for s in _SENTENCE.split(turn) if s.strip()]
@@ -121,32 +165,47 @@ def kind(text: str) -> Kind:
 
 def _asks_to_stop(turn: str) -> bool:
     """Whether the turn tells the agent to stop, pause or wait, closes the session, or limits the work."""
-    if _CLOSING.search(turn) or _SCOPE.search(turn):
-        return True
-    return any(not _negated(turn, match.start()) for match in _STOP_VERB.finditer(turn))
+    matches = chain(*(islice(pattern.finditer(turn), _MAX_VERBS) for pattern in (_CLOSING, _SCOPE, _STOP_VERB)))
+    return any(not _negated(turn, _word_start(turn, match)) for match in matches)
 
 
 def _wants(sentence: str) -> Kind | None:
     """What one sentence asks for: work (a request to change something), info (a question or a request to be
     told), or None (it asks nothing: context, a pasted log)."""
-    modals = list(_MODAL.finditer(sentence))
+    sentence = _CODE_OR_URL.sub(" zcode ", sentence)
+    asks = _QUESTION.search(sentence) and not _TAG_QUESTION.search(sentence)
+    modals = [] if asks and _WH_FIRST.match(sentence) else list(_MODAL.finditer(sentence))
     after = [sentence[m.end() :] for m in modals]
     if any(not (_MODAL_INFO.match(rest) or _NOT_A_REQUEST.match(rest)) for rest in after):
         return "work"
-    if not modals and _QUESTION.search(sentence):
+    if not modals and asks:
         return "info"  # a question's verbs describe ("did you update …?"), they ask for nothing
-    changes = [m for m in _CHANGE_VERB.finditer(sentence) if not _negated(sentence, m.start())]
+    changes = (
+        m
+        for m in islice(_CHANGE_VERB.finditer(sentence), _MAX_VERBS)
+        if not _negated(sentence, m.start()) and not _DETERMINED.search(sentence, max(0, m.start() - 30), m.start())
+    )
     told = _INFO_REQUEST.search(sentence)
     if modals or told:
         # A request to be told: its change verbs describe what to look at ("verify that the fix holds"),
         # unless a request for work comes first ("fix it and tell me why") or joins it ("look … and fix it").
         first = min([m.start() for m in modals] + ([told.start()] if told else []))
-        joined = any(m.start() < first or _JOINED.search(sentence, 0, m.start()) for m in changes)
+        joined = any(m.start() < first or _JOINED.search(sentence, max(0, m.start() - 20), m.start()) for m in changes)
         return "work" if joined else "info"
-    return "work" if changes else None
+    return "work" if next(changes, None) else None
+
+
+def _word_start(turn: str, match: re.Match[str]) -> int:
+    """Where the matched phrase's own words begin (a match may start with the punctuation that leads it)."""
+    at = match.start()
+    while at < match.end() and not turn[at].isalnum():
+        at += 1
+    return at
 
 
 def _negated(turn: str, at: int) -> bool:
-    """Whether a negator governs the word at `at`: within three words before it, in its clause."""
-    clause_start = max(turn.rfind(mark, 0, at) for mark in ".,;:!?\n()")
-    return _NEGATED_BEFORE.search(turn[clause_start + 1 : at]) is not None
+    """Whether a negator governs the word at `at`: within three words before it, in its clause (looked for in
+    the _WINDOW characters before it only, so a long run-on turn costs no more per verb)."""
+    low = max(0, at - _WINDOW)
+    clause_start = max(turn.rfind(mark, low, at) for mark in ".,;:!?\n()")
+    return _NEGATED_BEFORE.search(turn, max(low, clause_start + 1), at) is not None
