@@ -174,6 +174,11 @@ def test_a_shape_keeps_function_words_and_reduces_the_rest_to_their_inflection()
     assert model._shapes("wired, testing, quickly, 000, größe")[:5] == wired
 
 
+def test_a_typographic_apostrophe_is_read_as_the_ascii_one() -> None:
+    # The corpus writes "I'll"; an agent that writes it with a typographic apostrophe must score the same.
+    assert model.features("Next I\u2019ll wire the parser.") == model.features("Next I'll wire the parser.")
+
+
 @given(st.text(max_size=300))
 def test_shapes_are_bounded_by_the_words_of_the_text(text: str) -> None:
     low = text.lower()

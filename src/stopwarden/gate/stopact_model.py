@@ -33,7 +33,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 5
+FEATURES_VERSION: Final = 6
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -106,7 +106,9 @@ _FUNCTION_WORD_LIST: Final = """
 # The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.
 _KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpath", "zurl"}
 _QUESTION_MARKS: Final = ("?", "\uff1f")  # the ASCII one and the full-width one of CJK text
-_DIGITS = str.maketrans("123456789", "000000000")  # "step 4" and "step 5" are one feature
+# "step 4" and "step 5" are one feature; a typographic apostrophe is the ASCII one ("i\u2019ll" is "i'll", a
+# function word of the shapes): the corpus writes it so.
+_DIGITS = str.maketrans("123456789\u2019", "000000000'")
 
 
 def _strip_trailing_noise(lines: list[str]) -> int:
