@@ -69,6 +69,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Would you mind explaining how the cache works?", "info"),
         ("Don't make any changes, just review the diff.", "info"),
         ("The nightly build is red. Tell me why.", "info"),  # "build" after a determiner is a noun
+        ("Verifica el log y corrige el bug.", "work"),  # change verbs and "and" in other languages
+        ("Erkläre mir kurz den Fehler und behebe ihn dann.", "work"),
+        ("检查一下代码\uff0c然后修复这个bug。", "work"),
+        ("Explica por qué falla el test.", "info"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:

@@ -138,14 +138,23 @@ _CHANGE_VERB = re.compile(
     r"|replace|upgrade|bump|patch|optimi[sz]e|rewrite|wire|hook|install|deploy|push|commit|merge|apply|finish"
     r"|complete|continue|revert|roll|handle|port|clean|split|extract|edit|modify|touch|start|proceed|go\s+ahead"
     r"|keep\s+going|carry\s+on|resume|resolve|tackle|sort\s+out|try\s+to|address|debug|speed\s+up"
-    r"|set\s+up|get\s+rid\s+of)(?:ing)?\b",
+    r"|set\s+up|get\s+rid\s+of)(?:ing)?\b"
+    # The commonest of them, as requests say them in the other languages the info verbs above cover.
+    r"|\b(?:corrige|corrija|corrigir|arregla|arreglar|implementa|implemente|añade|agrega|adiciona|cambia|actualiza"
+    r"|atualiza|migra|behebe|korrigiere|repariere|implementiere|füge|ändere|aktualisiere|migriere|répare|corriger"
+    r"|implémente|ajoute|modifie|correggi|aggiungi|aggiorna|repareer|voeg|исправь|добавь|обнови|реализуй)\b"
+    r"|修复|修改|实现|添加|直して|修正して|実装して|追加して",
     _I,
 )
 # A change verb after a determiner is a noun: "the deploy failed", "your last commit".
 _DETERMINED = re.compile(
     r"\b(?:the|a|an|this|that|these|those|my|your|our|its|their|last|each|every)\s+(?:[\w-]+\s+)?$", _I
 )
-_JOINED = re.compile(r"(?:\band|\bthen|\balso|&|,)\s+(?:please\s+|just\s+)?$", _I)
+_JOINED = re.compile(
+    r"(?:(?:\band|\bthen|\balso|&|,|\by|\be|\bet|\bund|\bdann|\ben|\bи)\s+(?:please\s+|just\s+|bitte\s+)?"
+    r"|然后|再|并且?|\uff0c|\u3001)$",
+    _I,
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[\uff1f\u3002\uff01])|\n+")
 
 
