@@ -8,7 +8,8 @@ change to the features or the corpus is judged here, before any frozen set is lo
 together, over the stops the guards leave to the model (as train.py's thresholds are), it prints the ROC
 AUC of early stops against the stops that must not be continued (threshold-free), the early stops caught
 at the model's own CONTINUE_AT and the legitimate ones above it, and the early stops caught above all but
-0, 2 and 4 of the legitimate ones (what a threshold could buy). Pure Python: the serving code scores.
+0, 2 and 4 of the legitimate ones (what a threshold could buy). The serving code scores; which acts count
+as early and which must never be continued are train.py's.
 
 These cases are a validation set now; never report them as unseen.
 """
@@ -20,18 +21,14 @@ import json
 import sys
 from pathlib import Path
 
-from stopwarden.common.names import LEGIT_ACTS
+from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
+
 from stopwarden.gate import stopact_model, stopacts
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train import EARLY, NEVER_CONTINUE
+
 HERE = Path(__file__).resolve().parent
-EARLY = stopact_model.EARLY_ACTS
-NEVER_CONTINUE = (*LEGIT_ACTS, "give_up")
-
-
-def auc(positive: list[float], negative: list[float]) -> float:
-    """P(a random early stop scores above a random stop not to continue), ties counting half."""
-    pairs = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
-    return pairs / (len(positive) * len(negative))
 
 
 def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
@@ -48,8 +45,9 @@ def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     spare = "  ".join(
         f"above all but {k}: {sum(s > never[k] for s in early) / len(early):.3f}" for k in (0, 2, 4) if k < len(never)
     )
+    auc = roc_auc_score([1] * len(early) + [0] * len(never), early + never)  # ties count half
     print(
-        f"{name:16} early {len(early):3d} not {len(never):3d}  AUC {auc(early, never):.4f}  "
+        f"{name:16} early {len(early):3d} not {len(never):3d}  AUC {auc:.4f}  "
         f"caught {caught:.3f} with {above} above {continue_at}  {spare}"
     )
 
@@ -71,4 +69,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

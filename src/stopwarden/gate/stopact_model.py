@@ -108,7 +108,7 @@ _KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpat
 _QUESTION_MARKS: Final = ("?", "\uff1f")  # the ASCII one and the full-width one of CJK text
 # "step 4" and "step 5" are one feature; a typographic apostrophe is the ASCII one ("i\u2019ll" is "i'll", a
 # function word of the shapes): the corpus writes it so.
-_DIGITS = str.maketrans("123456789\u2019", "000000000'")
+_FOLD = str.maketrans("123456789\u2019", "000000000'")
 
 
 def _strip_trailing_noise(lines: list[str]) -> int:
@@ -215,7 +215,7 @@ def features(text: str) -> dict[int, float]:
     """
     act = final_act(text)
     # Lone surrogates cannot be encoded; replace them once so every later encode() is safe.
-    low = act.lower().translate(_DIGITS).encode("utf-8", "replace").decode("utf-8")
+    low = act.lower().translate(_FOLD).encode("utf-8", "replace").decode("utf-8")
     low = _PATH.sub(" zpath ", _URL.sub(" zurl ", _CODE_SPAN.sub(" zcode ", low)))
     words = _WORD.findall(low)
     bigrams = map(" ".join, pairwise(words))

@@ -26,7 +26,10 @@ Kind = Literal["work", "info", "stop"]
 _I = re.IGNORECASE
 _EDGE_CHARS: Final = 2000  # a user's turn with a pasted log: the request is in its first or last 2,000 characters
 _MAX_VERBS: Final = 32  # verbs of one kind examined in a sentence: a run-on list of 1,000 "fix" proves nothing more
-_WINDOW: Final = 80  # how far back a negator or a joining "and" is looked for: a few words, never the whole turn
+# How far back, in characters, a verb's context is looked for: a few words, never the whole turn.
+_WINDOW: Final = 80  # a negator, within its clause
+_JOIN_WINDOW: Final = 20  # a joining "and", "then", ","
+_DETERMINER_WINDOW: Final = 30  # a determiner and one word ("the nightly build")
 # Words that negate a verb close after them ("don't fix it", "no need to stop", "before fixing anything").
 _NEGATOR: Final = (
     r"(?<![\w'])(?:dont|\w+n't|do\s+not|does\s+not|not|no|never|without|before|instead\s+of|rather\s+than"
@@ -192,16 +195,21 @@ def _wants(sentence: str) -> Kind | None:
     changes = (
         m
         for m in islice(_CHANGE_VERB.finditer(sentence), _MAX_VERBS)
-        if not _negated(sentence, m.start()) and not _DETERMINED.search(sentence, max(0, m.start() - 30), m.start())
+        if not _negated(sentence, m.start()) and not _just_before(_DETERMINED, sentence, m.start(), _DETERMINER_WINDOW)
     )
     told = _INFO_REQUEST.search(sentence)
     if modals or told:
         # A request to be told: its change verbs describe what to look at ("verify that the fix holds"),
         # unless a request for work comes first ("fix it and tell me why") or joins it ("look … and fix it").
         first = min([m.start() for m in modals] + ([told.start()] if told else []))
-        joined = any(m.start() < first or _JOINED.search(sentence, max(0, m.start() - 20), m.start()) for m in changes)
+        joined = any(m.start() < first or _just_before(_JOINED, sentence, m.start(), _JOIN_WINDOW) for m in changes)
         return "work" if joined else "info"
     return "work" if next(changes, None) else None
+
+
+def _just_before(pattern: re.Pattern[str], text: str, at: int, window: int) -> bool:
+    """Whether `pattern` matches in the `window` characters before `at`, ending at it (patterns end in `$`)."""
+    return pattern.search(text, max(0, at - window), at) is not None
 
 
 def _word_start(turn: str, match: re.Match[str]) -> int:
