@@ -27,6 +27,7 @@ FROZEN = {
     "eighth_contact.jsonl": ("273337e0d8fdad1fe2d12a4a629c36ef8df7bc5af91b8d397e8e0fd086a71dc6", "ei"),
     "ninth_contact.jsonl": ("2a8d207232fe9f314e5d603d0312adaa222b9d8df30ccd56ab415610c94da43b", "ni"),
     "tenth_contact.jsonl": ("9abdba23fa3767859bacab1939e545cb6e356006ecfc40f0da3a46f84cbadda0", "te"),
+    "eleventh_contact.jsonl": ("91cd9e67064321f6ba843e12cf39dd982998b7be8daa953a03e58e9094538eb8", "el"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
