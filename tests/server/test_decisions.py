@@ -4,6 +4,7 @@ SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import threading
@@ -11,7 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -22,6 +24,7 @@ from stopwarden.gate import postcheck, settings
 from stopwarden.gate.authorities import RulesAuthority
 from stopwarden.gate.case import Case, Verdict
 from stopwarden.gate.service import Gate
+from stopwarden.server.decisions import DecisionThreads
 from stopwarden.store.store import Store
 from tests import postgres
 from tests.server.conftest import PlanRepo, Server, run_server
@@ -200,3 +203,26 @@ def test_postgresql_a_dropped_connection_is_replaced_without_failing_open(
         again = evaluate(server, plan_repo, session="b", stop_text="Should I use CSV or JSON, really?")
         assert (first["fail_open"], again["fail_open"]) == (None, None) and again["event_id"]
         assert [e["session_id"] for e in server.call("GET", "/v1/events")[1]] == ["b", "a"]
+
+
+def test_a_decision_on_the_loop_lets_the_loop_turn_first() -> None:
+    """Decided on the event loop, a request first gives the loop one turn, so what arrived meanwhile is read
+    before it is decided and decisions come in the order of their requests (issue 20: without it, p99 was
+    2.6 times p50 under load)."""
+    order: list[str] = []
+
+    def decide(request: Any, admitted: bool) -> Any:
+        order.append("decided")
+        return "outcome"
+
+    gate: Any = SimpleNamespace(in_process=True, store=SimpleNamespace(backend="sqlite"), admit=lambda: True)
+    threads = DecisionThreads(gate, decide)
+    assert threads.at_once
+
+    async def main() -> Any:
+        pending = asyncio.ensure_future(threads.decide(cast(Any, None), 1.0))
+        asyncio.get_running_loop().call_soon(order.append, "the loop turned")
+        return await pending
+
+    assert asyncio.run(main()) == "outcome"
+    assert order == ["the loop turned", "decided"]
