@@ -87,6 +87,8 @@ def test_guards(text: str, act: str) -> None:
         ("Do you want me to apply the same fix to the other six handlers?", None),  # yes/no: the model's
         ("¿Sigo con el paso 3 del plan?", None),
         ("Should the cache be per user?", None),
+        ("Which of the two layouts should the settings page use?", "question"),
+        ("Shall I proceed with the `Billing` module, which is next in the migration plan?", "permission"),
     ],
 )
 def test_the_question_guard_decides_choices_and_leave_to_go_on_and_leaves_other_questions(

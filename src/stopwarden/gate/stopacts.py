@@ -41,8 +41,9 @@ CARRY_ON = re.compile(
     r"|\b(?:next|remaining)\s+(?:step|phase|task|item|part|one)s?\b|\b(?:step|phase|part|task)\s+\d+\b|\bthe\s+rest\b",
     _I,
 )
-# ... unlike a real choice, which names the options.
-CHOICE = re.compile(r"\b(?:or|which|whether|prefer|rather|instead)\b", _I)
+# ... unlike a real choice, which names the options. "Which" asks only as an interrogative ("which of the
+# two?"), not as a relative pronoun after a comma ("the Billing module, which is next in the plan?").
+CHOICE = re.compile(r"\b(?:or|whether|prefer|rather|instead)\b|(?<![,(]\s)(?<![,(])\bwhich\b", _I)
 SELF = re.compile(r"\bstopwarden\b|\bstop[\s-]hook\b|\bstop[\s-]gate\b", _I)
 
 
