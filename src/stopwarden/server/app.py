@@ -36,7 +36,7 @@ from stopwarden.gate.status import gate_status
 from stopwarden.server import models
 from stopwarden.server.auth import ERROR_NAMES, BodyLimit, Guard
 from stopwarden.server.decisions import DecisionThreads
-from stopwarden.server.direct import direct_route
+from stopwarden.server.direct import DirectPaths, DirectRoute
 from stopwarden.server.signin import SignIns
 from stopwarden.store.redact import redact
 from stopwarden.store.store import Store, StoreUnavailable
@@ -74,6 +74,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # The innermost of ours: the hooks' hot routes, answered directly once Guard and BodyLimit let them in.
+    direct: dict[str, DirectRoute] = {}
+    app.add_middleware(DirectPaths, routes=direct, handlers=lambda: app.exception_handlers)
     app.add_middleware(BodyLimit)
     # Added last: runs first, so a stranger is refused before any body is read (auth.py).
     app.add_middleware(Guard, token=token)
@@ -130,10 +133,11 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         }
 
     def post_direct(path: str, endpoint: Any, body: type[BaseModel], answer: type[BaseModel]) -> None:
-        """A POST route for the hooks' hot requests: declared as any route (the OpenAPI document), answered
-        on the direct path when well formed (direct.py)."""
-        app.router.add_api_route(path, endpoint, methods=["POST"], response_model=answer, dependencies=authorized,
-                                 route_class_override=direct_route(body, answer))  # fmt: skip
+        """A POST route for the hooks' hot requests: declared as any route (the OpenAPI document, and what
+        answers a request the direct path does not take), answered on the direct path when well formed
+        (direct.py)."""
+        app.router.add_api_route(path, endpoint, methods=["POST"], response_model=answer, dependencies=authorized)
+        direct[path] = DirectRoute(body, answer, endpoint)
 
     def record_session(body: models.SessionIn) -> dict[str, Any]:
         recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)

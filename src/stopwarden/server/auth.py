@@ -197,7 +197,7 @@ class Guard:
             detail = f"the body is over {MAX_BODY // 1024} KiB"
             await send_error(send, 413, detail, [self._proof(nonce, 413, error_body(413, detail))])
             return
-        await self._answer_signed(_signable(scope), _replay(body.data, receive), send, nonce)
+        await self._answer_signed(_signable(scope), replay(body.data, receive), send, nonce)
 
     async def _answer_signed(self, scope: Scope, receive: Receive, send: Send, nonce: bytes) -> None:
         """The app's answer, held until its body is complete, then sent with its proof."""
@@ -258,7 +258,7 @@ async def _read_hashed(receive: Receive, mac: hmac.HMAC) -> _Body:
     return _Body(b"", size, whole=False)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """The body already read, as one message; then the connection's own messages (a disconnect)."""
     pending = True
 
