@@ -78,6 +78,7 @@ def _serve(root: str) -> None:
         stopact_model.probabilities("")  # the weights load now, not while the first stop waits
     app = create_app(config, store, gate, token)
     stop_watching = threading.Event()
+    store.checkpoint_in_background(stop_watching)
     if store.reachable:
         current = _ready(store, config, gate)
     else:

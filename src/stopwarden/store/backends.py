@@ -19,6 +19,14 @@ from sqlalchemy.util import queue as sqla_queue
 from stopwarden.common.names import STORE_URL_SCHEMES
 
 BUSY_TIMEOUT_MS = 1000  # a request must answer within its budget even when another process holds the lock
+# A connection checkpoints the WAL into the database file when a commit leaves it this many pages long. The
+# server checkpoints in the background (`StoreBase.checkpoint_in_background`), off the event loop that
+# commits; this much higher than SQLite's 1,000 (4 MB) is the backstop for when that falls behind, and the
+# checkpoint of a process without a server (the CLI's writes, the last connection's close).
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+# Under a sustained burst the WAL reaches the backstop's length (~40 MB); once the burst is over and the WAL
+# starts again from its beginning, the file is cut back to this.
+WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
 # PostgreSQL: a small pool per server, and every wait bounded so that a request still answers within its
 # budget (failing open) when the database is slow or gone.
 PG_POOL_SIZE = 4
@@ -166,6 +174,8 @@ def sqlite_engine(path: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -40,6 +40,7 @@ LISTEN_KEEPALIVES: dict[str, Any] = {
     "keepalives_count": 3,
 }
 LISTEN_WAKE_S = 2.0  # how often the waiting watcher looks at its stop flag (a timer, no statement)
+CHECKPOINT_EVERY_S = 0.5  # how often a serving SQLite store checkpoints its WAL (`checkpoint_in_background`)
 MIGRATION_LOCK = 0x5707_0001  # pg_advisory_xact_lock key: two servers starting at once migrate one at a time
 
 
@@ -169,6 +170,31 @@ class StoreBase:
                 finally:
                     raw.close()  # back to the pool (or gone, when invalidated)
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    def checkpoint_in_background(self, stop: threading.Event, every_s: float = CHECKPOINT_EVERY_S) -> None:
+        """On SQLite, copy the WAL into the database file every `every_s` on a thread of its own, until `stop`.
+
+        A commit that leaves the WAL long checkpoints it at once, on the committing thread: in the server
+        that is the event loop, where the checkpoint's writes and fsyncs held up every request in flight
+        (issue 20). A PASSIVE
+        checkpoint takes no lock a writer needs, and the driver lets go of the GIL while it runs.
+        `backends.WAL_AUTOCHECKPOINT_PAGES` stays the backstop if this thread falls behind."""
+        if self.backend != "sqlite":
+            return  # PostgreSQL checkpoints on its own
+        thread = threading.Thread(target=self._checkpoint_until, args=(stop, every_s), name="wal-checkpoint")
+        thread.daemon = True
+        thread.start()
+
+    def _checkpoint_until(self, stop: threading.Event, every_s: float) -> None:
+        while not stop.wait(every_s):
+            try:
+                raw = self.engine.raw_connection()
+                try:
+                    raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                finally:
+                    raw.close()
+            except Exception as e:  # the next round tries again, and the commits' own backstop holds meanwhile
+                log.warning("checkpointing the WAL failed: %s", first_line(e))
 
     def _mark_down(self) -> None:
         if self.backend == "postgresql":
