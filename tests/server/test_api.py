@@ -142,6 +142,17 @@ def test_the_direct_path_answers_as_fastapi_does(server: Server, plan_repo: Plan
     assert answers[0] == answers[1] and b'"decision":"continue"' in answers[0]
 
 
+@pytest.mark.parametrize("path", ["/v1/evaluate", "/v1/sessions"])
+def test_the_direct_path_is_behind_the_token(server: Server, plan_repo: PlanRepo, path: str) -> None:
+    """The direct path is the innermost middleware: a well-formed body without the token is refused before it,
+    and nothing is judged or recorded."""
+    body = json.dumps(evaluate_body(plan_repo, session="no-token")).encode()
+    response = httpx.post(f"http://127.0.0.1:{server.port}{path}", content=body,
+                          headers={"Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code == 401 and response.json()["error"] == "unauthorized"
+    assert server.call("GET", "/v1/events?limit=100")[1] == []
+
+
 @pytest.mark.parametrize(
     ("body", "decided"),
     [
