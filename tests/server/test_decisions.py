@@ -226,3 +226,27 @@ def test_a_decision_on_the_loop_lets_the_loop_turn_first() -> None:
 
     assert asyncio.run(main()) == "outcome"
     assert order == ["the loop turned", "decided"]
+
+
+def test_a_decision_sent_to_the_thread_keeps_its_deadline() -> None:
+    """A decision that turns out to need git on the loop goes to the thread with what is left of its deadline,
+    not a whole new one: the hook stops waiting at the deadline it was promised (from a review)."""
+
+    def decide(request: Any, admitted: bool) -> Any:
+        time.sleep(0.3)
+        if threading.current_thread() is threading.main_thread():  # on the loop (asyncio.run's thread)
+            raise postcheck.WouldWait  # it needs git: the thread decides it again
+        return "outcome"
+
+    gate: Any = SimpleNamespace(
+        in_process=True, store=SimpleNamespace(backend="sqlite"), admit=lambda: True, leave=lambda: None
+    )
+    threads = DecisionThreads(gate, decide)
+    threads.start()
+    try:
+        late: Any = asyncio.run(threads.decide(cast(Any, None), 0.5))
+        assert late is None  # 0.3 s spent on the loop, 0.2 s left, 0.3 s needed
+        on_time: Any = asyncio.run(threads.decide(cast(Any, None), 2.0))
+        assert on_time == "outcome"  # time enough: decided on the thread
+    finally:
+        threads.stop()

@@ -58,11 +58,19 @@ async def _http_error(_: Any, error: HTTPException) -> JSONResponse:
     return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
 
+def _teapot(_: Any, error: HTTPException) -> JSONResponse:  # a plain function, as Starlette takes them too
+    return JSONResponse({"detail": f"by status: {error.detail}"}, status_code=error.status_code)
+
+
 def _call(
-    body: bytes | list[Message], content_type: bytes = b"application/json", method: str = "POST", path: str = "/greet"
+    body: bytes | list[Message],
+    content_type: bytes = b"application/json",
+    method: str = "POST",
+    path: str = "/greet",
+    handlers: dict[Any, Any] | None = None,
 ) -> tuple[list[Message], Behind]:
     behind = Behind()
-    handlers = {Refused: _refused, HTTPException: _http_error}
+    handlers = handlers if handlers is not None else {Refused: _refused, HTTPException: _http_error}
     app = DirectPaths(behind, {"/greet": DirectRoute(In, Out, _greet)}, lambda: handlers)
     scope: Scope = {"type": "http", "method": method, "path": path, "headers": [(b"content-type", content_type)]}
     incoming = list(body) if isinstance(body, list) else [{"type": "http.request", "body": body, "more_body": False}]
@@ -125,6 +133,15 @@ def test_an_error_is_answered_by_the_apps_handler_for_it() -> None:
     # Raised while the body is read (auth.BodyLimit's counter): answered as FastAPI would, 413.
     over: list[Message] = [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "raise"}]
     assert _answer(_call(over)[0]) == (413, {"detail": "the body is over 256 KiB"})
+
+
+def test_handlers_are_found_as_starlette_finds_them() -> None:
+    """An HTTP error's status first, then its classes; a plain function is run too (on a thread)."""
+    over: list[Message] = [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "raise"}]
+    by_status = {413: _teapot, HTTPException: _http_error}
+    assert _answer(_call(over, handlers=by_status)[0]) == (413, {"detail": "by status: the body is over 256 KiB"})
+    plain = {HTTPException: _teapot}
+    assert _answer(_call(over, handlers=plain)[0]) == (413, {"detail": "by status: the body is over 256 KiB"})
 
 
 def test_an_error_without_a_handler_is_raised_on() -> None:

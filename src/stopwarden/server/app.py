@@ -135,7 +135,9 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def post_direct(path: str, endpoint: Any, body: type[BaseModel], answer: type[BaseModel]) -> None:
         """A POST route for the hooks' hot requests: declared as any route (the OpenAPI document, and what
         answers a request the direct path does not take), answered on the direct path when well formed
-        (direct.py)."""
+        (direct.py). Only under /v1, where Guard asks for the token before any route runs."""
+        if not path.startswith("/v1/"):
+            raise ValueError(f"a direct route must be under /v1, where Guard asks for the token: {path}")
         app.router.add_api_route(path, endpoint, methods=["POST"], response_model=answer, dependencies=authorized)
         direct[path] = DirectRoute(body, answer, endpoint)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +63,7 @@ class DecisionThreads:
         """The outcome of `request`, or None when it is not decided within `deadline_s` (then it is not
         decided at all if no thread took it up yet). A request arriving with every `in_flight` place taken
         is decided too: as shed."""
+        started = time.monotonic()
         if self.at_once:
             # One turn of the loop first, so that decisions are taken in the order requests came. Deciding at
             # once, the requests one poll of the sockets returned were decided back to back, and any that came
@@ -75,7 +77,9 @@ class DecisionThreads:
         done: asyncio.Future[Outcome] = loop.create_future()
         self._jobs.put((request, self._gate.admit(), loop, done))
         try:
-            return await asyncio.wait_for(done, deadline_s)  # on time-out, `done` is cancelled
+            # The deadline counts from the request: the loop's turn and a first try that needed git included.
+            left = deadline_s - (time.monotonic() - started)
+            return await asyncio.wait_for(done, max(left, 0.0))  # on time-out, `done` is cancelled
         except TimeoutError:
             return None
 

@@ -23,11 +23,14 @@ bearer scheme declared for OpenAPI does nothing; `auth.Guard` checks the token b
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -81,13 +84,19 @@ class DirectPaths:
         await send({"type": "http.response.body", "body": data})
 
     async def _fail(self, error: Exception, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer `error` with the app's handler for it, looked up by its class's order of resolution as
-        Starlette does; without one, raise it on (the server's error middleware answers 500)."""
+        """Answer `error` with the app's handler for it, looked up as Starlette does (an HTTP error's status
+        first, then the error's classes in their order of resolution; a plain function run on a thread);
+        without one, raise it on (the server's error middleware answers 500)."""
         handlers = self.handlers()
-        handler = next((handlers[kind] for kind in type(error).__mro__ if kind in handlers), None)
+        handler = handlers.get(error.status_code) if isinstance(error, HTTPException) else None
+        if handler is None:
+            handler = next((handlers[kind] for kind in type(error).__mro__ if kind in handlers), None)
         if handler is None:
             raise error
-        response = await handler(Request(scope), error)
+        if inspect.iscoroutinefunction(handler):
+            response = await handler(Request(scope), error)
+        else:
+            response = await run_in_threadpool(handler, Request(scope), error)
         await response(scope, receive, send)
 
 
