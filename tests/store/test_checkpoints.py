@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from stopwarden.store import backends
 from stopwarden.store.store import Store
@@ -61,3 +65,34 @@ def test_without_the_thread_the_rows_stay_in_the_wal(tmp_path: Path) -> None:
         assert path.stat().st_size == size_before
     finally:
         store.close()
+
+
+def test_a_failing_checkpoint_is_said_once_not_every_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store.open(str(tmp_path / "s.db"))
+    stop = threading.Event()
+    real = store.engine.raw_connection
+    rounds = {"n": 0}
+
+    def broken() -> Any:
+        rounds["n"] += 1
+        if rounds["n"] <= 5:
+            raise OSError("disk I/O error")
+        return real()
+
+    monkeypatch.setattr(store.engine, "raw_connection", broken)
+    try:
+        with caplog.at_level(logging.INFO, logger="stopwarden"):
+            store.checkpoint_in_background(stop, every_s=0.01)
+            deadline = time.monotonic() + 5
+            while rounds["n"] < 8 and time.monotonic() < deadline:
+                time.sleep(0.01)
+    finally:
+        stop.set()
+        store.close()
+    said = [r.getMessage() for r in caplog.records if "checkpointing the WAL" in r.getMessage()]
+    assert said == [
+        "checkpointing the WAL failed (the commits checkpoint meanwhile): disk I/O error",
+        "checkpointing the WAL works again",
+    ]

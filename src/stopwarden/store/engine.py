@@ -186,6 +186,7 @@ class StoreBase:
         thread.start()
 
     def _checkpoint_until(self, stop: threading.Event, every_s: float) -> None:
+        failing = False  # said once when it starts failing and once when it works again, not twice a second
         while not stop.wait(every_s):
             try:
                 raw = self.engine.raw_connection()
@@ -194,7 +195,13 @@ class StoreBase:
                 finally:
                     raw.close()
             except Exception as e:  # the next round tries again, and the commits' own backstop holds meanwhile
-                log.warning("checkpointing the WAL failed: %s", first_line(e))
+                if not failing:
+                    log.warning("checkpointing the WAL failed (the commits checkpoint meanwhile): %s", first_line(e))
+                failing = True
+            else:
+                if failing:
+                    log.info("checkpointing the WAL works again")
+                failing = False
 
     def _mark_down(self) -> None:
         if self.backend == "postgresql":
