@@ -215,8 +215,7 @@ def test_a_decision_on_the_loop_lets_the_loop_turn_first() -> None:
         order.append("decided")
         return "outcome"
 
-    gate: Any = SimpleNamespace(in_process=True, store=SimpleNamespace(backend="sqlite"), admit=lambda: True)
-    threads = DecisionThreads(gate, decide)
+    threads = DecisionThreads(_on_the_loop(), decide)
     assert threads.at_once
 
     async def main() -> Any:
@@ -238,10 +237,7 @@ def test_a_decision_sent_to_the_thread_keeps_its_deadline() -> None:
             raise postcheck.WouldWait  # it needs git: the thread decides it again
         return "outcome"
 
-    gate: Any = SimpleNamespace(
-        in_process=True, store=SimpleNamespace(backend="sqlite"), admit=lambda: True, leave=lambda: None
-    )
-    threads = DecisionThreads(gate, decide)
+    threads = DecisionThreads(_on_the_loop(), decide)
     threads.start()
     try:
         late: Any = asyncio.run(threads.decide(cast(Any, None), 0.5))
@@ -250,3 +246,10 @@ def test_a_decision_sent_to_the_thread_keeps_its_deadline() -> None:
         assert on_time == "outcome"  # time enough: decided on the thread
     finally:
         threads.stop()
+
+
+def _on_the_loop() -> Any:
+    """As much of a `Gate` as `DecisionThreads` asks of one that decides on the event loop (SQLite, in process)."""
+    return SimpleNamespace(
+        in_process=True, store=SimpleNamespace(backend="sqlite"), admit=lambda: True, leave=lambda: None
+    )

@@ -176,8 +176,8 @@ class StoreBase:
 
         A commit that leaves the WAL long checkpoints it at once, on the committing thread: in the server
         that is the event loop, where the checkpoint's writes and fsyncs held up every request in flight
-        (issue 20). A PASSIVE
-        checkpoint takes no lock a writer needs, and the driver lets go of the GIL while it runs.
+        (issue 20). A PASSIVE checkpoint takes no lock a writer needs, and the driver lets go of the GIL
+        while it runs.
         `backends.WAL_AUTOCHECKPOINT_PAGES` stays the backstop if this thread falls behind."""
         if self.backend != "sqlite":
             return  # PostgreSQL checkpoints on its own
