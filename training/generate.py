@@ -3,13 +3,14 @@
 """A labelled corpus of stop texts, generated from the stop-act taxonomy (names.STOP_ACTS).
 
 Every example is an act phrasing (written here by hand, in several registers: terse, formal, chatty,
-Codex-style lowercase with paths, Gemini-style markdown "I have …", and German, Spanish, French,
-Portuguese and Japanese) filled with work items, files and identifiers, then wrapped the way agents end
-their turns: a summary paragraph before it, a bullet list, a code block, a table, tool notes, a long
-narrated report whose last paragraph carries the act, or trailing blocks after it. Hard negatives are
-legitimate stops that look like early ones: completions that list next steps for the user, features
-named context / password / restart / session / token / break, design questions about "continuing",
-blockers that mention the remaining work, reports the user asked for.
+Codex-style lowercase with paths, Gemini-style markdown "I have …", German, Spanish, French, Portuguese
+and Japanese, and the languages of `languages/*.json`, read by language_files.py) filled with work items,
+files and identifiers, then wrapped the way agents end their turns: a summary paragraph before it, a
+bullet list, a code block, a table, tool notes, a long narrated report whose last paragraph carries the
+act, or trailing blocks after it. Hard negatives are legitimate stops that look like early ones:
+completions that list next steps for the user, features named context / password / restart / session /
+token / break, design questions about "continuing", blockers that mention the remaining work, reports
+the user asked for.
 
 About half of the act texts (GRAMMAR_SHARE) are composed from parts by grammar.py instead of taken from a
 fixed phrasing, so that the model learns an act's constituents rather than a few dozen sentences.
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import grammar
+import language_files
 
 # ---------------------------------------------------------------------------------------------------------
 # Slot fillers. A template names a slot as {name}; {name2} is a second, independent pick from the same pool;
@@ -1198,7 +1200,7 @@ LANG_PHRASES: dict[str, dict[str, list[str]]] = {
             "Jetzt fehlt noch {thing}.",
             "Weiter geht es mit {thing}.",
             "Als Nächstes schreibe ich die Tests für {path}.",
-            "Noch zu erledigen:\\n- {thing}\\n- die Doku",
+            "Noch zu erledigen:\n- {thing}\n- die Doku",
         ],
         "context_excuse": [
             "Ich höre jetzt auf, um Kontext zu sparen; ab Schritt {step} ist alles noch offen.",
@@ -1287,7 +1289,7 @@ LANG_PHRASES: dict[str, dict[str, list[str]]] = {
             "Siguiente: paso {step}, {thing}.",
             "Ahora falta {thing}.",
             "Sigo con {thing}.",
-            "Pendiente:\\n- {thing}\\n- la documentación",
+            "Pendiente:\n- {thing}\n- la documentación",
         ],
         "context_excuse": [
             "Me detengo ahora para no agotar el contexto; desde el paso {step} sigue pendiente.",
@@ -1372,7 +1374,7 @@ LANG_PHRASES: dict[str, dict[str, list[str]]] = {
             "Suite : étape {step}, {thing}.",
             "Il manque encore {thing}.",
             "Je passe à {thing}.",
-            "À faire :\\n- {thing}\\n- la documentation",
+            "À faire :\n- {thing}\n- la documentation",
         ],
         "context_excuse": [
             "Je m'arrête maintenant pour économiser le contexte ; tout depuis l'étape {step} reste ouvert.",
@@ -1457,7 +1459,7 @@ LANG_PHRASES: dict[str, dict[str, list[str]]] = {
             "Próximo: etapa {step}, {thing}.",
             "Agora falta {thing}.",
             "Sigo com {thing}.",
-            "Pendente:\\n- {thing}\\n- a documentação",
+            "Pendente:\n- {thing}\n- a documentação",
         ],
         "context_excuse": [
             "Paro agora para economizar contexto; da etapa {step} em diante continua em aberto.",
@@ -1607,7 +1609,12 @@ TOOL_NOTES = [
 ]
 LIST_MARKERS = ["- ", "* ", "• "]
 
-ENGLISH_WEIGHT = 0.82  # the rest of the examples are in one of the other languages
+# The languages added as data files (language_files.py): their work items and fixed phrasings.
+for _code, _lang in language_files.load().items():
+    POOLS_BY_LANG[_code] = {"thing": _lang.thing}
+    LANG_PHRASES[_code] = _lang.phrases
+
+ENGLISH_WEIGHT = 0.70  # the rest are in one of the other languages (0.82 until round 12, with five of them)
 # The share of examples composed from parts (training/grammar.py) rather than taken from a fixed phrasing.
 GRAMMAR_SHARE = 0.5
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import random
 import re
 
+import language_files
+
 Pools = dict[str, list[str]]
 
 # ---------------------------------------------------------------------------------------------------------
@@ -673,6 +675,7 @@ LANGS: dict[str, tuple[Pools, dict[str, list[str]], dict[str, list[str]]]] = {
     "pt": (PT, PT_FRAMES, {}),
     "ja": (JA, JA_FRAMES, {}),
 }
+LANGS.update((code, (lang.pools, lang.frames, lang.hard)) for code, lang in language_files.load().items())
 HARD_SHARE = 0.5  # of a legitimate act's composed examples, how many are hard negatives
 
 _PART = re.compile(r"<([A-Za-z_]+)(\??)>")

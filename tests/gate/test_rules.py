@@ -89,6 +89,11 @@ def test_guards(text: str, act: str) -> None:
         ("Should the cache be per user?", None),
         ("Which of the two layouts should the settings page use?", "question"),
         ("Shall I proceed with the `Billing` module, which is next in the migration plan?", "permission"),
+        # Other scripts' question marks and full stops: the Arabic one ends a question, and the question is
+        # only the sentence after a danda or an ideographic full stop ("continue" before it asks nothing).
+        ("Step 2 is in. Should the export be CSV or Parquet\u061f", "question"),
+        ("I will continue with step 3\u0964 Should the export be CSV or Parquet?", "question"),
+        ("Should the export be CSV or Parquet\u3002 Is the naming fine?", None),
     ],
 )
 def test_the_question_guard_decides_choices_and_leave_to_go_on_and_leaves_other_questions(
@@ -99,12 +104,14 @@ def test_the_question_guard_decides_choices_and_leave_to_go_on_and_leaves_other_
 
 
 # What the question guard finds, as a regular expression (stopacts.question scans from the end instead): the
-# last sentence, which holds no `!`, `?`, line break or `.` before a space, up to the final question mark.
-QUESTION_PATTERN = re.compile(r"(?:[^.!?\n]|\.(?! ))*[?\uff1f]\s*$")
+# last sentence, which holds no `!`, question mark (ASCII, full-width, Arabic), other script's full stop
+# (ideographic, full-width `!`, danda, Urdu), line break or `.` before a space, up to the final question mark.
+QUESTION_PATTERN = re.compile(r"(?:[^.!?\uff1f\u061f\u3002\uff01\u0964\u06d4\n]|\.(?! ))*[?\uff1f\u061f]\s*$")
+ALPHABET = "ab .!?\n\t\r\x0b\x1c\xa0\u3000\uff1f\u061f\u3002\uff01\u0964\u06d4"
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab .!?\n\t\r\x0b\x1c\xa0\u3000\uff1f"), max_size=14) | st.text(max_size=40))
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=14) | st.text(max_size=40))
 def test_the_question_guard_finds_what_its_regular_expression_found(text: str) -> None:
     found = QUESTION_PATTERN.search(text)
     assert stopacts.question(text) == (found.group(0) if found else None)

@@ -33,7 +33,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 6
+FEATURES_VERSION: Final = 7
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -76,8 +76,13 @@ _NOTE = re.compile(
     re.IGNORECASE,
 )
 _BLANK_RUN = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")
-_WORD = re.compile(r"\w+(?:['\u2019]\w+)*|[?\uff1f]")  # words with their apostrophes; question marks
+# The question marks of the scripts agents write in: ASCII, full-width (CJK) and Arabic-script ones.
+QUESTION_MARKS: Final = ("?", "\uff1f", "\u061f")
+# What else ends a sentence: the ideographic full stop, the full-width "!", the Devanagari danda and the
+# Urdu full stop (stopacts.question splits at them too).
+FULL_STOPS: Final = ".!\u3002\uff01\u0964\u06d4"
+_SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{''.join(QUESTION_MARKS)}])\s+|\n+")
+_WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{''.join(QUESTION_MARKS)}]")  # words with their apostrophes; question marks
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+\S", re.MULTILINE)
 # Which file, identifier or URL a stop names says nothing about its act: each becomes one placeholder word,
 # so the model learns "wired zcode into zpath", not the names of one corpus.
@@ -105,7 +110,6 @@ _FUNCTION_WORD_LIST: Final = """
     again next later soon here there ?"""
 # The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.
 _KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpath", "zurl"}
-_QUESTION_MARKS: Final = ("?", "\uff1f")  # the ASCII one and the full-width one of CJK text
 # "step 4" and "step 5" are one feature; a typographic apostrophe is the ASCII one ("i\u2019ll" is "i'll", a
 # function word of the shapes): the corpus writes it so.
 _FOLD = str.maketrans("123456789\u2019", "000000000'")
@@ -178,9 +182,9 @@ def _meta(act: str, text: str) -> list[bytes]:
     """Cheap whole-text facts the n-grams do not see: how the act ends, whether it lists, how long it is."""
     out = [b"len-act-%d" % min(len(act) // 120, 5), b"len-text-%d" % min(len(text) // 800, 6)]
     tail = act.rstrip(" \t\n*_`)")
-    if tail.endswith(_QUESTION_MARKS):
+    if tail.endswith(QUESTION_MARKS):
         out.append(b"ends-q")
-    elif any(mark in act for mark in _QUESTION_MARKS):
+    elif any(mark in act for mark in QUESTION_MARKS):
         out.append(b"has-q")
     if _LIST_ITEM.search(act):
         out.append(b"has-list")

@@ -33,8 +33,9 @@ BLOCKER = re.compile(
     r"|\bpermission\s+denied\b|\brate[\s-]limited\b|\bblocked\s+(?:on|by)\b|\bno\s+(?:network|internet)\s+access\b",
     _I,
 )
-# A question ending the turn (its last sentence with a question mark: Latin or full-width): `question`.
-QUESTION_MARKS = ("?", "\uff1f")
+# A question ending the turn (`question`: its last sentence, which starts after any sentence end but the ASCII
+# full stop, which ends one only before a space).
+_ENDS = ("\n", *stopact_model.QUESTION_MARKS, *stopact_model.FULL_STOPS.replace(".", ""))
 # ... that only asks leave to go on with the work in hand: the plan already answers it.
 CARRY_ON = re.compile(
     r"\b(?:continue|proceed|go\s+on|keep\s+going|carry\s+on|move\s+on|start\s+on|get\s+going|resume|tackle)\b"
@@ -89,14 +90,14 @@ def guarded(stop_text: str) -> Act | None:
 def question(text: str) -> str | None:
     """The last sentence of `text` when it asks something: from the last sentence end before its final
     question mark to the end, trailing whitespace kept; None when the text does not end in a question mark.
-    A sentence ends at `!`, `?` or a line break, or at a `.` followed by a space: the dot in `PLAN.md` or
-    `v1.2` ends nothing. One pass from the end (a regular expression tried every start: quadratic in a
-    long sentence)."""
+    A sentence ends at `!`, a question mark (`stopact_model.QUESTION_MARKS`), another script's full stop or a
+    line break, or at a `.` followed by a space: the dot in `PLAN.md` or `v1.2` ends nothing. One pass from the
+    end (a regular expression tried every start: quadratic in a long sentence)."""
     asked = text.rstrip()
-    if not asked.endswith(QUESTION_MARKS):
+    if not asked.endswith(stopact_model.QUESTION_MARKS):
         return None
     mark = len(asked) - 1
-    start = max(text.rfind(end, 0, mark) for end in "!?\n")
+    start = max(text.rfind(end, 0, mark) for end in _ENDS)
     dot = text.rfind(". ", start + 1, mark)
     return text[max(start, dot) + 1 :]
 
