@@ -33,10 +33,12 @@ HERE = Path(__file__).resolve().parent
 
 def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     judged = [row for row in rows if stopacts.guarded(row["text"]) is None]
-    early = sorted((stopact_model.early_stop_score(r["text"]) for r in judged if r["act"] in EARLY), reverse=True)
-    never = sorted(
-        (stopact_model.early_stop_score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE), reverse=True
-    )
+
+    def score(text: str) -> float:  # 0 for a stop the server never continues, whatever the model says
+        return 0.0 if stopacts.says_nothing_ahead(text) else stopact_model.early_stop_score(text)
+
+    early = sorted((score(r["text"]) for r in judged if r["act"] in EARLY), reverse=True)
+    never = sorted((score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE), reverse=True)
     if not early or not never:
         return
     caught = sum(s >= continue_at for s in early) / len(early)

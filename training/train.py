@@ -240,7 +240,9 @@ def main() -> None:
     groups = [ex.group for ex in corpus]
     weights = np.array([CASE_WEIGHT if "case" in ex.tags else 1.0 for ex in corpus])
     is_case = np.array(["case" in ex.tags for ex in corpus])
-    left = np.array([stopacts.guarded(ex.text) is None for ex in corpus])  # what the guards leave the model
+    # What the model really judges: the guards settle some stops first, and one that says nothing of work
+    # ahead is never continued whatever its score (stopacts.says_nothing_ahead).
+    left = np.array([stopacts.guarded(ex.text) is None and not stopacts.says_nothing_ahead(ex.text) for ex in corpus])
     print(f"the guards settle {int((~left).sum())} of {len(corpus)} examples; thresholds over the rest")
     print(f"corpus: {len(generated)} generated + {len(cases)} hand-written, {len(set(groups))} phrasing groups")
 

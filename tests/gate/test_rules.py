@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from stopwarden.common import signals
 from stopwarden.common.names import RULES
-from stopwarden.gate import reminders, rules, stopacts, validation
+from stopwarden.gate import reminders, rules, stopact_model, stopacts, validation
 from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
 
 DATA = Path(__file__).parents[1] / "data"
@@ -92,7 +92,7 @@ def test_guards(text: str, act: str) -> None:
         # Other scripts' question marks and full stops: the Arabic one ends a question, and the question is
         # only the sentence after a danda or an ideographic full stop ("continue" before it asks nothing).
         ("Step 2 is in. Should the export be CSV or Parquet\u061f", "question"),
-        ("I will continue with step 3\u0964 Should the export be CSV or Parquet?", "question"),
+        ("I will continue with step 3\u0964 Should the cache be per user?", None),  # "continue" is before it
         ("Should the export be CSV or Parquet\u3002 Is the naming fine?", None),
     ],
 )
@@ -222,3 +222,55 @@ def test_only_plain_paths_reach_a_reminder() -> None:
     for path in ("docs/plans/p`x`.md", "docs/plans/\u202eevil.md", "docs/plans/" + "a" * 300 + ".md"):
         verdict = Verdict("continue", "U2_PLAN_FILE_NEXT_STEP_EXPLICIT", Pointer(path))
         assert reminders.reminder(verdict) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The `/oauth/token` endpoint now answers in 40 ms p95 with the JWKS cache warm.",  # a token in code
+        "recon job against the march sample: 0 unmatched, 0 duplicates, totals agree to the cent.",
+        "- the FASTQ parser reads 1.9 GB/s on a single core\n- all 24 malformed-input tests pass",
+        "All tests pass.",
+        "Fixed. The login page renders in 90 ms and the 212 tests pass.",
+    ],
+)
+def test_an_english_stop_that_says_nothing_of_work_ahead(text: str) -> None:
+    assert stopacts.says_nothing_ahead(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parser done. Next I need to wire it into the CLI.",  # a sequence adverb
+        "The parser is in; the CLI wiring comes after.",
+        "Remaining: the migration and its tests.",  # what remains
+        "I'll add the retry logic to the importer.",  # the future
+        "The importer works. On to the exporter.",  # a move on
+        "Good place to pause; the build is green.",  # a pause
+        "The conversation is long, so a fresh session is better for the exporter.",  # its context
+        "Importer done. Shall I do the exporter?",  # a question
+        "- [x] importer\n- [ ] exporter",  # an unchecked box
+        "4 of 10 call sites migrated.",  # progress through a batch
+        "El importador funciona y los tests pasan.",  # not English: the model's alone
+        "- FASTQ parser: 1.9 GB/s\n- malformed-input tests: 24 pass",  # too few English words to tell
+    ],
+)
+def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> None:
+    assert not stopacts.says_nothing_ahead(text)
+
+
+def test_a_stop_that_says_nothing_of_work_ahead_is_never_continued(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The model's confusion the rule exists for: a bare report of finished work scored as a next step.
+    sure = {act: 0.0 for act in stopact_model.probabilities("x")} | {"next_step": 1.0}
+    monkeypatch.setattr(stopact_model, "probabilities", lambda text: sure)
+    commits = (Commit("c" * 40, 1, "x", ()),)
+    report = Case(
+        "The export endpoint now answers in 80 ms and all 212 tests pass.", artifacts=(PLAN,), session_commits=commits
+    )
+    announced = Case(
+        "The export endpoint is done. Next I need to add its tests.", artifacts=(PLAN,), session_commits=commits
+    )
+    verdict = rules.judge(report)
+    assert (verdict.decision, verdict.act) == ("escalate", "")
+    assert "nothing said of work ahead" in verdict.rationale
+    assert rules.judge(announced).decision == "continue"

@@ -108,6 +108,27 @@ _FUNCTION_WORD_LIST: Final = """
     through during without within up down out off than via per and or but so if because while though
     although then when where whether once until unless since now still yet already also just only too very
     again next later soon here there ?"""
+_ENGLISH_WORDS: Final = frozenset(_FUNCTION_WORD_LIST.split()) - {"?", "a"}  # "a" is a letter of many scripts
+
+
+def without_code(text: str) -> str:
+    """`text` with its code spans, URLs and paths each one placeholder word: which file or identifier a stop
+    names says nothing about its act ("`/oauth/token`" is no token budget)."""
+    return _PATH.sub(" zpath ", _URL.sub(" zurl ", _CODE_SPAN.sub(" zcode ", text)))
+
+
+def in_english(act: str) -> bool:
+    """Whether `act` is written in English: nearly all its letters ASCII and English function words among
+    its words, two or more (one in a text of four words or fewer: "All tests pass."). A Spanish or German
+    stop has ASCII letters too, but hardly any of these words."""
+    letters = [c for c in act if c.isalpha()]
+    if not letters or sum(c.isascii() for c in letters) < 0.9 * len(letters):
+        return False
+    words = _WORD.findall(act.lower().replace("\u2019", "'"))
+    found = sum(word in _ENGLISH_WORDS for word in words)
+    return (found >= 2 and found >= 0.15 * len(words)) or (found >= 1 and len(words) <= 4)
+
+
 # The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.
 _KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpath", "zurl"}
 # "step 4" and "step 5" are one feature; a typographic apostrophe is the ASCII one ("i\u2019ll" is "i'll", a
@@ -220,7 +241,7 @@ def features(text: str) -> dict[int, float]:
     act = final_act(text)
     # Lone surrogates cannot be encoded; replace them once so every later encode() is safe.
     low = act.lower().translate(_FOLD).encode("utf-8", "replace").decode("utf-8")
-    low = _PATH.sub(" zpath ", _URL.sub(" zurl ", _CODE_SPAN.sub(" zcode ", low)))
+    low = without_code(low)
     words = _WORD.findall(low)
     bigrams = map(" ".join, pairwise(words))
     counts = Counter(

@@ -110,10 +110,43 @@ def _modelled(stop_text: str) -> Act:
     band = stopact_model.band(score)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
+    if band == "continue" and says_nothing_ahead(stop_text):
+        return Act(ABSTAIN, f"model: early-stop score {score:.2f}, but nothing said of work ahead")
     early = band == "continue"
     candidates = {a: p for a, p in probabilities.items() if (a not in LEGIT_ACTS) == early}
     name = max(candidates, key=lambda a: candidates[a])
     return Act(name, f"model: early-stop score {score:.2f}, {name} {candidates[name]:.2f}")
+
+
+# What an early stop says, in any of its acts (docs/stop-acts.md), in English: what comes next or later,
+# what remains or is unfinished, a move on to the next thing, a stop or pause, its context or session,
+# a plan's parts, a question. These are the closed classes of English grammar that carry it (sequence and
+# time adverbs, modals and the future, "on to", aspect), not phrases of any data set. A stop in English
+# with none of them reports, answers or gives up: "The `/oauth/token` endpoint now answers in 40 ms." is
+# finished work, however much its words resemble the report before a next step, and it is never pushed on
+# (round 12: the model's confusion that set its threshold).
+LOOKS_AHEAD = re.compile(
+    r"\b(?:next|then|after(?:wards?)?|subsequent(?:ly)?|following|later|soon|eventually|thereafter|meanwhile"
+    r"|upcoming|tomorrow|tonight|yet|still|until|before|remain\w*|left|rest|pending|outstanding|todo|to-do"
+    r"|open|unfinished|incomplete|partial\w*|missing|half|will|won't|shall|would|could|should|must|ought"
+    r"|need(?:s|ed)?|have\s+to|has\s+to|going\s+to|gonna|about\s+to|want(?:s|ed)?\s+to|plan\w*|intend\w*"
+    r"|on(?:to|\s+to)|move[sd]?|moving|turn(?:s|ing)?\s+to|switch\w*|start\w*|begin\w*|began|tackl\w*"
+    r"|pick(?:ing)?\s+up|resum\w*|continu\w*|proceed\w*|carry(?:ing)?\s+on|keep\s+going|go(?:ing)?\s+on"
+    r"|follow(?:s|ed)?(?:[\s-]+ups?)?|hand(?:s|ing|ed)?[\s-]*(?:off|over)|handoff|stop\w*|paus\w*|break\w*"
+    r"|halt\w*|checkpoint\w*|park\w*|call(?:ing)?\s+it|leav\w*|breather|wrap\w*|for\s+now|for\s+today"
+    r"|context|session|conversation|thread|tokens?|budget|window|fresh|restart\w*|clean\s+slate|phase\w*"
+    r"|steps?|stage\w*|milestone\w*|tasks?|tickets?|items?|parts?|batch\w*|rounds?|progress|same|too|also"
+    r"|another|other|others|more|let\s+me|let's|ready|say\s+go|\d+\s+of\s+\d+)\b|'ll\b|[?\uff1f\u061f\u2610\u25a1]"
+    r"|\[ \]",
+    _I,
+)
+
+
+def says_nothing_ahead(text: str) -> bool:
+    """Whether a stop's final act is in English and says nothing of work ahead (LOOKS_AHEAD): such a stop
+    is never continued, whatever the model scores. Other languages are the model's alone."""
+    final = stopact_model.final_act(text)
+    return stopact_model.in_english(final) and not LOOKS_AHEAD.search(stopact_model.without_code(final))
 
 
 # The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
