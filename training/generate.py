@@ -1609,7 +1609,8 @@ TOOL_NOTES = [
 ]
 LIST_MARKERS = ["- ", "* ", "• "]
 
-# The languages added as data files (language_files.py): their work items and fixed phrasings.
+# The languages added since these five, one data file each (language_files.py, which refuses one that
+# would replace a language above): their work items and fixed phrasings.
 for _code, _lang in language_files.load().items():
     POOLS_BY_LANG[_code] = {"thing": _lang.thing}
     LANG_PHRASES[_code] = _lang.phrases

@@ -5,22 +5,29 @@ A language added since is one file, `languages/<code>.json`, read here and hande
 items (`thing`), its fixed phrasings per act (generate.py's `LANG_PHRASES`), and its grammar parts,
 frames and hard-negative frames (grammar.py's `LANGS`). To add a language, write such a file (the
 keys and counts are those of `languages/it.json`); `load` checks it, and the next training run uses it.
+A file that would put a broken template or a wrong label into the corpus is refused, naming the file.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from stopwarden.common.names import STOP_ACTS
+from stopwarden.common.names import LEGIT_ACTS, STOP_ACTS
 
 FOLDER = Path(__file__).resolve().parent / "languages"
-# What a file may use: generate.py's slots (language-neutral values) and grammar.py's parts.
-SLOTS = frozenset({"path", "path2", "ident", "ident2", "thing", "step", "cred", "error"})
+BUILT_IN = frozenset({"en", "de", "es", "fr", "pt", "ja"})  # written in generate.py and grammar.py
+# What a file may use: generate.py's slots (language-neutral values; {thing2} is a second pick, {list} a
+# list of work items) and grammar.py's parts (frames, pools and hard frames only: generate.py fills the
+# fixed phrasings' slots but composes no parts there).
+SLOTS = frozenset({"path", "ident", "thing", "step", "cred", "error", "list"})
 PARTS = ("lead", "np", "vp", "reason", "handoff")
-_SLOT = re.compile(r"\{([A-Za-z_]+[0-9]?)\}")
+KEYS = frozenset({"code", "name", "thing", "phrases", "pools", "frames", "hard"})
+_SLOT = re.compile(r"\{([A-Za-z_]+)[0-9]?\}")
 _PART = re.compile(r"<([A-Za-z_]+)\??>")
 
 
@@ -35,44 +42,75 @@ class Language:
     hard: dict[str, list[str]]  # legitimate act -> frames that look like early stops
 
 
+@functools.cache
 def load(folder: Path = FOLDER) -> dict[str, Language]:
-    """Every language file in `folder`, checked, by code (sorted, so the corpus is deterministic)."""
-    out: dict[str, Language] = {}
-    for path in sorted(folder.glob("*.json")):
+    """Every language file in `folder`, checked, by code (sorted, so the corpus is deterministic).
+    Cached: generate.py and grammar.py both ask."""
+    return {lang.code: lang for lang in map(_read, sorted(folder.glob("*.json")))}
+
+
+class LanguageFileError(ValueError):
+    pass
+
+
+def _read(path: Path) -> Language:
+    def fail(why: str) -> LanguageFileError:
+        return LanguageFileError(f"{path.name}: {why}")
+
+    try:
         row = json.loads(path.read_text(encoding="utf-8"))
-        lang = Language(
-            code=row["code"],
-            name=row["name"],
-            thing=row["thing"],
-            phrases=row["phrases"],
-            pools=row["pools"],
-            frames=row["frames"],
-            hard=row.get("hard", {}),
-        )
-        _check(lang, path)
-        out[lang.code] = lang
-    return out
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise fail(f"not a readable JSON file ({error})") from error
+    if not isinstance(row, dict) or set(row) != KEYS:
+        raise fail(f"must be an object with exactly the keys {sorted(KEYS)}")
+    if row["code"] != path.stem:
+        raise fail(f"code {row['code']!r} is not the file's name")
+    if row["code"] in BUILT_IN:
+        raise fail("this language is written in generate.py and grammar.py; a file would replace it")
+    if not isinstance(row["name"], str):
+        raise fail("name must be a string")
+    _texts(row["thing"], "thing", fail)
+    for key in ("phrases", "pools", "frames", "hard"):
+        if not isinstance(row[key], dict):
+            raise fail(f"{key} must be an object of lists")
+        for name, texts in row[key].items():
+            _texts(texts, f"{key}.{name}", fail)
+    lang = Language(row["code"], row["name"], row["thing"], row["phrases"], row["pools"], row["frames"], row["hard"])
+    _check(lang, fail)
+    return lang
 
 
-def _check(lang: Language, path: Path) -> None:
-    def fail(why: str) -> None:
-        raise ValueError(f"{path.name}: {why}")
+def _texts(value: Any, where: str, fail: Any) -> None:
+    if not isinstance(value, list) or not value or not all(isinstance(t, str) and t.strip() for t in value):
+        raise fail(f"{where} must be a non-empty list of non-empty strings")
 
-    if path.stem != lang.code:
-        fail(f"code {lang.code!r} is not the file's name")
+
+def _check(lang: Language, fail: Any) -> None:
     if set(lang.phrases) != set(STOP_ACTS):
-        fail(f"phrases must have one list per act, {sorted(STOP_ACTS)}")
+        raise fail(f"phrases must have one list per act, {sorted(STOP_ACTS)}")
     if set(lang.pools) != set(PARTS):
-        fail(f"pools must be {PARTS}")
-    for act in (*lang.frames, *lang.hard):
+        raise fail(f"pools must be {PARTS}")
+    for act in lang.frames:
         if act not in STOP_ACTS:
-            fail(f"unknown act {act!r}")
-    texts = [*lang.thing, *(t for ts in (*lang.phrases.values(), *lang.pools.values()) for t in ts)]
-    texts += [t for ts in (*lang.frames.values(), *lang.hard.values()) for t in ts]
-    for text in texts:
-        for slot in _SLOT.findall(text):
-            if slot.lower() not in SLOTS:
-                fail(f"unknown slot {{{slot}}} in {text!r}")
-        for part in _PART.findall(text):
-            if part.lower() not in PARTS:
-                fail(f"unknown part <{part}> in {text!r}")
+            raise fail(f"unknown act {act!r} in frames")
+    for act in lang.hard:
+        if act not in LEGIT_ACTS:  # a hard negative is a legitimate stop that looks early; else a wrong label
+            raise fail(f"hard frames must be of a legitimate act, not {act!r}")
+    for text in (*lang.thing, *(t for ts in lang.phrases.values() for t in ts)):
+        _slots(text, fail)
+        if any(part.lower() in PARTS for part in _PART.findall(text)):
+            raise fail(f"a part in a fixed text (only frames, pools and hard frames compose them): {text!r}")
+    for name, texts in (*lang.pools.items(), *lang.frames.items(), *lang.hard.items()):
+        for text in texts:
+            _slots(text, fail)
+            for part in _PART.findall(text):
+                if part.lower() not in PARTS:
+                    raise fail(f"unknown part <{part}> in {text!r}")
+                if part.lower() == name:  # a pool that holds itself never ends
+                    raise fail(f"pool {name!r} refers to itself in {text!r}")
+
+
+def _slots(text: str, fail: Any) -> None:
+    for slot in _SLOT.findall(text):
+        if slot.lower() not in SLOTS:
+            raise fail(f"unknown slot {{{slot}}} in {text!r}")

@@ -56,8 +56,22 @@ def test_every_committed_language_file_loads() -> None:
 
 
 def test_a_valid_file_loads(tmp_path: Path) -> None:
-    _write(tmp_path, _valid())
+    row = _valid()
+    row["phrases"]["completion"].append("Done: {thing} and {thing2}; `Result<T>` in {path}.")  # code, not a part
+    _write(tmp_path, row)
     assert list(language_files.load(tmp_path)) == ["xx"]
+
+
+def test_a_file_may_not_replace_a_built_in_language(tmp_path: Path) -> None:
+    _write(tmp_path, _valid("de"), "de.json")
+    with pytest.raises(ValueError, match=r"de\.json: this language is written in generate\.py"):
+        language_files.load(tmp_path)
+
+
+def test_a_file_that_is_no_json_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "xx.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"xx\.json: not a readable JSON file"):
+        language_files.load(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +83,13 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (lambda row: row["pools"].pop("vp"), "pools must be"),
         (lambda row: row["frames"].update(finished=["x"]), "unknown act"),
         (lambda row: row.update(code="yy"), "is not the file's name"),
+        (lambda row: row["hard"].update(next_step=["<lead?> Next: <np>."]), "of a legitimate act"),
+        (lambda row: row.update(thing="the parser"), "thing must be a non-empty list"),
+        (lambda row: row["phrases"].update(completion=[]), "phrases.completion must be a non-empty list"),
+        (lambda row: row.pop("hard"), "exactly the keys"),
+        (lambda row: row.update(hards={}), "exactly the keys"),
+        (lambda row: row["phrases"]["next_step"].append("Next: <np>."), "a part in a fixed text"),
+        (lambda row: row["pools"].update(np=["<np> and <np>"]), "refers to itself"),
     ],
 )
 def test_a_broken_file_is_refused_by_name(tmp_path: Path, change: Any, message: str) -> None:

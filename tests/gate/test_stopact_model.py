@@ -179,6 +179,17 @@ def test_a_typographic_apostrophe_is_read_as_the_ascii_one() -> None:
     assert model.features("Next I\u2019ll wire the parser.") == model.features("Next I'll wire the parser.")
 
 
+def test_other_scripts_question_marks_and_full_stops_are_read_as_such() -> None:
+    # The Arabic question mark ends a question as "?" does; the danda and the Urdu full stop end a sentence.
+    assert b"ends-q" in model._meta("\u0647\u0644 \u0623\u062a\u0627\u0628\u0639\u061f", "")
+    assert model._WORD.findall("go on\u061f") == ["go", "on", "\u061f"]
+    assert model._edge_sentences("Step 2 is done\u0964 Next I wire the CLI\u0964") == (
+        "Step 2 is done\u0964",
+        "Next I wire the CLI\u0964",
+    )
+    assert model._edge_sentences("Step 2 is done\u06d4 Next I wire the CLI.")[1] == "Next I wire the CLI."
+
+
 @given(st.text(max_size=300))
 def test_shapes_are_bounded_by_the_words_of_the_text(text: str) -> None:
     low = text.lower()

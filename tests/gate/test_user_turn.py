@@ -39,6 +39,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Can you explain what the retry decorator does?", "info"),
         ("Summarise the open issues in the plan, no changes please.", "info"),
         ("investigate the memory growth but don't fix anything", "info"),  # the change verb negated
+        ("ما الذي تبقى؟", "info"),  # "what is left?": the Arabic question mark asks too
         ("Check whether anything still imports the old client. I'll delete it myself.", "info"),
         # To stop, pause, wait, or do only part.
         ("Do step 1, then stop so I can review.", "stop"),

@@ -81,8 +81,9 @@ QUESTION_MARKS: Final = ("?", "\uff1f", "\u061f")
 # What else ends a sentence: the ideographic full stop, the full-width "!", the Devanagari danda and the
 # Urdu full stop (stopacts.question splits at them too).
 FULL_STOPS: Final = ".!\u3002\uff01\u0964\u06d4"
-_SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{''.join(QUESTION_MARKS)}])\s+|\n+")
-_WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{''.join(QUESTION_MARKS)}]")  # words with their apostrophes; question marks
+_ASKS = re.escape("".join(QUESTION_MARKS))  # for a character class: escaped, whatever marks are added
+_SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{_ASKS}])\s+|\n+")
+_WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{_ASKS}]")  # words with their apostrophes; question marks
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+\S", re.MULTILINE)
 # Which file, identifier or URL a stop names says nothing about its act: each becomes one placeholder word,
 # so the model learns "wired zcode into zpath", not the names of one corpus.

@@ -124,16 +124,16 @@ _NOT_A_REQUEST = re.compile(r"^\s+(?:think|know|believe|like|want|see|mean|recom
 _WH_FIRST = re.compile(
     r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:what|why|how|which|who)\s+(?:would|could|can|will|should)\s+you\b", _I
 )
-# A question: a sentence that ends in a question mark, or opens with a question word.
-# Code and URLs may hold question marks ("`a?b`", "?next=/home"): they are taken out first.
+# A question: a sentence that ends in a question mark (ASCII, full-width or Arabic), or opens with a
+# question word. Code and URLs may hold question marks ("`a?b`", "?next=/home"): they are taken out first.
 _QUESTION = re.compile(
-    r"[?\uff1f]\W*$|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
+    r"[?\uff1f\u061f]\W*$|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
     r"(?:what|what'?s|whats|why|how|which|who|any\s+idea|(?:when|where)\s+(?:is|are|do|does|did|was|were|will|can|should))\b",
     _I,
 )
 _CODE_OR_URL = re.compile(r"`[^`\n]*`|https?://\S+")
 # "Implement the export, ok?": a tag question after a request asks nothing.
-_TAG_QUESTION = re.compile(r",\s*(?:ok|okay|right|alright|yeah|please)\s*[?\uff1f]+\W*$", _I)
+_TAG_QUESTION = re.compile(r",\s*(?:ok|okay|right|alright|yeah|please)\s*[?\uff1f\u061f]+\W*$", _I)
 # Verbs of changing the code or the project, as a request uses them (the base form, or a gerund after
 # "keep", "start", "continue"): "tell me which files you touched" asks for nothing to be changed.
 _CHANGE_VERB = re.compile(
@@ -158,7 +158,7 @@ _JOINED = re.compile(
     r"|然后|再|并且?|\uff0c|\u3001)$",
     _I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[\uff1f\u3002\uff01])|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?\u061f\u0964\u06d4])\s+|(?<=[\uff1f\u3002\uff01])|\n+")
 
 
 def kind(text: str) -> Kind:
