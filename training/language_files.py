@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ class LanguageFileError(ValueError):
     pass
 
 
+_Fail = Callable[[str], LanguageFileError]  # the error for one file, its name in front of why
+
+
 def _read(path: Path) -> Language:
     def fail(why: str) -> LanguageFileError:
         return LanguageFileError(f"{path.name}: {why}")
@@ -80,12 +84,12 @@ def _read(path: Path) -> Language:
     return lang
 
 
-def _texts(value: Any, where: str, fail: Any) -> None:
+def _texts(value: Any, where: str, fail: _Fail) -> None:
     if not isinstance(value, list) or not value or not all(isinstance(t, str) and t.strip() for t in value):
         raise fail(f"{where} must be a non-empty list of non-empty strings")
 
 
-def _check(lang: Language, fail: Any) -> None:
+def _check(lang: Language, fail: _Fail) -> None:
     if set(lang.phrases) != set(STOP_ACTS):
         raise fail(f"phrases must have one list per act, {sorted(STOP_ACTS)}")
     if set(lang.pools) != set(PARTS):
@@ -110,7 +114,7 @@ def _check(lang: Language, fail: Any) -> None:
                     raise fail(f"pool {name!r} refers to itself in {text!r}")
 
 
-def _slots(text: str, fail: Any) -> None:
+def _slots(text: str, fail: _Fail) -> None:
     for slot in _SLOT.findall(text):
         if slot.lower() not in SLOTS:
             raise fail(f"unknown slot {{{slot}}} in {text!r}")

@@ -81,9 +81,11 @@ QUESTION_MARKS: Final = ("?", "\uff1f", "\u061f")
 # What else ends a sentence: the ideographic full stop, the full-width "!", the Devanagari danda and the
 # Urdu full stop (stopacts.question splits at them too).
 FULL_STOPS: Final = ".!\u3002\uff01\u0964\u06d4"
-_ASKS = re.escape("".join(QUESTION_MARKS))  # for a character class: escaped, whatever marks are added
-_SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{_ASKS}])\s+|\n+")
-_WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{_ASKS}]")  # words with their apostrophes; question marks
+# QUESTION_MARKS inside a character class ("[" + it + "]"): escaped, whatever marks are added. The guards'
+# patterns use it too (stopacts, user_turn), so every part of the gate knows the same question marks.
+QUESTION_MARK_CLASS: Final = re.escape("".join(QUESTION_MARKS))
+_SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{QUESTION_MARK_CLASS}])\s+|\n+")
+_WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{QUESTION_MARK_CLASS}]")  # words with their apostrophes; question marks
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+\S", re.MULTILINE)
 # Which file, identifier or URL a stop names says nothing about its act: each becomes one placeholder word,
 # so the model learns "wired zcode into zpath", not the names of one corpus.
@@ -125,7 +127,7 @@ def in_english(act: str) -> bool:
     letters = [c for c in act if c.isalpha()]
     if not letters or sum(c.isascii() for c in letters) < 0.9 * len(letters):
         return False
-    words = _WORD.findall(act.lower().replace("\u2019", "'"))
+    words = _WORD.findall(act.lower().translate(_FOLD))
     found = sum(word in _ENGLISH_WORDS for word in words)
     return (found >= 2 and found >= 0.15 * len(words)) or (found >= 1 and len(words) <= 4)
 

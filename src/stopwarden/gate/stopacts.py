@@ -136,7 +136,8 @@ LOOKS_AHEAD = re.compile(
     r"|halt\w*|checkpoint\w*|park\w*|call(?:ing)?\s+it|leav\w*|breather|wrap\w*|for\s+now|for\s+today"
     r"|context|session|conversation|thread|tokens?|budget|window|fresh|restart\w*|clean\s+slate|phase\w*"
     r"|steps?|stage\w*|milestone\w*|tasks?|tickets?|items?|parts?|batch\w*|rounds?|progress|same|too|also"
-    r"|another|other|others|more|let\s+me|let's|ready|say\s+go|\d+\s+of\s+\d+)\b|'ll\b|[?\uff1f\u061f\u2610\u25a1]"
+    r"|another|other|others|more|let\s+me|let's|ready|say\s+go|\d+\s+of\s+\d+)\b|'ll\b"
+    rf"|[{stopact_model.QUESTION_MARK_CLASS}\u2610\u25a1]"
     r"|\[ \]",
     _I,
 )

@@ -21,6 +21,8 @@ import re
 from itertools import chain, islice
 from typing import Final, Literal
 
+from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS
+
 Kind = Literal["work", "info", "stop"]
 
 _I = re.IGNORECASE
@@ -127,13 +129,13 @@ _WH_FIRST = re.compile(
 # A question: a sentence that ends in a question mark (ASCII, full-width or Arabic), or opens with a
 # question word. Code and URLs may hold question marks ("`a?b`", "?next=/home"): they are taken out first.
 _QUESTION = re.compile(
-    r"[?\uff1f\u061f]\W*$|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
+    rf"[{QUESTION_MARK_CLASS}]\W*$|^(?:so|and|hmm|wait|ok|quick\s+question)?[,\s\u2014-]*"
     r"(?:what|what'?s|whats|why|how|which|who|any\s+idea|(?:when|where)\s+(?:is|are|do|does|did|was|were|will|can|should))\b",
     _I,
 )
 _CODE_OR_URL = re.compile(r"`[^`\n]*`|https?://\S+")
 # "Implement the export, ok?": a tag question after a request asks nothing.
-_TAG_QUESTION = re.compile(r",\s*(?:ok|okay|right|alright|yeah|please)\s*[?\uff1f\u061f]+\W*$", _I)
+_TAG_QUESTION = re.compile(rf",\s*(?:ok|okay|right|alright|yeah|please)\s*[{QUESTION_MARK_CLASS}]+\W*$", _I)
 # Verbs of changing the code or the project, as a request uses them (the base form, or a gerund after
 # "keep", "start", "continue"): "tell me which files you touched" asks for nothing to be changed.
 _CHANGE_VERB = re.compile(
