@@ -29,6 +29,7 @@ FROZEN = {
     "tenth_contact.jsonl": ("9abdba23fa3767859bacab1939e545cb6e356006ecfc40f0da3a46f84cbadda0", "te"),
     "eleventh_contact.jsonl": ("91cd9e67064321f6ba843e12cf39dd982998b7be8daa953a03e58e9094538eb8", "el"),
     "twelfth_contact.jsonl": ("12985b2ede6cc606cb10afa28d4df71dbfb222e449c4eae66857cf431127f72a", "tw"),
+    "thirteenth_contact.jsonl": ("11faf6e7626f98fc59ac4777365fc85afd007dce9ab1e47591d270a51d4f2bcf", "th"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
