@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=stopact_model.MODEL_PATH)
     parser.add_argument("--c", type=float, help="skip the search and use this regularisation")
     parser.add_argument("--worst", type=int, default=0, help="print this many worst out-of-fold examples")
+    parser.add_argument("--scores", type=Path, help="also write every example's out-of-fold scores here (JSON lines)")
     args = parser.parse_args()
 
     generated = generate(N_PER_ACT, SEED)
@@ -276,6 +277,14 @@ def main() -> None:
     give_ups_continued = int((scores[give_ups] >= continue_at).sum())
     print(f"\nchosen C={c}; CONTINUE_AT={continue_at}  ALLOW_BELOW={allow_below}  oof false blocks {false_blocks}\n")
     per_class = report(acts, probs, scores, continue_at, allow_below)
+    if args.scores:
+        with args.scores.open("w", encoding="utf-8") as out:
+            for i, ex in enumerate(corpus):
+                row = {"group": ex.group, "act": ex.act, "tags": list(ex.tags), "left": bool(left[i])}
+                row |= {"oof": round(float(scores[i]), 5), "text": ex.text}
+                if not np.isnan(by_author[i]):
+                    row["by_author"] = round(float(by_author[i]), 5)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.worst:
         print("\nlegitimate and give-up examples with the highest early-stop scores, out-of-fold:")
         never = np.array([a in NEVER_CONTINUE for a in acts])

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,18 @@ def test_other_scripts_question_marks_and_full_stops_are_read_as_such() -> None:
         "Next I wire the CLI\u0964",
     )
     assert model._edge_sentences("Step 2 is done\u06d4 Next I wire the CLI.")[1] == "Next I wire the CLI."
+
+
+def test_the_concepts_of_the_act_and_its_last_sentence_are_features_in_any_language() -> None:
+    # "Next in the plan" in Ukrainian shares no n-gram with the English, but the concept feature is the same.
+    def concept(name: str) -> int:
+        return zlib.crc32(name.encode(), model._SEED_CONCEPT) & model._MASK
+
+    ukrainian = model.features("Міграцію написано. Наступне в плані — індекси.")
+    english = model.features("The migration is written. Next in the plan: the indexes.")
+    for name in ("c:next", "cl:next", "cl+:next"):
+        assert ukrainian[concept(name)] == english[concept(name)] == model._CONCEPT_WEIGHT
+    assert concept("c:done") not in ukrainian
 
 
 @given(st.text(max_size=300))

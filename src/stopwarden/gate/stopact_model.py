@@ -27,13 +27,15 @@ from operator import and_, mul, truediv
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from stopwarden.gate import concepts
+
 N_BUCKETS: Final = 2**18
 _MASK: Final = N_BUCKETS - 1
 ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier reads at most this much of it
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 7
+FEATURES_VERSION: Final = 8
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -49,6 +51,11 @@ _SEED_LAST: Final = 0x5B
 _SEED_FIRST: Final = 0x6A
 _SEED_NEG: Final = 0x79
 _SEED_SHAPE: Final = 0x88
+_SEED_CONCEPT: Final = 0x97
+# Outside the norm, so that a concept weighs as much in a long Russian act (hundreds of character n-grams)
+# as in a short English one; small, or the model grows too sure of a few concepts (round 13: at 1.0 its
+# threshold rose to 0.999).
+_CONCEPT_WEIGHT: Final = 0.15
 
 # Words that negate what follows them in their clause, in the corpus's languages. An n-gram model reads
 # "nothing is left for a next session" as the words of a handoff; marking the words a negation governs
@@ -239,13 +246,15 @@ def features(text: str) -> dict[int, float]:
     """Hashed features of final_act(text): word 1-2-grams and character 3-5-grams, sublinear tf, L2-normed.
 
     Each feature is a bucket in [0, N_BUCKETS) of a stable hash (crc32, seeded by the kind of feature);
-    a few meta features (see _meta) are added afterwards with weight 1, outside the norm.
+    a few meta features (see _meta) are added afterwards with weight 1, outside the norm, and the concepts
+    of the act and of its last sentence in any language of the lexicon (`concepts`) with _CONCEPT_WEIGHT.
     """
     act = final_act(text)
     # Lone surrogates cannot be encoded; replace them once so every later encode() is safe.
     low = act.lower().translate(_FOLD).encode("utf-8", "replace").decode("utf-8")
     low = without_code(low)
     words = _WORD.findall(low)
+    first, last = _edge_sentences(low)
     bigrams = map(" ".join, pairwise(words))
     counts = Counter(
         chain(
@@ -262,7 +271,6 @@ def features(text: str) -> dict[int, float]:
     # The last paragraph's first and last sentences again, in their own buckets: the act is usually said
     # last ("Next I'll …") or announced first ("Done. For the rollout you'll want …"), and a summary before
     # it should not drown it.
-    first, last = _edge_sentences(low)
     for words, seed in ((_WORD.findall(first), _SEED_FIRST), (_WORD.findall(last), _SEED_LAST)):
         for gram in chain(words, map(" ".join, pairwise(words))):
             b = zlib.crc32(gram.encode(), seed) & _MASK
@@ -270,6 +278,9 @@ def features(text: str) -> dict[int, float]:
     for name in _meta(act, text):
         b = zlib.crc32(name, _SEED_META) & _MASK
         out[b] = out.get(b, 0.0) + 1.0
+    for concept in concepts.feature_names(low, last):
+        b = zlib.crc32(concept.encode(), _SEED_CONCEPT) & _MASK
+        out[b] = out.get(b, 0.0) + _CONCEPT_WEIGHT
     return out
 
 

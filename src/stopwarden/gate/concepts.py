@@ -1,0 +1,134 @@
+"""Closed-class words of many languages mapped onto shared concepts: what comes next, what remains, ...
+
+The stop-act model learns mostly from English. A stop in Ukrainian that says what is next in the plan
+shares no n-gram with "Next in the plan: the indexes", so the model would score it from the little
+Ukrainian the corpus holds. Each language's words for *next*, *remaining*, *I'll*, *done* or *you* become
+one feature per concept (`stopact_model.features`), so what the model learns of a concept in English
+carries over to every language of the lexicon, those the corpus lacks included.
+
+The lexicon (`concepts.json`, shipped with the package) holds closed-class words and short function
+phrases, never a domain word; it was written from each language's grammar by helpers who read only
+docs/stop-acts.md, not any stop set (training/README.md, round 13). An entry matches whole words; a
+trailing `*` lets its last word go on (a stem: `continu*`); in scripts written without spaces (Chinese,
+Japanese, Thai) it matches anywhere, and a Korean entry matches the start of a word (particles follow).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+# next: later work in sequence ("then", "after that"); remain: work not done ("still to do", "not yet");
+# future: the speaker's own intent ("I'll", "let me"); continue: moving on ("proceed", "start on"); stop:
+# ending or pausing ("pause", "for now"); context: the agent's session ("context window", "fresh chat");
+# done: a claim of completion; user: the user addressed ("you"); ask: leave or a preference asked ("shall I",
+# "do you want").
+CONCEPTS: Final = ("next", "remain", "future", "continue", "stop", "context", "done", "user", "ask")
+LEXICON_PATH: Final = Path(__file__).with_name("concepts.json")
+_MIN_STEM: Final = 3  # the shortest start a starred entry may be, in letters (a Hangul syllable is two)
+
+# The combining marks of the scripts the lexicon holds (Devanagari vowel signs, Thai vowels, Arabic and
+# Hebrew points, ...) are no `\w` to Python: without them a Hindi word would break at every vowel sign.
+# The danda (U+0964, U+0965) ends a sentence, so it is left out.
+_MARKS: Final = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e4e"
+)
+_TOKEN: Final = re.compile(rf"[\w{_MARKS}]+(?:'[\w{_MARKS}]+)*")
+# Written without spaces between words: an entry is found anywhere in the text.
+_UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+_HANGUL: Final = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass
+class Lexicon:
+    """The entries of concepts.json, indexed for one pass over a text's words."""
+
+    words: dict[str, set[str]] = field(default_factory=dict)  # a whole word -> its concepts
+    stems: dict[str, set[str]] = field(default_factory=dict)  # a word's start -> its concepts
+    phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = field(default_factory=dict)  # first word ->
+    # (the words after it, whether the last one is a stem, the concept)
+    anywhere: list[tuple[str, str]] = field(default_factory=list)  # (entry, concept) found as a substring
+
+    def add(self, entry: str, concept: str) -> None:
+        starred = entry.endswith("*")
+        text = entry.rstrip("*").strip().lower().replace("\u2019", "'")
+        if not text:
+            return
+        if _UNSPACED.search(text):
+            self.anywhere.append((text, concept))
+            return
+        hangul = bool(_HANGUL.search(text))
+        starred = starred or hangul
+        parts = tuple(_TOKEN.findall(text))
+        if not parts or (starred and len(parts[-1]) < (2 if hangul else _MIN_STEM)):
+            return
+        if len(parts) > 1:
+            self.phrases.setdefault(parts[0], []).append((parts[1:], starred, concept))
+        else:
+            (self.stems if starred else self.words).setdefault(parts[0], set()).add(concept)
+
+
+def load(path: Path = LEXICON_PATH) -> Lexicon:
+    """The lexicon of `path`: `{language: {concept: [entry, ...]}}`; an unknown concept is an error."""
+    lexicon = Lexicon()
+    for language, table in json.loads(path.read_text(encoding="utf-8")).items():
+        for concept, entries in table.items():
+            if concept not in CONCEPTS:
+                raise ValueError(f"{path.name}: {language}: unknown concept {concept!r}")
+            for entry in entries:
+                lexicon.add(entry, concept)
+    return lexicon
+
+
+_lexicon: Lexicon | None = None
+
+
+def _loaded() -> Lexicon:
+    global _lexicon
+    if _lexicon is None:
+        _lexicon = load()
+    return _lexicon
+
+
+@lru_cache(maxsize=32_768)
+def _of_word(word: str) -> frozenset[str]:
+    """The concepts one word carries, by itself or by its start (cached: stops share their words)."""
+    lexicon = _loaded()
+    found = set(lexicon.words.get(word, ()))
+    for end in range(2, len(word) + 1):
+        found.update(lexicon.stems.get(word[:end], ()))
+    return frozenset(found)
+
+
+def found(text: str) -> frozenset[str]:
+    """The concepts whose entries occur in `text` (lower case, as stopact_model.features has it)."""
+    lexicon = _loaded()
+    out: set[str] = set()
+    tokens = _TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        out |= _of_word(token)
+        for rest, starred, concept in lexicon.phrases.get(token, ()):
+            after = tokens[i + 1 : i + 1 + len(rest)]
+            if len(after) == len(rest) and after[:-1] == list(rest[:-1]):
+                last, wanted = after[-1], rest[-1]
+                if last == wanted or (starred and last.startswith(wanted)):
+                    out.add(concept)
+    if _UNSPACED.search(text):
+        out.update(concept for entry, concept in lexicon.anywhere if entry in text)
+    return frozenset(out)
+
+
+def feature_names(act: str, last: str) -> list[str]:
+    """The concept features of a final act and of its last sentence: each concept present, and the set of
+    those in the last sentence as one feature ("next" with "future" announces, "next" with "user" instructs)."""
+    in_act, in_last = found(act), found(last)
+    return [
+        *(f"c:{concept}" for concept in sorted(in_act)),
+        *(f"cl:{concept}" for concept in sorted(in_last)),
+        "cl+:" + "+".join(sorted(in_last)),
+    ]

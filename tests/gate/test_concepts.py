@@ -1,0 +1,102 @@
+"""The concept lexicon: closed-class words of many languages as shared features of the stop-act model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stopwarden.gate import concepts, stopact_model
+
+
+@pytest.fixture
+def lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[concepts.Lexicon]:
+    path = tmp_path / "concepts.json"
+    table = {
+        "en": {"next": ["next", "after that"], "remain": ["still to do", "remain*"], "user": ["you"]},
+        "uk": {"next": ["наступн*"]},
+        "zh": {"next": ["接下来"]},
+        "ko": {"next": ["다음"]},
+        "hi": {"remain": ["बाकी"]},
+    }
+    path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    loaded = concepts.load(path)
+    monkeypatch.setattr(concepts, "_lexicon", loaded)
+    concepts._of_word.cache_clear()
+    yield loaded
+    concepts._of_word.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next i'll wire the parser.", {"next"}),
+        ("the nextjs build passes.", set()),  # a whole word, not a start
+        ("after that the cli.", {"next"}),
+        ("after the cli.", set()),  # a phrase needs all its words in order
+        ("what remains is the migration.", {"remain"}),  # a stem
+        ("the rem key is mapped.", set()),
+        ("the docs are still to do, if you want.", {"remain", "user"}),
+        ("наступний крок — індекси.", {"next"}),
+        ("已经拆好了。接下来要改的是 paymentservice。", {"next"}),  # no spaces: anywhere
+        ("다음으로 회원가입 화면을 고치겠습니다.", {"next"}),  # a Korean word with its particle
+        ("अभी दो टेस्ट बाकी हैं।", {"remain"}),  # vowel signs are part of the word
+    ],
+)
+def test_found(lexicon: concepts.Lexicon, text: str, expected: set[str]) -> None:
+    assert concepts.found(text) == expected
+
+
+def test_an_unknown_concept_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "concepts.json"
+    path.write_text(json.dumps({"en": {"later": ["later"]}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown concept 'later'"):
+        concepts.load(path)
+
+
+def test_too_short_a_stem_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "concepts.json"
+    path.write_text(json.dumps({"en": {"next": ["ne*", "then"]}}), encoding="utf-8")
+    loaded = concepts.load(path)
+    assert loaded.stems == {} and loaded.words == {"then": {"next"}}
+
+
+def test_feature_names_mark_the_last_sentence_and_its_set(lexicon: concepts.Lexicon) -> None:
+    names = concepts.feature_names("all green. next, you can run it.", "next, you can run it.")
+    assert names == ["c:next", "c:user", "cl:next", "cl:user", "cl+:next+user"]
+    assert concepts.feature_names("all green.", "all green.") == ["cl+:"]
+
+
+def test_the_shipped_lexicon_has_every_concept_in_every_language() -> None:
+    table = json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))
+    assert len(table) >= 30
+    for language, by_concept in table.items():
+        assert set(by_concept) == set(concepts.CONCEPTS), language
+        for entries in by_concept.values():
+            assert entries and all(e == e.lower() and e.strip() == e and e for e in entries), language
+    loaded = concepts.load()
+    assert loaded.words and loaded.stems and loaded.phrases and loaded.anywhere
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Next I'll wire the parser into the CLI.", "next"),
+        ("Remaining: the migration and its tests.", "remain"),
+        ("Дальше займусь переносом секретов.", "next"),
+        ("Il reste à gérer l'invalidation du cache.", "remain"),
+        ("次はログイン画面を直します。", "next"),
+    ],
+)
+def test_the_shipped_lexicon_reads_next_and_remaining_work(text: str, concept: str) -> None:
+    concepts._of_word.cache_clear()
+    assert concept in concepts.found(stopact_model.without_code(text.lower()))
+
+
+@given(st.text(max_size=400))
+def test_found_takes_any_text(text: str) -> None:
+    assert concepts.found(text.lower()) <= set(concepts.CONCEPTS)
