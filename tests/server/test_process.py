@@ -146,3 +146,24 @@ def test_an_idle_server_exits_and_the_next_session_starts_it_again(project_with_
     while sw(root, "status").returncode != 0 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sw(root, "status").returncode == 0, "SessionStart did not start the server again"
+
+
+def test_what_start_up_built_is_frozen_before_the_first_request(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full collection walking the model and the lexicon cost 3-9 ms in the middle of a judgement; the server
+    # freezes them once, before it serves (in this process, with the serving loop itself stood in for).
+    import gc
+
+    import uvicorn
+
+    from stopwarden.server import process
+
+    frozen: list[int] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: frozen.append(gc.get_freeze_count()))
+    monkeypatch.setattr(process, "_configure_logging", lambda root, foreground: None)
+    try:
+        process._serve(str(installed))
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 10_000
