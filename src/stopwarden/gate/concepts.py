@@ -42,6 +42,7 @@ _TOKEN: Final = re.compile(rf"[\w{_MARKS}]+(?:'[\w{_MARKS}]+)*")
 # Written without spaces between words: an entry is found anywhere in the text.
 _UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7a3]")
+_LONGEST_WORD: Final = 40  # no entry's word is longer: a longer token is cut here and the cache stays small
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Lexicon:
     phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = field(default_factory=dict)  # first word ->
     # (the words after it, whether the last one is a stem, the concept)
     anywhere: list[tuple[str, str]] = field(default_factory=list)  # (entry, concept) found as a substring
+    longest_stem: int = 0
 
     def add(self, entry: str, concept: str) -> None:
         starred = entry.endswith("*")
@@ -71,6 +73,8 @@ class Lexicon:
             self.phrases.setdefault(parts[0], []).append((parts[1:], starred, concept))
         else:
             (self.stems if starred else self.words).setdefault(parts[0], set()).add(concept)
+            if starred:
+                self.longest_stem = max(self.longest_stem, len(parts[0]))
 
 
 def load(path: Path = LEXICON_PATH) -> Lexicon:
@@ -97,10 +101,11 @@ def _loaded() -> Lexicon:
 
 @lru_cache(maxsize=32_768)
 def _of_word(word: str) -> frozenset[str]:
-    """The concepts one word carries, by itself or by its start (cached: stops share their words)."""
+    """The concepts one word carries, by itself or by its start (cached: stops share their words). A start
+    longer than the longest stem is never looked up, so a 16 KB token costs what a word does."""
     lexicon = _loaded()
     found = set(lexicon.words.get(word, ()))
-    for end in range(2, len(word) + 1):
+    for end in range(2, min(len(word), lexicon.longest_stem) + 1):
         found.update(lexicon.stems.get(word[:end], ()))
     return frozenset(found)
 
@@ -109,7 +114,7 @@ def found(text: str) -> frozenset[str]:
     """The concepts whose entries occur in `text` (lower case, as stopact_model.features has it)."""
     lexicon = _loaded()
     out: set[str] = set()
-    tokens = _TOKEN.findall(text)
+    tokens = [token[:_LONGEST_WORD] for token in _TOKEN.findall(text)]
     for i, token in enumerate(tokens):
         out |= _of_word(token)
         for rest, starred, concept in lexicon.phrases.get(token, ()):
