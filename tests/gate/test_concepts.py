@@ -59,11 +59,22 @@ def test_an_unknown_concept_is_refused(tmp_path: Path) -> None:
         concepts.load(path)
 
 
-def test_too_short_a_stem_is_dropped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("entry", ["ne*", "\ub2e4", "\uc544\uc9c1 \uc548", "*", ""])
+def test_an_entry_that_could_never_match_as_meant_is_refused(tmp_path: Path, entry: str) -> None:
     path = tmp_path / "concepts.json"
-    path.write_text(json.dumps({"en": {"next": ["ne*", "then"]}}), encoding="utf-8")
-    loaded = concepts.load(path)
-    assert loaded.stems == {} and loaded.words == {"then": {"next"}}
+    path.write_text(json.dumps({"xx": {"next": ["then", entry]}}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"concepts\.json: xx: next: "):
+        concepts.load(path)
+
+
+@pytest.mark.parametrize("language", sorted(json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))))
+def test_every_shipped_entry_finds_itself(language: str) -> None:
+    # As an agent would write it, in a sentence: an entry the tokenizer splits otherwise would never match.
+    table = json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))[language]
+    for concept, entries in table.items():
+        for entry in entries:
+            word = entry.rstrip("*") + ("x" if entry.endswith("*") and entry[-2].isascii() else "")
+            assert concept in concepts.found(f"ok. {word} ok"), (language, concept, entry)
 
 
 def test_feature_names_mark_the_last_sentence_and_its_set(lexicon: concepts.Lexicon) -> None:

@@ -57,10 +57,10 @@ class Lexicon:
     longest_stem: int = 0
 
     def add(self, entry: str, concept: str) -> None:
+        """Index one entry; one that could never match as meant (no word, a stem too short to say anything,
+        a one-syllable Korean word) is an error, not an entry silently lost."""
         starred = entry.endswith("*")
         text = entry.rstrip("*").strip().lower().replace("\u2019", "'")
-        if not text:
-            return
         if _UNSPACED.search(text):
             self.anywhere.append((text, concept))
             return
@@ -68,7 +68,7 @@ class Lexicon:
         starred = starred or hangul
         parts = tuple(_TOKEN.findall(text))
         if not parts or (starred and len(parts[-1]) < (2 if hangul else _MIN_STEM)):
-            return
+            raise ValueError(f"{entry!r}: no word, or a stem shorter than {2 if hangul else _MIN_STEM}")
         if len(parts) > 1:
             self.phrases.setdefault(parts[0], []).append((parts[1:], starred, concept))
         else:
@@ -85,7 +85,10 @@ def load(path: Path = LEXICON_PATH) -> Lexicon:
             if concept not in CONCEPTS:
                 raise ValueError(f"{path.name}: {language}: unknown concept {concept!r}")
             for entry in entries:
-                lexicon.add(entry, concept)
+                try:
+                    lexicon.add(entry, concept)
+                except ValueError as e:
+                    raise ValueError(f"{path.name}: {language}: {concept}: {e}") from None
     return lexicon
 
 
