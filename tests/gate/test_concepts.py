@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from stopwarden.gate import concepts, stopact_model
 
+TABLE = json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))  # the shipped lexicon, read once
+
 
 @pytest.fixture
 def lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[concepts.Lexicon]:
@@ -67,11 +69,10 @@ def test_an_entry_that_could_never_match_as_meant_is_refused(tmp_path: Path, ent
         concepts.load(path)
 
 
-@pytest.mark.parametrize("language", sorted(json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))))
+@pytest.mark.parametrize("language", sorted(TABLE))
 def test_every_shipped_entry_finds_itself(language: str) -> None:
     # As an agent would write it, in a sentence: an entry the tokenizer splits otherwise would never match.
-    table = json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))[language]
-    for concept, entries in table.items():
+    for concept, entries in TABLE[language].items():
         for entry in entries:
             word = entry.rstrip("*") + ("x" if entry.endswith("*") and entry[-2].isascii() else "")
             assert concept in concepts.found(f"ok. {word} ok"), (language, concept, entry)
@@ -84,9 +85,8 @@ def test_feature_names_mark_the_last_sentence_and_its_set(lexicon: concepts.Lexi
 
 
 def test_the_shipped_lexicon_has_every_concept_in_every_language() -> None:
-    table = json.loads(concepts.LEXICON_PATH.read_text(encoding="utf-8"))
-    assert len(table) >= 30
-    for language, by_concept in table.items():
+    assert len(TABLE) >= 30
+    for language, by_concept in TABLE.items():
         assert set(by_concept) == set(concepts.CONCEPTS), language
         for entries in by_concept.values():
             assert entries and all(e == e.lower() and e.strip() == e and e for e in entries), language
