@@ -247,6 +247,15 @@ def test_readiness_counts_one_projects_annotations_or_every_projects(store: Stor
     assert store.daily_counts(0, "billing")[0]["decisions"] == {"continue": 2}
 
 
+def test_daily_counts_skip_a_time_that_is_no_time(store: Store) -> None:
+    store.record_event(event(ts=86_400.0 * 3))
+    if store.backend == "sqlite":  # SQLite keeps whatever another tool writes into a REAL column
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE events SET ts = 'yesterday'")
+        store.record_event(event(ts=86_400.0 * 3, session_id="s2"))
+    assert [d["day"] for d in store.daily_counts(0)] == ["1970-01-04"]
+
+
 MISSED_TWO_OF_TEN = "2 of 10 annotated allow/escalate verdicts were missed continues (0.20), need at most 0.1"
 
 

@@ -183,6 +183,8 @@ class Events(StoreBase):
                     project,
                 )
                 for name, value, n in conn.execute(query):
+                    if name is None:  # a time SQLite cannot read as one (text written by another tool): no day
+                        continue
                     days.setdefault(name, {"decisions": {}, "rules": {}, "fail_open": {}})[key][value] = int(n)
         return [{"day": name, **counts} for name, counts in sorted(days.items())]
 
