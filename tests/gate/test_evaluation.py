@@ -4,6 +4,7 @@ bad case files (SPEC §8, issue 19)."""
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,10 @@ def test_a_commit_time_is_epoch_seconds_or_iso_8601() -> None:
     case = {"id": "x", "stop_text": "s", "expected": {"decision": "allow"},
             "session_commits": [{"sha": "a", "time": "2026-12-03T09:12:03.500Z"}]}  # fmt: skip
     assert evaluation.case_problem(case) == ""
+
+
+def test_an_authority_whose_sdk_is_missing_is_named_as_such(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # `import anthropic` now raises ImportError
+    result = cli("eval", str(CORPUS), "--authority", "rules+anthropic")
+    assert result.code == 1 and "rules+anthropic cannot be built" in result.err and "anthropic" in result.err
+    assert "unknown authority" not in result.err

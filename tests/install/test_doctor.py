@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,16 @@ def test_online_asks_the_llm_authority_one_tiny_question(
     [check] = [c for c in refused.json()["checks"] if c["name"] == "authority online"]
     assert not check["ok"] and check["detail"].startswith("openai: ") and "401" in check["detail"], check
     assert check["fix"] == "check the key, the model and base_url in [authority.<name>]"
+
+
+def test_online_names_an_sdk_a_broken_install_lacks(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "openai", None)  # `import openai` raises ImportError
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "openai"', 1))
+    result = cli("doctor", "--online", "--json")
+    [check] = [c for c in result.json()["checks"] if c["name"] == "authority online"]
+    assert result.code == 1 and not check["ok"] and "openai cannot be built" in check["detail"], check
+    assert check["fix"].startswith("reinstall stopwarden")
 
 
 def test_doctor_says_where_the_mode_comes_from_and_names_a_disagreeing_config(installed: Path, cli: Any) -> None:

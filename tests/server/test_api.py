@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -71,6 +72,18 @@ def test_status_names_an_authority_the_server_cannot_call(installed: Path, monke
         assert problems == [
             "anthropic: ANTHROPIC_API_KEY is not set (and no base_url points at a server that needs none)"
         ]
+
+
+def test_an_authority_whose_sdk_is_missing_lets_every_stop_go_and_says_why(
+    installed: Path, plan_repo: PlanRepo, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # a broken install: `import anthropic` raises
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1))
+    for server in run_server(installed):
+        assert server.gate.authority is None
+        assert "the authority anthropic cannot be built" in caplog.text
+        assert evaluate(server, plan_repo, stop_text="I'll stop here to save context.")["fail_open"] == "unavailable"
 
 
 @pytest.mark.parametrize(

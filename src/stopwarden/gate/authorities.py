@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import AUTHORITIES
 from stopwarden.gate import llm_acts, rules, stopacts
 from stopwarden.gate.case import Case, Verdict
@@ -104,12 +105,15 @@ assert tuple(REGISTRY) == AUTHORITIES, "one factory per authority of names.AUTHO
 
 
 def get(name: str, options: dict[str, Any] | None = None, timeout_s: float = 3.0) -> Authority | None:
-    """The authority `name`, built with its `[authority.<name>]` options; None when there is no such one
-    or it cannot be built (its SDK missing)."""
+    """The authority `name`, built with its `[authority.<name>]` options; None when there is no such one.
+    One that cannot be built (its SDK missing from a broken install) is a StopwardenError saying which
+    module, so that `eval` and `doctor` name it and the server logs it, instead of "unknown"."""
     factory = REGISTRY.get(name)
     if factory is None:
         return None
     try:
         return factory(options or {}, timeout_s)
-    except ImportError:
-        return None
+    except ImportError as e:
+        raise StopwardenError(
+            f"the authority {name} cannot be built: {e}", hint="reinstall stopwarden: its SDKs are dependencies"
+        ) from None

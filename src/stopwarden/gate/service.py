@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stopwarden.common.config import Config
+from stopwarden.common.errors import StopwardenError
 from stopwarden.gate import authorities, breaker, pipeline, settings
 from stopwarden.gate.case import Case
 from stopwarden.gate.pipeline import Answer, Outcome, allow, ask_in_process, ask_offline, checked, deliver, failure_kind
@@ -67,9 +68,7 @@ class Gate:
         self.config = config
         self.store = store
         self.outbox = outbox  # where events go while the store is away (the server drains it)
-        self.authority = authority or authorities.get(
-            config.authority, config.authority_options.get(config.authority), config.authority_timeout_s
-        )
+        self.authority = authority or self._built(config)
         self._in_flight = threading.BoundedSemaphore(config.limits.in_flight)
         self._calls = ThreadPoolExecutor(max_workers=config.limits.in_flight, thread_name_prefix="authority")
         self._cache: ExpiringCache[Outcome] = ExpiringCache(config.limits.cache_seconds)
@@ -174,6 +173,18 @@ class Gate:
             raise  # the store is away: one event, kept in the outbox
         except Exception:  # judged without a start (and so allowed), never a 500 that leaves no event
             log.exception("cannot look up the start of session %s", request.session_id)
+            return None
+
+    @staticmethod
+    def _built(config: Config) -> authorities.Authority | None:
+        """The configured authority; None when it cannot be built, and every stop is then allowed (fail
+        open: `unavailable`), which the log says once here."""
+        try:
+            return authorities.get(
+                config.authority, config.authority_options.get(config.authority), config.authority_timeout_s
+            )
+        except StopwardenError as e:
+            log.warning("%s; every stop is allowed (unavailable) until it can be", e.message)
             return None
 
     def _ask(self, case: Case, session_id: str, now: float) -> Answer:

@@ -132,9 +132,12 @@ def _authority_online(root: str) -> Check:
         loaded = config_module.load(root)
     except StopwardenError:
         return Check(name, True, "not checked: the config does not load (see above)")
-    built = authorities.get(
-        loaded.authority, loaded.authority_options.get(loaded.authority), loaded.authority_timeout_s
-    )
+    try:
+        built = authorities.get(
+            loaded.authority, loaded.authority_options.get(loaded.authority), loaded.authority_timeout_s
+        )
+    except StopwardenError as e:
+        return Check(name, False, e.message, e.hint)
     if built is None:
         return Check(name, False, f"{loaded.authority} cannot be built", "`stopwarden gate authority rules`")
     provider = getattr(built, "provider", built)  # a cascade asks its provider
