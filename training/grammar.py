@@ -164,6 +164,19 @@ EN: Pools = {
         "That's a reasonable milestone to stop at",
         "Everything is committed, so this is a clean cut",
     ],
+    # A promise to come back that names no work: a bare break point still (docs/stop-acts.md), not a next step.
+    "return": [
+        "I'll pick it back up later",
+        "more later",
+        "I'll come back to it",
+        "back to it soon",
+        "I'll continue another time",
+        "to be continued",
+        "I'll return to this in a bit",
+        "let's resume later",
+        "I'll carry on later",
+        "will look at it again tomorrow",
+    ],
     "failure": [
         "I couldn't get <np> working",
         "the rest needs another approach",
@@ -290,6 +303,33 @@ EN: Pools = {
         "no need to stop halfway — it's all in",
         "nothing is pending",
     ],
+    # Features nobody asked for: never a part of the plan (which <np> may name).
+    "idea": [
+        "caching the lookups",
+        "a dark theme",
+        "a `--verbose` flag",
+        "metrics for the queue depth",
+        "retries with backoff",
+        "prefetching the next page",
+        "a bulk export",
+        "an admin dashboard",
+        "translated error messages",
+        "a benchmark job in CI",
+        "a plugin API",
+        "offline mode",
+    ],
+    # Ideas for later that the plan does not ask for, offered after finished work: a completion still
+    # (docs/stop-acts.md), however much it reads like the work to come.
+    "optional": [
+        "optional, some day: <idea>",
+        "an idea for later, not needed now: <idea>",
+        "if you ever want it, <idea> could come later; it's outside the plan",
+        "possible follow-ups, none of them required: <idea> and <idea>",
+        "nice to have, out of scope: <idea>",
+        "later, only if it turns out to be needed: <idea>",
+        "not part of this task, but worth considering one day: <idea>",
+        "a future improvement, no rush: <idea>",
+    ],
 }
 
 # Frames per act, English. The early acts' frames carry the act; the legitimate acts' base frames are
@@ -380,6 +420,9 @@ EN_FRAMES: dict[str, list[str]] = {
         "<lead?> Good place to pause before <ving>.",
         "checkpoint. stopping.",
         "<lead?> I'll call it here for this round.",
+        "<lead?> <Pause>. <Return>.",
+        "<lead?> That's all for now; <return>.",
+        "<Return>.",
     ],
     "give_up": [
         "<lead?> <Failure>.",
@@ -447,6 +490,9 @@ EN_HARD: dict[str, list[str]] = {
         "All <items> are migrated now; <state>.",
         "<State> now.",
         "Fixed: <diagnosis>. <State>.",
+        "<lead?> <Nothing_left>.\n\n<Optional>.",
+        "<lead?> <State>. <Optional>.",
+        "<done_checklist>\n\n<Optional>.",
     ],
     "blocker": [
         "<lead?> Next I need to <vp>, but <need>.",

@@ -120,3 +120,66 @@ def test_found_is_linear_in_a_long_token() -> None:
         began = time.perf_counter()
         concepts.found(token)
         assert time.perf_counter() - began < 0.02
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("after. that cli.", set()),  # a full stop between a phrase's words breaks it
+        ("after\nthat", set()),  # so does a line break
+        ("after  that, the cli.", {"next"}),
+        ("still-to-do", {"remain"}),  # a hyphen does not
+    ],
+)
+def test_a_phrase_stays_within_a_clause(lexicon: concepts.Lexicon, text: str, expected: set[str]) -> None:
+    assert concepts.found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Il reste a\u0300 ge\u0301rer le cache.", "remain"),  # decomposed (NFD) letters
+        ("S\u0131radaki ad\u0131m: \u0130ndeksler.".lower(), "next"),  # Turkish: dotless i, capital dotted I
+        ("\u05d0\u05b7\u05d7\u05b7\u05e8 \u05db\u05b8\u05bc\u05da\u05b0", "next"),  # Hebrew with vowel points
+        ("Next, I\u2019ll wire the parser.", "future"),  # a typographic apostrophe
+    ],
+)
+def test_text_is_read_as_entries_are_written(text: str, concept: str) -> None:
+    concepts._of_word.cache_clear()
+    assert concept in concepts.found(text.lower())
+
+
+# The lexicon is matched without knowing a text's language, and English is the language of most stops and
+# of all code: another language's entry must not turn an English word into a concept it does not carry in
+# English (Polish "was" is "you", Catalan "proper*" is "next", "token" is a credential in a web app).
+_ENGLISH_WORDS = """
+    the a an is was were be been are am it its this that these those there here we us our you your they
+    them he she his her i me my mine of to in on at by for with from as into onto over under up down out
+    off about after before again then than so but or and nor not no yes do does did done doing have has had
+    can could will would shall should may might must need needs let lets size sun dir era dig ni tue u
+    ci chat session sessions sessionid sessionstart conversation conversations token tokens tokenizer
+    token's property properties proper properly stands stand stop stops stopped stop's stopwarden stopact
+    stopiteration complete completes completed completion completions terminate terminated implement
+    implementation implemented context contextlib contextmanager contextvar next remaining
+    remains left rest later continue continued continuing pause paused break broken fix fixed works
+    working passes passing failed failing pending open closed ready running run runs ran test tests
+"""
+ENGLISH = _ENGLISH_WORDS.split()
+
+
+def test_no_other_language_changes_what_an_english_word_means() -> None:
+    english = concepts.Lexicon()
+    for concept, entries in TABLE["en"].items():
+        for entry in entries:
+            english.add(entry, concept)
+    concepts._of_word.cache_clear()
+    everywhere = {word: concepts.found(word) for word in ENGLISH}
+    concepts._of_word.cache_clear()
+    shipped = concepts._lexicon
+    try:
+        concepts._lexicon = english
+        only_english = {word: concepts.found(word) for word in ENGLISH}
+    finally:
+        concepts._lexicon = shipped
+        concepts._of_word.cache_clear()
+    assert {w: sorted(everywhere[w] - only_english[w]) for w in ENGLISH if everywhere[w] != only_english[w]} == {}

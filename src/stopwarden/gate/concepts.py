@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
@@ -42,6 +44,13 @@ _TOKEN: Final = re.compile(rf"[\w{_MARKS}]+(?:'[\w{_MARKS}]+)*")
 # Written without spaces between words: an entry is found anywhere in the text.
 _UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7a3]")
+# Vowel points of Hebrew and Arabic (optional in ordinary writing, so an entry is stored without them) and
+# the ways an apostrophe is typed; a Turkish capital İ lower-cases to i and a combining dot.
+_POINTS: Final = re.compile("[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]|(?<=i)\u0307")
+_APOSTROPHES: Final = str.maketrans("\u2018\u2019\u02bc`\u00b4", "'" * 5)
+# Between two words of a phrase: spaces, a hyphen, a (non-)joiner (Persian) or nothing; a mark that ends a
+# clause or a line breaks it.
+_IN_CLAUSE: Final = re.compile(r"[ \t\-\u00a0\u200c\u200d\u2010\u2011]*")
 _LONGEST_WORD: Final = 40  # no entry's word is longer: a longer token is cut here and the cache stays small
 
 
@@ -60,7 +69,7 @@ class Lexicon:
         """Index one entry; one that could never match as meant (no word, a stem too short to say anything,
         a one-syllable Korean word) is an error, not an entry silently lost."""
         starred = entry.endswith("*")
-        text = entry.rstrip("*").strip().lower().replace("\u2019", "'")
+        text = normal(entry.rstrip("*").strip().lower())
         if _UNSPACED.search(text):
             self.anywhere.append((text, concept))
             return
@@ -113,16 +122,25 @@ def _of_word(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def normal(text: str) -> str:
+    """`text` as entries are stored: composed (NFC), without vowel points, with one apostrophe."""
+    return _POINTS.sub("", unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
+
+
 def found(text: str) -> frozenset[str]:
-    """The concepts whose entries occur in `text` (lower case, as stopact_model.features has it)."""
+    """The concepts whose entries occur in `text` (lower case, as stopact_model.features has it); a phrase
+    counts only within a clause ("next. I'll" is not "next i'll")."""
     lexicon = _loaded()
     out: set[str] = set()
-    tokens = [token[:_LONGEST_WORD] for token in _TOKEN.findall(text)]
+    text = normal(text)
+    spans = list(_TOKEN.finditer(text))
+    tokens = [span[0][:_LONGEST_WORD] for span in spans]
+    joined = [_IN_CLAUSE.fullmatch(text, a.end(), b.start()) is not None for a, b in pairwise(spans)]
     for i, token in enumerate(tokens):
         out |= _of_word(token)
         for rest, starred, concept in lexicon.phrases.get(token, ()):
             after = tokens[i + 1 : i + 1 + len(rest)]
-            if len(after) == len(rest) and after[:-1] == list(rest[:-1]):
+            if len(after) == len(rest) and all(joined[i : i + len(rest)]) and after[:-1] == list(rest[:-1]):
                 last, wanted = after[-1], rest[-1]
                 if last == wanted or (starred and last.startswith(wanted)):
                     out.add(concept)
