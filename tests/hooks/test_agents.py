@@ -82,14 +82,16 @@ def test_the_agent_process_is_recognised_per_agent() -> None:
     assert [a for a in AGENTS if dialect(a).is_agent_process("node", node_other)] == []
 
 
-def _copilot_transcript(path: Path, *events: tuple[str, dict[str, Any]]) -> str:
-    """A Copilot CLI 1.0.102 events.jsonl, one `{type, data, id, parentId, timestamp}` per line."""
+def _copilot_transcript(path: Path, *events: tuple[str, dict[str, Any]], append: bool = False) -> str:
+    """A Copilot CLI 1.0.102 events.jsonl, one `{type, data, id, parentId, timestamp}` per line; `append`
+    adds the events to the file's end, as the client does during a session."""
     stamp = "2026-12-02T22:40:00.203Z"
     lines = [
         json.dumps({"type": kind, "data": data, "id": str(i), "parentId": None, "timestamp": stamp})
         for i, (kind, data) in enumerate(events)
     ]
-    path.write_text("\n".join(lines) + "\n")
+    with path.open("a" if append else "w") as out:
+        out.write("\n".join(lines) + "\n")
     return str(path)
 
 
@@ -134,7 +136,8 @@ def test_copilot_stop_text_waits_for_the_client_to_write_this_stop(
         ("assistant.message", {"content": "Next I need to wire the lexer."}),
         ("hook.start", {"hookType": "agentStop", "input": {"sessionId": "s1", "timestamp": 7}}),
     ]
-    writer = threading.Timer(0.1, lambda: _copilot_transcript(path, *later))
+    # Appended, as the client writes: an overwrite would let the hook read the file empty, mid-write.
+    writer = threading.Timer(0.1, lambda: _copilot_transcript(path, *later, append=True))
     writer.start()
     event = payload.parse(json.dumps(raw).encode(), "copilot", "stop", {})
     assert event.stop_text == "Next I need to wire the lexer."
