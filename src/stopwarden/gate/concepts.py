@@ -135,18 +135,24 @@ def found(text: str) -> frozenset[str]:
     text = normal(text)
     spans = list(_TOKEN.finditer(text))
     tokens = [span[0][:_LONGEST_WORD] for span in spans]
-    joined = [_IN_CLAUSE.fullmatch(text, a.end(), b.start()) is not None for a, b in pairwise(spans)]
     for i, token in enumerate(tokens):
         out |= _of_word(token)
         for rest, starred, concept in lexicon.phrases.get(token, ()):
             after = tokens[i + 1 : i + 1 + len(rest)]
-            if len(after) == len(rest) and all(joined[i : i + len(rest)]) and after[:-1] == list(rest[:-1]):
+            if len(after) == len(rest) and after[:-1] == list(rest[:-1]):
                 last, wanted = after[-1], rest[-1]
-                if last == wanted or (starred and last.startswith(wanted)):
+                matched = last == wanted or (starred and last.startswith(wanted))
+                if matched and _in_one_clause(text, spans[i : i + 1 + len(rest)]):
                     out.add(concept)
     if _UNSPACED.search(text):
         out.update(concept for entry, concept in lexicon.anywhere if entry in text)
     return frozenset(out)
+
+
+def _in_one_clause(text: str, spans: list[re.Match[str]]) -> bool:
+    """Whether nothing but spaces, a hyphen or a joiner stands between these words (asked only once a
+    phrase's words have matched: most stops hold none of the lexicon's phrases)."""
+    return all(_IN_CLAUSE.fullmatch(text, a.end(), b.start()) is not None for a, b in pairwise(spans))
 
 
 def feature_names(act: str, last: str) -> list[str]:
