@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from stopwarden.state import files
 from tests.conftest import git
 
 
@@ -33,8 +34,12 @@ def test_create_merge_remove(installed: Path, cli: Any) -> None:
     assert (installed / "login.py").exists()
     assert git(installed, "log", "-1", "--format=%H").strip() == merged.json()["commit"]
 
+    for checkout in (str(path), str(installed)):  # the evidence caches the Stop hook keeps, one per checkout
+        files.write_plan_history(str(installed), checkout, b"{}")
     assert cli("build", "worktree", "remove").code == 0
     assert not path.exists()
+    assert not Path(files.plan_history_path(str(installed), str(path))).exists()  # its cache goes with it
+    assert Path(files.plan_history_path(str(installed), str(installed))).exists()
     assert cli("build", "status", "--json").json()["worktree"] is None
     assert f"stopwarden/{build_id}" in git(installed, "branch", "--list")  # the branch is kept
     events = [r["event"] for r in cli("build", "log", "--limit", "50", "--json").json()]

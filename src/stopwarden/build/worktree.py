@@ -78,6 +78,7 @@ def remove(root: str, build_id: str, force: bool) -> dict[str, Any]:
         _git(root, "worktree", "remove", *(["--force"] if force else []), tree["path"])
     else:
         _git(root, "worktree", "prune")  # removed by hand: let git forget it too
+    files.forget_plan_history(root, tree["path"])
     _update(root, build_id, None)
     state.append_audit(root, build_id, WORKTREE_REMOVED, path=tree["path"], branch=tree["branch"])
     return dict(tree)

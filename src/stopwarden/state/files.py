@@ -7,7 +7,8 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
   evidence/<key>.json   each plan file's introducing and latest commit as of a HEAD, one file per
-                   checkout (hooks/evidence.py); a cache, rebuilt whenever it is odd
+                   checkout (hooks/evidence.py); a cache, rebuilt whenever it is odd, and deleted
+                   with its build's worktree (build/worktree.py)
   hook.log         why a hook let a stop through (hooks/log.py, which builds its path itself: it runs on
                    every hook run, and imports only `safe`)
   server.pid, server.starting, server.log, outbox.db, stopwarden.db   the server's (server/process.py;
@@ -168,6 +169,15 @@ def write_plan_history(root: str, checkout: str, data: bytes) -> None:
     safe.check_folder(state_dir(root))
     safe.make_folder(f"{state_dir(root)}/{EVIDENCE_DIR}")
     write_atomic(plan_history_path(root, checkout), data, 0o600)
+
+
+def forget_plan_history(root: str, checkout: str) -> None:
+    """Delete the evidence cache of a checkout that is gone (a build's worktree, when it is removed): no
+    stop reads it again, and each may hold megabytes. Only in folders of ours: a planted link is left."""
+    try:
+        posix.unlink(plan_history_path(root, checkout))  # the path checks every folder on the way
+    except (FileNotFoundError, safe.NotOurs):  # no cache (or no folder) yet, or a folder that is not ours
+        pass
 
 
 def checkout_key(text: str) -> str:
