@@ -34,15 +34,21 @@ HERE = Path(__file__).resolve().parent
 def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     judged = [row for row in rows if stopacts.guarded(row["text"]) is None]
 
-    def score(text: str) -> float:  # 0 for a stop the server never continues, whatever the model says
-        return 0.0 if stopacts.says_nothing_ahead(text) else stopact_model.early_stop_score(text)
+    def score(text: str) -> tuple[float, bool]:  # the score, and whether the server continues the stop
+        if stopacts.says_nothing_ahead(text):  # never continued, whatever the model says
+            return 0.0, False
+        probs = stopact_model.probabilities(text)
+        value = stopact_model.score_of(probs)
+        return value, stopact_model.band(value, stopact_model.named_early(probs)) == "continue"
 
-    early = sorted((score(r["text"]) for r in judged if r["act"] in EARLY), reverse=True)
-    never = sorted((score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE), reverse=True)
+    early_rows = [score(r["text"]) for r in judged if r["act"] in EARLY]
+    never_rows = [score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE]
+    early = sorted((s for s, _ in early_rows), reverse=True)
+    never = sorted((s for s, _ in never_rows), reverse=True)
     if not early or not never:
         return
-    caught = sum(s >= continue_at for s in early) / len(early)
-    above = sum(s >= continue_at for s in never)
+    caught = sum(c for _, c in early_rows) / len(early)  # each at the threshold of the act the model names
+    above = sum(c for _, c in never_rows)
     # Early stops above all but k of the stops not to continue: a threshold at the (k+1)-th highest of them.
     spare = "  ".join(
         f"above all but {k}: {sum(s > never[k] for s in early) / len(early):.3f}" for k in (0, 2, 4) if k < len(never)

@@ -39,7 +39,8 @@ def main() -> None:
         bands: dict[str, Counter[str]] = {"continue": Counter(), "legit allow": Counter(), "other": Counter()}
         blocked: list[str] = []
         for case in cases:
-            band = stopact_model.band(stopact_model.early_stop_score(case["stop_text"]))
+            probs = stopact_model.probabilities(case["stop_text"])
+            band = stopact_model.band(stopact_model.score_of(probs), stopact_model.named_early(probs))
             expected = case["expected"]["decision"]
             if expected == "continue":
                 kind = "continue"

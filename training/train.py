@@ -60,6 +60,7 @@ EARLY = stopact_model.EARLY_ACTS
 # The acts that must never reach CONTINUE_AT out-of-fold: the legitimate ones (a block would be a false
 # block) and give_up, which wants a human (escalate), never an automatic "continue".
 NEVER_CONTINUE = (*LEGIT_ACTS, "give_up")
+ACT_FLOOR = 0.9  # no early act's own CONTINUE_AT is below this (thresholds_by_act)
 
 
 def load_cases(path: Path = CASES) -> list[Example]:
@@ -175,6 +176,35 @@ def thresholds(scores: Any, acts: list[str], left: Any, by_author: Any = None) -
     return continue_at, allow_below
 
 
+def named_early(probs: Any) -> Any:
+    """The early act each row's probabilities favour (what the server names a stop it continues)."""
+    idx = [STOP_ACTS.index(a) for a in EARLY]
+    return np.array(EARLY)[np.nan_to_num(probs[:, idx], nan=-1.0).argmax(axis=1)]
+
+
+def thresholds_by_act(probs: Any, acts: list[str], left: Any, held_probs: Any, continue_at: float) -> dict[str, float]:
+    """A CONTINUE_AT for each early act the model may name, by the same rule as the global one over the
+    examples it names so: the stops that must not be continued and the legitimate ones, out-of-fold and
+    out-of-author, above all but FALSE_BLOCK_BUDGET of them. Legitimate stops the model takes for a
+    context excuse are rarer and score lower than those it takes for a next step, so that act needs less.
+    Never above the global threshold, nor below ACT_FLOOR: a group of a few hundred is a thin tail."""
+    scores, held = early_score(probs), early_score(held_probs)
+    named, named_held = named_early(probs), named_early(held_probs)
+    never = np.array([a in NEVER_CONTINUE for a in acts]) & left
+    legit = np.array([a in LEGIT_ACTS for a in acts]) & left
+    out: dict[str, float] = {}
+    for act in EARLY:
+        tops = [ACT_FLOOR]
+        for mask, values in ((never & (named == act), scores), (legit & (named == act), scores),
+                             (never & ~np.isnan(held) & (named_held == act), held)):  # fmt: skip
+            if mask.any():
+                tops.append(float(np.quantile(values[mask], 1 - FALSE_BLOCK_BUDGET)))
+        at = min(float(np.ceil((max(tops) + 1e-9) * 1000) / 1000), continue_at)
+        print(f"  {act:15} named on {int((never & (named == act)).sum())} not to continue: continue_at {at:.3f}")
+        out[act] = at
+    return out
+
+
 def pack(code: str, values: list[int]) -> str:
     data = array(code, values)
     if sys.byteorder == "big":
@@ -182,7 +212,9 @@ def pack(code: str, values: list[int]) -> str:
     return base64.b64encode(data.tobytes()).decode("ascii")
 
 
-def export(model: Any, used: Any, continue_at: float, allow_below: float, summary: dict[str, Any]) -> dict[str, Any]:
+def export(
+    model: Any, used: Any, continue_at: float, allow_below: float, by_act: dict[str, float], summary: dict[str, Any]
+) -> dict[str, Any]:
     """The buckets some class weighs (|w| >= PRUNE) once, and their int16 rows: a small file, quick to load."""
     coef = model.coef_  # classes x used buckets
     scale = float(np.abs(coef).max()) / 32767
@@ -197,7 +229,7 @@ def export(model: Any, used: Any, continue_at: float, allow_below: float, summar
         "scale": scale,
         "buckets": pack("I", used[keep].tolist()),
         "weights": pack("h", rows.ravel().tolist()),
-        "thresholds": {"continue_at": continue_at, "allow_below": allow_below},
+        "thresholds": {"continue_at": continue_at, "allow_below": allow_below, "continue_at_by_act": by_act},
         "summary": summary,
     }
 
@@ -266,15 +298,18 @@ def main() -> None:
     assert best is not None
     c, probs = best[2]
     scores = early_score(probs)
-    by_author = early_score(out_of_author(x, y, groups, weights, c))
+    held_probs = out_of_author(x, y, groups, weights, c)
+    by_author = early_score(held_probs)
     continue_at, allow_below = thresholds(scores, acts, left, by_author)
+    by_act = thresholds_by_act(probs, acts, left, held_probs, continue_at)
+    at = np.array([by_act[a] for a in named_early(probs)])  # each example's own threshold
     predicted = probs.argmax(axis=1)
     legit = np.array([a in LEGIT_ACTS for a in acts])
     early = np.array([a in EARLY for a in acts])
-    false_blocks = int((scores[legit & left] >= continue_at).sum())
+    false_blocks = int((scores[legit & left] >= at[legit & left]).sum())
     never_continue = np.array([a in NEVER_CONTINUE for a in acts])
     give_ups = np.array([a == "give_up" for a in acts])
-    give_ups_continued = int((scores[give_ups] >= continue_at).sum())
+    give_ups_continued = int((scores[give_ups] >= at[give_ups]).sum())
     print(f"\nchosen C={c}; CONTINUE_AT={continue_at}  ALLOW_BELOW={allow_below}  oof false blocks {false_blocks}\n")
     per_class = report(acts, probs, scores, continue_at, allow_below)
     if args.scores:
@@ -320,7 +355,7 @@ def main() -> None:
         "oof_judged_legit": int((legit & left).sum()),
         "false_block_budget": FALSE_BLOCK_BUDGET,
         "oof_give_ups_continued": give_ups_continued,
-        "oof_early_caught": round(float((scores[early] >= continue_at).mean()), 4),
+        "oof_early_caught": round(float((scores[early] >= at[early]).mean()), 4),
         "oof_early_allowed": round(float((scores[early] < allow_below).mean()), 4),
         "oof_legit_abstained": round(float((scores[legit] >= allow_below).mean()), 4),
         "cases_oof_accuracy": round(case_accuracy, 4),
@@ -328,10 +363,10 @@ def main() -> None:
         "cases_by_author_early_caught": round(float((by_author[early & is_case] >= continue_at).mean()), 4),
         "cases_by_author_never_continued": int((by_author[never_continue & is_case & left] >= continue_at).sum()),
         "cases_accuracy_generated_only": round(unseen_accuracy, 4),
-        "thresholds": {"continue_at": continue_at, "allow_below": allow_below},
+        "thresholds": {"continue_at": continue_at, "allow_below": allow_below, "continue_at_by_act": by_act},
         "sklearn": sklearn.__version__,
     }
-    data = export(model, used, continue_at, allow_below, summary)
+    data = export(model, used, continue_at, allow_below, by_act, summary)
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     # The exported, pruned and quantised model must agree with the fitted one it came from.

@@ -53,6 +53,24 @@ def test_thresholds_are_ordered_and_bands_follow_them() -> None:
         assert model.band((model.ALLOW_BELOW + model.CONTINUE_AT) / 2) == "abstain"
 
 
+def test_each_early_act_has_its_own_threshold_never_above_the_global_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    by_act = data["thresholds"].get("continue_at_by_act", {})
+    assert set(by_act) <= set(model.EARLY_ACTS)
+    assert all(0.9 <= at <= model.CONTINUE_AT for at in by_act.values())
+    # A lower threshold for one act continues a score there and nowhere else; a model without them uses
+    # the global threshold for every act.
+    data["thresholds"] = {"continue_at": 0.97, "allow_below": 0.2, "continue_at_by_act": {"context_excuse": 0.92}}
+    monkeypatch.setattr(model, "_model", model._Model(data))
+    assert model.band(0.95, "context_excuse") == "continue"
+    assert model.band(0.95, "next_step") == model.band(0.95) == "abstain"
+    data["thresholds"] = {"continue_at": 0.97, "allow_below": 0.2}
+    monkeypatch.setattr(model, "_model", model._Model(data))
+    assert model.band(0.95, "context_excuse") == "abstain" and model.band(0.97, "permission") == "continue"
+    probs = dict.fromkeys(STOP_ACTS, 0.0) | {"permission": 0.6, "next_step": 0.3, "completion": 0.1}
+    assert model.named_early(probs) == "permission"
+
+
 def test_an_unknown_attribute_is_still_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         _ = model.NO_SUCH_THRESHOLD  # the module's __getattr__ types it float; at run time it is missing
@@ -216,7 +234,12 @@ def test_out_of_fold_false_blocks_stay_within_the_budget() -> None:
     the development sets, never trained on, must see none (tests/gate/test_rules.py)."""
     summary = model.summary()
     assert summary["oof_false_blocks"] <= summary["false_block_budget"] * summary["oof_judged_legit"] + 1
-    assert summary["thresholds"] == {"continue_at": model.CONTINUE_AT, "allow_below": model.ALLOW_BELOW}
+    by_act = model._load().continue_at_by_act
+    assert summary["thresholds"] == {
+        "continue_at": model.CONTINUE_AT,
+        "allow_below": model.ALLOW_BELOW,
+        "continue_at_by_act": by_act,
+    }
     assert summary["corpus_generated"] >= 2000 and summary["corpus_cases"] == len(CASES)
 
 

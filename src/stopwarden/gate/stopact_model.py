@@ -376,6 +376,8 @@ class _Model:
             self.rows[bucket] = row
         self.continue_at = float(data["thresholds"]["continue_at"])
         self.allow_below = float(data["thresholds"]["allow_below"])
+        by_act = data["thresholds"].get("continue_at_by_act") or {}  # a model before round 15 has none
+        self.continue_at_by_act = {act: float(by_act.get(act, self.continue_at)) for act in EARLY_ACTS}
         self.summary: dict[str, Any] = dict(data.get("summary", {}))
 
 
@@ -430,10 +432,17 @@ def top_act(text: str) -> tuple[str, float]:
     return act, probs[act]
 
 
-def band(score: float) -> Literal["continue", "abstain", "allow"]:
-    """Where an early_stop_score falls: an early stop, a legitimate one, or between (the caller escalates)."""
+def named_early(probs: dict[str, float]) -> str:
+    """The early act the model favours: what a stop it continues is named."""
+    return max(EARLY_ACTS, key=probs.__getitem__)
+
+
+def band(score: float, act: str | None = None) -> Literal["continue", "abstain", "allow"]:
+    """Where an early_stop_score falls: an early stop, a legitimate one, or between (the caller escalates).
+    `act`, the early act the model names (`named_early`), brings its own threshold, chosen in training by
+    the same rule over the stops the model names so (training/train.py, thresholds_by_act)."""
     model = _load()
-    if score >= model.continue_at:
+    if score >= (model.continue_at_by_act.get(act, model.continue_at) if act else model.continue_at):
         return "continue"
     if score < model.allow_below:
         return "allow"

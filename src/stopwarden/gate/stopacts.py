@@ -107,7 +107,7 @@ def _modelled(stop_text: str) -> Act:
     score = stopact_model.score_of(probabilities)
     if max(probabilities, key=lambda a: probabilities[a]) == "give_up":  # its score is low: it is no early stop
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
-    band = stopact_model.band(score)
+    band = stopact_model.band(score, stopact_model.named_early(probabilities))
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
