@@ -121,6 +121,20 @@ def test_a_linked_folder_is_never_written_into(installed: Path, tmp_path: Path, 
     assert sorted(p.name for p in outside.iterdir()) == before
 
 
+def test_a_linked_evidence_folder_is_never_deleted_from(installed: Path, tmp_path: Path) -> None:
+    """`build worktree remove` forgets the worktree's evidence cache: never through a committed link."""
+    from stopwarden.state import files
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    checkout = str(installed / ".stopwarden" / "worktrees" / "b-1")
+    victim = outside / f"{files.checkout_key(checkout)}.json"  # the name the cache would have
+    victim.write_text("{}")
+    _link(installed / ".stopwarden" / "evidence", outside)
+    files.forget_plan_history(str(installed), checkout)
+    assert victim.exists()
+
+
 def test_the_whole_state_folder_as_a_link_is_not_ours(installed: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     os.rename(installed / ".stopwarden", outside)
