@@ -31,6 +31,7 @@ FROZEN = {
     "twelfth_contact.jsonl": ("12985b2ede6cc606cb10afa28d4df71dbfb222e449c4eae66857cf431127f72a", "tw"),
     "thirteenth_contact.jsonl": ("11faf6e7626f98fc59ac4777365fc85afd007dce9ab1e47591d270a51d4f2bcf", "th"),
     "fourteenth_contact.jsonl": ("aed46d61b75fb022ca27cc5bdf1ac7f81e7d19b46189c14ab8a0b7a740096499", "ft"),
+    "fifteenth_contact.jsonl": ("dc97f3fe3c9c93d988908101d6df238b7ec1d58e9fe70fd82a0c84f3fa17af4f", "fi5"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
