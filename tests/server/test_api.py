@@ -86,6 +86,19 @@ def test_an_authority_whose_sdk_is_missing_lets_every_stop_go_and_says_why(
         assert evaluate(server, plan_repo, stop_text="I'll stop here to save context.")["fail_open"] == "unavailable"
 
 
+@pytest.mark.parametrize("option", ["base_url = 5", 'base_url = "::::"'])
+def test_an_authority_option_its_sdk_refuses_lets_every_stop_go_and_says_why(
+    installed: Path, plan_repo: PlanRepo, caplog: pytest.LogCaptureFixture, option: str
+) -> None:
+    config = installed / ".stopwarden" / "config.toml"
+    text = config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1)
+    config.write_text(f"{text}\n[authority.anthropic]\n{option}\n")
+    for server in run_server(installed):  # the server starts: a bad option is no reason to stop serving
+        assert server.gate.authority is None
+        assert "the authority anthropic cannot be built with its options" in caplog.text
+        assert evaluate(server, plan_repo, stop_text="I'll stop here to save context.")["fail_open"] == "unavailable"
+
+
 @pytest.mark.parametrize(
     ("headers", "status", "detail"),
     [

@@ -106,8 +106,9 @@ assert tuple(REGISTRY) == AUTHORITIES, "one factory per authority of names.AUTHO
 
 def get(name: str, options: dict[str, Any] | None = None, timeout_s: float = 3.0) -> Authority | None:
     """The authority `name`, built with its `[authority.<name>]` options; None when there is no such one.
-    One that cannot be built (its SDK missing from a broken install) is a StopwardenError saying which
-    module, so that `eval` and `doctor` name it and the server logs it, instead of "unknown"."""
+    One that cannot be built is a StopwardenError saying why, so that `eval` and `doctor` name it and the
+    server logs it and allows every stop (`unavailable`) instead of failing to start: its SDK missing from
+    a broken install, or an option its SDK refuses (`base_url = 5`, a URL httpx cannot parse)."""
     factory = REGISTRY.get(name)
     if factory is None:
         return None
@@ -116,4 +117,9 @@ def get(name: str, options: dict[str, Any] | None = None, timeout_s: float = 3.0
     except ImportError as e:
         raise StopwardenError(
             f"the authority {name} cannot be built: {e}", hint="reinstall stopwarden: its SDKs are dependencies"
+        ) from None
+    except Exception as e:  # an SDK's constructor may raise anything on an option it refuses
+        raise StopwardenError(
+            f"the authority {name} cannot be built with its options: {type(e).__name__}: {e}",
+            hint=f"check [authority.{name}] in .stopwarden/config.toml",
         ) from None
