@@ -261,7 +261,8 @@ def test_rate_limits_count_only_the_questions_the_model_is_asked(
 
 
 def test_a_cascade_in_the_config(installed: Path, cli: Any) -> None:
-    """Chosen like any authority; its settings in its own table, its budget its provider's."""
+    """Chosen like any authority; its settings in its own table, its budget its provider's. A setting
+    changed after it was chosen is used once approved again (gate/approval.py): until then, rules judge."""
     config_file = installed / ".stopwarden" / "config.toml"
     assert cli("gate", "authority", "rules+claude-cli", "--skip-check", "--json").json()["timeout_s"] == 20.0
     config_file.write_text(config_file.read_text() + '\n[authority."rules+claude-cli"]\ncommand = "my-claude"\n')
@@ -270,13 +271,20 @@ def test_a_cascade_in_the_config(installed: Path, cli: Any) -> None:
         "rules+claude-cli",
         {"command": "my-claude"},
     )
-    gate = Gate(loaded, Store.open(str(installed / ".stopwarden" / "stopwarden.db")))
-    try:
-        assert gate.authority is not None and gate.authority.name == "rules+claude-cli" and not gate.in_process
-        assert gate.authority.provider.command == "my-claude"  # type: ignore[attr-defined]
-    finally:
-        gate.close()
-        gate.store.close()
+    for approved in (False, True):
+        if approved:
+            assert cli("gate", "authority", "rules+claude-cli", "--skip-check").code == 0
+        gate = Gate(loaded, Store.open(str(installed / ".stopwarden" / "stopwarden.db")))
+        try:
+            assert gate.authority is not None
+            if not approved:
+                assert gate.authority.name == "rules" and gate.in_process
+                continue
+            assert gate.authority.name == "rules+claude-cli" and not gate.in_process
+            assert gate.authority.provider.command == "my-claude"  # type: ignore[attr-defined]
+        finally:
+            gate.close()
+            gate.store.close()
 
 
 # --- stopwarden eval --------------------------------------------------------------------------------------

@@ -35,8 +35,7 @@ def test_online_asks_the_llm_authority_one_tiny_question(
     without --online nothing is sent, and `rules` has nothing to call."""
     online = [c for c in cli("doctor", "--online", "--json").json()["checks"] if c["name"] == "authority online"]
     assert online == [{"name": "authority online", "ok": True, "detail": "rules: offline, nothing to call", "fix": ""}]
-    config = installed / ".stopwarden" / "config.toml"
-    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "openai"', 1))
+    assert cli("gate", "authority", "openai", "--skip-check").code == 0  # chosen, and approved, here
     with FakeProvider() as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.base_url}/v1")
         fake.answers = [Answer("ok"), Answer("", status=401)]
@@ -53,8 +52,7 @@ def test_online_asks_the_llm_authority_one_tiny_question(
 
 def test_online_names_an_sdk_a_broken_install_lacks(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "openai", None)  # `import openai` raises ImportError
-    config = installed / ".stopwarden" / "config.toml"
-    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "openai"', 1))
+    assert cli("gate", "authority", "openai", "--skip-check").code == 0
     result = cli("doctor", "--online", "--json")
     [check] = [c for c in result.json()["checks"] if c["name"] == "authority online"]
     assert result.code == 1 and not check["ok"] and "openai cannot be built" in check["detail"], check

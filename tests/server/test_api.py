@@ -16,7 +16,9 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from stopwarden.common import config as config_module
 from stopwarden.common.timefmt import iso, parse_iso
+from stopwarden.gate import approval
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.gate.service import Gate
 from stopwarden.server import models, signin
@@ -62,11 +64,17 @@ def test_status_needs_the_token_and_says_what_gate_status_says(server: Server) -
     assert body["authority_problems"] == [] and body["today"] == {}
 
 
+def choose(root: Path, name: str, extra: str = "") -> None:
+    """What `gate authority NAME` does, with `extra` settings in the config: writes it, and approves it."""
+    config = root / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text().replace('authority = "rules"', f'authority = "{name}"', 1) + extra)
+    approval.approve(str(root), name, config_module.load(str(root)).authority_options.get(name) or {})
+
+
 def test_status_names_an_authority_the_server_cannot_call(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
-    config = installed / ".stopwarden" / "config.toml"
-    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1))
+    choose(installed, "anthropic")
     for server in run_server(installed):
         problems = server.call("GET", "/v1/status")[1]["authority_problems"]
         assert problems == [
@@ -78,8 +86,7 @@ def test_an_authority_whose_sdk_is_missing_lets_every_stop_go_and_says_why(
     installed: Path, plan_repo: PlanRepo, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setitem(sys.modules, "anthropic", None)  # a broken install: `import anthropic` raises
-    config = installed / ".stopwarden" / "config.toml"
-    config.write_text(config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1))
+    choose(installed, "anthropic")
     for server in run_server(installed):
         assert server.gate.authority is None
         assert "the authority anthropic cannot be built" in caplog.text
@@ -90,9 +97,7 @@ def test_an_authority_whose_sdk_is_missing_lets_every_stop_go_and_says_why(
 def test_an_authority_option_its_sdk_refuses_lets_every_stop_go_and_says_why(
     installed: Path, plan_repo: PlanRepo, caplog: pytest.LogCaptureFixture, option: str
 ) -> None:
-    config = installed / ".stopwarden" / "config.toml"
-    text = config.read_text().replace('authority = "rules"', 'authority = "anthropic"', 1)
-    config.write_text(f"{text}\n[authority.anthropic]\n{option}\n")
+    choose(installed, "anthropic", f"\n[authority.anthropic]\n{option}\n")
     for server in run_server(installed):  # the server starts: a bad option is no reason to stop serving
         assert server.gate.authority is None
         assert "the authority anthropic cannot be built with its options" in caplog.text

@@ -9,11 +9,16 @@ import click
 
 from stopwarden.cli.output import echo, json_option
 from stopwarden.common import termsafe
+from stopwarden.common.errors import StopwardenError
 
 
 @click.command(name="eval")
 @click.argument("cases", type=click.Path(dir_okay=False))
-@click.option("--authority", help="The authority to judge with (default: the project's, else rules).")
+@click.option(
+    "--authority",
+    help="The authority to judge with (default: the project's, else rules). Its settings from the config are "
+    "used once approved on this machine (`gate authority NAME`).",
+)
 @click.option(
     "--no-router",
     "every_stop",
@@ -40,13 +45,17 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     from stopwarden.common import config as config_module
     from stopwarden.common.names import AUTHORITY_TIMEOUTS
     from stopwarden.common.project import find_root
-    from stopwarden.gate import evaluation
+    from stopwarden.gate import approval, evaluation
 
     root = find_root(os.getcwd())
     config = config_module.load(root) if root else config_module.load(os.getcwd())
     name = authority or config.authority
     timeout = config.authority_timeout_s if name == config.authority else AUTHORITY_TIMEOUTS.get(name, 3.0)
-    results = evaluation.run(cases, name, config.authority_options.get(name, {}), timeout, router=not every_stop)
+    options = config.authority_options.get(name, {})
+    unapproved = approval.problem(root, name, options, named_here=bool(authority))
+    if unapproved:  # never the operator's key to a base_url the repository chose, nor its command run
+        raise StopwardenError(unapproved, hint=approval.HINT)
+    results = evaluation.run(cases, name, options, timeout, router=not every_stop)
     summary = evaluation.summary(results)
     if as_json:
         click.echo(termsafe.dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))

@@ -204,6 +204,10 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     in the operator log, and restarts the server if it runs. Settings of an authority go in
     `[authority.NAME]`.
 
+    Choosing an authority here also approves it, with its settings as they are now, on this machine: an
+    authority and settings that came with the repository's config (a base_url your key would be sent to,
+    a command the judge would run) are not used until you do, and stops are judged by rules meanwhile.
+
     \b
     Example:
       stopwarden gate authority claude-cli
@@ -213,14 +217,15 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     from stopwarden.common import config as config_module
     from stopwarden.common.atomic import write_atomic
     from stopwarden.common.names import CONFIG_FILE, STATE_DIR
-    from stopwarden.gate import credentials
+    from stopwarden.gate import approval, credentials
+    from stopwarden.gate import status as gate_state
     from stopwarden.server import control
     from stopwarden.state import files
 
     root = require_root(os.getcwd())
     before = config_module.load(root)
     if name is None:
-        problems = credentials.problems(before.authority, before.authority_options, os.environ)
+        problems = gate_state.authority_problems(before, os.environ)
         data = {"authority": before.authority, "timeout_s": before.authority_timeout_s, "problems": problems}
         shown = f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"
         emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
@@ -231,6 +236,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             f"the {name} authority cannot be called from here: " + "; ".join(problems),
             hint="set it in the environment the server starts from and run this again, or add --skip-check",
         )
+    approval.approve(root, name, before.authority_options.get(name) or {})  # the operator chose it, here
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name

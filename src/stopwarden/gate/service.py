@@ -24,7 +24,7 @@ from typing import Any
 
 from stopwarden.common.config import Config
 from stopwarden.common.errors import StopwardenError
-from stopwarden.gate import authorities, breaker, pipeline, settings
+from stopwarden.gate import approval, authorities, breaker, pipeline, rules, settings
 from stopwarden.gate.case import Case
 from stopwarden.gate.pipeline import Answer, Outcome, allow, ask_in_process, ask_offline, checked, deliver, failure_kind
 from stopwarden.gate.windows import ContinueCounts, ExpiringCache, RateWindows
@@ -177,12 +177,16 @@ class Gate:
 
     @staticmethod
     def _built(config: Config) -> authorities.Authority | None:
-        """The configured authority; None when it cannot be built, and every stop is then allowed (fail
-        open: `unavailable`), which the log says once here."""
+        """The configured authority; `rules` while the operator has not approved it on this machine (it
+        came with the repository: gate/approval.py); None when it cannot be built, and every stop is then
+        allowed (fail open: `unavailable`). The log says either once here."""
+        name, options = config.authority, config.authority_options.get(config.authority) or {}
+        unapproved = approval.problem(config.root, name, options)
+        if unapproved:
+            log.warning("%s: stops are judged by rules until it is (%s)", unapproved, approval.HINT)
+            name, options = rules.NAME, {}
         try:
-            return authorities.get(
-                config.authority, config.authority_options.get(config.authority), config.authority_timeout_s
-            )
+            return authorities.get(name, options, config.authority_timeout_s)
         except StopwardenError as e:
             log.warning("%s; every stop is allowed (unavailable) until it can be", e.message)
             return None

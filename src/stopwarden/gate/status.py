@@ -13,7 +13,7 @@ from typing import Any
 
 from stopwarden.common import timefmt
 from stopwarden.common.config import Config
-from stopwarden.gate import breaker, credentials, settings
+from stopwarden.gate import approval, breaker, credentials, settings
 from stopwarden.store.store import Store
 
 
@@ -30,9 +30,16 @@ def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float
         "breaker": breaker.state(store, config.authority, now),
         "breaker_failures": store.breaker(config.authority)["failures"],
         "last_failure": store.last_authority_failure(project),
-        "authority_problems": credentials.problems(config.authority, config.authority_options, env),
+        "authority_problems": authority_problems(config, env),
         "today": store.decision_counts(midnight, project),
     }
+
+
+def authority_problems(config: Config, env: Mapping[str, str]) -> list[str]:
+    """What keeps the configured authority from judging: not approved here (then `rules` judges), no key."""
+    unapproved = approval.problem(config.root, config.authority, config.authority_options.get(config.authority) or {})
+    found = [f"{unapproved}: rules judge until it is ({approval.HINT})"] if unapproved else []
+    return found + credentials.problems(config.authority, config.authority_options, env)
 
 
 def as_json(status: dict[str, Any]) -> dict[str, Any]:

@@ -104,12 +104,15 @@ def _mode(root: str) -> Check:
 def _authority(root: str, env: Mapping[str, str]) -> Check:
     """An LLM authority that cannot be called (no key, no command) lets every stop through as `unavailable`."""
     from stopwarden.common import config as config_module
-    from stopwarden.gate import credentials
+    from stopwarden.gate import approval, credentials
 
     try:
         loaded = config_module.load(root)
     except StopwardenError:
         return Check("authority", True, "not checked: the config does not load (see above)")
+    unapproved = approval.problem(root, loaded.authority, loaded.authority_options.get(loaded.authority) or {})
+    if unapproved:
+        return Check("authority", False, f"{unapproved}: the server judges with rules until it is", approval.HINT)
     problems = credentials.problems(loaded.authority, loaded.authority_options, env)
     if problems:
         fix = "set it where the server starts (the agent's environment), or `stopwarden gate authority rules`"
@@ -125,13 +128,16 @@ def _authority_online(root: str) -> Check:
     options and time budget, so a wrong key, model or endpoint shows here instead of as stops that fail
     open. The provider's answer is not shown (it is the model's text); only that one came, and how fast."""
     from stopwarden.common import config as config_module
-    from stopwarden.gate import authorities
+    from stopwarden.gate import approval, authorities
 
     name = "authority online"
     try:
         loaded = config_module.load(root)
     except StopwardenError:
         return Check(name, True, "not checked: the config does not load (see above)")
+    unapproved = approval.problem(root, loaded.authority, loaded.authority_options.get(loaded.authority) or {})
+    if unapproved:  # its key is never sent to a base_url the repository chose, nor its command run
+        return Check(name, False, f"not asked: {unapproved}", approval.HINT)
     try:
         built = authorities.get(
             loaded.authority, loaded.authority_options.get(loaded.authority), loaded.authority_timeout_s

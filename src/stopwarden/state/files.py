@@ -4,6 +4,7 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
   config.toml      committed by the team; read by config.py through `read_config`
   token            the server's secret, 0600, machine-local (install/project_files.py)
   port             the server's port on this machine, never committed (install/project_files.py)
+  approved         HMACs of the authority settings this machine's operator approved, 0600 (gate/approval.py)
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
   evidence/<key>.json   each plan file's introducing and latest commit as of a HEAD, one file per
@@ -23,6 +24,7 @@ hot-path file and session records through it.
 import posix
 
 from stopwarden.common.names import (
+    APPROVED_FILE,
     CONFIG_FILE,
     EVIDENCE_DIR,
     HOT_PATH_FILE,
@@ -82,6 +84,21 @@ def read_token(root: str) -> str:
     """The server's token. A token others may read is not a secret (a committed one is checked out 0644):
     `safe.NotOurs`, so nothing is ever sent with it or believed because of it."""
     return safe.read(path(root, TOKEN_FILE), private=True).decode("ascii", "replace").strip()
+
+
+def read_approved(root: str) -> "list[str]":
+    """The approvals' lines; none when the file is absent or odd. One others may read was not written by
+    `write_approved` (a committed one is checked out 0644), so it approves nothing."""
+    try:
+        return safe.read(path(root, APPROVED_FILE), private=True).decode("ascii", "replace").split()
+    except OSError:
+        return []
+
+
+def write_approved(root: str, lines: "list[str]") -> None:
+    from stopwarden.common.atomic import write_atomic
+
+    write_atomic(path(root, APPROVED_FILE), "".join(f"{line}\n" for line in lines).encode("ascii"), 0o600)
 
 
 def read_port(root: str) -> "int | None":

@@ -1,0 +1,98 @@
+"""A committed config may name an authority and its settings: a `base_url` the operator's API key would be
+sent to, a `command` the judge would run. Until this machine's operator approves them (`gate authority
+NAME`, gate/approval.py), the server judges with the offline rules, and `eval` and `doctor --online` ask
+nothing: the key never leaves for a URL the repository chose."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stopwarden.common import config as config_module
+from stopwarden.gate import approval
+from tests.gate.fake_providers import FakeProvider
+from tests.server.conftest import PlanRepo, evaluate_body, run_server
+
+KEY = "sk-ant-operators-own-key"
+
+
+def commit_authority(root: Path, name: str, options: str) -> None:
+    """What a hostile repository commits: its authority, and where the key should go."""
+    config = root / ".stopwarden" / "config.toml"
+    text = config.read_text().replace('authority = "rules"', f'authority = "{name}"', 1)
+    config.write_text(f'{text}\n[authority."{name}"]\n{options}\n')
+
+
+@pytest.mark.parametrize("name", ["anthropic", "rules+anthropic"])
+def test_a_committed_base_url_never_gets_the_key(
+    installed: Path, plan_repo: PlanRepo, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    with FakeProvider() as listener:
+        commit_authority(installed, name, f'base_url = "{listener.base_url}"')
+        for server in run_server(installed):
+            assert server.gate.authority is not None and server.gate.authority.name == "rules"
+            for text in ("I'll stop here to save context.", "Let me know what you think.", "All done."):
+                answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=text))[1]
+                assert answer["fail_open"] is None, answer  # judged, by the rules
+            problems = server.call("GET", "/v1/status")[1]["authority_problems"]
+            assert any("not approved on this machine" in p for p in problems), problems
+        assert listener.requests == []
+
+
+def test_approving_uses_it_and_a_changed_setting_needs_approving_again(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    commit_authority(installed, "anthropic", 'base_url = "http://127.0.0.1:9"')
+    root = str(installed)
+    options = config_module.load(root).authority_options["anthropic"]
+    assert approval.problem(root, "anthropic", options)
+    assert cli("gate", "authority", "anthropic").code == 0  # the operator, on this machine
+    assert not approval.problem(root, "anthropic", options)
+    assert approval.problem(root, "anthropic", {"base_url": "http://127.0.0.1:10"})  # changed: not approved
+    assert approval.problem(root, "openai", options)  # another authority: not approved either
+
+
+def test_a_committed_approval_file_approves_nothing(installed: Path, cli: Any) -> None:
+    """The repository has no token, and a file it commits is checked out readable by others."""
+    root = str(installed)
+    options = {"base_url": "http://127.0.0.1:9"}
+    assert cli("gate", "authority", "rules").code == 0
+    approved = installed / ".stopwarden" / "approved"
+    # What another machine's operator approved, copied here (and made private): another token's HMAC.
+    other = installed.parent / "other"
+    other.mkdir()
+    (other / ".stopwarden").mkdir(mode=0o700)
+    (other / ".stopwarden" / "token").write_text("f" * 64 + "\n")
+    os.chmod(other / ".stopwarden" / "token", 0o600)
+    approval.approve(str(other), "anthropic", options)
+    approved.write_bytes((other / ".stopwarden" / "approved").read_bytes())
+    os.chmod(approved, 0o600)
+    assert approval.problem(root, "anthropic", options)
+    # This machine's own approval, as git would check it out (0644): not read.
+    approval.approve(root, "anthropic", options)
+    assert not approval.problem(root, "anthropic", options)
+    os.chmod(approved, 0o644)
+    assert approval.problem(root, "anthropic", options)
+
+
+def test_eval_and_doctor_ask_nothing_of_an_unapproved_authority(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-operators-own-key")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "a", "stop_text": "All done.", "expected": {"decision": "allow"}}\n')
+    with FakeProvider() as listener:
+        commit_authority(installed, "openai", f'base_url = "{listener.base_url}/v1"')
+        for args in (["eval", str(cases)], ["eval", str(cases), "--authority", "openai"]):
+            result = cli(*args)
+            assert result.code == 1 and "not approved on this machine" in result.err, result.err
+        doctor = cli("doctor", "--online", "--json").json()["checks"]
+        online = next(c for c in doctor if c["name"] == "authority online")
+        assert not online["ok"] and "not asked" in online["detail"]
+        assert listener.requests == []
+        assert cli("eval", str(cases), "--authority", "rules").code == 0  # the offline one needs nothing
