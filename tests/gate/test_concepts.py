@@ -129,6 +129,7 @@ def test_found_is_linear_in_a_long_token() -> None:
         ("after\nthat", set()),  # so does a line break
         ("after  that, the cli.", {"next"}),
         ("still-to-do", {"remain"}),  # a hyphen does not
+        ("after - that", set()),  # a spaced dash does, as "—" does
     ],
 )
 def test_a_phrase_stays_within_a_clause(lexicon: concepts.Lexicon, text: str, expected: set[str]) -> None:
@@ -142,6 +143,8 @@ def test_a_phrase_stays_within_a_clause(lexicon: concepts.Lexicon, text: str, ex
         ("\u0130leride bakar\u0131m.", "next"),  # Turkish: a capital dotted I lower-cases to i and a dot
         ("\u05d0\u05b7\u05d7\u05b7\u05e8 \u05db\u05b8\u05bc\u05da\u05b0", "next"),  # Hebrew with vowel points
         ("Next, I\u2019ll wire the parser.", "future"),  # a typographic apostrophe
+        ("\u05d0\u05d7\u05e8\u05be\u05db\u05da \u05e0\u05d8\u05e4\u05dc", "next"),  # Hebrew's maqaf joins
+        ("\u0628\u0639\u0640\u062f \u0630\u0644\u0643", "next"),  # an Arabic word stretched by a tatweel
     ],
 )
 def test_text_is_read_as_entries_are_written(text: str, concept: str) -> None:
@@ -156,7 +159,7 @@ _ENGLISH_WORDS = """
     the a an is was were be been are am it its this that these those there here we us our you your they
     them he she his her i me my mine of to in on at by for with from as into onto over under up down out
     off about after before again then than so but or and nor not no yes do does did done doing have has had
-    can could will would shall should may might must need needs let lets size sun dir era dig ni tue u
+    can could will would shall should may might must need needs let lets size sun dir era dig ni tue u er su vi ta
     ci chat session sessions sessionid sessionstart conversation conversations token tokens tokenizer
     token's property properties proper properly stands stand stop stops stopped stop's stopwarden stopact
     stopiteration complete completes completed completion completions terminate terminated implement

@@ -35,22 +35,24 @@ _MIN_STEM: Final = 3  # the shortest start a starred entry may be, in letters (a
 
 # The combining marks of the scripts the lexicon holds (Devanagari vowel signs, Thai vowels, Arabic and
 # Hebrew points, ...) are no `\w` to Python: without them a Hindi word would break at every vowel sign.
-# The danda (U+0964, U+0965) ends a sentence, so it is left out.
+# The danda (U+0964, U+0965) ends a sentence, so it is left out; so are Hebrew's punctuation marks in that
+# block (the maqaf joins words as a hyphen does, the paseq and sof pasuq separate them).
 _MARKS: Final = (
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f"
+    "\u0670\u06d6-\u06ed"
     "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e4e"
 )
 _TOKEN: Final = re.compile(rf"[\w{_MARKS}]+(?:'[\w{_MARKS}]+)*")
 # Written without spaces between words: an entry is found anywhere in the text.
 _UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7a3]")
-# Vowel points of Hebrew and Arabic (optional in ordinary writing, so an entry is stored without them) and
+# Vowel points of Hebrew and Arabic and the Arabic tatweel (optional in writing: entries are stored without) and
 # the ways an apostrophe is typed; a Turkish capital İ lower-cases to i and a combining dot.
-_POINTS: Final = re.compile("[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]|(?<=i)\u0307")
+_POINTS: Final = re.compile("[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0640\u064b-\u065f\u0670]|(?<=i)\u0307")
 _APOSTROPHES: Final = str.maketrans("\u2018\u2019\u02bc`\u00b4", "'" * 5)
-# Between two words of a phrase: spaces, a hyphen, a (non-)joiner (Persian) or nothing; a mark that ends a
-# clause or a line breaks it.
-_IN_CLAUSE: Final = re.compile(r"[ \t\-\u00a0\u200c\u200d\u2010\u2011]*")
+# Between two words of a phrase: spaces, or one hyphen (Hebrew's maqaf included) or (non-)joiner (Persian)
+# with no space around it; a mark that ends a clause, a line break or a spaced dash (" - " as "—") breaks it.
+_IN_CLAUSE: Final = re.compile(r"[ \t\u00a0]+|[\-\u05be\u200c\u200d\u2010\u2011]?")
 _LONGEST_WORD: Final = 40  # no entry's word is longer: a longer token is cut here and the cache stays small
 
 

@@ -35,7 +35,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 9
+FEATURES_VERSION: Final = 10
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
