@@ -81,6 +81,7 @@ from tests import postgres
 
 from benchmarks import harness, server_load
 from benchmarks.server_load import Evidence, Run, Sample, Server, StoredEvent
+from stopwarden.common.config import approve_store
 from stopwarden.install.project_files import free_port
 from stopwarden.state import files
 from stopwarden.store.store import PG_POOL_IDLE_S
@@ -136,6 +137,7 @@ def make_member(workdir: Path, number: int, box: harness.Sandbox, url: str) -> M
     evidence = server_load.make_repository(project, box.env, time.time())
     config = project / ".stopwarden" / "config.toml"
     config.write_text(f'{config.read_text(encoding="utf-8").rstrip()}\n\n[store]\nurl = "{url}"\n', encoding="utf-8")
+    approve_store(str(project))  # what `stopwarden store approve` does: the operator's URL, not a clone's
     server_load.raise_limits(project)
     return Member(project, evidence)
 

@@ -262,7 +262,7 @@ def test_rate_limits_count_only_the_questions_the_model_is_asked(
 
 def test_a_cascade_in_the_config(installed: Path, cli: Any) -> None:
     """Chosen like any authority; its settings in its own table, its budget its provider's. A setting
-    changed after it was chosen is used once approved again (gate/approval.py): until then, rules judge."""
+    changed after it was chosen is used once approved again (state/approval.py): until then, rules judge."""
     config_file = installed / ".stopwarden" / "config.toml"
     assert cli("gate", "authority", "rules+claude-cli", "--skip-check", "--json").json()["timeout_s"] == 20.0
     config_file.write_text(config_file.read_text() + '\n[authority."rules+claude-cli"]\ncommand = "my-claude"\n')

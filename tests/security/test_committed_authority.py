@@ -1,6 +1,6 @@
 """A committed config may name an authority and its settings: a `base_url` the operator's API key would be
 sent to, a `command` the judge would run. Until this machine's operator approves them (`gate authority
-NAME`, gate/approval.py), the server judges with the offline rules, and `eval` and `doctor --online` ask
+NAME`, state/approval.py), the server judges with the offline rules, and `eval` and `doctor --online` ask
 nothing: the key never leaves for a URL the repository chose."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from stopwarden.common import config as config_module
-from stopwarden.gate import approval
+from stopwarden.gate import credentials
 from tests.gate.fake_providers import FakeProvider
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
 
@@ -50,11 +50,11 @@ def test_approving_uses_it_and_a_changed_setting_needs_approving_again(
     commit_authority(installed, "anthropic", 'base_url = "http://127.0.0.1:9"')
     root = str(installed)
     options = config_module.load(root).authority_options["anthropic"]
-    assert approval.problem(root, "anthropic", options)
+    assert credentials.unapproved(root, "anthropic", options)
     assert cli("gate", "authority", "anthropic").code == 0  # the operator, on this machine
-    assert not approval.problem(root, "anthropic", options)
-    assert approval.problem(root, "anthropic", {"base_url": "http://127.0.0.1:10"})  # changed: not approved
-    assert approval.problem(root, "openai", options)  # another authority: not approved either
+    assert not credentials.unapproved(root, "anthropic", options)
+    assert credentials.unapproved(root, "anthropic", {"base_url": "http://127.0.0.1:10"})  # changed: not approved
+    assert credentials.unapproved(root, "openai", options)  # another authority: not approved either
 
 
 def test_a_committed_approval_file_approves_nothing(installed: Path, cli: Any) -> None:
@@ -69,15 +69,15 @@ def test_a_committed_approval_file_approves_nothing(installed: Path, cli: Any) -
     (other / ".stopwarden").mkdir(mode=0o700)
     (other / ".stopwarden" / "token").write_text("f" * 64 + "\n")
     os.chmod(other / ".stopwarden" / "token", 0o600)
-    approval.approve(str(other), "anthropic", options)
+    credentials.approve(str(other), "anthropic", options)
     approved.write_bytes((other / ".stopwarden" / "approved").read_bytes())
     os.chmod(approved, 0o600)
-    assert approval.problem(root, "anthropic", options)
+    assert credentials.unapproved(root, "anthropic", options)
     # This machine's own approval, as git would check it out (0644): not read.
-    approval.approve(root, "anthropic", options)
-    assert not approval.problem(root, "anthropic", options)
+    credentials.approve(root, "anthropic", options)
+    assert not credentials.unapproved(root, "anthropic", options)
     os.chmod(approved, 0o644)
-    assert approval.problem(root, "anthropic", options)
+    assert credentials.unapproved(root, "anthropic", options)
 
 
 def test_eval_and_doctor_ask_nothing_of_an_unapproved_authority(
@@ -96,3 +96,25 @@ def test_eval_and_doctor_ask_nothing_of_an_unapproved_authority(
         assert not online["ok"] and "not asked" in online["detail"]
         assert listener.requests == []
         assert cli("eval", str(cases), "--authority", "rules").code == 0  # the offline one needs nothing
+
+
+def test_a_committed_store_url_is_used_once_approved(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database the repository names would get the decision log with this machine's credentials and could
+    say `enforce`: the project's SQLite file is used until `store approve`, and a changed URL needs it again."""
+    config = installed / ".stopwarden" / "config.toml"
+    url = "postgresql://gate@db.attacker.example:5432/log"
+    config.write_text(config.read_text() + f'\n[store]\nurl = "{url}"\n')
+    loaded = config_module.load(str(installed))
+    assert (loaded.store_url, loaded.store_unapproved) == ("", url)
+    assert loaded.store_location.endswith("stopwarden.db")
+    checks = {c["name"]: c for c in cli("doctor", "--json").json()["checks"]}
+    assert not checks["config"]["ok"] and "not approved on this machine" in checks["config"]["detail"]
+    assert cli("store", "approve").code == 0
+    assert config_module.load(str(installed)).store_url == url
+    config.write_text(config.read_text().replace("/log", "/other"))
+    assert config_module.load(str(installed)).store_url == ""  # another URL: not approved
+    # This machine's own variable is the operator's, not the repository's: no approving.
+    monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+    assert config_module.load(str(installed)).store_url == url

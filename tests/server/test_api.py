@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from stopwarden.common import config as config_module
 from stopwarden.common.timefmt import iso, parse_iso
-from stopwarden.gate import approval
+from stopwarden.gate import credentials
 from stopwarden.gate.case import Case, Pointer, Verdict
 from stopwarden.gate.service import Gate
 from stopwarden.server import models, signin
@@ -68,7 +68,7 @@ def choose(root: Path, name: str, extra: str = "") -> None:
     """What `gate authority NAME` does, with `extra` settings in the config: writes it, and approves it."""
     config = root / ".stopwarden" / "config.toml"
     config.write_text(config.read_text().replace('authority = "rules"', f'authority = "{name}"', 1) + extra)
-    approval.approve(str(root), name, config_module.load(str(root)).authority_options.get(name) or {})
+    credentials.approve(str(root), name, config_module.load(str(root)).authority_options.get(name) or {})
 
 
 def test_status_names_an_authority_the_server_cannot_call(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:

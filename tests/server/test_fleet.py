@@ -64,6 +64,7 @@ def fleet(plan_repo: PlanRepo, installed: Path, postgres_cluster: postgres.Clust
     for member in members:
         config = member.root / ".stopwarden" / "config.toml"
         config.write_text(config.read_text() + f'\n[store]\nurl = "{url}"\n')
+        member.cli("store", "approve")  # each machine's operator, once
     try:
         for member in members:
             member.cli("start")

@@ -47,6 +47,7 @@ def served(installed: Path, plan_repo: PlanRepo, cluster: postgres.Cluster) -> I
     url = cluster.create_database()
     config = installed / ".stopwarden" / "config.toml"
     config.write_text(config.read_text() + f'\n[store]\nurl = "{url}"\n')
+    subprocess.run([CLI, "store", "approve"], cwd=installed, check=True, capture_output=True, timeout=60)
     subprocess.run([CLI, "start"], cwd=installed, check=True, capture_output=True, timeout=60)
     try:
         yield url

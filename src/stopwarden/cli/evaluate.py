@@ -45,16 +45,16 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     from stopwarden.common import config as config_module
     from stopwarden.common.names import AUTHORITY_TIMEOUTS
     from stopwarden.common.project import find_root
-    from stopwarden.gate import approval, evaluation
+    from stopwarden.gate import credentials, evaluation
 
     root = find_root(os.getcwd())
     config = config_module.load(root) if root else config_module.load(os.getcwd())
     name = authority or config.authority
     timeout = config.authority_timeout_s if name == config.authority else AUTHORITY_TIMEOUTS.get(name, 3.0)
     options = config.authority_options.get(name, {})
-    unapproved = approval.problem(root, name, options, named_here=bool(authority))
+    unapproved = credentials.unapproved(root, name, options, named_here=bool(authority))
     if unapproved:  # never the operator's key to a base_url the repository chose, nor its command run
-        raise StopwardenError(unapproved, hint=approval.HINT)
+        raise StopwardenError(unapproved, hint=credentials.APPROVE_HINT)
     results = evaluation.run(cases, name, options, timeout, router=not every_stop)
     summary = evaluation.summary(results)
     if as_json:

@@ -217,7 +217,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     from stopwarden.common import config as config_module
     from stopwarden.common.atomic import write_atomic
     from stopwarden.common.names import CONFIG_FILE, STATE_DIR
-    from stopwarden.gate import approval, credentials
+    from stopwarden.gate import credentials
     from stopwarden.gate import status as gate_state
     from stopwarden.server import control
     from stopwarden.state import files
@@ -236,7 +236,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             f"the {name} authority cannot be called from here: " + "; ".join(problems),
             hint="set it in the environment the server starts from and run this again, or add --skip-check",
         )
-    approval.approve(root, name, before.authority_options.get(name) or {})  # the operator chose it, here
+    credentials.approve(root, name, before.authority_options.get(name) or {})  # the operator chose it, here
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name

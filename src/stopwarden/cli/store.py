@@ -15,8 +15,18 @@ from stopwarden.common.project import require_root
 
 def _location() -> str:
     from stopwarden.common import config as config_module
+    from stopwarden.store.store import safe_location
 
-    return config_module.load(require_root(os.getcwd())).store_location
+    config = config_module.load(require_root(os.getcwd()))
+    if config.store_unapproved:
+        click.echo(
+            termsafe.line(
+                f"note: the config names {safe_location(config.store_unapproved)}, not approved on this machine: "
+                "the project's SQLite file is used until `stopwarden store approve`"
+            ),
+            err=True,
+        )
+    return config.store_location
 
 
 @click.group()
@@ -52,6 +62,31 @@ def migrate(as_json: bool) -> None:
     )
     emit(as_json, {"store": where, "from": before, "to": after, "applied": applied},
          termsafe.lines(lines))  # fmt: skip
+
+
+@store.command()
+@json_option
+def approve(as_json: bool) -> None:
+    """Use the PostgreSQL database the config names, on this machine.
+
+    The config is committed, so its `[store] url` came with the repository: until you approve it here, the
+    server keeps the decision log in the project's SQLite file (the URL's database would get the log, with
+    this machine's credentials, and could set the mode). Approves the URL and `listen_url` as they are
+    now; after changing them, approve again. Restart the server to move it (`stopwarden stop; stopwarden
+    start`). `$STOPWARDEN_STORE_URL` is this machine's own and needs no approving.
+
+    \b
+    Example:
+      stopwarden store approve
+    """
+    from stopwarden.common import config as config_module
+    from stopwarden.store.store import safe_location
+
+    url = config_module.approve_store(require_root(os.getcwd()))
+    shown = (
+        f"approved {safe_location(url)} on this machine" if url else "the config names no store URL: nothing to approve"
+    )
+    emit(as_json, {"approved": safe_location(url) if url else None}, termsafe.line(shown))
 
 
 @store.command()

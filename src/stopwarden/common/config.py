@@ -25,7 +25,7 @@ from stopwarden.common.names import (
     STATE_DIR,
     STORE_URL_SCHEMES,
 )
-from stopwarden.state import files
+from stopwarden.state import approval, files
 
 # Bounds of every number a committed config may set: a value outside is a config error, never a surprise.
 MAX_TIMEOUT_S = 120.0
@@ -68,6 +68,9 @@ class Config:
     # Where the server LISTENs for settings changes, when `store_url` is a transaction-pooling proxy
     # (PgBouncer), which cannot carry LISTEN: the database itself. Empty: `store_url`.
     store_listen_url: str = ""
+    # The store URL the config names while this machine's operator has not approved it (`store approve`):
+    # the project's SQLite file is used meanwhile, and this says why.
+    store_unapproved: str = ""
 
     @property
     def state_dir(self) -> str:
@@ -144,9 +147,23 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     dwell = float(reader.get("review", "min_dwell_s", (int, float), 15.0))
     if not 0 <= dwell <= MAX_DWELL_S:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
+    environ = env if env is not None else os.environ
+    store_url = _store_url(path, reader, environ)
+    listen_url = _store_url(path, reader, environ, "listen_url", ENV_LISTEN_URL)
+    # A URL from the config came with the repository: its database would receive the decision log with
+    # this machine's credentials (~/.pgpass, PGPASSWORD) and could say `enforce`. It is used once this
+    # machine's operator approves it (`stopwarden store approve`); until then, the project's SQLite file.
+    committed = _committed_store(reader)
+    unapproved = ""
+    if any(committed.values()) and not approval.approved(root, {"store": committed}):
+        if store_url and not environ.get(ENV_STORE_URL):
+            unapproved, store_url = store_url, ""
+        if listen_url and not environ.get(ENV_LISTEN_URL):
+            listen_url = ""
     return Config(
-        store_url=_store_url(path, reader, env if env is not None else os.environ),
-        store_listen_url=_store_url(path, reader, env if env is not None else os.environ, "listen_url", ENV_LISTEN_URL),
+        store_url=store_url,
+        store_listen_url=listen_url,
+        store_unapproved=unapproved,
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
@@ -161,6 +178,24 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         min_dwell_s=dwell,
         limits=limits,
     )
+
+
+def _committed_store(reader: _Reader) -> dict[str, str]:
+    return {key: reader.get("store", key, str, "") for key in ("url", "listen_url")}
+
+
+def approve_store(root: str) -> str:
+    """`stopwarden store approve`: use the store URL the config names on this machine; the URL ("": none)."""
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
+    try:
+        data = tomllib.loads(files.read_config(root).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
+    committed = _committed_store(_Reader(path, data))
+    if any(committed.values()):
+        load(root, {})  # refuses a URL with a password, as a server start would
+        approval.approve(root, {"store": committed})
+    return committed["url"]
 
 
 def _store_url(

@@ -17,7 +17,7 @@ HOOK_LOG = "hook.log"
 CONFIG_FILE = "config.toml"
 TOKEN_FILE = "token"
 PORT_FILE = "port"  # the server's port on this machine: never committed, so two clones never share one
-APPROVED_FILE = "approved"  # the authority settings this machine's operator approved (gate/approval.py)
+APPROVED_FILE = "approved"  # what of the config this machine's operator approved (state/approval.py)
 
 AGENTS = ("claude-code", "codex", "gemini", "copilot")
 

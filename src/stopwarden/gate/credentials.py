@@ -13,6 +13,9 @@ import shutil
 from collections.abc import Mapping
 from typing import Any
 
+from stopwarden.common.config import Config
+from stopwarden.state import approval
+
 # Provider -> (the key's variable, the base URL's variable): what the SDKs read (gate/providers.py).
 PROVIDER_ENV = {
     "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
@@ -39,3 +42,34 @@ def problems(authority: str, options: Mapping[str, Mapping[str, Any]], env: Mapp
         if not env.get(key) and not own.get("base_url") and not env.get(base_url):
             found.append(f"{provider}: {key} is not set (and no base_url points at a server that needs none)")
     return found
+
+
+def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named_here: bool = False) -> str:
+    """Why `name` may not be called with `options` on this machine ("" when it may): the config named it,
+    and this machine's operator has not approved it with these settings (state/approval.py). `named_here`:
+    the operator named it on the command line (`eval --authority`), so only its settings came from the
+    config. `rules` calls no provider and runs nothing: it never needs approving."""
+    if not providers(name) or (named_here and not options) or (root and approved(root, name, options)):
+        return ""
+    what = f"the settings of the {name} authority" if named_here else f"the {name} authority and its settings"
+    return f"{what} come from .stopwarden/config.toml and are not approved on this machine"
+
+
+def approved(root: str, name: str, options: Mapping[str, Any]) -> bool:
+    return approval.approved(root, {"authority": name, "options": options})
+
+
+def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
+    """`gate authority NAME`: the operator chose it, with its settings as they are now, on this machine."""
+    if providers(name):  # the offline rules need no approving
+        approval.approve(root, {"authority": name, "options": options})
+
+
+def configured_unapproved(config: Config) -> str:
+    """`unapproved` for the authority the config names, with its settings: what the server would call."""
+    return unapproved(config.root, config.authority, config.authority_options.get(config.authority) or {})
+
+
+APPROVE_HINT = (
+    "check [gate] authority and [authority.<name>] in .stopwarden/config.toml, then `stopwarden gate authority <name>`"
+)

@@ -24,7 +24,7 @@ from typing import Any
 
 from stopwarden.common.config import Config
 from stopwarden.common.errors import StopwardenError
-from stopwarden.gate import approval, authorities, breaker, pipeline, rules, settings
+from stopwarden.gate import authorities, breaker, credentials, pipeline, rules, settings
 from stopwarden.gate.case import Case
 from stopwarden.gate.pipeline import Answer, Outcome, allow, ask_in_process, ask_offline, checked, deliver, failure_kind
 from stopwarden.gate.windows import ContinueCounts, ExpiringCache, RateWindows
@@ -178,12 +178,12 @@ class Gate:
     @staticmethod
     def _built(config: Config) -> authorities.Authority | None:
         """The configured authority; `rules` while the operator has not approved it on this machine (it
-        came with the repository: gate/approval.py); None when it cannot be built, and every stop is then
+        came with the repository: state/approval.py); None when it cannot be built, and every stop is then
         allowed (fail open: `unavailable`). The log says either once here."""
         name, options = config.authority, config.authority_options.get(config.authority) or {}
-        unapproved = approval.problem(config.root, name, options)
+        unapproved = credentials.configured_unapproved(config)
         if unapproved:
-            log.warning("%s: stops are judged by rules until it is (%s)", unapproved, approval.HINT)
+            log.warning("%s: stops are judged by rules until it is (%s)", unapproved, credentials.APPROVE_HINT)
             name, options = rules.NAME, {}
         try:
             return authorities.get(name, options, config.authority_timeout_s)

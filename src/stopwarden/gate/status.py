@@ -13,7 +13,7 @@ from typing import Any
 
 from stopwarden.common import timefmt
 from stopwarden.common.config import Config
-from stopwarden.gate import approval, breaker, credentials, settings
+from stopwarden.gate import breaker, credentials, settings
 from stopwarden.store.store import Store
 
 
@@ -37,8 +37,8 @@ def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float
 
 def authority_problems(config: Config, env: Mapping[str, str]) -> list[str]:
     """What keeps the configured authority from judging: not approved here (then `rules` judges), no key."""
-    unapproved = approval.problem(config.root, config.authority, config.authority_options.get(config.authority) or {})
-    found = [f"{unapproved}: rules judge until it is ({approval.HINT})"] if unapproved else []
+    unapproved = credentials.configured_unapproved(config)
+    found = [f"{unapproved}: rules judge until it is ({credentials.APPROVE_HINT})"] if unapproved else []
     return found + credentials.problems(config.authority, config.authority_options, env)
 
 

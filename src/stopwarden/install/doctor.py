@@ -104,15 +104,16 @@ def _mode(root: str) -> Check:
 def _authority(root: str, env: Mapping[str, str]) -> Check:
     """An LLM authority that cannot be called (no key, no command) lets every stop through as `unavailable`."""
     from stopwarden.common import config as config_module
-    from stopwarden.gate import approval, credentials
+    from stopwarden.gate import credentials
 
     try:
         loaded = config_module.load(root)
     except StopwardenError:
         return Check("authority", True, "not checked: the config does not load (see above)")
-    unapproved = approval.problem(root, loaded.authority, loaded.authority_options.get(loaded.authority) or {})
+    unapproved = credentials.configured_unapproved(loaded)
     if unapproved:
-        return Check("authority", False, f"{unapproved}: the server judges with rules until it is", approval.HINT)
+        detail = f"{unapproved}: the server judges with rules until it is"
+        return Check("authority", False, detail, credentials.APPROVE_HINT)
     problems = credentials.problems(loaded.authority, loaded.authority_options, env)
     if problems:
         fix = "set it where the server starts (the agent's environment), or `stopwarden gate authority rules`"
@@ -128,16 +129,16 @@ def _authority_online(root: str) -> Check:
     options and time budget, so a wrong key, model or endpoint shows here instead of as stops that fail
     open. The provider's answer is not shown (it is the model's text); only that one came, and how fast."""
     from stopwarden.common import config as config_module
-    from stopwarden.gate import approval, authorities
+    from stopwarden.gate import authorities, credentials
 
     name = "authority online"
     try:
         loaded = config_module.load(root)
     except StopwardenError:
         return Check(name, True, "not checked: the config does not load (see above)")
-    unapproved = approval.problem(root, loaded.authority, loaded.authority_options.get(loaded.authority) or {})
+    unapproved = credentials.configured_unapproved(loaded)
     if unapproved:  # its key is never sent to a base_url the repository chose, nor its command run
-        return Check(name, False, f"not asked: {unapproved}", approval.HINT)
+        return Check(name, False, f"not asked: {unapproved}", credentials.APPROVE_HINT)
     try:
         built = authorities.get(
             loaded.authority, loaded.authority_options.get(loaded.authority), loaded.authority_timeout_s
@@ -176,6 +177,11 @@ def _config(root: str) -> Check:
         return Check("config", False, e.message, "fix it by hand")
     if not loaded.port:
         return Check("config", False, f"[server] port in {path} is not set", "fix it by hand")
+    if loaded.store_unapproved:  # the log stays in the project's SQLite file meanwhile
+        from stopwarden.store.store import safe_location
+
+        detail = f"[store] url {safe_location(loaded.store_unapproved)} is not approved on this machine"
+        return Check("config", False, detail, "check it, then `stopwarden store approve`")
     return Check("config", True, path)
 
 

@@ -53,10 +53,16 @@ def _serve(root: str) -> None:
     from stopwarden.gate.service import Gate
     from stopwarden.server.app import create_app
     from stopwarden.store.outbox import Outbox, drain_while_running
-    from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine
+    from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine, safe_location
 
     config = config_module.load(root)
     token = control.read_token(root)
+    if config.store_unapproved:
+        log.warning(
+            "the config names the store %s, not approved on this machine: the project's SQLite file is used "
+            "until it is (`stopwarden store approve`)",
+            safe_location(config.store_unapproved),
+        )
     if not config.store_url:
         _own_file(root, DB_FILE)  # SQLite follows links: refuse one before it opens the file
     if not config.port:

@@ -4,7 +4,7 @@ Layout (SPEC §2), each file with the module that decides what goes in it:
   config.toml      committed by the team; read by config.py through `read_config`
   token            the server's secret, 0600, machine-local (install/project_files.py)
   port             the server's port on this machine, never committed (install/project_files.py)
-  approved         HMACs of the authority settings this machine's operator approved, 0600 (gate/approval.py)
+  approved         HMACs of the settings from the config this machine's operator approved, 0600 (state/approval.py)
   hot-path.json    mode and kill switch for the hooks; written by the server only (gate/settings.py)
   sessions/<id>    when each session started (hooks/session_start.py)
   evidence/<key>.json   each plan file's introducing and latest commit as of a HEAD, one file per
@@ -90,7 +90,11 @@ def read_approved(root: str) -> "list[str]":
     """The approvals' lines; none when the file is absent or odd. One others may read was not written by
     `write_approved` (a committed one is checked out 0644), so it approves nothing."""
     try:
-        return safe.read(path(root, APPROVED_FILE), private=True).decode("ascii", "replace").split()
+        where = path(root, APPROVED_FILE)
+    except OSError:
+        return []
+    try:
+        return safe.read(where, private=True).decode("ascii", "replace").split()
     except OSError:
         return []
 
