@@ -25,7 +25,7 @@ from stopwarden.common.names import (
     STATE_DIR,
     STORE_URL_SCHEMES,
 )
-from stopwarden.state import approval, files
+from stopwarden.state import files
 
 # Bounds of every number a committed config may set: a value outside is a config error, never a surprise.
 MAX_TIMEOUT_S = 120.0
@@ -155,7 +155,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     # machine's operator approves it (`stopwarden store approve`); until then, the project's SQLite file.
     committed = _committed_store(reader)
     unapproved = ""
-    if any(committed.values()) and not approval.approved(root, {"store": committed}):
+    if any(committed.values()) and not _store_approved(root, committed):
         if store_url and not environ.get(ENV_STORE_URL):
             unapproved, store_url = store_url, ""
         if listen_url and not environ.get(ENV_LISTEN_URL):
@@ -184,6 +184,12 @@ def _committed_store(reader: _Reader) -> dict[str, str]:
     return {key: reader.get("store", key, str, "") for key in ("url", "listen_url")}
 
 
+def _store_approved(root: str, committed: dict[str, str]) -> bool:
+    from stopwarden.state import approval  # hashlib's OpenSSL costs ~2 ms: only a config with a store URL pays
+
+    return approval.approved(root, {"store": committed})
+
+
 def approve_store(root: str) -> str:
     """`stopwarden store approve`: use the store URL the config names on this machine; the URL ("": none)."""
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
@@ -193,6 +199,8 @@ def approve_store(root: str) -> str:
         raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
     committed = _committed_store(_Reader(path, data))
     if any(committed.values()):
+        from stopwarden.state import approval
+
         load(root, {})  # refuses a URL with a password, as a server start would
         approval.approve(root, {"store": committed})
     return committed["url"]
