@@ -129,7 +129,8 @@ def test_every_command_prints_json_with_json(installed: Path, cli: Any, tmp_path
         ["gate", "status"], ["gate", "log"], ["gate", "report"], ["gate", "review"], ["gate", "reset-breaker"],
         ["gate", "mode", "shadow"], ["gate", "kill-switch", "off"], ["gate", "authority", "rules"],
         ["gate", "export", "--annotated", "--output", str(tmp_path / "out.jsonl")],
-        ["store", "check"], ["store", "migrate"], ["store", "approve"], ["status"], ["start"], ["status"], ["open", "--print"], ["stop"],
+        ["store", "check"], ["store", "migrate"], ["store", "approve"],
+        ["status"], ["start"], ["status"], ["open", "--print"], ["stop"],
         ["doctor"],
         ["eval", str(cases)], ["init", "--agent", "claude-code"], ["uninstall"],
     ]  # fmt: skip

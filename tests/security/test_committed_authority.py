@@ -38,7 +38,7 @@ def test_a_committed_base_url_never_gets_the_key(
             for text in ("I'll stop here to save context.", "Let me know what you think.", "All done."):
                 answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text=text))[1]
                 assert answer["fail_open"] is None, answer  # judged, by the rules
-            problems = server.call("GET", "/v1/status")[1]["authority_problems"]
+            problems = server.call("GET", "/v1/status")[1]["unapproved"]
             assert any("not approved on this machine" in p for p in problems), problems
         assert listener.requests == []
 

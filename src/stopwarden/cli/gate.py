@@ -82,7 +82,7 @@ def status(as_json: bool) -> None:
     ]
     painted = colour()
     rows = [termsafe.line(row) for row in lines]
-    rows += [warning_row(problem, painted) for problem in data["authority_problems"]]
+    rows += [warning_row(problem, painted) for problem in [*data["unapproved"], *data["authority_problems"]]]
     rows += [termsafe.line(f"server: {'running' if running else 'not running'} on 127.0.0.1:{config.port}"),
              termsafe.line(f"decisions today: {today}")]  # fmt: skip
     emit_escaped(as_json, data, "\n".join(rows))
@@ -225,7 +225,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     root = require_root(os.getcwd())
     before = config_module.load(root)
     if name is None:
-        problems = gate_state.authority_problems(before, os.environ)
+        problems = [*gate_state.authority_unapproved(before), *gate_state.authority_problems(before, os.environ)]
         data = {"authority": before.authority, "timeout_s": before.authority_timeout_s, "problems": problems}
         shown = f"authority: {before.authority} (budget {before.authority_timeout_s:g} s)"
         emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))

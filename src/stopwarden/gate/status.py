@@ -31,15 +31,35 @@ def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float
         "breaker_failures": store.breaker(config.authority)["failures"],
         "last_failure": store.last_authority_failure(project),
         "authority_problems": authority_problems(config, env),
+        "unapproved": unapproved(config),
         "today": store.decision_counts(midnight, project),
     }
 
 
 def authority_problems(config: Config, env: Mapping[str, str]) -> list[str]:
-    """What keeps the configured authority from judging: not approved here (then `rules` judges), no key."""
-    unapproved = credentials.configured_unapproved(config)
-    found = [f"{unapproved}: rules judge until it is ({credentials.APPROVE_HINT})"] if unapproved else []
-    return found + credentials.problems(config.authority, config.authority_options, env)
+    """What stops the configured authority from being called from an environment like `env`: a key, a
+    command (every stop it judges would fail open)."""
+    return credentials.problems(config.authority, config.authority_options, env)
+
+
+def authority_unapproved(config: Config) -> list[str]:
+    """The configured authority, when this machine has not approved it with its settings ([] when it has)."""
+    authority = credentials.configured_unapproved(config)
+    return [f"{authority}: rules judge until it is ({credentials.APPROVE_HINT})"] if authority else []
+
+
+def unapproved(config: Config) -> list[str]:
+    """What of the committed config this machine's operator has not approved (state/approval.py), each with
+    what is used meanwhile: the offline rules for an authority, the project's SQLite file for a store."""
+    found = authority_unapproved(config)
+    if config.store_unapproved:
+        from stopwarden.store.store import safe_location
+
+        found.append(
+            f"[store] url {safe_location(config.store_unapproved)} is not approved on this machine: the "
+            "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)"
+        )
+    return found
 
 
 def as_json(status: dict[str, Any]) -> dict[str, Any]:

@@ -189,6 +189,8 @@ class StatusOut(BaseModel):
     breaker_failures: int  # in a row
     last_failure: FailureOut | None
     authority_problems: list[str]  # what stops the authority being called from the server's environment
+    # What of the committed config this machine has not approved, and what is used meanwhile.
+    unapproved: list[str]
     today: dict[str, int]  # decisions since local midnight
 
 

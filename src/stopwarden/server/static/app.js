@@ -254,7 +254,8 @@ async function loadStatus() {
     `authority ${status.authority} · breaker ${breaker} · mode ${status.mode}: ${status.mode_source.says} · ` +
     `decisions today: ${today}`;
   $("gate-state").hidden = false;
-  const warnings = status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`);
+  const warnings = status.unapproved.map((p) => `${p}.`);
+  warnings.push(...status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`));
   if (status.breaker !== "closed") {
     const last = status.last_failure;
     const why = last ? `, last failure ${last.kind} at ${when(last.ts)}` : "";
