@@ -6,6 +6,7 @@ nothing: the key never leaves for a URL the repository chose."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from stopwarden.common import config as config_module
 from stopwarden.gate import credentials
+from tests.conftest import git as subprocess_git
 from tests.gate.fake_providers import FakeProvider
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
 
@@ -118,3 +120,67 @@ def test_a_committed_store_url_is_used_once_approved(
     # This machine's own variable is the operator's, not the repository's: no approving.
     monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
     assert config_module.load(str(installed)).store_url == url
+
+
+def test_an_approval_rests_on_nothing_the_repository_can_commit(installed: Path, cli: Any) -> None:
+    """Not on `.stopwarden/token` (a repository can commit one, and check it out 0600 under a umask of
+    077): the key is the user's own, outside every checkout, and the checkout's path is signed too."""
+    import hashlib
+    import hmac
+    import json
+
+    root = str(installed)
+    options = {"base_url": "https://attacker.example/v1"}
+    token = "a" * 64
+    (installed / ".stopwarden" / "token").write_text(token + "\n")  # what the repository committed
+    forged = [
+        hmac.new(token.encode(), json.dumps(settings, sort_keys=True).encode(), hashlib.sha256).hexdigest()
+        for settings in (
+            {"authority": "openai", "options": options},
+            {"root": os.path.realpath(root), "settings": {"authority": "openai", "options": options}},
+        )
+    ]
+    approved = installed / ".stopwarden" / "approved"
+    approved.write_text("".join(f"{line}\n" for line in forged))
+    os.chmod(approved, 0o600)
+    assert credentials.unapproved(root, "openai", options)
+    # The operator's approval holds whatever token the checkout has, and in this checkout only.
+    credentials.approve(root, "openai", options)
+    assert not credentials.unapproved(root, "openai", options)
+    (installed / ".stopwarden" / "token").write_text("b" * 64 + "\n")
+    assert not credentials.unapproved(root, "openai", options)
+    clone = installed.parent / "clone-of-it"
+    clone.mkdir()
+    (clone / ".stopwarden").mkdir(mode=0o700)
+    (clone / ".stopwarden" / "approved").write_bytes(approved.read_bytes())
+    os.chmod(clone / ".stopwarden" / "approved", 0o600)
+    assert credentials.unapproved(str(clone), "openai", options)
+
+
+def test_init_replaces_a_token_the_repository_committed(installed: Path, cli: Any) -> None:
+    token = installed / ".stopwarden" / "token"
+    committed = "c" * 64
+    token.write_text(committed + "\n")
+    subprocess_git(installed, "add", "-f", ".stopwarden/token")
+    assert cli("init", "--agent", "claude-code").code == 0
+    assert token.read_text().strip() != committed and stat.S_IMODE(token.stat().st_mode) == 0o600
+    # A link in its place is removed, never followed by the chmod.
+    victim = installed.parent / "victim"
+    victim.write_text("mine\n")
+    os.chmod(victim, 0o644)
+    token.unlink()
+    token.symlink_to(victim)
+    assert cli("init", "--agent", "claude-code").code == 0
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644 and not token.is_symlink()
+
+
+def test_what_is_approved_is_shown(installed: Path, cli: Any) -> None:
+    commit_authority(installed, "openai", 'base_url = "http://127.0.0.1:9/v1"')
+    chosen = cli("gate", "authority", "openai", "--skip-check")
+    assert "approved on this machine with [authority.openai]: base_url = 'http://127.0.0.1:9/v1'" in chosen.out
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(
+        config.read_text() + '\n[store]\nurl = "postgresql://gate@db/a"\nlisten_url = "postgresql://gate@db2/a"\n'
+    )
+    out = cli("store", "approve").out
+    assert "[store] url = postgresql://gate@db/a" in out and "[store] listen_url = postgresql://gate@db2/a" in out

@@ -236,7 +236,8 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             f"the {name} authority cannot be called from here: " + "; ".join(problems),
             hint="set it in the environment the server starts from and run this again, or add --skip-check",
         )
-    credentials.approve(root, name, before.authority_options.get(name) or {})  # the operator chose it, here
+    settings = before.authority_options.get(name) or {}
+    credentials.approve(root, name, settings)  # the operator chose it, here: shown below, as approved
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name
@@ -251,10 +252,17 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
         control.stop(root)
         control.start(root)
         restarted = True
-    data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems}
+    data = {"authority": name, "timeout_s": config.authority_timeout_s, "restarted": restarted, "problems": problems,
+            "approved": settings}  # fmt: skip
     note = "; the server was restarted" if restarted else ""
-    shown = f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"
-    emit_escaped(as_json, data, "\n".join([termsafe.line(shown), *[warning_row(p, colour()) for p in problems]]))
+    said = [f"authority: {name} (budget {config.authority_timeout_s:g} s){note}"]
+    if settings and credentials.providers(name):  # what the key will be sent to, the command that will run
+        said.append(
+            f"approved on this machine with [authority.{name}]: "
+            + ", ".join(f"{k} = {v!r}" for k, v in settings.items())
+        )
+    rows = [termsafe.line(row) for row in said]
+    emit_escaped(as_json, data, "\n".join([*rows, *[warning_row(p, colour()) for p in problems]]))
 
 
 @gate.command(name="reset-breaker")

@@ -82,11 +82,10 @@ def approve(as_json: bool) -> None:
     from stopwarden.common import config as config_module
     from stopwarden.store.store import safe_location
 
-    url = config_module.approve_store(require_root(os.getcwd()))
-    shown = (
-        f"approved {safe_location(url)} on this machine" if url else "the config names no store URL: nothing to approve"
-    )
-    emit(as_json, {"approved": safe_location(url) if url else None}, termsafe.line(shown))
+    committed = config_module.approve_store(require_root(os.getcwd()))
+    shown = {key: safe_location(url) for key, url in committed.items() if url}
+    lines = [f"approved on this machine: [store] {key} = {url}" for key, url in shown.items()]
+    emit(as_json, {"approved": shown}, termsafe.lines(lines or ["the config names no store URL: nothing to approve"]))
 
 
 @store.command()

@@ -190,8 +190,9 @@ def _store_approved(root: str, committed: dict[str, str]) -> bool:
     return approval.approved(root, {"store": committed})
 
 
-def approve_store(root: str) -> str:
-    """`stopwarden store approve`: use the store URL the config names on this machine; the URL ("": none)."""
+def approve_store(root: str) -> dict[str, str]:
+    """`stopwarden store approve`: use the store URLs the config names on this machine; they are returned
+    (`url`, `listen_url`; empty when the config names none)."""
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     try:
         data = tomllib.loads(files.read_config(root).decode("utf-8"))
@@ -203,7 +204,7 @@ def approve_store(root: str) -> str:
 
         load(root, {})  # refuses a URL with a password, as a server start would
         approval.approve(root, {"store": committed})
-    return committed["url"]
+    return committed
 
 
 def _store_url(

@@ -186,13 +186,16 @@ def _config(root: str) -> Check:
 
 
 def _token(root: str) -> Check:
+    from stopwarden.state import safe
+
     path = os.path.join(root, STATE_DIR, TOKEN_FILE)
     try:
-        mode = os.stat(path).st_mode & 0o777
-        with open(path, encoding="utf-8") as f:
-            token = f.read().strip()
+        mode = os.lstat(path).st_mode & 0o777
+        token = safe.read(path, 1024).decode("utf-8", "replace").strip()  # never through a link, capped
     except FileNotFoundError:
         return Check("token", False, f"{path} is missing", "stopwarden doctor --fix")
+    except OSError as e:  # a link a repository committed in its place, a folder, a huge file
+        return Check("token", False, f"{path}: {e}", f"rm {path}; stopwarden doctor --fix")
     if mode != 0o600:
         return Check("token", False, f"{path} has mode {mode:o}, not 600", f"chmod 600 {path}")
     if len(token) != 64 or any(c not in "0123456789abcdef" for c in token):

@@ -67,6 +67,7 @@ def create(root: str) -> tuple[list[str], str]:
     for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
         safe.check_folder(folder)  # a repository's link in our place: refuse before writing anything
     os.chmod(base, 0o700)
+    _drop_foreign_token(root)
     files = {
         ".gitignore": (GITIGNORE, 0o644),
         CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root))), 0o644),
@@ -78,8 +79,19 @@ def create(root: str) -> tuple[list[str], str]:
         if not os.path.exists(path):
             write_atomic(path, text.encode("utf-8"), mode)
             created.append(path)
-    os.chmod(os.path.join(base, TOKEN_FILE), 0o600)
+    os.chmod(os.path.join(base, TOKEN_FILE), 0o600)  # ours now: never a link (above)
     return created, _leave_a_clash(root)
+
+
+def _drop_foreign_token(root: str) -> None:
+    """A token the repository brought is no secret: a link in its place (whose target a chmod would
+    change), or a file git tracks (checked out 0600 under a umask of 077). Removed, so a new one is made."""
+    token = os.path.join(state_dir(root), TOKEN_FILE)
+    if not os.path.lexists(token):
+        return
+    tracked = git.text(root, "ls-files", "--error-unmatch", "--", os.path.join(STATE_DIR, TOKEN_FILE))[1] == 0
+    if os.path.islink(token) or tracked:
+        os.unlink(token)
 
 
 def _leave_a_clash(root: str) -> str:

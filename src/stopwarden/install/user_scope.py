@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Mapping
 
 from stopwarden.common.atomic import FileLock, write_atomic
-from stopwarden.state import safe
+from stopwarden.state import files, safe
 
 USER = "user"
 FILE_NAME = "user-scope.json"
@@ -27,8 +27,7 @@ MAX_BYTES = 1 << 20
 
 
 def path(env: Mapping[str, str]) -> str:
-    state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return os.path.join(state, "stopwarden", FILE_NAME)
+    return os.path.join(files.user_state_dir(env), FILE_NAME)
 
 
 def record(root: str, agent: str, env: Mapping[str, str]) -> None:

@@ -41,6 +41,7 @@ from stopwarden.state import safe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 PLAN_HISTORY_CAP = 4 << 20  # about 30,000 plan-like paths; a history with more is walked on every stop
@@ -84,6 +85,16 @@ def read_token(root: str) -> str:
     """The server's token. A token others may read is not a secret (a committed one is checked out 0644):
     `safe.NotOurs`, so nothing is ever sent with it or believed because of it."""
     return safe.read(path(root, TOKEN_FILE), private=True).decode("ascii", "replace").strip()
+
+
+def user_state_dir(env: "Mapping[str, str]") -> str:
+    """The user's own stopwarden folder, outside every checkout: `$XDG_STATE_HOME/stopwarden` (default
+    `~/.local/state/stopwarden`), for what is the user's and no repository's (install/user_scope.py's list,
+    state/approval.py's key)."""
+    import os
+
+    state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(state, "stopwarden")
 
 
 def read_approved(root: str) -> "list[str]":
