@@ -49,7 +49,13 @@ def test_choosing_the_authority_keeps_the_rest_of_the_config(installed: Path, cl
     before = config.read_text()
     result = cli("gate", "authority", "openai", "--json")
     assert result.code == 0, result.err
-    assert result.json() == {"authority": "openai", "timeout_s": 3.0, "restarted": False, "problems": []}
+    assert result.json() == {
+        "authority": "openai",
+        "timeout_s": 3.0,
+        "restarted": False,
+        "problems": [],
+        "approved": {"base_url": "http://127.0.0.1:8080/v1"},  # what this machine now sends its key to
+    }
     after = config.read_text()
     assert 'authority = "openai"' in after and "# my note" in after
     assert after.replace('authority = "openai"', 'authority = "rules"') == before

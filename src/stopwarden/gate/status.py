@@ -51,15 +51,19 @@ def authority_unapproved(config: Config) -> list[str]:
 def unapproved(config: Config) -> list[str]:
     """What of the committed config this machine's operator has not approved (state/approval.py), each with
     what is used meanwhile: the offline rules for an authority, the project's SQLite file for a store."""
-    found = authority_unapproved(config)
-    if config.store_unapproved:
-        from stopwarden.store.store import safe_location
+    return authority_unapproved(config) + store_unapproved(config)
 
-        found.append(
-            f"[store] url {safe_location(config.store_unapproved)} is not approved on this machine: the "
-            "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)"
-        )
-    return found
+
+def store_unapproved(config: Config) -> list[str]:
+    """The store URL the config names, when this machine has not approved it ([] when it has, or none)."""
+    if not config.store_unapproved:
+        return []
+    from stopwarden.store.store import safe_location
+
+    return [
+        f"[store] url {safe_location(config.store_unapproved)} is not approved on this machine: the "
+        "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)"
+    ]
 
 
 def as_json(status: dict[str, Any]) -> dict[str, Any]:

@@ -178,10 +178,9 @@ def _config(root: str) -> Check:
     if not loaded.port:
         return Check("config", False, f"[server] port in {path} is not set", "fix it by hand")
     if loaded.store_unapproved:  # the log stays in the project's SQLite file meanwhile
-        from stopwarden.store.store import safe_location
+        from stopwarden.gate.status import store_unapproved
 
-        detail = f"[store] url {safe_location(loaded.store_unapproved)} is not approved on this machine"
-        return Check("config", False, detail, "check it, then `stopwarden store approve`")
+        return Check("config", False, store_unapproved(loaded)[0], "check it, then `stopwarden store approve`")
     return Check("config", True, path)
 
 
