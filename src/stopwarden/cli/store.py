@@ -15,17 +15,11 @@ from stopwarden.common.project import require_root
 
 def _location() -> str:
     from stopwarden.common import config as config_module
-    from stopwarden.store.store import safe_location
+    from stopwarden.gate.status import store_unapproved
 
     config = config_module.load(require_root(os.getcwd()))
-    if config.store_unapproved:
-        click.echo(
-            termsafe.line(
-                f"note: the config names {safe_location(config.store_unapproved)}, not approved on this machine: "
-                "the project's SQLite file is used until `stopwarden store approve`"
-            ),
-            err=True,
-        )
+    for unapproved in store_unapproved(config):
+        click.echo(termsafe.line(f"note: {unapproved}"), err=True)
     return config.store_location
 
 

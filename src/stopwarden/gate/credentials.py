@@ -49,14 +49,12 @@ def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named
     and this machine's operator has not approved it with these settings (state/approval.py). `named_here`:
     the operator named it on the command line (`eval --authority`), so only its settings came from the
     config. `rules` calls no provider and runs nothing: it never needs approving."""
-    if not providers(name) or (named_here and not options) or (root and approved(root, name, options)):
+    if not providers(name) or (named_here and not options):
+        return ""
+    if root and approval.approved(root, {"authority": name, "options": options}):
         return ""
     what = f"the settings of the {name} authority" if named_here else f"the {name} authority and its settings"
     return f"{what} come from .stopwarden/config.toml and are not approved on this machine"
-
-
-def approved(root: str, name: str, options: Mapping[str, Any]) -> bool:
-    return approval.approved(root, {"authority": name, "options": options})
 
 
 def approve(root: str, name: str, options: Mapping[str, Any]) -> None:

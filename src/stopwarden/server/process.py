@@ -51,18 +51,15 @@ def _serve(root: str) -> None:
 
     from stopwarden.gate import settings
     from stopwarden.gate.service import Gate
+    from stopwarden.gate.status import store_unapproved
     from stopwarden.server.app import create_app
     from stopwarden.store.outbox import Outbox, drain_while_running
-    from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine, safe_location
+    from stopwarden.store.store import Store, StoreUnavailable, postgresql_engine
 
     config = config_module.load(root)
     token = control.read_token(root)
-    if config.store_unapproved:
-        log.warning(
-            "the config names the store %s, not approved on this machine: the project's SQLite file is used "
-            "until it is (`stopwarden store approve`)",
-            safe_location(config.store_unapproved),
-        )
+    for unapproved in store_unapproved(config):
+        log.warning("%s", unapproved)
     if not config.store_url:
         _own_file(root, DB_FILE)  # SQLite follows links: refuse one before it opens the file
     if not config.port:
