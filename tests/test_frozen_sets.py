@@ -33,6 +33,7 @@ FROZEN = {
     "fourteenth_contact.jsonl": ("aed46d61b75fb022ca27cc5bdf1ac7f81e7d19b46189c14ab8a0b7a740096499", "ft"),
     "fifteenth_contact.jsonl": ("dc97f3fe3c9c93d988908101d6df238b7ec1d58e9fe70fd82a0c84f3fa17af4f", "fi5"),
     "sixteenth_contact.jsonl": ("154550aca3483a7c635096d6dbb96bc9bec77271afae10b29291b17cc6e2cf0d", "sx"),
+    "seventeenth_contact.jsonl": ("b350a807361039c09b12eca67abc0dd9348a04ae2beedd7cfcd9aa270b2d7073", "sn"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
