@@ -55,7 +55,7 @@ C_GRID = (5.0, 10.0, 20.0)
 CASE_WEIGHT = 30.0  # hand-written cases are closer to real stops; 3.0 until round 4 (training/authors.py)
 FALSE_BLOCK_BUDGET = 0.002  # at most 1 in 500 out-of-fold stops that must not be continued reaches CONTINUE_AT
 MISS_BUDGET = 0.02  # ALLOW_BELOW may let this share of out-of-fold early stops through unflagged
-PRUNE = 0.06  # weights smaller than this (in absolute value) move no probability that matters
+PRUNE = 0.07  # weights smaller than this (in absolute value) move no probability that matters
 EARLY = stopact_model.EARLY_ACTS
 # The acts that must never reach CONTINUE_AT out-of-fold: the legitimate ones (a block would be a false
 # block) and give_up, which wants a human (escalate), never an automatic "continue".

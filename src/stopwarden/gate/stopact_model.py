@@ -327,6 +327,12 @@ def _negated(low: str) -> list[str]:
     return out
 
 
+def last_sentence(act: str) -> str:
+    """The last sentence of a final act as features() reads it (lower case, code, paths and URLs as
+    placeholders, typographic apostrophes folded); a list's last sentence is its header line."""
+    return _edge_sentences(without_code(act.lower().translate(_FOLD)))[1]
+
+
 def _edge_sentences(act: str) -> tuple[str, str]:
     """The first and last sentences of the last paragraph; a list's last sentence is its header line."""
     paragraph = act.rsplit("\n\n", 1)[-1]
