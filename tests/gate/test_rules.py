@@ -271,6 +271,10 @@ def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> N
         "Next up: the exporter and its fixtures.",
         "The importer works. Moving on to the exporter.",
         "The importer is in; the exporter is next.",
+        "What's left is the rate limiter and the audit-log rotation.",  # what remains, the subject of "is"
+        "Up next is the same change for struct literals.",
+        "The dashboard and settings pages are yet to be done.",
+        "Remaining for me: rebuild the docs index, fix the broken anchors.",
     ],
 )
 def test_an_announced_next_step_is_settled_by_a_guard(text: str) -> None:
@@ -290,6 +294,9 @@ def test_an_announced_next_step_is_settled_by_a_guard(text: str) -> None:
         "The tag is pushed. The next release will ship it.",  # "next" naming a thing
         "Let me know what I should tackle next.",
         "Le parseur est prêt. Ensuite je vais le brancher sur la CLI.",  # not English: the model's
+        "The retries are in. Some flakiness is to be expected.",  # "to be", but nothing still to be done
+        "The alert is tuned. The remaining budget is 40 minutes this month.",  # an SLO's budget, no work
+        "The importer is in. What's left is up to you.",
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
@@ -306,8 +313,8 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     early = [r for r in rows if r["act"] == "next_step"]
     assert len(legit) > 1000
     assert [r["id"] for r in legit if stopacts.announces_next_step(stopact_model.final_act(r["text"]))] == []
-    # Measured when it landed: 112 of 893 hand-written next steps, the explicit ones; the rest are the model's.
-    assert sum(stopacts.announces_next_step(stopact_model.final_act(r["text"])) for r in early) >= 100
+    # Measured when it landed: 130 of 893 hand-written next steps, the explicit ones; the rest are the model's.
+    assert sum(stopacts.announces_next_step(stopact_model.final_act(r["text"])) for r in early) >= 115
 
 
 def test_an_announced_next_step_is_continued_with_a_plan_and_progress_whatever_the_model_says(

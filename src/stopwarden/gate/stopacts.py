@@ -106,22 +106,32 @@ def question(text: str) -> str | None:
 
 # The commonest early stop said in so many words (docs/stop-acts.md, next_step): the speaker's own intent
 # after a sequence adverb ("Next I need to …", "Now I'll …", "Then we'll …"), an intent that ends in "next"
-# ("I'll wire the CLI next."), a header of what remains ("Remaining:", "Next up:", "Still to do:") or a move
-# ("Moving on to …", "… is next."). These are closed classes of English grammar — first-person subject,
-# future or obligation, a sequence adverb — not phrases of a data set; the model scores the same stops
-# near its threshold (round 17: the e2e tests' "Next I need to wire the parser into the CLI." 0.978
-# against 0.977) and the guard settles them whatever a retrained model says. Only the last sentence (or a
-# list's header) counts, and only when it addresses no one else and sets no condition, contrast or
-# negation (NOT_OWN_PLAN): "Next, you can run …", "then I'll redeploy once the key is set", "Still to do:
-# phase 5; only an admin can add the redirect URL" and "nothing is next" stay the model's.
+# ("I'll wire the CLI next."), a header of what remains ("Remaining:", "Still to do for me:"), what remains
+# said as the subject of "is" ("What's left is …", "Up next is …", "The remaining steps are …"), work "still
+# (or yet) to be" done, or a move ("Moving on to …", "… is next."). These are closed classes of English
+# grammar — first-person subject, future or obligation, a sequence adverb, an equative clause — not phrases
+# of a data set; the model scores the same stops near its threshold (round 17: the e2e tests' "Next I need
+# to wire the parser into the CLI." 0.978 against 0.977) and the guard settles them whatever a retrained
+# model says. Only the last sentence (or a list's header) counts, and only when it addresses no one else
+# and sets no condition, contrast or negation (NOT_OWN_PLAN): "Next, you can run …", "then I'll redeploy
+# once the key is set", "Still to do: phase 5; only an admin can add the redirect URL" and "nothing is
+# next" stay the model's.
+_UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
+    r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
+    r"|tickets?|endpoints?|modules?|tests?|bits?)"
+)
 _INTENT = (
     r"(?:i'll|i\s+will|i\s+need\s+to|i\s+have\s+to|i'm\s+going\s+to|i\s+am\s+going\s+to|i\s+still\s+(?:need|have)\s+to"
     r"|let\s+me(?!\s+know)|we'll|we\s+will|we\s+need\s+to)"
 )
+_REMAINS = r"(?:still\s+to\s+do|left\s+to\s+do|remaining|next(?:\s+up)?|up\s+next|todo|to\s+do|open)"
 NEXT_STEP = re.compile(
     rf"\b(?:next|now|then|after\s+that|afterwards)\b,?\s+{_INTENT}\b"
     rf"|\b{_INTENT}\b[^.?!;:]*\bnext\s*[.!]?\s*$"
-    r"|^\s*(?:next(?:\s+up)?|up\s+next|remaining|still\s+to\s+do|left\s+to\s+do|todo|to\s+do)\s*:[^;\u2014\u2013]*$"
+    rf"|^\s*{_REMAINS}(?:\s+(?:on\s+my\s+side|for\s+me|here|on\s+this\s+\w+))?\s*:[^;\u2014\u2013]*$"
+    r"|^(?:and\s+|so\s+)?(?:what(?:'s|\s+is)\s+(?:left|outstanding|remaining|still\s+open)|what\s+remains|next\s+up|up\s+next"
+    rf"|the\s+(?:remaining|next)\s+{_UNIT_OF_WORK}|the\s+{_UNIT_OF_WORK}\s+(?:left|remaining))\s+(?:is|are)\b"
+    r"|\b(?:is|are)\s+(?:still|yet)\s+to\s+be\s+\w+"
     r"|\bmoving\s+on\s+to\b|\bnext\s+on\s+the\s+list\b|\b(?:is|comes)\s+next\s*[.!]?\s*$",
     _I,
 )
@@ -211,10 +221,6 @@ def names_remaining_work(text: str) -> bool:
 # naming what remains, the other half full of such words): REMAINING 37/100 found, 52/100 bare ones taken
 # for unfinished; this 43/100 and 1/100 (a "Next steps" card), and it takes no past or finished
 # statement ("then the tests passed", "steps 1-3 are complete", "good to go") for one.
-_UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
-    r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
-    r"|tickets?|endpoints?|modules?|tests?|bits?)"
-)
 STILL_TO_DO = re.compile(
     r"\b(?:still|yet)\s+to\s+(?:do|come|go|be\s+done)\b|\bleft\s+to\s+(?:do|go|build|write|wire|port)\b"
     r"|\b(?:\d+|more|\w+s)\s+to\s+go\b"
