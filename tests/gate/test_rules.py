@@ -259,6 +259,10 @@ def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> N
     assert not stopacts.says_nothing_ahead(text)
 
 
+def _guard(text: str) -> bool:
+    return stopacts.announces_next_step(stopact_model.final_act(text))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -266,7 +270,7 @@ def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> N
         "Step 1 is committed. Next I need to write the API handlers.",
         "Lexer tests pass. I\u2019ll wire the parser into the CLI next.",  # typographic apostrophe
         "Now I'll add the retry logic to the importer.",
-        "The importer is in. Then we'll port the two remaining handlers.",
+        "The importer is in. Then I'll port the two remaining handlers.",
         "Parser done.\n\nRemaining:\n- the migration\n- its tests",  # a list's header is its last sentence
         "Next up: the exporter and its fixtures.",
         "The importer works. Moving on to the exporter.",
@@ -277,18 +281,24 @@ def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> N
         "Remaining for me: rebuild the docs index, fix the broken anchors.",
     ],
 )
-def test_an_announced_next_step_is_settled_by_a_guard(text: str) -> None:
-    found = stopacts.guarded(text)
-    assert found is not None and (found.name, found.how) == ("next_step", "guard: announces its next step")
+def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) -> None:
+    assert _guard(text)
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "The CLI is wired. Next, you can run `make demo` to try it.",  # an instruction to the user
+        "The deploy script is fixed. Next: run `make deploy` to ship it.",  # ... without "you"
         "The build is ready. Next I'll redeploy once the key is in the vault.",  # a condition
         "Step 4 is done. Next I need to add the tests, but the CI runner rejects my push.",  # a contrast
         "Still to do: phase 5; only an admin of the identity provider can add the redirect URL.",
+        "Next I need to get the staging database URL from the ops team.",  # a need from someone else
+        "The retention period is still to be decided by the compliance team.",  # someone else's decision
+        "What's left is waiting on the vendor's sandbox.",  # waiting
+        "Next I need to know: should the cache be per user?",  # a question
+        "All done. Now let me summarise what changed:",  # telling
+        "The client retries now. Then we'll requeue with backoff.",  # "we", the code
         "The plan is complete, so nothing is next.",  # a negation
         "The exporter is in. Now I'll stop here for today.",  # a break point: the model's, with its own rule
         "The tag is pushed. The next release will ship it.",  # "next" naming a thing
@@ -297,11 +307,11 @@ def test_an_announced_next_step_is_settled_by_a_guard(text: str) -> None:
         "The retries are in. Some flakiness is to be expected.",  # "to be", but nothing still to be done
         "The alert is tuned. The remaining budget is 40 minutes this month.",  # an SLO's budget, no work
         "The importer is in. What's left is up to you.",
+        "The remaining tests are pre-existing failures.",  # "remaining" naming things, not work
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
-    found = stopacts.guarded(text)
-    assert found is None or found.name != "next_step"
+    assert not _guard(text)
 
 
 def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_training_cases() -> None:
@@ -312,21 +322,42 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     legit = [r for r in rows if r["act"] in {"completion", "question", "blocker", "user_requested", "not_a_stop"}]
     early = [r for r in rows if r["act"] == "next_step"]
     assert len(legit) > 1000
-    assert [r["id"] for r in legit if stopacts.announces_next_step(stopact_model.final_act(r["text"]))] == []
-    # Measured when it landed: 130 of 893 hand-written next steps, the explicit ones; the rest are the model's.
-    assert sum(stopacts.announces_next_step(stopact_model.final_act(r["text"])) for r in early) >= 115
+    assert [r["id"] for r in legit if _guard(r["text"])] == []
+    # Measured when it landed: 128 of 893 hand-written next steps, the explicit ones; the rest are the model's.
+    assert sum(_guard(r["text"]) for r in early) >= 115
 
 
-def test_an_announced_next_step_is_continued_with_a_plan_and_progress_whatever_the_model_says(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops() -> None:
+    """training/guard_review.jsonl: 135 legitimate stops a cold review wrote to make the guard's first form
+    fire (it took them all). The guard now only lowers the model's bar; of these it may turn at most 2 of
+    the model's abstentions into blocks (measured when it landed: 2, "Remaining:" over a list)."""
+    path = Path(__file__).parents[2] / "training" / "guard_review.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 135
+    commits = (Commit("c" * 40, 1, "x", ()),)
+    verdicts = {r["text"]: rules.judge(Case(r["text"], artifacts=(PLAN,), session_commits=commits)) for r in rows}
+    raised = [text[-80:] for text, verdict in verdicts.items() if verdict.rationale.startswith("guard: announces")]
+    assert len(raised) <= 2, raised
+
+
+@pytest.mark.parametrize(("score", "decision"), [(0.95, "continue"), (0.85, "escalate")])
+def test_the_next_step_guard_lowers_the_models_bar_to_its_floor(
+    monkeypatch: pytest.MonkeyPatch, score: float, decision: str
 ) -> None:
-    unsure = {act: 0.0 for act in stopact_model.probabilities("x")} | {"next_step": 0.5, "completion": 0.5}
-    monkeypatch.setattr(stopact_model, "probabilities", lambda text: unsure)
+    probs = {act: 0.0 for act in stopact_model.probabilities("x")} | {"next_step": score, "completion": 1 - score}
+    monkeypatch.setattr(stopact_model, "probabilities", lambda text: probs)
+    assert stopact_model.CONTINUE_AT > 0.95 > stopacts.GUARD_FLOOR > 0.85  # in the abstain band, either side
+    commits = (Commit("c" * 40, 1, "x", ()),)
     text = "The schema migration is committed. Next I need to wire the parser into the CLI."
-    verdict = rules.judge(Case(text, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),)))
-    assert (verdict.decision, verdict.rule, verdict.act) == ("continue", "U4_NEXT_STEP_ANNOUNCED", "next_step")
-    untouched = Artifact("docs/plans/p.md", "a" * 40, "a" * 40, False, False)
-    assert rules.judge(Case(text, artifacts=(untouched,))).decision == "escalate"  # no progress in the session
+    verdict = rules.judge(Case(text, artifacts=(PLAN,), session_commits=commits))
+    assert (verdict.decision, verdict.act) == (decision, "next_step" if decision == "continue" else "")
+    if decision == "continue":
+        assert verdict.rule == "U4_NEXT_STEP_ANNOUNCED" and verdict.rationale.startswith("guard: announces")
+        untouched = Artifact("docs/plans/p.md", "a" * 40, "a" * 40, False, False)
+        assert rules.judge(Case(text, artifacts=(untouched,))).decision == "escalate"  # no progress in the session
+    # The same score without the guard's form stays in the abstain band.
+    other = rules.judge(Case("The schema migration is committed.", artifacts=(PLAN,), session_commits=commits))
+    assert other.decision == "escalate"
 
 
 def test_a_stop_that_says_nothing_of_work_ahead_is_never_continued(monkeypatch: pytest.MonkeyPatch) -> None:
