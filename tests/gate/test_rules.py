@@ -94,6 +94,12 @@ def test_guards(text: str, act: str) -> None:
         ("Step 2 is in. Should the export be CSV or Parquet\u061f", "question"),
         ("I will continue with step 3\u0964 Should the cache be per user?", None),  # "continue" is before it
         ("Should the export be CSV or Parquet\u3002 Is the naming fine?", None),
+        # A question about a thing, whose subject is not the agent, asks about the design: the model's.
+        ("Should the rest of the endpoints keep the v1 error format?", None),
+        ("Step 3 is in. Should the upload continue in the background when the tab is closed?", None),
+        ("Should the tests come next, or shall I continue with the rest of step 4?", "question"),  # options
+        ("Is it okay if I continue with the rate limiter?", "permission"),  # "it": no thing; and the agent's
+        ("OK to go ahead with the `transactions` table, which is the next item in the plan?", "permission"),
     ],
 )
 def test_the_question_guard_decides_choices_and_leave_to_go_on_and_leaves_other_questions(

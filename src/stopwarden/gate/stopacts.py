@@ -42,6 +42,16 @@ CARRY_ON = re.compile(
     r"|\b(?:next|remaining)\s+(?:step|phase|task|item|part|one)s?\b|\b(?:step|phase|part|task)\s+\d+\b|\bthe\s+rest\b",
     _I,
 )
+# ... but not a question about a thing, whose subject is a noun phrase and not the agent: "Should the rest of
+# the endpoints keep the v1 error format?", "Should the upload continue in the background?" ask about the
+# design (round 19's review found such questions continued as permission). The inverted subject starts the
+# question; a first person anywhere in it ("Should the tests be next, or shall I …") makes it the agent's.
+ABOUT_A_THING = re.compile(
+    r"^\W*(?:(?:and|so|also|then|ok(?:ay)?|hmm|one\s+thing),?\s+)?(?:should|shall|can|could|will|would|must|does|do|is|are"
+    r"|was|were)\s+(?:the|this|these|those|each|every|all|any)\s+\w+",
+    _I,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|us|our)\b", _I)
 # ... unlike a real choice, which names the options. "Which" asks only as an interrogative ("which of the
 # two?"), not as a relative pronoun after a comma ("the Billing module, which is next in the plan?").
 CHOICE = re.compile(r"\b(?:or|whether|prefer|rather|instead)\b|(?<![,(]\s)(?<![,(])\bwhich\b", _I)
@@ -79,7 +89,7 @@ def guarded(stop_text: str) -> Act | None:
     if asked is not None:
         if CHOICE.search(asked):
             return Act("question", "guard: a question to the user", "U_LEGIT_DESIGN_QUESTION")
-        if CARRY_ON.search(asked):
+        if CARRY_ON.search(asked) and (_FIRST_PERSON.search(asked) or not ABOUT_A_THING.search(asked)):
             return Act("permission", "guard: asks leave to go on")
     # A yes/no question that names no options is the model's: "Shall I do the other six handlers too?" and
     # "¿Sigo con el paso 3?" ask leave to go on (permission) in words no list holds, in any language;
