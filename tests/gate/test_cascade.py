@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from stopwarden.common import config
-from stopwarden.gate import authorities, breaker, llm_acts, rules, stopacts
+from stopwarden.gate import authorities, breaker, llm_acts, rules, stopact_model, stopacts
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.service import Gate, ask
 from stopwarden.store.store import Store
@@ -101,6 +101,21 @@ def test_an_abstain_is_one_request_for_the_act_and_its_quote(provider: tuple[str
     assert system == llm_acts.SYSTEM_PROMPT and fake.requests[0].body["model"] == "judge-1"
     # The model reads what was written, as data, and none of the evidence: the verdict is the server's.
     assert message == {"untrusted": {"stop_text": SILENT, "recent_turns": [{"source": "user", "text": TURNS[0].text}]}}
+
+
+def test_a_next_step_the_guard_took_on_the_abstain_band_is_still_the_models(
+    provider: tuple[str, FakeProvider], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next-step guard lowers the rules' bar inside their abstain band; a cascade asks its LLM there."""
+    name, fake = provider
+    text = "The schema migration is committed. Next I need to wire the parser into the CLI."
+    probs = {a: 0.0 for a in stopact_model.probabilities("x")} | {"next_step": 0.95, "completion": 0.05}
+    monkeypatch.setattr(stopact_model, "probabilities", lambda t: probs)
+    assert rules.judge(case(text)).decision == "continue"  # the rules alone: the guard's lowered bar
+    fake.answers = [Answer(act("completion", "The schema migration is committed."))]
+    found, failure = judge(build(name, fake), case(text))
+    assert failure is None and (found.decision, found.act) == ("allow", "completion")
+    assert len(fake.requests) == 1
 
 
 @pytest.mark.parametrize(

@@ -277,13 +277,7 @@ def _guard(text: str) -> bool:
         "Lexer tests pass. I\u2019ll wire the parser into the CLI next.",  # typographic apostrophe
         "Now I'll add the retry logic to the importer.",
         "The importer is in. Then I'll port the two remaining handlers.",
-        "Parser done.\n\nRemaining:\n- the migration\n- its tests",  # a list's header is its last sentence
-        "Next up: the exporter and its fixtures.",
-        "The importer works. Moving on to the exporter.",
-        "The importer is in; the exporter is next.",
-        "What's left is the rate limiter and the audit-log rotation.",  # what remains, the subject of "is"
-        "Up next is the same change for struct literals.",
-        "The dashboard and settings pages are yet to be done.",
+        "Parser done.\n\nStill to do on my side:\n- the migration\n- its tests",  # a list's header, with its list
         "Remaining for me: rebuild the docs index, fix the broken anchors.",
     ],
 )
@@ -314,6 +308,19 @@ def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) 
         "The alert is tuned. The remaining budget is 40 minutes this month.",  # an SLO's budget, no work
         "The importer is in. What's left is up to you.",
         "The remaining tests are pre-existing failures.",  # "remaining" naming things, not work
+        # Forms that name no owner are the model's: "What's left is the security team's sign-off."
+        "Parser done.\n\nRemaining:\n- the migration\n- its tests",
+        "Next up: the exporter and its fixtures.",
+        "The importer works. Moving on to the exporter.",
+        "Code review is next.",
+        "What's left is the rate limiter and the audit-log rotation.",
+        "The dashboard and settings pages are yet to be done.",
+        "Remaining for me:\n- none",  # nothing in the list
+        "All 14 steps are checked off. Remaining for me: none.",
+        "Next I could add a cache for the rates.",  # a hedge
+        "Next I'll add the remaining handlers, as requested.",  # the user's own request cited
+        "I'd suggest that next I port the importer.",
+        "Next I'll port the importer, shall I?",  # a question
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
@@ -329,14 +336,15 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     early = [r for r in rows if r["act"] == "next_step"]
     assert len(legit) > 1000
     assert [r["id"] for r in legit if _guard(r["text"])] == []
-    # Measured when it landed: 128 of 893 hand-written next steps, the explicit ones; the rest are the model's.
-    assert sum(_guard(r["text"]) for r in early) >= 115
+    # Measured when it landed: 47 of 893 hand-written next steps, the first-person ones; the rest are the model's.
+    assert sum(_guard(r["text"]) for r in early) >= 40
 
 
 def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops() -> None:
     """training/guard_review.jsonl: 135 legitimate stops a cold review wrote to make the guard's first form
-    fire (it took them all). The guard now only lowers the model's bar; of these it may turn at most 2 of
-    the model's abstentions into blocks (measured when it landed: 2, "Remaining:" over a list)."""
+    fire (it took them all). The guard now only lowers the model's bar, in first-person forms; of these it
+    may turn at most 2 of the model's abstentions into blocks (measured: 2 with the forms that name no
+    owner, 0 since a second review had them dropped)."""
     path = Path(__file__).parents[2] / "training" / "guard_review.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) == 135

@@ -53,9 +53,10 @@ class CascadeAuthority:
         self.name = f"{rules.NAME}+{provider.name}"
 
     def offline(self, case: Case) -> Verdict | None:
-        """The rules' verdict when their classifier names an act; None on its abstain band."""
+        """The rules' verdict when their classifier names an act; None on its abstain band, a stop the
+        next-step guard took there included."""
         act = stopacts.classify(case)
-        return None if act.name == stopacts.ABSTAIN else rules.verdict_for(act, case)
+        return None if act.name == stopacts.ABSTAIN or act.model_abstained else rules.verdict_for(act, case)
 
     def judge(self, case: Case) -> Verdict:
         settled = self.offline(case)

@@ -63,6 +63,9 @@ class Act:
     name: str  # one of names.STOP_ACTS, or ABSTAIN
     how: str  # which guard, or the model's score: for the event's rationale, never for the agent
     rule: str = ""  # the rule id of a legitimate act found by a guard
+    # The model abstained and a form settled the act on its own lowered bar (the next-step guard): a cascade
+    # authority still asks its LLM, which is what its abstain band is for.
+    model_abstained: bool = False
 
 
 def classify(case: Case) -> Act:
@@ -113,57 +116,40 @@ def question(text: str) -> str | None:
 
 
 # The commonest early stop said in so many words (docs/stop-acts.md, next_step): the speaker's own intent
-# after a sequence adverb that starts its clause ("Next I need to …", "Now I'll …"), an intent that ends in
-# "next" ("I'll wire the CLI next."), a header of what remains ("Remaining:", "Still to do for me:"), what
-# remains as the subject of "is" ("What's left is …", "Up next is …", "The remaining steps are …"), work
-# "still (or yet) to be" done, or a move ("Moving on to …", "… is next."). These are closed classes of
-# English grammar (first person singular, future or obligation, a sequence adverb, an equative clause); the
-# model scores the same stops near its threshold (round 17: the e2e tests' "Next I need to wire the parser
-# into the CLI." 0.978 against 0.977). Only the last sentence (or a list's header) counts.
+# after a sequence adverb that starts its clause ("Next I need to …", "Now I'll …"), an own intent that ends
+# in "next" ("I'll wire the CLI next."), or a header of the speaker's own remaining work ("Still to do on my
+# side:", "Remaining for me:"). These are closed classes of English grammar (the first person singular,
+# the future or obligation, a sequence adverb); the model scores the plainest of these stops near its
+# threshold (round 19: the e2e tests' "Next I need to wire the parser into the CLI." 0.9705 against
+# next_step's 0.979). Only the last sentence counts (a list's header with its list).
 #
-# The form is not the act: a cold review (round 19) wrote 135 legitimate stops of the same forms — a need
-# from someone else ("Next I need to get the DB URL from ops"), a decision owned by others ("still to be
-# decided by compliance"), telling ("Now let me summarise what changed:"), "we" meaning the code or the
-# team, other people's work. So the intent's verb must be an action (not telling, receiving, knowing or
-# deciding: _NOT_AN_ACTION), nothing in the sentence may make the plan someone else's or conditional
-# (NOT_OWN_PLAN: the user addressed, a condition, a contrast, a choice, a negation, stopping, waiting,
-# hand-offs, hedges, the user's own request cited), and the guard only lowers the model's bar: its next
-# step stands when the model's early-stop score reaches GUARD_FLOOR and give_up is not its likeliest act
-# (`_modelled`). The model's own threshold decides every other stop.
-_UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
-    r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
-    r"|tickets?|endpoints?|modules?|tests?|bits?)"
-)
-_WORK = r"(?:steps?|phases?|tasks?|work|pieces?|slices?|stages?|chunks?|batch(?:es)?|tickets?)"  # work, not things
+# The form is not the act: two cold reviews (round 19) wrote legitimate stops of these shapes — a need from
+# someone else ("Next I need to get the DB URL from ops"), a decision owned by others, telling ("Now let me
+# summarise what changed:"), "we" meaning the code or the team, and, in forms that name no owner ("What's
+# left is …", "Next: …", "… is still to be merged"), other people's work. So only first-person forms count,
+# the intent's verb must be an action (_NOT_AN_ACTION), nothing in the sentence may make the plan someone
+# else's, conditional, a question or negated (NOT_OWN_PLAN), and the form only lowers the model's bar: its
+# next step stands when the model's early-stop score reaches GUARD_FLOOR and give_up is not its likeliest
+# act (`_modelled`), and a cascade still asks its LLM (Act.model_abstained). The model's own threshold
+# decides every other stop.
 _INTENT = (
     r"(?:i'll|i\s+will|i\s+need\s+to|i\s+have\s+to|i'm\s+going\s+to|i\s+am\s+going\s+to|i\s+still\s+(?:need|have)\s+to"
     r"|let\s+me)"
 )
-# Verbs of telling, receiving, knowing and deciding: "let me summarise", "I need to get the keys", "I'll
-# need the mocks", "I have to ask" announce no work the speaker can do.
+# Verbs of telling, receiving, knowing, deciding and leaving work to others: "let me summarise", "I need to
+# get the keys", "I'll need the mocks", "I have to check with legal", "I'll let QA run it" announce no work
+# the speaker can do.
 _NOT_AN_ACTION = (
     r"(?!\s+(?:also\s+|just\s+|briefly\s+|quickly\s+|first\s+)?(?:summari[sz]\w*|explain|note|mention|flag|point\s+out"
-    r"|highlight|describe|recap|clarify|walk|show|admit|say|provide|give|know|hear|decide|agree|confirm|ask|need"
-    r"|get(?!\s+(?:to|on|started|going)\b)|be\b(?!\s+\w+ing\b)|always|never|leave)\b)"
+    r"|highlight|describe|recap|clarify|walk|show|admit|say|provide|give|know|hear|decide|agree|confirm|ask|need|let"
+    r"|check\s+with|sync\s+with|coordinate|get(?!\s+(?:to|on|started|going)\b)|be\b(?!\s+\w+ing\b)|always|never|leave)\b)"
 )
 _CLAUSE_START = r"(?:^|[,;:\u2014\u2013(]\s*|\b(?:and|so)\s+)"
-# Headers of what remains: "Remaining:" and "Still to do:" name the speaker's open work, bare or over a list;
-# "Next:", "To do:" and "Open:" also head instructions ("Next: run `make deploy`", a to-do list of manual
-# steps), so they count only before a noun phrase ("Next: the importer's tests").
-_REMAINS = r"(?:still\s+to\s+do|left\s+to\s+do|remaining)"
-_HEADS = r"(?:next(?:\s+up)?|up\s+next|todo|to\s+do|open)"
-_NOUN_PHRASE = r"(?:the|a|an|my|its|zcode|zpath|\d+)\b"
 NEXT_STEP = re.compile(
     rf"{_CLAUSE_START}(?:next|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
     rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\bnext\s*[.!]?\s*$"
-    rf"|^\s*{_REMAINS}(?:\s+(?:on\s+my\s+side|for\s+me|here|on\s+this\s+\w+))?\s*:[^;\u2014\u2013]*$"
-    rf"|^\s*{_HEADS}(?:\s+(?:on\s+my\s+side|for\s+me))?\s*:\s*{_NOUN_PHRASE}[^;\u2014\u2013]*$"
-    r"|^(?:and\s+|so\s+)?(?:what(?:'s|\s+is)\s+(?:left|outstanding|remaining|still\s+open)|what\s+remains|next\s+up|up\s+next"
-    rf"|the\s+(?:remaining|next)\s+{_WORK}|the\s+{_WORK}\s+(?:left|remaining))\s+(?:is|are)\b"
-    r"(?!\s+(?:already|all|also|now|\w+ed|\w+en|in|on|at|for|of|by|from|with|beyond|out|under|within|optional\w*)\b)"
-    r"|\b(?:is|are)\s+(?:still|yet)\s+to\s+be\s+(?!(?:decided|determined|confirmed|agreed|approved|discussed|seen|settled"
-    r"|clarified|defined|finali[sz]ed|chosen|signed|reviewed|prioriti[sz]ed|scheduled)\b)\w+"
-    r"|\bmoving\s+on\s+to\b|\bnext\s+on\s+the\s+list\b|\b(?:is|comes)\s+next\s*[.!]?\s*$",
+    r"|^\s*(?:still\s+to\s+do|left\s+to\s+do|remaining|next(?:\s+up)?|up\s+next|todo|to\s+do)\s+(?:on\s+my\s+side|for\s+me)"
+    r"\s*:[^;\u2014\u2013]*$",
     _I,
 )
 NOT_OWN_PLAN = re.compile(
@@ -171,7 +157,8 @@ NOT_OWN_PLAN = re.compile(
     r"|except|no|not|nothing|never|none|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?|handoff|after(?!\s+(?:that|this|it)\b)"
     r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|whichever|their|theirs"
     r"|maybe|perhaps|possibl\w*|optional\w*|could|might|would|per\s+(?:the|its|our|my|their)|according\s+to"
-    r"|as\s+(?:requested|asked|agreed|discussed|instructed))\b|n't\b|[?\uff1f\u061f]",
+    r"|as\s+(?:requested|asked|agreed|discussed|instructed))\b|n't\b|'d\b"
+    rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
     _I,
 )
 GUARD_FLOOR = 0.9  # the per-act thresholds' floor too (training/train.py ACT_FLOOR)
@@ -179,13 +166,17 @@ GUARD_FLOOR = 0.9  # the per-act thresholds' floor too (training/train.py ACT_FL
 
 def announces_next_step(final: str) -> bool:
     """Whether an English final act's last sentence announces the agent's own next step (NEXT_STEP) and
-    nothing in it makes the plan someone else's, conditional, a question or negated (NOT_OWN_PLAN). Only
-    the last sentence of a final act (ACT_CHARS at most) is searched: NEXT_STEP's "intent … next" tries
-    every intent to the sentence's end, quadratic in a sentence of thousands of them."""
+    nothing in it (in a list's header, nothing in its list) makes the plan someone else's, conditional, a
+    question or negated (NOT_OWN_PLAN). Only the last sentence of a final act (ACT_CHARS at most) is
+    searched: NEXT_STEP's "intent … next" tries every intent to the sentence's end, quadratic in a
+    sentence of thousands of them."""
     if not stopact_model.in_english(final):
         return False
     last = stopact_model.last_sentence(final)
-    return NEXT_STEP.search(last) is not None and NOT_OWN_PLAN.search(last) is None
+    if NEXT_STEP.search(last) is None:
+        return False
+    said = final.rsplit("\n\n", 1)[-1] if last.rstrip().endswith(":") else last
+    return NOT_OWN_PLAN.search(said) is None
 
 
 def _modelled(stop_text: str) -> Act:
@@ -195,7 +186,8 @@ def _modelled(stop_text: str) -> Act:
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
     band = stopact_model.band(score, stopact_model.named_early(probabilities))
     if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stopact_model.final_act(stop_text)):
-        return Act("next_step", f"guard: announces its next step; model: early-stop score {score:.2f}")
+        how = f"guard: announces its next step; model: early-stop score {score:.2f}"
+        return Act("next_step", how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
@@ -260,6 +252,10 @@ def names_remaining_work(text: str) -> bool:
 # naming what remains, the other half full of such words): REMAINING 37/100 found, 52/100 bare ones taken
 # for unfinished; this 43/100 and 1/100 (a "Next steps" card), and it takes no past or finished
 # statement ("then the tests passed", "steps 1-3 are complete", "good to go") for one.
+_UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
+    r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
+    r"|tickets?|endpoints?|modules?|tests?|bits?)"
+)
 STILL_TO_DO = re.compile(
     r"\b(?:still|yet)\s+to\s+(?:do|come|go|be\s+done)\b|\bleft\s+to\s+(?:do|go|build|write|wire|port)\b"
     r"|\b(?:\d+|more|\w+s)\s+to\s+go\b"
