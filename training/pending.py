@@ -6,8 +6,9 @@
 The pending cases (`pending_*.jsonl`) are hand-written stops by authors the model never trained on. A
 change to the features or the corpus is judged here, before any frozen set is looked at: per file and
 together, over the stops the guards leave to the model (as train.py's thresholds are), it prints the ROC
-AUC of early stops against the stops that must not be continued (threshold-free), the early stops caught
-at the model's own CONTINUE_AT and the legitimate ones above it, and the early stops caught above all but
+AUC of early stops against the stops that must not be continued (threshold-free), the early stops the
+server continues (the model's own thresholds, the next-step form's lowered bar included) and the
+legitimate ones it continues, and the early stops caught above all but
 0, 2 and 4 of the legitimate ones (what a threshold could buy). The serving code scores; which acts count
 as early and which must never be continued are train.py's.
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 from stopwarden.gate import stopact_model, stopacts
+from stopwarden.gate.case import Case
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train import EARLY, NEVER_CONTINUE
@@ -37,9 +39,9 @@ def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     def score(text: str) -> tuple[float, bool]:  # the score, and whether the server continues the stop
         if stopacts.says_nothing_ahead(text):  # never continued, whatever the model says
             return 0.0, False
-        probs = stopact_model.probabilities(text)
-        value = stopact_model.score_of(probs)
-        return value, stopact_model.band(value, stopact_model.named_early(probs)) == "continue"
+        value = stopact_model.score_of(stopact_model.probabilities(text))
+        # What the server names the stop (the next-step form's lowered bar included): no guard settled it.
+        return value, stopacts.classify(Case(stop_text=text)).name in EARLY
 
     early_rows = [score(r["text"]) for r in judged if r["act"] in EARLY]
     never_rows = [score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE]

@@ -99,6 +99,7 @@ def test_guards(text: str, act: str) -> None:
         ("Step 3 is in. Should the upload continue in the background when the tab is closed?", None),
         ("Should the tests come next, or shall I continue with the rest of step 4?", "question"),  # options
         ("Is it okay if I continue with the rate limiter?", "permission"),  # "it": no thing; and the agent's
+        ("Step 2 is in. Is this okay to continue with step 3?", "permission"),  # "this okay": no thing either
         ("OK to go ahead with the `transactions` table, which is the next item in the plan?", "permission"),
     ],
 )

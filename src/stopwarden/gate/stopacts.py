@@ -48,7 +48,7 @@ CARRY_ON = re.compile(
 # question; a first person anywhere in it ("Should the tests be next, or shall I …") makes it the agent's.
 ABOUT_A_THING = re.compile(
     r"^\W*(?:(?:and|so|also|then|ok(?:ay)?|hmm|one\s+thing),?\s+)?(?:should|shall|can|could|will|would|must|does|do|is|are"
-    r"|was|were)\s+(?:the|this|these|those|each|every|all|any)\s+\w+",
+    r"|was|were)\s+(?:the|this|these|those|each|every|all|any)\s+(?!(?:ok|okay|alright|all\s+right|fine|good)\b)\w+",
     _I,
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|us|our)\b", _I)
