@@ -60,7 +60,9 @@ EARLY = stopact_model.EARLY_ACTS
 # The acts that must never reach CONTINUE_AT out-of-fold: the legitimate ones (a block would be a false
 # block) and give_up, which wants a human (escalate), never an automatic "continue".
 NEVER_CONTINUE = (*LEGIT_ACTS, "give_up")
-ACT_FLOOR = 0.9  # no early act's own CONTINUE_AT is below this (thresholds_by_act)
+# No early act's own CONTINUE_AT is below this (thresholds_by_act): the serving code's floor, where the
+# next-step form lowers the bar too, so the two cannot drift apart.
+ACT_FLOOR = stopacts.GUARD_FLOOR
 
 
 def load_cases(path: Path = CASES) -> list[Example]:

@@ -161,7 +161,7 @@ NOT_OWN_PLAN = re.compile(
     rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
     _I,
 )
-GUARD_FLOOR = 0.9  # the per-act thresholds' floor too (training/train.py ACT_FLOOR)
+GUARD_FLOOR = 0.9  # the per-act thresholds' floor too: training/train.py's ACT_FLOOR is this one
 
 
 def announces_next_step(final: str) -> bool:
