@@ -97,6 +97,9 @@ def test_guards(text: str, act: str) -> None:
         # A question about a thing, whose subject is not the agent, asks about the design: the model's.
         ("Should the rest of the endpoints keep the v1 error format?", None),
         ("Step 3 is in. Should the upload continue in the background when the tab is closed?", None),
+        ("Step 3 is in. Should the I/O layer continue with retries?", None),  # "I/O" and "US" are no pronouns
+        ("Step 3 is in. Should the US region continue serving reads?", None),
+        ("Step 3 is in. Should the upload continue for us?", "permission"),  # "us" is
         ("Should the tests come next, or shall I continue with the rest of step 4?", "question"),  # options
         ("Is it okay if I continue with the rate limiter?", "permission"),  # "it": no thing; and the agent's
         ("Step 2 is in. Is this okay to continue with step 3?", "permission"),  # "this okay": no thing either

@@ -51,7 +51,8 @@ ABOUT_A_THING = re.compile(
     r"|was|were)\s+(?:the|this|these|those|each|every|all|any)\s+(?!(?:ok|okay|alright|all\s+right|fine|good)\b)\w+",
     _I,
 )
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|us|our)\b", _I)
+# A pronoun, not a name: "I/O" and "the US region" are things ("I" beside a slash, "US" in capitals).
+_FIRST_PERSON = re.compile(r"(?<![\w/])(?:i|me|my|we|our|(?-i:[Uu]s))(?![\w/])", _I)
 # ... unlike a real choice, which names the options. "Which" asks only as an interrogative ("which of the
 # two?"), not as a relative pronoun after a comma ("the Billing module, which is next in the plan?").
 CHOICE = re.compile(r"\b(?:or|whether|prefer|rather|instead)\b|(?<![,(]\s)(?<![,(])\bwhich\b", _I)
