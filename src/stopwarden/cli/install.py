@@ -161,7 +161,9 @@ def uninstall(purge: bool, scope: str | None, yes: bool, as_json: bool) -> None:
       stopwarden uninstall --scope user   # this machine's user-scope install too
 
     --purge stops the project's gate server first, and asks before it deletes the decision log and its
-    annotations (--yes for scripts; without a terminal it refuses unless --yes).
+    annotations (--yes for scripts; without a terminal it refuses unless --yes). The approval key
+    (~/.local/state/stopwarden/approval-key) stays: it is the user's, and signs the approvals of every
+    checkout.
     """
     from stopwarden.install import installer
 
