@@ -9,8 +9,9 @@ together, over the stops the guards leave to the model (as train.py's thresholds
 AUC of early stops against the stops that must not be continued (threshold-free), the early stops the
 server continues (the model's own thresholds, the next-step form's lowered bar included) and the
 legitimate ones it continues, and the early stops caught above all but
-0, 2 and 4 of the legitimate ones (what a threshold could buy). The serving code scores; which acts count
-as early and which must never be continued are train.py's.
+0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops two cold
+reviews wrote to look early (REVIEWS), how many the server continues. The serving code scores; which acts
+count as early and which must never be continued are train.py's.
 
 These cases are a validation set now; never report them as unseen.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 from stopwarden.gate import stopact_model, stopacts
-from stopwarden.gate.case import Case
+from stopwarden.gate.case import Case, Turn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train import EARLY, NEVER_CONTINUE
@@ -76,6 +77,21 @@ def main() -> None:
         every += rows
         measure(path.stem, rows, continue_at)
     measure("all", every, continue_at)
+    for path in REVIEWS:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        continued = sum(continued_by_server(row) for row in rows)
+        print(f"{path.stem:16} legitimate {len(rows):3d}  continued by the server {continued}")
+
+
+# Legitimate stops cold reviewers wrote to make a form of words fire (training/README.md): no pending
+# author's, and not stops as agents write them, but where the model's own false blocks would come from.
+REVIEWS = (HERE / "guard_review.jsonl", HERE / "narration_review.jsonl")
+
+
+def continued_by_server(row: dict[str, str]) -> bool:
+    """Whether the server would continue this stop (with a plan and progress): its act is an early one."""
+    turns = (Turn("user", row["user"]),) if row.get("user") else ()
+    return stopacts.classify(Case(stop_text=row["text"], recent_turns=turns)).name in EARLY
 
 
 if __name__ == "__main__":

@@ -344,16 +344,23 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     assert sum(_guard(r["text"]) for r in early) >= 40
 
 
-def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops() -> None:
+@pytest.mark.parametrize(("name", "count"), [("guard_review.jsonl", 135), ("narration_review.jsonl", 143)])
+def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops(name: str, count: int) -> None:
     """training/guard_review.jsonl: 135 legitimate stops a cold review wrote to make the guard's first form
     fire (it took them all). The guard now only lowers the model's bar, in first-person forms; of these it
     may turn at most 2 of the model's abstentions into blocks (measured: 2 with the forms that name no
-    owner, 0 since a second review had them dropped)."""
-    path = Path(__file__).parents[2] / "training" / "guard_review.jsonl"
+    owner, 0 since a second review had them dropped). training/narration_review.jsonl: 143 more, first-person
+    intents written against round 20's narration form (not kept), which this guard's forms share; 0."""
+    path = Path(__file__).parents[2] / "training" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) == 135
+    assert len(rows) == count
     commits = (Commit("c" * 40, 1, "x", ()),)
-    verdicts = {r["text"]: rules.judge(Case(r["text"], artifacts=(PLAN,), session_commits=commits)) for r in rows}
+
+    def judged(row: dict[str, str]) -> Verdict:
+        turns = (Turn("user", row["user"]),) if row.get("user") else ()
+        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits))
+
+    verdicts = {r["text"]: judged(r) for r in rows}
     raised = [text[-80:] for text, verdict in verdicts.items() if verdict.rationale.startswith("guard: announces")]
     assert len(raised) <= 2, raised
 
