@@ -15,6 +15,8 @@ from typing import Any
 
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import (
+    AGENT_ENV_FILES,
+    AGENTS,
     AUTHORITIES,
     AUTHORITY_TIMEOUTS,
     CONFIG_FILE,
@@ -71,6 +73,9 @@ class Config:
     # The store URL the config names while this machine's operator has not approved it (`store approve`):
     # the project's SQLite file is used meanwhile, and this says why.
     store_unapproved: str = ""
+    # The store variables of the environment a file of the repository may have set, each with that file
+    # (`$STOPWARDEN_STORE_URL` in `.claude/settings.json`): not used, and this says why (_set_by_repository).
+    store_env_refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_dir(self) -> str:
@@ -148,6 +153,9 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     if not 0 <= dwell <= MAX_DWELL_S:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
     environ = env if env is not None else os.environ
+    refused = _set_by_repository(root, environ)
+    if refused:
+        environ = {k: v for k, v in environ.items() if k not in dict(refused)}
     store_url = _store_url(path, reader, environ)
     listen_url = _store_url(path, reader, environ, "listen_url", ENV_LISTEN_URL)
     # A URL from the config came with the repository: its database would receive the decision log with
@@ -164,6 +172,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         store_url=store_url,
         store_listen_url=listen_url,
         store_unapproved=unapproved,
+        store_env_refused=refused,
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
@@ -178,6 +187,37 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         min_dwell_s=dwell,
         limits=limits,
     )
+
+
+def _set_by_repository(root: str, env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The store variables set in `env` that a file of the repository names, each with that file.
+
+    `$STOPWARDEN_STORE_URL` is this machine's operator's, trusted without approving; but an agent client
+    also sets its hooks' environment from files a repository may commit (a `.claude/settings.json` `env`
+    table, Gemini CLI's `.env`, a variable before a hook's command: AGENT_ENV_FILES), and the server
+    a hook starts inherits it. A variable such a file names came from the repository, not from the operator:
+    it is not used (the committed `[store] url` and `store approve` are the way to name a shared store). A
+    file that is there but not readable as ours (a link, another user's, too large) names them all. Files
+    are read only when a store variable is set."""
+    names = [name for name in (ENV_STORE_URL, ENV_LISTEN_URL) if env.get(name)]
+    if not names:
+        return ()
+    from stopwarden.state import safe
+
+    refused: dict[str, str] = {}
+    for relative in dict.fromkeys(f for agent in AGENTS for f in AGENT_ENV_FILES[agent]):
+        where = os.path.join(root, relative)
+        try:
+            safe.check_folders(root, where)
+            text = safe.read(where, safe.STATE_CAP)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            text = None  # there, but not a plain file of ours: it may name anything
+        for name in names:
+            if name not in refused and (text is None or name.encode() in text):
+                refused[name] = relative
+    return tuple(refused.items())
 
 
 def _committed_store(reader: _Reader) -> dict[str, str]:
