@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 
 from stopwarden.common import config as config_module
+from stopwarden.common import git as git_module
 from stopwarden.common.names import AGENT_ENV_FILES, AGENTS
 from stopwarden.server import control
-from tests.conftest import run_hook, set_autostart
+from tests.conftest import git, run_hook, set_autostart
 
 URL = "postgresql://gate@db.attacker.example:5432/log"
+REFUSED = "$STOPWARDEN_STORE_URL is not used: the repository can set it for the agent"
 # What a hostile repository commits, in each agent client's own form: where the variable gets into the
 # environment of the client's hooks.
 PLANTED = {
@@ -56,8 +58,30 @@ def test_doctor_and_status_say_why(installed: Path, cli: Any, monkeypatch: pytes
     monkeypatch.setenv("STOPWARDEN_STORE_URL", URL)
     checks = {c["name"]: c for c in cli("doctor", "--json").json()["checks"]}
     assert not checks["config"]["ok"]
-    assert "$STOPWARDEN_STORE_URL is named in the repository's .env" in checks["config"]["detail"]
-    assert "$STOPWARDEN_STORE_URL is named in the repository's .env" in cli("gate", "status").out
+    assert f"{REFUSED} (.env)" in checks["config"]["detail"]
+    assert f"{REFUSED} (.env)" in cli("gate", "status").out
+
+
+@pytest.mark.parametrize("relative", ["pkg/.claude/settings.json", "pkg/.env", "services/api/.gemini/.env"])
+def test_a_committed_file_in_a_subfolder_counts_too(installed: Path, relative: str) -> None:
+    """A session started in `pkg/` reads `pkg/.claude/settings.json` (Claude Code) or the first `.env` up
+    from it (Gemini CLI): every such file git tracks counts, at any depth."""
+    where = installed / relative
+    where.parent.mkdir(parents=True)
+    where.write_text(PLANTED[".claude/settings.json" if relative.endswith(".json") else ".env"])
+    git(installed, "add", relative)
+    loaded = config_module.load(str(installed), {"STOPWARDEN_STORE_URL": URL})
+    assert (loaded.store_url, loaded.store_env_refused) == ("", (("STOPWARDEN_STORE_URL", relative),))
+
+
+def test_a_checkout_git_cannot_list_in_time_names_every_variable(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(git_module, "run", lambda *args, **kwargs: (b"", None))
+    loaded = config_module.load(str(installed), {"STOPWARDEN_STORE_URL": URL})
+    assert loaded.store_url == ""
+    unlisted = "any file of the checkout: git did not list them in time"
+    assert loaded.store_env_refused == (("STOPWARDEN_STORE_URL", unlisted),)
 
 
 def test_a_file_that_names_other_variables_leaves_the_operators_own(installed: Path) -> None:
@@ -94,7 +118,7 @@ def test_the_server_a_session_starts_keeps_the_log_in_the_projects_file(installe
             assert time.monotonic() < deadline, (installed / ".stopwarden" / "server.log").read_text()
             time.sleep(0.1)
         log = (installed / ".stopwarden" / "server.log").read_text()
-        assert "$STOPWARDEN_STORE_URL is named in the repository's .claude/settings.json" in log
+        assert f"{REFUSED} (.claude/settings.json)" in log
         assert (installed / ".stopwarden" / "stopwarden.db").exists()
     finally:
         control.stop(str(installed))

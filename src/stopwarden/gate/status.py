@@ -58,9 +58,8 @@ def store_unapproved(config: Config) -> list[str]:
     """The store URL the config names, when this machine has not approved it, and the store variables of the
     environment a file of the repository set ([] when there are none)."""
     refused = [
-        f"${name} is named in the repository's {where}, which sets the agent's environment: not used (name the "
-        "store in `[store] url` and run `stopwarden store approve`, or set the variable where the repository "
-        "cannot)"
+        f"${name} is not used: the repository can set it for the agent ({where}); name the store in "
+        "`[store] url` and run `stopwarden store approve`, or set the variable where the repository cannot"
         for name, where in config.store_env_refused
     ]
     if not config.store_unapproved:
