@@ -106,15 +106,8 @@ class Config:
 
 def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     """The project's config; StopwardenError naming the file and key when it is unreadable or wrong."""
-    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
-    try:
-        # Never through a link, at most 64 KiB: the repository committed it (state/safe.py).
-        data = tomllib.loads(files.read_config(root).decode("utf-8"))
-    except FileNotFoundError:
-        data = {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
-    reader = _Reader(path, data)
+    reader = _read(root, missing_ok=True)
+    path, data = reader.path, reader.data
     mode = reader.get("gate", "mode", str, "shadow")
     if mode not in MODES:
         raise StopwardenError(f"bad config {path}: [gate] mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -247,6 +240,21 @@ def _env_files(root: str) -> tuple[list[str], str]:
     return found, ""
 
 
+def _read(root: str, missing_ok: bool) -> _Reader:
+    """The committed config's tables, never through a link and at most 64 KiB (state/safe.py: the repository
+    committed it); an absent file is empty when `missing_ok`, else a bad config as any unreadable one."""
+    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
+    try:
+        return _Reader(path, tomllib.loads(files.read_config(root).decode("utf-8")))
+    except FileNotFoundError as e:
+        if missing_ok:
+            return _Reader(path, {})
+        failure: Exception = e
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        failure = e
+    raise StopwardenError(f"bad config {path}: {failure}", hint="fix the file; `stopwarden doctor` checks it") from None
+
+
 def _committed_store(reader: _Reader) -> dict[str, str]:
     return {key: reader.get("store", key, str, "") for key in ("url", "listen_url")}
 
@@ -260,12 +268,7 @@ def _store_approved(root: str, committed: dict[str, str]) -> bool:
 def approve_store(root: str) -> dict[str, str]:
     """`stopwarden store approve`: use the store URLs the config names on this machine; they are returned
     (`url`, `listen_url`; empty when the config names none)."""
-    path = os.path.join(root, STATE_DIR, CONFIG_FILE)
-    try:
-        data = tomllib.loads(files.read_config(root).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise StopwardenError(f"bad config {path}: {e}", hint="fix the file; `stopwarden doctor` checks it") from None
-    committed = _committed_store(_Reader(path, data))
+    committed = _committed_store(_read(root, missing_ok=False))
     if any(committed.values()):
         from stopwarden.state import approval
 

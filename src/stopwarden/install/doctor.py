@@ -104,7 +104,7 @@ def _mode(root: str) -> Check:
 def _authority(root: str, env: Mapping[str, str]) -> Check:
     """An LLM authority that cannot be called (no key, no command) lets every stop through as `unavailable`."""
     from stopwarden.common import config as config_module
-    from stopwarden.gate import credentials
+    from stopwarden.gate import credentials, status
 
     try:
         loaded = config_module.load(root)
@@ -114,7 +114,7 @@ def _authority(root: str, env: Mapping[str, str]) -> Check:
     if unapproved:
         detail = f"{unapproved}: the server judges with rules until it is"
         return Check("authority", False, detail, credentials.APPROVE_HINT)
-    problems = credentials.problems(loaded.authority, loaded.authority_options, env)
+    problems = status.authority_problems(loaded, env)
     if problems:
         fix = "set it where the server starts (the agent's environment), or `stopwarden gate authority rules`"
         return Check("authority", False, f"{loaded.authority}: " + "; ".join(problems), fix)
