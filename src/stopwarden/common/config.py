@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,8 +15,6 @@ from typing import Any
 
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import (
-    AGENT_ENV_FILES,
-    AGENTS,
     AUTHORITIES,
     AUTHORITY_TIMEOUTS,
     CONFIG_FILE,
@@ -74,9 +71,6 @@ class Config:
     # The store URL the config names while this machine's operator has not approved it (`store approve`):
     # the project's SQLite file is used meanwhile, and this says why.
     store_unapproved: str = ""
-    # The store variables of the environment a file of the repository may have set, each with that file
-    # (`$STOPWARDEN_STORE_URL` in `.claude/settings.json`): not used, and this says why (_set_by_repository).
-    store_env_refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_dir(self) -> str:
@@ -147,9 +141,6 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     if not 0 <= dwell <= MAX_DWELL_S:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
     environ = env if env is not None else os.environ
-    refused = _set_by_repository(root, environ)
-    if refused:
-        environ = {k: v for k, v in environ.items() if k not in dict(refused)}
     store_url = _store_url(path, reader, environ)
     listen_url = _store_url(path, reader, environ, "listen_url", ENV_LISTEN_URL)
     # A URL from the config came with the repository: its database would receive the decision log with
@@ -166,7 +157,6 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         store_url=store_url,
         store_listen_url=listen_url,
         store_unapproved=unapproved,
-        store_env_refused=refused,
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
@@ -181,63 +171,6 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
         min_dwell_s=dwell,
         limits=limits,
     )
-
-
-def _set_by_repository(root: str, env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """The store variables set in `env` that a file of the repository names, each with that file.
-
-    `$STOPWARDEN_STORE_URL` is this machine's operator's, trusted without approving; but an agent client
-    also sets its hooks' environment from files a repository may commit (a `.claude/settings.json` `env`
-    table, Gemini CLI's `.env`, a variable before a hook's command: AGENT_ENV_FILES), and the server a hook
-    starts inherits it. A variable such a file names came from the repository, not from the operator: it
-    is not used (the committed `[store] url` and `store approve` are the way to name a shared store).
-
-    The clients read these files from the session's folder, which may be a subfolder (Claude Code started
-    in `pkg/` reads `pkg/.claude/settings.json`; Gemini CLI the first `.env` up from it), so every such
-    file git tracks counts, at any depth, besides those at the root, tracked or not. A file that is there
-    but not readable as ours (a link, in a linked folder, another user's, too large), or a git that does
-    not answer, names them all. Files are read only when a store variable is set."""
-    names = [name for name in (ENV_STORE_URL, ENV_LISTEN_URL) if env.get(name)]
-    if not names:
-        return ()
-    candidates, unanswered = _env_files(root)
-    refused = dict.fromkeys(names, unanswered) if unanswered else {}
-    from stopwarden.state import safe
-
-    for relative in candidates:
-        where = os.path.join(root, relative)
-        try:
-            safe.check_folders(root, where)
-            text = safe.read(where, safe.STATE_CAP)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            text = None  # there, but not a plain file of ours: it may name anything
-        for name in names:
-            if name not in refused and (text is None or name.encode() in text):
-                refused[name] = relative
-    return tuple(refused.items())
-
-
-ENV_FILES_CHECKED = 256  # more files of these names than any checkout has: past it, they name everything
-
-
-def _env_files(root: str) -> tuple[list[str], str]:
-    """The files an agent client may take its hooks' environment from: AGENT_ENV_FILES at the root, and
-    under every folder git tracks one in; and, when git does not answer in time or lists too many, why
-    they must all count as naming the variables."""
-    from stopwarden.common import git
-
-    own = [f for agent in AGENTS for f in AGENT_ENV_FILES[agent]]
-    specs = [f":(glob)**/{f}" for f in dict.fromkeys(own)]
-    out, code = git.run(root, ["ls-files", "-z", "--", *specs], time.monotonic() + 5.0, cap=1 << 20)
-    if code is None:
-        return own, "any file of the checkout: git did not list them in time"
-    tracked = [p for p in out.decode("utf-8", "replace").split("\0") if p] if code == 0 else []
-    found = list(dict.fromkeys(own + tracked))
-    if len(found) > ENV_FILES_CHECKED:
-        return found[:ENV_FILES_CHECKED], f"any file of the checkout: over {ENV_FILES_CHECKED} of these names"
-    return found, ""
 
 
 def _read(root: str, missing_ok: bool) -> _Reader:

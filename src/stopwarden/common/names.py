@@ -20,16 +20,6 @@ PORT_FILE = "port"  # the server's port on this machine: never committed, so two
 APPROVED_FILE = "approved"  # what of the config this machine's operator approved (state/approval.py)
 
 AGENTS = ("claude-code", "codex", "gemini", "copilot")
-# The project files from which each agent client sets its hooks' environment, so a repository may commit
-# them: a store variable one names is the repository's, not the operator's (common/config.py).
-AGENT_ENV_FILES = {
-    # Their `env` table is applied to every session, hooks included; a hook's command may set a variable.
-    "claude-code": (".claude/settings.json", ".claude/settings.local.json"),
-    "codex": (".codex/hooks.json", ".codex/config.toml"),  # a hook's command; `shell_environment_policy.set`
-    # It loads the first `.gemini/.env` or `.env` it finds from its working folder up; a hook's command.
-    "gemini": (".gemini/settings.json", ".gemini/.env", ".env"),
-    "copilot": (".github/hooks/stopwarden.json",),  # a hook entry's `env`, or its command
-}
 
 # Hook events as the hook script names them on its command line (§10 launch form).
 HOOK_EVENTS = ("stop", "session_start")

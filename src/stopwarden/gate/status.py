@@ -55,21 +55,14 @@ def unapproved(config: Config) -> list[str]:
 
 
 def store_unapproved(config: Config) -> list[str]:
-    """The store URL the config names, when this machine has not approved it, and the store variables of the
-    environment a file of the repository set ([] when there are none)."""
-    refused = [
-        f"${name} is not used: the repository can set it for the agent ({where}); name the store in "
-        "`[store] url` and run `stopwarden store approve`, or set the variable where the repository cannot"
-        for name, where in config.store_env_refused
-    ]
+    """The store URL the config names, when this machine has not approved it ([] when it has, or none)."""
     if not config.store_unapproved:
-        return refused
+        return []
     from stopwarden.store.store import safe_location
 
     return [
         f"[store] url {safe_location(config.store_unapproved)} is not approved on this machine: the "
-        "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)",
-        *refused,
+        "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)"
     ]
 
 

@@ -177,7 +177,7 @@ def _config(root: str) -> Check:
         return Check("config", False, e.message, "fix it by hand")
     if not loaded.port:
         return Check("config", False, f"[server] port in {path} is not set", "fix it by hand")
-    if loaded.store_unapproved or loaded.store_env_refused:  # the log stays where it was meanwhile
+    if loaded.store_unapproved:  # the log stays in the project's SQLite file meanwhile
         from stopwarden.gate.status import store_unapproved
 
         return Check("config", False, store_unapproved(loaded)[0], "check it, then `stopwarden store approve`")
