@@ -35,9 +35,10 @@ def test_online_asks_the_llm_authority_one_tiny_question(
     without --online nothing is sent, and `rules` has nothing to call."""
     online = [c for c in cli("doctor", "--online", "--json").json()["checks"] if c["name"] == "authority online"]
     assert online == [{"name": "authority online", "ok": True, "detail": "rules: offline, nothing to call", "fix": ""}]
-    assert cli("gate", "authority", "openai", "--skip-check").code == 0  # chosen, and approved, here
     with FakeProvider() as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", f"{fake.base_url}/v1")
+        # Chosen, and approved, here: with the base URL this environment sets (approved with it).
+        assert cli("gate", "authority", "openai", "--skip-check").code == 0
         fake.answers = [Answer("ok"), Answer("", status=401)]
         assert "authority online" not in cli("doctor").out and fake.requests == []
         answered = cli("doctor", "--online")

@@ -45,6 +45,33 @@ def test_a_committed_base_url_never_gets_the_key(
         assert listener.requests == []
 
 
+@pytest.mark.parametrize(
+    ("name", "variable", "key"),
+    [("anthropic", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"), ("rules+openai", "OPENAI_BASE_URL", "OPENAI_API_KEY")],
+)
+def test_a_base_url_the_servers_environment_gained_never_gets_the_key(
+    installed: Path, plan_repo: PlanRepo, cli: Any, monkeypatch: pytest.MonkeyPatch, name: str, variable: str, key: str
+) -> None:
+    """An agent client sets its hooks' environment partly from files a repository commits (a
+    `.claude/settings.json` `env` table, Gemini CLI's `.env`), and the server a hook starts inherits it
+    (docs/security.md). An authority approved without a base URL in the environment judges with the rules
+    when one appears there, until the operator approves it with it."""
+    monkeypatch.setenv(key, KEY)
+    monkeypatch.delenv(variable, raising=False)
+    assert cli("gate", "authority", name).code == 0  # the operator approves it, for the public API
+    with FakeProvider() as listener:
+        monkeypatch.setenv(variable, listener.base_url + ("/v1" if "openai" in name else ""))
+        for server in run_server(installed):
+            assert server.gate.authority is not None and server.gate.authority.name == "rules"
+            answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text="All done."))[1]
+            assert answer["fail_open"] is None, answer  # judged, by the rules
+            problems = server.call("GET", "/v1/status")[1]["unapproved"]
+            assert any(f"approved without the base URL in {variable}" in p for p in problems), problems
+        assert listener.requests == []
+        assert cli("gate", "authority", name).code == 0  # the operator's own choice, with this base URL
+        assert not credentials.configured_unapproved(config_module.load(str(installed)))
+
+
 def test_approving_uses_it_and_a_changed_setting_needs_approving_again(
     installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

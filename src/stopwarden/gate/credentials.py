@@ -9,6 +9,7 @@ points at a proxy or a local server that may need none, so then a missing key is
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Mapping
 from typing import Any
@@ -51,8 +52,16 @@ def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named
     config. `rules` calls no provider and runs nothing: it never needs approving."""
     if not providers(name) or (named_here and not options):
         return ""
-    if root and approval.approved(root, {"authority": name, "options": options}):
+    settings = approved_settings(name, options, os.environ)
+    if root and approval.approved(root, settings):
         return ""
+    base = {"authority": name, "options": options}
+    if root and "env" in settings and approval.approved(root, base):
+        variables = ", ".join(settings["env"])
+        return (
+            f"the {name} authority was approved without the base URL in {variables}, which this environment "
+            "sets (a repository can set it for the agent's hooks) and this machine's operator has not approved"
+        )
     what = f"the settings of the {name} authority" if named_here else f"the {name} authority and its settings"
     return f"{what} come from .stopwarden/config.toml and are not approved on this machine"
 
@@ -60,7 +69,18 @@ def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named
 def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
     """`gate authority NAME`: the operator chose it, with its settings as they are now, on this machine."""
     if providers(name):  # the offline rules need no approving
-        approval.approve(root, {"authority": name, "options": options})
+        approval.approve(root, approved_settings(name, options, os.environ))
+
+
+def approved_settings(name: str, options: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """What approving an authority covers: its name, its settings, and the base URLs its SDKs (or the
+    `claude` command) would take from the environment, when one is set. An agent client sets its hooks'
+    environment partly from files a repository commits (a `.claude/settings.json` `env` table, Gemini CLI's
+    `.env`: docs/security.md), and the server a hook starts inherits it: a base URL put there must not get
+    the key of an authority approved without it. (None set: the settings alone, as approvals always were.)"""
+    variables = [PROVIDER_ENV["anthropic" if p == "claude-cli" else p][1] for p in providers(name)]
+    chosen = {variable: env[variable] for variable in variables if env.get(variable)}
+    return {"authority": name, "options": options} | ({"env": chosen} if chosen else {})
 
 
 def configured_unapproved(config: Config) -> str:
