@@ -37,15 +37,15 @@ HERE = Path(__file__).resolve().parent
 def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     judged = [row for row in rows if stopacts.guarded(row["text"]) is None]
 
-    def score(text: str) -> tuple[float, bool]:  # the score, and whether the server continues the stop
-        if stopacts.says_nothing_ahead(text):  # never continued, whatever the model says
+    def score(row: dict[str, str]) -> tuple[float, bool]:  # the score, and whether the server continues the stop
+        if stopacts.says_nothing_ahead(row["text"]):  # never continued, whatever the model says
             return 0.0, False
-        value = stopact_model.score_of(stopact_model.probabilities(text))
+        value = stopact_model.score_of(stopact_model.probabilities(row["text"]))
         # What the server names the stop (the next-step form's lowered bar included): no guard settled it.
-        return value, stopacts.classify(Case(stop_text=text)).name in EARLY
+        return value, continued_by_server(row)
 
-    early_rows = [score(r["text"]) for r in judged if r["act"] in EARLY]
-    never_rows = [score(r["text"]) for r in judged if r["act"] in NEVER_CONTINUE]
+    early_rows = [score(r) for r in judged if r["act"] in EARLY]
+    never_rows = [score(r) for r in judged if r["act"] in NEVER_CONTINUE]
     early = sorted((s for s, _ in early_rows), reverse=True)
     never = sorted((s for s, _ in never_rows), reverse=True)
     if not early or not never:
