@@ -163,7 +163,7 @@ def test_one_sessions_start_is_never_used_for_another(installed: Path) -> None:
     from tests.server.conftest import run_server
 
     for server in run_server(installed):
-        server.store.record_session("s-a", "claude-code", time.time() - 3600, "startup")
+        server.store.start_session("s-a", "claude-code", time.time() - 3600, "startup", "")
         run_hook(installed, stop_payload(installed, "s-a", last_assistant_message=CONTEXT_STOP))
         hot = json.loads((installed / ".stopwarden" / "hot-path.json").read_text())
         assert "session_start" not in hot

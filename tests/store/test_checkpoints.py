@@ -17,7 +17,7 @@ from stopwarden.store.store import Store
 
 def _sessions(store: Store, n: int, prefix: str) -> None:
     for i in range(n):
-        store.record_session(f"{prefix}-{i}", "claude-code", 1_797_200_000.0 + i, "startup")
+        store.start_session(f"{prefix}-{i}", "claude-code", 1_797_200_000.0 + i, "startup", "")
 
 
 def test_every_connection_checkpoints_only_as_the_backstop(tmp_path: Path) -> None:

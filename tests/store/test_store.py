@@ -130,8 +130,8 @@ def test_settings_survive_reopening(store_url: str, store: Store) -> None:
 
 
 def test_first_session_start_wins(store: Store) -> None:
-    assert store.record_session("s1", "claude-code", 10.0, "startup")
-    assert not store.record_session("s1", "claude-code", 20.0, "resume")
+    assert store.start_session("s1", "claude-code", 10.0, "startup", "billing").recorded
+    assert not store.start_session("s1", "claude-code", 20.0, "resume", "billing").recorded
     assert store.session_start("s1") == 10.0
     assert store.session_start("nope") is None
 
@@ -201,14 +201,17 @@ def test_the_continue_ceiling_holds_under_concurrency(store: Store) -> None:
     assert sum(e["decision"] == "force_allow" and e["short_circuit"] == "ceiling" for e in events) == 98
 
 
-def test_stuck_sessions_are_reported_once(store: Store) -> None:
-    assert store.take_stuck_report("billing") is None
+def test_stuck_sessions_are_reported_once_to_a_new_session(store: Store) -> None:
+    assert store.start_session("n1", "claude-code", 1.0, "startup", "billing") == (True, None)
     store.mark_stuck("s8", 40.0, "billing")
     store.mark_stuck("s9", 50.0, "billing")
     store.mark_stuck("t1", 60.0, "search")
-    assert store.take_stuck_report("billing") == "s9"  # the latest of its own project's, and only those
-    assert store.take_stuck_report("billing") is None
-    assert store.take_stuck_report("search") == "t1"
+    # A resumed session is not a new one: it is not told, and the report waits for the next new session.
+    assert store.start_session("n1", "claude-code", 70.0, "resume", "billing") == (False, None)
+    # The latest of its own project's, and only those.
+    assert store.start_session("n2", "claude-code", 80.0, "startup", "billing") == (True, "s9")
+    assert store.start_session("n3", "claude-code", 90.0, "startup", "billing") == (True, None)
+    assert store.start_session("n4", "claude-code", 95.0, "startup", "search") == (True, "t1")
 
 
 def test_breaker_row(store: Store) -> None:
@@ -312,6 +315,25 @@ def test_annotated_events_for_export(store: Store) -> None:
     ]
     assert found[0]["signals"] == ["wants_to_stop"] and found[0]["stop_text"] == "All done."
     assert [e["event_id"] for e in store.annotated_events("search")] == [ids[2]]
+
+
+def test_a_stuck_session_is_told_to_one_new_session_of_two_servers(store_url: str, store: Store) -> None:
+    """Sessions starting at once on two servers sharing the store: exactly one of them is told."""
+    other = Store.open(store_url)
+    store.mark_stuck("s-stuck", 40.0, "billing")
+    told: list[str | None] = []
+
+    def start(s: Store, prefix: str) -> None:
+        for i in range(10):
+            told.append(s.start_session(f"{prefix}-{i}", "claude-code", 100.0 + i, "startup", "billing").stuck)
+
+    threads = [threading.Thread(target=start, args=(s, f"{n}")) for n, s in enumerate((store, other) * 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert told.count("s-stuck") == 1 and told.count(None) == 59
+    other.close()
 
 
 def test_rate_counters_and_the_breaker_hold_across_two_servers(store_url: str, store: Store) -> None:

@@ -141,9 +141,10 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         app.router.add_api_route(path, endpoint, methods=["POST"], response_model=answer, dependencies=authorized)
         direct[path] = DirectRoute(body, answer, endpoint)
 
-    def record_session(body: models.SessionIn) -> dict[str, Any]:
-        recorded = store.record_session(body.session_id, body.agent, _epoch(body.started_at), body.source)
-        stuck = store.take_stuck_report(config.project) if recorded else None
+    def start_session(body: models.SessionIn) -> dict[str, Any]:
+        recorded, stuck = store.start_session(
+            body.session_id, body.agent, _epoch(body.started_at), body.source, config.project
+        )
         notice = (
             "stopwarden: the previous session in this project was told to continue instead of stopping "
             f"{config.limits.continue_ceiling} times, then allowed to stop; check what it left unfinished."
@@ -156,8 +157,8 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
         # Every SessionStart hook waits for this answer. On SQLite it is one short local transaction, done
         # on the event loop as decisions are (server/decisions.py); PostgreSQL's round trips wait on a thread.
         if store.backend == "sqlite":
-            return record_session(body)
-        return await run_in_threadpool(record_session, body)
+            return start_session(body)
+        return await run_in_threadpool(start_session, body)
 
     post_direct("/v1/sessions", sessions, models.SessionIn, models.SessionOut)
 

@@ -3,20 +3,62 @@ authority's circuit breaker; each written as one atomic statement, so servers sh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Engine,
+    bindparam,
     case,
     or_,
     select,
+    true,
     update,
 )
 
 from stopwarden.store import schema
 from stopwarden.store.engine import (
     StoreBase,
+    compile_for_driver,
+    dialect_of,
     upsert,
 )
+
+
+class SessionStarted(NamedTuple):
+    """What `Store.start_session` did."""
+
+    recorded: bool  # False: the session had started before (a resume, a compaction); its first start stands
+    stuck: str | None  # the project's latest stuck session, now reported to this one; None when none is
+
+
+class SessionStatements(NamedTuple):
+    """The SQL of the statements every SessionStart runs, compiled once per store for the DB-API driver,
+    as `events.HotStatements` is for every evaluation."""
+
+    record: str
+    take_stuck: str
+
+
+def _session_statements(engine: Engine) -> SessionStatements:
+    s, c = schema.sessions, schema.session_counters
+    # First start wins: a row comes back only when this statement recorded it. RETURNING, not rowcount:
+    # psycopg reports -1 for an INSERT ... ON CONFLICT.
+    record = dialect_of(engine.dialect.name).insert(s).values({col.name: bindparam(col.name) for col in s.c})
+    record = record.on_conflict_do_nothing(index_elements=["session_id"]).returning(s.c.session_id)
+    # Every stuck session of the project not yet reported is marked reported in one atomic statement, so of
+    # two servers starting sessions at once only one is told.
+    take = (
+        update(c)
+        .where(c.c.project == bindparam("project"), c.c.stuck_at.is_not(None), c.c.stuck_reported.is_(False))
+        .values(stuck_reported=true())
+        .returning(c.c.session_id, c.c.stuck_at)
+    )
+    return SessionStatements(compile_for_driver(engine, record), compile_for_driver(engine, take))
+
+
+def _latest(stuck: Any) -> str | None:
+    """The session id of the latest of `(session_id, stuck_at)` rows."""
+    return str(max(stuck, key=lambda row: row[1])[0]) if stuck else None
 
 
 class _Full(Exception):
@@ -26,17 +68,29 @@ class _Full(Exception):
 class Counters(StoreBase):
     """Session starts, rate windows, continue counts and the stuck flag, and the authority's breaker."""
 
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._session_sql = _session_statements(engine)  # compiled now, not while the first session waits
+
     # --- sessions -------------------------------------------------------------------------------------
 
-    def record_session(self, session_id: str, agent: str, started_at: float, source: str) -> bool:
-        """Record a session start; the first start wins. True when this call recorded it."""
-        with self._write() as conn:
-            stmt = upsert(conn, schema.sessions).values(
-                session_id=session_id, agent=agent, started_at=started_at, source=source
-            )
-            # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT through SQLAlchemy.
-            stmt = stmt.on_conflict_do_nothing(index_elements=["session_id"]).returning(schema.sessions.c.session_id)
-            return conn.execute(stmt).first() is not None
+    def start_session(
+        self, session_id: str, agent: str, started_at: float, source: str, project: str
+    ) -> SessionStarted:
+        """Record a session start (the first start wins) and, when this call recorded it, take the report of
+        the project's latest stuck session: one transaction of statements built once, on the driver's
+        connection, since every SessionStart hook waits for it (`StoreBase._hot`)."""
+        sql = self._session_sql
+        values = {"session_id": session_id, "agent": agent, "started_at": started_at, "source": source}
+
+        def work(cursor: Any) -> SessionStarted:  # may run twice (see `_hot`): it changes nothing of its own
+            cursor.execute(sql.record, values)
+            if cursor.fetchone() is None:
+                return SessionStarted(False, None)
+            cursor.execute(sql.take_stuck, {"project": project})
+            return SessionStarted(True, _latest(cursor.fetchall()))
+
+        return self._hot(work)
 
     def session_start(self, session_id: str) -> float | None:
         with self._read() as conn:
@@ -92,19 +146,6 @@ class Counters(StoreBase):
             conn.execute(
                 stmt.on_conflict_do_update(index_elements=["session_id"], set_={"stuck_at": now, "project": project})
             )
-
-    def take_stuck_report(self, project: str = "") -> str | None:
-        """The most recent stuck session of `project` not yet reported to a new session, marking every such
-        one reported: one atomic statement, so of two servers starting sessions at once only one is told."""
-        c = schema.session_counters.c
-        with self._write() as conn:
-            taken = conn.execute(
-                update(schema.session_counters)
-                .where(c.project == project, c.stuck_at.is_not(None), c.stuck_reported.is_(False))
-                .values(stuck_reported=True)
-                .returning(c.session_id, c.stuck_at)
-            ).all()
-        return str(max(taken, key=lambda row: row[1])[0]) if taken else None
 
     # --- the authority's circuit breaker ---------------------------------------------------------------------
 

@@ -269,6 +269,14 @@ def dialect_of(backend: str) -> Any:
     return importlib.import_module(f"sqlalchemy.dialects.{'postgresql' if backend == 'postgresql' else 'sqlite'}")
 
 
+def compile_for_driver(engine: Engine, statement: Any) -> str:
+    """`statement`'s SQL for the DB-API driver of `engine`, with named parameters (`:name` for sqlite3,
+    `%(name)s` for psycopg): for the statements `StoreBase._hot` runs, compiled once per store."""
+    backend = engine.dialect.name
+    dialect = engine.dialect if backend == "postgresql" else dialect_of(backend).dialect(paramstyle="named")
+    return str(statement.compile(dialect=dialect))
+
+
 def quietly(call: Callable[[], object]) -> None:
     """A clean-up that may fail on a connection already broken; the error that broke it is what counts."""
     try:

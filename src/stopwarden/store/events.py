@@ -24,6 +24,7 @@ from stopwarden.common.names import AUTHORITY_FAILURES
 from stopwarden.store import schema
 from stopwarden.store.engine import (
     StoreBase,
+    compile_for_driver,
     dialect_of,
     upsert,
 )
@@ -48,7 +49,6 @@ class HotStatements(NamedTuple):
 
 def _hot_statements(engine: Engine) -> HotStatements:
     backend = engine.dialect.name
-    dialect = engine.dialect if backend == "postgresql" else dialect_of(backend).dialect(paramstyle="named")
     e, c = schema.events, schema.session_counters
     event = insert(e).values({col.name: bindparam(col.name) for col in e.c if not col.primary_key})
     # One more continue for the session, only while it is under the ceiling: a row comes back when it
@@ -63,8 +63,8 @@ def _hot_statements(engine: Engine) -> HotStatements:
         where=c.c.continues < bindparam("ceiling"),
     )  # fmt: skip
     return HotStatements(
-        str(event.returning(e.c.event_id).compile(dialect=dialect)),
-        str(more.returning(c.c.continues).compile(dialect=dialect)),
+        compile_for_driver(engine, event.returning(e.c.event_id)),
+        compile_for_driver(engine, more.returning(c.c.continues)),
     )
 
 
