@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +67,34 @@ def test_a_base_url_the_servers_environment_gained_never_gets_the_key(
             answer = server.call("POST", "/v1/evaluate", evaluate_body(plan_repo, stop_text="All done."))[1]
             assert answer["fail_open"] is None, answer  # judged, by the rules
             problems = server.call("GET", "/v1/status")[1]["unapproved"]
-            assert any(f"approved without the base URL in {variable}" in p for p in problems), problems
+            assert any(f"approved without {variable}" in p for p in problems), problems
         assert listener.requests == []
         assert cli("gate", "authority", name).code == 0  # the operator's own choice, with this base URL
         assert not credentials.configured_unapproved(config_module.load(str(installed)))
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [("openai", "HTTPS_PROXY"), ("anthropic", "SSL_CERT_FILE"), ("rules+openai", "all_proxy"),
+     ("claude-cli", "NODE_OPTIONS"), ("rules+claude-cli", "CLAUDE_CONFIG_DIR")],
+)  # fmt: skip
+def test_a_proxy_a_certificate_authority_or_node_options_need_the_operators_approval(
+    installed: Path, monkeypatch: pytest.MonkeyPatch, name: str, variable: str
+) -> None:
+    """What else decides where the key goes (a proxy, with a certificate authority of the repository's, can
+    read it in transit) or what the `claude` command runs is covered by the approval as the base URL is."""
+    root = str(installed)
+    for unset in (*credentials.TRANSPORT_ENV, *credentials.COMMAND_ENV):
+        monkeypatch.delenv(unset, raising=False)
+    credentials.approve(root, name, {})
+    assert not credentials.unapproved(root, name, {})
+    monkeypatch.setenv(variable, str(installed / "from-the-repository"))
+    assert f"approved without {variable}," in credentials.unapproved(root, name, {})
+    credentials.approve(root, name, {})  # the operator's own proxy (or CA, or options): approved with it
+    assert not credentials.unapproved(root, name, {})
+    monkeypatch.setenv(variable, str(installed / "another"))
+    assert credentials.unapproved(root, name, {})
+    assert not credentials.unapproved(root, "rules", {})  # the offline rules send nothing anywhere
 
 
 def test_approving_uses_it_and_a_changed_setting_needs_approving_again(
@@ -144,9 +169,80 @@ def test_a_committed_store_url_is_used_once_approved(
     assert config_module.load(str(installed)).store_url == url
     config.write_text(config.read_text().replace("/log", "/other"))
     assert config_module.load(str(installed)).store_url == ""  # another URL: not approved
-    # This machine's own variable is the operator's, not the repository's: no approving.
+
+
+def test_a_store_url_from_the_environment_is_used_once_approved_on_this_machine(
+    installed: Path, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agent client sets its hooks' environment partly from files a repository commits (a
+    `.claude/settings.json` env table, Gemini CLI's `.env`), so `$STOPWARDEN_STORE_URL` may be the
+    repository's: it is used once this machine's operator approves it, then in every checkout."""
+    committed = "postgresql://gate@db.internal:5432/fleet"
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + f'\n[store]\nurl = "{committed}"\n')
+    assert cli("store", "approve").code == 0
+    # This machine's approvals outlive a test (they are the account's, whatever HOME says): a URL of its own.
+    url = f"postgresql://gate@db.attacker.example:5432/log-{uuid.uuid4().hex}"
     monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+    loaded = config_module.load(str(installed))
+    # Not used: the config's approved URL is, as if the variable were not set.
+    assert (loaded.store_url, loaded.store_unapproved, loaded.store_unapproved_from) == (
+        committed,
+        url,
+        "$STOPWARDEN_STORE_URL",
+    )
+    checks = {c["name"]: c for c in cli("doctor", "--json").json()["checks"]}
+    assert not checks["config"]["ok"]
+    assert f"$STOPWARDEN_STORE_URL {url} is not approved" in checks["config"]["detail"]
+    assert "the config's approved URL keeps the log" in checks["config"]["detail"]
+    config.write_text(config.read_text().replace(f'url = "{committed}"', ""))
+    assert config_module.load(str(installed)).store_location.endswith("stopwarden.db")  # neither: SQLite
+    approved = cli("store", "approve", "--json").json()
+    assert approved == {"approved": {"STOPWARDEN_STORE_URL": url}}
     assert config_module.load(str(installed)).store_url == url
+    # On this machine, in every checkout.
+    other = tmp_path / "other-checkout"
+    (other / ".stopwarden").mkdir(parents=True)
+    assert config_module.load(str(other)).store_url == url
+    # Another URL, or the listen URL beside it, is another setting.
+    monkeypatch.setenv("STOPWARDEN_STORE_LISTEN_URL", "postgresql://gate@db.attacker.example:5432/direct")
+    assert config_module.load(str(installed)).store_url == ""
+    monkeypatch.delenv("STOPWARDEN_STORE_LISTEN_URL")
+    monkeypatch.setenv("STOPWARDEN_STORE_URL", url + "-other")
+    assert config_module.load(str(installed)).store_url == ""
+    # Approving checks the variable as a server start would.
+    monkeypatch.setenv("STOPWARDEN_STORE_URL", "mysql://gate@db/x")
+    refused = cli("store", "approve")
+    assert refused.code == 1 and "STOPWARDEN_STORE_URL must be a postgresql:// URL" in refused.err
+
+
+def test_the_approval_key_is_never_where_the_environment_points(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HOME and XDG_STATE_HOME may be the repository's: a key it committed there (0600 when checked out
+    under a umask of 077) with approvals made under it must approve nothing."""
+    import hashlib
+    import hmac
+    import json
+
+    url = f"postgresql://gate@db.attacker.example:5432/log-{uuid.uuid4().hex}"
+    state = installed / "state"
+    (state / "stopwarden").mkdir(parents=True, mode=0o700)
+    key = "k" * 64
+    (state / "stopwarden" / "approval-key").write_text(key + "\n")
+    os.chmod(state / "stopwarden" / "approval-key", 0o600)
+    settings = {"machine": True, "settings": {"store_env": {"url": url, "listen_url": ""}}}
+    forged = hmac.new(key.encode(), json.dumps(settings, sort_keys=True).encode(), hashlib.sha256).hexdigest()
+    (state / "stopwarden" / "approved").write_text(forged + "\n")
+    os.chmod(state / "stopwarden" / "approved", 0o600)
+    for variable in ("XDG_STATE_HOME", "HOME"):
+        monkeypatch.setenv(variable, str(state) if variable == "XDG_STATE_HOME" else str(installed))
+        if variable == "HOME":
+            (installed / ".local").mkdir()
+            (installed / ".local" / "state").symlink_to(state)
+        monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+        assert config_module.load(str(installed)).store_url == ""
+        monkeypatch.delenv(variable)
 
 
 def test_an_approval_rests_on_nothing_the_repository_can_commit(installed: Path, cli: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from stopwarden.common import config as config_module
 from stopwarden.store import schema
 from tests import postgres
 
@@ -18,6 +19,7 @@ def on_backend(installed: Path, store_url: str, monkeypatch: pytest.MonkeyPatch)
     """The installed project, its store on the test's backend; returns how `store check` names it."""
     if store_url.startswith("postgresql://"):
         monkeypatch.setenv("STOPWARDEN_STORE_URL", store_url)
+        config_module.approve_store(str(installed))  # the operator's own variable, approved once per machine
         return store_url
     return str(installed / ".stopwarden" / "stopwarden.db")  # no URL: the project's own SQLite file
 
@@ -38,6 +40,9 @@ def test_an_unreachable_database_fails_the_check_quickly(
     installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STOPWARDEN_STORE_URL", f"postgresql://gate:s3cret@127.0.0.1:{postgres.free_port()}/db")
+    approved = cli("store", "approve")
+    assert approved.code == 0 and "$STOPWARDEN_STORE_URL = postgresql://gate:***@127.0.0.1:" in approved.out
+    assert "s3cret" not in approved.out
     result = cli("store", "check")
     assert result.code == 1 and result.out.startswith("FAIL postgresql://gate:***@127.0.0.1:")
     assert "s3cret" not in result.out + result.err

@@ -36,7 +36,6 @@ def migrate(as_json: bool) -> None:
     \b
     Example:
       stopwarden store migrate
-      STOPWARDEN_STORE_URL=postgresql://gate@db.internal/stopwarden stopwarden store migrate
     """
     from stopwarden.store.store import Store, safe_location
 
@@ -61,25 +60,35 @@ def migrate(as_json: bool) -> None:
 @store.command()
 @json_option
 def approve(as_json: bool) -> None:
-    """Use the PostgreSQL database the config names, on this machine.
+    """Use the PostgreSQL database the config or the environment names, on this machine.
 
     The config is committed, so its `[store] url` came with the repository: until you approve it here, the
     server keeps the decision log in the project's SQLite file (the URL's database would get the log, with
-    this machine's credentials, and could set the mode). Approves the URL and `listen_url` as they are
-    now; after changing them, approve again. Restart the server to move it (`stopwarden stop; stopwarden
-    start`). `$STOPWARDEN_STORE_URL` is this machine's own and needs no approving.
+    this machine's credentials, and could set the mode). The same holds for `$STOPWARDEN_STORE_URL`: an
+    agent client sets its hooks' environment partly from files a repository commits (a
+    `.claude/settings.json` env table, a `.env`). Approves the config's `url` and `listen_url` in this
+    checkout, and the variables' URLs (`$STOPWARDEN_STORE_URL`, `$STOPWARDEN_STORE_LISTEN_URL`) in every
+    checkout of this machine, as they are now; after changing them, approve again. Restart the server to
+    move it (`stopwarden stop; stopwarden start`).
 
     \b
     Example:
       stopwarden store approve
+      STOPWARDEN_STORE_URL=postgresql://gate@db.internal/stopwarden stopwarden store approve
     """
     from stopwarden.common import config as config_module
     from stopwarden.store.store import safe_location
 
-    committed = config_module.approve_store(require_root(os.getcwd()))
-    shown = {key: safe_location(url) for key, url in committed.items() if url}
-    lines = [f"approved on this machine: [store] {key} = {url}" for key, url in shown.items()]
-    emit(as_json, {"approved": shown}, termsafe.lines(lines or ["the config names no store URL: nothing to approve"]))
+    approved = config_module.approve_store(require_root(os.getcwd()))
+    shown = {key: safe_location(url) for key, url in approved.items()}
+    lines = [
+        f"approved on this machine: ${key} = {url} (in every checkout)"
+        if key.startswith("STOPWARDEN_")
+        else f"approved on this machine: [store] {key} = {url}"
+        for key, url in shown.items()
+    ]
+    nothing = "neither the config nor the environment names a store URL: nothing to approve"
+    emit(as_json, {"approved": shown}, termsafe.lines(lines or [nothing]))
 
 
 @store.command()

@@ -68,9 +68,11 @@ class Config:
     # Where the server LISTENs for settings changes, when `store_url` is a transaction-pooling proxy
     # (PgBouncer), which cannot carry LISTEN: the database itself. Empty: `store_url`.
     store_listen_url: str = ""
-    # The store URL the config names while this machine's operator has not approved it (`store approve`):
-    # the project's SQLite file is used meanwhile, and this says why.
+    # The store URL the config or the environment names while this machine's operator has not approved it
+    # (`store approve`), and where it came from (`[store] url`, `$STOPWARDEN_STORE_URL`): the other, when
+    # approved, or the project's SQLite file is used meanwhile, and this says why.
     store_unapproved: str = ""
+    store_unapproved_from: str = ""
 
     @property
     def state_dir(self) -> str:
@@ -141,22 +143,32 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     if not 0 <= dwell <= MAX_DWELL_S:
         raise StopwardenError(f"bad config {path}: [review] min_dwell_s must be from 0 to {MAX_DWELL_S:g}")
     environ = env if env is not None else os.environ
+    # A store URL came with the repository when the config names it, and may have when the environment
+    # does (an agent client sets its hooks' environment partly from files a repository commits): its
+    # database would receive the decision log with this machine's credentials (~/.pgpass, PGPASSWORD) and
+    # could say `enforce`. Each is used once this machine's operator approves it (`stopwarden store
+    # approve`): the config's in this checkout, the environment's on this machine. An unapproved one is
+    # as if it were not there; with neither, the project's SQLite file.
+    unapproved, unapproved_from = "", ""
+    from_env = _env_store(environ)
+    if any(from_env.values()) and not _store_approved(None, from_env):
+        unapproved, unapproved_from = from_env["url"] or from_env["listen_url"], f"${ENV_STORE_URL}"
+        environ = {name: value for name, value in environ.items() if name not in (ENV_STORE_URL, ENV_LISTEN_URL)}
     store_url = _store_url(path, reader, environ)
     listen_url = _store_url(path, reader, environ, "listen_url", ENV_LISTEN_URL)
-    # A URL from the config came with the repository: its database would receive the decision log with
-    # this machine's credentials (~/.pgpass, PGPASSWORD) and could say `enforce`. It is used once this
-    # machine's operator approves it (`stopwarden store approve`); until then, the project's SQLite file.
     committed = _committed_store(reader)
-    unapproved = ""
     if any(committed.values()) and not _store_approved(root, committed):
         if store_url and not environ.get(ENV_STORE_URL):
-            unapproved, store_url = store_url, ""
+            if not unapproved:
+                unapproved, unapproved_from = store_url, "[store] url"
+            store_url = ""
         if listen_url and not environ.get(ENV_LISTEN_URL):
             listen_url = ""
     return Config(
         store_url=store_url,
         store_listen_url=listen_url,
         store_unapproved=unapproved,
+        store_unapproved_from=unapproved_from,
         root=root,
         project=reader.get("project", "name", str, os.path.basename(root)),
         host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
@@ -192,22 +204,38 @@ def _committed_store(reader: _Reader) -> dict[str, str]:
     return {key: reader.get("store", key, str, "") for key in ("url", "listen_url")}
 
 
-def _store_approved(root: str, committed: dict[str, str]) -> bool:
-    from stopwarden.state import approval  # hashlib's OpenSSL costs ~2 ms: only a config with a store URL pays
-
-    return approval.approved(root, {"store": committed})
+def _env_store(env: Mapping[str, str]) -> dict[str, str]:
+    return {"url": env.get(ENV_STORE_URL, ""), "listen_url": env.get(ENV_LISTEN_URL, "")}
 
 
-def approve_store(root: str) -> dict[str, str]:
-    """`stopwarden store approve`: use the store URLs the config names on this machine; they are returned
-    (`url`, `listen_url`; empty when the config names none)."""
-    committed = _committed_store(_read(root, missing_ok=False))
+def _store_approved(root: str | None, urls: dict[str, str]) -> bool:
+    """Whether the operator approved these store URLs in the checkout at `root` (the config's), or on this
+    machine (None: the environment's)."""
+    from stopwarden.state import approval  # hashlib's OpenSSL costs ~2 ms: only a store URL pays
+
+    return approval.approved(root, {"store": urls} if root is not None else {"store_env": urls})
+
+
+def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`stopwarden store approve`: use the store URLs the config names in this checkout, and those of the
+    environment (`$STOPWARDEN_STORE_URL`, `$STOPWARDEN_STORE_LISTEN_URL`) on this machine. What was
+    approved is returned, by config key or variable name (empty when neither names one)."""
+    from stopwarden.state import approval
+
+    environ = env if env is not None else os.environ
+    reader = _read(root, missing_ok=False)
+    committed, from_env = _committed_store(reader), _env_store(environ)
+    for key, variable in (("url", ENV_STORE_URL), ("listen_url", ENV_LISTEN_URL)):
+        _store_url(reader.path, _Reader(reader.path, {}), environ, key, variable)  # a postgresql:// URL
     if any(committed.values()):
-        from stopwarden.state import approval
-
         load(root, {})  # refuses a URL with a password, as a server start would
         approval.approve(root, {"store": committed})
-    return committed
+    if any(from_env.values()):
+        approval.approve(None, {"store_env": from_env})
+    names = {"url": ENV_STORE_URL, "listen_url": ENV_LISTEN_URL}
+    return {key: url for key, url in committed.items() if url} | {
+        names[key]: url for key, url in from_env.items() if url
+    }
 
 
 def _store_url(

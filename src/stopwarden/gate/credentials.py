@@ -55,15 +55,27 @@ def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named
     settings = approved_settings(name, options, os.environ)
     if root and approval.approved(root, settings):
         return ""
-    without_env = {key: value for key, value in settings.items() if key != "env"}  # what approvals were before
-    if root and "env" in settings and approval.approved(root, without_env):
-        variables = ", ".join(settings["env"])
+    gained = _gained(root, settings) if root else ""
+    if gained:
         return (
-            f"the {name} authority was approved without the base URL in {variables}, which this environment "
-            "sets (a repository can set it for the agent's hooks) and this machine's operator has not approved"
+            f"the {name} authority was approved without {gained}, which this environment sets (a "
+            "repository can set them for the agent's hooks: a base URL, a proxy or a certificate authority "
+            "would get the key) and this machine's operator has not approved"
         )
     what = f"the settings of the {name} authority" if named_here else f"the {name} authority and its settings"
     return f"{what} come from .stopwarden/config.toml and are not approved on this machine"
+
+
+def _gained(root: str, settings: Mapping[str, Any]) -> str:
+    """The variables of `settings` that an approval of the same settings was made without: one of them, or
+    all of them (an approval made with none set, as every approval before these variables counted)."""
+    env: dict[str, str] = settings.get("env") or {}
+    without_env = {key: value for key, value in settings.items() if key != "env"}
+    for variable in env:
+        fewer = {name: value for name, value in env.items() if name != variable}
+        if fewer and approval.approved(root, without_env | {"env": fewer}):
+            return variable
+    return ", ".join(env) if env and approval.approved(root, without_env) else ""
 
 
 def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
@@ -72,13 +84,28 @@ def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
         approval.approve(root, approved_settings(name, options, os.environ))
 
 
+# What else of the environment decides where a provider's request goes, who can read it on the way, or
+# what runs: the proxies and certificate authorities httpx honours (both SDKs use it), the file it writes
+# TLS secrets to; for the `claude` command (Node.js) also the code Node loads first, its extra certificate
+# authorities, and the folder of its settings (which can name commands to run).
+TRANSPORT_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                 "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")  # fmt: skip
+COMMAND_ENV = ("NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "CLAUDE_CONFIG_DIR")
+
+
 def approved_settings(name: str, options: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """What approving an authority covers: its name, its settings, and the base URLs its SDKs (or the
-    `claude` command) would take from the environment, when one is set. An agent client sets its hooks'
-    environment partly from files a repository commits (a `.claude/settings.json` `env` table, Gemini CLI's
-    `.env`: docs/security.md), and the server a hook starts inherits it: a base URL put there must not get
-    the key of an authority approved without it. (None set: the settings alone, as approvals always were.)"""
+    """What approving an authority covers: its name, its settings, and what its SDKs (or the `claude`
+    command) would take from the environment that decides where the key goes: the base URL, a proxy, a
+    certificate authority (and for the command, what Node.js loads), when one is set. An agent client sets
+    its hooks' environment partly from files a repository commits (a `.claude/settings.json` `env` table,
+    Gemini CLI's `.env`: docs/security.md), and the server a hook starts inherits it: a variable put there
+    must not get the key of an authority approved without it. (None set: the settings alone, as approvals
+    always were.)"""
     variables = [PROVIDER_ENV["anthropic" if p == "claude-cli" else p][1] for p in providers(name)]
+    if variables:
+        variables += TRANSPORT_ENV
+    if "claude-cli" in providers(name):
+        variables += COMMAND_ENV
     chosen = {variable: env[variable] for variable in variables if env.get(variable)}
     return {"authority": name, "options": options} | ({"env": chosen} if chosen else {})
 

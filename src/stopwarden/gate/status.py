@@ -55,14 +55,16 @@ def unapproved(config: Config) -> list[str]:
 
 
 def store_unapproved(config: Config) -> list[str]:
-    """The store URL the config names, when this machine has not approved it ([] when it has, or none)."""
+    """The store URL the config or the environment names, when this machine has not approved it ([] when
+    it has, or none)."""
     if not config.store_unapproved:
         return []
     from stopwarden.store.store import safe_location
 
+    used = "the config's approved URL" if config.store_url else "the project's SQLite file"
     return [
-        f"[store] url {safe_location(config.store_unapproved)} is not approved on this machine: the "
-        "project's SQLite file keeps the log until it is (check it, then `stopwarden store approve`)"
+        f"{config.store_unapproved_from} {safe_location(config.store_unapproved)} is not approved on this "
+        f"machine: {used} keeps the log until it is (check it, then `stopwarden store approve`)"
     ]
 
 

@@ -1,13 +1,18 @@
-"""What this machine's operator approved of the settings the repository brought (`.stopwarden/approved`).
+"""What this machine's operator approved of the settings the repository brought.
 
 The config is committed, so a repository can name an LLM authority and a `base_url` the operator's API
 key would be sent to, a `command` for the judge to run, or a store URL whose database would receive the
 decision log and could say `enforce`. What it brought is a proposal, as its mode is (docs/security.md):
 it is used once this machine's operator approves it (`stopwarden gate authority NAME`, `stopwarden store
-approve`), which records an HMAC of what was approved and of the checkout's real path. The HMAC's key is
-the user's own, outside every checkout (`$XDG_STATE_HOME/stopwarden/approval-key`, 0600, made here and
-nowhere else), so nothing a repository commits under `.stopwarden/` (a token, an `approved` file) can
-forge one; and a changed setting needs approving again, as `direnv allow` works.
+approve`), which records an HMAC of what was approved and of the checkout's real path
+(`.stopwarden/approved`). The agent's environment is partly the repository's too (an agent client sets
+its hooks' environment from files a repository commits), so a store URL from the environment is approved
+the same way, once per machine rather than per checkout (`approved` in the account's state folder).
+
+The HMAC's key is the user's own, outside every checkout (`approval-key`, 0600, made here and nowhere else),
+in the state folder of the home the password database names (`files.account_state_dir`), never one the
+environment names: nothing a repository commits (a token, an `approved` file, a variable pointing at a
+key of its own) can forge an approval; and a changed setting needs approving again, as `direnv allow` works.
 """
 
 from __future__ import annotations
@@ -25,11 +30,16 @@ from stopwarden.state import files, safe
 
 KEPT = 32  # approvals remembered: switching among a few authorities or stores never asks twice
 KEY_FILE = "approval-key"
+MACHINE_FILE = "approved"  # beside the key: this machine's approvals that hold in every checkout
 
 
 def key_path() -> str:
-    """The user's approval key: in the user's state folder, never in a checkout."""
-    return os.path.join(files.user_state_dir(os.environ), KEY_FILE)
+    """The user's approval key: in the account's state folder, never in a checkout."""
+    return os.path.join(files.account_state_dir(), KEY_FILE)
+
+
+def _machine_path() -> str:
+    return os.path.join(files.account_state_dir(), MACHINE_FILE)
 
 
 def _key(create: bool) -> bytes:
@@ -60,25 +70,43 @@ def _tagged(value: Any) -> Any:
     return {"toml": type(value).__name__, "value": value.isoformat()} if hasattr(value, "isoformat") else value
 
 
-def _digest(key: bytes, root: str, settings: Mapping[str, Any]) -> str:
-    text = json.dumps({"root": os.path.realpath(root), "settings": settings}, sort_keys=True, default=_tagged)
+def _digest(key: bytes, root: str | None, settings: Mapping[str, Any]) -> str:
+    where = {"root": os.path.realpath(root)} if root is not None else {"machine": True}
+    text = json.dumps({**where, "settings": settings}, sort_keys=True, default=_tagged)
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
-def approved(root: str, settings: Mapping[str, Any]) -> bool:
-    """Whether this machine's operator approved exactly these settings in this checkout."""
+def approved(root: str | None, settings: Mapping[str, Any]) -> bool:
+    """Whether this machine's operator approved exactly these settings in the checkout at `root` (None: on
+    this machine, in every checkout)."""
     key = _key(create=False)
     if not key:
         return False
     digest = _digest(key, root, settings)
-    return any(hmac.compare_digest(digest, line) for line in files.read_approved(root))
+    return any(hmac.compare_digest(digest, line) for line in _read(root))
 
 
-def approve(root: str, settings: Mapping[str, Any]) -> None:
-    """Record that this machine's operator approved these settings in this checkout."""
-    from stopwarden.common.atomic import FileLock
+def approve(root: str | None, settings: Mapping[str, Any]) -> None:
+    """Record that this machine's operator approved these settings in the checkout at `root` (None: on
+    this machine, in every checkout)."""
+    from stopwarden.common.atomic import FileLock, write_atomic
 
     digest = _digest(_key(create=True), root, settings)
-    with FileLock(files.path(root, ".approved.lock")):  # two approving at once keep both
-        kept = [line for line in files.read_approved(root) if line != digest][-(KEPT - 1) :]
-        files.write_approved(root, [*kept, digest])
+    lock = files.path(root, ".approved.lock") if root is not None else _machine_path() + ".lock"
+    with FileLock(lock):  # two approving at once keep both
+        kept = [line for line in _read(root) if line != digest][-(KEPT - 1) :]
+        if root is not None:
+            files.write_approved(root, [*kept, digest])
+        else:
+            write_atomic(_machine_path(), "".join(f"{line}\n" for line in [*kept, digest]).encode("ascii"), 0o600)
+
+
+def _read(root: str | None) -> list[str]:
+    """The approvals' lines of the checkout at `root`, or of this machine; none when absent or odd (a file
+    others may read was not written here)."""
+    if root is not None:
+        return files.read_approved(root)
+    try:
+        return safe.read(_machine_path(), private=True).decode("ascii", "replace").split()
+    except OSError:
+        return []

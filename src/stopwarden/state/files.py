@@ -89,12 +89,24 @@ def read_token(root: str) -> str:
 
 def user_state_dir(env: "Mapping[str, str]") -> str:
     """The user's own stopwarden folder, outside every checkout: `$XDG_STATE_HOME/stopwarden` (default
-    `~/.local/state/stopwarden`), for what is the user's and no repository's (install/user_scope.py's list,
-    state/approval.py's key)."""
+    `~/.local/state/stopwarden`), for what is the user's and no repository's (install/user_scope.py's list).
+    What an approval rests on is in `account_state_dir` instead."""
     import os
 
     state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return os.path.join(state, "stopwarden")
+
+
+def account_state_dir() -> str:
+    """`~/.local/state/stopwarden` of the home the password database gives this user, whatever HOME or
+    XDG_STATE_HOME say: for what must rest on nothing the environment names (state/approval.py's key and
+    this machine's approvals). An agent client sets its hooks' environment partly from files a repository
+    commits (docs/security.md): a folder named there could hold a key the repository wrote, 0600 when it is
+    checked out under a umask of 077 or unpacked from an archive that says so."""
+    import os
+    import pwd
+
+    return os.path.join(pwd.getpwuid(posix.geteuid()).pw_dir, ".local", "state", "stopwarden")
 
 
 def read_approved(root: str) -> "list[str]":
