@@ -36,6 +36,7 @@ FROZEN = {
     "seventeenth_contact.jsonl": ("b350a807361039c09b12eca67abc0dd9348a04ae2beedd7cfcd9aa270b2d7073", "sn"),
     "eighteenth_contact.jsonl": ("9c7226e2faf13a8bc71449f0d7923d1c32479d2072d07f06830d7f10e97c20fb", "ei8"),
     "nineteenth_contact.jsonl": ("a2cfe633f8c89d205e7068f37c6b4dc99dac8f398bdeacaade633fc0bcf29b2a", "nt9"),
+    "twentieth_contact.jsonl": ("6893a692f31350fbe8f1133731267b614201491c865dac5dd0016967b23cb3b6", "tw0"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
