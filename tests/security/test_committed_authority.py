@@ -76,7 +76,9 @@ def test_a_base_url_the_servers_environment_gained_never_gets_the_key(
 @pytest.mark.parametrize(
     ("name", "variable"),
     [("openai", "HTTPS_PROXY"), ("anthropic", "SSL_CERT_FILE"), ("rules+openai", "all_proxy"),
-     ("claude-cli", "NODE_OPTIONS"), ("rules+claude-cli", "CLAUDE_CONFIG_DIR")],
+     ("openai", "Http_Proxy"), ("anthropic", "hTTPS_PROXY"),  # the proxies' names are read lower-cased
+     ("claude-cli", "NODE_OPTIONS"), ("rules+claude-cli", "CLAUDE_CONFIG_DIR"), ("claude-cli", "HOME"),
+     ("claude-cli", "CLAUDE_CODE_USE_BEDROCK")],
 )  # fmt: skip
 def test_a_proxy_a_certificate_authority_or_node_options_need_the_operators_approval(
     installed: Path, monkeypatch: pytest.MonkeyPatch, name: str, variable: str
@@ -84,17 +86,40 @@ def test_a_proxy_a_certificate_authority_or_node_options_need_the_operators_appr
     """What else decides where the key goes (a proxy, with a certificate authority of the repository's, can
     read it in transit) or what the `claude` command runs is covered by the approval as the base URL is."""
     root = str(installed)
-    for unset in (*credentials.TRANSPORT_ENV, *credentials.COMMAND_ENV):
+    for unset in [name for name in os.environ if name.lower() in {n.lower() for n in credentials.TRANSPORT_ENV}]:
+        monkeypatch.delenv(unset)
+    for unset in credentials.COMMAND_ENV:
         monkeypatch.delenv(unset, raising=False)
     credentials.approve(root, name, {})
     assert not credentials.unapproved(root, name, {})
     monkeypatch.setenv(variable, str(installed / "from-the-repository"))
-    assert f"approved without {variable}," in credentials.unapproved(root, name, {})
+    assert f"approved without {variable} as this environment has it" in credentials.unapproved(root, name, {})
     credentials.approve(root, name, {})  # the operator's own proxy (or CA, or options): approved with it
     assert not credentials.unapproved(root, name, {})
     monkeypatch.setenv(variable, str(installed / "another"))
     assert credentials.unapproved(root, name, {})
     assert not credentials.unapproved(root, "rules", {})  # the offline rules send nothing anywhere
+
+
+def test_another_claude_on_path_needs_the_operators_approval(
+    installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The `claude` the judge runs is the one PATH finds: a repository's own, first on a PATH it set, would
+    run with the operator's login."""
+    root = str(installed)
+    own = tmp_path / "own-bin"
+    theirs = tmp_path / "their-bin"
+    for folder in (own, theirs):
+        folder.mkdir()
+        (folder / "claude").write_text("#!/bin/sh\nexit 0\n")
+        (folder / "claude").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{own}:/usr/bin:/bin")
+    credentials.approve(root, "claude-cli", {})
+    assert not credentials.unapproved(root, "claude-cli", {})
+    monkeypatch.setenv("PATH", f"{theirs}:{own}:/usr/bin:/bin")
+    assert credentials.unapproved(root, "claude-cli", {})
+    monkeypatch.setenv("PATH", f"/usr/bin:{own}:/bin")  # another PATH, the same program: still approved
+    assert not credentials.unapproved(root, "claude-cli", {})
 
 
 def test_approving_uses_it_and_a_changed_setting_needs_approving_again(
@@ -214,6 +239,67 @@ def test_a_store_url_from_the_environment_is_used_once_approved_on_this_machine(
     monkeypatch.setenv("STOPWARDEN_STORE_URL", "mysql://gate@db/x")
     refused = cli("store", "approve")
     assert refused.code == 1 and "STOPWARDEN_STORE_URL must be a postgresql:// URL" in refused.err
+
+
+@pytest.mark.parametrize("where", ["config", "environment"])
+def test_libpq_variables_the_environment_gained_need_the_operators_approval(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """libpq takes the host, port, service and TLS checks from the environment too: a repository that set
+    PGHOSTADDR for the agent's hooks would send an approved store's connection, and its password, elsewhere."""
+    url = f"postgresql://gate@db.internal:5432/log-{uuid.uuid4().hex}"
+    if where == "config":
+        config = installed / ".stopwarden" / "config.toml"
+        config.write_text(config.read_text() + f'\n[store]\nurl = "{url}"\n')
+    else:
+        monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+    for name in [name for name in os.environ if name.startswith("PG")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PGPASSWORD", "s3cret")
+    assert cli("store", "approve").code == 0
+    assert config_module.load(str(installed)).store_url == url
+    monkeypatch.setenv("PGPASSWORD", "rotated")  # the password sends the store nowhere new
+    assert config_module.load(str(installed)).store_url == url
+    monkeypatch.setenv("PGHOSTADDR", "127.0.0.1")
+    loaded = config_module.load(str(installed))
+    assert (loaded.store_url, loaded.store_unapproved) == ("", url)
+    monkeypatch.setenv("PGSSLMODE", "verify-full")
+    assert cli("store", "approve").code == 0  # the operator's own, approved with them set
+    assert config_module.load(str(installed)).store_url == url
+    monkeypatch.setenv("PGSSLMODE", "disable")
+    assert config_module.load(str(installed)).store_url == ""
+
+
+def test_an_account_without_a_password_entry_approves_nothing_and_is_told_why(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container run as a bare uid has no home in the password database: nothing is approved (the rules
+    judge, the SQLite file keeps the log), and approving says why instead of failing as a bug."""
+    import pwd
+
+    def no_entry(uid: int) -> Any:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    url = f"postgresql://gate@db.internal:5432/log-{uuid.uuid4().hex}"
+    monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    assert config_module.load(str(installed)).store_unapproved == url
+    refused = cli("store", "approve")
+    assert refused.code == 1 and "has no entry in the password database" in refused.err, refused.err
+    assert "useradd" in refused.err
+
+
+def test_only_a_listen_url_in_the_environment_is_named_as_such(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"postgresql://gate@db.internal:5432/direct-{uuid.uuid4().hex}"
+    monkeypatch.setenv("STOPWARDEN_STORE_LISTEN_URL", url)
+    loaded = config_module.load(str(installed))
+    assert (loaded.store_listen_url, loaded.store_unapproved, loaded.store_unapproved_from) == (
+        "",
+        url,
+        "$STOPWARDEN_STORE_LISTEN_URL",
+    )
 
 
 def test_the_approval_key_is_never_where_the_environment_points(

@@ -204,11 +204,13 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
     in the operator log, and restarts the server if it runs. Settings of an authority go in
     `[authority.NAME]`.
 
-    Choosing an authority here also approves it, with its settings as they are now and the base URL this
-    environment gives its SDK (ANTHROPIC_BASE_URL, OPENAI_BASE_URL), on this machine: an authority and
-    settings that came with the repository's config (a base_url your key would be sent to, a command the
-    judge would run), or a base URL that appears in the server's environment later, are not used until you
-    do, and stops are judged by rules meanwhile.
+    Choosing an authority here also approves it, on this machine, with its settings as they are now and
+    what of this environment decides where its key goes: a base URL (ANTHROPIC_BASE_URL, OPENAI_BASE_URL),
+    a proxy or certificate authority (HTTPS_PROXY, SSL_CERT_FILE, ...), and for claude-cli the `claude` PATH
+    finds, HOME, NODE_OPTIONS and the like (docs/security.md). An authority and settings that came with the
+    repository's config (a base_url your key would be sent to, a command the judge would run), or such a
+    variable that appears in the server's environment later, are not used until you do, and stops are
+    judged by rules meanwhile: approve in the environment your agents run in.
 
     \b
     Example:

@@ -151,13 +151,17 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
     # as if it were not there; with neither, the project's SQLite file.
     unapproved, unapproved_from = "", ""
     from_env = _env_store(environ)
-    if any(from_env.values()) and not _store_approved(None, from_env):
-        unapproved, unapproved_from = from_env["url"] or from_env["listen_url"], f"${ENV_STORE_URL}"
+    if any(from_env.values()) and not _store_approved(None, from_env, environ):
+        unapproved, unapproved_from = (
+            (from_env["url"], f"${ENV_STORE_URL}")
+            if from_env["url"]
+            else (from_env["listen_url"], f"${ENV_LISTEN_URL}")
+        )
         environ = {name: value for name, value in environ.items() if name not in (ENV_STORE_URL, ENV_LISTEN_URL)}
     store_url = _store_url(path, reader, environ)
     listen_url = _store_url(path, reader, environ, "listen_url", ENV_LISTEN_URL)
     committed = _committed_store(reader)
-    if any(committed.values()) and not _store_approved(root, committed):
+    if any(committed.values()) and not _store_approved(root, committed, environ):
         if store_url and not environ.get(ENV_STORE_URL):
             if not unapproved:
                 unapproved, unapproved_from = store_url, "[store] url"
@@ -208,12 +212,28 @@ def _env_store(env: Mapping[str, str]) -> dict[str, str]:
     return {"url": env.get(ENV_STORE_URL, ""), "listen_url": env.get(ENV_LISTEN_URL, "")}
 
 
-def _store_approved(root: str | None, urls: dict[str, str]) -> bool:
-    """Whether the operator approved these store URLs in the checkout at `root` (the config's), or on this
-    machine (None: the environment's)."""
+# What libpq takes from the environment when it connects, besides the URL: where to (a host, an address, a
+# port, a service and its file), as whom, whether and how it checks the server (PGSSLMODE, PGSSLROOTCERT,
+# ...), what it asks the server to set (PGOPTIONS). A repository could set them for the agent's hooks
+# (docs/security.md), so approving a store URL covers those set then. Not the password (it sends the
+# store nowhere new, and is changed more often than the rest) nor what only labels or times a connection.
+_LIBPQ_UNCOVERED = ("PGPASSWORD", "PGAPPNAME", "PGCONNECT_TIMEOUT", "PGCLIENTENCODING", "PGDATESTYLE", "PGTZ")
+
+
+def _store_settings(root: str | None, urls: dict[str, str], env: Mapping[str, str]) -> dict[str, Any]:
+    """What approving store URLs covers: the URLs (the config's, `root` given; else the environment's) and
+    the libpq variables set beside them (none set: the URLs alone, as approvals always were)."""
+    libpq = {name: value for name, value in sorted(env.items()) if name.startswith("PG") and value}
+    libpq = {name: value for name, value in libpq.items() if name not in _LIBPQ_UNCOVERED}
+    return ({"store": urls} if root is not None else {"store_env": urls}) | ({"libpq": libpq} if libpq else {})
+
+
+def _store_approved(root: str | None, urls: dict[str, str], env: Mapping[str, str]) -> bool:
+    """Whether the operator approved these store URLs, with the libpq variables of `env`, in the checkout at
+    `root` (the config's), or on this machine (None: the environment's)."""
     from stopwarden.state import approval  # hashlib's OpenSSL costs ~2 ms: only a store URL pays
 
-    return approval.approved(root, {"store": urls} if root is not None else {"store_env": urls})
+    return approval.approved(root, _store_settings(root, urls, env))
 
 
 def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -229,9 +249,9 @@ def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, 
         _store_url(reader.path, _Reader(reader.path, {}), environ, key, variable)  # a postgresql:// URL
     if any(committed.values()):
         load(root, {})  # refuses a URL with a password, as a server start would
-        approval.approve(root, {"store": committed})
+        approval.approve(root, _store_settings(root, committed, environ))
     if any(from_env.values()):
-        approval.approve(None, {"store_env": from_env})
+        approval.approve(None, _store_settings(None, from_env, environ))
     names = {"url": ENV_STORE_URL, "listen_url": ENV_LISTEN_URL}
     return {key: url for key, url in committed.items() if url} | {
         names[key]: url for key, url in from_env.items() if url

@@ -58,9 +58,9 @@ def unapproved(root: str | None, name: str, options: Mapping[str, Any], *, named
     gained = _gained(root, settings) if root else ""
     if gained:
         return (
-            f"the {name} authority was approved without {gained}, which this environment sets (a "
-            "repository can set them for the agent's hooks: a base URL, a proxy or a certificate authority "
-            "would get the key) and this machine's operator has not approved"
+            f"the {name} authority was approved without {gained} as this environment has it (a repository "
+            "can set the agent's hooks' environment: a base URL, a proxy or a certificate authority would get "
+            "the key, another `claude` would run with it) and this machine's operator has not approved that"
         )
     what = f"the settings of the {name} authority" if named_here else f"the {name} authority and its settings"
     return f"{what} come from .stopwarden/config.toml and are not approved on this machine"
@@ -85,28 +85,38 @@ def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
 
 
 # What else of the environment decides where a provider's request goes, who can read it on the way, or
-# what runs: the proxies and certificate authorities httpx honours (both SDKs use it), the file it writes
-# TLS secrets to; for the `claude` command (Node.js) also the code Node loads first, its extra certificate
-# authorities, and the folder of its settings (which can name commands to run).
-TRANSPORT_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
-                 "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")  # fmt: skip
-COMMAND_ENV = ("NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "CLAUDE_CONFIG_DIR")
+# what runs: the proxies and certificate authorities the SDKs' HTTP client honours (any case: the proxies'
+# names are read lower-cased), the file it writes TLS secrets to; for the `claude` command (Node.js) also
+# the code Node loads first, its extra certificate authorities, the home and folder of its settings (which
+# can name commands to run), and the cloud backends it can be pointed at.
+TRANSPORT_ENV = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE")
+COMMAND_ENV = ("NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "CLAUDE_CONFIG_DIR", "HOME", "ANTHROPIC_BEDROCK_BASE_URL",
+               "ANTHROPIC_VERTEX_BASE_URL", "ANTHROPIC_FOUNDRY_BASE_URL", "CLAUDE_CODE_USE_BEDROCK",
+               "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY")  # fmt: skip
+_ANY_CASE = frozenset(name.lower() for name in TRANSPORT_ENV)
 
 
 def approved_settings(name: str, options: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     """What approving an authority covers: its name, its settings, and what its SDKs (or the `claude`
     command) would take from the environment that decides where the key goes: the base URL, a proxy, a
-    certificate authority (and for the command, what Node.js loads), when one is set. An agent client sets
-    its hooks' environment partly from files a repository commits (a `.claude/settings.json` `env` table,
-    Gemini CLI's `.env`: docs/security.md), and the server a hook starts inherits it: a variable put there
-    must not get the key of an authority approved without it. (None set: the settings alone, as approvals
-    always were.)"""
-    variables = [PROVIDER_ENV["anthropic" if p == "claude-cli" else p][1] for p in providers(name)]
-    if variables:
-        variables += TRANSPORT_ENV
-    if "claude-cli" in providers(name):
-        variables += COMMAND_ENV
-    chosen = {variable: env[variable] for variable in variables if env.get(variable)}
+    certificate authority (and for the command, what Node.js loads and which `claude` PATH finds), when one
+    is set. An agent client sets its hooks' environment partly from files a repository commits (a
+    `.claude/settings.json` `env` table, Gemini CLI's `.env`: docs/security.md), and the server a hook
+    starts inherits it: a variable put there must not get the key of an authority approved without it.
+    (None set: the settings alone, as approvals always were.)"""
+    found = providers(name)
+    wanted = {PROVIDER_ENV["anthropic" if p == "claude-cli" else p][1] for p in found}
+    if "claude-cli" in found:
+        wanted.update(COMMAND_ENV)
+    chosen = {
+        variable: value
+        for variable, value in sorted(env.items())
+        if value and found and (variable in wanted or variable.lower() in _ANY_CASE)
+    }
+    if "claude-cli" in found:  # the program PATH finds, where the approved `command` is a bare name
+        command = str(options.get("command") or "claude")
+        where = shutil.which(command, path=env.get("PATH"))
+        chosen["command on PATH"] = os.path.realpath(where) if where else ""
     return {"authority": name, "options": options} | ({"env": chosen} if chosen else {})
 
 

@@ -43,8 +43,14 @@ def _machine_path() -> str:
 
 
 def _key(create: bool) -> bytes:
-    """The key's bytes; b"" when there is none (or it is odd: a link, readable by others) and not `create`."""
-    path = key_path()
+    """The key's bytes; b"" when there is none (or it is odd: a link, readable by others; or the account has
+    no home to keep it in) and not `create`."""
+    try:
+        path = key_path()
+    except StopwardenError:
+        if not create:
+            return b""  # nothing approved: the rules judge, the project's SQLite file keeps the log
+        raise
     try:
         return safe.read(path, private=True).strip()
     except FileNotFoundError:
@@ -54,11 +60,17 @@ def _key(create: bool) -> bytes:
         if not create:
             return b""
         raise StopwardenError(f"{path} is not a private file of yours", hint="remove it and approve again") from None
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     try:  # O_EXCL: two approving at once agree on the first key written
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
         return _key(create=False)
+    except OSError as e:
+        raise StopwardenError(
+            f"cannot make the approval key {path}: {e.strerror}",
+            hint="it is kept in the home the password database names, whatever HOME says (docs/security.md): "
+            "make that folder writable for this account",
+        ) from None
     with os.fdopen(fd, "w") as f:
         f.write(secrets.token_hex(32) + "\n")
     return _key(create=False)

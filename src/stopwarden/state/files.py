@@ -106,7 +106,17 @@ def account_state_dir() -> str:
     import os
     import pwd
 
-    return os.path.join(pwd.getpwuid(posix.geteuid()).pw_dir, ".local", "state", "stopwarden")
+    from stopwarden.common.errors import StopwardenError
+
+    try:
+        home = pwd.getpwuid(posix.geteuid()).pw_dir
+    except KeyError:  # a container run as a bare uid (`docker run -u 1234`)
+        raise StopwardenError(
+            f"user id {posix.geteuid()} has no entry in the password database, where stopwarden finds the "
+            "folder of its approvals (HOME is not used for it, on purpose: docs/security.md)",
+            hint="give the account an entry (useradd, or a line in /etc/passwd) with a home it can write",
+        ) from None
+    return os.path.join(home, ".local", "state", "stopwarden")
 
 
 def read_approved(root: str) -> "list[str]":
