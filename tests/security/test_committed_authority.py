@@ -69,7 +69,8 @@ def test_a_base_url_the_servers_environment_gained_never_gets_the_key(
             problems = server.call("GET", "/v1/status")[1]["unapproved"]
             assert any(f"approved without {variable}" in p for p in problems), problems
         assert listener.requests == []
-        assert cli("gate", "authority", name).code == 0  # the operator's own choice, with this base URL
+        approved = cli("gate", "authority", name)  # the operator's own choice, with this base URL
+        assert approved.code == 0 and f"approved with this environment's {variable}" in approved.out, approved.out
         assert not credentials.configured_unapproved(config_module.load(str(installed)))
 
 

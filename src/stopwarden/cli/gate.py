@@ -265,6 +265,11 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             f"approved on this machine with [authority.{name}]: "
             + ", ".join(f"{k} = {v!r}" for k, v in settings.items())
         )
+    # What of this environment came with it (names only: a proxy's URL may hold a password).
+    variables = sorted(credentials.approved_settings(name, settings, os.environ).get("env") or {})
+    if variables:
+        said.append(f"approved with this environment's {', '.join(variables)}: run this again if they change")
+        data["approved_environment"] = variables
     rows = [termsafe.line(row) for row in said]
     emit_escaped(as_json, data, "\n".join([*rows, *[warning_row(p, colour()) for p in problems]]))
 
