@@ -271,22 +271,7 @@ STILL_TO_DO = re.compile(
     r"|\b(?:remaining|open\s+items|left\s+to\s+do|todo|still\s+open|outstanding)\s*:"
     r"|\b(?:steps?|phases?|parts?|stages?)\s+(?:\d+|[ivx]+)(?:\s*(?:-|\u2013|to|and)\s*(?:\d+|[ivx]+))?"
     r"\s*(?:onwards?\b|\+|remain\b|(?:are|is)\s+(?:left|still|next|outstanding)\b)"
-    r"|\bstill\s+(?:need|needs|have\s+to|has\s+to|missing|to)\b"
-    # Round 21 (measured on training/break_points.jsonl: 43 -> 70 of the 100 that name what remains, still
-    # 1 of the 100 bare ones): a negated state with "yet" anywhere in its clause ("I haven't wired the retry
-    # queue to the dead-letter topic yet"); unfinished work as a predicate ("are yet to be written", "is
-    # untouched", "still outstanding", "still on my list"); "what remains is"; a next step put
-    # conditionally ("next I'd add", "next would be", "I'd go after those next", "comes after that");
-    # "haven't done / gotten to".
-    r"|\b(?:haven[\'\u2019]t|hasn[\'\u2019]t|have\s+not|has\s+not|aren[\'\u2019]t|isn[\'\u2019]t|are\s+not|is\s+not)\b"
-    r"[^.;!?\n]{0,80}\byet\b"
-    r"|\b(?:is|are)\s+(?:still\s+)?(?:yet\s+to\s+be|untouched|unwritten|unstarted|unhandled|unimplemented|outstanding"
-    r"|ahead|owed)\b|\bstill\s+(?:open|pending|outstanding|ahead|owed|unwritten|untouched|on\s+my\s+list)\b"
-    r"|\bwhat\s+remains\s+(?:is|are)\b|\bremaining\s+(?:on|for|in)\s+(?:the|this)\b"
-    r"|\bnext\s+(?:i[\'\u2019]d|would\s+be)\b|\bthe\s+next\s+thing\s+(?:is|would\s+be)\b|\bthat[\'\u2019]s\s+next\b"
-    r"|\b(?:comes?|follows?)\s+after\s+(?:that|this)\b|\bafter\s+this\s*,?\s+i[\'\u2019]ll\b"
-    r"|\bi[\'\u2019]d\s+(?:\w+\s+){0,6}next\b"
-    r"|\bhaven[\'\u2019]t\s+(?:done|gotten\s+to|got\s+to)\b",
+    r"|\bstill\s+(?:need|needs|have\s+to|has\s+to|missing|to)\b",
     _I,
 )
 _NEGATED = re.compile(r"\b(?:nothing|no|none|not\s+anything)\s+(?:(?!of\b)\w+\s+){0,2}$", _I)  # "none of" is none
