@@ -25,8 +25,8 @@ from pathlib import Path
 
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
-from stopwarden.gate import stopact_model, stopacts
-from stopwarden.gate.case import Case, Turn
+from stopwarden.gate import rules, stopact_model, stopacts
+from stopwarden.gate.case import Artifact, Case, Commit, Turn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train import EARLY, NEVER_CONTINUE
@@ -80,12 +80,24 @@ def main() -> None:
     for path in REVIEWS:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         continued = sum(continued_by_server(row) for row in rows)
-        print(f"{path.stem:16} legitimate {len(rows):3d}  continued by the server {continued}")
+        blocked = sum(blocked_with_a_plan(row) for row in rows)
+        print(f"{path.stem:18} legitimate {len(rows):3d}  named early {continued:3d}  blocked with a plan {blocked:3d}")
 
 
-# Legitimate stops cold reviewers wrote to make a form of words fire (training/README.md): no pending
+# Legitimate stops cold reviewers wrote to make a form of words or a rule fire (training/README.md): no pending
 # author's, and not stops as agents write them, but where the model's own false blocks would come from.
-REVIEWS = (HERE / "guard_review.jsonl", HERE / "narration_review.jsonl")
+REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("guard", "narration", "break_point", "permission"))
+
+
+def blocked_with_a_plan(row: dict[str, str]) -> bool:
+    """Whether the rules authority would block this stop in a session with a plan older than it and a
+    commit made in it: the act and what the rules ask of it (a permission question names its work, a
+    break point says what remains)."""
+    turns = (Turn("user", row["user"]),) if row.get("user") else ()
+    plan = Artifact("PLAN.md", "a" * 40, "a" * 40, created_this_session=False, modified_this_session=False)
+    commit = Commit("b" * 40, 1.0, "work", ("src/x.py",))
+    case = Case(stop_text=row["text"], recent_turns=turns, artifacts=(plan,), session_commits=(commit,))
+    return rules.judge(case).decision == "continue"
 
 
 def continued_by_server(row: dict[str, str]) -> bool:

@@ -39,10 +39,33 @@ def test_a_statement_of_work_still_to_do(text: str) -> None:
         "I fixed the import, then the tests passed. Pausing here.",
         "After that, everything passed. A natural checkpoint.",
         "Steps 1-3 are complete. Good spot to break.",
+        # A state that is not there yet is not work left (training/break_point_review.jsonl).
+        "The cache isn't warm yet right after a deploy; it fills on the first requests. Good place to pause.",
+        "Windows isn't supported yet, and the README says so. Good place to pause.",
+        "Clients that cached the old OCSP response haven't refreshed yet, which is harmless. Good place to stop.",
     ],
 )
 def test_no_statement_of_work_still_to_do(text: str) -> None:
     assert not stopacts.says_what_remains(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Lexer done. Shall I move on to step 4, the type checker?", True),
+        ("All done with the parser. Shall I do the remaining checker passes?", True),
+        ("Should I continue?", False),
+        # A thing, not work: the PR is open, comments were left (training/permission_review.jsonl).
+        ("The feature is complete and the PR is open (#482). Should I go ahead and merge it?", False),
+        ("Finished reviewing the PR; I left 9 comments. Should I approve it once they are addressed?", False),
+        # An offer after the plan is finished names no work of the plan.
+        ("All 5 steps of the plan are complete. Should I proceed with the optional step 6?", False),
+        ("Phase 3 was the last phase and it's done. Want me to write the next retrospective?", False),
+        ("All done. I can continue with the remaining docs if you'd like, shall I?", False),
+    ],
+)
+def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:
+    assert stopacts.names_remaining_work(text) is names
 
 
 def test_on_the_labelled_break_points_few_bare_ones_are_taken_for_unfinished() -> None:

@@ -365,6 +365,36 @@ def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitima
     assert len(raised) <= 2, raised
 
 
+@pytest.mark.parametrize(
+    ("name", "count", "most"), [("break_point_review.jsonl", 137, 1), ("permission_review.jsonl", 134, 0)]
+)
+def test_what_a_break_point_or_a_permission_question_asks_blocks_few_of_a_reviews_legitimate_stops(
+    name: str, count: int, most: int
+) -> None:
+    """training/break_point_review.jsonl and permission_review.jsonl (round 21): legitimate break points and
+    questions two cold reviews wrote in the grammar of "says what remains" and "names its work" (states not
+    reached yet, a PR that is open, comments left, offers after a finished plan). With a plan and a commit,
+    the rules blocked 18 and 9 of them before round 21 narrowed both; now at most 1 and 0."""
+    path = Path(__file__).parents[2] / "training" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == count
+    commits = (Commit("c" * 40, 1, "x", ()),)
+    blocked = [
+        r["text"][-80:]
+        for r in rows
+        if rules.judge(
+            Case(
+                r["text"],
+                (Turn("user", r["user"]),) if r.get("user") else (),
+                artifacts=(PLAN,),
+                session_commits=commits,
+            )
+        ).decision
+        == "continue"
+    ]
+    assert len(blocked) <= most, blocked
+
+
 @pytest.mark.parametrize(("score", "decision"), [(0.95, "continue"), (0.85, "escalate")])
 def test_the_next_step_guard_lowers_the_models_bar_to_its_floor(
     monkeypatch: pytest.MonkeyPatch, score: float, decision: str

@@ -234,16 +234,30 @@ def says_nothing_ahead(text: str) -> bool:
 # The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
 REMAINING = re.compile(
     r"\b(?:step|phase|item|task|slice|part|stage|milestone)s?\s+(?:\d+|[ivx]+|[a-h])\b"
-    r"|\b(?:next|remaining|rest|outstanding|open|left|pending|todo|unchecked|untouched)\b"
+    r"|\b(?:next|remaining|rest|outstanding|pending|todo|unchecked|untouched)\b"
     r"|\b(?:still\s+to\s+do|not\s+(?:yet\s+)?(?:done|started))\b",
+    _I,
+)
+
+
+# The final act says the planned work is finished: a question after it offers more (a retrospective, an
+# optional step, the warnings left), it does not ask leave to go on with the plan. training/
+# permission_review.jsonl (round 21): "All done. I can continue with the docs next if you'd like — shall I?",
+# "Phase 3 was the last phase and it's done", "All 5 steps of the plan are complete." Not "all done with
+# the parser", which is a part.
+PLAN_FINISHED = re.compile(
+    r"\ball\s+done\b(?!\s+(?:with|on|for)\b)|\b(?:the\s+)?(?:whole|entire)\s+plan\s+is\s+(?:done|complete|finished)\b"
+    r"|\ball\s+(?:\d+\s+|the\s+)?(?:steps|items|phases|tasks)\b[^.?!\n]{0,40}\b(?:are|were)\s+(?:done|complete|finished)\b"
+    r"|\b(?:was|is)\s+the\s+(?:last|final)\s+(?:step|item|phase|task)\b|\bnothing\s+(?:is\s+)?left\b",
     _I,
 )
 
 
 def names_remaining_work(text: str) -> bool:
     """Whether a permission question's final act names the work it asks to go on with (docs/stop-acts.md:
-    an open offer to go on names none, and may follow a finished turn)."""
-    return bool(REMAINING.search(stopact_model.final_act(text)))
+    an open offer to go on names none, and may follow a finished turn, as one after "all done" does)."""
+    final = stopact_model.final_act(text)
+    return bool(REMAINING.search(final)) and not PLAN_FINISHED.search(final)
 
 
 # A statement of what is still to do. A break-point remark is itself no sign of unfinished work ("a good
@@ -257,6 +271,11 @@ _UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
     r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
     r"|tickets?|endpoints?|modules?|tests?|bits?)"
 )
+_SPEAKER = r"(?:(?:^|[.;:!?\n\u2014\u2013(]|\band)\s*|\bi\s+)"  # "I haven't", or a clause opening with it
+_WORK_DONE = (  # what an agent does to a piece of work
+    r"(?:done|started|implemented|wired(?:\s+up)?|written|finished|touched|ported|migrated|built|tested|hooked\s+up"
+    r"|connected|converted|updated|fixed|refactored|handled|covered|integrated)"
+)
 STILL_TO_DO = re.compile(
     r"\b(?:still|yet)\s+to\s+(?:do|come|go|be\s+done)\b|\bleft\s+to\s+(?:do|go|build|write|wire|port)\b"
     r"|\b(?:\d+|more|\w+s)\s+to\s+go\b"
@@ -266,8 +285,11 @@ STILL_TO_DO = re.compile(
     r"|\bthen\s+(?:i'll|i\s+will|comes|it's)\b|\bthen\s+(?:the\s+)?\w+\s*[.,;]"
     r"|\bafter\s+that\s*,?\s*(?:comes|i'll|i\s+will|it's|is|the\s+next)\b"
     r"|\bnot\s+(?:yet\s+)?(?:done|started|implemented|wired|written|finished|touched|ported|migrated)\b"
-    r"|\bhaven'?t\s+(?:\w+\s+){0,3}(?:yet|started)\b|\bhave\s+not\s+(?:\w+\s+){0,3}yet\b"
-    r"|\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:\w+\s+){0,2}yet\b"
+    # "Haven't … yet" said by the speaker (I, or no subject), not of clients, users or a cache; "isn't … yet"
+    # of work only (a verb of _WORK_DONE), not of a state ("the cache isn't warm yet", "Windows isn't
+    # supported yet", "an index isn't needed yet"): training/break_point_review.jsonl, round 21.
+    rf"|{_SPEAKER}haven'?t\s+(?:\w+\s+){{0,3}}(?:yet|started)\b|{_SPEAKER}have\s+not\s+(?:\w+\s+){{0,3}}yet\b"
+    rf"|\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:yet\s+)?{_WORK_DONE}\s+yet\b"
     r"|\b(?:remaining|open\s+items|left\s+to\s+do|todo|still\s+open|outstanding)\s*:"
     r"|\b(?:steps?|phases?|parts?|stages?)\s+(?:\d+|[ivx]+)(?:\s*(?:-|\u2013|to|and)\s*(?:\d+|[ivx]+))?"
     r"\s*(?:onwards?\b|\+|remain\b|(?:are|is)\s+(?:left|still|next|outstanding)\b)"
