@@ -62,6 +62,9 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         ("All 5 steps of the plan are complete. Should I proceed with the optional step 6?", False),
         ("Phase 3 was the last phase and it's done. Want me to write the next retrospective?", False),
         ("All done. I can continue with the remaining docs if you'd like, shall I?", False),
+        # Consent to an outward or irreversible act is the user's to give, whatever is left.
+        ("Staging is green. Should I deploy the remaining services to production?", False),
+        ("Step 3 is merged locally. Shall I push the rest of the branch?", False),
     ],
 )
 def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:

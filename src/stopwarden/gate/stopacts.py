@@ -253,11 +253,26 @@ PLAN_FINISHED = re.compile(
 )
 
 
+# A question whose act is outward, irreversible or costly asks the user's consent, not leave to go on: it
+# is never pushed on, whatever is left ("Should I deploy the remaining services to production?", "Shall I
+# merge it and delete the old branch?"). The verbs of such acts and their usual targets; training/
+# permission_review.jsonl (round 21) holds such questions the model names permission at 0.98 and above.
+CONSENT = re.compile(
+    r"\b(?:deploy|ship|release|publish|merge|delete|drop|purge|destroy|wipe|revoke|decommission|send|e-?mail|notify"
+    r"|submit|approve|force-push|push|roll\s+(?:\w+\s+)?out|go\s+live|cut\s+over|purchase|buy|pay)\b"
+    r"|\b(?:production|prod|live\s+(?:mode|database|traffic|site)|upstream|customers?)\b",
+    _I,
+)
+
+
 def names_remaining_work(text: str) -> bool:
     """Whether a permission question's final act names the work it asks to go on with (docs/stop-acts.md:
-    an open offer to go on names none, and may follow a finished turn, as one after "all done" does)."""
+    an open offer to go on names none, and may follow a finished turn, as one after "all done" does; a
+    question asking consent to an outward act is the user's to answer)."""
     final = stopact_model.final_act(text)
-    return bool(REMAINING.search(final)) and not PLAN_FINISHED.search(final)
+    if PLAN_FINISHED.search(final) or CONSENT.search(stopact_model.last_sentence(final)):
+        return False
+    return bool(REMAINING.search(final))
 
 
 # A statement of what is still to do. A break-point remark is itself no sign of unfinished work ("a good
