@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from stopwarden.cli.main import main
+from stopwarden.state import approval
 from tests import postgres
 
 LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "COPILOT_", "TMUX", "ANTHROPIC_", "GIT_")
@@ -37,6 +38,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(home / ".claude"))
     monkeypatch.delenv("XDG_STATE_HOME", raising=False)  # the machine's list of user-scope installs: under HOME
+    # The approval key is the account's, wherever HOME points (state/approval.py); the approvals that hold in
+    # every checkout beside it would be the developer's real ones: the tests keep theirs apart, so that a
+    # run never pushes the developer's own approvals out of the list (it keeps the last 32).
+    monkeypatch.setattr(approval, "_machine_path", lambda: str(home / "machine-approvals"))
     # The identity overrides, set to "none": tests opt in to the identities they exercise.
     monkeypatch.setenv("STOPWARDEN_AGENT_PID", "")
     monkeypatch.setenv("STOPWARDEN_TMUX", "")
