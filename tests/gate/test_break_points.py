@@ -21,6 +21,11 @@ DATA = Path(__file__).parents[2] / "training" / "break_points.jsonl"
         "Parking it here. I haven't touched the migration yet.",
         "Stopping at this seam. Left to do: exports and the admin view.",
         "Checkpoint reached; steps 4-6 of the plan remain, the next slice being the importer.",
+        "Good place to pause. The parser isn't yet implemented.",
+        "Pausing. The exporter isn't fully implemented yet.",
+        "Parser done, haven't wired the CLI yet. Pausing.",
+        "We haven't ported the views yet. Checkpoint.",
+        "Checkpoint. I haven\u2019t touched the migration yet.",
     ],
 )
 def test_a_statement_of_work_still_to_do(text: str) -> None:
@@ -65,6 +70,10 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         # Consent to an outward or irreversible act is the user's to give, whatever is left.
         ("Staging is green. Should I deploy the remaining services to production?", False),
         ("Step 3 is merged locally. Shall I push the rest of the branch?", False),
+        # Nouns that name work are no consent asked: the question's own verb is what counts.
+        ("Done with step 4. Shall I move on to step 5, the email templates?", True),
+        ("Should I start on the delete endpoint next?", True),
+        ("Shall I write the release notes next (step 6)?", True),
     ],
 )
 def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:

@@ -257,10 +257,14 @@ PLAN_FINISHED = re.compile(
 # is never pushed on, whatever is left ("Should I deploy the remaining services to production?", "Shall I
 # merge it and delete the old branch?"). The verbs of such acts and their usual targets; training/
 # permission_review.jsonl (round 21) holds such questions the model names permission at 0.98 and above.
+_ASKS_TO = (  # the question's own verb: "should I deploy", "want me to merge", "okay if I push", "… and delete"
+    r"\b(?:(?:should|shall|can|may|could)\s+(?:i|we)|(?:want|like)\s+me\s+to|ok(?:ay)?\s+(?:if\s+(?:i|we)|to)|and)\s+"
+)
 CONSENT = re.compile(
-    r"\b(?:deploy|ship|release|publish|merge|delete|drop|purge|destroy|wipe|revoke|decommission|send|e-?mail|notify"
-    r"|submit|approve|force-push|push|roll\s+(?:\w+\s+)?out|go\s+live|cut\s+over|purchase|buy|pay)\b"
-    r"|\b(?:production|prod|live\s+(?:mode|database|traffic|site)|upstream|customers?)\b",
+    rf"{_ASKS_TO}(?:(?:go\s+ahead|also|now|just)\s+(?:and\s+)?)?(?:deploy|ship|release|publish|merge|delete|drop|purge"
+    r"|destroy|wipe|revoke|decommission|send|e-?mail|notify|submit|approve|force-push|push|roll\s+(?:\w+\s+)?out|go\s+live"
+    r"|cut\s+over|purchase|buy|pay)\b"
+    r"|\b(?:to|in|on|into|against)\s+(?:the\s+)?(?:production|prod|live\s+(?:mode|database|traffic|site)|upstream|customers?)\b",
     _I,
 )
 
@@ -279,14 +283,16 @@ def names_remaining_work(text: str) -> bool:
 # place to pause" ends finished turns too), so only an explicit statement lets one block: not a bare word
 # that also names things ("the REST API", "left a comment", "open a PR", "the next release", "Step 3 of
 # the wizard"), which REMAINING takes. Measured on training/break_points.jsonl (200 break points, half
-# naming what remains, the other half full of such words): REMAINING 37/100 found, 52/100 bare ones taken
-# for unfinished; this 43/100 and 1/100 (a "Next steps" card), and it takes no past or finished
+# naming what remains, the other half full of such words): REMAINING (before round 21 dropped "open" and
+# "left") 37/100 found, 52/100 bare ones taken for unfinished; this 43/100 and 1/100 (a "Next steps"
+# card), 41/100 and 1/100 since round 21 narrowed "haven't/isn't … yet", and it takes no past or finished
 # statement ("then the tests passed", "steps 1-3 are complete", "good to go") for one.
 _UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
     r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
     r"|tickets?|endpoints?|modules?|tests?|bits?)"
 )
-_SPEAKER = r"(?:(?:^|[.;:!?\n\u2014\u2013(]|\band)\s*|\bi\s+)"  # "I haven't", or a clause opening with it
+# "I/we haven't", or a clause opening with it ("Parser done, haven't …", "… but haven't …").
+_SPEAKER = r"(?:(?:^|[.;:,!?\n\u2014\u2013(]|\b(?:and|but))\s*|\b(?:i|we)\s+)"
 _WORK_DONE = (  # what an agent does to a piece of work
     r"(?:done|started|implemented|wired(?:\s+up)?|written|finished|touched|ported|migrated|built|tested|hooked\s+up"
     r"|connected|converted|updated|fixed|refactored|handled|covered|integrated)"
@@ -303,8 +309,8 @@ STILL_TO_DO = re.compile(
     # "Haven't … yet" said by the speaker (I, or no subject), not of clients, users or a cache; "isn't … yet"
     # of work only (a verb of _WORK_DONE), not of a state ("the cache isn't warm yet", "Windows isn't
     # supported yet", "an index isn't needed yet"): training/break_point_review.jsonl, round 21.
-    rf"|{_SPEAKER}haven'?t\s+(?:\w+\s+){{0,3}}(?:yet|started)\b|{_SPEAKER}have\s+not\s+(?:\w+\s+){{0,3}}yet\b"
-    rf"|\b(?:isn't|aren't|is\s+not|are\s+not)\s+(?:yet\s+)?{_WORK_DONE}\s+yet\b"
+    rf"|{_SPEAKER}haven['\u2019]?t\s+(?:\w+\s+){{0,3}}(?:yet|started)\b|{_SPEAKER}have\s+not\s+(?:\w+\s+){{0,3}}yet\b"
+    rf"|\b(?:isn['\u2019]t|aren['\u2019]t|is\s+not|are\s+not)\s+(?:yet\s+{_WORK_DONE}|(?:\w+\s+)?{_WORK_DONE}\s+yet)\b"
     r"|\b(?:remaining|open\s+items|left\s+to\s+do|todo|still\s+open|outstanding)\s*:"
     r"|\b(?:steps?|phases?|parts?|stages?)\s+(?:\d+|[ivx]+)(?:\s*(?:-|\u2013|to|and)\s*(?:\d+|[ivx]+))?"
     r"\s*(?:onwards?\b|\+|remain\b|(?:are|is)\s+(?:left|still|next|outstanding)\b)"
