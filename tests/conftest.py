@@ -20,9 +20,20 @@ from stopwarden.cli.main import main
 from stopwarden.state import approval
 from tests import postgres
 
-LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "COPILOT_", "TMUX", "ANTHROPIC_", "GIT_")
+LEAKY_PREFIXES = ("CLAUDE", "STOPWARDEN_", "CODEX_", "GEMINI_", "COPILOT_", "TMUX", "ANTHROPIC_", "OPENAI_", "GIT_")
 # The developer's real agent settings: a test that writes to them fails (see isolated_env).
 REAL_SETTINGS = [Path(os.path.expanduser("~")) / ".claude" / name for name in ("settings.json", "settings.local.json")]
+
+
+def without_approved_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the variables an authority's approval also covers (gate/credentials.py): a proxy or
+    SSL_CERT_FILE of the machine's (CI's sets one), the `claude` command's. For a test whose answer must be
+    the config's alone."""
+    from stopwarden.gate import credentials
+
+    covered = {name.lower() for name in credentials.TRANSPORT_ENV}
+    for name in [name for name in os.environ if name.lower() in covered or name in credentials.COMMAND_ENV]:
+        monkeypatch.delenv(name)
 
 
 def _snapshot() -> list[int | None]:

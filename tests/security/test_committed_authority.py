@@ -15,7 +15,9 @@ import pytest
 
 from stopwarden.common import config as config_module
 from stopwarden.gate import credentials
+from stopwarden.state import approval
 from tests.conftest import git as subprocess_git
+from tests.conftest import without_approved_environment
 from tests.gate.fake_providers import FakeProvider
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
 
@@ -70,7 +72,9 @@ def test_a_base_url_the_servers_environment_gained_never_gets_the_key(
             assert any(f"approved without {variable}" in p for p in problems), problems
         assert listener.requests == []
         approved = cli("gate", "authority", name)  # the operator's own choice, with this base URL
-        assert approved.code == 0 and f"approved with this environment's {variable}" in approved.out, approved.out
+        assert (
+            approved.code == 0 and variable in cli("gate", "authority", name, "--json").json()["approved_environment"]
+        )
         assert not credentials.configured_unapproved(config_module.load(str(installed)))
 
 
@@ -87,10 +91,7 @@ def test_a_proxy_a_certificate_authority_or_node_options_need_the_operators_appr
     """What else decides where the key goes (a proxy, with a certificate authority of the repository's, can
     read it in transit) or what the `claude` command runs is covered by the approval as the base URL is."""
     root = str(installed)
-    for unset in [name for name in os.environ if name.lower() in {n.lower() for n in credentials.TRANSPORT_ENV}]:
-        monkeypatch.delenv(unset)
-    for unset in credentials.COMMAND_ENV:
-        monkeypatch.delenv(unset, raising=False)
+    without_approved_environment(monkeypatch)
     credentials.approve(root, name, {})
     assert not credentials.unapproved(root, name, {})
     monkeypatch.setenv(variable, str(installed / "from-the-repository"))
@@ -207,7 +208,7 @@ def test_a_store_url_from_the_environment_is_used_once_approved_on_this_machine(
     config = installed / ".stopwarden" / "config.toml"
     config.write_text(config.read_text() + f'\n[store]\nurl = "{committed}"\n')
     assert cli("store", "approve").code == 0
-    # This machine's approvals outlive a test (they are the account's, whatever HOME says): a URL of its own.
+    # A URL of its own: approvals on this machine are kept per test (conftest), but one URL per test says so.
     url = f"postgresql://gate@db.attacker.example:5432/log-{uuid.uuid4().hex}"
     monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
     loaded = config_module.load(str(installed))
@@ -322,6 +323,8 @@ def test_the_approval_key_is_never_where_the_environment_points(
     forged = hmac.new(key.encode(), json.dumps(settings, sort_keys=True).encode(), hashlib.sha256).hexdigest()
     (state / "stopwarden" / "approved").write_text(forged + "\n")
     os.chmod(state / "stopwarden" / "approved", 0o600)
+    # Beside the forged key, as they would be if the key were looked for where the variables point.
+    monkeypatch.setattr(approval, "_machine_path", lambda: str(state / "stopwarden" / "approved"))
     for variable in ("XDG_STATE_HOME", "HOME"):
         monkeypatch.setenv(variable, str(state) if variable == "XDG_STATE_HOME" else str(installed))
         if variable == "HOME":

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stopwarden.gate import credentials
+from tests.conftest import without_approved_environment
 from tests.server.conftest import PlanRepo, evaluate_body, run_server
 
 
@@ -50,10 +49,7 @@ def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> N
 def test_choosing_the_authority_keeps_the_rest_of_the_config(
     installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # None of the variables an approval also covers (a machine's SSL_CERT_FILE, a proxy): its answer is the
-    # config's alone (test_committed_authority.py covers them).
-    for name in [n for n in os.environ if n.lower() in {v.lower() for v in credentials.TRANSPORT_ENV}]:
-        monkeypatch.delenv(name)
+    without_approved_environment(monkeypatch)  # the answer is the config's alone (test_committed_authority.py)
     config = installed / ".stopwarden" / "config.toml"
     config.write_text(config.read_text() + '\n# my note\n[authority.openai]\nbase_url = "http://127.0.0.1:8080/v1"\n')
     before = config.read_text()

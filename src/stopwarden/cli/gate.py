@@ -241,7 +241,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             hint="set it in the environment the server starts from and run this again, or add --skip-check",
         )
     settings = before.authority_options.get(name) or {}
-    credentials.approve(root, name, settings)  # the operator chose it, here: shown below, as approved
+    approved = credentials.approve(root, name, settings)  # the operator chose it, here: shown below
     path = os.path.join(root, STATE_DIR, CONFIG_FILE)
     document = tomlkit.parse(files.read_config(root).decode("utf-8"))  # never through a link, capped
     document.setdefault("gate", tomlkit.table())["authority"] = name
@@ -266,7 +266,7 @@ def authority(name: str | None, skip_check: bool, as_json: bool) -> None:
             + ", ".join(f"{k} = {v!r}" for k, v in settings.items())
         )
     # What of this environment came with it (names only: a proxy's URL may hold a password).
-    variables = sorted(credentials.approved_settings(name, settings, os.environ).get("env") or {})
+    variables = sorted(approved.get("env") or {})
     if variables:
         said.append(f"approved with this environment's {', '.join(variables)}: run this again if they change")
         data["approved_environment"] = variables

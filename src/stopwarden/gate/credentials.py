@@ -78,10 +78,14 @@ def _gained(root: str, settings: Mapping[str, Any]) -> str:
     return ", ".join(env) if env and approval.approved(root, without_env) else ""
 
 
-def approve(root: str, name: str, options: Mapping[str, Any]) -> None:
-    """`gate authority NAME`: the operator chose it, with its settings as they are now, on this machine."""
-    if providers(name):  # the offline rules need no approving
-        approval.approve(root, approved_settings(name, options, os.environ))
+def approve(root: str, name: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """`gate authority NAME`: the operator chose it, with its settings as they are now, on this machine.
+    Returns what was approved ({} for the offline rules, which need no approving)."""
+    if not providers(name):
+        return {}
+    settings = approved_settings(name, options, os.environ)
+    approval.approve(root, settings)
+    return settings
 
 
 # What else of the environment decides where a provider's request goes, who can read it on the way, or
@@ -116,7 +120,8 @@ def approved_settings(name: str, options: Mapping[str, Any], env: Mapping[str, s
     if "claude-cli" in found:  # the program PATH finds, where the approved `command` is a bare name
         command = str(options.get("command") or "claude")
         where = shutil.which(command, path=env.get("PATH"))
-        chosen["command on PATH"] = os.path.realpath(where) if where else ""
+        # Its path, not where a link leads: an installer's `claude` link moves to each new version.
+        chosen["command on PATH"] = os.path.abspath(where) if where else ""
     return {"authority": name, "options": options} | ({"env": chosen} if chosen else {})
 
 

@@ -94,31 +94,27 @@ def approved(root: str | None, settings: Mapping[str, Any]) -> bool:
     key = _key(create=False)
     if not key:
         return False
+    try:
+        lines = files.read_approved(_file(root))
+    except OSError:  # a checkout whose `.stopwarden/` is not ours approves nothing
+        return False
     digest = _digest(key, root, settings)
-    return any(hmac.compare_digest(digest, line) for line in _read(root))
+    return any(hmac.compare_digest(digest, line) for line in lines)
 
 
 def approve(root: str | None, settings: Mapping[str, Any]) -> None:
     """Record that this machine's operator approved these settings in the checkout at `root` (None: on
     this machine, in every checkout)."""
-    from stopwarden.common.atomic import FileLock, write_atomic
+    from stopwarden.common.atomic import FileLock
 
     digest = _digest(_key(create=True), root, settings)
-    lock = files.path(root, ".approved.lock") if root is not None else _machine_path() + ".lock"
+    where = _file(root)
+    lock = files.path(root, ".approved.lock") if root is not None else where + ".lock"
     with FileLock(lock):  # two approving at once keep both
-        kept = [line for line in _read(root) if line != digest][-(KEPT - 1) :]
-        if root is not None:
-            files.write_approved(root, [*kept, digest])
-        else:
-            write_atomic(_machine_path(), "".join(f"{line}\n" for line in [*kept, digest]).encode("ascii"), 0o600)
+        kept = [line for line in files.read_approved(where) if line != digest][-(KEPT - 1) :]
+        files.write_approved(where, [*kept, digest])
 
 
-def _read(root: str | None) -> list[str]:
-    """The approvals' lines of the checkout at `root`, or of this machine; none when absent or odd (a file
-    others may read was not written here)."""
-    if root is not None:
-        return files.read_approved(root)
-    try:
-        return safe.read(_machine_path(), private=True).decode("ascii", "replace").split()
-    except OSError:
-        return []
+def _file(root: str | None) -> str:
+    """Where the approvals of the checkout at `root` are kept, or this machine's (None)."""
+    return files.approved_path(root) if root is not None else _machine_path()

@@ -119,23 +119,25 @@ def account_state_dir() -> str:
     return os.path.join(home, ".local", "state", "stopwarden")
 
 
-def read_approved(root: str) -> "list[str]":
-    """The approvals' lines; none when the file is absent or odd. One others may read was not written by
-    `write_approved` (a committed one is checked out 0644), so it approves nothing."""
-    try:
-        where = path(root, APPROVED_FILE)
-    except OSError:
-        return []
+def approved_path(root: str) -> str:
+    """The checkout's approvals (`.stopwarden/approved`); OSError when its folder is odd (not ours)."""
+    return path(root, APPROVED_FILE)
+
+
+def read_approved(where: str) -> "list[str]":
+    """The approvals' lines in the file `where` (a checkout's, or this machine's: state/approval.py); none
+    when it is absent or odd. One others may read was not written by `write_approved` (a committed one is
+    checked out 0644), so it approves nothing."""
     try:
         return safe.read(where, private=True).decode("ascii", "replace").split()
     except OSError:
         return []
 
 
-def write_approved(root: str, lines: "list[str]") -> None:
+def write_approved(where: str, lines: "list[str]") -> None:
     from stopwarden.common.atomic import write_atomic
 
-    write_atomic(path(root, APPROVED_FILE), "".join(f"{line}\n" for line in lines).encode("ascii"), 0o600)
+    write_atomic(where, "".join(f"{line}\n" for line in lines).encode("ascii"), 0o600)
 
 
 def read_port(root: str) -> "int | None":
