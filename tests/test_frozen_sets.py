@@ -37,6 +37,7 @@ FROZEN = {
     "eighteenth_contact.jsonl": ("9c7226e2faf13a8bc71449f0d7923d1c32479d2072d07f06830d7f10e97c20fb", "ei8"),
     "nineteenth_contact.jsonl": ("a2cfe633f8c89d205e7068f37c6b4dc99dac8f398bdeacaade633fc0bcf29b2a", "nt9"),
     "twentieth_contact.jsonl": ("6893a692f31350fbe8f1133731267b614201491c865dac5dd0016967b23cb3b6", "tw0"),
+    "twentyfirst_contact.jsonl": ("c78c645dac957e3440099003138027b10ba6e631a1c8c63ebc208015df9c7a2c", "t21"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
