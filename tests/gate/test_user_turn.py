@@ -74,6 +74,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Erkläre mir kurz den Fehler und behebe ihn dann.", "work"),
         ("检查一下代码\uff0c然后修复这个bug。", "work"),
         ("Explica por qué falla el test.", "info"),
+        # The imperative "stop" in the lexicon's other languages, and its negations ("don't stop").
+        ("Bitir şu testi ve dur.", "stop"),
+        ("Durma, bütün testler geçene kadar devam et.", "work"),
+        ("Виправ помилку і зупинись.", "stop"),  # noqa: RUF001
+        ("Đừng dừng lại cho đến khi xong.", "work"),
+        ("Selesaikan migrasinya lalu berhenti.", "stop"),
+        ("Jangan berhenti sebelum semua tes lulus.", "work"),
+        ("Gör bara steg 1 och stanna sedan.", "stop"),
+        ("Fortsätt och stanna inte förrän allt är klart.", "work"),
+        ("Doe alleen de parser en stop dan.", "stop"),
+        ("Ga door en stop niet voordat alles groen is.", "work"),
+        ("Fes només el pas 2 i després atura't.", "stop"),  # "pas 2" is a step, not French "pas"
+        ("এই ধাপটা শেষ করে থামো।", "stop"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:
@@ -91,6 +104,23 @@ def test_the_development_set_is_read_as_labelled() -> None:
     assert sum(licensed) / len(licensed) >= 0.98
     work = [b == "work" for a, b in kinds if a == "work"]
     assert sum(work) / len(work) >= 0.95
+
+
+LANGUAGES = ROOT / "training" / "user_turns_languages.jsonl"  # 180 turns in 30 languages, 6 each
+
+
+def test_a_stop_is_read_in_every_language_of_the_lexicon() -> None:
+    """A helper that saw none of the guard wrote two stops, three requests for work ("don't stop until …", a
+    stop button to fix, an ordinary one) and a question in each of 30 languages (2026-12-06). Measured
+    first: 8 of the 60 stops read as stops (every other one a false block in waiting, when the agent then
+    names its next step), 5 of the 90 requests read as stops. The stop verbs of those languages were written
+    from their grammar, then fixed on this file: every stop is read, and at most 1 in 10 requests (a stop
+    or pause named as a feature, "stop the old worker and deploy", read the safe way: as a stop)."""
+    rows = _rows(LANGUAGES)
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert all(b == "stop" for a, b in kinds if a == "stop")
+    work = [b == "work" for a, b in kinds if a == "work"]
+    assert sum(work) / len(work) >= 0.9
 
 
 def test_the_frozen_set_is_unchanged() -> None:

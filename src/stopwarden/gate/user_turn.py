@@ -11,8 +11,10 @@ now", "don't start … yet"); a question, or a request whose verb is one of tell
 (`_INFO_VERB`: explain, check, investigate, summarise …) rather than one of changing (`_CHANGE_VERB`: fix,
 add, migrate …); and negation, which turns a change verb ("don't fix it yet", "before fixing anything")
 and a stop verb ("don't stop until …") off. The verb classes are closed classes of meaning, in English
-and, for the commonest, in the other languages agents are used in; they were written from the taxonomy
-and developed on `training/user_turns.jsonl`, never on the frozen sets under tests/data.
+and, for the commonest, in the other languages agents are used in (the stop verb in every language of
+the concept lexicon, gate/concepts.json); they were written from the taxonomy and developed on
+`training/user_turns.jsonl` and `training/user_turns_languages.jsonl`, never on the frozen sets under
+tests/data.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _DETERMINER_WINDOW: Final = 30  # a determiner and one word ("the nightly build"
 # Words that negate a verb close after them ("don't fix it", "no need to stop", "before fixing anything").
 _NEGATOR: Final = (
     r"(?<![\w'])(?:dont|\w+n't|do\s+not|does\s+not|not|no|never|without|before|instead\s+of|rather\s+than"
-    r"|nicht|nichts|kein\w*|não|ne|pas|non|sin|sem|не|别|不要|先别|まだ"
+    r"|nicht|nichts|kein\w*|não|ne|pas(?!\s+\d)|non|sin|sem|не|别|不要|先别|まだ"
+    r"|đừng|jangan|älä|μην?|\u05d5?אל|huwag|nu|لا|मत|ikke|niet|nie"
     # ... or make it the user's own work, not a request: "I'll remove them myself".
     r"|i'?ll|i\s+will|i'?m\s+going\s+to|let\s+me)"
 )
@@ -46,13 +49,24 @@ _NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
 # "a wait parameter") and not "wait for CI, then merge".
 _STOP_VERB = re.compile(
     r"(?:^|[.,;:!?\n(\u2014-]\s*|\b(?:then|and|please|pls|so|now|just|ok(?:ay)?|can|should|you|you\s+to|time\s+to"
-    r"|let'?s)\s+)"
+    r"|let'?s|en|og|och|und|et)\s+)"
     r"(?:stop|pause|halt|quit|park\s+(?:it|this|that|the\s+\w+)|hold\s+(?:on|off|up)"
     r"|wait(?!\s*,|\s+for\s+(?!me\b|my\b|us\b|our\b|approval|review|sign)))"
-    r"(?![\w-])"
+    r"(?![\w-])(?!\s+(?:niet|ikke|inte|nicht)\b)"
     r"|\b(?:parar|pare|parad|detente|detenerte|deténgase|arr[êe]te[sz]?|arr[êe]ter|fermati|fermarti|ferma"
-    r"|aufhören|h[öo]r\w*\s+(?:(?!nicht\b)\w+\s+)?auf|stopp|wacht|остановись|остановиться|стоп|хватит|poczekaj|zatrzymaj)\b"
-    r"|止め|やめ|停下|停止|别继续|不要继续|先做到|到此为止",
+    r"|aufhören|h[öo]r\w*\s+(?:(?!nicht\b)\w+\s+)?auf|stopp|wacht|para\s+por\s+aqui|e\s+(?:depois\s+|então\s+)?para(?=\s*(?:[,.;!]|$))|остановись|остановиться|стоп|хватит|poczekaj|zatrzymaj"
+    # The imperative "stop" in the other languages of the concept lexicon (gate/concepts.json), written from
+    # each language's grammar: tr, uk, ar, vi, id, cs, sk, sv, fi, el, he, fa, ur, ro, hu, hr/sr, bg, ca,
+    # tl, pl. Their negative imperatives are other forms ("durma", "не зупиняйся") or take a negator above.
+    r"|dur(?=\s*(?:[.,;!]|$))|durun|durdur|durdurun|зупинись|зупиніться|зупинися|توقف|توقفي|توقفوا|قف|dừng|ngừng|berhenti"
+    r"|hentikan|zastav|zastavte|přestaň|přestaňte|skonči|skončete|prestaň|prestaňte|stanna(?!\s+inte)|sluta(?!\s+inte)|lopeta|lopettakaa"
+    r"|pysähdy|σταμάτα|σταματήστε|\u05d5?עצור|\u05d5?עצרי|\u05d5?תעצור|\u05d5?תפסיק|\u05d5?הפסק|بس\s+کن|متوقف\s+شو|دست\s+نگه\s+دار|رکو|رک\s+جاؤ|رک\s+جانا"
+    r"|بس\s+کرو|oprește|oprește-te|opriți|opriți-vă|állj\s+(?:meg|le)|álljon\s+(?:meg|le)|hagyd\s+abba|stani|stanite|prestani"
+    r"|prestanite|стани|престани|спри|спрете|atura't|atureu-vos|tigil|tumigil|huminto|itigil|przestań|przestańcie)\b"
+    # ... and where words are not spaced or end in combining marks (Korean endings, Hindi, Bengali, Tamil, Thai).
+    r"|止め|やめ|停下|停止|别继续|不要继续|先做到|到此为止"
+    r"|멈춰|멈추세요|멈춰요|중단해|중단하세요|그만해|그만하세요|रुको|रुकिए|रुक\s+जाओ|रुक\s+जाना|रोक\s+दो|बस\s+करो|থামো|থামুন"
+    r"|থেমে\s+যাও|நிறுத்து|நிறுத்திவிடு|நிறுத்துங்கள்|(?<!อย่า)หยุด",
     _I,
 )
 # Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
