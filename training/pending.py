@@ -86,7 +86,9 @@ def main() -> None:
 
 # Legitimate stops cold reviewers wrote to make a form of words or a rule fire (training/README.md): no pending
 # author's, and not stops as agents write them, but where the model's own false blocks would come from.
-REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("guard", "narration", "break_point", "permission"))
+REVIEWS = tuple(
+    HERE / f"{name}_review.jsonl" for name in ("guard", "narration", "break_point", "permission", "context", "proposal")
+)
 
 
 def blocked_with_a_plan(row: dict[str, str]) -> bool:

@@ -74,6 +74,15 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         ("Done with step 4. Shall I move on to step 5, the email templates?", True),
         ("Should I start on the delete endpoint next?", True),
         ("Shall I write the release notes next (step 6)?", True),
+        # Words of what remains that name a thing, a time, an API or a file (training/proposal_review.jsonl).
+        ("The fix is merged. Should I proceed with scheduling it for the next release train?", False),
+        ("My testing left 12 pending refunds in the sandbox. Should I proceed with voiding them?", False),
+        ("The ticket is closed. Should I move on to writing docs for the REST API?", False),
+        ("The last checkbox in TODO.md is ticked. Shall I carry on with the v3 roadmap?", False),
+        ("He terminado todo lo que pedía el plan. ¿Puedo seguir con las capturas del manual?", False),
+        ("The transformation layer comes next in the plan. Shall I go on with it?", True),
+        ("Shall I do the rest of the handlers the same way?", True),
+        ("Two TODOs are left in the parser. Shall I fix them?", True),
     ],
 )
 def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:

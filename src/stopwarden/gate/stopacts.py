@@ -231,15 +231,6 @@ def says_nothing_ahead(text: str) -> bool:
     return stopact_model.in_english(final) and not LOOKS_AHEAD.search(stopact_model.without_code(final))
 
 
-# The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
-REMAINING = re.compile(
-    r"\b(?:step|phase|item|task|slice|part|stage|milestone)s?\s+(?:\d+|[ivx]+|[a-h])\b"
-    r"|\b(?:next|remaining|rest|outstanding|pending|todo|unchecked|untouched)\b"
-    r"|\b(?:still\s+to\s+do|not\s+(?:yet\s+)?(?:done|started))\b",
-    _I,
-)
-
-
 # The final act says the planned work is finished: a question after it offers more (a retrospective, an
 # optional step, the warnings left), it does not ask leave to go on with the plan. training/
 # permission_review.jsonl (round 21): "All done. I can continue with the docs next if you'd like — shall I?",
@@ -291,6 +282,21 @@ _UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
     r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
     r"|tickets?|endpoints?|modules?|tests?|bits?)"
 )
+_NOT_A_NOUN = r"(?:ones?|up|in|on|for|to|from|is|are|was|were|two|three|four|few|couple)"  # "next in the plan"
+# The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
+# "next", "outstanding" and "pending" before a noun name work only when it is a unit of work ("the next
+# step", "the pending tasks", "next in the plan"): before another noun they name a thing or a time ("the
+# next release train", "12 pending refunds", "the outstanding-invoices report"); "REST" is an API, "TODO.md"
+# a file and "todo" Spanish for "all" (training/proposal_review.jsonl, round 22).
+REMAINING = re.compile(
+    r"\b(?:step|phase|item|task|slice|part|stage|milestone)s?\s+(?:\d+|[ivx]+|[a-h])\b"
+    r"|\b(?:remaining|unchecked|untouched|to-dos?)\b|\b(?-i:TODOs?)\b(?!\.\w)|\bthe\s+(?-i:rest)\b|\b(?-i:rest)\s+of\b"
+    rf"|\b(?:next|outstanding|pending)\b(?!-[a-z]|\s+(?!(?:{_UNIT_OF_WORK}|{_NOT_A_NOUN})\b)[a-z])"
+    r"|\b(?:still\s+to\s+do|not\s+(?:yet\s+)?(?:done|started))\b",
+    _I,
+)
+
+
 # "I/we haven't", or a clause opening with it ("Parser done, haven't …", "… but haven't …").
 _SPEAKER = r"(?:(?:^|[.;:,!?\n\u2014\u2013(]|\b(?:and|but))\s*|\b(?:i|we)\s+)"
 _WORK_DONE = (  # what an agent does to a piece of work
