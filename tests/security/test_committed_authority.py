@@ -225,7 +225,8 @@ def test_a_store_url_from_the_environment_is_used_once_approved_on_this_machine(
     config.write_text(config.read_text().replace(f'url = "{committed}"', ""))
     assert config_module.load(str(installed)).store_location.endswith("stopwarden.db")  # neither: SQLite
     approved = cli("store", "approve", "--json").json()
-    assert approved == {"approved": {"STOPWARDEN_STORE_URL": url}}
+    project = config_module.load(str(installed)).project  # and, on a shared store, the checkout's name
+    assert approved == {"approved": {"STOPWARDEN_STORE_URL": url, "project": project}}
     assert config_module.load(str(installed)).store_url == url
     # On this machine, in every checkout.
     other = tmp_path / "other-checkout"
@@ -397,3 +398,45 @@ def test_what_is_approved_is_shown(installed: Path, cli: Any) -> None:
     )
     out = cli("store", "approve").out
     assert "[store] url = postgresql://gate@db/a" in out and "[store] listen_url = postgresql://gate@db2/a" in out
+
+
+def test_a_projects_name_cannot_turn_its_enforce_on_from_a_repository(
+    installed: Path, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a store projects share, a repository can name itself after a project the operator put in
+    `enforce` (`[project] name`, or its folder's name): until this checkout's name is approved (`store
+    approve`), that project's own mode may turn its gate down but never turn enforce on."""
+    from dataclasses import replace
+
+    from stopwarden.gate import settings
+    from stopwarden.store.store import FLEET, Store
+
+    url = f"postgresql://gate@db.internal:5432/fleet-{uuid.uuid4().hex}"
+    monkeypatch.setenv("STOPWARDEN_STORE_URL", url)
+    assert cli("store", "approve").code == 0  # on this machine: every checkout shares the store
+    mine = config_module.load(str(installed))
+    assert mine.store_url == url and not mine.project_claimed  # approved here with the store
+    stranger = tmp_path / "cloned-a-minute-ago"
+    (stranger / ".stopwarden").mkdir(parents=True)
+    (stranger / ".stopwarden" / "config.toml").write_text(f'[project]\nname = "{mine.project}"\n')
+    claimed = config_module.load(str(stranger))
+    assert claimed.project == mine.project and claimed.project_claimed
+    monkeypatch.delenv("STOPWARDEN_STORE_URL")
+    assert not config_module.load(str(stranger)).project_claimed  # its own SQLite file: no one else's name
+
+    store = Store.open(str(tmp_path / "shared.db"))  # the shared store's settings, on SQLite for the test
+    try:
+        store.put_settings({"mode": "shadow"}, 1.0)
+        store.put_settings({"mode": "enforce"}, 2.0, scope=mine.project)
+        assert settings.read(store, mine).mode == "enforce"
+        held = settings.read(store, claimed)
+        assert (held.mode, held.mode_scope, held.claimed_enforce) == ("shadow", FLEET, True)
+        assert "`stopwarden store approve`" in settings.mode_source(store, claimed)["note"]
+        store.put_settings({"mode": "off"}, 3.0, scope=mine.project)  # turning it down is no risk
+        assert settings.read(store, claimed).mode == "off"
+        store.put_settings({"mode": "enforce"}, 4.0)  # the fleet's own enforce holds everywhere
+        store.put_settings({"mode": "enforce"}, 5.0, scope=mine.project)
+        assert (settings.read(store, claimed).mode, settings.read(store, claimed).claimed_enforce) == ("enforce", False)
+        assert settings.read(store, replace(claimed, project_claimed=False)).mode == "enforce"
+    finally:
+        store.close()

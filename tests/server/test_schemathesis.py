@@ -175,7 +175,7 @@ def test_every_v1_operation_refuses_a_bad_token(
 ) -> None:
     """Schema-valid requests to every /v1 operation without the right token: a JSON error, and nothing done."""
     headers = {} if authorization is None else {"Authorization": authorization}
-    before = gate_settings.read(server.store, "*")
+    before = gate_settings.read(server.store, server.gate.config)
     protected = [operation for operation in operations(load_schema(server)) if operation.path.startswith("/v1/")]
     assert {operation.label for operation in protected} >= {label for label in DOCUMENTED if " /v1/" in label}
 
@@ -196,7 +196,7 @@ def test_every_v1_operation_refuses_a_bad_token(
 
     # Nothing reached the gate or the store: no event, no session, the same mode and kill switch.
     assert server.store.events(10) == []
-    assert gate_settings.read(server.store, "*") == before
+    assert gate_settings.read(server.store, server.gate.config) == before
 
 
 # --- edge cases that once were bugs ----------------------------------------------------------------

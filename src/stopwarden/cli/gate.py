@@ -136,7 +136,7 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
 
     if mode is None:
         with local_store() as (config, store):
-            current = settings.read(store, config.project).as_dict()
+            current = settings.read(store, config).as_dict()
             source = settings.mode_source(store, config)
         shown = {"mode": current["mode"], "mode_scope": current["mode_scope"], "mode_source": source}
         text = [f"mode: {current['mode']}{_in_force(current, 'mode_scope')} ({source['says']})"]
@@ -169,7 +169,7 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
 
     if state is None:
         with local_store() as (config, store):
-            current = settings.read(store, config.project)
+            current = settings.read(store, config)
         shown = {"value": current.kill_switch, "scope": current.kill_switch_scope, "reason": current.kill_switch_reason}
         why = f" ({current.kill_switch_reason})" if current.kill_switch_reason else ""
         emit(as_json, shown, termsafe.line(f"kill switch: {'ON' + why if current.kill_switch else 'off'}"))

@@ -69,7 +69,9 @@ def approve(as_json: bool) -> None:
     `.claude/settings.json` env table, a `.env`). Approves the config's `url` and `listen_url` in this
     checkout, and the variables' URLs (`$STOPWARDEN_STORE_URL`, `$STOPWARDEN_STORE_LISTEN_URL`) in every
     checkout of this machine, as they are now; after changing them, approve again. Restart the server to
-    move it (`stopwarden stop; stopwarden start`).
+    move it (`stopwarden stop; stopwarden start`). It also approves this checkout's project name: on a
+    shared store a repository can name itself after any project, and until its name is approved here a
+    project's own `enforce` does not apply to it.
 
     \b
     Example:
@@ -80,12 +82,14 @@ def approve(as_json: bool) -> None:
     from stopwarden.store.store import safe_location
 
     approved = config_module.approve_store(require_root(os.getcwd()))
-    shown = {key: safe_location(url) for key, url in approved.items()}
+    shown = {key: value if key == "project" else safe_location(value) for key, value in approved.items()}
     lines = [
-        f"approved on this machine: ${key} = {url} (in every checkout)"
+        f"approved on this machine: ${key} = {value} (in every checkout)"
         if key.startswith("STOPWARDEN_")
-        else f"approved on this machine: [store] {key} = {url}"
-        for key, url in shown.items()
+        else f"approved in this checkout: the project's name {value} (its own mode on the shared store)"
+        if key == "project"
+        else f"approved on this machine: [store] {key} = {value}"
+        for key, value in shown.items()
     ]
     nothing = "neither the config nor the environment names a store URL: nothing to approve"
     emit(as_json, {"approved": shown}, termsafe.lines(lines or [nothing]))

@@ -73,6 +73,10 @@ class Config:
     # approved, or the project's SQLite file is used meanwhile, and this says why.
     store_unapproved: str = ""
     store_unapproved_from: str = ""
+    # On a store projects share, the project's name (the config's `[project] name`, else the folder's) is
+    # the repository's claim until this machine's operator approves it in this checkout (`store approve`):
+    # a repository naming itself after a project in `enforce` must not get that project's enforce.
+    project_claimed: bool = False
 
     @property
     def state_dir(self) -> str:
@@ -168,13 +172,15 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
             store_url = ""
         if listen_url and not environ.get(ENV_LISTEN_URL):
             listen_url = ""
+    project = reader.get("project", "name", str, os.path.basename(root))
     return Config(
         store_url=store_url,
         store_listen_url=listen_url,
         store_unapproved=unapproved,
         store_unapproved_from=unapproved_from,
+        project_claimed=bool(store_url) and not _project_approved(root, project),
         root=root,
-        project=reader.get("project", "name", str, os.path.basename(root)),
+        project=project,
         host=os.uname().nodename,  # what socket.gethostname() answers, without importing socket
         port=port,
         autostart=reader.get("server", "autostart", bool, True),
@@ -236,6 +242,13 @@ def _store_approved(root: str | None, urls: dict[str, str], env: Mapping[str, st
     return approval.approved(root, _store_settings(root, urls, env))
 
 
+def _project_approved(root: str, project: str) -> bool:
+    """Whether this machine's operator approved the project's name in the checkout at `root`."""
+    from stopwarden.state import approval
+
+    return approval.approved(root, {"project": project})
+
+
 def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """`stopwarden store approve`: use the store URLs the config names in this checkout, and those of the
     environment (`$STOPWARDEN_STORE_URL`, `$STOPWARDEN_STORE_LISTEN_URL`) on this machine. What was
@@ -253,9 +266,14 @@ def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, 
     if any(from_env.values()):
         approval.approve(None, _store_settings(None, from_env, environ))
     names = {"url": ENV_STORE_URL, "listen_url": ENV_LISTEN_URL}
-    return {key: url for key, url in committed.items() if url} | {
+    approved = {key: url for key, url in committed.items() if url} | {
         names[key]: url for key, url in from_env.items() if url
     }
+    if approved:  # on a shared store, the checkout is the project it names (Config.project_claimed)
+        project = reader.get("project", "name", str, os.path.basename(root))
+        approval.approve(root, {"project": project})
+        approved["project"] = project
+    return approved
 
 
 def _store_url(

@@ -95,7 +95,7 @@ class Gate:
         kept = self._settings
         if kept is None or (not self.store.listening and now - kept[0] > SETTINGS_TTL_S):
             forgotten = self._forgotten
-            read = settings.read(self.store, self.config.project)
+            read = settings.read(self.store, self.config)
             if forgotten == self._forgotten:  # else a change was announced meanwhile: `read` may predate it
                 self._settings = (now, read)
             return read

@@ -41,6 +41,8 @@ class GateSettings:
     forced_reason: str
     mode_scope: str = FLEET  # where the mode in force was set
     kill_switch_scope: str = ""  # where the kill switch is on ("" when it is off)
+    # The project's own enforce, not applied: its name is the repository's claim (Config.project_claimed).
+    claimed_enforce: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,13 +52,21 @@ class GateSettings:
             "forced_reason": self.forced_reason,
             "mode_scope": self.mode_scope,
             "kill_switch_scope": self.kill_switch_scope,
-        }
+        }  # claimed_enforce is said in words, by mode_source's note
 
 
-def read(store: Store, project: str) -> GateSettings:
-    """The settings in force for `project`: its own mode over the fleet's, either kill switch."""
+def read(store: Store, config: Config) -> GateSettings:
+    """The settings in force for the config's project: its own mode over the fleet's, either kill switch.
+    A project whose name is only the repository's claim (Config.project_claimed) may take its own mode to
+    turn the gate down, never to turn `enforce` on: a repository can name itself after any project."""
+    project = config.project
     scoped = store.settings((FLEET, project))
     mode_from = project if "mode" in scoped.get(project, {}) and project != FLEET else FLEET
+    claimed = config.project_claimed and mode_from == project and scoped[project]["mode"] == "enforce"
+    if claimed and scoped[FLEET].get("mode", "off") != "enforce":
+        mode_from = FLEET
+    else:
+        claimed = False
     killed_at = next((scope for scope in (FLEET, project) if scoped.get(scope, {}).get("kill_switch") == "1"), "")
     return GateSettings(
         mode=scoped[mode_from].get("mode", "off"),
@@ -65,6 +75,7 @@ def read(store: Store, project: str) -> GateSettings:
         forced_reason=scoped[mode_from].get("mode_forced_reason", ""),
         mode_scope=mode_from,
         kill_switch_scope=killed_at,
+        claimed_enforce=claimed,
     )
 
 
@@ -86,7 +97,7 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
     stored = store.settings((FLEET, config.project))
     if not any("mode" in stored.get(scope, {}) for scope in (FLEET, config.project)):
         return mode_source_before_start(config)
-    current = read(store, config.project)
+    current = read(store, config)
     origin = stored.get(current.mode_scope, {}).get(MODE_ORIGIN)
     first = origin in (FIRST_START, FIRST_START_WITHOUT_AUTHORITY)
     if not first:
@@ -96,7 +107,12 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
     else:
         says = "set at the server's first start, from the config"
     note = ""
-    if config.initial_mode != current.mode:
+    if current.claimed_enforce:
+        note = (
+            f"project {config.project} is in enforce in the shared store, but here its name is the repository's"
+            f" claim: the fleet's {current.mode} applies until `stopwarden store approve` in this checkout"
+        )
+    elif config.initial_mode != current.mode:
         how = f"`stopwarden gate mode {config.initial_mode}`"
         if config.initial_mode == "enforce":
             how += " once `stopwarden gate report` says ready"
@@ -157,7 +173,7 @@ def first_start(store: Store, config: Config, healthy: bool) -> GateSettings:
 
 def refresh(store: Store, config: Config) -> GateSettings:
     """Read the settings in force here and rewrite the hot-path file with them."""
-    current = read(store, config.project)
+    current = read(store, config)
     write_hot_path(config, current)
     return current
 

@@ -20,7 +20,7 @@ from stopwarden.store.store import Store
 def gate_status(store: Store, config: Config, env: Mapping[str, str], now: float) -> dict[str, Any]:
     """Everything `gate status` says but whether the server runs. `env` is where the authority is called
     from: the server's own environment when the server answers, the caller's otherwise."""
-    current = settings.read(store, config.project)
+    current = settings.read(store, config)
     midnight = time.mktime((*time.localtime(now)[:3], 0, 0, 0, 0, 0, -1))
     project = config.events_project
     return {

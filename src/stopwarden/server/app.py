@@ -107,7 +107,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def health() -> dict[str, Any]:
         base = {"version": __version__, "api_version": API_VERSION, "authority": config.authority}
         try:
-            current = settings.read(store, config.project)
+            current = settings.read(store, config)
             state = breaker.state(store, config.authority, time.time())
         except StoreUnavailable:  # the server runs and answers: say so, with what its hooks see meanwhile
             seen = settings.from_hot_path(config)
@@ -185,7 +185,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/v1/mode", response_model=models.ModeOut, dependencies=authorized)
     def get_mode() -> dict[str, Any]:
-        return _mode_out(settings.read(store, config.project))
+        return _mode_out(settings.read(store, config))
 
     @app.put(
         "/v1/mode", response_model=models.ModeOut, dependencies=authorized, responses={409: {"model": models.ErrorOut}}
@@ -207,7 +207,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def get_kill_switch() -> dict[str, Any]:
-        return _kill_switch_out(settings.read(store, config.project))
+        return _kill_switch_out(settings.read(store, config))
 
     @app.put("/v1/kill-switch", response_model=models.KillSwitchOut, dependencies=authorized)
     def put_kill_switch(body: models.KillSwitchIn) -> dict[str, Any]:

@@ -217,7 +217,7 @@ def _on_settings_change(store: Any, config: Any, gate: Any, current: Any) -> Any
 
     def changed() -> None:
         try:
-            now = settings.read(store, config.project)
+            now = settings.read(store, config)
         except Exception as e:
             gate.forget_settings()
             log.warning("settings: cannot read them (%s)", e)
