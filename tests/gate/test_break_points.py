@@ -83,6 +83,19 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         ("The transformation layer comes next in the plan. Shall I go on with it?", True),
         ("Shall I do the rest of the handlers the same way?", True),
         ("Two TODOs are left in the parser. Shall I fix them?", True),
+        # From a cold read of that narrowing: a state after the noun, a place, a quantity, a path, and the
+        # plain forms it must keep ("the next file", "the pending migrations", "Todo:", "Rest of").
+        ("My testing left 12 refunds pending in the sandbox. Should I void them?", False),
+        ("The benchmark results are outstanding. Shall I write them up in the README?", False),
+        ("Should I put the import button next to it?", False),
+        ("The import used 80% of the remaining API quota. Shall I raise the rate limit?", False),
+        ("Shall I update docs/TODO?", False),
+        ("Should I move on to the next file?", True),
+        ("Want me to carry on with the pending migrations?", True),
+        ("Should I fix the outstanding issues?", True),
+        ("Shall I do the exporter next and then the CLI?", True),
+        ("Todo: the CLI and the docs. Shall I go on?", True),
+        ("Rest of the handlers are unchanged. Shall I do them?", True),
     ],
 )
 def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:

@@ -87,6 +87,27 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Ga door en stop niet voordat alles groen is.", "work"),
         ("Fes només el pas 2 i després atura't.", "stop"),  # "pas 2" is a step, not French "pas"
         ("এই ধাপটা শেষ করে থামো।", "stop"),
+        # From a cold read: negators that are other languages' words ("nu" is Dutch "now", "אל" Hebrew
+        # "to"), a negation that does not reach over "and", a prefixed Arabic "and", decomposed letters.
+        ("Oké, nu wacht even.", "stop"),
+        ("שלח את זה אל הצוות ועצור.", "stop"),
+        ("Don't refactor anything and stop after step 2.", "stop"),
+        ("Nie zmieniaj API i przestań po kroku 2.", "stop"),
+        ("أصلح الخطأ الأول وتوقف.", "stop"),
+        ("Hoa\u0300n tha\u0300nh bươ\u0301c 1 rô\u0300i dư\u0300ng la\u0323i.", "stop"),
+        ("Opreşte-te după pasul 2.", "stop"),  # the legacy cedilla
+        ("Uradi samo korak 1 i zaustavi se.", "stop"),
+        # ... and words a language shares with a noun or another language's ordinary word.
+        ("Remplace le disque dur.", "work"),
+        ("Ajoute un bouton pour mettre la vidéo en pause.", "work"),
+        ("Đặt điểm dừng ở dòng 42 rồi debug lỗi này.", "work"),  # a breakpoint
+        ("الخادم توقف عن العمل، أصلحه.", "work"),  # it stopped working
+        ("앱이 자꾸 멈춰요, 고쳐 주세요.", "work"),  # it keeps freezing
+        ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
+        ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
+        ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),
+        ("Lanjutkan, tidak usah berhenti sampai semua tes lulus.", "work"),
+        ("Fortsett og stopp ikke før alle testene er grønne.", "work"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:
@@ -121,6 +142,15 @@ def test_a_stop_is_read_in_every_language_of_the_lexicon() -> None:
     assert all(b == "stop" for a, b in kinds if a == "stop")
     work = [b == "work" for a, b in kinds if a == "work"]
     assert sum(work) / len(work) >= 0.9
+
+
+def test_a_run_of_spaces_costs_milliseconds() -> None:
+    """A cold read found 4 KB of spaces costing 0.3 s: a pattern that began with optional spaces rescanned
+    the run from every position."""
+    started = time.perf_counter()
+    user_turn.kind(" " * 4000 + "stop")
+    user_turn.kind("\t " * 2000 + "x")
+    assert time.perf_counter() - started < 0.1
 
 
 def test_the_frozen_set_is_unchanged() -> None:

@@ -282,16 +282,37 @@ _UNIT_OF_WORK = (  # what a plan is made of, in the singular and plural
     r"(?:steps?|phases?|tasks?|items?|work|parts?|pieces?|slices?|stages?|milestones?|sections?|chunks?|batch(?:es)?"
     r"|tickets?|endpoints?|modules?|tests?|bits?)"
 )
-_NOT_A_NOUN = r"(?:ones?|up|in|on|for|to|from|is|are|was|were|two|three|four|few|couple)"  # "next in the plan"
+# Nouns "next" and "remaining" name a time, a release or a quantity before, not work: "the next release
+# train", "the next sprint", "next to it", "the remaining balance", "the remaining API quota".
+_TIME_OR_RELEASE = (
+    r"(?:releases?|versions?|sprints?|weeks?|months?|quarters?|years?|days?|mornings?|time|trains?|cycles?"
+    r"|iterations?|meetings?|standups?|runs?|builds?|deploy(?:ment)?s?|windows?|minor|major|patch(?:es)?|to)"
+)
+_QUANTITY = (
+    r"(?:balance|quota|budget|credits?|capacity|headroom|memory|space|disk|storage|tokens?|time|minutes?|hours?"
+    r"|days?|seconds?|amount|funds|stock|inventory|seats?|licen[cs]es?|(?:\w+\s+)?(?:quota|budget|balance|limit))"
+)
+# What an agent's work is made of, for "pending" and "outstanding", which before any other noun name a
+# thing's state ("12 pending refunds", "the outstanding-invoices report"): a unit of a plan or of code.
+_WORK_ITEM = (
+    rf"(?:{_UNIT_OF_WORK}|files?|handlers?|migrations?|components?|services?|functions?|routes?|pages?|screens?"
+    r"|features?|changes?|fixes?|issues?|bugs?|todos?|things?|tables?|jobs?|classes?|methods?|checks?)"
+)
 # The final act names work that remains: a step, phase or item, "the rest", "next up", a numbered list.
-# "next", "outstanding" and "pending" before a noun name work only when it is a unit of work ("the next
-# step", "the pending tasks", "next in the plan"): before another noun they name a thing or a time ("the
-# next release train", "12 pending refunds", "the outstanding-invoices report"); "REST" is an API, "TODO.md"
-# a file and "todo" Spanish for "all" (training/proposal_review.jsonl, round 22).
+# Words that also name things are read with what follows them (training/proposal_review.jsonl and a cold
+# read, round 22): "next" but not before a time or release, "remaining" but not before a quantity,
+# "pending" and "outstanding" before a work item (with one word between: "the pending schema migrations"),
+# as a header ("Pending:"), or after a verb of going on ("carry on with the pending ones"); "the rest" and
+# "Rest of" but not "the REST API"; "TODO" in capitals and "todo:", "todo list", "3 todos", not a file
+# ("TODO.md", "docs/TODO") nor Spanish "todo".
 REMAINING = re.compile(
     r"\b(?:step|phase|item|task|slice|part|stage|milestone)s?\s+(?:\d+|[ivx]+|[a-h])\b"
-    r"|\b(?:remaining|unchecked|untouched|to-dos?)\b|\b(?-i:TODOs?)\b(?!\.\w)|\bthe\s+(?-i:rest)\b|\b(?-i:rest)\s+of\b"
-    rf"|\b(?:next|outstanding|pending)\b(?!-[a-z]|\s+(?!(?:{_UNIT_OF_WORK}|{_NOT_A_NOUN})\b)[a-z])"
+    rf"|\bnext\b(?!\s+{_TIME_OR_RELEASE}\b)|\bremaining\b(?!\s+{_QUANTITY}\b)|\b(?:unchecked|to-dos?)\b"
+    rf"|\b(?:pending|outstanding)\s+(?:[\w-]+\s+)?{_WORK_ITEM}\b|\b(?:pending|outstanding)\s*(?::|-\s|\n|$)"
+    r"|\b(?:continu\w*|proceed|go\s+on|carry\s+on|move\s+on|start|get|turn|switch|pick\s+up)\s+(?:on\s+|with\s+|to\s+|up\s+)?"
+    r"(?:the\s+)?(?:pending|outstanding)\b"
+    r"|(?<![/\\\w-])(?-i:TODOs?)\b(?![.\w/-])|\btodo\s*:|\btodo\s+list\b|\b\d+\s+todos\b"
+    r"|\bthe\s+(?-i:rest)\b|(?:^|[.!?]\s+|\b)(?-i:[Rr]est)\s+of\b"
     r"|\b(?:still\s+to\s+do|not\s+(?:yet\s+)?(?:done|started))\b",
     _I,
 )
