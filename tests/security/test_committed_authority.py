@@ -407,8 +407,10 @@ def test_a_projects_name_cannot_turn_its_enforce_on_from_a_repository(
     `enforce` (`[project] name`, or its folder's name): until this checkout's name is approved (`store
     approve`), that project's own mode may turn its gate down but never turn enforce on."""
     from dataclasses import replace
+    from types import SimpleNamespace
 
     from stopwarden.gate import settings
+    from stopwarden.server.process import _ready
     from stopwarden.store.store import FLEET, Store
 
     url = f"postgresql://gate@db.internal:5432/fleet-{uuid.uuid4().hex}"
@@ -438,5 +440,41 @@ def test_a_projects_name_cannot_turn_its_enforce_on_from_a_repository(
         store.put_settings({"mode": "enforce"}, 5.0, scope=mine.project)
         assert (settings.read(store, claimed).mode, settings.read(store, claimed).claimed_enforce) == ("enforce", False)
         assert settings.read(store, replace(claimed, project_claimed=False)).mode == "enforce"
+        store.put_settings({"mode": "off"}, 6.0)  # nor shadow over the fleet's off: that turns it up too
+        store.put_settings({"mode": "shadow"}, 7.0, scope=mine.project)
+        assert (settings.read(store, claimed).mode, settings.mode_source(store, claimed)["held_back"]) == (
+            "off",
+            mine.project,
+        )
+        # Nor may a claimed name prune that project's events across the fleet (a retention of one day).
+        from tests.store.test_store import event
+
+        store.record_event(event(ts=1.0, project=mine.project))
+        _ready(store, replace(claimed, retention_days=1), SimpleNamespace(authority=object()))
+        assert len(store.events()) == 1
+        _ready(store, replace(mine, retention_days=1), SimpleNamespace(authority=object()))
+        assert store.events() == []
     finally:
         store.close()
+
+
+def test_a_committed_store_never_brings_its_mode(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository can force-add a SQLite store holding `enforce` (and a history that makes it look
+    ready): the server moves a store file git tracks aside and makes its own, in the config's mode."""
+    from stopwarden.store.store import Store
+
+    without_approved_environment(monkeypatch)
+    db = installed / ".stopwarden" / "stopwarden.db"
+    store = Store.open(str(db))
+    store.put_settings({"mode": "enforce", "mode_origin": "first start"}, 1.0)
+    store.close()
+    subprocess_git(installed, "add", "-f", ".stopwarden/stopwarden.db")
+    subprocess_git(installed, "commit", "-q", "-m", "a store of our own")
+    try:
+        assert cli("start").code == 0
+        assert cli("gate", "mode", "--json").json()["mode"] == "shadow"
+        assert (installed / ".stopwarden" / "stopwarden.db.from-repository").exists()
+        log = (installed / ".stopwarden" / "server.log").read_text()
+        assert "stopwarden.db was committed to the repository: moved aside" in log
+    finally:
+        cli("stop")

@@ -91,6 +91,8 @@ def approve(as_json: bool) -> None:
         else f"approved on this machine: [store] {key} = {value}"
         for key, value in shown.items()
     ]
+    if lines:
+        lines.append("restart the server to use them: stopwarden stop; stopwarden start")
     nothing = "neither the config nor the environment names a store URL: nothing to approve"
     emit(as_json, {"approved": shown}, termsafe.lines(lines or [nothing]))
 

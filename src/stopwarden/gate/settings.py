@@ -41,7 +41,8 @@ class GateSettings:
     forced_reason: str
     mode_scope: str = FLEET  # where the mode in force was set
     kill_switch_scope: str = ""  # where the kill switch is on ("" when it is off)
-    # The project's own enforce, not applied: its name is the repository's claim (Config.project_claimed).
+    # The project's own mode, not applied as it would turn the gate up (shadow over off, enforce over either):
+    # its name is the repository's claim (Config.project_claimed).
     claimed_enforce: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -55,18 +56,22 @@ class GateSettings:
         }  # claimed_enforce is said in words, by mode_source's note
 
 
+_RANK = {"off": 0, "shadow": 1, "enforce": 2}  # how far a mode turns the gate up
+
+
 def read(store: Store, config: Config) -> GateSettings:
     """The settings in force for the config's project: its own mode over the fleet's, either kill switch.
     A project whose name is only the repository's claim (Config.project_claimed) may take its own mode to
-    turn the gate down, never to turn `enforce` on: a repository can name itself after any project."""
+    turn the gate down, never up (enforce over shadow or off, shadow over off): a repository can name itself
+    after any project."""
     project = config.project
     scoped = store.settings((FLEET, project))
     mode_from = project if "mode" in scoped.get(project, {}) and project != FLEET else FLEET
-    claimed = config.project_claimed and mode_from == project and scoped[project]["mode"] == "enforce"
-    if claimed and scoped[FLEET].get("mode", "off") != "enforce":
+    fleet_mode = scoped[FLEET].get("mode", "off")
+    own = scoped.get(project, {}).get("mode", "")
+    claimed = config.project_claimed and mode_from == project and _RANK.get(own, 0) > _RANK.get(fleet_mode, 0)
+    if claimed:
         mode_from = FLEET
-    else:
-        claimed = False
     killed_at = next((scope for scope in (FLEET, project) if scoped.get(scope, {}).get("kill_switch") == "1"), "")
     return GateSettings(
         mode=scoped[mode_from].get("mode", "off"),
@@ -108,9 +113,11 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
         says = "set at the server's first start, from the config"
     note = ""
     if current.claimed_enforce:
+        own = stored.get(config.project, {}).get("mode", "")
         note = (
-            f"project {config.project} is in enforce in the shared store, but here its name is the repository's"
+            f"project {config.project} is in {own} in the shared store, but here its name is the repository's"
             f" claim: the fleet's {current.mode} applies until `stopwarden store approve` in this checkout"
+            " (then restart the server)"
         )
     elif config.initial_mode != current.mode:
         how = f"`stopwarden gate mode {config.initial_mode}`"
@@ -121,7 +128,8 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
             + (" (enforce only when ready)" if first and config.initial_mode == "enforce" else "")
             + f"; change the mode in force with {how}"
         )
-    return {"says": says, "note": note}
+    # held_back: the project whose own mode is not applied here (its name is claimed), "" when none
+    return {"says": says, "note": note, "held_back": config.project if current.claimed_enforce else ""}
 
 
 def mode_source_before_start(config: Config) -> dict[str, str]:

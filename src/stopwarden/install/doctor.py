@@ -98,7 +98,8 @@ def _mode(root: str) -> Check:
         return Check("mode", True, f"not checked: {e.message}")
     except Exception as e:  # a store that is no database, say: the other checks still run
         return Check("mode", True, f"not checked: the store cannot be read ({str(e).splitlines()[0][:200]})")
-    return Check("mode", True, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
+    held_back = bool(source.get("held_back"))  # a project's own mode not applied here: the operator's to fix
+    return Check("mode", not held_back, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
 
 
 def _authority(root: str, env: Mapping[str, str]) -> Check:

@@ -61,6 +61,8 @@ def _serve(root: str) -> None:
     for unapproved in store_unapproved(config):
         log.warning("%s", unapproved)
     if not config.store_url:
+        for name in files.set_aside_committed_store(root):
+            log.warning("%s was committed to the repository: moved aside, a new store is made", name)
         _own_file(root, DB_FILE)  # SQLite follows links: refuse one before it opens the file
     if not config.port:
         raise StopwardenError("no [server] port in the config", hint="stopwarden doctor --fix")
@@ -119,6 +121,8 @@ def _serve(root: str) -> None:
             _unlink_quietly(_path(root, SERVER_STARTING))
         _write_pid(root)
         log.info("serving on 127.0.0.1:%d (mode %s)", config.port, current.mode)
+        if current.claimed_enforce:
+            log.warning("%s", settings.mode_source(store, config)["note"])
         # What start-up built (modules, the model, the concept lexicon) lives as long as the server: frozen,
         # no full collection walks it again (one took 3-9 ms in the middle of a stop's judgement: round 13).
         gc.freeze()
@@ -149,10 +153,14 @@ def _ready(store: Any, config: Any, gate: Any) -> Any:
     """What a server does with its store once it answers: prune, and read (or first set) the settings."""
     from stopwarden.gate import settings
 
-    # A shared store holds other projects' events too, with their own retention: prune only ours there.
-    pruned = store.prune(time.time() - config.retention_days * 86400, config.events_project)
-    if pruned:
-        log.info("%d old events pruned", pruned)
+    # A shared store holds other projects' events too, with their own retention: prune only ours there, and
+    # only once our name is ours (a repository naming itself after another project would prune its log).
+    if config.project_claimed:
+        log.warning("project %s's old events not pruned: its name is the repository's claim here", config.project)
+    else:
+        pruned = store.prune(time.time() - config.retention_days * 86400, config.events_project)
+        if pruned:
+            log.info("%d old events pruned", pruned)
     return settings.first_start(store, config, healthy=gate.authority is not None)
 
 

@@ -26,6 +26,7 @@ import posix
 from stopwarden.common.names import (
     APPROVED_FILE,
     CONFIG_FILE,
+    DB_FILE,
     EVIDENCE_DIR,
     HOT_PATH_FILE,
     OPEN_PAGE,
@@ -138,6 +139,32 @@ def write_approved(where: str, lines: "list[str]") -> None:
     from stopwarden.common.atomic import write_atomic
 
     write_atomic(where, "".join(f"{line}\n" for line in lines).encode("ascii"), 0o600)
+
+
+ASIDE_SUFFIX = ".from-repository"
+
+
+def set_aside_committed_store(root: str) -> "list[str]":
+    """The project's SQLite store files that git tracks, moved aside (`stopwarden.db.from-repository`): a
+    store a repository committed could hold `enforce` and a history of its own making, and a new one is
+    made in its place (docs/security.md). Returns the names moved, [] when none (one `git ls-files`)."""
+    from stopwarden.common import git
+
+    try:
+        posix.lstat(path(root, DB_FILE))
+    except OSError:
+        return []  # nothing there yet: the server makes its own
+    listed, code = git.text(root, "ls-files", "--", f"{STATE_DIR}/{DB_FILE}*")
+    moved = []
+    for tracked in listed.splitlines() if code == 0 else []:
+        name = tracked.rpartition("/")[2]
+        if name.startswith(DB_FILE) and not name.endswith(ASIDE_SUFFIX):
+            try:
+                posix.rename(path(root, name), path(root, name + ASIDE_SUFFIX))
+            except OSError:
+                continue  # tracked but not checked out
+            moved.append(name)
+    return moved
 
 
 def read_port(root: str) -> "int | None":
