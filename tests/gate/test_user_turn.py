@@ -96,6 +96,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("أصلح الخطأ الأول وتوقف.", "stop"),
         ("Hoa\u0300n tha\u0300nh bươ\u0301c 1 rô\u0300i dư\u0300ng la\u0323i.", "stop"),
         ("Opreşte-te după pasul 2.", "stop"),  # the legacy cedilla
+        ("Testleri bitir, şimdi dur.", "stop"),  # ... which is Turkish's own letter
+        ("Please don't fix and commit anything; explain what broke.", "info"),  # a change verb negated over "and"
         ("Uradi samo korak 1 i zaustavi se.", "stop"),
         # ... and words a language shares with a noun or another language's ordinary word.
         ("Remplace le disque dur.", "work"),

@@ -432,13 +432,14 @@ def test_a_projects_name_cannot_turn_its_enforce_on_from_a_repository(
         store.put_settings({"mode": "enforce"}, 2.0, scope=mine.project)
         assert settings.read(store, mine).mode == "enforce"
         held = settings.read(store, claimed)
-        assert (held.mode, held.mode_scope, held.claimed_enforce) == ("shadow", FLEET, True)
+        assert (held.mode, held.mode_scope, held.own_mode_held_back) == ("shadow", FLEET, True)
         assert "`stopwarden store approve`" in settings.mode_source(store, claimed)["note"]
         store.put_settings({"mode": "off"}, 3.0, scope=mine.project)  # turning it down is no risk
         assert settings.read(store, claimed).mode == "off"
         store.put_settings({"mode": "enforce"}, 4.0)  # the fleet's own enforce holds everywhere
         store.put_settings({"mode": "enforce"}, 5.0, scope=mine.project)
-        assert (settings.read(store, claimed).mode, settings.read(store, claimed).claimed_enforce) == ("enforce", False)
+        held = settings.read(store, claimed)
+        assert (held.mode, held.own_mode_held_back) == ("enforce", False)
         assert settings.read(store, replace(claimed, project_claimed=False)).mode == "enforce"
         store.put_settings({"mode": "off"}, 6.0)  # nor shadow over the fleet's off: that turns it up too
         store.put_settings({"mode": "shadow"}, 7.0, scope=mine.project)
@@ -470,11 +471,27 @@ def test_a_committed_store_never_brings_its_mode(installed: Path, cli: Any, monk
     store.close()
     subprocess_git(installed, "add", "-f", ".stopwarden/stopwarden.db")
     subprocess_git(installed, "commit", "-q", "-m", "a store of our own")
+    aside = installed / ".stopwarden" / "stopwarden.db.from-repository"
     try:
         assert cli("start").code == 0
         assert cli("gate", "mode", "--json").json()["mode"] == "shadow"
-        assert (installed / ".stopwarden" / "stopwarden.db.from-repository").exists()
+        assert aside.exists()
         log = (installed / ".stopwarden" / "server.log").read_text()
         assert "stopwarden.db was committed to the repository: moved aside" in log
+        # The store made in its place has the same path, which git's index still lists: it is ours, and
+        # a restart keeps it (a cold read found every start moving it aside again, the log with it).
+        assert cli("gate", "mode", "off").code == 0
+        assert cli("stop").code == 0
+        assert cli("start").code == 0
+        assert cli("gate", "mode", "--json").json()["mode"] == "off"
+    finally:
+        cli("stop")
+    # A store that cannot be moved aside (a directory in the way) is never opened: the server does not start.
+    aside.unlink()
+    subprocess_git(installed, "checkout", "--", ".stopwarden/stopwarden.db")
+    (aside / "keep").mkdir(parents=True)
+    try:
+        assert cli("start").code != 0
+        assert "cannot be moved aside" in (installed / ".stopwarden" / "server.log").read_text()
     finally:
         cli("stop")

@@ -71,7 +71,7 @@ def approve(as_json: bool) -> None:
     checkout of this machine, as they are now; after changing them, approve again. Restart the server to
     move it (`stopwarden stop; stopwarden start`). It also approves this checkout's project name: on a
     shared store a repository can name itself after any project, and until its name is approved here a
-    project's own `enforce` does not apply to it.
+    project's own mode applies to it only to turn the gate down, and its old events are not pruned.
 
     \b
     Example:

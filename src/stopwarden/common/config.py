@@ -172,7 +172,7 @@ def load(root: str, env: Mapping[str, str] | None = None) -> Config:
             store_url = ""
         if listen_url and not environ.get(ENV_LISTEN_URL):
             listen_url = ""
-    project = reader.get("project", "name", str, os.path.basename(root))
+    project = _project_name(reader, root)
     return Config(
         store_url=store_url,
         store_listen_url=listen_url,
@@ -242,6 +242,12 @@ def _store_approved(root: str | None, urls: dict[str, str], env: Mapping[str, st
     return approval.approved(root, _store_settings(root, urls, env))
 
 
+def _project_name(reader: _Reader, root: str) -> str:
+    """The project's name: the config's `[project] name`, else its folder's."""
+    name: str = reader.get("project", "name", str, os.path.basename(root))
+    return name
+
+
 def _project_approved(root: str, project: str) -> bool:
     """Whether this machine's operator approved the project's name in the checkout at `root`."""
     from stopwarden.state import approval
@@ -270,7 +276,7 @@ def approve_store(root: str, env: Mapping[str, str] | None = None) -> dict[str, 
         names[key]: url for key, url in from_env.items() if url
     }
     if approved:  # on a shared store, the checkout is the project it names (Config.project_claimed)
-        project = reader.get("project", "name", str, os.path.basename(root))
+        project = _project_name(reader, root)
         approval.approve(root, {"project": project})
         approved["project"] = project
     return approved

@@ -43,7 +43,7 @@ class GateSettings:
     kill_switch_scope: str = ""  # where the kill switch is on ("" when it is off)
     # The project's own mode, not applied as it would turn the gate up (shadow over off, enforce over either):
     # its name is the repository's claim (Config.project_claimed).
-    claimed_enforce: bool = False
+    own_mode_held_back: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,7 +53,7 @@ class GateSettings:
             "forced_reason": self.forced_reason,
             "mode_scope": self.mode_scope,
             "kill_switch_scope": self.kill_switch_scope,
-        }  # claimed_enforce is said in words, by mode_source's note
+        }  # own_mode_held_back is said in words, by mode_source's note
 
 
 _RANK = {"off": 0, "shadow": 1, "enforce": 2}  # how far a mode turns the gate up
@@ -80,7 +80,7 @@ def read(store: Store, config: Config) -> GateSettings:
         forced_reason=scoped[mode_from].get("mode_forced_reason", ""),
         mode_scope=mode_from,
         kill_switch_scope=killed_at,
-        claimed_enforce=claimed,
+        own_mode_held_back=claimed,
     )
 
 
@@ -112,7 +112,7 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
     else:
         says = "set at the server's first start, from the config"
     note = ""
-    if current.claimed_enforce:
+    if current.own_mode_held_back:
         own = stored.get(config.project, {}).get("mode", "")
         note = (
             f"project {config.project} is in {own} in the shared store, but here its name is the repository's"
@@ -129,7 +129,7 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
             + f"; change the mode in force with {how}"
         )
     # held_back: the project whose own mode is not applied here (its name is claimed), "" when none
-    return {"says": says, "note": note, "held_back": config.project if current.claimed_enforce else ""}
+    return {"says": says, "note": note, "held_back": config.project if current.own_mode_held_back else ""}
 
 
 def mode_source_before_start(config: Config) -> dict[str, str]:

@@ -29,9 +29,7 @@ from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS
 Kind = Literal["work", "info", "stop"]
 
 _I = re.IGNORECASE
-_SPELLING: Final = str.maketrans(
-    {"\u2019": "'", "\u015f": "\u0219", "\u015e": "\u0218", "\u0163": "\u021b", "\u0162": "\u021a"}
-)
+_SPELLING: Final = str.maketrans({"\u2019": "'"})
 _EDGE_CHARS: Final = 2000  # a user's turn with a pasted log: the request is in its first or last 2,000 characters
 _MAX_VERBS: Final = 32  # verbs of one kind examined in a sentence: a run-on list of 1,000 "fix" proves nothing more
 # How far back, in characters, a verb's context is looked for: a few words, never the whole turn.
@@ -50,10 +48,12 @@ _NEGATOR: Final = (
     # ... or make it the user's own work, not a request: "I'll remove them myself".
     r"|i'?ll|i\s+will|i'?m\s+going\s+to|let\s+me)"
 )
-# A negator reaches the verb over up to three words, but not over a conjunction: "don't refactor anything
-# and stop after step 2" asks to stop.
-_AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|at|és|și|и|\u0456|و)"
-_NEGATED_BEFORE = re.compile(_NEGATOR + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
+# A negator reaches a verb over up to three words; a stop verb not over a conjunction ("don't refactor
+# anything and stop after step 2" asks to stop), while a change verb is negated over it ("don't fix and
+# commit anything" asks for no work).
+_AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|és|și|и|\u0456|و)"
+_NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
+_STOP_NEGATED_BEFORE = re.compile(_NEGATOR + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
 # Negators that follow the verb: "stop niet", "stopp ikke", "रुको मत", "توقف نکن".
 _NEGATED_AFTER: Final = r"(?!\s*(?:niet|ikke|inte|nicht|मत|مت|نکن\w*|نہیں)(?!\w))"
 
@@ -92,7 +92,7 @@ _STOP_SPACED: Final = {
     "vi": r"(?<!điểm\s)(?<!nút\s)(?<!nút\stạm\s)(?:dừng|ngừng)",
     "id": r"(?<!tombol\s)(?<!agar\s)(?<!supaya\s)(?<!yang\s)berhenti|hentikan",
     "fi/el/hu/ro": r"lopeta|lopettakaa|pysähdy|σταμάτα|σταματήστε|állj\s+(?:meg|le)|álljon\s+(?:meg|le)|hagyd\s+abba"
-    r"|(?<!\bnu\s)(?:oprește|opriți)|te\s+oprești",
+    r"|(?<!\bnu\s)(?:opre[șş]te|opri[țţ]i)|te\s+opre[șş]ti",
     "he": r"\u05d5?(?:עצור|עצרי|תעצור|תפסיק|הפסק(?!\s+חשמל))",
     "ca/tl": r"atura't|atureu-vos|tigil|tumigil|huminto|itigil",
 }
@@ -222,8 +222,8 @@ def kind(text: str) -> Kind:
     """What the user's turn asks for: `stop`, `info` or `work` (the default)."""
     if len(text) > 2 * _EDGE_CHARS:
         text = text[:_EDGE_CHARS] + "\n" + text[-_EDGE_CHARS:]
-    # One spelling of every letter: composed (NFC, as most keyboards type it; macOS and some IMEs decompose)
-    # and Romanian's comma below for the legacy cedilla ("Opreşte").
+    # One spelling of every letter: composed (NFC, as most keyboards type it; macOS and some IMEs decompose).
+    # Romanian's legacy cedilla ("Opreşte") is Turkish's own letter, so the Romanian verbs read either.
     turn = unicodedata.normalize("NFC", text).translate(_SPELLING)
     if _asks_to_stop(turn):
         return "stop"
@@ -237,7 +237,7 @@ def kind(text: str) -> Kind:
 def _asks_to_stop(turn: str) -> bool:
     """Whether the turn tells the agent to stop, pause or wait, closes the session, or limits the work."""
     matches = chain(*(islice(pattern.finditer(turn), _MAX_VERBS) for pattern in (_CLOSING, _SCOPE, _STOP_VERB)))
-    return any(not _negated(turn, _verb_start(turn, match)) for match in matches)
+    return any(not _negated(turn, _verb_start(turn, match), _STOP_NEGATED_BEFORE) for match in matches)
 
 
 def _wants(sentence: str) -> Kind | None:
@@ -289,9 +289,9 @@ def _word_start(turn: str, match: re.Match[str], start: int | None = None) -> in
     return at
 
 
-def _negated(turn: str, at: int) -> bool:
-    """Whether a negator governs the word at `at`: within three words before it, in its clause (looked for in
-    the _WINDOW characters before it only, so a long run-on turn costs no more per verb)."""
+def _negated(turn: str, at: int, before: re.Pattern[str] = _NEGATED_BEFORE) -> bool:
+    """Whether a negator governs the word at `at`: within three words before it (`before`), in its clause
+    (looked for in the _WINDOW characters before it only, so a long run-on turn costs no more per verb)."""
     low = max(0, at - _WINDOW)
     clause_start = max(turn.rfind(mark, low, at) for mark in ".,;:!?\n()")
-    return _NEGATED_BEFORE.search(turn, max(low, clause_start + 1), at) is not None
+    return before.search(turn, max(low, clause_start + 1), at) is not None

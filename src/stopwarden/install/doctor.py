@@ -87,8 +87,9 @@ def _state_dir(root: str) -> Check:
 
 
 def _mode(root: str) -> Check:
-    """Where the mode in force comes from, and a note when the committed config asks for another: not a
-    failure (the store's mode wins on purpose), but the operator should know."""
+    """Where the mode in force comes from, and a note when the committed config asks for another (not a
+    failure: the store's mode wins on purpose, but the operator should know); a failure when a project's
+    own mode is held back because its name is not approved in this checkout (settings.read)."""
     from stopwarden.common import config as config_module
     from stopwarden.gate import settings
 

@@ -121,7 +121,7 @@ def _serve(root: str) -> None:
             _unlink_quietly(_path(root, SERVER_STARTING))
         _write_pid(root)
         log.info("serving on 127.0.0.1:%d (mode %s)", config.port, current.mode)
-        if current.claimed_enforce:
+        if current.own_mode_held_back:
             log.warning("%s", settings.mode_source(store, config)["note"])
         # What start-up built (modules, the model, the concept lexicon) lives as long as the server: frozen,
         # no full collection walks it again (one took 3-9 ms in the middle of a stop's judgement: round 13).

@@ -145,25 +145,40 @@ ASIDE_SUFFIX = ".from-repository"
 
 
 def set_aside_committed_store(root: str) -> "list[str]":
-    """The project's SQLite store files that git tracks, moved aside (`stopwarden.db.from-repository`): a
-    store a repository committed could hold `enforce` and a history of its own making, and a new one is
-    made in its place (docs/security.md). Returns the names moved, [] when none (one `git ls-files`)."""
+    """The project's SQLite store files as a repository committed them, moved aside
+    (`stopwarden.db.from-repository`): such a store could hold `enforce` and a history of its own making,
+    and a new one is made in its place (docs/security.md). Only a file whose content is still the
+    committed one: the store made in its place has the same path, which git's index still lists, and is
+    ours. Returns the names moved, [] when none; StopwardenError when one cannot be moved (never run on
+    the repository's store)."""
     from stopwarden.common import git
 
     try:
         posix.lstat(path(root, DB_FILE))
     except OSError:
         return []  # nothing there yet: the server makes its own
-    listed, code = git.text(root, "ls-files", "--", f"{STATE_DIR}/{DB_FILE}*")
+    pattern = f"{STATE_DIR}/{DB_FILE}*"
+    listed, code = git.text(root, "ls-files", "--", pattern)
+    if code != 0 or not listed:
+        return []  # not a git checkout, or nothing of ours tracked
+    changed, _ = git.text(root, "diff", "--name-only", "--no-ext-diff", "--no-textconv", "--", pattern)
     moved = []
-    for tracked in listed.splitlines() if code == 0 else []:
+    for tracked in set(listed.splitlines()) - set(changed.splitlines()):
         name = tracked.rpartition("/")[2]
-        if name.startswith(DB_FILE) and not name.endswith(ASIDE_SUFFIX):
-            try:
-                posix.rename(path(root, name), path(root, name + ASIDE_SUFFIX))
-            except OSError:
-                continue  # tracked but not checked out
-            moved.append(name)
+        if not name.startswith(DB_FILE) or name.endswith(ASIDE_SUFFIX):
+            continue
+        try:
+            posix.rename(path(root, name), path(root, name + ASIDE_SUFFIX))
+        except FileNotFoundError:
+            continue  # tracked but not checked out
+        except OSError as e:
+            from stopwarden.common.errors import StopwardenError
+
+            raise StopwardenError(
+                f"{path(root, name)} was committed to the repository and cannot be moved aside ({e.strerror})",
+                hint=f"remove it, and whatever is at {name + ASIDE_SUFFIX}",
+            ) from None
+        moved.append(name)
     return moved
 
 
