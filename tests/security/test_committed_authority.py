@@ -495,3 +495,24 @@ def test_a_committed_store_never_brings_its_mode(installed: Path, cli: Any, monk
         assert "cannot be moved aside" in (installed / ".stopwarden" / "server.log").read_text()
     finally:
         cli("stop")
+
+
+def test_a_store_made_in_a_committed_ones_place_is_kept_in_a_project_below_the_repositorys_top(
+    tmp_path: Path,
+) -> None:
+    """git prints a changed file's path from the repository's top unless told otherwise: in a project
+    whose `.stopwarden/` is in a sub-folder, the store the server made in place of a committed one was
+    taken for the committed one, and moved aside (with its log) at every start."""
+    from stopwarden.state import files
+
+    subprocess_git(tmp_path, "init", "-q")
+    db = tmp_path / "service" / ".stopwarden" / "stopwarden.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"the repository's")
+    subprocess_git(tmp_path, "add", "-f", str(db))
+    subprocess_git(tmp_path, "commit", "-q", "-m", "a store of our own")
+    root = str(tmp_path / "service")
+    assert files.set_aside_committed_store(root) == ["stopwarden.db"]
+    db.write_bytes(b"ours")
+    assert files.set_aside_committed_store(root) == []
+    assert db.read_bytes() == b"ours"

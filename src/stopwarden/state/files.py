@@ -161,7 +161,8 @@ def set_aside_committed_store(root: str) -> "list[str]":
     listed, code = git.text(root, "ls-files", "--", pattern)
     if code != 0 or not listed:
         return []  # not a git checkout, or nothing of ours tracked
-    changed, _ = git.text(root, "diff", "--name-only", "--no-ext-diff", "--no-textconv", "--", pattern)
+    # --relative: paths as ls-files gives them, from `root`, also when it is a folder inside the repository.
+    changed, _ = git.text(root, "diff", "--name-only", "--relative", "--no-ext-diff", "--no-textconv", "--", pattern)
     moved = []
     for tracked in set(listed.splitlines()) - set(changed.splitlines()):
         name = tracked.rpartition("/")[2]
