@@ -68,14 +68,14 @@ def create(root: str) -> tuple[list[str], str]:
         safe.check_folder(folder)  # a repository's link in our place: refuse before writing anything
     os.chmod(base, 0o700)
     _drop_foreign_token(root)
-    _set_aside_committed_store(root)
-    files = {
+    files.set_aside_committed_store(root)  # it could hold `enforce`: aside before anything opens it
+    contents = {
         ".gitignore": (GITIGNORE, 0o644),
         CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root))), 0o644),
         TOKEN_FILE: (secrets.token_hex(32) + "\n", 0o600),
         PORT_FILE: (f"{free_port()}\n", 0o600),
     }
-    for name, (text, mode) in files.items():
+    for name, (text, mode) in contents.items():
         path = os.path.join(base, name)
         if not os.path.exists(path):
             write_atomic(path, text.encode("utf-8"), mode)
@@ -93,12 +93,6 @@ def _drop_foreign_token(root: str) -> None:
     tracked = git.text(root, "ls-files", "--error-unmatch", "--", os.path.join(STATE_DIR, TOKEN_FILE))[1] == 0
     if os.path.islink(token) or tracked:
         os.unlink(token)
-
-
-def _set_aside_committed_store(root: str) -> None:
-    """A store the repository brought could hold `enforce`: moved aside before anything opens it (the
-    server does the same at every start, and logs it)."""
-    files.set_aside_committed_store(root)
 
 
 def _leave_a_clash(root: str) -> str:
