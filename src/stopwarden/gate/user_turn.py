@@ -273,9 +273,9 @@ def _just_before(pattern: re.Pattern[str], text: str, at: int, window: int) -> b
 
 def _verb_start(turn: str, match: re.Match[str]) -> int:
     """Where a stop verb begins: after the word that leads it in ("and stop": a negator before "and" is
-    another clause's), else where the matched phrase's words begin."""
-    for lead in ("lead", "lead_tr"):
-        if match.re.groupindex.get(lead) and match.group(lead) is not None:
+    another clause's), else where the matched phrase's words begin. The only named groups are such leads."""
+    for lead, matched in match.groupdict().items():
+        if matched is not None:
             return _word_start(turn, match, match.end(lead))
     return _word_start(turn, match)
 
