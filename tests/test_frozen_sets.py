@@ -38,6 +38,7 @@ FROZEN = {
     "nineteenth_contact.jsonl": ("a2cfe633f8c89d205e7068f37c6b4dc99dac8f398bdeacaade633fc0bcf29b2a", "nt9"),
     "twentieth_contact.jsonl": ("6893a692f31350fbe8f1133731267b614201491c865dac5dd0016967b23cb3b6", "tw0"),
     "twentyfirst_contact.jsonl": ("c78c645dac957e3440099003138027b10ba6e631a1c8c63ebc208015df9c7a2c", "t21"),
+    "twentysecond_contact.jsonl": ("b6fef4d8df9549ea175ecedbf8b04a4336e5c932ae29826b685c254e0dc1c195", "t22"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
