@@ -87,7 +87,18 @@ def main() -> None:
 # Legitimate stops cold reviewers wrote to make a form of words or a rule fire (training/README.md): no pending
 # author's, and not stops as agents write them, but where the model's own false blocks would come from.
 REVIEWS = tuple(
-    HERE / f"{name}_review.jsonl" for name in ("guard", "narration", "break_point", "permission", "context", "proposal")
+    HERE / f"{name}_review.jsonl"
+    for name in (
+        "guard",
+        "narration",
+        "break_point",
+        "permission",
+        "context",
+        "proposal",
+        "remain",
+        "context_form",
+        "still",
+    )
 )
 
 

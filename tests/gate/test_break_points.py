@@ -26,6 +26,8 @@ DATA = Path(__file__).parents[2] / "training" / "break_points.jsonl"
         "Parser done, haven't wired the CLI yet. Pausing.",
         "We haven't ported the views yet. Checkpoint.",
         "Checkpoint. I haven\u2019t touched the migration yet.",
+        # Round 23: the object may be long when the verb is one of work.
+        "Pausing. I haven't touched the quarantine table for rejected rows yet.",
     ],
 )
 def test_a_statement_of_work_still_to_do(text: str) -> None:
@@ -48,6 +50,12 @@ def test_a_statement_of_work_still_to_do(text: str) -> None:
         "The cache isn't warm yet right after a deploy; it fills on the first requests. Good place to pause.",
         "Windows isn't supported yet, and the README says so. Good place to pause.",
         "Clients that cached the old OCSP response haven't refreshed yet, which is harmless. Good place to stop.",
+        "Good place to pause. Here is what I need you to do: approve the PR.",
+        # ... not another's work, a state or a wait (training/still_review.jsonl, round 23).
+        "I haven't heard back from the platform team about the quota bump yet. Good place to pause.",
+        "I haven't seen the new CNAME resolve from outside yet. A good place to stop.",
+        "I haven't touched anything since the rollout started yet, and nothing broke. Good place to pause.",
+        "The partner's sandbox certificates for the new payment gateway haven't been rotated yet. Good place to stop.",
     ],
 )
 def test_no_statement_of_work_still_to_do(text: str) -> None:
@@ -65,6 +73,7 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         ("Finished reviewing the PR; I left 9 comments. Should I approve it once they are addressed?", False),
         # An offer after the plan is finished names no work of the plan.
         ("All 5 steps of the plan are complete. Should I proceed with the optional step 6?", False),
+        ("All four phases are finished and pushed. Want me to start on the optional phase 5 as well?", False),
         ("Phase 3 was the last phase and it's done. Want me to write the next retrospective?", False),
         ("All done. I can continue with the remaining docs if you'd like, shall I?", False),
         # Consent to an outward or irreversible act is the user's to give, whatever is left.

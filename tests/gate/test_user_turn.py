@@ -110,6 +110,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),
         ("Lanjutkan, tidak usah berhenti sampai semua tes lulus.", "work"),
         ("Fortsett og stopp ikke før alle testene er grønne.", "work"),
+        # Round 23: ending the day in other words, and "explain" in more languages (two cold reviews).
+        ("Det räcker för idag.", "stop"),
+        ("На сегодня всё, запиши, где мы остановились.", "stop"),  # noqa: RUF001
+        ("今日はここまでにしましょう。", "stop"),
+        ("오늘은 여기까지 하죠.", "stop"),
+        ("يكفي هذا لليوم.", "stop"),
+        ("Cukup sampai sini dulu, besok lanjut di sesi baru.", "stop"),
+        ("Bugünlük bu kadar yeter.", "stop"),
+        ("Na dziś wystarczy, dokończymy jutro.", "stop"),
+        ("Jelaskan kenapa sesi login hilang setelah deploy", "info"),
+        ("JWT tokenlerinin staging'de neden reddedildiğini açıkla", "info"),  # noqa: RUF001
+        ("सेशन क्यों खत्म हो जाता है, समझाओ", "info"),
+        ("Açıklama alanını düzelt ve testleri çalıştır.", "work"),  # a description field, not "explain"  # noqa: RUF001
+        ("Прибери задачи на сегодня из старого списка и добавь новые.", "work"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:
