@@ -24,6 +24,7 @@ import unicodedata
 from itertools import chain, islice
 from typing import Final, Literal
 
+from stopwarden.gate import concepts
 from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS
 
 Kind = Literal["work", "info", "stop"]
@@ -109,34 +110,74 @@ _STOP_VERB = re.compile(
     _I,
 )
 # Closing the session or the work for now in the other languages of the concept lexicon, from each one's
-# grammar: "enough / that's all for today", "let's end here". Phrases, not a lone "today" or "here".
+# grammar: "that's all / enough for today", "let's end here", "that's it for now". Phrases, not a lone
+# "today" or "here", and only as a whole clause (`_closes_elsewhere`): "на сегодня" also schedules ("задачи
+# на сегодня"), "lo dejamos aquí" places a file, "ここまでの変更" is "the changes so far".
 _CLOSING_SPACED: Final = {
-    "es/pt/it/ca/fr": r"lo\s+dejamos\s+aqu[íi]|dej[ée]moslo\s+aqu[íi]|vamos\s+parar\s+por\s+aqui|chega\s+por\s+hoje"
-    r"|basta\s+così|per\s+avui\s+ja\s+n'hi\s+ha\s+prou|prou\s+per\s+avui|on\s+s'arr[êe]te\s+l[àa]|restons-en\s+l[àa]",
-    "nl/sv/da/nb": r"genoeg\s+voor\s+vandaag|dat\s+was\s+het\s+voor\s+vandaag|det\s+räcker\s+för\s+idag"
-    r"|det\s+räcker\s+så|det\s+er\s+nok\s+for\s+i\s+dag|det\s+var\s+det\s+for\s+i\s+dag",
-    "ru/uk/bg/sr": r"на\s+сегодня\s+(?:всё|все|хватит|достаточно)|давай(?:те)?\s+на\s+этом\s+(?:закончим|остановимся)"
-    r"|на\s+сьогодні\s+(?:все|досить|вистачить|годі)|на\s+цьому\s+(?:закінчимо|зупинимося)"
+    "es/pt/it/ca": r"cerramos\s+por\s+(?:ahora|hoy)|lo\s+dejamos\s+(?:aqu[íi]|por\s+hoy)|dej[ée]moslo\s+aqu[íi]"
+    r"|(?:suficiente|basta)\s+por\s+hoy|por\s+hoy\s+(?:es\s+suficiente|basta|ya\s+está)"
+    r"|vamos\s+(?:parar|encerrar)\s+por\s+aqui|por\s+(?:ora|hoje|enquanto)\s+é\s+só|chega\s+por\s+hoje"
+    r"|paramos\s+por\s+aqui|fermiamoci\s+qui|basta\s+così|per\s+oggi\s+(?:basta|è\s+tutto)|chiudiamo\s+qui"
+    r"|prou\s+per\s+avui|per\s+avui\s+ja\s+n'hi\s+ha\s+prou|ho\s+deixem\s+aquí",
+    "fr/de/nl": r"on\s+(?:en\s+reste|s'arr[êe]te)\s+l[àa]|restons-en\s+l[àa]"
+    r"|c'est\s+tout\s+pour\s+(?:aujourd'hui|ce\s+soir|le\s+moment)|ça\s+suffit\s+pour\s+aujourd'hui"
+    r"|lass(?:t)?\s+uns\s+(?:schluss|feierabend)\s+machen|schluss\s+für\s+heute|das\s+war'?s\s+für\s+heute"
+    r"|genug\s+für\s+heute|laten\s+we\s+het\s+hierbij\s+laten|genoeg\s+voor\s+vandaag"
+    r"|dat\s+was\s+het\s+voor\s+vandaag|we\s+stoppen\s+(?:hier|ermee)\s+voor\s+vandaag",
+    "sv/da/nb": r"det\s+räcker\s+för\s+idag|vi\s+slutar\s+(?:här|för\s+idag)(?:\s+för\s+idag)?"
+    r"|det\s+var\s+allt\s+för\s+idag|det\s+er\s+nok\s+for\s+i\s+dag|det\s+var\s+(?:det|alt)\s+for\s+i\s+dag"
+    r"|vi\s+stopper\s+her(?:\s+for\s+i\s+dag)?",
+    "ru/uk/bg/sr": r"на\s+сегодня\s+(?:всё|все|хватит|достаточно)|давай(?:те)?\s+(?:на\s+этом\s+)?закончим"
+    r"(?:\s+на\s+сегодня)?|давай(?:те)?\s+на\s+этом\s+остановимся|закругляемся|на\s+этом\s+всё"
+    r"|на\s+сьогодні\s+(?:все|досить|вистачить|годі)|на\s+цьому\s+(?:все|закінчимо|зупинимося)"
     r"|за\s+днес\s+(?:стига|толкова|достатъчно)|за\s+данас\s+(?:је\s+)?(?:доста|толико|довољно)",  # noqa: RUF001
-    "pl/cs/sk/hr": r"na\s+dzi(?:ś|siaj)\s+(?:wystarczy|to\s+tyle|koniec)|kończymy\s+na\s+dzi(?:ś|siaj)"
-    r"|pro\s+dnešek\s+(?:to\s+)?(?:stačí|končíme)|na\s+dnes\s+(?:to\s+)?(?:stačí|končíme)"
-    r"|za\s+danas\s+(?:je\s+)?(?:dosta|toliko|dovoljno)",
-    "tr/id/tl/vi": r"bugünlük\s+(?:bu\s+kadar|yeter)|bu\s+kadar\s+yeter"
-    r"|cukup\s+(?:sampai\s+(?:di\s+)?sini|untuk\s+hari\s+ini)"
-    r"|hanggang\s+dito\s+na\s+lang|hôm\s+nay\s+(?:đến\s+đây|thế|vậy)\s+thôi|đủ\s+cho\s+hôm\s+nay",
-    "fi/hu/ro/el/he": r"riittää\s+tältä\s+päivältä|tältä\s+päivältä\s+riittää|lopetetaan\s+tähän|mára\s+(?:ennyi|elég)"
-    r"|(?:e\s+|este\s+)?(?:destul|gata|ajunge)\s+pentru\s+azi|pe\s+azi\s+ajunge|(?:αρκετά|φτάνει)\s+για\s+σήμερα"  # noqa: RUF001
-    r"|מספיק\s+להיום|זהו\s+להיום",
-    "ar/fa/ur": r"يكفي\s+(?:هذا\s+)?(?:لليوم|اليوم)|هذا\s+يكفي\s+لليوم|(?:لنكتف|نكتفي)\s+بهذا"
-    r"|برای\s+امروز\s+(?:کافیه|کافی\s+است|بسه|بس\s+است)|آج\s+کے\s+لیے\s+(?:بس|اتنا\s+ہی|کافی\s+ہے)",
+    "pl/cs/sk/hr": r"na\s+dzi(?:ś|siaj)\s+(?:wystarczy|to\s+tyle|koniec)|na\s+razie\s+to\s+(?:wszystko|tyle)"
+    r"|kończymy\s+na\s+dzi(?:ś|siaj)|pro\s+dnešek\s+(?:to\s+)?(?:stačí|stačilo|končíme)"
+    r"|na\s+dnes\s+(?:to\s+)?(?:stačí|končíme)|za\s+danas\s+(?:je\s+)?(?:dosta|toliko|dovoljno)",
+    "tr/id/tl/vi": r"(?:bugünlük|şimdilik)\s+(?:bu\s+kadar|yeter)|bu\s+kadar\s+yeter"
+    r"|cukup\s+(?:sampai\s+(?:di\s+)?sini|untuk\s+hari\s+ini)|segitu\s+dulu|sekian\s+dulu"
+    r"|hanggang\s+dito\s+na\s+lang|tama\s+na\s+muna|hôm\s+nay\s+(?:làm\s+)?(?:đến|tới)\s+đây\s+thôi"
+    r"|hôm\s+nay\s+(?:thế|vậy)\s+thôi|đủ\s+cho\s+hôm\s+nay",
+    "fi/hu/ro/el/he": r"riittää\s+tältä\s+päivältä|tältä\s+päivältä\s+riittää|tämä\s+riittää\s+tälle\s+päivälle"
+    r"|lopetetaan\s+tähän|mára\s+(?:ennyi|elég)|ennyi\s+volt\s+mára"
+    r"|(?:e\s+|este\s+)?(?:destul|ajunge)\s+pentru\s+azi|pe\s+azi\s+ajunge|ne\s+oprim\s+aici"
+    r"|(?:αρκετά|φτάνει)\s+για\s+σήμερα|ας\s+το\s+αφήσουμε\s+εδώ"  # noqa: RUF001
+    r"|מספיק\s+להיום|זהו\s+להיום|(?:בוא|בואי|בואו)\s+נעצור\s+כאן|נעצור\s+כאן\s+להיום",
+    "ar/fa/ur": r"يكفي\s+(?:هذا\s+)?(?:لليوم|اليوم)|هذا\s+يكفي\s+لليوم|(?:لنكتف|نكتفي)\s+بهذا|سنتوقف\s+هنا|لنتوقف\s+هنا"
+    r"|برای\s+امروز\s+(?:کافیه|کافی\s+است|بسه|بس\s+است|تمام)|فعلاً?\s+کافیه"
+    r"|آج\s+کے\s+لیے\s+(?:بس|اتنا\s+ہی|کافی\s+ہے)",
 }
 # ... and where words are not spaced, or end in combining marks: Japanese, Chinese, Korean, Hindi, Bengali,
 # Tamil, Thai.
 _CLOSING_UNSPACED: Final = (
-    r"今日はここまで|ここまでにしましょう|ここまでにします|ここで終わりにしましょう|今天(?:先|就)?到这|就到这里吧|今天先这样"
-    r"|오늘은\s*여기까지|여기까지\s*하(?:죠|자|겠습니다)|여기까지\s*합시다"
-    r"|आज\s+के\s+लिए\s+(?:बस|इतना|काफ़ी|काफी)|আজকের\s+মতো\s+(?:এটুকুই|যথেষ্ট|এখানেই)"
-    r"|இன்றைக்கு\s+இது\s+போதும்|இன்று\s+இவ்வளவு\s+போதும்|วันนี้พอ(?:แค่นี้|ก่อน)|พอแค่นี้ก่อน"
+    r"今日はここまで|ここまでにしましょう|ここまでにします|今日はこれで終わり|(?:ここ|これ)で終わりにしましょう"
+    r"|今天(?:先|就)?到这|就到这里吧|今天(?:先|就)这样"
+    r"|오늘은\s*여기까지|여기까지\s*하(?:죠|자|겠습니다)|여기까지\s*합시다|오늘은\s*그만하(?:자|죠|겠습니다)"
+    r"|आज\s+के\s+लिए\s+(?:बस|इतना|काफ़ी|काफी)|आज\s+यहीं\s+(?:रोकते|रुकते)\s+हैं|আজকের\s+মতো\s+(?:এটুকুই|যথেষ্ট|এখানেই)"
+    r"|இன்றைக்கு\s+இது\s+போதும்|இன்று\s+இவ்வளவு\s+போதும்|วันนี้พอ(?:แค่นี้|ก่อน)|พอแค่นี้ก่อน|วันนี้จบแค่นี้"
+)
+_CLOSING_ELSEWHERE = re.compile(
+    r"(?<!\w)(?:" + "|".join(_CLOSING_SPACED.values()) + r")(?!\w)|" + _CLOSING_UNSPACED, _I
+)
+# Thanks and the like, which may follow a closing: "Şimdilik bu kadar, teşekkürler.", "오늘은 그만하자. 수고했어."
+_THANKS = re.compile(
+    r"thank|thx|gracias|obrigad|valeu|grazie|merci|danke|bedankt|tack|(?<!\w)tak(?!\w)|спасибо|дякую|благодар|dzięk"
+    r"|díky|děkuj|teşekkür|sağ\s+ol|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc"
+    r"|ευχαριστ|תודה|شكر|ممنون|مرسی|ありがとう|お疲れ|谢谢|辛苦|고마|감사|수고|धन्यवाद|शुक्रिया|ขอบคุณ|salamat"
+    r"|gràcies|hvala",
+    _I,
+)
+_LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
+_TAIL: Final = 25  # "… for today, ok.": the most it may carry after it (bytes), or a thanks of any length
+# "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "write a
+# hand-off, a new session picks it up tomorrow"): with a word of going on or of the session in the same
+# sentence (`concepts`), in any language of the lexicon. Not "this morning" (Spanish "mañana", German and Dutch
+# "morgen" after a greeting or "heute"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
+_TOMORROW = re.compile(
+    r"(?<!\w)(?:tomorrow|(?<!guten\s)(?<!heute\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
+    r"|demà|jutro|zítra|zajtra|завтра|утре|sutra|сутра|yarın|besok|ngày\s+mai|غدا|غدًا|فردا|מחר|αύριο|holnap"  # noqa: RUF001
+    r"|mâine|huomenna|i\s?morgon|i\s+morgen|আগামীকাল|நாளை)(?!\w)|明日|明天|내일|พรุ่งนี้",
+    _I,
 )
 # Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
 _END: Final = r"\s*(?:,?\s*(?:thanks|thank\s+you|please|pls))?\s*(?:[.!]|$)"
@@ -151,15 +192,7 @@ _CLOSING = re.compile(
     + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
     r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
     r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
-    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?"
-    + _END
-    + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b"
-    # "That's enough for today", "let's end here" in the other languages of the lexicon (round 23: two cold
-    # reviews' users ended the day in words read as work, and the model then blocked the wrap-up).
-    + r"|(?<!\w)(?:"
-    + "|".join(_CLOSING_SPACED.values())
-    + r")(?!\w)|"
-    + _CLOSING_UNSPACED,
+    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
 )
 # The verbs that start work beyond a limit: "don't start on the frontend yet" limits the work; "don't push
@@ -197,15 +230,20 @@ _INFO_VERB = (
     r"|explica\w*|expliq\w*|erklär\w*|spiega\w*|dime|dimmi|dizer|me\s+dizer|dis-moi|sag\w*\s+mir|zeig\w*|объясни\w*"
     r"|расскажи|покажи|uitleggen|uitleg\w*|überprüf\w*|prüf\w*|controlla\w*|vérifie\w*|verifica\w*"
     # "Explain" in more of the lexicon's languages (round 23: a cold review's questions read as work).
-    r"|jelaskan|terangkan|wyjaśnij|vysvětli|vysvetli|leg\s+uit|förklara|forklar|selitä|magyarázd\s+el|εξήγησε"
-    r"|εξηγήστε|поясни|поясніть|обясни|objasni|giải\s+thích|ipaliwanag|اشرح|הסבר|תסביר)(?:ing)?"
+    # Not Danish "forklar" (its noun "Forklaring:" heads a note), Indonesian "terangkan" (also "make lighter"),
+    # Hebrew "הסבר" (also "explanation").
+    r"|jelaskan|jelasin|wyjaśnij|vysvětli|vysvetli|leg\s+uit|förklara|selitä|magyarázd\s+el|εξήγησε|εξηγήστε"
+    r"|поясни|поясніть|обясни|objasni|giải\s+thích|ipaliwanag|اشرح|תסביר"
+    # ... and asked for with "can you": "Możesz mi wyjaśnić …", "Можешь пояснить …", "Bisa jelaskan …".
+    r"|możesz\s+(?:mi\s+)?wyjaśnić|můžeš\s+(?:mi\s+)?vysvětlit|можешь\s+(?:мне\s+)?(?:пояснить|объяснить|рассказать)"
+    r"|bisa\s+(?:tolong\s+)?jelaskan)(?:ing)?"
 )
 # ... found anywhere: unspaced scripts, and the verb-final languages' imperatives (Turkish "… açıkla", Hindi  # noqa: RUF003
 # "… समझाओ", Persian "… توضیح بده"), not their nouns ("açıklama", a description).  # noqa: RUF003
 _INFO_VERB_CJK = (
     r"教えて|説明|告诉我|解释|看看|检查|確認|설명|알려|อธิบาย"
-    r"|açıkla(?:r\s+mısın|yın|yabilir\s+misin)?(?!\w)|समझाओ|समझाइए|बताओ|बताइए|বোঝাও|ব্যাখ্যা\s+করো|விளக்கு(?!\w)"  # noqa: RUF001
-    r"|سمجھاؤ|توضیح\s+بده"
+    r"|açıkla(?:r\s+mısın|yın|yabilir\s+misin)?(?!\w)|anlat(?:ır\s+mısın|ın)?(?!\w)"  # noqa: RUF001
+    r"|समझाओ|समझाइए|समझा\s+दो|बताओ|बताइए|বোঝাও|ব্যাখ্যা\s+করো|سمجھاؤ|توضیح\s+(?:بده|بدید|بدهید)|说明一下|解説して"
 )
 _INFO_REQUEST = re.compile(
     r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|just|briefly|also|bitte"
@@ -250,9 +288,26 @@ _CHANGE_VERB = re.compile(
     r"|\b(?:corrige|corrija|corrigir|arregla|arreglar|implementa|implemente|añade|agrega|adiciona|cambia|actualiza"
     r"|atualiza|migra|behebe|korrigiere|repariere|implementiere|füge|ändere|aktualisiere|migriere|répare|corriger"
     r"|implémente|ajoute|modifie|correggi|aggiungi|aggiorna|repareer|voeg|исправь|добавь|обнови|реализуй)\b"
-    r"|修复|修改|实现|添加|直して|修正して|実装して|追加して",
+    r"|修复|修改|实现|添加|直して|修正して|実装して|追加して"
+    # ... and in the languages whose "explain" the info verbs read (round 23: a cold review's requests to write
+    # docs, "Dopisz sekcję w README. Wyjaśnij w niej …", read as questions): write, add, fix, change, create,
+    # remove. Not a verb's negative or noun ("değiştirme", "don't change"; "açıklama").  # noqa: RUF003
+    r"|(?<!\w)(?:schrijf|voeg\s+toe|pas\s+aan|verwijder|skriv|lägg\s+till|fixa|ändra|skapa|ta\s+bort|uppdatera|tilføj"
+    r"|ret|lav|legg\s+til|fiks|endre|opdater|oppdater|opret|opprett|fjern|напиши|перепиши|допиши|удали|измени|почини"
+    r"|сгенерируй|создай|сделай|поправь|додай|виправ|зміни|видали|створи|онови|добави|поправи|промени|създай|изтрий"
+    r"|dodaj|napiši|popravi|izmeni|izmijeni|obriši|preimenuj|dopisz|napisz|napraw|zmień|popraw|usuń|utwórz|stwórz"
+    r"|zaktualizuj|przepisz|přidej|napiš|oprav|změň|smaž|vytvoř|uprav|napíš|pridaj|zmeň|vytvor|ekle(?:yin)?"
+    r"|oluştur(?:un)?|yaz(?:ın)?|güncelle(?:yin)?|düzelt(?:in)?|değiştir(?:in)?|tambahkan|ubah|tulis|perbaiki"  # noqa: RUF001
+    r"|buat(?:kan)?|hapus|perbarui|isulat|ayusin|idagdag|baguhin|sumulat|viết|sửa|thêm|xóa|xoá|cập\s+nhật|kirjoita"
+    r"|lisää|korjaa|muuta|poista|päivitä|írj|írd|add\s+hozzá|javítsd|módosítsd|töröld|γράψε|πρόσθεσε|διόρθωσε|άλλαξε"
+    r"|φτιάξε|תכתוב|תתקן|תוסיף|תשנה|תמחק|כתוב|תקן|הוסף|اكتب|أضف|اضف|أصلح|اصلح|عدّل|احذف|أنشئ|اضافه\s+کن|بنویس"
+    r"|درست\s+کن|تغییر\s+بده|حذف\s+کن|بساز|ٹھیک\s+کرو|لکھو|شامل\s+کرو|लिखो|लिखिए|ठीक\s+करो|जोड़ो|बदलो|हटाओ"
+    r"|बनाओ|যোগ\s+করো|ঠিক\s+করো|লেখো|சரிசெய்|எழுது)(?!\w)|เขียน|แก้|เพิ่ม",
     _I,
 )
+# A change verb negated after it, as the Germanic languages do ("ändra inget", "endre ikke", "wijzig niets",
+# "ändere nichts"): "Förklara bara, ändra inget." asks for no work.
+_NEGATED_OBJECT = re.compile(r"(?:\s+\w+)?\s+(?:inte|inget|ingenting|ikke|intet|niet|niets|nicht|nichts)(?!\w)", _I)
 # A change verb after a determiner is a noun: "the deploy failed", "your last commit".
 _DETERMINED = re.compile(
     r"\b(?:the|a|an|this|that|these|those|my|your|our|its|their|last|each|every)\s+(?:[\w-]+\s+)?$", _I
@@ -262,6 +317,7 @@ _JOINED = re.compile(
     r"|然后|再|并且?|\uff0c|\u3001)$",
     _I,
 )
+_CLAUSE = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c]|\s-\s")
 _SENTENCE = re.compile(r"(?<=[.!?\u061f\u0964\u06d4])\s+|(?<=[\uff1f\u3002\uff01])|\n+")
 
 
@@ -282,9 +338,48 @@ def kind(text: str) -> Kind:
 
 
 def _asks_to_stop(turn: str) -> bool:
-    """Whether the turn tells the agent to stop, pause or wait, closes the session, or limits the work."""
+    """Whether the turn tells the agent to stop, pause or wait, closes the session, puts the rest off to
+    tomorrow, or limits the work."""
     matches = chain(*(islice(pattern.finditer(turn), _MAX_VERBS) for pattern in (_CLOSING, _SCOPE, _STOP_VERB)))
-    return any(not _negated(turn, _verb_start(turn, match), _STOP_NEGATED_BEFORE) for match in matches)
+    if any(not _negated(turn, _verb_start(turn, match), _STOP_NEGATED_BEFORE) for match in matches):
+        return True
+    if _closes_elsewhere(turn):
+        return True
+    return any(_puts_off_to_tomorrow(sentence) for sentence in _SENTENCE.split(turn) if _TOMORROW.search(sentence))
+
+
+def _closes_elsewhere(turn: str) -> bool:
+    """Whether the turn closes the session in another language's words (_CLOSING_ELSEWHERE) as a whole clause:
+    little before it in its clause, and after it at most a few words or thanks, in its sentence and in
+    any that follow (round 23: a cold review's requests that began "Testler için bu kadar yeter, şimdi …",
+    "리팩터링은 여기까지 하죠. 이제 …" or "Ayer te dije que lo dejamos aquí, pero …" ask for more work)."""
+    for match in islice(_CLOSING_ELSEWHERE.finditer(turn), _MAX_VERBS):
+        start = max(turn.rfind(end, 0, match.start()) for end in ".!?\n\u3002\uff01\uff1f,;:\uff0c\u060c") + 1
+        tail = _SENTENCE.split(turn[match.end() :], maxsplit=1)
+        rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
+        if (
+            _size(turn[start : match.start()]) <= _LEAD_IN
+            and (_size(tail[0]) <= _TAIL or _THANKS.search(tail[0]))
+            and all(_size(later) <= _TAIL // 2 or _THANKS.search(later) for later in rest)
+        ):
+            return True
+    return False
+
+
+def _size(text: str) -> int:
+    """A stretch of text's length in UTF-8 bytes: a Chinese or Korean clause says in 8 characters what an
+    English one says in 25."""
+    return len(text.strip().encode("utf-8"))
+
+
+def _puts_off_to_tomorrow(sentence: str) -> bool:
+    """Whether a clause that names tomorrow goes on then, or in another session ("je reprends demain",
+    "skończymy jutro w nowej sesji", "write a hand-off, we'll continue tomorrow"); not a clause of its own
+    beside a request to go on now ("continue with step 3, we deploy tomorrow")."""
+    return any(
+        _TOMORROW.search(clause) and concepts.found(clause.lower()) & {"continue", "context"}
+        for clause in _CLAUSE.split(sentence)
+    )
 
 
 def _wants(sentence: str) -> Kind | None:
@@ -301,7 +396,9 @@ def _wants(sentence: str) -> Kind | None:
     changes = (
         m
         for m in islice(_CHANGE_VERB.finditer(sentence), _MAX_VERBS)
-        if not _negated(sentence, m.start()) and not _just_before(_DETERMINED, sentence, m.start(), _DETERMINER_WINDOW)
+        if not _negated(sentence, m.start())
+        and not _just_before(_DETERMINED, sentence, m.start(), _DETERMINER_WINDOW)
+        and not _NEGATED_OBJECT.match(sentence, m.end())
     )
     told = _INFO_REQUEST.search(sentence)
     if modals or told:
