@@ -400,6 +400,14 @@ def test_what_is_approved_is_shown(installed: Path, cli: Any) -> None:
     assert "[store] url = postgresql://gate@db/a" in out and "[store] listen_url = postgresql://gate@db2/a" in out
 
 
+def test_nothing_to_approve_says_where_a_url_may_be(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store URL an agent client sets for its hooks only is not in the operator's shell: say so."""
+    monkeypatch.delenv("STOPWARDEN_STORE_URL", raising=False)
+    answer = cli("store", "approve")
+    assert answer.code == 0 and "nothing to approve" in answer.out
+    assert "run this with it set" in answer.out
+
+
 def test_a_projects_name_cannot_turn_its_enforce_on_from_a_repository(
     installed: Path, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,8 +93,12 @@ def approve(as_json: bool) -> None:
     ]
     if lines:
         lines.append("restart the server to use them: stopwarden stop; stopwarden start")
-    nothing = "neither the config nor the environment names a store URL: nothing to approve"
-    emit(as_json, {"approved": shown}, termsafe.lines(lines or [nothing]))
+    nothing = [
+        "neither the config nor this shell's environment names a store URL: nothing to approve",
+        "an agent client that sets $STOPWARDEN_STORE_URL for its hooks only: run this with it set, as the"
+        " example in --help shows",
+    ]
+    emit(as_json, {"approved": shown}, termsafe.lines(lines or nothing))
 
 
 @store.command()
