@@ -29,6 +29,27 @@ def test_with_the_server_down(installed: Path, cli: Any) -> None:
     assert cli("gate", "log").out.strip() == "no decisions yet"
 
 
+def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Path, cli: Any) -> None:
+    """`gate mode` prints the mode in force for this project afterwards: when that is not the one just set,
+    it says why, rather than seem to have ignored the command."""
+    assert cli("gate", "mode", "shadow").code == 0
+    other = cli("gate", "mode", "off", "--scope", "billing-service")
+    assert other.code == 0, other.err
+    assert other.out.splitlines() == [
+        "mode: shadow",
+        "note: off was set for project billing-service only",
+    ]
+    assert cli("gate", "mode", "off").out.splitlines() == ["mode: off"]
+    from stopwarden.common import config as config_module
+
+    project = config_module.load(str(installed)).project
+    assert cli("gate", "mode", "shadow", "--scope", project).code == 0
+    assert cli("gate", "mode", "off").out.splitlines() == [
+        f"mode: shadow (set for project {project})",
+        "note: this project's own mode wins over *'s",
+    ]
+
+
 def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> None:
     for server in run_server(installed):
         server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))

@@ -148,7 +148,15 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
         with local_store() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
     note = f" (forced: {force})" if force and mode == "enforce" else ""
-    emit(as_json, answer, termsafe.line(f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"))
+    lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
+    if answer["mode"] != mode:  # set elsewhere, or held back here: say why this project's mode is another
+        with local_store() as (config, store):
+            why = settings.mode_source(store, config)["note"]
+        if not why:
+            own = answer.get("mode_scope") not in (None, "", "*")
+            why = "this project's own mode wins over *'s" if own else f"{mode} was set for project {scope} only"
+        lines.append(f"note: {why}")
+    emit(as_json, answer, termsafe.lines(lines))
 
 
 @gate.command(name="kill-switch")
