@@ -134,7 +134,7 @@ _CLOSING_SPACED: Final = {
     "pl/cs/sk/hr": r"na\s+dzi(?:ś|siaj)\s+(?:wystarczy|to\s+tyle|koniec)|na\s+razie\s+to\s+(?:wszystko|tyle)"
     r"|kończymy\s+na\s+dzi(?:ś|siaj)|pro\s+dnešek\s+(?:to\s+)?(?:stačí|stačilo|končíme)"
     r"|na\s+dnes\s+(?:to\s+)?(?:stačí|končíme)|za\s+danas\s+(?:je\s+)?(?:dosta|toliko|dovoljno)",
-    "tr/id/tl/vi": r"(?:bugünlük|şimdilik)\s+(?:bu\s+kadar|yeter)|bu\s+kadar\s+yeter"
+    "tr/id/tl/vi": r"(?:bugünlük|şimdilik)\s+(?:bu\s+kadar(?:\s+yeter)?|yeter)|bu\s+kadar\s+yeter"
     r"|cukup\s+(?:sampai\s+(?:di\s+)?sini|untuk\s+hari\s+ini)|segitu\s+dulu|sekian\s+dulu"
     r"|hanggang\s+dito\s+na\s+lang|tama\s+na\s+muna|hôm\s+nay\s+(?:làm\s+)?(?:đến|tới)\s+đây\s+thôi"
     r"|hôm\s+nay\s+(?:thế|vậy)\s+thôi|đủ\s+cho\s+hôm\s+nay",
@@ -150,25 +150,30 @@ _CLOSING_SPACED: Final = {
 # ... and where words are not spaced, or end in combining marks: Japanese, Chinese, Korean, Hindi, Bengali,
 # Tamil, Thai.
 _CLOSING_UNSPACED: Final = (
-    r"今日はここまで|ここまでにしましょう|ここまでにします|今日はこれで終わり|(?:ここ|これ)で終わりにしましょう"
-    r"|今天(?:先|就)?到这|就到这里吧|今天(?:先|就)这样"
-    r"|오늘은\s*여기까지|여기까지\s*하(?:죠|자|겠습니다)|여기까지\s*합시다|오늘은\s*그만하(?:자|죠|겠습니다)"
+    r"(?:今日は)?ここまでにしましょう|(?:今日は)?ここまでにします|今日はここまで|今日はこれで終わり(?:にしましょう)?"
+    r"|(?:ここ|これ)で終わりにしましょう"
+    r"|今天(?:先|就)?到这里?吧?|就到这里吧|今天(?:先|就)这样吧?"
+    r"|(?:오늘은\s*)?여기까지\s*하(?:죠|자|겠습니다)|(?:오늘은\s*)?여기까지\s*합시다|오늘은\s*여기까지|오늘은\s*그만하(?:자|죠|겠습니다)"
     r"|आज\s+के\s+लिए\s+(?:बस|इतना|काफ़ी|काफी)|आज\s+यहीं\s+(?:रोकते|रुकते)\s+हैं|আজকের\s+মতো\s+(?:এটুকুই|যথেষ্ট|এখানেই)"
     r"|இன்றைக்கு\s+இது\s+போதும்|இன்று\s+இவ்வளவு\s+போதும்|วันนี้พอ(?:แค่นี้|ก่อน)|พอแค่นี้ก่อน|วันนี้จบแค่นี้"
 )
 _CLOSING_ELSEWHERE = re.compile(
     r"(?<!\w)(?:" + "|".join(_CLOSING_SPACED.values()) + r")(?!\w)|" + _CLOSING_UNSPACED, _I
 )
-# Thanks and the like, which may follow a closing: "Şimdilik bu kadar, teşekkürler.", "오늘은 그만하자. 수고했어."
-_THANKS = re.compile(
-    r"thank|thx|gracias|obrigad|valeu|grazie|merci|danke|bedankt|tack|(?<!\w)tak(?!\w)|спасибо|дякую|благодар|dzięk"
-    r"|díky|děkuj|teşekkür|sağ\s+ol|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc"
-    r"|ευχαριστ|תודה|شكر|ممنون|مرسی|ありがとう|お疲れ|谢谢|辛苦|고마|감사|수고|धन्यवाद|शुक्रिया|ขอบคุณ|salamat"
-    r"|gràcies|hvala",
-    _I,
+# Thanks and the like, the only thing that may follow a closing ("Şimdilik bu kadar, teşekkürler.", "오늘은
+# 그만하자. 수고했어."): as a word of its own, and where a language shares it with another word, not at all
+# (Polish "tak" is "so", Korean "감사" alone "audit", Russian "благодаря" "thanks to").
+_THANKS: Final = (
+    r"(?:thank\w*|thx|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
+    r"|teşekkür\w*|sağ\s+ol\w*|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc|ευχαριστώ"
+    r"|תודה|شكرا|شكرًا|ممنون|مرسی|ありがとう\w*|お疲れ\w*|谢谢|辛苦了?|고마워\w*|감사합니다|감사해요|수고\w*|धन्यवाद"
+    r"|शुक्रिया|ขอบคุณ\w*|salamat|gràcies|hvala)"
 )
+# What may come after a closing in its sentence, and any sentence after it: nothing but a particle or two and
+# punctuation ("吧。", "nhé!", ", ok."), or thanks.
+_NOTHING_MORE = re.compile(rf"^[\W_]*(?:\w{{1,3}}[\W_]*)?(?:{_THANKS}(?!\w)[^.!?\n]{{0,30}})?[\W_]*$", _I)
 _LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
-_TAIL: Final = 25  # "… for today, ok.": the most it may carry after it (bytes), or a thanks of any length
+_QUOTES: Final = "\"'\u00ab\u201c\u201e\u300c\u2018"  # a closing quoted is a string asked for: «На сегодня всё»  # noqa: RUF003
 # "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "write a
 # hand-off, a new session picks it up tomorrow"): with a word of going on or of the session in the same
 # sentence (`concepts`), in any language of the lexicon. Not "this morning" (Spanish "mañana", German and Dutch
@@ -177,6 +182,20 @@ _TOMORROW = re.compile(
     r"(?<!\w)(?:tomorrow|(?<!guten\s)(?<!heute\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
     r"|demà|jutro|zítra|zajtra|завтра|утре|sutra|сутра|yarın|besok|ngày\s+mai|غدا|غدًا|فردا|מחר|αύριο|holnap"  # noqa: RUF001
     r"|mâine|huomenna|i\s?morgon|i\s+morgen|আগামীকাল|நாளை)(?!\w)|明日|明天|내일|พรุ่งนี้",
+    _I,
+)
+# "Now", which no turn putting its work off says: "… so fix the login bug right now".
+_NOW = re.compile(
+    r"(?<!\w)(?:now|right\s+away|jetzt|sofort|ahora|ya\s+mismo|agora|maintenant|tout\s+de\s+suite|ora|adesso|subito|nu"
+    r"|сейчас|сразу|зараз|teraz|hned|nyní|teď|şimdi|hemen|sekarang|ngay|bây\s+giờ|nyt|heti|most|acum|τώρα|עכשיו"
+    r"|الآن|حالا|اکنون|अभी|এখন|இப்போது|ngayon|ara|сега|sada|сада)(?!\w)|今すぐ|现在|马上|지금|ตอนนี้",  # noqa: RUF001
+    _I,
+)
+_AFTER_FIRST_WORD = re.compile(r"^\W*[\w'-]+")  # a clause without its first word: "Fortsätt med …" is an imperative
+# A deadline before "tomorrow": "before", "until", "by" and their like in the lexicon's languages.
+_DEADLINE = re.compile(
+    r"(?<!\w)(?:before|until|till|by|до|перед|vor|bis|avant|jusqu'?à|antes\s+de|hasta|prima\s+di|entro|przed|před"
+    r"|sebelum|trước|önce|kadar|πριν|עד|לפני|قبل|حتى|تا|پیش\s+از)(?!\w)|前|までに|之前|전에|ก่อน",
     _I,
 )
 # Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
@@ -228,22 +247,29 @@ _INFO_VERB = (
     r"|report|outline|estimate|assess|evaluate|analy[sz]e|profile|dig|give\s+me|recap|remind\s+me"
     r"|make\s+(?:me\s+)?a\s+list|take\s+a\s+look|have\s+a\s+look|help\s+me\s+understand"
     r"|explica\w*|expliq\w*|erklär\w*|spiega\w*|dime|dimmi|dizer|me\s+dizer|dis-moi|sag\w*\s+mir|zeig\w*|объясни\w*"
-    r"|расскажи|покажи|uitleggen|uitleg\w*|überprüf\w*|prüf\w*|controlla\w*|vérifie\w*|verifica\w*"
-    # "Explain" in more of the lexicon's languages (round 23: a cold review's questions read as work).
-    # Not Danish "forklar" (its noun "Forklaring:" heads a note), Indonesian "terangkan" (also "make lighter"),
-    # Hebrew "הסבר" (also "explanation").
-    r"|jelaskan|jelasin|wyjaśnij|vysvětli|vysvetli|leg\s+uit|förklara|selitä|magyarázd\s+el|εξήγησε|εξηγήστε"
-    r"|поясни|поясніть|обясни|objasni|giải\s+thích|ipaliwanag|اشرح|תסביר"
-    # ... and asked for with "can you": "Możesz mi wyjaśnić …", "Можешь пояснить …", "Bisa jelaskan …".
-    r"|możesz\s+(?:mi\s+)?wyjaśnić|můžeš\s+(?:mi\s+)?vysvětlit|можешь\s+(?:мне\s+)?(?:пояснить|объяснить|рассказать)"
-    r"|bisa\s+(?:tolong\s+)?jelaskan)(?:ing)?"
+    r"|расскажи|покажи|uitleggen|uitleg\w*|überprüf\w*|prüf\w*|controlla\w*|vérifie\w*|verifica\w*)(?:ing)?"
 )
-# ... found anywhere: unspaced scripts, and the verb-final languages' imperatives (Turkish "… açıkla", Hindi  # noqa: RUF003
-# "… समझाओ", Persian "… توضیح بده"), not their nouns ("açıklama", a description).  # noqa: RUF003
-_INFO_VERB_CJK = (
-    r"教えて|説明|告诉我|解释|看看|检查|確認|설명|알려|อธิบาย"
-    r"|açıkla(?:r\s+mısın|yın|yabilir\s+misin)?(?!\w)|anlat(?:ır\s+mısın|ın)?(?!\w)"  # noqa: RUF001
-    r"|समझाओ|समझाइए|समझा\s+दो|बताओ|बताइए|বোঝাও|ব্যাখ্যা\s+করো|سمجھاؤ|توضیح\s+(?:بده|بدید|بدهید)|说明一下|解説して"
+_INFO_VERB_CJK = r"教えて|説明|告诉我|解释|看看|检查|確認|설명|알려"
+# "Explain" in more of the lexicon's languages (round 23): at a sentence's start, or, in the verb-final ones,
+# at its end ("… açıkla", "… समझाओ", "… توضیح بده"). Only in a turn of one sentence (`kind`): beside another  # noqa: RUF003
+# ("Dopisz sekcję w README. Wyjaśnij w niej …") it is as often what to write down, and those languages'
+# verbs of change are not read (a cold review's: Danish "ret" is "quite", Finnish "lisää" "more"). Not
+# Danish "forklar" (its noun heads notes), Indonesian "terangkan" ("make lighter") or Hebrew "הסבר".
+# ... nor beside "and" or "then", which join it to a request the verbs of change of those languages would read
+# ("Bu hatayı düzeltir misin, sonra ne değiştirdiğini açıkla", "… پیاده‌سازی کن و … توضیح بده").  # noqa: RUF003
+_JOINING = re.compile(
+    r"(?<!\w)(?:ve|sonra|और|फिर|এবং|তারপর|اور|پھر|و|سپس|بعد|dan|lalu|kemudian|i|oraz|a|potom|и|затем|потом|та|і|й"  # noqa: RUF001
+    r"|och|sedan|og|så|en|dan|ja|sitten|és|aztán|majd|και|μετά|ואז|ثم|và|rồi|sau\s+đó|at|tapos|และ|แล้ว)(?!\w)"
+    r"|然后|并且?|再|そして|それから|그리고",
+    _I,
+)
+_EXPLAIN_ELSEWHERE = re.compile(
+    r"^\W*(?:jelaskan|jelasin|wyjaśnij|vysvětli|vysvetli|leg\s+uit|förklara|selitä|magyarázd\s+el|εξήγησε"
+    r"|εξηγήστε|поясни|поясніть|обясни|objasni|giải\s+thích|ipaliwanag|اشرح|תסביר|możesz\s+(?:mi\s+)?wyjaśnić"
+    r"|můžeš\s+(?:mi\s+)?vysvětlit|можешь\s+(?:мне\s+)?(?:пояснить|объяснить|рассказать)|bisa\s+(?:tolong\s+)?jelaskan)"
+    r"(?!\w)|(?:açıkla(?:r\s+mısın|yın|yabilir\s+misin)?|anlat(?:ır\s+mısın|ın)?|समझाओ|समझाइए|समझा\s+दो|बताओ|बताइए"  # noqa: RUF001
+    r"|বোঝাও|ব্যাখ্যা\s+করো|سمجھاؤ|توضیح\s+(?:بده|بدید|بدهید)|อธิบาย)\W*$|^\W*(?:说明一下|解説して)",
+    _I,
 )
 _INFO_REQUEST = re.compile(
     r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|just|briefly|also|bitte"
@@ -288,26 +314,9 @@ _CHANGE_VERB = re.compile(
     r"|\b(?:corrige|corrija|corrigir|arregla|arreglar|implementa|implemente|añade|agrega|adiciona|cambia|actualiza"
     r"|atualiza|migra|behebe|korrigiere|repariere|implementiere|füge|ändere|aktualisiere|migriere|répare|corriger"
     r"|implémente|ajoute|modifie|correggi|aggiungi|aggiorna|repareer|voeg|исправь|добавь|обнови|реализуй)\b"
-    r"|修复|修改|实现|添加|直して|修正して|実装して|追加して"
-    # ... and in the languages whose "explain" the info verbs read (round 23: a cold review's requests to write
-    # docs, "Dopisz sekcję w README. Wyjaśnij w niej …", read as questions): write, add, fix, change, create,
-    # remove. Not a verb's negative or noun ("değiştirme", "don't change"; "açıklama").  # noqa: RUF003
-    r"|(?<!\w)(?:schrijf|voeg\s+toe|pas\s+aan|verwijder|skriv|lägg\s+till|fixa|ändra|skapa|ta\s+bort|uppdatera|tilføj"
-    r"|ret|lav|legg\s+til|fiks|endre|opdater|oppdater|opret|opprett|fjern|напиши|перепиши|допиши|удали|измени|почини"
-    r"|сгенерируй|создай|сделай|поправь|додай|виправ|зміни|видали|створи|онови|добави|поправи|промени|създай|изтрий"
-    r"|dodaj|napiši|popravi|izmeni|izmijeni|obriši|preimenuj|dopisz|napisz|napraw|zmień|popraw|usuń|utwórz|stwórz"
-    r"|zaktualizuj|przepisz|přidej|napiš|oprav|změň|smaž|vytvoř|uprav|napíš|pridaj|zmeň|vytvor|ekle(?:yin)?"
-    r"|oluştur(?:un)?|yaz(?:ın)?|güncelle(?:yin)?|düzelt(?:in)?|değiştir(?:in)?|tambahkan|ubah|tulis|perbaiki"  # noqa: RUF001
-    r"|buat(?:kan)?|hapus|perbarui|isulat|ayusin|idagdag|baguhin|sumulat|viết|sửa|thêm|xóa|xoá|cập\s+nhật|kirjoita"
-    r"|lisää|korjaa|muuta|poista|päivitä|írj|írd|add\s+hozzá|javítsd|módosítsd|töröld|γράψε|πρόσθεσε|διόρθωσε|άλλαξε"
-    r"|φτιάξε|תכתוב|תתקן|תוסיף|תשנה|תמחק|כתוב|תקן|הוסף|اكتب|أضف|اضف|أصلح|اصلح|عدّل|احذف|أنشئ|اضافه\s+کن|بنویس"
-    r"|درست\s+کن|تغییر\s+بده|حذف\s+کن|بساز|ٹھیک\s+کرو|لکھو|شامل\s+کرو|लिखो|लिखिए|ठीक\s+करो|जोड़ो|बदलो|हटाओ"
-    r"|बनाओ|যোগ\s+করো|ঠিক\s+করো|লেখো|சரிசெய்|எழுது)(?!\w)|เขียน|แก้|เพิ่ม",
+    r"|修复|修改|实现|添加|直して|修正して|実装して|追加して",
     _I,
 )
-# A change verb negated after it, as the Germanic languages do ("ändra inget", "endre ikke", "wijzig niets",
-# "ändere nichts"): "Förklara bara, ändra inget." asks for no work.
-_NEGATED_OBJECT = re.compile(r"(?:\s+\w+)?\s+(?:inte|inget|ingenting|ikke|intet|niet|niets|nicht|nichts)(?!\w)", _I)
 # A change verb after a determiner is a noun: "the deploy failed", "your last commit".
 _DETERMINED = re.compile(
     r"\b(?:the|a|an|this|that|these|those|my|your|our|its|their|last|each|every)\s+(?:[\w-]+\s+)?$", _I
@@ -331,7 +340,7 @@ def kind(text: str) -> Kind:
     if _asks_to_stop(turn):
         return "stop"
     sentences = [s.strip() for s in _SENTENCE.split(turn) if s.strip()]
-    wants = [_wants(sentence) for sentence in sentences]
+    wants = [_wants(sentence, alone=len(sentences) == 1) for sentence in sentences]
     if "work" in wants:
         return "work"
     return "info" if "info" in wants else "work"
@@ -350,7 +359,7 @@ def _asks_to_stop(turn: str) -> bool:
 
 def _closes_elsewhere(turn: str) -> bool:
     """Whether the turn closes the session in another language's words (_CLOSING_ELSEWHERE) as a whole clause:
-    little before it in its clause, and after it at most a few words or thanks, in its sentence and in
+    little before it in its clause, not in quotes, and after it nothing but thanks or tomorrow, in its sentence and in
     any that follow (round 23: a cold review's requests that began "Testler için bu kadar yeter, şimdi …",
     "리팩터링은 여기까지 하죠. 이제 …" or "Ayer te dije que lo dejamos aquí, pero …" ask for more work)."""
     for match in islice(_CLOSING_ELSEWHERE.finditer(turn), _MAX_VERBS):
@@ -359,11 +368,16 @@ def _closes_elsewhere(turn: str) -> bool:
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
         if (
             _size(turn[start : match.start()]) <= _LEAD_IN
-            and (_size(tail[0]) <= _TAIL or _THANKS.search(tail[0]))
-            and all(_size(later) <= _TAIL // 2 or _THANKS.search(later) for later in rest)
+            and not turn[start : match.start()].strip().endswith(tuple(_QUOTES))
+            and all(_NOTHING_MORE.match(after) or _puts_off(after) for after in [tail[0], *rest])
         ):
             return True
     return False
+
+
+def _puts_off(text: str) -> bool:
+    """Whether what follows a closing puts the rest off to tomorrow ("Na dziś wystarczy, dokończymy jutro.")."""
+    return bool(_TOMORROW.search(text)) and not _NOW.search(text) and not _CHANGE_VERB.search(text)
 
 
 def _size(text: str) -> int:
@@ -373,18 +387,28 @@ def _size(text: str) -> int:
 
 
 def _puts_off_to_tomorrow(sentence: str) -> bool:
-    """Whether a clause that names tomorrow goes on then, or in another session ("je reprends demain",
-    "skończymy jutro w nowej sesji", "write a hand-off, we'll continue tomorrow"); not a clause of its own
-    beside a request to go on now ("continue with step 3, we deploy tomorrow")."""
-    return any(
-        _TOMORROW.search(clause) and concepts.found(clause.lower()) & {"continue", "context"}
-        for clause in _CLAUSE.split(sentence)
-    )
+    """Whether a clause that names tomorrow goes on then ("je reprends demain", "write a hand-off, we'll
+    continue tomorrow"): a word of going on (`concepts`), not a deadline ("before tomorrow's audit", "don't
+    wait until tomorrow to continue"), a negation, or a clause of its own beside a request to go on now
+    ("continue with step 3, we deploy tomorrow"), nor the imperative that starts it ("Fortsätt med migreringen så
+    att vi kan släppa i morgon") or a sentence that says "now". Not a word of the session alone: "session", "tokens" and
+    "chat" name things of the code too (a cold review's "Add a 'Remind me tomorrow' option to the session
+    dialog")."""
+    if _NOW.search(sentence):
+        return False
+    for clause in _CLAUSE.split(sentence):
+        when = _TOMORROW.search(clause)
+        if when is None or _DEADLINE.search(clause, 0, when.start()) or _negated(clause, when.start()):
+            continue
+        if "continue" in concepts.found(_AFTER_FIRST_WORD.sub("", clause.lower(), count=1)):
+            return True
+    return False
 
 
-def _wants(sentence: str) -> Kind | None:
+def _wants(sentence: str, alone: bool = False) -> Kind | None:
     """What one sentence asks for: work (a request to change something), info (a question or a request to be
-    told), or None (it asks nothing: context, a pasted log)."""
+    told), or None (it asks nothing: context, a pasted log). `alone`: the turn's only sentence, where "explain"
+    in more languages is read (_EXPLAIN_ELSEWHERE)."""
     sentence = _CODE_OR_URL.sub(" zcode ", sentence)
     asks = _QUESTION.search(sentence) and not _TAG_QUESTION.search(sentence)
     modals = [] if asks and _WH_FIRST.match(sentence) else list(_MODAL.finditer(sentence))
@@ -396,11 +420,11 @@ def _wants(sentence: str) -> Kind | None:
     changes = (
         m
         for m in islice(_CHANGE_VERB.finditer(sentence), _MAX_VERBS)
-        if not _negated(sentence, m.start())
-        and not _just_before(_DETERMINED, sentence, m.start(), _DETERMINER_WINDOW)
-        and not _NEGATED_OBJECT.match(sentence, m.end())
+        if not _negated(sentence, m.start()) and not _just_before(_DETERMINED, sentence, m.start(), _DETERMINER_WINDOW)
     )
     told = _INFO_REQUEST.search(sentence)
+    if told is None and alone and not _JOINING.search(sentence):
+        told = _EXPLAIN_ELSEWHERE.search(sentence)
     if modals or told:
         # A request to be told: its change verbs describe what to look at ("verify that the fix holds"),
         # unless a request for work comes first ("fix it and tell me why") or joins it ("look … and fix it").
