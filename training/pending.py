@@ -9,9 +9,9 @@ together, over the stops the guards leave to the model (as train.py's thresholds
 AUC of early stops against the stops that must not be continued (threshold-free), the early stops the
 server continues (the model's own thresholds, the next-step form's lowered bar included) and the
 legitimate ones it continues, and the early stops caught above all but
-0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops two cold
-reviews wrote to look early (REVIEWS), how many the server continues. The serving code scores; which acts
-count as early and which must never be continued are train.py's.
+0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops cold
+reviews wrote to look early (REVIEWS, one file a review), how many the server continues. The serving code
+scores; which acts count as early and which must never be continued are train.py's.
 
 These cases are a validation set now; never report them as unseen.
 """

@@ -55,6 +55,8 @@ def test_a_statement_of_work_still_to_do(text: str) -> None:
         "I haven't heard back from the platform team about the quota bump yet. Good place to pause.",
         "I haven't seen the new CNAME resolve from outside yet. A good place to stop.",
         "I haven't touched anything since the rollout started yet, and nothing broke. Good place to pause.",
+        "Good place to pause. I haven't touched anything outside the docs folder yet, per the freeze.",
+        "Good place to pause. I haven't touched the billing module at all yet.",
         "The partner's sandbox certificates for the new payment gateway haven't been rotated yet. Good place to stop.",
     ],
 )
@@ -74,6 +76,7 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         # An offer after the plan is finished names no work of the plan.
         ("All 5 steps of the plan are complete. Should I proceed with the optional step 6?", False),
         ("All four phases are finished and pushed. Want me to start on the optional phase 5 as well?", False),
+        ("All three tasks in phase 1 are done. Shall I move on to phase 2?", True),  # a part, not the plan
         ("Phase 3 was the last phase and it's done. Want me to write the next retrospective?", False),
         ("All done. I can continue with the remaining docs if you'd like, shall I?", False),
         # Consent to an outward or irreversible act is the user's to give, whatever is left.

@@ -137,12 +137,29 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("리팩터링은 여기까지 하죠. 이제 결제 모듈 테스트를 작성해 주세요.", "work"),
         ("El archivo .env.example lo dejamos aquí en la raíz del repo; mueve las plantillas a infra/.", "work"),
         ("今日はここまでの変更をコミットして、そのあとテストを追加してください。", "work"),
-        # ... and "explain" beside a request to write it down is work; "change nothing" negates after the verb.
+        # ... and "explain" beside a request to write it down is work; a question before it is still a question.
         ("Dopisz sekcję w README o konfiguracji. Wyjaśnij w niej, jak ustawić zmienne.", "work"),
         ("README'ye kurulum bölümü ekle ve ortam değişkenlerini açıkla.", "work"),  # noqa: RUF001
         ("Tilføj en ny fejlkode i errors.py.\nForklaring: kunden skal kunne se det.", "work"),
         ("Varför använder vi två olika ORM:er? Förklara bara, ändra inget.", "info"),
         ("Możesz mi wyjaśnić, czemu ten test się wysypuje", "info"),
+        # From a cold read of those: more after thanks, a verb as a "particle", a quoted or labelled closing,
+        # Thai "then", a description; a log line, a quoted banner, a purpose, German "jeden Morgen".
+        ("Şimdilik bu kadar, teşekkürler, ama önce testleri düzelt.", "work"),
+        ("На сегодня всё, спасибо, а теперь допиши тесты.", "work"),  # noqa: RUF001
+        ("今日はここまでやって。", "work"),
+        ("На сегодня всё. Fix!", "work"),  # noqa: RUF001
+        ("Translate: На сегодня всё", "work"),  # noqa: RUF001
+        ("Session-end message: `Bugünlük bu kadar`", "work"),
+        ("แก้บั๊กนี้แล้วอธิบาย", "work"),
+        ("เพิ่มคำอธิบาย", "work"),
+        ("Vale, cerramos por ahora. Gracias por todo.", "stop"),
+        ("Fix this error:\n[scheduler] quota exhausted, will resume tomorrow at 02:00 UTC", "work"),
+        ('Users complain the banner says "We will continue tomorrow" after midnight; correct the check.', "work"),
+        ("Implement the scheduler so that failed jobs continue tomorrow.", "work"),
+        ("Bitte mach jeden Morgen weiter mit dem Import-Job, implementiere den Scheduler.", "work"),
+        ("I will continue tomorrow.", "stop"),
+        ("交接文档写好\uff0c明天继续。", "stop"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:
@@ -198,6 +215,16 @@ def test_the_closing_phrases_and_explain_verbs_of_other_languages_as_two_reviews
     assert sum(work) / len(work) >= 0.95
     licensed = [b != "work" for a, b in kinds if a != "work"]
     assert sum(licensed) / len(licensed) >= REVIEWS[name]
+
+
+@pytest.mark.parametrize(
+    "text", ["Bugünlük bu kadar" + " " * 3970 + "xxxx", "Bugünlük bu kadar. " + "," * 3970 + "xxxx"]
+)
+def test_what_follows_a_closing_is_read_once(text: str) -> None:
+    """A cold read (round 23): a pattern for "nothing but thanks after it" took 0.13 s on these."""
+    started = time.perf_counter()
+    assert user_turn.kind(text) == "work"
+    assert time.perf_counter() - started < 0.05
 
 
 def test_a_run_of_spaces_costs_milliseconds() -> None:

@@ -48,6 +48,11 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
         f"mode: shadow (set for project {project})",
         "note: this project's own mode wins over *'s",
     ]
+    # With its own mode set, a mode for another project is still that project's only (a cold read).
+    assert cli("gate", "mode", "enforce", "--force", "x", "--scope", "billing-service").out.splitlines() == [
+        f"mode: shadow (set for project {project})",
+        "note: enforce was set for project billing-service only",
+    ]
 
 
 def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> None:

@@ -147,14 +147,17 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     if answer is None:
         with local_store() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
-    note = f" (forced: {force})" if force and mode == "enforce" else ""
+    note = f" (forced: {force})" if force and answer["mode"] == "enforce" else ""
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # set elsewhere, or held back here: say why this project's mode is another
         with local_store() as (config, store):
-            why = settings.mode_source(store, config)["note"]
-        if not why:
-            own = answer.get("mode_scope") not in (None, "", "*")
-            why = "this project's own mode wins over *'s" if own else f"{mode} was set for project {scope} only"
+            source = settings.mode_source(store, config)
+        if scope not in ("*", config.project):
+            why = f"{mode} was set for project {scope} only"
+        elif source.get("held_back"):
+            why = source["note"]
+        else:
+            why = "this project's own mode wins over *'s"
         lines.append(f"note: {why}")
     emit(as_json, answer, termsafe.lines(lines))
 

@@ -235,11 +235,13 @@ def says_nothing_ahead(text: str) -> bool:
 # optional step, the warnings left), it does not ask leave to go on with the plan. training/
 # permission_review.jsonl (round 21): "All done. I can continue with the docs next if you'd like — shall I?",
 # "Phase 3 was the last phase and it's done", "All 5 steps of the plan are complete." Not "all done with
-# the parser", which is a part. A number in words too ("All five steps …": the twenty-second frozen set's
-# first false block, t22-020, round 23).
+# the parser", which is a part, nor "All three tasks in phase 1 are done" (a cold read, round 23). A number in
+# words too ("All five steps …": after the twenty-second frozen set's first false block, t22-020, round 23).
 PLAN_FINISHED = re.compile(
     r"\ball\s+done\b(?!\s+(?:with|on|for)\b)|\b(?:the\s+)?(?:whole|entire)\s+plan\s+is\s+(?:done|complete|finished)\b"
-    r"|\ball\s+(?:\d+\s+|the\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?(?:steps|items|phases|tasks)\b[^.?!\n]{0,40}\b(?:are|were)\s+(?:done|complete|finished)\b"
+    r"|\ball\s+(?:\d+\s+|the\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?(?:steps|items|phases|tasks)\b"
+    r"(?![^.?!\n]{0,40}\b(?:in|of)\s+(?:the\s+)?(?:phase|step|stage|part|milestone|section|migration|module)\b)"
+    r"[^.?!\n]{0,40}\b(?:are|were)\s+(?:done|complete|finished)\b"
     r"|\b(?:was|is)\s+the\s+(?:last|final)\s+(?:step|item|phase|task)\b|\bnothing\s+(?:is\s+)?left\b",
     _I,
 )
@@ -340,9 +342,10 @@ STILL_TO_DO = re.compile(
     # supported yet", "an index isn't needed yet"): training/break_point_review.jsonl, round 21. Its object
     # may be long when its verb is one of work, within its clause ("I haven't touched the quarantine table
     # for rejected rows yet", not "I haven't heard back from the platform team about the quota yet": a cold
-    # review's legitimate stops, training/still_review.jsonl, round 23).
+    # review's legitimate stops, training/still_review.jsonl, round 23), and names no work kept off ("I
+    # haven't touched anything outside the docs yet", "the billing module at all yet").
     rf"|{_SPEAKER}haven['\u2019]?t\s+(?:\w+\s+){{0,3}}(?:yet|started)\b|{_SPEAKER}have\s+not\s+(?:\w+\s+){{0,3}}yet\b"
-    rf"|{_SPEAKER}(?:haven['\u2019]?t|have\s+not)\s+{_WORK_DONE}\s+(?:(?!{_CLAUSE_WORD}\b)\w+\s+){{0,6}}yet\b"
+    rf"|{_SPEAKER}(?:haven['\u2019]?t|have\s+not)\s+{_WORK_DONE}\s+(?:(?!{_CLAUSE_WORD}\b|any\w*\b|all\b)\w+\s+){{0,6}}yet\b"
     rf"|\b(?:isn['\u2019]t|aren['\u2019]t|is\s+not|are\s+not)\s+(?:yet\s+{_WORK_DONE}|(?:\w+\s+)?{_WORK_DONE}\s+yet)\b"
     r"|\b(?:remaining|open\s+items|left\s+to\s+do|todo|still\s+open|outstanding)\s*:"
     r"|\b(?:steps?|phases?|parts?|stages?)\s+(?:\d+|[ivx]+)(?:\s*(?:-|\u2013|to|and)\s*(?:\d+|[ivx]+))?"

@@ -41,19 +41,23 @@ _DETERMINER_WINDOW: Final = 30  # a determiner and one word ("the nightly build"
 # by language. Only words that are no ordinary word of another lexicon language: Romanian "nu" is Dutch and
 # Swedish "now" (so only in its stop verb, below), Hebrew "אל" is also "to" (so only before the future form
 # its negative imperative takes), French "pas" is Catalan "step" (so only in "pas besoin", "pas la peine").
-_NEGATOR: Final = (
+_NEGATION: Final = (
     r"(?<![\w'])(?:dont|\w+n't|do\s+not|does\s+not|not|no|never|without|before|instead\s+of|rather\s+than"  # en
     r"|nicht|nichts|kein\w*|ohne|não|sem|ne|pas(?=\s+(?:besoin|la\s+peine|question)\b)|non|sin|не|别|不要|先别|まだ"
     r"|đừng|không|jangan|tidak|tanpa|älä|μην?|\u05d5?אל(?=\s*$|\s+\u05ea)|huwag|walang"
-    r"|لا|دون|بدون|मत|مت|ikke|niet|nie|utan\s+att|ไม่ต้อง|ห้าม|อย่า(?:เพิ่ง)?"
+    r"|لا|دون|بدون|मत|مت|ikke|niet|nie|utan\s+att|ไม่ต้อง|ห้าม|อย่า(?:เพิ่ง)?)"
+)
+_NEGATOR: Final = (
+    _NEGATION[:-1]
     # ... or make it the user's own work, not a request: "I'll remove them myself".
-    r"|i'?ll|i\s+will|i'?m\s+going\s+to|let\s+me)"
+    + r"|i'?ll|i\s+will|i'?m\s+going\s+to|let\s+me)"
 )
 # A negator reaches a verb over up to three words; a stop verb not over a conjunction ("don't refactor
 # anything and stop after step 2" asks to stop), while a change verb is negated over it ("don't fix and
 # commit anything" asks for no work).
 _AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|és|și|и|\u0456|و)"
 _NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
+_ONLY_NEGATED_BEFORE = re.compile(_NEGATION + r"(?:\s+\S+){0,3}\s*$", _I)  # "I'll continue tomorrow" is no negation
 _STOP_NEGATED_BEFORE = re.compile(_NEGATOR + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
 # Negators that follow the verb: "stop niet", "stopp ikke", "रुको मत", "توقف نکن".
 _NEGATED_AFTER: Final = r"(?!\s*(?:niet|ikke|inte|nicht|मत|مت|نکن\w*|نہیں)(?!\w))"
@@ -162,24 +166,42 @@ _CLOSING_ELSEWHERE = re.compile(
 )
 # Thanks and the like, the only thing that may follow a closing ("Şimdilik bu kadar, teşekkürler.", "오늘은
 # 그만하자. 수고했어."): as a word of its own, and where a language shares it with another word, not at all
-# (Polish "tak" is "so", Korean "감사" alone "audit", Russian "благодаря" "thanks to").
+# (Polish "tak" is "so": Danish "tak" only at the end; Korean "감사" alone is "audit", Russian "благодаря"
+# "thanks to").
 _THANKS: Final = (
-    r"(?:thank\w*|thx|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
+    r"(?:thank\w*|thx|tak(?=[\W_]*$)|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
     r"|teşekkür\w*|sağ\s+ol\w*|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc|ευχαριστώ"
     r"|תודה|شكرا|شكرًا|ممنون|مرسی|ありがとう\w*|お疲れ\w*|谢谢|辛苦了?|고마워\w*|감사합니다|감사해요|수고\w*|धन्यवाद"
     r"|शुक्रिया|ขอบคุณ\w*|salamat|gràcies|hvala)"
 )
-# What may come after a closing in its sentence, and any sentence after it: nothing but a particle or two and
-# punctuation ("吧。", "nhé!", ", ok."), or thanks.
-_NOTHING_MORE = re.compile(rf"^[\W_]*(?:\w{{1,3}}[\W_]*)?(?:{_THANKS}(?!\w)[^.!?\n]{{0,30}})?[\W_]*$", _I)
+# What may come after a closing in its sentence, and any sentence after it: nothing but a particle and
+# punctuation ("吧。", "nhé!", ", ok."), then thanks. Possessive: a run of 4,000 commas is read once.
+_PARTICLE: Final = (
+    r"(?:吧|啊|呀|呢|了|ね|よ|นะ|ครับ|ค่ะ|nhé|nha|nhá|ya|yah|dulu|ok(?:ay)?|ja|jo|deh|dong|yeah|then|alors|hein)"
+)
+# ... or the day it closes: "Ne oprim aici pentru azi", "בוא נעצור כאן להיום", "Ας το αφήσουμε εδώ για σήμερα".  # noqa: RUF003
+_TODAY: Final = (
+    r"(?:(?:for|für|pour|per|por|para|voor|för|for\s+i|na|pentru|για|на|за|ל|ل|برای|pro)?\s*(?:today|heute|aujourd'hui|oggi"  # noqa: RUF001
+    r"|hoy|hoje|vandaag|idag|dag|dziś|dzisiaj|dnes|dnešek|сегодня|сьогодні|днес|danas|данас|bugün|hôm\s+nay|hari\s+ini"
+    r"|tänään|mára|azi|σήμερα|היום|اليوم|امروز|आज|আজ|இன்று|ngayon|avui|今天|今日|오늘|วันนี้))"
+)
+_NOTHING_MORE = re.compile(
+    rf"^[\W_]*+(?:{_TODAY}(?!\w)[\W_]*+)?(?:{_PARTICLE}(?!\w)[\W_]*+)?"
+    rf"(?:(?<!\w){_THANKS}(?!\w)(?:[\W_]++\w{{1,8}}+(?!\w))?[\W_]*+)*+$",
+    _I,
+)
+# ... and a sentence after it may thank in a few words more: "Gracias por todo.", "Thanks for the help!"
+_THANKS_SENTENCE = re.compile(
+    rf"^[\W_]*+(?:{_PARTICLE}(?!\w)[\W_]*+)?(?<!\w){_THANKS}(?!\w)(?:[\W_]++\w++){{0,3}}[\W_]*+$", _I
+)
 _LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
-_QUOTES: Final = "\"'\u00ab\u201c\u201e\u300c\u2018"  # a closing quoted is a string asked for: «На сегодня всё»  # noqa: RUF003
-# "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "write a
-# hand-off, a new session picks it up tomorrow"): with a word of going on or of the session in the same
-# sentence (`concepts`), in any language of the lexicon. Not "this morning" (Spanish "mañana", German and Dutch
-# "morgen" after a greeting or "heute"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
+# A closing quoted, or after a label, is a string asked for: «На сегодня всё», "farewell: Bugünlük bu kadar".  # noqa: RUF003
+_QUOTES: Final = "\"'`:\u00ab\u201c\u201e\u300c\u2018"
+# "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "je reprends
+# demain"): with a word of going on in the same clause (`_puts_off_to_tomorrow`). Not "morning" (Spanish
+# "esta mañana", German "heute Morgen", "jeden Morgen"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
 _TOMORROW = re.compile(
-    r"(?<!\w)(?:tomorrow|(?<!guten\s)(?<!heute\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
+    r"(?<!\w)(?:tomorrow|(?<!guten\s)(?<!heute\s)(?<!jeden\s)(?<!diesen\s)(?<!\bam\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
     r"|demà|jutro|zítra|zajtra|завтра|утре|sutra|сутра|yarın|besok|ngày\s+mai|غدا|غدًا|فردا|מחר|αύριο|holnap"  # noqa: RUF001
     r"|mâine|huomenna|i\s?morgon|i\s+morgen|আগামীকাল|நாளை)(?!\w)|明日|明天|내일|พรุ่งนี้",
     _I,
@@ -191,10 +213,12 @@ _NOW = re.compile(
     r"|الآن|حالا|اکنون|अभी|এখন|இப்போது|ngayon|ara|сега|sada|сада)(?!\w)|今すぐ|现在|马上|지금|ตอนนี้",  # noqa: RUF001
     _I,
 )
+# Quoted or back-ticked text, and lines of a pasted log ("[scheduler] … will resume tomorrow"): not the user's.
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb|^\s*\[.*$", re.MULTILINE)
 _AFTER_FIRST_WORD = re.compile(r"^\W*[\w'-]+")  # a clause without its first word: "Fortsätt med …" is an imperative
 # A deadline before "tomorrow": "before", "until", "by" and their like in the lexicon's languages.
 _DEADLINE = re.compile(
-    r"(?<!\w)(?:before|until|till|by|до|перед|vor|bis|avant|jusqu'?à|antes\s+de|hasta|prima\s+di|entro|przed|před"
+    r"(?<!\w)(?:before|until|till|by|so\s+that|до|перед|vor|bis|avant|jusqu'?à|antes\s+de|hasta|prima\s+di|entro|przed|před"
     r"|sebelum|trước|önce|kadar|πριν|עד|לפני|قبل|حتى|تا|پیش\s+از)(?!\w)|前|までに|之前|전에|ก่อน",
     _I,
 )
@@ -259,8 +283,8 @@ _INFO_VERB_CJK = r"教えて|説明|告诉我|解释|看看|检查|確認|설명
 # ("Bu hatayı düzeltir misin, sonra ne değiştirdiğini açıkla", "… پیاده‌سازی کن و … توضیح بده").  # noqa: RUF003
 _JOINING = re.compile(
     r"(?<!\w)(?:ve|sonra|और|फिर|এবং|তারপর|اور|پھر|و|سپس|بعد|dan|lalu|kemudian|i|oraz|a|potom|и|затем|потом|та|і|й"  # noqa: RUF001
-    r"|och|sedan|og|så|en|dan|ja|sitten|és|aztán|majd|και|μετά|ואז|ثم|và|rồi|sau\s+đó|at|tapos|และ|แล้ว)(?!\w)"
-    r"|然后|并且?|再|そして|それから|그리고",
+    r"|och|sedan|og|så|en|dan|ja|sitten|és|aztán|majd|και|μετά|ואז|ثم|và|rồi|sau\s+đó|at|tapos)(?!\w)"
+    r"|然后|并且?|再|そして|それから|그리고|และ|แล้ว",
     _I,
 )
 _EXPLAIN_ELSEWHERE = re.compile(
@@ -268,7 +292,7 @@ _EXPLAIN_ELSEWHERE = re.compile(
     r"|εξηγήστε|поясни|поясніть|обясни|objasni|giải\s+thích|ipaliwanag|اشرح|תסביר|możesz\s+(?:mi\s+)?wyjaśnić"
     r"|můžeš\s+(?:mi\s+)?vysvětlit|можешь\s+(?:мне\s+)?(?:пояснить|объяснить|рассказать)|bisa\s+(?:tolong\s+)?jelaskan)"
     r"(?!\w)|(?:açıkla(?:r\s+mısın|yın|yabilir\s+misin)?|anlat(?:ır\s+mısın|ın)?|समझाओ|समझाइए|समझा\s+दो|बताओ|बताइए"  # noqa: RUF001
-    r"|বোঝাও|ব্যাখ্যা\s+করো|سمجھاؤ|توضیح\s+(?:بده|بدید|بدهید)|อธิบาย)\W*$|^\W*(?:说明一下|解説して)",
+    r"|বোঝাও|ব্যাখ্যা\s+করো|سمجھاؤ|توضیح\s+(?:بده|بدید|بدهید)|(?<!คำ)อธิบาย)\W*$|^\W*(?:说明一下|解説して)",
     _I,
 )
 _INFO_REQUEST = re.compile(
@@ -354,7 +378,7 @@ def _asks_to_stop(turn: str) -> bool:
         return True
     if _closes_elsewhere(turn):
         return True
-    return any(_puts_off_to_tomorrow(sentence) for sentence in _SENTENCE.split(turn) if _TOMORROW.search(sentence))
+    return any(_puts_off_to_tomorrow(line) for line in _SENTENCE.split(turn) if _TOMORROW.search(line))
 
 
 def _closes_elsewhere(turn: str) -> bool:
@@ -368,16 +392,24 @@ def _closes_elsewhere(turn: str) -> bool:
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
         if (
             _size(turn[start : match.start()]) <= _LEAD_IN
-            and not turn[start : match.start()].strip().endswith(tuple(_QUOTES))
-            and all(_NOTHING_MORE.match(after) or _puts_off(after) for after in [tail[0], *rest])
+            and not turn[: match.start()].rstrip().endswith(tuple(_QUOTES))
+            and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]))
+            and all(_NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) for after in rest)
         ):
             return True
     return False
 
 
 def _puts_off(text: str) -> bool:
-    """Whether what follows a closing puts the rest off to tomorrow ("Na dziś wystarczy, dokończymy jutro.")."""
-    return bool(_TOMORROW.search(text)) and not _NOW.search(text) and not _CHANGE_VERB.search(text)
+    """Whether what follows a closing puts the rest off to tomorrow ("Na dziś wystarczy, dokończymy jutro."), not
+    a deadline nor a request for now."""
+    when = _TOMORROW.search(text)
+    return (
+        when is not None
+        and not _DEADLINE.search(text, 0, when.start())
+        and not _NOW.search(text)
+        and not _CHANGE_VERB.search(text)
+    )
 
 
 def _size(text: str) -> int:
@@ -394,13 +426,18 @@ def _puts_off_to_tomorrow(sentence: str) -> bool:
     att vi kan släppa i morgon") or a sentence that says "now". Not a word of the session alone: "session", "tokens" and
     "chat" name things of the code too (a cold review's "Add a 'Remind me tomorrow' option to the session
     dialog")."""
+    sentence = _QUOTED.sub(" ", sentence)  # a banner's "We'll continue tomorrow", a pasted log line
     if _NOW.search(sentence):
         return False
     for clause in _CLAUSE.split(sentence):
         when = _TOMORROW.search(clause)
-        if when is None or _DEADLINE.search(clause, 0, when.start()) or _negated(clause, when.start()):
+        if when is None or _DEADLINE.search(clause, 0, when.start()):
             continue
-        if "continue" in concepts.found(_AFTER_FIRST_WORD.sub("", clause.lower(), count=1)):
+        if _negated(clause, when.start(), _ONLY_NEGATED_BEFORE):  # "I'll continue tomorrow" is no negation
+            continue
+        # Without its first word where words are spaced: "Fortsätt med …" is an imperative, for now.
+        rest = _AFTER_FIRST_WORD.sub("", clause.lower(), count=1) if " " in clause.strip() else clause
+        if "continue" in concepts.found(rest):
             return True
     return False
 
