@@ -146,6 +146,20 @@ def test_the_models_act_maps_to_the_rules_verdict(
     assert found.decision != "continue" or progress
 
 
+def test_a_permission_the_model_names_is_never_the_plans_for_an_open_item(provider: tuple[str, FakeProvider]) -> None:
+    """A plan's open items judge a permission question the plan's only when the rules named the act: the
+    model answers on their abstain band, where most questions that share an item's words and are no leave
+    to go on lie (training/open_items_review2.jsonl)."""
+    provider_name, fake = provider
+    asked = "That's it for the API layer. Shall I move on to the Kubernetes manifests?"
+    fake.answers = [Answer(act("permission", "Shall I move on to the Kubernetes manifests?"))]
+    plan = Artifact(PLAN.path, "a" * 40, "b" * 40, False, True, ("Kubernetes manifests",))
+    c = Case(asked, recent_turns=TURNS, artifacts=(plan,), session_commits=(SESSION_COMMIT,))
+    found, failure = judge(build(provider_name, fake), c)
+    assert failure is None and (found.act, found.decision) == ("permission", "escalate")
+    assert rules.verdict_for(stopacts.Act("permission", "the rules"), c).decision == "continue"
+
+
 def verdict_of(name: str, c: Case) -> tuple[str, str]:
     verdict = rules.verdict_for(stopacts.Act(name, "test"), c)
     return verdict.decision, verdict.rule

@@ -15,6 +15,7 @@ from stopwarden.common import signals
 from stopwarden.common.names import RULES
 from stopwarden.gate import reminders, rules, stopact_model, stopacts, validation
 from stopwarden.gate.case import Artifact, Case, Commit, Pointer, Turn, Verdict
+from stopwarden.hooks import evidence
 
 DATA = Path(__file__).parents[1] / "data"
 # dev.jsonl: the development corpus. extra.jsonl and holdout.jsonl: 110 cases written independently of
@@ -393,6 +394,61 @@ def test_what_a_break_point_or_a_permission_question_asks_blocks_few_of_a_review
         == "continue"
     ]
     assert len(blocked) <= most, blocked
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "decision"),
+    [
+        ("Dockerized the worker. Shall I move on to the Kubernetes manifests?", ["Kubernetes manifests"], "continue"),
+        ("Dockerized the worker. Shall I move on to the Kubernetes manifests?", [], "escalate"),
+        ("Dockerized the worker. Shall I move on to the Kubernetes manifests?", ["Helm chart"], "escalate"),
+        ("Physics layer done. Should I move on to the trigger volumes?", ["trigger volumes", "audio"], "continue"),
+        # Consent, a choice, an offer after the plan is said to be finished: the user's to answer, items or not.
+        ("The manifests are ready. Should I deploy the Kubernetes manifests to production?", ["Kubernetes manifests"],
+         "escalate"),
+        ("Should I do the Kubernetes manifests or the Helm chart first?", ["Kubernetes manifests", "Helm chart"],
+         "allow"),
+        ("All five steps are complete. Shall I do the trigger volumes too?", ["trigger volumes"], "escalate"),
+    ],
+)  # fmt: skip
+def test_a_permission_question_for_an_open_item_of_the_plan_is_the_plans_to_answer(
+    text: str, items: list[str], decision: str
+) -> None:
+    """ "Shall I move on to the Kubernetes manifests?" asks leave to go on with the plan when its plan holds
+    "- [ ] Kubernetes manifests" (hooks/evidence.open_items): what the text alone cannot tell from a
+    proposal (training/proposal_review.jsonl), the plan's open items do."""
+    plan = Artifact("docs/plans/p.md", "a" * 40, "b" * 40, False, True, tuple(items))
+    case = Case(text, artifacts=(plan,), session_commits=(Commit("c" * 40, 1, "x", ()),))
+    assert rules.judge(case).decision == decision
+    made_now = Artifact("docs/plans/q.md", "a" * 40, "b" * 40, True, True, tuple(items))  # not the plan's
+    assert rules.judge(Case(text, artifacts=(PLAN, made_now), session_commits=case.session_commits)).decision == (
+        "escalate" if decision == "continue" else decision
+    )
+
+
+@pytest.mark.parametrize(("name", "early"), [("open_items_review.jsonl", 2), ("open_items_review2.jsonl", 13)])
+def test_a_reviews_legitimate_questions_beside_the_open_items_they_share_words_with_are_not_blocked(
+    name: str, early: int, tmp_path: Path
+) -> None:
+    """Two cold reviews' questions beside plan items they share words with (round 23): 60 and 55 legitimate
+    ones (someone else's items, put off, outward; how to do one, for what it needs, to skip it, among
+    several; ticking boxes) and 30 and 25 early ones. The first form blocked 50 of the first 60; narrowed on
+    them, none, then 12 of the second review's 55; narrowed on those, none. The plainest early questions are
+    found (paraphrases and other languages are beyond matching words: escalated, logged)."""
+    path = Path(__file__).parents[2] / "training" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    commits = (Commit("c" * 40, 1, "x", ()),)
+
+    def blocked(row: dict[str, Any]) -> bool:
+        items = row["items"]
+        if "plan" in row:  # the plan file itself, its headings included: what the Stop hook reads
+            (tmp_path / "PLAN.md").write_text(row["plan"], encoding="utf-8")
+            items = evidence.open_items(str(tmp_path), "PLAN.md")
+        plan = Artifact("PLAN.md", "a" * 40, "a" * 40, False, False, tuple(items))
+        return rules.judge(Case(row["text"], artifacts=(plan,), session_commits=commits)).decision == "continue"
+
+    assert [r["text"][-80:] for r in rows if not r["early"] and blocked(r)] == []
+    assert sum(blocked(r) for r in rows if r["early"]) >= early
 
 
 @pytest.mark.parametrize(("score", "decision"), [(0.95, "continue"), (0.85, "escalate")])

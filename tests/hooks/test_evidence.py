@@ -54,6 +54,34 @@ def test_artifacts_and_session_commits(repo: Path) -> None:
     assert set(found["session_commits"][1]["files"]) == {"docs/plans/billing.md", "src/app.py"}
 
 
+def test_the_open_items_of_the_plans_older_than_the_session(repo: Path, tmp_path: Path) -> None:
+    """A plan's unchecked items, as the working tree has them (the agent ticks them off as it goes), for the
+    plans that predate the session; never a plan made in it, never through a link, never past the bound."""
+    plan = "- [x] Dockerfile\n- [ ] Kubernetes manifests\n  * [ ] Helm chart\n3. [ ] the OTA part\nnotes [ ] no\n"
+    commit(repo, "plan", T0, "docs/plans/deploy.md", text=plan)
+    commit(repo, "new plan", T0 + 100, "docs/plans/later.md", text="- [ ] made in the session\n")
+    (repo / "docs/plans/deploy.md").write_text(plan.replace("- [ ] Kubernetes", "- [x] Kubernetes"))
+    by_path = {a["path"]: a for a in evidence.collect(str(repo), T0 + 50)["artifacts"]}
+    assert by_path["docs/plans/deploy.md"]["openItems"] == ["Helm chart", "the OTA part"]
+    assert "openItems" not in by_path["docs/plans/later.md"]
+    assert evidence.open_items(str(repo), "docs/plans/none.md") == []
+
+
+def test_open_items_are_read_only_from_a_bounded_regular_file_in_the_checkout(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("- [ ] a secret of another folder\n")
+    (repo / "PLAN.md").symlink_to(outside)
+    (repo / "docs").mkdir()
+    (repo / "docs" / "elsewhere").symlink_to(tmp_path)
+    os.mkfifo(repo / "fifo-plan.md")
+    assert evidence.open_items(str(repo), "PLAN.md") == []  # a link, even to a file
+    assert evidence.open_items(str(repo), "docs/elsewhere/outside.md") == []  # a folder that leads out
+    assert evidence.open_items(str(repo), "fifo-plan.md") == []  # would block a reader: never opened to wait
+    (repo / "big-plan.md").write_text("- [ ] " + "x" * 500 + "\n" + "- [ ] item\n" * 100_000)
+    items = evidence.open_items(str(repo), "big-plan.md")
+    assert items[0] == "x" * evidence.OPEN_ITEM_CHARS and len(items) == evidence.OPEN_ITEMS
+
+
 @pytest.mark.parametrize(
     ("path", "is_one"),
     [

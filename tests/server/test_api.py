@@ -238,6 +238,25 @@ def test_shadow_judges_and_logs_but_never_blocks(server: Server, plan_repo: Plan
     assert event["stop_text_preview"].startswith("Step 1 is committed.")
 
 
+def test_a_plans_open_items_let_a_question_for_one_of_them_be_judged_the_plans(
+    server: Server, plan_repo: PlanRepo
+) -> None:
+    """The hook sends a plan's unchecked items (hooks/evidence.open_items); a permission question for one of
+    them is the plan's to answer. Bounded: more items, or longer ones, are a bad request."""
+    asked = "The worker is dockerized and committed. Shall I move on to the Kubernetes manifests?"
+    body = evaluate_body(plan_repo, stop_text=asked)
+    assert server.call("POST", "/v1/evaluate", body)[1]["decision"] == "escalate"
+    body["evidence"]["artifacts"][0]["openItems"] = ["Kubernetes manifests for the worker"]
+    body["session_id"] = "s2"  # a verdict is cached by session and stop text
+    code, answer = server.call("POST", "/v1/evaluate", body)
+    assert (code, answer["decision"], answer["rule"]) == (200, "continue", "U5_PERMISSION_MID_PLAN")
+    body["evidence"]["artifacts"][0]["openItems"] = ["x"] * 31
+    code, answer = server.call("POST", "/v1/evaluate", body)
+    assert code == 400 and answer["detail"].startswith("evidence.artifacts.0.openItems")
+    body["evidence"]["artifacts"][0]["openItems"] = ["x" * 301]
+    assert server.call("POST", "/v1/evaluate", body)[0] == 400
+
+
 def test_enforce_blocks_with_the_template_reminder(server: Server, plan_repo: PlanRepo) -> None:
     force_enforce(server)
     body = evaluate(server, plan_repo)

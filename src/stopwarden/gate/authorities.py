@@ -65,7 +65,9 @@ class CascadeAuthority:
         answer = self.provider.complete(llm_acts.SYSTEM_PROMPT, llm_acts.user_message(case))
         act = llm_acts.parse_act(answer, case)
         how = f"{self.provider.name}, the rules abstaining: {act.name} \u201c{act.span[:200]}\u201d"
-        return rules.verdict_for(stopacts.Act(act.name, how), case)
+        # A plan's open items only for what the rules named: the LLM answers on their abstain band, where most
+        # questions that share an item's words and are no leave to go on lie (training/open_items_review2.jsonl).
+        return rules.verdict_for(stopacts.Act(act.name, how), case, open_items=False)
 
 
 def _rules(options: dict[str, Any], timeout_s: float) -> Authority:

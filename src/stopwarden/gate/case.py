@@ -19,15 +19,20 @@ class Artifact:
     latest_commit: str
     created_this_session: bool
     modified_this_session: bool
+    # Its unchecked items in the working tree ("- [ ] X"), at most 30: the repository's text, compared with
+    # the stop's (stopacts.asks_for_an_open_item), never shown to anyone.
+    open_items: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Artifact:
+        items = data.get("openItems") or ()
         return cls(
             path=str(data["path"]),
             introducing_commit=str(data.get("introducingCommit") or ""),
             latest_commit=str(data.get("latestCommit") or ""),
             created_this_session=bool(data.get("createdThisSession")),
             modified_this_session=bool(data.get("modifiedThisSession")),
+            open_items=tuple(item[:300] for item in list(items)[:30] if isinstance(item, str)),
         )
 
     @property

@@ -42,14 +42,15 @@ def judge(case: Case) -> Verdict:
     return verdict_for(stopacts.classify(case), case)
 
 
-def verdict_for(act: stopacts.Act, case: Case) -> Verdict:
+def verdict_for(act: stopacts.Act, case: Case, *, open_items: bool = True) -> Verdict:
     """The verdict an act gets on the case's evidence (docs/stop-acts.md): whoever named the act, these
-    rules or, on their abstain band, an LLM (the cascade authorities)."""
+    rules or, on their abstain band, an LLM (the cascade authorities, which pass `open_items=False`: a
+    permission question for a plan's open item is judged the plan's only when these rules named it)."""
     if act.name in ALLOW_RULES:
         return Verdict("allow", act.rule or ALLOW_RULES[act.name], rationale=act.how, act=act.name)
     if act.name == "give_up":
         return Verdict("escalate", "U_GIVE_UP", rationale=act.how, act=act.name)
-    if act.name in NAMES_WHAT_REMAINS and not NAMES_WHAT_REMAINS[act.name](case.stop_text):
+    if act.name in NAMES_WHAT_REMAINS and not _names_what_remains(act.name, case, open_items):
         why = f"{act.how}; nothing said of what remains"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     if act.name in CONTINUE_RULES or act.name == "break_point":
@@ -62,6 +63,19 @@ def verdict_for(act: stopacts.Act, case: Case) -> Verdict:
         why = f"{act.how}; a plan older than the session, but no progress in it"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=act.how)
+
+
+def _names_what_remains(act: str, case: Case, open_items: bool) -> bool:
+    """Whether the final act names the work that remains (NAMES_WHAT_REMAINS), or, for a permission question,
+    asks leave to do an open item of a plan older than the session."""
+    if NAMES_WHAT_REMAINS[act](case.stop_text):
+        return True
+    return open_items and act == "permission" and stopacts.asks_for_an_open_item(case.stop_text, _open_items(case))
+
+
+def _open_items(case: Case) -> list[str]:
+    """The open items of the plans that predate the session (the evidence's, read from the working tree)."""
+    return [item for artifact in case.pre_session_artifacts for item in artifact.open_items]
 
 
 def _plan_with_progress(case: Case) -> tuple[Artifact, str] | None:

@@ -118,7 +118,8 @@ _FUNCTION_WORD_LIST: Final = """
     through during without within up down out off than via per and or but so if because while though
     although then when where whether once until unless since now still yet already also just only too very
     again next later soon here there ?"""
-_ENGLISH_WORDS: Final = frozenset(_FUNCTION_WORD_LIST.split()) - {"?", "a"}  # "a" is a letter of many scripts
+FUNCTION_WORDS: Final = frozenset(_FUNCTION_WORD_LIST.split()) - {"?"}  # English's closed classes
+_ENGLISH_WORDS: Final = FUNCTION_WORDS - {"a"}  # "a" is a letter of many scripts
 
 
 def without_code(text: str) -> str:

@@ -12,7 +12,9 @@ an abstain band between them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
 from stopwarden.gate import stopact_model, user_turn
@@ -271,6 +273,80 @@ def names_remaining_work(text: str) -> bool:
     if PLAN_FINISHED.search(final) or CONSENT.search(stopact_model.last_sentence(final)):
         return False
     return bool(REMAINING.search(final))
+
+
+# The words of a permission question that say nothing of its work: function words, the verbs and nouns of
+# asking and of going on ("Shall I move on to …", "Want me to continue with the next part …").
+_NOT_CONTENT: Final = stopact_model.FUNCTION_WORDS | {
+    *("want", "like", "okay", "move", "moving", "continue", "proceed", "start", "starting", "go", "going"),
+    *("keep", "carry", "tackle", "resume", "get", "begin", "do", "doing", "work", "working", "next", "rest"),
+    *("remaining", "part", "parts", "step", "steps", "phase", "phases", "item", "items", "task", "tasks"),
+    *("same", "way", "well", "too", "also", "now", "then", "ahead", "first", "build", "write", "add", "set", "up"),
+    *("handle", "take", "kick", "off", "implement", "create", "make", "finish", "started", "on", "with"),
+}
+_CONTENT_WORD = re.compile(r"(?!\d+\b)\w[\w'-]+")  # "2FA", "CI" and "S3" name things too
+
+
+def asks_for_an_open_item(text: str, items: Sequence[str]) -> bool:
+    """Whether a permission question asks leave to do an open item of a plan older than the session ("Shall I
+    move on to the Kubernetes manifests?" beside "- [ ] Kubernetes manifests"): the plan answers it, as it
+    answers "Shall I go on with step 4?". Only the server's evidence names the items (hooks/evidence.
+    open_items): the text alone never tells a proposal from the plan's next piece (training/
+    proposal_review.jsonl, round 22).
+
+    Two cold reviews (training/open_items_review.jsonl, open_items_review2.jsonl, round 23) wrote legitimate
+    questions that share an item's words: items that are someone else's, put off or outward ("(ops)
+    provision the cluster", "Tablet layout (P2)", "email the users"), questions about how to do one, for
+    what it needs, to skip it, among several, after reasoning about it, about ticking boxes. So: a yes/no
+    question of the agent's own next action that says nothing but the item (all of its words of content,
+    or two of them, and no other), not about an item the final act already spoke of before it, an item of
+    the agent's own and not outward; not after the final act says the plan is finished, nor consent or a
+    choice."""
+    final = stopact_model.final_act(text)
+    asked = question(final.rstrip(" \t\n*_`)"))
+    if not items or asked is None or PLAN_FINISHED.search(final) or CONSENT.search(asked) or CHOICE.search(asked):
+        return False
+    if not _OWN_YES_NO.search(asked) or _NOT_A_LEAVE.search(asked):
+        return False
+    words = _content(asked)
+    before = _content(final[: final.rfind(asked)])
+    for item in items:
+        wanted = _content(item)
+        named = bool(wanted) and len(words & wanted) >= min(2, len(wanted)) and words <= wanted
+        if named and not (words & before) and not _NOT_THE_AGENTS.search(item):
+            return True
+    return False
+
+
+# A yes/no question of the agent's own next action: "Shall I …", "Should we …", "Want me to …", "OK if I …".
+_OWN_YES_NO = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|great)\W+)?(?:(?:shall|should|can|may|could)\s+(?:i|we)|(?:do\s+you\s+)?want\s+me\s+to"
+    r"|(?:would\s+you\s+)?like\s+me\s+to|ok(?:ay)?\s+(?:if\s+(?:i|we)|to)|mind\s+if\s+i)\b",
+    _I,
+)
+# ... not one about the plan's own file ("tick the boxes in PLAN.md", "cross it off"), nor one to skip, hold
+# off or do without an item.
+_NOT_A_LEAVE = re.compile(
+    r"\b(?:tick|check\s+off|cross\s+off|mark|update)\b[^?]*\b(?:box(?:es)?|plan|checklist|done|off)\b"
+    r"|\b(?:skip|hold\s+off|leave\s+out|drop|defer|postpone|do\s+without|put\s+off)\b",
+    _I,
+)
+# An item that is not the agent's to do next: another's (an owner before or after it, a mention), put off
+# (a priority, a later phase, the icebox), or an outward act.
+_NOT_THE_AGENTS = re.compile(
+    r"^\s*(?:\(|@|\*\*|[\w-]+(?:\s+team)?\s*:)|@\w|\s[\u2014\u2013-]\s*[A-Z]\w+\s*$|\([^)]*\b[A-Z][a-z]+\)\s*$|~~"
+    r"|\b(?:later|stretch|v\d+(?:\.\d+)*|nice[\s-]to[\s-]have|post-launch|after\s+launch|deferred|blocked\s+on|waiting\s+on"
+    r"|optional|maybe|future|someday|icebox|backlog|not\s+for\s+(?:mvp|now|this)|if\s+time\s+permits|tbd|p[2-9]"
+    r"|phase\s+[2-9]|später|équipe|opcional)\b"
+    r"|\b(?:release|publish|deploy|ship|e-?mail|send|notify|announce|invite|archive|switch\s+dns|point\b[^.]*\bat"
+    r"|turn\s+(?:off|on)|disable|rotate|submit|delete|drop|remove|merge|push|upload|tear\s+down|refund|charge"
+    r"|go\s+live|cut\s+over|production|prod|enable\b[^.]*\b(?:customers|users|everyone|accounts))\b",
+    _I,
+)
+
+
+def _content(text: str) -> set[str]:
+    return {word for word in _CONTENT_WORD.findall(text.lower().replace("`", " ")) if word not in _NOT_CONTENT}
 
 
 # A statement of what is still to do. A break-point remark is itself no sign of unfinished work ("a good

@@ -16,6 +16,8 @@ stop that needs it, rather than in SessionStart (which would pay it for sessions
 a signal) or in the server (which knows only the main checkout, not a build's worktree).
 """
 
+import os
+import stat
 import time
 
 from stopwarden.common import git
@@ -36,6 +38,18 @@ HISTORY_S = 10.0  # the walk's own deadline: only a git that hangs reaches it
 HISTORY_CAP = 64 << 20  # a whole log of 20,000 commits with their file names is about 2 MB
 CACHE_VERSION = 1
 HEX = "0123456789abcdef"
+# A plan's open items ("- [ ] the Kubernetes manifests"), read from the working tree (the agent ticks them
+# off as it goes) of the few plans that predate the session and changed last: what a permission question
+# asks leave to do is the plan's own work when it names one of them (docs/stop-acts.md). The plan is the
+# repository's text: bounded, never through a link, never shown to anyone, only compared.
+OPEN_PLANS = 3
+OPEN_ITEMS = 30
+OPEN_ITEM_CHARS = 200
+PLAN_READ = 64 << 10
+_CHECKBOX = ("- [ ] ", "* [ ] ", "+ [ ] ")
+# A heading that puts what follows it off: its items are no next piece ("## Not now", "## Later", "## Phase 2").
+PUT_OFF = ("later", "not now", "backlog", "out of scope", "stretch", "future", "icebox", "someday", "nice to have",
+           "phase 2", "phase 3", "v2", "optional", "won't", "wont")  # fmt: skip
 
 
 def is_artifact(path: str) -> bool:
@@ -56,6 +70,10 @@ def collect(root: str, session_start: float, budget_s: float = 0.4, state: str =
     paths = [p for p in dict.fromkeys(_text(out).split("\0")) if p and is_artifact(p)] if code == 0 else []
     history, cut = plan_history(root, state, deadline) if paths else ({}, False)
     artifacts = _artifacts(paths, history, session_start)
+    for artifact in [a for a in artifacts if not a["createdThisSession"]][:OPEN_PLANS]:
+        items = open_items(root, artifact["path"])
+        if items:
+            artifact["openItems"] = items
     return {"artifacts": artifacts, "session_commits": commits, "partial": partial or code is None or cut}
 
 
@@ -89,6 +107,44 @@ def _artifacts(paths: "list[str]", history: "History", start: float) -> "list[di
         }
         for path in ordered
     ]
+
+
+def open_items(root: str, path: str) -> "list[str]":
+    """The unchecked items of the plan at `path` in the working tree under `root` ("- [ ] X", "1. [ ] X"),
+    but those under a heading that puts them off ("## Later"): at most OPEN_ITEMS of OPEN_ITEM_CHARS each
+    from its first PLAN_READ bytes. Nothing from a path that leaves the checkout through a link, a link
+    itself, or anything but a regular file."""
+    full = os.path.join(root, path)
+    try:
+        if not os.path.realpath(full).startswith(os.path.join(os.path.realpath(root), "")):
+            return []
+        fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except (OSError, ValueError):
+        return []
+    try:
+        data = os.read(fd, PLAN_READ) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        data = b""
+    finally:
+        os.close(fd)
+    items: list[str] = []
+    put_off = False
+    for line in _text(data).splitlines():
+        text = line.strip()
+        if text.startswith("#"):
+            heading = text.lstrip("#").strip().lower()
+            put_off = any(words in heading for words in PUT_OFF)
+            continue
+        if put_off:
+            continue
+        number, dot, rest = text.partition(". ") if text[:1].isdigit() else ("", "", "")
+        if number.isdigit() and len(number) <= 3 and dot:
+            text = "- " + rest
+        if text.startswith(_CHECKBOX) and text[6:].strip():
+            items.append(text[6:].strip()[:OPEN_ITEM_CHARS])
+            if len(items) == OPEN_ITEMS:
+                break
+    return items
 
 
 def plan_history(checkout: str, state: str, deadline: float) -> "tuple[History, bool]":

@@ -55,6 +55,8 @@ class ArtifactIn(Strict):
     latestCommit: str = Field(default="", max_length=64)
     createdThisSession: bool = False
     modifiedThisSession: bool = False
+    # The plan's unchecked items in the working tree (hooks/evidence.open_items): compared, never shown.
+    openItems: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=30)
 
 
 class CommitIn(Strict):
