@@ -123,6 +123,22 @@ def test_enforce_blocks_an_early_stop(claude_bin: Path, project: Path, stop: str
     )
 
 
+@pytest.mark.parametrize("project", ["enforce"], indirect=True)
+def test_enforce_blocks_a_question_for_the_plans_next_open_item(claude_bin: Path, project: Path) -> None:
+    """ "Shall I move on to the CSV exporter?" names nothing a text can tell from a proposal; the plan's open
+    item "- [ ] the CSV exporter", which the Stop hook reads from the working tree, says it is the plan's
+    next piece (round 23)."""
+    (project / PLAN).write_text("# Importer\n- [x] schema migration\n- [ ] the CSV exporter\n- [ ] tests\n")
+    asked = "The schema migration is committed. Shall I move on to the CSV exporter?"
+    model, run = claude_stops(claude_bin, project, asked)
+    feedback = find_stop_hook_feedback(model.requests, f"{BLOCKED} — the plan at {PLAN} already says what comes")
+    assert feedback is not None, f"the block never reached the model: {judged(project)}"
+    assert model.steps_served == 3 and run.result == CARRY_ON, "the agent should go on after the block"
+    assert decisions(project) == [
+        ("enforce", "continue", "U5_PERMISSION_MID_PLAN", PLAN, "claude-code", session_id(run), 1)
+    ], judged(project)
+
+
 @pytest.mark.parametrize("project", ["shadow"], indirect=True)
 def test_shadow_logs_a_context_stop_as_continue_and_lets_it_through(claude_bin: Path, project: Path) -> None:
     model, run = claude_stops(claude_bin, project, CONTEXT_STOP)
