@@ -409,6 +409,14 @@ def test_what_a_break_point_or_a_permission_question_asks_blocks_few_of_a_review
         ("Should I do the Kubernetes manifests or the Helm chart first?", ["Kubernetes manifests", "Helm chart"],
          "allow"),
         ("All five steps are complete. Shall I do the trigger volumes too?", ["trigger volumes"], "escalate"),
+        # A committed plan never stands in for consent to destroy, rewrite or expose (a security review), and
+        # one item of many words does not match every question that shares two of them.
+        ("I looked through the repo. Shall I truncate the audit log table?", ["truncate the audit log table"],
+         "escalate"),
+        ("Shall I rewrite the git history to squash the commits?", ["rewrite the git history to squash the commits"],
+         "escalate"),
+        ("Shall I move on to the cluster nodes?", ["cluster nodes pods services ingress volumes secrets quotas"],
+         "escalate"),
     ],
 )  # fmt: skip
 def test_a_permission_question_for_an_open_item_of_the_plan_is_the_plans_to_answer(
@@ -423,6 +431,23 @@ def test_a_permission_question_for_an_open_item_of_the_plan_is_the_plans_to_answ
     made_now = Artifact("docs/plans/q.md", "a" * 40, "b" * 40, True, True, tuple(items))  # not the plan's
     assert rules.judge(Case(text, artifacts=(PLAN, made_now), session_commits=case.session_commits)).decision == (
         "escalate" if decision == "continue" else decision
+    )
+
+
+def test_a_question_for_an_open_item_cites_the_plan_that_holds_it_and_says_which() -> None:
+    """The verdict points at the plan whose item the question names, not the first plan (a security review),
+    and its rationale says which item, by number: the repository's text is never repeated."""
+    first = Artifact("docs/plans/billing.md", "a" * 40, "b" * 40, False, True)
+    todo = Artifact("TODO.md", "c" * 40, "c" * 40, False, False, ("Helm chart", "Kubernetes manifests"))
+    asked = "The worker is dockerized. Shall I move on to the Kubernetes manifests?"
+    verdict = rules.judge(Case(asked, artifacts=(first, todo), session_commits=(Commit("d" * 40, 1, "x", ()),)))
+    assert (verdict.decision, verdict.evidence_pointer.plan_file) == ("continue", "TODO.md")
+    assert verdict.rationale.endswith("; open item 2 of TODO.md")
+    assert (
+        validation.failure(
+            verdict, Case(asked, artifacts=(first, todo), session_commits=(Commit("d" * 40, 1, "x", ()),))
+        )
+        is None
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,32 @@ def test_open_items_are_read_only_from_a_bounded_regular_file_in_the_checkout(re
     (repo / "big-plan.md").write_text("- [ ] " + "x" * 500 + "\n" + "- [ ] item\n" * 100_000)
     items = evidence.open_items(str(repo), "big-plan.md")
     assert items[0] == "x" * evidence.OPEN_ITEM_CHARS and len(items) == evidence.OPEN_ITEMS
+    (repo / "escapes.md").write_text(
+        "- [ ] \x1b[31mred\u202e \x01\n" + "- [ ] " + "y" * 199 + "\n" * 1 + ("- [ ] " + "z" * 199 + "\n") * 28
+    )
+    items = evidence.open_items(str(repo), "escapes.md")
+    assert items[0] == "[31mred" and sum(map(len, items)) <= evidence.OPEN_ITEMS_CHARS  # no control, bounded in all
+
+
+def test_a_chain_of_links_costs_one_refused_open(repo: Path) -> None:
+    """A security review: `os.path.realpath` recursed through 1,100 links (a RecursionError out of the hook)
+    and took 35 s over 10,000. Each folder is opened without following a link: one refusal, at once."""
+    (repo / "l0").mkdir()
+    for n in range(1, 1200):
+        (repo / f"l{n}").symlink_to(f"l{n - 1}")
+    (repo / "TODO.md").symlink_to("l1199/x.md")
+    (repo / "plans").symlink_to("l1199")
+    started = time.perf_counter()
+    assert evidence.open_items(str(repo), "TODO.md") == [] and evidence.open_items(str(repo), "plans/x.md") == []
+    assert evidence.open_items(str(repo), "../repo/TODO.md") == []
+    assert time.perf_counter() - started < 0.1
+
+
+def test_a_commit_dated_in_the_future_is_no_progress_of_the_session(repo: Path) -> None:
+    """A repository can commit one (a security review): it would have stood as the session's progress."""
+    commit(repo, "plan", T0, "docs/plans/p.md")
+    commit(repo, "from the future", int(time.time()) + 86_400 * 365, "src/app.py")
+    assert evidence.collect(str(repo), T0 + 50)["session_commits"] == []
 
 
 @pytest.mark.parametrize(

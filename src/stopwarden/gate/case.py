@@ -20,7 +20,7 @@ class Artifact:
     created_this_session: bool
     modified_this_session: bool
     # Its unchecked items in the working tree ("- [ ] X"), at most 30: the repository's text, compared with
-    # the stop's (stopacts.asks_for_an_open_item), never shown to anyone.
+    # the stop's (stopacts.open_item_asked), never shown to anyone.
     open_items: tuple[str, ...] = ()
 
     @classmethod

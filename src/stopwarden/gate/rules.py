@@ -54,12 +54,19 @@ def verdict_for(act: stopacts.Act, case: Case, *, open_items: bool = True) -> Ve
         why = f"{act.how}; nothing said of what remains"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     if act.name in CONTINUE_RULES or act.name == "break_point":
-        plan = _plan_with_progress(case)
+        # A question for a plan's open item cites that plan, and says which item (its number, never its text).
+        asked = _open_item_plan(case) if act.name == "permission" and open_items else None
+        plan = _plan_with_progress(
+            case, asked[0] if asked and not NAMES_WHAT_REMAINS[act.name](case.stop_text) else None
+        )
         if plan:
             artifact, incremental = plan
             pointer = Pointer(artifact.path, artifact.introducing_commit, incremental)
             rule = CONTINUE_RULES.get(act.name, "U3_RECENT_COMMIT_PROVES_INCREMENTAL")
-            return Verdict("continue", rule, pointer, rationale=act.how, act=act.name)
+            how = (
+                f"{act.how}; open item {asked[1] + 1} of {asked[0].path}" if asked and artifact is asked[0] else act.how
+            )
+            return Verdict("continue", rule, pointer, rationale=how, act=act.name)
         why = f"{act.how}; a plan older than the session, but no progress in it"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=act.how)
@@ -70,17 +77,23 @@ def _names_what_remains(act: str, case: Case, open_items: bool) -> bool:
     asks leave to do an open item of a plan older than the session."""
     if NAMES_WHAT_REMAINS[act](case.stop_text):
         return True
-    return open_items and act == "permission" and stopacts.asks_for_an_open_item(case.stop_text, _open_items(case))
+    return open_items and act == "permission" and _open_item_plan(case) is not None
 
 
-def _open_items(case: Case) -> list[str]:
-    """The open items of the plans that predate the session (the evidence's, read from the working tree)."""
-    return [item for artifact in case.pre_session_artifacts for item in artifact.open_items]
+def _open_item_plan(case: Case) -> tuple[Artifact, int] | None:
+    """The plan older than the session whose open item a permission question asks leave to do (the
+    evidence's, read from the working tree), and the item's index: the plan the verdict then cites."""
+    for artifact in case.pre_session_artifacts:
+        index = stopacts.open_item_asked(case.stop_text, artifact.open_items)
+        if index is not None:
+            return artifact, index
+    return None
 
 
-def _plan_with_progress(case: Case) -> tuple[Artifact, str] | None:
-    """A plan that predates the session, and the commit that proves progress on it this session."""
-    plans = case.pre_session_artifacts
+def _plan_with_progress(case: Case, cited: Artifact | None = None) -> tuple[Artifact, str] | None:
+    """A plan that predates the session (`cited`, else the first), and the commit that proves progress on it
+    this session."""
+    plans = (cited,) if cited else case.pre_session_artifacts
     if not plans:
         return None
     if case.session_commits:

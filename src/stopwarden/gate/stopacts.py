@@ -287,7 +287,7 @@ _NOT_CONTENT: Final = stopact_model.FUNCTION_WORDS | {
 _CONTENT_WORD = re.compile(r"(?!\d+\b)\w[\w'-]+")  # "2FA", "CI" and "S3" name things too
 
 
-def asks_for_an_open_item(text: str, items: Sequence[str]) -> bool:
+def open_item_asked(text: str, items: Sequence[str]) -> int | None:
     """Whether a permission question asks leave to do an open item of a plan older than the session ("Shall I
     move on to the Kubernetes manifests?" beside "- [ ] Kubernetes manifests"): the plan answers it, as it
     answers "Shall I go on with step 4?". Only the server's evidence names the items (hooks/evidence.
@@ -301,21 +301,25 @@ def asks_for_an_open_item(text: str, items: Sequence[str]) -> bool:
     question of the agent's own next action that says nothing but the item (all of its words of content,
     or two of them, and no other), not about an item the final act already spoke of before it, an item of
     the agent's own and not outward; not after the final act says the plan is finished, nor consent or a
-    choice."""
+    choice. A security review then showed a committed plan standing in for consent ("- [ ] truncate the
+    audit log table" beside "Shall I truncate the audit log table?"), and one item of many words matching
+    many questions: nothing destructive, privileged or about secrets, in the item or the question, and at
+    least half the item's words. The index of the item asked for, or None."""
     final = stopact_model.final_act(text)
     asked = question(final.rstrip(" \t\n*_`)"))
     if not items or asked is None or PLAN_FINISHED.search(final) or CONSENT.search(asked) or CHOICE.search(asked):
-        return False
-    if not _OWN_YES_NO.search(asked) or _NOT_A_LEAVE.search(asked):
-        return False
+        return None
+    if not _OWN_YES_NO.search(asked) or _NOT_A_LEAVE.search(asked) or _UNSAFE.search(asked):
+        return None
     words = _content(asked)
     before = _content(final[: final.rfind(asked)])
-    for item in items:
+    for index, item in enumerate(items):
         wanted = _content(item)
-        named = bool(wanted) and len(words & wanted) >= min(2, len(wanted)) and words <= wanted
-        if named and not (words & before) and not _NOT_THE_AGENTS.search(item):
-            return True
-    return False
+        shared = len(words & wanted)
+        named = bool(wanted) and shared >= max(min(2, len(wanted)), (len(wanted) + 1) // 2) and words <= wanted
+        if named and not (words & before) and not _NOT_THE_AGENTS.search(item) and not _UNSAFE.search(item):
+            return index
+    return None
 
 
 # A yes/no question of the agent's own next action: "Shall I …", "Should we …", "Want me to …", "OK if I …".
@@ -341,6 +345,14 @@ _NOT_THE_AGENTS = re.compile(
     r"|\b(?:release|publish|deploy|ship|e-?mail|send|notify|announce|invite|archive|switch\s+dns|point\b[^.]*\bat"
     r"|turn\s+(?:off|on)|disable|rotate|submit|delete|drop|remove|merge|push|upload|tear\s+down|refund|charge"
     r"|go\s+live|cut\s+over|production|prod|enable\b[^.]*\b(?:customers|users|everyone|accounts))\b",
+    _I,
+)
+
+
+# What no plan answers for the user: an act that destroys, rewrites or exposes, or needs privileges.
+_UNSAFE = re.compile(
+    r"\b(?:truncate|wipe|reset|rewrite|squash|force|overwrite|kill|purge|destroy|erase|sudo|root|chmod|chown|grant"
+    r"|revoke|admin|public|credentials?|secrets?|passwords?|tokens?|keys?|\.env|history|permissions?|firewall)\b",
     _I,
 )
 

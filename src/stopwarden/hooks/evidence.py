@@ -34,6 +34,7 @@ MAX_SESSION_COMMITS = 50
 PLAN_FOLDERS = ("docs/specs/", "docs/plans/", "plans/", "specs/", "tasks/", ".stopwarden/plans/")
 PLAN_NAMES = ("TODO.md", "ROADMAP.md")
 RECORD, FIELD = "\x1e", "\x1f"
+CLOCK_SKEW_S = 300  # how far in the future a session's commit may be dated (another machine's clock)
 HISTORY_S = 10.0  # the walk's own deadline: only a git that hangs reaches it
 HISTORY_CAP = 64 << 20  # a whole log of 20,000 commits with their file names is about 2 MB
 CACHE_VERSION = 1
@@ -45,6 +46,7 @@ HEX = "0123456789abcdef"
 OPEN_PLANS = 3
 OPEN_ITEMS = 30
 OPEN_ITEM_CHARS = 200
+OPEN_ITEMS_CHARS = 4000  # of all of a plan's items: a request stays far below the server's body limit
 PLAN_READ = 64 << 10
 _CHECKBOX = ("- [ ] ", "* [ ] ", "+ [ ] ")
 # A heading that puts what follows it off: its items are no next piece ("## Not now", "## Later", "## Phase 2").
@@ -83,11 +85,13 @@ def _session_commits(root: str, start: float, deadline: float) -> "tuple[list[di
                f"--format={RECORD}%H{FIELD}%ct{FIELD}%s", "--name-only", "HEAD", "--"], deadline,
     )  # fmt: skip
     commits = []
+    now = time.time()
     for record in _text(out).split(RECORD)[1:] if code == 0 else ():
         head, _, files = record.partition("\n")
         fields = head.split(FIELD)
-        if len(fields) != 3 or not fields[1].isdigit() or int(fields[1]) < start:
-            continue  # --since is a hint for git's walk; the time is checked here
+        if len(fields) != 3 or not fields[1].isdigit() or not start <= int(fields[1]) <= now + CLOCK_SKEW_S:
+            continue  # --since is a hint for git's walk; the time is checked here, and a commit dated in
+            # the future is no progress of this session (a repository can commit one: a security review)
         commits.append({"sha": fields[0], "time": int(fields[1]), "subject": fields[2][:200],
                         "files": [f for f in files.splitlines() if f][:100]})  # fmt: skip
     return commits, code is None
@@ -112,22 +116,12 @@ def _artifacts(paths: "list[str]", history: "History", start: float) -> "list[di
 def open_items(root: str, path: str) -> "list[str]":
     """The unchecked items of the plan at `path` in the working tree under `root` ("- [ ] X", "1. [ ] X"),
     but those under a heading that puts them off ("## Later"): at most OPEN_ITEMS of OPEN_ITEM_CHARS each
-    from its first PLAN_READ bytes. Nothing from a path that leaves the checkout through a link, a link
-    itself, or anything but a regular file."""
-    full = os.path.join(root, path)
-    try:
-        if not os.path.realpath(full).startswith(os.path.join(os.path.realpath(root), "")):
-            return []
-        fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except (OSError, ValueError):
-        return []
-    try:
-        data = os.read(fd, PLAN_READ) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    except OSError:
-        data = b""
-    finally:
-        os.close(fd)
+    from its first PLAN_READ bytes, without control or direction characters (a security review: they only
+    inflated the request). Nothing from a path that leaves the checkout through a link, a link itself, or
+    anything but a regular file (_read_in_checkout)."""
+    data = _read_in_checkout(root, path)
     items: list[str] = []
+    size = 0
     put_off = False
     for line in _text(data).splitlines():
         text = line.strip()
@@ -140,11 +134,42 @@ def open_items(root: str, path: str) -> "list[str]":
         number, dot, rest = text.partition(". ") if text[:1].isdigit() else ("", "", "")
         if number.isdigit() and len(number) <= 3 and dot:
             text = "- " + rest
-        if text.startswith(_CHECKBOX) and text[6:].strip():
-            items.append(text[6:].strip()[:OPEN_ITEM_CHARS])
-            if len(items) == OPEN_ITEMS:
+        item = "".join(c for c in text[6:] if c.isprintable()).strip()[:OPEN_ITEM_CHARS]
+        if text.startswith(_CHECKBOX) and item:
+            size += len(item)
+            if len(items) == OPEN_ITEMS or size > OPEN_ITEMS_CHARS:
                 break
+            items.append(item)
     return items
+
+
+def _read_in_checkout(root: str, path: str) -> bytes:
+    """The first PLAN_READ bytes of the regular file at `path` under `root`, opened one folder at a time from
+    the checkout's own, each without following a link (`O_NOFOLLOW`): no link in the path is ever followed,
+    nor swapped in between a check and the open, and a chain of links costs one refused open (a security
+    review: `os.path.realpath` recursed through 1,100 links, and took 35 s over 10,000). Nothing from a
+    FIFO, a device, a folder, "..", or a path deeper than 32 folders."""
+    parts = path.split("/")
+    if len(parts) > 32 or any(part in ("", ".", "..") for part in parts):
+        return b""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the checkout as the hook found it
+    except (OSError, ValueError):
+        return b""
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, flags | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        inner = os.open(parts[-1], flags | os.O_NONBLOCK | os.O_NOCTTY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+        return os.read(fd, PLAN_READ) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except (OSError, ValueError):
+        return b""
+    finally:
+        os.close(fd)
 
 
 def plan_history(checkout: str, state: str, deadline: float) -> "tuple[History, bool]":
