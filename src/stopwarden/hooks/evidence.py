@@ -134,8 +134,10 @@ def open_items(root: str, path: str) -> "list[str]":
         number, dot, rest = text.partition(". ") if text[:1].isdigit() else ("", "", "")
         if number.isdigit() and len(number) <= 3 and dot:
             text = "- " + rest
+        if not text.startswith(_CHECKBOX):
+            continue
         item = "".join(c for c in text[6:] if c.isprintable()).strip()[:OPEN_ITEM_CHARS]
-        if text.startswith(_CHECKBOX) and item:
+        if item:
             size += len(item)
             if len(items) == OPEN_ITEMS or size > OPEN_ITEMS_CHARS:
                 break
