@@ -50,34 +50,24 @@ def verdict_for(act: stopacts.Act, case: Case, *, open_items: bool = True) -> Ve
         return Verdict("allow", act.rule or ALLOW_RULES[act.name], rationale=act.how, act=act.name)
     if act.name == "give_up":
         return Verdict("escalate", "U_GIVE_UP", rationale=act.how, act=act.name)
-    if act.name in NAMES_WHAT_REMAINS and not _names_what_remains(act.name, case, open_items):
+    # A permission question that says nothing of what remains may ask for an open item of the plan: then it
+    # cites that plan, and says which item (its number, never its text).
+    remains = act.name not in NAMES_WHAT_REMAINS or NAMES_WHAT_REMAINS[act.name](case.stop_text)
+    asked = _open_item_plan(case) if not remains and act.name == "permission" and open_items else None
+    if not remains and asked is None:
         why = f"{act.how}; nothing said of what remains"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     if act.name in CONTINUE_RULES or act.name == "break_point":
-        # A question for a plan's open item cites that plan, and says which item (its number, never its text).
-        asked = _open_item_plan(case) if act.name == "permission" and open_items else None
-        plan = _plan_with_progress(
-            case, asked[0] if asked and not NAMES_WHAT_REMAINS[act.name](case.stop_text) else None
-        )
+        plan = _plan_with_progress(case, asked[0] if asked else None)
         if plan:
             artifact, incremental = plan
             pointer = Pointer(artifact.path, artifact.introducing_commit, incremental)
             rule = CONTINUE_RULES.get(act.name, "U3_RECENT_COMMIT_PROVES_INCREMENTAL")
-            how = (
-                f"{act.how}; open item {asked[1] + 1} of {asked[0].path}" if asked and artifact is asked[0] else act.how
-            )
+            how = f"{act.how}; open item {asked[1] + 1} of {artifact.path}" if asked else act.how
             return Verdict("continue", rule, pointer, rationale=how, act=act.name)
         why = f"{act.how}; a plan older than the session, but no progress in it"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=act.how)
-
-
-def _names_what_remains(act: str, case: Case, open_items: bool) -> bool:
-    """Whether the final act names the work that remains (NAMES_WHAT_REMAINS), or, for a permission question,
-    asks leave to do an open item of a plan older than the session."""
-    if NAMES_WHAT_REMAINS[act](case.stop_text):
-        return True
-    return open_items and act == "permission" and _open_item_plan(case) is not None
 
 
 def _open_item_plan(case: Case) -> tuple[Artifact, int] | None:
