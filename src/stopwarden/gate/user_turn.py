@@ -196,7 +196,7 @@ _THANKS_SENTENCE = re.compile(
 )
 _LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
 # A closing quoted, or after a label, is a string asked for: «На сегодня всё», "farewell: Bugünlük bu kadar".  # noqa: RUF003
-_QUOTES: Final = "\"'`:\u00ab\u201c\u201e\u300c\u2018"
+_QUOTE_OR_LABEL: Final = "\"'`:\u00ab\u201c\u201e\u300c\u2018"
 # "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "je reprends
 # demain"): with a word of going on in the same clause (`_puts_off_to_tomorrow`). Not "morning" (Spanish
 # "esta mañana", German "heute Morgen", "jeden Morgen"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
@@ -378,7 +378,7 @@ def _asks_to_stop(turn: str) -> bool:
         return True
     if _closes_elsewhere(turn):
         return True
-    return any(_puts_off_to_tomorrow(line) for line in _SENTENCE.split(turn) if _TOMORROW.search(line))
+    return bool(_TOMORROW.search(turn)) and any(map(_puts_off_to_tomorrow, _SENTENCE.split(turn)))
 
 
 def _closes_elsewhere(turn: str) -> bool:
@@ -392,7 +392,7 @@ def _closes_elsewhere(turn: str) -> bool:
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
         if (
             _size(turn[start : match.start()]) <= _LEAD_IN
-            and not turn[: match.start()].rstrip().endswith(tuple(_QUOTES))
+            and not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
             and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]))
             and all(_NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) for after in rest)
         ):
@@ -403,13 +403,13 @@ def _closes_elsewhere(turn: str) -> bool:
 def _puts_off(text: str) -> bool:
     """Whether what follows a closing puts the rest off to tomorrow ("Na dziś wystarczy, dokończymy jutro."), not
     a deadline nor a request for now."""
+    return _tomorrow(text) is not None and not _NOW.search(text) and not _CHANGE_VERB.search(text)
+
+
+def _tomorrow(text: str) -> re.Match[str] | None:
+    """Where `text` names tomorrow as a day to go on, not as a deadline ("before tomorrow's audit")."""
     when = _TOMORROW.search(text)
-    return (
-        when is not None
-        and not _DEADLINE.search(text, 0, when.start())
-        and not _NOW.search(text)
-        and not _CHANGE_VERB.search(text)
-    )
+    return None if when is None or _DEADLINE.search(text, 0, when.start()) else when
 
 
 def _size(text: str) -> int:
@@ -430,8 +430,8 @@ def _puts_off_to_tomorrow(sentence: str) -> bool:
     if _NOW.search(sentence):
         return False
     for clause in _CLAUSE.split(sentence):
-        when = _TOMORROW.search(clause)
-        if when is None or _DEADLINE.search(clause, 0, when.start()):
+        when = _tomorrow(clause)
+        if when is None:
             continue
         if _negated(clause, when.start(), _ONLY_NEGATED_BEFORE):  # "I'll continue tomorrow" is no negation
             continue
