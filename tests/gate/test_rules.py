@@ -73,11 +73,26 @@ def test_a_guarded_legitimate_act_is_never_overruled() -> None:
         ("I can't finish the deploy step: I need an API key for the staging account.", "blocker"),
         ("The staging API returns 503 on every call, so the sync can't be verified.", "blocker"),
         ("The upload keeps failing with `403 Forbidden` from the registry.", "blocker"),  # a status as code
+        ("The staging database is down, so the migration can't be checked.", "blocker"),
     ],
 )
 def test_guards(text: str, act: str) -> None:
     case = Case(text, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))
     assert rules.judge(case).act == act
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The orders list is down to 3 queries. Next I'll fix the N+1 on the order detail page.",
+        "Startup is down from 3.4 s to 2.9 s. Next I'll lazy-load the themes.",
+        "Log volume is down 30%. Next I'll drop the debug logger from the worker.",
+    ],
+)
+def test_a_quantity_that_fell_is_no_blocker(text: str) -> None:
+    """ "is down" is a blocker ("the staging database is down"); "is down to 3 queries", "down from 3.4 s",
+    "down 30%" say a number fell (round 24: a cold review's next step read as a blocker)."""
+    assert stopacts.guarded(text) is None
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ BLOCKER = re.compile(
     r"|\b(?:don'?t|do\s+not|can'?t|cannot|couldn'?t)\s+(?:have|get|gain|obtain)\s+(?:the\s+)?"
     r"(?:access|permissions?|credentials?)\b"
     r"|\b(?:returns?|returned|returning|fails?\s+with|failing\s+with|got|getting)\s+(?:an?\s+)?[`'\"]?(?:http\s*)?[45]\d\d\b"
-    r"|\b(?:is|are|was|were|seems?)\s+(?:down|unreachable|unavailable|offline)\b|\bout\s+of\s+(?:disk|memory|quota)\b"
+    # "is down", not "is down to 9 minutes" / "down from 3.4 s" / "down 30%": a quantity that fell.
+    r"|\b(?:is|are|was|were|seems?)\s+(?:down(?!\s+(?:to|from|by|\d))|unreachable|unavailable|offline)\b"
+    r"|\bout\s+of\s+(?:disk|memory|quota)\b"
     r"|\bpermission\s+denied\b|\brate[\s-]limited\b|\bblocked\s+(?:on|by)\b|\bno\s+(?:network|internet)\s+access\b",
     _I,
 )
