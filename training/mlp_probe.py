@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 from sklearn.neural_network import MLPClassifier  # type: ignore[import-untyped]
 
 from stopwarden.common.names import STOP_ACTS
@@ -28,18 +27,16 @@ from stopwarden.gate import stopact_model, stopacts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
+from pending import separation
 from train import CASE_WEIGHT, EARLY, N_PER_ACT, NEVER_CONTINUE, SEED, load_cases, matrix
 
 HERE = Path(__file__).resolve().parent
 KS = (0, 2, 4, 8, 16)
 
 
-def separation(early: list[float], never: list[float], ks: tuple[int, ...] = KS) -> str:
-    """ROC AUC, and the share of early stops above all but k of the stops not to continue, for each k."""
-    auc = roc_auc_score([1] * len(early) + [0] * len(never), early + never)
-    ranked = sorted(never, reverse=True)
-    above = " ".join(f"k{k}:{np.mean(np.array(early) > ranked[k]):.3f}" for k in ks if k < len(ranked))
-    return f"AUC {auc:.4f} {above}"
+def separation_line(early: list[float], never: list[float], ks: tuple[int, ...] = KS) -> str:
+    auc, shares = separation(early, never, ks)
+    return f"AUC {auc:.4f} " + " ".join(f"k{k}:{share:.3f}" for k, share in shares.items())
 
 
 def main() -> None:
@@ -80,10 +77,10 @@ def main() -> None:
             e, n = score(early), score(never)
             totals[name][0] += e
             totals[name][1] += n
-            line.append(f"{name} {separation(e, n, (0, 2, 4))}")
+            line.append(f"{name} {separation_line(e, n, (0, 2, 4))}")
         print(f"{path.stem:14} " + " | ".join(line))
     for name, (e, n) in totals.items():
-        print(f"all {name:6} {separation(e, n)}")
+        print(f"all {name:6} {separation_line(e, n)}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
@@ -52,15 +53,21 @@ def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
         return
     caught = sum(c for _, c in early_rows) / len(early)  # each at the threshold of the act the model names
     above = sum(c for _, c in never_rows)
-    # Early stops above all but k of the stops not to continue: a threshold at the (k+1)-th highest of them.
-    spare = "  ".join(
-        f"above all but {k}: {sum(s > never[k] for s in early) / len(early):.3f}" for k in (0, 2, 4) if k < len(never)
-    )
-    auc = roc_auc_score([1] * len(early) + [0] * len(never), early + never)  # ties count half
+    auc, shares = separation(early, never, (0, 2, 4))
+    spare = "  ".join(f"above all but {k}: {share:.3f}" for k, share in shares.items())
     print(
         f"{name:16} early {len(early):3d} not {len(never):3d}  AUC {auc:.4f}  "
         f"caught {caught:.3f} with {above} above {continue_at}  {spare}"
     )
+
+
+def separation(early: Sequence[float], never: Sequence[float], ks: Sequence[int]) -> tuple[float, dict[int, float]]:
+    """The ROC AUC of early stops' scores against those of the stops not to continue (ties count half), and for
+    each k the share of early stops above all but k of the latter: what a threshold at the (k+1)-th highest of
+    them would catch."""
+    ranked = sorted(never, reverse=True)
+    auc = float(roc_auc_score([1] * len(early) + [0] * len(never), [*early, *never]))
+    return auc, {k: sum(s > ranked[k] for s in early) / len(early) for k in ks if k < len(ranked)}
 
 
 def main() -> None:
