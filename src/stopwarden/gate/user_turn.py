@@ -283,7 +283,7 @@ _INFO_VERB_CJK = r"教えて|説明|告诉我|解释|看看|检查|確認|설명
 # ("Bu hatayı düzeltir misin, sonra ne değiştirdiğini açıkla", "… پیاده‌سازی کن و … توضیح بده").  # noqa: RUF003
 _JOINING = re.compile(
     r"(?<!\w)(?:ve|sonra|और|फिर|এবং|তারপর|اور|پھر|و|سپس|بعد|dan|lalu|kemudian|i|oraz|a|potom|и|затем|потом|та|і|й"  # noqa: RUF001
-    r"|och|sedan|og|så|en|dan|ja|sitten|és|aztán|majd|και|μετά|ואז|ثم|và|rồi|sau\s+đó|at|tapos)(?!\w)"
+    r"|och|sedan|og|så|en|ja|sitten|és|aztán|majd|και|μετά|ואז|ثم|và|rồi|sau\s+đó|at|tapos)(?!\w)"
     r"|然后|并且?|再|そして|それから|그리고|และ|แล้ว",
     _I,
 )
