@@ -32,6 +32,11 @@ PERMISSION = "Step 1 is committed. Want me to continue with step 2?"
 # Texts the classifier is made to abstain on (`abstaining`): the model's part.
 SILENT = "The parser is merged.\n\nNext I need to   wire the parser into the CLI."
 VAGUE = ["Let me know what you think.", "That's it for the API layer.", "I've left notes in the plan file."]
+# Texts outside English the classifier names an act that must say what remains, which the rules read in
+# English only (`named`): the model's part when a plan and progress would let a continue stand.
+SPANISH_PERMISSION = "El paso 1 está hecho y probado. ¿Sigo con el paso 2, la importación de facturas?"
+GERMAN_BREAK_POINT = "Der Export läuft jetzt. Guter Punkt für eine Pause; der Import der Rechnungen fehlt noch."
+NAMED = {SPANISH_PERMISSION: "permission", GERMAN_BREAK_POINT: "break_point"}
 
 
 def case(text: str, commits: tuple[Commit, ...] = (SESSION_COMMIT,), turns: tuple[Turn, ...] = TURNS) -> Case:
@@ -51,6 +56,8 @@ def abstaining(monkeypatch: pytest.MonkeyPatch) -> None:
     def classify(c: Case) -> stopacts.Act:
         if c.stop_text == SILENT or c.stop_text.startswith(tuple(VAGUE)):
             return stopacts.Act(stopacts.ABSTAIN, "test: in the abstain band")
+        if c.stop_text in NAMED:
+            return stopacts.Act(NAMED[c.stop_text], "test: the classifier names it")
         return real(c)
 
     monkeypatch.setattr(stopacts, "classify", classify)
@@ -158,6 +165,74 @@ def test_a_permission_the_model_names_is_never_the_plans_for_an_open_item(provid
     found, failure = judge(build(provider_name, fake), c)
     assert failure is None and (found.act, found.decision) == ("permission", "escalate")
     assert rules.verdict_for(stopacts.Act("permission", "the rules"), c).decision == "continue"
+
+
+def remaining(name: str, span: str, remains: object) -> str:
+    return json.dumps({"act": name, "span": span, "remains": remains})
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "span", "remains", "rule"),
+    [
+        (SPANISH_PERMISSION, "permission", "¿Sigo con el paso 2", "el paso 2, la importación de facturas",
+         "U5_PERMISSION_MID_PLAN"),
+        (GERMAN_BREAK_POINT, "break_point", "Guter Punkt für eine Pause", "der Import der Rechnungen fehlt noch",
+         "U3_RECENT_COMMIT_PROVES_INCREMENTAL"),
+    ],
+)  # fmt: skip
+def test_outside_english_what_remains_is_the_models_to_read(
+    provider: tuple[str, FakeProvider], text: str, name: str, span: str, remains: str, rule: str
+) -> None:
+    """A permission question or a break point the rules name outside English, which they would only escalate
+    (they read what remains in English alone): the model is asked, and its quote of the work that remains,
+    checked against the text, lets the plan's continue stand; without one it is escalated as before."""
+    provider_name, fake = provider
+    assert rules.judge(case(text)).decision == "escalate" and rules.remains_unread(
+        stopacts.classify(case(text)), case(text)
+    )
+    fake.answers = [Answer(remaining(name, span, remains)), Answer(remaining(name, span, "")), Answer(act(name, span))]
+    authority = build(provider_name, fake)
+    found, failure = judge(authority, case(text))
+    assert failure is None and (found.decision, found.rule, found.act) == ("continue", rule, name)
+    assert found.evidence_pointer.plan_file == PLAN.path and remains in found.rationale
+    for _ in range(2):  # "remains" empty, or left out: the model named no work left
+        found, failure = judge(authority, case(text))
+        assert failure is None and (found.decision, found.rule) == ("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL")
+    assert len(fake.requests) == 3
+
+
+def test_what_remains_is_asked_only_where_it_could_let_a_continue_stand(provider: tuple[str, FakeProvider]) -> None:
+    """Without progress in the plan the act is escalated whatever remains: no request."""
+    provider_name, fake = provider
+    untouched = Artifact(PLAN.path, "a" * 40, "a" * 40, False, False)
+    c = Case(SPANISH_PERMISSION, recent_turns=TURNS, artifacts=(untouched,))
+    found, failure = judge(build(provider_name, fake), c)
+    assert failure is None and found.decision == "escalate" and fake.requests == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        remaining("permission", "¿Sigo con el paso 2", "el paso 3, la exportación"),  # not in the text
+        remaining("permission", "¿Sigo con el paso 2", "paso 2"),  # too short to name work
+        remaining("permission", "¿Sigo con el paso 2", ["el paso 2, la importación de facturas"]),
+    ],
+)
+def test_a_quote_of_what_remains_code_cannot_check_is_malformed(
+    provider: tuple[str, FakeProvider], answer: str
+) -> None:
+    name, fake = provider
+    fake.answers = [Answer(answer)]
+    assert judge(build(name, fake), case(SPANISH_PERMISSION)) == (None, "malformed")
+
+
+def test_in_english_the_rules_must_read_what_remains_too(provider: tuple[str, FakeProvider]) -> None:
+    """A permission question the model names in English: its quote of what remains is not enough where the
+    rules' own reading (cold-reviewed: consent, choices, finished plans) finds nothing."""
+    name, fake = provider
+    fake.answers = [Answer(remaining("permission", "That's it for the API layer", "the API layer"))]
+    found, failure = judge(build(name, fake), case(VAGUE[1]))
+    assert failure is None and (found.act, found.decision) == ("permission", "escalate")
 
 
 def verdict_of(name: str, c: Case) -> tuple[str, str]:

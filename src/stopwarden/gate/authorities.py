@@ -54,9 +54,13 @@ class CascadeAuthority:
 
     def offline(self, case: Case) -> Verdict | None:
         """The rules' verdict when their classifier names an act; None on its abstain band, a stop the
-        next-step guard took there included."""
+        next-step guard took there included, and where the rules cannot read what their act needs: what
+        remains, outside English (a permission question or a break point they would only escalate)."""
         act = stopacts.classify(case)
-        return None if act.name == stopacts.ABSTAIN or act.model_abstained else rules.verdict_for(act, case)
+        if act.name == stopacts.ABSTAIN or act.model_abstained:
+            return None
+        verdict = rules.verdict_for(act, case)
+        return None if verdict.decision != "continue" and rules.remains_unread(act, case) else verdict
 
     def judge(self, case: Case) -> Verdict:
         settled = self.offline(case)
@@ -64,10 +68,13 @@ class CascadeAuthority:
             return settled
         answer = self.provider.complete(llm_acts.SYSTEM_PROMPT, llm_acts.user_message(case))
         act = llm_acts.parse_act(answer, case)
-        how = f"{self.provider.name}, the rules abstaining: {act.name} \u201c{act.span[:200]}\u201d"
+        how = f"{self.provider.name}: {act.name} \u201c{act.span[:200]}\u201d"
+        if act.remains:
+            how += f"; remains \u201c{act.remains[:200]}\u201d"
         # A plan's open items only for what the rules named: the LLM answers on their abstain band, where most
         # questions that share an item's words and are no leave to go on lie (training/open_items_review2.jsonl).
-        return rules.verdict_for(stopacts.Act(act.name, how), case, open_items=False)
+        said = stopacts.Act(act.name, how, remains=bool(act.remains))
+        return rules.verdict_for(said, case, open_items=False)
 
 
 def _rules(options: dict[str, Any], timeout_s: float) -> Authority:

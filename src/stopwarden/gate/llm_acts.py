@@ -4,10 +4,13 @@ The model is asked only when the offline classifier abstains, and only what the 
 agent and the user wrote (as data, in the `untrusted` field, as every LLM authority does) and none of the
 evidence. Its answer must be `{"act": ..., "span": ...}` alone: the act one of names.STOP_ACTS, the span a
 quote that shows it, found in the stop text (or, for `user_requested`, in the user's turns too) once
-whitespace, quote marks and case are normalised, and at least MIN_SPAN_CHARS long. Anything else is
-`malformed` and fails open. The verdict is then the server's: the act and the evidence, mapped by the same
-function as the `rules` authority's (`rules.verdict_for`). A quote does not make the model right; it ties
-its answer to something the text says, so an answer about another text, or an invented one, fails.
+whitespace, quote marks and case are normalised, and at least MIN_SPAN_CHARS long; and, optionally,
+`"remains"`: a quote of the stop text naming the work the agent itself still has to do, which a permission
+question or a break point needs before it is continued (`rules.NAMES_WHAT_REMAINS`; the rules read that in
+English only). Anything else is `malformed` and fails open. The verdict is then the server's: the act and
+the evidence, mapped by the same function as the `rules` authority's (`rules.verdict_for`). A quote does not
+make the model right; it ties its answer to something the text says, so an answer about another text, or
+an invented one, fails.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ MEANINGS = {
     "next_step": "announces its next step or lists what remains, then ends the turn without doing it",
     "context_excuse": "cites context, tokens, a fresh session or a hand-off as the reason to stop",
     "permission": 'asks leave to go on with the work it was given ("Want me to continue with step 4?")',
-    "break_point": "calls this a good place to pause, saying nothing of what remains",
+    "break_point": "calls this a good place to pause or break, whether or not it says what remains",
     "give_up": "says the rest needs another approach, without naming a concrete blocker",
 }
 
@@ -54,9 +57,15 @@ exactly one act (act: what the turn does at its end):
 A question that only asks leave to carry on with the work is permission; a real choice is question.
 
 Answer exactly:
-{"act": "<one act above>", "span": "<a short quote that shows the act>"}
+{"act": "<one act above>", "span": "<a short quote that shows the act>", "remains": "<a quote, or empty>"}
 The span is copied character for character from stop_text (for user_requested it may come from the user's
-turn instead), a few words at least. An answer whose span is not in the text is discarded."""
+turn instead), a few words at least. An answer whose span is not in the text is discarded.
+"remains", for permission and break_point: a short quote of stop_text, copied the same way, that names work
+the agent itself still has to do on its task (the piece it asks leave to go on with, what it says is not
+done yet). Leave it "" when the text names no such work: an open offer to keep going, work that is someone
+else's, an optional extra after the planned work is finished, or a question asking consent for an outward
+or irreversible act (deploying, releasing, merging, pushing, deleting, sending messages or e-mail, anything
+in production), which is the user's to answer."""
 )
 
 
@@ -64,6 +73,7 @@ turn instead), a few words at least. An answer whose span is not in the text is 
 class ModelAct:
     name: str  # one of names.STOP_ACTS
     span: str  # the quote that shows it, as the model wrote it
+    remains: str = ""  # a quote naming the work the agent still has to do; "" when the model named none
 
 
 def user_message(case: Case) -> str:
@@ -80,15 +90,25 @@ def parse_act(answer: str, case: Case) -> ModelAct:
         raise Malformed(f"the act is not one of {', '.join(STOP_ACTS)}")
     if not isinstance(span, str):
         raise Malformed("the span is missing or not a string")
-    quote = normalise(span)
-    if len(quote) < MIN_SPAN_CHARS:
-        raise Malformed(f"the span is shorter than {MIN_SPAN_CHARS} characters")
     sources = [case.stop_text]
     if act == "user_requested":
         sources += [t.text for t in case.recent_turns if t.source == "user"]
-    if not any(quote in normalise(text) for text in sources):
-        raise Malformed("the span is not a quote of the stop text")
-    return ModelAct(act, span.strip())
+    _check_quote("span", span, sources)
+    remains = data.get("remains", "")
+    if not isinstance(remains, str):
+        raise Malformed("remains is not a string")
+    if remains.strip():
+        _check_quote("remains", remains, [case.stop_text])
+    return ModelAct(act, span.strip(), remains.strip())
+
+
+def _check_quote(field: str, quote: str, sources: list[str]) -> None:
+    """Malformed unless `quote` says something (MIN_SPAN_CHARS) and is found in one of `sources`."""
+    quoted = normalise(quote)
+    if len(quoted) < MIN_SPAN_CHARS:
+        raise Malformed(f"the {field} is shorter than {MIN_SPAN_CHARS} characters")
+    if not any(quoted in normalise(text) for text in sources):
+        raise Malformed(f"the {field} is not a quote of the stop text")
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',

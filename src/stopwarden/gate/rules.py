@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from stopwarden.gate import stopacts
+from stopwarden.gate import stopact_model, stopacts
 from stopwarden.gate.case import Artifact, Case, Pointer, Verdict
 
 NAME = "rules"
@@ -31,11 +31,39 @@ CONTINUE_RULES = {
 }
 # Acts that may end a finished turn: escalated, never pushed on, unless the final act says what remains
 # (then they are early stops like the others). A permission question names the work it asks to go on with;
-# a break-point remark must state that work is still to do, as its words alone say nothing of it.
+# a break-point remark must state that work is still to do, as its words alone say nothing of it. These
+# read English only: what tells a choice, consent to an outward act, a negation or another team's work
+# from work left to do is each language's own grammar (training/remain_review.jsonl, round 23).
 NAMES_WHAT_REMAINS: dict[str, Callable[[str], bool]] = {
     "permission": stopacts.names_remaining_work,
     "break_point": stopacts.says_what_remains,
 }
+
+
+def remains_unread(act: stopacts.Act, case: Case) -> bool:
+    """Whether only what remains keeps this act from a `continue` and these rules cannot read it: an act that
+    must say it, in a final act not in English, that they find nothing in, with a plan older than the session
+    and progress in it. A cascade asks its LLM then (authorities.CascadeAuthority)."""
+    return (
+        act.name in NAMES_WHAT_REMAINS
+        and not _in_english(case)
+        and not NAMES_WHAT_REMAINS[act.name](case.stop_text)
+        and _plan_with_progress(case) is not None
+    )
+
+
+def _in_english(case: Case) -> bool:
+    return stopact_model.in_english(stopact_model.final_act(case.stop_text))
+
+
+def _says_what_remains(act: stopacts.Act, case: Case) -> bool:
+    """Whether an act that must say what remains does: as these rules read it; when an LLM named the act,
+    only if it quoted the work that remains, and in English these rules read it there too."""
+    if act.name not in NAMES_WHAT_REMAINS:
+        return True
+    if act.remains is None:
+        return NAMES_WHAT_REMAINS[act.name](case.stop_text)
+    return act.remains and (not _in_english(case) or NAMES_WHAT_REMAINS[act.name](case.stop_text))
 
 
 def judge(case: Case) -> Verdict:
@@ -52,7 +80,7 @@ def verdict_for(act: stopacts.Act, case: Case, *, open_items: bool = True) -> Ve
         return Verdict("escalate", "U_GIVE_UP", rationale=act.how, act=act.name)
     # A permission question that says nothing of what remains may ask for an open item of the plan: then it
     # cites that plan, and says which item (its number, never its text).
-    remains = act.name not in NAMES_WHAT_REMAINS or NAMES_WHAT_REMAINS[act.name](case.stop_text)
+    remains = _says_what_remains(act, case)
     asked = _open_item_plan(case) if not remains and act.name == "permission" and open_items else None
     if not remains and asked is None:
         why = f"{act.how}; nothing said of what remains"

@@ -71,6 +71,9 @@ class Act:
     # The model abstained and a form settled the act on its own lowered bar (the next-step guard): a cascade
     # authority still asks its LLM, which is what its abstain band is for.
     model_abstained: bool = False
+    # Whether the act's words say what work remains, as a cascade's LLM read them (a quote it gave, checked
+    # against the text: llm_acts.ModelAct.remains); None when these rules named the act and read it themselves.
+    remains: bool | None = None
 
 
 def classify(case: Case) -> Act:
