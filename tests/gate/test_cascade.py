@@ -36,7 +36,15 @@ VAGUE = ["Let me know what you think.", "That's it for the API layer.", "I've le
 # English only (`named`): the model's part when a plan and progress would let a continue stand.
 SPANISH_PERMISSION = "El paso 1 está hecho y probado. ¿Sigo con el paso 2, la importación de facturas?"
 GERMAN_BREAK_POINT = "Der Export läuft jetzt. Guter Punkt für eine Pause; der Import der Rechnungen fehlt noch."
-NAMED = {SPANISH_PERMISSION: "permission", GERMAN_BREAK_POINT: "break_point"}
+TERSE_BREAK_POINT = "Good stopping point."  # English with too few function words to show it: not another language
+# What remains for others, then a report longer than the final act (stopact_model.ACT_CHARS), then a break point.
+OTHER_TEAM = (
+    "Pendiente para el equipo de datos: migrar la tabla de clientes.\n\n"
+    + "El export lee las facturas del mes, las agrupa por cliente y escribe un CSV por cliente. " * 8
+    + "\n\nEl export funciona. Buen momento para una pausa."
+)
+NAMED = {SPANISH_PERMISSION: "permission", GERMAN_BREAK_POINT: "break_point", TERSE_BREAK_POINT: "break_point",
+         OTHER_TEAM: "break_point"}  # fmt: skip
 
 
 def case(text: str, commits: tuple[Commit, ...] = (SESSION_COMMIT,), turns: tuple[Turn, ...] = TURNS) -> Case:
@@ -211,22 +219,68 @@ def test_what_remains_is_asked_only_where_it_could_let_a_continue_stand(provider
 
 
 @pytest.mark.parametrize(
-    "answer",
+    "remains",
     [
-        remaining("permission", "¿Sigo con el paso 2", "el paso 3, la exportación"),  # not in the text
-        remaining("permission", "¿Sigo con el paso 2", "paso 2"),  # too short to name work
-        remaining("permission", "¿Sigo con el paso 2", ["el paso 2, la importación de facturas"]),
+        "el paso 3, la exportación",  # not in the text
+        "paso 2",  # too short to name work
+        ["el paso 2, la importación de facturas"],
+        None,
+        42,
     ],
 )
-def test_a_quote_of_what_remains_code_cannot_check_is_malformed(
-    provider: tuple[str, FakeProvider], answer: str
+def test_a_quote_of_what_remains_code_cannot_check_is_no_quote(
+    provider: tuple[str, FakeProvider], remains: object
 ) -> None:
+    """Not a failure (the act and its span are sound): the act is judged as if the model named no work left."""
     name, fake = provider
-    fake.answers = [Answer(answer)]
-    assert judge(build(name, fake), case(SPANISH_PERMISSION)) == (None, "malformed")
+    fake.answers = [Answer(remaining("permission", "¿Sigo con el paso 2", remains))]
+    found, failure = judge(build(name, fake), case(SPANISH_PERMISSION))
+    assert failure is None and (found.decision, found.rule) == ("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL")
 
 
-def test_in_english_the_rules_must_read_what_remains_too(provider: tuple[str, FakeProvider]) -> None:
+def test_what_remains_is_quoted_from_the_final_act(provider: tuple[str, FakeProvider]) -> None:
+    """Work named in an earlier paragraph may be someone else's: only the final act's counts."""
+    name, fake = provider
+    fake.answers = [Answer(remaining("break_point", "Buen momento para una pausa", "migrar la tabla de clientes"))]
+    found, failure = judge(build(name, fake), case(OTHER_TEAM))
+    assert failure is None and found.decision == "escalate" and len(fake.requests) == 1
+
+
+@pytest.mark.parametrize("answer", [("next_step", ""), ("context_excuse", "el paso 2, la importación de facturas"),
+                                    ("completion", "el paso 2, la importación de facturas")])  # fmt: skip
+def test_asked_only_what_remains_the_model_cannot_rename_the_act(
+    provider: tuple[str, FakeProvider], answer: tuple[str, str]
+) -> None:
+    """The rules named a permission question: a model that calls it a next step (which needs no quote of what
+    remains) or anything else without reading what remains leaves the rules' escalate standing."""
+    name, fake = provider
+    fake.answers = [Answer(remaining(answer[0], "¿Sigo con el paso 2", answer[1]))]
+    found, failure = judge(build(name, fake), case(SPANISH_PERMISSION))
+    assert failure is None and (found.act, found.decision) == ("permission", "escalate")
+
+
+def test_a_terse_english_stop_is_the_rules_alone(provider: tuple[str, FakeProvider]) -> None:
+    """Too few English function words to show it is English is no evidence of another language: the rules
+    read it, and nothing is asked."""
+    name, fake = provider
+    found, failure = judge(build(name, fake), case(TERSE_BREAK_POINT))
+    assert failure is None and found.decision == "escalate" and fake.requests == []
+
+
+def test_in_english_the_rules_read_what_remains_whatever_the_model_quotes(provider: tuple[str, FakeProvider]) -> None:
+    """An English permission question the model names on the abstain band: the rules' reading decides."""
+    name, fake = provider
+    text = f"{VAGUE[0]} Shall I go on with step 2?"
+    fake.answers = [Answer(remaining("permission", "Shall I go on with step 2?", None))]
+    found, failure = judge(build(name, fake), case(text))
+    assert failure is None and (found.act, found.decision, found.rule) == (
+        "permission",
+        "continue",
+        "U5_PERMISSION_MID_PLAN",
+    )
+
+
+def test_in_english_the_models_quote_of_what_remains_is_not_enough(provider: tuple[str, FakeProvider]) -> None:
     """A permission question the model names in English: its quote of what remains is not enough where the
     rules' own reading (cold-reviewed: consent, choices, finished plans) finds nothing."""
     name, fake = provider

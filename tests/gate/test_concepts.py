@@ -186,3 +186,32 @@ def test_no_other_language_changes_what_an_english_word_means() -> None:
         concepts._lexicon = shipped
         concepts._of_word.cache_clear()
     assert {w: sorted(everywhere[w] - only_english[w]) for w in ENGLISH if everywhere[w] != only_english[w]} == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Sigo con el paso 2?", True),  # all ASCII, two English-looking words at most
+        ("Soll ich mit Schritt 2 weitermachen?", True),
+        ("Mooi checkpoint, ik pauzeer hier. Stap 8 is de volgende", True),
+        ("El paso 1 está hecho. ¿Continúo con la importación?", True),
+        ("ステップ2に進めてもよろしいですか？", True),  # noqa: RUF001 (a tenth of its letters or more not ASCII)
+        ("Good stopping point.", False),  # terse English: too few function words for in_english, no other language
+        ("Seems like a sensible place to stop.", False),
+        ("frost alerts: committed. good checkpoint.", False),
+        ("The session is over; paused the chat export at step 3.", False),  # loanwords other languages share
+        ("Localised the zh-CN strings (登录, 注册). Shall I push the release now?", False),
+    ],
+)
+def test_in_other_language_needs_positive_evidence(text: str, other: bool) -> None:
+    """`stopact_model.in_other_language`: what the rules cannot read what remains in (rules.remains_unread),
+    never merely English that `in_english` is unsure of."""
+    assert stopact_model.in_other_language(text) is other
+
+
+def test_no_english_word_is_evidence_of_another_language() -> None:
+    """Every English entry of the lexicon, and every English function word, is no word only another language
+    has: English cannot be taken for another language by its own words (loanwords and stems included)."""
+    english = [entry.rstrip("*") for entries in TABLE["en"].values() for entry in entries]
+    for word in [*english, *stopact_model.FUNCTION_WORDS, "pause", "pausing", "continuation", "stopping"]:
+        assert not concepts.in_other_language(word, stopact_model.FUNCTION_WORDS), word

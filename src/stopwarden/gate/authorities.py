@@ -4,12 +4,14 @@
 `judge(case) -> Verdict`. It may raise or hang: the gate calls it under a time budget and a circuit
 breaker, and validates whatever it returns. One that only computes locally says `in_process = True` and
 is called directly. A cascade (`rules+<provider>`) is both: its `offline(case)` is the rules' verdict,
-found locally, or None when they abstain; only then is the provider asked, through `judge`.
+found locally, or None when they abstain (or cannot read what remains outside English); only then is the
+provider asked, through `judge`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from stopwarden.common.errors import StopwardenError
@@ -43,8 +45,10 @@ class Provider(Authority, Protocol):
 class CascadeAuthority:
     """`rules+<provider>` (issue 19 item 7): the offline classifier first; the model only on its abstain
     band, asked for the stop's act and a quote that shows it (`llm_acts`), which the same mapping as the
-    rules' turns into a verdict. Not in process: it may ask a provider, so the gate calls it under its
-    thread, time budget and breaker, and rate limits count the questions the provider is asked."""
+    rules' turns into a verdict; and where the rules named a permission question or a break point in
+    another language, which they cannot read what remains in, for that alone. Not in process: it may ask a
+    provider, so the gate calls it under its thread, time budget and breaker, and rate limits count the
+    questions the provider is asked."""
 
     in_process = False
 
@@ -54,27 +58,43 @@ class CascadeAuthority:
 
     def offline(self, case: Case) -> Verdict | None:
         """The rules' verdict when their classifier names an act; None on its abstain band, a stop the
-        next-step guard took there included, and where the rules cannot read what their act needs: what
-        remains, outside English (a permission question or a break point they would only escalate)."""
-        act = stopacts.classify(case)
-        if act.name == stopacts.ABSTAIN or act.model_abstained:
+        next-step guard took there included, and where only what remains, unread, keeps it from a continue."""
+        return self._settled(stopacts.classify(case), case)
+
+    def judge(self, case: Case) -> Verdict:
+        named = stopacts.classify(case)
+        settled = self._settled(named, case)
+        if settled is not None:
+            return settled
+        answer = self.provider.complete(llm_acts.SYSTEM_PROMPT, llm_acts.user_message(case))
+        said = llm_acts.parse_act(answer, case)
+        how = f"{self.provider.name}: {said.name} \u201c{said.span[:200]}\u201d"
+        if said.remains:
+            how += f"; remains \u201c{said.remains[:200]}\u201d"
+        if not _abstained(named):
+            # The rules named the act and ask the model only what remains: it may not rename the act (a next
+            # step needs no quote of what remains); an act that speaks of remaining work, with a quote of it,
+            # is the one answer that lets the plan's continue stand.
+            read = said.name in _SPEAK_OF_REMAINING and bool(said.remains)
+            return rules.verdict_for(replace(named, how=f"{named.how}; {how}", remains=read), case, open_items=False)
+        # A plan's open items only for what the rules named: the LLM answers on their abstain band, where most
+        # questions that share an item's words and are no leave to go on lie (training/open_items_review2.jsonl).
+        return rules.verdict_for(stopacts.Act(said.name, how, remains=bool(said.remains)), case, open_items=False)
+
+    @staticmethod
+    def _settled(act: stopacts.Act, case: Case) -> Verdict | None:
+        if _abstained(act):
             return None
         verdict = rules.verdict_for(act, case)
         return None if verdict.decision != "continue" and rules.remains_unread(act, case) else verdict
 
-    def judge(self, case: Case) -> Verdict:
-        settled = self.offline(case)
-        if settled is not None:
-            return settled
-        answer = self.provider.complete(llm_acts.SYSTEM_PROMPT, llm_acts.user_message(case))
-        act = llm_acts.parse_act(answer, case)
-        how = f"{self.provider.name}: {act.name} \u201c{act.span[:200]}\u201d"
-        if act.remains:
-            how += f"; remains \u201c{act.remains[:200]}\u201d"
-        # A plan's open items only for what the rules named: the LLM answers on their abstain band, where most
-        # questions that share an item's words and are no leave to go on lie (training/open_items_review2.jsonl).
-        said = stopacts.Act(act.name, how, remains=bool(act.remains))
-        return rules.verdict_for(said, case, open_items=False)
+
+_SPEAK_OF_REMAINING = ("next_step", *rules.NAMES_WHAT_REMAINS)
+
+
+def _abstained(act: stopacts.Act) -> bool:
+    """The rules named no act: their abstain band, a stop the next-step guard took there included."""
+    return act.name == stopacts.ABSTAIN or act.model_abstained
 
 
 def _rules(options: dict[str, Any], timeout_s: float) -> Authority:

@@ -124,6 +124,35 @@ def _of_word(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=4)
+def _other_languages(english: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The single words and the stems (4 letters or more) of the lexicon's languages other than English that
+    no English entry, stem or word of `english` is, starts or is started by: words only another language has
+    ("sigo", "weitermach*", "volgend*"), never a loanword ("session", "chat", "stop", "paus*")."""
+    table = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    english_entries = [entry for entries in table.pop("en").values() for entry in entries]
+    own = {normal(entry.rstrip("*").strip().lower()) for entry in english_entries} | english
+    own_stems = tuple(normal(entry.rstrip("*").lower()) for entry in english_entries if entry.endswith("*"))
+    words: set[str] = set()
+    stems: set[str] = set()
+    for entry in (entry for concepts in table.values() for entries in concepts.values() for entry in entries):
+        starred, text = entry.endswith("*"), normal(entry.rstrip("*").strip().lower())
+        if " " in text or len(text) < (4 if starred else 3) or text in own or text.startswith(own_stems):
+            continue
+        if not starred:
+            words.add(text)
+        elif not any(word.startswith(text) for word in (*own, *own_stems)):  # an English word would match it
+            stems.add(text)
+    return frozenset(words), tuple(sorted(stems))
+
+
+def in_other_language(text: str, english: frozenset[str]) -> bool:
+    """Whether `text` holds a word only the lexicon's other languages have (`_other_languages`): positive
+    evidence that a stop is not in English, where its few English function words only fail to show it is."""
+    words, stems = _other_languages(english)
+    return any(token in words or token.startswith(stems) for token in _TOKEN.findall(normal(text.lower())))
+
+
 def normal(text: str) -> str:
     """`text` as entries are stored: composed (NFC), without vowel points, with one apostrophe."""
     return _POINTS.sub("", unicodedata.normalize("NFC", text).translate(_APOSTROPHES))

@@ -1,16 +1,19 @@
 """The second stage of a cascade authority (`rules+<provider>`, issue 19 item 7): a model names the stop's act.
 
-The model is asked only when the offline classifier abstains, and only what the act is: it reads what the
-agent and the user wrote (as data, in the `untrusted` field, as every LLM authority does) and none of the
-evidence. Its answer must be `{"act": ..., "span": ...}` alone: the act one of names.STOP_ACTS, the span a
-quote that shows it, found in the stop text (or, for `user_requested`, in the user's turns too) once
-whitespace, quote marks and case are normalised, and at least MIN_SPAN_CHARS long; and, optionally,
-`"remains"`: a quote of the stop text naming the work the agent itself still has to do, which a permission
-question or a break point needs before it is continued (`rules.NAMES_WHAT_REMAINS`; the rules read that in
-English only). Anything else is `malformed` and fails open. The verdict is then the server's: the act and
-the evidence, mapped by the same function as the `rules` authority's (`rules.verdict_for`). A quote does not
-make the model right; it ties its answer to something the text says, so an answer about another text, or
-an invented one, fails.
+The model is asked when the offline classifier abstains (and when it names a permission question or a
+break point in another language, whose remaining work the rules cannot read), and only what the act is: it
+reads what the agent and the user wrote (as data, in the `untrusted` field, as every LLM authority does)
+and none of the evidence. Its answer must be `{"act": ..., "span": ...}` alone: the act one of
+names.STOP_ACTS, the span a quote that shows it, found in the stop text (or, for `user_requested`, in the
+user's turns too) once whitespace, quote marks and case are normalised, and at least MIN_SPAN_CHARS long.
+Anything else is `malformed` and fails open. Optionally `"remains"`: a quote of the stop's final act naming
+the work the agent itself still has to do, which a permission question or a break point in another
+language needs before it is continued (`rules.NAMES_WHAT_REMAINS`: the rules read that in English only).
+One code cannot check (not a string, too short, not in the final act, where another paragraph's work may be
+someone else's) is no quote: the act is judged as if none were given, never continued on it, and the
+answer does not fail. The verdict is then the server's: the act and the evidence, mapped by the same
+function as the `rules` authority's (`rules.verdict_for`). A quote does not make the model right; it ties
+its answer to something the text says, so an answer about another text, or an invented one, fails.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from stopwarden.common.names import STOP_ACTS
+from stopwarden.gate import stopact_model
 from stopwarden.gate.case import Case
 from stopwarden.gate.llm import Malformed, json_object, untrusted
 
@@ -36,7 +40,7 @@ MEANINGS = {
     "next_step": "announces its next step or lists what remains, then ends the turn without doing it",
     "context_excuse": "cites context, tokens, a fresh session or a hand-off as the reason to stop",
     "permission": 'asks leave to go on with the work it was given ("Want me to continue with step 4?")',
-    "break_point": "calls this a good place to pause or break, whether or not it says what remains",
+    "break_point": "calls this a good place to pause, saying nothing of what remains",
     "give_up": "says the rest needs another approach, without naming a concrete blocker",
 }
 
@@ -60,9 +64,9 @@ Answer exactly:
 {"act": "<one act above>", "span": "<a short quote that shows the act>", "remains": "<a quote, or empty>"}
 The span is copied character for character from stop_text (for user_requested it may come from the user's
 turn instead), a few words at least. An answer whose span is not in the text is discarded.
-"remains", for permission and break_point: a short quote of stop_text, copied the same way, that names work
-the agent itself still has to do on its task (the piece it asks leave to go on with, what it says is not
-done yet). Leave it "" when the text names no such work: an open offer to keep going, work that is someone
+"remains": a short quote of the end of stop_text, copied the same way, that names work the agent itself
+still has to do on its task (the piece it asks leave to go on with, what it says is not done yet). Leave it
+"" when the text names no such work: an open offer to keep going, work that is someone
 else's, an optional extra after the planned work is finished, or a question asking consent for an outward
 or irreversible act (deploying, releasing, merging, pushing, deleting, sending messages or e-mail, anything
 in production), which is the user's to answer."""
@@ -93,22 +97,21 @@ def parse_act(answer: str, case: Case) -> ModelAct:
     sources = [case.stop_text]
     if act == "user_requested":
         sources += [t.text for t in case.recent_turns if t.source == "user"]
-    _check_quote("span", span, sources)
-    remains = data.get("remains", "")
+    quote = normalise(span)
+    if len(quote) < MIN_SPAN_CHARS:
+        raise Malformed(f"the span is shorter than {MIN_SPAN_CHARS} characters")
+    if not any(quote in normalise(text) for text in sources):
+        raise Malformed("the span is not a quote of the stop text")
+    return ModelAct(act, span.strip(), _remains(data.get("remains"), case))
+
+
+def _remains(remains: object, case: Case) -> str:
+    """The model's quote of the work that remains if code can check it in the stop's final act, else ""."""
     if not isinstance(remains, str):
-        raise Malformed("remains is not a string")
-    if remains.strip():
-        _check_quote("remains", remains, [case.stop_text])
-    return ModelAct(act, span.strip(), remains.strip())
-
-
-def _check_quote(field: str, quote: str, sources: list[str]) -> None:
-    """Malformed unless `quote` says something (MIN_SPAN_CHARS) and is found in one of `sources`."""
-    quoted = normalise(quote)
-    if len(quoted) < MIN_SPAN_CHARS:
-        raise Malformed(f"the {field} is shorter than {MIN_SPAN_CHARS} characters")
-    if not any(quoted in normalise(text) for text in sources):
-        raise Malformed(f"the {field} is not a quote of the stop text")
+        return ""
+    quote = normalise(remains)
+    found = len(quote) >= MIN_SPAN_CHARS and quote in normalise(stopact_model.final_act(case.stop_text))
+    return remains.strip() if found else ""
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',

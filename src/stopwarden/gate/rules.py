@@ -42,28 +42,30 @@ NAMES_WHAT_REMAINS: dict[str, Callable[[str], bool]] = {
 
 def remains_unread(act: stopacts.Act, case: Case) -> bool:
     """Whether only what remains keeps this act from a `continue` and these rules cannot read it: an act that
-    must say it, in a final act not in English, that they find nothing in, with a plan older than the session
-    and progress in it. A cascade asks its LLM then (authorities.CascadeAuthority)."""
+    must say it, whose final act is positively in another language (`stopact_model.in_other_language`: a
+    terse English stop is read here as before), that they find nothing in, with a plan older than the
+    session and progress in it. A cascade asks its LLM then (authorities.CascadeAuthority)."""
     return (
         act.name in NAMES_WHAT_REMAINS
-        and not _in_english(case)
+        and _in_other_language(case)
         and not NAMES_WHAT_REMAINS[act.name](case.stop_text)
         and _plan_with_progress(case) is not None
     )
 
 
-def _in_english(case: Case) -> bool:
-    return stopact_model.in_english(stopact_model.final_act(case.stop_text))
+def _in_other_language(case: Case) -> bool:
+    return stopact_model.in_other_language(stopact_model.final_act(case.stop_text))
 
 
 def _says_what_remains(act: stopacts.Act, case: Case) -> bool:
-    """Whether an act that must say what remains does: as these rules read it; when an LLM named the act,
-    only if it quoted the work that remains, and in English these rules read it there too."""
+    """Whether an act that must say what remains does. These rules read it in English, whoever named the act
+    (their reading is the one the cold reviews measured); in another language, where they cannot, an LLM's
+    checked quote of the work that remains reads it (`Act.remains`)."""
     if act.name not in NAMES_WHAT_REMAINS:
         return True
-    if act.remains is None:
-        return NAMES_WHAT_REMAINS[act.name](case.stop_text)
-    return act.remains and (not _in_english(case) or NAMES_WHAT_REMAINS[act.name](case.stop_text))
+    if act.remains is not None and _in_other_language(case):
+        return act.remains
+    return NAMES_WHAT_REMAINS[act.name](case.stop_text)
 
 
 def judge(case: Case) -> Verdict:

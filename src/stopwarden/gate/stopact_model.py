@@ -140,6 +140,18 @@ def in_english(act: str) -> bool:
     return (found >= 2 and found >= 0.15 * len(words)) or (found >= 1 and len(words) <= 4)
 
 
+def in_other_language(act: str) -> bool:
+    """Whether `act` is positively in another language: not English by `in_english`, and a tenth of its
+    letters or more not ASCII, or a word only the concept lexicon's other languages have. A terse English
+    stop ("Good stopping point.") fails `in_english` for want of function words, and is no other language."""
+    if in_english(act):
+        return False
+    letters = [c for c in act if c.isalpha()]
+    if sum(not c.isascii() for c in letters) >= 0.1 * len(letters) > 0:
+        return True
+    return concepts.in_other_language(act, FUNCTION_WORDS)
+
+
 # The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.
 _KEPT_IN_SHAPE: Final = frozenset(_FUNCTION_WORD_LIST.split()) | {"zcode", "zpath", "zurl"}
 # "step 4" and "step 5" are one feature; a typographic apostrophe is the ASCII one ("i\u2019ll" is "i'll", a
