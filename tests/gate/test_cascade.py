@@ -41,7 +41,7 @@ TERSE_BREAK_POINT = "Good stopping point."  # English with too few function word
 OTHER_TEAM = (
     "Pendiente para el equipo de datos: migrar la tabla de clientes.\n\n"
     + "El export lee las facturas del mes, las agrupa por cliente y escribe un CSV por cliente. " * 8
-    + "\n\nEl export funciona. Buen momento para una pausa."
+    + "\n\nLa exportación funciona. Buen momento para una pausa."
 )
 NAMED = {SPANISH_PERMISSION: "permission", GERMAN_BREAK_POINT: "break_point", TERSE_BREAK_POINT: "break_point",
          OTHER_TEAM: "break_point"}  # fmt: skip
@@ -239,7 +239,8 @@ def test_a_quote_of_what_remains_code_cannot_check_is_no_quote(
 
 
 def test_what_remains_is_quoted_from_the_final_act(provider: tuple[str, FakeProvider]) -> None:
-    """Work named in an earlier paragraph may be someone else's: only the final act's counts."""
+    """Work named before the final act (the last paragraphs, at most stopact_model.ACT_CHARS, which the rules
+    read too) may be someone else's: only the final act's counts."""
     name, fake = provider
     fake.answers = [Answer(remaining("break_point", "Buen momento para una pausa", "migrar la tabla de clientes"))]
     found, failure = judge(build(name, fake), case(OTHER_TEAM))

@@ -191,10 +191,11 @@ def test_no_other_language_changes_what_an_english_word_means() -> None:
 @pytest.mark.parametrize(
     ("text", "other"),
     [
-        ("Sigo con el paso 2?", True),  # all ASCII, two English-looking words at most
-        ("Soll ich mit Schritt 2 weitermachen?", True),
-        ("Mooi checkpoint, ik pauzeer hier. Stap 8 is de volgende", True),
+        ("Sigo con el paso 2, la importación de facturas?", True),  # a word only Spanish has, and an accent
+        ("Soll ich mit Schritt 2 weitermachen? Danach fehlend: der Export.", True),  # two such words, all ASCII
         ("El paso 1 está hecho. ¿Continúo con la importación?", True),
+        ("Sigo con el paso 2?", False),  # one such word and no accent: too little to tell it from English
+        ("Mooi checkpoint, ik pauzeer hier. Stap 8 is de volgende", False),
         ("ステップ2に進めてもよろしいですか？", True),  # noqa: RUF001 (a tenth of its letters or more not ASCII)
         ("Good stopping point.", False),  # terse English: too few function words for in_english, no other language
         ("Seems like a sensible place to stop.", False),
@@ -209,9 +210,23 @@ def test_in_other_language_needs_positive_evidence(text: str, other: bool) -> No
     assert stopact_model.in_other_language(text) is other
 
 
-def test_no_english_word_is_evidence_of_another_language() -> None:
-    """Every English entry of the lexicon, and every English function word, is no word only another language
-    has: English cannot be taken for another language by its own words (loanwords and stems included)."""
-    english = [entry.rstrip("*") for entries in TABLE["en"].values() for entry in entries]
-    for word in [*english, *stopact_model.FUNCTION_WORDS, "pause", "pausing", "continuation", "stopping"]:
-        assert not concepts.in_other_language(word, stopact_model.FUNCTION_WORDS), word
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pan/zoom handler merged. Good checkpoint.",  # English words that are another language's too
+        "Discussion resolved; good checkpoint.",
+        "Successive retries capped. Pausing here.",
+        "Sedan/SUV filter wired. Good spot to pause.",
+        "deinit() leak fixed. Good checkpoint.",
+        "Naïve café résumé parser fixed. Good checkpoint.",  # accents
+        "Zürich/Łódź timezone fixes merged. Good stopping point.",
+        "i18n: 设置 页面 strings done. Good checkpoint.",  # another locale's strings
+        "Added the Spanish strings ('Siguiente', 'Listo'). Good checkpoint.",
+        "German locale done (Weiter, Fertig, Sitzung). Pausing here.",
+        "Renamed `siguiente_paso` to `next_step` in `src/weitermachen.py`. Pausing.",  # code
+    ],
+)
+def test_terse_english_is_no_other_language(text: str) -> None:
+    """English too terse for `in_english` (a cold review's, round 25): it goes to the rules, never to a
+    cascade's question about what remains."""
+    assert not stopact_model.in_other_language(text)

@@ -126,9 +126,10 @@ def _of_word(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _other_languages(english: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The single words and the stems (4 letters or more) of the lexicon's languages other than English that
-    no English entry, stem or word of `english` is, starts or is started by: words only another language has
-    ("sigo", "weitermach*", "volgend*"), never a loanword ("session", "chat", "stop", "paus*")."""
+    """The single words (4 letters or more) and stems (5 or more) of the lexicon's languages other than English
+    that no English entry, stem or word of `english` is, starts or is started by: "sigo", "weitermach*",
+    "volgend*", never a loanword ("session", "chat", "stop", "paus*"). Some are English words all the same
+    ("discussion", "sedan"): one alone is no evidence (`stopact_model.in_other_language`)."""
     table = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
     english_entries = [entry for entries in table.pop("en").values() for entry in entries]
     own = {normal(entry.rstrip("*").strip().lower()) for entry in english_entries} | english
@@ -137,7 +138,7 @@ def _other_languages(english: frozenset[str]) -> tuple[frozenset[str], tuple[str
     stems: set[str] = set()
     for entry in (entry for concepts in table.values() for entries in concepts.values() for entry in entries):
         starred, text = entry.endswith("*"), normal(entry.rstrip("*").strip().lower())
-        if " " in text or len(text) < (4 if starred else 3) or text in own or text.startswith(own_stems):
+        if " " in text or len(text) < (5 if starred else 4) or text in own or text.startswith(own_stems):
             continue
         if not starred:
             words.add(text)
@@ -146,11 +147,11 @@ def _other_languages(english: frozenset[str]) -> tuple[frozenset[str], tuple[str
     return frozenset(words), tuple(sorted(stems))
 
 
-def in_other_language(text: str, english: frozenset[str]) -> bool:
-    """Whether `text` holds a word only the lexicon's other languages have (`_other_languages`): positive
+def other_language_words(text: str, english: frozenset[str]) -> int:
+    """How many different words only the lexicon's other languages have (`_other_languages`) `text` holds:
     evidence that a stop is not in English, where its few English function words only fail to show it is."""
     words, stems = _other_languages(english)
-    return any(token in words or token.startswith(stems) for token in _TOKEN.findall(normal(text.lower())))
+    return len({token for token in _TOKEN.findall(normal(text.lower())) if token in words or token.startswith(stems)})
 
 
 def normal(text: str) -> str:

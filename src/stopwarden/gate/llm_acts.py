@@ -9,11 +9,12 @@ user's turns too) once whitespace, quote marks and case are normalised, and at l
 Anything else is `malformed` and fails open. Optionally `"remains"`: a quote of the stop's final act naming
 the work the agent itself still has to do, which a permission question or a break point in another
 language needs before it is continued (`rules.NAMES_WHAT_REMAINS`: the rules read that in English only).
-One code cannot check (not a string, too short, not in the final act, where another paragraph's work may be
-someone else's) is no quote: the act is judged as if none were given, never continued on it, and the
-answer does not fail. The verdict is then the server's: the act and the evidence, mapped by the same
-function as the `rules` authority's (`rules.verdict_for`). A quote does not make the model right; it ties
-its answer to something the text says, so an answer about another text, or an invented one, fails.
+One code cannot check (not a string, too short, not in the final act: the last paragraphs, at most
+stopact_model.ACT_CHARS, which the rules read too) is no quote: the act is judged as if none were given,
+never continued on it, and the answer does not fail. The verdict is then the server's: the act and the
+evidence, mapped by the same function as the `rules` authority's (`rules.verdict_for`). A quote does not
+make the model right; it ties its answer to something the text says, so an answer about another text, or
+an invented one, fails.
 """
 
 from __future__ import annotations

@@ -60,11 +60,11 @@ def _in_other_language(case: Case) -> bool:
 def _says_what_remains(act: stopacts.Act, case: Case) -> bool:
     """Whether an act that must say what remains does. These rules read it in English, whoever named the act
     (their reading is the one the cold reviews measured); in another language, where they cannot, an LLM's
-    checked quote of the work that remains reads it (`Act.remains`)."""
+    checked quote of the work that remains reads it too (`Act.remains`)."""
     if act.name not in NAMES_WHAT_REMAINS:
         return True
-    if act.remains is not None and _in_other_language(case):
-        return act.remains
+    if act.remains and _in_other_language(case):
+        return True
     return NAMES_WHAT_REMAINS[act.name](case.stop_text)
 
 

@@ -140,16 +140,25 @@ def in_english(act: str) -> bool:
     return (found >= 2 and found >= 0.15 * len(words)) or (found >= 1 and len(words) <= 4)
 
 
+# What a stop quotes or puts in parentheses: the strings of another locale, a name ("('Siguiente', 'Listo')").
+_QUOTED: Final = re.compile(r"\([^()\n]*\)|\"[^\"\n]*\"|(?<!\w)'[^'\n]*'(?!\w)|[«“‘„][^»”’“\n]*[»”’“]")  # noqa: RUF001
+
+
 def in_other_language(act: str) -> bool:
-    """Whether `act` is positively in another language: not English by `in_english`, and a tenth of its
-    letters or more not ASCII, or a word only the concept lexicon's other languages have. A terse English
-    stop ("Good stopping point.") fails `in_english` for want of function words, and is no other language."""
+    """Whether `act` is positively in another language: not English by `in_english`, and, outside its code,
+    paths, URLs, quotes and parentheses, most of its letters not ASCII (another script), or two words only
+    the concept lexicon's other languages have, or one and a letter not ASCII ("fehlt" beside "läuft"). A
+    terse English stop ("Good stopping point.") fails `in_english` for want of function words and is no other
+    language; nor is English with accents ("Naïve café résumé parser fixed.") or with a word another
+    language has too ("Discussion resolved; good checkpoint.")."""
     if in_english(act):
         return False
-    letters = [c for c in act if c.isalpha()]
-    if sum(not c.isascii() for c in letters) >= 0.1 * len(letters) > 0:
+    prose = _QUOTED.sub(" ", without_code(act))
+    letters = [c for c in prose if c.isalpha()]
+    foreign_letters = sum(not c.isascii() for c in letters)
+    if foreign_letters > 0.5 * len(letters):
         return True
-    return concepts.in_other_language(act, FUNCTION_WORDS)
+    return concepts.other_language_words(prose, FUNCTION_WORDS) >= (2 if foreign_letters == 0 else 1)
 
 
 # The placeholders features() puts for code, paths and URLs are kept too: where code stands says something.

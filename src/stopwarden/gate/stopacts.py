@@ -72,7 +72,8 @@ class Act:
     # authority still asks its LLM, which is what its abstain band is for.
     model_abstained: bool = False
     # Whether the act's words say what work remains, as a cascade's LLM read them (a quote it gave, checked
-    # against the text: llm_acts.ModelAct.remains); None when these rules named the act and read it themselves.
+    # against the final act: llm_acts.ModelAct.remains); None when no LLM was asked (rules.verdict_for reads
+    # it in English itself, and only a quote counts in another language).
     remains: bool | None = None
 
 
