@@ -67,10 +67,10 @@ The span is copied character for character from stop_text (for user_requested it
 turn instead), a few words at least. An answer whose span is not in the text is discarded.
 "remains": a short quote of the end of stop_text, copied the same way, that names work the agent itself
 still has to do on its task (the piece it asks leave to go on with, what it says is not done yet). Leave it
-"" when the text names no such work: an open offer to keep going, work that is someone
-else's, an optional extra after the planned work is finished, or a question asking consent for an outward
-or irreversible act (deploying, releasing, merging, pushing, deleting, sending messages or e-mail, anything
-in production), which is the user's to answer."""
+"" when the text names no such work: an open offer to keep going, work that is someone else's, an optional
+extra after the planned work is finished, or a question asking consent for an outward or irreversible act
+(deploying, releasing, merging, pushing, deleting, sending messages or e-mail, anything in production),
+which is the user's to answer."""
 )
 
 
