@@ -60,7 +60,28 @@ def test_jsonl_format(cli: Any) -> None:
     rows = [json.loads(line) for line in lines]
     assert len(rows) == len(CORPUS.read_text().splitlines())
     assert set(rows[0]) == {"id", "decision", "rule", "expected", "forwarded", "router", "gate_decision",
-                            "gate_rule", "act", "judged_act"}  # fmt: skip
+                            "gate_rule", "act", "judged_act", "language"}  # fmt: skip
+
+
+def test_scores_by_the_final_acts_language(cli: Any, tmp_path: Path) -> None:
+    """English as the classifier reads it, or not: live recall and false blocks for each."""
+    english, spanish = dev_case("dev-c01"), dev_case("dev-c01")
+    english["stop_text"] = "The parser is merged. I'll stop here to preserve context for the next session."
+    spanish["stop_text"] = "El parser está integrado. Paro aquí para no agotar el contexto; sigo en una sesión nueva."
+    english["expected"] = spanish["expected"] = {"decision": "continue"}
+    spanish["id"] = "es-001"
+    path = write(tmp_path, english, spanish)
+    data = cli("eval", path, "--json").json()
+    assert [r["language"] for r in data["results"]] == ["english", "other"]
+    for name, lang in data["languages"].items():
+        mine = [r for r in data["results"] if r["language"] == name]
+        assert (lang["cases"], lang["continue_cases"]) == (1, 1), name
+        assert lang["right_blocks"] == sum(r["decision"] == "continue" for r in mine), name
+        assert lang["false_blocks"] == []
+    assert data["languages"]["english"]["live_recall"] == 1.0
+    table = cli("eval", path).out
+    assert "by the final act's language" in table
+    assert "english        1 cases   live recall 1.000 (1 of 1)   false blocks 0" in table
 
 
 def test_a_stop_the_router_keeps_is_not_forwarded_not_a_completion(cli: Any, tmp_path: Path) -> None:

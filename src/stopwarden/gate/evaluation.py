@@ -21,7 +21,7 @@ from typing import Any
 from stopwarden.common import timefmt
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import STOP_ACTS
-from stopwarden.gate import authorities
+from stopwarden.gate import authorities, stopact_model
 from stopwarden.gate.case import Artifact, Case, Commit, Turn
 from stopwarden.gate.pipeline import case_signals, judge_case
 from stopwarden.gate.service import ask
@@ -29,6 +29,9 @@ from stopwarden.hooks.router import forwards
 from stopwarden.store.redact import redact
 
 LABELS = ("continue", "allow", "escalate")
+# The final act as the classifier reads it: in English (its English guards apply) or not. The gate's
+# numbers differ most between the two (docs/operator-guide.md), so `eval` reports each.
+LANGUAGES = ("english", "other")
 NOT_FORWARDED = "not_forwarded"  # the live decision of a stop the router kept from the server
 DECIDED = (*LABELS, NOT_FORWARDED)
 
@@ -56,6 +59,7 @@ class Result:
     gate_rule: str | None = None
     act: str = ""  # the expected stop act
     judged_act: str = ""  # the stop act the authority judged ("" when it did not say, or was not asked)
+    language: str = ""  # one of LANGUAGES: the final act's, as `stopact_model.in_english` reads it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,9 +202,15 @@ def run(path: str, authority_name: str, options: dict[str, Any], timeout_s: floa
                     gate_rule=rule,
                     act=item.act,
                     judged_act=str(getattr(verdict, "act", "") or "") if verdict is not None else "",
+                    language=language(item.case.stop_text),
                 )
             )
     return results
+
+
+def language(stop_text: str) -> str:
+    """One of LANGUAGES: whether the stop's final act is in English as the classifier reads it."""
+    return LANGUAGES[0] if stopact_model.in_english(stopact_model.final_act(stop_text)) else LANGUAGES[1]
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -236,7 +246,25 @@ def summary(results: list[Result]) -> dict[str, Any]:
         "eval_accuracy": _ratio(eval_correct, len(results)),
         "confusion": confusion,
         "acts": _per_act(results),
+        "languages": _per_language(results),
     }
+
+
+def _per_language(results: list[Result]) -> dict[str, dict[str, Any]]:
+    """Per language of the final act (LANGUAGES): cases, continue cases, live recall and false blocks."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in LANGUAGES:
+        mine = [r for r in results if r.language == name]
+        should = [r for r in mine if r.expected == "continue"]
+        right = sum(1 for r in should if r.decision == "continue")
+        out[name] = {
+            "cases": len(mine),
+            "continue_cases": len(should),
+            "right_blocks": right,
+            "live_recall": _ratio(right, len(should)),
+            "false_blocks": [r.id for r in mine if r.decision == "continue" and r.expected != "continue"],
+        }
+    return out
 
 
 def _per_act(results: list[Result]) -> dict[str, dict[str, Any]]:
@@ -295,6 +323,13 @@ def table(results: list[Result]) -> str:
         "confusion (rows: expected, columns: live decision)",
         f"{'':<10}" + "".join(f"{d:>15}" for d in DECIDED),
         *(f"{e:<10}" + "".join(f"{s['confusion'][e][d]:>15}" for d in DECIDED) for e in LABELS),
+        "",
+        "by the final act's language (English as the classifier reads it, or not)",
+        *(
+            f"{name:<10} {lang['cases']:>5} cases   live recall {_score(lang['live_recall'])}"
+            f" ({lang['right_blocks']} of {lang['continue_cases']})   false blocks {len(lang['false_blocks'])}"
+            for name, lang in s["languages"].items()
+        ),
     ]
     if s["acts"]:
         lines += ["", *_act_tables(s["acts"])]
