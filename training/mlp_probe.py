@@ -31,15 +31,13 @@ from joblib import Parallel, delayed  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 from sklearn.neural_network import MLPClassifier  # type: ignore[import-untyped]
 
-from stopwarden.common.names import STOP_ACTS
+from stopwarden.common.names import LEGIT_ACTS, STOP_ACTS
 from stopwarden.gate import stopact_model, stopacts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 from pending import REVIEWS, separation
 from train import CASE_WEIGHT, EARLY, FALSE_BLOCK_BUDGET, FOLDS, N_PER_ACT, NEVER_CONTINUE, SEED, load_cases, matrix
-
-from stopwarden.common.names import LEGIT_ACTS
 
 HERE = Path(__file__).resolve().parent
 KS = (0, 2, 4, 8, 16)
@@ -123,7 +121,7 @@ def bars(corpus: list[Any], x: Any, y: Any, fit: Any, probe: Any, pending: list[
         probs = np.zeros((len(test_rows), len(STOP_ACTS)))
         probs[:, model.classes_] = model.predict_proba(x[test_rows])
         oof[test_rows] = probs[:, early_cols].sum(axis=1)
-    left = np.array([stopacts.guarded(ex.text) is None and not stopacts.says_nothing_ahead(ex.text) for ex in corpus])
+    left = np.array([_left(ex.text) for ex in corpus])
     never = np.array([ex.act in NEVER_CONTINUE for ex in corpus]) & left
     legit = np.array([ex.act in LEGIT_ACTS for ex in corpus]) & left
     case = np.array(["case" in ex.tags for ex in corpus])

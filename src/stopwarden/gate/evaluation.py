@@ -217,12 +217,17 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _live_blocks(results: list[Result]) -> tuple[list[Result], list[Result], int]:
+    """The stops that should be continued, the live blocks, and how many of those were right."""
+    should = [r for r in results if r.expected == "continue"]
+    blocks = [r for r in results if r.decision == "continue"]
+    return should, blocks, sum(1 for r in blocks if r.expected == "continue")
+
+
 def summary(results: list[Result]) -> dict[str, Any]:
     """The scores, live (after the router) and as if every stop were forwarded (`eval_…`)."""
-    should = [r for r in results if r.expected == "continue"]
-    live_blocks = [r for r in results if r.decision == "continue"]
+    should, live_blocks, live_right = _live_blocks(results)
     eval_blocks = [r for r in results if r.gate_decision == "continue"]
-    live_right = sum(1 for r in live_blocks if r.expected == "continue")
     eval_right = sum(1 for r in eval_blocks if r.expected == "continue")
     live_correct = sum(1 for r in results if r.effective == r.expected)
     eval_correct = sum(1 for r in results if r.gate_decision == r.expected)
@@ -255,14 +260,13 @@ def _per_language(results: list[Result]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name in LANGUAGES:
         mine = [r for r in results if r.language == name]
-        should = [r for r in mine if r.expected == "continue"]
-        right = sum(1 for r in should if r.decision == "continue")
+        should, blocks, right = _live_blocks(mine)
         out[name] = {
             "cases": len(mine),
             "continue_cases": len(should),
             "right_blocks": right,
             "live_recall": _ratio(right, len(should)),
-            "false_blocks": [r.id for r in mine if r.decision == "continue" and r.expected != "continue"],
+            "false_blocks": [r.id for r in blocks if r.expected != "continue"],
         }
     return out
 
