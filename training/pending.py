@@ -105,6 +105,7 @@ REVIEWS = tuple(
         "remain",
         "context_form",
         "still",
+        "next_elsewhere",
     )
 )
 
