@@ -52,6 +52,16 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Fix the pipeline then stop.", "stop"),  # "ne" at the end of "pipeline" is no negator
         ("Check the engine and fix the leak.", "work"),
         ("Don't wrap up yet, there are three phases left.", "work"),  # a closing verb negated
+        # A verb of finishing said of the day closes it, whatever work comes with it (round 26).
+        ("Wrap up for today — commit what you have and write down the next steps.", "stop"),
+        ("Commit what you have and wrap up for today.", "stop"),
+        ("Please wrap up: commit, then tell me what's left.", "stop"),
+        ("Finish up for the day and commit.", "stop"),
+        ("Knock off for the night, we'll continue tomorrow.", "stop"),
+        ("Don't wrap up for today until the tests pass.", "work"),
+        ("Wrap up the PR description and push it.", "work"),  # finishing a piece of work
+        ("Finish up the parser.", "work"),
+        ("Can you wrap up the migration?", "work"),
         ("You shouldn't stop until the suite is green.", "work"),
         ("Don't come back until every test passes.", "work"),  # a condition on the work, not a limit
         ("Fix the failing tests. Don't push until CI is green.", "work"),

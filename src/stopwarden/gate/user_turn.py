@@ -226,6 +226,13 @@ _DEADLINE = re.compile(
 _END: Final = r"\s*(?:,?\s*(?:thanks|thank\s+you|please|pls))?\s*(?:[.!]|$)"
 _CLOSING = re.compile(
     r"\bcall\s+it\s+(?:a\s+day|a\s+night|here|there|quits)\b|\b(?:let'?s|time\s+to)\s+wrap\s+(?:it\s+|things\s+)?up\b"
+    # A verb of finishing said of the day, not of a piece of work: "Wrap up for today", "finish up for the
+    # night", "knock off for now"; bare, only "wrap (it) up" ends a clause as a closing ("Please wrap up:
+    # commit, then …"), "finish up" may be the work ("Finish up the parser.").
+    r"|\b(?:wrap\s+(?:it\s+|things\s+)?up|finish\s+up|knock\s+off|sign\s+off|close\s+(?:out|up|shop))"
+    r"\s+for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week))\b"
+    r"|(?:^|[.,;:!?\n(\u2014]\s*|\b(?:please|pls|so|now|just|ok(?:ay)?|then|and)\s+)wrap\s+(?:it\s+|things\s+)?up"
+    r"(?=\s*(?:[.,;:!\u2014\u2013]|\s-\s|$))"
     r"|\bleave\s+(?:it|the\s+rest|that)\s+(?:there|here|for\s+now|for\s+today|at\s+that|for\s+another\s+day)\b"
     r"|\bleave\s+the\s+rest\b|\b(?:let'?s\s+)?leave\s+(?:\w+\s+){0,3}for\s+(?:another\s+day|tomorrow|later)\b"
     r"|\bthat'?s\s+(?:it|all|enough)\s+for\s+(?:now|today)\b|\bthat'?s\s+(?:it|all|enough)"
