@@ -258,6 +258,10 @@ def test_only_plain_paths_reach_a_reminder() -> None:
         "- the FASTQ parser reads 1.9 GB/s on a single core\n- all 24 malformed-input tests pass",
         "All tests pass.",
         "Fixed. The login page renders in 90 ms and the 212 tests pass.",
+        # Compounds that name things (round 26): a completion whose "left-aligned" the model read as work left.
+        "Column padding uses `padStart` now, so the left-aligned columns line up with wide characters.",
+        "The open-source license headers are in place and the start-up time is down to 80 ms.",
+        "The writer uses a two-phase commit; the session-scoped cache is gone.",
     ],
 )
 def test_an_english_stop_that_says_nothing_of_work_ahead(text: str) -> None:
@@ -277,6 +281,9 @@ def test_an_english_stop_that_says_nothing_of_work_ahead(text: str) -> None:
         "Importer done. Shall I do the exporter?",  # a question
         "- [x] importer\n- [ ] exporter",  # an unchecked box
         "4 of 10 call sites migrated.",  # progress through a batch
+        "The parser is in; two follow-ups are filed.",  # a compound that says it
+        "The importer is half-done.",
+        "Updated the to-do list in the README.",
         "El importador funciona y los tests pasan.",  # not English: the model's alone
         "- FASTQ parser: 1.9 GB/s\n- malformed-input tests: 24 pass",  # too few English words to tell
     ],
