@@ -227,6 +227,40 @@ def test_the_closing_phrases_and_explain_verbs_of_other_languages_as_two_reviews
     assert sum(licensed) / len(licensed) >= REVIEWS[name]
 
 
+def test_round_26s_closings_are_read_and_their_words_in_other_senses_are_not() -> None:
+    """training/user_turns_closings.jsonl: the closings round 26 added (957, in 38 languages, each read as
+    work before) and requests for work that use their words in another sense (279), both by the helper who
+    wrote the phrases from each language's grammar: its development data, all read right."""
+    rows = _rows(ROOT / "training" / "user_turns_closings.jsonl")
+    assert len(rows) == 1236
+    assert [row["text"] for row in rows if user_turn.kind(row["text"]) != row["kind"]] == []
+
+
+def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> None:
+    """training/user_turns_eod.jsonl: 168 end-of-day turns and 112 requests for work in their words, in 14
+    languages, by a helper that read no code and no data (round 26). Before round 26's closings 55 of the
+    168 were read as letting the agent stop (each other one a false block in waiting, when the agent then
+    names what is left), after them 101; the requests for work read as work 93 of 112, before and after."""
+    rows = _rows(ROOT / "training" / "user_turns_eod.jsonl")
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert sum(b != "work" for a, b in kinds if a == "stop") >= 101
+    assert sum(b == "work" for a, b in kinds if a == "work") >= 93
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bueno, eso es todo por hoy. ¡Hasta mañana!", "stop"),  # a farewell after a closing
+        ("Na dziś to wszystko, dzięki. Do jutra!", "stop"),
+        ("На сегодня всё, до завтра.", "stop"),  # noqa: RUF001
+        ("На сегодня всё, до завтра закончи отчёт.", "work"),  # noqa: RUF001 (a deadline: work goes on)
+        ("ja.json の farewell を次の文言にして:\n今日はここまでにしましょう。お疲れさまでした。", "work"),  # a label's
+    ],
+)
+def test_a_farewell_may_follow_a_closing(text: str, expected: str) -> None:
+    assert user_turn.kind(text) == expected
+
+
 @pytest.mark.parametrize(
     "text", ["Bugünlük bu kadar" + " " * 3970 + "xxxx", "Bugünlük bu kadar. " + "," * 3970 + "xxxx"]
 )
