@@ -248,8 +248,34 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
 
 
 @pytest.mark.parametrize(
+    ("name", "stops", "work"),
+    [("user_turns_eod_en.jsonl", (58, 60), (29, 40)), ("user_turns_eod_en2.jsonl", (45, 70), (41, 50))],
+)
+def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], work: tuple[int, int]) -> None:
+    """Two sets of English turns that end the session and requests for work in their words, each by a helper
+    that read no code and no data (round 26). The first was the development data of the English closings by
+    their parts (`_CLOSING_IN_ENGLISH`, `_PUTS_OFF_IN_ENGLISH`): 40 of its 60 stops read before, 58 after.
+    The second measured them once written: 34 of 70 before, 45 after. Neither lost a request for work."""
+    rows = _rows(ROOT / "training" / name)
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert sum(b != "work" for a, b in kinds if a == "stop") >= stops[0]
+    assert sum(a == "stop" for a, _ in kinds) == stops[1]
+    assert sum(b == "work" for a, b in kinds if a == "work") >= work[0]
+    assert sum(a == "work" for a, _ in kinds) == work[1]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("we're done for tonight, thanks", "stop"),  # English by its parts: who, done, a span that ends now
+        ("ok that's it for me today, cheers", "stop"),
+        ("that'll do for now", "stop"),
+        ("ok, signing off", "stop"),
+        ("good stopping point. see you tomorrow", "stop"),
+        ("nice. we'll pick this up next week", "stop"),
+        ("the loop keeps stopping here when the list is empty, fix it", "work"),  # a program's behaviour
+        ("that's it for the backend, now do the frontend", "work"),  # not a span of time
+        ('the banner says "We will continue tomorrow" after midnight; correct the check', "work"),  # quoted
         ("Bueno, eso es todo por hoy. ¡Hasta mañana!", "stop"),  # a farewell after a closing
         ("Na dziś to wszystko, dzięki. Do jutra!", "stop"),
         ("На сегодня всё, до завтра.", "stop"),  # noqa: RUF001

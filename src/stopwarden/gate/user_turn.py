@@ -178,6 +178,43 @@ _DEADLINE = re.compile(
 )
 # Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
 _END: Final = r"\s*(?:,?\s*(?:thanks|thank\s+you|please|pls))?\s*(?:[.!]|$)"
+# English closings of round 26, by their parts rather than as set phrases: a span of time that ends now (_FOR_NOW),
+# a state of the people or the work in it ("we're done / good / finished for tonight", "that's it for me today",
+# "that's plenty for one day", "that'll do"), a closing act said at a clause's start ("signing off", "calling
+# it", "stopping here", "let's end the session here"), and the rest put off to a later day ("we'll pick this
+# up next week", "will continue tmrw"). The forms of a program's behaviour ("the loop keeps stopping here", "a
+# 'that's all for today' banner") are not at a clause's start, or are quoted.
+_FOR_NOW: Final = (
+    r"for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week|time\s+being)|this\s+(?:session|evening|week)"
+    r"|one\s+day)"
+)
+_OPENS_CLAUSE: Final = (
+    r"(?:^|[.,;:!?\n(\u2014]\s*|\b(?:ok(?:ay)?|so|alright|right|well|then|and|i'?m|we'?re|i\s+am|we\s+are)\s+)"
+)
+_LATER_DAY: Final = (
+    r"(?:tomorrow|tmrw|tmr|later|tonight|next\s+(?:week|sprint|time|session)|after\s+(?:the\s+weekend|lunch)"
+    r"|in\s+the\s+morning|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday))"
+)
+_CLOSING_IN_ENGLISH: Final = (
+    rf"\b(?:we'?re|i'?m|we\s+are|i\s+am|you'?re|that'?s|it'?s)\s+(?:all\s+)?(?:done|finished|good|through)\s+{_FOR_NOW}\b"
+    rf"|\bthat'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)\s+(?:for\s+(?:me|us)\s+)?(?:{_FOR_NOW}|today|tonight)\b"
+    rf"|\bthat'?s\s+(?:a\s+wrap|plenty)"
+    + _END
+    + rf"|\bthat'?ll\s+do(?:\s+{_FOR_NOW})?"
+    + _END
+    + rf"|{_OPENS_CLAUSE}(?:signing\s+off|calling\s+it(?:\s+a\s+(?:day|night))?"
+    rf"|stopping\s+(?:here|there|now|{_FOR_NOW})|wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_FOR_NOW})?|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?)"
+    + _END
+    + r"|\bgood\s+(?:place|point|spot)\s+to\s+stop\b|\bgood\s+stopping\s+point\b"
+)
+# ... read outside quotes and pasted log lines, as other languages' put-offs are (`_QUOTED`): a banner's "We
+# will continue tomorrow" is no user's.
+_PUTS_OFF_IN_ENGLISH = re.compile(
+    r"\b(?:we'?ll|let'?s|i'?ll|we\s+will|i\s+will|will|we\s+can|gonna)\s+(?:pick\s+(?:it|this|that)\s+(?:back\s+)?up"
+    r"|continue|resume|carry\s+on|get\s+back\s+to\s+(?:it|this)|finish\s+(?:it|this|up|the\s+rest))\b"
+    rf"[^.?!\n]{{0,40}}?\b{_LATER_DAY}\b",
+    re.IGNORECASE,
+)
 _CLOSING = re.compile(
     r"\bcall\s+it\s+(?:a\s+day|a\s+night|here|there|quits)\b|\b(?:let'?s|time\s+to)\s+wrap\s+(?:it\s+|things\s+)?up\b"
     # A verb of finishing said of the day, not of a piece of work: "Wrap up for today", "finish up for the
@@ -196,7 +233,8 @@ _CLOSING = re.compile(
     + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
     r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
     r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
-    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
+    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b"
+    r"|" + _CLOSING_IN_ENGLISH,
     _I,
 )
 # The verbs that start work beyond a limit: "don't start on the frontend yet" limits the work; "don't push
@@ -337,7 +375,7 @@ def _asks_to_stop(turn: str) -> bool:
     matches = chain(*(islice(pattern.finditer(turn), _MAX_VERBS) for pattern in (_CLOSING, _SCOPE, _STOP_VERB)))
     if any(not _negated(turn, _verb_start(turn, match), _STOP_NEGATED_BEFORE) for match in matches):
         return True
-    if _closes_elsewhere(turn):
+    if _closes_elsewhere(turn) or _PUTS_OFF_IN_ENGLISH.search(_QUOTED.sub(" ", turn)):
         return True
     return bool(_TOMORROW.search(turn)) and any(map(_puts_off_to_tomorrow, _SENTENCE.split(turn)))
 
