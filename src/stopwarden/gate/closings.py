@@ -1,6 +1,6 @@
-"""Closing the session for now in the other languages of the concept lexicon: "that's all for today", "let's end
-here", "enough for now, thanks", "see you tomorrow" (`user_turn._closes_elsewhere` reads them, only as a whole
-clause).
+"""Closing the session for now in the other languages of the concept lexicon ("that's all for today", "let's end
+here", "enough for now, thanks"), and English leaving ("I'm heading out", "gtg") and the speaker's own stop ("we
+stop here for today"): phrases `user_turn._closes_elsewhere` reads only as a whole clause.
 
 Two layers, each written from the languages' grammar by a helper who read no stop or user turn of the data:
 round 23's first phrases (`_FIRST_SPACED`, `_FIRST_UNSPACED`), and round 26's other word orders, registers and
@@ -81,6 +81,20 @@ def _phrase(lead: str, *bodies: str) -> str:
     return rf"{_START}{lead_part}(?:{'|'.join(bodies)}){_NOT_ASKED}"
 
 
+# --- English: leaving, and the speaker's own stop, as a whole clause (round 26). English's closings by their
+# parts ("that's it for me today") are user_turn's _CLOSING_IN_ENGLISH; these need nothing after them but
+# thanks or a farewell, as they also begin requests ("I'm heading out, meanwhile refactor the parser").
+_EN_FOR = r"(?:for\s+(?:now|today|tonight|the\s+(?:day|night|week|weekend)))"
+_EN = _phrase(
+    r"ok(?:ay)?|so|alright|right|well|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually",
+    rf"(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to)?\s+"
+    rf"(?:stop|pause|finish|end|quit|wrap\s+up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
+    rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:heading|going|off)\s+(?:out|home|off|to\s+(?:bed|sleep|lunch))(?:\s+{_EN_FOR})?",
+    rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|off|done|logging\s+off|signing\s+off|closing\s+the\s+laptop)(?:\s+{_EN_FOR})?",
+    rf"(?:heading|going)\s+(?:out|home|to\s+bed)|logging\s+off|signing\s+off(?:\s+{_EN_FOR})?",
+    r"(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to|must)\s+(?:go|run|leave|bounce|head\s+out)(?:\s+now)?",
+    r"ttyl|gtg|g2g|brb|cya|laters",
+)
 # --- Spanish --------------------------------------------------------------------------------------------------
 _ES_FOR = r"por\s+(?:ahora|hoy|el\s+momento|esta\s+noche|ahorita)"
 _ES = _phrase(
@@ -420,11 +434,13 @@ _UR = _phrase(
 )
 
 _BY_LANG: dict[str, str] = {
+    "en": _EN,
     "es": _ES, "pt": _PT, "it": _IT, "ca": _CA, "fr": _FR, "de": _DE, "nl": _NL, "sv": _SV, "da": _DA, "nb": _NB,
     "ru": _RU, "uk": _UK, "bg": _BG, "sr/hr": _SR, "pl": _PL, "cs": _CS, "sk": _SK, "tr": _TR, "id": _ID, "tl": _TL,
     "vi": _VI, "fi": _FI, "hu": _HU, "ro": _RO, "el": _EL, "he": _HE, "ar": _AR, "fa": _FA, "ur": _UR,
 }  # fmt: skip
 _GROUPS = {
+    "en": ("en",),
     "es/pt/it/ca": ("es", "pt", "it", "ca"),
     "fr/de/nl": ("fr", "de", "nl"),
     "sv/da/nb": ("sv", "da", "nb"),

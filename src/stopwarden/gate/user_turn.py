@@ -381,7 +381,8 @@ def _asks_to_stop(turn: str) -> bool:
 
 
 def _closes_elsewhere(turn: str) -> bool:
-    """Whether the turn closes the session in another language's words (_CLOSING_ELSEWHERE) as a whole clause:
+    """Whether the turn closes the session in a phrase of gate/closings.py (_CLOSING_ELSEWHERE: other languages,
+    English leaving) as a whole clause:
     little before it in its clause, not in quotes, and after it nothing but thanks or tomorrow, in its sentence and in
     any that follow (round 23: a cold review's requests that began "Testler için bu kadar yeter, şimdi …",
     "리팩터링은 여기까지 하죠. 이제 …" or "Ayer te dije que lo dejamos aquí, pero …" ask for more work)."""
