@@ -66,7 +66,7 @@ _NEGATED_AFTER: Final = r"(?!\s*(?:niet|ikke|inte|nicht|मत|مت|نکن\w*|ن
 # stop", "please pause", "you can stop"), not as a noun or a feature ("the stop button", "fails to stop",
 # "a wait parameter") and not "wait for CI, then merge".
 _STOP_IN_ENGLISH: Final = (
-    r"(?P<lead>^|[.,;:!?\n(\u2014-]\s*|\b(?:then|and|please|pls|so|now|just|ok(?:ay)?|can|should|you|you\s+to"
+    r"(?P<lead>^|[.,;:!?\n(\u2014-]\s*+|\b(?:then|and|please|pls|so|now|just|ok(?:ay)?|can|should|you|you\s+to"
     r"|time\s+to|let'?s|og)\s+|\ben\s+(?=stop\b))"  # Danish "og stop", Dutch "en stop"; not French "en pause"
     r"(?:stop|pause|halt|quit|park\s+(?:it|this|that|the\s+\w+)|hold\s+(?:on|off|up)"
     r"|wait(?!\s*,|\s+for\s+(?!me\b|my\b|us\b|our\b|approval|review|sign)))"
@@ -168,7 +168,9 @@ _NOW = re.compile(
     _I,
 )
 # Quoted or back-ticked text, and lines of a pasted log ("[scheduler] … will resume tomorrow"): not the user's.
-_QUOTED = re.compile(r"`[^`]*`|\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb|^\s*\[.*$", re.MULTILINE)
+_QUOTED = re.compile(
+    r"`[^`]*`|\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb|^[ \t]*\[.*$", re.MULTILINE
+)
 _AFTER_FIRST_WORD = re.compile(r"^\W*[\w'-]+")  # a clause without its first word: "Fortsätt med …" is an imperative
 # A deadline before "tomorrow": "before", "until", "by" and their like in the lexicon's languages.
 _DEADLINE = re.compile(
@@ -189,7 +191,7 @@ _FOR_NOW: Final = (
     r"|one\s+day)"
 )
 _OPENS_CLAUSE: Final = (
-    r"(?:^|[.,;:!?\n(\u2014]\s*|\b(?:ok(?:ay)?|so|alright|right|well|then|and|i'?m|we'?re|i\s+am|we\s+are)\s+)"
+    r"(?:^|[.,;:!?\n(\u2014]\s*+|\b(?:ok(?:ay)?|so|alright|right|well|then|and|i'?m|we'?re|i\s+am|we\s+are)\s+)"
 )
 _LATER_DAY: Final = (
     r"(?:tomorrow|tmrw|tmr|later|tonight|next\s+(?:week|sprint|time|session)|after\s+(?:the\s+weekend|lunch)"
@@ -222,7 +224,7 @@ _CLOSING = re.compile(
     # commit, then …"), "finish up" may be the work ("Finish up the parser.").
     r"|\b(?:wrap\s+(?:it\s+|things\s+)?up|finish\s+up|knock\s+off|sign\s+off|close\s+(?:out|up|shop))"
     r"\s+for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week))\b"
-    r"|(?:^|[.,;:!?\n(\u2014]\s*|\b(?:please|pls|so|now|just|ok(?:ay)?|then|and)\s+)wrap\s+(?:it\s+|things\s+)?up"
+    r"|(?:^|[.,;:!?\n(\u2014]\s*+|\b(?:please|pls|so|now|just|ok(?:ay)?|then|and)\s+)wrap\s+(?:it\s+|things\s+)?up"
     r"(?=\s*(?:[.,;:!\u2014\u2013]|\s-\s|$))"
     r"|\bleave\s+(?:it|the\s+rest|that)\s+(?:there|here|for\s+now|for\s+today|at\s+that|for\s+another\s+day)\b"
     r"|\bleave\s+the\s+rest\b|\b(?:let'?s\s+)?leave\s+(?:\w+\s+){0,3}for\s+(?:another\s+day|tomorrow|later)\b"
@@ -400,7 +402,9 @@ def _closes_elsewhere(turn: str) -> bool:
     return False
 
 
-_CLAUSE_ENDS: Final = ".!?\n\u3002\uff01\uff1f,;:\uff0c\u060c"  # what a closing's clause starts after
+# What a closing's clause starts after: a mark that ends a sentence (the danda, the Arabic and Urdu ones
+# included) or a clause.
+_CLAUSE_ENDS: Final = ".!?\n\u3002\uff01\uff1f\u0964\u0965\u061f\u06d4,;:\uff0c\u060c"
 _CLAUSE_OPENS = re.compile(rf"(?:^|[{re.escape(_CLAUSE_ENDS)}])\s*")
 # Where a phrase may begin: a word's first letter, or any letter of a script written without spaces or whose
 # closings the table matches inside a word (kana, Han, Hangul, Thai; Devanagari, Bengali, Tamil).
@@ -420,7 +424,8 @@ def _closings(turn: str) -> list[re.Match[str]]:
         window = _PHRASE_START.finditer(
             turn, max(opening.end(), starts[-1] + 1 if starts else 0), opening.end() + _LEAD_IN + 1
         )
-        starts.extend(found.start() for found in window)
+        # At most _LEAD_IN bytes into the clause: four Han characters, twelve Latin letters.
+        starts.extend(found.start() for found in window if _size(turn[opening.end() : found.start()]) <= _LEAD_IN)
     matches: list[re.Match[str]] = []
     for at in starts[-_CLOSINGS_TRIED:]:
         if matches and at < matches[-1].end():
