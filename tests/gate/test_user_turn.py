@@ -250,9 +250,9 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
 @pytest.mark.parametrize(
     ("name", "stops", "work"),
     [
-        ("user_turns_eod_en.jsonl", (58, 60), (29, 40)),
-        ("user_turns_eod_en2.jsonl", (52, 70), (41, 50)),
-        ("user_turns_eod_en3.jsonl", (44, 80), (50, 60)),
+        ("user_turns_eod_en.jsonl", (55, 60), (29, 40)),
+        ("user_turns_eod_en2.jsonl", (46, 70), (41, 50)),
+        ("user_turns_eod_en3.jsonl", (41, 80), (50, 60)),
     ],
 )
 def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], work: tuple[int, int]) -> None:
@@ -262,7 +262,10 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
     The second measured them once written: 34 of 70 before, 45 after; then it was the development data of
     the leaving and first-person closings of gate/closings.py (`_EN`: 52), which a third measured once
     written: 29 of its 80 before round 26, 38 with the closings by their parts, 44 with both. None lost a
-    request for work."""
+    request for work. A cold review's 234 English requests for work then read as stops 186 times (31 before
+    round 26): the closings by their parts were made whole clauses too, never after a request or a condition
+    in their sentence, and put-offs the people's own (55, 46 and 41 of the three sets' stops; the review's
+    requests read as stops 93 times)."""
     rows = _rows(ROOT / "training" / name)
     kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops[0]
@@ -284,6 +287,10 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
         ("we stop here for today", "stop"),
         ("I'm heading out, meanwhile refactor the parser", "work"),  # leaving, then work for the while
         ("I'm done with the parser, now do the printer", "work"),
+        ("Just bump the timeout to 60s, that'll do.", "work"),  # a closing that approves a change (review 3)
+        ("When the token expires, end the session.", "work"),  # a condition: the program's
+        ("It's good for now, but add retries to the client.", "work"),
+        ("the upload client will resume later from the last chunk, make that work", "work"),  # a program's
         ("बहुत अच्छा काम किया। आज के लिए इतना ही।", "stop"),  # a closing after a danda opens its clause
         ("the loop keeps stopping here when the list is empty, fix it", "work"),  # a program's behaviour
         ("that's it for the backend, now do the frontend", "work"),  # not a span of time

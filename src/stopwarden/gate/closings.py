@@ -81,12 +81,24 @@ def _phrase(lead: str, *bodies: str) -> str:
     return rf"{_START}{lead_part}(?:{'|'.join(bodies)}){_NOT_ASKED}"
 
 
-# --- English: leaving, and the speaker's own stop, as a whole clause (round 26). English's closings by their
-# parts ("that's it for me today") are user_turn's _CLOSING_IN_ENGLISH; these need nothing after them but
-# thanks or a farewell, as they also begin requests ("I'm heading out, meanwhile refactor the parser").
-_EN_FOR = r"(?:for\s+(?:now|today|tonight|the\s+(?:day|night|week|weekend)))"
+# --- English, round 26, as a whole clause: closings by their parts, who or what is done and a span of time that
+# ends now ("we're done for tonight", "that's it for me today", "that's plenty for one day", "that'll do"), a
+# closing act ("signing off", "calling it", "stopping here", "let's end the session"), leaving ("I'm heading
+# out", "gtg") and the speaker's own stop ("we stop here for today"). Nothing may follow but thanks or a
+# farewell: they also begin requests ("I'm heading out, meanwhile refactor the parser", "It's good for now,
+# but add retries"). English's older closings, matched anywhere, are user_turn's _CLOSING.
+_EN_FOR = (
+    r"(?:for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week|weekend|time\s+being)"
+    r"|this\s+(?:session|evening|week)|one\s+day))"
+)
 _EN = _phrase(
-    r"ok(?:ay)?|so|alright|right|well|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually",
+    r"ok(?:ay)?|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually",
+    rf"(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+(?:all\s+)?(?:done|finished|good|through)\s+{_EN_FOR}",
+    rf"that'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
+    rf"that'?ll\s+do(?:\s+{_EN_FOR})?",
+    rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping\s+(?:here|there|now|{_EN_FOR})",
+    rf"wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_EN_FOR})?|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?",
+    r"(?:that'?s\s+a\s+|this\s+is\s+a\s+)?good\s+(?:place|point|spot)\s+to\s+stop|(?:that'?s\s+a\s+)?good\s+stopping\s+point",
     rf"(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to)?\s+"
     rf"(?:stop|pause|finish|end|quit|wrap\s+up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:heading|going|off)\s+(?:out|home|off|to\s+(?:bed|sleep|lunch))(?:\s+{_EN_FOR})?",

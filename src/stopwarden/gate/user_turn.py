@@ -180,39 +180,18 @@ _DEADLINE = re.compile(
 )
 # Closing the session or the work for now: whole sentences, or their ends ("… let's call it a day.").
 _END: Final = r"\s*(?:,?\s*(?:thanks|thank\s+you|please|pls))?\s*(?:[.!]|$)"
-# English closings of round 26, by their parts rather than as set phrases: a span of time that ends now (_FOR_NOW),
-# a state of the people or the work in it ("we're done / good / finished for tonight", "that's it for me today",
-# "that's plenty for one day", "that'll do"), a closing act said at a clause's start ("signing off", "calling
-# it", "stopping here", "let's end the session here"), and the rest put off to a later day ("we'll pick this
-# up next week", "will continue tmrw"). The forms of a program's behaviour ("the loop keeps stopping here", "a
-# 'that's all for today' banner") are not at a clause's start, or are quoted.
-_FOR_NOW: Final = (
-    r"for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week|time\s+being)|this\s+(?:session|evening|week)"
-    r"|one\s+day)"
-)
-_OPENS_CLAUSE: Final = (
-    r"(?:^|[.,;:!?\n(\u2014]\s*+|\b(?:ok(?:ay)?|so|alright|right|well|then|and|i'?m|we'?re|i\s+am|we\s+are)\s+)"
-)
+# The rest of the work put off to a later day, in English ("we'll pick this up next week", "I'll continue
+# tomorrow", "we'll continue later"): said by the people of the session, not by a program ("the client will
+# resume later"), with no request for now or today beside it (round 26, a cold review). English closings by
+# their parts ("we're done for tonight", "that'll do") are gate/closings.py's `_EN`, read as a whole clause.
 _LATER_DAY: Final = (
     r"(?:tomorrow|tmrw|tmr|later|tonight|next\s+(?:week|sprint|time|session)|after\s+(?:the\s+weekend|lunch)"
     r"|in\s+the\s+morning|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday))"
 )
-_CLOSING_IN_ENGLISH: Final = (
-    rf"\b(?:we'?re|i'?m|we\s+are|i\s+am|you'?re|that'?s|it'?s)\s+(?:all\s+)?(?:done|finished|good|through)\s+{_FOR_NOW}\b"
-    rf"|\bthat'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)\s+(?:for\s+(?:me|us)\s+)?(?:{_FOR_NOW}|today|tonight)\b"
-    rf"|\bthat'?s\s+(?:a\s+wrap|plenty)"
-    + _END
-    + rf"|\bthat'?ll\s+do(?:\s+{_FOR_NOW})?"
-    + _END
-    + rf"|{_OPENS_CLAUSE}(?:signing\s+off|calling\s+it(?:\s+a\s+(?:day|night))?"
-    rf"|stopping\s+(?:here|there|now|{_FOR_NOW})|wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_FOR_NOW})?|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?)"
-    + _END
-    + r"|\bgood\s+(?:place|point|spot)\s+to\s+stop\b|\bgood\s+stopping\s+point\b"
-)
 # ... read outside quotes and pasted log lines, as other languages' put-offs are (`_QUOTED`): a banner's "We
 # will continue tomorrow" is no user's.
 _PUTS_OFF_IN_ENGLISH = re.compile(
-    r"\b(?:we'?ll|let'?s|i'?ll|we\s+will|i\s+will|will|we\s+can|gonna)\s+(?:pick\s+(?:it|this|that)\s+(?:back\s+)?up"
+    r"\b(?:we'?ll|let'?s|i'?ll|we\s+will|i\s+will|we\s+can)\s+(?:pick\s+(?:it|this|that)\s+(?:back\s+)?up"
     r"|continue|resume|carry\s+on|get\s+back\s+to\s+(?:it|this)|finish\s+(?:it|this|up|the\s+rest))\b"
     rf"[^.?!\n]{{0,40}}?\b{_LATER_DAY}\b",
     re.IGNORECASE,
@@ -235,8 +214,7 @@ _CLOSING = re.compile(
     + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
     r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
     r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
-    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b"
-    r"|" + _CLOSING_IN_ENGLISH,
+    r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
 )
 # The verbs that start work beyond a limit: "don't start on the frontend yet" limits the work; "don't push
@@ -377,7 +355,7 @@ def _asks_to_stop(turn: str) -> bool:
     matches = chain(*(islice(pattern.finditer(turn), _MAX_VERBS) for pattern in (_CLOSING, _SCOPE, _STOP_VERB)))
     if any(not _negated(turn, _verb_start(turn, match), _STOP_NEGATED_BEFORE) for match in matches):
         return True
-    if _closes_elsewhere(turn) or _PUTS_OFF_IN_ENGLISH.search(_QUOTED.sub(" ", turn)):
+    if _closes_elsewhere(turn) or any(map(_puts_off_in_english, _SENTENCE.split(_QUOTED.sub(" ", turn)))):
         return True
     return bool(_TOMORROW.search(turn)) and any(map(_puts_off_to_tomorrow, _SENTENCE.split(turn)))
 
@@ -395,6 +373,7 @@ def _closes_elsewhere(turn: str) -> bool:
         if (
             _size(turn[start : match.start()]) <= _LEAD_IN
             and not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
+            and not _qualifies(turn[:start])
             and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]))
             and all(_NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) for after in rest)
         ):
@@ -404,7 +383,8 @@ def _closes_elsewhere(turn: str) -> bool:
 
 # What a closing's clause starts after: a mark that ends a sentence (the danda, the Arabic and Urdu ones
 # included) or a clause.
-_CLAUSE_ENDS: Final = ".!?\n\u3002\uff01\uff1f\u0964\u0965\u061f\u06d4,;:\uff0c\u060c"
+_SENTENCE_ENDS: Final = ".!?\n\u3002\uff01\uff1f\u0964\u0965\u061f\u06d4"
+_CLAUSE_ENDS: Final = _SENTENCE_ENDS + ",;:\uff0c\u060c"
 _CLAUSE_OPENS = re.compile(rf"(?:^|[{re.escape(_CLAUSE_ENDS)}])\s*")
 # Where a phrase may begin: a word's first letter, or any letter of a script written without spaces or whose
 # closings the table matches inside a word (kana, Han, Hangul, Thai; Devanagari, Bengali, Tamil).
@@ -412,6 +392,22 @@ _PHRASE_START = re.compile(
     r"(?<!\w)\w|[\u0900-\u0bff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]"
 )
 _CLOSINGS_TRIED: Final = 64  # a closing is followed only by thanks or tomorrow: it is among the turn's last
+
+
+# A clause before a closing in its sentence that asks for work or sets a condition makes the closing part of
+# it: "Just bump the timeout to 60s, that'll do." approves a change, "When the token expires, end the session."
+# is the program's (a cold review, round 26). In a sentence of its own, a closing after a request is a limit
+# of scope, as before.
+_CONDITION = re.compile(r"^\W*(?:when|whenever|if|once|after|before|until|unless|as\s+soon\s+as)\b", re.IGNORECASE)
+
+
+def _qualifies(before: str) -> bool:
+    """Whether the clauses before a closing, in its sentence (`before` is the turn up to its clause), ask for
+    work or set a condition."""
+    if not before.strip() or before.rstrip()[-1] in _SENTENCE_ENDS:
+        return False
+    sentence = _SENTENCE.split(before)[-1]
+    return _CONDITION.match(sentence) is not None or _wants(sentence) == "work"
 
 
 def _closings(turn: str) -> list[re.Match[str]]:
@@ -434,6 +430,13 @@ def _closings(turn: str) -> list[re.Match[str]]:
         if match is not None:
             matches.append(match)
     return matches[-_MAX_VERBS:]
+
+
+def _puts_off_in_english(sentence: str) -> bool:
+    return _PUTS_OFF_IN_ENGLISH.search(sentence) is not None and not _NOW_OR_TODAY.search(sentence)
+
+
+_NOW_OR_TODAY = re.compile(r"\b(?:now|today|right\s+away|first)\b", re.IGNORECASE)
 
 
 def _puts_off(text: str) -> bool:
