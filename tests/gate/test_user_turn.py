@@ -233,7 +233,11 @@ def test_round_26s_closings_are_read_and_their_words_in_other_senses_are_not() -
     wrote the phrases from each language's grammar: its development data, all read right."""
     rows = _rows(ROOT / "training" / "user_turns_closings.jsonl")
     assert len(rows) == 1236
-    assert [row["text"] for row in rows if user_turn.kind(row["text"]) != row["kind"]] == []
+    wrong = [row["text"] for row in rows if user_turn.kind(row["text"]) != row["kind"]]
+    # Two of its requests are a closing and a last commit and push ("Đủ rồi thì commit và push lên nhánh
+    # chính."): round 26's last small acts end a session (`user_turn._wraps_up`), so a stop.
+    assert len(wrong) <= 2
+    assert all(user_turn._WRAP_UP.search(text) for text in wrong)
 
 
 def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> None:
@@ -251,8 +255,9 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
     ("name", "stops", "work"),
     [
         ("user_turns_eod_en.jsonl", (55, 60), (29, 40)),
-        ("user_turns_eod_en2.jsonl", (46, 70), (41, 50)),
-        ("user_turns_eod_en3.jsonl", (41, 80), (50, 60)),
+        ("user_turns_eod_en2.jsonl", (49, 70), (41, 50)),
+        ("user_turns_eod_en3.jsonl", (47, 80), (50, 60)),
+        ("user_turns_eod_en4.jsonl", (59, 90), (58, 60)),
     ],
 )
 def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], work: tuple[int, int]) -> None:
@@ -265,7 +270,10 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
     request for work. A cold review's 234 English requests for work then read as stops 186 times (31 before
     round 26): the closings by their parts were made whole clauses too, never after a request or a condition
     in their sentence, and put-offs the people's own (55, 46 and 41 of the three sets' stops; the review's
-    requests read as stops 93 times)."""
+    requests read as stops 93 times). The third was then the development data of the last small acts of a
+    session (`_wraps_up`: 47), which a fourth set, of closings with such acts and requests for more work
+    beside them, measured once written: 37 of its 90 stops before round 26, 48 before the acts, 59 after;
+    its requests for work 58 of 60 throughout."""
     rows = _rows(ROOT / "training" / name)
     kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops[0]
@@ -275,7 +283,7 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
 
 
 @pytest.mark.parametrize(
-    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 33, 17), ("user_turns_review4.jsonl", 141, 46)]
+    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 31, 17), ("user_turns_review4.jsonl", 141, 46)]
 )
 def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int, stops_read: int) -> None:
     """Two cold reviews of round 26's closings, by helpers that read the code and wrote to break it: requests
@@ -283,7 +291,8 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
     closings): 36 requests read as stops before the round, 212 after its phrases, 189 now; review4, English
     (234, 110): 31 before, 184 after the closings by their parts, 93 once narrowed on it (training/README.md,
     round 26). Where a request reads as a stop an early stop may pass; where a closing reads as work, the
-    model may block the stop that answers it, the worse mistake: the trade-off these numbers hold."""
+    model may block the stop that answers it, the worse mistake: the trade-off these numbers hold. The last
+    small acts of a session (a closing, then "commit and push") read as a stop since: review3's work 33 → 31."""
     rows = _rows(ROOT / "training" / name)
     kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
     assert sum(b == "work" for a, b in kinds if a == "work") >= work_kept
@@ -305,6 +314,10 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
         ("I'm done with the parser, now do the printer", "work"),
         ("Just bump the timeout to 60s, that'll do.", "work"),  # a closing that approves a change (review 3)
         ("When the token expires, end the session.", "work"),  # a condition: the program's
+        ("I'll stop here for now. Commit what we have and write a short note of what's left.", "stop"),  # last acts
+        ("push the branch and let's call it a night", "stop"),
+        ("ok I'm heading out. commit, then start on the export feature", "work"),  # more work after the acts
+        ("Commit this and then start on the CSV export.", "work"),
         ("It's good for now, but add retries to the client.", "work"),
         ("the upload client will resume later from the last chunk, make that work", "work"),  # a program's
         ("बहुत अच्छा काम किया। आज के लिए इतना ही।", "stop"),  # a closing after a danda opens its clause

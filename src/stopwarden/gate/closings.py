@@ -92,18 +92,20 @@ _EN_FOR = (
     r"|this\s+(?:session|evening|week)|one\s+day))"
 )
 _EN = _phrase(
-    r"ok(?:ay)?|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually",
+    r"ok(?:ay)?|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually"
+    r"|i\s+(?:think|guess|believe)",
     rf"(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+(?:all\s+)?(?:done|finished|good|through)\s+{_EN_FOR}",
     rf"that'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
     rf"that'?ll\s+do(?:\s+{_EN_FOR})?",
     rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping\s+(?:here|there|now|{_EN_FOR})",
-    rf"wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_EN_FOR})?|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?",
+    rf"wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_EN_FOR})?|finishing(?:\s+up)?\s+{_EN_FOR}|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?",
     r"(?:that'?s\s+a\s+|this\s+is\s+a\s+)?good\s+(?:place|point|spot)\s+to\s+stop|(?:that'?s\s+a\s+)?good\s+stopping\s+point",
     rf"(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to)?\s+"
     rf"(?:stop|pause|finish|end|quit|wrap\s+up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:heading|going|off)\s+(?:out|home|off|to\s+(?:bed|sleep|lunch))(?:\s+{_EN_FOR})?",
-    rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|off|done|logging\s+off|signing\s+off|closing\s+the\s+laptop)(?:\s+{_EN_FOR})?",
-    rf"(?:heading|going)\s+(?:out|home|to\s+bed)|logging\s+off|signing\s+off(?:\s+{_EN_FOR})?",
+    rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|off|done|logging\s+off|signing\s+off|closing\s+the\s+laptop"
+    rf"|shutting\s+down)(?:\s+(?:now|{_EN_FOR}))?",
+    rf"(?:(?:heading|going)\s+(?:out|home|to\s+bed)|logging\s+off|signing\s+off)(?:\s+(?:now|{_EN_FOR}))?",
     r"(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to|must)\s+(?:go|run|leave|bounce|head\s+out)(?:\s+now)?",
     r"ttyl|gtg|g2g|brb|cya|laters",
 )

@@ -374,8 +374,11 @@ def _closes_elsewhere(turn: str) -> bool:
             _size(turn[start : match.start()]) <= _LEAD_IN
             and not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
             and not _qualifies(turn[:start])
-            and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]))
-            and all(_NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) for after in rest)
+            and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]) or _wraps_up(tail[0]))
+            and all(
+                _NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) or _wraps_up(after)
+                for after in rest
+            )
         ):
             return True
     return False
@@ -407,7 +410,25 @@ def _qualifies(before: str) -> bool:
     if not before.strip() or before.rstrip()[-1] in _SENTENCE_ENDS:
         return False
     sentence = _SENTENCE.split(before)[-1]
-    return _CONDITION.match(sentence) is not None or _wants(sentence) == "work"
+    return _CONDITION.match(sentence) is not None or (_wants(sentence) == "work" and not _wraps_up(sentence))
+
+
+# The last small acts a user asks for as the session ends, in English: keeping the work (commit, push, stash, a
+# draft PR) and a note of the session (the next steps, what's left, a summary or a handoff, in a file or the
+# PR's description). "I'll stop here for now. Commit what we have and write a short note of what's left" ends
+# the session; "Commit this and start on the export" does not: any other verb of change is more work.
+_WRAP_UP = re.compile(
+    r"\b(?:commit|push|stash|stage|save)(?:ing)?\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
+    r"|\b(?:write|jot|put|dump|add|update|list|note|leave)\b[^.?!\n]{0,60}?\b(?:notes?|summary|recap|todos?|to-dos?"
+    r"|next\s+steps|what'?s\s+left|progress|hand-?off|description|changelog|status|checkbox(?:es)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _wraps_up(sentence: str) -> bool:
+    """Whether a sentence asks only for last small acts that keep the work or note the session (_WRAP_UP)."""
+    rest, acts = _WRAP_UP.subn(" ", sentence)
+    return acts > 0 and _CHANGE_VERB.search(rest) is None
 
 
 def _closings(turn: str) -> list[re.Match[str]]:
