@@ -256,7 +256,7 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
     [
         ("user_turns_eod_en.jsonl", (55, 60), (29, 40)),
         ("user_turns_eod_en2.jsonl", (49, 70), (41, 50)),
-        ("user_turns_eod_en3.jsonl", (47, 80), (50, 60)),
+        ("user_turns_eod_en3.jsonl", (48, 80), (50, 60)),
         ("user_turns_eod_en4.jsonl", (59, 90), (58, 60)),
     ],
 )
@@ -283,7 +283,7 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
 
 
 @pytest.mark.parametrize(
-    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 31, 17), ("user_turns_review4.jsonl", 141, 46)]
+    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 31, 21), ("user_turns_review4.jsonl", 141, 49)]
 )
 def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int, stops_read: int) -> None:
     """Two cold reviews of round 26's closings, by helpers that read the code and wrote to break it: requests
@@ -316,6 +316,8 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
         ("When the token expires, end the session.", "work"),  # a condition: the program's
         ("I'll stop here for now. Commit what we have and write a short note of what's left.", "stop"),  # last acts
         ("push the branch and let's call it a night", "stop"),
+        ("Merci beaucoup, à demain !", "stop"),  # nothing but thanks and a farewell: nothing asked
+        ("thanks, now fix the login", "work"),
         ("ok I'm heading out. commit, then start on the export feature", "work"),  # more work after the acts
         ("Commit this and then start on the CSV export.", "work"),
         ("It's good for now, but add retries to the client.", "work"),

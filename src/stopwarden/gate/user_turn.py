@@ -139,6 +139,7 @@ _TODAY: Final = (
 # ... or a farewell ("hasta mañana", "до завтра", "明天见"), with nothing after it: not joined to thanks, whose
 # sentence may run on ("Bis morgen den Bug fixen" is a deadline).
 _FAREWELLS: Final = closings.FAREWELLS
+_GRATEFUL = re.compile(rf"(?<!\w)(?:{_THANKS}|{_FAREWELLS})(?!\w)", re.IGNORECASE)
 _NOTHING_MORE = re.compile(
     rf"^[\W_]*+(?:{_TODAY}(?!\w)[\W_]*+)?(?:{_PARTICLE}(?!\w)[\W_]*+)?"
     rf"(?:(?<!\w)(?:{_THANKS}(?!\w)(?:[\W_]++(?!{_FAREWELLS}(?!\w))\w{{1,8}}+(?!\w))?|{_FAREWELLS}(?!\w))[\W_]*+)*+$",
@@ -340,13 +341,19 @@ def kind(text: str) -> Kind:
     # One spelling of every letter: composed (NFC, as most keyboards type it; macOS and some IMEs decompose).
     # Romanian's legacy cedilla ("Opreşte") is Turkish's own letter, so the Romanian verbs read either.
     turn = unicodedata.normalize("NFC", text).translate(_SPELLING)
-    if _asks_to_stop(turn):
+    if _asks_to_stop(turn) or _only_thanks_or_farewell(turn):
         return "stop"
     sentences = [s.strip() for s in _SENTENCE.split(turn) if s.strip()]
     wants = [_wants(sentence, alone=len(sentences) == 1) for sentence in sentences]
     if "work" in wants:
         return "work"
     return "info" if "info" in wants else "work"
+
+
+def _only_thanks_or_farewell(turn: str) -> bool:
+    """Whether the turn is nothing but thanks or a farewell ("Merci beaucoup, à demain !", "See you
+    tomorrow."): it asks for nothing, and ends the exchange (a cold review, round 26)."""
+    return _NOTHING_MORE.match(turn) is not None and _GRATEFUL.search(turn) is not None
 
 
 def _asks_to_stop(turn: str) -> bool:
