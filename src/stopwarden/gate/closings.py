@@ -75,10 +75,11 @@ _NOT_ASKED = r"(?!\s*[?？؟])"
 _H = r"[\u064b-\u0652\u0640]*"  # Arabic harakat and tatweel, typed or not ("لنكتفِ", "غداً")
 
 
-def _phrase(lead: str, *bodies: str) -> str:
-    """One language's phrases: at the start of their clause, after optional lead words, not a question."""
+def _phrase(lead: str, *bodies: str, unless: str = "") -> str:
+    """One language's phrases: at the start of their clause, after optional lead words, not a question, nor
+    followed by what `unless` (a lookahead) refuses."""
     lead_part = rf"(?:(?:{lead})[\s,]+){{0,3}}" if lead else ""
-    return rf"{_START}{lead_part}(?:{'|'.join(bodies)}){_NOT_ASKED}"
+    return rf"{_START}{lead_part}(?:{'|'.join(bodies)}){unless}{_NOT_ASKED}"
 
 
 # --- English, round 26, as a whole clause: closings by their parts, who or what is done and a span of time that
@@ -395,9 +396,9 @@ _RO = _phrase(
     rf"{_RO_WHEN}\s+(?:cam\s+)?(?:atât|(?:e|este)\s+destul|destul|ajunge|gata|asta\s+e\s+tot|e\s+tot|e\s+suficient)",
     r"(?:cam\s+)?atât|asta\s+(?:e|este|a\s+fost)\s+tot",
     rf"(?:hai\s+)?(?:să\s+)?(?:încheiem|ne\s+oprim|lăsăm|închidem)(?:\s+(?:aici|{_RO_WHEN}))+",
+    # "atât … cât (și) …" is a correlative ("Atât pentru azi cât și pentru mâine, generează …"), not a closing.
+    unless=r"(?![^.,;:!?\n]*?(?<!\w)c[âa]t(?!\w))",
 )
-# "atât … cât (și) …" is a correlative ("Atât pentru azi cât și pentru mâine, generează …"), not a closing.
-_RO = _RO.replace(_NOT_ASKED, r"(?![^.,;:!?\n]*?(?<!\w)c[âa]t(?!\w))" + _NOT_ASKED)
 _EL_WHEN = r"(?:για\s+σήμερα|για\s+τώρα|για\s+την\s+ώρα|προς\s+το\s+παρόν|για\s+απόψε|σήμερα)"
 _EL = _phrase(
     r"οκ|οκέι|εντάξει|καλά|λοιπόν|ωραία|νομίζω(?:\s+(?:ότι|πως))?|πιστεύω(?:\s+(?:ότι|πως))?|μάλλον",
@@ -464,7 +465,7 @@ _GROUPS = {
     "fi/hu/ro/el/he": ("fi", "hu", "ro", "el", "he"),
     "ar/fa/ur": ("ar", "fa", "ur"),
 }
-# Keyed like _CLOSING_SPACED: each value is joined to that key's value with "|".
+# Keyed like _FIRST_SPACED: each value comes before that key's value in SPACED.
 _ADDED_SPACED: dict[str, str] = {key: "|".join(_BY_LANG[lang] for lang in langs) for key, langs in _GROUPS.items()}
 
 # --- Unspaced: Japanese, Chinese, Korean, Hindi, Bengali, Tamil, Thai ---------------------------------------------

@@ -369,8 +369,9 @@ def _asks_to_stop(turn: str) -> bool:
 
 def _closes_elsewhere(turn: str) -> bool:
     """Whether the turn closes the session in a phrase of gate/closings.py (_CLOSING_ELSEWHERE: other languages,
-    English leaving) as a whole clause:
-    little before it in its clause, not in quotes, and after it nothing but thanks or tomorrow, in its sentence and in
+    English closings and leaving) as a whole clause: little before it in its clause (`_closings` tries no
+    other), not in quotes, nothing before it in its sentence that asks for work or sets a condition, and after
+    it nothing but thanks, a farewell, tomorrow or the last small acts of a session, in its sentence and in
     any that follow (round 23: a cold review's requests that began "Testler için bu kadar yeter, şimdi …",
     "리팩터링은 여기까지 하죠. 이제 …" or "Ayer te dije que lo dejamos aquí, pero …" ask for more work)."""
     for match in _closings(turn):
@@ -378,8 +379,7 @@ def _closes_elsewhere(turn: str) -> bool:
         tail = _SENTENCE.split(turn[match.end() :], maxsplit=1)
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
         if (
-            _size(turn[start : match.start()]) <= _LEAD_IN
-            and not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
+            not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
             and not _qualifies(turn[:start])
             and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]) or _wraps_up(tail[0]))
             and all(
@@ -460,11 +460,11 @@ def _closings(turn: str) -> list[re.Match[str]]:
     return matches[-_MAX_VERBS:]
 
 
+_NOW_OR_TODAY = re.compile(r"\b(?:now|today|right\s+away|first)\b", re.IGNORECASE)
+
+
 def _puts_off_in_english(sentence: str) -> bool:
     return _PUTS_OFF_IN_ENGLISH.search(sentence) is not None and not _NOW_OR_TODAY.search(sentence)
-
-
-_NOW_OR_TODAY = re.compile(r"\b(?:now|today|right\s+away|first)\b", re.IGNORECASE)
 
 
 def _puts_off(text: str) -> bool:
