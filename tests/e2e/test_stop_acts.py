@@ -39,6 +39,11 @@ PROMPT = "Implement the importer plan."
 FIRST_COMMIT = (
     "sleep 1 && echo 'step 1 done' >> docs/plans/importer.md && git add -A && git commit -qm 'importer: step 1'"
 )
+# The agent's commit that ticks every item of the plan: its work is marked finished.
+TICK_ALL = (
+    "sleep 1 && printf '# Importer\\n1. [x] schema migration\\n2. [x] wire the parser into the CLI\\n3. [x] tests\\n'"
+    " > docs/plans/importer.md && git add -A && git commit -qm 'importer: all steps'"
+)
 INIT_FILES = {".stopwarden/config.toml", ".stopwarden/.gitignore", ".claude/skills/build/SKILL.md"}
 
 CONTEXT_STOP = "Step 1 is committed. To preserve context I'll stop here; a fresh session can pick up step 2."
@@ -73,10 +78,12 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
         subprocess.run([CLI, "stop"], cwd=root, env=env, capture_output=True, check=False)
 
 
-def claude_stops(claude_bin: Path, project: Path, stop: str) -> tuple[FakeAnthropic, CompletedRun]:
-    """One Claude Code session: the agent's first commit (step 1, with init's files), then `stop` as its
-    final message; CARRY_ON is scripted for it to take if the stop is blocked."""
-    model = FakeAnthropic([BashStep(FIRST_COMMIT), TextStep(stop), TextStep(CARRY_ON)]).start()
+def claude_stops(
+    claude_bin: Path, project: Path, stop: str, first: str = FIRST_COMMIT
+) -> tuple[FakeAnthropic, CompletedRun]:
+    """One Claude Code session: the agent's first commit (`first`: step 1, with init's files), then `stop` as
+    its final message; CARRY_ON is scripted for it to take if the stop is blocked."""
+    model = FakeAnthropic([BashStep(first), TextStep(stop), TextStep(CARRY_ON)]).start()
     try:
         run = run_claude(claude_bin, project, project.parent / "home", model.base_url, PROMPT,
                          allowed_tools=("Bash",), extra_env=IDENTITY)  # fmt: skip
@@ -161,6 +168,22 @@ def test_enforce_lets_a_legitimate_stop_through(claude_bin: Path, project: Path,
         (mode, decision, why, agent, session, n) for mode, decision, why, _, agent, session, n in decisions(project)
     ]
     assert logged == [("enforce", "allow", rule, "claude-code", session_id(run), 0)], judged(project)
+
+
+@pytest.mark.parametrize("project", ["enforce"], indirect=True)
+def test_enforce_escalates_a_next_step_after_the_agent_ticked_the_plan_through(claude_bin: Path, project: Path) -> None:
+    """The agent ticks every item of the plan in its commit, then names a next step: what it names is its own
+    proposal, not the plan's next piece (hooks/evidence.checklist reads the ticks from the working tree). The
+    same stop after step 1 alone is blocked (test_enforce_blocks_an_early_stop)."""
+    model, run = claude_stops(claude_bin, project, SILENT_STOP, first=TICK_ALL)
+    assert not any(r.contains("stopwarden:") for r in model.requests), f"blocked: {judged(project)}"
+    assert model.steps_served == 2 and run.result == SILENT_STOP, "the run should end at the stop"
+    logged = [
+        (mode, decision, why, agent, session, n) for mode, decision, why, _, agent, session, n in decisions(project)
+    ]
+    assert logged == [("enforce", "escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", "claude-code", session_id(run), 0)], (
+        judged(project)
+    )
 
 
 # --------------------------------------------------------------------------- Codex

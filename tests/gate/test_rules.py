@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -445,7 +446,7 @@ def test_a_permission_question_for_an_open_item_of_the_plan_is_the_plans_to_answ
     text: str, items: list[str], decision: str
 ) -> None:
     """ "Shall I move on to the Kubernetes manifests?" asks leave to go on with the plan when its plan holds
-    "- [ ] Kubernetes manifests" (hooks/evidence.open_items): what the text alone cannot tell from a
+    "- [ ] Kubernetes manifests" (hooks/evidence.checklist): what the text alone cannot tell from a
     proposal (training/proposal_review.jsonl), the plan's open items do."""
     plan = Artifact("docs/plans/p.md", "a" * 40, "b" * 40, False, True, tuple(items))
     case = Case(text, artifacts=(plan,), session_commits=(Commit("c" * 40, 1, "x", ()),))
@@ -473,6 +474,36 @@ def test_a_question_for_an_open_item_cites_the_plan_that_holds_it_and_says_which
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All five steps are ticked and the suite passes. Shall I go on with the usage metering next?",
+        "Committed the last migration. Next I need to wire the metering into the API.",
+        "I'll stop here to preserve context; the metering work can start in a fresh session.",
+    ],
+)
+def test_an_early_act_after_the_session_ticked_its_plan_through_is_escalated(text: str) -> None:
+    """A plan the session changed with every item ticked (hooks/evidence.checklist): the agent marked its work
+    finished, so what it offers or announces next is its own proposal, not the plan's next piece. Escalated
+    for the user, never pushed on; without the ticks the same stop is continued."""
+    commits = (Commit("c" * 40, 1, "x", ()),)
+    open_plan = Artifact("docs/plans/billing.md", "a" * 40, "b" * 40, False, True)
+    assert rules.judge(Case(text, artifacts=(open_plan,), session_commits=commits)).decision == "continue"
+    ticked = replace(open_plan, ticked_through=True)
+    verdict = rules.judge(Case(text, artifacts=(ticked,), session_commits=commits))
+    assert (verdict.decision, verdict.rule) == ("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL")
+    assert verdict.rationale.endswith("; every item of docs/plans/billing.md is ticked")
+    # A plan the session changed that still has an open item keeps the work going; so does an open item asked.
+    other = Artifact("TODO.md", "d" * 40, "e" * 40, False, True, ("usage metering",))
+    assert rules.judge(Case(text, artifacts=(ticked, other), session_commits=commits)).decision == "continue"
+    # A plan ticked through before the session is no plan to cite: the stop is cited on the other one, or escalated.
+    old = replace(ticked, modified_this_session=False)
+    untouched = Artifact("docs/plans/search.md", "f" * 40, "f" * 40, False, False)
+    cited = rules.judge(Case(text, artifacts=(old, untouched), session_commits=commits))
+    assert (cited.decision, cited.evidence_pointer.plan_file) == ("continue", "docs/plans/search.md")
+    assert rules.judge(Case(text, artifacts=(old,), session_commits=commits)).decision == "escalate"
+
+
 @pytest.mark.parametrize(("name", "early"), [("open_items_review.jsonl", 2), ("open_items_review2.jsonl", 13)])
 def test_a_reviews_legitimate_questions_beside_the_open_items_they_share_words_with_are_not_blocked(
     name: str, early: int, tmp_path: Path
@@ -490,7 +521,7 @@ def test_a_reviews_legitimate_questions_beside_the_open_items_they_share_words_w
         items = row["items"]
         if "plan" in row:  # the plan file itself, its headings included: what the Stop hook reads
             (tmp_path / "PLAN.md").write_text(row["plan"], encoding="utf-8")
-            items = evidence.open_items(str(tmp_path), "PLAN.md")
+            items = evidence.checklist(str(tmp_path), "PLAN.md")[0]
         plan = Artifact("PLAN.md", "a" * 40, "a" * 40, False, False, tuple(items))
         return rules.judge(Case(row["text"], artifacts=(plan,), session_commits=commits)).decision == "continue"
 

@@ -65,7 +65,31 @@ def test_the_open_items_of_the_plans_older_than_the_session(repo: Path, tmp_path
     by_path = {a["path"]: a for a in evidence.collect(str(repo), T0 + 50)["artifacts"]}
     assert by_path["docs/plans/deploy.md"]["openItems"] == ["Helm chart", "the OTA part"]
     assert "openItems" not in by_path["docs/plans/later.md"]
-    assert evidence.open_items(str(repo), "docs/plans/none.md") == []
+    assert evidence.checklist(str(repo), "docs/plans/none.md")[0] == []
+
+
+@pytest.mark.parametrize(
+    ("plan", "ticked_through"),
+    [
+        ("# Billing\n- [x] prices\n- [X] checkout\n1. [x] webhooks\n", True),
+        ("- [x] prices\n- [x] checkout\n\n## Later\n- [ ] usage metering\n## Nice to have\n* [ ] dark mode\n", True),
+        ("- [x] prices\n- [ ] checkout\n", False),  # an open item
+        ("- [x] prices\n## Phase 2\n- [ ] checkout\n", False),  # a later phase is still the plan's work
+        ("## Later\n- [x] usage metering\n", False),  # ticked, but nothing of the plan's own
+        ("Prices, then checkout, then webhooks.\n", False),  # no checklist: it says nothing either way
+    ],
+)
+def test_a_plan_is_ticked_through_when_no_item_of_its_own_is_open(repo: Path, plan: str, ticked_through: bool) -> None:
+    (repo / "PLAN.md").write_text(plan)
+    assert evidence.checklist(str(repo), "PLAN.md")[1] is ticked_through
+
+
+def test_the_evidence_says_which_plans_older_than_the_session_are_ticked_through(repo: Path) -> None:
+    commit(repo, "plan", T0, "docs/plans/deploy.md", text="- [ ] Dockerfile\n- [ ] Helm chart\n")
+    (repo / "docs/plans/deploy.md").write_text("- [x] Dockerfile\n- [x] Helm chart\n")
+    by_path = {a["path"]: a for a in evidence.collect(str(repo), T0 + 50)["artifacts"]}
+    assert by_path["docs/plans/deploy.md"]["tickedThrough"] is True
+    assert "openItems" not in by_path["docs/plans/deploy.md"]
 
 
 def test_open_items_are_read_only_from_a_bounded_regular_file_in_the_checkout(repo: Path, tmp_path: Path) -> None:
@@ -75,16 +99,16 @@ def test_open_items_are_read_only_from_a_bounded_regular_file_in_the_checkout(re
     (repo / "docs").mkdir()
     (repo / "docs" / "elsewhere").symlink_to(tmp_path)
     os.mkfifo(repo / "fifo-plan.md")
-    assert evidence.open_items(str(repo), "PLAN.md") == []  # a link, even to a file
-    assert evidence.open_items(str(repo), "docs/elsewhere/outside.md") == []  # a folder that leads out
-    assert evidence.open_items(str(repo), "fifo-plan.md") == []  # would block a reader: never opened to wait
+    assert evidence.checklist(str(repo), "PLAN.md")[0] == []  # a link, even to a file
+    assert evidence.checklist(str(repo), "docs/elsewhere/outside.md")[0] == []  # a folder that leads out
+    assert evidence.checklist(str(repo), "fifo-plan.md")[0] == []  # would block a reader: never opened to wait
     (repo / "big-plan.md").write_text("- [ ] " + "x" * 500 + "\n" + "- [ ] item\n" * 100_000)
-    items = evidence.open_items(str(repo), "big-plan.md")
+    items = evidence.checklist(str(repo), "big-plan.md")[0]
     assert items[0] == "x" * evidence.OPEN_ITEM_CHARS and len(items) == evidence.OPEN_ITEMS
     (repo / "escapes.md").write_text(
         "- [ ] \x1b[31mred\u202e \x01\n" + "- [ ] " + "y" * 199 + "\n" * 1 + ("- [ ] " + "z" * 199 + "\n") * 28
     )
-    items = evidence.open_items(str(repo), "escapes.md")
+    items = evidence.checklist(str(repo), "escapes.md")[0]
     assert items[0] == "[31mred" and sum(map(len, items)) <= evidence.OPEN_ITEMS_CHARS  # no control, bounded in all
 
 
@@ -97,8 +121,8 @@ def test_a_chain_of_links_costs_one_refused_open(repo: Path) -> None:
     (repo / "TODO.md").symlink_to("l1199/x.md")
     (repo / "plans").symlink_to("l1199")
     started = time.perf_counter()
-    assert evidence.open_items(str(repo), "TODO.md") == [] and evidence.open_items(str(repo), "plans/x.md") == []
-    assert evidence.open_items(str(repo), "../repo/TODO.md") == []
+    assert evidence.checklist(str(repo), "TODO.md")[0] == [] and evidence.checklist(str(repo), "plans/x.md")[0] == []
+    assert evidence.checklist(str(repo), "../repo/TODO.md")[0] == []
     assert time.perf_counter() - started < 0.1
 
 

@@ -241,7 +241,7 @@ def test_shadow_judges_and_logs_but_never_blocks(server: Server, plan_repo: Plan
 def test_a_plans_open_items_let_a_question_for_one_of_them_be_judged_the_plans(
     server: Server, plan_repo: PlanRepo
 ) -> None:
-    """The hook sends a plan's unchecked items (hooks/evidence.open_items); a permission question for one of
+    """The hook sends a plan's unchecked items (hooks/evidence.checklist); a permission question for one of
     them is the plan's to answer. Bounded: more items, or longer ones, are a bad request."""
     asked = "The worker is dockerized and committed. Shall I move on to the Kubernetes manifests?"
     body = evaluate_body(plan_repo, stop_text=asked)
@@ -255,6 +255,21 @@ def test_a_plans_open_items_let_a_question_for_one_of_them_be_judged_the_plans(
     assert code == 400 and answer["detail"].startswith("evidence.artifacts.0.openItems")
     body["evidence"]["artifacts"][0]["openItems"] = ["x" * 301]
     assert server.call("POST", "/v1/evaluate", body)[0] == 400
+
+
+def test_a_plan_ticked_through_turns_a_continue_into_an_escalation(server: Server, plan_repo: PlanRepo) -> None:
+    """The hook says when every item of a plan's checklist is ticked (hooks/evidence.checklist): what the
+    agent names next is then its own proposal, escalated, never pushed on. Anything but a boolean is a bad
+    request."""
+    body = evaluate_body(plan_repo)
+    assert server.call("POST", "/v1/evaluate", body)[1]["decision"] == "continue"
+    body["evidence"]["artifacts"][0] |= {"tickedThrough": True, "modifiedThisSession": True}
+    body["session_id"] = "s2"  # a verdict is cached by session and stop text
+    code, answer = server.call("POST", "/v1/evaluate", body)
+    assert (code, answer["decision"], answer["block"]) == (200, "escalate", False)
+    body["evidence"]["artifacts"][0]["tickedThrough"] = "maybe"
+    code, answer = server.call("POST", "/v1/evaluate", body)
+    assert code == 400 and answer["detail"].startswith("evidence.artifacts.0.tickedThrough")
 
 
 def test_enforce_blocks_with_the_template_reminder(server: Server, plan_repo: PlanRepo) -> None:

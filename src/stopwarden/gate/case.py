@@ -22,6 +22,9 @@ class Artifact:
     # Its unchecked items in the working tree ("- [ ] X"), at most 30: the repository's text, compared with
     # the stop's (stopacts.open_item_asked), never shown to anyone.
     open_items: tuple[str, ...] = ()
+    # Every item of its checklist is ticked, but those put out of its scope ("## Later"): it says its work is
+    # finished, so it is no evidence that work can go on (rules._finished_plan).
+    ticked_through: bool = False
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Artifact:
@@ -33,6 +36,7 @@ class Artifact:
             created_this_session=bool(data.get("createdThisSession")),
             modified_this_session=bool(data.get("modifiedThisSession")),
             open_items=tuple(item[:300] for item in list(items)[:30] if isinstance(item, str)),
+            ticked_through=data.get("tickedThrough") is True,
         )
 
     @property

@@ -121,7 +121,8 @@ _ITEMS = {
     "recent_turns": {"source": ("a string", True), "text": ("a string", True)},
     "artifacts": {"path": ("a string", True), "introducingCommit": ("a string", False),
                   "latestCommit": ("a string", False), "createdThisSession": ("true or false", False),
-                  "modifiedThisSession": ("true or false", False), "openItems": ("a list", False)},
+                  "modifiedThisSession": ("true or false", False), "openItems": ("a list", False),
+                  "tickedThrough": ("true or false", False)},
     "session_commits": {"sha": ("a string", True), "time": ("a number or an ISO 8601 time", False),
                         "subject": ("a string", False), "files": ("a list", False)},
 }  # fmt: skip

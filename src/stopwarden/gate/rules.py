@@ -87,6 +87,10 @@ def verdict_for(act: stopacts.Act, case: Case, *, open_items: bool = True) -> Ve
     if not remains and asked is None:
         why = f"{act.how}; nothing said of what remains"
         return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
+    finished = _finished_plan(case) if asked is None else None
+    if finished is not None:
+        why = f"{act.how}; every item of {finished.path} is ticked"
+        return Verdict("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL", rationale=why, act=act.name)
     if act.name in CONTINUE_RULES or act.name == "break_point":
         plan = _plan_with_progress(case, asked[0] if asked else None)
         if plan:
@@ -110,10 +114,22 @@ def _open_item_plan(case: Case) -> tuple[Artifact, int] | None:
     return None
 
 
+def _finished_plan(case: Case) -> Artifact | None:
+    """The plan older than the session that this session changed last, when every item of its checklist is
+    ticked and no plan the session changed has an open item (the evidence's, read from the working tree):
+    the agent has marked the plan's work finished, so what it offers or announces next is its own proposal,
+    not the plan's next piece ("all five steps are ticked; shall I start on the 'Later' section?"). Its stop
+    is escalated for the user to judge, never pushed on."""
+    changed = [artifact for artifact in case.pre_session_artifacts if artifact.modified_this_session]
+    if changed and changed[0].ticked_through and not any(artifact.open_items for artifact in changed):
+        return changed[0]
+    return None
+
+
 def _plan_with_progress(case: Case, cited: Artifact | None = None) -> tuple[Artifact, str] | None:
-    """A plan that predates the session (`cited`, else the first), and the commit that proves progress on it
-    this session."""
-    plans = (cited,) if cited else case.pre_session_artifacts
+    """A plan that predates the session (`cited`, else the first not ticked through), and the commit that
+    proves progress on it this session."""
+    plans = (cited,) if cited else tuple(a for a in case.pre_session_artifacts if not a.ticked_through)
     if not plans:
         return None
     if case.session_commits:

@@ -311,7 +311,7 @@ def open_item_asked(text: str, items: Sequence[str]) -> int | None:
     """Whether a permission question asks leave to do an open item of a plan older than the session ("Shall I
     move on to the Kubernetes manifests?" beside "- [ ] Kubernetes manifests"): the plan answers it, as it
     answers "Shall I go on with step 4?". Only the server's evidence names the items (hooks/evidence.
-    open_items): the text alone never tells a proposal from the plan's next piece (training/
+    checklist): the text alone never tells a proposal from the plan's next piece (training/
     proposal_review.jsonl, round 22).
 
     Two cold reviews (training/open_items_review.jsonl, open_items_review2.jsonl, round 23) wrote legitimate

@@ -49,9 +49,13 @@ OPEN_ITEM_CHARS = 200
 OPEN_ITEMS_CHARS = 4000  # of all of a plan's items: a request stays far below the server's body limit
 PLAN_READ = 64 << 10
 _CHECKBOX = ("- [ ] ", "* [ ] ", "+ [ ] ")
+_TICKED = ("- [x] ", "* [x] ", "+ [x] ")  # compared lowercased: "- [X] " too
 # A heading that puts what follows it off: its items are no next piece ("## Not now", "## Later", "## Phase 2").
-PUT_OFF = ("later", "not now", "backlog", "out of scope", "stretch", "future", "icebox", "someday", "nice to have",
-           "phase 2", "phase 3", "v2", "optional", "won't", "wont")  # fmt: skip
+# Those out of the plan's scope ("## Later", "## Out of scope") leave it finished when all the rest is ticked;
+# a later phase ("## Phase 2") is still the plan's own work.
+OUT_OF_PLAN = ("later", "not now", "backlog", "out of scope", "stretch", "future", "icebox", "someday", "nice to have",
+               "optional", "won't", "wont")  # fmt: skip
+LATER_PHASES = ("phase 2", "phase 3", "v2")
 
 
 def is_artifact(path: str) -> bool:
@@ -73,9 +77,11 @@ def collect(root: str, session_start: float, budget_s: float = 0.4, state: str =
     history, cut = plan_history(root, state, deadline) if paths else ({}, False)
     artifacts = _artifacts(paths, history, session_start)
     for artifact in [a for a in artifacts if not a["createdThisSession"]][:OPEN_PLANS]:
-        items = open_items(root, artifact["path"])
+        items, ticked_through = checklist(root, artifact["path"])
         if items:
             artifact["openItems"] = items
+        if ticked_through:
+            artifact["tickedThrough"] = True
     return {"artifacts": artifacts, "session_commits": commits, "partial": partial or code is None or cut}
 
 
@@ -113,36 +119,43 @@ def _artifacts(paths: "list[str]", history: "History", start: float) -> "list[di
     ]
 
 
-def open_items(root: str, path: str) -> "list[str]":
-    """The unchecked items of the plan at `path` in the working tree under `root` ("- [ ] X", "1. [ ] X"),
-    but those under a heading that puts them off ("## Later"): at most OPEN_ITEMS of OPEN_ITEM_CHARS each
-    from its first PLAN_READ bytes, without control or direction characters (a security review: they only
-    inflated the request). Nothing from a path that leaves the checkout through a link, a link itself, or
-    anything but a regular file (_read_in_checkout)."""
+def checklist(root: str, path: str) -> "tuple[list[str], bool]":
+    """The plan at `path` in the working tree under `root` as a checklist: its unchecked items ("- [ ] X",
+    "1. [ ] X"), but those under a heading that puts them off ("## Later", "## Phase 2"), and whether it is
+    ticked through (a ticked item, and none unchecked but under a heading that puts it out of the plan's
+    scope: the plan says its work is finished). At most OPEN_ITEMS of OPEN_ITEM_CHARS each from its first
+    PLAN_READ bytes, without control or direction characters (a security review: they only inflated the
+    request). Nothing from a path that leaves the checkout through a link, a link itself, or anything but a
+    regular file (_read_in_checkout)."""
     data = _read_in_checkout(root, path)
     items: list[str] = []
-    size = 0
-    put_off = False
+    size = ticked = unticked = 0
+    out_of_plan = put_off = False
     for line in _text(data).splitlines():
         text = line.strip()
         if text.startswith("#"):
             heading = text.lstrip("#").strip().lower()
-            put_off = any(words in heading for words in PUT_OFF)
-            continue
-        if put_off:
+            out_of_plan = any(words in heading for words in OUT_OF_PLAN)
+            put_off = out_of_plan or any(words in heading for words in LATER_PHASES)
             continue
         number, dot, rest = text.partition(". ") if text[:1].isdigit() else ("", "", "")
         if number.isdigit() and len(number) <= 3 and dot:
             text = "- " + rest
+        if out_of_plan:
+            continue
+        if text[:6].lower().startswith(_TICKED):
+            ticked += 1
+            continue
         if not text.startswith(_CHECKBOX):
             continue
+        unticked += 1
         item = "".join(c for c in text[6:] if c.isprintable()).strip()[:OPEN_ITEM_CHARS]
-        if item:
+        if item and not put_off:
             size += len(item)
             if len(items) == OPEN_ITEMS or size > OPEN_ITEMS_CHARS:
                 break
             items.append(item)
-    return items
+    return items, ticked > 0 and unticked == 0
 
 
 def _read_in_checkout(root: str, path: str) -> bytes:

@@ -55,8 +55,9 @@ class ArtifactIn(Strict):
     latestCommit: str = Field(default="", max_length=64)
     createdThisSession: bool = False
     modifiedThisSession: bool = False
-    # The plan's unchecked items in the working tree (hooks/evidence.open_items): compared, never shown.
+    # The plan's unchecked items in the working tree (hooks/evidence.checklist): compared, never shown.
     openItems: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=30)
+    tickedThrough: bool = False  # every item of its checklist ticked (hooks/evidence.checklist)
 
 
 class CommitIn(Strict):
