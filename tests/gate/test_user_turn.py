@@ -254,10 +254,10 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
 @pytest.mark.parametrize(
     ("name", "stops", "work"),
     [
-        ("user_turns_eod_en.jsonl", (55, 60), (29, 40)),
-        ("user_turns_eod_en2.jsonl", (49, 70), (41, 50)),
-        ("user_turns_eod_en3.jsonl", (48, 80), (50, 60)),
-        ("user_turns_eod_en4.jsonl", (59, 90), (58, 60)),
+        ("user_turns_eod_en.jsonl", (57, 60), (29, 40)),
+        ("user_turns_eod_en2.jsonl", (50, 70), (41, 50)),
+        ("user_turns_eod_en3.jsonl", (54, 80), (50, 60)),
+        ("user_turns_eod_en4.jsonl", (66, 90), (58, 60)),
     ],
 )
 def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], work: tuple[int, int]) -> None:
@@ -273,7 +273,9 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
     requests read as stops 93 times). The third was then the development data of the last small acts of a
     session (`_wraps_up`: 47), which a fourth set, of closings with such acts and requests for more work
     beside them, measured once written: 37 of its 90 stops before round 26, 48 before the acts, 59 after;
-    its requests for work 58 of 60 throughout."""
+    its requests for work 58 of 60 throughout. Round 27's reasons after an English closing and chat
+    shorthand ("stopping here, doctor's appt at 3", "eod, thx", "done 4 today") read 57, 50, 54 and 66 of
+    them, no request for work lost."""
     rows = _rows(ROOT / "training" / name)
     kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops[0]
@@ -283,7 +285,7 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
 
 
 @pytest.mark.parametrize(
-    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 31, 21), ("user_turns_review4.jsonl", 141, 49)]
+    ("name", "work_kept", "stops_read"), [("user_turns_review3.jsonl", 31, 21), ("user_turns_review4.jsonl", 141, 53)]
 )
 def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int, stops_read: int) -> None:
     """Two cold reviews of round 26's closings, by helpers that read the code and wrote to break it: requests
@@ -318,6 +320,14 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
         ("push the branch and let's call it a night", "stop"),
         ("Merci beaucoup, à demain !", "stop"),  # nothing but thanks and a farewell: nothing asked
         ("thanks, now fix the login", "work"),
+        ("ok gonna stop here, my bus is here", "stop"),  # a reason after an English closing (round 27)
+        ("k stopping. flight boards in 20", "stop"),
+        ("eod, thx", "stop"),  # chat shorthand
+        ("done 4 today. cu tmrw", "stop"),
+        ("signing off, make sure the build passes", "work"),  # no reason: a request
+        ("I'm out, you take it from here", "work"),
+        ("stopping here, then do the printer", "work"),
+        ("Processed 1200/5000 records, stopping now.\nFind the bug.", "work"),  # a log line's closing
         ("ok I'm heading out. commit, then start on the export feature", "work"),  # more work after the acts
         ("Commit this and then start on the CSV export.", "work"),
         ("It's good for now, but add retries to the client.", "work"),

@@ -88,28 +88,36 @@ def _phrase(lead: str, *bodies: str, unless: str = "") -> str:
 # out", "gtg") and the speaker's own stop ("we stop here for today"). Nothing may follow but thanks or a
 # farewell: they also begin requests ("I'm heading out, meanwhile refactor the parser", "It's good for now,
 # but add retries"). English's older closings, matched anywhere, are user_turn's _CLOSING.
+# Chat shorthand too, as users type it: "4 today", "2nite", "the wknd" (round 27, an end-of-day set).
 _EN_FOR = (
-    r"(?:for\s+(?:now|today|tonight|the\s+(?:day|night|evening|week|weekend|time\s+being)"
+    r"(?:(?:for|4)\s+(?:now|today|2day|tonight|tonite|2nite|the\s+(?:day|night|evening|week|weekend|wknd|time\s+being)"
     r"|this\s+(?:session|evening|week)|one\s+day))"
 )
 _EN = _phrase(
-    r"ok(?:ay)?|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually"
+    r"ok(?:ay)?|k|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually"
     r"|i\s+(?:think|guess|believe)",
-    rf"(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+(?:all\s+)?(?:done|finished|good|through)\s+{_EN_FOR}",
+    rf"(?:(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+)?(?:all\s+)?(?:done|finished|good|through)\s+{_EN_FOR}",
     rf"that'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
     rf"that'?ll\s+do(?:\s+{_EN_FOR})?",
-    rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping\s+(?:here|there|now|{_EN_FOR})",
+    rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping(?:\s+(?:here|there|now|{_EN_FOR})|(?!\s*\w))",
+    rf"(?:let'?s\s+)?call\s+it(?!\s*\w)|(?:parking|pausing)\s+(?:this|it|here)(?:\s+{_EN_FOR})?",
     rf"wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_EN_FOR})?|finishing(?:\s+up)?\s+{_EN_FOR}|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?",
     r"(?:that'?s\s+a\s+|this\s+is\s+a\s+)?good\s+(?:place|point|spot)\s+to\s+stop|(?:that'?s\s+a\s+)?good\s+stopping\s+point",
-    rf"(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to)?\s+"
-    rf"(?:stop|pause|finish|end|quit|wrap\s+up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
+    # The speaker's own stop, the subject dropped as chat drops it ("gonna stop here", "need to stop for now").
+    rf"(?:(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to|\s+need\s+to|\s+gotta"
+    rf"|'?m\s+gonna|'?re\s+gonna|\s+gonna)?\s+|(?:gonna|going\s+to|need\s+to|gotta)\s+)"
+    rf"(?:stop|pause|finish|end|quit|wrap\s+(?:it\s+)?up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:heading|going|off)\s+(?:out|home|off|to\s+(?:bed|sleep|lunch))(?:\s+{_EN_FOR})?",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|off|done|logging\s+off|signing\s+off|closing\s+the\s+laptop"
     rf"|shutting\s+down)(?:\s+(?:now|{_EN_FOR}))?",
     rf"(?:(?:heading|going)\s+(?:out|home|to\s+bed)|logging\s+off|signing\s+off)(?:\s+(?:now|{_EN_FOR}))?",
-    r"(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to|must)\s+(?:go|run|leave|bounce|head\s+out)(?:\s+now)?",
-    r"ttyl|gtg|g2g|brb|cya|laters",
+    r"(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to|must)\s+(?:go|run|leave|bounce|head\s+out|log\s+off|sign\s+off)"
+    r"(?:\s+now)?",
+    r"ttyl|ttys|gtg|g2g|brb|bbl|cya|laters?|l8r|afk|eod|eow|gn|nite",
 )
+# English's own, to tell which language a closing of ELSEWHERE (below) is in: only after an English one does a
+# reason to stop follow (user_turn._gives_a_reason).
+ENGLISH: Final = re.compile(_EN, re.IGNORECASE)
 # --- Spanish --------------------------------------------------------------------------------------------------
 _ES_FOR = r"por\s+(?:ahora|hoy|el\s+momento|esta\s+noche|ahorita)"
 _ES = _phrase(
@@ -539,7 +547,8 @@ _ADDED_UNSPACED: str = "|".join((_JA, _ZH, _KO, _HI, _BN, _TA, _TH))
 # for work by tomorrow). Where a farewell is also a deadline ("bis morgen", "до завтра", "sampai besok"), it is
 # one only here, after a closing.
 FAREWELLS: str = (
-    r"(?:see\s+you(?:\s+(?:tomorrow|later|soon|then|next\s+week|on\s+monday))?|good\s*night|bye(?:[\s-]bye)?|cheers"
+    r"(?:(?:see|c)\s+(?:you|u|ya)(?:\s+(?:tomorrow|tmrw|tmr|later|l8r|soon|then|next\s+week|(?:on\s+)?mon(?:day)?))?"
+    r"|(?:cu|cya)(?:\s+(?:tomorrow|tmrw|tmr|later|l8r|mon(?:day)?))?|good\s*night|bye(?:[\s-]bye)?|cheers"
     r"|have\s+a\s+(?:good|nice|great)\s+(?:evening|night|weekend|one|day)|take\s+care|talk\s+(?:to\s+you\s+)?tomorrow"
     r"|hasta\s+(?:mañana|luego|pronto|la\s+próxima)|nos\s+vemos(?:\s+mañana)?|buenas\s+noches|adi[óo]s|chao|chau"
     r"|que\s+descanses|buen\s+fin\s+de\s+semana"

@@ -156,7 +156,7 @@ _QUOTE_OR_LABEL: Final = "\"'`:\u00ab\u201c\u201e\u300c\u2018"
 # demain"): with a word of going on in the same clause (`_puts_off_to_tomorrow`). Not "morning" (Spanish
 # "esta mañana", German "heute Morgen", "jeden Morgen"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
 _TOMORROW = re.compile(
-    r"(?<!\w)(?:tomorrow|(?<!guten\s)(?<!heute\s)(?<!jeden\s)(?<!diesen\s)(?<!\bam\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
+    r"(?<!\w)(?:tomorrow|tmrw|tmr|2morrow|(?<!guten\s)(?<!heute\s)(?<!jeden\s)(?<!diesen\s)(?<!\bam\s)morgen|(?<!esta\s)(?<!la\s)(?<!por\sla\s)mañana|amanhã|demain|domani"
     r"|demà|jutro|zítra|zajtra|завтра|утре|sutra|сутра|yarın|besok|ngày\s+mai|غدا|غدًا|فردا|מחר|αύριο|holnap"  # noqa: RUF001
     r"|mâine|huomenna|i\s?morgon|i\s+morgen|আগামীকাল|நாளை)(?!\w)|明日|明天|내일|พรุ่งนี้",
     _I,
@@ -378,17 +378,60 @@ def _closes_elsewhere(turn: str) -> bool:
         start = max(turn.rfind(end, 0, match.start()) for end in _CLAUSE_ENDS) + 1
         tail = _SENTENCE.split(turn[match.end() :], maxsplit=1)
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
+        # A reason may follow an English closing that opens its sentence: not one inside a pasted log line
+        # ("Processed 1200/5000 records, stopping now.\nThe importer should process all 5000.").
+        opens = max(turn.rfind(end, 0, match.start()) for end in _SENTENCE_ENDS) + 1
+        english = not turn[opens : match.start()].strip() and closings.ENGLISH.match(turn, match.start()) is not None
         if (
             not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
             and not _qualifies(turn[:start])
-            and (_NOTHING_MORE.match(tail[0]) or _puts_off(tail[0]) or _wraps_up(tail[0]))
+            and (
+                _NOTHING_MORE.match(tail[0])
+                or _puts_off(tail[0])
+                or _wraps_up(tail[0])
+                or (english and _gives_a_reason(tail[0], own_clause=True))
+            )
             and all(
-                _NOTHING_MORE.match(after) or _THANKS_SENTENCE.match(after) or _puts_off(after) or _wraps_up(after)
+                _NOTHING_MORE.match(after)
+                or _THANKS_SENTENCE.match(after)
+                or _puts_off(after)
+                or _wraps_up(after)
+                or (english and _gives_a_reason(after))
                 for after in rest
             )
         ):
             return True
     return False
+
+
+# Why the user stops, after an English closing: "stopping here, doctor's appt at 3", "gotta run. my bus is
+# here" (round 27, an end-of-day set). A clause that asks nothing (`_wants`), of a few words, that speaks
+# neither to the agent nor of work ahead or of what to keep doing: "I'm out, you take it from here", "that's
+# it for today, the rest is next" and "signing off, make sure the build passes" ask for work.
+_NOT_A_REASON = re.compile(
+    r"\b(?:you|u|your|ur|yourself|next|then|now|also|still|rest|remaining|left|todo|to-do|while|meanwhile|keep"
+    r"|please|pls|plz|make\s+sure|ensure|don'?t\s+forget|remember|let\s+me\s+know|ping|check|run|test|verify"
+    r"|review|look|try|see\s+if|figure|go\s+on|instead|but|only|first)\b|[?]"
+    # A clause that opens with a verb asks for something ("Make max depth configurable.", "Find the bug.").
+    r"|^\W*(?:make|find|get|do|use|put|set|give|show|take|leave|move|send|open|close|pick|grab|write|read|go)\b",
+    re.IGNORECASE,
+)
+_REASON_WORDS: Final = 12
+
+
+def _gives_a_reason(text: str, own_clause: bool = False) -> bool:
+    """Whether `text` (a sentence, or with `own_clause` the rest of a closing's sentence, whose first clause is
+    the closing's own and must end with it) gives only the user's reasons to stop (_NOT_A_REASON)."""
+    clauses = _CLAUSE.split(text)
+    if own_clause:
+        if len(clauses) < 2 or clauses[0].strip(" \t.!"):
+            return False
+        clauses = clauses[1:]
+    return all(
+        len(clause.split()) <= _REASON_WORDS and not _NOT_A_REASON.search(clause) and _wants(clause) is None
+        for clause in clauses
+        if clause.strip()
+    ) and any(clause.strip() for clause in clauses)
 
 
 # What a closing's clause starts after: a mark that ends a sentence (the danda, the Arabic and Urdu ones
