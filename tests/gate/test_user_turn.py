@@ -309,6 +309,13 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
         ("that'll do for now", "stop"),
         ("ok, signing off", "stop"),
         ("good stopping point. see you tomorrow", "stop"),
+        ("Продолжим в понедельник.", "stop"),  # the work put off to a later day than tomorrow (round 27)
+        ("Riprendiamo lunedì, buon weekend!", "stop"),  # a clause of the verb and the day alone
+        ("Lass uns nach den Feiertagen weitermachen", "stop"),
+        ("ok, lanjut besok", "stop"),
+        ("Continúa en la rama del lunes y arregla los tests", "work"),  # the day names a thing
+        ("Continuamos na segunda parte do relatório.", "work"),  # "segunda": the second part
+        ("Il resto del report va spostato a lunedì", "work"),  # the rest of a report, moved to a day
         ("nice. we'll pick this up next week", "stop"),
         ("ok gtg, thanks!", "stop"),  # leaving, as a whole clause (gate/closings.py)
         ("we stop here for today", "stop"),
