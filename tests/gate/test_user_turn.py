@@ -316,6 +316,11 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
         ("Continúa en la rama del lunes y arregla los tests", "work"),  # the day names a thing
         ("Continuamos na segunda parte do relatório.", "work"),  # "segunda": the second part
         ("Il resto del report va spostato a lunedì", "work"),  # the rest of a report, moved to a day
+        ("fai un commit e chiudiamo qui", "stop"),  # "and" after the last small acts opens a closing's clause
+        ("commit dulu terus kita udahan", "stop"),
+        ("commit and we stop here", "stop"),
+        ("aggiorna i test e chiudiamo qui", "work"),  # after work, it does not
+        ("commit and we stop here, then do the parser", "work"),
         ("nice. we'll pick this up next week", "stop"),
         ("ok gtg, thanks!", "stop"),  # leaving, as a whole clause (gate/closings.py)
         ("we stop here for today", "stop"),

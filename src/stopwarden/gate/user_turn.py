@@ -55,7 +55,7 @@ _NEGATOR: Final = (
 # A negator reaches a verb over up to three words; a stop verb not over a conjunction ("don't refactor
 # anything and stop after step 2" asks to stop), while a change verb is negated over it ("don't fix and
 # commit anything" asks for no work).
-_AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|és|și|и|\u0456|و)"
+_AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|terus|és|și|и|\u0456|و)"
 _NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
 _ONLY_NEGATED_BEFORE = re.compile(_NEGATION + r"(?:\s+\S+){0,3}\s*$", _I)  # "I'll continue tomorrow" is no negation
 _STOP_NEGATED_BEFORE = re.compile(_NEGATOR + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
@@ -399,6 +399,7 @@ def _closes_elsewhere(turn: str) -> bool:
     it nothing but thanks, a farewell, tomorrow or the last small acts of a session, in its sentence and in
     any that follow (round 23: a cold review's requests that began "Testler için bu kadar yeter, şimdi …",
     "리팩터링은 여기까지 하죠. 이제 …" or "Ayer te dije que lo dejamos aquí, pero …" ask for more work)."""
+    turn = _and_after_acts(turn)
     for match in _closings(turn):
         start = max(turn.rfind(end, 0, match.start()) for end in _CLAUSE_ENDS) + 1
         tail = _SENTENCE.split(turn[match.end() :], maxsplit=1)
@@ -493,7 +494,7 @@ def _qualifies(before: str) -> bool:
 # PR's description). "I'll stop here for now. Commit what we have and write a short note of what's left" ends
 # the session; "Commit this and start on the export" does not: any other verb of change is more work.
 _WRAP_UP = re.compile(
-    r"\b(?:commit|push|stash|stage|save)(?:ing)?\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
+    r"\b(?:commit|push|stash|stage|save)\w{0,3}\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
     r"|\b(?:write|jot|put|dump|add|update|list|note|leave)\b[^.?!\n]{0,60}?\b(?:notes?|summary|recap|todos?|to-dos?"
     r"|next\s+steps|what'?s\s+left|progress|hand-?off|description|changelog|status|checkbox(?:es)?)\b",
     re.IGNORECASE,
@@ -526,6 +527,26 @@ def _closings(turn: str) -> list[re.Match[str]]:
         if match is not None:
             matches.append(match)
     return matches[-_MAX_VERBS:]
+
+
+# "And" after the last small acts of a session opens a clause a closing may begin: "fai un commit e chiudiamo
+# qui", "zrób commita i kończymy na dziś", "commit dulu terus kita udahan" (round 27). After anything else it
+# does not: "aggiorna i test e chiudiamo qui" asks for work first.
+_AND_BETWEEN = re.compile(rf"\s{_AND}\s+", _I)
+_ACTS_BEFORE_AND: Final = 200  # characters of the clause before it read for the acts
+
+
+def _and_after_acts(turn: str) -> str:
+    """The turn with each "and" that follows the last small acts of a session written as a comma, so that a
+    closing after it opens its clause (the turn's last `_CLOSINGS_TRIED` of them; the same length, so every
+    position holds)."""
+    for joined in list(_AND_BETWEEN.finditer(turn))[-_CLOSINGS_TRIED:]:
+        low = max(0, joined.start() - _ACTS_BEFORE_AND)
+        clause = turn[max(turn.rfind(end, low, joined.start()) for end in _CLAUSE_ENDS) + 1 : joined.start()]
+        if _wraps_up(clause[-_ACTS_BEFORE_AND:]):
+            word = joined.group().strip()
+            turn = turn[: joined.start() + 1] + "," + " " * (len(word) - 1) + turn[joined.start() + 1 + len(word) :]
+    return turn
 
 
 _NOW_OR_TODAY = re.compile(r"\b(?:now|today|right\s+away|first)\b", re.IGNORECASE)
