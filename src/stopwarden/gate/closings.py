@@ -96,7 +96,8 @@ _EN_FOR = (
 _EN = _phrase(
     r"ok(?:ay)?|k|so|alright|right|then|and|yeah|yes|great|good|cool|nice|thanks|sorry|anyway|actually"
     r"|i\s+(?:think|guess|believe)",
-    rf"(?:(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+)?(?:all\s+)?(?:done|finished|good|through)\s+{_EN_FOR}",
+    rf"(?:(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+(?:all\s+)?(?:good|through)|(?:(?:we'?re|i'?m|we\s+are|i\s+am"
+    rf"|that'?s|it'?s)\s+)?(?:all\s+)?(?:done|finished))\s+{_EN_FOR}",
     rf"that'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
     rf"that'?ll\s+do(?:\s+{_EN_FOR})?",
     rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping(?:\s+(?:here|there|now|{_EN_FOR})|(?!\s*\w))",
@@ -113,11 +114,25 @@ _EN = _phrase(
     rf"(?:(?:heading|going)\s+(?:out|home|to\s+bed)|logging\s+off|signing\s+off)(?:\s+(?:now|{_EN_FOR}))?",
     r"(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to|must)\s+(?:go|run|leave|bounce|head\s+out|log\s+off|sign\s+off)"
     r"(?:\s+now)?",
-    r"ttyl|ttys|gtg|g2g|brb|bbl|cya|laters?|l8r|afk|eod|eow|gn|nite",
+    r"ttyl|ttys|gtg|g2g|brb|bbl|cya|laters?|l8r|afk|eod|eow|nite",  # not "gn", a file's extension ("args.gn")
 )
-# English's own, to tell which language a closing of ELSEWHERE (below) is in: only after an English one does a
-# reason to stop follow (user_turn._gives_a_reason).
+# The English closings that say the speaker leaves or stops now, after which the user may say why
+# (user_turn._gives_a_reason): not those that also name a finding, a program's act or a thing ("That's it, the
+# race is in the cache warmup", "Pausing it, the audio keeps playing", "Later, the webhook fires twice", "gn:
+# unknown identifier", "Gotta go, this whole adapter layer": a cold review, training/user_turns_review5.jsonl).
 ENGLISH: Final = re.compile(_EN, re.IGNORECASE)
+LEAVING: Final = re.compile(
+    r"(?:(?:ok(?:ay)?|k|so|alright|right|yeah|yes|sorry|anyway|actually)[\s,]+)*"
+    rf"(?:(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to|\s+need\s+to|\s+gotta"
+    rf"|'?m\s+gonna|'?re\s+gonna|\s+gonna)?\s+|(?:gonna|going\s+to|need\s+to|gotta)\s+)?"
+    rf"(?:stop(?:ping)?|pause|quit|call(?:ing)?\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{1,2}}"
+    rf"|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:done|finished|out|off)\s+{_EN_FOR}|i'?m\s+(?:out|off)"
+    r"|(?:i'?m\s+|we'?re\s+)?(?:signing|logging)\s+off|(?:i'?m\s+|we'?re\s+)?(?:heading|going)\s+(?:out|home|to\s+bed)"
+    r"|(?:(?:i|we)(?:'ll|\s+will|'?m\s+going\s+to|'?re\s+going\s+to|'?m\s+gonna)\s+|gonna\s+|going\s+to\s+)wrap\s+(?:it\s+)?up"
+    r"|calling\s+it\s+a\s+(?:day|night)|(?:i\s+)?(?:gotta|got\s+to|have\s+to|need\s+to)\s+(?:run|bounce|head\s+out"
+    r"|log\s+off|sign\s+off|leave)|gtg|g2g",
+    re.IGNORECASE,
+)
 # --- Spanish --------------------------------------------------------------------------------------------------
 _ES_FOR = r"por\s+(?:ahora|hoy|el\s+momento|esta\s+noche|ahorita)"
 _ES = _phrase(

@@ -120,7 +120,7 @@ _CLOSING_ELSEWHERE = closings.ELSEWHERE
 # (Polish "tak" is "so": Danish "tak" only at the end; Korean "감사" alone is "audit", Russian "благодаря"
 # "thanks to").
 _THANKS: Final = (
-    r"(?:thank\w*|thx|tak(?=[\W_]*$)|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
+    r"(?:thank\w*|thx|ty|tysm|tyvm|tak(?=[\W_]*$)|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
     r"|teşekkür\w*|sağ\s+ol\w*|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc|ευχαριστώ"
     r"|תודה|شكرا|شكرًا|ممنون|مرسی|ありがとう\w*|お疲れ\w*|谢谢|辛苦了?|고마워\w*|감사합니다|감사해요|수고\w*|धन्यवाद"
     r"|शुक्रिया|ขอบคุณ\w*|salamat|gràcies|hvala)"
@@ -408,6 +408,7 @@ def _closes_elsewhere(turn: str) -> bool:
         # ("Processed 1200/5000 records, stopping now.\nThe importer should process all 5000.").
         opens = max(turn.rfind(end, 0, match.start()) for end in _SENTENCE_ENDS) + 1
         english = not turn[opens : match.start()].strip() and closings.ENGLISH.match(turn, match.start()) is not None
+        leaves = closings.LEAVING.fullmatch(match.group().strip()) is not None
         if (
             not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
             and not _qualifies(turn[:start])
@@ -415,14 +416,14 @@ def _closes_elsewhere(turn: str) -> bool:
                 _NOTHING_MORE.match(tail[0])
                 or _puts_off(tail[0])
                 or _wraps_up(tail[0])
-                or (english and _gives_a_reason(tail[0], own_clause=True))
+                or (english and _gives_a_reason(tail[0], own_clause=True, leaves=leaves))
             )
             and all(
                 _NOTHING_MORE.match(after)
                 or _THANKS_SENTENCE.match(after)
                 or _puts_off(after)
                 or _wraps_up(after)
-                or (english and _gives_a_reason(after))
+                or (english and _gives_a_reason(after, leaves=leaves))
                 for after in rest
             )
         ):
@@ -430,34 +431,58 @@ def _closes_elsewhere(turn: str) -> bool:
     return False
 
 
-# Why the user stops, after an English closing: "stopping here, doctor's appt at 3", "gotta run. my bus is
-# here" (round 27, an end-of-day set). A clause that asks nothing (`_wants`), of a few words, that speaks
-# neither to the agent nor of work ahead or of what to keep doing: "I'm out, you take it from here", "that's
-# it for today, the rest is next" and "signing off, make sure the build passes" ask for work.
+# Why the user stops, after an English closing of leaving (closings.LEAVING): "stopping here, doctor's appt at
+# 3", "gotta run. my bus is here" (round 27, an end-of-day set). A clause of a few words that says something of
+# the user's life (_THE_USERS: themselves, their people, an appointment, a time) and asks nothing (`_wants`),
+# neither speaking to the agent nor of work ahead, nor a need or a deadline: "I'm out, you take it from here",
+# "heading out. need the changelog for 2.4 by 9am", "signing off, make sure the build passes" ask for work (a
+# cold review, training/user_turns_review5.jsonl, found bug reports read as reasons without _THE_USERS).
 _NOT_A_REASON = re.compile(
-    r"\b(?:you|u|your|ur|yourself|next|then|now|also|still|rest|remaining|left|todo|to-do|while|meanwhile|keep"
-    r"|please|pls|plz|make\s+sure|ensure|don'?t\s+forget|remember|let\s+me\s+know|ping|check|run|test|verify"
-    r"|review|look|try|see\s+if|figure|go\s+on|instead|but|only|first)\b|[?]"
+    r"\b(?:you|u|your|yours|ur|yourself|claude|agent|bot|next|then|now|also|still|rest|remaining|left|todo|to-do"
+    r"|while|meanwhile|keep\w*|please|pls|plz|make\s+sure|ensure|don'?t\s+forget|remember|let\s+me\s+know|ping"
+    r"|check\w*|run|runs|test\w*|verif\w*|review\w*|look|try|see\s+if|figure|go\s+on|instead|but|only|first"
+    r"|need\w*|should|must|has\s+to|have\s+to|ideally|would\s+be|want\w*|by|till|until|one\s+more|fail\w*|bug\w*"
+    r"|error\w*|broken|crash\w*|fix\w*)\b|[?:]"
     # A clause that opens with a verb asks for something ("Make max depth configurable.", "Find the bug.").
     r"|^\W*(?:make|find|get|do|use|put|set|give|show|take|leave|move|send|open|close|pick|grab|write|read|go)\b",
     re.IGNORECASE,
 )
+_THE_USERS = re.compile(
+    r"\b(?:my|i|i'm|im|i've|me|kids?|son|daughter|wife|husband|partner|baby|dog|mom|dad|family|appt|appointment"
+    r"|meeting|standup|dentist|doctor|flight|train|bus|lecture|class|lunch|dinner|shift|school|gym|pickup|errands?"
+    r"|brain|tired|exhausted|sleep\w*|migraine|headache|sick|battery)\b|\b(?:at|in)\s+\d|\d\s*(?:am|pm|min\w*)\b",
+    re.IGNORECASE,
+)
 _REASON_WORDS: Final = 12
+_PRAISE = re.compile(
+    r"^\W*(?:(?:good|nice|great|awesome|solid)\s+(?:job|work|stuff|session)(?:\s+(?:today|tonight))?|well\s+done"
+    r"|nothing\s+else(?:\s+(?:needed|for\s+now|today))?)\W*$",
+    re.IGNORECASE,
+)
 
 
-def _gives_a_reason(text: str, own_clause: bool = False) -> bool:
+def _gives_a_reason(text: str, own_clause: bool = False, leaves: bool = True) -> bool:
     """Whether `text` (a sentence, or with `own_clause` the rest of a closing's sentence, whose first clause is
-    the closing's own and must end with it) gives only the user's reasons to stop (_NOT_A_REASON)."""
+    the closing's own and must end with it) says only why the user stops (after a closing of leaving, `leaves`)
+    or praises the work or thanks ("good work today", "thx for the help", after any English closing)."""
     clauses = _CLAUSE.split(text)
     if own_clause:
         if len(clauses) < 2 or clauses[0].strip(" \t.!"):
             return False
         clauses = clauses[1:]
-    return all(
-        len(clause.split()) <= _REASON_WORDS and not _NOT_A_REASON.search(clause) and _wants(clause) is None
-        for clause in clauses
-        if clause.strip()
-    ) and any(clause.strip() for clause in clauses)
+    said = [clause for clause in clauses if clause.strip()]
+    return bool(said) and all(
+        _PRAISE.match(clause)
+        or _THANKS_SENTENCE.match(clause)
+        or (
+            leaves
+            and len(clause.split()) <= _REASON_WORDS
+            and _THE_USERS.search(clause) is not None
+            and not _NOT_A_REASON.search(clause)
+            and _wants(clause) is None
+        )
+        for clause in said
+    )
 
 
 # What a closing's clause starts after: a mark that ends a sentence (the danda, the Arabic and Urdu ones
