@@ -89,6 +89,11 @@ def _phrase(lead: str, *bodies: str, unless: str = "") -> str:
 # farewell: they also begin requests ("I'm heading out, meanwhile refactor the parser", "It's good for now,
 # but add retries"). English's older closings, matched anywhere, are user_turn's _CLOSING.
 # Chat shorthand too, as users type it: "4 today", "2nite", "the wknd" (round 27, an end-of-day set).
+# Who stops, in the speaker's own stop: "we'll", "I need to", or the subject dropped as chat drops it ("gonna").
+_EN_WHO_STOPS = (
+    r"(?:(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to|\s+need\s+to|\s+gotta"
+    r"|'?m\s+gonna|'?re\s+gonna|\s+gonna)?\s+|(?:gonna|going\s+to|need\s+to|gotta)\s+)"
+)
 _EN_FOR = (
     r"(?:(?:for|4)\s+(?:now|today|2day|tonight|tonite|2nite|the\s+(?:day|night|evening|week|weekend|wknd|time\s+being)"
     r"|this\s+(?:session|evening|week)|one\s+day))"
@@ -105,9 +110,7 @@ _EN = _phrase(
     rf"wrapping\s+(?:it\s+|things\s+)?up(?:\s+{_EN_FOR})?|finishing(?:\s+up)?\s+{_EN_FOR}|enough|(?:let'?s\s+)?end\s+(?:the|this)\s+session(?:\s+here)?",
     r"(?:that'?s\s+a\s+|this\s+is\s+a\s+)?good\s+(?:place|point|spot)\s+to\s+stop|(?:that'?s\s+a\s+)?good\s+stopping\s+point",
     # The speaker's own stop, the subject dropped as chat drops it ("gonna stop here", "need to stop for now").
-    rf"(?:(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to|\s+need\s+to|\s+gotta"
-    rf"|'?m\s+gonna|'?re\s+gonna|\s+gonna)?\s+|(?:gonna|going\s+to|need\s+to|gotta)\s+)"
-    rf"(?:stop|pause|finish|end|quit|wrap\s+(?:it\s+)?up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
+    rf"{_EN_WHO_STOPS}(?:stop|pause|finish|end|quit|wrap\s+(?:it\s+)?up|call\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{0,2}}",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:heading|going|off)\s+(?:out|home|off|to\s+(?:bed|sleep|lunch))(?:\s+{_EN_FOR})?",
     rf"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|off|done|logging\s+off|signing\s+off|closing\s+the\s+laptop"
     rf"|shutting\s+down)(?:\s+(?:now|{_EN_FOR}))?",
@@ -123,9 +126,7 @@ _EN = _phrase(
 ENGLISH: Final = re.compile(_EN, re.IGNORECASE)
 LEAVING: Final = re.compile(
     r"(?:(?:ok(?:ay)?|k|so|alright|right|yeah|yes|sorry|anyway|actually)[\s,]+)*"
-    rf"(?:(?:i|we)(?:'ll|\s+will|\s+can|\s+should|'?m\s+going\s+to|'?re\s+going\s+to|\s+have\s+to|\s+need\s+to|\s+gotta"
-    rf"|'?m\s+gonna|'?re\s+gonna|\s+gonna)?\s+|(?:gonna|going\s+to|need\s+to|gotta)\s+)?"
-    rf"(?:stop(?:ping)?|pause|quit|call(?:ing)?\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{1,2}}"
+    rf"{_EN_WHO_STOPS}?(?:stop(?:ping)?|pause|quit|call(?:ing)?\s+it)(?:\s+(?:here|there|now|{_EN_FOR}|at\s+this\s+point)){{1,2}}"
     rf"|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:done|finished|out|off)\s+{_EN_FOR}|i'?m\s+(?:out|off)"
     r"|(?:i'?m\s+|we'?re\s+)?(?:signing|logging)\s+off|(?:i'?m\s+|we'?re\s+)?(?:heading|going)\s+(?:out|home|to\s+bed)"
     r"|(?:(?:i|we)(?:'ll|\s+will|'?m\s+going\s+to|'?re\s+going\s+to|'?m\s+gonna)\s+|gonna\s+|going\s+to\s+)wrap\s+(?:it\s+)?up"

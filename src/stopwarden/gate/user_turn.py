@@ -388,8 +388,7 @@ def _asks_to_stop(turn: str) -> bool:
         return True
     if _closes_elsewhere(turn) or any(map(_puts_off_in_english, _SENTENCE.split(_QUOTED.sub(" ", turn)))):
         return True
-    later = _TOMORROW.search(turn) or _AFTER_TOMORROW.search(turn)
-    return bool(later) and any(map(_puts_off_to_later, _SENTENCE.split(turn)))
+    return _names_a_later_day(turn) is not None and any(map(_puts_off_to_later, _SENTENCE.split(turn)))
 
 
 def _closes_elsewhere(turn: str) -> bool:
@@ -582,16 +581,20 @@ def _puts_off_in_english(sentence: str) -> bool:
 
 
 def _puts_off(text: str) -> bool:
-    """Whether what follows a closing puts the rest off to tomorrow ("Na dziś wystarczy, dokończymy jutro."), not
-    a deadline nor a request for now."""
+    """Whether what follows a closing puts the rest off to tomorrow or a later day ("Na dziś wystarczy,
+    dokończymy jutro."), not a deadline nor a request for now."""
     return _later_day(text) is not None and not _NOW.search(text) and not _CHANGE_VERB.search(text)
 
 
 def _later_day(text: str) -> re.Match[str] | None:
     """Where `text` names tomorrow or a later day as a day to go on, not as a deadline ("before tomorrow's
     audit")."""
-    when = _TOMORROW.search(text) or _AFTER_TOMORROW.search(text)
+    when = _names_a_later_day(text)
     return None if when is None or _DEADLINE.search(text, 0, when.start()) else when
+
+
+def _names_a_later_day(text: str) -> re.Match[str] | None:
+    return _TOMORROW.search(text) or _AFTER_TOMORROW.search(text)
 
 
 def _size(text: str) -> int:
@@ -606,8 +609,8 @@ _PUT_OFF_ALONE: Final = 2  # the verb and a particle or a pronoun: "Lanjut Senin
 
 def _puts_off_to_later(sentence: str) -> bool:
     """Whether a clause that names tomorrow or a later day goes on then ("je reprends demain", "write a
-    hand-off, we'll continue tomorrow", "Продолжим в понедельник", "Resztę zrobimy po weekendzie"): a word of
-    going on (`concepts`) or of the rest of the work, not a deadline ("before tomorrow's audit", "don't
+    hand-off, we'll continue tomorrow", "Продолжим в понедельник", "dokończymy po weekendzie"): a word of
+    going on (`concepts`), not a deadline ("before tomorrow's audit", "don't
     wait until tomorrow to continue"), a negation, or a clause of its own beside a request to go on now
     ("continue with step 3, we deploy tomorrow"), nor the imperative that starts it ("Fortsätt med migreringen så
     att vi kan släppa i morgon") or a sentence that says "now". Not a word of the session alone: "session", "tokens" and
