@@ -287,7 +287,7 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
 @pytest.mark.parametrize(
     ("name", "work_kept", "stops_read"),
     [
-        ("user_turns_review3.jsonl", 31, 30),
+        ("user_turns_review3.jsonl", 31, 34),
         ("user_turns_review4.jsonl", 141, 53),
         ("user_turns_review5.jsonl", 128, 20),
     ],
@@ -310,14 +310,22 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
 
 @pytest.mark.parametrize(
     ("name", "stops", "work", "counts"),
-    [("user_turns_eod5.jsonl", 73, 49, (110, 60)), ("user_turns_eod6.jsonl", 55, 47, (100, 60))],
+    [
+        ("user_turns_eod5.jsonl", 77, 49, (110, 60)),
+        ("user_turns_eod6.jsonl", 55, 47, (100, 60)),
+        ("user_turns_eod7.jsonl", 52, 53, (100, 70)),
+        ("user_turns_review6.jsonl", 35, 135, (48, 143)),
+    ],
 )
 def test_round_27s_end_of_day_turns_are_read(name: str, stops: int, work: int, counts: tuple[int, int]) -> None:
     """Two sets of end-of-day turns and requests for work in their words, English and eleven other languages, by
     helpers that read no code (round 27). eod5 was the development data of the reasons after a closing, chat
     shorthand, the later days and "and" after the last acts: 44 of its 110 stops read before, 73 after. eod6
     was written at the same time and measured, not read: 48 of its 100 stops before, 55 after; its requests for
-    work 47 of 60 before and after."""
+    work 47 of 60 before and after. Round 28, turns typed without diacritics: eod7 by a helper that read no
+    code, measured before and after (32 → 52 of 100 stops, requests for work 53 of 70 throughout; 57 and 50
+    with the first, broader reading), and review6 by a cold reviewer of that broader reading (its stops 10 →
+    35 of 48, its requests for work 128 → 135 of 143; 64 of them lost with the broader reading)."""
     rows = _rows(ROOT / "training" / name)
     kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
     assert (sum(a == "stop" for a, _ in kinds), sum(a == "work" for a, _ in kinds)) == counts
@@ -356,6 +364,14 @@ def test_round_27s_end_of_day_turns_are_read(name: str, stops: int, work: int, c
         ("push the branch and let's call it a night", "stop"),
         ("Merci beaucoup, à demain !", "stop"),  # nothing but thanks and a farewell: nothing asked
         ("thanks, now fix the login", "work"),
+        ("Gracias, sigue", "work"),  # thanks, then a word of going on (round 28)
+        ("Dzieki, dalej", "work"),
+        ("Danke, Anna", "stop"),  # thanks and a name
+        ("genug fur heute, danke dir", "stop"),  # typed without diacritics (gate/diacritics.py)
+        ("Schluss fuer heute", "stop"),
+        ("Bugunluk bu kadar, tesekkurler", "stop"),
+        ("Dung thu vien axios thay vi fetch", "work"),  # "dung" is also dùng (use): stop verbs keep their marks
+        ("nao pare, continue com o passo 3", "work"),  # a negation typed without its marks
         ("ok gonna stop here, my bus is here", "stop"),  # a reason after an English closing (round 27)
         ("gotta run. flight boards in 20", "stop"),
         ("That's it, the race is in the cache warmup", "work"),  # a finding, not leaving (review 5)

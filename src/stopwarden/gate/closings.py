@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from stopwarden.gate import diacritics
+
 # Closing the session or the work for now in the other languages of the concept lexicon, from each one's
 # grammar: "that's all / enough for today", "let's end here", "that's it for now". Phrases, not a lone
 # "today" or "here", and only as a whole clause (`user_turn._closes_elsewhere`): "на сегодня" also schedules ("задачи
@@ -619,4 +621,4 @@ SPACED: Final = {
     for key in {**_ADDED_SPACED, **_FIRST_SPACED}
 }
 UNSPACED: Final = _ADDED_UNSPACED + "|" + _FIRST_UNSPACED
-ELSEWHERE: Final = re.compile(r"(?<!\w)(?:" + "|".join(SPACED.values()) + r")(?!\w)|" + UNSPACED, re.IGNORECASE)
+ELSEWHERE: Final = diacritics.pattern(r"(?<!\w)(?:" + "|".join(SPACED.values()) + r")(?!\w)|" + UNSPACED, re.IGNORECASE)

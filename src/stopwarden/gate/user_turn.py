@@ -24,7 +24,7 @@ import unicodedata
 from itertools import chain, islice
 from typing import Final, Literal
 
-from stopwarden.gate import closings, concepts
+from stopwarden.gate import closings, concepts, diacritics
 from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS
 
 Kind = Literal["work", "info", "stop"]
@@ -56,9 +56,13 @@ _NEGATOR: Final = (
 # anything and stop after step 2" asks to stop), while a change verb is negated over it ("don't fix and
 # commit anything" asks for no work).
 _AND: Final = r"(?:(?-i:i)|and|then|und|et|en|och|og|y|e|ve|và|rồi|dan|lalu|terus|és|și|и|\u0456|و)"
-_NEGATED_BEFORE = re.compile(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
-_ONLY_NEGATED_BEFORE = re.compile(_NEGATION + r"(?:\s+\S+){0,3}\s*$", _I)  # "I'll continue tomorrow" is no negation
-_STOP_NEGATED_BEFORE = re.compile(_NEGATOR + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
+_NEGATED_BEFORE = diacritics.pattern(_NEGATOR + r"(?:\s+\S+){0,3}\s*$", _I)
+_ONLY_NEGATED_BEFORE = diacritics.pattern(
+    _NEGATION + r"(?:\s+\S+){0,3}\s*$", _I
+)  # "I'll continue tomorrow" is no negation
+# The negator typed with or without its marks ("não", "nao"), but not "and": unmarked "és", "și", "và" are
+# Spanish "es", "si" and Vietnamese "va", which would cut a negation off its verb (a cold review, round 28).
+_STOP_NEGATED_BEFORE = re.compile(diacritics.optional(_NEGATOR) + rf"(?:\s+(?!{_AND}\b)\S+){{0,3}}\s*$", _I)
 # Negators that follow the verb: "stop niet", "stopp ikke", "रुको मत", "توقف نکن".
 _NEGATED_AFTER: Final = r"(?!\s*(?:niet|ikke|inte|nicht|मत|مت|نکن\w*|نہیں)(?!\w))"
 
@@ -139,14 +143,23 @@ _TODAY: Final = (
 # ... or a farewell ("hasta mañana", "до завтра", "明天见"), with nothing after it: not joined to thanks, whose
 # sentence may run on ("Bis morgen den Bug fixen" is a deadline).
 _FAREWELLS: Final = closings.FAREWELLS
-_GRATEFUL = re.compile(rf"(?<!\w)(?:{_THANKS}|{_FAREWELLS})(?!\w)", re.IGNORECASE)
-_NOTHING_MORE = re.compile(
+# ... but not a word of going on after thanks: "Gracias, sigue", "Danke, weiter", "Dzięki, dalej" ask for more (a
+# cold review, round 28). The imperative or adverb of going on in the lexicon's commonest languages.
+_GO_ON: Final = (
+    r"(?:continue|proceed|next|sigue|segu[ií]|contin[uú]a|adelante|dale|segue|vai|bora|prossiga|avanti|prosegui"
+    r"|poursuis|vas-y|weiter|los|verder|door|fortsätt|fortsæt|fortsett|videre|vidare|kör|kjør|dalej|kontynuuj"
+    r"|dál|dále|ďalej|pokračuj|dalje|nastavi|devam|ilerle|tovább|folytasd|mehet|continuă|tiếp|lanjut|terus|gas"
+    r"|дальше|продолжай|давай|далі|продовжуй)"
+)
+_GRATEFUL = diacritics.pattern(rf"(?<!\w)(?:{_THANKS}|{_FAREWELLS})(?!\w)", re.IGNORECASE)
+_NOTHING_MORE = diacritics.pattern(
     rf"^[\W_]*+(?:{_TODAY}(?!\w)[\W_]*+)?(?:{_PARTICLE}(?!\w)[\W_]*+)?"
-    rf"(?:(?<!\w)(?:{_THANKS}(?!\w)(?:[\W_]++(?!{_FAREWELLS}(?!\w))\w{{1,8}}+(?!\w))?|{_FAREWELLS}(?!\w))[\W_]*+)*+$",
+    rf"(?:(?<!\w)(?:{_THANKS}(?!\w)(?:[\W_]++(?!(?:{_FAREWELLS}|{_GO_ON})(?!\w))\w{{1,8}}+(?!\w))?|{_FAREWELLS}(?!\w))"
+    r"[\W_]*+)*+$",
     _I,
 )
 # ... and a sentence after it may thank in a few words more: "Gracias por todo.", "Thanks for the help!"
-_THANKS_SENTENCE = re.compile(
+_THANKS_SENTENCE = diacritics.pattern(
     rf"^[\W_]*+(?:{_PARTICLE}(?!\w)[\W_]*+)?(?<!\w){_THANKS}(?!\w)(?:[\W_]++\w++){{0,3}}[\W_]*+$", _I
 )
 _LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
