@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from stopwarden.gate import diacritics
 
 MARKED = (
-    "áàâäãåąçćčďđéèêëěęğíìîïıłľńňñóòôöõőøřśšşșťţțúùûüůűýÿźżžßæœ"
-    "ăơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹάέήίόύώё"
+    "áàâäãåąçćčďđéèêëěęğíìîïıłľńňñóòôöõőøřśšşșťţțúùûüůűýÿźżžßæœăơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹάέήίόύώё"
 )
 LETTERS = MARKED + "abcdefghijklmnopqrstuvwxyz"
 
