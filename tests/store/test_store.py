@@ -296,6 +296,28 @@ def test_missed_continues_count_against_readiness(store: Store) -> None:
     assert settings.readiness(store)["missed_continue_rate"] == 0.1  # 1 of 10: at the threshold
 
 
+def test_unclear_annotations_count_for_nothing(store: Store) -> None:
+    """An event whose latest annotation is `unclear` counts neither among the annotated events nor among the
+    annotated `continue`s and `allow`s (SPEC §7.3): two real judgements and twenty-one unclear ones are not
+    ready (an operator review found enforce reachable so)."""
+    from stopwarden.gate import settings
+
+    for i, (decision, verdict) in enumerate([("continue", "correct"), ("allow", "correct")] + [
+        (("continue", "allow", "escalate")[i % 3], "unclear") for i in range(21)
+    ]):  # fmt: skip
+        event_id = store.record_event(event(ts=6000.0 + i, decision=decision, session_id="u")).event_id
+        store.add_annotation(event_id, "ana", verdict, "read it", 20_000, 6100.0)
+    summary = store.annotation_summary()
+    assert (summary["annotated"], summary["continue"], summary["allow"], summary["escalate"]) == (2, 1, 1, 0)
+    ready = settings.readiness(store)
+    assert ready["ready"] is False
+    assert ready["unmet"][:3] == [
+        "2 annotated events, need 20",
+        "1 annotated continue verdicts, need 5",
+        "1 annotated allow verdicts, need 5",
+    ]
+
+
 def test_annotated_events_for_export(store: Store) -> None:
     """What `gate export --annotated` reads: the authority's verdicts that were annotated, oldest first,
     each with its latest annotation; short-circuits and unannotated events are not among them."""

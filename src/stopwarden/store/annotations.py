@@ -60,7 +60,8 @@ class Annotations(StoreBase):
         decision: `continue_incorrect` are blocks that should not have been, `missed_continue` the
         `allow`s and `escalate`s judged incorrect (stops that should have been sent back to work).
 
-        An event annotated more than once counts once, with its latest annotation.
+        An event annotated more than once counts once, with its latest annotation; one whose latest annotation
+        is `unclear` is not counted at all, as though it were not annotated.
         """
         e, a = schema.events.c, schema.annotations.c
         query = narrowed(judged_annotated(e.decision, a.verdict, func.count()).group_by(e.decision, a.verdict), project)
@@ -69,11 +70,11 @@ class Annotations(StoreBase):
         summary |= {f"{d}_{v}": 0 for d in decisions for v in ("correct", "incorrect")}
         with self._read() as conn:
             for decision, verdict, n in conn.execute(query):
-                summary["annotated"] += n
-                if decision not in decisions:
+                if verdict not in ("correct", "incorrect"):  # `unclear` counts for nothing (SPEC §7.3)
                     continue
-                summary[decision] += n
-                if verdict in ("correct", "incorrect"):
+                summary["annotated"] += n
+                if decision in decisions:
+                    summary[decision] += n
                     summary[f"{decision}_{verdict}"] += n
         judged = ("allow_correct", "allow_incorrect", "escalate_correct", "escalate_incorrect")
         summary["let_through_judged"] = sum(summary[k] for k in judged)  # allow/escalate judged right or wrong
