@@ -107,5 +107,25 @@ def test_the_kept_text_is_what_makes_a_long_stop_judgeable(installed: Path, plan
 def test_export_needs_to_be_told_what(installed: Path, cli: Any) -> None:
     result = cli("gate", "export")
     assert result.code == 1 and "--annotated" in result.err
-    empty = cli("gate", "export", "--annotated")
-    assert empty.code == 0 and empty.out == ""
+    empty = cli("gate", "export", "--annotated")  # nothing annotated yet: said, not an empty file
+    assert empty.code == 1 and empty.out == "" and "nothing to export" in empty.err
+
+
+def test_nothing_to_export_is_an_error_that_writes_nothing(installed: Path, plan_repo: PlanRepo, cli: Any) -> None:
+    """With no decision annotated correct or incorrect, export exits 1 and leaves the file it was pointed at as
+    it was (an operator review found a good set overwritten with nothing, in the wrong checkout); and eval of a
+    file with no stop exits 1 rather than scoring nothing as a pass."""
+    for server in run_server(installed):
+        answer = decide(server, plan_repo, "u", CONTEXT_STOP)
+        annotate(server, answer["event_id"], "unclear")
+    out = installed / "kept.jsonl"
+    out.write_text('{"id": "mine"}\n')
+    refused = cli("gate", "export", "--annotated", "--output", str(out))
+    assert refused.code == 1 and refused.out == ""
+    assert "nothing to export: no decision annotated correct or incorrect (1 annotated as unclear)" in refused.err
+    assert out.read_text() == '{"id": "mine"}\n'
+    assert cli("gate", "export", "--annotated", "--project", "elsewhere").code == 1
+    empty = installed / "empty.jsonl"
+    empty.write_text("")
+    measured = cli("eval", str(empty))
+    assert measured.code == 1 and "nothing to measure" in measured.err

@@ -35,7 +35,7 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     were forwarded), false blocks, block precision, 3-way accuracy, and a confusion table per stop act
     when the cases carry `expected.act`. A file from `stopwarden gate export --annotated` is a valid
     input. Works outside a project too, with the default configuration. Exits 1 when a legitimate stop
-    would have been blocked, live or once forwarded.
+    would have been blocked, live or once forwarded, and when the file holds no stop.
 
     \b
     Example:
@@ -56,6 +56,8 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     if unapproved:  # never the operator's key to a base_url the repository chose, nor its command run
         raise StopwardenError(unapproved, hint=credentials.APPROVE_HINT)
     results = evaluation.run(cases, name, options, timeout, router=not every_stop)
+    if not results:  # a score over nothing would pass any check built on it
+        raise StopwardenError(f"no labelled stop in {termsafe.line(cases)}: nothing to measure")
     summary = evaluation.summary(results)
     if as_json:
         click.echo(termsafe.dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))

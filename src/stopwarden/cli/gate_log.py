@@ -18,6 +18,7 @@ from stopwarden.cli import quick
 from stopwarden.cli.local import local_store
 from stopwarden.cli.output import colour, emit, json_option, warn
 from stopwarden.common import termsafe, timefmt
+from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import DECISIONS
 
 
@@ -191,7 +192,8 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
 
     Each event an operator judged correct keeps its decision as the expected one; a `continue` judged
     incorrect becomes `allow`, an `allow` or `escalate` judged incorrect (a missed continue) becomes
-    `continue`; unclear ones are left out. Texts are redacted. The store keeps an event's evidence pointer,
+    `continue`; unclear ones are left out. Texts are redacted. With nothing to export, exits 1 and writes
+    nothing. The store keeps an event's evidence pointer,
     not its evidence: where no plan or progress commit was recorded, the case gets placeholders (marked
     `"evidence": "placeholder"`), so eval judges the stop text. With --output, prints what it wrote. With
     --json and no --output, prints one document, `{"cases": [...], "unclear": N}`, instead of the lines.
@@ -208,6 +210,13 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
         raise click.UsageError("say what to export: --annotated (the operator's annotated events)")
     with local_store() as (_, store):
         cases, unlabelled = evaluation.export_cases(store.annotated_events(project))
+    if not cases:  # an empty file would overwrite a good one, and `eval` of it would pass over nothing
+        whose = f" of project {termsafe.line(project)}" if project else ""
+        unclear = f" ({unlabelled} annotated as unclear)" if unlabelled else ""
+        raise StopwardenError(
+            f"nothing to export: no decision{whose} annotated correct or incorrect{unclear}",
+            hint="annotate decisions first: stopwarden gate review",
+        )
     if output is None and as_json:
         emit(True, {"cases": cases, "unclear": unlabelled}, "")
         return
