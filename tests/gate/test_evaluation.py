@@ -136,10 +136,8 @@ def test_no_blocks_and_no_cases_print_no_made_up_scores(cli: Any, tmp_path: Path
     data = cli("eval", path, "--json").json()
     assert data["block_precision"] is None and data["live_recall"] is None and data["accuracy"] == 1.0
     (tmp_path / "empty.jsonl").write_text("")
-    empty = cli("eval", str(tmp_path / "empty.jsonl"))
-    assert empty.code == 0 and "cases:           0" in empty.out
-    for name in ("live recall", "eval recall", "block precision", "3-way accuracy"):
-        assert score(empty.out, name) == "n/a", name
+    empty = cli("eval", str(tmp_path / "empty.jsonl"))  # no stop: an error, not scores over nothing
+    assert empty.code == 1 and empty.out == "" and "nothing to measure" in empty.err
 
 
 def test_per_act_table_and_json_on_the_first_contact_set(cli: Any) -> None:
