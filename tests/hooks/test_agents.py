@@ -119,6 +119,51 @@ def test_copilot_stop_text_is_the_transcripts_last_assistant_message(tmp_path: P
         assert parse(json.dumps({**raw, "transcriptPath": missing}).encode(), "copilot", "stop", {}).stop_text == ""
 
 
+def test_claude_code_without_the_field_reads_the_last_assistant_message(tmp_path: Path) -> None:
+    """A Claude Code payload without `last_assistant_message` (the clients before it had one): the stop text
+    is the text of the assistant lines after the last user line of its transcript, in the shapes Claude Code
+    2.1.330 writes (one line per content block, tool results as `user` lines, bookkeeping lines between), not
+    an empty text that the server would judge as nothing (an operator review)."""
+    import time
+
+    from stopwarden.hooks.payload import parse
+
+    def line(kind: str, content: object = None, **more: object) -> str:
+        record: dict[str, object] = {"type": kind, "isSidechain": False, **more}
+        if content is not None:
+            record["message"] = {"role": kind, "content": content}
+        return json.dumps(record)
+
+    lines = [
+        line("user", "port the parser"),
+        line("attachment"),
+        line("api-request-blob", [{"type": "text", "text": "# Environment"}]),
+        line("assistant", [{"type": "text", "text": "Running the tests."}]),
+        line("assistant", [{"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "pytest"}}]),
+        line("user", [{"tool_use_id": "t1", "type": "tool_result", "content": "3 passed"}]),
+        line("assistant", [{"type": "thinking", "thinking": "what next"}]),
+        line("assistant", [{"type": "text", "text": "The parser is ported."}]),
+        line("assistant", [{"type": "text", "text": "Next I need to wire it into the CLI."}], isSidechain=True),
+        line("assistant", [{"type": "text", "text": "Next I need to wire it into the CLI."}]),
+        line("last-prompt"),
+        "{not json",
+    ]
+    path = tmp_path / "session.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    raw = {"session_id": "s1", "cwd": "/", "transcript_path": str(path), "stop_hook_active": False}
+    event = parse(json.dumps(raw).encode(), "claude-code", "stop", {})
+    assert event.stop_text == "The parser is ported.\n\nNext I need to wire it into the CLI."
+    field = {**raw, "last_assistant_message": "from the payload"}
+    assert parse(json.dumps(field).encode(), "claude-code", "stop", {}).stop_text == "from the payload"
+    assert parse(json.dumps({**raw, "stop_hook_active": True}).encode(), "claude-code", "stop", {}).stop_text == ""
+    path.write_text(lines[0] + "\n")  # the turn said nothing yet: "" at once, nothing to wait for
+    started = time.monotonic()
+    assert parse(json.dumps(raw).encode(), "claude-code", "stop", {}).stop_text == ""
+    assert time.monotonic() - started < 0.5
+    for agent in ("codex", "gemini"):  # their own transcripts are not Claude Code's: no text, no wait
+        assert parse(json.dumps(raw).encode(), agent, "stop", {}).stop_text == ""
+
+
 def test_copilot_stop_text_waits_for_the_client_to_write_this_stop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

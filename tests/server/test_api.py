@@ -330,6 +330,20 @@ def test_no_evidence_and_no_session_start(server: Server, plan_repo: PlanRepo) -
     assert server.call("POST", "/v1/evaluate", body)[1]["short_circuit"] == "no_session_start"
 
 
+def test_a_stop_with_no_text_is_not_judged(server: Server, plan_repo: PlanRepo) -> None:
+    """A stop whose text is empty or blank (a client that sent none) is let through as `no_stop_text`, not
+    judged as a text that says nothing (an operator review saw it escalated as a give-up, and counted by
+    readiness); its event is a short circuit, which readiness never counts."""
+    for text in ("", "  \n\t "):
+        body = evaluate_body(plan_repo)
+        body["untrusted"]["stop_text"] = text
+        answer = server.call("POST", "/v1/evaluate", body)[1]
+        assert (answer["decision"], answer["short_circuit"], answer["rule"]) == ("allow", "no_stop_text", None)
+        note = {"verdict": "correct", "rationale": "nothing said", "operator": "ana", "dwell_ms": 20_000}
+        assert server.call("POST", f"/v1/events/{answer['event_id']}/annotations", note)[0] == 201
+    assert server.store.annotation_summary()["annotated"] == 0
+
+
 def test_session_start_recorded_by_the_sessions_route_is_used(server: Server, plan_repo: PlanRepo) -> None:
     code, body = server.call("POST", "/v1/sessions", {"session_id": "s7", "started_at": plan_repo.session_start})
     assert (code, body) == (200, {"recorded": True, "notice": None})

@@ -31,8 +31,8 @@ class Dialect(Protocol):
         ...
 
     def transcript_stop_text(self, lines: list[str], payload: Mapping[str, Any]) -> str | None:
-        """The stop text in these last lines of its transcript, for a client whose payload (given) has
-        none (`STOP_TEXT_FIELDS` empty); "" when there is none, None while the transcript does not yet
+        """The stop text in these last lines of its transcript, for a payload (given) without it (none of
+        `STOP_TEXT_FIELDS` holds a string); "" when there is none, None while the transcript does not yet
         hold this stop (the hook reads it again, for a bounded time)."""
         ...
 

@@ -1,4 +1,5 @@
-"""Claude Code (SPEC §3.1): the stop text is `last_assistant_message`; allow is an empty stdout; a block is
+"""Claude Code (SPEC §3.1): the stop text is `last_assistant_message` (else the transcript's last assistant
+message); allow is an empty stdout; a block is
 `{"decision": "block", "reason": …}`; SessionStart context goes in `hookSpecificOutput`.
 
 Its Bash tool's commands see the session id in `CLAUDE_CODE_SESSION_ID`, and descend from the `claude`
@@ -30,7 +31,27 @@ def payload(data: "dict[str, Any]") -> "dict[str, Any]":
 
 
 def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
-    return ""  # never asked: the payload carries the stop text (Codex and Gemini too)
+    """The last assistant message's text, for a payload without `last_assistant_message` (the clients before
+    it had one): the text blocks of the `assistant` lines after the last `user` line (a turn or a tool
+    result), sidechains (subagents) left out. "" when there is none: the client writes its transcript before
+    it runs the hook, so there is nothing to wait for."""
+    texts: list[str] = []
+    for line in reversed(lines):
+        if '"assistant"' not in line and '"user"' not in line:  # most lines are neither: skip before parsing
+            continue
+        record = fastjson.object_or_none(line)
+        if not record or record.get("isSidechain") is True:
+            continue
+        if record.get("type") == "user":
+            break
+        message = record.get("message")
+        content = message.get("content") if record.get("type") == "assistant" and isinstance(message, dict) else None
+        if isinstance(content, str):
+            texts.insert(0, content)
+        elif isinstance(content, list):
+            blocks = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
+            texts[:0] = [b for b in blocks if isinstance(b, str)]
+    return "\n\n".join(texts)
 
 
 def block(reason: str) -> str:

@@ -12,12 +12,12 @@ from stopwarden.agents import last_turns
 from stopwarden.agents.claude_code import block as block
 from stopwarden.agents.claude_code import context as context
 from stopwarden.agents.claude_code import payload as payload
-from stopwarden.agents.claude_code import transcript_stop_text as transcript_stop_text
 from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 NAME = "codex"
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
@@ -27,6 +27,11 @@ ALLOW = ""
 # Its shell commands run in a sandbox with their own PID namespace, where the process tree ends before the
 # agent: they get the thread id (what hooks receive as `session_id`) instead. Hooks do not see it.
 SESSION_ENV = "CODEX_THREAD_ID"
+
+
+def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
+    # The payload's `last_assistant_message` is the stop text; where it is missing or null the turn said nothing.
+    return ""
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:

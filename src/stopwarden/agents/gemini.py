@@ -13,13 +13,13 @@ which is cut off; our `/build` command is recorded expanded, and stands for its 
 from stopwarden.agents.claude_code import block as block
 from stopwarden.agents.claude_code import context as context
 from stopwarden.agents.claude_code import payload as payload
-from stopwarden.agents.claude_code import transcript_stop_text as transcript_stop_text
 from stopwarden.common import fastjson
 from stopwarden.common.names import PLAYBOOK_TASK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 NAME = "gemini"
 STOP_TEXT_FIELDS = ("prompt_response",)
@@ -27,6 +27,11 @@ ALLOW = "{}\n"
 SESSION_ENV = ""  # its shell commands get no session id (only GEMINI_CLI=1): ownership is by agent process
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
 PROJECT_FILES = (".gemini/settings", ".gemini/commands/build.toml")
+
+
+def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
+    # The payload's `prompt_response` is the stop text; where it is missing or null the turn said nothing.
+    return ""
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:

@@ -133,7 +133,9 @@ NO_VERDICT_FAIL_OPEN_KINDS = (
     "timeout", "unavailable", "rate_limited", "shed_overload", "breaker_open", "store_unavailable", "internal_error",
 )  # fmt: skip
 # Why an evaluation was answered without asking the authority (events.short_circuit).
-SHORT_CIRCUITS = ("kill_switch", "mode_off", "cached", "no_evidence", "no_session_start", "self_reference", "ceiling")
+SHORT_CIRCUITS = (
+    "kill_switch", "mode_off", "cached", "no_stop_text", "no_evidence", "no_session_start", "self_reference", "ceiling",
+)  # fmt: skip
 # The authorities (SPEC §5.5) and their default time budgets in seconds: a provider's API, or a CLI. A
 # cascade (`rules+<provider>`) asks its provider only where the offline rules abstain, on its budget.
 AUTHORITY_TIMEOUTS = {

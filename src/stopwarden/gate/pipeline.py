@@ -81,6 +81,8 @@ def judge_case(case: Case, ask_authority: Callable[[Case], Answer]) -> tuple[Out
     """The part of the decision that depends only on the case (`stopwarden eval` runs exactly this over
     labelled cases): the evidence rules, then the authority through `ask_authority`, which validates.
     Returns the outcome, and the valid verdict when there is one (`conclude` still checks it against git)."""
+    if not case.stop_text.strip():  # nothing to judge: a turn that said nothing, or a client that sent no text
+        return allow(short_circuit="no_stop_text"), None
     if not case.pre_session_artifacts:
         return allow(short_circuit="no_evidence"), None
     if self_reference(case):

@@ -122,12 +122,13 @@ def parse(raw: bytes, agent: str, event: str, env: "Mapping[str, str]") -> HookE
 
 
 def _stop_text(data: "Mapping[str, Any]", speaks: "Dialect", event: str, path: str | None) -> "str | Callable[[], str]":
-    """From the payload's field; for a client whose payload has none (Copilot CLI), from its transcript,
-    read only when asked (HookEvent.stop_text): it may mean waiting for the client to write it."""
+    """From the payload's field; for a client whose payload has none (Copilot CLI), or a payload without it
+    (Claude Code before `last_assistant_message`), from its transcript, read only when asked
+    (HookEvent.stop_text): it may mean waiting for the client to write it."""
     for field in speaks.STOP_TEXT_FIELDS:
         if isinstance(data.get(field), str):
             return str(data[field])
-    if speaks.STOP_TEXT_FIELDS or event != "stop" or not path or data.get("stop_hook_active") is True:
+    if event != "stop" or not path or data.get("stop_hook_active") is True:
         return ""  # after a block the stop goes through whatever it says: nothing to wait for
     return lambda: _from_transcript(speaks, path, data)
 
