@@ -129,6 +129,31 @@ def test_settings_survive_reopening(store_url: str, store: Store) -> None:
     }
 
 
+def test_a_fleet_wide_change_reaches_a_projects_own_setting_only_on_sqlite(store: Store, tmp_path: Path) -> None:
+    """With SQLite the store is this project's: `*` is this project, and a change of `*` also takes its own
+    setting (left by an earlier `--scope NAME`), so `gate mode off` turns the gate off here. A store a fleet
+    shares keeps each project's own setting over `*`'s."""
+    from stopwarden.common.config import Config
+    from stopwarden.gate import settings
+
+    (tmp_path / ".stopwarden").mkdir()  # where the settings in force are written for the hook
+    config = Config(root=str(tmp_path), project="billing", host="h")
+    settings.set_mode(store, config, "enforce", force="trial", scope="billing")
+    settings.set_kill_switch(store, config, True, "incident", scope="billing")
+    now = settings.set_mode(store, config, "off")
+    settings.set_kill_switch(store, config, False)
+    own = store.settings(("billing",))["billing"]
+    if store.backend == "sqlite":
+        assert (now.mode, own["mode"], own["kill_switch"]) == ("off", "off", "0")
+        assert settings.read(store, config).kill_switch is False
+    else:
+        assert (now.mode, own["mode"], own["kill_switch"]) == ("enforce", "enforce", "1")
+        assert settings.read(store, config).kill_switch is True
+    settings.set_mode(store, config, "shadow")
+    other = Config(root=str(tmp_path), project="search", host="h")  # a project with no setting of its own
+    assert settings.read(store, other).mode == "shadow" and "mode" not in store.settings(("search",))["search"]
+
+
 def test_first_session_start_wins(store: Store) -> None:
     assert store.start_session("s1", "claude-code", 10.0, "startup", "billing").recorded
     assert not store.start_session("s1", "claude-code", 20.0, "resume", "billing").recorded

@@ -105,8 +105,8 @@ def scope_option(f: Any) -> Any:
         "--scope",
         default="*",
         show_default=True,
-        help="Where the change applies: * (every project sharing the store; with SQLite, this project) or "
-        "one project's name, whose own mode wins over *'s.",
+        help="Where the change applies: * (every project sharing the store; with SQLite, this project, its own "
+        "setting included) or one project's name, whose own setting wins over *'s.",
     )(f)
 
 
@@ -157,7 +157,8 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
         elif source.get("held_back"):
             why = source["note"]
         else:
-            why = "this project's own mode wins over *'s"
+            why = (f"project {config.project}'s own mode wins over *'s; change it with "
+                   f"`stopwarden gate mode {mode} --scope {config.project}`")  # fmt: skip
         lines.append(f"note: {why}")
     emit(as_json, answer, termsafe.lines(lines))
 

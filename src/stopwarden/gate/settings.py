@@ -199,7 +199,8 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
     now = time.time()
     scope = _check_scope(scope)
     values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else "", MODE_ORIGIN: "gate mode"}
-    store.put_settings(values, now, scope)
+    for each in _also_this_project(store, config, scope, "mode"):
+        store.put_settings(values, now, each)
     forced = f" (forced: {force})" if force and mode == "enforce" else ""
     store.log_operator("mode", f"{mode}{forced}{_where(scope)}", now)
     return refresh(store, config)
@@ -209,9 +210,21 @@ def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "", sc
     now = time.time()
     scope = _check_scope(scope)
     values = {"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}
-    store.put_settings(values, now, scope)
+    for each in _also_this_project(store, config, scope, "kill_switch"):
+        store.put_settings(values, now, each)
     store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else "") + _where(scope), now)
     return refresh(store, config)
+
+
+def _also_this_project(store: Store, config: Config, scope: str, key: str) -> tuple[str, ...]:
+    """The scopes a change of `key` is written to: `scope`, and where the store is this project's own SQLite
+    file, which holds no other project, `*` is this project, so its own setting (left by an earlier `--scope
+    NAME`) takes the change too. Otherwise the project's own setting would go on winning over `*`'s, and
+    `gate mode off` would leave the gate blocking (an operator review). A store a fleet shares keeps each
+    project's own setting: there `*` is every project, and the CLI says which one holds its own."""
+    if scope != FLEET or store.backend != "sqlite" or key not in store.settings((config.project,))[config.project]:
+        return (scope,)
+    return (scope, config.project)
 
 
 def _check_scope(scope: str) -> str:
