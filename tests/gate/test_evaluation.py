@@ -254,8 +254,21 @@ def test_a_commit_time_is_epoch_seconds_or_iso_8601() -> None:
     assert evaluation.case_problem(case) == ""
 
 
+def test_an_authority_that_cannot_be_called_is_refused_before_any_stop(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without its key every stop would fail open: one clear error, as `gate authority` gives, not a scorecard
+    of failures that exits 0 (an operator review)."""
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    result = cli("eval", str(CORPUS), "--authority", "anthropic")
+    assert result.code == 1 and result.out == ""
+    assert "the anthropic authority cannot be called from here: anthropic: ANTHROPIC_API_KEY is not set" in result.err
+
+
 def test_an_authority_whose_sdk_is_missing_is_named_as_such(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "anthropic", None)  # `import anthropic` now raises ImportError
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")  # the key is there: it is the SDK that is missing
     result = cli("eval", str(CORPUS), "--authority", "rules+anthropic")
     assert result.code == 1 and "rules+anthropic cannot be built" in result.err and "anthropic" in result.err
     assert "unknown authority" not in result.err

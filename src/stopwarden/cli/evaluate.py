@@ -35,7 +35,8 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     were forwarded), false blocks, block precision, 3-way accuracy, and a confusion table per stop act
     when the cases carry `expected.act`. A file from `stopwarden gate export --annotated` is a valid
     input. Works outside a project too, with the default configuration. Exits 1 when a legitimate stop
-    would have been blocked, live or once forwarded, and when the file holds no stop.
+    would have been blocked, live or once forwarded, when the file holds no stop, and when the authority
+    cannot be called from here (its key or command missing).
 
     \b
     Example:
@@ -55,6 +56,12 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     unapproved = credentials.unapproved(root, name, options, named_here=bool(authority))
     if unapproved:  # never the operator's key to a base_url the repository chose, nor its command run
         raise StopwardenError(unapproved, hint=credentials.APPROVE_HINT)
+    problems = credentials.problems(name, options, os.environ)
+    if problems:  # every stop would fail open: a scorecard of failures measures nothing (as `gate authority`)
+        raise StopwardenError(
+            f"the {name} authority cannot be called from here: " + "; ".join(problems),
+            hint="set it in this environment and run this again",
+        )
     results = evaluation.run(cases, name, options, timeout, router=not every_stop)
     if not results:  # a score over nothing would pass any check built on it
         raise StopwardenError(f"no labelled stop in {termsafe.line(cases)}: nothing to measure")

@@ -39,6 +39,8 @@ def problems(authority: str, options: Mapping[str, Mapping[str, Any]], env: Mapp
             if not shutil.which(command, path=env.get("PATH")):
                 found.append(f"claude-cli: the command {command!r} is not on PATH")
             continue
+        if provider not in PROVIDER_ENV:  # not one we know: the registry says so when it is built
+            continue
         key, base_url = PROVIDER_ENV[provider]
         if not env.get(key) and not own.get("base_url") and not env.get(base_url):
             found.append(f"{provider}: {key} is not set (and no base_url points at a server that needs none)")
