@@ -125,6 +125,12 @@ def test_nothing_to_export_is_an_error_that_writes_nothing(installed: Path, plan
     assert "nothing to export: no decision annotated correct or incorrect (1 annotated as unclear)" in refused.err
     assert out.read_text() == '{"id": "mine"}\n'
     assert cli("gate", "export", "--annotated", "--project", "elsewhere").code == 1
+    for server in run_server(installed):
+        annotate(server, decide(server, plan_repo, "v", CONTEXT_STOP)["event_id"], "correct")
+    missing = installed / "no-such-folder" / "out.jsonl"
+    failed = cli("gate", "export", "--annotated", "--output", str(missing))
+    assert failed.code == 1 and f"cannot write {missing}: No such file or directory" in failed.err
+    assert ".tmp" not in failed.err  # the file asked for, not the temporary one beside it
     empty = installed / "empty.jsonl"
     empty.write_text("")
     measured = cli("eval", str(empty))

@@ -65,6 +65,7 @@ def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> N
         assert server.call("GET", "/v1/mode")[1]["mode"] == "off"  # the running server saw it at once
         refused = cli("gate", "mode", "enforce")
         assert refused.code == 1 and "not ready for enforce" in refused.err
+        assert "see `stopwarden gate report`" in refused.err  # where readiness is shown (an operator review)
         assert cli("gate", "kill-switch", "on").code == 0
         assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
         events = cli("gate", "log", "--tail", "5", "--json").json()

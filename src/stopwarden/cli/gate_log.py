@@ -226,7 +226,10 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
         if unlabelled:
             warn(f"{unlabelled} annotated as unclear: left out")
         return
-    write_atomic(output, text.encode("utf-8"), 0o600)
+    try:
+        write_atomic(output, text.encode("utf-8"), 0o600)
+    except OSError as e:  # name the file asked for, not the temporary one beside it
+        raise StopwardenError(f"cannot write {termsafe.line(output)}: {e.strerror or e}") from None
     counts = {label: sum(1 for c in cases if c["expected"]["decision"] == label) for label in evaluation.LABELS}
     data = {"output": output, "cases": len(cases), "unclear": unlabelled, "labels": counts}
     labels = ", ".join(f"{k} {v}" for k, v in counts.items())

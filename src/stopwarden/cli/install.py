@@ -27,7 +27,7 @@ def _project_root() -> str:
     "--agent",
     type=click.Choice([*AGENTS, "all"]),
     default=None,
-    help="The agent to install for, or all three. Without it, init offers the agents it finds on this machine "
+    help="The agent to install for, or all of them. Without it, init offers the agents it finds on this machine "
     "and asks (on a terminal; elsewhere it installs for Claude Code and names the others it found).",
 )
 @click.option(
@@ -35,8 +35,9 @@ def _project_root() -> str:
     type=click.Choice(["local", "project", "user"]),
     default=None,
     help="Claude Code: local (default; .claude/settings.local.json, not committed), project "
-    "(.claude/settings.json) or user (~/.claude/settings.json). Codex and Gemini: user (default; "
-    "$CODEX_HOME/hooks.json, ~/.gemini/settings.json) or project (.codex/hooks.json, .gemini/settings.json).",
+    "(.claude/settings.json) or user (~/.claude/settings.json). Codex, Gemini and Copilot: user (default; "
+    "$CODEX_HOME/hooks.json, ~/.gemini/settings.json, $COPILOT_HOME/hooks/stopwarden.json) or project "
+    "(.codex/hooks.json, .gemini/settings.json, .github/hooks/stopwarden.json).",
 )
 @click.option(
     "--skill-name", default=skill.DEFAULT_NAME, show_default=True, help="Install the /build skill under this name."
@@ -173,7 +174,8 @@ def uninstall(purge: bool, scope: str | None, yes: bool, as_json: bool) -> None:
         if not sys.stdin.isatty():
             raise StopwardenError(
                 f"--purge would delete the decision log {log} and every annotation in it",
-                hint="run it on a terminal to be asked, or add --yes (export first: stopwarden gate export)",
+                hint="run it on a terminal to be asked, or add --yes "
+                "(export first: stopwarden gate export --annotated --output FILE)",
             )
         if not click.confirm(f"Delete the decision log {termsafe.line(log)} and every annotation in it?"):
             raise StopwardenError(

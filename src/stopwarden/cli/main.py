@@ -41,7 +41,7 @@ COMMANDS = {
     "serve": (
         "server",
         "serve",
-        "Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/config.toml.",
+        "Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/port.",
     ),
     "start": ("server", "start", "Start the gate server in the background; returns once it answers /health."),
     "status": ("server", "status", "Is the gate server running, and how is it?"),

@@ -15,7 +15,7 @@ from stopwarden.common.project import require_root
 @click.option("--background", is_flag=True, hidden=True, help="Log to the file only (used by `start`).")
 @click.option("--root", "root", hidden=True, help="The project's root (used by `start`, which runs outside it).")
 def serve(background: bool, root: str | None) -> None:
-    """Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/config.toml.
+    """Run the gate server in the foreground, on 127.0.0.1 and the port in .stopwarden/port.
 
     \b
     Example:
