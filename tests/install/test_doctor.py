@@ -195,7 +195,7 @@ def test_a_store_that_is_no_database_leaves_the_other_checks(installed: Path, cl
     (installed / ".stopwarden" / "stopwarden.db").write_bytes(b"not a database at all" * 100)
     checks = cli("doctor", "--json").json()["checks"]
     [mode] = [c for c in checks if c["name"] == "mode"]
-    assert mode["ok"] and mode["detail"].startswith("not checked: the store cannot be read"), mode
+    assert not mode["ok"] and "the database cannot be read" in mode["detail"], mode  # every gate command fails on it
     assert any(c["name"] == "token" for c in checks)
 
 

@@ -108,3 +108,21 @@ def test_scopes_with_the_server_down(installed: Path, cli: Any) -> None:
     still = cli("gate", "kill-switch", "off", "--scope", "project")
     assert still.out.strip() == "kill switch: ON (still on: set at scope *)"
     assert cli("gate", "mode", "shadow", "--scope", " ").code == 1  # a blank scope is refused
+
+
+def test_a_store_that_is_no_database_is_said_plainly(installed: Path, cli: Any) -> None:
+    """A decision log overwritten with garbage: each gate command says the database cannot be read and exits 1
+    (not "a bug", exit 3), and doctor fails its check (an operator review)."""
+    db = installed / ".stopwarden" / "stopwarden.db"
+    assert cli("gate", "mode", "shadow").code == 0  # the store exists
+    db.write_bytes(bytes(range(256)) * 16)
+    for args in (["gate", "status"], ["gate", "log"], ["gate", "report"], ["gate", "mode", "off"],
+                 ["gate", "export", "--annotated"]):  # fmt: skip
+        result = cli(*args)
+        assert result.code == 1, (args, result.err)
+        assert "the database cannot be read: (sqlite3.DatabaseError) file is not a database" in result.err
+        assert "a bug" not in result.err
+    doctor = cli("doctor", "--json")
+    assert doctor.code == 1
+    [mode] = [c for c in doctor.json()["checks"] if c["name"] == "mode"]
+    assert mode["ok"] is False and "cannot be read" in mode["detail"]

@@ -94,11 +94,15 @@ def _mode(root: str) -> Check:
     from stopwarden.gate import settings
 
     try:
-        source = settings.mode_source_of(config_module.load(root))
-    except StopwardenError as e:
+        config = config_module.load(root)
+    except StopwardenError as e:  # said by the config's own check
         return Check("mode", True, f"not checked: {e.message}")
-    except Exception as e:  # a store that is no database, say: the other checks still run
-        return Check("mode", True, f"not checked: the store cannot be read ({str(e).splitlines()[0][:200]})")
+    try:
+        source = settings.mode_source_of(config)
+    except Exception as e:  # a store that is no database, say: every gate command fails on it; the other checks run
+        first = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        said = e.message if isinstance(e, StopwardenError) else f"the store cannot be read: {first}"
+        return Check("mode", False, said, "stopwarden store check")
     held_back = bool(source.get("held_back"))  # a project's own mode not applied here: the operator's to fix
     return Check("mode", not held_back, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from stopwarden.common.errors import StopwardenError
@@ -79,7 +79,7 @@ class StoreBase:
         except schema.SchemaTooNew:
             raise
         except Exception as e:
-            raise StoreUnavailable(f"cannot open the database {safe_location(location)}: {e}") from e
+            raise StoreUnavailable(f"cannot open the database {safe_location(location)}: {first_line(e)}") from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -240,8 +240,16 @@ class StoreBase:
             return schema.migrate(conn, time.time(), target)
 
     def schema_version(self) -> int:
-        with self._read() as conn:
-            return schema.current_version(conn)
+        """The schema's version; StoreUnavailable when the database cannot be read at all (a file that is no
+        database), which every command reads first: one clear error rather than a crash in the command."""
+        try:
+            with self._read() as conn:
+                return schema.current_version(conn)
+        except DatabaseError as e:
+            raise StoreUnavailable(
+                f"the database cannot be read: {first_line(e)}",
+                hint="restore it from a backup, or move it aside to start a new log (`stopwarden store check`)",
+            ) from e
 
     def round_trip_ms(self, tries: int = 5) -> float:
         """The median time of a trivial query, in milliseconds: what every request pays to reach the store."""
