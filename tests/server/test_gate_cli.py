@@ -48,6 +48,9 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     # review found the project's own enforce still blocking after it), and so does the kill switch's.
     assert cli("gate", "mode", "off").out.splitlines() == [f"mode: off (set for project {project})"]
     assert cli("gate", "mode", "--json").json()["mode"] == "off"
+    other_switch = cli("gate", "kill-switch", "on", "--scope", "billing-service")  # not this project's
+    assert other_switch.out.splitlines() == ["kill switch: off", "note: on was set for project billing-service only"]
+    assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0
     assert cli("gate", "kill-switch", "on", "--scope", project).code == 0
     assert cli("gate", "kill-switch", "off", "--json").json()["value"] is False
     # With its own mode set, a mode for another project is still that project's only (a cold read).

@@ -67,3 +67,13 @@ def test_report_table_and_json(installed: Path, plan_repo: PlanRepo, cli: Any) -
     assert data["annotations"]["missed_continue_rate"] == 0.0 and data["annotations"]["missed_continue"] == 0
     assert sum(day["decisions"].get("continue", 0) for day in data["days"]) == 3
     assert cli("gate", "report", "--since", "yesterday").code == 1
+
+
+def test_review_ends_at_the_end_of_its_input(installed: Path, plan_repo: PlanRepo) -> None:
+    """End of input (a pipe that closes, Ctrl-D) ends the review like `q`, exit 0: not "interrupted", 130 (an
+    operator review)."""
+    seed(installed, plan_repo, n=1)
+    done = subprocess.run([CLI, "gate", "review", "--operator", "ana"], cwd=installed, input="",
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "(1 waiting, 1 of them count toward readiness)" in done.stdout and done.stdout.rstrip().endswith("Bye.")

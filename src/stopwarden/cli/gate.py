@@ -195,7 +195,13 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
             answer = {"value": current.kill_switch, "scope": current.kill_switch_scope,
                       "reason": current.kill_switch_reason}  # fmt: skip
     still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
-    emit(as_json, answer, termsafe.line(f"kill switch: {'ON' if answer['value'] else 'off'}{still}"))
+    lines = [f"kill switch: {'ON' if answer['value'] else 'off'}{still}"]
+    if scope != "*" and answer["value"] != on:  # what is shown is this project's: say where the change went
+        from stopwarden.common import config as config_module
+
+        if scope != config_module.load(require_root(os.getcwd())).project:
+            lines.append(f"note: {state} was set for project {scope} only")
+    emit(as_json, answer, termsafe.lines(lines))
 
 
 @gate.command(name="authority")

@@ -38,9 +38,8 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
         echo(describe(event, len(pending), sum(1 for e in pending if e["counts"])))
         shown = time.monotonic()
         while True:
-            choice = click.prompt("verdict: [c]orrect, [i]ncorrect, [u]nclear, [s]kip, [q]uit", default="",
-                                  show_default=False).strip().lower()  # fmt: skip
-            if choice in ("q", "quit"):
+            choice = _ask("verdict: [c]orrect, [i]ncorrect, [u]nclear, [s]kip, [q]uit").lower()
+            if choice in ("q", "quit", _END):
                 echo("Bye.")
                 return
             if choice in ("s", "skip"):
@@ -54,7 +53,10 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
                 echo(f"Too quick: {dwell:.0f} s since it was shown. Read the event (at least {min_dwell_s:g} s), "
                      "then judge it.")  # fmt: skip
                 continue
-            rationale = click.prompt("why", default="", show_default=False).strip()
+            rationale = _ask("why")
+            if rationale == _END:
+                echo("Bye.")
+                return
             if not rationale:
                 echo("A verdict needs a reason.")
                 continue
@@ -63,6 +65,20 @@ def run(store: Store, decision: str | None, operator: str, min_dwell_s: float) -
             )
             echo(f"Recorded: {VERDICTS[choice[0]]}.\n")
             break
+
+
+# What `_ask` answers at the end of input: no answer a person types.
+_END = "\0"
+
+
+def _ask(question: str) -> str:
+    """The answer, stripped; `_END` when the input ends (Ctrl-D, a closed pipe) or is interrupted: the review
+    stops there like `q`, every verdict already given kept (an operator review saw "interrupted", exit 130)."""
+    try:
+        return str(click.prompt(question, default="", show_default=False)).strip()
+    except click.exceptions.Abort:
+        click.echo()
+        return _END
 
 
 def describe(event: dict[str, Any], pending: int, counted: int) -> str:
