@@ -99,6 +99,19 @@ def test_broken_command_is_caught_and_fixed(installed: Path, cli: Any) -> None:
     assert "gone" not in path.read_text()
 
 
+def test_hooks_in_two_scopes_fail(installed: Path, cli: Any) -> None:
+    """Installed in the local scope and then the project's: the client runs both hooks on every stop, which
+    judges it twice and spends two of a build's blocks (an operator review saw 3 → 1 on one stop)."""
+    assert cli("init", "--agent", "claude-code", "--scope", "project").code == 0
+    result = cli("doctor")
+    assert result.code == 1
+    out = unwrapped(result.out)
+    assert ("FAIL Stop hook: registered in 2 scopes (local, project): the agent runs each, so a stop is judged and"
+            " a build's block spent twice") in out  # fmt: skip
+    assert "FAIL SessionStart hook: registered in 2 scopes (local, project): the agent runs each, so it runs" in out
+    assert "fix: stopwarden uninstall, then stopwarden init --agent claude-code --scope ONE" in out
+
+
 def test_missing_hook_and_bad_token(installed: Path, cli: Any) -> None:
     path = installed / ".claude" / "settings.local.json"
     data = json.loads(path.read_text())

@@ -50,6 +50,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     label = module.LABEL
     checks: list[Check] = []
     commands: dict[str, list[str]] = {}
+    scopes: dict[str, list[str]] = {}  # event -> the scopes that register it
     fix_first = ""  # a settings file --fix cannot read, which must be repaired by hand before it can help
     for scope in module.SCOPES:
         path = module.settings_path(scope, root, env)
@@ -63,6 +64,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             continue
         for event, cmds in found.items():
             commands.setdefault(event, []).extend(cmds)
+            scopes.setdefault(event, []).extend([scope] if cmds else [])
     if not required and not commands:
         return checks
     for event, spec in module.EVENTS.items():
@@ -71,6 +73,11 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             fix = f"fix {fix_first} by hand, then `stopwarden doctor --fix`" if fix_first else "stopwarden doctor --fix"
             checks.append(Check(f"{label}{event} hook", False, "not registered in any scope", fix))
             continue
+        if len(scopes[event]) > 1:  # the agent runs each one: a stop is judged, and a build's block spent, twice
+            twice = "a stop is judged and a build's block spent twice" if spec[0] == "stop" else "it runs twice"
+            where = f"registered in {len(scopes[event])} scopes ({', '.join(scopes[event])}): the agent runs each, so"
+            fix = f"stopwarden uninstall, then stopwarden init --agent {agent} --scope ONE"
+            checks.append(Check(f"{label}{event} hook", False, f"{where} {twice}", fix))
         for cmd in dict.fromkeys(cmds):
             checks.append(_probe(agent, module, event, spec[0], cmd))
     return checks
