@@ -97,6 +97,16 @@ def test_no_server_fails_open(installed: Path) -> None:
     assert "gate unavailable" in log_line(installed)
 
 
+def test_a_hot_path_file_that_cannot_be_read_is_said_so(installed: Path) -> None:
+    """Garbage in hot-path.json: the stop is let through, and hook.log names the file, not "no server
+    answers" while a server may well be running (an operator review)."""
+    session_with_progress(installed)
+    (installed / ".stopwarden" / "hot-path.json").write_text("garbage")
+    done = run_hook(installed, stop_payload(installed, "s1", last_assistant_message=CONTEXT_STOP))
+    assert (done.returncode, done.stdout) == (0, "")
+    assert "gate unavailable: hot-path.json cannot be read" in log_line(installed)
+
+
 def test_a_short_stop_right_after_a_commit_is_suspiciously_quiet(installed: Path) -> None:
     for server in run_server(installed):
         session_with_progress(installed)
@@ -205,7 +215,7 @@ def test_a_refresh_never_overwrites_what_the_server_wrote_meanwhile(installed: P
     try:
         hot.write_text(json.dumps({"mode": "shadow", "kill_switch": False, "port": port}))
         os.utime(hot, (time.time() - 60, time.time() - 60))  # stale: the hook asks the server
-        state = router.hot_path(str(installed))
+        state, _ = router.hot_path(str(installed))
     finally:
         server.shutdown()
     assert state is not None and state["kill_switch"] is True

@@ -40,9 +40,9 @@ def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
         posix.lstat(f"{root}/{STATE_DIR}/{HOT_PATH_FILE}")
     except OSError:
         return None, "gate unavailable: no server has run here"
-    state = hot_path(root)
+    state, unavailable = hot_path(root)
     if state is None:
-        return None, "gate unavailable: no server answers"
+        return None, f"gate unavailable: {unavailable}"
     if state.get("kill_switch"):
         return None, "kill switch on"
     if state.get("mode") not in ("shadow", "enforce"):
@@ -101,8 +101,8 @@ def _is_reminder(text: object) -> "bool":
     return isinstance(text, str) and text.startswith(REMINDER_PREFIX) and len(text) < 600 and "\n" not in text
 
 
-def hot_path(root: str) -> "dict[str, Any] | None":
-    """The gate's mode and kill switch, the server's port and how long to wait for it.
+def hot_path(root: str) -> "tuple[dict[str, Any] | None, str]":
+    """The gate's mode and kill switch, the server's port and how long to wait for it; or None, and why.
 
     From `hot-path.json` while it is fresh: the server writes it (and only the server: it holds nothing of
     one session's, issue 18) on every change and every few seconds while it runs. Stale, the server is
@@ -112,27 +112,28 @@ def hot_path(root: str) -> "dict[str, Any] | None":
     from stopwarden.state import files
 
     cached, mtime = files.read_hot_path(root)
+    broken = f"{HOT_PATH_FILE} cannot be read (a running server rewrites it within seconds)"
     if cached is None:
-        return None  # no server has ever run here
+        return None, broken  # the file is there (checked before), but no JSON object of ours
     try:
         port = int(cached["port"])
         timeout = float(cached.get("evaluate_timeout_s", DEFAULT_EVALUATE_S))
     except (KeyError, ValueError, TypeError):
-        return None
+        return None, broken
     if not 0 < port < 65536:
-        return None
+        return None, broken
     state = {"port": port, "evaluate_timeout_s": min(max(timeout, 0.5), MAX_EVALUATE_S),
              "mode": cached.get("mode"), "kill_switch": cached.get("kill_switch") is True}  # fmt: skip
     asked_at = time.time()
     if asked_at - mtime < HOT_PATH_TTL_S:
-        return state
+        return state, ""
     answer = _ask(root, port, "/v1/hot-path")
     if answer is None:
-        return None
+        return None, "no server answers"
     rewritten, mtime = files.read_hot_path(root)
     if rewritten is not None and mtime > asked_at:  # the server wrote it while we asked: a setting changed
         answer = rewritten
-    return {**state, "mode": answer.get("mode"), "kill_switch": answer.get("kill_switch") is True}
+    return {**state, "mode": answer.get("mode"), "kill_switch": answer.get("kill_switch") is True}, ""
 
 
 def _ask(root: str, port: int, path: str) -> "dict[str, Any] | None":
