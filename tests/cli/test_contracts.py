@@ -96,6 +96,16 @@ def test_usage_errors_from_the_console_script(installed: Path, args: list[str], 
     assert json.loads(as_json.stderr) == {"error": error, "hint": hint}
 
 
+def test_an_option_without_its_value_names_its_commands_help(installed: Path) -> None:
+    """click raises this one without its context: the hint names the command the words name, not the whole
+    program (an operator review)."""
+    done = _script(installed, "gate", "mode", "enforce", "--force")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "stopwarden: error: option '--force' requires an argument\nhint: see `stopwarden gate mode --help`\n"
+    )
+
+
 def test_a_group_without_its_command_shows_its_help(installed: Path) -> None:
     done = _script(installed, "gate")
     assert done.returncode == 0 and done.stdout.startswith("Usage: stopwarden gate") and done.stderr == ""

@@ -80,7 +80,7 @@ def run(args: list[str]) -> int:
         click.echo(e.ctx.get_help())
         return 0
     except click.UsageError as e:
-        return _fail(*usage(e), as_json, 1)
+        return _fail(*usage(e, args), as_json, 1)
     except click.ClickException as e:  # a file click could not open for us
         return _fail(_sentence(e.format_message()), "", as_json, 1)
     except (KeyboardInterrupt, click.exceptions.Abort):
@@ -95,10 +95,10 @@ def _fail(message: str, hint: str, as_json: bool, code: int) -> int:
     return code
 
 
-def usage(e: click.UsageError) -> tuple[str, str]:
+def usage(e: click.UsageError, args: list[str] | None = None) -> tuple[str, str]:
     """A usage error as our message and hint: the parameter as the user types it (`--size`, `PHASE`), the
     choices as they are spelled (`SMALL`, not click's lower case), and where the command's help is."""
-    command = e.ctx.command_path if e.ctx else "stopwarden"
+    command = e.ctx.command_path if e.ctx else _command_path(args or [])
     hint = f"see `{command} --help`"
     if isinstance(e, click.NoSuchOption):
         close = ", ".join(e.possibilities or [])
@@ -139,3 +139,19 @@ def _crash_log() -> str:
         f.write(f"stopwarden {__version__}, Python {sys.version.split()[0]}, argv {sys.argv!r}\n")
         f.write(traceback.format_exc())
     return path
+
+
+def _command_path(args: list[str]) -> str:
+    """The command the arguments name, for an error click raised without its context (an option that lacks
+    its value): `stopwarden gate mode`, whose help the hint then names, rather than the whole program's."""
+    path: list[str] = ["stopwarden"]
+    group: click.Command = cli
+    for arg in args:
+        if not isinstance(group, click.Group) or arg.startswith("-"):
+            break
+        found = group.get_command(click.Context(group), arg)  # a lazy group loads only the one it names
+        if found is None:
+            break
+        path.append(arg)
+        group = found
+    return " ".join(path)
