@@ -82,6 +82,8 @@ def test_unmarked_forms() -> None:
     assert diacritics.unmarked("ü") == ("u", "ue")
     assert diacritics.unmarked("ß") == ("ss",)
     assert diacritics.unmarked("ł") == ("l",)
+    assert diacritics.unmarked("ø") == ("o", "oe")  # no decomposition: spelled out (a cold review found it lost)
+    assert diacritics.unmarked("å") == ("a", "aa") and diacritics.unmarked("Å") == ("A", "Aa")
     assert diacritics.unmarked("a") == ()
     assert diacritics.unmarked("й") == ()  # a letter of its own on a Russian keyboard, not и with a mark
     assert diacritics.unmarked("が") == ()

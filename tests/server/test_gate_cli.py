@@ -129,3 +129,21 @@ def test_a_store_that_is_no_database_is_said_plainly(installed: Path, cli: Any) 
     assert doctor.code == 1
     [mode] = [c for c in doctor.json()["checks"] if c["name"] == "mode"]
     assert mode["ok"] is False and "cannot be read" in mode["detail"]
+
+
+def test_eval_takes_the_configured_base_url_as_gate_authority_does(
+    installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A configured base_url needs no key: eval calls the authority (here nothing answers, so every stop
+    fails open), where it refused it for a missing key (a cold review: it read the options table wrongly)."""
+    without_approved_environment(monkeypatch)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    config = installed / ".stopwarden" / "config.toml"
+    config.write_text(config.read_text() + '\n[authority.openai]\nbase_url = "http://127.0.0.1:9/v1"\n')
+    assert cli("gate", "authority", "openai").code == 0
+    cases = installed / "cases.jsonl"
+    cases.write_text('{"id": "a", "stop_text": "All done.", "expected": {"decision": "allow"}}\n')
+    result = cli("eval", str(cases), "--json")
+    assert "cannot be called from here" not in result.err
+    assert result.json()["authority"] == "openai" and result.json()["cases"] == 1

@@ -176,6 +176,20 @@ def test_events_newest_first_with_filters(store: Store) -> None:
     assert len(store.events()) == 2
 
 
+def test_pruned_events_take_their_annotations_with_them(store: Store) -> None:
+    """An annotation left behind by retention would become the verdict of a new event that gets the same id
+    (SQLite numbers from 1 again once the table is empty) and count for readiness (an operator review)."""
+    ids = [store.record_event(event(ts=1000.0 + i, session_id=f"p{i}")).event_id for i in range(3)]
+    for event_id in ids:
+        store.add_annotation(event_id, "ana", "correct", "read it", 20_000, 2000.0)
+    assert store.prune(before=1001.5) == 2
+    assert [store.annotations(i) for i in ids[:2]] == [[], []] and len(store.annotations(ids[2])) == 1
+    assert store.prune(before=5000.0) == 1
+    assert store.annotation_summary()["annotated"] == 0
+    fresh = store.record_event(event(ts=6000.0, session_id="new")).event_id
+    assert store.annotations(fresh) == [] and store.annotation_summary()["annotated"] == 0
+
+
 def test_secrets_are_redacted_before_storage(store_url: str, store: Store) -> None:
     # Tokens of their real lengths (the rule set knows each format exactly), built from pieces.
     text = (

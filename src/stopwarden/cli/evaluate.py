@@ -56,7 +56,7 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
     unapproved = credentials.unapproved(root, name, options, named_here=bool(authority))
     if unapproved:  # never the operator's key to a base_url the repository chose, nor its command run
         raise StopwardenError(unapproved, hint=credentials.APPROVE_HINT)
-    problems = credentials.problems(name, options, os.environ)
+    problems = credentials.problems(name, config.authority_options, os.environ)  # every table: a cascade's too
     if problems:  # every stop would fail open: a scorecard of failures measures nothing (as `gate authority`)
         raise StopwardenError(
             f"the {name} authority cannot be called from here: " + "; ".join(problems),

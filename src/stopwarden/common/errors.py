@@ -10,3 +10,8 @@ class StopwardenError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class Unreadable(StopwardenError):
+    """A file of ours that cannot be read as what we wrote (a database that is no database): not a passing
+    state, as a store one migration behind or a server away for a moment is, but one for the operator."""

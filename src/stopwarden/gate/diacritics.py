@@ -23,9 +23,9 @@ from typing import Final
 
 # The letters no decomposition gives a base to, and the spellings of a keyboard without them.
 _SPELLED: Final = {
-    "ł": ("l",), "Ł": ("L",), "đ": ("d",), "Đ": ("D",), "ı": ("i",),  # noqa: RUF001 "ø": ("o", "oe"), "Ø": ("O", "Oe"),
-    "ß": ("ss",), "æ": ("ae",), "Æ": ("Ae",), "œ": ("oe",), "Œ": ("Oe",),
-    "ä": ("ae",), "ö": ("oe",), "ü": ("ue",), "Ä": ("Ae",), "Ö": ("Oe",), "Ü": ("Ue",), "å": ("aa",),
+    "ł": ("l",), "Ł": ("L",), "đ": ("d",), "Đ": ("D",), "ı": ("i",),  # noqa: RUF001
+    "ø": ("o", "oe"), "Ø": ("O", "Oe"), "ß": ("ss",), "æ": ("ae",), "Æ": ("Ae",), "œ": ("oe",), "Œ": ("Oe",),
+    "ä": ("ae",), "ö": ("oe",), "ü": ("ue",), "Ä": ("Ae",), "Ö": ("Oe",), "Ü": ("Ue",), "å": ("aa",), "Å": ("Aa",),
 }  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
-from stopwarden.common.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError, Unreadable
 from stopwarden.common.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
 from stopwarden.install import hook_command, installer, project_files, skill
 from stopwarden.install.base import Check
@@ -50,7 +50,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     label = module.LABEL
     checks: list[Check] = []
     commands: dict[str, list[str]] = {}
-    scopes: dict[str, list[str]] = {}  # event -> the scopes that register it
+    scopes: dict[str, dict[str, str]] = {}  # event -> each command registered for it -> its scope (the last)
     fix_first = ""  # a settings file --fix cannot read, which must be repaired by hand before it can help
     for scope in module.SCOPES:
         path = module.settings_path(scope, root, env)
@@ -64,7 +64,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             continue
         for event, cmds in found.items():
             commands.setdefault(event, []).extend(cmds)
-            scopes.setdefault(event, []).extend([scope] if cmds else [])
+            scopes.setdefault(event, {}).update(dict.fromkeys(cmds, scope))
     if not required and not commands:
         return checks
     for event, spec in module.EVENTS.items():
@@ -73,11 +73,13 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             fix = f"fix {fix_first} by hand, then `stopwarden doctor --fix`" if fix_first else "stopwarden doctor --fix"
             checks.append(Check(f"{label}{event} hook", False, "not registered in any scope", fix))
             continue
-        if len(scopes[event]) > 1:  # the agent runs each one: a stop is judged, and a build's block spent, twice
+        where = sorted(set(scopes[event].values()))
+        if len(where) > 1:  # other commands in other scopes: the agent runs each (it runs an identical one once)
             twice = "a stop is judged and a build's block spent twice" if spec[0] == "stop" else "it runs twice"
-            where = f"registered in {len(scopes[event])} scopes ({', '.join(scopes[event])}): the agent runs each, so"
-            fix = f"stopwarden uninstall, then stopwarden init --agent {agent} --scope ONE"
-            checks.append(Check(f"{label}{event} hook", False, f"{where} {twice}", fix))
+            said = f"registered in {len(where)} scopes ({', '.join(where)}) with other commands: the agent runs each"
+            user = " --scope user" if "user" in where else ""  # a plain uninstall keeps what other projects use
+            fix = f"stopwarden uninstall{user}, then stopwarden init --agent {agent}"
+            checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", fix))
         for cmd in dict.fromkeys(cmds):
             checks.append(_probe(agent, module, event, spec[0], cmd))
     return checks
@@ -106,10 +108,12 @@ def _mode(root: str) -> Check:
         return Check("mode", True, f"not checked: {e.message}")
     try:
         source = settings.mode_source_of(config)
-    except Exception as e:  # a store that is no database, say: every gate command fails on it; the other checks run
-        first = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-        said = e.message if isinstance(e, StopwardenError) else f"the store cannot be read: {first}"
-        return Check("mode", False, said, "stopwarden store check")
+    except Unreadable as e:  # a store that is no database: every gate command fails on it; the other checks run
+        return Check("mode", False, e.message, e.hint)
+    except StopwardenError as e:  # one migration behind (the server migrates it), a server away a moment
+        return Check("mode", True, f"not checked: {e.message}")
+    except Exception as e:
+        return Check("mode", True, f"not checked: the store cannot be read ({str(e).splitlines()[0][:200]})")
     held_back = bool(source.get("held_back"))  # a project's own mode not applied here: the operator's to fix
     return Check("mode", not held_back, source["says"] + (f"; note: {source['note']}" if source["note"] else ""))
 

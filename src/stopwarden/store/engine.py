@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from stopwarden.common.errors import StopwardenError
+from stopwarden.common.errors import StopwardenError, Unreadable
 from stopwarden.store import backends, schema
 from stopwarden.store.backends import safe_location
 from stopwarden.store.redact import redacting_logger
@@ -49,6 +49,10 @@ _T = TypeVar("_T")
 
 class StoreUnavailable(StopwardenError):
     """The database cannot be opened, read or written; the gate fails open with `store_unavailable`."""
+
+
+class StoreUnreadable(StoreUnavailable, Unreadable):
+    """The project's SQLite file is no database (overwritten, truncated): every command that reads it fails."""
 
 
 class StoreBase:
@@ -246,7 +250,9 @@ class StoreBase:
             with self._read() as conn:
                 return schema.current_version(conn)
         except DatabaseError as e:
-            raise StoreUnavailable(
+            if self.backend != "sqlite":  # a shared database: its rights, its tables; never "move it aside"
+                raise StoreUnavailable(f"the database cannot be read: {first_line(e)}") from e
+            raise StoreUnreadable(
                 f"the database cannot be read: {first_line(e)}",
                 hint="restore it from a backup, or move it aside to start a new log (`stopwarden store check`)",
             ) from e

@@ -244,4 +244,10 @@ class Events(StoreBase):
             query = delete(schema.events).where(schema.events.c.ts < before)
             if project is not None:
                 query = query.where(schema.events.c.project == project)
-            return int(conn.execute(query).rowcount)
+            pruned = int(conn.execute(query).rowcount)
+            # Their annotations go with them, and any left by an older prune: SQLite numbers events from 1
+            # again once the table is empty, and an annotation left behind would be a new event's verdict,
+            # counted by readiness (an operator review).
+            a = schema.annotations.c
+            conn.execute(delete(schema.annotations).where(a.event_id.not_in(select(schema.events.c.event_id))))
+            return pruned
