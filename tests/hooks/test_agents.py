@@ -119,13 +119,16 @@ def test_copilot_stop_text_is_the_transcripts_last_assistant_message(tmp_path: P
         assert parse(json.dumps({**raw, "transcriptPath": missing}).encode(), "copilot", "stop", {}).stop_text == ""
 
 
-def test_claude_code_without_the_field_reads_the_last_assistant_message(tmp_path: Path) -> None:
+def test_claude_code_without_the_field_reads_the_last_assistant_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A Claude Code payload without `last_assistant_message` (the clients before it had one): the stop text
     is the text of the assistant lines after the last user line of its transcript, in the shapes Claude Code
     2.1.330 writes (one line per content block, tool results as `user` lines, bookkeeping lines between), not
     an empty text that the server would judge as nothing (an operator review)."""
-    import time
+    import threading
 
+    from stopwarden.hooks import payload
     from stopwarden.hooks.payload import parse
 
     def line(kind: str, content: object = None, **more: object) -> str:
@@ -156,11 +159,19 @@ def test_claude_code_without_the_field_reads_the_last_assistant_message(tmp_path
     field = {**raw, "last_assistant_message": "from the payload"}
     assert parse(json.dumps(field).encode(), "claude-code", "stop", {}).stop_text == "from the payload"
     assert parse(json.dumps({**raw, "stop_hook_active": True}).encode(), "claude-code", "stop", {}).stop_text == ""
-    path.write_text(lines[0] + "\n")  # the turn said nothing yet: "" at once, nothing to wait for
-    started = time.monotonic()
+    # The client may run the hook before it has written the turn's end (anthropics/claude-code#15812): the
+    # hook reads again until an assistant line follows the last user line, for a bounded time.
+    path.write_text(lines[0] + "\n")
+    writer = threading.Timer(0.1, lambda: path.write_text("\n".join(lines[:4]) + "\n"))
+    writer.start()
+    assert parse(json.dumps(raw).encode(), "claude-code", "stop", {}).stop_text == "Running the tests."
+    writer.join()
+    path.write_text("\n".join(lines[:5]) + "\n")  # it ended on a tool call: its message's text, no wait
+    assert parse(json.dumps(raw).encode(), "claude-code", "stop", {}).stop_text == "Running the tests."
+    path.write_text("\n".join(lines[:6]) + "\n")  # the tool's result is the last line: never answered
+    monkeypatch.setattr(payload, "TRANSCRIPT_WAIT_S", 0.05)
     assert parse(json.dumps(raw).encode(), "claude-code", "stop", {}).stop_text == ""
-    assert time.monotonic() - started < 0.5
-    for agent in ("codex", "gemini"):  # their own transcripts are not Claude Code's: no text, no wait
+    for agent in ("codex", "gemini"):  # their own transcripts are not read: no text, no read, no wait
         assert parse(json.dumps(raw).encode(), agent, "stop", {}).stop_text == ""
 
 

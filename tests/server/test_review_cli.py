@@ -77,3 +77,15 @@ def test_review_ends_at_the_end_of_its_input(installed: Path, plan_repo: PlanRep
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
     assert "(1 waiting, 1 of them count toward readiness)" in done.stdout and done.stdout.rstrip().endswith("Bye.")
+
+
+def test_ctrl_c_still_interrupts_the_review(installed: Path, plan_repo: PlanRepo) -> None:
+    """End of input is the end of the review; an interrupt is still one: exit 130, as the user guide says."""
+    import signal
+
+    seed(installed, plan_repo, n=1)
+    term = Terminal(installed, "gate", "review", "--operator", "ana")
+    term.expect("verdict: [c]orrect")
+    term.proc.send_signal(signal.SIGINT)
+    term.expect("interrupted")
+    assert term.close() == 130

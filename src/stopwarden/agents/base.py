@@ -20,6 +20,8 @@ class Dialect(Protocol):
     @property
     def STOP_TEXT_FIELDS(self) -> tuple[str, ...]: ...  # payload fields that hold the stop text, first present wins
     @property
+    def STOP_TEXT_IN_TRANSCRIPT(self) -> bool: ...  # whether its transcript is read where no field holds the text
+    @property
     def ALLOW(self) -> str: ...  # what to print to let a stop through
     @property
     def SESSION_ENV(self) -> str: ...  # the variable that gives its shell commands the session id ("" if none)

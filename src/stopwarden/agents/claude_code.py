@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 NAME = "claude-code"
 STOP_TEXT_FIELDS = ("last_assistant_message",)
+STOP_TEXT_IN_TRANSCRIPT = True  # where the payload has none (a client before the field)
 ALLOW = ""
 SESSION_ENV = "CLAUDE_CODE_SESSION_ID"  # set for its Bash tool's commands (2.1.x)
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
@@ -33,9 +34,11 @@ def payload(data: "dict[str, Any]") -> "dict[str, Any]":
 def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
     """The last assistant message's text, for a payload without `last_assistant_message` (the clients before
     it had one): the text blocks of the `assistant` lines after the last `user` line (a turn or a tool
-    result), sidechains (subagents) left out. "" when there is none: the client writes its transcript before
-    it runs the hook, so there is nothing to wait for."""
+    result), sidechains (subagents) left out; "" when that message has none (it ended on a tool call). None
+    while no assistant line follows the last user line: the client may run the hook before it has written
+    the turn's end (anthropics/claude-code#15812), and the hook reads again for a bounded time."""
     texts: list[str] = []
+    answered = False
     for line in reversed(lines):
         if '"assistant"' not in line and '"user"' not in line:  # most lines are neither: skip before parsing
             continue
@@ -44,6 +47,7 @@ def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "s
             continue
         if record.get("type") == "user":
             break
+        answered = answered or record.get("type") == "assistant"
         message = record.get("message")
         content = message.get("content") if record.get("type") == "assistant" and isinstance(message, dict) else None
         if isinstance(content, str):
@@ -51,7 +55,7 @@ def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "s
         elif isinstance(content, list):
             blocks = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
             texts[:0] = [b for b in blocks if isinstance(b, str)]
-    return "\n\n".join(texts)
+    return "\n\n".join(texts) if answered else None
 
 
 def block(reason: str) -> str:

@@ -23,6 +23,7 @@ NAME = "codex"
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
 PROJECT_FILES = (".codex/hooks.json", ".codex/skills/build/")
 STOP_TEXT_FIELDS = ("last_assistant_message",)
+STOP_TEXT_IN_TRANSCRIPT = False  # its rollout file is not read for it
 ALLOW = ""
 # Its shell commands run in a sandbox with their own PID namespace, where the process tree ends before the
 # agent: they get the thread id (what hooks receive as `session_id`) instead. Hooks do not see it.

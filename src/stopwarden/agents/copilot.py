@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 NAME = "copilot"
 STOP_TEXT_FIELDS = ()  # none: the stop text is in the transcript (transcript_stop_text)
+STOP_TEXT_IN_TRANSCRIPT = True  # its payload has none
 ALLOW = ""
 SESSION_ENV = "COPILOT_AGENT_SESSION_ID"  # set for its bash tool's commands (what hooks get as `sessionId`)
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 NAME = "gemini"
 STOP_TEXT_FIELDS = ("prompt_response",)
+STOP_TEXT_IN_TRANSCRIPT = False  # its chat file is not read for it
 ALLOW = "{}\n"
 SESSION_ENV = ""  # its shell commands get no session id (only GEMINI_CLI=1): ownership is by agent process
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).

@@ -40,7 +40,8 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
         return None
     if code >= 400:
         detail = answer.get("detail", "") if isinstance(answer, dict) else ""
-        hint = "see `stopwarden gate report`" if path == "/v1/mode" else "see `stopwarden gate status`"  # readiness
+        ready = detail.startswith("not ready for enforce")  # the report shows readiness
+        hint = "see `stopwarden gate report`" if ready else "see `stopwarden gate status`"
         raise StopwardenError(detail or f"the server answered {code}", hint=hint)
     return answer
 

@@ -72,11 +72,12 @@ _END = "\0"
 
 
 def _ask(question: str) -> str:
-    """The answer, stripped; `_END` when the input ends (Ctrl-D, a closed pipe) or is interrupted: the review
-    stops there like `q`, every verdict already given kept (an operator review saw "interrupted", exit 130)."""
+    """The answer, stripped; `_END` when the input ends (Ctrl-D, a closed pipe): the review stops there like
+    `q`, every verdict already given kept (an operator review saw "interrupted", exit 130). Ctrl-C still
+    interrupts (exit 130). Not `click.prompt`, which makes one `Abort` of both."""
     try:
-        return str(click.prompt(question, default="", show_default=False)).strip()
-    except click.exceptions.Abort:
+        return input(f"{question}: ").strip()
+    except EOFError:
         click.echo()
         return _END
 

@@ -128,7 +128,7 @@ def _stop_text(data: "Mapping[str, Any]", speaks: "Dialect", event: str, path: s
     for field in speaks.STOP_TEXT_FIELDS:
         if isinstance(data.get(field), str):
             return str(data[field])
-    if event != "stop" or not path or data.get("stop_hook_active") is True:
+    if not speaks.STOP_TEXT_IN_TRANSCRIPT or event != "stop" or not path or data.get("stop_hook_active") is True:
         return ""  # after a block the stop goes through whatever it says: nothing to wait for
     return lambda: _from_transcript(speaks, path, data)
 
