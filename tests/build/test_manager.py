@@ -147,8 +147,20 @@ def test_step_numbers_must_fit(installed: Path, cli: Any) -> None:
 def test_terminal_build_refuses_to_move(installed: Path, cli: Any) -> None:
     started(cli)
     ok(cli("build", "abandon", "--reason", "user cancelled"))
-    fails(cli("build", "phase", "executing"), "illegal transition failed -> executing")
+    refused = cli("build", "phase", "executing")
+    fails(refused, "illegal transition failed -> executing")
+    assert "hint: from failed: none, it is finished" in refused.err
     assert ok(cli("build", "log", "--event", "phase.changed", "--json"))[-1]["evidence"] == "user cancelled"
+
+
+def test_an_escalated_build_names_resume_as_its_way_on(installed: Path, cli: Any) -> None:
+    """An escalated build is not finished: it waits for the user, and `build resume` takes it up again (an
+    operator review found the hint calling it finished)."""
+    started(cli)
+    ok(cli("build", "phase", "escalated", "--evidence", "which API version?"))
+    refused = cli("build", "phase", "verifying")
+    fails(refused, "illegal transition escalated -> verifying")
+    assert "`stopwarden build resume` takes it up again" in refused.err
 
 
 def test_corrupt_state_is_reported_and_kept(installed: Path, cli: Any) -> None:

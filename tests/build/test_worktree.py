@@ -76,3 +76,23 @@ def test_worktree_outside_git(tmp_path: Path, cli: Any, monkeypatch: Any) -> Non
     cli("build", "start", "x", "--owner-session", "me")
     result = cli("build", "worktree", "create")
     assert result.code == 1 and "git rev-parse failed" in result.err
+
+
+def test_a_conflicting_merge_leaves_the_main_checkout_as_it_was(installed: Path, cli: Any) -> None:
+    """A conflict aborts the merge and names the files; the main checkout is not left mid-merge (an operator
+    review found `UU f.txt` and "git merge failed: exit 1" with no hint)."""
+    _committed_build(installed, cli)
+    path = Path(cli("build", "worktree", "create", "--json").json()["path"])
+    (path / "f.txt").write_text("worktree side\n")
+    git(path, "add", "f.txt")
+    git(path, "commit", "-qm", "worktree side")
+    (installed / "f.txt").write_text("main side\n")
+    git(installed, "add", "f.txt")
+    git(installed, "commit", "-qm", "main side")
+    head = git(installed, "rev-parse", "HEAD").strip()
+    merged = cli("build", "worktree", "merge")
+    assert merged.code == 1
+    assert "conflicts in f.txt; the merge was aborted, the main checkout is as it was" in merged.err
+    assert "hint: in the worktree, run `git merge main`, resolve and commit, then merge again" in merged.err
+    assert git(installed, "status", "--porcelain").strip() == "" and git(installed, "rev-parse", "HEAD").strip() == head
+    assert cli("build", "status", "--json").json()["worktree"].get("merged_at") is None

@@ -122,7 +122,8 @@ def test_nothing_to_export_is_an_error_that_writes_nothing(installed: Path, plan
     out.write_text('{"id": "mine"}\n')
     refused = cli("gate", "export", "--annotated", "--output", str(out))
     assert refused.code == 1 and refused.out == ""
-    assert "nothing to export: no decision annotated correct or incorrect (1 annotated as unclear)" in refused.err
+    said = "nothing to export: no decision of the authority annotated correct or incorrect (1 annotated as unclear)"
+    assert said in refused.err
     assert out.read_text() == '{"id": "mine"}\n'
     assert cli("gate", "export", "--annotated", "--project", "elsewhere").code == 1
     for server in run_server(installed):

@@ -106,7 +106,8 @@ def start(root: str, task: str, size: str, caller: owner.Caller, cwd: str) -> St
         if mine:
             raise StopwardenError(
                 f"this session already owns the active build {mine[0]['id']}",
-                hint="finish it (`stopwarden build complete`) or abandon it (`stopwarden build abandon`) first",
+                hint="finish it (`stopwarden build complete`) or abandon it first "
+                '(`stopwarden build abandon --reason "<why>"`)',
             )
     now = now_iso()
     reinforcements, label = SIZES[size]
@@ -222,7 +223,11 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
         check_may_act(build, actor)
         current = build["phase"]
         if not phases.is_legal(current, target):
-            allowed = ", ".join(phases.allowed_next(current)) or "none, it is finished"
+            allowed = ", ".join(phases.allowed_next(current)) or (
+                "none: it waits for the user; `stopwarden build resume` takes it up again"
+                if current == ESCALATED
+                else "none, it is finished"
+            )
             raise StopwardenError(
                 f"illegal transition {current} -> {target} for build {build_id}", hint=f"from {current}: {allowed}"
             )

@@ -61,7 +61,18 @@ def merge(root: str, build_id: str) -> dict[str, Any]:
             f"the main checkout is on {current}, not {tree['source_branch']}",
             hint=f"git checkout {tree['source_branch']}",
         )
-    _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
+    try:
+        _git(root, "merge", "--no-ff", "--no-edit", tree["branch"])
+    except StopwardenError as e:  # a conflict: leave the main checkout as it was, and say where
+        conflicts = _git(root, "diff", "--name-only", "--diff-filter=U").split()
+        if not conflicts:
+            raise
+        _git(root, "merge", "--abort")
+        raise StopwardenError(
+            f"merging {tree['branch']} into {current} conflicts in {', '.join(conflicts[:10])}"
+            f"{' …' if len(conflicts) > 10 else ''}; the merge was aborted, the main checkout is as it was",
+            hint=f"in the worktree, run `git merge {current}`, resolve and commit, then merge again",
+        ) from e
     commit = _git(root, "rev-parse", "HEAD")
     tree = {**tree, "merged_at": now_iso()}
     _update(root, build_id, tree)

@@ -214,8 +214,9 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
         whose = f" of project {termsafe.line(project)}" if project else ""
         unclear = f" ({unlabelled} annotated as unclear)" if unlabelled else ""
         raise StopwardenError(
-            f"nothing to export: no decision{whose} annotated correct or incorrect{unclear}",
-            hint="annotate decisions first: stopwarden gate review",
+            f"nothing to export: no decision of the authority{whose} annotated correct or incorrect{unclear}",
+            hint="annotate decisions first: stopwarden gate review (those it marks NOT COUNTED, short circuits "
+            "and failures, are not exported)",
         )
     if output is None and as_json:
         emit(True, {"cases": cases, "unclear": unlabelled}, "")

@@ -129,12 +129,14 @@ def check(as_json: bool) -> int:
     except Exception as e:  # reachable at first, then not: a dropped connection, a timeout
         problem = f"{type(e).__name__}: {e}"
     version = result["schema_version"]
-    if not problem and version != schema.LATEST:
+    fresh = not problem and version == 0 and result.get("backend") == "sqlite"  # created by the server's first start
+    if not problem and version != schema.LATEST and not fresh:
         verb = "run `stopwarden store migrate`" if version < schema.LATEST else "upgrade stopwarden here"
         problem = f"schema version {version}, this stopwarden needs {schema.LATEST}: {verb}"
     result["ok"] = not problem
     where = f"{result['store']} ({result.get('backend', 'unreachable')})"
     text = f"FAIL {where}: {problem}" if problem else f"ok   {where}: schema version {version}, "
     text += "" if problem else f"round trip {result['round_trip_ms']} ms"
+    text += "; empty: the server creates its tables at its first start" if fresh else ""
     emit(as_json, {**result, "problem": problem}, termsafe.line(text))
     return 0 if not problem else 1
