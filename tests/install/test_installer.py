@@ -51,7 +51,8 @@ def test_init_creates_the_state_folder(installed: Path) -> None:
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert len(token.read_text().strip()) == 64
     config = (state / "config.toml").read_text()
-    assert "port = " not in config and 'agents = ["claude-code"]' in config  # the port is this machine's
+    assert "port = " not in config  # the port is this machine's
+    assert "agents" not in config  # which agents are installed is the machine's record, not a claim committed
     port = state / "port"
     assert stat.S_IMODE(port.stat().st_mode) == 0o600 and 0 < int(port.read_text()) < 65536
     for folder in ("builds", "sessions", "plans"):

@@ -38,7 +38,6 @@ CONFIG = """\
 # stopwarden configuration: commit this file. Machine-specific state lives beside it, ignored by git.
 [project]
 name = "{name}"
-agents = ["claude-code"]
 
 [server]
 # The local gate server listens on 127.0.0.1 only, on a port of this machine's (.stopwarden/port).
