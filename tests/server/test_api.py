@@ -576,7 +576,12 @@ def test_events_filters(server: Server, plan_repo: PlanRepo) -> None:
     assert len(server.call("GET", f"/v1/events?since={iso(time.time() - 60)}")[1]) == 2
     assert len(server.call("GET", "/v1/events?since=2000-01-01")[1]) == 2
     assert server.call("GET", "/v1/events?since=2999-01-01T09:00:00%2B09:00")[1] == []
-    assert server.call("GET", "/v1/events?since=yesterday")[0] == 400
+    assert len(server.call("GET", "/v1/events?since=1h")[1]) == 2  # a duration ago, as `gate log --since` takes
+    for bad in ("yesterday", "2026-13-45"):  # said in words, not as the pattern's regular expression
+        code, body = server.call("GET", f"/v1/events?since={bad}")
+        assert code == 400 and body["detail"].startswith(f"since: bad --since '{bad}': use a duration such as 7d")
+        assert "[0-9]" not in body["detail"]
+    assert server.call("GET", "/v1/report?since=nope")[1]["detail"].startswith("since: bad --since 'nope'")
     assert server.call("GET", "/v1/events?limit=0")[0] == 400
 
 
