@@ -149,3 +149,25 @@ def test_many_processes_recording_at_once_lose_no_project(tmp_path: Path) -> Non
         pool.map(_record_many, [(str(tmp_path), 15)] * 6)
     projects = json.loads((tmp_path / "stopwarden" / "user-scope.json").read_text())["projects"]["codex"]
     assert len(projects) == 90 and len(set(projects)) == 90
+
+
+def test_the_users_own_status_line_comes_back_from_whichever_project_uninstalls(
+    tmp_path: Path, homes: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Project a replaced the user's own status line in the user scope (`--force-statusline`); project b, which
+    also relies on that scope, is the one that removes it (`uninstall --scope user`): the user's line goes back,
+    where it was lost before (an operator review). The copy is the machine's, not either project's."""
+    settings = homes / ".claude" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('{"statusLine": {"type": "command", "command": "echo my-line"}}\n')
+    a, b = _project(tmp_path, "a"), _project(tmp_path, "b")
+    monkeypatch.chdir(a)
+    assert cli("init", "--agent", "claude-code", "--scope", "user", "--force-statusline").code == 0
+    assert "echo my-line" not in settings.read_text()
+    monkeypatch.chdir(b)
+    assert cli("init", "--agent", "claude-code", "--scope", "user", "--statusline").code == 0
+    assert cli("uninstall", "--scope", "user").code == 0
+    assert json.loads(settings.read_text())["statusLine"] == {"type": "command", "command": "echo my-line"}
+    monkeypatch.chdir(a)
+    assert cli("uninstall", "--scope", "user").code == 0  # nothing of ours left: the user's line stays
+    assert json.loads(settings.read_text())["statusLine"] == {"type": "command", "command": "echo my-line"}

@@ -90,6 +90,8 @@ def init(
         done.append(f"hooks already registered in {path}")
     if replaced is not None:  # the user's own, which uninstall puts back
         record.setdefault(REPLACED, {})[os.path.realpath(path)] = replaced
+        if scope == user_scope.USER:  # another project's `uninstall --scope user` may be the one to put it back
+            user_scope.keep_replaced(path, replaced, env)
     said, recorded = module.after_install(job, settings.data, extras, replaced)
     done += said
     record.update(recorded)
@@ -243,11 +245,15 @@ def _remove_from(
     real = os.path.realpath(path)
     hooks = module.remove(settings.data, path)
     previous = replaced.get(real)
+    if previous is None and scope == user_scope.USER:  # replaced from another project: the machine kept it
+        previous = user_scope.replaced_in(path, env)
     extras, said = module.remove_extras(settings.data, path, previous)
     if not hooks and not extras:
         return []
     if extras and previous is not None:
-        del replaced[real]
+        replaced.pop(real, None)
+        if scope == user_scope.USER:
+            user_scope.forget_replaced(path, env)
     if not settings.data and not os.path.islink(path) and real in created:
         settings.delete()
         return [f"removed {path} (stopwarden had created it)", *module.after_remove(path, env)]

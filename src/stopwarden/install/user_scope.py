@@ -82,3 +82,44 @@ def _update(env: Mapping[str, str], change: Callable[[dict[str, list[str]]], Non
         change(projects)
         data = {"projects": {agent: roots for agent, roots in sorted(projects.items()) if roots}}
         write_atomic(target, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+
+
+# The user's own values an extra replaced in a user-scope file (`init --force-statusline`: their status line),
+# by the file's real path: kept here too, since any project's `uninstall --scope user` may be the one that
+# removes ours from that file, and only the project that replaced it has it in its own record (an operator
+# review found the user's status line lost so). The user's state folder, never a project: a repository must
+# not be able to say what goes back into the user's settings.
+REPLACED_FILE = "replaced.json"
+
+
+def keep_replaced(settings_path: str, value: object, env: Mapping[str, str]) -> None:
+    """Remember the user's own `value` that an extra replaced in the user-scope file `settings_path`."""
+    _change_replaced(env, lambda kept: kept.setdefault(os.path.realpath(settings_path), value))
+
+
+def replaced_in(settings_path: str, env: Mapping[str, str]) -> object | None:
+    """The user's own value an extra replaced in `settings_path`, when one is remembered."""
+    return _read_replaced(env).get(os.path.realpath(settings_path))
+
+
+def forget_replaced(settings_path: str, env: Mapping[str, str]) -> None:
+    """It went back in its place: nothing to remember any more."""
+    if os.path.exists(os.path.join(files.user_state_dir(env), REPLACED_FILE)):
+        _change_replaced(env, lambda kept: kept.pop(os.path.realpath(settings_path), None))
+
+
+def _read_replaced(env: Mapping[str, str]) -> dict[str, object]:
+    try:
+        data = json.loads(safe.read(os.path.join(files.user_state_dir(env), REPLACED_FILE), MAX_BYTES))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str)} if isinstance(data, dict) else {}
+
+
+def _change_replaced(env: Mapping[str, str], change: Callable[[dict[str, object]], object]) -> None:
+    target = os.path.join(files.user_state_dir(env), REPLACED_FILE)
+    os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+    with FileLock(target + ".lock"):
+        kept = _read_replaced(env)
+        change(kept)
+        write_atomic(target, (json.dumps(kept, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
