@@ -171,3 +171,19 @@ def test_the_users_own_status_line_comes_back_from_whichever_project_uninstalls(
     monkeypatch.chdir(a)
     assert cli("uninstall", "--scope", "user").code == 0  # nothing of ours left: the user's line stays
     assert json.loads(settings.read_text())["statusLine"] == {"type": "command", "command": "echo my-line"}
+
+
+def test_copilots_hooks_file_goes_whichever_project_empties_it(
+    tmp_path: Path, homes: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copilot's hooks/stopwarden.json is named after us: once nothing of ours is left in it, it goes, though
+    another project created it (an operator review found `{}` left behind)."""
+    monkeypatch.setenv("COPILOT_HOME", str(homes / ".copilot"))
+    a, b = _project(tmp_path, "a"), _project(tmp_path, "b")
+    for root in (a, b):
+        _init(cli, root, monkeypatch, "copilot")
+    hooks = homes / ".copilot" / "hooks" / "stopwarden.json"
+    assert hooks.exists()
+    monkeypatch.chdir(b)
+    assert cli("uninstall", "--scope", "user").code == 0
+    assert not hooks.exists()

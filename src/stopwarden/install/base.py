@@ -60,6 +60,8 @@ class Installer(Protocol):
     def DEFAULT_SCOPE(self) -> str: ...  # where `init` installs without --scope
     @property
     def COMMAND(self) -> str: ...  # the client's command, to find it on PATH
+    @property
+    def SETTINGS_FILE_IS_OURS(self) -> bool: ...  # its hooks file is stopwarden's alone: deleted once empty
     # EVENTS: hook event -> (our hook script's event argument, timeout in the client's unit, ...)
     @property
     def EVENTS(self) -> Mapping[str, tuple[Any, ...]]: ...

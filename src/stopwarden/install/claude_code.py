@@ -216,6 +216,7 @@ def remove_statusline(data: dict[str, Any], restore: object = None) -> bool:
 
 # --- the /build skill (SPEC §4.6): a skill of the project's, whatever the hooks' scope --------------------
 
+SETTINGS_FILE_IS_OURS = False  # the user's settings
 SKILL_INVOCATION = "/{name} <task>"
 # The task in the playbook's title, the task as a command argument, and rules for this agent only.
 SKILL_WORDING = ("$ARGUMENTS", "$ARGUMENTS", "")

@@ -171,6 +171,7 @@ def untrust_ours(hooks_path: str, env: Mapping[str, str]) -> list[str]:
 
 # --- the /build skill: a skill in the config layer of the hooks' scope, which the user names as `$build` --
 
+SETTINGS_FILE_IS_OURS = False  # the user's hooks.json
 SKILL_INVOCATION = "${name} <task>"
 SKILL_WORDING = (
     "the task in the user's message that named this skill",

@@ -126,6 +126,7 @@ def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
 # --- the /build skill: a skill (SKILL.md) in `$COPILOT_HOME/skills/` or the project's `.github/skills/` ---
 
 # The model loads a skill through its `skill` tool; a `/build <task>` prompt reaches it as plain text.
+SETTINGS_FILE_IS_OURS = True  # hooks/stopwarden.json, named after us
 SKILL_INVOCATION = "/{name} <task>"
 SKILL_WORDING = (
     "the task in the user's message that named this skill",  # Copilot does not expand $ARGUMENTS

@@ -62,6 +62,7 @@ registered = hook_config.registered
 
 # --- the /build skill: a custom command (TOML) in the `.gemini/` folder of the hooks' scope ---------------
 
+SETTINGS_FILE_IS_OURS = False  # the user's settings
 SKILL_INVOCATION = "/{name} <task>"
 SKILL_WORDING = (
     "{{args}}",

@@ -254,7 +254,9 @@ def _remove_from(
         replaced.pop(real, None)
         if scope == user_scope.USER:
             user_scope.forget_replaced(path, env)
-    if not settings.data and not os.path.islink(path) and real in created:
+    # Ours when this project created it, or always (Copilot's file named after us: another project may have
+    # created it, and `{}` is no file of anyone's; an operator review).
+    if not settings.data and not os.path.islink(path) and (real in created or module.SETTINGS_FILE_IS_OURS):
         settings.delete()
         return [f"removed {path} (stopwarden had created it)", *module.after_remove(path, env)]
     _save(settings, root, agent, scope)
