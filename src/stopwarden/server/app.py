@@ -89,7 +89,10 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        return _error(400, f"{where}: {first.get('msg', 'invalid')}")
+        said = first.get("msg", "invalid")
+        if first.get("type") == "string_pattern_mismatch":  # the form in words, not a regular expression
+            said = f"takes {_FORMS.get(str(first.get('loc', ('',))[-1]), 'another form')}"
+        return _error(400, f"{where}: {said}")
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -222,7 +225,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
     def events(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         decision: Annotated[str | None, Query(pattern="^(" + "|".join(DECISIONS) + ")$")] = None,
-        since: Annotated[str | None, Query(max_length=60)] = None,  # a time or a duration ago, said in words
+        since: Annotated[str | None, Query(max_length=60, pattern=since_module.SINCE_PATTERN)] = None,
         session: Annotated[str | None, Query(max_length=200, pattern=models.NO_NUL)] = None,
         annotated: bool | None = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -265,7 +268,7 @@ def create_app(config: Config, store: Store, gate: Gate, token: str) -> FastAPI:
 
     @app.get("/v1/report", response_model=models.ReportOut, dependencies=authorized)
     def report_route(
-        since: Annotated[str, Query(max_length=60)] = "7d",  # a time or a duration ago, said in words
+        since: Annotated[str, Query(max_length=60, pattern=since_module.SINCE_PATTERN)] = "7d",
         project: Annotated[str | None, Query(max_length=200)] = None,
         day_starts: Annotated[str | None, Query(max_length=1200, pattern=DAY_STARTS)] = None,
     ) -> dict[str, Any]:
@@ -319,6 +322,16 @@ def _days_by_start(store: Store, day_starts: str, project: str | None) -> list[d
             {"start": start, "decisions": {d: n - later.get(d, 0) for d, n in since[i].items() if n > later.get(d, 0)}}
         )
     return days
+
+
+# What a query parameter with a pattern takes, said to whoever sent another (an operator review found the
+# patterns' regular expressions, hundreds of characters, in the answers).
+_FORMS = {
+    "since": "a duration ago such as 7d, 12h or 30m, or a time (ISO 8601 or epoch seconds)",
+    "day_starts": "up to 32 times, comma-separated (ISO 8601 or epoch seconds)",
+    "decision": "one of " + ", ".join(DECISIONS),
+    "session": "a session id without NUL",
+}
 
 
 def _since(text: str) -> float:
