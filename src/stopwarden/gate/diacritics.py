@@ -77,7 +77,7 @@ def optional(pattern: str) -> str:
         elif char == ")" and groups:
             groups.pop()
         forms = unmarked(char)
-        if any(groups) or not forms:
+        if any(groups):
             forms = tuple(form for form in forms if len(form) == 1)
         out.append(f"(?:{'|'.join((char, *forms))})" if forms else char)
         i += 1

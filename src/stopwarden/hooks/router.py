@@ -27,6 +27,7 @@ DEFAULT_EVALUATE_S = 3.5
 # any other: the server refuses a body over 256 KiB, and a refused stop would leave no event.
 MAX_STOP_TEXT = 16 * 1024
 MAX_EVALUATE_S = 30.5  # the slowest authority's budget (claude-cli, 20 s) and then some; never more
+UNREADABLE = f"{HOT_PATH_FILE} cannot be read (a running server rewrites it within seconds)"
 
 
 def check(event: "HookEvent", root: str) -> "tuple[str | None, str]":
@@ -112,16 +113,15 @@ def hot_path(root: str) -> "tuple[dict[str, Any] | None, str]":
     from stopwarden.state import files
 
     cached, mtime = files.read_hot_path(root)
-    broken = f"{HOT_PATH_FILE} cannot be read (a running server rewrites it within seconds)"
     if cached is None:
-        return None, broken  # the file is there (checked before), but no JSON object of ours
+        return None, UNREADABLE  # the file is there (checked before), but no JSON object of ours
     try:
         port = int(cached["port"])
         timeout = float(cached.get("evaluate_timeout_s", DEFAULT_EVALUATE_S))
     except (KeyError, ValueError, TypeError):
-        return None, broken
+        return None, UNREADABLE
     if not 0 < port < 65536:
-        return None, broken
+        return None, UNREADABLE
     state = {"port": port, "evaluate_timeout_s": min(max(timeout, 0.5), MAX_EVALUATE_S),
              "mode": cached.get("mode"), "kill_switch": cached.get("kill_switch") is True}  # fmt: skip
     asked_at = time.time()

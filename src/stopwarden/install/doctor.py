@@ -49,8 +49,8 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     (`required`), or one whose files hold hooks of ours anyway."""
     label = module.LABEL
     checks: list[Check] = []
-    commands: dict[str, list[str]] = {}
-    scopes: dict[str, dict[str, str]] = {}  # event -> each command registered for it -> its scope (the last)
+    # event -> each command registered for it, in the order found -> its scope (the last that registers it)
+    commands: dict[str, dict[str, str]] = {}
     fix_first = ""  # a settings file --fix cannot read, which must be repaired by hand before it can help
     for scope in module.SCOPES:
         path = module.settings_path(scope, root, env)
@@ -63,24 +63,23 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             fix_first = fix_first or path
             continue
         for event, cmds in found.items():
-            commands.setdefault(event, []).extend(cmds)
-            scopes.setdefault(event, {}).update(dict.fromkeys(cmds, scope))
+            commands.setdefault(event, {}).update(dict.fromkeys(cmds, scope))
     if not required and not commands:
         return checks
     for event, spec in module.EVENTS.items():
-        cmds = commands.get(event, [])
+        cmds = commands.get(event, {})
         if not cmds:
             fix = f"fix {fix_first} by hand, then `stopwarden doctor --fix`" if fix_first else "stopwarden doctor --fix"
             checks.append(Check(f"{label}{event} hook", False, "not registered in any scope", fix))
             continue
-        where = sorted(set(scopes[event].values()))
+        where = sorted(set(cmds.values()))
         if len(where) > 1:  # other commands in other scopes: the agent runs each (it runs an identical one once)
             twice = "a stop is judged and a build's block spent twice" if spec[0] == "stop" else "it runs twice"
             said = f"registered in {len(where)} scopes ({', '.join(where)}) with other commands: the agent runs each"
             user = " --scope user" if "user" in where else ""  # a plain uninstall keeps what other projects use
             fix = f"stopwarden uninstall{user}, then stopwarden init --agent {agent}"
             checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", fix))
-        for cmd in dict.fromkeys(cmds):
+        for cmd in cmds:
             checks.append(_probe(agent, module, event, spec[0], cmd))
     return checks
 

@@ -26,8 +26,8 @@ FILE_NAME = "user-scope.json"
 MAX_BYTES = 1 << 20
 
 
-def path(env: Mapping[str, str]) -> str:
-    return os.path.join(files.user_state_dir(env), FILE_NAME)
+def path(env: Mapping[str, str], name: str = FILE_NAME) -> str:
+    return os.path.join(files.user_state_dir(env), name)
 
 
 def record(root: str, agent: str, env: Mapping[str, str]) -> None:
@@ -61,10 +61,7 @@ def others(root: str, agent: str, env: Mapping[str, str], still_relies: Callable
 
 
 def _read(env: Mapping[str, str]) -> dict[str, list[str]]:
-    try:
-        data = json.loads(safe.read(path(env), MAX_BYTES))
-    except (OSError, ValueError):
-        return {}  # missing or unreadable: nobody is known to rely on the user scope
+    data = _load(path(env))  # missing or unreadable: nobody is known to rely on the user scope
     if not isinstance(data, dict) or not isinstance(data.get("projects"), dict):
         return {}
     return {
@@ -75,13 +72,29 @@ def _read(env: Mapping[str, str]) -> dict[str, list[str]]:
 
 
 def _update(env: Mapping[str, str], change: Callable[[dict[str, list[str]]], None]) -> None:
-    target = path(env)
-    os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-    with FileLock(target + ".lock"):  # two projects' init at once must not lose one of them
+    def changed() -> object:
         projects = _read(env)
         change(projects)
-        data = {"projects": {agent: roots for agent, roots in sorted(projects.items()) if roots}}
-        write_atomic(target, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+        return {"projects": {agent: roots for agent, roots in sorted(projects.items()) if roots}}
+
+    _rewrite(path(env), changed)
+
+
+def _load(target: str) -> object:
+    """The JSON in one of our files of the user's state folder (bounded, never through a link); None when it is
+    missing or unreadable."""
+    try:
+        return json.loads(safe.read(target, MAX_BYTES))
+    except (OSError, ValueError):
+        return None
+
+
+def _rewrite(target: str, changed: Callable[[], object]) -> None:
+    """Write what `changed()` makes of the file, under its lock: two projects' init at once must not lose one
+    of them."""
+    os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+    with FileLock(target + ".lock"):
+        write_atomic(target, (json.dumps(changed(), indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
 
 
 # The user's own values an extra replaced in a user-scope file (`init --force-statusline`: their status line),
@@ -104,22 +117,19 @@ def replaced_in(settings_path: str, env: Mapping[str, str]) -> object | None:
 
 def forget_replaced(settings_path: str, env: Mapping[str, str]) -> None:
     """It went back in its place: nothing to remember any more."""
-    if os.path.exists(os.path.join(files.user_state_dir(env), REPLACED_FILE)):
+    if os.path.exists(path(env, REPLACED_FILE)):
         _change_replaced(env, lambda kept: kept.pop(os.path.realpath(settings_path), None))
 
 
 def _read_replaced(env: Mapping[str, str]) -> dict[str, object]:
-    try:
-        data = json.loads(safe.read(os.path.join(files.user_state_dir(env), REPLACED_FILE), MAX_BYTES))
-    except (OSError, ValueError):
-        return {}
+    data = _load(path(env, REPLACED_FILE))
     return {k: v for k, v in data.items() if isinstance(k, str)} if isinstance(data, dict) else {}
 
 
 def _change_replaced(env: Mapping[str, str], change: Callable[[dict[str, object]], object]) -> None:
-    target = os.path.join(files.user_state_dir(env), REPLACED_FILE)
-    os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-    with FileLock(target + ".lock"):
+    def changed() -> object:
         kept = _read_replaced(env)
         change(kept)
-        write_atomic(target, (json.dumps(kept, indent=2, sort_keys=True) + "\n").encode("utf-8"), 0o600)
+        return kept
+
+    _rewrite(path(env, REPLACED_FILE), changed)
