@@ -111,13 +111,16 @@ def test_every_request_is_answered_in_budget_and_every_event_stored_once(
     deadline = time.monotonic() + 15
     while True:
         with engine.connect() as conn:
-            sessions = [row[0] for row in conn.execute(text("SELECT session_id FROM events"))]
+            rows = conn.execute(text("SELECT session_id, mode FROM events")).all()
+        sessions = [session for session, _ in rows]
         if len(sessions) >= REQUESTS or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     engine.dispose()
     # Each request had a session of its own: every one stored, none twice.
     assert sorted(sessions) == sorted(f"outage-{i}" for i in range(REQUESTS))
+    # The events decided while the database was away carry the mode the server was in, not `?`.
+    assert {mode for _, mode in rows} == {hot_path["mode"]}
 
 
 def test_a_server_whose_database_is_away_says_degraded_not_down(

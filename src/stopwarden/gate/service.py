@@ -79,6 +79,7 @@ class Gate:
         self._continues = ContinueCounts(store, config.limits.continue_ceiling)
         self._settings: tuple[float, settings.GateSettings] | None = None
         self._forgotten = 0  # how many times `forget_settings` ran
+        self._last_mode = "?"  # kept through `forget_settings`, for the events of an outage
 
     @property
     def in_process(self) -> bool:
@@ -96,10 +97,16 @@ class Gate:
         if kept is None or (not self.store.listening and now - kept[0] > SETTINGS_TTL_S):
             forgotten = self._forgotten
             read = settings.read(self.store, self.config)
+            self._last_mode = read.mode
             if forgotten == self._forgotten:  # else a change was announced meanwhile: `read` may predate it
                 self._settings = (now, read)
             return read
         return kept[1]
+
+    def _known_mode(self) -> str:
+        """The mode this server last read, for an event decided without reading it (shed, timed out, or the
+        store away): the operator sees the mode the server was in, not a gap. `?` before the first read."""
+        return self._last_mode
 
     def forget_settings(self) -> None:
         self._forgotten += 1
@@ -123,8 +130,8 @@ class Gate:
         started = time.monotonic()
         now = time.time()
         if not (self.admit() if admitted is None else admitted):
-            return self._record(request, allow(fail_open="shed_overload"), "?", now, started)
-        mode = "?"
+            return self._record(request, allow(fail_open="shed_overload"), self._known_mode(), now, started)
+        mode = self._known_mode()
         try:
             current = self.settings(now)
             mode = current.mode
@@ -255,7 +262,7 @@ class Gate:
         request's own id, in case the evaluation never records it."""
         log.warning("allow (timeout): no decision for %s after %.1f s", request.session_id, waited_s)
         outcome = replace(allow(fail_open="timeout"), latency_ms=waited_s * 1000)
-        self._keep(self._row(request, outcome, "?", time.time() - waited_s))
+        self._keep(self._row(request, outcome, self._known_mode(), time.time() - waited_s))
         return outcome
 
     def _row(self, request: Request, outcome: Outcome, mode: str, ts: float) -> dict[str, Any]:
