@@ -125,7 +125,8 @@ def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 # --- the /build skill: a skill (SKILL.md) in `$COPILOT_HOME/skills/` or the project's `.github/skills/` ---
 
-# The model loads a skill through its `skill` tool; a `/build <task>` prompt reaches it as plain text.
+# The model loads a skill through its `skill` tool; a `/build <task>` prompt, which is how Copilot's docs say
+# to name a skill, reaches it as plain text, so the playbook takes the task from the user's message.
 SETTINGS_FILE_IS_OURS = True  # hooks/stopwarden.json, named after us
 SKILL_INVOCATION = "/{name} <task>"
 SKILL_WORDING = (
