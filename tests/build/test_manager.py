@@ -112,8 +112,31 @@ def test_complete_needs_every_step_passing(installed: Path, cli: Any) -> None:
     started(cli)
     ok(cli("build", "phase", "executing"))
     ok(cli("build", "step", "1", "x", "--tests", "2", "--passing", "1"))
-    fails(cli("build", "complete"), "steps 1 are not all passing")
+    fails(cli("build", "complete"), "step 1 is not passing")
     assert ok(cli("build", "status", "--json"))["phase"] == "executing"
+
+
+def test_complete_needs_every_step_number_up_to_the_last(installed: Path, cli: Any) -> None:
+    """A number skipped is a step of the plan nobody said was done: `complete` names it, and a step
+    recorded as not needed (with no tests, which pass) fills it."""
+    started(cli)
+    ok(cli("build", "phase", "executing"))
+    ok(cli("build", "step", "1", "parser", "--tests", "2", "--passing", "2"))
+    ok(cli("build", "step", "4", "docs", "--tests", "0", "--passing", "0"))
+    result = cli("build", "complete")
+    fails(result, "steps 2, 3 are not recorded")
+    assert 'build step 2 "not needed: <why>" --tests 0 --passing 0' in result.err
+    assert ok(cli("build", "status", "--json"))["phase"] == "executing"
+    ok(cli("build", "step", "2", "not needed: folded into 1", "--tests", "0", "--passing", "0"))
+    ok(cli("build", "step", "3", "the CLI", "--tests", "3", "--passing", "3"))
+    assert "(no step recorded a test)" not in ok(cli("build", "complete"))
+
+
+def test_complete_says_when_no_step_recorded_a_test(installed: Path, cli: Any) -> None:
+    started(cli)
+    ok(cli("build", "phase", "executing"))
+    ok(cli("build", "step", "1", "the README", "--tests", "0", "--passing", "0"))
+    assert "is complete (no step recorded a test)" in ok(cli("build", "complete"))
 
 
 @pytest.mark.parametrize(

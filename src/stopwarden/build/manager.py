@@ -210,7 +210,7 @@ def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
 
 
 def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: Actor | None = None) -> State:
-    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs at least one step,
+    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs steps 1 to N,
     all passing; escalating and failing need a reason (`evidence`)."""
     target = target.lower()
     if target not in PHASES:
@@ -240,8 +240,15 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
             failing = [s["n"] for s in build["steps"] if not _passing(s)]
             if failing:
                 raise StopwardenError(
-                    f"build {build_id} cannot complete: steps {', '.join(map(str, failing))} are not all passing",
+                    f"build {build_id} cannot complete: {_steps(failing)} not passing",
                     hint="fix them and re-record each with `stopwarden build step N …`",
+                )
+            missing = _missing_steps(build["steps"])
+            if missing:  # a number skipped is a step of the plan nobody said was done, or not needed
+                raise StopwardenError(
+                    f"build {build_id} cannot complete: {_steps(missing)} not recorded",
+                    hint=f"record it, or say why it was not needed: stopwarden build step {missing[0]} "
+                    '"not needed: <why>" --tests 0 --passing 0',
                 )
         escalated = target == FIXING and build["fix_iterations"] >= build["max_fix_iterations"]
         if escalated:
@@ -273,7 +280,19 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
 
 
 def _passing(step: dict[str, Any]) -> bool:
+    """A step with no tests (`--tests 0`) passes: a step of docs or configuration may have none."""
     return bool(step["passing"] == step["tests"])
+
+
+def _steps(numbers: list[int]) -> str:
+    """For a message: `step 2 is`, or `steps 2, 4 are`."""
+    return f"step {numbers[0]} is" if len(numbers) == 1 else f"steps {', '.join(map(str, numbers))} are"
+
+
+def _missing_steps(steps: list[dict[str, Any]]) -> list[int]:
+    """The numbers below the highest recorded step that have no step of their own."""
+    recorded = {int(s["n"]) for s in steps}
+    return [n for n in range(1, max(recorded, default=0)) if n not in recorded]
 
 
 def record_step(

@@ -219,7 +219,7 @@ def report(build_id: str | None, as_json: bool) -> None:
 @override_option
 @json_option
 def complete(build_id: str | None, override: str | None, as_json: bool) -> None:
-    """Mark a build complete (at least one step recorded, every recorded step passing).
+    """Mark a build complete (steps 1 to N all recorded, every one passing).
 
     \b
     Example:
@@ -227,7 +227,8 @@ def complete(build_id: str | None, override: str | None, as_json: bool) -> None:
     """
     root, selected, actor = _changing(build_id, override)
     state = manager.set_phase(root, selected, "complete", actor=actor)
-    emit(as_json, state, termsafe.line(f"build {state['id']} is complete"))
+    untested = "" if state["total_tests"] else " (no step recorded a test)"
+    emit(as_json, state, termsafe.line(f"build {state['id']} is complete{untested}"))
 
 
 @build.command()
