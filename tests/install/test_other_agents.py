@@ -320,3 +320,34 @@ def test_init_says_what_to_do_next_in_each_agents_words(project: Path, cli: Any,
     assert result.code == 0 and "start a new agent session" in result.out and "$build <task> in codex" in result.out
     both = cli("init", "--agent", "all", "--json").json()["next"]
     assert "/build <task> in claude-code" in " ".join(both) and "$build <task> in codex" in " ".join(both)
+
+
+@pytest.mark.parametrize("agent", ["codex", "gemini", "copilot"])
+def test_the_same_hooks_in_a_second_scope_are_warned_of_by_init_and_failed_by_doctor(
+    project: Path, cli: Any, codex_home: Path, agent: str
+) -> None:
+    """These clients run each scope's registration, an identical command included (Claude Code runs that
+    once): our hooks in the user and the project scope judge one stop twice and spend two of a build's
+    blocks on it (an operator review: init said nothing, and only doctor noticed)."""
+    first = cli("init", "--agent", agent, "--scope", "user")
+    assert first.code == 0 and "warning: " + agent not in first.out
+    second = cli("init", "--agent", agent, "--scope", "project")
+    assert second.code == 0, second.err
+    said = unwrapped(second.out)
+    assert (f"warning: {agent} now has our hooks in 2 scopes (project, user) and runs each, so a stop would be "
+            "judged and a build's block spent twice; to keep only the project scope: stopwarden uninstall "
+            f"--scope user, then stopwarden init --agent {agent} --scope project") in said  # fmt: skip
+    doctor = cli("doctor")
+    assert doctor.code == 1
+    assert "registered in 2 scopes (project, user): the agent runs each, so a stop is judged" in unwrapped(doctor.out)
+    # The fix it names leaves one registration, and doctor passes again.
+    assert cli("uninstall", "--scope", "user", "--yes").code == 0
+    assert cli("init", "--agent", agent, "--scope", "project").code == 0
+    assert cli("doctor").code == 0, cli("doctor").out
+
+
+def test_claude_code_runs_an_identical_command_of_two_scopes_once_so_init_says_nothing(project: Path, cli: Any) -> None:
+    assert cli("init", "--agent", "claude-code", "--scope", "local").code == 0
+    again = cli("init", "--agent", "claude-code", "--scope", "project")
+    assert again.code == 0 and "warning: claude-code now has" not in again.out
+    assert cli("doctor").code == 0

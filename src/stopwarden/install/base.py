@@ -62,6 +62,8 @@ class Installer(Protocol):
     def COMMAND(self) -> str: ...  # the client's command, to find it on PATH
     @property
     def SETTINGS_FILE_IS_OURS(self) -> bool: ...  # its hooks file is stopwarden's alone: deleted once empty
+    @property
+    def RUNS_IDENTICAL_HOOKS_ONCE(self) -> bool: ...  # one command registered in two scopes runs once
     # EVENTS: hook event -> (our hook script's event argument, timeout in the client's unit, ...)
     @property
     def EVENTS(self) -> Mapping[str, tuple[Any, ...]]: ...

@@ -19,10 +19,9 @@ from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.common.errors import StopwardenError, Unreadable
 from stopwarden.common.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
-from stopwarden.install import hook_command, installer, project_files, skill
+from stopwarden.install import hook_command, installer, project_files, registrations, skill
 from stopwarden.install.base import Check
 from stopwarden.install.registry import AGENT_MODULES
-from stopwarden.install.settings_file import SettingsFile
 
 PROBE_SESSION = "stopwarden-doctor-probe"
 
@@ -48,37 +47,26 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
     """Each of the agent's hooks registered, and answering correctly: for an agent init installed here
     (`required`), or one whose files hold hooks of ours anyway."""
     label = module.LABEL
-    checks: list[Check] = []
-    # event -> each command registered for it, in the order found -> its scope (the last that registers it)
-    commands: dict[str, dict[str, str]] = {}
-    fix_first = ""  # a settings file --fix cannot read, which must be repaired by hand before it can help
-    for scope in module.SCOPES:
-        path = module.settings_path(scope, root, env)
-        try:
-            found = module.registered(SettingsFile(path).data)
-        except Exception as e:  # an invalid file: say so, and go on with the other scopes
-            checks.append(
-                Check(f"{label}settings ({scope})", False, str(e), "fix the file by hand, then `stopwarden init`")
-            )
-            fix_first = fix_first or path
-            continue
-        for event, cmds in found.items():
-            commands.setdefault(event, {}).update(dict.fromkeys(cmds, scope))
-    if not required and not commands:
+    found = registrations.find(module, root, env)
+    checks = [
+        Check(f"{label}settings ({scope})", False, why, "fix the file by hand, then `stopwarden init`")
+        for scope, _, why in found.unreadable
+    ]
+    fix_first = found.unreadable[0][1] if found.unreadable else ""  # --fix cannot help until it is repaired
+    if not required and not found.commands:
         return checks
     for event, spec in module.EVENTS.items():
-        cmds = commands.get(event, {})
+        cmds = found.commands.get(event, {})
         if not cmds:
             fix = f"fix {fix_first} by hand, then `stopwarden doctor --fix`" if fix_first else "stopwarden doctor --fix"
             checks.append(Check(f"{label}{event} hook", False, "not registered in any scope", fix))
             continue
-        where = sorted(set(cmds.values()))
-        if len(where) > 1:  # other commands in other scopes: the agent runs each (it runs an identical one once)
+        where = registrations.run_more_than_once(module, cmds)
+        if where:
             twice = "a stop is judged and a build's block spent twice" if spec[0] == "stop" else "it runs twice"
-            said = f"registered in {len(where)} scopes ({', '.join(where)}) with other commands: the agent runs each"
-            user = " --scope user" if "user" in where else ""  # a plain uninstall keeps what other projects use
-            fix = f"stopwarden uninstall{user}, then stopwarden init --agent {agent}"
-            checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", fix))
+            other = " with other commands" if len(cmds) > 1 else ""
+            said = f"registered in {len(where)} scopes ({', '.join(where)}){other}: the agent runs each"
+            checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", registrations.fix(agent, where)))
         for cmd in cmds:
             checks.append(_probe(agent, module, event, spec[0], cmd))
     return checks

@@ -22,6 +22,7 @@ from stopwarden.install.no_extras import remove_extras as remove_extras
 
 AGENT = "gemini"
 SCOPES = ("user", "project")
+RUNS_IDENTICAL_HOOKS_ONCE = False  # it concatenates the hook lists of its settings files and runs each
 COMMAND = "gemini"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Gemini event name -> (our hook's event argument, timeout in milliseconds).

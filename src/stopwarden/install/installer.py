@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import AGENTS, BACKUPS_DIR, STATE_DIR
-from stopwarden.install import claude_code, project_files, skill, user_scope
+from stopwarden.install import claude_code, project_files, registrations, skill, user_scope
 from stopwarden.install.base import InstallJob
 from stopwarden.install.registry import AGENT_MODULES
 from stopwarden.install.settings_file import SettingsFile
@@ -96,6 +96,7 @@ def init(
     done += said
     record.update(recorded)
     done.append(_install_skill(agent, playbook, record))
+    done += registrations.warning(agent, module, root, env, scope)
     _record_scope(record, root, agent, scope, env)
     write_record(root, record)
     return done
