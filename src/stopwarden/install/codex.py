@@ -27,7 +27,7 @@ from stopwarden.install.no_extras import remove_extras as remove_extras  # extra
 
 AGENT = "codex"
 SCOPES = ("user", "project")
-RUNS_IDENTICAL_HOOKS_ONCE = False  # it stacks the hooks of its layers and runs each (see registrations.py)
+RUNS_IDENTICAL_HOOKS_ONCE = False  # Codex 0.169.0 runs one command registered in both scopes twice (measured)
 COMMAND = "codex"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Codex event name -> (our hook's event argument, timeout in seconds, Codex's snake_case event name).

@@ -27,7 +27,7 @@ from stopwarden.install.no_extras import remove_extras as remove_extras
 
 AGENT = "copilot"
 SCOPES = ("user", "project")
-RUNS_IDENTICAL_HOOKS_ONCE = False  # it loads every hooks file of both scopes and runs each
+RUNS_IDENTICAL_HOOKS_ONCE = False  # Copilot CLI 1.0.102 runs one command registered in both scopes twice (measured)
 COMMAND = "copilot"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Copilot event name -> (our hook's event argument, timeout in seconds).

@@ -22,7 +22,9 @@ from stopwarden.install.no_extras import remove_extras as remove_extras
 
 AGENT = "gemini"
 SCOPES = ("user", "project")
-RUNS_IDENTICAL_HOOKS_ONCE = False  # it concatenates the hook lists of its settings files and runs each
+# Gemini CLI 0.61.0 keeps the first of the handlers that share a name and a command (measured; `getHookKey`),
+# and ours carry the same name in every scope.
+RUNS_IDENTICAL_HOOKS_ONCE = True
 COMMAND = "gemini"  # the client's command, to find it on PATH
 DEFAULT_SCOPE = "user"
 # Gemini event name -> (our hook's event argument, timeout in milliseconds).

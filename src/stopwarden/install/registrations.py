@@ -1,10 +1,10 @@
 """Where an agent's settings register our hooks, scope by scope, and whether the agent then runs one of
 them more than once: doctor reports it, and init warns of it as it installs into one more scope.
 
-An agent merges the hooks of all its scopes. Claude Code runs a command registered identically in two of
-its settings files once (its docs: "identical handlers are deduplicated"); the others run each registration
-(`Installer.RUNS_IDENTICAL_HOOKS_ONCE`). A Stop hook run twice judges one stop twice and spends two of a
-build's blocks on it.
+An agent merges the hooks of all its scopes. Claude Code 2.1.330 and Gemini CLI 0.61.0 run one command
+registered identically in two scopes once; Codex 0.169.0 and Copilot CLI 1.0.102 run each registration
+(measured with the real clients, 2026-12-07: `Installer.RUNS_IDENTICAL_HOOKS_ONCE`). A Stop hook run twice
+judges one stop twice and spends two of a build's blocks on it.
 """
 
 from __future__ import annotations
