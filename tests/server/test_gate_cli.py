@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,13 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     # review found the project's own enforce still blocking after it), and so does the kill switch's.
     assert cli("gate", "mode", "off").out.splitlines() == [f"mode: off (set for project {project})"]
     assert cli("gate", "mode", "--json").json()["mode"] == "off"
+    # Both written in one transaction, and the operator log says the project's own setting was overwritten.
+    with closing(sqlite3.connect(installed / ".stopwarden" / "stopwarden.db")) as db:
+        rows = db.execute("SELECT scope, value, updated_at FROM settings WHERE key = 'mode' AND scope IN ('*', ?)",
+                          (project,)).fetchall()  # fmt: skip
+        [detail] = db.execute("SELECT detail FROM operator_log ORDER BY entry_id DESC LIMIT 1").fetchone()
+    assert sorted(rows) == sorted([("*", "off", rows[0][2]), (project, "off", rows[0][2])])
+    assert detail == f"off [and project {project}'s own setting]"
     other_switch = cli("gate", "kill-switch", "on", "--scope", "billing-service")  # not this project's
     assert other_switch.out.splitlines() == ["kill switch: off", "note: on was set for project billing-service only"]
     assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0

@@ -199,10 +199,10 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
     now = time.time()
     scope = _check_scope(scope)
     values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else "", MODE_ORIGIN: "gate mode"}
-    for each in _also_this_project(store, config, scope, "mode"):
-        store.put_settings(values, now, each)
+    scopes = _also_this_project(store, config, scope, "mode")
+    store.put_settings(values, now, scopes)
     forced = f" (forced: {force})" if force and mode == "enforce" else ""
-    store.log_operator("mode", f"{mode}{forced}{_where(scope)}", now)
+    store.log_operator("mode", f"{mode}{forced}{_where(scopes)}", now)
     return refresh(store, config)
 
 
@@ -210,9 +210,9 @@ def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "", sc
     now = time.time()
     scope = _check_scope(scope)
     values = {"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}
-    for each in _also_this_project(store, config, scope, "kill_switch"):
-        store.put_settings(values, now, each)
-    store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else "") + _where(scope), now)
+    scopes = _also_this_project(store, config, scope, "kill_switch")
+    store.put_settings(values, now, scopes)
+    store.log_operator("kill_switch", ("on" if on else "off") + (f": {reason}" if reason else "") + _where(scopes), now)
     return refresh(store, config)
 
 
@@ -233,8 +233,13 @@ def _check_scope(scope: str) -> str:
     return scope
 
 
-def _where(scope: str) -> str:
-    return "" if scope == FLEET else f" [project {scope}]"
+def _where(scopes: tuple[str, ...]) -> str:
+    """For the operator log: which scopes a change was written to (`*` alone says nothing)."""
+    if scopes == (FLEET,):
+        return ""
+    if scopes[0] == FLEET:
+        return f" [and project {scopes[1]}'s own setting]"
+    return f" [project {scopes[0]}]"
 
 
 # The two ratio checks of readiness, by name: over no judged verdict their value is 0, which a report

@@ -39,19 +39,23 @@ class SettingsRows(StoreBase):
                 found[scope][key] = value
         return found
 
-    def put_settings(self, values: dict[str, str], now: float, scope: str = FLEET) -> None:
-        """Set several settings of one scope in one transaction (e.g. the kill switch and its reason). On
-        PostgreSQL the same transaction notifies every server listening (`watch_settings`)."""
+    def put_settings(self, values: dict[str, str], now: float, scope: str | tuple[str, ...] = FLEET) -> None:
+        """Set several settings of one scope, or of several, in one transaction (e.g. the kill switch and its
+        reason, for `*` and this project's own). On PostgreSQL the same transaction notifies every server
+        listening (`watch_settings`)."""
+        scopes = (scope,) if isinstance(scope, str) else scope
         with self._write() as conn:
-            for key, value in values.items():
-                stmt = upsert(conn, schema.settings).values(scope=scope, key=key, value=value, updated_at=now)
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["scope", "key"], set_={"value": value, "updated_at": now}
+            for each in scopes:
+                for key, value in values.items():
+                    stmt = upsert(conn, schema.settings).values(scope=each, key=key, value=value, updated_at=now)
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=["scope", "key"], set_={"value": value, "updated_at": now}
+                        )
                     )
-                )
             if self.backend == "postgresql":
-                conn.execute(select(func.pg_notify(SETTINGS_CHANNEL, scope)))
+                for each in scopes:
+                    conn.execute(select(func.pg_notify(SETTINGS_CHANNEL, each)))
 
     def watch_settings(
         self, changed: Callable[[], None], stop: threading.Event, poll_s: float = 2.0, listen_url: str = ""
