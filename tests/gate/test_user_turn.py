@@ -396,6 +396,10 @@ def test_round_27s_end_of_day_turns_are_read(name: str, stops: int, work: int, c
         ("На сегодня всё, до завтра.", "stop"),  # noqa: RUF001
         ("На сегодня всё, до завтра закончи отчёт.", "work"),  # noqa: RUF001 (a deadline: work goes on)
         ("ja.json の farewell を次の文言にして:\n今日はここまでにしましょう。お疲れさまでした。", "work"),  # a label's
+        ("Die Aufgaben für heute: den Parser fertig machen, dann die Tests.", "work"),  # heads the day's work
+        ("Pour aujourd'hui : finir le parseur et ses tests.", "work"),
+        ("Das war's für heute, danke.", "stop"),
+        ("Per oggi basta, grazie.", "stop"),
     ],
 )
 def test_a_farewell_may_follow_a_closing(text: str, expected: str) -> None:

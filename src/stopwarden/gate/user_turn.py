@@ -251,7 +251,9 @@ _CLOSING = re.compile(
     + _END
     + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
     r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
-    r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
+    # "for today" closes ("Das war's für heute", "lo dejamos por hoy"), unless it heads a list of the day's
+    # work ("Die Aufgaben für heute: …", "Pour aujourd'hui : …").
+    r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b(?!\s*:)"
     r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
 )
