@@ -60,6 +60,10 @@ def parse_time(text: str, local: bool = False) -> float | None:
     return parse_iso(text if clock else text + "T00:00:00Z")
 
 
+# What `--since` and the API's `since` take, in words: the CLI's hint and the API's 400 say the same.
+FORMS = "a duration ago such as 7d, 12h or 30m, or a time (ISO 8601 or epoch seconds)"
+
+
 def parse_since(text: str, now: float, local: bool = False) -> float:
     """ "7d", "12h", "30m", "2w" (ago), or a time (`parse_time`, `local` for the CLI); a clear error otherwise."""
     text = text.strip()
@@ -67,7 +71,5 @@ def parse_since(text: str, now: float, local: bool = False) -> float:
         return now - int(text[:-1]) * UNITS[text[-1]]
     start = parse_time(text, local)
     if start is None:
-        raise StopwardenError(
-            f"bad --since {text!r}", hint="use a duration such as 7d, 12h or 30m, or a time (ISO 8601 or epoch seconds)"
-        )
+        raise StopwardenError(f"bad --since {text!r}", hint=f"use {FORMS}")
     return start

@@ -327,7 +327,7 @@ def _days_by_start(store: Store, day_starts: str, project: str | None) -> list[d
 # What a query parameter with a pattern takes, said to whoever sent another (an operator review found the
 # patterns' regular expressions, hundreds of characters, in the answers).
 _FORMS = {
-    "since": "a duration ago such as 7d, 12h or 30m, or a time (ISO 8601 or epoch seconds)",
+    "since": since_module.FORMS,
     "day_starts": "up to 32 times, comma-separated (ISO 8601 or epoch seconds)",
     "decision": "one of " + ", ".join(DECISIONS),
     "session": "a session id without NUL",
