@@ -106,6 +106,7 @@ REVIEWS = tuple(
         "context_form",
         "still",
         "next_elsewhere",
+        "own_next",
     )
 )
 
