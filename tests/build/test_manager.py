@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,29 @@ def test_complete_needs_every_step_number_up_to_the_last(installed: Path, cli: A
     ok(cli("build", "step", "2", "not needed: folded into 1", "--tests", "0", "--passing", "0"))
     ok(cli("build", "step", "3", "the CLI", "--tests", "3", "--passing", "3"))
     assert "(no step recorded a test)" not in ok(cli("build", "complete"))
+
+
+def test_a_step_numbered_far_past_the_highest_is_refused_and_a_long_gap_is_named_briefly(
+    installed: Path, cli: Any
+) -> None:
+    """A date or a ticket number typed as N (an operator review: `build step 20000000` was taken, and
+    `complete` then listed twenty million numbers in 21 s and 2.4 GB). A state file that already holds one
+    is counted gap by gap."""
+    build = started(cli)
+    ok(cli("build", "phase", "executing"))
+    ok(cli("build", "step", "1", "parser", "--tests", "1", "--passing", "1"))
+    result = cli("build", "step", "20000000", "oops", "--tests", "1", "--passing", "1")
+    fails(result, "step 20000000 is more than 10 past the highest step recorded (1)")
+    assert "record step 2 next" in result.err
+    ok(cli("build", "step", "11", "the last of the plan", "--tests", "1", "--passing", "1"))  # ten skipped: fine
+    path = installed / ".stopwarden" / "builds" / f"{build['id']}.json"
+    state = json.loads(path.read_text())
+    state["steps"].append({**state["steps"][-1], "n": 10**20})  # written before the bound, or by hand
+    path.write_text(json.dumps(state))
+    started_at = time.monotonic()
+    result = cli("build", "complete")
+    assert time.monotonic() - started_at < 10
+    fails(result, f"steps 2, 3, 4, 5, 6, 7, 8, 9, 10, 12 are not recorded ({10**20 - 3} in all)")
 
 
 def test_complete_says_when_no_step_recorded_a_test(installed: Path, cli: Any) -> None:

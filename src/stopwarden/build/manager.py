@@ -243,10 +243,11 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
                     f"build {build_id} cannot complete: {_steps(failing)} not passing",
                     hint="fix them and re-record each with `stopwarden build step N …`",
                 )
-            missing = _missing_steps(build["steps"])
+            missing, count = _missing_steps(build["steps"])
             if missing:  # a number skipped is a step of the plan nobody said was done, or not needed
+                more = f" ({count} in all)" if count > len(missing) else ""
                 raise StopwardenError(
-                    f"build {build_id} cannot complete: {_steps(missing)} not recorded",
+                    f"build {build_id} cannot complete: {_steps(missing)} not recorded{more}",
                     hint=f"record it, or say why it was not needed: stopwarden build step {missing[0]} "
                     '"not needed: <why>" --tests 0 --passing 0',
                 )
@@ -289,16 +290,29 @@ def _steps(numbers: list[int]) -> str:
     return f"step {numbers[0]} is" if len(numbers) == 1 else f"steps {', '.join(map(str, numbers))} are"
 
 
-def _missing_steps(steps: list[dict[str, Any]]) -> list[int]:
-    """The numbers below the highest recorded step that have no step of their own."""
-    recorded = {int(s["n"]) for s in steps}
-    return [n for n in range(1, max(recorded, default=0)) if n not in recorded]
+def _missing_steps(steps: list[dict[str, Any]]) -> tuple[list[int], int]:
+    """The first few numbers below the highest recorded step that have no step of their own, and how many
+    there are: counted gap by gap, never listed, as a state file may hold any number."""
+    first: list[int] = []
+    count, expected = 0, 1
+    for n in sorted({int(s["n"]) for s in steps}):
+        if n > expected:
+            count += n - expected
+            first += range(expected, n)[: max(0, MISSING_SHOWN - len(first))]
+        expected = n + 1
+    return first, count
+
+
+MISSING_SHOWN = 10  # the missing step numbers a refused `complete` names
+MAX_SKIP = 10  # how far past the highest step recorded a new one may be numbered
 
 
 def record_step(
     root: str, build_id: str, n: int, description: str, tests: int, passing: int, actor: Actor | None = None
 ) -> State:
-    """Record step `n` (again, to replace it): how many tests it has and how many pass."""
+    """Record step `n` (again, to replace it): how many tests it has and how many pass. Its number is the
+    plan's; one more than MAX_SKIP past the highest recorded (a date or a ticket number typed as N) is
+    refused, as `complete` would then ask for every number between."""
     if n < 1:
         raise StopwardenError(f"step number {n} is not positive", hint="steps count from 1")
     if tests < 0 or passing < 0 or passing > tests:
@@ -313,6 +327,12 @@ def record_step(
                 f"build {build_id} is in phase {build['phase']}; steps are recorded while "
                 + " or ".join(phases.STEP_PHASES),
                 hint=_way_to_steps(build["phase"]),
+            )
+        highest = max((int(s["n"]) for s in build["steps"]), default=0)
+        if n > highest + MAX_SKIP:
+            raise StopwardenError(
+                f"step {n} is more than {MAX_SKIP} past the highest step recorded ({highest})",
+                hint=f"number steps as the plan does: record step {highest + 1} next",
             )
         step = {"n": n, "description": description.strip(), "tests": tests, "passing": passing, "at": now_iso()}
         build["steps"] = sorted([s for s in build["steps"] if s["n"] != n] + [step], key=lambda s: int(s["n"]))
