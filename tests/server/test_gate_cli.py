@@ -122,6 +122,24 @@ def test_scopes_with_the_server_down(installed: Path, cli: Any) -> None:
     assert cli("gate", "mode", "shadow", "--scope", " ").code == 1  # a blank scope is refused
 
 
+def test_a_config_broken_after_the_server_started_still_lets_the_kill_switch_and_a_lower_mode_through(
+    installed: Path, cli: Any
+) -> None:
+    """The running server keeps the config it loaded and goes on judging; a config broken since (a typo, a
+    teammate's push) must not lock the operator out of the controls that make the gate safer (an operator
+    review: `gate kill-switch on` and `gate mode off` failed on the config error while the server enforced)."""
+    for server in run_server(installed):
+        config = installed / ".stopwarden" / "config.toml"
+        config.write_text(config.read_text() + "\n[gate]\nretention_days = 0\n")
+        assert cli("gate", "status").code == 1  # the config is reported as broken
+        on = cli("gate", "kill-switch", "on", "--reason", "drill")
+        assert on.code == 0, on.err
+        assert server.call("GET", "/v1/kill-switch")[1]["value"] is True
+        off = cli("gate", "mode", "off")
+        assert off.code == 0, off.err
+        assert server.call("GET", "/v1/mode")[1]["mode"] == "off"
+
+
 def test_a_store_that_is_no_database_is_said_plainly(installed: Path, cli: Any) -> None:
     """A decision log overwritten with garbage: each gate command says the database cannot be read and exits 1
     (not "a bug", exit 3), and doctor fails its check (an operator review)."""

@@ -28,9 +28,17 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
     from stopwarden.common import config as config_module
     from stopwarden.common import http
     from stopwarden.server.control import read_token
+    from stopwarden.state import files
 
     root = require_root(os.getcwd())
-    port = config_module.load(root).port
+    try:
+        port = config_module.load(root).port
+    except StopwardenError:
+        # A config broken after the server started (a typo, a teammate's push): the running server keeps
+        # the config it loaded and goes on judging, so the kill switch and a lower mode must still reach it.
+        port = files.read_port(root) or 0
+        if not port:
+            raise
     try:
         code, answer = http.request(port, method, path, read_token(root), body, timeout=5)
     except OSError:
