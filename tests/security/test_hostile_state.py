@@ -208,3 +208,35 @@ def test_the_install_record_is_never_read_unbounded(installed: Path) -> None:
 
     _link(installed / ".stopwarden" / "installed.json", "/dev/zero")
     assert installer.read_record(str(installed)) == {}
+
+
+def test_init_writes_nothing_through_a_linked_state_folder(project: Path, tmp_path: Path, cli: Any) -> None:
+    """A repository's `.stopwarden` link: init refuses it before creating anything through it (an operator
+    review found builds/, sessions/, plans/ and backups/ made in its target first), and doctor names the
+    link rather than a chmod of its target."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _link(project / ".stopwarden", outside)
+    result = cli("init", "--agent", "claude-code")
+    assert result.code == 1 and "not a real folder" in result.err and "remove it" in result.err
+    assert list(outside.iterdir()) == []
+    doctor = cli("doctor")
+    assert "is a link, not a folder of this project's" in " ".join(doctor.out.split()) and "chmod" not in doctor.out
+
+
+def test_init_says_what_it_replaced_of_a_committed_state(project: Path, cli: Any) -> None:
+    """A repository that commits a token and a store: init replaces the token and sets the store aside, and
+    says so, with how to keep the new secret out of the next commit (it stays in git's index)."""
+    state = project / ".stopwarden"
+    state.mkdir()
+    (state / "token").write_text("not-a-secret\n")
+    (state / "stopwarden.db").write_bytes(b"a store of the repository's making")
+    subprocess.run(["git", "add", "-f", ".stopwarden"], cwd=project, check=True)
+    subprocess.run(["git", "commit", "-qm", "state"], cwd=project, check=True)
+    result = cli("init", "--agent", "claude-code")
+    assert result.code == 0, result.err
+    said = " ".join(result.out.split())
+    assert "set aside the store the repository committed: stopwarden.db.from-repository" in said
+    assert "warning: the repository commits .stopwarden/token" in said
+    assert "git rm --cached .stopwarden/token" in said
+    assert (state / "token").read_text() != "not-a-secret\n"

@@ -76,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def os_error(e: OSError) -> tuple[str, str]:
     """The message and hint for an OSError: an unwritable or missing folder, a full disk (theirs to fix)."""
     where = f" {e.filename}" if e.filename else ""
+    from stopwarden.state.safe import NotOurs
+
+    if isinstance(e, NotOurs):  # a link or a file in our place, or another user's: nothing was written through it
+        return f"cannot use{where}: {e.strerror or e}", "remove it (it is not stopwarden's), then run the command again"
     return f"cannot use{where}: {e.strerror or e}", "check that the folder exists and that you may write to it"
 
 

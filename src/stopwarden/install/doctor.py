@@ -28,7 +28,8 @@ PROBE_SESSION = "stopwarden-doctor-probe"
 
 def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     checks = [_state_dir(root)]
-    if not os.path.isdir(os.path.join(root, STATE_DIR)):  # not installed: nothing else to check
+    state = os.path.join(root, STATE_DIR)
+    if os.path.islink(state) or not os.path.isdir(state):  # not installed, or not ours: nothing else to check
         return checks
     checks += [_config(root), _authority(root, env), _mode(root), _token(root), _server(root)]
     if online:
@@ -74,6 +75,8 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
 
 def _state_dir(root: str) -> Check:
     path = os.path.join(root, STATE_DIR)
+    if os.path.islink(path):  # a chmod would change its target: say what it is instead
+        return Check("state folder", False, f"{path} is a link, not a folder of this project's", f"rm {path}")
     if not os.path.isdir(path):
         return Check("state folder", False, f"{path} does not exist", "stopwarden init --agent claude-code")
     mode = os.stat(path).st_mode & 0o777

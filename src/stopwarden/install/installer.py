@@ -33,9 +33,9 @@ REPLACED = "replaced_statusline"
 def set_up_project(root: str) -> list[str]:
     """Whatever is missing of `.stopwarden/`, created (init, and `doctor --fix` before any agent's part):
     what was done, one line each."""
-    created, moved = project_files.create(root)
+    created, notes = project_files.create(root)
     done = [f"created {', '.join(os.path.relpath(p, root) for p in created)}"] if created else []
-    return done + ([moved] if moved else [])
+    return done + notes
 
 
 def init(

@@ -54,20 +54,24 @@ def state_dir(root: str) -> str:
     return os.path.join(root, STATE_DIR)
 
 
-def create(root: str) -> tuple[list[str], str]:
-    """Create whatever is missing of `.stopwarden/`: the paths it created, and what it said about a port
-    another program answers on ("" when it did not have to move the port)."""
+def create(root: str) -> tuple[list[str], list[str]]:
+    """Create whatever is missing of `.stopwarden/`: the paths it created, and notes on what it found
+    there that was not ours (a committed store set aside, a committed token replaced) or a port another
+    program answers on."""
     created = []
     base = state_dir(root)
     for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
-        if not os.path.isdir(folder):
-            os.makedirs(folder, mode=0o700)
+        if os.path.lexists(folder):  # a repository's link in our place: refused before anything goes through it
+            safe.check_folder(folder)
+        else:
+            os.mkdir(folder, 0o700)
             created.append(folder)
-    for folder in (base, *(os.path.join(base, d) for d in (BUILDS_DIR, SESSIONS_DIR, PLANS_DIR, BACKUPS_DIR))):
-        safe.check_folder(folder)  # a repository's link in our place: refuse before writing anything
     os.chmod(base, 0o700)
-    _drop_foreign_token(root)
-    files.set_aside_committed_store(root)  # it could hold `enforce`: aside before anything opens it
+    notes = _drop_foreign_token(root)
+    aside = files.set_aside_committed_store(root)  # it could hold `enforce`: aside before anything opens it
+    if aside:
+        names = ", ".join(name + files.ASIDE_SUFFIX for name in aside)
+        notes.append(f"set aside the store the repository committed: {names}")
     contents = {
         ".gitignore": (GITIGNORE, 0o644),
         CONFIG_FILE: (CONFIG.format(name=_toml_str(os.path.basename(root))), 0o644),
@@ -80,18 +84,29 @@ def create(root: str) -> tuple[list[str], str]:
             write_atomic(path, text.encode("utf-8"), mode)
             created.append(path)
     os.chmod(os.path.join(base, TOKEN_FILE), 0o600)  # ours now: never a link (above)
-    return created, _leave_a_clash(root)
+    clash = _leave_a_clash(root)
+    return created, notes + ([clash] if clash else [])
 
 
-def _drop_foreign_token(root: str) -> None:
+def _drop_foreign_token(root: str) -> list[str]:
     """A token the repository brought is no secret: a link in its place (whose target a chmod would
-    change), or a file git tracks (checked out 0600 under a umask of 077). Removed, so a new one is made."""
-    token = os.path.join(state_dir(root), TOKEN_FILE)
+    change), or a file git tracks (checked out 0600 under a umask of 077). Removed, so a new one is made;
+    a tracked one is still in git's index, so the note says how to keep the new secret out of a commit (the
+    index is the user's: init does not change it)."""
+    relative = os.path.join(STATE_DIR, TOKEN_FILE)
+    token = os.path.join(root, relative)
     if not os.path.lexists(token):
-        return
-    tracked = git.text(root, "ls-files", "--error-unmatch", "--", os.path.join(STATE_DIR, TOKEN_FILE))[1] == 0
-    if os.path.islink(token) or tracked:
-        os.unlink(token)
+        return []
+    tracked = git.text(root, "ls-files", "--error-unmatch", "--", relative)[1] == 0
+    if not (os.path.islink(token) or tracked):
+        return []
+    os.unlink(token)
+    if not tracked:
+        return [f"replaced the link the repository put at {relative} with a token of this machine's"]
+    return [
+        f"warning: the repository commits {relative}; this machine's new token is in its place, and a commit "
+        f"would publish it: run `git rm --cached {relative}`"
+    ]
 
 
 def _leave_a_clash(root: str) -> str:
