@@ -86,6 +86,9 @@ def test_complete_needs_a_step_and_escalating_or_abandoning_needs_a_reason(insta
     fails(failed, "say why the build is failed")
     assert 'add --evidence "<why>"' in failed.err  # the option `build phase` has (--reason is abandon's)
     assert cli("build", "abandon").code == 1  # --reason is required
+    blank = cli("build", "abandon", "--reason", "  ")
+    fails(blank, "say why the build is abandoned")
+    assert 'add --reason "<why>"' in blank.err  # abandon's own option (an operator review)
     ok(cli("build", "step", "1", "parser", "--tests", "2", "--passing", "2"))
     assert ok(cli("build", "complete", "--json"))["phase"] == "complete"
 

@@ -138,6 +138,8 @@ def test_no_blocks_and_no_cases_print_no_made_up_scores(cli: Any, tmp_path: Path
     (tmp_path / "empty.jsonl").write_text("")
     empty = cli("eval", str(tmp_path / "empty.jsonl"))  # no stop: an error, not scores over nothing
     assert empty.code == 1 and empty.out == "" and "nothing to measure" in empty.err
+    endless = cli("eval", "/dev/zero")  # read bounded (an operator review: it read forever)
+    assert endless.code == 1 and "larger than 64 MiB" in endless.err
 
 
 def test_per_act_table_and_json_on_the_first_contact_set(cli: Any) -> None:

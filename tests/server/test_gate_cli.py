@@ -110,6 +110,25 @@ def test_choosing_the_authority_keeps_the_rest_of_the_config(
     assert cli("gate", "authority", "oracle").code == 1
 
 
+def test_force_is_for_enforce_and_needs_a_reason(installed: Path, cli: Any) -> None:
+    """A forced enforce is recorded with its reason: a blank one is refused, and --force with another mode is
+    an error rather than ignored (an operator review)."""
+    for args in (["enforce", "--force", "   "], ["enforce", "--force", ""], ["shadow", "--force", "why"]):
+        result = cli("gate", "mode", *args)
+        assert result.code == 1 and ("needs a reason" in result.err or "applies to enforce only" in result.err)
+    from stopwarden.common import config as config_module
+    from stopwarden.common.errors import StopwardenError
+    from stopwarden.gate import settings
+    from stopwarden.store.store import Store
+
+    store = Store.open(str(installed / ".stopwarden" / "stopwarden.db"))
+    try:
+        with pytest.raises(StopwardenError, match="blank"):  # the API's path too
+            settings.set_mode(store, config_module.load(str(installed)), "enforce", "  ")
+    finally:
+        store.close()
+
+
 def test_scopes_with_the_server_down(installed: Path, cli: Any) -> None:
     """With SQLite the fleet is this one project, but a project's own setting still wins and says so."""
     assert cli("gate", "mode", "shadow").code == 0

@@ -361,6 +361,8 @@ def _way_to_steps(phase: str) -> str:
 
 def abandon(root: str, build_id: str, reason: str, actor: Actor | None = None) -> State:
     """End a build as failed; the reason (required) goes into the audit log."""
+    if not reason.strip():  # said here, with abandon's own option: set_phase's hint names `build phase`'s
+        raise StopwardenError("say why the build is abandoned", hint='add --reason "<why>" (the user reads it)')
     return set_phase(root, build_id, FAILED, evidence=reason, actor=actor)
 
 

@@ -152,6 +152,10 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
         text = [f"mode: {current['mode']}{_in_force(current, 'mode_scope')} ({source['says']})"]
         emit(as_json, shown, termsafe.lines(text + ([f"note: {source['note']}"] if source["note"] else [])))
         return
+    if force is not None and mode != "enforce":
+        raise click.UsageError("--force applies to enforce only")
+    if force is not None and not force.strip():
+        raise click.UsageError("--force needs a reason (it is recorded)")
     body = {"mode": mode, "force": force, "scope": scope}
     answer = _api("PUT", "/v1/mode", body, refusal_ok=mode == "off")
     if answer is None:

@@ -75,9 +75,12 @@ def load_cases(path: str) -> Iterator[Labelled]:
     field, checked before anything reads it (never a Python error)."""
     try:
         with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+            text = f.read(MAX_CASES_CHARS + 1)  # bounded: `/dev/zero` or a runaway file is no case file
     except (OSError, UnicodeDecodeError) as e:
         raise StopwardenError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+    if len(text) > MAX_CASES_CHARS:
+        raise StopwardenError(f"cannot read {path}: larger than {MAX_CASES_CHARS // 2**20} MiB", hint=CASE_HINT)
+    lines = text.splitlines()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -95,6 +98,7 @@ def load_cases(path: str) -> Iterator[Labelled]:
                        row.get("stop_hook_active") is True)  # fmt: skip
 
 
+MAX_CASES_CHARS = 64 * 2**20  # tens of thousands of exported events, each a few KiB at most
 CASE_HINT = 'each line is one JSON object: {"id", "stop_text", "expected": {"decision"}, ...} (docs/spec.md §8)'
 
 

@@ -189,6 +189,8 @@ def refresh(store: Store, config: Config) -> GateSettings:
 def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: str = FLEET) -> GateSettings:
     if mode not in MODES:
         raise StopwardenError(f"unknown mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
+    if force and not force.strip():  # a forced enforce is recorded with its reason: a blank one says nothing
+        raise StopwardenError("the reason given to --force is blank", hint="say why enforce is forced")
     if mode == "enforce" and not force:
         unmet = readiness(store, None if scope == FLEET else scope)["unmet"]
         if unmet:
