@@ -355,3 +355,23 @@ def test_an_agent_that_runs_an_identical_command_of_two_scopes_once_gets_no_warn
     again = cli("init", "--agent", agent, "--scope", scopes[1])
     assert again.code == 0 and f"warning: {agent} now has" not in again.out
     assert cli("doctor").code == 0, cli("doctor").out
+
+
+def test_doctors_fix_lines_name_a_move_that_works(project: Path, cli: Any, codex_home: Path) -> None:
+    """A stale hook that another project's install put in the user scope: `doctor --fix` redoes only what
+    init did here, so doctor names `init --agent codex --scope user` instead. A settings file whose `hooks`
+    init cannot merge into: fixed by hand, said as for invalid JSON (an operator review: both said
+    `doctor --fix`, which then changed nothing or refused)."""
+    assert cli("init", "--agent", "claude-code").code == 0
+    hooks = codex_home / "hooks.json"
+    current = hook_command.command("stop", "codex")
+    another = current.replace(" -I -S ", " -S -I ")  # another install's command: it still runs
+    hooks.write_text(json.dumps({"hooks": {"Stop": [{"hooks": [{"type": "command", "command": another}]}]}}))
+    out = unwrapped(cli("doctor").out)
+    assert "FAIL codex Stop hook: works, but is stale" in out
+    assert "fix: stopwarden init --agent codex --scope user" in out
+    local = project / ".claude" / "settings.local.json"
+    local.write_text('{"hooks": []}')
+    out = unwrapped(cli("doctor").out)
+    assert "FAIL settings (local):" in out and "is a list, not an object" in out
+    assert f"fix: fix {local} by hand, then `stopwarden doctor --fix`" in out

@@ -37,16 +37,17 @@ def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     record = installer.read_record(root)
     installed = installer.installed_scopes(record)
     for agent, module in AGENT_MODULES.items():
-        checks += _agent_checks(agent, module, root, env, required=agent in installed)
+        checks += _agent_checks(agent, module, root, env, installed.get(agent, []))
     for module in AGENT_MODULES.values():  # each says from the record whether its checks apply here
         checks += module.doctor_checks(root, env, record)
     checks += _skills(root, env, record, installed)
     return checks
 
 
-def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], required: bool) -> list[Check]:
-    """Each of the agent's hooks registered, and answering correctly: for an agent init installed here
-    (`required`), or one whose files hold hooks of ours anyway."""
+def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], here: list[str]) -> list[Check]:
+    """Each of the agent's hooks registered, and answering correctly: for an agent init installed here (in
+    the scopes `here`), or one whose files hold hooks of ours anyway."""
+    required = bool(here)
     label = module.LABEL
     found = registrations.find(module, root, env)
     checks = [
@@ -68,8 +69,12 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], re
             other = " with other commands" if len(cmds) > 1 else ""
             said = f"registered in {len(where)} scopes ({', '.join(where)}){other}: the agent runs each"
             checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", registrations.fix(agent, where)))
-        for cmd in cmds:
-            checks.append(_probe(agent, module, event, spec[0], cmd))
+        for cmd, scopes in cmds.items():
+            # `doctor --fix` redoes what init did here; a command only another install put in a scope is
+            # this project's to replace by installing there itself.
+            elsewhere = [scope for scope in scopes if scope not in here]
+            fix = f"stopwarden init --agent {agent} --scope {elsewhere[0]}" if elsewhere else "stopwarden doctor --fix"
+            checks.append(_probe(agent, module, event, spec[0], cmd, fix))
     return checks
 
 
@@ -241,8 +246,9 @@ def _skills(
     return checks
 
 
-def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Check:
-    """Run one registered command as the agent would, in a throwaway project, and check its answer."""
+def _probe(agent: str, module: Any, event: str, argument: str, cmd: str, fix: str) -> Check:
+    """Run one registered command as the agent would, in a throwaway project, and check its answer; `fix`
+    is what a failure names."""
     name = f"{module.LABEL}{event} hook"
     with tempfile.TemporaryDirectory(prefix="stopwarden-doctor-") as tmp:
         project = os.path.realpath(tmp)
@@ -270,15 +276,15 @@ def _probe(agent: str, module: Any, event: str, argument: str, cmd: str) -> Chec
             timeout_s = module.EVENTS[event][1] * module.HOOK_TIMEOUT_UNIT_S
             done = hook_command.run(cmd, payload, project, env, timeout_s)
         except subprocess.TimeoutExpired:
-            return Check(name, False, f"{cmd} did not answer within its timeout", "stopwarden doctor --fix")
+            return Check(name, False, f"{cmd} did not answer within its timeout", fix)
         ms = (time.monotonic() - started) * 1000
         problem = _judge(agent, argument, done, project)
     current = hook_command.command(argument, agent)  # what init registers now, whatever the file format
     stale = "" if cmd == current else f" (registered as {cmd}, which is not this install's {current})"
     if problem:
-        return Check(name, False, f"{problem}; expected {expect}{stale}", "stopwarden doctor --fix")
+        return Check(name, False, f"{problem}; expected {expect}{stale}", fix)
     if stale:
-        return Check(name, False, f"works, but is stale{stale}", "stopwarden doctor --fix")
+        return Check(name, False, f"works, but is stale{stale}", fix)
     return Check(name, True, f"answers correctly in {ms:.0f} ms: {cmd}")
 
 

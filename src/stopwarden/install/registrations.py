@@ -9,6 +9,7 @@ judges one stop twice and spends two of a build's blocks on it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -28,7 +29,9 @@ def find(module: Any, root: str, env: Mapping[str, str]) -> Found:
     for scope in module.SCOPES:
         path = module.settings_path(scope, root, env)
         try:
-            found = module.registered(SettingsFile(path).data)
+            data = SettingsFile(path).data
+            module.merge(copy.deepcopy(data), path)  # a shape init could not merge into is the user's to fix
+            found = module.registered(data)
         except Exception as e:  # an invalid file: the caller says so, and the other scopes still count
             unreadable.append((scope, path, str(e)))
             continue
