@@ -60,6 +60,15 @@ def test_an_llm_authority_without_its_key_is_refused_and_nothing_changes(
     monkeypatch.setenv("PATH", str(installed))  # no `claude` here
     refused = cli("gate", "authority", "claude-cli")
     assert refused.code == 1 and "'claude' is not on PATH" in refused.err
+    # A relative command is found from the checkout, never from the server, which runs from / (an operator
+    # review: it was approved, and then silently never used).
+    script = installed / "judge.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    with (installed / ".stopwarden" / "config.toml").open("a") as f:
+        f.write('\n[authority.claude-cli]\ncommand = "./judge.sh"\n')
+    refused = cli("gate", "authority", "claude-cli")
+    assert refused.code == 1 and "'./judge.sh' is relative: give its absolute path" in refused.err
 
 
 def test_a_base_url_or_a_key_is_enough(installed: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,7 +36,9 @@ def problems(authority: str, options: Mapping[str, Mapping[str, Any]], env: Mapp
         own = options.get(authority) or options.get(provider) or {}  # a cascade's settings are its own table
         if provider == "claude-cli":
             command = str(own.get("command") or "claude")
-            if not shutil.which(command, path=env.get("PATH")):
+            if "/" in command and not os.path.isabs(command):  # found from a checkout, never from the server
+                found.append(f"claude-cli: the command {command!r} is relative: give its absolute path")
+            elif not shutil.which(command, path=env.get("PATH")):
                 found.append(f"claude-cli: the command {command!r} is not on PATH")
             continue
         if provider not in PROVIDER_ENV:  # not one we know: the registry says so when it is built
