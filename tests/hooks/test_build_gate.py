@@ -238,3 +238,21 @@ def test_a_locked_build_lets_the_owner_stop_after_a_bounded_wait(installed: Path
     assert (done.returncode, done.stdout) == (0, "")
     assert 1.5 < waited < 10
     assert "is locked by a busy command" in (installed / ".stopwarden" / "hook.log").read_text()
+
+
+def test_after_uninstall_the_hooks_that_still_run_here_gate_nothing(installed: Path, cli: Any) -> None:
+    """Uninstall without --purge keeps `.stopwarden/` (the decision log), so hooks another project installed
+    in the user scope still find the project: they allow every stop there until `init` (an operator review
+    found them still blocking in enforce). Run here as the registered command, kept before uninstall."""
+    start(cli)
+    settings = installed / ".claude" / "settings.local.json"
+    kept = settings.read_text()
+    assert '"decision":"block"' in run_hook(installed, stop_payload(installed, "owner")).stdout
+    uninstall = cli("uninstall")
+    assert uninstall.code == 0 and "hooks that still run here gate nothing" in uninstall.out
+    settings.parent.mkdir(exist_ok=True)
+    settings.write_text(kept)  # as if another project's user-scope install still ran our hook here
+    assert run_hook(installed, stop_payload(installed, "owner")).stdout == ""
+    assert "stopwarden was uninstalled here" in (installed / ".stopwarden" / "hook.log").read_text()
+    assert cli("init", "--agent", "claude-code").code == 0  # installed again: gated again
+    assert '"decision":"block"' in run_hook(installed, stop_payload(installed, "owner")).stdout

@@ -18,6 +18,9 @@ CONFIG_FILE = "config.toml"
 TOKEN_FILE = "token"
 PORT_FILE = "port"  # the server's port on this machine: never committed, so two clones never share one
 APPROVED_FILE = "approved"  # what of the config this machine's operator approved (state/approval.py)
+# Left by `uninstall` without --purge (install/project_files.py): hooks that still run here, another
+# project's user-scope install, allow every stop; `init` removes it.
+UNINSTALLED_FILE = "uninstalled"
 
 AGENTS = ("claude-code", "codex", "gemini", "copilot")
 

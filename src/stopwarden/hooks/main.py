@@ -63,6 +63,9 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
         root = project.find_root(event.cwd)
         if root is None:
             return None  # not a stopwarden project (a user-scope install): nothing to do, nothing to say
+        if _uninstalled(root):
+            log.write(root, event_name, session_id, "allow: stopwarden was uninstalled here (`stopwarden init` again)")
+            return None
         if event_name == "stop":
             return _stop(event, root)
         if event_name == "session_start":
@@ -71,6 +74,18 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
     except BaseException as e:
         log.write(root, event_name or "?", session_id, f"allow: internal error: {type(e).__name__}: {e}")
     return None
+
+
+def _uninstalled(root: str) -> bool:
+    """Whether `uninstall` ran in this project and `init` has not since: the hooks still run here when
+    another project installed them in the user scope, and must gate nothing."""
+    from stopwarden.common.names import STATE_DIR, UNINSTALLED_FILE
+
+    try:
+        posix.lstat(f"{root}/{STATE_DIR}/{UNINSTALLED_FILE}")
+    except OSError:
+        return False
+    return True
 
 
 def _stop(event: "HookEvent", root: str) -> "str | None":

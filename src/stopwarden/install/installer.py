@@ -205,10 +205,32 @@ def uninstall(root: str, purge: bool, env: Mapping[str, str], remove_shared: boo
         raise StopwardenError("; ".join([*done, *failed]), hint="fix those files by hand, then run uninstall again")
     if purge:
         done += _purge(root)
-    elif os.path.exists(record_path(root)):
-        kept = {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}}
-        write_record(root, kept | ({REPLACED: replaced} if replaced else {}))
+    else:
+        if os.path.exists(record_path(root)):
+            kept = {k: v for k, v in record.items() if k == "created_files"} | {"scopes": {}}
+            write_record(root, kept | ({REPLACED: replaced} if replaced else {}))
+        done += _leave_the_log(root)
     return done or ["nothing of stopwarden's was installed here"]
+
+
+def _leave_the_log(root: str) -> list[str]:
+    """Uninstall without --purge keeps `.stopwarden/` for its decision log: its server is stopped, and the
+    hooks another project's user-scope install still runs here gate nothing (an operator review found them
+    still blocking in enforce)."""
+    state = os.path.join(root, STATE_DIR)
+    if not os.path.isdir(state):
+        return []
+    done = _stop_server(root)
+    if project_files.mark_uninstalled(root):
+        done.append(f"kept {state} (the decision log); hooks that still run here gate nothing")
+    return done
+
+
+def _stop_server(root: str) -> list[str]:
+    from stopwarden.server import control
+
+    stopped = control.stop(root)
+    return [f"stopped the gate server (pid {stopped['pid']})"] if stopped.get("stopped") else []
 
 
 def _keeping(agent: str, module: Any, path: str, projects: list[str]) -> list[str]:
@@ -277,15 +299,11 @@ def _purge(root: str) -> list[str]:
     git does (refusing dirty ones). The server goes first: its pid file is in `.stopwarden/`, and a server
     left running without it could only be found with `ps`."""
     from stopwarden.build import manager, worktree
-    from stopwarden.server import control
 
     state = os.path.join(root, STATE_DIR)
     if not os.path.isdir(state):
         return []
-    done = []
-    stopped = control.stop(root)
-    if stopped.get("stopped"):
-        done.append(f"stopped the gate server (pid {stopped['pid']})")
+    done = _stop_server(root)
     for build in manager.all_builds(root):
         if build.get("worktree"):
             worktree.remove(root, build["id"], force=False)  # a dirty worktree raises: nothing is lost

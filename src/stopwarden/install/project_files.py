@@ -20,6 +20,7 @@ from stopwarden.common.names import (
     SESSIONS_DIR,
     STATE_DIR,
     TOKEN_FILE,
+    UNINSTALLED_FILE,
 )
 from stopwarden.state import files, safe
 
@@ -67,6 +68,7 @@ def create(root: str) -> tuple[list[str], list[str]]:
             os.mkdir(folder, 0o700)
             created.append(folder)
     os.chmod(base, 0o700)
+    forget_uninstall(root)
     notes = _drop_foreign_token(root)
     aside = files.set_aside_committed_store(root)  # it could hold `enforce`: aside before anything opens it
     if aside:
@@ -86,6 +88,30 @@ def create(root: str) -> tuple[list[str], list[str]]:
     os.chmod(os.path.join(base, TOKEN_FILE), 0o600)  # ours now: never a link (above)
     clash = _leave_a_clash(root)
     return created, notes + ([clash] if clash else [])
+
+
+UNINSTALLED_TEXT = (
+    "`stopwarden uninstall` ran here: stopwarden's hooks that still run in this project (another project's\n"
+    "user-scope install) allow every stop. `stopwarden init` installs it here again and removes this file.\n"
+)
+
+
+def mark_uninstalled(root: str) -> bool:
+    """After `uninstall` without --purge: `.stopwarden/` stays (the decision log), so the hooks would still
+    find the project; this file tells them to gate nothing here (hooks/main.py). Whether it was not there
+    before."""
+    path = os.path.join(state_dir(root), UNINSTALLED_FILE)
+    if os.path.islink(state_dir(root)) or os.path.lexists(path):
+        return False
+    write_atomic(path, UNINSTALLED_TEXT.encode("utf-8"), 0o644)
+    return True
+
+
+def forget_uninstall(root: str) -> None:
+    """`init` (and `doctor --fix`) install the project again: its hooks gate it again."""
+    path = os.path.join(state_dir(root), UNINSTALLED_FILE)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        os.unlink(path)
 
 
 def _drop_foreign_token(root: str) -> list[str]:
