@@ -190,6 +190,22 @@ def test_uninstall_purge(installed: Path, cli: Any) -> None:
     assert not (installed / ".claude").exists()
 
 
+def test_purge_leaves_what_the_repository_commits_and_the_plans(installed: Path, cli: Any) -> None:
+    """The team's committed config.toml and .gitignore are the repository's, and plans/ may hold a plan not
+    committed yet: --purge deletes the rest of .stopwarden/ (an operator review found both deleted from the
+    working tree)."""
+    state = installed / ".stopwarden"
+    git(installed, "add", ".stopwarden")
+    git(installed, "commit", "-qm", "stopwarden config")
+    (state / "plans" / "billing.md").write_text("- [ ] step 1\n")  # not committed yet
+    result = cli("uninstall", "--purge", "--yes")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in state.iterdir()) == [".gitignore", "config.toml", "plans"]
+    assert (state / "plans" / "billing.md").exists()
+    assert git(installed, "status", "--porcelain").strip() == "?? .stopwarden/plans/"  # tracked files as committed
+    assert "plans" in result.out and "git tracks them" in result.out
+
+
 def test_skill_is_never_clobbered(project: Path, cli: Any) -> None:
     mine = project / ".claude" / "skills" / "build" / "SKILL.md"
     mine.parent.mkdir(parents=True)
@@ -331,7 +347,7 @@ def test_purge_removes_clean_worktrees_and_refuses_dirty_ones(installed: Path, c
     assert (tree / "work.txt").read_text() == "unsaved work"
     (tree / "work.txt").unlink()
     assert cli("uninstall", "--purge").code == 0
-    assert not (installed / ".stopwarden").exists()
+    assert sorted(p.name for p in (installed / ".stopwarden").iterdir()) == [".gitignore", "config.toml"]  # committed
     assert "prunable" not in git(installed, "worktree", "list", "--porcelain")
 
 

@@ -142,7 +142,11 @@ def _parse_agents(text: str) -> list[str]:
 
 
 @click.command()
-@click.option("--purge", is_flag=True, help="Also delete .stopwarden/ (builds, logs, token).")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also delete .stopwarden/ (builds, logs, token), but the files git tracks there and plans/.",
+)
 @click.option(
     "--scope",
     type=click.Choice(["user"]),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
-from stopwarden.common.names import AGENTS, BACKUPS_DIR, STATE_DIR
+from stopwarden.common.names import AGENTS, BACKUPS_DIR, PLANS_DIR, STATE_DIR
 from stopwarden.install import claude_code, project_files, registrations, skill, user_scope
 from stopwarden.install.base import InstallJob
 from stopwarden.install.registry import AGENT_MODULES
@@ -308,8 +308,31 @@ def _purge(root: str) -> list[str]:
         if build.get("worktree"):
             worktree.remove(root, build["id"], force=False)  # a dirty worktree raises: nothing is lost
             done.append(f"removed the worktree {build['worktree']['path']} (its branch is kept)")
-    shutil.rmtree(state)
-    return [*done, f"removed {state}"]
+    kept = _kept_by_purge(root)
+    if not kept:
+        shutil.rmtree(state)
+        return [*done, f"removed {state}"]
+    for entry in os.scandir(state):  # the rest goes; a link is removed, never followed
+        if entry.name in kept:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+    return [*done, f"removed {state} but {', '.join(sorted(kept))}: the repository's (git tracks them) or plans"]
+
+
+def _kept_by_purge(root: str) -> set[str]:
+    """The names in `.stopwarden/` that --purge leaves: what git tracks there (the team's config.toml and
+    .gitignore, committed plans) is the repository's, not this machine's, and `plans/` may hold a plan not
+    committed yet (an operator review found both deleted from the working tree)."""
+    from stopwarden.common import git
+
+    listed, code = git.text(root, "ls-files", "--", STATE_DIR)
+    tracked = {line.split("/")[1] for line in listed.splitlines() if code == 0 and line.count("/") >= 1}
+    plans = os.path.join(root, STATE_DIR, PLANS_DIR)
+    has_plans = os.path.isdir(plans) and not os.path.islink(plans) and any(os.scandir(plans))
+    return tracked | ({PLANS_DIR} if has_plans else set())
 
 
 def _save(settings: SettingsFile, root: str, agent: str, scope: str) -> str | None:
