@@ -200,7 +200,7 @@ def test_purge_leaves_what_the_repository_commits_and_the_plans(installed: Path,
     (state / "plans" / "billing.md").write_text("- [ ] step 1\n")  # not committed yet
     result = cli("uninstall", "--purge", "--yes")
     assert result.code == 0, result.err
-    assert sorted(p.name for p in state.iterdir()) == [".gitignore", "config.toml", "plans"]
+    assert sorted(p.name for p in state.iterdir()) == [".gitignore", "config.toml", "plans", "uninstalled"]
     assert (state / "plans" / "billing.md").exists()
     assert git(installed, "status", "--porcelain").strip() == "?? .stopwarden/plans/"  # tracked files as committed
     assert "plans" in result.out and "git tracks them" in result.out
@@ -347,7 +347,8 @@ def test_purge_removes_clean_worktrees_and_refuses_dirty_ones(installed: Path, c
     assert (tree / "work.txt").read_text() == "unsaved work"
     (tree / "work.txt").unlink()
     assert cli("uninstall", "--purge").code == 0
-    assert sorted(p.name for p in (installed / ".stopwarden").iterdir()) == [".gitignore", "config.toml"]  # committed
+    kept = sorted(p.name for p in (installed / ".stopwarden").iterdir())
+    assert kept == [".gitignore", "config.toml", "uninstalled"]  # the committed ones, and the hooks told
     assert "prunable" not in git(installed, "worktree", "list", "--porcelain")
 
 

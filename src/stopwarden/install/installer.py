@@ -319,6 +319,7 @@ def _purge(root: str) -> list[str]:
             shutil.rmtree(entry.path)
         else:
             os.unlink(entry.path)
+    project_files.mark_uninstalled(root)  # the folder stays: hooks that still run here must gate nothing
     return [*done, f"removed {state} but {', '.join(sorted(kept))}: the repository's (git tracks them) or plans"]
 
 
