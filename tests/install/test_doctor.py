@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -135,6 +136,8 @@ def test_invalid_settings_is_reported_with_its_position(installed: Path, cli: An
     assert result.code == 1
     assert "line 1 column 2" in result.out
     assert path.read_text() == "{oops"
+    path.write_text("null")  # said in JSON's words, not Python's NoneType (an operator review)
+    assert "holds null, not a JSON object" in unwrapped(cli("doctor").out)
 
 
 def _break_hooks(installed: Path) -> None:
@@ -236,3 +239,16 @@ def test_fix_with_a_broken_config_still_fixes_and_checks_the_rest(installed: Pat
     assert fixed.code == 1
     assert "could not set up the project's files:" in unwrapped(fixed.out)
     assert "FAIL config" in fixed.out  # the checks ran
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a folder to another user needs root")
+def test_a_state_folder_of_another_users_fails_as_such(installed: Path, cli: Any) -> None:
+    """Every file in it is refused as not ours: the state folder check says why, not the config's (an
+    operator review)."""
+    state = installed / ".stopwarden"
+    os.chown(state, 65534, -1)
+    try:
+        out = unwrapped(cli("doctor").out)
+        assert f"FAIL state folder: {state} belongs to another user" in out
+    finally:
+        os.chown(state, 0, -1)

@@ -29,6 +29,8 @@ def test_with_the_server_down(installed: Path, cli: Any) -> None:
     assert "kill switch: ON (incident)" in cli("gate", "status").out
     assert cli("gate", "reset-breaker", "--json").json() == {"authority": "rules", "breaker": "closed"}
     assert cli("gate", "log").out.strip() == "no decisions yet"
+    assert cli("gate", "log", "--project", "nosuch").out.strip() == "no decision matches"  # a filter, not "yet"
+    assert cli("gate", "log", "--since", "1d").out.strip() == "no decision matches"
 
 
 def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Path, cli: Any) -> None:

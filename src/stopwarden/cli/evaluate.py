@@ -64,7 +64,10 @@ def evaluate(cases: str, authority: str | None, every_stop: bool, fmt: str, as_j
         )
     results = evaluation.run(cases, name, options, timeout, router=not every_stop)
     if not results:  # a score over nothing would pass any check built on it
-        raise StopwardenError(f"no labelled stop in {termsafe.line(cases)}: nothing to measure")
+        raise StopwardenError(
+            f"no labelled stop in {termsafe.line(cases)}: nothing to measure",
+            hint="export the annotated decisions first: stopwarden gate export --annotated --output FILE",
+        )
     summary = evaluation.summary(results)
     if as_json:
         click.echo(termsafe.dumps({"authority": name, **summary, "results": [r.as_dict() for r in results]}))

@@ -63,7 +63,8 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
         with local_store() as (_, store):
             found = store.events(tail, decision, start, project=project, host=host)
             events = [quick.event_fields(e) for e in found]
-    click.echo(quick.log_text(events, as_json, colour()))
+    filtered = any(option is not None for option in (decision, project, host, since))
+    click.echo(quick.log_text(events, as_json, colour(), filtered))
 
 
 FOLLOW_POLL_S = 1.0
@@ -230,7 +231,10 @@ def export(annotated: bool, output: str | None, project: str | None, as_json: bo
     try:
         write_atomic(output, text.encode("utf-8"), 0o600)
     except OSError as e:  # name the file asked for, not the temporary one beside it
-        raise StopwardenError(f"cannot write {termsafe.line(output)}: {e.strerror or e}") from None
+        raise StopwardenError(
+            f"cannot write {termsafe.line(output)}: {e.strerror or e}",
+            hint="write it into a folder that exists and you may write to",
+        ) from None
     counts = {label: sum(1 for c in cases if c["expected"]["decision"] == label) for label in evaluation.LABELS}
     data = {"output": output, "cases": len(cases), "unclear": unlabelled, "labels": counts}
     labels = ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -37,7 +37,8 @@ def answer(args: list[str]) -> str | None:
         options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
         if options is not None:
             events = log_events(options["tail"], options["decision"], options["project"], options["host"])
-            return None if events is None else log_text(events, options["json"], termsafe.colour(sys.stdout))
+            filtered = any(options[k] for k in ("decision", "project", "host"))
+            return None if events is None else log_text(events, options["json"], termsafe.colour(sys.stdout), filtered)
     except Exception:  # no project, no build, a corrupt state: the click path says it
         return None
     return None
@@ -202,13 +203,14 @@ def _json_time(value: Any) -> Any:
     return timefmt.iso(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-def log_text(events: list[dict[str, Any]], as_json: bool, colour: bool = False) -> str:
+def log_text(events: list[dict[str, Any]], as_json: bool, colour: bool = False, filtered: bool = False) -> str:
     """`gate log`: one row per decision, newest first (the project and host too when they differ), or JSON;
-    with `colour`, each decision's name in its colour."""
+    with `colour`, each decision's name in its colour. `filtered`: a filter was given, so none may match
+    where decisions there are."""
     if as_json:
         return termsafe.dumps(events)
     if not events:
-        return "no decisions yet"
+        return "no decision matches" if filtered else "no decisions yet"
     fleet = any(e["project"] != events[0]["project"] or e["host"] != events[0]["host"] for e in events)
     return "\n".join(log_row(e, fleet, colour) for e in events)
 

@@ -77,7 +77,7 @@ def load_cases(path: str) -> Iterator[Labelled]:
         with open(path, encoding="utf-8") as f:
             text = f.read(MAX_CASES_CHARS + 1)  # bounded: `/dev/zero` or a runaway file is no case file
     except (OSError, UnicodeDecodeError) as e:
-        raise StopwardenError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+        raise StopwardenError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}", hint=CASE_HINT) from None
     if len(text) > MAX_CASES_CHARS:
         raise StopwardenError(f"cannot read {path}: larger than {MAX_CASES_CHARS // 2**20} MiB", hint=CASE_HINT)
     lines = text.splitlines()

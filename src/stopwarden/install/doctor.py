@@ -84,6 +84,8 @@ def _state_dir(root: str) -> Check:
         return Check("state folder", False, f"{path} is a link, not a folder of this project's", f"rm {path}")
     if not os.path.isdir(path):
         return Check("state folder", False, f"{path} does not exist", "stopwarden init --agent claude-code")
+    if os.stat(path).st_uid != os.getuid():  # not ours: every file in it is refused (state/safe.py)
+        return Check("state folder", False, f"{path} belongs to another user", f"chown -R $(id -u) {path}")
     mode = os.stat(path).st_mode & 0o777
     if mode != 0o700:
         return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")

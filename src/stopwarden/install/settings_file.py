@@ -41,7 +41,7 @@ class SettingsFile:
                 hint="fix the file by hand, then run the command again",
             ) from None
         if not isinstance(data, dict):
-            raise StopwardenError(f"{path} holds a JSON {type(data).__name__}, not an object; it was left untouched")
+            raise StopwardenError(f"{path} holds {_json_kind(data)}, not a JSON object; it was left untouched")
         self.data = data
         self.indent = _indent_of(self.original)
 
@@ -96,3 +96,16 @@ def _indent_of(text: str) -> int | str:
             lead = line[: len(line) - len(stripped)]
             return "\t" if lead.startswith("\t") else len(lead)
     return 2
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words (not Python's `NoneType`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
