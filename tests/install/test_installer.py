@@ -412,6 +412,18 @@ def test_init_statusline_twice_changes_nothing(project: Path, cli: Any) -> None:
     assert {p: p.read_bytes() for p in (project / ".claude").rglob("*") if p.is_file()} == before
 
 
+def test_doctor_misses_a_status_line_init_registered_and_fix_puts_it_back(project: Path, cli: Any) -> None:
+    """An operator review: with the settings file deleted, doctor --fix restored the hooks but not the
+    status line, and doctor never noticed it was gone."""
+    assert cli("init", "--statusline").code == 0
+    settings = project / ".claude" / "settings.local.json"
+    settings.unlink()
+    doctor = cli("doctor")
+    assert doctor.code == 1 and "FAIL status line (local): init registered it in" in unwrapped(doctor.out)
+    assert cli("doctor", "--fix").code == 0
+    assert "statusLine" in json.loads(settings.read_text())
+
+
 def test_init_replaces_our_stale_statusline_in_place(project: Path, cli: Any) -> None:
     """An upgrade or a moved venv: our old command is rewritten where it stands, the user's own keys on it kept."""
     old = '"/old/venv/bin/python" -I -S "/old/venv/lib/python3.11/site-packages/stopwarden/hooks/run.py" statusline'

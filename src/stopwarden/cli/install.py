@@ -217,8 +217,10 @@ def doctor(fix: bool, online: bool, as_json: bool) -> int:
         for agent, scopes in installer.installed_scopes(record).items():
             for scope in scopes:
                 try:
+                    statusline = record.get(claude_code.statusline_key(scope)) is True and agent == claude_code.AGENT
                     fixed += installer.init(root, agent, scope, installer.skill_name(record, agent), os.environ,
-                                            no_trust=not record.get("codex_trust", True))  # fmt: skip
+                                            statusline=statusline, no_trust=not record.get("codex_trust", True),
+                                            warn_scopes=False)  # fmt: skip
                 except StopwardenError as e:  # fix the others; the checks below say what is left, and why
                     fixed.append(f"could not fix {agent} ({scope}): {e.message}")
     results = checks.run(root, os.environ, online)

@@ -157,7 +157,13 @@ def after_install(
         done.append(f"{said.get(extras, 'status line already registered')} in {job.path}")
     if asked:
         done += _statusline_shadows(job.scope, job.root, job.env)
-    return done, {}
+    # Recorded, so that `doctor` misses it once gone and `doctor --fix` puts it back (an operator review).
+    return done, ({statusline_key(job.scope): True} if asked else {})
+
+
+def statusline_key(scope: str) -> str:
+    """installed.json's key saying init registered our status line in `scope`."""
+    return f"statusline_{scope}"
 
 
 def _statusline_shadows(scope: str, root: str, env: Mapping[str, str]) -> list[str]:
@@ -266,6 +272,10 @@ def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) 
             value = SettingsFile(path).data.get(STATUS_LINE)
         except StopwardenError:
             continue  # doctor's own checks report an unreadable settings file
+        if value is None and record.get(statusline_key(scope)) is True:
+            checks.append(Check(f"status line ({scope})", False, f"init registered it in {path}; it is gone",
+                                "stopwarden doctor --fix"))  # fmt: skip
+            continue
         if not statusline_is_ours(value):
             continue
         command = value["command"] if isinstance(value, dict) else str(value)

@@ -47,6 +47,7 @@ def init(
     statusline: bool = False,
     force_statusline: bool = False,
     no_trust: bool = False,
+    warn_scopes: bool = True,
 ) -> list[str]:
     """Install into the project at `root`; returns what was done, one line each.
 
@@ -96,7 +97,8 @@ def init(
     done += said
     record.update(recorded)
     done.append(_install_skill(agent, playbook, record))
-    done += registrations.warning(agent, module, root, env, scope)
+    if warn_scopes:  # `doctor --fix` reinstalls scope by scope: its checks afterwards say what holds
+        done += registrations.warning(agent, module, root, env, scope)
     _record_scope(record, root, agent, scope, env)
     write_record(root, record)
     return done
