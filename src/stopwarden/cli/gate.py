@@ -110,11 +110,24 @@ def _breaker_text(data: dict[str, Any]) -> str:
     return text
 
 
+def _scope(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A scope the store takes, checked before the server is asked (a blank one was refused by the server,
+    then by the store: a warning, then an error)."""
+    import re
+
+    from stopwarden.common.names import SCOPE_PATTERN
+
+    if not re.fullmatch(SCOPE_PATTERN, value):
+        raise click.BadParameter("use * (every project) or a project's name", ctx, param)
+    return value
+
+
 def scope_option(f: Any) -> Any:
     return click.option(
         "--scope",
         default="*",
         show_default=True,
+        callback=_scope,
         help="Where the change applies: * (every project sharing the store; with SQLite, this project, its own "
         "setting included) or one project's name, whose own setting wins over *'s.",
     )(f)
