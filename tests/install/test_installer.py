@@ -6,6 +6,7 @@ import http.server
 import io
 import json
 import os
+import socket
 import stat
 import subprocess
 import threading
@@ -599,4 +600,22 @@ def test_init_says_plainly_that_it_moved_off_a_port_another_program_answers_on(i
     assert result.code == 0, result.err
     [moved] = [line for line in result.out.splitlines() if "now uses port" in line]
     assert not moved.startswith("created"), moved
+    assert files.read_port(str(installed)) != port
+
+
+def test_a_listener_that_never_answers_is_a_clash_doctor_fails_and_fix_moves_off(installed: Path, cli: Any) -> None:
+    """An operator review: doctor said "ok, not running" while a program that accepts connections and never
+    answers held the port, where no session could ever start the server."""
+    from stopwarden.state import files
+
+    port = files.read_port(str(installed))
+    assert port is not None
+    with socket.socket() as silent:
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", port))
+        silent.listen()
+        doctor = cli("doctor")
+        assert doctor.code == 1 and "accepts connections but does not answer" in unwrapped(doctor.out)
+        fixed = cli("doctor", "--fix")
+        assert "now uses port" in unwrapped(fixed.out)
     assert files.read_port(str(installed)) != port

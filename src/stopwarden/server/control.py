@@ -143,6 +143,8 @@ def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
             f"port {port} is answered by something that is not this checkout's server "
             "(another clone's server, or another program)"
         )
+    except TimeoutError:  # a listener that never answers: no session could start our server there
+        return None, f"port {port} is held by a program that accepts connections but does not answer"
     except OSError:
         return None, ""
     # "degraded": running and answering, while its store is unreachable (it fails open meanwhile).
