@@ -228,6 +228,9 @@ def test_a_store_url_from_the_environment_is_used_once_approved_on_this_machine(
     project = config_module.load(str(installed)).project  # and, on a shared store, the checkout's name
     assert approved == {"approved": {"STOPWARDEN_STORE_URL": url, "project": project}}
     assert config_module.load(str(installed)).store_url == url
+    said = " ".join(cli("store", "approve").out.split())  # what the name is given, retention included
+    assert f"the project's name {project} (its own mode on the shared store, and its events there" in said
+    assert "pruned after this config's 90 days" in said
     # On this machine, in every checkout.
     other = tmp_path / "other-checkout"
     (other / ".stopwarden").mkdir(parents=True)

@@ -81,12 +81,17 @@ def approve(as_json: bool) -> None:
     from stopwarden.common import config as config_module
     from stopwarden.store.store import safe_location
 
-    approved = config_module.approve_store(require_root(os.getcwd()))
+    root = require_root(os.getcwd())
+    approved = config_module.approve_store(root)
     shown = {key: value if key == "project" else safe_location(value) for key, value in approved.items()}
+    days = config_module.load(root).retention_days if "project" in approved else 0
     lines = [
         f"approved on this machine: ${key} = {value} (in every checkout)"
         if key.startswith("STOPWARDEN_")
-        else f"approved in this checkout: the project's name {value} (its own mode on the shared store)"
+        # what the name is given: its own mode, and the pruning of every event logged under it, from any
+        # checkout or host (an operator review: the message named only the mode)
+        else f"approved in this checkout: the project's name {value} (its own mode on the shared store, and "
+        f"its events there, from any checkout, pruned after this config's {days} days)"
         if key == "project"
         else f"approved on this machine: [store] {key} = {value}"
         for key, value in shown.items()
