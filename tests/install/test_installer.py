@@ -204,7 +204,39 @@ def test_purge_leaves_what_the_repository_commits_and_the_plans(installed: Path,
     assert sorted(p.name for p in state.iterdir()) == [".gitignore", "config.toml", "plans", "uninstalled"]
     assert (state / "plans" / "billing.md").exists()
     assert git(installed, "status", "--porcelain").strip() == "?? .stopwarden/plans/"  # tracked files as committed
-    assert "plans" in result.out and "git tracks them" in result.out
+    assert "all but .gitignore, config.toml, plans (the team's config and the plans)" in unwrapped(result.out)
+
+
+def test_purge_deletes_nothing_through_a_linked_state_folder(project: Path, cli: Any, tmp_path: Path) -> None:
+    """A repository's `.stopwarden` link to a folder with plans: purge deletes nothing of its target (a cold
+    review: keeping plans/ had made it delete the rest of the target's contents)."""
+    outside = tmp_path / "outside"
+    (outside / "plans").mkdir(parents=True)
+    (outside / "plans" / "p.md").write_text("plan\n")
+    (outside / "precious.txt").write_text("keep me\n")
+    (project / ".stopwarden").symlink_to(outside)
+    result = cli("uninstall", "--purge", "--yes")
+    assert result.code == 1 and "is a link" in result.err
+    assert sorted(p.name for p in outside.iterdir()) == ["plans", "precious.txt"]
+
+
+def test_purge_deletes_this_machines_token_and_log_though_the_repository_tracked_those_names(
+    project: Path, cli: Any
+) -> None:
+    """init replaced a tracked token and set a tracked store aside: the files at those names are this
+    machine's, and --purge deletes them (a cold review: it kept them as the repository's)."""
+    state = project / ".stopwarden"
+    state.mkdir()
+    (state / "token").write_text("committed\n")
+    (state / "stopwarden.db").write_bytes(b"committed")
+    git(project, "add", "-f", ".stopwarden")
+    git(project, "commit", "-qm", "state")
+    assert cli("init", "--agent", "claude-code").code == 0
+    git(project, "add", ".stopwarden/config.toml", ".stopwarden/.gitignore")
+    git(project, "commit", "-qm", "config")
+    result = cli("uninstall", "--purge", "--yes")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in state.iterdir()) == [".gitignore", "config.toml", "uninstalled"]
 
 
 def test_skill_is_never_clobbered(project: Path, cli: Any) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
-from stopwarden.common.names import AGENTS, BACKUPS_DIR, PLANS_DIR, STATE_DIR
+from stopwarden.common.names import AGENTS, BACKUPS_DIR, CONFIG_FILE, PLANS_DIR, STATE_DIR
 from stopwarden.install import claude_code, project_files, registrations, skill, user_scope
 from stopwarden.install.base import InstallJob
 from stopwarden.install.registry import AGENT_MODULES
@@ -303,6 +303,9 @@ def _purge(root: str) -> list[str]:
     from stopwarden.build import manager, worktree
 
     state = os.path.join(root, STATE_DIR)
+    if os.path.islink(state):  # a repository's link: whatever it points at is not ours to delete
+        raise StopwardenError(f"{state} is a link, not a folder of this project's: nothing was deleted",
+                              hint=f"remove the link itself: rm {state}")  # fmt: skip
     if not os.path.isdir(state):
         return []
     done = _stop_server(root)
@@ -322,20 +325,24 @@ def _purge(root: str) -> list[str]:
         else:
             os.unlink(entry.path)
     project_files.mark_uninstalled(root)  # the folder stays: hooks that still run here must gate nothing
-    return [*done, f"removed {state} but {', '.join(sorted(kept))}: the repository's (git tracks them) or plans"]
+    return [*done, f"removed {state}, all but {', '.join(sorted(kept))} (the team's config and the plans)"]
 
 
 def _kept_by_purge(root: str) -> set[str]:
-    """The names in `.stopwarden/` that --purge leaves: what git tracks there (the team's config.toml and
-    .gitignore, committed plans) is the repository's, not this machine's, and `plans/` may hold a plan not
-    committed yet (an operator review found both deleted from the working tree)."""
+    """The names in `.stopwarden/` that --purge leaves: the team's config.toml and committed plans when git
+    tracks them (the repository's, not this machine's), `plans/` when it holds a plan not committed yet (an
+    operator review found both deleted from the working tree), and then .gitignore, which keeps the rest
+    out of git. Never the machine's state a repository may track too (a token, a store): init replaced
+    those with this machine's own."""
     from stopwarden.common import git
 
     listed, code = git.text(root, "ls-files", "--", STATE_DIR)
     tracked = {line.split("/")[1] for line in listed.splitlines() if code == 0 and line.count("/") >= 1}
     plans = os.path.join(root, STATE_DIR, PLANS_DIR)
     has_plans = os.path.isdir(plans) and not os.path.islink(plans) and any(os.scandir(plans))
-    return tracked | ({PLANS_DIR} if has_plans else set())
+    kept = (tracked & {CONFIG_FILE, PLANS_DIR}) | ({PLANS_DIR} if has_plans else set())
+    ignore = os.path.join(root, STATE_DIR, ".gitignore")
+    return kept | ({".gitignore"} if os.path.isfile(ignore) else set()) if kept else set()
 
 
 def _save(settings: SettingsFile, root: str, agent: str, scope: str) -> str | None:
@@ -375,5 +382,6 @@ def read_record(root: str) -> dict[str, Any]:
 
 
 def write_record(root: str, record: dict[str, Any]) -> None:
-    if os.path.isdir(os.path.join(root, STATE_DIR)):
+    state = os.path.join(root, STATE_DIR)
+    if os.path.isdir(state) and not os.path.islink(state):  # never through a repository's link
         write_atomic(record_path(root), (json.dumps(record, indent=2) + "\n").encode("utf-8"), 0o600)
