@@ -156,6 +156,24 @@ def test_a_step_numbered_far_past_the_highest_is_refused_and_a_long_gap_is_named
     fails(result, f"steps 2, 3, 4, 5, 6, 7, 8, 9, 10, 12 are not recorded ({10**20 - 3} in all)")
 
 
+def test_a_skipped_step_is_asked_for_where_it_can_still_be_recorded(installed: Path, cli: Any) -> None:
+    """On leaving executing (or fixing) for verifying, where `build step` still works; never in hardening,
+    which records no step and leads only to complete (a cold review: a gap found there trapped the build)."""
+    build = started(cli)
+    ok(cli("build", "phase", "executing"))
+    ok(cli("build", "step", "1", "parser", "--tests", "1", "--passing", "1"))
+    ok(cli("build", "step", "3", "cli", "--tests", "1", "--passing", "1"))
+    fails(cli("build", "phase", "verifying"), "cannot leave executing: step 2 is not recorded")
+    ok(cli("build", "step", "2", "not needed: folded into 3", "--tests", "0", "--passing", "0"))
+    ok(cli("build", "phase", "verifying"))
+    ok(cli("build", "phase", "hardening"))
+    path = installed / ".stopwarden" / "builds" / f"{build['id']}.json"
+    state = json.loads(path.read_text())
+    state["steps"] = [s for s in state["steps"] if s["n"] != 2]  # a gap in hardening (a state of before)
+    path.write_text(json.dumps(state))
+    ok(cli("build", "complete"))
+
+
 def test_complete_says_when_no_step_recorded_a_test(installed: Path, cli: Any) -> None:
     started(cli)
     ok(cli("build", "phase", "executing"))

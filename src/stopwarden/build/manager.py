@@ -210,8 +210,9 @@ def select(root: str, caller: owner.Caller, build_id: str | None = None) -> str:
 
 
 def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: Actor | None = None) -> State:
-    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs steps 1 to N,
-    all passing; escalating and failing need a reason (`evidence`)."""
+    """Move a build to `target`. Entering fixing a 4th time escalates it; complete needs a step, all
+    passing, and leaving executing or fixing for verifying or complete needs steps 1 to N; escalating and
+    failing need a reason (`evidence`)."""
     target = target.lower()
     if target not in PHASES:
         raise StopwardenError(f"unknown phase {target!r}", hint=f"phases: {', '.join(PHASES)}")
@@ -243,14 +244,16 @@ def set_phase(root: str, build_id: str, target: str, evidence: str = "", actor: 
                     f"build {build_id} cannot complete: {_steps(failing)} not passing",
                     hint="fix them and re-record each with `stopwarden build step N …`",
                 )
-            missing, count = _missing_steps(build["steps"])
-            if missing:  # a number skipped is a step of the plan nobody said was done, or not needed
-                more = f" ({count} in all)" if count > len(missing) else ""
-                raise StopwardenError(
-                    f"build {build_id} cannot complete: {_steps(missing)} not recorded{more}",
-                    hint=f"record it, or say why it was not needed: stopwarden build step {missing[0]} "
-                    '"not needed: <why>" --tests 0 --passing 0',
-                )
+        # A number skipped is a step of the plan nobody said was done, or not needed. Asked on leaving the
+        # phases that record steps, where the agent can still record it (never in hardening, which cannot).
+        missing, count = _missing_steps(build["steps"]) if current in phases.STEP_PHASES else ([], 0)
+        if missing and target in (VERIFYING, COMPLETE):
+            more = f" ({count} in all)" if count > len(missing) else ""
+            raise StopwardenError(
+                f"build {build_id} cannot leave {current}: {_steps(missing)} not recorded{more}",
+                hint=f"record it, or say why it was not needed: stopwarden build step {missing[0]} "
+                '"not needed: <why>" --tests 0 --passing 0',
+            )
         escalated = target == FIXING and build["fix_iterations"] >= build["max_fix_iterations"]
         if escalated:
             target = ESCALATED

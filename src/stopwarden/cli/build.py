@@ -219,7 +219,7 @@ def report(build_id: str | None, as_json: bool) -> None:
 @override_option
 @json_option
 def complete(build_id: str | None, override: str | None, as_json: bool) -> None:
-    """Mark a build complete (steps 1 to N all recorded, every one passing).
+    """Mark a build complete (steps recorded, every one passing).
 
     \b
     Example:
