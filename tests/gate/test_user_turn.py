@@ -397,9 +397,11 @@ def test_round_27s_end_of_day_turns_are_read(name: str, stops: int, work: int, c
         ("На сегодня всё, до завтра закончи отчёт.", "work"),  # noqa: RUF001 (a deadline: work goes on)
         ("ja.json の farewell を次の文言にして:\n今日はここまでにしましょう。お疲れさまでした。", "work"),  # a label's
         ("Die Aufgaben für heute: den Parser fertig machen, dann die Tests.", "work"),  # heads the day's work
-        ("Pour aujourd'hui : finir le parseur et ses tests.", "work"),
+        ("Tareas por hoy: terminar el parser y sus tests.", "work"),
         ("Das war's für heute, danke.", "stop"),
         ("Per oggi basta, grazie.", "stop"),
+        ("Für heute: Schluss.", "stop"),  # leading the turn, colon or not: a closing (a cold review)
+        ("Per oggi: basta così", "stop"),
     ],
 )
 def test_a_farewell_may_follow_a_closing(text: str, expected: str) -> None:

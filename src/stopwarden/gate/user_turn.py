@@ -251,8 +251,11 @@ _CLOSING = re.compile(
     + _END
     + r"|\benough\s+for\s+(?:now|today)\b|\bdone\s+for\s+(?:now|today|the\s+day)\b"
     r"|\bno\s+more\s+(?:changes|edits)\b|\bi'?ll\s+take\s+it\s+from\s+here\b"
-    # "for today" closes ("Das war's für heute", "lo dejamos por hoy"), unless it heads a list of the day's
-    # work ("Die Aufgaben für heute: …", "Pour aujourd'hui : …").
+    # "for today" closes ("Das war's für heute", "lo dejamos por hoy", "Für heute: Schluss."), unless a noun
+    # before it and a colon after it make it the head of a list of the day's work ("Die Aufgaben für heute:
+    # …", "Tareas por hoy: …"). Leading a turn it is read as a closing, colon or not: a stop misread as work
+    # could be blocked, work misread as a stop is not.
+    r"|(?<![^\W\d_]\s)\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
     r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b(?!\s*:)"
     r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
