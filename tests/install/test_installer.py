@@ -648,6 +648,15 @@ def test_a_listener_that_never_answers_is_a_clash_doctor_fails_and_fix_moves_off
         silent.listen()
         doctor = cli("doctor")
         assert doctor.code == 1 and "accepts connections but does not answer" in unwrapped(doctor.out)
+        # Our own server stalled (stopped, swapping) holds it the same way: never moved off (a cold review).
+        stalled = subprocess.Popen(["sleep", "30"])
+        try:
+            files.write_pid(str(installed), stalled.pid)
+            assert "does not answer" not in unwrapped(cli("doctor").out)
+            assert files.read_port(str(installed)) == port
+        finally:
+            stalled.kill()
+            stalled.wait()
         fixed = cli("doctor", "--fix")
         assert "now uses port" in unwrapped(fixed.out)
     assert files.read_port(str(installed)) != port

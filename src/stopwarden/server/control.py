@@ -114,14 +114,21 @@ def status(root: str) -> dict[str, Any]:
     """Is this checkout's server running? `clash` says when something else answers on its port."""
     config = config_module.load(root)
     pid = _read_pid(root)
+    live = pid if pid is not None and alive(pid) else None
     health, clash = _health(root, config.port)
+    if clash and health is None and live is not None and clash.endswith(_SILENT):
+        # Our own server, stalled (stopped, swapping): not a program to move off the port from.
+        clash = ""
     return {
         "running": health is not None,
-        "pid": pid if pid is not None and alive(pid) else None,
+        "pid": live,
         "port": config.port,
         "health": health,
         "clash": clash,
     }
+
+
+_SILENT = " but does not answer"
 
 
 def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
@@ -144,7 +151,7 @@ def _health(root: str, port: int) -> tuple[dict[str, Any] | None, str]:
             "(another clone's server, or another program)"
         )
     except TimeoutError:  # a listener that never answers: no session could start our server there
-        return None, f"port {port} is held by a program that accepts connections but does not answer"
+        return None, f"port {port} is held by a program that accepts connections{_SILENT}"
     except OSError:
         return None, ""
     # "degraded": running and answering, while its store is unreachable (it fails open meanwhile).
