@@ -254,5 +254,10 @@ def test_after_uninstall_the_hooks_that_still_run_here_gate_nothing(installed: P
     settings.write_text(kept)  # as if another project's user-scope install still ran our hook here
     assert run_hook(installed, stop_payload(installed, "owner")).stdout == ""
     assert "stopwarden was uninstalled here" in (installed / ".stopwarden" / "hook.log").read_text()
+    assert "FAIL installed:" in cli("doctor").out  # said, not silent
     assert cli("init", "--agent", "claude-code").code == 0  # installed again: gated again
+    assert '"decision":"block"' in run_hook(installed, stop_payload(installed, "owner")).stdout
+    # Only a regular file marks it: a repository's link or folder of that name turns nothing off.
+    mark = installed / ".stopwarden" / "uninstalled"
+    mark.mkdir()
     assert '"decision":"block"' in run_hook(installed, stop_payload(installed, "owner")).stdout

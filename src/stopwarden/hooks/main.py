@@ -82,10 +82,10 @@ def _uninstalled(root: str) -> bool:
     from stopwarden.common.names import STATE_DIR, UNINSTALLED_FILE
 
     try:
-        posix.lstat(f"{root}/{STATE_DIR}/{UNINSTALLED_FILE}")
+        mode = posix.lstat(f"{root}/{STATE_DIR}/{UNINSTALLED_FILE}").st_mode
     except OSError:
         return False
-    return True
+    return mode & 0o170000 == 0o100000  # a regular file, as uninstall writes it: a link or folder is no mark
 
 
 def _stop(event: "HookEvent", root: str) -> "str | None":

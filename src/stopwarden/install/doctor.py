@@ -18,7 +18,15 @@ from typing import Any
 from stopwarden.agents import dialect
 from stopwarden.build import manager, owner
 from stopwarden.common.errors import StopwardenError, Unreadable
-from stopwarden.common.names import CONFIG_FILE, ENV_SESSION_ID, EXECUTING, SESSIONS_DIR, STATE_DIR, TOKEN_FILE
+from stopwarden.common.names import (
+    CONFIG_FILE,
+    ENV_SESSION_ID,
+    EXECUTING,
+    SESSIONS_DIR,
+    STATE_DIR,
+    TOKEN_FILE,
+    UNINSTALLED_FILE,
+)
 from stopwarden.install import hook_command, installer, project_files, registrations, skill
 from stopwarden.install.base import Check
 from stopwarden.install.registry import AGENT_MODULES
@@ -31,7 +39,7 @@ def run(root: str, env: Mapping[str, str], online: bool = False) -> list[Check]:
     state = os.path.join(root, STATE_DIR)
     if os.path.islink(state) or not os.path.isdir(state):  # not installed, or not ours: nothing else to check
         return checks
-    checks += [_config(root), _authority(root, env), _mode(root), _token(root), _server(root)]
+    checks += [_installed(root), _config(root), _authority(root, env), _mode(root), _token(root), _server(root)]
     if online:
         checks.append(_authority_online(root))
     record = installer.read_record(root)
@@ -90,6 +98,15 @@ def _state_dir(root: str) -> Check:
     if mode != 0o700:
         return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")
     return Check("state folder", True, path)
+
+
+def _installed(root: str) -> Check:
+    """Whether the hooks gate this project: `uninstall` without --purge leaves a mark that makes every hook
+    that still runs here allow (a repository could commit one too: `init` removes it)."""
+    path = os.path.join(root, STATE_DIR, UNINSTALLED_FILE)
+    if os.path.isfile(path) and not os.path.islink(path):
+        return Check("installed", False, f"{path} is there: every hook that runs here allows", "stopwarden init")
+    return Check("installed", True, "the hooks gate this project")
 
 
 def _mode(root: str) -> Check:
