@@ -161,6 +161,9 @@ def test_a_config_broken_after_the_server_started_still_lets_the_kill_switch_and
         off = cli("gate", "mode", "off")
         assert off.code == 0, off.err
         assert server.call("GET", "/v1/mode")[1]["mode"] == "off"
+        other = cli("gate", "mode", "shadow", "--scope", "billing")  # made, and said so (a cold review: exit 1)
+        assert other.code == 0 and "the change was made" in other.out
+        assert cli("gate", "mode", "enforce", "--force", "drill").code == 1  # only what turns the gate down
 
 
 def test_a_store_that_is_no_database_is_said_plainly(installed: Path, cli: Any) -> None:

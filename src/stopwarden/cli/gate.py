@@ -22,9 +22,11 @@ from stopwarden.common.names import AUTHORITIES
 from stopwarden.common.project import require_root
 
 
-def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> Any | None:
+def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False, safer: bool = False) -> Any | None:
     """The server's answer, or None when it is not running. A refusal becomes a StopwardenError, or None
-    with `refusal_ok` (for the commands that make the gate safer, which then write the store directly)."""
+    with `refusal_ok` (for the commands that make the gate safer, which then write the store directly).
+    `safer`: the change only turns the gate down, so it reaches a running server even when the config was
+    broken after it started."""
     from stopwarden.common import config as config_module
     from stopwarden.common import http
     from stopwarden.server.control import read_token
@@ -36,7 +38,7 @@ def _api(method: str, path: str, body: Any = None, refusal_ok: bool = False) -> 
     except StopwardenError:
         # A config broken after the server started (a typo, a teammate's push): the running server keeps
         # the config it loaded and goes on judging, so the kill switch and a lower mode must still reach it.
-        port = files.read_port(root) or 0
+        port = (files.read_port(root) or 0) if safer else 0
         if not port:
             raise
     try:
@@ -170,24 +172,32 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     if force is not None and not force.strip():
         raise click.UsageError("--force needs a reason (it is recorded)")
     body = {"mode": mode, "force": force, "scope": scope}
-    answer = _api("PUT", "/v1/mode", body, refusal_ok=mode == "off")
+    answer = _api("PUT", "/v1/mode", body, refusal_ok=mode == "off", safer=mode != "enforce")
     if answer is None:
         with local_store() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
     note = f" (forced: {force})" if force and answer["mode"] == "enforce" else ""
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # set elsewhere, or held back here: say why this project's mode is another
+        lines.append(f"note: {_why_another_mode(mode, scope)}")
+    emit(as_json, answer, termsafe.lines(lines))
+
+
+def _why_another_mode(mode: str, scope: str) -> str:
+    """Why the mode in force here is not the one just set (the change itself has been made)."""
+    from stopwarden.gate import settings
+
+    try:
         with local_store() as (config, store):
             source = settings.mode_source(store, config)
-        if scope not in ("*", config.project):
-            why = f"{mode} was set for project {scope} only"
-        elif source.get("held_back"):
-            why = source["note"]
-        else:
-            why = (f"project {config.project}'s own mode wins over *'s; change it with "
-                   f"`stopwarden gate mode {mode} --scope {config.project}`")  # fmt: skip
-        lines.append(f"note: {why}")
-    emit(as_json, answer, termsafe.lines(lines))
+    except StopwardenError as e:  # the config broke after the server started: the server took the change
+        return f"the change was made; this project's config cannot be read ({e.message})"
+    if scope not in ("*", config.project):
+        return f"{mode} was set for project {scope} only"
+    if source.get("held_back"):
+        return str(source["note"])
+    return (f"project {config.project}'s own mode wins over *'s; change it with "
+            f"`stopwarden gate mode {mode} --scope {config.project}`")  # fmt: skip
 
 
 @gate.command(name="kill-switch")
@@ -214,7 +224,7 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
         emit(as_json, shown, termsafe.line(f"kill switch: {'ON' + why if current.kill_switch else 'off'}"))
         return
     on = state == "on"
-    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason, "scope": scope}, refusal_ok=on)
+    answer = _api("PUT", "/v1/kill-switch", {"value": on, "reason": reason, "scope": scope}, refusal_ok=on, safer=on)
     if answer is None:
         with local_store() as (config, store):
             current = settings.set_kill_switch(store, config, on, reason, scope)
@@ -225,8 +235,11 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
     if scope != "*" and answer["value"] != on:  # what is shown is this project's: say where the change went
         from stopwarden.common import config as config_module
 
-        if scope != config_module.load(require_root(os.getcwd())).project:
-            lines.append(f"note: {state} was set for project {scope} only")
+        try:
+            if scope != config_module.load(require_root(os.getcwd())).project:
+                lines.append(f"note: {state} was set for project {scope} only")
+        except StopwardenError as e:  # the config broke after the server started: the server took the change
+            lines.append(f"note: the change was made; this project's config cannot be read ({e.message})")
     emit(as_json, answer, termsafe.lines(lines))
 
 
