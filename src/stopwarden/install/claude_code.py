@@ -272,9 +272,9 @@ def doctor_checks(root: str, env: Mapping[str, str], record: Mapping[str, Any]) 
             value = SettingsFile(path).data.get(STATUS_LINE)
         except StopwardenError:
             continue  # doctor's own checks report an unreadable settings file
-        if value is None and record.get(statusline_key(scope)) is True:
-            checks.append(Check(f"status line ({scope})", False, f"init registered it in {path}; it is gone",
-                                "stopwarden doctor --fix"))  # fmt: skip
+        if value is None and record.get(statusline_key(scope)) is True:  # said, not failed: it may be your choice
+            detail = f"init registered it in {path}, and it is gone (`stopwarden doctor --fix` puts it back)"
+            checks.append(Check(f"status line ({scope})", True, detail))
             continue
         if not statusline_is_ours(value):
             continue

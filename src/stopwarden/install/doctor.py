@@ -76,7 +76,10 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], he
             twice = "a stop is judged and a build's block spent twice" if spec[0] == "stop" else "it runs twice"
             other = " with other commands" if len(cmds) > 1 else ""
             said = f"registered in {len(where)} scopes ({', '.join(where)}){other}: the agent runs each"
-            checks.append(Check(f"{label}{event} hook", False, f"{said}, so {twice}", registrations.fix(agent, where)))
+            keep = here[0] if here else ""  # the scope init installed it into here, not the agent's default
+            checks.append(
+                Check(f"{label}{event} hook", False, f"{said}, so {twice}", registrations.fix(agent, where, keep))
+            )
         for cmd, scopes in cmds.items():
             # `doctor --fix` redoes what init did here; a command only another install put in a scope is
             # this project's to replace by installing there itself.
