@@ -115,13 +115,9 @@ def _breaker_text(data: dict[str, Any]) -> str:
 def _scope(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A scope the store takes, checked before the server is asked (a blank one was refused by the server,
     then by the store: a warning, then an error)."""
-    import re
+    from stopwarden.gate.settings import check_scope
 
-    from stopwarden.common.names import SCOPE_PATTERN
-
-    if not re.fullmatch(SCOPE_PATTERN, value):
-        raise click.BadParameter("use * (every project) or a project's name", ctx, param)
-    return value
+    return check_scope(value)
 
 
 def scope_option(f: Any) -> Any:

@@ -199,7 +199,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
                 hint="annotate more decisions first, or override with --force REASON (it is recorded)",
             )
     now = time.time()
-    scope = _check_scope(scope)
+    scope = check_scope(scope)
     values = {"mode": mode, "mode_forced_reason": redact(force) if mode == "enforce" else "", MODE_ORIGIN: "gate mode"}
     scopes = _also_this_project(store, config, scope, "mode")
     store.put_settings(values, now, scopes)
@@ -210,7 +210,7 @@ def set_mode(store: Store, config: Config, mode: str, force: str = "", scope: st
 
 def set_kill_switch(store: Store, config: Config, on: bool, reason: str = "", scope: str = FLEET) -> GateSettings:
     now = time.time()
-    scope = _check_scope(scope)
+    scope = check_scope(scope)
     values = {"kill_switch": "1" if on else "0", "kill_switch_reason": redact(reason) if on else ""}
     scopes = _also_this_project(store, config, scope, "kill_switch")
     store.put_settings(values, now, scopes)
@@ -229,7 +229,7 @@ def _also_this_project(store: Store, config: Config, scope: str, key: str) -> tu
     return (scope, config.project)
 
 
-def _check_scope(scope: str) -> str:
+def check_scope(scope: str) -> str:
     if not re.fullmatch(SCOPE_PATTERN, scope):
         raise StopwardenError(f"bad scope {scope!r}", hint="use * (every project) or a project's name")
     return scope
