@@ -64,6 +64,12 @@ def test_port_in_use(project_with_cleanup: Path) -> None:
         taken.listen()
         result = sw(root, "start")
     assert result.returncode == 1
+    # A listener that never answers is named before any start is tried, with the move that frees the port.
+    assert "accepts connections but does not answer" in result.stderr and "doctor --fix" in result.stderr
+    with socket.socket() as bound:  # bound, not listening: nothing answers, and the start fails on the bind
+        bound.bind(("127.0.0.1", port))
+        result = sw(root, "start")
+    assert result.returncode == 1
     assert "the server did not start" in result.stderr and "address already in use" in result.stderr.lower()
 
 
