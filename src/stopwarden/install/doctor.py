@@ -64,7 +64,7 @@ def _agent_checks(agent: str, module: Any, root: str, env: Mapping[str, str], he
     ]
     fix_first = found.unreadable[0][1] if found.unreadable else ""  # --fix cannot help until it is repaired
     if not required and not found.commands:
-        return checks
+        return []  # an agent not installed here: its files, whatever their shape, are the user's business
     for event, spec in module.EVENTS.items():
         cmds = found.commands.get(event, {})
         if not cmds:
