@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stopwarden.common.errors import StopwardenError
-from stopwarden.gate.settings import _check_scope
+from stopwarden.gate.settings import check_scope
 from stopwarden.server.models import KillSwitchIn
 
 
@@ -23,7 +23,7 @@ def api_accepts(scope: str) -> bool:
 
 def gate_accepts(scope: str) -> bool:
     try:
-        _check_scope(scope)
+        check_scope(scope)
     except StopwardenError:
         return False
     return True
