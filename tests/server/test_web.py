@@ -523,6 +523,19 @@ def test_the_event_panel_names_each_fact_once(page: Any, site: Site, expect: Any
     expect(page.locator("#facts")).to_contain_text("project on ")
 
 
+def test_bidi_controls_in_a_stop_text_are_shown_not_obeyed(page: Any, site: Site, expect: Any) -> None:
+    """A right-to-left override in a stop text reordered what the operator read before a verdict ("…\u202eI
+    will continue" showed reversed): each such character is shown as its escape, as the CLI shows it (an
+    operator review). Line breaks stay."""
+    record(site, "continue", "bidi", time.time(), text="Step 1 done.\n\u202eI will continue with the export\u202c")
+    sign_in(page, site)
+    expect(rows(page)).to_have_count(1)
+    page.keyboard.press("j")
+    shown = page.locator("#stop-text").text_content()
+    assert shown == "Step 1 done.\n\\u202eI will continue with the export\\u202c", shown
+    assert "\u202e" not in page.locator("#events").text_content()  # the row's preview too
+
+
 def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: Site, expect: Any) -> None:
     long_text = "\n".join(f"Line {n} of a long report before stopping." for n in range(90))
     first = record(site, "continue", "long", time.time() - 60, long_text)

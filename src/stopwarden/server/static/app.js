@@ -84,28 +84,45 @@ function guard(err) {
 
 // --- small DOM helpers -----------------------------------------------------------------------------------
 
+// What the API holds came from agents, repositories and operators: a control character, a bidi override
+// or isolate, an invisible format character is shown as the escape that names it, as the CLI shows it
+// (common/termsafe.py), so that no text reorders or hides what an operator reads before a verdict. Line
+// breaks and tabs stay; so do the zero-width (non-)joiners that emoji and Persian or Indic words need.
+const UNSAFE = /(?![\n\t\u200c\u200d])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+function visible(value) {
+  return String(value).replace(UNSAFE, (char) => {
+    const code = char.codePointAt(0);
+    if (code < 0x100) return `\\x${code.toString(16).padStart(2, "0")}`;
+    return code < 0x10000 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\U${code.toString(16).padStart(8, "0")}`;
+  });
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
+    else if (key === "text") node.textContent = visible(value);
+    else if (key === "title" || key === "aria-label") node.setAttribute(key, visible(value));
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(typeof child === "string" ? visible(child) : child);
+  }
   return node;
 }
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  if (text !== undefined) node.textContent = text;
+  if (text !== undefined) node.textContent = visible(text);
   return node;
 }
 
 function show(node, message, kind) {
   node.hidden = !message;
-  node.textContent = message || "";
+  node.textContent = visible(message || "");
   if (kind) node.dataset.kind = kind;
 }
 
@@ -215,7 +232,7 @@ function start() {
   $("login").hidden = true;
   $("app").hidden = false;
   $("controls").hidden = false;
-  $("who").textContent = `as ${state.operator}`;
+  $("who").textContent = visible(`as ${state.operator}`);
   state.refreshed = performance.now();
   loadSettings();
   loadEvents();
@@ -250,9 +267,10 @@ async function loadStatus() {
   const today = Object.entries(status.today).sort().map(([d, n]) => `${d} ${n}`).join(", ") || "none";
   let breaker = status.breaker;
   if (status.breaker !== "closed") breaker += ` (${status.breaker_failures} failures in a row)`;
-  $("gate-state").textContent =
+  $("gate-state").textContent = visible(
     `authority ${status.authority} · breaker ${breaker} · mode ${status.mode}: ${status.mode_source.says} · ` +
-    `decisions today: ${today}`;
+      `decisions today: ${today}`,
+  );
   $("gate-state").hidden = false;
   const warnings = status.unapproved.map((p) => `${p}.`);
   warnings.push(...status.authority_problems.map((p) => `The authority cannot be called: ${p}; stops fail open.`));
@@ -278,24 +296,24 @@ function renderMode(mode) {
   }
   const note = $("mode-note");
   note.hidden = !notes.length;
-  note.textContent = notes.join(" · ");
+  note.textContent = visible(notes.join(" · "));
 }
 
 function renderKill(kill) {
   state.kill = kill.value;
   const button = $("kill");
   button.setAttribute("aria-pressed", String(kill.value));
-  button.querySelector("b").textContent = kill.value ? "ON" : "off";
-  button.title = kill.value ? `every stop is allowed${kill.reason ? `: ${kill.reason}` : ""}` : "the gate judges stops";
+  button.querySelector("b").textContent = visible(kill.value ? "ON" : "off");
+  button.title = visible(kill.value ? `every stop is allowed${kill.reason ? `: ${kill.reason}` : ""}` : "the gate judges stops");
 }
 
 // A reason from the operator, in a modal dialog; null when cancelled.
 function ask({ title, detail, label, confirm, required }) {
   const dialog = $("ask");
-  $("ask-h").textContent = title;
+  $("ask-h").textContent = visible(title);
   show($("ask-detail"), detail);
-  $("ask-label").textContent = label;
-  $("ask-ok").textContent = confirm;
+  $("ask-label").textContent = visible(label);
+  $("ask-ok").textContent = visible(confirm);
   const input = $("ask-reason");
   input.value = "";
   input.required = required;
@@ -424,8 +442,8 @@ function renderEvents() {
   show($("log-empty"), state.events.length ? "" : "No events match these filters.");
   $("prev").disabled = state.offset === 0;
   $("next").disabled = !state.hasMore;
-  $("page-info").textContent = state.events.length
-    ? `${state.offset + 1}–${state.offset + state.events.length}` : "";
+  $("page-info").textContent = visible(state.events.length
+    ? `${state.offset + 1}–${state.offset + state.events.length}` : "");
 }
 
 function select(index, focus = true) {
@@ -491,8 +509,8 @@ function renderDetail(event) {
   if (!event) return;
   state.shownAt = performance.now();
   $("rationale").value = "";
-  $("detail-h").textContent = `Event #${event.event_id}`;
-  $("stop-text").textContent = event.stop_text || event.stop_text_preview || "(no stop text)";
+  $("detail-h").textContent = visible(`Event #${event.event_id}`);
+  $("stop-text").textContent = visible(event.stop_text || event.stop_text_preview || "(no stop text)");
   const pointer = event.evidence_pointer || {};
   const sha = (s) => (s ? el("code", { text: String(s).slice(0, 12), title: String(s) }) : "—");
   const facts = [
@@ -623,7 +641,7 @@ async function loadReport() {
   }
   const ready = report.readiness;
   const readyBadge = $("ready-badge");
-  readyBadge.textContent = ready.ready ? "ready" : "not ready";
+  readyBadge.textContent = visible(ready.ready ? "ready" : "not ready");
   readyBadge.className = `badge ${ready.ready ? "ok" : "warn"}`;
   $("checks").replaceChildren(...ready.checks.map((check) => el("li", { class: check.met ? "met" : "unmet" },
     el("span", { class: "mark", "aria-hidden": "true", text: check.met ? "✓" : "✗" }),
@@ -667,7 +685,7 @@ function drawChart(days, counts) {
   const byStart = new Map(counts.map((c) => [Date.parse(c.start), c.decisions]));
   const byDay = new Map(days.map((d) => [d.name, byStart.get(d.start) || {}]));
   const names = days.map((d) => d.name);
-  $("chart-zone").textContent = `(last ${names.length} days, local time: ${zone()})`;
+  $("chart-zone").textContent = visible(`(last ${names.length} days, local time: ${zone()})`);
   const total = (day) => DECISIONS.reduce((sum, d) => sum + (byDay.get(day)[d] || 0), 0);
   const max = Math.max(1, ...names.map(total));
   const [W, H, left, bottom, top] = [640, 230, 40, 28, 26];
@@ -701,7 +719,7 @@ function drawChart(days, counts) {
   const sums = DECISIONS.map((d) => [d, names.reduce((s, day) => s + (byDay.get(day)[d] || 0), 0)]);
   $("legend").replaceChildren(...sums.map(([d, n]) =>
     el("li", {}, el("span", { class: `swatch d-${d}`, "aria-hidden": "true" }), `${d} ${n}`)));
-  $("chart-desc").textContent = `Decisions per day: ${names.map((d) => `${d} ${total(d)}`).join(", ")}.`;
+  $("chart-desc").textContent = visible(`Decisions per day: ${names.map((d) => `${d} ${total(d)}`).join(", ")}.`);
 }
 
 // --- the keyboard ----------------------------------------------------------------------------------------
@@ -799,7 +817,7 @@ function wire() {
   });
   setInterval(() => {
     if (state.selected >= 0 && !$("app").hidden) {
-      $("dwell").textContent = `on screen ${Math.floor((performance.now() - state.shownAt) / 1000)} s`;
+      $("dwell").textContent = visible(`on screen ${Math.floor((performance.now() - state.shownAt) / 1000)} s`);
     }
   }, 1000);
 }
