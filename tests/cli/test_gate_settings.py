@@ -118,6 +118,13 @@ def test_a_mode_the_first_start_chose_says_so_and_why(installed: Path, cli: Any)
     assert "(enforce only when ready); change the mode in force with `stopwarden gate mode enforce` once" in after
     assert cli("gate", "mode", "shadow").code == 0
     assert "mode: shadow (set in the store by `gate mode`)" in cli("gate", "status").out
+    # With the project's own mode set, the command named must name the project, or it changes the others'.
+    from stopwarden.common import config as config_module
+
+    project = config_module.load(str(installed)).project
+    assert cli("gate", "mode", "shadow", "--scope", project).code == 0
+    said = " ".join(cli("gate", "status").out.split())
+    assert f"change the mode in force with `stopwarden gate mode enforce --scope {project}`" in said
 
 
 def test_a_first_start_without_its_authority_says_off_and_why(installed: Path, cli: Any) -> None:

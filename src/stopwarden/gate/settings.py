@@ -120,7 +120,9 @@ def mode_source(store: Store, config: Config) -> dict[str, str]:
             " (then restart the server)"
         )
     elif config.initial_mode != current.mode:
-        how = f"`stopwarden gate mode {config.initial_mode}`"
+        # The project's own mode wins over the fleet's: the command must name it, or it changes the others'.
+        scoped = f" --scope {config.project}" if current.mode_scope != FLEET else ""
+        how = f"`stopwarden gate mode {config.initial_mode}{scoped}`"
         if config.initial_mode == "enforce":
             how += " once `stopwarden gate report` says ready"
         note = (

@@ -326,11 +326,21 @@ function ask({ title, detail, label, confirm, required }) {
   });
 }
 
+// What a change of mode did here: the page sets every project's mode (*), and a project's own mode wins
+// over it, so the mode in force here may be another (said, rather than "Mode is now ...").
+function modeChanged(wanted, answer, forced) {
+  if (answer.mode === wanted) return [`Mode is now ${wanted}${forced ? " (forced)" : ""}.`, "ok"];
+  return [`Every project's mode (*) is now ${wanted}, but this project keeps its own ${answer.mode} ` +
+    `(set for ${answer.mode_scope}): change it with \`stopwarden gate mode ${wanted} --scope ` +
+    `${answer.mode_scope}\`.`, "error"];
+}
+
 async function setMode(mode) {
   if (mode === state.mode) return;
   try {
-    renderMode(await api("PUT", "/v1/mode", { mode }));
-    flash(`Mode is now ${mode}.`);
+    const answer = await api("PUT", "/v1/mode", { mode });
+    renderMode(answer);
+    flash(...modeChanged(mode, answer, false));
   } catch (err) {
     if (guard(err)) return;
     if (!(err.status === 409 && mode === "enforce")) {
@@ -349,8 +359,9 @@ async function setMode(mode) {
       return;
     }
     try {
-      renderMode(await api("PUT", "/v1/mode", { mode, force: reason }));
-      flash("Mode is now enforce (forced).");
+      const answer = await api("PUT", "/v1/mode", { mode, force: reason });
+      renderMode(answer);
+      flash(...modeChanged(mode, answer, true));
     } catch (again) {
       if (!guard(again)) flash(`Mode unchanged. ${describe(again)}`, "error");
     }
