@@ -76,6 +76,12 @@ def test_readiness_unmet_then_met_and_the_report(installed: Path, plan_repo: Pla
             "missed continues among annotated allow/escalate verdicts": False,
             "invalid_rule/invalid_evidence failures in the last 50 evaluations": True,
         }
+        ratios = {
+            c["name"]: c["value"]
+            for c in report["readiness"]["checks"]
+            if c["name"].startswith(("precision", "missed"))
+        }
+        assert list(ratios.values()) == [None, None], ratios  # over nothing: no figure (the page showed 0.00)
         assert server.call("PUT", "/v1/mode", {"mode": "enforce"})[0] == 409
         for event_id in ids[:9] + ids[10:20]:
             annotate(server, event_id, "correct")

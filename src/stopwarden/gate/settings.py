@@ -246,8 +246,8 @@ def _where(scopes: tuple[str, ...]) -> str:
     return f" [project {scopes[0]}]"
 
 
-# The two ratio checks of readiness, by name: over no judged verdict their value is 0, which a report
-# shows as "n/a".
+# The two ratio checks of readiness, by name: over no judged verdict their value is None, which a report and
+# the page show as "n/a".
 PRECISION_CHECK = "precision of annotated continue verdicts"
 MISSED_CHECK = "missed continues among annotated allow/escalate verdicts"
 
@@ -273,7 +273,7 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     checks.append(
         _check(
             PRECISION_CHECK,
-            precision,
+            precision if judged else None,  # a ratio over nothing is no figure (n/a), never 0.00
             READY_PRECISION,
             f"precision of annotated continue verdicts is {precision:.2f}, need {READY_PRECISION}"
             if judged
@@ -283,7 +283,7 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
     checks.append(
         {
             "name": MISSED_CHECK,
-            "value": missed,
+            "value": missed if let_through else None,
             "threshold": READY_MISSED_CONTINUES,
             "op": "<=",
             "met": bool(let_through) and missed <= READY_MISSED_CONTINUES,
@@ -312,8 +312,10 @@ def readiness(store: Store, project: str | None = None) -> dict[str, Any]:
             "missed_continue_rate": missed}  # fmt: skip
 
 
-def _check(name: str, value: float, threshold: float, unmet: str) -> dict[str, Any]:
-    return {"name": name, "value": value, "threshold": threshold, "op": ">=", "met": value >= threshold, "unmet": unmet}
+def _check(name: str, value: float | None, threshold: float, unmet: str) -> dict[str, Any]:
+    """One floor of readiness; a value of None (a ratio over nothing) meets none."""
+    met = value is not None and value >= threshold
+    return {"name": name, "value": value, "threshold": threshold, "op": ">=", "met": met, "unmet": unmet}
 
 
 def from_hot_path(config: Config) -> GateSettings:

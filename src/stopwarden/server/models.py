@@ -257,7 +257,7 @@ class AnnotationOut(BaseModel):
 
 class ReadinessCheck(BaseModel):
     name: str
-    value: float
+    value: float | None  # None: a ratio over nothing (no judged verdict yet), shown as n/a
     threshold: float
     op: Literal[">=", "<="]  # met when `value op threshold`
     met: bool

@@ -685,7 +685,7 @@ async function loadReport() {
 // A check says neither its direction nor its unit: a threshold of 0 is a ceiling (no failures allowed),
 // any other a floor; a fractional threshold (the precision) shows both numbers with two decimals.
 function checkValue(check) {
-  const f = (v) => (Number.isInteger(check.threshold) ? num(v) : Number(v).toFixed(2));
+  const f = (v) => (v === null ? "n/a" : Number.isInteger(check.threshold) ? num(v) : Number(v).toFixed(2));
   const bound = check.op === "<=" || check.threshold === 0 ? "at most" : "need";
   return `${f(check.value)} (${bound} ${f(check.threshold)})`;
 }
