@@ -536,6 +536,19 @@ def test_bidi_controls_in_a_stop_text_are_shown_not_obeyed(page: Any, site: Site
     assert "\u202e" not in page.locator("#events").text_content()  # the row's preview too
 
 
+def test_an_error_reading_the_settings_goes_once_they_are_read_again(page: Any, site: Site, expect: Any) -> None:
+    """An operator review: the server stopped and came back, the log reloaded, and the red "could not read
+    the gate's settings" stayed on the page."""
+    sign_in(page, site)
+    expect(page.locator("[data-mode=shadow]")).to_have_attribute("aria-pressed", "true")
+    page.route("**/v1/mode", lambda route: route.fulfill(status=503, body="away"))  # the server away, for this request
+    page.keyboard.press("r")
+    expect(page.locator("#flash")).to_contain_text("Could not read the gate's settings.")
+    page.unroute("**/v1/mode")
+    page.keyboard.press("r")
+    expect(page.locator("#flash")).to_be_hidden()
+
+
 def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: Site, expect: Any) -> None:
     long_text = "\n".join(f"Line {n} of a long report before stopping." for n in range(90))
     first = record(site, "continue", "long", time.time() - 60, long_text)

@@ -241,15 +241,19 @@ function start() {
 
 // --- the mode and the kill switch ----------------------------------------------------------------------
 
+const SETTINGS_UNREAD = "Could not read the gate's settings.";
+
 async function loadSettings() {
   try {
     const [mode, kill] = await Promise.all([api("GET", "/v1/mode"), api("GET", "/v1/kill-switch")]);
     renderMode(mode);
     renderKill(kill);
   } catch (err) {
-    if (!guard(err)) flash(`Could not read the gate's settings. ${describe(err)}`, "error");
+    if (!guard(err)) flash(`${SETTINGS_UNREAD} ${describe(err)}`, "error");
     return; // a refused token is not sent again (guard has forgotten it)
   }
+  // Read again: an error about reading them no longer holds (an error flash stays until replaced).
+  if ($("flash").textContent.startsWith(SETTINGS_UNREAD)) show($("flash"), "");
   loadStatus();
 }
 
