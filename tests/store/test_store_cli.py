@@ -49,6 +49,9 @@ def test_an_unreachable_database_fails_the_check_quickly(
     result = cli("store", "check")
     assert result.code == 1 and result.out.startswith("FAIL postgresql://gate:***@127.0.0.1:")
     assert "s3cret" not in result.out + result.err
+    status = cli("gate", "status")  # what the gate does meanwhile, in the hint (an operator review: nothing)
+    assert status.code == 1 and "the database is unreachable" in status.err
+    assert "hint: meanwhile the gate lets every stop through" in status.err
 
 
 def test_the_committed_config_never_holds_a_password(installed: Path, cli: Any) -> None:

@@ -51,6 +51,13 @@ class StoreUnavailable(StopwardenError):
     """The database cannot be opened, read or written; the gate fails open with `store_unavailable`."""
 
 
+# What a command that needs the database says while it is away (an operator review: no hint at all).
+UNREACHABLE_HINT = (
+    "meanwhile the gate lets every stop through and its server keeps the events in its outbox; "
+    "`stopwarden status` says whether the server runs"
+)
+
+
 class StoreUnreadable(StoreUnavailable, Unreadable):
     """The project's SQLite file is no database (overwritten, truncated): every command that reads it fails."""
 
@@ -113,7 +120,7 @@ class StoreBase:
             conn = self.engine.connect()
         except (OperationalError, InterfaceError, PoolTimeout) as e:  # refused, gone, or every connection busy
             self._mark_down()
-            raise StoreUnavailable(f"the database is unreachable: {first_line(e)}") from e
+            raise StoreUnavailable(f"the database is unreachable: {first_line(e)}", hint=UNREACHABLE_HINT) from e
         try:
             with conn:
                 yield conn
@@ -149,7 +156,8 @@ class StoreBase:
                     dbapi.InterfaceError,
                 ) as e:
                     self._mark_down()
-                    raise StoreUnavailable(f"the database is unreachable: {first_line(e)}") from e
+                    why = f"the database is unreachable: {first_line(e)}"
+                    raise StoreUnavailable(why, hint=UNREACHABLE_HINT) from e
                 committing = False
                 try:
                     cursor = raw.cursor()
