@@ -69,6 +69,11 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
         f"mode: off (set for project {project})",
         "note: enforce was set for project billing-service only",
     ]
+    # Every project's mode off leaves a project whose own mode is higher judging: said, with the switch that
+    # stops every one (an operator review: nothing said so on a fleet).
+    off = " ".join(cli("gate", "mode", "off").out.split())
+    assert "note: projects that keep their own mode above off: billing-service (enforce)" in off
+    assert "`stopwarden gate kill-switch on` stops every project" in off
 
 
 def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> None:

@@ -176,7 +176,26 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # set elsewhere, or held back here: say why this project's mode is another
         lines.append(f"note: {_why_another_mode(mode, scope)}")
+    elif scope == "*" and mode != "enforce":
+        lines += _kept_above(mode)
     emit(as_json, answer, termsafe.lines(lines))
+
+
+def _kept_above(mode: str) -> list[str]:
+    """A note on the projects a change of every project's mode leaves higher (their own mode wins)."""
+    from stopwarden.gate import settings
+
+    try:
+        with local_store() as (_, store):
+            kept = settings.kept_above(store, mode)
+    except StopwardenError:  # the note is a courtesy: the change was made
+        return []
+    if not kept:
+        return []
+    shown = ", ".join(f"{project} ({own})" for project, own in sorted(kept.items())[:5])
+    more = f" and {len(kept) - 5} more" if len(kept) > 5 else ""
+    return [f"note: projects that keep their own mode above {mode}: {shown}{more}; "
+            "`stopwarden gate kill-switch on` stops every project"]  # fmt: skip
 
 
 def _why_another_mode(mode: str, scope: str) -> str:

@@ -231,6 +231,12 @@ def _also_this_project(store: Store, config: Config, scope: str, key: str) -> tu
     return (scope, config.project)
 
 
+def kept_above(store: Store, mode: str) -> dict[str, str]:
+    """The projects whose own mode turns the gate further up than `mode` set for every project (*): their
+    own wins, so a fleet's `off` leaves them judging, and only the kill switch stops every one."""
+    return {project: own for project, own in store.own_modes().items() if _RANK.get(own, 0) > _RANK[mode]}
+
+
 def check_scope(scope: str) -> str:
     if not re.fullmatch(SCOPE_PATTERN, scope):
         raise StopwardenError(f"bad scope {scope!r}", hint="use * (every project) or a project's name")

@@ -39,6 +39,13 @@ class SettingsRows(StoreBase):
                 found[scope][key] = value
         return found
 
+    def own_modes(self) -> dict[str, str]:
+        """Project -> the mode it holds of its own (every scope but `FLEET` that sets one)."""
+        c = schema.settings.c
+        with self._read() as conn:
+            rows = conn.execute(select(c.scope, c.value).where(c.key == "mode", c.scope != FLEET))
+            return {scope: value for scope, value in rows}
+
     def put_settings(self, values: dict[str, str], now: float, scope: str | tuple[str, ...] = FLEET) -> None:
         """Set several settings of one scope, or of several, in one transaction (e.g. the kill switch and its
         reason, for `*` and this project's own). On PostgreSQL the same transaction notifies every server
