@@ -174,6 +174,13 @@ def test_a_skipped_step_is_asked_for_where_it_can_still_be_recorded(installed: P
     ok(cli("build", "complete"))
 
 
+def test_missing_steps_are_counted_from_1_whatever_a_state_file_holds() -> None:
+    from stopwarden.build.manager import _missing_steps
+
+    assert _missing_steps([{"n": -5}, {"n": 0}, {"n": 3}]) == ([1, 2], 2)  # never a number below 1
+    assert _missing_steps([{"n": 1}, {"n": 2}]) == ([], 0)
+
+
 def test_complete_says_when_no_step_recorded_a_test(installed: Path, cli: Any) -> None:
     started(cli)
     ok(cli("build", "phase", "executing"))

@@ -298,7 +298,8 @@ def _missing_steps(steps: list[dict[str, Any]]) -> tuple[list[int], int]:
     there are: counted gap by gap, never listed, as a state file may hold any number."""
     first: list[int] = []
     count, expected = 0, 1
-    for n in sorted({int(s["n"]) for s in steps}):
+    numbers = {int(s["n"]) for s in steps}
+    for n in sorted(n for n in numbers if n >= 1):  # a state file edited by hand may hold 0 or less
         if n > expected:
             count += n - expected
             first += range(expected, n)[: max(0, MISSING_SHOWN - len(first))]
