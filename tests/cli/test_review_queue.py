@@ -78,6 +78,6 @@ def test_an_allow_judged_incorrect_shows_in_readiness(installed: Path, cli: Any)
         store.close()
     out = cli("gate", "report").out
     assert "missed continues: 1 of 2 allow/escalate judged (0.50): allow 1, escalate 0 judged incorrect" in out
-    assert "[ ] missed continues among annotated allow/escalate verdicts: 0.5 (at most 0.1)" in out
+    assert "[ ] missed continues among annotated allow/escalate verdicts: 0.50 (at most 0.1)" in out
     data = cli("gate", "report", "--json").json()
     assert data["annotations"]["missed_continue"] == 1 and data["annotations"]["allow_incorrect"] == 1

@@ -91,7 +91,8 @@ def table(report: dict[str, Any]) -> str:
         "",
         "readiness for enforce: " + ("READY" if report["readiness"]["ready"] else "not ready"),
         *(
-            f"  [{'x' if c['met'] else ' '}] {c['name']}: {_figure(c['value'], judged.get(c['name'], 1), 'g')} "
+            f"  [{'x' if c['met'] else ' '}] {c['name']}: "
+            f"{_figure(c['value'], judged.get(c['name'], 1), '.2f' if c['name'] in judged else 'g')} "
             f"({'need' if c['op'] == '>=' else 'at most'} {c['threshold']})"
             for c in report["readiness"]["checks"]
         ),
