@@ -33,6 +33,10 @@ def test_with_the_server_down(installed: Path, cli: Any) -> None:
     assert cli("gate", "log", "--since", "1d").out.strip() == "no decision matches"
 
 
+# A project no decision was logged under: said, as a typo would store a setting nobody reads.
+UNKNOWN = " (no decision of a project named billing-service is in this store yet: is the name right?)"
+
+
 def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Path, cli: Any) -> None:
     """`gate mode` prints the mode in force for this project afterwards: when that is not the one just set,
     it says why, rather than seem to have ignored the command."""
@@ -41,7 +45,7 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     assert other.code == 0, other.err
     assert other.out.splitlines() == [
         "mode: shadow",
-        "note: off was set for project billing-service only",
+        "note: off was set for project billing-service only" + UNKNOWN,
     ]
     assert cli("gate", "mode", "off").out.splitlines() == ["mode: off"]
     from stopwarden.common import config as config_module
@@ -60,7 +64,19 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     assert sorted(rows) == sorted([("*", "off", rows[0][2]), (project, "off", rows[0][2])])
     assert detail == f"off [and project {project}'s own setting]"
     other_switch = cli("gate", "kill-switch", "on", "--scope", "billing-service")  # not this project's
-    assert other_switch.out.splitlines() == ["kill switch: off", "note: on was set for project billing-service only"]
+    assert other_switch.out.splitlines() == [
+        "kill switch: off",
+        "note: on was set for project billing-service only" + UNKNOWN,
+    ]
+    from stopwarden.store.store import Store
+
+    store = Store.open(str(installed / ".stopwarden" / "stopwarden.db"))  # a decision logged under that name
+    store.record_event({"session_id": "s", "agent": "claude-code", "ts": 1.0, "mode": "shadow", "decision": "allow",
+                        "project": "billing-service", "host": "box"})  # fmt: skip
+    store.close()
+    assert cli("gate", "kill-switch", "on", "--scope", "billing-service").out.splitlines()[1] == (
+        "note: on was set for project billing-service only"  # a known name: nothing more said
+    )
     assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0
     assert cli("gate", "kill-switch", "on", "--scope", project).code == 0
     assert cli("gate", "kill-switch", "off", "--json").json()["value"] is False

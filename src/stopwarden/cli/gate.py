@@ -181,6 +181,14 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     emit(as_json, answer, termsafe.lines(lines))
 
 
+def _unknown(store: Any, project: str) -> str:
+    """Words for a scope no project has logged a decision under: a typo stores a setting nobody reads (an
+    operator review)."""
+    if store.events(1, None, None, project=project):
+        return ""
+    return f" (no decision of a project named {project} is in this store yet: is the name right?)"
+
+
 def _kept_above(mode: str) -> list[str]:
     """A note on the projects a change of every project's mode leaves higher (their own mode wins)."""
     from stopwarden.gate import settings
@@ -205,10 +213,11 @@ def _why_another_mode(mode: str, scope: str) -> str:
     try:
         with local_store() as (config, store):
             source = settings.mode_source(store, config)
+            unknown = scope not in ("*", config.project) and _unknown(store, scope)
     except StopwardenError as e:  # the config broke after the server started: the server took the change
         return f"the change was made; this project's config cannot be read ({e.message})"
     if scope not in ("*", config.project):
-        return f"{mode} was set for project {scope} only"
+        return f"{mode} was set for project {scope} only{unknown}"
     if source.get("held_back"):
         return str(source["note"])
     return (f"project {config.project}'s own mode wins over *'s; change it with "
@@ -252,7 +261,8 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
 
         try:
             if scope != config_module.load(require_root(os.getcwd())).project:
-                lines.append(f"note: {state} was set for project {scope} only")
+                with local_store() as (_, store):
+                    lines.append(f"note: {state} was set for project {scope} only{_unknown(store, scope)}")
         except StopwardenError as e:  # the config broke after the server started: the server took the change
             lines.append(f"note: the change was made; this project's config cannot be read ({e.message})")
     emit(as_json, answer, termsafe.lines(lines))
