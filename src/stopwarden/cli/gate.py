@@ -257,11 +257,9 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
     still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
     lines = [f"kill switch: {'ON' if answer['value'] else 'off'}{still}"]
     if scope != "*" and answer["value"] != on:  # what is shown is this project's: say where the change went
-        from stopwarden.common import config as config_module
-
         try:
-            if scope != config_module.load(require_root(os.getcwd())).project:
-                with local_store() as (_, store):
+            with local_store() as (config, store):
+                if scope != config.project:
                     lines.append(f"note: {state} was set for project {scope} only{_unknown(store, scope)}")
         except StopwardenError as e:  # the config broke after the server started: the server took the change
             lines.append(f"note: the change was made; this project's config cannot be read ({e.message})")

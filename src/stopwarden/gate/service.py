@@ -79,7 +79,9 @@ class Gate:
         self._continues = ContinueCounts(store, config.limits.continue_ceiling)
         self._settings: tuple[float, settings.GateSettings] | None = None
         self._forgotten = 0  # how many times `forget_settings` ran
-        self._last_mode = "?"  # kept through `forget_settings`, for the events of an outage
+        # The mode this server last read, kept through `forget_settings`: an event decided without reading it
+        # (shed, timed out, the store away) carries the mode the server was in, not a gap; `?` before a read.
+        self._last_mode = "?"
 
     @property
     def in_process(self) -> bool:
@@ -103,11 +105,6 @@ class Gate:
             return read
         return kept[1]
 
-    def _known_mode(self) -> str:
-        """The mode this server last read, for an event decided without reading it (shed, timed out, or the
-        store away): the operator sees the mode the server was in, not a gap. `?` before the first read."""
-        return self._last_mode
-
     def forget_settings(self) -> None:
         self._forgotten += 1
         self._settings = None
@@ -130,8 +127,8 @@ class Gate:
         started = time.monotonic()
         now = time.time()
         if not (self.admit() if admitted is None else admitted):
-            return self._record(request, allow(fail_open="shed_overload"), self._known_mode(), now, started)
-        mode = self._known_mode()
+            return self._record(request, allow(fail_open="shed_overload"), self._last_mode, now, started)
+        mode = self._last_mode
         try:
             current = self.settings(now)
             mode = current.mode
@@ -262,7 +259,7 @@ class Gate:
         request's own id, in case the evaluation never records it."""
         log.warning("allow (timeout): no decision for %s after %.1f s", request.session_id, waited_s)
         outcome = replace(allow(fail_open="timeout"), latency_ms=waited_s * 1000)
-        self._keep(self._row(request, outcome, self._known_mode(), time.time() - waited_s))
+        self._keep(self._row(request, outcome, self._last_mode, time.time() - waited_s))
         return outcome
 
     def _row(self, request: Request, outcome: Outcome, mode: str, ts: float) -> dict[str, Any]:

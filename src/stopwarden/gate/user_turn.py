@@ -234,6 +234,8 @@ _PUTS_OFF_IN_ENGLISH = re.compile(
     rf"[^.?!\n]{{0,40}}?\b{_LATER_DAY}\b",
     re.IGNORECASE,
 )
+# "For today" in the languages whose closings often lead with it (`_CLOSING`).
+_FOR_TODAY: Final = r"\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
 _CLOSING = re.compile(
     r"\bcall\s+it\s+(?:a\s+day|a\s+night|here|there|quits)\b|\b(?:let'?s|time\s+to)\s+wrap\s+(?:it\s+|things\s+)?up\b"
     # A verb of finishing said of the day, not of a piece of work: "Wrap up for today", "finish up for the
@@ -255,8 +257,7 @@ _CLOSING = re.compile(
     # before it and a colon after it make it the head of a list of the day's work ("Die Aufgaben für heute:
     # …", "Tareas por hoy: …"). Leading a turn it is read as a closing, colon or not: a stop misread as work
     # could be blocked, work misread as a stop is not.
-    r"|(?<![^\W\d_]\s)\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b"
-    r"|\b(?:por\s+hoy|por\s+hoje|für\s+heute|pour\s+aujourd'?hui|per\s+oggi)\b(?!\s*:)"
+    rf"|(?<![^\W\d_]\s){_FOR_TODAY}|{_FOR_TODAY}(?!\s*:)"
     r"|\b(?:das\s+)?reicht(?:\s+für\s+heute)?" + _END + r"|\bliegen\s+lassen\b|\blass\s+(?:\w+\s+){0,3}liegen\b",
     _I,
 )

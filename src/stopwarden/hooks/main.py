@@ -63,7 +63,7 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
         root = project.find_root(event.cwd)
         if root is None:
             return None  # not a stopwarden project (a user-scope install): nothing to do, nothing to say
-        if _uninstalled(root):
+        if uninstalled(root):
             log.write(root, event_name, session_id, "allow: stopwarden was uninstalled here (`stopwarden init` again)")
             return None
         if event_name == "stop":
@@ -76,7 +76,7 @@ def _handle(event_name: str, agent: str, raw: bytes, env: "Mapping[str, str]") -
     return None
 
 
-def _uninstalled(root: str) -> bool:
+def uninstalled(root: str) -> bool:
     """Whether `uninstall` ran in this project and `init` has not since: the hooks still run here when
     another project installed them in the user scope, and must gate nothing."""
     from stopwarden.common.names import STATE_DIR, UNINSTALLED_FILE

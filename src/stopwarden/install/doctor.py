@@ -95,9 +95,10 @@ def _state_dir(root: str) -> Check:
         return Check("state folder", False, f"{path} is a link, not a folder of this project's", f"rm {path}")
     if not os.path.isdir(path):
         return Check("state folder", False, f"{path} does not exist", "stopwarden init --agent claude-code")
-    if os.stat(path).st_uid != os.getuid():  # not ours: every file in it is refused (state/safe.py)
+    info = os.stat(path)
+    if info.st_uid != os.getuid():  # not ours: every file in it is refused (state/safe.py)
         return Check("state folder", False, f"{path} belongs to another user", f"chown -R $(id -u) {path}")
-    mode = os.stat(path).st_mode & 0o777
+    mode = info.st_mode & 0o777
     if mode != 0o700:
         return Check("state folder", False, f"{path} has mode {mode:o}, not 700", f"chmod 700 {path}")
     return Check("state folder", True, path)
@@ -106,8 +107,10 @@ def _state_dir(root: str) -> Check:
 def _installed(root: str) -> Check:
     """Whether the hooks gate this project: `uninstall` without --purge leaves a mark that makes every hook
     that still runs here allow (a repository could commit one too: `init` removes it)."""
-    path = os.path.join(root, STATE_DIR, UNINSTALLED_FILE)
-    if os.path.isfile(path) and not os.path.islink(path):
+    from stopwarden.hooks.main import uninstalled  # what the hooks themselves read
+
+    if uninstalled(root):
+        path = os.path.join(root, STATE_DIR, UNINSTALLED_FILE)
         return Check("installed", False, f"{path} is there: every hook that runs here allows", "stopwarden init")
     return Check("installed", True, "the hooks gate this project")
 

@@ -51,11 +51,14 @@ class StoreUnavailable(StopwardenError):
     """The database cannot be opened, read or written; the gate fails open with `store_unavailable`."""
 
 
-# What a command that needs the database says while it is away (an operator review: no hint at all).
-UNREACHABLE_HINT = (
-    "meanwhile the gate lets every stop through and its server keeps the events in its outbox; "
-    "`stopwarden status` says whether the server runs"
-)
+def _unreachable(e: Exception) -> StoreUnavailable:
+    """The error for a database that cannot be reached, with what the gate does meanwhile (an operator
+    review: a command that needed it gave no hint at all)."""
+    return StoreUnavailable(
+        f"the database is unreachable: {first_line(e)}",
+        hint="meanwhile the gate lets every stop through and its server keeps the events in its outbox; "
+        "`stopwarden status` says whether the server runs",
+    )
 
 
 class StoreUnreadable(StoreUnavailable, Unreadable):
@@ -120,7 +123,7 @@ class StoreBase:
             conn = self.engine.connect()
         except (OperationalError, InterfaceError, PoolTimeout) as e:  # refused, gone, or every connection busy
             self._mark_down()
-            raise StoreUnavailable(f"the database is unreachable: {first_line(e)}", hint=UNREACHABLE_HINT) from e
+            raise _unreachable(e) from e
         try:
             with conn:
                 yield conn
@@ -156,8 +159,7 @@ class StoreBase:
                     dbapi.InterfaceError,
                 ) as e:
                     self._mark_down()
-                    why = f"the database is unreachable: {first_line(e)}"
-                    raise StoreUnavailable(why, hint=UNREACHABLE_HINT) from e
+                    raise _unreachable(e) from e
                 committing = False
                 try:
                     cursor = raw.cursor()
