@@ -28,6 +28,8 @@ ASKED = [
     ["--tail", "1001", "--json"],  # more than the server gives at once: from the store, either way
     ["--since", "1h", "--json"],  # through click (the quick path leaves --since to it), every event
     ["--since", "99999999999", "--json"],  # an epoch time in the future: none
+    ["--session", "s1", "--json"],  # one session's
+    ["--session", "s", "--json"],  # the start of an id: all three (an operator review: a prefix found none)
 ]
 
 
@@ -54,6 +56,7 @@ def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanR
     assert b"continue" in served[0][1] and b"\\x1b]0;owned\\x07" in served[0][1]
     assert b'"verdict": "correct"' in served[1][1] and served[6][1] == b"[]\n"
     assert len(json.loads(served[9][1])) == 3 and json.loads(served[10][1]) == []
+    assert [e["session_id"] for e in json.loads(served[11][1])] == ["s1"] and len(json.loads(served[12][1])) == 3
     for n, args in enumerate(ASKED):  # the server is gone now
         code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
         assert "sqlalchemy" not in modules and ("click" in modules) == ("--tail=2" in args or "--since" in args), args
@@ -101,6 +104,7 @@ SPELLINGS = [
     ["--json"],
     ["--tail", "5", "--decision", "continue", "--project", "billing service", "--host", "build-07", "--json"],
     ["--host", "h", "--tail", "1000"],
+    ["--session", "9f3c", "--json"],
     ["--tail", "05"],  # click reads 5: left to click
     ["--tail=5"],
     ["--tail", "0"],
@@ -125,9 +129,9 @@ def test_the_quick_path_reads_options_as_click_does_or_not_at_all(args: list[str
         return  # the click path parses them
     params = log.make_context("log", list(args)).params
     assert mine == {"tail": params["tail"], "decision": params["decision"], "project": params["project"],
-                    "host": params["host"], "json": params["as_json"]}  # fmt: skip
+                    "host": params["host"], "session": params["session"], "json": params["as_json"]}  # fmt: skip
 
 
 def test_the_plain_spellings_are_read() -> None:
     read = [args for args in SPELLINGS if quick.gate_log_options(args) is not None]
-    assert read == SPELLINGS[:4]
+    assert read == SPELLINGS[:5]

@@ -33,6 +33,12 @@ def test_with_the_server_down(installed: Path, cli: Any) -> None:
     assert cli("gate", "log", "--since", "1d").out.strip() == "no decision matches"
 
 
+def _project(installed: Path) -> str:
+    from stopwarden.common import config as config_module
+
+    return config_module.load(str(installed)).project
+
+
 # A project no decision was logged under: said, as a typo would store a setting nobody reads.
 UNKNOWN = " (no decision of a project named billing-service is in this store yet: is the name right?)"
 
@@ -43,14 +49,13 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     assert cli("gate", "mode", "shadow").code == 0
     other = cli("gate", "mode", "off", "--scope", "billing-service")
     assert other.code == 0, other.err
+    # What was asked for first (an operator review: "mode: shadow" first read as a failure).
     assert other.out.splitlines() == [
-        "mode: shadow",
-        "note: off was set for project billing-service only" + UNKNOWN,
+        "mode: off (set for project billing-service)" + UNKNOWN,
+        f"note: here, in project {_project(installed)}, the mode is shadow",
     ]
     assert cli("gate", "mode", "off").out.splitlines() == ["mode: off"]
-    from stopwarden.common import config as config_module
-
-    project = config_module.load(str(installed)).project
+    project = _project(installed)
     assert cli("gate", "mode", "shadow", "--scope", project).code == 0
     # With SQLite, * is this project, its own mode included: `gate mode off` turns it off here (an operator
     # review found the project's own enforce still blocking after it), and so does the kill switch's.
@@ -65,8 +70,8 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     assert detail == f"off [and project {project}'s own setting]"
     other_switch = cli("gate", "kill-switch", "on", "--scope", "billing-service")  # not this project's
     assert other_switch.out.splitlines() == [
-        "kill switch: off",
-        "note: on was set for project billing-service only" + UNKNOWN,
+        "kill switch: ON (set for project billing-service)" + UNKNOWN,
+        f"note: here, in project {project}, the kill switch is off",
     ]
     from stopwarden.store.store import Store
 
@@ -74,16 +79,16 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     store.record_event({"session_id": "s", "agent": "claude-code", "ts": 1.0, "mode": "shadow", "decision": "allow",
                         "project": "billing-service", "host": "box"})  # fmt: skip
     store.close()
-    assert cli("gate", "kill-switch", "on", "--scope", "billing-service").out.splitlines()[1] == (
-        "note: on was set for project billing-service only"  # a known name: nothing more said
+    assert cli("gate", "kill-switch", "on", "--scope", "billing-service").out.splitlines()[0] == (
+        "kill switch: ON (set for project billing-service)"  # a known name: nothing more said
     )
     assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0
     assert cli("gate", "kill-switch", "on", "--scope", project).code == 0
     assert cli("gate", "kill-switch", "off", "--json").json()["value"] is False
     # With its own mode set, a mode for another project is still that project's only (a cold read).
     assert cli("gate", "mode", "enforce", "--force", "x", "--scope", "billing-service").out.splitlines() == [
-        f"mode: off (set for project {project})",
-        "note: enforce was set for project billing-service only",
+        "mode: enforce (forced: x) (set for project billing-service)",
+        f"note: here, in project {project}, the mode is off (set for project {project})",
     ]
     # Every project's mode off leaves a project whose own mode is higher judging: said, with the switch that
     # stops every one (an operator review: nothing said so on a fleet).
@@ -92,8 +97,11 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
     assert "`stopwarden gate kill-switch on` stops every project" in off
 
 
-def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo) -> None:
+def test_with_the_server_up(installed: Path, cli: Any, plan_repo: PlanRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     for server in run_server(installed):
+        monkeypatch.setenv("STOPWARDEN_STORE_URL", "postgresql://gate@127.0.0.1:1/db")
+        assert "restart the server to use them: stopwarden stop; stopwarden start" in cli("store", "approve").out
+        monkeypatch.delenv("STOPWARDEN_STORE_URL")
         server.call("POST", "/v1/evaluate", evaluate_body(plan_repo))
         assert cli("gate", "status", "--json").json()["server"]["running"] is True
         assert cli("gate", "mode", "off").code == 0

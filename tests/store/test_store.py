@@ -154,6 +154,24 @@ def test_a_fleet_wide_change_reaches_a_projects_own_setting_only_on_sqlite(store
     assert settings.read(store, other).mode == "shadow" and "mode" not in store.settings(("search",))["search"]
 
 
+def test_a_session_filter_takes_the_start_of_an_id(store: Store) -> None:
+    """A session id or its start, as an operator copies it (an operator review: a prefix matched nothing), on
+    both backends: nothing that merely sorts near it, no wildcard, and the whole id still matches itself."""
+    ids = ["9f3c-01aa", "9f3c-01ab", "9f3d-0000", "9f3C-01aa", "9f3", "9f3c_%x", "9f3c\U0010ffff", "x9f3c"]
+    for i, session_id in enumerate(ids):
+        store.record_event(event(ts=1000.0 + i, session_id=session_id))
+
+    def found(prefix: str) -> set[str]:
+        return {e["session_id"] for e in store.events(session=prefix)}
+
+    assert found("9f3c") == {"9f3c-01aa", "9f3c-01ab", "9f3c_%x", "9f3c\U0010ffff"}
+    assert found("9f3c-01") == {"9f3c-01aa", "9f3c-01ab"}
+    assert found("9f3c-01aa") == {"9f3c-01aa"}
+    assert found("9f3c_") == {"9f3c_%x"} and found("9f3c_%") == {"9f3c_%x"}  # not LIKE's wildcards
+    assert found("9f3") == set(ids) - {"x9f3c"}
+    assert found("nope") == set()
+
+
 def test_first_session_start_wins(store: Store) -> None:
     assert store.start_session("s1", "claude-code", 10.0, "startup", "billing").recorded
     assert not store.start_session("s1", "claude-code", 20.0, "resume", "billing").recorded

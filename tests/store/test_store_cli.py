@@ -46,6 +46,7 @@ def test_an_unreachable_database_fails_the_check_quickly(
     approved = cli("store", "approve")
     assert approved.code == 0 and "$STOPWARDEN_STORE_URL = postgresql://gate:***@127.0.0.1:" in approved.out
     assert "s3cret" not in approved.out
+    assert "no server runs in this checkout: it uses them when it starts" in approved.out  # no restart asked
     result = cli("store", "check")
     assert result.code == 1 and result.out.startswith("FAIL postgresql://gate:***@127.0.0.1:")
     assert "s3cret" not in result.out + result.err

@@ -146,7 +146,8 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     """Set the gate's mode: off, shadow (judge and log, never block) or enforce; without MODE, show it.
 
     enforce is refused until the readiness thresholds are met, unless --force REASON. It prints the mode
-    in force for this project afterwards, which a project's own mode can hold apart from the fleet's.
+    in force for this project afterwards, which a project's own mode can hold apart from the fleet's; for
+    --scope naming another project, what was set there first.
 
     \b
     Example:
@@ -173,12 +174,33 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
         with local_store() as (config, store):
             answer = settings.set_mode(store, config, mode, force or "", scope).as_dict()
     note = f" (forced: {force})" if force and answer["mode"] == "enforce" else ""
+    here = _another_project(scope)
+    if here is not None:  # what was asked for first, then this project's mode (an operator review: "mode: shadow"
+        project, unknown = here  # right after asking for enforce read as a failure)
+        forced = f" (forced: {force})" if force else ""
+        in_force = f"{answer['mode']}{_in_force(answer, 'mode_scope')}"
+        lines = [f"mode: {mode}{forced} (set for project {scope}){unknown}",
+                 f"note: here, in project {project}, the mode is {in_force}"]  # fmt: skip
+        emit(as_json, answer, termsafe.lines(lines))
+        return
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
-    if answer["mode"] != mode:  # set elsewhere, or held back here: say why this project's mode is another
+    if answer["mode"] != mode:  # held back here, or a config the server read before it broke: say why
         lines.append(f"note: {_why_another_mode(mode, scope)}")
     elif scope == "*" and mode != "enforce":
         lines += _kept_above(mode)
     emit(as_json, answer, termsafe.lines(lines))
+
+
+def _another_project(scope: str) -> tuple[str, str] | None:
+    """This project's name and a note on an unknown name, when `scope` names another project; None when it
+    is * or this project, or when this project's config cannot be read (the change was made all the same)."""
+    if scope == "*":
+        return None
+    try:
+        with local_store() as (config, store):
+            return None if scope == config.project else (config.project, _unknown(store, scope))
+    except StopwardenError:
+        return None
 
 
 def _unknown(store: Any, project: str) -> str:
@@ -213,11 +235,10 @@ def _why_another_mode(mode: str, scope: str) -> str:
     try:
         with local_store() as (config, store):
             source = settings.mode_source(store, config)
-            unknown = scope not in ("*", config.project) and _unknown(store, scope)
     except StopwardenError as e:  # the config broke after the server started: the server took the change
         return f"the change was made; this project's config cannot be read ({e.message})"
-    if scope not in ("*", config.project):
-        return f"{mode} was set for project {scope} only{unknown}"
+    if scope not in ("*", config.project):  # this project's config could not be read a moment ago
+        return f"{mode} was set for project {scope} only"
     if source.get("held_back"):
         return str(source["note"])
     return (f"project {config.project}'s own mode wins over *'s; change it with "
@@ -254,15 +275,15 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
             current = settings.set_kill_switch(store, config, on, reason, scope)
             answer = {"value": current.kill_switch, "scope": current.kill_switch_scope,
                       "reason": current.kill_switch_reason}  # fmt: skip
+    here = _another_project(scope)
     still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
-    lines = [f"kill switch: {'ON' if answer['value'] else 'off'}{still}"]
-    if scope != "*" and answer["value"] != on:  # what is shown is this project's: say where the change went
-        try:
-            with local_store() as (config, store):
-                if scope != config.project:
-                    lines.append(f"note: {state} was set for project {scope} only{_unknown(store, scope)}")
-        except StopwardenError as e:  # the config broke after the server started: the server took the change
-            lines.append(f"note: the change was made; this project's config cannot be read ({e.message})")
+    now = f"{'ON' if answer['value'] else 'off'}{still}"
+    if here is not None:  # what was asked for first, then this project's switch, as `gate mode` does
+        project, unknown = here
+        lines = [f"kill switch: {'ON' if on else 'off'} (set for project {scope}){unknown}",
+                 f"note: here, in project {project}, the kill switch is {now}"]  # fmt: skip
+    else:
+        lines = [f"kill switch: {now}"]
     emit(as_json, answer, termsafe.lines(lines))
 
 

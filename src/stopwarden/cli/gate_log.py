@@ -29,6 +29,7 @@ from stopwarden.common.names import DECISIONS
 @click.option("--decision", type=click.Choice(DECISIONS))
 @click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
 @click.option("--host", help="Only the decisions of the server on this machine name.")
+@click.option("--session", help="Only this session's decisions: its id, or the start of it.")
 @click.option(
     "--since",
     help="Only decisions this recent: 30m, 12h, 7d, 2w, or since a time (ISO 8601, local time without a zone, "
@@ -38,8 +39,8 @@ from stopwarden.common.names import DECISIONS
     "--follow", "-f", is_flag=True, help="Keep printing new decisions as they arrive, oldest first (Ctrl-C stops)."
 )
 @json_option
-def log(tail: int, decision: str | None, project: str | None, host: str | None, since: str | None,
-        follow: bool, as_json: bool) -> None:  # fmt: skip
+def log(tail: int, decision: str | None, project: str | None, host: str | None, session: str | None,
+        since: str | None, follow: bool, as_json: bool) -> None:  # fmt: skip
     """The decision log, newest first (from the running server, else from the store: works with it down).
 
     With --follow, the last --tail decisions oldest first, then each new one as it arrives (the server, or
@@ -50,20 +51,21 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
       stopwarden gate log --tail 5 --decision continue
       stopwarden gate log --project billing-service --host build-07
       stopwarden gate log --since 2h --decision escalate
+      stopwarden gate log --session 9f3c
       stopwarden gate log --follow --decision continue
     """
     from stopwarden.gate.since import parse_since
 
     start = None if since is None else parse_since(since, time.time(), local=True)
     if follow:
-        _follow(tail, decision, project, host, start, as_json)
+        _follow(tail, decision, project, host, session, start, as_json)
         return
-    events = quick.log_events(tail, decision, project, host, start)
+    events = quick.log_events(tail, decision, project, host, start, session)
     if events is None:  # no server of ours answers, and the store needs opening (or is PostgreSQL)
         with local_store() as (_, store):
-            found = store.events(tail, decision, start, project=project, host=host)
+            found = store.events(tail, decision, start, session, project=project, host=host)
             events = [quick.event_fields(e) for e in found]
-    filtered = any(option is not None for option in (decision, project, host, since))
+    filtered = any(option is not None for option in (decision, project, host, session, since))
     click.echo(quick.log_text(events, as_json, colour(), filtered))
 
 
@@ -74,8 +76,8 @@ FOLLOW_POLL_S = 1.0
 FOLLOW_LATE_S = 120.0
 
 
-def _follow(tail: int, decision: str | None, project: str | None, host: str | None, start: float | None,
-            as_json: bool) -> None:  # fmt: skip
+def _follow(tail: int, decision: str | None, project: str | None, host: str | None, session: str | None,
+            start: float | None, as_json: bool) -> None:  # fmt: skip
     """`gate log --follow`: print the last `tail` decisions, oldest first, then every new one, until Ctrl-C
     (exit 0, nothing said) or a reader that goes away (`| head`). The running server is asked, else the
     SQLite file is read (as `gate log` does, each time: the server may start or stop meanwhile), else the
@@ -89,11 +91,11 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
         opened: list[Any] = []
 
         def fetch(limit: int, since: float | None) -> list[dict[str, Any]]:
-            events = quick.log_events(limit, decision, project, host, since)
+            events = quick.log_events(limit, decision, project, host, since, session)
             if events is None:
                 if not opened:
                     opened.append(stack.enter_context(local_store())[1])
-                found = opened[0].events(limit, decision, since, project=project, host=host)
+                found = opened[0].events(limit, decision, since, session, project=project, host=host)
                 events = [quick.event_fields(e) for e in found]
             return events
 

@@ -36,8 +36,9 @@ def answer(args: list[str]) -> str | None:
             return build_status(args[2:] == ["--json"])
         options = gate_log_options(args[2:]) if args[:2] == ["gate", "log"] else None
         if options is not None:
-            events = log_events(options["tail"], options["decision"], options["project"], options["host"])
-            filtered = any(options[k] for k in ("decision", "project", "host"))
+            events = log_events(options["tail"], options["decision"], options["project"], options["host"], None,
+                                options["session"])  # fmt: skip
+            filtered = any(options[k] for k in ("decision", "project", "host", "session"))
             return None if events is None else log_text(events, options["json"], termsafe.colour(sys.stdout), filtered)
     except Exception:  # no project, no build, a corrupt state: the click path says it
         return None
@@ -106,7 +107,8 @@ DEFAULT_TAIL = 20
 def gate_log_options(args: list[str]) -> dict[str, Any] | None:
     """`gate log`'s options as click would read them, from their plain spelling only; None for anything else
     (`--tail=5`, `--tail 05`, an option twice, a value that starts with a dash, an unknown word)."""
-    options: dict[str, Any] = {"tail": DEFAULT_TAIL, "decision": None, "project": None, "host": None, "json": False}
+    options: dict[str, Any] = {"tail": DEFAULT_TAIL, "decision": None, "project": None, "host": None, "session": None,
+                               "json": False}  # fmt: skip
     seen: set[str] = set()
     rest = list(args)
     while rest:
@@ -133,20 +135,24 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
 
 
 def log_events(
-    tail: int, decision: str | None, project: str | None, host: str | None, since: float | None = None
+    tail: int,
+    decision: str | None,
+    project: str | None,
+    host: str | None,
+    since: float | None = None,
+    session: str | None = None,
 ) -> list[Any] | None:
     """The decision log in the API's fields, from the running server or else from a SQLite store read with
     `sqlite3`; None when neither answers and the store must be opened (the click path does that)."""
     from stopwarden.common.project import require_root
 
     root = require_root(os.getcwd())
-    served = _served_events(root, tail, decision, project, host, since)
-    return served if served is not None else _stored_events(root, tail, decision, project, host, since)
+    asked = {"decision": decision, "project": project, "host": host, "since": since, "session": session}
+    served = _served_events(root, tail, asked)
+    return served if served is not None else _stored_events(root, tail, asked)
 
 
-def _served_events(
-    root: str, tail: int, decision: str | None, project: str | None, host: str | None, since: float | None
-) -> list[Any] | None:
+def _served_events(root: str, tail: int, asked: dict[str, Any]) -> list[Any] | None:
     """The decision log from the running server (a signed GET /v1/events); None when no server of ours
     answers it, or for a tail longer than one answer holds.
 
@@ -159,9 +165,8 @@ def _served_events(
         return None
     from stopwarden.common import http  # its socket import is for a server that may answer
 
-    asked = {"limit": tail, "decision": decision, "project": project, "host": host,
-             "since": None if since is None else timefmt.iso(since)}  # fmt: skip
-    path = "/v1/events?" + http.query(asked)
+    since = asked["since"]
+    path = "/v1/events?" + http.query({"limit": tail, **asked, "since": None if since is None else timefmt.iso(since)})
     try:
         code, answer = http.request(port, "GET", path, files.read_token(root), timeout=SERVED_TIMEOUT_S)
     except OSError:
@@ -171,9 +176,7 @@ def _served_events(
     return [event_fields(e) for e in answer]
 
 
-def _stored_events(
-    root: str, tail: int, decision: str | None, project: str | None, host: str | None, since: float | None
-) -> list[Any] | None:
+def _stored_events(root: str, tail: int, asked: dict[str, Any]) -> list[Any] | None:
     """The decision log from the project's SQLite store with the standard library alone; None when the store
     is PostgreSQL or this reader cannot answer (store/sqlite_read.py)."""
     from stopwarden.common import config as config_module
@@ -182,7 +185,7 @@ def _stored_events(
     config = config_module.load(root)
     if config.store_url:  # PostgreSQL
         return None
-    found = sqlite_read.events(config.store_location, tail, decision, project, host, since)
+    found = sqlite_read.events(config.store_location, tail, **asked)
     return None if found is None else [event_fields(e) for e in found]
 
 

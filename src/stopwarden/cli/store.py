@@ -79,6 +79,7 @@ def approve(as_json: bool) -> None:
       STOPWARDEN_STORE_URL=postgresql://gate@db.internal/stopwarden stopwarden store approve
     """
     from stopwarden.common import config as config_module
+    from stopwarden.server import control
     from stopwarden.store.store import safe_location
 
     root = require_root(os.getcwd())
@@ -96,8 +97,10 @@ def approve(as_json: bool) -> None:
         else f"approved on this machine: [store] {key} = {value}"
         for key, value in shown.items()
     ]
-    if lines:
-        lines.append("restart the server to use them: stopwarden stop; stopwarden start")
+    if lines:  # a restart only where a server runs (an operator review: it was asked for with none running)
+        running = control.status(root)
+        lines.append("restart the server to use them: stopwarden stop; stopwarden start" if running["running"]
+                     or running["pid"] else "no server runs in this checkout: it uses them when it starts")  # fmt: skip
     nothing = [
         "neither the config nor this shell's environment names a store URL: nothing to approve",
         "an agent client that sets $STOPWARDEN_STORE_URL for its hooks only: run this with it set, as the"

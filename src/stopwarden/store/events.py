@@ -29,6 +29,7 @@ from stopwarden.store.engine import (
     upsert,
 )
 from stopwarden.store.rows import JUDGED, event_columns, event_out, latest_annotations, narrowed
+from stopwarden.store.sqlite_read import session_range
 
 
 class Recorded(NamedTuple):
@@ -142,8 +143,13 @@ class Events(StoreBase):
             query = query.where(e.decision == decision)
         if since is not None:
             query = query.where(e.ts >= since)
-        if session:
-            query = query.where(e.session_id == session)
+        if session:  # a session id or its start: SQLite's index answers a range (sqlite_read.session_range);
+            # under PostgreSQL's collation a range is no prefix, and its test is exact
+            low, high = session_range(session)
+            if self.backend != "sqlite":
+                query = query.where(func.substr(e.session_id, 1, len(session)) == session)
+            else:
+                query = query.where(e.session_id >= low, *([e.session_id < high] if high is not None else []))
         if judged is not None:
             query = query.where(and_(*JUDGED) if judged else not_(and_(*JUDGED)))
         query = narrowed(query, project, host)

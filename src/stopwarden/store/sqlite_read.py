@@ -36,6 +36,22 @@ def counts(short_circuit: str | None, fail_open_kind: str | None) -> bool:
     return short_circuit is None and fail_open_kind not in NO_VERDICT_FAIL_OPEN_KINDS
 
 
+# A session filter is a session id or its start, as an operator copies it from a page or a log (an operator
+# review: a prefix matched nothing). Asked as a range, which the (session_id, ts) index answers: SQLite orders
+# text by its UTF-8 bytes, which is the order of code points, so the ids that start with a prefix are those
+# from it up to the prefix with its last character one higher. PostgreSQL's collation may order text
+# otherwise: there the test is exact (Store.events).
+def session_range(prefix: str) -> tuple[str, str | None]:
+    """The session ids that start with `prefix`: from it (included) to the upper bound (excluded; None when
+    there is none, a prefix of nothing but the highest code point)."""
+    chars = list(prefix)
+    while chars:
+        last = ord(chars.pop())
+        if last < 0x10FFFF:
+            return prefix, "".join(chars) + chr(0xE000 if last + 1 == 0xD800 else last + 1)  # past the surrogates
+    return prefix, None
+
+
 def events(
     path: str,
     limit: int,
@@ -43,6 +59,7 @@ def events(
     project: str | None = None,
     host: str | None = None,
     since: float | None = None,
+    session: str | None = None,
 ) -> list[dict[str, Any]] | None:
     """The newest `limit` events (each with its latest annotation or None), as `Store.events` gives them;
     None when this reader cannot answer and the store must be opened."""
@@ -58,7 +75,7 @@ def events(
         conn.execute("BEGIN")  # one snapshot for the events and their annotations
         if conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] != SCHEMA_VERSION:
             return None
-        return _read(conn, limit, decision, project, host, since)
+        return _read(conn, limit, decision, project, host, since, session)
     except sqlite3.Error:
         return None
     finally:
@@ -72,9 +89,13 @@ def _read(
     project: str | None,
     host: str | None,
     since: float | None,
+    session: str | None = None,
 ) -> list[dict[str, Any]]:
     asked = (("decision = ?", decision), ("project = ?", project), ("host = ?", host), ("ts >= ?", since))
-    where = [(c, v) for c, v in asked if v is not None]
+    where: list[tuple[str, Any]] = [(c, v) for c, v in asked if v is not None]
+    if session:
+        low, high = session_range(session)
+        where += [("session_id >= ?", low)] + ([("session_id < ?", high)] if high is not None else [])
     clause = (" WHERE " + " AND ".join(c for c, _ in where)) if where else ""
     cursor = conn.execute(
         f"SELECT {_COLUMNS} FROM events{clause} ORDER BY ts DESC, event_id DESC LIMIT ?",
