@@ -587,6 +587,34 @@ def test_a_refused_verdict_is_said_next_to_the_verdict_buttons(page: Any, site: 
         assert site.server.call("GET", f"/v1/events/{event_id}/annotations")[1] == []
 
 
+def test_on_a_phone_a_verdict_stays_on_the_event(page: Any, site: Site, expect: Any) -> None:
+    """At 360 by 740 pixels the event sits below 50 rows: after a verdict the page shows the next event and says the
+    verdict was saved there, not the next row in the list with both out of sight (an operator review)."""
+    seed(site, 30, 30)
+    sign_in(page, site)
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(rows(page)).to_have_count(50)
+    rows(page).nth(3).click()
+    first = int((page.locator("#detail-h").text_content() or "").split("#")[1])
+    expect(page.locator("#detail-h")).to_be_in_viewport()
+    page.wait_for_timeout(1100)  # the server's dwell (1 s here)
+    page.fill("#rationale", "read it")
+    page.click("button[value=correct]")
+    saved = page.locator("#saved")
+    expect(saved).to_contain_text(f"Event #{first} annotated correct")
+    expect(saved).to_be_in_viewport(ratio=1)
+    expect(page.locator("#detail-h")).not_to_have_text(f"Event #{first}")  # the next event, in view
+    expect(page.locator("#detail-h")).to_be_in_viewport()
+    rows(page).nth(0).click()  # another event: the note goes with the event it was about
+    expect(saved).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 900})  # wide: the flash says it, at the top
+    page.wait_for_timeout(1100)
+    page.fill("#rationale", "read it too")
+    page.click("button[value=correct]")
+    expect(page.locator("#flash")).to_contain_text("annotated correct")
+    expect(saved).to_be_hidden()
+
+
 def test_the_chart_draws_the_last_7_local_days(far_east_page: Any, site: Site, expect: Any) -> None:
     page = far_east_page
     now = datetime.now(ZoneInfo(FAR_EAST))

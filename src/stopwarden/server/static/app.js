@@ -520,6 +520,7 @@ function renderDetail(event) {
   state.verdict = "";
   pressVerdict("");
   show($("annotate-msg"), "");
+  show($("saved"), "");
   state.shownId = event ? event.event_id : null;
   if (!event) return;
   state.shownAt = performance.now();
@@ -578,6 +579,18 @@ function refuse(text) {
   if (text) message.scrollIntoView({ block: "nearest" });
 }
 
+// One column on a phone: the event sits below the list, and the flash at the top of the page.
+const NARROW = window.matchMedia("(max-width: 700px)");
+
+// After a verdict on a phone, the next event and the confirmation, where the operator reads: not its row in
+// the list above, with the flash scrolled out of sight (an operator review). The flash still says it to a
+// screen reader; this copy is for the eye only.
+function stayOnTheEvent(confirmation) {
+  if (!NARROW.matches) return;
+  show($("saved"), confirmation, "ok");
+  $("detail").scrollIntoView({ block: "start" });
+}
+
 // The keys go back to the list (the event's row) unless the rationale is what is missing: c i u and j k are
 // shortcuts there, not letters in the box. It happens before the verdict is sent, so that a key pressed while
 // it is being saved is a shortcut already.
@@ -616,7 +629,8 @@ async function annotate(verdict) {
     state.saving = false;
   }
   for (const e of state.events) if (e.event_id === event.event_id) e.annotation = note; // a reload meanwhile
-  flash(`Event #${event.event_id} annotated ${note.verdict} (after ${(note.dwell_ms / 1000).toFixed(1)} s).`);
+  const saved = `Event #${event.event_id} annotated ${note.verdict} (after ${(note.dwell_ms / 1000).toFixed(1)} s).`;
+  flash(saved);
   const active = document.activeElement;
   const inList = !active || active === document.body || Boolean(active.closest("#events"));
   const index = state.selected;
@@ -625,9 +639,11 @@ async function annotate(verdict) {
     select(index, inList); // the operator went on while it was saved: stay where they are
   } else if (index + 1 < state.events.length) {
     select(index + 1);
+    stayOnTheEvent(saved);
   } else {
     select(index);
     renderDetail(state.events[index]);
+    stayOnTheEvent(saved);
   }
   loadReport();
 }
@@ -813,7 +829,7 @@ function wire() {
     const row = event.target.closest("li[data-index]");
     if (!row) return;
     select(Number(row.dataset.index));
-    if (window.matchMedia("(max-width: 700px)").matches) $("detail").scrollIntoView({ block: "start" });
+    if (NARROW.matches) $("detail").scrollIntoView({ block: "start" });
   });
   $("facts").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-session]");
