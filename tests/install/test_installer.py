@@ -135,14 +135,18 @@ def test_init_refuses_an_invalid_settings_file(project: Path, cli: Any) -> None:
     assert not (project / ".stopwarden").exists()
 
 
-@pytest.mark.parametrize("content", ['["a list"]', '{"hooks": []}', '{"hooks": {"Stop": {}}}'])
-def test_init_refuses_settings_of_the_wrong_shape(project: Path, cli: Any, content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [('["a list"]', "holds an array"), ('{"hooks": []}', "is an array, not an object"),
+     ('{"hooks": "x"}', "is a string, not an object"), ('{"hooks": {"Stop": {}}}', "left untouched")],
+)  # fmt: skip
+def test_init_refuses_settings_of_the_wrong_shape(project: Path, cli: Any, content: str, said: str) -> None:
     path = project / ".claude" / "settings.local.json"
     path.parent.mkdir()
     path.write_text(content)
     result = cli("init")
-    assert result.code == 1 and "left untouched" in result.err
-    assert path.read_text() == content
+    assert result.code == 1 and "left untouched" in result.err and said in result.err  # JSON's words, not Python's
+    assert "str" not in result.err.split() and path.read_text() == content
 
 
 def test_scope_project(project: Path, cli: Any) -> None:
@@ -660,3 +664,15 @@ def test_a_listener_that_never_answers_is_a_clash_doctor_fails_and_fix_moves_off
         fixed = cli("doctor", "--fix")
         assert "now uses port" in unwrapped(fixed.out)
     assert files.read_port(str(installed)) != port
+
+
+@pytest.mark.parametrize(("hooks", "kind"), [(5, "a number"), ([], "an array"), ("x", "a string"), (True, "a boolean")])
+def test_copilots_hooks_of_the_wrong_shape_are_named_in_jsons_words(hooks: object, kind: str) -> None:
+    """Copilot's hooks file and the others' settings share one reading of `hooks` (settings_file.hooks_object):
+    what it is instead of an object, said as JSON says it (not Python's `int` or `list`)."""
+    from stopwarden.common.errors import StopwardenError
+    from stopwarden.install import copilot
+
+    with pytest.raises(StopwardenError) as raised:
+        copilot.merge({"hooks": hooks}, "hooks.json")
+    assert f'"hooks" in hooks.json is {kind}, not an object' in raised.value.message

@@ -373,5 +373,5 @@ def test_doctors_fix_lines_name_a_move_that_works(project: Path, cli: Any, codex
     local = project / ".claude" / "settings.local.json"
     local.write_text('{"hooks": []}')
     out = unwrapped(cli("doctor").out)
-    assert "FAIL settings (local):" in out and "is a list, not an object" in out
+    assert "FAIL settings (local):" in out and "is an array, not an object" in out
     assert f"fix: fix {local} by hand, then `stopwarden doctor --fix`" in out

@@ -16,7 +16,7 @@ from typing import Any
 from stopwarden.common.atomic import rmdir_if_empty
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_command
-from stopwarden.install import hook_command
+from stopwarden.install import hook_command, settings_file
 from stopwarden.install.base import InstallJob, user_or_project
 from stopwarden.install.codex import skill_file as skill_file  # a SKILL.md with name and description,
 from stopwarden.install.codex import skill_text as skill_text  # in a folder named after it, as Codex's
@@ -61,7 +61,7 @@ def our_handler(event: str) -> dict[str, Any]:
 def merge(data: dict[str, Any], path: str) -> None:
     """Our current entries in place of our old ones (each event's first entry of ours), or appended."""
     data["version"] = FORMAT_VERSION
-    hooks = _hooks(data, path)
+    hooks = settings_file.hooks_object(data, path)
     for event in EVENTS:
         entries = hooks.get(event)
         if entries is None:
@@ -81,7 +81,7 @@ def remove(data: dict[str, Any], path: str) -> bool:
     """Our entries out; events left empty go, and the whole document once no hook is left in it."""
     if data.get("hooks") is None:
         return False
-    hooks = _hooks(data, path)
+    hooks = settings_file.hooks_object(data, path)
     found = False
     for event in list(hooks):
         entries = hooks[event]
@@ -110,18 +110,6 @@ def registered(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def _is_ours(entry: object) -> bool:
     return isinstance(entry, dict) and hook_command.is_ours(entry.get("bash"))
-
-
-def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
-    if data.get("hooks") is None:
-        data["hooks"] = {}
-    hooks = data["hooks"]
-    if not isinstance(hooks, dict):
-        raise StopwardenError(
-            f'"hooks" in {path} is a {type(hooks).__name__}, not an object; the file was left untouched',
-            hint="fix the file by hand",
-        )
-    return hooks
 
 
 # --- the /build skill: a skill (SKILL.md) in `$COPILOT_HOME/skills/` or the project's `.github/skills/` ---

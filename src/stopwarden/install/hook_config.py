@@ -12,15 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from stopwarden.common.errors import StopwardenError
-from stopwarden.install import hook_command
+from stopwarden.install import hook_command, settings_file
 
 
 def merge(data: dict[str, Any], path: str, handlers: Mapping[str, dict[str, Any]], matcher: str | None = "") -> None:
     """Put our current handlers (event name -> handler) into `data`: in place of our old ones if any, else
     as a new group (with this `matcher`, or none at all when it is None)."""
-    if data.get("hooks") is None:
-        data["hooks"] = {}  # absent, or `null`: either way there is nothing of the user's to keep
-    hooks = _hooks(data, path)
+    hooks = settings_file.hooks_object(data, path)
     for event, handler in handlers.items():
         if hooks.get(event) is None:
             hooks[event] = []
@@ -35,7 +33,7 @@ def remove(data: dict[str, Any], path: str) -> bool:
     """Take our handlers out of `data`, and containers that only held them; True if anything was ours."""
     if data.get("hooks") is None:
         return False
-    hooks = _hooks(data, path)
+    hooks = settings_file.hooks_object(data, path)
     found = False
     for event in list(hooks):
         groups = hooks[event]
@@ -94,16 +92,6 @@ def _handlers(group: object) -> list[dict[str, Any]]:
     if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
         return []
     return [h for h in group["hooks"] if isinstance(h, dict)]
-
-
-def _hooks(data: dict[str, Any], path: str) -> dict[str, Any]:
-    hooks = data["hooks"]
-    if not isinstance(hooks, dict):
-        raise StopwardenError(
-            f'"hooks" in {path} is a {type(hooks).__name__}, not an object; the file was left untouched',
-            hint="fix the file by hand",
-        )
-    return hooks
 
 
 def _check_list(groups: object, path: str, event: str) -> None:

@@ -98,6 +98,20 @@ def _indent_of(text: str) -> int | str:
     return 2
 
 
+def hooks_object(data: dict[str, Any], path: str) -> dict[str, Any]:
+    """The settings' `hooks` object, made when it is absent or `null` (nothing of the user's to keep); an
+    error that names what it is instead, in JSON's words, when it is not an object."""
+    if data.get("hooks") is None:
+        data["hooks"] = {}
+    hooks = data["hooks"]
+    if not isinstance(hooks, dict):
+        raise StopwardenError(
+            f'"hooks" in {path} is {_json_kind(hooks)}, not an object; the file was left untouched',
+            hint="fix the file by hand",
+        )
+    return hooks
+
+
 def _json_kind(value: object) -> str:
     """What a JSON value is, in JSON's words (not Python's `NoneType`)."""
     if value is None:
