@@ -459,7 +459,8 @@ def test_a_request_after_a_long_pasted_log_is_read() -> None:
 @pytest.mark.parametrize(
     "text",
     ["fix " * 1_000, "fix one " * 500, "don't stop " * 400, "explain " + "x fix " * 650,
-     "please fix the thing " * 200, "不要停止" * 1_000, "only " + "a " * 1_900, "x" * 100_000 + " fix it"],
+     "please fix the thing " * 200, "不要停止" * 1_000, "only " + "a " * 1_900, "x" * 100_000 + " fix it",
+     "Να το κάνω; " * 400, "Dość, " * 800],  # noqa: RUF001
 )  # fmt: skip
 def test_no_turn_costs_more_than_a_few_milliseconds(text: str) -> None:
     """Run-on turns once cost up to 0.5 s (every verb searched its whole clause again); now each verb looks
@@ -472,3 +473,71 @@ def _timed(text: str) -> float:
     started = time.perf_counter()
     user_turn.kind(text)
     return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Genug.", "stop"),  # "enough" alone, a whole clause, in the closings' languages (round 30)
+        ("Dość, dzięki", "stop"),
+        ("Yeter bugünlük.", "stop"),  # with the language's "for today" after it
+        ("Stačí, díky.", "stop"),
+        ("够了，谢谢！", "stop"),  # noqa: RUF001
+        ("Kończymy.", "stop"),  # the present of finishing alone: "we're wrapping up"
+        ("Заканчиваем.", "stop"),
+        ("Basta per ora.", "stop"),  # a longer phrase of a later language is not cut short by a shorter one
+        ("Nu räcker det för idag.", "stop"),
+        ("Genug Speicher für den Puffer reservieren.", "work"),  # "enough" of a thing: not alone
+        ("Wystarczy dodać jeden test.", "work"),
+        ("Yeter. Şimdi testleri düzelt.", "work"),  # a request after it
+        ("Kończymy migrację: przenieś tabele.", "work"),
+        ("Αρκεί αυτό;", "info"),  # Greek's question mark is ";" (round 30)
+        ("Αρκεί αυτό\u037e", "info"),  # U+037E, its own code point
+        ("Πώς λειτουργεί το cache;", "info"),
+        ("Πρόσθεσε `x = 1;` στο config.", "work"),  # code's ";" asks nothing
+    ],
+)
+def test_enough_alone_and_greek_questions(text: str, expected: str) -> None:
+    assert user_turn.kind(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Zwiększ timeout do 60 sekund, to wystarczy.", "不够了。", "改一下就行了", "这样行了吧？", "아직 안 됐어요.",  # noqa: RUF001
+     "Add these strings to the dialog:\n- Dość\n- Kończymy", "Przetłumacz:\n1. Dość\n2. Kończymy", "文案：够了",  # noqa: RUF001
+     "Am rulat migrarea, gata.", "Ja, nog.", "Genug. Danke, jetzt Release bauen.",
+     "Genug. Add a status column to the orders table.", "Πρόσθεσε στο τέλος: return null;"],
+)  # fmt: skip
+def test_enough_is_not_said_alone_here(text: str) -> None:
+    """A cold review's requests and questions in the words of round 30's closings (training/user_turns_review7.jsonl):
+    "enough" after a request in its sentence approves it, inside a word or after a negation is not alone, a list's
+    item or a label's text is a string asked for, "gata" and "nog" say other things, a "now" after thanks opens a
+    request, a status column is work, and code's ";" asks nothing."""
+    assert user_turn.kind(text) != "stop"
+
+
+def test_the_enough_set_is_read() -> None:
+    """training/user_turns_enough.jsonl (round 30): 240 turns in 31 languages by a helper that read no code,
+    written before the change and its development data: 110 closings that say "enough" (or "we're finishing")
+    alone, 100 requests for work and 30 questions in the same words. Before: 67 of the closings read as
+    letting the agent stop, 95 requests as work and 28 questions as questions; after: 109, 94 and 30. The
+    request lost is Greek, a question then a short request ("Φτάνουν τρία retries; Κάν' τα πέντε."), read now
+    as its English, German and Spanish twins were before: as a question.
+
+    training/user_turns_review7.jsonl, a cold review that read the change and wrote to break it (145 requests,
+    27 questions, 66 closings in 33 languages): requests kept as work 125 before the round, 79 with its first
+    reading, 113 once narrowed on it; questions that let the agent stop 23, 27, 27; closings read 4, 45, 47. Of the
+    requests still lost, eight thank and then give a one-word order ("Genug, danke, deployen!"; the one word
+    after thanks was let through before, for "thanks mate"), and four are Greek requests after a question,
+    read as questions."""
+    rows = _rows(ROOT / "training" / "user_turns_enough.jsonl")
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert sum(b != "work" for a, b in kinds if a == "stop") >= 109
+    assert sum(b == "work" for a, b in kinds if a == "work") >= 94
+    assert sum(b != "work" for a, b in kinds if a == "info") >= 30
+    review = [
+        (row["kind"], user_turn.kind(row["text"])) for row in _rows(ROOT / "training" / "user_turns_review7.jsonl")
+    ]
+    assert sum(b == "work" for a, b in review if a == "work") >= 113
+    assert sum(b != "work" for a, b in review if a == "stop") >= 47
+    assert sum(b != "work" for a, b in review if a == "info") >= 27

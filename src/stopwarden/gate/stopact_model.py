@@ -35,7 +35,7 @@ ACT_CHARS: Final = 600  # a long report's act is in its end: the classifier read
 _TAIL_CHARS: Final = 16_384  # only the end of a huge text can hold its act; bounds the work on any input
 MODEL_PATH: Final = Path(__file__).with_name("stopact_model.json")
 # Bumped whenever features() changes, so a model trained on other features refuses to load.
-FEATURES_VERSION: Final = 10
+FEATURES_VERSION: Final = 11
 
 # The acts whose stop is early: the turn ends while the work it names could go on. give_up is left out
 # on purpose: a stop that admits defeat wants a human, not an automatic "continue".
@@ -91,6 +91,33 @@ FULL_STOPS: Final = ".!\u3002\uff01\u0964\u06d4"
 # QUESTION_MARKS inside a character class ("[" + it + "]"): escaped, whatever marks are added. The guards'
 # patterns use it too (stopacts, user_turn), so every part of the gate knows the same question marks.
 QUESTION_MARK_CLASS: Final = re.escape("".join(QUESTION_MARKS))
+# Greek writes its question mark as ";" (U+037E, which NFC makes U+003B) and its semicolon as "·": a ";" after
+# a Greek word, or after up to three words of another script, numbers or `code` that follow one ("... of Google
+# Cloud;", "... step 4;"), asks, unless the sentence goes on in lower case. Code's ";" follows code or goes on:
+# "return null;", "int x = 0;", "'...';", "put return null; at the end" (a cold review, round 30).
+_GREEK_WORD = r"[\u0370-\u03ff\u1f00-\u1fff][\w\u0370-\u03ff\u1f00-\u1fff]*+"
+_GREEK_QUESTION = re.compile(
+    rf"(?<![\w'\u2019]){_GREEK_WORD}(?:[ \t]+(?:`[^`\n]{{1,60}}`|[^\W_][\w-]*+)){{0,3}}+([;\u037e])(?=\s|$)"
+)
+
+
+_NEXT = re.compile(r"[ \t]*+(\S?)")  # the next character on the line, if any
+
+
+def with_greek_questions(text: str) -> str:
+    """`text` with each Greek question mark written as "?", the mark every other reading knows."""
+    if ";" not in text and "\u037e" not in text:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for found in _GREEK_QUESTION.finditer(text):
+        after = _NEXT.match(text, found.end())
+        if after is None or not after.group(1).islower():
+            pieces += (text[done : found.start(1)], "?")
+            done = found.end(1)
+    return "".join(pieces) + text[done:]
+
+
 _SENTENCE_END = re.compile(rf"(?<=[{re.escape(FULL_STOPS)}{QUESTION_MARK_CLASS}])\s+|\n+")
 _WORD = re.compile(rf"\w+(?:['\u2019]\w+)*|[{QUESTION_MARK_CLASS}]")  # words with their apostrophes; question marks
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+\S", re.MULTILINE)
@@ -215,7 +242,7 @@ def final_act(text: str) -> str:
     end = _strip_trailing_noise(lines)
     body = "\n".join(_without_blocks(lines[:end])).strip()
     if not body:
-        return text.strip()[-ACT_CHARS:]
+        return with_greek_questions(text.strip()[-ACT_CHARS:])
     paragraphs = [p.strip() for p in _BLANK_RUN.split(body) if p.strip()]
     taken = [paragraphs.pop()]
     size = len(taken[0])
@@ -228,7 +255,7 @@ def final_act(text: str) -> str:
         cut = act.find(" ")
         if 0 <= cut < 60:  # start at a word, unless the text has no spaces to speak of (Japanese)
             act = act[cut + 1 :]
-    return act
+    return with_greek_questions(act)
 
 
 def _meta(act: str, text: str) -> list[bytes]:

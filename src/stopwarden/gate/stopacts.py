@@ -114,7 +114,8 @@ def question(text: str) -> str | None:
     question mark to the end, trailing whitespace kept; None when the text does not end in a question mark.
     A sentence ends at `!`, a question mark (`stopact_model.QUESTION_MARKS`), another script's full stop or a
     line break, or at a `.` followed by a space: the dot in `PLAN.md` or `v1.2` ends nothing. One pass from the
-    end (a regular expression tried every start: quadratic in a long sentence)."""
+    end (a regular expression tried every start: quadratic in a long sentence). A final act's Greek question
+    mark is one already (`stopact_model.final_act`)."""
     asked = text.rstrip()
     if not asked.endswith(stopact_model.QUESTION_MARKS):
         return None

@@ -25,7 +25,7 @@ from itertools import chain, islice
 from typing import Final, Literal
 
 from stopwarden.gate import closings, concepts, diacritics
-from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS
+from stopwarden.gate.stopact_model import QUESTION_MARK_CLASS, with_greek_questions
 
 Kind = Literal["work", "info", "stop"]
 
@@ -127,7 +127,7 @@ _THANKS: Final = (
     r"(?:thank\w*|thx|ty|tysm|tyvm|tak(?=[\W_]*$)|gracias|obrigad[oa]|valeu|grazie|merci|danke|bedankt|tack|спасибо|дякую|dzięk\w*|díky|děkuj\w*"
     r"|teşekkür\w*|sağ\s+ol\w*|makasih|terima\s+kasih|cảm\s+ơn|kiitos|köszi|köszönöm|mersi|mulțumesc|ευχαριστώ"
     r"|תודה|شكرا|شكرًا|ممنون|مرسی|ありがとう\w*|お疲れ\w*|谢谢|辛苦了?|고마워\w*|감사합니다|감사해요|수고\w*|धन्यवाद"
-    r"|शुक्रिया|ขอบคุณ\w*|salamat|gràcies|hvala)"
+    r"|शुक्रिया|ขอบคุณ\w*|salamat|gràcies|hvala|хвала)"
 )
 # What may come after a closing in its sentence, and any sentence after it: nothing but a particle and
 # punctuation ("吧。", "nhé!", ", ok."), then thanks. Possessive: a run of 4,000 commas is read once.
@@ -151,6 +151,12 @@ _GO_ON: Final = (
     r"|dál|dále|ďalej|pokračuj|dalje|nastavi|devam|ilerle|tovább|folytasd|mehet|continuă|tiếp|lanjut|terus|gas"
     r"|дальше|продолжай|давай|далі|продовжуй)"
 )
+# Now, which opens the next request ("Danke, jetzt Release bauen", "… and now the tests").
+_NOW_WORDS: Final = (
+    r"(?:now|right\s+away|jetzt|sofort|ahora|ya\s+mismo|agora|maintenant|tout\s+de\s+suite|ora|adesso|subito|nu"
+    r"|сейчас|сразу|теперь|зараз|тепер|teraz|hned|nyní|teď|şimdi|hemen|sekarang|ngay|bây\s+giờ|nyt|heti|most|acum"
+    r"|τώρα|עכשיו|الآن|حالا|اکنون|अभी|এখন|இப்போது|ngayon|ara|сега|sada|сада)"  # noqa: RUF001
+)
 _GRATEFUL = diacritics.pattern(rf"(?<!\w)(?:{_THANKS}|{_FAREWELLS})(?!\w)", re.IGNORECASE)
 _NOTHING_MORE = diacritics.pattern(
     rf"^[\W_]*+(?:{_TODAY}(?!\w)[\W_]*+)?(?:{_PARTICLE}(?!\w)[\W_]*+)?"
@@ -160,11 +166,14 @@ _NOTHING_MORE = diacritics.pattern(
 )
 # ... and a sentence after it may thank in a few words more: "Gracias por todo.", "Thanks for the help!"
 _THANKS_SENTENCE = diacritics.pattern(
-    rf"^[\W_]*+(?:{_PARTICLE}(?!\w)[\W_]*+)?(?<!\w){_THANKS}(?!\w)(?:[\W_]++\w++){{0,3}}[\W_]*+$", _I
+    rf"^[\W_]*+(?:{_PARTICLE}(?!\w)[\W_]*+)?(?<!\w){_THANKS}(?!\w)"
+    # ... not "thanks, now …" nor "thanks, go on": a request follows ("Danke, jetzt Release bauen.", a cold review)
+    rf"(?![\W_]++(?:{_GO_ON}|{_NOW_WORDS})(?!\w))(?:[\W_]++\w++){{0,3}}[\W_]*+$",
+    _I,
 )
 _LEAD_IN: Final = 12  # "Vale, ", "Всё, ", "Thôi, ": the most a closing's clause may carry before it (bytes)
 # A closing quoted, or after a label, is a string asked for: «На сегодня всё», "farewell: Bugünlük bu kadar".  # noqa: RUF003
-_QUOTE_OR_LABEL: Final = "\"'`:\u00ab\u201c\u201e\u300c\u2018"
+_QUOTE_OR_LABEL: Final = "\"'`:\uff1a\u00ab\u201c\u201e\u300c\u2018"
 # "Tomorrow", for a turn that puts the rest of the work off to it ("we'll continue tomorrow", "je reprends
 # demain"): with a word of going on in the same clause (`_puts_off_to_tomorrow`). Not "morning" (Spanish
 # "esta mañana", German "heute Morgen", "jeden Morgen"), nor Hindi and Urdu "कल"/"کل", which is "yesterday" too.
@@ -199,12 +208,7 @@ _AFTER_TOMORROW = re.compile(
     _I,
 )
 # "Now", which no turn putting its work off says: "… so fix the login bug right now".
-_NOW = re.compile(
-    r"(?<!\w)(?:now|right\s+away|jetzt|sofort|ahora|ya\s+mismo|agora|maintenant|tout\s+de\s+suite|ora|adesso|subito|nu"
-    r"|сейчас|сразу|зараз|teraz|hned|nyní|teď|şimdi|hemen|sekarang|ngay|bây\s+giờ|nyt|heti|most|acum|τώρα|עכשיו"
-    r"|الآن|حالا|اکنون|अभी|এখন|இப்போது|ngayon|ara|сега|sada|сада)(?!\w)|今すぐ|现在|马上|지금|ตอนนี้",  # noqa: RUF001
-    _I,
-)
+_NOW = re.compile(rf"(?<!\w){_NOW_WORDS}(?!\w)|今すぐ|现在|马上|지금|ตอนนี้", _I)
 # Quoted or back-ticked text, and lines of a pasted log ("[scheduler] … will resume tomorrow"): not the user's.
 _QUOTED = re.compile(
     r"`[^`]*`|\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb|^[ \t]*\[.*$", re.MULTILINE
@@ -383,7 +387,7 @@ def kind(text: str) -> Kind:
         text = text[:_EDGE_CHARS] + "\n" + text[-_EDGE_CHARS:]
     # One spelling of every letter: composed (NFC, as most keyboards type it; macOS and some IMEs decompose).
     # Romanian's legacy cedilla ("Opreşte") is Turkish's own letter, so the Romanian verbs read either.
-    turn = unicodedata.normalize("NFC", text).translate(_SPELLING)
+    turn = with_greek_questions(unicodedata.normalize("NFC", text).translate(_SPELLING))
     if _asks_to_stop(turn) or _only_thanks_or_farewell(turn):
         return "stop"
     sentences = [s.strip() for s in _SENTENCE.split(turn) if s.strip()]
@@ -539,7 +543,12 @@ def _qualifies(before: str) -> bool:
 _WRAP_UP = re.compile(
     r"\b(?:commit|push|stash|stage|save)\w{0,3}\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
     r"|\b(?:write|jot|put|dump|add|update|list|note|leave)\b[^.?!\n]{0,60}?\b(?:notes?|summary|recap|todos?|to-dos?"
-    r"|next\s+steps|what'?s\s+left|progress|hand-?off|description|changelog|status|checkbox(?:es)?)\b",
+    r"|next\s+steps|what'?s\s+left|progress|hand-?off|description|changelog|status|checkbox(?:es)?)\b"
+    # ... as the object itself, or a document's name ("the TODO list", "the status file"), not another noun's
+    # modifier: "add a status column", "put the summary card on the dashboard" ask for work (a cold review,
+    # round 30).
+    r"(?=\s*(?:[^\w\s]|$)|\s+(?:to|in|into|on|for|of|and|then|so|with|at|from|here|there|now|too|please|what|which"
+    r"|that|where|how|list|file|doc|docs|document|page|section|entry|entries|log|md)\b)",
     re.IGNORECASE,
 )
 
@@ -566,10 +575,25 @@ def _closings(turn: str) -> list[re.Match[str]]:
     for at in starts[-_CLOSINGS_TRIED:]:
         if matches and at < matches[-1].end():
             continue  # inside a phrase already found, as a search would have it: "今日は|ここまで…" is one
-        match = _CLOSING_ELSEWHERE.match(turn, at)
+        match = _CLOSING_ELSEWHERE.match(turn, at) or _says_enough(turn, at)
         if match is not None:
             matches.append(match)
     return matches[-_MAX_VERBS:]
+
+
+def _says_enough(turn: str, at: int) -> re.Match[str] | None:
+    """ "Enough" said alone at `at` (closings.ALONE), only where it opens its sentence, its lead words its own:
+    after a request in its sentence it approves the request ("Zwiększ timeout do 60 sekund, to wystarczy."), and
+    after a list's bullet or a label it is a string asked for (a cold review, round 30)."""
+    match = closings.ALONE.match(turn, at)
+    if match is None:
+        return None
+    opens = max(turn.rfind(end, 0, at) for end in _SENTENCE_ENDS) + 1
+    line = turn[turn.rfind("\n", 0, at) + 1 : at]
+    return match if not turn[opens:at].strip() and not _LIST_ITEM.match(line) else None
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*•+]|\d{1,3}[.)])\s")  # "1. Dość": a list's item, whose "." ends no sentence
 
 
 # "And" after the last small acts of a session opens a clause a closing may begin: "fai un commit e chiudiamo
