@@ -495,6 +495,9 @@ def _timed(text: str) -> float:
         ("Αρκεί αυτό\u037e", "info"),  # U+037E, its own code point
         ("Πώς λειτουργεί το cache;", "info"),
         ("Πρόσθεσε `x = 1;` στο config.", "work"),  # code's ";" asks nothing
+        ("Genug. Save the form data to localStorage.", "work"),  # "save" a feature's data: not a last small act
+        ("Wrap up for today: save your work.", "stop"),  # ... but the work saved is one
+        ("gotta go. just save a summary of where we are", "stop"),
     ],
 )
 def test_enough_alone_and_greek_questions(text: str, expected: str) -> None:

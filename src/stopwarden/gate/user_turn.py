@@ -541,8 +541,12 @@ def _qualifies(before: str) -> bool:
 # PR's description). "I'll stop here for now. Commit what we have and write a short note of what's left" ends
 # the session; "Commit this and start on the export" does not: any other verb of change is more work.
 _WRAP_UP = re.compile(
-    r"\b(?:commit|push|stash|stage|save)\w{0,3}\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
-    r"|\b(?:write|jot|put|dump|add|update|list|note|leave)\b[^.?!\n]{0,60}?\b(?:notes?|summary|recap|todos?|to-dos?"
+    r"\b(?:commit|push|stash|stage)\w{0,3}\b|\bopen\s+a\s+(?:draft\s+)?(?:pr|pull\s+request)\b"
+    # "Save" keeps the work only when it is the work that is saved: "save the form data to localStorage" asks
+    # for a feature.
+    r"|\bsav(?:e|ing)\b(?:\s+(?:it|this|that|everything|all|(?:your|my|the|our)\s+(?:work|changes|files?|progress"
+    r"|state)))?(?=\s*(?:[^\w\s]|$)|\s+(?:and|then)\b)"
+    r"|\b(?:write|jot|put|dump|add|update|list|note|leave|save)\b[^.?!\n]{0,60}?\b(?:notes?|summary|recap|todos?|to-dos?"
     r"|next\s+steps|what'?s\s+left|progress|hand-?off|description|changelog|status|checkbox(?:es)?)\b"
     # ... as the object itself, or a document's name ("the TODO list", "the status file"), not another noun's
     # modifier: "add a status column", "put the summary card on the dashboard" ask for work (a cold review,
