@@ -43,6 +43,7 @@ FROZEN = {
     "twentyfourth_contact.jsonl": ("4f65f2d80ec64207ef9da765b726b46f43dd4b65b136c9321f60cb9ed3e3153b", "t24"),
     "twentyfifth_contact.jsonl": ("73ecbf8b31bdcae76157f4a4d5473e30477006a292960476d076926d44e96f9c", "t25"),
     "twentysixth_contact.jsonl": ("bea2ef1d94d3a328e6b5bf7c473f09700e93e09f072848f06bb508a9dd3c2301", "t26"),
+    "twentyseventh_contact.jsonl": ("8c11921e01470659a30e4d70c8678f44e008ac69482680539ecf534ad32a8bf4", "t27"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
