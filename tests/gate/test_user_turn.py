@@ -498,6 +498,8 @@ def _timed(text: str) -> float:
         ("Genug. Save the form data to localStorage.", "work"),  # "save" a feature's data: not a last small act
         ("Wrap up for today: save your work.", "stop"),  # ... but the work saved is one
         ("gotta go. just save a summary of where we are", "stop"),
+        ("Ok that is it for today, save your work and push.", "stop"),  # "that's" spelled out
+        ("That is it, the race is in the cache warmup.", "work"),  # ... and a finding after it, as with "that's"
     ],
 )
 def test_enough_alone_and_greek_questions(text: str, expected: str) -> None:

@@ -106,9 +106,9 @@ _EN_LEAD = (
 )
 _EN = _phrase(
     _EN_LEAD,
-    rf"(?:(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|it'?s)\s+(?:all\s+)?(?:good|through)|(?:(?:we'?re|i'?m|we\s+are|i\s+am"
-    rf"|that'?s|it'?s)\s+)?(?:all\s+)?(?:done|finished))\s+{_EN_FOR}",
-    rf"that'?s\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
+    rf"(?:(?:we'?re|i'?m|we\s+are|i\s+am|that'?s|that\s+is|it'?s|it\s+is)\s+(?:all\s+)?(?:good|through)|(?:(?:we'?re"
+    rf"|i'?m|we\s+are|i\s+am|that'?s|that\s+is|it'?s|it\s+is)\s+)?(?:all\s+)?(?:done|finished))\s+{_EN_FOR}",
+    rf"(?:that'?s|that\s+is)\s+(?:it|all|enough|enuf|plenty|a\s+wrap)(?:\s+for\s+(?:me|us))?(?:\s+(?:{_EN_FOR}|today|tonight))?",
     rf"that'?ll\s+do(?:\s+{_EN_FOR})?",
     rf"signing\s+off(?:\s+{_EN_FOR})?|calling\s+it(?:\s+a\s+(?:day|night))?|stopping(?:\s+(?:here|there|now|{_EN_FOR})|(?!\s*\w))",
     rf"(?:let'?s\s+)?call\s+it(?!\s*\w)|(?:parking|pausing)\s+(?:this|it|here)(?:\s+{_EN_FOR})?",

@@ -251,7 +251,7 @@ _CLOSING = re.compile(
     r"(?=\s*(?:[.,;:!\u2014\u2013]|\s-\s|$))"
     r"|\bleave\s+(?:it|the\s+rest|that)\s+(?:there|here|for\s+now|for\s+today|at\s+that|for\s+another\s+day)\b"
     r"|\bleave\s+the\s+rest\b|\b(?:let'?s\s+)?leave\s+(?:\w+\s+){0,3}for\s+(?:another\s+day|tomorrow|later)\b"
-    r"|\bthat'?s\s+(?:it|all|enough)\s+for\s+(?:now|today)\b|\bthat'?s\s+(?:it|all|enough)"
+    r"|\bthat(?:'?s|\s+is)\s+(?:it|all|enough)\s+for\s+(?:now|today)\b|\bthat(?:'?s|\s+is)\s+(?:it|all|enough)"
     + _END
     + r"|^\s*enough"
     + _END
