@@ -138,7 +138,7 @@ def test_init_refuses_an_invalid_settings_file(project: Path, cli: Any) -> None:
 @pytest.mark.parametrize(
     ("content", "said"),
     [('["a list"]', "holds an array"), ('{"hooks": []}', "is an array, not an object"),
-     ('{"hooks": "x"}', "is a string, not an object"), ('{"hooks": {"Stop": {}}}', "left untouched")],
+     ('{"hooks": "x"}', "is a string, not an object"), ('{"hooks": {"Stop": {}}}', "is an object, not an array")],
 )  # fmt: skip
 def test_init_refuses_settings_of_the_wrong_shape(project: Path, cli: Any, content: str, said: str) -> None:
     path = project / ".claude" / "settings.local.json"
@@ -676,3 +676,7 @@ def test_copilots_hooks_of_the_wrong_shape_are_named_in_jsons_words(hooks: objec
     with pytest.raises(StopwardenError) as raised:
         copilot.merge({"hooks": hooks}, "hooks.json")
     assert f'"hooks" in hooks.json is {kind}, not an object' in raised.value.message
+    with pytest.raises(StopwardenError) as raised:  # one level down too, with a hint (a cold review)
+        copilot.merge({"hooks": {"agentStop": {"x": 1}}}, "hooks.json")
+    assert '"hooks.agentStop" in hooks.json is an object, not an array' in raised.value.message
+    assert raised.value.hint == "fix the file by hand"

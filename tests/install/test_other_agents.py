@@ -247,6 +247,20 @@ def test_init_all_refuses_before_writing_for_any_agent(project: Path, cli: Any, 
     assert not (codex_home / "hooks.json").exists() and not (codex_home / "skills").exists()
 
 
+def test_init_all_refuses_a_third_agents_hooks_before_writing_for_any(
+    project: Path, cli: Any, codex_home: Path
+) -> None:
+    """Hooks of a shape ours cannot be merged into are found before anything is written, as an unreadable
+    file is (a cold review: Claude Code's and Codex's settings were written, then Gemini's refused)."""
+    gemini = codex_home.parent / ".gemini" / "settings.json"
+    gemini.parent.mkdir(parents=True)
+    gemini.write_text('{"hooks": "x"}')
+    result = cli("init", "--agent", "all")
+    assert result.code == 1 and "is a string, not an object" in result.err
+    assert not (project / ".claude").exists() and not (project / ".stopwarden").exists()
+    assert not (codex_home / "hooks.json").exists() and gemini.read_text() == '{"hooks": "x"}'
+
+
 def test_doctor_fix_keeps_a_no_trust_choice(project: Path, cli: Any, codex_home: Path) -> None:
     assert cli("init", "--agent", "codex", "--no-trust").code == 0
     (codex_home / "skills" / "build" / "SKILL.md").unlink()

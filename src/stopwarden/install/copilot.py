@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from stopwarden.common.atomic import rmdir_if_empty
-from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_command
 from stopwarden.install import hook_command, settings_file
 from stopwarden.install.base import InstallJob, user_or_project
@@ -66,8 +65,7 @@ def merge(data: dict[str, Any], path: str) -> None:
         entries = hooks.get(event)
         if entries is None:
             entries = hooks[event] = []
-        if not isinstance(entries, list):
-            raise StopwardenError(f'"hooks.{event}" in {path} is not a list; the file was left untouched')
+        entries = settings_file.require_array(entries, path, f"hooks.{event}")
         ours = [i for i, entry in enumerate(entries) if _is_ours(entry)]
         for i in reversed(ours[1:]):
             del entries[i]

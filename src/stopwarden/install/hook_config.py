@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stopwarden.common.errors import StopwardenError
 from stopwarden.install import hook_command, settings_file
 
 
@@ -22,8 +21,7 @@ def merge(data: dict[str, Any], path: str, handlers: Mapping[str, dict[str, Any]
     for event, handler in handlers.items():
         if hooks.get(event) is None:
             hooks[event] = []
-        groups = hooks[event]
-        _check_list(groups, path, event)
+        groups = settings_file.require_array(hooks[event], path, f"hooks.{event}")
         placed = _replace_ours(groups, handler)
         if not placed:
             groups.append({"hooks": [handler]} if matcher is None else {"matcher": matcher, "hooks": [handler]})
@@ -92,13 +90,6 @@ def _handlers(group: object) -> list[dict[str, Any]]:
     if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
         return []
     return [h for h in group["hooks"] if isinstance(h, dict)]
-
-
-def _check_list(groups: object, path: str, event: str) -> None:
-    if not isinstance(groups, list):
-        raise StopwardenError(
-            f'"hooks.{event}" in {path} is not a list; the file was left untouched', hint="fix the file by hand"
-        )
 
 
 # --- the status line ---------------------------------------------------------------------------------------

@@ -116,8 +116,10 @@ def detect_agents(env: Mapping[str, str]) -> list[str]:
 
 def preflight(root: str, agent: str, scope: str, skill_name: str, env: Mapping[str, str]) -> _Skill:
     """Everything that can make init refuse for `agent`, checked before anything is written: the scope, a
-    skill of the user's own under that name, a settings file (or Codex config) that cannot be read. Run
-    for every agent first when init installs several, so that it refuses before writing for any."""
+    skill of the user's own under that name, a settings file (or Codex config) that cannot be read, or whose
+    hooks are of a shape ours cannot be merged into (merged into a copy read for it, never written: a cold
+    review found `init --agent all` writing two agents' settings before refusing a third's). Run for every
+    agent first when init installs several, so that it refuses before writing for any."""
     if agent not in AGENTS:
         raise StopwardenError(f"unknown agent {agent!r}", hint=f"supported: {', '.join(AGENTS)}")
     module = AGENT_MODULES[agent]
@@ -125,7 +127,8 @@ def preflight(root: str, agent: str, scope: str, skill_name: str, env: Mapping[s
         raise StopwardenError(f"{agent} has no {scope} scope", hint=f"use one of {', '.join(module.SCOPES)}")
     skill_file = skill.skill_path(agent, scope, root, env, skill_name)
     skill.check_free(skill_file, skill_name)
-    SettingsFile(module.settings_path(scope, root, env))
+    path = module.settings_path(scope, root, env)
+    module.merge(SettingsFile(path).data, path)
     module.check_ready(env)
     return _Skill(skill_file, skill_name, skill.render(agent, skill_name, env))
 

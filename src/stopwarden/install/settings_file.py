@@ -112,6 +112,17 @@ def hooks_object(data: dict[str, Any], path: str) -> dict[str, Any]:
     return hooks
 
 
+def require_array(value: object, path: str, key: str) -> list[Any]:
+    """`value`, the array at `key` ("hooks.Stop") of the settings at `path`; an error in JSON's words when it
+    is something else."""
+    if not isinstance(value, list):
+        raise StopwardenError(
+            f'"{key}" in {path} is {_json_kind(value)}, not an array; the file was left untouched',
+            hint="fix the file by hand",
+        )
+    return value
+
+
 def _json_kind(value: object) -> str:
     """What a JSON value is, in JSON's words (not Python's `NoneType`)."""
     if value is None:
