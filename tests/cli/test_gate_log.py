@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ ASKED = [
     ["--since", "1h", "--json"],  # through click (the quick path leaves --since to it), every event
     ["--since", "99999999999", "--json"],  # an epoch time in the future: none
     ["--session", "s1", "--json"],  # one session's
-    ["--session", "s", "--json"],  # the start of an id: all three (an operator review: a prefix found none)
+    ["--session", "s*", "--json"],  # the start of an id: all three (an operator review: a prefix found none)
 ]
 
 
@@ -104,7 +105,7 @@ SPELLINGS = [
     ["--json"],
     ["--tail", "5", "--decision", "continue", "--project", "billing service", "--host", "build-07", "--json"],
     ["--host", "h", "--tail", "1000"],
-    ["--session", "9f3c", "--json"],
+    ["--session", "9f3c*", "--json"],
     ["--tail", "05"],  # click reads 5: left to click
     ["--tail=5"],
     ["--tail", "0"],
@@ -135,3 +136,12 @@ def test_the_quick_path_reads_options_as_click_does_or_not_at_all(args: list[str
 def test_the_plain_spellings_are_read() -> None:
     read = [args for args in SPELLINGS if quick.gate_log_options(args) is not None]
     assert read == SPELLINGS[:5]
+
+
+def test_a_filter_that_is_not_utf8_is_one_clear_error(installed: Path, cli: Any) -> None:
+    """Bytes that are not UTF-8 (lone surrogates to Python) crashed the store's reader without a server, and
+    matched nothing with one (a cold review): one clear error either way, and the quick path leaves them to it."""
+    assert quick.gate_log_options(["--session", "a\udcff"]) is None
+    for option in ("--session", "--project", "--host"):
+        result = cli("gate", "log", option, "a\udcff")
+        assert result.code == 1 and f"invalid {option}: is not valid UTF-8" in result.err, result.err

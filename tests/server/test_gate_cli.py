@@ -83,6 +83,11 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
         "kill switch: ON (set for project billing-service)"  # a known name: nothing more said
     )
     assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0
+    assert cli("gate", "kill-switch", "on").code == 0  # every project's: off for one project leaves it stopped
+    assert cli("gate", "kill-switch", "off", "--scope", "billing-service").out.splitlines()[0] == (
+        "kill switch: off (still on there: set at scope *) (set for project billing-service)"
+    )
+    assert cli("gate", "kill-switch", "off").code == 0
     assert cli("gate", "kill-switch", "on", "--scope", project).code == 0
     assert cli("gate", "kill-switch", "off", "--json").json()["value"] is False
     # With its own mode set, a mode for another project is still that project's only (a cold read).
@@ -191,7 +196,11 @@ def test_a_config_broken_after_the_server_started_still_lets_the_kill_switch_and
         assert off.code == 0, off.err
         assert server.call("GET", "/v1/mode")[1]["mode"] == "off"
         other = cli("gate", "mode", "shadow", "--scope", "billing")  # made, and said so (a cold review: exit 1)
-        assert other.code == 0 and "the change was made" in other.out
+        assert other.code == 0 and other.out.splitlines()[0] == "mode: shadow (set for project billing)"
+        assert "the change was made; this project's config cannot be read" in other.out
+        switch = cli("gate", "kill-switch", "on", "--scope", "billing")  # the same for the switch (a cold review)
+        assert switch.out.splitlines()[0] == "kill switch: ON (set for project billing)"
+        assert "the change was made; this project's config cannot be read" in switch.out
         assert cli("gate", "mode", "enforce", "--force", "drill").code == 1  # only what turns the gate down
 
 

@@ -605,14 +605,27 @@ def test_on_a_phone_a_verdict_stays_on_the_event(page: Any, site: Site, expect: 
     expect(saved).to_be_in_viewport(ratio=1)
     expect(page.locator("#detail-h")).not_to_have_text(f"Event #{first}")  # the next event, in view
     expect(page.locator("#detail-h")).to_be_in_viewport()
+    page.fill("#rationale", "too quick")
+    page.click("button[value=correct]")  # refused, under the dwell: the last verdict's note goes (a cold review)
+    expect(page.locator("#annotate-msg")).to_contain_text("read the event for at least 1 s")
+    expect(saved).to_be_hidden()
     rows(page).nth(0).click()  # another event: the note goes with the event it was about
     expect(saved).to_be_hidden()
     page.set_viewport_size({"width": 1280, "height": 900})  # wide: the flash says it, at the top
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(1100)
     page.fill("#rationale", "read it too")
     page.click("button[value=correct]")
     expect(page.locator("#flash")).to_contain_text("annotated correct")
     expect(saved).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 600})  # short: the flash scrolled away, the note is at hand
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(1100)
+    page.fill("#rationale", "read it, short window")
+    page.click("button[value=correct]")
+    expect(saved).to_contain_text("annotated correct")
+    expect(saved).to_be_in_viewport()
+    assert page.evaluate("document.querySelector('#detail').scrollTop") == 0  # the next event from its head
 
 
 def test_the_chart_draws_the_last_7_local_days(far_east_page: Any, site: Site, expect: Any) -> None:

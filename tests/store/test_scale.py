@@ -184,6 +184,8 @@ def test_the_million_is_there_and_pages_are_right(store: Store, million: Million
     middle = session_of(N_EVENTS // 2)
     in_session = store.events(100, session=middle)
     assert len(in_session) == EVENTS_PER_SESSION and {e["session_id"] for e in in_session} == {middle}
+    started = store.events(100, session=middle[:-1] + "*")  # the start of ten sessions' ids, with "*"
+    assert len(started) == 100 and all(e["session_id"][:-1] == middle[:-1] for e in started)
     since = million.last_ts - 3600
     recent = store.events(100, since=since)
     assert len(recent) == 100 and all(e["ts"] >= since for e in recent)
@@ -198,6 +200,7 @@ def test_store_reads_a_page_within_budget(store: Store, million: Million, record
         "store_latest_100_ms": median_ms(lambda: store.events(100)),
         "store_session_100_ms": median_ms(lambda: store.events(100, session=middle)),
         "store_unknown_session_100_ms": median_ms(lambda: store.events(100, session="no-such-session")),
+        "store_session_prefix_100_ms": median_ms(lambda: store.events(100, session=middle[:-1] + "*")),
         "store_since_1h_100_ms": median_ms(lambda: store.events(100, since=million.last_ts - 3600)),
         "store_since_oldest_100_ms": median_ms(lambda: store.events(100, since=million.first_ts)),
     }

@@ -154,22 +154,24 @@ def test_a_fleet_wide_change_reaches_a_projects_own_setting_only_on_sqlite(store
     assert settings.read(store, other).mode == "shadow" and "mode" not in store.settings(("search",))["search"]
 
 
-def test_a_session_filter_takes_the_start_of_an_id(store: Store) -> None:
-    """A session id or its start, as an operator copies it (an operator review: a prefix matched nothing), on
-    both backends: nothing that merely sorts near it, no wildcard, and the whole id still matches itself."""
-    ids = ["9f3c-01aa", "9f3c-01ab", "9f3d-0000", "9f3C-01aa", "9f3", "9f3c_%x", "9f3c\U0010ffff", "x9f3c"]
+def test_a_session_filter_takes_an_id_or_its_start(store: Store) -> None:
+    """A session id, or the start of one with "*" after it, as an operator copies it (an operator review: a
+    prefix matched nothing), on both backends: a whole id only itself (the page's "only this session"), a
+    prefix nothing that merely sorts near it, and no wildcard but the last "*"."""
+    ids = ["9f3c-01aa", "9f3c-01ab", "9f3d-0000", "9f3C-01aa", "9f3", "9f3c_%x", "9f3c\U0010ffff", "x9f3c", "s1", "s10"]
     for i, session_id in enumerate(ids):
         store.record_event(event(ts=1000.0 + i, session_id=session_id))
 
-    def found(prefix: str) -> set[str]:
-        return {e["session_id"] for e in store.events(session=prefix)}
+    def found(session: str) -> set[str]:
+        return {e["session_id"] for e in store.events(session=session)}
 
-    assert found("9f3c") == {"9f3c-01aa", "9f3c-01ab", "9f3c_%x", "9f3c\U0010ffff"}
-    assert found("9f3c-01") == {"9f3c-01aa", "9f3c-01ab"}
-    assert found("9f3c-01aa") == {"9f3c-01aa"}
-    assert found("9f3c_") == {"9f3c_%x"} and found("9f3c_%") == {"9f3c_%x"}  # not LIKE's wildcards
-    assert found("9f3") == set(ids) - {"x9f3c"}
-    assert found("nope") == set()
+    assert found("s1") == {"s1"} and found("9f3") == {"9f3"} and found("9f3c") == set()  # a whole id
+    assert found("9f3c*") == {"9f3c-01aa", "9f3c-01ab", "9f3c_%x", "9f3c\U0010ffff"}
+    assert found("9f3c-01*") == {"9f3c-01aa", "9f3c-01ab"}
+    assert found("9f3c-01aa*") == {"9f3c-01aa"}
+    assert found("9f3c_*") == {"9f3c_%x"} and found("9f3c_%*") == {"9f3c_%x"}  # not LIKE's wildcards
+    assert found("9f3*") == set(ids) - {"x9f3c", "s1", "s10"}
+    assert found("s1*") == {"s1", "s10"} and found("nope*") == set()
 
 
 def test_first_session_start_wins(store: Store) -> None:

@@ -176,12 +176,9 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     note = f" (forced: {force})" if force and answer["mode"] == "enforce" else ""
     here = _another_project(scope)
     if here is not None:  # what was asked for first, then this project's mode (an operator review: "mode: shadow"
-        project, unknown = here  # right after asking for enforce read as a failure)
-        forced = f" (forced: {force})" if force else ""
-        in_force = f"{answer['mode']}{_in_force(answer, 'mode_scope')}"
-        lines = [f"mode: {mode}{forced} (set for project {scope}){unknown}",
-                 f"note: here, in project {project}, the mode is {in_force}"]  # fmt: skip
-        emit(as_json, answer, termsafe.lines(lines))
+        forced = f" (forced: {force})" if force else ""  # right after asking for enforce read as a failure)
+        in_force = f"the mode is {answer['mode']}{_in_force(answer, 'mode_scope')}"
+        emit(as_json, answer, termsafe.lines(_set_elsewhere(here, scope, f"mode: {mode}{forced}", in_force)))
         return
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # held back here, or a config the server read before it broke: say why
@@ -192,15 +189,25 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
 
 
 def _another_project(scope: str) -> tuple[str, str] | None:
-    """This project's name and a note on an unknown name, when `scope` names another project; None when it
-    is * or this project, or when this project's config cannot be read (the change was made all the same)."""
+    """Where a change for `scope` went, when it named another project: this project's name (or "" when its
+    config cannot be read) and a note (an unknown name, or why the config could not be read: the server took
+    the change); None for * or this project."""
     if scope == "*":
         return None
     try:
         with local_store() as (config, store):
             return None if scope == config.project else (config.project, _unknown(store, scope))
-    except StopwardenError:
-        return None
+    except StopwardenError as e:  # the config broke after the server started: the server took the change
+        return "", f"the change was made; this project's config cannot be read ({e.message})"
+
+
+def _set_elsewhere(here: tuple[str, str], scope: str, done: str, state_here: str) -> list[str]:
+    """What was set for another project, then the state in force here (or why this project's config could
+    not be read: `_another_project`)."""
+    project, said = here
+    if not project:
+        return [f"{done} (set for project {scope})", f"note: {said}"]
+    return [f"{done} (set for project {scope}){said}", f"note: here, in project {project}, {state_here}"]
 
 
 def _unknown(store: Any, project: str) -> str:
@@ -279,9 +286,9 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
     still = f" (still on: set at scope {answer['scope']})" if answer["value"] and not on else ""
     now = f"{'ON' if answer['value'] else 'off'}{still}"
     if here is not None:  # what was asked for first, then this project's switch, as `gate mode` does
-        project, unknown = here
-        lines = [f"kill switch: {'ON' if on else 'off'} (set for project {scope}){unknown}",
-                 f"note: here, in project {project}, the kill switch is {now}"]  # fmt: skip
+        # Off for that project, while every project's switch is on: it stays stopped (an operator review).
+        fleet = " (still on there: set at scope *)" if not on and answer["value"] and answer["scope"] == "*" else ""
+        lines = _set_elsewhere(here, scope, f"kill switch: {'ON' if on else 'off'}{fleet}", f"the kill switch is {now}")
     else:
         lines = [f"kill switch: {now}"]
     emit(as_json, answer, termsafe.lines(lines))

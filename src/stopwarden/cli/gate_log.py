@@ -22,14 +22,26 @@ from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import DECISIONS
 
 
+def _utf8(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A filter no store holds: bytes that are not UTF-8 (a cold review: a crash without a server, "no decision
+    matches" with one)."""
+    if value is not None and not quick.is_utf8(value):
+        raise click.BadParameter("is not valid UTF-8")
+    return value
+
+
 @click.command()
 @click.option(
     "--tail", type=click.IntRange(min=1), default=quick.DEFAULT_TAIL, show_default=True, help="The last N decisions."
 )
 @click.option("--decision", type=click.Choice(DECISIONS))
-@click.option("--project", help="Only this project's decisions (a store a fleet shares holds them all).")
-@click.option("--host", help="Only the decisions of the server on this machine name.")
-@click.option("--session", help="Only this session's decisions: its id, or the start of it.")
+@click.option(
+    "--project", callback=_utf8, help="Only this project's decisions (a store a fleet shares holds them all)."
+)
+@click.option("--host", callback=_utf8, help="Only the decisions of the server on this machine name.")
+@click.option(
+    "--session", callback=_utf8, help="Only this session's decisions: its id, or the start of it followed by *."
+)
 @click.option(
     "--since",
     help="Only decisions this recent: 30m, 12h, 7d, 2w, or since a time (ISO 8601, local time without a zone, "
@@ -51,7 +63,7 @@ def log(tail: int, decision: str | None, project: str | None, host: str | None, 
       stopwarden gate log --tail 5 --decision continue
       stopwarden gate log --project billing-service --host build-07
       stopwarden gate log --since 2h --decision escalate
-      stopwarden gate log --session 9f3c
+      stopwarden gate log --session '9f3c*'
       stopwarden gate log --follow --decision continue
     """
     from stopwarden.gate.since import parse_since

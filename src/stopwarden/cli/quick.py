@@ -129,9 +129,20 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
             options["tail"] = int(value)
         elif name == "decision" and value not in DECISIONS:
             return None
+        elif not is_utf8(value):
+            return None  # click's path says what is wrong with it
         else:
             options[name] = value
     return options
+
+
+def is_utf8(text: str) -> bool:
+    """Whether an argument was UTF-8: Python reads other bytes as lone surrogates, which no store holds."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def log_events(

@@ -29,7 +29,7 @@ from stopwarden.store.engine import (
     upsert,
 )
 from stopwarden.store.rows import JUDGED, event_columns, event_out, latest_annotations, narrowed
-from stopwarden.store.sqlite_read import session_range
+from stopwarden.store.sqlite_read import session_filter
 
 
 class Recorded(NamedTuple):
@@ -143,13 +143,15 @@ class Events(StoreBase):
             query = query.where(e.decision == decision)
         if since is not None:
             query = query.where(e.ts >= since)
-        if session:  # a session id or its start: SQLite's index answers a range (sqlite_read.session_range);
-            # under PostgreSQL's collation a range is no prefix, and its test is exact
-            low, high = session_range(session)
+        prefix = session_filter(session) if session else None
+        if prefix is not None:  # "9f3c*": SQLite's index answers a range (sqlite_read.session_filter); under
+            low, high = prefix  # PostgreSQL's collation a range is no prefix, and its test is exact
             if self.backend != "sqlite":
-                query = query.where(func.substr(e.session_id, 1, len(session)) == session)
+                query = query.where(func.substr(e.session_id, 1, len(low)) == low)
             else:
                 query = query.where(e.session_id >= low, *([e.session_id < high] if high is not None else []))
+        elif session:
+            query = query.where(e.session_id == session)
         if judged is not None:
             query = query.where(and_(*JUDGED) if judged else not_(and_(*JUDGED)))
         query = narrowed(query, project, host)

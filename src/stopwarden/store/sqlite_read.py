@@ -36,14 +36,21 @@ def counts(short_circuit: str | None, fail_open_kind: str | None) -> bool:
     return short_circuit is None and fail_open_kind not in NO_VERDICT_FAIL_OPEN_KINDS
 
 
-# A session filter is a session id or its start, as an operator copies it from a page or a log (an operator
-# review: a prefix matched nothing). Asked as a range, which the (session_id, ts) index answers: SQLite orders
-# text by its UTF-8 bytes, which is the order of code points, so the ids that start with a prefix are those
-# from it up to the prefix with its last character one higher. PostgreSQL's collation may order text
-# otherwise: there the test is exact (Store.events).
-def session_range(prefix: str) -> tuple[str, str | None]:
-    """The session ids that start with `prefix`: from it (included) to the upper bound (excluded; None when
-    there is none, a prefix of nothing but the highest code point)."""
+# A session filter is a session id, or the start of one followed by "*" ("9f3c*"), as an operator copies it
+# (an operator review: a prefix matched nothing). An id is one lookup of the (session_id, ts) index; a prefix
+# is a range of it in SQLite's order of text, its UTF-8 bytes, which is the order of code points: from the
+# prefix up to the prefix with its last character one higher. Its events are then sorted by time, so a short
+# prefix that matches most sessions reads most of the log. PostgreSQL's collation may order text otherwise:
+# there a prefix is an exact test of every row (Store.events).
+PREFIX_MARK = "*"
+
+
+def session_filter(session: str) -> tuple[str, str | None] | None:
+    """For a filter that ends in "*", the session ids that start with the rest: from it (included) to the
+    upper bound (excluded; None when there is none); None for a whole id, matched as it is."""
+    if not session.endswith(PREFIX_MARK):
+        return None
+    prefix = session[: -len(PREFIX_MARK)]
     chars = list(prefix)
     while chars:
         last = ord(chars.pop())
@@ -91,11 +98,16 @@ def _read(
     since: float | None,
     session: str | None = None,
 ) -> list[dict[str, Any]]:
-    asked = (("decision = ?", decision), ("project = ?", project), ("host = ?", host), ("ts >= ?", since))
+    # With a session, "lower(decision)": the decision index would walk every event of that decision (Store.events).
+    decided = "lower(decision) = ?" if session else "decision = ?"
+    asked = ((decided, decision), ("project = ?", project), ("host = ?", host), ("ts >= ?", since))
     where: list[tuple[str, Any]] = [(c, v) for c, v in asked if v is not None]
-    if session:
-        low, high = session_range(session)
+    prefix = session_filter(session) if session else None
+    if prefix is not None:
+        low, high = prefix
         where += [("session_id >= ?", low)] + ([("session_id < ?", high)] if high is not None else [])
+    elif session:
+        where.append(("session_id = ?", session))
     clause = (" WHERE " + " AND ".join(c for c, _ in where)) if where else ""
     cursor = conn.execute(
         f"SELECT {_COLUMNS} FROM events{clause} ORDER BY ts DESC, event_id DESC LIMIT ?",

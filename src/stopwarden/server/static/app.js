@@ -521,8 +521,10 @@ function renderDetail(event) {
   pressVerdict("");
   show($("annotate-msg"), "");
   show($("saved"), "");
+  const changed = state.shownId !== (event ? event.event_id : null);
   state.shownId = event ? event.event_id : null;
   if (!event) return;
+  if (changed) $("detail").scrollTop = 0; // a new event from its head (its panel scrolls in a short window)
   state.shownAt = performance.now();
   $("rationale").value = "";
   $("detail-h").textContent = visible(`Event #${event.event_id}`);
@@ -576,19 +578,20 @@ function pressVerdict(verdict) {
 function refuse(text) {
   const message = $("annotate-msg");
   show(message, text);
+  if (text) show($("saved"), ""); // the last verdict's note is no answer to this one (a cold review)
   if (text) message.scrollIntoView({ block: "nearest" });
 }
 
 // One column on a phone: the event sits below the list, and the flash at the top of the page.
 const NARROW = window.matchMedia("(max-width: 700px)");
 
-// After a verdict on a phone, the next event and the confirmation, where the operator reads: not its row in
-// the list above, with the flash scrolled out of sight (an operator review). The flash still says it to a
-// screen reader; this copy is for the eye only.
+// After a verdict, the next event and the confirmation where the operator reads: on a phone not its row in the
+// list above, and wherever the flash at the top is scrolled out of sight (a short window), the confirmation at
+// the event's head (an operator review, then a cold review). The flash still says it to a screen reader; this
+// copy is for the eye only.
 function stayOnTheEvent(confirmation) {
-  if (!NARROW.matches) return;
-  show($("saved"), confirmation, "ok");
-  $("detail").scrollIntoView({ block: "start" });
+  if (NARROW.matches) $("detail").scrollIntoView({ block: "start" });
+  if (NARROW.matches || $("flash").getBoundingClientRect().bottom <= 0) show($("saved"), confirmation, "ok");
 }
 
 // The keys go back to the list (the event's row) unless the rationale is what is missing: c i u and j k are
