@@ -95,6 +95,13 @@ def test_a_mode_set_for_another_project_says_why_this_ones_differs(installed: Pa
         "mode: enforce (forced: x) (set for project billing-service)",
         f"note: here, in project {project}, the mode is off (set for project {project})",
     ]
+    # With --json, what was set there beside this project's state (a cold review: only this project's was said).
+    shown = cli("gate", "mode", "shadow", "--scope", "billing-service", "--json").json()
+    assert shown["set"] == {"scope": "billing-service", "mode": "shadow"} and shown["mode"] == "off"
+    switched = cli("gate", "kill-switch", "on", "--scope", "billing-service", "--json").json()
+    assert switched["set"] == {"scope": "billing-service", "value": True} and switched["value"] is False
+    assert cli("gate", "kill-switch", "off", "--scope", "billing-service").code == 0
+    assert cli("gate", "mode", "enforce", "--force", "x", "--scope", "billing-service").code == 0
     # Every project's mode off leaves a project whose own mode is higher judging: said, with the switch that
     # stops every one (an operator review: nothing said so on a fleet).
     off = " ".join(cli("gate", "mode", "off").out.split())

@@ -147,7 +147,7 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
 
     enforce is refused until the readiness thresholds are met, unless --force REASON. It prints the mode
     in force for this project afterwards, which a project's own mode can hold apart from the fleet's; for
-    --scope naming another project, what was set there first.
+    --scope naming another project, what was set there first (with --json, under "set").
 
     \b
     Example:
@@ -178,7 +178,8 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
     if here is not None:  # what was asked for first, then this project's mode (an operator review: "mode: shadow"
         forced = f" (forced: {force})" if force else ""  # right after asking for enforce read as a failure)
         in_force = f"the mode is {answer['mode']}{_in_force(answer, 'mode_scope')}"
-        emit(as_json, answer, termsafe.lines(_set_elsewhere(here, scope, f"mode: {mode}{forced}", in_force)))
+        shown = {**answer, "set": {"scope": scope, "mode": mode}}  # the JSON says what was set there too
+        emit(as_json, shown, termsafe.lines(_set_elsewhere(here, scope, f"mode: {mode}{forced}", in_force)))
         return
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # held back here, or a config the server read before it broke: say why
@@ -289,6 +290,7 @@ def kill_switch(state: str | None, reason: str, scope: str, as_json: bool) -> No
         # Off for that project, while every project's switch is on: it stays stopped (an operator review).
         fleet = " (still on there: set at scope *)" if not on and answer["value"] and answer["scope"] == "*" else ""
         lines = _set_elsewhere(here, scope, f"kill switch: {'ON' if on else 'off'}{fleet}", f"the kill switch is {now}")
+        answer = {**answer, "set": {"scope": scope, "value": on}}  # the JSON says what was set there too
     else:
         lines = [f"kill switch: {now}"]
     emit(as_json, answer, termsafe.lines(lines))
