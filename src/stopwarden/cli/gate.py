@@ -183,7 +183,7 @@ def mode(mode: str | None, force: str | None, scope: str, as_json: bool) -> None
         return
     lines = [f"mode: {answer['mode']}{note}{_in_force(answer, 'mode_scope')}"]
     if answer["mode"] != mode:  # held back here, or a config the server read before it broke: say why
-        lines.append(f"note: {_why_another_mode(mode, scope)}")
+        lines.append(f"note: {_why_another_mode(mode)}")
     elif scope == "*" and mode != "enforce":
         lines += _kept_above(mode)
     emit(as_json, answer, termsafe.lines(lines))
@@ -236,8 +236,9 @@ def _kept_above(mode: str) -> list[str]:
             "`stopwarden gate kill-switch on` stops every project"]  # fmt: skip
 
 
-def _why_another_mode(mode: str, scope: str) -> str:
-    """Why the mode in force here is not the one just set (the change itself has been made)."""
+def _why_another_mode(mode: str) -> str:
+    """Why the mode in force here is not the one just set for * or this project (the change itself has been
+    made; a change for another project is said by `_set_elsewhere`)."""
     from stopwarden.gate import settings
 
     try:
@@ -245,8 +246,6 @@ def _why_another_mode(mode: str, scope: str) -> str:
             source = settings.mode_source(store, config)
     except StopwardenError as e:  # the config broke after the server started: the server took the change
         return f"the change was made; this project's config cannot be read ({e.message})"
-    if scope not in ("*", config.project):  # this project's config could not be read a moment ago
-        return f"{mode} was set for project {scope} only"
     if source.get("held_back"):
         return str(source["note"])
     return (f"project {config.project}'s own mode wins over *'s; change it with "

@@ -517,18 +517,19 @@ _UR = _phrase(
 # puts them and its "for now / for today" after ("Genug.", "Dość, dzięki", "Yeter bugünlük", "Det räcker nu"),
 # and the present of finishing where a language says "we're wrapping up" with it ("Kończymy.", "Заканчиваем.",
 # "Τελειώνουμε."; not a bare "let's finish", which asks to finish the work as often as the session, in English
-# too). Only where its clause ends (_ALONE: "Genug Speicher reservieren" is work), and only opening its sentence
-# after the language's lead words (`user_turn._closes_alone`): after a request in its sentence, "…, that'll do"
-# approves the request ("Zwiększ timeout do 60 sekund, to wystarczy."), and inside a word or after a negation it
-# is not said alone ("不够了", "안 됐어요", "改一下就行了"). Left out: Romanian "gata", also "done, go on" ("Am
-# rulat migrarea, gata."), and a bare Swedish "nog" or Danish and Norwegian "nok", also "probably" ("Ja, nok.").
+# too). Only where its clause ends (_CLAUSE_ENDS_HERE: "Genug Speicher reservieren" is work), and only opening
+# its sentence after the language's lead words (`user_turn._says_enough`): after a request in its sentence,
+# "…, that'll do" approves the request ("Zwiększ timeout do 60 sekund, to wystarczy."), and inside a word or
+# after a negation it is not said alone ("不够了", "안 됐어요", "改一下就行了"). Left out: Romanian "gata", also
+# "done, go on" ("Am rulat migrarea, gata."), and a bare Swedish "nog" or Danish and Norwegian "nok", also
+# "probably" ("Ja, nok.").
 # A cold review wrote the requests these rules were narrowed on (training/user_turns_review7.jsonl).
-_ALONE = r"(?=\s*(?:[.,!;:…·\u0387]|$))"
+_CLAUSE_ENDS_HERE = r"(?=\s*(?:[.,!;:…·\u0387]|$))"
 
 
-def _alone(lead: str, body: str, when: str = "") -> str:
-    """One language's "enough" alone: `body`, then its `when` ("for today"), where the clause ends."""
-    return _phrase(lead, rf"(?:{body})(?:\s+{when})?{_ALONE}" if when else rf"(?:{body}){_ALONE}")
+def _alone(lead: str, body: str, when: str) -> str:
+    """One language's "enough" alone: `body`, then its `when` ("for today") if said, where the clause ends."""
+    return _phrase(lead, rf"(?:{body})(?:\s+{when})?{_CLAUSE_ENDS_HERE}")
 
 
 _ALONE_BY_LANG: dict[str, str] = {

@@ -428,8 +428,7 @@ def _closes_elsewhere(turn: str) -> bool:
         rest = _SENTENCE.split(tail[1]) if len(tail) > 1 else []
         # A reason may follow an English closing that opens its sentence: not one inside a pasted log line
         # ("Processed 1200/5000 records, stopping now.\nThe importer should process all 5000.").
-        opens = max(turn.rfind(end, 0, match.start()) for end in _SENTENCE_ENDS) + 1
-        english = not turn[opens : match.start()].strip() and closings.ENGLISH.match(turn, match.start()) is not None
+        english = _opens_sentence(turn, match.start()) and closings.ENGLISH.match(turn, match.start()) is not None
         leaves = closings.LEAVING.fullmatch(match.group().strip()) is not None
         if (
             not turn[: match.start()].rstrip().endswith(tuple(_QUOTE_OR_LABEL))
@@ -592,9 +591,14 @@ def _says_enough(turn: str, at: int) -> re.Match[str] | None:
     match = closings.ALONE.match(turn, at)
     if match is None:
         return None
-    opens = max(turn.rfind(end, 0, at) for end in _SENTENCE_ENDS) + 1
     line = turn[turn.rfind("\n", 0, at) + 1 : at]
-    return match if not turn[opens:at].strip() and not _LIST_ITEM.match(line) else None
+    return match if _opens_sentence(turn, at) and not _LIST_ITEM.match(line) else None
+
+
+def _opens_sentence(turn: str, at: int) -> bool:
+    """Whether nothing but spaces stands before `at` in its sentence."""
+    opens = max(turn.rfind(end, 0, at) for end in _SENTENCE_ENDS) + 1
+    return not turn[opens:at].strip()
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*•+]|\d{1,3}[.)])\s")  # "1. Dość": a list's item, whose "." ends no sentence
