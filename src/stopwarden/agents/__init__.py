@@ -15,7 +15,8 @@ from stopwarden.common.names import AGENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
     from stopwarden.agents.base import Dialect
 
@@ -31,6 +32,12 @@ def dialect(name: str) -> "Dialect":
     __import__(module)
     found: Dialect = sys.modules[module]  # a module, checked against Dialect above
     return found
+
+
+def payload_only(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
+    """`transcript_stop_text` for an agent whose payload field is the stop text: where it is missing or null
+    the turn said nothing, and the transcript is not read for it."""
+    return ""
 
 
 def last_turns(lines: "list[str]", user_turn: "Callable[[str], str]", limit: int) -> "list[str]":

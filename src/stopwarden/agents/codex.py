@@ -6,7 +6,7 @@ loops: the build gate's budget and the stop gate's `stop_hook_active` rule are w
 Its transcript (the rollout file) is JSON Lines of `{timestamp, type, payload}`; a user turn is a
 `response_item` message of role `user` with `input_text`, not one of the wrappers Codex adds itself."""
 
-from stopwarden.agents import last_turns
+from stopwarden.agents import last_turns, payload_only
 
 # Claude Code's members, this agent's too: `x as x` re-exports them (mypy checks the module as a Dialect).
 from stopwarden.agents.claude_code import block as block
@@ -16,23 +16,18 @@ from stopwarden.common import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-    from typing import Any
+    from collections.abc import Callable
 
 NAME = "codex"
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
 PROJECT_FILES = (".codex/hooks.json", ".codex/skills/build/")
 STOP_TEXT_FIELDS = ("last_assistant_message",)
 STOP_TEXT_IN_TRANSCRIPT = False  # its rollout file is not read for it
+transcript_stop_text = payload_only  # `last_assistant_message` is the stop text
 ALLOW = ""
 # Its shell commands run in a sandbox with their own PID namespace, where the process tree ends before the
 # agent: they get the thread id (what hooks receive as `session_id`) instead. Hooks do not see it.
 SESSION_ENV = "CODEX_THREAD_ID"
-
-
-def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
-    # The payload's `last_assistant_message` is the stop text; where it is missing or null the turn said nothing.
-    return ""
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:

@@ -9,6 +9,8 @@ block reason is recorded as a plain user turn too: ours all start with `stopward
 apart by that. SessionStart context is prepended to the user's prompt in `<hook_context>…</hook_context>`,
 which is cut off; our `/build` command is recorded expanded, and stands for its task."""
 
+from stopwarden.agents import payload_only
+
 # Claude Code's members, this agent's too: `x as x` re-exports them (mypy checks the module as a Dialect).
 from stopwarden.agents.claude_code import block as block
 from stopwarden.agents.claude_code import context as context
@@ -18,21 +20,16 @@ from stopwarden.common.names import PLAYBOOK_TASK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-    from typing import Any
+    from collections.abc import Callable
 
 NAME = "gemini"
 STOP_TEXT_FIELDS = ("prompt_response",)
 STOP_TEXT_IN_TRANSCRIPT = False  # its chat file is not read for it
+transcript_stop_text = payload_only  # `prompt_response` is the stop text
 ALLOW = "{}\n"
 SESSION_ENV = ""  # its shell commands get no session id (only GEMINI_CLI=1): ownership is by agent process
 # What its installer writes in a project: a session that changes it works on the gate (gate/pipeline.py).
 PROJECT_FILES = (".gemini/settings", ".gemini/commands/build.toml")
-
-
-def transcript_stop_text(lines: "list[str]", payload: "Mapping[str, Any]") -> "str | None":
-    # The payload's `prompt_response` is the stop text; where it is missing or null the turn said nothing.
-    return ""
 
 
 def is_agent_process(comm: str, cmdline: "Callable[[], bytes]") -> bool:
