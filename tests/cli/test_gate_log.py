@@ -31,6 +31,7 @@ ASKED = [
     ["--since", "99999999999", "--json"],  # an epoch time in the future: none
     ["--session", "s1", "--json"],  # one session's
     ["--session", "s*", "--json"],  # the start of an id: all three (an operator review: a prefix found none)
+    ["--session", " s1\n", "--json"],  # a pasted id: without the spaces around it, as the review page takes it
 ]
 
 
@@ -58,6 +59,7 @@ def test_from_the_server_or_the_store_the_same(installed: Path, plan_repo: PlanR
     assert b'"verdict": "correct"' in served[1][1] and served[6][1] == b"[]\n"
     assert len(json.loads(served[9][1])) == 3 and json.loads(served[10][1]) == []
     assert [e["session_id"] for e in json.loads(served[11][1])] == ["s1"] and len(json.loads(served[12][1])) == 3
+    assert served[13] == served[11]
     for n, args in enumerate(ASKED):  # the server is gone now
         code, out, err, modules = _run(tmp_path, installed, "main", "gate", "log", *args)
         assert "sqlalchemy" not in modules and ("click" in modules) == ("--tail=2" in args or "--since" in args), args
@@ -145,3 +147,12 @@ def test_a_filter_that_is_not_utf8_is_one_clear_error(installed: Path, cli: Any)
     for option in ("--session", "--project", "--host"):
         result = cli("gate", "log", option, "a\udcff")
         assert result.code == 1 and f"invalid {option}: is not valid UTF-8" in result.err, result.err
+
+
+def test_a_blank_filter_is_one_clear_error(installed: Path, cli: Any) -> None:
+    """A filter of nothing but spaces filters nothing once they are taken off: an error, not every decision."""
+    assert quick.gate_log_options(["--project", " \t"]) is None
+    for args in (("log", "--session"), ("log", "--project"), ("log", "--host"), ("report", "--project"),
+                 ("export", "--project")):  # fmt: skip
+        result = cli("gate", *args, "  ")
+        assert result.code == 1 and f"invalid {args[1]}: is blank" in result.err, result.err

@@ -22,12 +22,15 @@ from stopwarden.common.errors import StopwardenError
 from stopwarden.common.names import DECISIONS
 
 
-def _utf8(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A filter no store holds: bytes that are not UTF-8 (a cold review: a crash without a server, "no decision
-    matches" with one)."""
-    if value is not None and not quick.is_utf8(value):
-        raise click.BadParameter("is not valid UTF-8")
-    return value
+def _filter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A filter without the spaces around it (quick.filter_value); one no store holds is an error: bytes that
+    are not UTF-8 (a cold review: a crash without a server, "no decision matches" with one), or a blank."""
+    if value is None:
+        return None
+    found = quick.filter_value(value)
+    if found is None:
+        raise click.BadParameter("is not valid UTF-8" if not quick.is_utf8(value) else "is blank")
+    return found
 
 
 @click.command()
@@ -36,11 +39,11 @@ def _utf8(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 )
 @click.option("--decision", type=click.Choice(DECISIONS))
 @click.option(
-    "--project", callback=_utf8, help="Only this project's decisions (a store a fleet shares holds them all)."
+    "--project", callback=_filter, help="Only this project's decisions (a store a fleet shares holds them all)."
 )
-@click.option("--host", callback=_utf8, help="Only the decisions of the server on this machine name.")
+@click.option("--host", callback=_filter, help="Only the decisions of the server on this machine name.")
 @click.option(
-    "--session", callback=_utf8, help="Only this session's decisions: its id, or the start of it followed by *."
+    "--session", callback=_filter, help="Only this session's decisions: its id, or the start of it followed by *."
 )
 @click.option(
     "--since",
@@ -151,7 +154,9 @@ def _follow(tail: int, decision: str | None, project: str | None, host: str | No
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="json: the same as --json (kept for scripts written before it).")  # fmt: skip
-@click.option("--project", help="Report on this project only, readiness included (default: every project).")
+@click.option(
+    "--project", callback=_filter, help="Report on this project only, readiness included (default: every project)."
+)
 @json_option
 def report(since: str, fmt: str, project: str | None, as_json: bool) -> None:
     """Decisions per day, rules, failures, latency, annotation precision and readiness for enforce.
@@ -200,7 +205,7 @@ def review(decision: str | None, operator: str | None, as_json: bool) -> None:
 @click.command(name="export")
 @click.option("--annotated", is_flag=True, help="The operator's annotated events, labelled for `stopwarden eval`.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the cases to FILE (0600), not stdout.")
-@click.option("--project", help="Only this project's events (a store a fleet shares holds them all).")
+@click.option("--project", callback=_filter, help="Only this project's events (a store a fleet shares holds them all).")
 @json_option
 def export(annotated: bool, output: str | None, project: str | None, as_json: bool) -> None:
     """Export the annotated decisions as labelled stops (JSON Lines) that `stopwarden eval` takes.

@@ -129,11 +129,17 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
             options["tail"] = int(value)
         elif name == "decision" and value not in DECISIONS:
             return None
-        elif not is_utf8(value):
+        elif filter_value(value) is None:
             return None  # click's path says what is wrong with it
         else:
-            options[name] = value
+            options[name] = filter_value(value)
     return options
+
+
+def filter_value(value: str) -> str | None:
+    """A `--project`, `--host` or `--session` filter as the review page takes it, without the spaces around it
+    (a pasted id); None for one that is blank or not UTF-8, which no store holds."""
+    return value.strip() if is_utf8(value) and value.strip() else None
 
 
 def is_utf8(text: str) -> bool:
