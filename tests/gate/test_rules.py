@@ -307,6 +307,13 @@ def _guard(text: str) -> bool:
         "The importer is in. Then I'll port the two remaining handlers.",
         "Parser done.\n\nStill to do on my side:\n- the migration\n- its tests",  # a list's header, with its list
         "Remaining for me: rebuild the docs index, fix the broken anchors.",
+        # The progressive said of the future, and a move on to work (round 31).
+        "The importer is in. I'm adding the retry logic to the exporter next.",
+        "Lexer tests pass. I'm wiring the parser into the CLI next, with its own tests.",
+        "The schema is migrated. The backfill is what I'm writing next.",
+        "Plan:\n1. the faceting port\n2. the typo settings\n\nStarting with the faceting port now.",
+        "The importer is in; moving on to the exporter now.",
+        "I'll port the exporter next, with the same fixtures.",  # "next" ending its clause
     ],
 )
 def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) -> None:
@@ -349,6 +356,14 @@ def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) 
         "Next I'll add the remaining handlers, as requested.",  # the user's own request cited
         "I'd suggest that next I port the importer.",
         "Next I'll port the importer, shall I?",  # a question
+        # With "now", the progressive says what the code does since the change (training/progressive_review.jsonl).
+        "Moved the timezone handling to zoneinfo. I'm now storing every timestamp as UTC.",
+        "The CSV export is fixed. I'm streaming the rows now, so memory stays flat.",
+        "Tracing is fixed. OTLP over HTTP is what I'm exporting now, since the proxy drops gRPC.",
+        "The toolbar is wired. Clicking the export button downloads a CSV now.",
+        "I'm seeing 200s from every endpoint next to the new proxy.",  # perceiving, "next to" a thing
+        "The SDK upgrade is merged. I still have to rely on the legacy client for the reports.",
+        "I'm getting the staging URL from ops next.",  # receiving
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
@@ -368,13 +383,17 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     assert sum(_guard(r["text"]) for r in early) >= 40
 
 
-@pytest.mark.parametrize(("name", "count"), [("guard_review.jsonl", 135), ("narration_review.jsonl", 143)])
+@pytest.mark.parametrize(
+    ("name", "count"), [("guard_review.jsonl", 135), ("narration_review.jsonl", 143), ("progressive_review.jsonl", 130)]
+)
 def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops(name: str, count: int) -> None:
     """training/guard_review.jsonl: 135 legitimate stops a cold review wrote to make the guard's first form
     fire (it took them all). The guard now only lowers the model's bar, in first-person forms; of these it
     may turn at most 2 of the model's abstentions into blocks (measured: 2 with the forms that name no
     owner, 0 since a second review had them dropped). training/narration_review.jsonl: 143 more, first-person
-    intents written against round 20's narration form (not kept), which this guard's forms share; 0."""
+    intents written against round 20's narration form (not kept), which this guard's forms share; 0.
+    training/progressive_review.jsonl: 130 written against round 31's progressive forms, which took 14 with
+    "now" and "I still need to"; 0 since those were dropped."""
     path = Path(__file__).parents[2] / "training" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) == count

@@ -155,9 +155,27 @@ _NOT_AN_ACTION = (
     r"|check\s+with|sync\s+with|coordinate|get(?!\s+(?:to|on|started|going)\b)|be\b(?!\s+\w+ing\b)|always|never|leave)\b)"
 )
 _CLAUSE_START = r"(?:^|[,;:\u2014\u2013(]\s*|\b(?:and|so)\s+)"
+# The present progressive said of the future ("I'm wiring the CLI next", round 31): not an -ing of telling,
+# perceiving, knowing, waiting, leaving or a state, nor a noun ending in -ing ("nothing", "string").
+_DOING = (
+    r"(?!(?:summari[sz]|explain|not|mention|flagg|point|highlight|describ|recapp|clarify|walk|show|say|provid|giv"
+    r"|know|hear|decid|agree|confirm|ask|need|lett|see|notic|observ|gett|go|leav|wait|await|stopp|paus|hand|think"
+    r"|assum|guess|expect|hop|wonder|be|hav|feel|com|shar|report|past|includ|attach|list|keep|hold|stay|sitt"
+    r"|happen|pass|fail|remain|miss|pend|outstand|someth|noth|anyth|everyth|th|str|spr|morn|even|dur|ceil|track"
+    r"|follow|us|sync|coordinat|check(?=ing\s+with\b))ing\b)[a-z]{2,}ing\b"
+)
+_PROGRESSIVE = r"(?:i'm|i\s+am)\s+(?:also\s+|just\s+)?"
+# Moving on to a piece of work: "Starting with the faceting port now.", "Moving on to the exporter now."
+_STARTING = r"(?:start|begin|mov|turn|switch|tackl|pick|div|jump|head)ing\s+(?:on|onto|to|with|into|in|up)\b"
 NEXT_STEP = re.compile(
     rf"{_CLAUSE_START}(?:next|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
-    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\bnext\s*[.!]?\s*$"
+    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\bnext\s*(?:[.!]?\s*$|,)"
+    # With "now", the progressive says what the code does since the change as often ("I'm now storing every
+    # timestamp as UTC", "I'm streaming the rows now, so memory stays flat": training/progressive_review.jsonl),
+    # so only "next" (or "after this") makes it a plan, and "now" only a move on to work.
+    rf"|\b{_PROGRESSIVE}{_DOING}[^.?!;:]*\bnext\s*(?:[.!]?\s*$|,)"
+    rf"|\bwhat\s+{_PROGRESSIVE}{_DOING}\s+(?:next|after\s+this)\b"
+    rf"|(?:{_CLAUSE_START}|\b{_PROGRESSIVE}(?:now\s+)?){_STARTING}[^.?!;:]*\bnow\s*[.!:]?\s*$"
     r"|^\s*(?:still\s+to\s+do|left\s+to\s+do|remaining|next(?:\s+up)?|up\s+next|todo|to\s+do)\s+(?:on\s+my\s+side|for\s+me)"
     r"\s*:[^;\u2014\u2013]*$",
     _I,
