@@ -170,6 +170,16 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Bitte mach jeden Morgen weiter mit dem Import-Job, implementiere den Scheduler.", "work"),
         ("I will continue tomorrow.", "stop"),
         ("交接文档写好\uff0c明天继续。", "stop"),
+        # Round 31's cold review: a question word that leads a noun phrase or follows a preposition asks the
+        # agent's view, not for work; "status update please" asks to be told.
+        ("In what order will you tackle the review comments?", "info"),
+        ("Which file would you split first?", "info"),
+        ("When will you deploy it?", "info"),
+        ("What else can you fix today?", "work"),
+        ("Why don't you add a test?", "work"),
+        ("status update please", "info"),
+        ("Post a status update to the channel when the deploy finishes.", "work"),
+        ("Status update: the staging DB is back up, go ahead with the migration.", "work"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:

@@ -324,7 +324,9 @@ _EXPLAIN_ELSEWHERE = re.compile(
 )
 _INFO_REQUEST = re.compile(
     r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|just|briefly|also|bitte"
-    r"|por\s+favor)\s+)" + _INFO_VERB + r"\b|\b(?:tl;?dr|status\s+report|rundown|overview)\b|" + _INFO_VERB_CJK,
+    r"|por\s+favor)\s+)" + _INFO_VERB + r"\b|\b(?:tl;?dr|status\s+report|rundown|overview)\b"
+    # "status update please", not "post a status update to the channel" (round 31's cold review)
+    r"|^\W*(?:(?:a|quick|short)\s+)?status\s+update\b|" + _INFO_VERB_CJK,
     _I,
 )
 # A request put as a question or a suggestion, in English and the commonest other languages: the verb that
@@ -340,8 +342,12 @@ _MODAL_INFO = re.compile(r"^(?:\s+(?:please|also|just|quickly|bitte|me|mir|por\s
 # "why don't you think …?", "would you recommend …?": asking the agent's view, not for work.
 _NOT_A_REQUEST = re.compile(r"^\s+(?:think|know|believe|like|want|see|mean|recommend|suggest|prefer|say)\b", _I)
 # "How would you fix it?" asks the agent's view; "why don't you add a test?" asks for one.
+# The question word may lead a noun phrase or follow a preposition ("In what order will you tackle the
+# comments?", "Which file would you split first?": round 31's cold review).
 _WH_FIRST = re.compile(
-    r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:what|why|how|which|who)\s+(?:would|could|can|will|should)\s+you\b", _I
+    r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:(?:in|on|for|with|from|at|by|to)\s+)?(?:what|why|how|which|who|whose|when"
+    r"|where)(?:\s+(?!(?:would|could|can|will|should|else)\b)\w+){0,3}\s+(?:would|could|can|will|should)\s+you\b",
+    _I,
 )
 # A question: a sentence that ends in a question mark (ASCII, full-width or Arabic), or opens with a
 # question word. Code and URLs may hold question marks ("`a?b`", "?next=/home"): they are taken out first.
