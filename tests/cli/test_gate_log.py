@@ -108,6 +108,7 @@ SPELLINGS = [
     ["--tail", "5", "--decision", "continue", "--project", "billing service", "--host", "build-07", "--json"],
     ["--host", "h", "--tail", "1000"],
     ["--session", "9f3c*", "--json"],
+    ["--session", " \ufeff9f3c* \n", "--project", " billing service "],  # the spaces around a filter go
     ["--tail", "05"],  # click reads 5: left to click
     ["--tail=5"],
     ["--tail", "0"],
@@ -137,7 +138,7 @@ def test_the_quick_path_reads_options_as_click_does_or_not_at_all(args: list[str
 
 def test_the_plain_spellings_are_read() -> None:
     read = [args for args in SPELLINGS if quick.gate_log_options(args) is not None]
-    assert read == SPELLINGS[:5]
+    assert read == SPELLINGS[:6]
 
 
 def test_a_filter_that_is_not_utf8_is_one_clear_error(installed: Path, cli: Any) -> None:

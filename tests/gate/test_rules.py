@@ -311,8 +311,8 @@ def _guard(text: str) -> bool:
         "The importer is in. I'm adding the retry logic to the exporter next.",
         "Lexer tests pass. I'm wiring the parser into the CLI next, with its own tests.",
         "The schema is migrated. The backfill is what I'm writing next.",
-        "Plan:\n1. the faceting port\n2. the typo settings\n\nStarting with the faceting port now.",
-        "The importer is in; moving on to the exporter now.",
+        "Plan:\n1. the faceting port\n2. the typo settings\n\nI'm starting with the faceting port now.",
+        "The importer is in; I'm moving on to the exporter now.",
         "I'll port the exporter next, with the same fixtures.",  # "next" ending its clause
     ],
 )
@@ -364,6 +364,13 @@ def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) 
         "I'm seeing 200s from every endpoint next to the new proxy.",  # perceiving, "next to" a thing
         "The SDK upgrade is merged. I still have to rely on the legacy client for the reports.",
         "I'm getting the staging URL from ops next.",  # receiving
+        # A cold review of round 31: a gerund that is a subject, a proposal, someone else's "next".
+        "Starting with this release, the exporter writes UTF-8 now.",
+        "Moving to Postgres 16 is unblocked now.",
+        "I'm heading into the weekend now.",
+        "What I'm proposing next is a read replica for the reports.",
+        "I'm tagging the release notes so reviewers know what's coming next.",
+        "I'm pinging the team who owns the exporter next.",
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
@@ -384,9 +391,12 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
 
 
 @pytest.mark.parametrize(
-    ("name", "count"), [("guard_review.jsonl", 135), ("narration_review.jsonl", 143), ("progressive_review.jsonl", 130)]
+    ("name", "count", "most"),
+    [("guard_review.jsonl", 135, 2), ("narration_review.jsonl", 143, 0), ("progressive_review.jsonl", 130, 0)],
 )
-def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops(name: str, count: int) -> None:
+def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops(
+    name: str, count: int, most: int
+) -> None:
     """training/guard_review.jsonl: 135 legitimate stops a cold review wrote to make the guard's first form
     fire (it took them all). The guard now only lowers the model's bar, in first-person forms; of these it
     may turn at most 2 of the model's abstentions into blocks (measured: 2 with the forms that name no
@@ -405,7 +415,7 @@ def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitima
 
     verdicts = {r["text"]: judged(r) for r in rows}
     raised = [text[-80:] for text, verdict in verdicts.items() if verdict.rationale.startswith("guard: announces")]
-    assert len(raised) <= 2, raised
+    assert len(raised) <= most, raised
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,11 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("status update please", "info"),
         ("Post a status update to the channel when the deploy finishes.", "work"),
         ("Status update: the staging DB is back up, go ahead with the migration.", "work"),
+        ("When CI is green can you merge it?", "work"),  # "when" leads a clause, not a noun phrase
+        ("How soon can you fix the login bug?", "work"),
+        ("Which approach would you take, and can you implement it?", "work"),  # a second modal asks for work
+        ("Status update: the staging DB is back up.", "work"),  # a statement, no request to be told
+        ("Status update notifications are missing the build number", "work"),
     ],
 )
 def test_the_kind_of_a_turn(text: str, expected: str) -> None:

@@ -138,8 +138,10 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
 
 def filter_value(value: str) -> str | None:
     """A `--project`, `--host` or `--session` filter as the review page takes it, without the spaces around it
-    (a pasted id); None for one that is blank or not UTF-8, which no store holds."""
-    return value.strip() if is_utf8(value) and value.strip() else None
+    (a pasted id), a byte-order mark too, as the page's `trim()` takes it; None for one that is blank or not UTF-8,
+    which no store holds."""
+    trimmed = value.strip().strip("\ufeff").strip()
+    return trimmed if trimmed and is_utf8(value) else None
 
 
 def is_utf8(text: str) -> bool:

@@ -156,26 +156,31 @@ _NOT_AN_ACTION = (
 )
 _CLAUSE_START = r"(?:^|[,;:\u2014\u2013(]\s*|\b(?:and|so)\s+)"
 # The present progressive said of the future ("I'm wiring the CLI next", round 31): not an -ing of telling,
-# perceiving, knowing, waiting, leaving or a state, nor a noun ending in -ing ("nothing", "string").
+# perceiving, knowing, waiting, leaving, proposing or a state, nor a noun ending in -ing ("nothing").
 _DOING = (
     r"(?!(?:summari[sz]|explain|not|mention|flagg|point|highlight|describ|recapp|clarify|walk|show|say|provid|giv"
     r"|know|hear|decid|agree|confirm|ask|need|lett|see|notic|observ|gett|go|leav|wait|await|stopp|paus|hand|think"
     r"|assum|guess|expect|hop|wonder|be|hav|feel|com|shar|report|past|includ|attach|list|keep|hold|stay|sitt"
     r"|happen|pass|fail|remain|miss|pend|outstand|someth|noth|anyth|everyth|th|str|spr|morn|even|dur|ceil|track"
-    r"|follow|us|sync|coordinat|check(?=ing\s+with\b))ing\b)[a-z]{2,}ing\b"
+    r"|follow|us|sync|coordinat|suggest|recommend|propos|bett|check(?=ing\s+with\b)|look(?=ing\s+forward\b))ing\b)"
+    r"[a-z]{2,}ing\b"
 )
 _PROGRESSIVE = r"(?:i'm|i\s+am)\s+(?:also\s+|just\s+)?"
-# Moving on to a piece of work: "Starting with the faceting port now.", "Moving on to the exporter now."
-_STARTING = r"(?:start|begin|mov|turn|switch|tackl|pick|div|jump|head)ing\s+(?:on|onto|to|with|into|in|up)\b"
+# Moving on to a piece of work: "I'm starting with the faceting port now." Said without "I'm", the gerund is
+# as often a subject ("Starting with this release, the exporter writes UTF-8 now.", "Moving to Postgres 16
+# is unblocked now.": a cold review of round 31), so only with it.
+_STARTING = r"(?:start|begin|mov|turn|switch|tackl|pick|div)ing\s+(?:on|onto|to|with|into|in|up)\b"
+# Up to "next", nothing that makes it another clause's or someone else's ("… so reviewers know what's next").
+_TO_NEXT = r"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\bnext"
 NEXT_STEP = re.compile(
     rf"{_CLAUSE_START}(?:next|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
     rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\bnext\s*(?:[.!]?\s*$|,)"
     # With "now", the progressive says what the code does since the change as often ("I'm now storing every
     # timestamp as UTC", "I'm streaming the rows now, so memory stays flat": training/progressive_review.jsonl),
     # so only "next" (or "after this") makes it a plan, and "now" only a move on to work.
-    rf"|\b{_PROGRESSIVE}{_DOING}[^.?!;:]*\bnext\s*(?:[.!]?\s*$|,)"
+    rf"|\b{_PROGRESSIVE}{_DOING}{_TO_NEXT}\s*(?:[.!]?\s*$|,)"
     rf"|\bwhat\s+{_PROGRESSIVE}{_DOING}\s+(?:next|after\s+this)\b"
-    rf"|(?:{_CLAUSE_START}|\b{_PROGRESSIVE}(?:now\s+)?){_STARTING}[^.?!;:]*\bnow\s*[.!:]?\s*$"
+    rf"|\b{_PROGRESSIVE}(?:now\s+)?{_STARTING}[^.?!;:]*\bnow\s*[.!:]?\s*$"
     r"|^\s*(?:still\s+to\s+do|left\s+to\s+do|remaining|next(?:\s+up)?|up\s+next|todo|to\s+do)\s+(?:on\s+my\s+side|for\s+me)"
     r"\s*:[^;\u2014\u2013]*$",
     _I,
@@ -183,7 +188,8 @@ NEXT_STEP = re.compile(
 NOT_OWN_PLAN = re.compile(
     r"\b(?:you|your|yours|you'll|you're|you've|if|once|when|unless|until|whenever|but|however|though|although"
     r"|except|no|not|nothing|never|none|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?|handoff|after(?!\s+(?:that|this|it)\b)"
-    r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|whichever|their|theirs"
+    r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|whichever|their|theirs|who|whose"
+    r"|whoever"
     r"|maybe|perhaps|possibl\w*|optional\w*|could|might|would|per\s+(?:the|its|our|my|their)|according\s+to"
     r"|as\s+(?:requested|asked|agreed|discussed|instructed))\b|n't\b|'d\b"
     rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
@@ -200,7 +206,7 @@ def announces_next_step(final: str) -> bool:
     sentence of thousands of them."""
     if not stopact_model.in_english(final):
         return False
-    last = stopact_model.last_sentence(final)
+    last = stopact_model.last_sentence(final[-stopact_model.ACT_CHARS :])  # whoever calls it, a bounded search
     if NEXT_STEP.search(last) is None:
         return False
     said = final.rsplit("\n\n", 1)[-1] if last.rstrip().endswith(":") else last

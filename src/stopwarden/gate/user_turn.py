@@ -325,8 +325,8 @@ _EXPLAIN_ELSEWHERE = re.compile(
 _INFO_REQUEST = re.compile(
     r"(?:^|[.!?\n;:,]\s*|\b(?:please|pls|ok(?:ay)?|so|now|first|hmm|quick(?:ly)?|and|then|just|briefly|also|bitte"
     r"|por\s+favor)\s+)" + _INFO_VERB + r"\b|\b(?:tl;?dr|status\s+report|rundown|overview)\b"
-    # "status update please", not "post a status update to the channel" (round 31's cold review)
-    r"|^\W*(?:(?:a|quick|short)\s+)?status\s+update\b|" + _INFO_VERB_CJK,
+    # "status update please" as a whole sentence, not "Status update: the staging DB is back up." (round 31)
+    r"|^\W*(?:(?:a|quick|short)\s+)?status\s+update(?:\s+(?:please|pls|now))?\W*$|" + _INFO_VERB_CJK,
     _I,
 )
 # A request put as a question or a suggestion, in English and the commonest other languages: the verb that
@@ -342,11 +342,12 @@ _MODAL_INFO = re.compile(r"^(?:\s+(?:please|also|just|quickly|bitte|me|mir|por\s
 # "why don't you think …?", "would you recommend …?": asking the agent's view, not for work.
 _NOT_A_REQUEST = re.compile(r"^\s+(?:think|know|believe|like|want|see|mean|recommend|suggest|prefer|say)\b", _I)
 # "How would you fix it?" asks the agent's view; "why don't you add a test?" asks for one.
-# The question word may lead a noun phrase or follow a preposition ("In what order will you tackle the
-# comments?", "Which file would you split first?": round 31's cold review).
+# The question word may follow a preposition, and "what", "which" and "whose" lead a noun phrase ("In what
+# order will you tackle the comments?", "Which file would you split first?": round 31); no other does ("When
+# CI is green can you merge it?", "How soon can you fix it?" ask for work: a cold review of that).
 _WH_FIRST = re.compile(
-    r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:(?:in|on|for|with|from|at|by|to)\s+)?(?:what|why|how|which|who|whose|when"
-    r"|where)(?:\s+(?!(?:would|could|can|will|should|else)\b)\w+){0,3}\s+(?:would|could|can|will|should)\s+you\b",
+    r"^\W*(?:so\s+|and\s+|hmm,?\s+)?(?:(?:in|on|for|with|from|at|by|to)\s+)?(?:why|how|who|when|where|(?:what|which|whose)"
+    r"(?:\s+(?!(?:would|could|can|will|should|else)\b)\w+){0,3})\s+(?:would|could|can|will|should)\s+you\b",
     _I,
 )
 # A question: a sentence that ends in a question mark (ASCII, full-width or Arabic), or opens with a
@@ -703,7 +704,8 @@ def _wants(sentence: str, alone: bool = False) -> Kind | None:
     in more languages is read (_EXPLAIN_ELSEWHERE)."""
     sentence = _CODE_OR_URL.sub(" zcode ", sentence)
     asks = _QUESTION.search(sentence) and not _TAG_QUESTION.search(sentence)
-    modals = [] if asks and _WH_FIRST.match(sentence) else list(_MODAL.finditer(sentence))
+    asked_view = _WH_FIRST.match(sentence) if asks else None  # only its own modal asks the agent's view:
+    modals = [m for m in _MODAL.finditer(sentence) if not (asked_view and m.start() < asked_view.end())]
     after = [sentence[m.end() :] for m in modals]
     if any(not (_MODAL_INFO.match(rest) or _NOT_A_REQUEST.match(rest)) for rest in after):
         return "work"
