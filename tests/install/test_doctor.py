@@ -210,6 +210,15 @@ def test_fix_repairs_what_it_can_and_names_what_it_cannot(installed: Path, cli: 
     assert re.search(r"FAIL Stop hook: not registered in any scope\s+fix: fix \S*settings.local.json by hand", out), out
 
 
+def test_doctor_says_a_settings_file_is_broken_without_claiming_it_left_it(installed: Path, cli: Any) -> None:
+    """doctor writes nothing, so its words for a broken settings file are the fault alone, not init's "the file
+    was left untouched" (a cold review)."""
+    (installed / ".claude" / "settings.local.json").write_text("{ not json")
+    result = cli("doctor")
+    assert result.code == 1 and "is not valid JSON (Expecting property name" in result.out, result.out
+    assert "left untouched" not in result.out + result.err
+
+
 def test_a_store_that_is_no_database_leaves_the_other_checks(installed: Path, cli: Any) -> None:
     (installed / ".stopwarden" / "stopwarden.db").write_bytes(b"not a database at all" * 100)
     checks = cli("doctor", "--json").json()["checks"]

@@ -130,7 +130,7 @@ def test_init_refuses_an_invalid_settings_file(project: Path, cli: Any) -> None:
     path.write_text('{"hooks": {\n  "Stop": [,]\n}}')
     result = cli("init")
     assert result.code == 1
-    assert "is not valid JSON (Expecting value at line 2 column 12); it was left untouched" in result.err
+    assert "is not valid JSON (Expecting value at line 2 column 12); the file was left untouched" in result.err
     assert path.read_text() == '{"hooks": {\n  "Stop": [,]\n}}'
     assert not (project / ".stopwarden").exists()
 

@@ -20,7 +20,7 @@ from typing import Any
 from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
 from stopwarden.common.shell import cli_path
-from stopwarden.install import hook_command, hook_config
+from stopwarden.install import hook_command, hook_config, settings_file
 from stopwarden.install.base import Check, InstallJob, user_or_project
 from stopwarden.install.no_extras import merge_extras as merge_extras  # its Installer members: no
 from stopwarden.install.no_extras import remove_extras as remove_extras  # extras in its settings file
@@ -116,7 +116,7 @@ def read_config(env: Mapping[str, str]) -> Any:
     except FileNotFoundError:
         return None
     except Exception as e:
-        raise StopwardenError(f"{config_path} is not valid TOML ({e}); it was left untouched") from None
+        raise StopwardenError(f"{config_path} is not valid TOML ({e}){settings_file.UNTOUCHED}") from None
 
 
 def trust_ours(hooks_path: str, data: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:

@@ -13,6 +13,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from stopwarden.install import settings_file
 from stopwarden.install.settings_file import SettingsFile
 
 
@@ -33,7 +34,7 @@ def find(module: Any, root: str, env: Mapping[str, str]) -> Found:
             module.merge(copy.deepcopy(data), path)  # a shape init could not merge into is the user's to fix
             found = module.registered(data)
         except Exception as e:  # an invalid file: the caller says so, and the other scopes still count
-            unreadable.append((scope, path, str(e)))
+            unreadable.append((scope, path, str(e).removesuffix(settings_file.UNTOUCHED)))
             continue
         for event, cmds in found.items():
             for cmd in cmds:

@@ -15,6 +15,10 @@ from typing import Any
 from stopwarden.common.atomic import write_atomic
 from stopwarden.common.errors import StopwardenError
 
+# Said by every refusal to write a settings file, and only there: doctor, which writes nothing, leaves it off
+# (registrations.find).
+UNTOUCHED = "; the file was left untouched"
+
 
 class SettingsFile:
     """One settings file as read: its data, and how to write it back the way it was formatted."""
@@ -30,18 +34,18 @@ class SettingsFile:
         except FileNotFoundError:
             return
         except (OSError, UnicodeDecodeError) as e:
-            raise StopwardenError(f"cannot read {path}: {e}; it was left untouched") from None
+            raise StopwardenError(f"cannot read {path}: {e}{UNTOUCHED}") from None
         if not self.original.strip():
             return  # an empty file reads as an empty object
         try:
             data = json.loads(self.original)
         except json.JSONDecodeError as e:
             raise StopwardenError(
-                f"{path} is not valid JSON ({e.msg} at line {e.lineno} column {e.colno}); it was left untouched",
+                f"{path} is not valid JSON ({e.msg} at line {e.lineno} column {e.colno}){UNTOUCHED}",
                 hint="fix the file by hand, then run the command again",
             ) from None
         if not isinstance(data, dict):
-            raise StopwardenError(f"{path} holds {_json_kind(data)}, not a JSON object; it was left untouched")
+            raise StopwardenError(f"{path} holds {_json_kind(data)}, not a JSON object{UNTOUCHED}")
         self.data = data
         self.indent = _indent_of(self.original)
 
@@ -106,7 +110,7 @@ def hooks_object(data: dict[str, Any], path: str) -> dict[str, Any]:
     hooks = data["hooks"]
     if not isinstance(hooks, dict):
         raise StopwardenError(
-            f'"hooks" in {path} is {_json_kind(hooks)}, not an object; the file was left untouched',
+            f'"hooks" in {path} is {_json_kind(hooks)}, not an object{UNTOUCHED}',
             hint="fix the file by hand",
         )
     return hooks
@@ -117,7 +121,7 @@ def require_array(value: object, path: str, key: str) -> list[Any]:
     is something else."""
     if not isinstance(value, list):
         raise StopwardenError(
-            f'"{key}" in {path} is {_json_kind(value)}, not an array; the file was left untouched',
+            f'"{key}" in {path} is {_json_kind(value)}, not an array{UNTOUCHED}',
             hint="fix the file by hand",
         )
     return value
