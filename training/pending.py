@@ -107,6 +107,8 @@ REVIEWS = tuple(
         "still",
         "next_elsewhere",
         "own_next",
+        "progressive",
+        "passive",
     )
 )
 
