@@ -390,6 +390,26 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     assert sum(_guard(r["text"]) for r in early) >= 40
 
 
+def test_no_everyday_legitimate_stop_is_blocked() -> None:
+    """training/legit_everyday.jsonl: 150 legitimate stops as today's agents end their turns (completions that
+    tell the user or another team what to do next, answers, blockers, choices, stops the user asked for,
+    give-ups), written in the twenty-fifth session by a helper that read only the policy. Judged with the
+    strongest evidence for a continue, a plan older than the session and progress in it: none is blocked
+    (measured when written: 136 allowed, 14 escalated)."""
+    path = Path(__file__).parents[2] / "training" / "legit_everyday.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 150
+    commits = (Commit("c" * 40, 1, "x", ()),)
+
+    def judged(row: dict[str, str]) -> Verdict:
+        turns = (Turn("user", row["user"]),) if row.get("user") else ()
+        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits))
+
+    early = {"text": "I'll stop here to preserve context; the plan has the remaining steps."}
+    assert judged(early).decision == "continue"  # the evidence lets a continue stand
+    assert [r["text"][-80:] for r in rows if judged(r).decision == "continue"] == []
+
+
 @pytest.mark.parametrize(
     ("name", "count", "most"),
     [("guard_review.jsonl", 135, 2), ("narration_review.jsonl", 143, 0), ("progressive_review.jsonl", 130, 0)],
