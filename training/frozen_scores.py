@@ -1,0 +1,85 @@
+"""The frozen sets' scores as the README and the operator guide state them, from `stopwarden eval`'s own code.
+
+    python training/frozen_scores.py            # a line a set, then the totals
+    python training/frozen_scores.py --json
+
+Measuring only: every set is run through the router and the `rules` authority, as `stopwarden eval` runs
+it, and only aggregate numbers are printed (no stop text). Never change the gate because of what this prints
+for one set: the sets were written before each round of tuning and are never tuned on (tests/data/FROZEN.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from stopwarden.gate import evaluation
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+BAR = 0.6  # issue 19's target for live recall on every set
+
+
+def frozen_sets() -> list[Path]:
+    """The frozen stop sets (not the frozen user-turn set), in the order FROZEN.md describes them."""
+    headings = [line[2:].split(" ", 1)[0] for line in (DATA / "FROZEN.md").read_text().splitlines()
+                if line.startswith("# ") and line.endswith("— frozen")]  # fmt: skip
+    return [DATA / name for name in headings if name != "user_turns_contact.jsonl"]
+
+
+def scores() -> dict[str, Any]:
+    """Per set: its live recall and false blocks; over all: early stops blocked by language and by act."""
+    rows = []
+    early: Counter[tuple[str, str]] = Counter()  # (language, act) -> expected continue
+    caught: Counter[tuple[str, str]] = Counter()
+    false_blocks = stops = 0
+    for path in frozen_sets():
+        results = evaluation.run(str(path), "rules", {}, 30.0)
+        found = evaluation.summary(results)
+        rows.append({"set": path.name, "live_recall": found["live_recall"], "false_blocks": len(found["false_blocks"])})
+        false_blocks += len(found["false_blocks"])
+        stops += len(results)
+        for result in results:
+            if result.expected == "continue":
+                early[(result.language, result.act)] += 1
+                caught[(result.language, result.act)] += result.decision == "continue"
+    by_language = {
+        language: {"blocked": sum(caught[k] for k in early if k[0] == language),
+                   "early": sum(early[k] for k in early if k[0] == language)}
+        for language in evaluation.LANGUAGES
+    }  # fmt: skip
+    by_act = {f"{lang} {act}": {"blocked": caught[(lang, act)], "early": n} for (lang, act), n in early.items()}
+    return {
+        "sets": rows,
+        "at_or_above_bar": sum(1 for r in rows if (r["live_recall"] or 0) >= BAR),
+        "blocked": sum(caught.values()),
+        "early": sum(early.values()),
+        "by_language": by_language,
+        "by_act": dict(sorted(by_act.items())),
+        "false_blocks": false_blocks,
+        "stops": stops,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true")
+    found = scores()
+    if parser.parse_args().json:
+        print(json.dumps(found, indent=2))
+        return
+    for row in found["sets"]:
+        print(f"{row['set']:32} live recall {row['live_recall']:.2f}  false blocks {row['false_blocks']}")
+    print(f"sets at {BAR} or above: {found['at_or_above_bar']} of {len(found['sets'])}")
+    print(f"early stops blocked: {found['blocked']} of {found['early']}")
+    for language, n in found["by_language"].items():
+        print(f"  {language}: {n['blocked']} of {n['early']}")
+    for name, n in found["by_act"].items():
+        print(f"  {name}: {n['blocked']} of {n['early']}")
+    print(f"legitimate stops blocked: {found['false_blocks']}, in {found['stops']} stops")
+
+
+if __name__ == "__main__":
+    main()
