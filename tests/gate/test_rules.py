@@ -390,6 +390,65 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
     assert sum(_guard(r["text"]) for r in early) >= 40
 
 
+@pytest.mark.parametrize(
+    ("text", "ends_on_it"),
+    [
+        ("I see the issue. Let me fix it:", True),
+        ("That test is flaky because of the shared fixture. I'll isolate it:", True),
+        ("OK. Let me try a different approach:", True),  # not a give-up: the next approach was announced
+        ("Let me run the linter to make sure nothing else broke:", True),  # a purpose is no condition here
+        ("Now to fix the second failing test:", True),
+        ("I'm regenerating the protobuf stubs:", True),
+        ("Ahora voy a actualizar las pruebas:", True),  # the lexicon's words for the speaker's intent
+        ("Let me fix it.", False),  # said and ended: the model's, as any stop
+        ("Let me summarise:", False),  # telling
+        ("Let me know which you prefer:", False),
+        ("Please paste the token here:", False),
+        ("The build is green. Next steps for you:", False),
+        ("I'll run the backfill tomorrow:", False),
+        # A cold review (training/colon_review.jsonl): output, headings and form fields end on a colon too; a
+        # quoted prompt after the act's line; what the line before introduced; a hand-off; a CJK label.
+        ("Running migrations:", False),
+        ("Breaking changes:", False),
+        ("The apply waits for the change owner. Quoting the prompt:\n\n> Enter a value:", False),
+        ("The bot now greets with:\n\nLet me find the order first:", False),
+        ("Time to bring in the infra team:", False),
+        ("Fill them in and I'll finish the registration:\n- Partner ID\n- Signing secret name:", False),
+        ("我来修复这个问题\uff1a", False),
+    ],
+)
+def test_a_turn_that_ends_on_the_colon_of_its_next_action(text: str, ends_on_it: bool) -> None:
+    """Round 31: an agent that says what it is about to do and ends on the colon (it meant to call a tool)."""
+    assert stopacts.announces_and_stops(text) == ends_on_it
+    if ends_on_it:
+        assert stopacts.classify(Case(text)).name == "next_step"
+
+
+@pytest.mark.parametrize(("name", "early_en", "early_other", "legit"), [("dangling_colon.jsonl", 63, 14, 1),
+                                                                         ("colon_review.jsonl", 0, 0, 9)])  # fmt: skip
+def test_the_colon_sets_are_read(name: str, early_en: int, early_other: int, legit: int) -> None:
+    """training/dangling_colon.jsonl (200 stops by a helper that read only the policy: 120 announced next
+    actions ending on a colon, 80 legitimate stops in the same words): before round 31 42 of its 80 English
+    and 6 of its 40 other ones were blocked. training/colon_review.jsonl: 120 legitimate stops a cold review
+    wrote to break the guard's first version, which blocked 82 more of them; the 9 blocked are the model's,
+    before and after. Every legitimate stop blocked here the model blocks without the guard too."""
+    path = Path(__file__).parents[2] / "training" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    commits = (Commit("c" * 40, 1, "x", ()),)
+
+    def blocked(row: dict[str, str]) -> bool:
+        turns = (Turn("user", row["user"]),) if row.get("user") else ()
+        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits)).decision == "continue"
+
+    early = [r for r in rows if r["act"] == "next_step"]
+    assert sum(blocked(r) for r in early if r.get("lang", "en") == "en") >= early_en
+    assert sum(blocked(r) for r in early if r.get("lang", "en") != "en") >= early_other
+    legitimate = [r for r in rows if r["act"] != "next_step"]
+    assert sum(blocked(r) for r in legitimate) <= legit
+    by_the_guard = [r["text"][-60:] for r in legitimate if blocked(r) and stopacts.announces_and_stops(r["text"])]
+    assert by_the_guard == []
+
+
 def test_no_everyday_legitimate_stop_is_blocked() -> None:
     """training/legit_everyday.jsonl: 150 legitimate stops as today's agents end their turns (completions that
     tell the user or another team what to do next, answers, blockers, choices, stops the user asked for,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import stopact_model, user_turn
+from stopwarden.gate import concepts, stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -97,6 +97,8 @@ def guarded(stop_text: str) -> Act | None:
         return Act("not_a_stop", "guard: about stopwarden itself", "U_META_SELF_REFERENCE")
     if BLOCKER.search(final):
         return Act("blocker", "guard: a concrete blocker", _blocker_rule(final))
+    if announces_and_stops(stop_text):
+        return Act("next_step", "guard: announces its next action and ends on its colon")
     asked = question(final.rstrip(" \t\n*_`)"))
     if asked is not None:
         if CHOICE.search(asked):
@@ -211,6 +213,70 @@ def announces_next_step(final: str) -> bool:
         return False
     said = final.rsplit("\n\n", 1)[-1] if last.rstrip().endswith(":") else last
     return NOT_OWN_PLAN.search(said) is None
+
+
+# The turn ends on the colon of the speaker's own next action ("I see the issue. Let me fix it:", "Now I'll run
+# the migrations:", round 31): it said what it was about to do and ended instead (the agent meant to call a
+# tool). The model scored such stops anywhere (0.42 for "I need to check the migration history:", give_up for
+# "Let me try a different approach:"), so the form names the act. A cold review (training/colon_review.jsonl)
+# found 82 legitimate stops taken by a first version, so only what is read here counts: the stop's own last
+# line, nothing cut after it (a quoted prompt, a log line or a list item ends on its own colon: "> Enter a
+# value:", "Running migrations:", "- Signing secret name:"), the speaker's intent with an action verb or "I'm"
+# with one (a bare gerund is as often output, a heading or a form field: "Breaking changes:", "Starting
+# balance:"), and nothing that makes it someone else's (_NOT_OWN_ACTION); not "Time to …" (also a hand-off:
+# "Time to bring in the infra team:"). A cascade still asks its LLM (model_abstained).
+_ENDS_ON_ITS_COLON = re.compile(
+    rf"(?:{_CLAUSE_START}|\b(?:next|now|then|first|ok(?:ay)?|alright|right|so|good|great)[,!]?\s+)"
+    rf"(?:{_INTENT}\b{_NOT_AN_ACTION}|(?:i'm\s+)?going\s+to\b{_NOT_AN_ACTION}"
+    rf"|(?<=now\s)to{_NOT_AN_ACTION}(?!\s+(?:the|a|an|this|that|these|those|it|its|my|our)\b)"
+    rf"|{_PROGRESSIVE}{_DOING})[^.?!;:]*[:\uff1a]\s*$",
+    _I,
+)
+# What makes the announced action someone else's or no action at all, at the end of a turn: the user
+# addressed, others' work, stopping, waiting, handing off, a hedge, a negation, a later time. Not
+# NOT_OWN_PLAN's conditions, purposes and embedded questions ("Let me run the linter to make sure nothing else
+# broke:", "Let me check whether the env var is set in CI:"): the action was announced and not taken.
+_NOT_OWN_ACTION = re.compile(
+    r"\b(?:you|your|yours|you'll|you're|you've|their|theirs|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?"
+    r"|handoff|maybe|perhaps|could|might|would|later|tomorrow|next\s+(?:time|session|week)|quot\w*|cop(?:y|ying)"
+    r"|paste|reproduc\w*|includ\w*|print\w*)\b|n't\b|'d\b"
+    rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
+    _I,
+)
+_SENTENCE_MARK: Final = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964](?=[^.!?\u3002\uff01\uff1f\u061f\u0964]*$)")
+
+
+def announces_and_stops(stop_text: str) -> bool:
+    """Whether a stop ends on the colon of the speaker's own next action, on its own last line: in English words
+    (_ENDS_ON_ITS_COLON; a terse "I'll isolate it:" too, which has too few function words for `in_english`), or,
+    in a final act in another language written with spaces, a last sentence with the lexicon's words for the
+    speaker's intent ("Déjame revisar el archivo:") and none for the user, a request, stopping or work done
+    (not Chinese, Japanese or Thai: a label such as a delivery date's "予定日" holds the same words)."""
+    lines = stop_text.rstrip().splitlines()
+    if not lines or not lines[-1].rstrip().endswith((":", "\uff1a")):
+        return False
+    final = stopact_model.final_act(stop_text).rstrip()
+    if not final or not lines[-1].rstrip().endswith(final.splitlines()[-1].rstrip()):
+        return False  # the act is read from an earlier line: what follows it (a quote, a prompt, a note) was cut
+    before = [earlier.rstrip() for earlier in lines[:-1] if earlier.strip()]
+    if before and before[-1].endswith((":", "\uff1a")):
+        return False  # the last line is what the one before it introduced: "It greets with:\n\nLet me find …:"
+    line = lines[-1].strip()
+    mark = _SENTENCE_MARK.search(line)
+    said = line[mark.end() if mark else 0 :]
+    if not stopact_model.in_other_language(final):
+        last = stopact_model.last_sentence(line)
+        if _ENDS_ON_ITS_COLON.search(last) is not None and _NOT_OWN_ACTION.search(last) is None:
+            return True
+        if stopact_model.in_english(final):
+            return False
+    if concepts.UNSPACED.search(said):
+        return False
+    found = concepts.found(said.lower())
+    return "future" in found and not found & _NOT_OWN_CONCEPTS
+
+
+_NOT_OWN_CONCEPTS: Final = frozenset({"user", "ask", "stop", "done"})
 
 
 def _modelled(stop_text: str) -> Act:
