@@ -93,7 +93,8 @@ _SPEAK_OF_REMAINING = ("next_step", *rules.NAMES_WHAT_REMAINS)
 
 
 def _abstained(act: stopacts.Act) -> bool:
-    """The rules named no act: their abstain band, a stop the next-step guard took there included."""
+    """The rules named no act: their abstain band, a stop a next-step form took there or without the model
+    included."""
     return act.name == stopacts.ABSTAIN or act.model_abstained
 
 

@@ -68,8 +68,9 @@ class Act:
     name: str  # one of names.STOP_ACTS, or ABSTAIN
     how: str  # which guard, or the model's score: for the event's rationale, never for the agent
     rule: str = ""  # the rule id of a legitimate act found by a guard
-    # The model abstained and a form settled the act on its own lowered bar (the next-step guard): a cascade
-    # authority still asks its LLM, which is what its abstain band is for.
+    # The model abstained and a form settled the act on its own lowered bar (the next-step guard), or a form
+    # settled it without the model (a turn that ends on the colon of its next action): a cascade authority
+    # still asks its LLM, which is what its abstain band is for.
     model_abstained: bool = False
     # Whether the act's words say what work remains, as a cascade's LLM read them (a quote it gave, checked
     # against the final act: llm_acts.ModelAct.remains); None when no LLM was asked (rules.verdict_for reads
@@ -98,7 +99,7 @@ def guarded(stop_text: str) -> Act | None:
     if BLOCKER.search(final):
         return Act("blocker", "guard: a concrete blocker", _blocker_rule(final))
     if announces_and_stops(stop_text):
-        return Act("next_step", "guard: announces its next action and ends on its colon")
+        return Act("next_step", "guard: announces its next action and ends on its colon", model_abstained=True)
     asked = question(final.rstrip(" \t\n*_`)"))
     if asked is not None:
         if CHOICE.search(asked):
