@@ -44,7 +44,7 @@ _MARKS: Final = (
 )
 _TOKEN: Final = re.compile(rf"[\w{_MARKS}]+(?:'[\w{_MARKS}]+)*")
 # Written without spaces between words: an entry is found anywhere in the text.
-UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+_UNSPACED: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7a3]")
 # Vowel points of Hebrew and Arabic and the Arabic tatweel (optional in writing: entries are stored without) and
 # the ways an apostrophe is typed; a Turkish capital İ lower-cases to i and a combining dot.
@@ -72,7 +72,7 @@ class Lexicon:
         a one-syllable Korean word) is an error, not an entry silently lost."""
         starred = entry.endswith("*")
         text = normal(entry.rstrip("*").strip().lower())
-        if UNSPACED.search(text):
+        if _UNSPACED.search(text):
             self.anywhere.append((text, concept))
             return
         hangul = bool(_HANGUL.search(text))
@@ -176,7 +176,7 @@ def found(text: str) -> frozenset[str]:
                 matched = last == wanted or (starred and last.startswith(wanted))
                 if matched and _in_one_clause(text, spans[i : i + 1 + len(rest)]):
                     out.add(concept)
-    if UNSPACED.search(text):
+    if _UNSPACED.search(text):
         out.update(concept for entry, concept in lexicon.anywhere if entry in text)
     return frozenset(out)
 

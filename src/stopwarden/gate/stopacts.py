@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import concepts, stopact_model, user_turn
+from stopwarden.gate import stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -154,7 +154,8 @@ _INTENT = (
 # the speaker can do.
 _NOT_AN_ACTION = (
     r"(?!\s+(?:also\s+|just\s+|briefly\s+|quickly\s+|first\s+)?(?:summari[sz]\w*|explain|note|mention|flag|point\s+out"
-    r"|highlight|describe|recap|clarify|walk|show|admit|say|provide|give|know|hear|decide|agree|confirm|ask|need|let"
+    r"|highlight|describe|recap|restate|clarify|walk|show|admit|say|provide|give|know|hear|decide|agree|confirm|ask"
+    r"|need|let"
     r"|check\s+with|sync\s+with|coordinate|get(?!\s+(?:to|on|started|going)\b)|be\b(?!\s+\w+ing\b)|always|never|leave)\b)"
 )
 _CLAUSE_START = r"(?:^|[,;:\u2014\u2013(]\s*|\b(?:and|so)\s+)"
@@ -240,19 +241,21 @@ _ENDS_ON_ITS_COLON = re.compile(
 _NOT_OWN_ACTION = re.compile(
     r"\b(?:you|your|yours|you'll|you're|you've|their|theirs|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?"
     r"|handoff|maybe|perhaps|could|might|would|later|tomorrow|next\s+(?:time|session|week)|quot\w*|cop(?:y|ying)"
-    r"|paste|reproduc\w*|includ\w*|print\w*)\b|n't\b|'d\b"
+    r"|paste|print\w*|if|once|when|whenever|until|unless|after|whichever|whoever|who|whose)\b|n't\b|'d\b"
     rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
     _I,
 )
+_ANNOUNCES_A_LINE: Final = re.compile(r"\b(?:below|as\s+follows|the\s+following)\W*$", re.IGNORECASE)
+_INTRODUCED: Final = re.compile(r"[:\uff1a]\s|\s[\u2014\u2013-]\s|\u2014")
 _SENTENCE_MARK: Final = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964](?=[^.!?\u3002\uff01\uff1f\u061f\u0964]*$)")
 
 
 def announces_and_stops(stop_text: str) -> bool:
-    """Whether a stop ends on the colon of the speaker's own next action, on its own last line: in English words
-    (_ENDS_ON_ITS_COLON; a terse "I'll isolate it:" too, which has too few function words for `in_english`), or,
-    in a final act in another language written with spaces, a last sentence with the lexicon's words for the
-    speaker's intent ("Déjame revisar el archivo:") and none for the user, a request, stopping or work done
-    (not Chinese, Japanese or Thai: a label such as a delivery date's "予定日" holds the same words)."""
+    """Whether a stop ends on the colon of the speaker's own next action, on its own last line, in English words
+    (_ENDS_ON_ITS_COLON; a terse "I'll isolate it:" too, which has too few function words for `in_english`).
+    Not in a final act positively in another language: there the lexicon's words for the speaker's intent
+    took a string the user asked to be translated ("Déjame buscar el pedido:", "Nous allons supprimer les
+    fichiers suivants :") as often as an announced action (training/colon_review2.jsonl)."""
     lines = stop_text.rstrip().splitlines()
     if not lines or not lines[-1].rstrip().endswith((":", "\uff1a")):
         return False
@@ -260,24 +263,16 @@ def announces_and_stops(stop_text: str) -> bool:
     if not final or not lines[-1].rstrip().endswith(final.splitlines()[-1].rstrip()):
         return False  # the act is read from an earlier line: what follows it (a quote, a prompt, a note) was cut
     before = [earlier.rstrip() for earlier in lines[:-1] if earlier.strip()]
-    if before and before[-1].endswith((":", "\uff1a")):
+    if before and (before[-1].endswith((":", "\uff1a")) or _ANNOUNCES_A_LINE.search(before[-1])):
         return False  # the last line is what the one before it introduced: "It greets with:\n\nLet me find …:"
     line = lines[-1].strip()
     mark = _SENTENCE_MARK.search(line)
-    said = line[mark.end() if mark else 0 :]
-    if not stopact_model.in_other_language(final):
-        last = stopact_model.last_sentence(line)
-        if _ENDS_ON_ITS_COLON.search(last) is not None and _NOT_OWN_ACTION.search(last) is None:
-            return True
-        if stopact_model.in_english(final):
-            return False
-    if concepts.UNSPACED.search(said):
+    if _INTRODUCED.search(line[mark.end() if mark else 0 :].rstrip().rstrip(":\uff1a")):
+        return False  # a colon or a dash before it introduces what it says: "The bot now says: Let me …:"
+    if stopact_model.in_other_language(final):
         return False
-    found = concepts.found(said.lower())
-    return "future" in found and not found & _NOT_OWN_CONCEPTS
-
-
-_NOT_OWN_CONCEPTS: Final = frozenset({"user", "ask", "stop", "done"})
+    last = stopact_model.last_sentence(line)
+    return _ENDS_ON_ITS_COLON.search(last) is not None and _NOT_OWN_ACTION.search(last) is None
 
 
 def _modelled(stop_text: str) -> Act:
