@@ -297,6 +297,22 @@ def _guard(text: str) -> bool:
     return stopacts.announces_next_step(stopact_model.final_act(text))
 
 
+def _ends_on_its_colon(text: str) -> bool:
+    return stopacts.announces_and_stops(text, stopact_model.final_act(text))
+
+
+def _training_rows(name: str) -> list[dict[str, Any]]:
+    path = Path(__file__).parents[2] / "training" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _judged_with_progress(row: dict[str, Any]) -> Verdict:
+    """A hand-written stop (and its user's turn) judged with the strongest evidence for a continue: a plan
+    older than the session and a commit made in it."""
+    turns = (Turn("user", row["user"]),) if row.get("user") else ()
+    return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),)))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -427,7 +443,7 @@ def test_the_next_step_guard_takes_no_legitimate_hand_written_stop_of_the_traini
 )
 def test_a_turn_that_ends_on_the_colon_of_its_next_action(text: str, ends_on_it: bool) -> None:
     """Round 31: an agent that says what it is about to do and ends on the colon (it meant to call a tool)."""
-    assert stopacts.announces_and_stops(text) == ends_on_it
+    assert _ends_on_its_colon(text) == ends_on_it
     if ends_on_it:
         assert stopacts.classify(Case(text)).name == "next_step"
 
@@ -446,20 +462,17 @@ def test_the_colon_sets_are_read(name: str, early_en: int, early_other: int, leg
     sentence:" (which the review calls legitimate; said and ended, it restated nothing), and the rest
     blocked are the model's."""
 
-    path = Path(__file__).parents[2] / "training" / name
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    commits = (Commit("c" * 40, 1, "x", ()),)
+    rows = _training_rows(name)
 
-    def blocked(row: dict[str, str]) -> bool:
-        turns = (Turn("user", row["user"]),) if row.get("user") else ()
-        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits)).decision == "continue"
+    def blocked(row: dict[str, Any]) -> bool:
+        return _judged_with_progress(row).decision == "continue"
 
     early = [r for r in rows if r["act"] == "next_step"]
     assert sum(blocked(r) for r in early if r.get("lang", "en") == "en") >= early_en
     assert sum(blocked(r) for r in early if r.get("lang", "en") != "en") >= early_other
     legitimate = [r for r in rows if r["act"] != "next_step"]
     assert sum(blocked(r) for r in legitimate) <= legit
-    by_the_guard = [r["text"][-60:] for r in legitimate if blocked(r) and stopacts.announces_and_stops(r["text"])]
+    by_the_guard = [r["text"][-60:] for r in legitimate if blocked(r) and _ends_on_its_colon(r["text"])]
     assert len(by_the_guard) <= by_guard, by_the_guard
 
 
@@ -469,18 +482,11 @@ def test_no_everyday_legitimate_stop_is_blocked() -> None:
     give-ups), written in the twenty-fifth session by a helper that read only the policy. Judged with the
     strongest evidence for a continue, a plan older than the session and progress in it: none is blocked
     (measured when written: 136 allowed, 14 escalated)."""
-    path = Path(__file__).parents[2] / "training" / "legit_everyday.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _training_rows("legit_everyday.jsonl")
     assert len(rows) == 150
-    commits = (Commit("c" * 40, 1, "x", ()),)
-
-    def judged(row: dict[str, str]) -> Verdict:
-        turns = (Turn("user", row["user"]),) if row.get("user") else ()
-        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits))
-
     early = {"text": "I'll stop here to preserve context; the plan has the remaining steps."}
-    assert judged(early).decision == "continue"  # the evidence lets a continue stand
-    assert [r["text"][-80:] for r in rows if judged(r).decision == "continue"] == []
+    assert _judged_with_progress(early).decision == "continue"  # the evidence lets a continue stand
+    assert [r["text"][-80:] for r in rows if _judged_with_progress(r).decision == "continue"] == []
 
 
 @pytest.mark.parametrize(
@@ -497,16 +503,9 @@ def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitima
     intents written against round 20's narration form (not kept), which this guard's forms share; 0.
     training/progressive_review.jsonl: 130 written against round 31's progressive forms, which took 14 with
     "now" and "I still need to"; 0 since those were dropped."""
-    path = Path(__file__).parents[2] / "training" / name
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _training_rows(name)
     assert len(rows) == count
-    commits = (Commit("c" * 40, 1, "x", ()),)
-
-    def judged(row: dict[str, str]) -> Verdict:
-        turns = (Turn("user", row["user"]),) if row.get("user") else ()
-        return rules.judge(Case(row["text"], turns, artifacts=(PLAN,), session_commits=commits))
-
-    verdicts = {r["text"]: judged(r) for r in rows}
+    verdicts = {r["text"]: _judged_with_progress(r) for r in rows}
     raised = [text[-80:] for text, verdict in verdicts.items() if verdict.rationale.startswith("guard: announces")]
     assert len(raised) <= most, raised
 
@@ -529,23 +528,9 @@ def test_few_of_a_cold_reviews_legitimate_stops_are_blocked(name: str, count: in
     19 other languages that two cold reviews wrote against guards reading a next step outside English
     (neither kept). The model alone blocks 21 and 12 of them; a change to how the gate reads other languages
     must not raise that."""
-    path = Path(__file__).parents[2] / "training" / name
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _training_rows(name)
     assert len(rows) == count
-    commits = (Commit("c" * 40, 1, "x", ()),)
-    blocked = [
-        r["text"][-80:]
-        for r in rows
-        if rules.judge(
-            Case(
-                r["text"],
-                (Turn("user", r["user"]),) if r.get("user") else (),
-                artifacts=(PLAN,),
-                session_commits=commits,
-            )
-        ).decision
-        == "continue"
-    ]
+    blocked = [r["text"][-80:] for r in rows if _judged_with_progress(r).decision == "continue"]
     assert len(blocked) <= most, blocked
 
 

@@ -129,10 +129,10 @@ def gate_log_options(args: list[str]) -> dict[str, Any] | None:
             options["tail"] = int(value)
         elif name == "decision" and value not in DECISIONS:
             return None
-        elif filter_value(value) is None:
+        elif (kept := filter_value(value)) is None:
             return None  # click's path says what is wrong with it
         else:
-            options[name] = filter_value(value)
+            options[name] = kept
     return options
 
 

@@ -98,7 +98,7 @@ def guarded(stop_text: str) -> Act | None:
         return Act("not_a_stop", "guard: about stopwarden itself", "U_META_SELF_REFERENCE")
     if BLOCKER.search(final):
         return Act("blocker", "guard: a concrete blocker", _blocker_rule(final))
-    if announces_and_stops(stop_text):
+    if announces_and_stops(stop_text, final):
         return Act("next_step", "guard: announces its next action and ends on its colon", model_abstained=True)
     asked = question(final.rstrip(" \t\n*_`)"))
     if asked is not None:
@@ -189,14 +189,19 @@ NEXT_STEP = re.compile(
     r"\s*:[^;\u2014\u2013]*$",
     _I,
 )
+# What makes an announced plan someone else's, conditional or hedged, in NOT_OWN_PLAN and in a turn that ends
+# on its colon (_NOT_OWN_ACTION): the user addressed, others, stopping, waiting, handing off, a condition, a
+# hedge, a negated or would-be verb, a question mark.
+_NOT_OWN = (
+    r"you|your|yours|you'll|you're|you've|their|theirs|who|whose|whoever|whichever|stop\w*|paus\w*|wait\w*"
+    r"|await\w*|hand(?:s|ed|ing)?|handoff|if|once|when|whenever|unless|until|maybe|perhaps|could|might|would"
+)
+_NOT_OWN_ENDS = rf"n't\b|'d\b|[{stopact_model.QUESTION_MARK_CLASS}]"
 NOT_OWN_PLAN = re.compile(
-    r"\b(?:you|your|yours|you'll|you're|you've|if|once|when|unless|until|whenever|but|however|though|although"
-    r"|except|no|not|nothing|never|none|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?|handoff|after(?!\s+(?:that|this|it)\b)"
-    r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|whichever|their|theirs|who|whose"
-    r"|whoever"
-    r"|maybe|perhaps|possibl\w*|optional\w*|could|might|would|per\s+(?:the|its|our|my|their)|according\s+to"
-    r"|as\s+(?:requested|asked|agreed|discussed|instructed))\b|n't\b|'d\b"
-    rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
+    rf"\b(?:{_NOT_OWN}|but|however|though|although|except|no|not|nothing|never|none|after(?!\s+(?:that|this|it)\b)"
+    r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|possibl\w*|optional\w*"
+    r"|per\s+(?:the|its|our|my|their)|according\s+to|as\s+(?:requested|asked|agreed|discussed|instructed))\b"
+    rf"|{_NOT_OWN_ENDS}",
     _I,
 )
 GUARD_FLOOR = 0.9  # the per-act thresholds' floor too: training/train.py's ACT_FLOOR is this one
@@ -229,20 +234,18 @@ def announces_next_step(final: str) -> bool:
 # "Time to bring in the infra team:"). A cascade still asks its LLM (model_abstained).
 _ENDS_ON_ITS_COLON = re.compile(
     rf"(?:{_CLAUSE_START}|\b(?:next|now|then|first|ok(?:ay)?|alright|right|so|good|great)[,!]?\s+)"
-    rf"(?:{_INTENT}\b{_NOT_AN_ACTION}|(?:i'm\s+)?going\s+to\b{_NOT_AN_ACTION}"
+    rf"(?:{_INTENT}\b{_NOT_AN_ACTION}|going\s+to\b{_NOT_AN_ACTION}"
     rf"|(?<=now\s)to{_NOT_AN_ACTION}(?!\s+(?:the|a|an|this|that|these|those|it|its|my|our)\b)"
     rf"|{_PROGRESSIVE}{_DOING})[^.?!;:]*[:\uff1a]\s*$",
     _I,
 )
-# What makes the announced action someone else's or no action at all, at the end of a turn: the user
-# addressed, others' work, stopping, waiting, handing off, a hedge, a negation, a later time. Not
-# NOT_OWN_PLAN's conditions, purposes and embedded questions ("Let me run the linter to make sure nothing else
-# broke:", "Let me check whether the env var is set in CI:"): the action was announced and not taken.
+# What makes the announced action someone else's or no action at all, at the end of a turn: _NOT_OWN, a later
+# time, quoting. Not NOT_OWN_PLAN's contrasts, "not" and "nothing", purposes and embedded questions ("Let me run
+# the linter to make sure nothing else broke:", "Let me check whether the env var is set in CI:"): the action
+# was announced and not taken.
 _NOT_OWN_ACTION = re.compile(
-    r"\b(?:you|your|yours|you'll|you're|you've|their|theirs|stop\w*|paus\w*|wait\w*|await\w*|hand(?:s|ed|ing)?"
-    r"|handoff|maybe|perhaps|could|might|would|later|tomorrow|next\s+(?:time|session|week)|quot\w*|cop(?:y|ying)"
-    r"|paste|print\w*|if|once|when|whenever|until|unless|after|whichever|whoever|who|whose)\b|n't\b|'d\b"
-    rf"|[{stopact_model.QUESTION_MARK_CLASS}]",
+    rf"\b(?:{_NOT_OWN}|after|later|tomorrow|next\s+(?:time|session|week)|quot\w*|cop(?:y|ying)|paste|print\w*)\b"
+    rf"|{_NOT_OWN_ENDS}",
     _I,
 )
 _ANNOUNCES_A_LINE: Final = re.compile(r"\b(?:below|as\s+follows|the\s+following)\W*$", re.IGNORECASE)
@@ -250,16 +253,17 @@ _INTRODUCED: Final = re.compile(r"[:\uff1a]\s|\s[\u2014\u2013-]\s|\u2014")
 _SENTENCE_MARK: Final = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964](?=[^.!?\u3002\uff01\uff1f\u061f\u0964]*$)")
 
 
-def announces_and_stops(stop_text: str) -> bool:
+def announces_and_stops(stop_text: str, final: str) -> bool:
     """Whether a stop ends on the colon of the speaker's own next action, on its own last line, in English words
     (_ENDS_ON_ITS_COLON; a terse "I'll isolate it:" too, which has too few function words for `in_english`).
     Not in a final act positively in another language: there the lexicon's words for the speaker's intent
     took a string the user asked to be translated ("Déjame buscar el pedido:", "Nous allons supprimer les
-    fichiers suivants :") as often as an announced action (training/colon_review2.jsonl)."""
+    fichiers suivants :") as often as an announced action (training/colon_review2.jsonl). `final` is the stop's
+    final act (`stopact_model.final_act`), which the caller has cut already."""
     lines = stop_text.rstrip().splitlines()
     if not lines or not lines[-1].rstrip().endswith((":", "\uff1a")):
         return False
-    final = stopact_model.final_act(stop_text).rstrip()
+    final = final.rstrip()
     if not final or not lines[-1].rstrip().endswith(final.splitlines()[-1].rstrip()):
         return False  # the act is read from an earlier line: what follows it (a quote, a prompt, a note) was cut
     before = [earlier.rstrip() for earlier in lines[:-1] if earlier.strip()]
