@@ -34,7 +34,8 @@ SILENT = "The parser is merged.\n\nNext I need to   wire the parser into the CLI
 VAGUE = ["Let me know what you think.", "That's it for the API layer.", "I've left notes in the plan file."]
 # Texts outside English the classifier names an act that must say what remains, which the rules read in
 # English only (`named`): the model's part when a plan and progress would let a continue stand.
-SPANISH_PERMISSION = "El paso 1 está hecho y probado. ¿Sigo con el paso 2, la importación de facturas?"
+# Names its work without a unit of the plan ("el paso 2", which plan_steps reads): the rules read nothing.
+SPANISH_PERMISSION = "El parser de facturas está hecho y probado. ¿Sigo con la importación de facturas?"
 GERMAN_BREAK_POINT = "Der Export läuft jetzt. Guter Punkt für eine Pause; der Import der Rechnungen fehlt noch."
 TERSE_BREAK_POINT = "Good stopping point."  # English with too few function words to show it: not another language
 # What remains for others, then a report longer than the final act (stopact_model.ACT_CHARS), then a break point.
@@ -182,7 +183,7 @@ def remaining(name: str, span: str, remains: object) -> str:
 @pytest.mark.parametrize(
     ("text", "name", "span", "remains", "rule"),
     [
-        (SPANISH_PERMISSION, "permission", "¿Sigo con el paso 2", "el paso 2, la importación de facturas",
+        (SPANISH_PERMISSION, "permission", "¿Sigo con la importación", "la importación de facturas",
          "U5_PERMISSION_MID_PLAN"),
         (GERMAN_BREAK_POINT, "break_point", "Guter Punkt für eine Pause", "der Import der Rechnungen fehlt noch",
          "U3_RECENT_COMMIT_PROVES_INCREMENTAL"),
@@ -222,8 +223,8 @@ def test_what_remains_is_asked_only_where_it_could_let_a_continue_stand(provider
     "remains",
     [
         "el paso 3, la exportación",  # not in the text
-        "paso 2",  # too short to name work
-        ["el paso 2, la importación de facturas"],
+        "Sigo",  # too short to name work
+        ["la importación de facturas"],
         None,
         42,
     ],
@@ -233,7 +234,7 @@ def test_a_quote_of_what_remains_code_cannot_check_is_no_quote(
 ) -> None:
     """Not a failure (the act and its span are sound): the act is judged as if the model named no work left."""
     name, fake = provider
-    fake.answers = [Answer(remaining("permission", "¿Sigo con el paso 2", remains))]
+    fake.answers = [Answer(remaining("permission", "¿Sigo con la importación", remains))]
     found, failure = judge(build(name, fake), case(SPANISH_PERMISSION))
     assert failure is None and (found.decision, found.rule) == ("escalate", "U_AMBIGUOUS_INSUFFICIENT_SIGNAL")
 
@@ -247,15 +248,15 @@ def test_what_remains_is_quoted_from_the_final_act(provider: tuple[str, FakeProv
     assert failure is None and found.decision == "escalate" and len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("answer", [("next_step", ""), ("context_excuse", "el paso 2, la importación de facturas"),
-                                    ("completion", "el paso 2, la importación de facturas")])  # fmt: skip
+@pytest.mark.parametrize("answer", [("next_step", ""), ("context_excuse", "la importación de facturas"),
+                                    ("completion", "la importación de facturas")])  # fmt: skip
 def test_asked_only_what_remains_the_model_cannot_rename_the_act(
     provider: tuple[str, FakeProvider], answer: tuple[str, str]
 ) -> None:
     """The rules named a permission question: a model that calls it a next step (which needs no quote of what
     remains) or anything else without reading what remains leaves the rules' escalate standing."""
     name, fake = provider
-    fake.answers = [Answer(remaining(answer[0], "¿Sigo con el paso 2", answer[1]))]
+    fake.answers = [Answer(remaining(answer[0], "¿Sigo con la importación", answer[1]))]
     found, failure = judge(build(name, fake), case(SPANISH_PERMISSION))
     assert failure is None and (found.act, found.decision) == ("permission", "escalate")
 

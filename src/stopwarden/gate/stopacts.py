@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import stopact_model, user_turn
+from stopwarden.gate import plan_steps, stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -383,6 +383,10 @@ def names_remaining_work(text: str) -> bool:
     final = stopact_model.final_act(text)
     if PLAN_FINISHED.search(final) or CONSENT.search(stopact_model.last_sentence(final)):
         return False
+    # In another language, English's words ("Phase 3", "Item 5", "TODO") may name anything: only a unit of the
+    # plan its question asks leave to go on with (plan_steps, round 32).
+    if stopact_model.in_other_language(final):
+        return plan_steps.asks_for_a_plan_step(final)
     return bool(REMAINING.search(final))
 
 

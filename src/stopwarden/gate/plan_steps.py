@@ -1,0 +1,338 @@
+"""Whether a permission question in another language than English asks leave to go on with the plan's own step.
+
+In English the rules read what a permission question names (`stopacts.names_remaining_work`): "Shall I go on
+with step 4?" names the plan's remaining work and is pushed on when a plan older than the session shows
+progress; "Shall I deploy it?" or "REST or gRPC?" is the user's to answer. Outside English they read nothing,
+so "¿Sigo con el paso 3 del plan?" was escalated even where the model named it permission with certainty.
+
+This module reads one narrow shape in the languages developers most often write in (round 32): a final act
+whose every sentence before the question reports work done (the concept lexicon's `done`), and whose question
+asks leave to go on (its `continue`, or a form of those verbs a question takes) with a unit of the plan named
+by its place in it (a step, phase or item with its number, "the next step", "… of the plan"), and nothing more.
+Two cold reviews (training/plan_step_review.jsonl, plan_step_review2.jsonl) showed that what makes such a
+question the user's is said beside it: a choice (a word for "or", "which", "instead of", two questions), consent
+to an outward or irreversible act (production, deploying, uploading, merging, publishing, deleting, sending,
+charging, buying, customers), the plan finished (every step, the last step, steps 1 to N, optional, out of or
+not in the plan, the plan as the subject of "done"), a team's step, one on hold, one the agent proposed, a
+second act joined by "and", a concession, a condition, a day, a quoted or introduced question. Any of these
+leaves the question to the cascade's LLM, as before. The words are closed classes of each language's grammar
+and of a plan's vocabulary, written from grammar and the reviews, never from a frozen set.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+from stopwarden.gate import concepts
+
+# A word's edges in the spaced scripts: letters and the combining marks of Devanagari and its neighbours
+# (which Python does not count as `\w`: concepts._MARKS).
+_B: Final = r"(?<![\w\u0900-\u0dff])"
+_E: Final = r"(?![\w\u0900-\u0dff])"
+
+
+def _words(*entries: str) -> str:
+    """One alternation of whole-word entries (regular expressions: `\\w*` lets a stem go on)."""
+    return rf"{_B}(?:{'|'.join(entries)}){_E}"
+
+
+# A unit of a plan, in the spaced languages (es, pt, fr, it, de, nl, pl, cs, ru, uk, tr, id, vi, hi, ar, he,
+# fa, sv, da, no, fi, hu, el, ro) ...
+_STEP: Final = _words(
+    r"pasos?|fases?|etapas?|tareas?|passos?|tarefas?|[ée]tapes?|phases?|t[âa]ches?|passi|fasi|attivit[àa]",
+    r"schritt\w*|phase\w*|etappe\w*|aufgabe\w*|stap|stappen|taak|taken|onderdeel",
+    r"krok\w*|etap\w*|faz[aeyąę]|zadani\w+|f[áa]ze|[úu]kol\w*",
+    r"шаг\w*|этап\w*|фаз\w+|пункт\w*|задач\w+|крок\w*|етап\w*|завданн\w+",
+    r"ad[ıi]m\w*|a[şs]ama\w*|madde\w*|langkah|tahap\w*|fase|b[ưu][ớo]c|giai\s+[đd]o[ạa]n",
+    r"चरण|कदम|स्टेप|مرحله|گام",
+    r"steg\w*|etapp\w*|trin\w*|skridt|vaihe\w*|askel\w*|l[ée]p[ée]s\w*|f[áa]zis\w*|szakasz\w*",
+    r"β[ήη]μα\w*|φ[άα]ση|στ[άα]διο|pa[șs]ii?|pasul|faza|etapa",
+)
+# ... "next" beside it ...
+_NEXT: Final = _words(
+    r"siguiente|pr[óo]xim[oa]s?|seguinte|suivante?s?|prochaine?s?|successiv[oa]|prossim[oa]",
+    r"n[äa]chste\w*|folgende\w*|volgende|nast[ęe]pn\w+|kolejn\w+|dal[šs][íi]\w*",
+    r"следующ\w+|наступн\w+|sonraki|berikutnya|selanjutnya|ti[ếe]p\s+theo|k[ếe]\s+ti[ếe]p",
+    r"अगल[ाीे]|التالية?|القادمة?|הבאה?|بعدی|n[äa]sta|n[æe]ste|seuraav\w+|k[öo]vetkez[őo]\w*|επ[όο]μεν\w+",
+    r"urm[ăa]tor\w*",
+)
+# ... or "the plan's" (its genitive or "in the plan"): the unit is the plan's, not a proposal's.
+_OF_THE_PLAN: Final = _words(
+    r"del\s+plan|en\s+el\s+plan|do\s+plano|no\s+plano|du\s+plan|dans\s+le\s+plan|del\s+piano|nel\s+piano",
+    r"(?:im|des|aus\s+dem|nach\s+dem|laut)\s+plans?|(?:in|uit)\s+het\s+plan|van\s+het\s+plan",
+    r"w\s+planie|z\s+planu|planu|v\s+pl[áa]nu|pl[áa]nu",
+    r"плана|в\s+плане|по\s+плану|у\s+плані|плану",
+    r"plan[ıi]n\w*|plandaki|di\s+rencana|dalam\s+rencana|rencananya|trong\s+k[ếe]\s+ho[ạa]ch",
+    r"योजना\s+(?:के|में|का|की)|في\s+الخطة|من\s+الخطة|בתוכנית|מהתוכנית|در\s+برنامه",
+    r"i\s+planen|planens|suunnitelman\w*|a\s+tervben|terv\s+szerinti|του\s+σχεδ[ίι]ου|din\s+plan|planului",
+)
+# The scripts written without spaces, and Korean (whose particles follow a word): a unit with its number or
+# "next", or the plan's.
+_CJK_STEP: Final = (
+    r"(?:ステップ|段階|フェーズ|工程|項目|タスク|手順)\s*\d|\d+\s*(?:段階|番目のステップ)|第\s*[\d一二三四五六七八九十]+\s*(?:段階|步|阶段|階段|项|項|部分)"
+    r"|次の(?:ステップ|段階|フェーズ|工程|項目|タスク|手順)|計画の|計画にある|プランの"
+    r"|下一(?:步|个|個|阶段|階段|项|項)|计划(?:里|中|的|上)|計劃(?:裡|中|的)|步骤\s*\d|阶段\s*\d"
+    r"|(?:단계|스텝|항목|페이즈)\s*\d|\d+\s*단계|다음\s*(?:단계|스텝|항목|작업|페이즈)|계획(?:의|에|상)"
+)
+# Arabic and Hebrew nouns of a plan's unit, whose prefixes cling to them ("للخطوة", "לשלב"): no left edge.
+_CLITIC_STEP: Final = rf"(?:خطو[ةت]|مرحل[ةت]|بند|مهم[ةت]|שלב|צעד){_E}"
+_A_STEP: Final = rf"(?:{_STEP}|{_CLITIC_STEP})"
+_OF_THE_PLAN_RE: Final = re.compile(_OF_THE_PLAN, re.IGNORECASE)
+_UNIT: Final = re.compile(
+    rf"{_A_STEP}\s*(?:n[º°o]\.?\s*)?\d+|{_B}\d+\s*(?:\.|-?\w{{1,3}}(?=\s))?\s*{_A_STEP}|{_NEXT}(?:\W+\w+){{0,2}}?\W+{_A_STEP}"
+    rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}",
+    re.IGNORECASE,
+)
+
+# A choice: a word for "or" (not Polish "czy" nor Ukrainian "чи" opening the question, where they only ask;
+# Spanish "u" only before an o-sound; Spanish and Italian "o" unless the question is Portuguese, whose "o" is
+# "the"), which of them, or two questions side by side.
+_OR: Final = re.compile(
+    _words(
+        r"oppure|ou|soit|oder|bzw|of|dan\s+wel|lub|albo|nebo|či|alebo|или|либо|або|veya|ya\s+da|yoksa",
+        r"atau|ho[ặa]c|hay\s+l[àa]|hay|या|अथवा|أو|أم|או|یا|eller|alternativt|tai|vaiko|vagy|avagy",
+        r"ή|είτε|sau|cu[áa]l|qual|lequel|laquelle|quale|welche\w*|какой|какую|hangisi|yang\s+mana|c[áa]i\s+n[àa]o|कौन|أي|איזה|کدام|vilken|vilket|hvilken",
+        r"mik[äa]|melyik|ποι[οαόά]\w*|anebo|а\s+може|ataukah|ori|statt|anstatt|en\s+(?:vez|lugar)\s+de|au\s+lieu\s+de",
+        r"invece\s+di|em\s+vez\s+de|in\s+plaats\s+van|zamiast|m[íi]sto|вместо|зам[іi]сть|yerine|alih-alih|thay\s+v[ìi]",
+        r"के\s+बजाय|بدلا\w*|במקום|i\s+st[äa]llet\s+f[öo]r|sijaan|helyett|αντ[ίι]|[îi]n\s+loc\s+de",
+    )
+    + rf"|{_B}u\s+(?=h?o)|(?<=\w\s)(?:czy|чи){_E}"
+    r"|それとも|または|あるいは|もしくは|どちら|どっち|か、|の代わりに|아니면|또는|혹은|대신|까요\s*[,，]|나요\s*[,，]"
+    r"|还是|還是|或者|或是|或|哪|要不|而不是",
+    re.IGNORECASE,
+)
+# Portuguese, whose "o" is "the" and "vai" "goes" (Finnish "or").
+_PORTUGUESE_WORDS: Final = rf"[ãõç]|{_B}(?:com|você|vocês|não|eu|um|uma|do|em|é|para|pra){_E}"
+_PORTUGUESE: Final = re.compile(_PORTUGUESE_WORDS, re.IGNORECASE)
+_VAI: Final = re.compile(rf"{_B}vai{_E}", re.IGNORECASE)
+# A bare "o", but not before a unit of the plan, "next" or a number (Portuguese "o passo 4", Czech "o kroku 4"),
+# nor in Portuguese or a Slavic language, whose "o" is "about".
+_BARE_O: Final = re.compile(rf"{_B}o{_E}(?!\s+(?:{_STEP}|{_NEXT}|\d))", re.IGNORECASE)
+_NOT_OR_O: Final = re.compile(rf"[ěščřžůňťďąęłńśźż]|{_PORTUGUESE_WORDS}", re.IGNORECASE)
+
+# Consent to an outward or irreversible act: production, deploying or releasing, merging or pushing,
+# publishing, deleting, sending (English's `stopacts.CONSENT`, in the words of the other languages, English
+# loanwords included).
+_CONSENT: Final = re.compile(
+    _words(
+        r"production|prod|live|deploy\w*|merge\w*|push\w*|release\w*|rollout|roll-out|publish\w*|e-?mails?",
+        r"producci[óo]n|produ[çc][ãa]o|produzione|produktion\w*|productie|produkcj\w+|produkc\w+|tuotanto\w*",
+        r"продакшн\w*|продакшен\w*|прод|боев\w+|бойов\w+|canl[ıi]|[üu]retim\s+ortam\w*|produksi|παραγωγ\w+|produc[țt]ie",
+        r"despl[ei]eg\w*|implanta\w*|d[ée]ploi\w*|d[ée]ploy\w*|mise\s+en\s+production|rilasci\w*|ausroll\w*",
+        r"bereitstell\w*|uitrol\w*|wdro[żz]\w*|wdra[żz]\w*|nasa[zd]\w*|выкат\w*|деплой\w*|задеплой\w*",
+        r"развер[нт]\w*|викат\w*|розгорн\w*|da[ğg][ıi]t\w*|yay[ıi]n\w*|rilis\w*|tri[ểe]n\s+khai|driftsätt\w*",
+        r"udrul\w*|julkai\w*|telep[íi]t\w*|publica\w*|publi[ée]\w*|publier|ver[öo]ffentlich\w*|pubblic\w*",
+        r"опубликов\w*|публік\w*|opublik\w*|terbit\w*|xu[ấa]t\s+b[ảa]n|fusion\w*|zusammenf[üu]hr\w*",
+        r"borr(?:ar|o|e|emos|amos|as|a)|elimin\w*|apag\w*|exclu\w*|supprim\w*|effac\w*|cancell\w*|l[öo]sch\w*|verwijder\w*",
+        r"usu[nń]\w*|usuwa\w*|smaz\w*|odstran\w*|удал\w+|видал\w+|sil|silin\w*|silme\w*|hapus|menghapus",
+        r"x[óo]a|radera\w*|slet\w*|poist\w*|t[öo]r[öo]l\w*|t[öo]rl[ée]s\w*|διαγρ\w+|[șs]terg\w*",
+        r"envi[aeoá]\w*|env[íi]o|correos?|envo(?:i|yer|ie\w*|y[ée]\w*)|courriels?|invi\w+|versend\w*|versand",
+        r"verstuur\w*|verzend\w*",
+        r"wys[łl]\w*|odesl\w*|отправ\w*|разосл\w*|рассылк\w*|надісл\w*|відправ\w*|розсил\w*|g[öo]nder\w*",
+        r"kirim\w*|mengirim|gửi|skicka\w*|l[äa]het\w*|k[üu]ld\w*|αποστολ\w+|trimit\w*",
+        r"डिप्लॉय|हटा\w*|डिलीट|भेज\w*|प्रकाशित|प्रोडक्शन|الإنتاج|نشر|حذف|إرسال|ارسال|ייצור|פרודקשן|פריסה|מחיקת",
+        r"למחוק|שליחת|לשלוח|פרסום|تولید|پروداکشن|استقرار|انتشار",
+    )
+    + r"|本番|デプロイ|リリース|公開する|公開して|を公開|削除|送信|送付|メール|マージ|プッシュ"
+    r"|운영|프로덕션|실서버|배포|릴리스|출시|삭제|발송|메일|병합|머지|푸시|게시"
+    r"|生产|線上|线上|正式环境|部署|发布|發布|上线|上線|删除|刪除|发送|發送|邮件|郵件|合并到|推送",
+    re.IGNORECASE,
+)
+
+# A question that asks more than leave to go on: a second act joined by "and" ("… go on with step 4 and upload
+# the build to the customers' servers?"), a concession ("… although the plan gives it to the platform team?"), a
+# condition ("If you confirm the budget, …"), a time other than now ("… tonight, before the freeze?"): what
+# makes such a question the user's is said beside the step (training/plan_step_review2.jsonl, round 32).
+_MORE_THAN_GOING_ON: Final = re.compile(
+    _words(
+        r"y|und|et|e|i|и|і|й|ve|dan|và|och|og|ja|és|και|și|और|و",
+        r"aunque|aun\s+as[íi]|pese\s+a|a\s+pesar|obwohl|obgleich|trotzdem|dennoch|bien\s+que|quoique|malgr[ée]",
+        r"m[êe]me\s+si|quand\s+m[êe]me|anche\s+se|nonostante|comunque|embora|apesar|mesmo\s+assim|ondanks|hoewel",
+        r"mimo\s+(?:że|to)|chocia[żz]|p[řr]esto[žz]e|i\s+kdy[žz]|хотя|хоть|несмотря|попри|хоча|ra[ğg]men|halde|padahal",
+        r"meskipun|walaupun|m[ặa]c\s+d[ùu]|हालाँकि|फिर\s+भी|कि|رغم|למרות|اگرچه|trots|f[åa]st[äa]n|fast|vaikka|silti|b[áa]r",
+        r"παρ[όο]λο|de[șs]i|totu[șs]i",
+        r"si|wenn|falls|sofern|se|als|indien|je[śs]li|je[żz]eli|pokud|jestli|если|якщо|e[ğg]er|jika|kalau|apabila",
+        r"n[ếe]u|अगर|यदि|إذا|אם|اگر|om|hvis|jos|ha|αν|εάν|dac[ăa]",
+        r"hoy|esta\s+noche|ma[ñn]ana|heute|morgen|abends?|aujourd'hui|ce\s+soir|demain|oggi|stasera|domani|hoje",
+        r"amanh[ãa]|vandaag|vanavond|dzi[śs]|dzisiaj|jutro|dnes|z[íi]tra|сегодня|завтра|сьогодні|bug[üu]n|yar[ıi]n",
+        r"hari\s+ini|malam\s+ini|besok|h[ôo]m\s+nay|t[ốo]i\s+nay|ng[àa]y\s+mai|आज|اليوم|غدا|היום|הלילה|מחר|امروز",
+        r"امشب|فردا|idag|ikv[äa]ll|imorgon|i\s+dag|i\s+morgen|t[äa]n[äa][äa]n|huomenna|holnap|σήμερα|απόψε|αύριο",
+        r"azi|ast[ăa]zi|m[âa]ine",
+    )
+    + r"|把|并且|并|和|而且|虽然|尽管|即使|如果|要是|今天|今晚|明天|今日|今夜|明日"
+    r"|たら|れば|なら|ですが|けど|にもかかわらず"
+    r"|하지만|는데|그래도|만약|오늘|내일|거나|시면|으면|다면"
+    r"|(?<![\u05d0-\u05ea])ול[\u05d0-\u05ea]+",  # Hebrew "and to …" ("ולהעלות"): "and" is a prefix
+    re.IGNORECASE,
+)
+# A step the agent proposed itself, not the plan's ("… step 6, which I came up with?"), a step that is a team's
+# or on hold, or a question to go on "anyway".
+_PROPOSED: Final = re.compile(
+    _words(
+        r"sugeri|suger\w+|suggerit\w*|vorschlag\w*|σκέφτηκα|equipo|team|[ée]quipe|squadra|equipa|zesp[oó][łl]\w*",
+        r"t[ýy]m\w*|команд\w*|ekib\w*|tim|nh[óo]m|टीम|فريق|צוות|تیم|teamet|tiimi\w*|csapat\w*|ομάδα\w*|echip\w*",
+        r"pausa\w*|paus\w*|congel\w*|gel[ée]\w*|geler|freeze|wstrzyma\w*|pozastav\w*|приостанов\w*|замороз\w*",
+        r"призупин\w*|bekle\w*|tunda\w*|ditunda|t[ạa]m\s+d[ừu]ng|ho[ãa]n|रोक\w*|تعليق|להקפיא|הקפאה|j[äa][äa]dy\w*",
+        r"felf[üu]gg\w*|παγ[ώω]\w*|suspend\w*|igual|de\s+todas\s+formas|de\s+todos\s+modos|toch|всё\s+равно",
+        r"все\s+равно|все\s+одно|всё-таки|yine\s+de|tetap|v[ẫa]n|مع\s+ذلك|בכל\s+זאת|با\s+این\s+حال|[äa]nd[åa]|m[ée]gis",
+        r"oricum",
+        r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
+        r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
+        r"प्रस्तावित|اقترحت|הצעתי|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
+    )
+    + r"|提议|建议|提案|제안|הצעתי|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",
+    re.IGNORECASE,
+)
+# Steps 1 to N: a range from the first step reports the plan through.
+_FROM_THE_FIRST: Final = re.compile(
+    r"(?<![\d.,])1\s*(?:[-\u2013\u2014~\u301c]|to|al|a|bis|[àa]|do|до|по|sampai|hingga|[đd][ếe]n|到|至|에서|से|till|til|'?den)"
+    r"\s*(?:\w+\s+)?\d",
+    re.IGNORECASE,
+)
+# Outward acts in more words than the consent list above: uploading or putting live, charging, buying.
+_OUTWARD: Final = re.compile(
+    _words(
+        r"sub[io]\w*|cargo|carico|caric\w+|upload\w*|hochlad\w*|t[ée]l[ée]vers\w*|wgra\w*|nahr[áa]\w*|залив\w*",
+        r"залить|заливаю|unggah|y[üu]kle\w*|[đd][ẩa]y|cobr\w+|addebit\w*|pr[ée]l[èe]v\w*|abbuch\w*|obci[ąa][żz]\w*",
+        r"списа\w*|compr\w+|kauf\w*|achet\w*|acquist\w*|kup\w*|купи\w*|купу\w*|sat[ıi]n\s+al\w*|beli|mua",
+        r"freischalt\w*|aktivier\w*|activ\w+|uitbreng\w*|klant\w*|client(?:e|es|i)\b|clientes|kund\w*|klient\w*",
+        r"клиент\w*|клієнт\w*|m[üu][şs]teri\w*|pelanggan|kh[áa]ch\s+h[àa]ng|asiakka\w*|[üu]gyf[ée]l\w*|πελ[άα]τ\w*",
+        r"clien[țt]\w*|ग्राहक\w*|العملاء|עמלת|לקוחות|להעלות|مشتری\w*|app\s+store|play\s+store",
+    )
+    + r"|推到|上传|购买|扣款|客户|顧客|アップロード|購入|課金|고객|업로드|구매|결제|반영",
+    re.IGNORECASE,
+)
+
+# An offer after the plan: every unit done, the last one, or work marked optional or outside the plan.
+# "Not in the plan": a proposal's ("¿Puedo seguir con …, aunque no estaba en el plan?").
+_NOT: Final = _words(
+    r"no|n[ãa]o|pas|non|nicht|kein\w*|niet|geen|не|нет|ні|nie|ne|de[ğg]il|tidak|bukan|kh[ôo]ng|नहीं|ليس|لا|לא|نه",
+    r"inte|ikke|ei|nem|δεν|nu",
+)
+_NOT_IN_THE_PLAN: Final = (
+    rf"{_NOT}(?:\W+\w+){{0,2}}?\W+{_OF_THE_PLAN}|計画に(?:は)?(?:ない|なかった|含まれ(?:てい)?ない)|계획에\s*없"
+    r"|不在计划|计划(?:里|中)没有|不在計劃"
+)
+_ALL: Final = _words(
+    r"tod[oa]s?|tous|toutes|tout|tutt[ie]|tutto|alle|ganze\w*|gesamte\w*|hele|все|весь|всі|wszystki\w*|ca[łl]y",
+    r"v[šs]echn\w*|cel[ýy]|t[üu]m|b[üu]t[üu]n|semua|seluruh|t[ấa]t\s+c[ảa]|सभी|सारे|पूरी|جميع|كل|כל|همه",
+    r"alla|hela|kaikki|minden|[όο]λ(?:α|ες|οι|ο|η|ων)|to[țt]i|toate",
+)
+_LAST: Final = _words(
+    r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
+    r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
+    r"τελευτα[ίι]\w+",
+)
+_PLAN: Final = _words(
+    r"plan\w*|plano|piano|план\w*|pl[áa]n\w*|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv\w*|σχ[έε]δι\w*"
+)
+_PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
+_FINISHED: Final = re.compile(
+    rf"{_NOT_IN_THE_PLAN}|{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
+    + "|"
+    + _words(
+        r"opcional\w*|optional\w*|optionnel\w*|facoltativ\w*|opzional\w*|необязательн\w+|опциональн\w+",
+        r"необов'язков\w+|opcjonaln\w+|nepovinn\w+|voliteln\w+|iste[ğg]e\s+ba[ğg]l[ıi]|opsional|t[ùu]y\s+ch[ọo]n",
+        r"वैकल्पिक|اختياري\w*|אופציונלי\w*|اختیاری|valfri\w*|valgfri\w*|valinnai\w+|opcion[áa]lis|προαιρετικ\w+",
+        r"op[țt]ional\w*|extras?|bonus",
+        r"fuera\s+del?\s+(?:plan|alcance)|fora\s+do\s+(?:plano|escopo)|hors\s+(?:du\s+)?(?:plan|p[ée]rim[èe]tre)",
+        r"pas\s+pr[ée]vu\w*|fuori\s+(?:dal(?:lo)?)\s+(?:piano|perimetro|scopo)|au[ßs]erhalb|buiten",
+        r"вне\s+(?:плана|рамок)|за\s+межами|poza\s+(?:planem|zakresem)|mimo\s+(?:pl[áa]n|rozsah)",
+        r"kapsam\s+d[ıi][şs][ıi]\w*|plan\s+d[ıi][şs][ıi]\w*|di\s+luar|ngo[àa]i\s+(?:k[ếe]\s+ho[ạa]ch|ph[ạa]m\s+vi)",
+        r"से\s+बाहर|خارج|מחוץ|utanf[öo]r|uden\s+for|utenfor|ulkopuol\w+|k[íi]v[üu]l|εκτ[όο]ς|[îi]n\s+afara",
+    )
+    + r"|(?:すべて|全て)の(?:ステップ|段階|項目|タスク|工程)"
+    r"|(?:ステップ|段階|項目|タスク|工程|計画)(?:は|が)?(?:すべて|全て)|計画外|範囲外|スコープ外|任意|オプション|모든\s*(?:단계|항목|작업|스텝)|범위\s*밖|계획\s*외|계획에\s*없|선택\s*사항|선택적"
+    r"|(?:所有|全部)的?(?:步骤|阶段|任务|项|項|步)|(?:计划|步骤|任务)(?:里的)?(?:都|已经)?全部|计划之外|计划外|范围之外|范围外|可选|可選",
+    re.IGNORECASE,
+)
+
+
+# Going on: the concept lexicon's `continue` words (also read without their accents: "continúe" is "continu*")
+# and the forms of those verbs a question takes that the lexicon, written for statements, lacks: the
+# subjunctive and infinitive a question asks with ("¿Quieres que siga …?", "Перейти к …?", "geçeyim mi?").
+_GO_ON: Final = re.compile(
+    _words(
+        r"siga|sigamos|avanzo|avance|avanzar|pase\s+al?|prossiga|passe\s+para|começo|começar|sigo\s+para",
+        r"перейти|переходить|переходим|перейд[её]м|продолжать|ge[çc]eyim|ge[çc]elim|ge[çc]sem",
+        r"ilerleyeyim|आगे\s+बढ़\w*",
+    )
+    + r"|進んで|進みましょう|移って|移りましょう|取りかかって|진행해|넘어가|接着|进入下一",
+    re.IGNORECASE,
+)
+
+
+# Where a question starts: after a sentence's end, but not the dot of an ordinal ("4. adım", "im 4. Schritt").
+_SENTENCE_END: Final = re.compile(r"[!?\n\u3002\uff01\uff1f\u061f\u0964]|(?<!\d)\.\s")
+_QUESTION_MARKS: Final = ("?", "\uff1f", "\u061f")
+
+
+# The plan as the subject of a sentence that says it is done or at its end ("El plan queda cerrado", "Το σχέδιο
+# τελείωσε"), not "the plan's step" (`_OF_THE_PLAN`).
+_END: Final = _words(
+    r"fim|fin|final|cerrad[oa]|ende|konec|конец|akhir|k[ếe]t\s+th[úu]c|अंत|نهاية|סוף|پایان|slut|loppu|v[ée]ge|τέλος",
+    r"sf[âa]r[șs]it|τελε[ίι]ωσε|הושלמה|הסתיימה",
+)
+_CJK_PLAN_DONE: Final = re.compile(
+    r"计划(?:已经|已)?(?:全部)?(?:完成|做完|结束)|計画(?:は|が)?(?:すべて)?(?:完了|終わ)|계획(?:은|이)?\s*(?:다\s*)?(?:끝|완료)"
+)
+
+
+_PLAN_RE: Final = re.compile(_PLAN, re.IGNORECASE)
+_END_RE: Final = re.compile(_END, re.IGNORECASE)
+# Quote marks and bold that close a question the user asked for as text ("… with your wording: **…?**").
+_QUOTED_END: Final = ("**", '"', "\u00bb", "\u201d", "\u300d")
+
+
+def asks_for_a_plan_step(final: str) -> bool:
+    """Whether a permission question's final act (in another language) asks leave to go on with a unit of the
+    plan named by its place in it, after a report of work done, and says nothing that makes it the user's
+    (the module's docstring)."""
+    text = final.rstrip(" \t\n*_`)")
+    if not text.endswith(_QUESTION_MARKS) or final.rstrip().endswith(_QUOTED_END):
+        return False
+    asked = text[max((m.end() for m in _SENTENCE_END.finditer(text, 0, len(text) - 1)), default=0) :]
+    report = text[: len(text) - len(asked)]
+    if not _UNIT.search(asked) or not _goes_on(asked) or ":" in asked:  # a colon introduces a quoted question
+        return False
+    if any(p.search(final) for p in (_FINISHED, _CONSENT, _OUTWARD, _OR, _PROPOSED, _FROM_THE_FIRST)):
+        return False
+    if _MORE_THAN_GOING_ON.search(asked) or (_VAI.search(asked) and not _PORTUGUESE.search(final)):
+        return False
+    if _BARE_O.search(asked) and not _NOT_OR_O.search(final):
+        return False
+    if not all("done" in _concepts(sentence) for sentence in _sentences(report)) or _plan_is_done(report):
+        return False
+    return sum(final.count(mark) for mark in _QUESTION_MARKS) < 2  # two questions side by side offer a choice
+
+
+def _goes_on(asked: str) -> bool:
+    return "continue" in _concepts(asked) or _GO_ON.search(asked) is not None
+
+
+def _plan_is_done(report: str) -> bool:
+    """Whether a sentence of the report has the plan as its subject and says it is done or at its end."""
+    for sentence in _sentences(report):
+        plan = _PLAN_RE.search(sentence)
+        owned = plan is not None and any(
+            m.start() <= plan.start() < m.end() for m in _OF_THE_PLAN_RE.finditer(sentence)
+        )
+        if plan and not owned and ("done" in _concepts(sentence) or _END_RE.search(sentence)):
+            return True
+    return _CJK_PLAN_DONE.search(report) is not None
+
+
+def _concepts(text: str) -> frozenset[str]:
+    """The concept lexicon's concepts in `text`, also read with its Latin letters unaccented ("continúe")."""
+    folded = "".join(
+        unicodedata.normalize("NFD", c)[0] if unicodedata.name(c, "").startswith("LATIN") else c for c in text
+    )
+    return concepts.found(text.lower()) | concepts.found(folded.lower())
+
+
+def _sentences(text: str) -> list[str]:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    parts = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]
+    return [part for part in parts if any(c.isalnum() for c in part)]

@@ -1,0 +1,144 @@
+"""A permission question outside English that names the plan's own step (gate/plan_steps.py, round 32)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stopwarden.gate import plan_steps, rules, stopacts
+from stopwarden.gate.case import Case, Commit
+
+from .test_rules import PLAN
+
+TRAINING = Path(__file__).parents[2] / "training"
+
+
+def _judged(text: str) -> str:
+    """The decision with the strongest evidence for a continue: a plan older than the session, a commit in it."""
+    return rules.judge(Case(text, (), artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))).decision
+
+
+ASKS_FOR_THE_PLANS_STEP = [
+    "El importador ya está hecho y probado. ¿Sigo con el paso 4 del plan, la exportación?",
+    "Terminé la capa de datos. ¿Quieres que continúe con el siguiente paso, los endpoints?",
+    "A autenticação está concluída e testada. Posso seguir para a etapa 3, o painel de administração?",
+    "Le modèle de données est terminé. Je passe à l'étape suivante du plan, l'import CSV ?",
+    "Ho finito la validazione dei moduli. Procedo con il passo 3, le notifiche?",
+    "Die Datenbankschicht ist fertig. Soll ich mit Schritt 3 weitermachen, der Suchfunktion?",
+    "De parser werkt en de tests slagen. Zal ik doorgaan met de volgende stap, de export?",
+    "Model danych jest gotowy. Czy mam przejść do kroku 3, czyli eksportu?",
+    "Модели и миграции готовы. Перейти к следующему шагу плана — API?",
+    "Парсер готовий, тести проходять. Переходити до кроку 4?",
+    "Veri katmanı bitti. 3. adıma, yani dışa aktarmaya geçeyim mi?",
+    "Lapisan data sudah selesai. Boleh saya lanjut ke langkah berikutnya, yaitu ekspor?",
+    "データモデルが完成しました。次のステップのエクスポートに進んでもよいですか？",
+    "데이터 모델을 마쳤습니다. 다음 단계인 내보내기로 넘어갈까요?",
+    "数据模型已经完成。要我继续做计划里的第三步吗？",
+]
+
+
+@pytest.mark.parametrize("text", ASKS_FOR_THE_PLANS_STEP)
+def test_a_question_for_the_plans_own_step_names_what_remains(text: str) -> None:
+    assert stopacts.names_remaining_work(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les tests passent. Je continue avec l'étape 3 du plan ?",
+        "Die Bazel-Regeln sind fertig. Soll ich mit dem nächsten Schritt im Plan weitermachen?",
+        "Ya está el paso 2. ¿Sigo con el paso 3?",
+    ],
+)
+def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
+    assert _judged(text) == "continue"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A choice: a word for "or", which of them, two questions side by side.
+        "El paso 2 está listo. ¿Sigo con el paso 3 en gRPC o en REST?",
+        "Schritt 2 ist fertig. Soll ich mit Schritt 3 weitermachen oder erst die Tests erweitern?",
+        "Krok 2 gotowy. Kontynuować krok 3 na gRPC czy na REST?",
+        "ステップ2が完了しました。ステップ3はgRPCで進めますか、RESTのままにしますか？",
+        "第二步已完成。第三步用 gRPC 还是 REST？",
+        "Etapa 2 concluída. Qual abordagem prefere para a etapa 3?",
+        "Paso 2 listo. ¿Sigo con el paso 3? ¿Prefieres revisar antes?",
+        # Consent to an outward or irreversible act.
+        "Schritt 3 ist erledigt. Soll ich mit Schritt 4 weitermachen, dem Rollout in Produktion?",
+        "Paso 2 listo. ¿Sigo con el paso 3, el despliegue a producción?",
+        "Шаг 3 готов. Продолжить с шагом 4 — выкатить в прод?",
+        "2단계를 끝냈습니다. 다음 단계인 프로덕션 배포를 진행할까요?",
+        "L'étape 3 est faite. Je continue avec l'étape 4, l'envoi des e-mails aux clients ?",
+        # An offer after the plan.
+        "Todos los pasos del plan están completos. ¿Sigo con el paso 6 opcional?",
+        "Alle Schritte des Plans sind erledigt. Soll ich mit dem nächsten Schritt weitermachen?",
+        "Все шаги плана выполнены. Перейти к следующему шагу?",
+        "El paso 5 era el último paso. ¿Sigo con la limpieza del paso 6?",
+        "El importador está listo. ¿Puedo seguir con las capturas del paso 3, aunque no estaba en el plan?",
+        # A report that says nothing is done: what it says may make the question the user's (a team's step, a
+        # hold, a purchase), so the question is the cascade's to read.
+        "Le modèle de données est en place. Je passe à l'étape suivante du plan, l'import CSV ?",
+        "Schritt 4 liegt laut Plan beim Plattform-Team. Soll ich mit Schritt 4 weitermachen?",
+        # A second act, a concession, a condition, a time; a team's step, one on hold, the agent's own proposal.
+        "El paso 3 está hecho. ¿Sigo con el paso 4 y subo la versión a los servidores de los clientes?",
+        "Krok 3 je hotový. Mám pokračovat krokem 4 hned, anebo až po revizi?",
+        "Schritt 3 ist fertig. Falls du das Budget freigibst, soll ich mit Schritt 4 weitermachen?",
+        "Шаг 3 готов. Перейти к шагу 4 уже сегодня?",
+        "Шаг 3 готов. Перейти к шагу 4, несмотря на то что его делает команда DBA?",
+        "Le plan est terminé. Je passe à l'étape 6 que j'ai proposée ?",
+        "Das Skript fragt jetzt mit deinem Wortlaut: **Soll ich mit dem nächsten Schritt weitermachen?**",
+        # No unit of the plan named by its place: a proposal as much as the plan's next piece.
+        "Die Bazel-Regeln für `//services` sind fertig. Soll ich mit `//tools` weitermachen?",
+    ],
+)
+def test_a_choice_consent_or_an_offer_after_the_plan_names_nothing(text: str) -> None:
+    assert not stopacts.names_remaining_work(text)
+    assert _judged(text) != "continue"
+
+
+def test_english_is_read_as_before() -> None:
+    """The module reads only a final act positively in another language: English has its own reading."""
+    assert stopacts.names_remaining_work("The parser is done. Shall I go on with step 4?")
+    assert not stopacts.names_remaining_work("The parser is done. Shall I deploy step 4 to production?")
+    assert not plan_steps.asks_for_a_plan_step("Shall I go on?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=800))
+def test_any_text_is_read_without_error(text: str) -> None:
+    assert isinstance(stopacts.names_remaining_work(text), bool)
+    assert isinstance(plan_steps.asks_for_a_plan_step(text), bool)
+
+
+@pytest.mark.parametrize("unit", ["paso ", "siguiente ", "todos ", "no ", "шаг ", "ステップ", "1.", "a "])
+def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
+    text = unit * (20_000 // len(unit))
+    start = time.perf_counter()
+    plan_steps.asks_for_a_plan_step(text)
+    stopacts.names_remaining_work(text)
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(("name", "early_at_least"), [("plan_step_review.jsonl", 20), ("plan_step_review2.jsonl", 29)])
+def test_a_cold_reviews_legitimate_questions_stay_unblocked(name: str, early_at_least: int) -> None:
+    """Two cold reviews of round 32, by helpers that read this module. training/plan_step_review.jsonl: 189
+    legitimate stops in 25 languages ending in a question that names a step (consent in words the lists
+    missed, choices, the plan finished in other words, another team's or the user's step, a guide's step,
+    review before a step, changing the plan, quoted UI strings, conditions) and 57 early permission questions;
+    the first version blocked 16 of the legitimate ones (the code before it 5, by English's reading of
+    "Phase 3" or "step 4" in other languages). training/plan_step_review2.jsonl, written against the version
+    narrowed on the first: 192 legitimate stops whose question is the form of an early one while the sentence
+    before it or a clause of it makes it the user's (a purchase, a team's step, a hold, a condition, now or
+    later, a second act joined by "and", a quoted prompt) and 40 early ones; that version blocked 120 of the
+    legitimate ones. Narrowed on both: none, and 20 and 29 of the early ones (the code before it 0 and 2)."""
+    rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    blocked = [row for row in rows if _judged(row["text"]) == "continue"]
+    assert [row["text"] for row in blocked if row["act"] != "permission"] == []
+    assert sum(row["act"] == "permission" for row in blocked) >= early_at_least
