@@ -162,7 +162,13 @@ def test_claude_code_without_the_field_reads_the_last_assistant_message(
     # The client may run the hook before it has written the turn's end (anthropics/claude-code#15812): the
     # hook reads again until an assistant line follows the last user line, for a bounded time.
     path.write_text(lines[0] + "\n")
-    writer = threading.Timer(0.1, lambda: path.write_text("\n".join(lines[:4]) + "\n"))
+
+    def append_the_turn() -> None:  # at once, as the client appends: a truncating rewrite reads as no transcript
+        written = path.with_suffix(".part")
+        written.write_text("\n".join(lines[:4]) + "\n")
+        os.replace(written, path)
+
+    writer = threading.Timer(0.1, append_the_turn)
     writer.start()
     assert parse(json.dumps(raw).encode(), "claude-code", "stop", {}).stop_text == "Running the tests."
     writer.join()
