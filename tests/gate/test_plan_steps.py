@@ -52,7 +52,7 @@ def test_a_question_for_the_plans_own_step_names_what_remains(text: str) -> None
     [
         "Les tests passent. Je continue avec l'étape 3 du plan ?",
         "Die Bazel-Regeln sind fertig. Soll ich mit dem nächsten Schritt im Plan weitermachen?",
-        "Ya está el paso 2. ¿Sigo con el paso 3?",
+        "El paso 2 está hecho. ¿Sigo con el paso 3?",
     ],
 )
 def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
@@ -103,6 +103,34 @@ def test_a_choice_consent_or_an_offer_after_the_plan_names_nothing(text: str) ->
     assert _judged(text) != "continue"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A cold read of the code (round 32): each is escalated by one reading alone.
+        "El paso 3 falló, ¿sigo con el paso 4?",  # no report before the question ("¿" opens it)
+        "¿Sigo con el paso 3?",  # no report at all
+        "Die Tests sind noch nicht fertig. Soll ich mit Schritt 4 weitermachen?",  # "done" negated
+        "El paso 2 está hecho. ¿Sigo con el paso 3 o 4?",  # "o" before a number is "or"
+        "Krok 2 gotowy. Kontynuować krok 3 na gRPC, czy na REST?",  # "czy" after a comma is "or"
+        "弹窗文案已经完成。现在弹窗会问：要我继续做下一步吗？",  # a full-width colon quotes it
+        "اكتملت الخطوة 3. هل أنتقل إلى الخطوة 4 والنشر للإنتاج؟",  # Arabic prefixes cling to "publish"
+        "השלב השלישי הושלם. להמשיך לשלב 4, כלומר לפרוס לפרודקשן?",  # and to Hebrew "deploy"
+        "डेटा मॉडल पूरा हो गया। क्या मैं चरण 4 जारी रखूँ, यानी सभी ग्राहकों को ईमेल भेजें?",  # Hindi stems inflect
+        "El paso 3 de\u0301l plan esta\u0301 hecho. ¿Sigo con el paso 4 en produccio\u0301n?",  # decomposed accents
+        "El paso 3 del plan está hecho y el plan queda cerrado. ¿Sigo con el paso 4?",  # the plan's own end
+        "El paso 3 está hecho. ¿Sigo con el paso 4, pagar las facturas de los proveedores?",  # paying
+        "Krok 3 je hotový. Mám pokračovat krokem 4 a přepsat historii v gitu?",  # Czech "a" is "and"
+        "第三步已完成。要我继续第四步，然后清空旧表吗？",  # "and then", wiping
+        "Schritt 3 ist fertig. Soll ich nächste Woche mit Schritt 4 weitermachen?",  # a later time
+        "Die fünf Schritte des Plans sind erledigt. Soll ich mit Schritt 6 weitermachen?",  # all five done
+        "Completé el paso final del plan. ¿Sigo con el paso 6?",  # the final step
+        "El importador está hecho. ¿Sigo con el paso 4 del tutorial de Stripe?",  # a guide's step
+    ],
+)
+def test_what_a_cold_read_of_the_code_found_is_escalated(text: str) -> None:
+    assert not stopacts.names_remaining_work(text)
+
+
 def test_english_is_read_as_before() -> None:
     """The module reads only a final act positively in another language: English has its own reading."""
     assert stopacts.names_remaining_work("The parser is done. Shall I go on with step 4?")
@@ -117,16 +145,19 @@ def test_any_text_is_read_without_error(text: str) -> None:
     assert isinstance(plan_steps.asks_for_a_plan_step(text), bool)
 
 
-@pytest.mark.parametrize("unit", ["paso ", "siguiente ", "todos ", "no ", "шаг ", "ステップ", "1.", "a "])
+@pytest.mark.parametrize(
+    "unit",
+    ["paso ", "siguiente ", "todos ", "no ", "шаг ", "ステップ", "1.", "a ", "1" + " " * 999, "1", "Listo. "],
+)
 def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
-    text = unit * (20_000 // len(unit))
+    text = unit * (20_000 // len(unit)) + "?"  # a digit before a run of spaces was quadratic (a cold read)
     start = time.perf_counter()
     plan_steps.asks_for_a_plan_step(text)
     stopacts.names_remaining_work(text)
     assert time.perf_counter() - start < 0.5
 
 
-@pytest.mark.parametrize(("name", "early_at_least"), [("plan_step_review.jsonl", 20), ("plan_step_review2.jsonl", 29)])
+@pytest.mark.parametrize(("name", "early_at_least"), [("plan_step_review.jsonl", 21), ("plan_step_review2.jsonl", 27)])
 def test_a_cold_reviews_legitimate_questions_stay_unblocked(name: str, early_at_least: int) -> None:
     """Two cold reviews of round 32, by helpers that read this module. training/plan_step_review.jsonl: 189
     legitimate stops in 25 languages ending in a question that names a step (consent in words the lists
@@ -137,7 +168,8 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(name: str, early_at_
     narrowed on the first: 192 legitimate stops whose question is the form of an early one while the sentence
     before it or a clause of it makes it the user's (a purchase, a team's step, a hold, a condition, now or
     later, a second act joined by "and", a quoted prompt) and 40 early ones; that version blocked 120 of the
-    legitimate ones. Narrowed on both: none, and 20 and 29 of the early ones (the code before it 0 and 2)."""
+    legitimate ones. Narrowed on both, and on a cold read of the code: none, and 21 and 27 of the early ones (the
+    code before it 0 and 2)."""
     rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert [row["text"] for row in blocked if row["act"] != "permission"] == []

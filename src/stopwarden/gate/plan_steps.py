@@ -25,17 +25,20 @@ import re
 import unicodedata
 from typing import Final
 
-from stopwarden.gate import concepts
+from stopwarden.gate import concepts, stopact_model
 
-# A word's edges in the spaced scripts: letters and the combining marks of Devanagari and its neighbours
-# (which Python does not count as `\w`: concepts._MARKS).
-_B: Final = r"(?<![\w\u0900-\u0dff])"
-_E: Final = r"(?![\w\u0900-\u0dff])"
+# A word's letters in the spaced scripts: `\w` and the combining marks Python does not count as `\w` (Latin
+# accents left decomposed; the vowel signs of Devanagari and its neighbours, but not the danda, which ends a
+# sentence: concepts._MARKS).
+_LETTER: Final = r"[\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff]"
+_B: Final = rf"(?<!{_LETTER})"
+_E: Final = rf"(?!{_LETTER})"
 
 
 def _words(*entries: str) -> str:
-    """One alternation of whole-word entries (regular expressions: `\\w*` lets a stem go on)."""
-    return rf"{_B}(?:{'|'.join(entries)}){_E}"
+    """One alternation of whole-word entries (regular expressions: `\\w*` lets a stem go on, vowel signs too:
+    Hindi "भेज\\w*" reads "भेजें")."""
+    return rf"{_B}(?:{'|'.join(entries).replace(chr(92) + 'w', _LETTER)}){_E}"
 
 
 # A unit of a plan, in the spaced languages (es, pt, fr, it, de, nl, pl, cs, ru, uk, tr, id, vi, hi, ar, he,
@@ -71,17 +74,22 @@ _OF_THE_PLAN: Final = _words(
 # The scripts written without spaces, and Korean (whose particles follow a word): a unit with its number or
 # "next", or the plan's.
 _CJK_STEP: Final = (
-    r"(?:ステップ|段階|フェーズ|工程|項目|タスク|手順)\s*\d|\d+\s*(?:段階|番目のステップ)|第\s*[\d一二三四五六七八九十]+\s*(?:段階|步|阶段|階段|项|項|部分)"
+    r"(?:ステップ|段階|フェーズ|工程|項目|タスク|手順)\s*\d|(?<!\d)\d++\s*+(?:段階|番目のステップ)|第\s*[\d一二三四五六七八九十]+\s*(?:段階|步|阶段|階段|项|項|部分)"
     r"|次の(?:ステップ|段階|フェーズ|工程|項目|タスク|手順)|計画の|計画にある|プランの"
     r"|下一(?:步|个|個|阶段|階段|项|項)|计划(?:里|中|的|上)|計劃(?:裡|中|的)|步骤\s*\d|阶段\s*\d"
-    r"|(?:단계|스텝|항목|페이즈)\s*\d|\d+\s*단계|다음\s*(?:단계|스텝|항목|작업|페이즈)|계획(?:의|에|상)"
+    r"|(?:단계|스텝|항목|페이즈)\s*\d|(?<!\d)\d++\s*+단계|다음\s*(?:단계|스텝|항목|작업|페이즈)|계획(?:의|에|상)"
 )
 # Arabic and Hebrew nouns of a plan's unit, whose prefixes cling to them ("للخطوة", "לשלב"): no left edge.
 _CLITIC_STEP: Final = rf"(?:خطو[ةت]|مرحل[ةت]|بند|مهم[ةت]|שלב|צעד){_E}"
 _A_STEP: Final = rf"(?:{_STEP}|{_CLITIC_STEP})"
 _OF_THE_PLAN_RE: Final = re.compile(_OF_THE_PLAN, re.IGNORECASE)
+# Arabic and Hebrew words of outward acts, whose prefixes ("and", "to", "the") cling to them.
+_CLITIC_CONSENT: Final = (
+    r"(?:نشر|حذف|إرسال|ارسال|الإنتاج|إنتاج|العملاء|عملاء|فواتير)(?![\u0600-\u06ff])"
+    r"|(?:לפרוס|פריסה|פרודקשן|ייצור|מחיקה|למחוק|שליחה|לשלוח|לקוחות|להעלות|פרסום)(?![\u05d0-\u05ea])"
+)
 _UNIT: Final = re.compile(
-    rf"{_A_STEP}\s*(?:n[º°o]\.?\s*)?\d+|{_B}\d+\s*(?:\.|-?\w{{1,3}}(?=\s))?\s*{_A_STEP}|{_NEXT}(?:\W+\w+){{0,2}}?\W+{_A_STEP}"
+    rf"{_A_STEP}\s*+(?:n[º°o]\.?\s*+)?\d|{_B}\d++\s*+(?:(?:\.|-?\w{{1,3}}(?=\s))\s*+)?{_A_STEP}|{_NEXT}(?:\W+\w+){{0,2}}?\W+{_A_STEP}"
     rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}",
     re.IGNORECASE,
 )
@@ -98,19 +106,22 @@ _OR: Final = re.compile(
         r"invece\s+di|em\s+vez\s+de|in\s+plaats\s+van|zamiast|m[íi]sto|вместо|зам[іi]сть|yerine|alih-alih|thay\s+v[ìi]",
         r"के\s+बजाय|بدلا\w*|במקום|i\s+st[äa]llet\s+f[öo]r|sijaan|helyett|αντ[ίι]|[îi]n\s+loc\s+de",
     )
-    + rf"|{_B}u\s+(?=h?o)|(?<=\w\s)(?:czy|чи){_E}"
+    + rf"|{_B}u\s+(?=h?o)|(?<=[\w,;]\s)(?:czy|чи){_E}"
     r"|それとも|または|あるいは|もしくは|どちら|どっち|か、|の代わりに|아니면|또는|혹은|대신|까요\s*[,，]|나요\s*[,，]"
     r"|还是|還是|或者|或是|或|哪|要不|而不是",
     re.IGNORECASE,
 )
 # Portuguese, whose "o" is "the" and "vai" "goes" (Finnish "or").
-_PORTUGUESE_WORDS: Final = rf"[ãõç]|{_B}(?:com|você|vocês|não|eu|um|uma|do|em|é|para|pra){_E}"
+_PORTUGUESE_WORDS: Final = rf"[ãõç]|{_B}(?:com|você|vocês|não|eu|um|uma|do|em|é|pra){_E}"
 _PORTUGUESE: Final = re.compile(_PORTUGUESE_WORDS, re.IGNORECASE)
 _VAI: Final = re.compile(rf"{_B}vai{_E}", re.IGNORECASE)
 # A bare "o", but not before a unit of the plan, "next" or a number (Portuguese "o passo 4", Czech "o kroku 4"),
 # nor in Portuguese or a Slavic language, whose "o" is "about".
-_BARE_O: Final = re.compile(rf"{_B}o{_E}(?!\s+(?:{_STEP}|{_NEXT}|\d))", re.IGNORECASE)
+_BARE_O: Final = re.compile(rf"{_B}[oó]{_E}(?!\s+(?:{_STEP}|{_NEXT}))", re.IGNORECASE)
 _NOT_OR_O: Final = re.compile(rf"[ěščřžůňťďąęłńśźż]|{_PORTUGUESE_WORDS}", re.IGNORECASE)
+# Czech and Slovak "a" is "and" (Spanish, Portuguese and Italian "a" is "to"): read so beside their letters.
+_CZECH_AND: Final = re.compile(rf"{_B}a{_E}", re.IGNORECASE)
+_CZECH: Final = re.compile(r"[ěřůňťďľĺŕ]|\b(?:je|jsem|mám|mam)\b", re.IGNORECASE)
 
 # Consent to an outward or irreversible act: production, deploying or releasing, merging or pushing,
 # publishing, deleting, sending (English's `stopacts.CONSENT`, in the words of the other languages, English
@@ -134,8 +145,13 @@ _CONSENT: Final = re.compile(
         r"kirim\w*|mengirim|gửi|skicka\w*|l[äa]het\w*|k[üu]ld\w*|αποστολ\w+|trimit\w*",
         r"डिप्लॉय|हटा\w*|डिलीट|भेज\w*|प्रकाशित|प्रोडक्शन|الإنتاج|نشر|حذف|إرسال|ارسال|ייצור|פרודקשן|פריסה|מחיקת",
         r"למחוק|שליחת|לשלוח|פרסום|تولید|پروداکشن|استقرار|انتشار",
+        r"pag(?:ar|o|ue|amos|are|hiamo|uei)|zahl\w*|bezahl\w*|payer|paie\w*|betal\w*|zap[łl]a\w*|zaplat\w*",
+        r"оплат\w*|заплат\w*|[öo]de\w*|bayar|thanh\s+to[áa]n|notific(?:ar|o|amos|are|hiamo)|benachrichtig(?:en|e)|informer",
+        r"уведоми(?:ть|м)|сповісти(?:ти|мо)|bildir\w*|th[ôo]ng\s+b[áa]o|revo[cg]\w+|widerruf\w*|r[ée]voqu\w*|отозв\w*",
+        r"відклик\w*|drop\w*|дропн\w*|wipe\w*",
     )
-    + r"|本番|デプロイ|リリース|公開する|公開して|を公開|削除|送信|送付|メール|マージ|プッシュ"
+    + r"|清空|支付|付款|通知|吊销|撤销"
+    r"|本番|デプロイ|リリース|公開する|公開して|を公開|削除|送信|送付|メール|マージ|プッシュ"
     r"|운영|프로덕션|실서버|배포|릴리스|출시|삭제|발송|메일|병합|머지|푸시|게시"
     r"|生产|線上|线上|正式环境|部署|发布|發布|上线|上線|删除|刪除|发送|發送|邮件|郵件|合并到|推送",
     re.IGNORECASE,
@@ -153,18 +169,25 @@ _MORE_THAN_GOING_ON: Final = re.compile(
         r"mimo\s+(?:że|to)|chocia[żz]|p[řr]esto[žz]e|i\s+kdy[žz]|хотя|хоть|несмотря|попри|хоча|ra[ğg]men|halde|padahal",
         r"meskipun|walaupun|m[ặa]c\s+d[ùu]|हालाँकि|फिर\s+भी|कि|رغم|למרות|اگرچه|trots|f[åa]st[äa]n|fast|vaikka|silti|b[áa]r",
         r"παρ[όο]λο|de[șs]i|totu[șs]i",
-        r"si|wenn|falls|sofern|se|als|indien|je[śs]li|je[żz]eli|pokud|jestli|если|якщо|e[ğg]er|jika|kalau|apabila",
+        r"si|wenn|falls|sofern|se|als(?!\s+n[äa]chste)|indien|je[śs]li|je[żz]eli|pokud|jestli|если|якщо|e[ğg]er|jika|kalau|apabila",
         r"n[ếe]u|अगर|यदि|إذا|אם|اگر|om|hvis|jos|ha|αν|εάν|dac[ăa]",
         r"hoy|esta\s+noche|ma[ñn]ana|heute|morgen|abends?|aujourd'hui|ce\s+soir|demain|oggi|stasera|domani|hoje",
         r"amanh[ãa]|vandaag|vanavond|dzi[śs]|dzisiaj|jutro|dnes|z[íi]tra|сегодня|завтра|сьогодні|bug[üu]n|yar[ıi]n",
         r"hari\s+ini|malam\s+ini|besok|h[ôo]m\s+nay|t[ốo]i\s+nay|ng[àa]y\s+mai|आज|اليوم|غدا|היום|הלילה|מחר|امروز",
         r"امشب|فردا|idag|ikv[äa]ll|imorgon|i\s+dag|i\s+morgen|t[äa]n[äa][äa]n|huomenna|holnap|σήμερα|απόψε|αύριο",
-        r"azi|ast[ăa]zi|m[âa]ine",
+        r"azi|ast[ăa]zi|m[âa]ine|despu[ée]s|nach\s+dem|nach\s+der|apr[èe]s|dopo|depois|после|після|sonra\w*",
+        r"setelah|sesudah|sau\s+khi|के\s+बाद|بعد|אחרי|پس\s+از|efter|j[äa]lkeen|ut[áa]n|μετ[άα]|dup[ăa]",
+        r"semana\s+que\s+viene|pr[óo]xima\s+semana|n[äa]chste\s+woche|semaine\s+prochaine|prossima\s+settimana",
+        r"volgende\s+week|przysz[łl]ym\s+tygodniu|следующей\s+неделе|наступного\s+тижня|gelecek\s+hafta",
+        r"minggu\s+depan|tu[ầa]n\s+sau|agle\s+hafte|الأسبوع\s+القادم|בשבוע\s+הבא|n[äa]sta\s+vecka|ensi\s+viikolla",
+        r"j[öo]v[őo]\s+h[ée]ten|επ[όο]μενη\s+εβδομ[άα]δα|s[ăa]pt[ăa]m[âa]na\s+viitoare",
     )
-    + r"|把|并且|并|和|而且|虽然|尽管|即使|如果|要是|今天|今晚|明天|今日|今夜|明日"
+    + r"|把|并且|并|和|而且|然后|之后|以后|下周|来週|다음\s*주|후에|後で|後に"
+    r"|虽然|尽管|即使|如果|要是|今天|今晚|明天|今日|今夜|明日"
     r"|たら|れば|なら|ですが|けど|にもかかわらず"
     r"|하지만|는데|그래도|만약|오늘|내일|거나|시면|으면|다면"
-    r"|(?<![\u05d0-\u05ea])ול[\u05d0-\u05ea]+",  # Hebrew "and to …" ("ולהעלות"): "and" is a prefix
+    r"|(?<![\u05d0-\u05ea])ול[\u05d0-\u05ea]+"  # Hebrew "and to …" ("ולהעלות"): "and" is a prefix
+    r"|(?<![\u0600-\u06ff])و[\u0600-\u06ff]{2,}",  # so is Arabic's
     re.IGNORECASE,
 )
 # A step the agent proposed itself, not the plan's ("… step 6, which I came up with?"), a step that is a team's
@@ -176,13 +199,16 @@ _PROPOSED: Final = re.compile(
         r"pausa\w*|paus\w*|congel\w*|gel[ée]\w*|geler|freeze|wstrzyma\w*|pozastav\w*|приостанов\w*|замороз\w*",
         r"призупин\w*|bekle\w*|tunda\w*|ditunda|t[ạa]m\s+d[ừu]ng|ho[ãa]n|रोक\w*|تعليق|להקפיא|הקפאה|j[äa][äa]dy\w*",
         r"felf[üu]gg\w*|παγ[ώω]\w*|suspend\w*|igual|de\s+todas\s+formas|de\s+todos\s+modos|toch|всё\s+равно",
-        r"все\s+равно|все\s+одно|всё-таки|yine\s+de|tetap|v[ẫa]n|مع\s+ذلك|בכל\s+זאת|با\s+این\s+حال|[äa]nd[åa]|m[ée]gis",
-        r"oricum",
+        r"все\s+равно|все\s+одно|всё-таки|yine\s+de|tetap|vẫn|مع\s+ذلك|בכל\s+זאת|با\s+این\s+حال|[äa]nd[åa]|m[ée]gis",
+        r"oricum|tutorial\w*|gu[íi]a|guide\w*|leitfaden\w*|anleitung\w*|handleiding\w*|instrukcj\w*|n[áa]vod\w*",
+        r"инструкци\w*|інструкці\w*|rehber\w*|k[ıi]lavuz\w*|panduan|h[ưu][ớo]ng\s+d[ẫa]n|गाइड|دليل|מדריך|راهنما",
+        r"opas\w*|[úu]tmutat[óo]\w*|οδηγ[όο]\w*|ghid\w*|runbook\w*|manual\w*|handbuch\w*",
         r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|הצעתי|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
     )
-    + r"|提议|建议|提案|제안|הצעתי|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",
+    + r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안|הצעתי"
+    r"|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",
     re.IGNORECASE,
 )
 # Steps 1 to N: a range from the first step reports the plan through.
@@ -218,15 +244,20 @@ _NOT_IN_THE_PLAN: Final = (
 _ALL: Final = _words(
     r"tod[oa]s?|tous|toutes|tout|tutt[ie]|tutto|alle|ganze\w*|gesamte\w*|hele|все|весь|всі|wszystki\w*|ca[łl]y",
     r"v[šs]echn\w*|cel[ýy]|t[üu]m|b[üu]t[üu]n|semua|seluruh|t[ấa]t\s+c[ảa]|सभी|सारे|पूरी|جميع|كل|כל|همه",
+    r"dos|tres|cuatro|cinco|seis|siete|ocho|zwei|drei|vier|f[üu]nf|sechs|sieben|acht|deux|trois|quatre|cinq|six",
+    r"sept|huit|tre|quattro|cinque|sette|otto|dois|duas|tr[êe]s|sete|oito|twee|drie|vijf|zes|zeven|два|две|три",
+    r"четыре|пять|шесть|семь|восемь|чотири|п'ять|шість|dwa|trzy|cztery|pi[ęe][ćc]|sze[śs][ćc]|dva|t[řr]i|[čc]ty[řr]i",
+    r"p[ěe]t|[šs]est|iki|[üu][çc]|d[öo]rt|be[şs]|alt[ıi]|dua|tiga|empat|lima|enam|hai|ba|b[ốo]n|n[ăa]m|s[áa]u",
     r"alla|hela|kaikki|minden|[όο]λ(?:α|ες|οι|ο|η|ων)|to[țt]i|toate",
 )
 _LAST: Final = _words(
     r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
     r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
-    r"τελευτα[ίι]\w+",
+    r"τελευτα[ίι]\w+|final|finale|finalen|finales|финальн\w+",
 )
 _PLAN: Final = _words(
-    r"plan\w*|plano|piano|план\w*|pl[áa]n\w*|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv\w*|σχ[έε]δι\w*"
+    r"plan(?:e|en|es|s|u|a|ie|em|ı|ın|i|ens|et|ul|ului)?|plano|piano|план(?:а|у|ом|е|ы|ов|і)?|pl[áa]n(?:u|em|y)?"
+    r"|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv(?:e|ben|et|ünk)?|σχ[έε]δι\w*"
 )
 _PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
 _FINISHED: Final = re.compile(
@@ -264,9 +295,12 @@ _GO_ON: Final = re.compile(
 )
 
 
-# Where a question starts: after a sentence's end, but not the dot of an ordinal ("4. adım", "im 4. Schritt").
-_SENTENCE_END: Final = re.compile(r"[!?\n\u3002\uff01\uff1f\u061f\u0964]|(?<!\d)\.\s")
-_QUESTION_MARKS: Final = ("?", "\uff1f", "\u061f")
+# Where a sentence ends: a sentence mark (a dot before a space, not after a digit: "4. adım", "im 4. Schritt",
+# unless a capital or "¿" follows: "… el paso 2. ¿Sigo …?"), a line break; Spanish opens its question with "¿".
+_SENTENCE_END: Final = re.compile(
+    rf"[{re.escape(stopact_model.FULL_STOPS.replace('.', ''))}{stopact_model.QUESTION_MARK_CLASS}\n]"
+    r"|(?<!\d)\.\s|\.\s+(?=[¿¡A-ZÀ-ÞА-ЯΑ-Ω])|(?=¿)"
+)
 
 
 # The plan as the subject of a sentence that says it is done or at its end ("El plan queda cerrado", "Το σχέδιο
@@ -281,6 +315,8 @@ _CJK_PLAN_DONE: Final = re.compile(
 
 
 _PLAN_RE: Final = re.compile(_PLAN, re.IGNORECASE)
+_CLITIC_CONSENT_RE: Final = re.compile(_CLITIC_CONSENT)
+_COLON: Final = re.compile("[:\uff1a]")
 _END_RE: Final = re.compile(_END, re.IGNORECASE)
 # Quote marks and bold that close a question the user asked for as text ("… with your wording: **…?**").
 _QUOTED_END: Final = ("**", '"', "\u00bb", "\u201d", "\u300d")
@@ -290,38 +326,50 @@ def asks_for_a_plan_step(final: str) -> bool:
     """Whether a permission question's final act (in another language) asks leave to go on with a unit of the
     plan named by its place in it, after a report of work done, and says nothing that makes it the user's
     (the module's docstring)."""
+    final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])  # a final act: bounded work
     text = final.rstrip(" \t\n*_`)")
-    if not text.endswith(_QUESTION_MARKS) or final.rstrip().endswith(_QUOTED_END):
+    if not text.endswith(stopact_model.QUESTION_MARKS) or final.rstrip().endswith(_QUOTED_END):
         return False
     asked = text[max((m.end() for m in _SENTENCE_END.finditer(text, 0, len(text) - 1)), default=0) :]
-    report = text[: len(text) - len(asked)]
-    if not _UNIT.search(asked) or not _goes_on(asked) or ":" in asked:  # a colon introduces a quoted question
-        return False
-    if any(p.search(final) for p in (_FINISHED, _CONSENT, _OUTWARD, _OR, _PROPOSED, _FROM_THE_FIRST)):
+    before = text[: len(text) - len(asked)]
+    report = _sentences(before)
+    if not report or not _UNIT.search(asked) or not _goes_on(asked):
+        return False  # no report before it; no unit or no going on in it
+    if _COLON.search(asked) or before.rstrip().endswith((":", "\uff1a")):
+        return False  # a colon introduces the question: a text quoted or asked for
+    if any(
+        p.search(final) for p in (_FINISHED, _CONSENT, _CLITIC_CONSENT_RE, _OUTWARD, _OR, _PROPOSED, _FROM_THE_FIRST)
+    ):
         return False
     if _MORE_THAN_GOING_ON.search(asked) or (_VAI.search(asked) and not _PORTUGUESE.search(final)):
         return False
     if _BARE_O.search(asked) and not _NOT_OR_O.search(final):
         return False
-    if not all("done" in _concepts(sentence) for sentence in _sentences(report)) or _plan_is_done(report):
+    if _CZECH_AND.search(asked) and _CZECH.search(final):
         return False
-    return sum(final.count(mark) for mark in _QUESTION_MARKS) < 2  # two questions side by side offer a choice
+    if not all(_reports_done(sentence) for sentence in report) or _plan_is_done(report):
+        return False
+    return sum(final.count(mark) for mark in stopact_model.QUESTION_MARKS) < 2  # two questions offer a choice
 
 
 def _goes_on(asked: str) -> bool:
     return "continue" in _concepts(asked) or _GO_ON.search(asked) is not None
 
 
-def _plan_is_done(report: str) -> bool:
-    """Whether a sentence of the report has the plan as its subject and says it is done or at its end."""
-    for sentence in _sentences(report):
-        plan = _PLAN_RE.search(sentence)
-        owned = plan is not None and any(
-            m.start() <= plan.start() < m.end() for m in _OF_THE_PLAN_RE.finditer(sentence)
-        )
-        if plan and not owned and ("done" in _concepts(sentence) or _END_RE.search(sentence)):
+def _reports_done(sentence: str) -> bool:
+    """A sentence that says work is done, not negated ("Die Tests sind noch nicht fertig.")."""
+    return "done" in _concepts(sentence) and re.search(_NOT, sentence, re.IGNORECASE) is None
+
+
+def _plan_is_done(report: list[str]) -> bool:
+    """Whether a sentence of the report has the plan as its subject (not "the plan's step") and says it is done
+    or at its end."""
+    for sentence in report:
+        owned = [(m.start(), m.end()) for m in _OF_THE_PLAN_RE.finditer(sentence)]
+        subject = any(not any(a <= plan.start() < b for a, b in owned) for plan in _PLAN_RE.finditer(sentence))
+        if subject and ("done" in _concepts(sentence) or _END_RE.search(sentence)):
             return True
-    return _CJK_PLAN_DONE.search(report) is not None
+    return any(_CJK_PLAN_DONE.search(sentence) for sentence in report)
 
 
 def _concepts(text: str) -> frozenset[str]:
@@ -329,10 +377,12 @@ def _concepts(text: str) -> frozenset[str]:
     folded = "".join(
         unicodedata.normalize("NFD", c)[0] if unicodedata.name(c, "").startswith("LATIN") else c for c in text
     )
-    return concepts.found(text.lower()) | concepts.found(folded.lower())
+    found = concepts.found(text.lower())
+    return found if folded == text else found | concepts.found(folded.lower())
 
 
 def _sentences(text: str) -> list[str]:
+    """`text`'s sentences that hold a letter or a digit."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     parts = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]
     return [part for part in parts if any(c.isalnum() for c in part)]
