@@ -6,8 +6,9 @@ Claude Code runs the whole story the issue found broken: a plan committed an hou
 which sweeps in the files `init` wrote (`.stopwarden/config.toml`, `.stopwarden/.gitignore`,
 `.claude/skills/build/SKILL.md`). That set-up is not work on the gate: a context-preservation stop is
 still blocked in enforce and logged as `continue` in shadow; a silent stop that only names its next step
-is blocked too, and so is one that ends on the colon of the action it announces ("Let me fix that:"); a
-completion and a question to the user are let through. Codex shows the silent stop
+is blocked too, and so is one that ends on the colon of the action it announces ("Let me fix that:") and a
+Spanish question that asks leave to go on with the plan's step 2 after reporting step 1 done; a completion
+and a question to the user are let through. Codex shows the silent stop
 with stop_gate.py's set-up (the test commits step 1 there: Codex's sandbox keeps `.git` read-only).
 """
 
@@ -51,12 +52,15 @@ CONTEXT_STOP = "Step 1 is committed. To preserve context I'll stop here; a fresh
 SILENT_STOP = "The schema migration is committed. Next I need to wire the parser into the CLI."
 # Ends on the colon of the action it announces: the agent meant to call a tool and ended its turn (round 31).
 DANGLING_STOP = "The schema migration is committed. The CLI still parses the old flags. Let me fix that:"
+# Outside English, a permission question for the plan's own step after a report of work done (round 32).
+PLAN_STEP_STOP = "La migración del esquema está hecha y probada. ¿Sigo con el paso 2 del plan?"
 COMPLETION = "All three steps of the plan are implemented and the test suite passes."
 QUESTION = "Should the importer skip malformed rows or abort the whole file?"
 CARRY_ON = "Carrying on with step 2."
 
 U1 = "U1_DURABLE_ARTIFACT_CONTINUATION_SAFE"
 U4 = "U4_NEXT_STEP_ANNOUNCED"
+U5 = "U5_PERMISSION_MID_PLAN"
 BLOCKED = "stopwarden: Continue"
 
 
@@ -121,8 +125,9 @@ def session_id(run: CompletedRun) -> str:
         # Silent: no stop word at all, the next step named and the turn ended.
         (SILENT_STOP, "you named your next step", U4),
         (DANGLING_STOP, "you named your next step", U4),
+        (PLAN_STEP_STOP, f"the plan at {PLAN} already says what comes", U5),
     ],
-    ids=["context-stop-after-init-files-committed", "silent-next-step", "next-action-on-its-colon"],
+    ids=["context-stop-after-init-files-committed", "silent-next-step", "next-action-on-its-colon", "plan-step-es"],
 )
 def test_enforce_blocks_an_early_stop(claude_bin: Path, project: Path, stop: str, reminder: str, rule: str) -> None:
     model, run = claude_stops(claude_bin, project, stop)

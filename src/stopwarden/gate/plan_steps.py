@@ -166,6 +166,7 @@ _MORE_THAN_GOING_ON: Final = re.compile(
         r"y|und|et|e|i|и|і|й|ve|dan|và|och|og|ja|és|και|și|और|و",
         r"aunque|aun\s+as[íi]|pese\s+a|a\s+pesar|obwohl|obgleich|trotzdem|dennoch|bien\s+que|quoique|malgr[ée]",
         r"m[êe]me\s+si|quand\s+m[êe]me|anche\s+se|nonostante|comunque|embora|apesar|mesmo\s+assim|ondanks|hoewel",
+        r"mesmo\s+(?:sendo|que)|ainda\s+que|aun\s+(?:siendo|cuando)|incluso\s+si|sebbene|bench[ée]|pur\s+essendo",
         r"mimo\s+(?:że|to)|chocia[żz]|p[řr]esto[žz]e|i\s+kdy[žz]|хотя|хоть|несмотря|попри|хоча|ra[ğg]men|halde|padahal",
         r"meskipun|walaupun|m[ặa]c\s+d[ùu]|हालाँकि|फिर\s+भी|कि|رغم|למרות|اگرچه|trots|f[åa]st[äa]n|fast|vaikka|silti|b[áa]r",
         r"παρ[όο]λο|de[șs]i|totu[șs]i",
@@ -352,13 +353,24 @@ def asks_for_a_plan_step(final: str) -> bool:
     return sum(final.count(mark) for mark in stopact_model.QUESTION_MARKS) < 2  # two questions offer a choice
 
 
+# Done: the lexicon's `done` words and the gendered and plural forms of them it lacks ("la migración está hecha").
+_DONE: Final = re.compile(
+    _words(
+        r"hech[oa]s?|list[oa]s?|terminad[oa]s?|feit[oa]s?|pront[oa]s?|conclu[íi]d[oa]s?|fatt[oaie]|finit[oaie]",
+        r"completat[oaie]|pront[oaie]|fait(?:e|s|es)?|termin[ée]e?s?|pr[êe]te?s?|fertige?",
+    ),
+    re.IGNORECASE,
+)
+
+
 def _goes_on(asked: str) -> bool:
     return "continue" in _concepts(asked) or _GO_ON.search(asked) is not None
 
 
 def _reports_done(sentence: str) -> bool:
     """A sentence that says work is done, not negated ("Die Tests sind noch nicht fertig.")."""
-    return "done" in _concepts(sentence) and re.search(_NOT, sentence, re.IGNORECASE) is None
+    said = "done" in _concepts(sentence) or _DONE.search(sentence) is not None
+    return said and re.search(_NOT, sentence, re.IGNORECASE) is None
 
 
 def _plan_is_done(report: list[str]) -> bool:
