@@ -31,6 +31,7 @@ from stopwarden.gate import concepts, stopact_model
 # accents left decomposed; the vowel signs of Devanagari and its neighbours, but not the danda, which ends a
 # sentence: concepts._MARKS).
 _LETTER: Final = r"[\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff]"
+_INDIC: Final = re.compile("[\u0900-\u0dff]")
 _B: Final = rf"(?<!{_LETTER})"
 _E: Final = rf"(?!{_LETTER})"
 
@@ -38,7 +39,13 @@ _E: Final = rf"(?!{_LETTER})"
 def _words(*entries: str) -> str:
     """One alternation of whole-word entries (regular expressions: `\\w*` lets a stem go on, vowel signs too:
     Hindi "भेज\\w*" reads "भेजें")."""
-    return rf"{_B}(?:{'|'.join(entries).replace(chr(92) + 'w', _LETTER)}){_E}"
+    return rf"{_B}(?:{'|'.join(map(_indic_stems, entries))}){_E}"
+
+
+def _indic_stems(entry: str) -> str:
+    """An entry whose words are in an Indic script, with its `\\w` taking vowel signs too: only there (a class
+    in every stem of the lists would cost tens of milliseconds to compile)."""
+    return entry.replace("\\w", _LETTER) if _INDIC.search(entry) else entry
 
 
 # A unit of a plan, in the spaced languages (es, pt, fr, it, de, nl, pl, cs, ru, uk, tr, id, vi, hi, ar, he,
