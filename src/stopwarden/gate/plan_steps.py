@@ -125,7 +125,7 @@ _VAI: Final = re.compile(rf"{_B}vai{_E}", re.IGNORECASE)
 # A bare "o", but not before a unit of the plan, "next" or a number (Portuguese "o passo 4", Czech "o kroku 4"),
 # nor in Portuguese or a Slavic language, whose "o" is "about".
 _BARE_O: Final = re.compile(rf"{_B}[oó]{_E}(?!\s+(?:{_STEP}|{_NEXT}))", re.IGNORECASE)
-_NOT_OR_O: Final = re.compile(rf"[ěščřžůňťďąęłńśźż]|{_PORTUGUESE_WORDS}", re.IGNORECASE)
+_O_IS_NO_OR: Final = re.compile(rf"[ěščřžůňťďąęłńśźż]|{_PORTUGUESE_WORDS}", re.IGNORECASE)
 # Czech and Slovak "a" is "and" (Spanish, Portuguese and Italian "a" is "to"): read so beside their letters.
 _CZECH_AND: Final = re.compile(rf"{_B}a{_E}", re.IGNORECASE)
 _CZECH: Final = re.compile(r"[ěřůňťďľĺŕ]|\b(?:je|jsem|mám|mam)\b", re.IGNORECASE)
@@ -168,7 +168,7 @@ _CONSENT: Final = re.compile(
 # the build to the customers' servers?"), a concession ("… although the plan gives it to the platform team?"), a
 # condition ("If you confirm the budget, …"), a time other than now ("… tonight, before the freeze?"): what
 # makes such a question the user's is said beside the step (training/plan_step_review2.jsonl, round 32).
-_MORE_THAN_GOING_ON: Final = re.compile(
+_ASKS_MORE: Final = re.compile(
     _words(
         r"y|und|et|e|i|и|і|й|ve|dan|và|och|og|ja|és|και|și|और|و",
         r"aunque|aun\s+as[íi]|pese\s+a|a\s+pesar|obwohl|obgleich|trotzdem|dennoch|bien\s+que|quoique|malgr[ée]",
@@ -198,9 +198,9 @@ _MORE_THAN_GOING_ON: Final = re.compile(
     r"|(?<![\u0600-\u06ff])و[\u0600-\u06ff]{2,}",  # so is Arabic's
     re.IGNORECASE,
 )
-# A step the agent proposed itself, not the plan's ("… step 6, which I came up with?"), a step that is a team's
-# or on hold, or a question to go on "anyway".
-_PROPOSED: Final = re.compile(
+# Not the plan's step to take now: one the agent proposed itself ("… step 6, which I came up with?"), a team's
+# or a guide's, one on hold, or a question to go on "anyway".
+_NOT_THE_PLANS_NOW: Final = re.compile(
     _words(
         r"sugeri|suger\w+|suggerit\w*|vorschlag\w*|σκέφτηκα|equipo|team|[ée]quipe|squadra|equipa|zesp[oó][łl]\w*",
         r"t[ýy]m\w*|команд\w*|ekib\w*|tim|nh[óo]m|टीम|فريق|צוות|تیم|teamet|tiimi\w*|csapat\w*|ομάδα\w*|echip\w*",
@@ -268,7 +268,7 @@ _PLAN: Final = _words(
     r"|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv(?:e|ben|et|ünk)?|σχ[έε]δι\w*"
 )
 _PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
-_FINISHED: Final = re.compile(
+_AFTER_THE_PLAN: Final = re.compile(
     rf"{_NOT_IN_THE_PLAN}|{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
     + "|"
     + _words(
@@ -313,7 +313,7 @@ _SENTENCE_END: Final = re.compile(
 
 # The plan as the subject of a sentence that says it is done or at its end ("El plan queda cerrado", "Το σχέδιο
 # τελείωσε"), not "the plan's step" (`_OF_THE_PLAN`).
-_END: Final = _words(
+_AT_ITS_END: Final = _words(
     r"fim|fin|final|cerrad[oa]|ende|konec|конец|akhir|k[ếe]t\s+th[úu]c|अंत|نهاية|סוף|پایان|slut|loppu|v[ée]ge|τέλος",
     r"sf[âa]r[șs]it|τελε[ίι]ωσε|הושלמה|הסתיימה",
 )
@@ -325,9 +325,21 @@ _CJK_PLAN_DONE: Final = re.compile(
 _PLAN_RE: Final = re.compile(_PLAN, re.IGNORECASE)
 _CLITIC_CONSENT_RE: Final = re.compile(_CLITIC_CONSENT)
 _COLON: Final = re.compile("[:\uff1a]")
-_END_RE: Final = re.compile(_END, re.IGNORECASE)
+_AT_ITS_END_RE: Final = re.compile(_AT_ITS_END, re.IGNORECASE)
 # Quote marks and bold that close a question the user asked for as text ("… with your wording: **…?**").
 _QUOTED_END: Final = ("**", '"', "\u00bb", "\u201d", "\u300d")
+
+
+# What, said anywhere in the final act, makes the question the user's.
+_BESIDE_THE_QUESTION: Final = (
+    _AFTER_THE_PLAN,
+    _CONSENT,
+    _CLITIC_CONSENT_RE,
+    _OUTWARD,
+    _OR,
+    _NOT_THE_PLANS_NOW,
+    _FROM_THE_FIRST,
+)
 
 
 def asks_for_a_plan_step(final: str) -> bool:
@@ -345,13 +357,11 @@ def asks_for_a_plan_step(final: str) -> bool:
         return False  # no report before it; no unit or no going on in it
     if _COLON.search(asked) or before.rstrip().endswith((":", "\uff1a")):
         return False  # a colon introduces the question: a text quoted or asked for
-    if any(
-        p.search(final) for p in (_FINISHED, _CONSENT, _CLITIC_CONSENT_RE, _OUTWARD, _OR, _PROPOSED, _FROM_THE_FIRST)
-    ):
+    if any(p.search(final) for p in _BESIDE_THE_QUESTION):
         return False
-    if _MORE_THAN_GOING_ON.search(asked) or (_VAI.search(asked) and not _PORTUGUESE.search(final)):
+    if _ASKS_MORE.search(asked) or (_VAI.search(asked) and not _PORTUGUESE.search(final)):
         return False
-    if _BARE_O.search(asked) and not _NOT_OR_O.search(final):
+    if _BARE_O.search(asked) and not _O_IS_NO_OR.search(final):
         return False
     if _CZECH_AND.search(asked) and _CZECH.search(final):
         return False
@@ -386,7 +396,7 @@ def _plan_is_done(report: list[str]) -> bool:
     for sentence in report:
         owned = [(m.start(), m.end()) for m in _OF_THE_PLAN_RE.finditer(sentence)]
         subject = any(not any(a <= plan.start() < b for a, b in owned) for plan in _PLAN_RE.finditer(sentence))
-        if subject and ("done" in _concepts(sentence) or _END_RE.search(sentence)):
+        if subject and ("done" in _concepts(sentence) or _AT_ITS_END_RE.search(sentence)):
             return True
     return any(_CJK_PLAN_DONE.search(sentence) for sentence in report)
 
