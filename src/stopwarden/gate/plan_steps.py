@@ -74,7 +74,7 @@ _OF_THE_PLAN: Final = _words(
     r"(?:im|des|aus\s+dem|nach\s+dem|laut)\s+plans?|(?:in|uit)\s+het\s+plan|van\s+het\s+plan",
     r"w\s+planie|z\s+planu|planu|v\s+pl[áa]nu|pl[áa]nu",
     r"плана|в\s+плане|по\s+плану|у\s+плані|плану",
-    r"plan[ıi]n\w*|plandaki|di\s+rencana|dalam\s+rencana|rencananya|trong\s+k[ếe]\s+ho[ạa]ch",
+    r"plan[ıi]n\w*|plandaki|di\s+rencana|dari\s+rencana|dalam\s+rencana|rencananya|trong\s+k[ếe]\s+ho[ạa]ch",
     r"योजना\s+(?:के|में|का|की)|في\s+الخطة|من\s+الخطة|בתוכנית|מהתוכנית|در\s+برنامه",
     r"i\s+planen|planens|suunnitelman\w*|a\s+tervben|terv\s+szerinti|του\s+σχεδ[ίι]ου|din\s+plan|planului",
 )
@@ -183,14 +183,16 @@ _ASKS_MORE: Final = re.compile(
         r"amanh[ãa]|vandaag|vanavond|dzi[śs]|dzisiaj|jutro|dnes|z[íi]tra|сегодня|завтра|сьогодні|bug[üu]n|yar[ıi]n",
         r"hari\s+ini|malam\s+ini|besok|h[ôo]m\s+nay|t[ốo]i\s+nay|ng[àa]y\s+mai|आज|اليوم|غدا|היום|הלילה|מחר|امروز",
         r"امشب|فردا|idag|ikv[äa]ll|imorgon|i\s+dag|i\s+morgen|t[äa]n[äa][äa]n|huomenna|holnap|σήμερα|απόψε|αύριο",
-        r"azi|ast[ăa]zi|m[âa]ine|despu[ée]s|nach\s+dem|nach\s+der|apr[èe]s|dopo|depois|после|після|sonra\w*",
+        r"azi|ast[ăa]zi|m[âa]ine|despu[ée]s|nach\s+dem|nach\s+der|apr[èe]s|dopo|depois|после|після|sonra(?!ki)\w*",
         r"setelah|sesudah|sau\s+khi|के\s+बाद|بعد|אחרי|پس\s+از|efter|j[äa]lkeen|ut[áa]n|μετ[άα]|dup[ăa]",
         r"semana\s+que\s+viene|pr[óo]xima\s+semana|n[äa]chste\s+woche|semaine\s+prochaine|prossima\s+settimana",
         r"volgende\s+week|przysz[łl]ym\s+tygodniu|следующей\s+неделе|наступного\s+тижня|gelecek\s+hafta",
         r"minggu\s+depan|tu[ầa]n\s+sau|agle\s+hafte|الأسبوع\s+القادم|בשבוע\s+הבא|n[äa]sta\s+vecka|ensi\s+viikolla",
         r"j[öo]v[őo]\s+h[ée]ten|επ[όο]μενη\s+εβδομ[άα]δα|s[ăa]pt[ăa]m[âa]na\s+viitoare",
+        r"antes|avant|bevor|ehe|prima|voordat|zanim|p[řr]ed|прежде|перед|перш|[öo]nce\w*|sebelum|tr[ưu][ớo]c\s+khi",
+        r"से\s+पहले|قبل|לפני|innan|ennen|el[őo]tt|πριν|[îi]nainte",
     )
-    + r"|把|并且|并|和|而且|然后|之后|以后|下周|来週|다음\s*주|후에|後で|後に"
+    + r"|把|并且|并|和|而且|然后|之后|以后|下周|来週|다음\s*주|후에|後で|後に|之前|先.{0,12}再|前に|전에"
     r"|虽然|尽管|即使|如果|要是|今天|今晚|明天|今日|今夜|明日"
     r"|たら|れば|なら|ですが|けど|にもかかわらず"
     r"|하지만|는데|그래도|만약|오늘|내일|거나|시면|으면|다면"
@@ -208,14 +210,22 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"призупин\w*|bekle\w*|tunda\w*|ditunda|t[ạa]m\s+d[ừu]ng|ho[ãa]n|रोक\w*|تعليق|להקפיא|הקפאה|j[äa][äa]dy\w*",
         r"felf[üu]gg\w*|παγ[ώω]\w*|suspend\w*|igual|de\s+todas\s+formas|de\s+todos\s+modos|toch|всё\s+равно",
         r"все\s+равно|все\s+одно|всё-таки|yine\s+de|tetap|vẫn|مع\s+ذلك|בכל\s+זאת|با\s+این\s+حال|[äa]nd[åa]|m[ée]gis",
-        r"oricum|tutorial\w*|gu[íi]a|guide\w*|leitfaden\w*|anleitung\w*|handleiding\w*|instrukcj\w*|n[áa]vod\w*",
+        r"oricum|como\s+(?:me\s+)?pediste|como\s+acordamos|como\s+pediu|como\s+combinado|comme\s+(?:convenu|demand[ée])",
+        r"wie\s+(?:gew[üu]nscht|besprochen|vereinbart)|come\s+(?:mi\s+hai\s+chiesto|concordato|richiesto)|zoals\s+gevraagd",
+        r"как\s+(?:договаривались|ты\s+просил\w*|вы\s+просили)|як\s+(?:домовлялися|ти\s+просив\w*)|jak\s+prosi[łl]\w*",
+        r"zgodnie\s+z\s+pro[śs]b[ąa]|istedi[ğg]in\s+gibi|sesuai\s+permintaan|seperti\s+yang\s+(?:kamu|anda)\s+minta",
+        r"nh[ưu]\s+b[ạa]n\s+y[êe]u\s+c[ầa]u|theo\s+y[êe]u\s+c[ầa]u|me\s+detengo|me\s+paro|je\s+m'arr[êe]te|halte\s+ich",
+        r"anhalten|mi\s+fermo|eu\s+paro|останавлива\w*|останавлюсь|зупиня\w*|zatrzymuj\w*|durdu\w*|durup",
+        r"berhenti|d[ừu]ng\s+l[ạa]i|ser[íi]a|serait|sarebbe|w[äa]re|by[łl]oby|было\s+бы|tutorial\w*|gu[íi]a|guide\w*|leitfaden\w*|anleitung\w*|handleiding\w*|instrukcj\w*|n[áa]vod\w*",
         r"инструкци\w*|інструкці\w*|rehber\w*|k[ıi]lavuz\w*|panduan|h[ưu][ớo]ng\s+d[ẫa]n|गाइड|دليل|מדריך|راهنما",
         r"opas\w*|[úu]tmutat[óo]\w*|οδηγ[όο]\w*|ghid\w*|runbook\w*|manual\w*|handbuch\w*",
         r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|הצעתי|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
     )
-    + r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안|הצעתי"
+    + r"|按照你的要求|按你的要求|如你所说|停下|ご要望どおり|ご指示どおり|止めて"
+    r"|요청하신\s*대로|말씀하신\s*대로|멈추|멈춥"
+    r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안|הצעתי"
     r"|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",
     re.IGNORECASE,
 )
@@ -231,11 +241,15 @@ _OUTWARD: Final = re.compile(
         r"sub[io]\w*|cargo|carico|caric\w+|upload\w*|hochlad\w*|t[ée]l[ée]vers\w*|wgra\w*|nahr[áa]\w*|залив\w*",
         r"залить|заливаю|unggah|y[üu]kle\w*|[đd][ẩa]y|cobr\w+|addebit\w*|pr[ée]l[èe]v\w*|abbuch\w*|obci[ąa][żz]\w*",
         r"списа\w*|compr\w+|kauf\w*|achet\w*|acquist\w*|kup\w*|купи\w*|купу\w*|sat[ıi]n\s+al\w*|beli|mua",
-        r"freischalt\w*|aktivier\w*|activ\w+|uitbreng\w*|klant\w*|client(?:e|es|i)\b|clientes|kund\w*|klient\w*",
+        r"freischalt\w*|aktivier\w*|activ\w+|uitbreng\w*|klant\w*|client(?:e|es|i)\b|clientes|kund\w*",
+        r"klient(?:ów|om|ami|ach)|zákazník\w*|real(?:es)?\s+(?:data|datos|database)|datos\s+reales|dados\s+reais",
+        r"banco\s+real|donn[ée]es\s+r[ée]elles|dati\s+reali|echten?\s+daten|реальн\w+\s+данн\w+|data\s+asli",
+        r"d[ữu]\s+li[ệe]u\s+th[ậa]t|downtime|indisponib\w*|ausfall\w*|bloque\w*|blocca\w*|blockier\w*|блокир\w*",
         r"клиент\w*|клієнт\w*|m[üu][şs]teri\w*|pelanggan|kh[áa]ch\s+h[àa]ng|asiakka\w*|[üu]gyf[ée]l\w*|πελ[άα]τ\w*",
-        r"clien[țt]\w*|ग्राहक\w*|العملاء|עמלת|לקוחות|להעלות|مشتری\w*|app\s+store|play\s+store",
+        r"clien[țt]ii|clien[țt]ilor|ग्राहक\w*|العملاء|עמלת|לקוחות|להעלות|مشتری\w*|app\s+store|play\s+store",
     )
-    + r"|推到|上传|购买|扣款|客户|顧客|アップロード|購入|課金|고객|업로드|구매|결제|반영",
+    + r"|推到|上传|购买|扣款|客户|顧客|アップロード|購入|課金|고객|업로드|구매|결제|반영"
+    r"|正式数据库|正式库|生产库|真实数据|本番データ|실데이터|停机|宕机|ダウンタイム|다운타임",
     re.IGNORECASE,
 )
 
@@ -245,12 +259,13 @@ _NOT: Final = _words(
     r"no|n[ãa]o|pas|non|nicht|kein\w*|niet|geen|не|нет|ні|nie|ne|de[ğg]il|tidak|bukan|kh[ôo]ng|नहीं|ليس|لا|לא|نه",
     r"inte|ikke|ei|nem|δεν|nu",
 )
+_NEGATION: Final = re.compile(_NOT, re.IGNORECASE)
 _NOT_IN_THE_PLAN: Final = (
     rf"{_NOT}(?:\W+\w+){{0,2}}?\W+{_OF_THE_PLAN}|計画に(?:は)?(?:ない|なかった|含まれ(?:てい)?ない)|계획에\s*없"
     r"|不在计划|计划(?:里|中)没有|不在計劃"
 )
 _ALL: Final = _words(
-    r"tod[oa]s?|tous|toutes|tout|tutt[ie]|tutto|alle|ganze\w*|gesamte\w*|hele|все|весь|всі|wszystki\w*|ca[łl]y",
+    r"tod[oa]s?|tous|toutes|tout|tutt[ie]|tutto|alle|ganze\w*|gesamte\w*|hele|все|весь|всі|усі|увесь|wszystki\w*|ca[łl]y",
     r"v[šs]echn\w*|cel[ýy]|t[üu]m|b[üu]t[üu]n|semua|seluruh|t[ấa]t\s+c[ảa]|सभी|सारे|पूरी|جميع|كل|כל|همه",
     r"dos|tres|cuatro|cinco|seis|siete|ocho|zwei|drei|vier|f[üu]nf|sechs|sieben|acht|deux|trois|quatre|cinq|six",
     r"sept|huit|tre|quattro|cinque|sette|otto|dois|duas|tr[êe]s|sete|oito|twee|drie|vijf|zes|zeven|два|две|три",
@@ -261,7 +276,7 @@ _ALL: Final = _words(
 _LAST: Final = _words(
     r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
     r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
-    r"τελευτα[ίι]\w+|final|finale|finalen|finales|финальн\w+",
+    r"τελευτα[ίι]\w+|final|finale|finalen|finales|финальн\w+|마지막",
 )
 _PLAN: Final = _words(
     r"plan(?:e|en|es|s|u|a|ie|em|ı|ın|i|ens|et|ul|ului)?|plano|piano|план(?:а|у|ом|е|ы|ов|і)?|pl[áa]n(?:u|em|y)?"
@@ -283,7 +298,7 @@ _AFTER_THE_PLAN: Final = re.compile(
         r"से\s+बाहर|خارج|מחוץ|utanf[öo]r|uden\s+for|utenfor|ulkopuol\w+|k[íi]v[üu]l|εκτ[όο]ς|[îi]n\s+afara",
     )
     + r"|(?:すべて|全て)の(?:ステップ|段階|項目|タスク|工程)"
-    r"|(?:ステップ|段階|項目|タスク|工程|計画)(?:は|が)?(?:すべて|全て)|計画外|範囲外|スコープ外|任意|オプション|모든\s*(?:단계|항목|작업|스텝)|범위\s*밖|계획\s*외|계획에\s*없|선택\s*사항|선택적"
+    r"|(?:ステップ|段階|項目|タスク|工程|計画)(?:は|が)?(?:すべて|全て)|마지막\s*(?:단계|항목|스텝)|추가로|計画外|範囲外|スコープ外|任意|オプション|모든\s*(?:단계|항목|작업|스텝)|범위\s*밖|계획\s*외|계획에\s*없|선택\s*사항|선택적"
     r"|(?:所有|全部)的?(?:步骤|阶段|任务|项|項|步)|(?:计划|步骤|任务)(?:里的)?(?:都|已经)?全部|计划之外|计划外|范围之外|范围外|可选|可選",
     re.IGNORECASE,
 )
@@ -374,7 +389,8 @@ def asks_for_a_plan_step(final: str) -> bool:
 _DONE: Final = re.compile(
     _words(
         r"hech[oa]s?|list[oa]s?|terminad[oa]s?|feit[oa]s?|pront[oa]s?|conclu[íi]d[oa]s?|fatt[oaie]|finit[oaie]",
-        r"completat[oaie]|pront[oaie]|fait(?:e|s|es)?|termin[ée]e?s?|pr[êe]te?s?|fertige?",
+        r"completat[oaie]|pront[oaie]|fait(?:e|s|es)?|termin[ée]e?s?|pr[êe]te?s?|fertige?|terminei|conclu[íi]",
+        r"finalizei|acabei|acab[ée]|complet[ée]|finalic[ée]",
     ),
     re.IGNORECASE,
 )
@@ -387,7 +403,9 @@ def _goes_on(asked: str) -> bool:
 def _reports_done(sentence: str) -> bool:
     """A sentence that says work is done, not negated ("Die Tests sind noch nicht fertig.")."""
     said = "done" in _concepts(sentence) or _DONE.search(sentence) is not None
-    return said and re.search(_NOT, sentence, re.IGNORECASE) is None
+    portuguese = _PORTUGUESE.search(sentence) is not None  # whose "no" is "in the" ("no código")
+    negated = any(m[0].lower() != "no" or not portuguese for m in _NEGATION.finditer(sentence))
+    return said and not negated
 
 
 def _plan_is_done(report: list[str]) -> bool:
