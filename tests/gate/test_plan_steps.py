@@ -159,7 +159,12 @@ def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "early_at_least", "legitimate_at_most"),
-    [("plan_step_review.jsonl", 22, 0), ("plan_step_review2.jsonl", 29, 0), ("plan_step_review3.jsonl", 42, 1)],
+    [
+        ("plan_step_review.jsonl", 22, 0),
+        ("plan_step_review2.jsonl", 29, 0),
+        ("plan_step_review3.jsonl", 42, 1),
+        ("plan_step_review4.jsonl", 23, 0),
+    ],
 )
 def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     name: str, early_at_least: int, legitimate_at_most: int
@@ -179,7 +184,9 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     early): 14 legitimate blocked (the code before the round 4), 35 early; narrowed on it (the user asked to be
     consulted, "before", real data and downtime, "the last step" in Korean, a proposal in the conditional,
     Turkish "sonraki", "the client side"): 1 (a Russian "that is" before a bulk move, which its author calls
-    borderline), 42 early."""
+    borderline), 42 early. training/plan_step_review4.jsonl, by a helper that read only the policy and measured
+    the final version once, without narrowing it (90 legitimate, 60 early, in fourteen languages): none of the
+    legitimate ones blocked (the code before the round 2), 23 early (3)."""
     rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert len([row["text"] for row in blocked if row["act"] != "permission"]) <= legitimate_at_most
