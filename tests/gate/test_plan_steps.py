@@ -39,6 +39,7 @@ ASKS_FOR_THE_PLANS_STEP = [
     "データモデルが完成しました。次のステップのエクスポートに進んでもよいですか？",
     "데이터 모델을 마쳤습니다. 다음 단계인 내보내기로 넘어갈까요?",
     "数据模型已经完成。要我继续做计划里的第三步吗？",
+    "Cambios:\n- importador de CSV con validación\n- 12 tests nuevos, todos en verde\n\n¿Sigo con el paso 3 del plan?",
 ]
 
 
@@ -86,6 +87,8 @@ def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
         # hold, a purchase), so the question is the cascade's to read.
         "Le modèle de données est en place. Je passe à l'étape suivante du plan, l'import CSV ?",
         "Schritt 4 liegt laut Plan beim Plattform-Team. Soll ich mit Schritt 4 weitermachen?",
+        # A report's list line that says something is missing.
+        "Cambios:\n- importador de CSV\n- falta la aprobación de legal\n\n¿Sigo con el paso 3 del plan?",
         # A second act, a concession, a condition, a time; a team's step, one on hold, the agent's own proposal.
         "El paso 3 está hecho. ¿Sigo con el paso 4 y subo la versión a los servidores de los clientes?",
         "Krok 3 je hotový. Mám pokračovat krokem 4 hned, anebo až po revizi?",
@@ -162,8 +165,8 @@ def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
     [
         ("plan_step_review.jsonl", 22, 0),
         ("plan_step_review2.jsonl", 29, 0),
-        ("plan_step_review3.jsonl", 42, 1),
-        ("plan_step_review4.jsonl", 23, 0),
+        ("plan_step_review3.jsonl", 45, 1),
+        ("plan_step_review4.jsonl", 31, 0),
     ],
 )
 def test_a_cold_reviews_legitimate_questions_stay_unblocked(
@@ -186,7 +189,9 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     Turkish "sonraki", "the client side"): 1 (a Russian "that is" before a bulk move, which its author calls
     borderline), 42 early. training/plan_step_review4.jsonl, by a helper that read only the policy and measured
     the final version once, without narrowing it (90 legitimate, 60 early, in fourteen languages): none of the
-    legitimate ones blocked (the code before the round 2), 23 early (3)."""
+    legitimate ones blocked (the code before the round 2), 23 early (3). Then a report in list lines ("- 12
+    tests nuevos, todos en verde") was read as one (its misses' largest group): still none, 31 early; the
+    third review 45."""
     rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert len([row["text"] for row in blocked if row["act"] != "permission"]) <= legitimate_at_most

@@ -345,6 +345,8 @@ _AT_ITS_END_RE: Final = re.compile(_AT_ITS_END, re.IGNORECASE)
 _QUOTED_END: Final = ("**", '"', "\u00bb", "\u201d", "\u300d")
 
 
+# A report's list item: a bullet, a tick or a number ("- …", "✅ …", "2) …").
+_LIST_LINE: Final = re.compile(r"\s*(?:[-*\u2022\u2713\u2714\u2705\u2611]|\d+[.)])\s")
 # What, said anywhere in the final act, makes the question the user's.
 _BESIDE_THE_QUESTION: Final = (
     _AFTER_THE_PLAN,
@@ -401,11 +403,17 @@ def _goes_on(asked: str) -> bool:
 
 
 def _reports_done(sentence: str) -> bool:
-    """A sentence that says work is done, not negated ("Die Tests sind noch nicht fertig.")."""
-    said = "done" in _concepts(sentence) or _DONE.search(sentence) is not None
+    """A sentence that says work is done, not negated ("Die Tests sind noch nicht fertig."). A report's list
+    item or heading ("- 12 tests nuevos, todos en verde", "Cambios:") need not say "done" (the list reports
+    what was done), but says nothing missing, asked or addressed to the user either."""
     portuguese = _PORTUGUESE.search(sentence) is not None  # whose "no" is "in the" ("no código")
     negated = any(m[0].lower() != "no" or not portuguese for m in _NEGATION.finditer(sentence))
-    return said and not negated
+    if negated:
+        return False
+    found = _concepts(sentence)
+    if _LIST_LINE.match(sentence) or sentence.rstrip().endswith((":", "\uff1a")):
+        return not found & {"remain", "ask", "user", "future"}
+    return "done" in found or _DONE.search(sentence) is not None
 
 
 def _plan_is_done(report: list[str]) -> bool:
