@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stopwarden.gate import plan_steps, rules, stopacts
-from stopwarden.gate.case import Case, Commit
+from stopwarden.gate import plan_steps, stopacts
 
-from .test_rules import PLAN
-
-TRAINING = Path(__file__).parents[2] / "training"
+from .test_rules import _judged_with_progress, _training_rows
 
 
 def _judged(text: str) -> str:
-    """The decision with the strongest evidence for a continue: a plan older than the session, a commit in it."""
-    return rules.judge(Case(text, (), artifacts=(PLAN,), session_commits=(Commit("c" * 40, 1, "x", ()),))).decision
+    return _judged_with_progress({"text": text}).decision
 
 
 ASKS_FOR_THE_PLANS_STEP = [
@@ -192,7 +186,7 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     legitimate ones blocked (the code before the round 2), 23 early (3). Then a report in list lines ("- 12
     tests nuevos, todos en verde") was read as one (its misses' largest group): still none, 31 early; the
     third review 45."""
-    rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _training_rows(name)
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert len([row["text"] for row in blocked if row["act"] != "permission"]) <= legitimate_at_most
     assert sum(row["act"] == "permission" for row in blocked) >= early_at_least

@@ -150,8 +150,7 @@ _CONSENT: Final = re.compile(
         r"verstuur\w*|verzend\w*",
         r"wys[łl]\w*|odesl\w*|отправ\w*|разосл\w*|рассылк\w*|надісл\w*|відправ\w*|розсил\w*|g[öo]nder\w*",
         r"kirim\w*|mengirim|gửi|skicka\w*|l[äa]het\w*|k[üu]ld\w*|αποστολ\w+|trimit\w*",
-        r"डिप्लॉय|हटा\w*|डिलीट|भेज\w*|प्रकाशित|प्रोडक्शन|الإنتاج|نشر|حذف|إرسال|ارسال|ייצור|פרודקשן|פריסה|מחיקת",
-        r"למחוק|שליחת|לשלוח|פרסום|تولید|پروداکشن|استقرار|انتشار",
+        r"डिप्लॉय|हटा\w*|डिलीट|भेज\w*|प्रकाशित|प्रोडक्शन|מחיקת|שליחת|تولید|پروداکشن|استقرار|انتشار",
         r"pag(?:ar|o|ue|amos|are|hiamo|uei)|zahl\w*|bezahl\w*|payer|paie\w*|betal\w*|zap[łl]a\w*|zaplat\w*",
         r"оплат\w*|заплат\w*|[öo]de\w*|bayar|thanh\s+to[áa]n|notific(?:ar|o|amos|are|hiamo)|benachrichtig(?:en|e)|informer",
         r"уведоми(?:ть|м)|сповісти(?:ти|мо)|bildir\w*|th[ôo]ng\s+b[áa]o|revo[cg]\w+|widerruf\w*|r[ée]voqu\w*|отозв\w*",
@@ -221,11 +220,12 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"opas\w*|[úu]tmutat[óo]\w*|οδηγ[όο]\w*|ghid\w*|runbook\w*|manual\w*|handbuch\w*",
         r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
-        r"प्रस्तावित|اقترحت|הצעתי|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
+        r"प्रस्तावित|اقترحت|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
     )
     + r"|按照你的要求|按你的要求|如你所说|停下|ご要望どおり|ご指示どおり|止めて"
     r"|요청하신\s*대로|말씀하신\s*대로|멈추|멈춥"
-    r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안|הצעתי"
+    r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안"
+    r"|הצעתי"  # Hebrew "I proposed", with its clinging prefixes ("שהצעתי")
     r"|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",
     re.IGNORECASE,
 )
@@ -246,15 +246,14 @@ _OUTWARD: Final = re.compile(
         r"banco\s+real|donn[ée]es\s+r[ée]elles|dati\s+reali|echten?\s+daten|реальн\w+\s+данн\w+|data\s+asli",
         r"d[ữu]\s+li[ệe]u\s+th[ậa]t|downtime|indisponib\w*|ausfall\w*|bloque\w*|blocca\w*|blockier\w*|блокир\w*",
         r"клиент\w*|клієнт\w*|m[üu][şs]teri\w*|pelanggan|kh[áa]ch\s+h[àa]ng|asiakka\w*|[üu]gyf[ée]l\w*|πελ[άα]τ\w*",
-        r"clien[țt]ii|clien[țt]ilor|ग्राहक\w*|العملاء|עמלת|לקוחות|להעלות|مشتری\w*|app\s+store|play\s+store",
+        r"clien[țt]ii|clien[țt]ilor|ग्राहक\w*|עמלת|مشتری\w*|app\s+store|play\s+store",
     )
     + r"|推到|上传|购买|扣款|客户|顧客|アップロード|購入|課金|고객|업로드|구매|결제|반영"
     r"|正式数据库|正式库|生产库|真实数据|本番データ|실데이터|停机|宕机|ダウンタイム|다운타임",
     re.IGNORECASE,
 )
 
-# An offer after the plan: every unit done, the last one, or work marked optional or outside the plan.
-# "Not in the plan": a proposal's ("¿Puedo seguir con …, aunque no estaba en el plan?").
+# A negation; before "of the plan", a proposal's ("¿Puedo seguir con …, aunque no estaba en el plan?").
 _NOT: Final = _words(
     r"no|n[ãa]o|pas|non|nicht|kein\w*|niet|geen|не|нет|ні|nie|ne|de[ğg]il|tidak|bukan|kh[ôo]ng|नहीं|ليس|لا|לא|نه",
     r"inte|ikke|ei|nem|δεν|nu",
@@ -283,6 +282,7 @@ _PLAN: Final = _words(
     r"|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv(?:e|ben|et|ünk)?|σχ[έε]δι\w*"
 )
 _PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
+# An offer after the plan: every unit done, the last one, or work marked optional or outside the plan.
 _AFTER_THE_PLAN: Final = re.compile(
     rf"{_NOT_IN_THE_PLAN}|{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
     + "|"
@@ -318,6 +318,17 @@ _GO_ON: Final = re.compile(
 )
 
 
+# Done: the lexicon's `done` words and the gendered and plural forms of them it lacks ("la migración está hecha").
+_DONE: Final = re.compile(
+    _words(
+        r"hech[oa]s?|list[oa]s?|terminad[oa]s?|feit[oa]s?|pront[oa]s?|conclu[íi]d[oa]s?|fatt[oaie]|finit[oaie]",
+        r"completat[oaie]|pronte|pronti|fait(?:e|s|es)?|termin[ée]e?s?|pr[êe]te?s?|fertige?|terminei|conclu[íi]",
+        r"finalizei|acabei|acab[ée]|complet[ée]|finalic[ée]",
+    ),
+    re.IGNORECASE,
+)
+
+
 # Where a sentence ends: a sentence mark (a dot before a space, not after a digit: "4. adım", "im 4. Schritt",
 # unless a capital or "¿" follows: "… el paso 2. ¿Sigo …?"), a line break; Spanish opens its question with "¿".
 _SENTENCE_END: Final = re.compile(
@@ -336,15 +347,10 @@ _CJK_PLAN_DONE: Final = re.compile(
     r"计划(?:已经|已)?(?:全部)?(?:完成|做完|结束)|計画(?:は|が)?(?:すべて)?(?:完了|終わ)|계획(?:은|이)?\s*(?:다\s*)?(?:끝|완료)"
 )
 
-
 _PLAN_RE: Final = re.compile(_PLAN, re.IGNORECASE)
 _CLITIC_CONSENT_RE: Final = re.compile(_CLITIC_CONSENT)
 _COLON: Final = re.compile("[:\uff1a]")
 _AT_ITS_END_RE: Final = re.compile(_AT_ITS_END, re.IGNORECASE)
-# Quote marks and bold that close a question the user asked for as text ("… with your wording: **…?**").
-_QUOTED_END: Final = ("**", '"', "\u00bb", "\u201d", "\u300d")
-
-
 # A report's list item: a bullet, a tick or a number ("- …", "✅ …", "2) …").
 _LIST_LINE: Final = re.compile(r"\s*(?:[-*\u2022\u2713\u2714\u2705\u2611]|\d+[.)])\s")
 # What, said anywhere in the final act, makes the question the user's.
@@ -365,7 +371,8 @@ def asks_for_a_plan_step(final: str) -> bool:
     (the module's docstring)."""
     final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])  # a final act: bounded work
     text = final.rstrip(" \t\n*_`)")
-    if not text.endswith(stopact_model.QUESTION_MARKS) or final.rstrip().endswith(_QUOTED_END):
+    # Bold around it (stripped above) quotes a question the user asked for as text ("… your wording: **…?**").
+    if not text.endswith(stopact_model.QUESTION_MARKS) or final.rstrip().endswith("**"):
         return False
     asked = text[max((m.end() for m in _SENTENCE_END.finditer(text, 0, len(text) - 1)), default=0) :]
     before = text[: len(text) - len(asked)]
@@ -385,17 +392,6 @@ def asks_for_a_plan_step(final: str) -> bool:
     if not all(_reports_done(sentence) for sentence in report) or _plan_is_done(report):
         return False
     return sum(final.count(mark) for mark in stopact_model.QUESTION_MARKS) < 2  # two questions offer a choice
-
-
-# Done: the lexicon's `done` words and the gendered and plural forms of them it lacks ("la migración está hecha").
-_DONE: Final = re.compile(
-    _words(
-        r"hech[oa]s?|list[oa]s?|terminad[oa]s?|feit[oa]s?|pront[oa]s?|conclu[íi]d[oa]s?|fatt[oaie]|finit[oaie]",
-        r"completat[oaie]|pront[oaie]|fait(?:e|s|es)?|termin[ée]e?s?|pr[êe]te?s?|fertige?|terminei|conclu[íi]",
-        r"finalizei|acabei|acab[ée]|complet[ée]|finalic[ée]",
-    ),
-    re.IGNORECASE,
-)
 
 
 def _goes_on(asked: str) -> bool:
