@@ -46,6 +46,7 @@ FROZEN = {
     "twentyseventh_contact.jsonl": ("8c11921e01470659a30e4d70c8678f44e008ac69482680539ecf534ad32a8bf4", "t27"),
     "twentyeighth_contact.jsonl": ("1cc2c5c9e4bbe90dc583886097ca0b574ee326e2529d86694578155afe66b09d", "t28"),
     "twentyninth_contact.jsonl": ("9017cdda71e0fe9301579779acd990fc83179bf446bef6d3145153e8b0eb2707", "t29"),
+    "thirtieth_contact.jsonl": ("3bca31d2a71ff8565e4d6829c3de0916739d0a1d5a0a606efa7618ebc6462524", "t30"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
