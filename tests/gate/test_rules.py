@@ -294,7 +294,7 @@ def test_a_stop_that_looks_ahead_or_is_not_english_is_the_models(text: str) -> N
 
 
 def _guard(text: str) -> bool:
-    return stopacts.announces_next_step(stopact_model.final_act(text))
+    return stopacts.announces_next_step(text, stopact_model.final_act(text))
 
 
 def _ends_on_its_colon(text: str) -> bool:
@@ -330,6 +330,13 @@ def _judged_with_progress(row: dict[str, Any]) -> Verdict:
         "Plan:\n1. the faceting port\n2. the typo settings\n\nI'm starting with the faceting port now.",
         "The importer is in; I'm moving on to the exporter now.",
         "I'll port the exporter next, with the same fixtures.",  # "next" ending its clause
+        # The speaker's own next step in more of English's grammar (round 33).
+        "The importer is in. Next up, I'm adding the retries to the exporter.",
+        "The sidebar is keyboard-reachable now. I'll be turning to the search dialog's focus trap after this.",
+        "The schema is migrated. The backfill is what I'll write next.",
+        "Lint is clean. On to the mypy errors.",
+        "The Android build is signed. Promoting it to a 10% rollout is the next thing on my list.",
+        "The import job ran twice on restart. I'm adding a lock-file check next, plus a test that starts two at once.",
     ],
 )
 def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) -> None:
@@ -387,6 +394,20 @@ def test_the_next_step_guard_knows_a_next_step_said_in_so_many_words(text: str) 
         "What I'm proposing next is a read replica for the reports.",
         "I'm tagging the release notes so reviewers know what's coming next.",
         "I'm pinging the team who owns the exporter next.",
+        # A cold review of round 33 (training/own_words_review.jsonl): the progressive after "now", the past, advice,
+        # a report or a release note after a move on, a quote, a draft or a UI string after the line that
+        # introduced it, reported speech.
+        "The cache is fixed. So now I'm caching the JWKS response for an hour.",
+        "All done. The UI is what I built next, and it's merged in #58.",
+        "The history is rewritten. Rotating that key is what I'll advise next, since it's still live.",
+        "On to the results \u2014 p95 dropped from 310 ms to 42 ms.",
+        "Starting with this release the exporter writes UTF-8 by default now.",
+        "On it now.",
+        "Added the `ack.inProgress` key. The string:\n\nOn it now.",
+        "Draft for #standup:\n\nShipped the CSV export. The onboarding emails are next on my list.",
+        "In the standup update I wrote that I'll be finishing the Stripe migration next, and it's finished.",
+        "The Today widget's header now reads \"What's next on my list\" and shows the first task.",
+        "Chapter 3 is written. Its last heading, leading into chapter 4:\n\nNow onto deployment",
     ],
 )
 def test_a_next_step_for_someone_else_or_under_a_condition_is_not_the_guards(text: str) -> None:
@@ -491,7 +512,11 @@ def test_no_everyday_legitimate_stop_is_blocked() -> None:
 
 @pytest.mark.parametrize(
     ("name", "count", "most"),
-    [("guard_review.jsonl", 135, 2), ("narration_review.jsonl", 143, 0), ("progressive_review.jsonl", 130, 0)],
+    [
+        ("guard_review.jsonl", 135, 2),
+        ("narration_review.jsonl", 143, 0),
+        ("progressive_review.jsonl", 130, 0),
+    ],
 )
 def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitimate_stops(
     name: str, count: int, most: int
@@ -502,12 +527,43 @@ def test_the_next_step_guard_adds_few_blocks_to_the_models_on_a_reviews_legitima
     owner, 0 since a second review had them dropped). training/narration_review.jsonl: 143 more, first-person
     intents written against round 20's narration form (not kept), which this guard's forms share; 0.
     training/progressive_review.jsonl: 130 written against round 31's progressive forms, which took 14 with
-    "now" and "I still need to"; 0 since those were dropped."""
+    "now" and "I still need to"; 0 since those were dropped. (Round 33's review: the test below.)"""
     rows = _training_rows(name)
     assert len(rows) == count
     verdicts = {r["text"]: _judged_with_progress(r) for r in rows}
     raised = [text[-80:] for text, verdict in verdicts.items() if verdict.rationale.startswith("guard: announces")]
     assert len(raised) <= most, raised
+
+
+@pytest.mark.parametrize(
+    "intro",
+    ["Posted to the status page:", "The migrate command now prints its plan first, for example:", "It reads as below."],
+)
+def test_a_last_line_that_the_line_before_introduced_is_not_the_speakers_act(intro: str) -> None:
+    """A quote, a draft or a UI string after the line that introduces it says nothing of the speaker's own
+    work, however early the model scores it (round 33: training/own_words_review.jsonl); said as the
+    speaker's own, the same line is a next step."""
+    line = "We found the cause and a fix is deploying. I'll be posting another update after this."
+    quoted = _judged_with_progress({"text": f"{intro}\n\n{line}"})
+    assert quoted.decision == "escalate"
+    assert _judged_with_progress({"text": line}).decision == "continue"
+    table = f"{intro}\n\n| p95 | 42 ms |\n|---|---|\n\n{line}"  # a table stands between: the speaker's own line
+    assert _judged_with_progress({"text": table}).decision == "continue"
+
+
+def test_a_cold_reviews_legitimate_stops_in_round_33s_forms_are_blocked_no_more_than_the_model_did() -> None:
+    """training/own_words_review.jsonl: 120 legitimate stops a cold review wrote in round 33's forms (release
+    notes, UI strings, voice lines, drafts, quotes, past narratives) and 40 early ones. The model alone blocked
+    27 of the legitimate ones and the first forms 15 more; with the forms narrowed and a quoted last line no
+    longer the speaker's act, 13. Its early stops: 27 before the round, 29 after."""
+    rows = _training_rows("own_words_review.jsonl")
+    early = {"next_step", "context_excuse", "permission", "break_point"}
+    verdicts = [(r, _judged_with_progress(r)) for r in rows]
+    legit = [(r, v) for r, v in verdicts if r["act"] not in early]
+    assert len(legit) == 120
+    assert [r["text"][-80:] for r, v in legit if v.rationale.startswith("guard: announces")] == []
+    assert sum(v.decision == "continue" for _, v in legit) <= 13
+    assert sum(v.decision == "continue" for r, v in verdicts if r["act"] in early) >= 29
 
 
 @pytest.mark.parametrize(

@@ -376,6 +376,11 @@ def _negated(low: str) -> list[str]:
     return out
 
 
+def is_list_item(line: str) -> bool:
+    """Whether a line is an item of a bulleted or numbered list."""
+    return _LIST_ITEM.match(line) is not None
+
+
 def last_sentence(act: str) -> str:
     """The last sentence of a final act as features() reads it (lower case, code, paths and URLs as
     placeholders, typographic apostrophes folded); a list's last sentence is its header line."""

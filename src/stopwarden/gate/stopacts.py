@@ -155,6 +155,7 @@ _INTENT = (
 _NOT_AN_ACTION = (
     r"(?!\s+(?:also\s+|just\s+|briefly\s+|quickly\s+|first\s+)?(?:summari[sz]\w*|explain|note|mention|flag|point\s+out"
     r"|highlight|describe|recap|restate|clarify|walk|show|admit|say|provide|give|know|hear|decide|agree|confirm|ask"
+    r"|advise|suggest|recommend|propose"
     r"|need|let"
     r"|check\s+with|sync\s+with|coordinate|get(?!\s+(?:to|on|started|going)\b)|be\b(?!\s+\w+ing\b)|always|never|leave)\b)"
 )
@@ -169,16 +170,39 @@ _DOING = (
     r"|follow|us|sync|coordinat|suggest|recommend|propos|bett|check(?=ing\s+with\b)|look(?=ing\s+forward\b))ing\b)"
     r"[a-z]{2,}ing\b"
 )
-_PROGRESSIVE = r"(?:i'm|i\s+am)\s+(?:also\s+|just\s+)?"
+# "I'll be …ing" says the same of the future as "I'm …ing … next" (round 33).
+_PROGRESSIVE = r"(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be)\s+(?:also\s+|just\s+)?"
 # Moving on to a piece of work: "I'm starting with the faceting port now." Said without "I'm", the gerund is
 # as often a subject ("Starting with this release, the exporter writes UTF-8 now.", "Moving to Postgres 16
 # is unblocked now.": a cold review of round 31), so only with it.
 _STARTING = r"(?:start|begin|mov|turn|switch|tackl|pick|div)ing\s+(?:on|onto|to|with|into|in|up)\b"
 # Up to "next", nothing that makes it another clause's or someone else's ("… so reviewers know what's next").
-_TO_NEXT = r"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\bnext"
+# "After this" ends an intent as "next" does ("I'll be turning to the focus trap after this."); "after" before
+# anything else is a condition (NOT_OWN_PLAN).
+_NEXT = r"(?:next|after\s+th(?:is|at))"
+_TO_NEXT = rf"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\b{_NEXT}"
+# What the speaker says it does next, in its own words rather than an intent's (round 33): "… is what I'll
+# build next", "… is the next thing on my list", a sentence that is only a move on to work ("On to the
+# eviction policy."), with no finite verb that makes it a statement about something else. Not "what I <verb>
+# next" (as often past: "the UI is what I built next"), nor a bare gerund with "now" or "On it now." (a
+# cold review, training/own_words_review.jsonl: release notes, UI strings and voice lines read so).
+_OWN_WORDS = (
+    rf"\bwhat\s+i(?:'ll|\s+will)(?!\s+(?:expect|want)\b){_NOT_AN_ACTION}"
+    rf"\s+[a-z]+\s+{_NEXT}\b"
+    r"|(?<!\bwhat)\b(?:is|are|'s|'re)\s+(?:the\s+)?next\s+(?:(?:thing|item|task|one|piece)\s+)?on\s+my\s+(?:list|plate)\b"
+    r"|\bnext\s+(?:thing|item|task)\s+on\s+my\s+(?:list|plate)\s+(?:is|are)\b"
+)
+_FINITE = r"is|are|was|were|be|been|has|have|had|does|do|did|will|would|can|could|should|shall|may|might|must|gets?|got"
+_MOVE_ON = (
+    r"^\W*(?:(?:and|so|ok(?:ay)?|right|now)[,\s]+)*on(?:to|\s+to)\s+(?!(?:you|your|yours)\b)"
+    rf"(?:(?!\b(?:{_FINITE})\b|'(?:s|re)\b)[^.?!;:\u2014\u2013])*[.!]?\s*$"
+)
 NEXT_STEP = re.compile(
-    rf"{_CLAUSE_START}(?:next|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
-    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\bnext\s*(?:[.!]?\s*$|,)"
+    rf"{_CLAUSE_START}(?:(?:next(?:\s+up)?|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
+    # ... the progressive only after "next": after "now" or "then" it says what the code does since the change.
+    rf"|next(?:\s+up)?,?\s+{_PROGRESSIVE}{_DOING})"
+    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\b{_NEXT}\s*(?:[.!]?\s*$|,)"
+    rf"|{_OWN_WORDS}|{_MOVE_ON}"
     # With "now", the progressive says what the code does since the change as often ("I'm now storing every
     # timestamp as UTC", "I'm streaming the rows now, so memory stays flat": training/progressive_review.jsonl),
     # so only "next" (or "after this") makes it a plan, and "now" only a move on to work.
@@ -194,20 +218,23 @@ NEXT_STEP = re.compile(
 # hedge, a negated or would-be verb, a question mark.
 _NOT_OWN = (
     r"you|your|yours|you'll|you're|you've|their|theirs|who|whose|whoever|whichever|stop\w*|paus\w*|wait\w*"
-    r"|await\w*|hand(?:s|ed|ing)?|handoff|if|once|when|whenever|unless|until|maybe|perhaps|could|might|would"
+    # "once" but "at once", which says how, not when.
+    r"|await\w*|hand(?:s|ed|ing)?|handoff|if|(?<!\bat\s)once|when|whenever|unless|until|maybe|perhaps|could|might|would"
 )
 _NOT_OWN_ENDS = rf"n't\b|'d\b|[{stopact_model.QUESTION_MARK_CLASS}]"
 NOT_OWN_PLAN = re.compile(
     rf"\b(?:{_NOT_OWN}|but|however|though|although|except|no|not|nothing|never|none|after(?!\s+(?:that|this|it)\b)"
     r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|possibl\w*|optional\w*"
-    r"|per\s+(?:the|its|our|my|their)|according\s+to|as\s+(?:requested|asked|agreed|discussed|instructed))\b"
+    r"|per\s+(?:the|its|our|my|their)|according\s+to|as\s+(?:requested|asked|agreed|discussed|instructed)"
+    # reported speech: "I wrote that I'll be finishing the migration next, and it's finished" (round 33)
+    r"|(?:wrote|said|told\s+\w+|promised|mentioned|noted|announced|posted|replied)\s+that)\b"
     rf"|{_NOT_OWN_ENDS}",
     _I,
 )
 GUARD_FLOOR = 0.9  # the per-act thresholds' floor too: training/train.py's ACT_FLOOR is this one
 
 
-def announces_next_step(final: str) -> bool:
+def announces_next_step(stop_text: str, final: str) -> bool:
     """Whether an English final act's last sentence announces the agent's own next step (NEXT_STEP) and
     nothing in it (in a list's header, nothing in its list) makes the plan someone else's, conditional, a
     question or negated (NOT_OWN_PLAN). Only the last sentence of a final act (ACT_CHARS at most) is
@@ -216,10 +243,29 @@ def announces_next_step(final: str) -> bool:
     if not stopact_model.in_english(final):
         return False
     last = stopact_model.last_sentence(final[-stopact_model.ACT_CHARS :])  # whoever calls it, a bounded search
-    if NEXT_STEP.search(last) is None:
+    if NEXT_STEP.search(last) is None or _introduced(stop_text, final):
         return False
     said = final.rsplit("\n\n", 1)[-1] if last.rstrip().endswith(":") else last
     return NOT_OWN_PLAN.search(said) is None
+
+
+_ANNOUNCES_A_LINE: Final = re.compile(r"\b(?:below|as\s+follows|the\s+following)\W*$", re.IGNORECASE)
+
+
+def _introduced(stop_text: str, final: str) -> bool:
+    """Whether the stop's last line (a list's header, for a list) is what the line before it introduced: that
+    line ends on a colon or announces a line ("It now prints:\n\nNext up, I'm …", "Draft for #standup:\n\n…
+    next on my list."). Such a line is a quote, a draft, a UI string or a voice line, not the speaker's act
+    (round 33's cold review, training/own_words_review.jsonl). Read in the stop's own lines, where a table or
+    code block the final act drops still stands between a colon and the line after it; only when `final`
+    (the stop's final act) ends on the stop's last line."""
+    lines = [line.rstrip() for line in stop_text[-4 * stopact_model.ACT_CHARS :].splitlines() if line.strip()]
+    ends = final.rstrip().splitlines()
+    if not lines or not ends or not lines[-1].endswith(ends[-1].rstrip()):
+        return False
+    own = max((i for i, line in enumerate(lines) if not stopact_model.is_list_item(line)), default=0)
+    before = lines[own - 1] if own > 0 else ""
+    return before.endswith((":", "\uff1a")) or _ANNOUNCES_A_LINE.search(before) is not None
 
 
 # The turn ends on the colon of the speaker's own next action ("I see the issue. Let me fix it:", "Now I'll run
@@ -248,7 +294,6 @@ _NOT_OWN_ACTION = re.compile(
     rf"|{_NOT_OWN_ENDS}",
     _I,
 )
-_ANNOUNCES_A_LINE: Final = re.compile(r"\b(?:below|as\s+follows|the\s+following)\W*$", re.IGNORECASE)
 _INTRODUCED: Final = re.compile(r"[:\uff1a]\s|\s[\u2014\u2013-]\s|\u2014")
 _SENTENCE_MARK: Final = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964](?=[^.!?\u3002\uff01\uff1f\u061f\u0964]*$)")
 
@@ -266,8 +311,7 @@ def announces_and_stops(stop_text: str, final: str) -> bool:
     final = final.rstrip()
     if not final or not lines[-1].rstrip().endswith(final.splitlines()[-1].rstrip()):
         return False  # the act is read from an earlier line: what follows it (a quote, a prompt, a note) was cut
-    before = [earlier.rstrip() for earlier in lines[:-1] if earlier.strip()]
-    if before and (before[-1].endswith((":", "\uff1a")) or _ANNOUNCES_A_LINE.search(before[-1])):
+    if _introduced(stop_text, final):
         return False  # the last line is what the one before it introduced: "It greets with:\n\nLet me find …:"
     line = lines[-1].strip()
     mark = _SENTENCE_MARK.search(line)
@@ -285,13 +329,17 @@ def _modelled(stop_text: str) -> Act:
     if max(probabilities, key=lambda a: probabilities[a]) == "give_up":  # its score is low: it is no early stop
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
     band = stopact_model.band(score, stopact_model.named_early(probabilities))
-    if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stopact_model.final_act(stop_text)):
+    final = stopact_model.final_act(stop_text)
+    if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stop_text, final):
         how = f"guard: announces its next step; model: early-stop score {score:.2f}"
         return Act("next_step", how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
         return Act(ABSTAIN, f"model: early-stop score {score:.2f}, but nothing said of work ahead")
+    if band == "continue" and _introduced(stop_text, final):
+        quoted = "its last line is what the one before introduced"
+        return Act(ABSTAIN, f"model: early-stop score {score:.2f}, but {quoted}")
     early = band == "continue"
     candidates = {a: p for a, p in probabilities.items() if (a not in LEGIT_ACTS) == early}
     name = max(candidates, key=lambda a: candidates[a])
