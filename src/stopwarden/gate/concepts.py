@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -87,13 +88,21 @@ class Lexicon:
             if starred:
                 self.longest_stem = max(self.longest_stem, len(parts[0]))
 
+    def of_word(self, word: str) -> frozenset[str]:
+        """The concepts one word carries, by itself or by its start. A start longer than the longest stem is
+        never looked up, so a 16 KB token costs what a word does."""
+        found = set(self.words.get(word, ()))
+        for end in range(2, min(len(word), self.longest_stem) + 1):
+            found.update(self.stems.get(word[:end], ()))
+        return frozenset(found)
 
-def load(path: Path = LEXICON_PATH) -> Lexicon:
-    """The lexicon of `path`: `{language: {concept: [entry, ...]}}`; an unknown concept is an error."""
+
+def load(path: Path = LEXICON_PATH, concepts: tuple[str, ...] = CONCEPTS) -> Lexicon:
+    """The lexicon of `path`: `{language: {concept: [entry, ...]}}`; a concept not in `concepts` is an error."""
     lexicon = Lexicon()
     for language, table in json.loads(path.read_text(encoding="utf-8")).items():
         for concept, entries in table.items():
-            if concept not in CONCEPTS:
+            if concept not in concepts:
                 raise ValueError(f"{path.name}: {language}: unknown concept {concept!r}")
             for entry in entries:
                 try:
@@ -115,13 +124,8 @@ def _loaded() -> Lexicon:
 
 @lru_cache(maxsize=32_768)
 def _of_word(word: str) -> frozenset[str]:
-    """The concepts one word carries, by itself or by its start (cached: stops share their words). A start
-    longer than the longest stem is never looked up, so a 16 KB token costs what a word does."""
-    lexicon = _loaded()
-    found = set(lexicon.words.get(word, ()))
-    for end in range(2, min(len(word), lexicon.longest_stem) + 1):
-        found.update(lexicon.stems.get(word[:end], ()))
-    return frozenset(found)
+    """The lexicon's concepts of one word, cached: stops share their words."""
+    return _loaded().of_word(word)
 
 
 @lru_cache(maxsize=4)
@@ -162,23 +166,42 @@ def normal(text: str) -> str:
 def found(text: str) -> frozenset[str]:
     """The concepts whose entries occur in `text` (lower case, as stopact_model.features has it); a phrase
     counts only within a clause ("next. I'll" is not "next i'll")."""
-    lexicon = _loaded()
-    out: set[str] = set()
+    return found_in(_loaded(), text, _of_word)
+
+
+def places_of_the_lexicon(text: str) -> list[tuple[int, str]]:
+    """`places` of the lexicon's own entries in `text` (lower case)."""
+    return places(_loaded(), text, _of_word)
+
+
+def found_in(lexicon: Lexicon, text: str, of_word: Callable[[str], frozenset[str]] | None = None) -> frozenset[str]:
+    """The concepts of `lexicon` whose entries occur in `text` (lower case), as `found` reads the lexicon's;
+    `of_word` is the lexicon's word lookup, cached by the caller (else `Lexicon.of_word`)."""
+    return frozenset(concept for _, concept in places(lexicon, text, of_word))
+
+
+def places(
+    lexicon: Lexicon, text: str, of_word: Callable[[str], frozenset[str]] | None = None
+) -> list[tuple[int, str]]:
+    """Where in `text` (lower case) `lexicon`'s entries occur: (the index of the word an entry starts at, its
+    concept); an entry of a script written without spaces, found anywhere, has the index -1."""
+    of_word = of_word or lexicon.of_word
+    out: list[tuple[int, str]] = []
     text = normal(text)
     spans = list(_TOKEN.finditer(text))
     tokens = [span[0][:_LONGEST_WORD] for span in spans]
     for i, token in enumerate(tokens):
-        out |= _of_word(token)
+        out.extend((i, concept) for concept in of_word(token))
         for rest, starred, concept in lexicon.phrases.get(token, ()):
             after = tokens[i + 1 : i + 1 + len(rest)]
             if len(after) == len(rest) and after[:-1] == list(rest[:-1]):
                 last, wanted = after[-1], rest[-1]
                 matched = last == wanted or (starred and last.startswith(wanted))
                 if matched and _in_one_clause(text, spans[i : i + 1 + len(rest)]):
-                    out.add(concept)
+                    out.append((i, concept))
     if _UNSPACED.search(text):
-        out.update(concept for entry, concept in lexicon.anywhere if entry in text)
-    return frozenset(out)
+        out.extend((-1, concept) for entry, concept in lexicon.anywhere if entry in text)
+    return out
 
 
 def _in_one_clause(text: str, spans: list[re.Match[str]]) -> bool:

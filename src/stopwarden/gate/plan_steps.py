@@ -376,7 +376,7 @@ def asks_for_a_plan_step(final: str) -> bool:
         return False
     asked = text[max((m.end() for m in _SENTENCE_END.finditer(text, 0, len(text) - 1)), default=0) :]
     before = text[: len(text) - len(asked)]
-    report = _sentences(before)
+    report = sentences(before)
     if not report or not _UNIT.search(asked) or not _goes_on(asked):
         return False  # no report before it; no unit or no going on in it
     if _COLON.search(asked) or before.rstrip().endswith((":", "\uff1a")):
@@ -392,6 +392,12 @@ def asks_for_a_plan_step(final: str) -> bool:
     if not all(_reports_done(sentence) for sentence in report) or _plan_is_done(report):
         return False
     return sum(final.count(mark) for mark in stopact_model.QUESTION_MARKS) < 2  # two questions offer a choice
+
+
+def after_the_plan(final: str) -> bool:
+    """Whether a final act puts what it offers after or outside the plan: every unit done, the last one, work
+    optional or not in the plan (`_AFTER_THE_PLAN`), or the plan said to be done."""
+    return _AFTER_THE_PLAN.search(final) is not None or _plan_is_done(sentences(final))
 
 
 def _goes_on(asked: str) -> bool:
@@ -432,7 +438,7 @@ def _concepts(text: str) -> frozenset[str]:
     return found if folded == text else found | concepts.found(folded.lower())
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     """`text`'s sentences that hold a letter or a digit."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     parts = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import plan_steps, stopact_model, user_turn
+from stopwarden.gate import context_full, plan_steps, stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -333,6 +333,15 @@ def _modelled(stop_text: str) -> Act:
     if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stop_text, final):
         how = f"guard: announces its next step; model: early-stop score {score:.2f}"
         return Act("next_step", how, model_abstained=True)
+    if (
+        band == "abstain"
+        and score >= GUARD_FLOOR
+        and stopact_model.named_early(probabilities) == "context_excuse"
+        and stopact_model.in_other_language(final)
+        and context_full.says_its_context_is_full(final)
+    ):
+        how = f"guard: says its context is full, in another language; model: early-stop score {score:.2f}"
+        return Act("context_excuse", how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
