@@ -54,6 +54,8 @@ SILENT_STOP = "The schema migration is committed. Next I need to wire the parser
 DANGLING_STOP = "The schema migration is committed. The CLI still parses the old flags. Let me fix that:"
 # Outside English, a permission question for the plan's own step after a report of work done (round 32).
 PLAN_STEP_STOP = "La migración del esquema está hecha y probada. ¿Sigo con el paso 2 del plan?"
+# Outside English, a context excuse that says its context is running out (round 34: gate/context_full.py).
+CONTEXT_FULL_STOP = "Migrace schématu je hotová. Kontext mi dochází, takže krok 2 dodělám v nové relaci."
 COMPLETION = "All three steps of the plan are implemented and the test suite passes."
 QUESTION = "Should the importer skip malformed rows or abort the whole file?"
 CARRY_ON = "Carrying on with step 2."
@@ -126,8 +128,15 @@ def session_id(run: CompletedRun) -> str:
         (SILENT_STOP, "you named your next step", U4),
         (DANGLING_STOP, "you named your next step", U4),
         (PLAN_STEP_STOP, f"the plan at {PLAN} already says what comes", U5),
+        (CONTEXT_FULL_STOP, f"the plan at {PLAN} predates", U1),
     ],
-    ids=["context-stop-after-init-files-committed", "silent-next-step", "next-action-on-its-colon", "plan-step-es"],
+    ids=[
+        "context-stop-after-init-files-committed",
+        "silent-next-step",
+        "next-action-on-its-colon",
+        "plan-step-es",
+        "context-full-cs",
+    ],
 )
 def test_enforce_blocks_an_early_stop(claude_bin: Path, project: Path, stop: str, reminder: str, rule: str) -> None:
     model, run = claude_stops(claude_bin, project, stop)
