@@ -735,31 +735,3 @@ def test_a_stop_that_says_nothing_of_work_ahead_is_never_continued(monkeypatch: 
     assert (verdict.decision, verdict.act) == ("escalate", "")
     assert "nothing said of work ahead" in verdict.rationale
     assert rules.judge(announced).decision == "continue"
-
-
-@pytest.mark.parametrize(
-    ("text", "cites"),
-    [
-        ("Parser done. As requested, I'm calling it a day.", True),  # the last sentence
-        ("Come mi hai chiesto, mi fermo qui. I passi 3 e 4 restano nel piano.", True),  # beside a stop word
-        ("エクスポートは完成しました。ご指示どおりここで止めます。次回は手順4から再開できます。", True),
-        ("I added the tests as you asked. Next I'll wire the parser into the CLI.", False),  # it describes the task
-        ("Done, as agreed with the data team. The export runs nightly now. Next I'll add the retries.", False),
-    ],
-)
-def test_a_stop_that_says_it_stops_as_the_user_asked_cites_the_user(text: str, cites: bool) -> None:
-    assert stopacts.cites_the_users_instruction(stopact_model.final_act(text)) is cites
-
-
-@pytest.mark.parametrize(
-    ("name", "id_or_line"),
-    [("pending_r20b.jsonl", "r20b-020"), ("context_full_review.jsonl", 45), ("context_full_review.jsonl", 56)],
-)
-def test_a_stop_that_cites_the_users_instruction_is_never_pushed_on(name: str, id_or_line: str | int) -> None:
-    """Round 35: stops the user asked for that the model or round 34's form would have blocked (the user's turn
-    the case carries does not say it, or says it in words the user-turn guard does not read): escalated."""
-    rows = _training_rows(name)
-    row = rows[id_or_line] if isinstance(id_or_line, int) else next(r for r in rows if r.get("id") == id_or_line)
-    assert row["act"] == "user_requested"
-    verdict = _judged_with_progress(row)
-    assert (verdict.decision, verdict.rationale.endswith("it stops as the user asked")) == ("escalate", True)

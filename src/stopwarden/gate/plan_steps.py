@@ -199,16 +199,6 @@ _ASKS_MORE: Final = re.compile(
     r"|(?<![\u0600-\u06ff])و[\u0600-\u06ff]{2,}",  # so is Arabic's
     re.IGNORECASE,
 )
-# As the user asked or as agreed: a step the user asked for (here), a stop the user asked for
-# (`stopacts.cites_the_users_instruction`).
-AS_ASKED: Final = (
-    r"como\s+(?:me\s+)?pediste|como\s+acordamos|como\s+pediu|como\s+combinado|comme\s+(?:convenu|demand[ée])"
-    r"|wie\s+(?:gew[üu]nscht|besprochen|vereinbart)|come\s+(?:mi\s+hai\s+chiesto|concordato|richiesto)|zoals\s+gevraagd"
-    r"|как\s+(?:договаривались|ты\s+просил\w*|вы\s+просили)|як\s+(?:домовлялися|ти\s+просив\w*)|jak\s+prosi[łl]\w*"
-    r"|zgodnie\s+z\s+pro[śs]b[ąa]|istedi[ğg]in\s+gibi|sesuai\s+permintaan|seperti\s+yang\s+(?:kamu|anda)\s+minta"
-    r"|nh[ưu]\s+b[ạa]n\s+y[êe]u\s+c[ầa]u|theo\s+y[êe]u\s+c[ầa]u"
-)
-AS_ASKED_UNSPACED: Final = r"按照你的要求|按你的要求|如你所说|ご要望どおり|ご指示どおり|요청하신\s*대로|말씀하신\s*대로"
 # Not the plan's step to take now: one the agent proposed itself ("… step 6, which I came up with?"), a team's
 # or a guide's, one on hold, or a question to go on "anyway".
 _NOT_THE_PLANS_NOW: Final = re.compile(
@@ -219,9 +209,11 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"призупин\w*|bekle\w*|tunda\w*|ditunda|t[ạa]m\s+d[ừu]ng|ho[ãa]n|रोक\w*|تعليق|להקפיא|הקפאה|j[äa][äa]dy\w*",
         r"felf[üu]gg\w*|παγ[ώω]\w*|suspend\w*|igual|de\s+todas\s+formas|de\s+todos\s+modos|toch|всё\s+равно",
         r"все\s+равно|все\s+одно|всё-таки|yine\s+de|tetap|vẫn|مع\s+ذلك|בכל\s+זאת|با\s+این\s+حال|[äa]nd[åa]|m[ée]gis",
-        r"oricum",
-        AS_ASKED,
-        r"me\s+detengo|me\s+paro|je\s+m'arr[êe]te|halte\s+ich",
+        r"oricum|como\s+(?:me\s+)?pediste|como\s+acordamos|como\s+pediu|como\s+combinado|comme\s+(?:convenu|demand[ée])",
+        r"wie\s+(?:gew[üu]nscht|besprochen|vereinbart)|come\s+(?:mi\s+hai\s+chiesto|concordato|richiesto)|zoals\s+gevraagd",
+        r"как\s+(?:договаривались|ты\s+просил\w*|вы\s+просили)|як\s+(?:домовлялися|ти\s+просив\w*)|jak\s+prosi[łl]\w*",
+        r"zgodnie\s+z\s+pro[śs]b[ąa]|istedi[ğg]in\s+gibi|sesuai\s+permintaan|seperti\s+yang\s+(?:kamu|anda)\s+minta",
+        r"nh[ưu]\s+b[ạa]n\s+y[êe]u\s+c[ầa]u|theo\s+y[êe]u\s+c[ầa]u|me\s+detengo|me\s+paro|je\s+m'arr[êe]te|halte\s+ich",
         r"anhalten|mi\s+fermo|eu\s+paro|останавлива\w*|останавлюсь|зупиня\w*|zatrzymuj\w*|durdu\w*|durup",
         r"berhenti|d[ừu]ng\s+l[ạa]i|ser[íi]a|serait|sarebbe|w[äa]re|by[łl]oby|было\s+бы|tutorial\w*|gu[íi]a|guide\w*|leitfaden\w*|anleitung\w*|handleiding\w*|instrukcj\w*|n[áa]vod\w*",
         r"инструкци\w*|інструкці\w*|rehber\w*|k[ıi]lavuz\w*|panduan|h[ưu][ớo]ng\s+d[ẫa]n|गाइड|دليل|מדריך|راهنما",
@@ -230,7 +222,8 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
     )
-    + rf"|{AS_ASKED_UNSPACED}|停下|止めて|멈추|멈춥"
+    + r"|按照你的要求|按你的要求|如你所说|停下|ご要望どおり|ご指示どおり|止めて"
+    r"|요청하신\s*대로|말씀하신\s*대로|멈추|멈춥"
     r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안"
     r"|הצעתי"  # Hebrew "I proposed", with its clinging prefixes ("שהצעתי")
     r"|团队|组负责|チーム|팀|暂停|搁置|보류|保留|それでも|依然",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import concepts, context_full, plan_steps, stopact_model, user_turn
+from stopwarden.gate import context_full, plan_steps, stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -323,28 +323,6 @@ def announces_and_stops(stop_text: str, final: str) -> bool:
     return _ENDS_ON_ITS_COLON.search(last) is not None and _NOT_OWN_ACTION.search(last) is None
 
 
-# A stop that says it stops as the user asked or as agreed ("As requested, I'm stopping here.", "come mi hai
-# chiesto, mi sono fermato qui", "말씀하신 대로 … 여기서 멈춥니다") cites the user's instruction, which the user's
-# turn may not show (an earlier turn, a note in the plan): a person should look, it is never pushed on. Only in
-# the last sentence or beside a stop word: "I added the tests as you asked. Next I'll wire the CLI." describes
-# the task (round 35).
-_AS_ASKED = re.compile(
-    r"\bas\s+(?:you\s+)?(?:requested|asked|instructed|agreed|discussed)\b|\bper\s+your\s+(?:request|instructions?)\b"
-    rf"|\blike\s+you\s+(?:asked|said)\b|\b(?:{plan_steps.AS_ASKED})\b|{plan_steps.AS_ASKED_UNSPACED}",
-    _I,
-)
-
-
-def cites_the_users_instruction(final: str) -> bool:
-    """Whether a final act says it stops as the user asked or as agreed (_AS_ASKED), in its last sentence or
-    in a sentence with the concept lexicon's `stop`."""
-    sentences = plan_steps.sentences(final[-stopact_model.ACT_CHARS :])
-    return any(
-        _AS_ASKED.search(sentence) and (i == len(sentences) - 1 or "stop" in concepts.found(sentence.lower()))
-        for i, sentence in enumerate(sentences)
-    )
-
-
 def _modelled(stop_text: str) -> Act:
     probabilities = stopact_model.probabilities(stop_text)
     score = stopact_model.score_of(probabilities)
@@ -352,8 +330,6 @@ def _modelled(stop_text: str) -> Act:
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
     band = stopact_model.band(score, stopact_model.named_early(probabilities))
     final = stopact_model.final_act(stop_text)
-    if band != "allow" and cites_the_users_instruction(final):
-        return Act(ABSTAIN, f"model: early-stop score {score:.2f}, but it stops as the user asked")
     if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stop_text, final):
         how = f"guard: announces its next step; model: early-stop score {score:.2f}"
         return Act("next_step", how, model_abstained=True)
