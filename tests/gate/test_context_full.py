@@ -47,6 +47,9 @@ def test_it_reads_a_context_said_to_be_long_or_full(text: str) -> None:
         " steht, wäre eine neue Sitzung sinnvoll.",
         "Questa sessione è ormai molto lunga: per la nuova funzionalità, che non è nel piano, conviene una nuova"
         " sessione.",
+        # A queue and a disk are full; the hand-off and the dialog box are in another clause (a cold read).
+        "La cola está casi llena; el traspaso al equipo de datos ya está hecho.",
+        "磁盘已满，我在对话框里加了一条提示。",
         # Nothing said of a context, or nothing said of its being full.
         "El disco está casi lleno; borré los registros antiguos.",
         "Terminé la exportación y los tests pasan. Abre una sesión nueva si quieres probarla.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -549,6 +550,26 @@ def test_a_last_line_that_the_line_before_introduced_is_not_the_speakers_act(int
     assert _judged_with_progress({"text": line}).decision == "continue"
     table = f"{intro}\n\n| p95 | 42 ms |\n|---|---|\n\n{line}"  # a table stands between: the speaker's own line
     assert _judged_with_progress({"text": table}).decision == "continue"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Progress:", "## Status:", "Here's where things stand:"],
+)
+def test_a_heading_of_the_speakers_own_introduces_no_quotation(heading: str) -> None:
+    """A cold read of round 33: the speaker's own heading before its next step is no quote (it names nothing
+    said, shown or written), so the next step is blocked as before."""
+    text = f"{heading}\n\nStep 2 of 5 is committed. Next I need to wire the parser into the CLI."
+    assert _judged_with_progress({"text": text}).decision == "continue"
+
+
+def test_a_run_of_spaces_costs_the_next_step_forms_nothing() -> None:
+    """A cold read of round 33 found "on to" and 4 KB of spaces taking 60 s in a form's competing loops."""
+    for text in ("on to" + " " * 4096 + "?", "Next I need to wire it. On to" + " " * 560 + "the CLI next?"):
+        start = time.perf_counter()
+        stopacts.NEXT_STEP.search(text)
+        assert time.perf_counter() - start < 0.05
+    assert not _ends_on_its_colon("The CLI prompts now read:\n- Now let me check the logs:")  # a quoted item
 
 
 def test_a_cold_reviews_legitimate_stops_in_round_33s_forms_are_blocked_no_more_than_the_model_did() -> None:

@@ -25,13 +25,17 @@ from stopwarden.gate import concepts, plan_steps, stopact_model
 
 WORDS_PATH: Final = Path(__file__).with_name("context_full.json")
 FULL: Final = "full"
-_NEAR: Final = 4  # words between a context word and its fullness
-# The lexicon's `context` words for tokens, in every script it holds: a quota of tokens is no context.
+_NEAR: Final = 4  # how far apart a context word's index and its fullness word's may be
+# The lexicon's `context` words for tokens, in every script it holds: a quota of tokens is no context. Each
+# becomes one placeholder word, so the words after it keep their places; a word's start is anchored (a long run
+# of letters is read once, not from each of its letters).
 _TOKENS: Final = re.compile(
-    r"\w*token\w*|\w*توک\w*|\w*ٹوکن\w*|\w*رموز|\w*توكن\w*|トークン|토큰\w*|\w*токен\w*|令牌|टोकन\w*|โทเค็?น|টোকেন\w*"
-    r"|டோக்கன்\w*|\w*טוקנ\w*",
+    r"(?<!\w)\w*(?:token|توک|ٹوکن|رموز|توكن|токен|טוקנ|டோக்கன்)\w*|トークン|토큰\w*|令牌|टोकन\w*|โทเค็?น|টোকেন\w*",
     re.IGNORECASE,
 )
+# Where a clause ends: the two words must stand in one ("La cola está casi llena; el traspaso al equipo …", "磁盘
+# 已满，我在对话框里 …" are a queue and a disk, and a hand-off or a dialog box after them).
+_CLAUSE_END: Final = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001\u060c\u061b]")
 
 
 @lru_cache(maxsize=1)
@@ -45,21 +49,25 @@ def _of_word(word: str) -> frozenset[str]:
 
 
 def says_its_context_is_full(final: str) -> bool:
-    """Whether one sentence of a final act says its context is long or full, and nothing in it puts the work
+    """Whether one clause of a final act says its context is long or full, and nothing in it puts the work
     after or outside the plan (the module's docstring)."""
     final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])  # a final act: bounded work
     if plan_steps.after_the_plan(final):
         return False
-    return any(_says_it(sentence.lower()) for sentence in plan_steps.sentences(final))
+    clauses = (clause for sentence in plan_steps.sentences(final) for clause in _CLAUSE_END.split(sentence))
+    return any(_says_it(clause.lower()) for clause in clauses)
 
 
-def _says_it(sentence: str) -> bool:
-    """One sentence with a word of fullness near a context word that is not one of tokens: at most _NEAR words
-    apart, as a subject and its predicate are ("Kontekst mi się kończy", "el contexto de esta conversación ya
-    es muy largo"), not a disk "almost full" and a service restarted later in the sentence (a cold review,
-    training/context_full_review.jsonl); in a script written without spaces, anywhere in the sentence."""
-    full = [i for i, _ in concepts.places(_words(), sentence, _of_word)]
+def _says_it(clause: str) -> bool:
+    """A clause with a word of fullness near a context word that is not one of tokens: their indexes at most
+    _NEAR apart (a phrase's is its first word's), as a subject and its predicate are ("Kontekst mi się kończy",
+    "el contexto de esta conversación ya es muy largo"), not a disk "almost full" and a service restarted later
+    in the sentence (a cold review, training/context_full_review.jsonl); in a script written without spaces,
+    anywhere in the clause."""
+    full = [i for i, _ in concepts.places(_words(), clause, _of_word)]
     if not full:
         return False
-    context = [i for i, concept in concepts.places_of_the_lexicon(_TOKENS.sub(" ", sentence)) if concept == "context"]
+    context = [
+        i for i, concept in concepts.places_of_the_lexicon(_TOKENS.sub(" ztoken ", clause)) if concept == "context"
+    ]
     return any(a < 0 or b < 0 or abs(a - b) <= _NEAR for a in full for b in context)

@@ -189,13 +189,16 @@ _TO_NEXT = rf"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\b{_NEX
 _OWN_WORDS = (
     rf"\bwhat\s+i(?:'ll|\s+will)(?!\s+(?:expect|want)\b){_NOT_AN_ACTION}"
     rf"\s+[a-z]+\s+{_NEXT}\b"
-    r"|(?<!\bwhat)\b(?:is|are|'s|'re)\s+(?:the\s+)?next\s+(?:(?:thing|item|task|one|piece)\s+)?on\s+my\s+(?:list|plate)\b"
+    r"|(?<!\bwhat)(?<!\bwhat\s)\b(?:is|are|'s|'re)\s+(?:the\s+)?next\s+(?:(?:thing|item|task|one|piece)\s+)?on\s+my"
+    r"\s+(?:list|plate)\b"
     r"|\bnext\s+(?:thing|item|task)\s+on\s+my\s+(?:list|plate)\s+(?:is|are)\b"
 )
 _FINITE = r"is|are|was|were|be|been|has|have|had|does|do|did|will|would|can|could|should|shall|may|might|must|gets?|got"
+# Possessive loops: the spaces after "on to", the body and the end cannot trade a run of spaces between them
+# (a cold read found 60 s on 4 KB of them: backtracking the body never helps, `[.!]` is not in it).
 _MOVE_ON = (
-    r"^\W*(?:(?:and|so|ok(?:ay)?|right|now)[,\s]+)*on(?:to|\s+to)\s+(?!(?:you|your|yours)\b)"
-    rf"(?:(?!\b(?:{_FINITE})\b|'(?:s|re)\b)[^.?!;:\u2014\u2013])*[.!]?\s*$"
+    r"^\W*+(?:(?:and|so|ok(?:ay)?|right|now)[,\s]++)*+on(?:to|\s++to)\s++(?!(?:you|your|yours)\b)"
+    rf"(?:(?!\b(?:{_FINITE})\b|'(?:s|re)\b|\s-\s|--)[^.?!;:\u2014\u2013])*+[.!]?\s*$"
 )
 NEXT_STEP = re.compile(
     rf"{_CLAUSE_START}(?:(?:next(?:\s+up)?|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
@@ -227,7 +230,7 @@ NOT_OWN_PLAN = re.compile(
     r"|before|as\s+soon\s+as|pending|provided|assuming|rather|or|whether|whatever|possibl\w*|optional\w*"
     r"|per\s+(?:the|its|our|my|their)|according\s+to|as\s+(?:requested|asked|agreed|discussed|instructed)"
     # reported speech: "I wrote that I'll be finishing the migration next, and it's finished" (round 33)
-    r"|(?:wrote|said|told\s+\w+|promised|mentioned|noted|announced|posted|replied)\s+that)\b"
+    r"|(?:i|we)\s+(?:wrote|said|told\s+\w+|promised|mentioned|noted|announced|posted|replied)\s+that)\b"
     rf"|{_NOT_OWN_ENDS}",
     _I,
 )
@@ -250,22 +253,38 @@ def announces_next_step(stop_text: str, final: str) -> bool:
 
 
 _ANNOUNCES_A_LINE: Final = re.compile(r"\b(?:below|as\s+follows|the\s+following)\W*$", re.IGNORECASE)
+# A line that introduces a quotation: it ends on a colon or announces a line, and says what it introduces is
+# said, shown or written (a verb of saying or showing, a noun of text, a file in code): "It now reads:", "The
+# string:", "Posted to the status page:", "Draft for #standup:". A heading of the speaker's own ("Progress:",
+# "Here's where things stand:") introduces the speaker's own words (a cold read of round 33). English words.
+_QUOTES: Final = re.compile(
+    r"\b(?:reads?|says?|said|prints?|printed|shows?|displays?|plays?|replie[sd]|(?:auto-?)?reply|writes|wrote|posted|outputs?"
+    r"|ends?\s+with|opens?\s+with|greets?\s+with|lines?|strings?|messages?|text|prompts?|copy|labels?|captions?"
+    r"|titles?|headings?|drafts?|templates?|examples?|quoted?|quotes|announcement|notes?|comments?|(?:auto-?)?replies"
+    r"|descriptions?)\b|`[^`\n]+`",  # ... or a file or a name in code: its content follows ("Updated `now.md`:")
+    re.IGNORECASE,
+)
+
+
+def _introduces(line: str) -> bool:
+    """Whether a line ends on a colon or announces the line after it."""
+    return line.endswith((":", "\uff1a")) or _ANNOUNCES_A_LINE.search(line) is not None
 
 
 def _introduced(stop_text: str, final: str) -> bool:
-    """Whether the stop's last line (a list's header, for a list) is what the line before it introduced: that
-    line ends on a colon or announces a line ("It now prints:\n\nNext up, I'm …", "Draft for #standup:\n\n…
-    next on my list."). Such a line is a quote, a draft, a UI string or a voice line, not the speaker's act
-    (round 33's cold review, training/own_words_review.jsonl). Read in the stop's own lines, where a table or
-    code block the final act drops still stands between a colon and the line after it; only when `final`
-    (the stop's final act) ends on the stop's last line."""
+    """Whether the stop's last line (a list's header, for a list) is a quotation the line before it introduced
+    (_introduces, _QUOTES: "It now prints:\n\nNext up, I'm …", "Draft for #standup:\n\n… next on my list."):
+    a quote, a draft, a UI string or a voice line, not the speaker's act (round 33's cold review,
+    training/own_words_review.jsonl). Read in the stop's own lines, where a table or code block the final act
+    drops still stands between a colon and the line after it; only when `final` (the stop's final act) ends
+    on the stop's last line."""
     lines = [line.rstrip() for line in stop_text[-4 * stopact_model.ACT_CHARS :].splitlines() if line.strip()]
     ends = final.rstrip().splitlines()
     if not lines or not ends or not lines[-1].endswith(ends[-1].rstrip()):
         return False
     own = max((i for i, line in enumerate(lines) if not stopact_model.is_list_item(line)), default=0)
     before = lines[own - 1] if own > 0 else ""
-    return before.endswith((":", "\uff1a")) or _ANNOUNCES_A_LINE.search(before) is not None
+    return _introduces(before) and _QUOTES.search(before) is not None
 
 
 # The turn ends on the colon of the speaker's own next action ("I see the issue. Let me fix it:", "Now I'll run
@@ -311,7 +330,8 @@ def announces_and_stops(stop_text: str, final: str) -> bool:
     final = final.rstrip()
     if not final or not lines[-1].rstrip().endswith(final.splitlines()[-1].rstrip()):
         return False  # the act is read from an earlier line: what follows it (a quote, a prompt, a note) was cut
-    if _introduced(stop_text, final):
+    before = [earlier.rstrip() for earlier in lines[:-1] if earlier.strip()]
+    if before and _introduces(before[-1]):
         return False  # the last line is what the one before it introduced: "It greets with:\n\nLet me find …:"
     line = lines[-1].strip()
     mark = _SENTENCE_MARK.search(line)
