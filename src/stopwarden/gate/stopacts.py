@@ -179,8 +179,8 @@ _STARTING = r"(?:start|begin|mov|turn|switch|tackl|pick|div)ing\s+(?:on|onto|to|
 # Up to "next", nothing that makes it another clause's or someone else's ("… so reviewers know what's next").
 # "After this" ends an intent as "next" does ("I'll be turning to the focus trap after this."); "after" before
 # anything else is a condition (NOT_OWN_PLAN).
-_NEXT = r"(?:next|after\s+th(?:is|at))"
-_TO_NEXT = rf"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\b{_NEXT}"
+_NEXT_OR_AFTER_THIS = r"(?:next|after\s+th(?:is|at))"
+_TO_NEXT = rf"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\b{_NEXT_OR_AFTER_THIS}"
 # What the speaker says it does next, in its own words rather than an intent's (round 33): "… is what I'll
 # build next", "… is the next thing on my list", a sentence that is only a move on to work ("On to the
 # eviction policy."), with no finite verb that makes it a statement about something else. Not "what I <verb>
@@ -188,7 +188,7 @@ _TO_NEXT = rf"(?:(?!\b(?:so|who|whose|whoever|since|because)\b)[^.?!;:])*\b{_NEX
 # cold review, training/own_words_review.jsonl: release notes, UI strings and voice lines read so).
 _OWN_WORDS = (
     rf"\bwhat\s+i(?:'ll|\s+will)(?!\s+(?:expect|want)\b){_NOT_AN_ACTION}"
-    rf"\s+[a-z]+\s+{_NEXT}\b"
+    rf"\s+[a-z]+\s+{_NEXT_OR_AFTER_THIS}\b"
     r"|(?<!\bwhat)(?<!\bwhat\s)\b(?:is|are|'s|'re)\s+(?:the\s+)?next\s+(?:(?:thing|item|task|one|piece)\s+)?on\s+my"
     r"\s+(?:list|plate)\b"
     r"|\bnext\s+(?:thing|item|task)\s+on\s+my\s+(?:list|plate)\s+(?:is|are)\b"
@@ -204,7 +204,7 @@ NEXT_STEP = re.compile(
     rf"{_CLAUSE_START}(?:(?:next(?:\s+up)?|now|then|after\s+that|afterwards),?\s+{_INTENT}\b{_NOT_AN_ACTION}"
     # ... the progressive only after "next": after "now" or "then" it says what the code does since the change.
     rf"|next(?:\s+up)?,?\s+{_PROGRESSIVE}{_DOING})"
-    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\b{_NEXT}\s*(?:[.!]?\s*$|,)"
+    rf"|\b{_INTENT}\b{_NOT_AN_ACTION}[^.?!;:]*\b{_NEXT_OR_AFTER_THIS}\s*(?:[.!]?\s*$|,)"
     rf"|{_OWN_WORDS}|{_MOVE_ON}"
     # With "now", the progressive says what the code does since the change as often ("I'm now storing every
     # timestamp as UTC", "I'm streaming the rows now, so memory stays flat": training/progressive_review.jsonl),
@@ -313,7 +313,7 @@ _NOT_OWN_ACTION = re.compile(
     rf"|{_NOT_OWN_ENDS}",
     _I,
 )
-_INTRODUCED: Final = re.compile(r"[:\uff1a]\s|\s[\u2014\u2013-]\s|\u2014")
+_INTRODUCED_IN_LINE: Final = re.compile(r"[:\uff1a]\s|\s[\u2014\u2013-]\s|\u2014")
 _SENTENCE_MARK: Final = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u0964](?=[^.!?\u3002\uff01\uff1f\u061f\u0964]*$)")
 
 
@@ -335,7 +335,7 @@ def announces_and_stops(stop_text: str, final: str) -> bool:
         return False  # the last line is what the one before it introduced: "It greets with:\n\nLet me find …:"
     line = lines[-1].strip()
     mark = _SENTENCE_MARK.search(line)
-    if _INTRODUCED.search(line[mark.end() if mark else 0 :].rstrip().rstrip(":\uff1a")):
+    if _INTRODUCED_IN_LINE.search(line[mark.end() if mark else 0 :].rstrip().rstrip(":\uff1a")):
         return False  # a colon or a dash before it introduces what it says: "The bot now says: Let me …:"
     if stopact_model.in_other_language(final):
         return False
@@ -348,20 +348,17 @@ def _modelled(stop_text: str) -> Act:
     score = stopact_model.score_of(probabilities)
     if max(probabilities, key=lambda a: probabilities[a]) == "give_up":  # its score is low: it is no early stop
         return Act("give_up", f"model: give_up {probabilities['give_up']:.2f}")
-    band = stopact_model.band(score, stopact_model.named_early(probabilities))
+    named = stopact_model.named_early(probabilities)
+    band = stopact_model.band(score, named)
     final = stopact_model.final_act(stop_text)
-    if band == "abstain" and score >= GUARD_FLOOR and announces_next_step(stop_text, final):
-        how = f"guard: announces its next step; model: early-stop score {score:.2f}"
-        return Act("next_step", how, model_abstained=True)
-    if (
-        band == "abstain"
-        and score >= GUARD_FLOOR
-        and stopact_model.named_early(probabilities) == "context_excuse"
-        and stopact_model.in_other_language(final)
-        and context_full.says_its_context_is_full(final)
-    ):
-        how = f"guard: says its context is full, in another language; model: early-stop score {score:.2f}"
-        return Act("context_excuse", how, model_abstained=True)
+    if band == "abstain" and score >= GUARD_FLOOR:  # a form of words may lower the bar to GUARD_FLOOR
+        if announces_next_step(stop_text, final):
+            how = f"guard: announces its next step; model: early-stop score {score:.2f}"
+            return Act("next_step", how, model_abstained=True)
+        elsewhere = named == "context_excuse" and stopact_model.in_other_language(final)
+        if elsewhere and context_full.says_its_context_is_full(final):
+            how = f"guard: says its context is full, in another language; model: early-stop score {score:.2f}"
+            return Act("context_excuse", how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
