@@ -10,7 +10,8 @@ AUC of early stops against the stops that must not be continued (threshold-free)
 server continues (the model's own thresholds, the next-step form's lowered bar included) and the
 legitimate ones it continues, and the early stops caught above all but
 0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops cold
-reviews wrote to look early (REVIEWS, one file a review), how many the server continues. The serving code
+reviews wrote to look early (REVIEWS, one file a review), how many the server continues; for the reviews
+that wrote early stops too (MIXED_REVIEWS), how many of those the rules block. The serving code
 scores; which acts count as early and which must never be continued are train.py's.
 
 These cases are a validation set now; never report them as unseen.
@@ -84,11 +85,18 @@ def main() -> None:
         every += rows
         measure(path.stem, rows, continue_at)
     measure("all", every, continue_at)
-    for path in REVIEWS:
+    for path in (*REVIEWS, *MIXED_REVIEWS):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        continued = sum(continued_by_server(row) for row in rows)
-        blocked = sum(blocked_with_a_plan(row) for row in rows)
-        print(f"{path.stem:18} legitimate {len(rows):3d}  named early {continued:3d}  blocked with a plan {blocked:3d}")
+        early = [row for row in rows if path in MIXED_REVIEWS and row["act"] in EARLY]
+        legitimate = [row for row in rows if row not in early]
+        continued = sum(continued_by_server(row) for row in legitimate)
+        blocked = sum(blocked_with_a_plan(row) for row in legitimate)
+        line = f"{path.stem:18} legitimate {len(legitimate):3d}  named early {continued:3d}  "
+        line += f"blocked with a plan {blocked:3d}"
+        if early:
+            caught = sum(blocked_with_a_plan(row) for row in early)
+            line += f"  (early {len(early):3d}, blocked with a plan {caught:3d})"
+        print(line)
 
 
 # Legitimate stops cold reviewers wrote to make a form of words or a rule fire (training/README.md): no pending
@@ -111,6 +119,11 @@ REVIEWS = tuple(
         "passive",
     )
 )
+
+
+# Reviews that wrote early stops beside their legitimate ones (rounds 33 and 34): there a row's act is its label.
+# The older reviews label some legitimate rows with an early act (the act the form would read), so theirs is not.
+MIXED_REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("own_words", "context_full"))
 
 
 def blocked_with_a_plan(row: dict[str, str]) -> bool:
