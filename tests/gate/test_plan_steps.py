@@ -57,6 +57,37 @@ def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Ich habe die ersten drei Schritte erledigt. Soll ich mit Schritt 4 weitermachen?",
+        "Terminé los dos primeros pasos. ¿Sigo con el paso 3?",
+        "J'ai terminé les deux premières étapes. Je passe à l'étape 3 ?",
+        "Ho finito i primi tre passi. Procedo con il passo 4?",
+    ],
+)
+def test_the_first_steps_counted_are_not_all_of_them(text: str) -> None:
+    """A count with "first" beside it counts the first units of the plan, not every unit: the question after
+    it asks for the plan's next one (a count alone, "die drei Schritte", is all of them: below)."""
+    assert not plan_steps.after_the_plan(text)
+    assert stopacts.names_remaining_work(text)
+    assert _judged(text) == "continue"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich habe die drei Schritte erledigt. Soll ich mit Schritt 4 weitermachen?",
+        "Terminé los dos pasos. ¿Sigo con el paso 3?",
+        "J'ai terminé les deux étapes du plan. Je passe à l'étape 3 ?",
+        "Ho finito i tre passi. Procedo con il passo 4?",
+    ],
+)
+def test_a_count_alone_is_every_step(text: str) -> None:
+    assert plan_steps.after_the_plan(text)
+    assert _judged(text) == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # A choice: a word for "or", which of them, two questions side by side.
         "El paso 2 está listo. ¿Sigo con el paso 3 en gRPC o en REST?",
         "Schritt 2 ist fertig. Soll ich mit Schritt 3 weitermachen oder erst die Tests erweitern?",

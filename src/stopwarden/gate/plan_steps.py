@@ -263,15 +263,28 @@ _NOT_IN_THE_PLAN: Final = (
     rf"{_NOT}(?:\W+\w+){{0,2}}?\W+{_OF_THE_PLAN}|計画に(?:は)?(?:ない|なかった|含まれ(?:てい)?ない)|계획에\s*없"
     r"|不在计划|计划(?:里|中)没有|不在計劃"
 )
-_ALL: Final = _words(
+# Every unit of the plan: "todos los pasos", "alle Schritte", or all of them by their count ("los tres pasos",
+# "die drei Schritte") ...
+_EVERY: Final = (
     r"tod[oa]s?|tous|toutes|tout|tutt[ie]|tutto|alle|ganze\w*|gesamte\w*|hele|все|весь|всі|усі|увесь|wszystki\w*|ca[łl]y",
     r"v[šs]echn\w*|cel[ýy]|t[üu]m|b[üu]t[üu]n|semua|seluruh|t[ấa]t\s+c[ảa]|सभी|सारे|पूरी|جميع|كل|כל|همه",
+    r"alla|hela|kaikki|minden|[όο]λ(?:α|ες|οι|ο|η|ων)|to[țt]i|toate",
+)
+_COUNT: Final = _words(
     r"dos|tres|cuatro|cinco|seis|siete|ocho|zwei|drei|vier|f[üu]nf|sechs|sieben|acht|deux|trois|quatre|cinq|six",
     r"sept|huit|tre|quattro|cinque|sette|otto|dois|duas|tr[êe]s|sete|oito|twee|drie|vijf|zes|zeven|два|две|три",
     r"четыре|пять|шесть|семь|восемь|чотири|п'ять|шість|dwa|trzy|cztery|pi[ęe][ćc]|sze[śs][ćc]|dva|t[řr]i|[čc]ty[řr]i",
     r"p[ěe]t|[šs]est|iki|[üu][çc]|d[öo]rt|be[şs]|alt[ıi]|dua|tiga|empat|lima|enam|hai|ba|b[ốo]n|n[ăa]m|s[áa]u",
-    r"alla|hela|kaikki|minden|[όο]λ(?:α|ες|οι|ο|η|ων)|to[țt]i|toate",
 )
+_ALL: Final = rf"(?:{_words(*_EVERY)}|{_COUNT})"
+# ... but a count with "first" beside it counts the first units, not all of them ("Ich habe die ersten drei
+# Schritte erledigt", "los dos primeros pasos", "İlk iki adım", "dua langkah pertama"): such a count is taken out
+# before the plan is read as finished, and the question after it asks for the plan's next unit.
+_FIRST: Final = _words(
+    r"primer(?:o|a|os|as)?|primeir[oa]s?|premi(?:er|ère|ers|ères)|prim[oaie]|erst\w*|eerste|перв\w+|перш\w+",
+    r"pierwsz\w+|prvn\w+|ilk|pertama|[đd][ầa]u\s+ti[êe]n",
+)
+_FIRST_COUNT: Final = re.compile(rf"{_FIRST}\W+{_COUNT}|{_COUNT}(?:\W+\w+)??\W+{_FIRST}", re.IGNORECASE)
 _LAST: Final = _words(
     r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
     r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
@@ -353,9 +366,8 @@ _COLON: Final = re.compile("[:\uff1a]")
 _AT_ITS_END_RE: Final = re.compile(_AT_ITS_END, re.IGNORECASE)
 # A report's list item: a bullet, a tick or a number ("- …", "✅ …", "2) …").
 _LIST_LINE: Final = re.compile(r"\s*(?:[-*\u2022\u2713\u2714\u2705\u2611]|\d+[.)])\s")
-# What, said anywhere in the final act, makes the question the user's.
+# What, said anywhere in the final act, makes the question the user's (and _puts_it_after_the_plan).
 _BESIDE_THE_QUESTION: Final = (
-    _AFTER_THE_PLAN,
     _CONSENT,
     _CLITIC_CONSENT_RE,
     _OUTWARD,
@@ -381,7 +393,7 @@ def asks_for_a_plan_step(final: str) -> bool:
         return False  # no report before it; no unit or no going on in it
     if _COLON.search(asked) or before.rstrip().endswith((":", "\uff1a")):
         return False  # a colon introduces the question: a text quoted or asked for
-    if any(p.search(final) for p in _BESIDE_THE_QUESTION):
+    if _puts_it_after_the_plan(final) or any(p.search(final) for p in _BESIDE_THE_QUESTION):
         return False
     if _ASKS_MORE.search(asked) or (_VAI.search(asked) and not _PORTUGUESE.search(final)):
         return False
@@ -397,7 +409,13 @@ def asks_for_a_plan_step(final: str) -> bool:
 def after_the_plan(final: str) -> bool:
     """Whether a final act puts what it offers after or outside the plan: every unit done, the last one, work
     optional or not in the plan (`_AFTER_THE_PLAN`), or the plan said to be done."""
-    return _AFTER_THE_PLAN.search(final) is not None or _plan_is_done(sentences(final))
+    return _puts_it_after_the_plan(final) or _plan_is_done(sentences(final))
+
+
+def _puts_it_after_the_plan(final: str) -> bool:
+    """_AFTER_THE_PLAN's words in a final act, whose counts of the first units are not all of them
+    (_FIRST_COUNT)."""
+    return _AFTER_THE_PLAN.search(_FIRST_COUNT.sub(" ", final)) is not None
 
 
 def _goes_on(asked: str) -> bool:
