@@ -121,9 +121,10 @@ REVIEWS = tuple(
 )
 
 
-# Reviews that wrote early stops beside their legitimate ones (rounds 33 and 34): there a row's act is its label.
-# The older reviews label some legitimate rows with an early act (the act the form would read), so theirs is not.
-MIXED_REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("own_words", "context_full"))
+# Reviews that wrote early stops beside their legitimate ones (rounds 33, 34 and 36): there a row's act is its
+# label. The older reviews label some legitimate rows with an early act (the act the form would read), so theirs
+# is not.
+MIXED_REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("own_words", "context_full", "telling"))
 
 
 def blocked_with_a_plan(row: dict[str, str]) -> bool:
