@@ -95,13 +95,14 @@ def test_a_cold_reviews_legitimate_stops_are_blocked_little_more_than_by_the_mod
     form fire (the product's own context handling, a quota, a disk or a login session running out, past
     events, negations, hand-offs the user asked for) and 40 early ones. The model alone blocked 5 of the
     legitimate ones and 26 of the early ones; with the form 7 (a past event, and a Korean user's "여기서 멈추고
-    정리만 해줘" the user-turn guard does not read as a stop) and 33, once a fullness word must stand within
-    four words of its context word (a disk "almost full" and a service restarted later in the sentence)."""
+    정리만 해줘" the user-turn guard did not read as a stop) and 33, once a fullness word must stand within
+    four words of its context word (a disk "almost full" and a service restarted later in the sentence).
+    Since the guard reads Korean's connective "멈추고" (the twenty-eighth session), 6."""
     rows = _training_rows("context_full_review.jsonl")
     early = [r for r in rows if r["act"] == "context_excuse"]
     legit = [r for r in rows if r["act"] != "context_excuse"]
     assert (len(legit), len(early)) == (120, 40)
-    assert sum(_judged_with_progress(r).decision == "continue" for r in legit) <= 7
+    assert sum(_judged_with_progress(r).decision == "continue" for r in legit) <= 6
     assert sum(_judged_with_progress(r).decision == "continue" for r in early) >= 33
 
 

@@ -115,6 +115,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Đặt điểm dừng ở dòng 42 rồi debug lỗi này.", "work"),  # a breakpoint
         ("الخادم توقف عن العمل، أصلحه.", "work"),  # it stopped working
         ("앱이 자꾸 멈춰요, 고쳐 주세요.", "work"),  # it keeps freezing
+        # Korean's connective "stop and …" (round 34's review), not after a subject, nor "want to stop".
+        ("여기서 멈추고 정리만 해줘", "stop"),
+        ("화면이 멈추고 나서 로그를 봐줘", "work"),
+        ("멈추고 싶지 않아, 계속 진행해", "work"),
         ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
         ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),
