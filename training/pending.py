@@ -124,7 +124,10 @@ REVIEWS = tuple(
 # Reviews that wrote early stops beside their legitimate ones (rounds 33, 34 and 36): there a row's act is its
 # label. The older reviews label some legitimate rows with an early act (the act the form would read), so theirs
 # is not.
-MIXED_REVIEWS = tuple(HERE / f"{name}_review.jsonl" for name in ("own_words", "context_full", "telling"))
+MIXED_REVIEWS = tuple(
+    HERE / name
+    for name in ("own_words_review.jsonl", "context_full_review.jsonl", "telling_review.jsonl", "telling_review2.jsonl")
+)
 
 
 def blocked_with_a_plan(row: dict[str, str]) -> bool:

@@ -587,17 +587,23 @@ def test_a_cold_reviews_legitimate_stops_in_round_33s_forms_are_blocked_no_more_
     assert sum(v.decision == "continue" for r, v in verdicts if r["act"] in early) >= 29
 
 
-def test_a_cold_reviews_stops_with_a_telling_header_are_read_as_round_36_measured_them() -> None:
-    """training/telling_review.jsonl: 60 legitimate stops whose final act holds the speaker's own telling and
-    what it tells ("Let me summarize what changed:\n- …") and 40 early ones written in that form to slip past
-    a rule that would have withdrawn the model's block there (round 36, withdrawn: 2 legitimate stops fewer
-    blocked, 4 early ones lost). The model alone blocks 3 of the legitimate ones and 22 of the early ones."""
-    rows = _training_rows("telling_review.jsonl")
+@pytest.mark.parametrize(
+    ("name", "most", "least"), [("telling_review.jsonl", 3, 22), ("telling_review2.jsonl", 10, 19)]
+)
+def test_a_cold_reviews_stops_with_a_telling_header_are_read_as_round_36_measured_them(
+    name: str, most: int, least: int
+) -> None:
+    """training/telling_review.jsonl and telling_review2.jsonl: 60 legitimate stops each whose final act holds
+    the speaker's own telling and what it tells ("Let me summarize what changed:\n- …") and 40 early ones
+    written in that form to slip past a rule that would have withdrawn the model's block there (round 36, two
+    versions, both withdrawn: 2 legitimate stops fewer blocked for 4 and then 18 early ones lost). The model
+    blocks at most `most` of the legitimate ones and at least `least` of the early ones."""
+    rows = _training_rows(name)
     early = {"next_step", "context_excuse", "permission", "break_point"}
     verdicts = [(r, _judged_with_progress(r).decision) for r in rows]
     assert (sum(r["act"] not in early for r in rows), sum(r["act"] in early for r in rows)) == (60, 40)
-    assert sum(d == "continue" for r, d in verdicts if r["act"] not in early) <= 3
-    assert sum(d == "continue" for r, d in verdicts if r["act"] in early) >= 22
+    assert sum(d == "continue" for r, d in verdicts if r["act"] not in early) <= most
+    assert sum(d == "continue" for r, d in verdicts if r["act"] in early) >= least
 
 
 @pytest.mark.parametrize(
