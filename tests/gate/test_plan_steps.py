@@ -61,6 +61,7 @@ def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
         "Terminé los dos primeros pasos. ¿Sigo con el paso 3?",
         "J'ai terminé les deux premières étapes. Je passe à l'étape 3 ?",
         "Ho finito i primi tre passi. Procedo con il passo 4?",
+        "Saya sudah menyelesaikan dua langkah pertama. Boleh saya lanjut ke langkah 3?",
     ],
 )
 def test_the_first_steps_counted_are_not_all_of_them(text: str) -> None:
@@ -78,6 +79,14 @@ def test_the_first_steps_counted_are_not_all_of_them(text: str) -> None:
         "Terminé los dos pasos. ¿Sigo con el paso 3?",
         "J'ai terminé les deux étapes du plan. Je passe à l'étape 3 ?",
         "Ho finito i tre passi. Procedo con il passo 4?",
+        # A "first" that counts nothing (a cold read): "before", "only", "first of all", a new clause; and the
+        # last units, read in the text as it stands.
+        "Ho finito i tre passi prima di cena. Procedo con il passo 4?",
+        "Ich habe die drei Schritte erst heute erledigt. Soll ich mit Schritt 4 weitermachen?",
+        "Terminé los tres pasos primero y luego revisé los tests. ¿Sigo con el paso 4?",
+        "Dokončil jsem tři kroky, první byl těžký. Mám pokračovat krokem 4?",
+        "Đã xong ba bước, đầu tiên là kiểm thử. Tôi tiếp tục bước 4 nhé?",
+        "Ich habe die letzten zwei Schritte erst heute erledigt. Soll ich mit Schritt 4 weitermachen?",
     ],
 )
 def test_a_count_alone_is_every_step(text: str) -> None:

@@ -115,10 +115,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("Đặt điểm dừng ở dòng 42 rồi debug lỗi này.", "work"),  # a breakpoint
         ("الخادم توقف عن العمل، أصلحه.", "work"),  # it stopped working
         ("앱이 자꾸 멈춰요, 고쳐 주세요.", "work"),  # it keeps freezing
-        # Korean's connective "stop and …" (round 34's review), not after a subject, nor "want to stop".
+        # Korean's connective "stop and …" after a word of where or when (round 34's review); a program's stop,
+        # a negation, "want to stop" (a cold read).
         ("여기서 멈추고 정리만 해줘", "stop"),
+        ("일단 멈추고 지금까지 한 거 정리해줘", "stop"),
         ("화면이 멈추고 나서 로그를 봐줘", "work"),
         ("멈추고 싶지 않아, 계속 진행해", "work"),
+        ("에러가 나면 멈추고 로그를 남기도록 수정해줘", "work"),
+        ("앱이 자꾸 멈추고 꺼져요. 고쳐 주세요.", "work"),
+        ("서버 멈추고 재시작해줘", "work"),
+        ("여기서 멈추고 묻지 말고 끝까지 진행해줘", "work"),
+        ("안 멈추고 끝까지 진행해줘", "work"),
         ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
         ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),

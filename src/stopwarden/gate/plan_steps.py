@@ -278,13 +278,18 @@ _COUNT: Final = _words(
 )
 _ALL: Final = rf"(?:{_words(*_EVERY)}|{_COUNT})"
 # ... but a count with "first" beside it counts the first units, not all of them ("Ich habe die ersten drei
-# Schritte erledigt", "los dos primeros pasos", "İlk iki adım", "dua langkah pertama"): such a count is taken out
-# before the plan is read as finished, and the question after it asks for the plan's next unit.
-_FIRST: Final = _words(
-    r"primer(?:o|a|os|as)?|primeir[oa]s?|premi(?:er|ère|ers|ères)|prim[oaie]|erst\w*|eerste|перв\w+|перш\w+",
-    r"pierwsz\w+|prvn\w+|ilk|pertama|[đd][ầa]u\s+ti[êe]n",
+# Schritte erledigt", "los dos primeros pasos", "İlk iki adım"): such a count is taken out before the plan is
+# read as finished, and the question after it asks for the plan's next unit. Only "first" in the plural form a
+# count takes, next to it ("prima" is also "before", "erst" "only", "primero" "first of all": a cold read), or
+# after the unit where a language puts it there ("dua langkah pertama", "hai bước đầu tiên").
+_FIRSTS: Final = _words(
+    r"primer(?:os|as)|primeir(?:os|as)|premi(?:ers|ères)|prim[ie]|erste[nrsm]?|eerste|перв(?:ые|ых|ым|ыми)",
+    r"перш(?:і|их|им|ими)|pierwsz(?:e|ych|ymi|ym)|prvn(?:í|ích|ím|ími)|ilk",
 )
-_FIRST_COUNT: Final = re.compile(rf"{_FIRST}\W+{_COUNT}|{_COUNT}(?:\W+\w+)??\W+{_FIRST}", re.IGNORECASE)
+_FIRST_AFTER_THE_UNIT: Final = _words(r"pertama|[đd][ầa]u\s+ti[êe]n")
+_FIRST_COUNT: Final = re.compile(
+    rf"{_FIRSTS}\s+{_COUNT}|{_COUNT}\s+{_FIRSTS}|{_COUNT}\s+\w+\s+{_FIRST_AFTER_THE_UNIT}", re.IGNORECASE
+)
 _LAST: Final = _words(
     r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
     r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
@@ -296,8 +301,10 @@ _PLAN: Final = _words(
 )
 _PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
 # An offer after the plan: every unit done, the last one, or work marked optional or outside the plan.
+# Every unit of the plan said done (read where no count of the first units stands: _puts_it_after_the_plan).
+_ALL_UNITS: Final = re.compile(rf"{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}", re.IGNORECASE)
 _AFTER_THE_PLAN: Final = re.compile(
-    rf"{_NOT_IN_THE_PLAN}|{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
+    rf"{_NOT_IN_THE_PLAN}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
     + "|"
     + _words(
         r"opcional\w*|optional\w*|optionnel\w*|facoltativ\w*|opzional\w*|необязательн\w+|опциональн\w+",
@@ -413,9 +420,10 @@ def after_the_plan(final: str) -> bool:
 
 
 def _puts_it_after_the_plan(final: str) -> bool:
-    """_AFTER_THE_PLAN's words in a final act, whose counts of the first units are not all of them
-    (_FIRST_COUNT)."""
-    return _AFTER_THE_PLAN.search(_FIRST_COUNT.sub(" ", final)) is not None
+    """_AFTER_THE_PLAN's words in a final act, or every unit of the plan (_ALL_UNITS) where a count of the first
+    units (_FIRST_COUNT) is not all of them; the last unit is read in the text as it stands ("die letzten zwei
+    Schritte")."""
+    return _AFTER_THE_PLAN.search(final) is not None or _ALL_UNITS.search(_FIRST_COUNT.sub(" ", final)) is not None
 
 
 def _goes_on(asked: str) -> bool:

@@ -110,11 +110,11 @@ _STOP_SPACED: Final = {
 _STOP_UNSPACED: Final = (
     r"止め|やめ|停下|停止|别继续|不要继续|先做到|到此为止"
     r"|(?<![가이])(?<![가이]\s)멈춰(?!요|서는|\s*있)|멈추세요|중단해|중단하세요|그만해|그만하세요"
-    # ... and its connective before the request that follows it ("여기서 멈추고 정리만 해줘", stop here and just
-    # summarise), as English's "stop and …"; not after a subject, a topic or an object ("화면이 멈추고", the screen
-    # freezes and …; "예전 워커는 멈추고 …", stop the old worker and …), nor as "want to stop" or "is stopping"
-    # ("멈추고 싶지 않아", "멈추고 있어").
-    r"|(?<![가이는은를을])(?<![가이는은를을]\s)멈추고(?!\s*(?:싶|있))"
+    # ... and its connective before the request that follows it, after a word of where or when ("여기서 멈추고
+    # 정리만 해줘", stop here and just summarise), as English's "stop" needs its lead: alone it is as often a
+    # program's ("에러가 나면 멈추고 로그를 남기도록", "앱이 자꾸 멈추고 꺼져요", "서버 멈추고 재시작해줘": a cold
+    # read); not negated later in its sentence ("여기서 멈추고 묻지 말고 계속해"), nor "want to stop" ("멈추고 싶").
+    r"|(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*멈추고(?!\s*싶)(?![^.!?\n]*(?:지\s*말|않))"
     r"|रुको|रुकिए|रुक\s+जाओ|रुक\s+जाना|रुकना|रोक\s+दो|बस\s+करो|থামো|থামুন|থেমে\s+যাও|நிறுத்து(?!வ)|நிறுத்திவிடு"
     r"|(?<!อย่า)(?<!อย่าเพิ่ง)(?<!ไม่ต้อง)(?<!ห้าม)(?<!ไม่)(?<!ปุ่ม)หยุด(?!ทำงาน)"
 )
