@@ -278,6 +278,26 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
 
 
 @pytest.mark.parametrize(
+    ("name", "each", "read", "misread"),
+    [("user_turns_scope.jsonl", 120, 47, 0), ("user_turns_scope_review.jsonl", 100, 21, 20)],
+)
+def test_limits_of_scope_in_english_are_read_as_round_37_left_them(
+    name: str, each: int, read: int, misread: int
+) -> None:
+    """training/user_turns_scope.jsonl (120 limits of scope for now, "Only the API today.", "Do the backend part
+    only.", and 120 requests for all of the work in the same words, by a helper that read no code) and
+    user_turns_scope_review.jsonl (100 and 100, by a cold review of round 37's patterns). Round 37 read 103 of
+    the first set's limits (47 before) with no request misread, but the review's requests misread as a stop
+    went 20 -> 92, and 20 -> 31 with the narrowest of its forms: withdrawn (training/README.md). Each limit
+    not read may let the agent be pushed past it; each request read as a limit lets an early stop through."""
+    rows = _rows(ROOT / "training" / name)
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert (sum(a == "stop" for a, _ in kinds), sum(a == "work" for a, _ in kinds)) == (each, each)
+    assert sum(b == "stop" for a, b in kinds if a == "stop") >= read
+    assert sum(b == "stop" for a, b in kinds if a == "work") <= misread
+
+
+@pytest.mark.parametrize(
     ("name", "stops", "work"),
     [
         ("user_turns_eod_en.jsonl", (58, 60), (29, 40)),
