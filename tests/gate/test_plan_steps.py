@@ -61,6 +61,7 @@ def test_the_rules_push_it_on_with_a_plan_and_progress(text: str) -> None:
         "Terminé los dos primeros pasos. ¿Sigo con el paso 3?",
         "J'ai terminé les deux premières étapes. Je passe à l'étape 3 ?",
         "Ho finito i primi tre passi. Procedo con il passo 4?",
+        "Ho finito i primi due passi. Procedo con il passo 3?",
         "Saya sudah menyelesaikan dua langkah pertama. Boleh saya lanjut ke langkah 3?",
     ],
 )
@@ -87,6 +88,8 @@ def test_the_first_steps_counted_are_not_all_of_them(text: str) -> None:
         "Dokončil jsem tři kroky, první byl těžký. Mám pokračovat krokem 4?",
         "Đã xong ba bước, đầu tiên là kiểm thử. Tôi tiếp tục bước 4 nhé?",
         "Ich habe die letzten zwei Schritte erst heute erledigt. Soll ich mit Schritt 4 weitermachen?",
+        "Ho finito i due passi. Procedo con il passo 3?",  # Italian's "two" (a cold read)
+        "Ho finito gli ultimi due passi. Procedo con il passo 5?",
     ],
 )
 def test_a_count_alone_is_every_step(text: str) -> None:

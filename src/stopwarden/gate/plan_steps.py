@@ -272,7 +272,7 @@ _EVERY: Final = (
 )
 _COUNT: Final = _words(
     r"dos|tres|cuatro|cinco|seis|siete|ocho|zwei|drei|vier|f[üu]nf|sechs|sieben|acht|deux|trois|quatre|cinq|six",
-    r"sept|huit|tre|quattro|cinque|sette|otto|dois|duas|tr[êe]s|sete|oito|twee|drie|vijf|zes|zeven|два|две|три",
+    r"sept|huit|due|tre|quattro|cinque|sette|otto|dois|duas|tr[êe]s|sete|oito|twee|drie|vijf|zes|zeven|два|две|три",
     r"четыре|пять|шесть|семь|восемь|чотири|п'ять|шість|dwa|trzy|cztery|pi[ęe][ćc]|sze[śs][ćc]|dva|t[řr]i|[čc]ty[řr]i",
     r"p[ěe]t|[šs]est|iki|[üu][çc]|d[öo]rt|be[şs]|alt[ıi]|dua|tiga|empat|lima|enam|hai|ba|b[ốo]n|n[ăa]m|s[áa]u",
 )
@@ -291,7 +291,7 @@ _FIRST_COUNT: Final = re.compile(
     rf"{_FIRSTS}\s+{_COUNT}|{_COUNT}\s+{_FIRSTS}|{_COUNT}\s+\w+\s+{_FIRST_AFTER_THE_UNIT}", re.IGNORECASE
 )
 _LAST: Final = _words(
-    r"[úu]ltim[oa]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
+    r"[úu]ltim[oaie]s?|derni[èe]re?|letzte\w*|laatste|последн\w+|останн\w+|ostatni\w*|posledn\w+|son\s+ad[ıi]m\w*",
     r"terakhir|cu[ốo]i\s+c[ùu]ng|अंतिम|आखिरी|الأخير\w*|האחרון|آخر|sista|sidste|siste|viimei\w+|utols[óo]",
     r"τελευτα[ίι]\w+|final|finale|finalen|finales|финальн\w+|마지막",
 )
