@@ -87,8 +87,9 @@ def main() -> None:
     measure("all", every, continue_at)
     for path in (*REVIEWS, *MIXED_REVIEWS):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        early = [row for row in rows if path in MIXED_REVIEWS and row["act"] in EARLY]
-        legitimate = [row for row in rows if row not in early]
+        mixed = path in MIXED_REVIEWS  # a row's act is its label only there
+        early = [row for row in rows if mixed and row["act"] in EARLY]
+        legitimate = [row for row in rows if not (mixed and row["act"] in EARLY)]
         continued = sum(continued_by_server(row) for row in legitimate)
         blocked = sum(blocked_with_a_plan(row) for row in legitimate)
         line = f"{path.stem:18} legitimate {len(legitimate):3d}  named early {continued:3d}  "

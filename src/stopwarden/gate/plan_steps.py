@@ -300,9 +300,10 @@ _PLAN: Final = _words(
     r"|rencana|योजना|الخطة|תוכנית|برنامه|suunnitelm\w*|terv(?:e|ben|et|ünk)?|σχ[έε]δι\w*"
 )
 _PLAN_OR_STEPS: Final = rf"(?:{_STEP}|{_PLAN})"
-# An offer after the plan: every unit done, the last one, or work marked optional or outside the plan.
 # Every unit of the plan said done (read where no count of the first units stands: _puts_it_after_the_plan).
 _ALL_UNITS: Final = re.compile(rf"{_ALL}(?:\W+\w+){{0,2}}?\W+{_PLAN_OR_STEPS}", re.IGNORECASE)
+# An offer after the plan, beside every unit done (_ALL_UNITS): the last one, or work marked optional or outside
+# the plan.
 _AFTER_THE_PLAN: Final = re.compile(
     rf"{_NOT_IN_THE_PLAN}|{_LAST}(?:\W+\w+){{0,1}}?\W+{_STEP}|{_STEP}\W+{_LAST}"
     + "|"
