@@ -1,11 +1,11 @@
 """The corpus's languages that live in data files: one JSON file each under `languages/`.
 
-English and the first five other languages (de, es, fr, pt, ja) are written in generate.py and grammar.py.
-A language added since is one file, `languages/<code>.json`, read here and handed to both: its work
-items (`thing`), its fixed phrasings per act (generate.py's `LANG_PHRASES`), and its grammar parts,
-frames and hard-negative frames (grammar.py's `LANGS`). To add a language, write such a file (the
-keys and counts are those of `languages/it.json`); `load` checks it, and the next training run uses it.
-A file that would put a broken template or a wrong label into the corpus is refused, naming the file.
+English is written in generate.py and grammar.py. Every other language is one file, `languages/<code>.json`,
+read here and handed to both: its work items (`thing`), its fixed phrasings per act (generate.py's
+`LANG_PHRASES`), and its grammar parts, frames and hard-negative frames (grammar.py's `LANGS`). To add a
+language, write such a file (the keys and counts are those of `languages/it.json`); `load` checks it, and
+the next training run uses it. A file that would put a broken template or a wrong label into the corpus is
+refused, naming the file.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from stopwarden.common.names import LEGIT_ACTS, STOP_ACTS
 
 FOLDER = Path(__file__).resolve().parent / "languages"
-BUILT_IN = frozenset({"en", "de", "es", "fr", "pt", "ja"})  # written in generate.py and grammar.py
+BUILT_IN = frozenset({"en"})  # written in generate.py and grammar.py (de, es, fr, pt, ja were too, until round 39)
 # What a file may use: generate.py's slots (language-neutral values; {thing2} is a second pick, {list} a
 # list of work items) and grammar.py's parts (frames, pools and hard frames only: generate.py fills the
 # fixed phrasings' slots but composes no parts there).
@@ -70,7 +70,7 @@ def _read(path: Path) -> Language:
     if row["code"] != path.stem:
         raise fail(f"code {row['code']!r} is not the file's name")
     if row["code"] in BUILT_IN:
-        raise fail("this language is written in generate.py and grammar.py; a file would replace it")
+        raise fail("English is written in generate.py and grammar.py; a file would replace it")
     if not isinstance(row["name"], str):
         raise fail("name must be a string")
     _texts(row["thing"], "thing", fail)
