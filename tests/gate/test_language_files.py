@@ -58,6 +58,7 @@ def test_every_committed_language_file_loads() -> None:
 def test_a_valid_file_loads(tmp_path: Path) -> None:
     row = _valid()
     row["phrases"]["completion"].append("Done: {thing} and {thing2}; `Result<T>` in {path}.")  # code, not a part
+    row["frames"]["next_step"].append("<lead?> Open:\n<todo_list>")  # a list grammar.py builds from np and vp
     _write(tmp_path, row)
     assert list(language_files.load(tmp_path)) == ["xx"]
 
