@@ -50,6 +50,7 @@ FROZEN = {
     "thirtyfirst_contact.jsonl": ("92f7507b4c0a21b31d95288e4846eb9a9e894e28bae2a4baeae75eac5557b324", "t31"),
     "thirtysecond_contact.jsonl": ("b3fb24b87c986e0b77535bf0474b203a3f7f0958c2d08757a38e4b864e3f80bc", "t32"),
     "thirtythird_contact.jsonl": ("2f1d1fc928bdbb174c4e5e3c78fd319a49a9c52ce23b183e88eee5f056c59859", "t33"),
+    "thirtyfourth_contact.jsonl": ("2e244414dc97aa9a0173f8cfb0f7c085847a5fbc53b7a643ac62ca6255a60ff2", "t34"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
