@@ -126,17 +126,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("서버 멈추고 재시작해줘", "work"),
         ("여기서 멈추고 묻지 말고 끝까지 진행해줘", "work"),
         ("안 멈추고 끝까지 진행해줘", "work"),
-        # ... with the work as its object, "suspend", "quit", the honorific; not another object's stop.
-        ("일단 작업을 멈추고 정리해줘", "stop"),
-        ("여기서 중단하고 지금까지 한 걸 커밋해줘", "stop"),
-        ("이제 그만하고 정리해 주세요", "stop"),
-        ("여기서 멈추시고 요약해 주세요", "stop"),
-        ("지금 진행은 중단하고 남은 일을 메모해 줘", "stop"),
-        ("지금 서버를 멈추고 재시작해줘", "work"),
-        ("일단 개발 서버를 중단하고 설정을 바꿔줘", "work"),
-        ("이제 테스트 그만하고 배포 스크립트를 고쳐줘", "work"),
-        ("여기서 중단하고 싶으면 말해줘, 아니면 계속 구현해", "work"),
-        ("일단 작업을 멈추고 묻지 말고 끝까지 진행해줘", "work"),
         ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
         ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),

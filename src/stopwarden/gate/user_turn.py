@@ -114,11 +114,7 @@ _STOP_UNSPACED: Final = (
     # 정리만 해줘", stop here and just summarise), as English's "stop" needs its lead: alone it is as often a
     # program's ("에러가 나면 멈추고 로그를 남기도록", "앱이 자꾸 멈추고 꺼져요", "서버 멈추고 재시작해줘": a cold
     # read); not negated later in its sentence ("여기서 멈추고 묻지 말고 계속해"), nor "want to stop" ("멈추고 싶").
-    # Its object may be the work itself ("일단 작업을 멈추고 정리해줘"), never anything else ("지금 서버를 멈추고
-    # 재시작해줘" is a program's); "suspend" and "quit" say it too, and so does the honorific ("여기서 중단하고",
-    # "이제 그만하고", "멈추시고").
-    r"|(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*(?:(?:작업|일|진행|개발|구현)(?:을|은|는|도)?\s*)?"
-    r"(?:멈추(?:시)?고|중단하(?:시)?고|그만하(?:시)?고)(?!\s*싶)(?![^.!?\n]*(?:지\s*말|않))"
+    r"|(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*멈추고(?!\s*싶)(?![^.!?\n]*(?:지\s*말|않))"
     r"|रुको|रुकिए|रुक\s+जाओ|रुक\s+जाना|रुकना|रोक\s+दो|बस\s+करो|থামো|থামুন|থেমে\s+যাও|நிறுத்து(?!வ)|நிறுத்திவிடு"
     r"|(?<!อย่า)(?<!อย่าเพิ่ง)(?<!ไม่ต้อง)(?<!ห้าม)(?<!ไม่)(?<!ปุ่ม)หยุด(?!ทำงาน)"
 )
