@@ -126,6 +126,14 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ("서버 멈추고 재시작해줘", "work"),
         ("여기서 멈추고 묻지 말고 끝까지 진행해줘", "work"),
         ("안 멈추고 끝까지 진행해줘", "work"),
+        # ... only where the word of where or when opens its clause, not in a question (a cold review, round 39).
+        ("자, 여기서 멈추고 정리만 해줘", "stop"),
+        ("좋아요. 일단 멈추고 지금까지 한 거 정리해줘", "stop"),
+        ("빌드가 자꾸 여기서 멈추고 더 안 넘어가 ㅠ webpack 설정 봐줘", "work"),
+        ("분석은 여기서 멈추고 바로 수정 들어가자", "work"),
+        ("docker 컨테이너 일단 멈추고 이미지 다시 빌드해줘", "work"),
+        ("여기서 멈추고 끝내면 안 돼, 마지막 테스트까지 통과시켜", "work"),
+        ("여기서 멈추고 나중에 이어서 하면 컨텍스트 날아가?", "info"),
         ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
         ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),
@@ -230,6 +238,19 @@ def test_a_stop_is_read_in_every_language_of_the_lexicon() -> None:
     assert all(b == "stop" for a, b in kinds if a == "stop")
     work = [b == "work" for a, b in kinds if a == "work"]
     assert sum(work) / len(work) >= 0.9
+
+
+def test_koreans_stop_and_is_read_as_a_cold_review_left_it() -> None:
+    """training/user_turns_review8.jsonl (round 39): a cold review of Korean's "stop and …" after a word of where
+    or when, 40 requests written to be misread and 40 stops. The round's widening (the work as an object,
+    "중단하고", "그만하고") read all 40 requests as stops and was withdrawn; the rule it left read 21 requests
+    as work and let 9 stops stop. Read only where the word opens its clause, and not in a question: 33 and 9.
+    The stops it misses are other words of when ("당장", "잠시"), other verbs ("중지하고", "일시정지하고") and
+    a negated request beside the stop ("… 아무것도 하지 말고 기다려")."""
+    rows = _rows(ROOT / "training" / "user_turns_review8.jsonl")
+    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    assert sum(b == "work" for a, b in kinds if a == "work") >= 33
+    assert sum(b != "work" for a, b in kinds if a == "stop") >= 9
 
 
 # Two cold reviews of round 23's reading of other languages, 120 and 100 turns each, written to break it.

@@ -113,8 +113,15 @@ _STOP_UNSPACED: Final = (
     # ... and its connective before the request that follows it, after a word of where or when ("여기서 멈추고
     # 정리만 해줘", stop here and just summarise), as English's "stop" needs its lead: alone it is as often a
     # program's ("에러가 나면 멈추고 로그를 남기도록", "앱이 자꾸 멈추고 꺼져요", "서버 멈추고 재시작해줘": a cold
-    # read); not negated later in its sentence ("여기서 멈추고 묻지 말고 계속해"), nor "want to stop" ("멈추고 싶").
-    r"|(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*멈추고(?!\s*싶)(?![^.!?\n]*(?:지\s*말|않))"
+    # read); not negated later in its sentence ("여기서 멈추고 묻지 말고 계속해", "… 끝내면 안 돼"), nor "want to
+    # stop" ("멈추고 싶"). The word of where or when opens its clause: after a subject, a topic or a condition it
+    # is a program's or another time's ("빌드가 자꾸 여기서 멈추고", "분석은 여기서 멈추고 바로 수정 들어가자",
+    # "실패하면 거기서 멈추고", "아까는 거기서 멈추고"), and a question asks about stopping ("지금 멈추고 커밋하면
+    # 빌드 깨지나?"): training/user_turns_review8.jsonl, a cold review.
+    # Spaces only after its lead, never line breaks: a run of them would be rescanned from every one.
+    r"|(?P<lead_ko>^|[.!?,;:\n~][ \t]*+|(?:자|그럼|음|아|네|좋아|좋아요|오케이|ok|okay)[,\s][ \t]*+)"
+    r"(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*멈추고(?!\s*싶)"
+    r"(?![^.!?\n]*(?:지\s*말|않|안\s*[돼되]))(?![^.!\n]*\?)"
     r"|रुको|रुकिए|रुक\s+जाओ|रुक\s+जाना|रुकना|रोक\s+दो|बस\s+करो|থামো|থামুন|থেমে\s+যাও|நிறுத்து(?!வ)|நிறுத்திவிடு"
     r"|(?<!อย่า)(?<!อย่าเพิ่ง)(?<!ไม่ต้อง)(?<!ห้าม)(?<!ไม่)(?<!ปุ่ม)หยุด(?!ทำงาน)"
 )
