@@ -129,6 +129,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         # ... only where the word of where or when opens its clause, not in a question (a cold review, round 39).
         ("자, 여기서 멈추고 정리만 해줘", "stop"),
         ("좋아요. 일단 멈추고 지금까지 한 거 정리해줘", "stop"),
+        ("오늘은 여기서 멈추고 정리해줘", "stop"),  # ... after an opener: a time, an answer, thanks
+        ("수고했어 일단 멈추고 커밋해줘", "stop"),
+        ("ㅇㅋ 여기서 멈추고 요약해줘", "stop"),
         ("빌드가 자꾸 여기서 멈추고 더 안 넘어가 ㅠ webpack 설정 봐줘", "work"),
         ("분석은 여기서 멈추고 바로 수정 들어가자", "work"),
         ("docker 컨테이너 일단 멈추고 이미지 다시 빌드해줘", "work"),

@@ -118,8 +118,12 @@ _STOP_UNSPACED: Final = (
     # is a program's or another time's ("빌드가 자꾸 여기서 멈추고", "분석은 여기서 멈추고 바로 수정 들어가자",
     # "실패하면 거기서 멈추고", "아까는 거기서 멈추고"), and a question asks about stopping ("지금 멈추고 커밋하면
     # 빌드 깨지나?"): training/user_turns_review8.jsonl, a cold review.
-    # Spaces only after its lead, never line breaks: a run of them would be rescanned from every one.
-    r"|(?P<lead_ko>^|[.!?,;:\n~][ \t]*+|(?:자|그럼|음|아|네|좋아|좋아요|오케이|ok|okay)[,\s][ \t]*+)"
+    # Before it in its clause, only an opener: a time ("오늘은"), an answer or thanks ("그럼", "ㅇㅋ", "수고했어");
+    # spaces only after its lead, never line breaks (a run of them would be rescanned from every one).
+    r"|(?P<lead_ko>(?:^|[.!?,;:\n~])[ \t]*+(?:(?:오늘은|오늘|이번엔|그럼|그러면|자|음|아|네|넵|응|ㅇㅋ|ㅇㅇ"
+    r"|오케이|ok|okay|좋아|좋아요|좋습니다|그래|알겠어|알겠어요"
+    r"|[가-힣]*(?:했어|했어요|했습니다|했네|했다|고마워|고마워요|감사합니다))"
+    r"[,!.~]*[ \t]+){0,2})"
     r"(?:여기서|거기서|이쯤에서|이쯤|일단|잠깐|지금|우선|이제)\s*멈추고(?!\s*싶)"
     r"(?![^.!?\n]*(?:지\s*말|않|안\s*[돼되]))(?![^.!\n]*\?)"
     r"|रुको|रुकिए|रुक\s+जाओ|रुक\s+जाना|रुकना|रोक\s+दो|बस\s+करो|থামো|থামুন|থেমে\s+যাও|நிறுத்து(?!வ)|நிறுத்திவிடு"
