@@ -131,16 +131,6 @@ def _kinds(path: Path) -> list[tuple[str, str]]:
         ("서버 멈추고 재시작해줘", "work"),
         ("여기서 멈추고 묻지 말고 끝까지 진행해줘", "work"),
         ("안 멈추고 끝까지 진행해줘", "work"),
-        # ... not after a subject, a condition, another topic or "again", nor in a question (cold reviews, round 39).
-        ("자, 여기서 멈추고 정리만 해줘", "stop"),
-        ("좋아요. 일단 멈추고 지금까지 한 거 정리해줘", "stop"),
-        ("오늘은 여기서 멈추고 정리해줘", "stop"),  # ... after an opener: a time, an answer, thanks
-        ("수고했어 일단 멈추고 커밋해줘", "stop"),
-        ("ㅇㅋ 여기서 멈추고 요약해줘", "stop"),
-        ("빌드가 자꾸 여기서 멈추고 더 안 넘어가 ㅠ webpack 설정 봐줘", "work"),
-        ("분석은 여기서 멈추고 바로 수정 들어가자", "work"),
-        ("여기서 멈추고 끝내면 안 돼, 마지막 테스트까지 통과시켜", "work"),
-        ("여기서 멈추고 나중에 이어서 하면 컨텍스트 날아가?", "info"),
         ("Implementează pasul 3; se pare că e simplu.", "work"),  # Romanian "it seems"
         ("ادامه بده و توقف نکن تا همه تست‌ها پاس شوند.", "work"),  # noqa: RUF001 (a negation after the verb)
         ("रुको मत, सब टेस्ट पास होने तक काम करते रहो।", "work"),
@@ -247,22 +237,24 @@ def test_a_stop_is_read_in_every_language_of_the_lexicon() -> None:
     assert sum(work) / len(work) >= 0.9
 
 
-def test_koreans_stop_and_is_read_as_two_cold_reviews_left_it() -> None:
-    """Round 39's cold reviews of Korean's "stop and …" after a word of where or when. The first
-    (training/user_turns_review8.jsonl: 40 requests written to be misread, 40 stops) withdrew the round's
-    widening (the work as an object, "중단하고", "그만하고": all 40 requests read as stops) and found round 28's
-    rule reading 19 requests as stops (a program's, a topic's, a condition's, questions): requests read as
-    work 21 -> 32, its stops let stop 9 -> 9 (the missed ones use other words: "당장", "잠시", "중지하고").
-    The second (user_turns_review9.jsonl: 50 stops after names, reactions, emoji, thanks; 20 requests) measured
-    a first narrowing that read the word only at a clause's start: 13 of its 50 stops (50 before). The rule
-    now vetoes only what comes right before the word (a subject, a condition, another topic, "again", a
-    quotation mark), fixed on that review (development numbers): 50 of 50 stops, 20 of 20 requests (1 before)."""
-    first = _kinds(ROOT / "training" / "user_turns_review8.jsonl")
-    assert sum(b == "work" for a, b in first if a == "work") >= 32
-    assert sum(b != "work" for a, b in first if a == "stop") >= 9
-    second = _kinds(ROOT / "training" / "user_turns_review9.jsonl")
-    assert sum(b == "work" for a, b in second if a == "work") >= 20
-    assert sum(b != "work" for a, b in second if a == "stop") >= 50
+# Round 39's three cold reviews of Korean's "stop and …" after a word of where or when (training/README.md):
+# file -> (stops let stop, of them; requests and questions not read as stops, of them), as round 28's rule reads
+# them. Every change tried on them (the work as an object and more verbs; the word only at a clause's start; a
+# veto on the word before it) cost the next review's stops more than it won: the rule is kept as it was.
+KOREAN_REVIEWS = {
+    "user_turns_review8.jsonl": (9, 40, 22, 40),
+    "user_turns_review9.jsonl": (50, 50, 1, 20),
+    "user_turns_review10.jsonl": (31, 35, 0, 25),
+}
+
+
+@pytest.mark.parametrize("name", KOREAN_REVIEWS)
+def test_koreans_stop_and_reads_the_three_reviews_as_round_39_left_it(name: str) -> None:
+    stops, of_stops, others, of_others = KOREAN_REVIEWS[name]
+    kinds = _kinds(ROOT / "training" / name)
+    assert sum(a == "stop" for a, _ in kinds) == of_stops and sum(a != "stop" for a, _ in kinds) == of_others
+    assert sum(b != "work" for a, b in kinds if a == "stop") >= stops
+    assert sum(b != "stop" for a, b in kinds if a != "stop") >= others
 
 
 # Two cold reviews of round 23's reading of other languages, 120 and 100 turns each, written to break it.
