@@ -4,15 +4,15 @@
     python training/pending.py                       # the committed model
 
 The pending cases (`pending_*.jsonl`) are hand-written stops by authors the model never trained on. A
-change to the features or the corpus is judged here, before any frozen set is looked at: per file and
-together, over the stops the guards leave to the model (as train.py's thresholds are), it prints the ROC
-AUC of early stops against the stops that must not be continued (threshold-free), the early stops the
-server continues (the model's own thresholds, the next-step form's lowered bar included) and the
-legitimate ones it continues, and the early stops caught above all but
-0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops cold
-reviews wrote to look early (REVIEWS, one file a review), how many the server continues; for the reviews
-that wrote early stops too (MIXED_REVIEWS), how many of those the rules block. The serving code
-scores; which acts count as early and which must never be continued are train.py's.
+change to the features or the corpus is judged here, before any frozen set is looked at: per file, together
+and by the final act's language (English or another), over the stops the guards leave to the model (as
+train.py's thresholds are), it prints the ROC AUC of early stops against the stops that must not be
+continued (threshold-free), the early stops the server continues (the model's own thresholds, the next-step
+form's lowered bar included) and the legitimate ones it continues, and the early stops caught above all but
+0, 2 and 4 of the legitimate ones (what a threshold could buy). Then, for the legitimate stops cold reviews
+wrote to look early (REVIEWS, one file a review), how many the server continues; for the reviews that wrote
+early stops too (MIXED_REVIEWS), how many of those the rules block. The serving code scores; which acts
+count as early and which must never be continued are train.py's.
 
 These cases are a validation set now; never report them as unseen.
 """
@@ -85,6 +85,10 @@ def main() -> None:
         every += rows
         measure(path.stem, rows, continue_at)
     measure("all", every, continue_at)
+    # ... and by the final act's language: outside English the gate catches far less (round 39).
+    other = [stopact_model.in_other_language(stopact_model.final_act(row["text"])) for row in every]
+    measure("all, English", [row for row, o in zip(every, other, strict=True) if not o], continue_at)
+    measure("all, other", [row for row, o in zip(every, other, strict=True) if o], continue_at)
     for path in (*REVIEWS, *MIXED_REVIEWS):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         mixed = path in MIXED_REVIEWS  # a row's act is its label only there
