@@ -536,7 +536,8 @@ HARD_SHARE = 0.5  # of a legitimate act's composed examples, how many are hard n
 _PART = re.compile(r"<([A-Za-z_]+)(\??)>")
 _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _LIST_MARKERS = ("- ", "* ", "• ", "1. ", "- [ ] ")
-_LISTS = frozenset({"todo_list", "checklist", "done_checklist", "user_list"})  # built by _Composer._<name>
+# Built by _Composer._<name>: the lists a language file may use, and English's list of the user's next steps.
+_LISTS = frozenset({*language_files.LISTS, "user_list"})
 
 
 class _Composer:

@@ -28,6 +28,7 @@ BUILT_IN = frozenset({"en"})  # written in generate.py and grammar.py (de, es, f
 SLOTS = frozenset({"path", "ident", "thing", "step", "cred", "error", "list"})
 PARTS = ("lead", "np", "vp", "reason", "handoff")
 LISTS = ("todo_list", "checklist", "done_checklist")  # grammar.py builds these from the np and vp pools
+_COMPOSED = frozenset((*PARTS, *LISTS))  # what a frame, a pool or a hard frame may name in <…>
 KEYS = frozenset({"code", "name", "thing", "phrases", "pools", "frames", "hard"})
 _SLOT = re.compile(r"\{([A-Za-z_]+)[0-9]?\}")
 _PART = re.compile(r"<([A-Za-z_]+)\??>")
@@ -103,13 +104,13 @@ def _check(lang: Language, fail: _Fail) -> None:
             raise fail(f"hard frames must be of a legitimate act, not {act!r}")
     for text in (*lang.thing, *(t for ts in lang.phrases.values() for t in ts)):
         _slots(text, fail)
-        if any(part.lower() in (*PARTS, *LISTS) for part in _PART.findall(text)):
+        if any(part.lower() in _COMPOSED for part in _PART.findall(text)):
             raise fail(f"a part in a fixed text (only frames, pools and hard frames compose them): {text!r}")
     for name, texts in (*lang.pools.items(), *lang.frames.items(), *lang.hard.items()):
         for text in texts:
             _slots(text, fail)
             for part in _PART.findall(text):
-                if part.lower() not in (*PARTS, *LISTS):
+                if part.lower() not in _COMPOSED:
                     raise fail(f"unknown part <{part}> in {text!r}")
                 if part.lower() == name:  # a pool that holds itself never ends
                     raise fail(f"pool {name!r} refers to itself in {text!r}")
