@@ -211,9 +211,8 @@ def test_the_development_set_is_read_as_labelled() -> None:
     """Measured when the guard was written (2026-12-04): 3-way 0.967, every stop or info turn recognised but
     one, 0.975 of the work turns kept as work (the rest: "keep going but stop before deploying", read as a
     stop: the boundary a turn names cannot be checked, and the safe reading lets the agent stop)."""
-    rows = _rows(DEVELOPMENT)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
-    assert sum(a == b for a, b in kinds) / len(rows) >= 0.95
+    kinds = _kinds(DEVELOPMENT)
+    assert sum(a == b for a, b in kinds) / len(kinds) >= 0.95
     licensed = [b != "work" for a, b in kinds if a != "work"]
     assert sum(licensed) / len(licensed) >= 0.98
     work = [b == "work" for a, b in kinds if a == "work"]
@@ -230,8 +229,7 @@ def test_a_stop_is_read_in_every_language_of_the_lexicon() -> None:
     names its next step), 5 of the 90 requests read as stops. The stop verbs of those languages were written
     from their grammar, then fixed on this file: every stop is read, and at most 1 in 10 requests (a stop
     or pause named as a feature, "stop the old worker and deploy", read the safe way: as a stop)."""
-    rows = _rows(LANGUAGES)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(LANGUAGES)
     assert all(b == "stop" for a, b in kinds if a == "stop")
     work = [b == "work" for a, b in kinds if a == "work"]
     assert sum(work) / len(work) >= 0.9
@@ -270,8 +268,7 @@ def test_the_closing_phrases_and_explain_verbs_of_other_languages_as_two_reviews
     request for now): both were narrowed on. A request for work is almost never read as a stop or a
     question now; of the stops and questions, the first file's are mostly read (none before the round),
     the second's as before the round (35 of 50: the rest are forms no list holds). Development data now."""
-    rows = _rows(ROOT / "training" / name)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / name)
     work = [b == "work" for a, b in kinds if a == "work"]
     assert sum(work) / len(work) >= 0.95
     licensed = [b != "work" for a, b in kinds if a != "work"]
@@ -296,8 +293,7 @@ def test_an_end_of_day_turn_is_read_where_its_author_never_saw_the_guard() -> No
     languages, by a helper that read no code and no data (round 26). Before round 26's closings 55 of the
     168 were read as letting the agent stop (each other one a false block in waiting, when the agent then
     names what is left), after them 101; the requests for work read as work 93 of 112, before and after."""
-    rows = _rows(ROOT / "training" / "user_turns_eod.jsonl")
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / "user_turns_eod.jsonl")
     assert sum(b != "work" for a, b in kinds if a == "stop") >= 108
     assert sum(b == "work" for a, b in kinds if a == "work") >= 93
 
@@ -315,8 +311,7 @@ def test_limits_of_scope_in_english_are_read_as_round_37_left_them(
     the first set's limits (47 before) with no request misread, but the review's requests misread as a stop
     went 20 -> 92, and 20 -> 31 with the narrowest of its forms: withdrawn (training/README.md). Each limit
     not read may let the agent be pushed past it; each request read as a limit lets an early stop through."""
-    rows = _rows(ROOT / "training" / name)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / name)
     assert (sum(a == "stop" for a, _ in kinds), sum(a == "work" for a, _ in kinds)) == (each, each)
     assert sum(b == "stop" for a, b in kinds if a == "stop") >= read
     assert sum(b == "stop" for a, b in kinds if a == "work") <= misread
@@ -347,8 +342,7 @@ def test_an_english_end_of_day_turn_is_read(name: str, stops: tuple[int, int], w
     its requests for work 58 of 60 throughout. Round 27's reasons after an English closing of leaving, praise
     after any, and chat shorthand ("stopping here, doctor's appt at 3", "eod, thx", "done 4 today") read 58,
     51, 52 and 66 of them, no request for work lost."""
-    rows = _rows(ROOT / "training" / name)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / name)
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops[0]
     assert sum(a == "stop" for a, _ in kinds) == stops[1]
     assert sum(b == "work" for a, b in kinds if a == "work") >= work[0]
@@ -373,8 +367,7 @@ def test_round_26s_closings_against_their_cold_reviews(name: str, work_kept: int
     small acts of a session (a closing, then "commit and push") read as a stop since: review3's work 33 → 31.
     review5 (round 27, English, 135 requests and 46 stops in the forms of its reasons and shorthand): 6
     requests read as stops before the round, 89 with the first reading of reasons, 7 once narrowed on it."""
-    rows = _rows(ROOT / "training" / name)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / name)
     assert sum(b == "work" for a, b in kinds if a == "work") >= work_kept
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops_read
 
@@ -397,8 +390,7 @@ def test_round_27s_end_of_day_turns_are_read(name: str, stops: int, work: int, c
     code, measured before and after (32 → 52 of 100 stops, requests for work 53 of 70 throughout; 57 and 50
     with the first, broader reading), and review6 by a cold reviewer of that broader reading (its stops 10 →
     35 of 48, its requests for work 128 → 135 of 143; 64 of them lost with the broader reading)."""
-    rows = _rows(ROOT / "training" / name)
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / name)
     assert (sum(a == "stop" for a, _ in kinds), sum(a == "work" for a, _ in kinds)) == counts
     assert sum(b != "work" for a, b in kinds if a == "stop") >= stops
     assert sum(b == "work" for a, b in kinds if a == "work") >= work
@@ -606,8 +598,7 @@ def test_the_enough_set_is_read() -> None:
     requests still lost, eight thank and then give a one-word order ("Genug, danke, deployen!"; the one word
     after thanks was let through before, for "thanks mate"), and four are Greek requests after a question,
     read as questions."""
-    rows = _rows(ROOT / "training" / "user_turns_enough.jsonl")
-    kinds = [(row["kind"], user_turn.kind(row["text"])) for row in rows]
+    kinds = _kinds(ROOT / "training" / "user_turns_enough.jsonl")
     assert sum(b != "work" for a, b in kinds if a == "stop") >= 109
     assert sum(b == "work" for a, b in kinds if a == "work") >= 94
     assert sum(b != "work" for a, b in kinds if a == "info") >= 30
