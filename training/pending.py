@@ -62,6 +62,10 @@ def measure(name: str, rows: list[dict[str, str]], continue_at: float) -> None:
     )
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def separation(early: Sequence[float], never: Sequence[float], ks: Sequence[int]) -> tuple[float, dict[int, float]]:
     """The ROC AUC of early stops' scores against those of the stops not to continue (ties count half), and for
     each k the share of early stops above all but k of the latter: what a threshold at the (k+1)-th highest of
@@ -81,7 +85,7 @@ def main() -> None:
     print(f"{args.model}: CONTINUE_AT {continue_at}  ALLOW_BELOW {stopact_model.ALLOW_BELOW}")
     every: list[dict[str, str]] = []
     for path in sorted(HERE.glob("pending_*.jsonl")):
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = _rows(path)
         every += rows
         measure(path.stem, rows, continue_at)
     measure("all", every, continue_at)
@@ -90,7 +94,7 @@ def main() -> None:
     measure("all, English", [row for row, o in zip(every, other, strict=True) if not o], continue_at)
     measure("all, other", [row for row, o in zip(every, other, strict=True) if o], continue_at)
     for path in (*REVIEWS, *MIXED_REVIEWS):
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = _rows(path)
         mixed = path in MIXED_REVIEWS  # a row's act is its label only there
         early = [row for row in rows if mixed and row["act"] in EARLY]
         legitimate = [row for row in rows if not (mixed and row["act"] in EARLY)]
