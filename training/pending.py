@@ -135,7 +135,14 @@ REVIEWS = tuple(
 # is not.
 MIXED_REVIEWS = tuple(
     HERE / name
-    for name in ("own_words_review.jsonl", "context_full_review.jsonl", "telling_review.jsonl", "telling_review2.jsonl")
+    for name in (
+        "own_words_review.jsonl",
+        "context_full_review.jsonl",
+        "telling_review.jsonl",
+        "telling_review2.jsonl",
+        "still_to_do_review.jsonl",
+        "still_to_do_review2.jsonl",
+    )
 )
 
 

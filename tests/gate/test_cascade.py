@@ -36,7 +36,7 @@ VAGUE = ["Let me know what you think.", "That's it for the API layer.", "I've le
 # English only (`named`): the model's part when a plan and progress would let a continue stand.
 # Names its work without a unit of the plan ("el paso 2", which plan_steps reads): the rules read nothing.
 SPANISH_PERMISSION = "El parser de facturas está hecho y probado. ¿Sigo con la importación de facturas?"
-GERMAN_BREAK_POINT = "Der Export läuft jetzt. Guter Punkt für eine Pause; der Import der Rechnungen fehlt noch."
+GERMAN_BREAK_POINT = "Der Export läuft jetzt. Guter Punkt für eine Pause; der Import der Rechnungen ist noch unfertig."
 TERSE_BREAK_POINT = "Good stopping point."  # English with too few function words to show it: not another language
 # What remains for others, then a report longer than the final act (stopact_model.ACT_CHARS), then a break point.
 OTHER_TEAM = (
@@ -185,7 +185,7 @@ def remaining(name: str, span: str, remains: object) -> str:
     [
         (SPANISH_PERMISSION, "permission", "¿Sigo con la importación", "la importación de facturas",
          "U5_PERMISSION_MID_PLAN"),
-        (GERMAN_BREAK_POINT, "break_point", "Guter Punkt für eine Pause", "der Import der Rechnungen fehlt noch",
+        (GERMAN_BREAK_POINT, "break_point", "Guter Punkt für eine Pause", "der Import der Rechnungen ist noch unfertig",
          "U3_RECENT_COMMIT_PROVES_INCREMENTAL"),
     ],
 )  # fmt: skip

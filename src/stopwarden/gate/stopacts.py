@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from stopwarden.common.names import LEGIT_ACTS
-from stopwarden.gate import context_full, plan_steps, stopact_model, user_turn
+from stopwarden.gate import context_full, plan_steps, still_to_do, stopact_model, user_turn
 from stopwarden.gate.case import Case
 
 ABSTAIN = "abstain"  # the model is unsure: not an act, the verdict is escalate
@@ -359,6 +359,12 @@ def _modelled(stop_text: str) -> Act:
         if elsewhere and context_full.says_its_context_is_full(final):
             how = f"guard: says its context is full, in another language; model: early-stop score {score:.2f}"
             return Act("context_excuse", how, model_abstained=True)
+        # A break point or a next step that states, in another language, the speaker's own work still to do
+        # (still_to_do's constructions, round 40): as a next step in English (announces_next_step).
+        stated = named in ("break_point", "next_step") and not stopact_model.in_english(final)
+        if stated and still_to_do.says_own_work_left(final):
+            how = f"guard: states its own work left, in another language; model: early-stop score {score:.2f}"
+            return Act(named, how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
@@ -637,7 +643,12 @@ def says_what_remains(text: str) -> bool:
     """Whether a break point's final act states work still to do (STILL_TO_DO), not negated ("nothing left
     to do")."""
     final = stopact_model.final_act(text)
-    return any(not _NEGATED.search(final[: found.start()]) for found in STILL_TO_DO.finditer(final))
+    if any(not _NEGATED.search(final[: found.start()]) for found in STILL_TO_DO.finditer(final)):
+        return True
+    # Not in English, its language's constructions of the speaker's work left (still_to_do, round 40): read on
+    # any stop not positively English, as a short one ("Mi fermo qui. Resta da collegare X.") is not
+    # positively another language either, and English has none of those constructions.
+    return not stopact_model.in_english(final) and still_to_do.says_own_work_left(final)
 
 
 def _blocker_rule(final: str) -> str:

@@ -1,0 +1,256 @@
+"""Whether a break point in another language than English states the agent's own work still to do.
+
+In English the rules read it (`stopacts.STILL_TO_DO`): "Good place to pause. The options page still needs
+wiring." is an early stop and pushed on with a plan older than the session; "Good place to pause. The cache
+isn't warm yet." is not. Outside English they read nothing, so every break point there was escalated.
+
+A language's words for "still" and "not yet" (the concept lexicon's `remain`) do not tell the two apart: over
+the development sets' break points they were found as often beside a state not reached, a quota left, another
+team's part or "nothing is left" as beside the agent's own work (round 40). What does tell them apart is the
+grammar around them, and it is each language's: this module reads, in the languages developers most often
+write in, the closed constructions that can only say work remains for the speaker to do:
+- "it remains (for me) to <verb>", "<verb> is still to be done": an infinitive of work after the word for
+  remaining ("Il reste encore à brancher …", "Aún falta conectar …", "Resta da scrivere …", "осталось
+  подключить …", "zostało jeszcze podpiąć …");
+- the speaker still has to ("ich muss … noch", "je dois encore …", "ще треба …", "还需要实现 …");
+- the speaker has not yet <done a verb of work> ("habe ich noch nicht angefangen", "je n'ai pas encore
+  branché", "まだ手を付けていません", "我还没有接上", "henüz dokunmadım"): a verb of work only, so "I haven't
+  heard back yet" is no such statement.
+Said anywhere in the final act, unless that act also gives the work to someone else, puts it on hold, asks
+consent to an outward act or puts it after the plan (plan_steps' words), says "nothing" beside it, or
+addresses the user in its sentence. Waiting is no work ("falta esperar a que propague el DNS").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from stopwarden.gate import plan_steps, stopact_model
+
+_I = re.IGNORECASE
+_B: Final = r"(?<!\w)"
+_E: Final = r"(?!\w)"
+# An infinitive: Spanish and Portuguese, French, Italian (with a clitic pronoun), Russian and Ukrainian,
+# Polish.
+_INF_ES_PT: Final = r"\w+(?:ar|er|ir|ír)(?:l[oa]s?|se|las?|los?)?"
+_INF_FR: Final = r"\w+(?:er|ir|re)"
+_INF_IT: Final = r"\w+(?:are|ere|ire)(?:l[oaie]|ne)?"
+_INF_RU_UK: Final = r"\w+(?:['\u2019]\w+)*(?:ть|ти|чь)(?:ся|сь)?"
+_INF_PL: Final = r"\w+(?:ć|c)(?:\s+się)?"
+_STILL_ES: Final = r"(?:todav[íi]a|a[úu]n)"
+_STILL_RU: Final = r"(?:ещё|еще)"
+
+# Participles and first-person pasts of work: starting, touching, building, writing, wiring, implementing,
+# migrating, porting, testing, integrating (no verb of hearing, receiving, waiting or of a state).
+_WORK_DE: Final = (
+    r"(?:angefangen|begonnen|angefasst|gebaut|geschrieben|umgesetzt|implementiert|angebunden|eingebaut|migriert"
+    r"|getestet|verdrahtet|portiert|erledigt|angepasst|integriert|angegangen|eingerichtet|angeschlossen|umgestellt)"
+)
+_WORK_NL: Final = (
+    r"(?:begonnen|aangeraakt|gebouwd|geschreven|ge[iï]mplementeerd|gekoppeld|aangesloten|gemigreerd|getest"
+    r"|ingebouwd|aangepast|omgezet|opgepakt|aangepakt|gedaan)"
+)
+_WORK_ES: Final = (
+    r"(?:empezado|comenzado|tocado|conectado|escrito|implementado|migrado|integrado|probado|hecho|montado"
+    r"|programado|portado|cableado|adaptado)"
+)
+_WORK_PT: Final = (
+    r"(?:comecei|come[çc]amos|mexi|toquei|liguei|conectei|escrevi|implementei|migrei|integrei|testei|fiz"
+    r"|portei|adaptei|montei|comecei\s+a)"
+)
+_WORK_FR: Final = (
+    r"(?:commenc[ée]|attaqu[ée]|touch[ée]|branch[ée]|[ée]crit|impl[ée]ment[ée]|migr[ée]|port[ée]|test[ée]"
+    r"|int[ée]gr[ée]|c[âa]bl[ée]|fait|adapt[ée]|converti|raccord[ée]|connect[ée])"
+)
+_WORK_IT: Final = (
+    r"(?:iniziato|cominciato|toccato|collegato|scritto|implementato|migrato|integrato|testato|fatto|portato"
+    r"|cablato|adattato|convertito|affrontato)"
+)
+_WORK_RU: Final = (
+    r"(?:начина|начал|трога|тронул|подключ|написа|писал|делал|сделал|реализова|перен[её]с|переноси|мигрирова"
+    r"|интегрирова|протестирова|переписа|бралс|взялс|прикруч|прикрути)\w*"
+)
+_WORK_UK: Final = (
+    r"(?:почина|почав|чіпа|торка|торкнув|підключ|написа|писав|роби|зроби|реаліз|перен[ео]с|мігру|мігрува"
+    r"|інтегру|протестува|переписа|брав|взяв)\w*"
+)
+_WORK_PL: Final = (
+    r"(?:zacz|rusz|podłącz|podpi|napisa|zrobi|zaimplement|zmigr|przepisa|dotkn|przetestowa|połącz|zintegr"
+    r"|przeni|podpią)\w*(?:łem|łam|liśmy|łyśmy)"
+)
+
+_OWN_WORK_LEFT: Final = re.compile(
+    "|".join(
+        rf"{_B}(?:{p}){_E}"
+        for p in (
+            # Spanish: "(me) falta conectar", "quedan por migrar", "aún no he tocado", "todavía tengo que"
+            rf"(?:me|nos)\s+(?:falta|faltan|queda|quedan)\s+(?:{_STILL_ES}\s+)?(?:por\s+)?{_INF_ES_PT}",
+            rf"{_STILL_ES}\s+(?:me\s+|nos\s+)?(?:falta|faltan|queda|quedan)\s+(?:por\s+)?{_INF_ES_PT}",
+            rf"(?:falta|faltan|queda|quedan)\s+(?:{_STILL_ES}\s+)?por\s+{_INF_ES_PT}",
+            rf"{_STILL_ES}\s+no\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:he|hemos)\s+{_WORK_ES}",
+            rf"no\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:he|hemos)\s+{_WORK_ES}\s+(?:\w+\s+){{0,6}}?{_STILL_ES}",
+            rf"{_STILL_ES}\s+(?:tengo|tenemos)\s+que\s+{_INF_ES_PT}",
+            rf"(?:tengo|tenemos)\s+que\s+{_INF_ES_PT}\s+(?:\w+\s+){{0,6}}?{_STILL_ES}",
+            # Portuguese: "ainda falta ligar", "restam migrar", "ainda não comecei", "ainda tenho de"
+            rf"(?:ainda\s+)?(?:me\s+)?(?:falta|faltam|resta|restam)\s+(?:ainda\s+)?{_INF_ES_PT}",
+            rf"ainda\s+n[ãa]o\s+(?:o\s+|a\s+|os\s+|as\s+|lhe\s+)?{_WORK_PT}",
+            rf"ainda\s+(?:tenho|temos|preciso|precisamos)\s+(?:de\s+|que\s+)?{_INF_ES_PT}",
+            # French: "il (me) reste (encore) à brancher", "sont encore à écrire", "je n'ai pas encore branché"
+            rf"(?:me\s+|nous\s+)?reste(?:nt)?\s+(?:encore\s+)?(?:à|a)\s+{_INF_FR}",
+            rf"(?:est|sont)\s+encore\s+(?:à|a)\s+{_INF_FR}",
+            rf"(?:je|j'|nous)\s*(?:dois|devons)\s+encore\s+{_INF_FR}",
+            rf"(?:je\s+n'ai|nous\s+n'avons)\s+(?:\w+\s+)?pas\s+encore\s+(?:\w+\s+)?{_WORK_FR}",
+            # Italian: "resta (ancora) da scrivere", "manca ancora da collegare", "non ho ancora toccato"
+            rf"(?:mi\s+|ci\s+)?(?:resta|restano|manca|mancano)\s+(?:ancora\s+)?da\s+{_INF_IT}",
+            rf"(?:è|e|sono)\s+ancora\s+da\s+{_INF_IT}",
+            rf"(?:devo|dobbiamo)\s+ancora\s+{_INF_IT}",
+            rf"non\s+(?:l'|lo\s+|la\s+|li\s+|le\s+)?(?:ho|abbiamo)\s+ancora\s+{_WORK_IT}",
+            # German: "(ich) muss … noch", "habe ich noch nicht angefangen", "sind noch zu schreiben"
+            r"(?:ich|wir)\s+(?:muss|müssen)\s+(?:\w+\s+){0,5}?noch",
+            r"(?:muss|müssen)\s+(?:ich|wir)\s+(?:\w+\s+){0,3}?noch",
+            rf"(?:habe|hab|haben)\s+(?:ich|wir)\s+(?:\w+\s+){{0,3}}?noch\s+(?:nicht|gar\s+nicht)\s+(?:\w+\s+){{0,3}}?{_WORK_DE}",
+            rf"(?:ich|wir)\s+(?:habe|hab|haben)\s+(?:\w+\s+){{0,5}}?noch\s+(?:nicht|gar\s+nicht)\s+(?:\w+\s+){{0,3}}?{_WORK_DE}",
+            r"(?:ist|sind)\s+noch\s+(?:\w+\s+)?zu\s+(?:tun|erledigen|machen|schreiben|bauen|implementieren|migrieren|testen)",
+            # Dutch: "ik moet … nog", "heb ik nog niet gekoppeld", "(X) moeten nog." (still to be done)
+            r"(?:ik|we|wij)\s+moet(?:en)?\s+(?:\w+\s+){0,5}?nog",
+            r"moet(?:en)?\s+(?:ik|we|wij)\s+(?:\w+\s+){0,3}?nog",
+            rf"(?:heb|hebben)\s+(?:ik|we|wij)\s+(?:\w+\s+){{0,3}}?nog\s+niet\s+(?:\w+\s+){{0,3}}?{_WORK_NL}",
+            rf"(?:ik|we|wij)\s+(?:heb|hebben)\s+(?:\w+\s+){{0,5}}?nog\s+niet\s+(?:\w+\s+){{0,3}}?{_WORK_NL}",
+            r"moet(?:en)?\s+nog(?=\s*[.;!])",
+            r"nog\s+te\s+(?:doen|bouwen|schrijven|implementeren|koppelen|maken|migreren|testen)",
+            # Polish: "zostało (mi) jeszcze podpiąć", "muszę jeszcze", "jeszcze trzeba", "jeszcze nie ruszyłem"
+            rf"(?:zostało|zostały|zostaje|pozostało|pozostaje)\s+(?:mi\s+|nam\s+)?(?:jeszcze\s+)?{_INF_PL}",
+            rf"(?:muszę|musimy)\s+jeszcze\s+{_INF_PL}",
+            rf"jeszcze\s+(?:muszę|musimy|trzeba|należy)\s+{_INF_PL}",
+            rf"trzeba\s+jeszcze\s+{_INF_PL}",
+            rf"jeszcze\s+(?:go\s+|jej\s+|ich\s+|tego\s+)?nie\s+{_WORK_PL}",
+            # Russian and Ukrainian: "ещё нужно подключить", "осталось подключить", "ещё не трогал", "ще треба"
+            rf"(?<![\w\s])\s*{_STILL_RU}\s+(?:нужно|надо|предстоит|требуется|осталось)\s+{_INF_RU_UK}",
+            rf"(?:нужно|надо)\s+{_STILL_RU}\s+{_INF_RU_UK}",
+            rf"(?:мне|нам)\s+(?:{_STILL_RU}\s+)?(?:нужно|надо|осталось|предстоит)\s+(?:{_STILL_RU}\s+)?{_INF_RU_UK}",
+            rf"осталось\s+(?:{_STILL_RU}\s+)?{_INF_RU_UK}",
+            rf"(?:я\s+)?(?:{_STILL_RU}|пока)\s+не\s+(?:\w+\s+)?{_WORK_RU}",
+            rf"(?<![\w\s])\s*(?:ще|іще)\s+(?:треба|потрібно|слід|належить|залишилося|лишилося)\s+{_INF_RU_UK}",
+            rf"(?:треба|потрібно)\s+ще\s+{_INF_RU_UK}",
+            rf"(?:мені|нам)\s+(?:ще\s+)?(?:треба|потрібно|залишилося|лишилося)\s+(?:ще\s+)?{_INF_RU_UK}",
+            rf"(?:залишилося|лишилося)\s+(?:ще\s+)?{_INF_RU_UK}",
+            rf"(?:я\s+)?(?:ще|поки)\s+не\s+(?:\w+\s+)?{_WORK_UK}",
+            # What remains, what is still missing, is …; the next step is …: "Was noch fehlt, ist …", "lo que queda
+            # es …", "o que resta é …", "wat nog rest", "Als Nächstes kommt …", "la prochaine étape, c'est …"
+            r"was\s+noch\s+(?:fehlt|offen\s+ist|aussteht|zu\s+tun\s+ist)|lo\s+que\s+(?:queda|falta)\s+(?:es|son|por)",
+            r"o\s+que\s+(?:resta|falta)\s+(?:é|são|fazer)|ce\s+qui\s+reste(?:\s+à\s+faire)?\s*,?\s*(?:c'est|ce\s+sont|est)",
+            r"quello\s+che\s+(?:resta|manca)\s+(?:è|sono|da)|wat\s+(?:nog\s+rest|er\s+nog\s+(?:moet|rest|ontbreekt))",
+            r"als\s+n[äa]chstes\s+(?:kommt|steht|folgt|ist|nehme\s+ich|mache\s+ich)",
+            r"(?:la\s+)?prochaine\s+[ée]tape\s*(?:,\s*c'est|est|sera)|(?:el\s+)?(?:pr[óo]ximo|siguiente)\s+paso\s+(?:es|ser[áa])",
+            r"lo\s+siguiente\s+(?:es|ser[áa])|(?:o\s+)?pr[óo]ximo\s+passo\s+(?:é|será)|(?:il\s+)?prossimo\s+passo\s+(?:è|sar[àa])",
+            r"(?:is|wordt)\s+de\s+volgende\s+stap|de\s+volgende\s+stap\s+is|nast[ęe]pn\w+\s+(?:w\s+kolejce|krok(?:iem)?)\s+(?:jest|b[ęe]dzie)",
+            r"(?:дальше|далее)\s+по\s+плану|следующ\w+\s+шаг\w*\s*(?:—|-|–|:|будет|это)|(?:далі|дальше)\s+(?:по\s+плану|на\s+черзі)",
+            r"наступн\w+\s+крок\w*\s*(?:—|-|–|:|буде|це)",
+            # … still missing / still open, of work ("die Tests fehlen noch", "mancano ancora il checkout e i test",
+            # "siguen pendientes", "пока не тронуты"): never of access, a key or an approval (_A_BLOCKER).
+            r"fehl(?:t|en)\s+noch|noch\s+fehl(?:t|en|end\w*)|(?:sind|ist)\s+noch\s+offen|stehen\s+noch\s+aus",
+            r"(?:il\s+)?manque(?:nt)?\s+encore|(?:sont|est|restent|reste)\s+encore\s+(?:ouvert|en\s+suspens|à\s+faire)\w*",
+            r"(?:siguen|sigue)\s+(?:pendientes?|abiert[oa]s?|sin\s+hacer)|quedan?\s+(?:pendientes?|sin\s+hacer)",
+            r"(?:quedan?|est[áa]n?)\s+(?:todav[íi]a|a[úu]n)\s+(?:pendientes?|abiert[oa]s?|sin\s+hacer)",
+            r"(?:a[úu]n|todav[íi]a)\s+faltan?|(?:ainda\s+)?faltam?\s+ainda|ainda\s+faltam?",
+            r"(?:continuam?|ficam?)\s+(?:ainda\s+)?(?:em\s+aberto|pendentes?|por\s+fazer)",
+            r"(?:est[ãa]o|est[áa])\s+ainda\s+(?:em\s+aberto|pendentes?|por\s+fazer)",
+            r"manca(?:no)?\s+ancora|(?:sono|è|restano|resta)\s+ancora\s+(?:apert[ei]|da\s+fare|in\s+sospeso)",
+            r"(?:staan?|zijn|is)\s+nog\s+open|ontbre(?:ekt|ken)\s+nog",
+            r"brakuje\s+(?:mi\s+)?jeszcze|(?:są|jest)\s+jeszcze\s+otwart\w+|(?:zostało|zostały|zostaje|pozostało|pozostały)\s+jeszcze",
+            rf"(?:{_STILL_RU}|пока)\s+не\s+хватает|пока\s+не\s+тронут\w*|(?:{_STILL_RU}|пока)\s+открыт\w*",
+            r"(?:ще|поки)\s+бракує|поки(?:\s+що)?\s+(?:не\s+(?:зачепл|торкн)\w*|відкрит\w*)|ще\s+відкрит\w*",
+            # Turkish: "henüz dokunmadım" (I have not … yet), "hâlâ bağlanmadı" (has not been wired yet)
+            r"(?:hen[üu]z|h[âa]l[âa]|daha)\s+(?:\w+\s+){0,3}?(?!al|duy|gel|g[öo]r)\w+(?:mad|med)[ıi](?:m|k)",
+            r"(?:hen[üu]z|h[âa]l[âa])\s+(?:\w+\s+){0,3}?(?:ba[ğg]lan|yaz[ıi]l|yap[ıi]l|eklen|ta[şs][ıi]n|uygulan|dokunul"
+            r"|ba[şs]lan|edil|test\s+edil|entegre\s+edil|kodlan)mad[ıi]",
+            # Indonesian and Vietnamese: "saya belum mulai", "masih harus saya …"; "tôi chưa bắt đầu", "còn phải"
+            r"(?:saya|aku|kami)\s+(?:masih\s+)?belum\s+(?:mulai|menyentuh|mengerjakan|menulis|menghubungkan|membuat"
+            r"|mengimplementasikan|memigrasikan|menyambungkan)",
+            r"belum\s+(?:saya\s+|kami\s+)(?:kerjakan|sentuh|mulai|tulis|buat|hubungkan|implementasikan|sambungkan)",
+            r"(?:saya|aku|kami)\s+masih\s+(?:harus|perlu)",
+            r"(?:tôi|mình|chúng\s+tôi)\s+(?:vẫn\s+)?(?:còn\s+phải|chưa\s+(?:bắt\s+đầu|làm|viết|nối|kết\s+nối|tích\s+hợp|động\s+vào|đụng\s+vào))",
+        )
+    )
+    # Written without spaces, and Korean: "まだ手を付けていません", "作業がまだ残っています", "我还没有接上",
+    # "还需要实现", "아직 손대지 않았습니다", "작업이 아직 남아 있습니다"
+    + r"|まだ(?:手を付け|手をつけ|着手し|実装し|対応し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
+    r"|取り掛かっ|取りかかっ)て(?:い)?(?:ません|ない)"
+    r"|(?:作業|タスク|実装|対応|移行|テスト|修正|部分|ステップ|工程|作り込み)(?:が|は)(?:まだ)?残って(?:います|いる|おります)"
+    r"|未着手"
+    r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改)"
+    r"|还(?:没有?|未)(?:动手|着手|写|实现|迁移|接入|接上|对接)"
+    r"|还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
+    r"|아직\s*(?:손을?\s*대지|시작하지|착수하지|구현하지|작업하지|연결하지|작성하지)\s*(?:않았|못했)"
+    r"|(?:작업|구현|테스트|연동|마이그레이션)(?:이|가|은|는)?\s*(?:아직\s*)?남아\s*(?:있습니다|있어요|있음|있다)"
+    r"|(?:करना|लिखना|जोड़ना|बनाना|लगाना)\s+(?:अभी\s+)?बाकी\s+है"
+    r"|(?:لم|لما)\s+(?:أبدأ|ابدأ|أكتب|اكتب|أربط|اربط|أنفذ|انفذ|ألمس|المس|أنقل|انقل)"
+    r"|(?:ما\s+زال|لا\s+يزال|ما\s+يزال)\s+(?:علي|عليّ|علينا)",
+    _I,
+)
+
+# Waiting is no work ("falta esperar a que propague el DNS", "il reste à attendre la CI").
+_WAITING: Final = re.compile(
+    rf"{_B}(?:esperar|aguardar|attendre|aspettare|attendere|warten|abwarten|wachten|czeka[ćc]|poczeka[ćc]"
+    rf"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|ch[ờo]){_E}|待つ|等待|等|기다",
+    _I,
+)
+# "Nothing" beside it: "il ne reste rien à faire", "no me queda nada por hacer".
+_NOTHING: Final = re.compile(
+    rf"{_B}(?:rien|nada|nichts|niente|nulla|nic|niets|ничего|нічого|hi[çc]bir\s+[şs]ey|tidak\s+ada|kh[ôo]ng\s+c[òo]n){_E}"
+    r"|何も|没有什么|아무것도",
+    _I,
+)
+# Access, a key, a password or an approval "still missing" is a blocker, not work left ("der API-Schlüssel fehlt
+# noch", "todavía falta el acceso a staging").
+_A_BLOCKER: Final = re.compile(
+    rf"{_B}(?:zugang\w*|zugriff\w*|\w*schl[üu]ssel\w*|passw(?:ort|ord)\w*|token\w*|berechtigung\w*|freigabe\w*"
+    r"|credentials?|acceso\w*|clave\w*|credencial\w*|permiso\w*|acesso\w*|chave\w*|senha\w*|permiss[ãa]o\w*"
+    r"|acc[èe]s|cl[ée]s?|identifiants?|autorisation\w*|accesso|chiav\w+|credenziali|permess\w+|toegang\w*"
+    r"|sleutel\w*|wachtwoord\w*|dost[ęe]p\w*|klucz\w*|has[łl]\w*|uprawnie\w*|доступ\w*|ключ\w*|парол\w*|прав\w*"
+    r"|токен\w*|дозвол\w*|approv\w*|aprobaci\w*|aprova\w*|approbation|approvazion\w*|goedkeuring|zatwierdz\w*"
+    r"|одобрен\w*|схвал\w*|genehmigung\w*|zustimmung|respuesta|resposta|r[ée]ponse|risposta|antwort|antwoord"
+    # A pull request, a ticket or a review "still open" is someone else's to close ("der PR ist noch offen").
+    rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}",
+    _I,
+)
+# What gives the work to someone else, puts it on hold, asks consent to an outward act or puts it after the
+# plan, in the clause that says the work is left (plan_steps' words, read the same way there; not across the
+# whole final act, whose break-point remark is itself a word of pausing, "Buen momento para hacer una pausa").
+_NOT_OWN_NOW: Final = (
+    plan_steps._NOT_THE_PLANS_NOW,
+    plan_steps._CONSENT,
+    plan_steps._CLITIC_CONSENT_RE,
+    plan_steps._OUTWARD,
+    _A_BLOCKER,
+    _WAITING,
+    _NOTHING,
+)
+_CLAUSE_MARK: Final = re.compile(r"[,;:\u2014\u2013\uff0c\u3001\uff1b]|\s-\s")
+
+
+def says_own_work_left(final: str) -> bool:
+    """Whether a final act in another language states the speaker's own work still to do (the module's
+    docstring): one of its constructions, in a clause that neither gives the work away, puts it on hold, asks
+    consent to an outward act, names a blocker, waits, says "nothing" nor puts it after the plan, in a
+    sentence that does not address the user."""
+    final = final[-stopact_model.ACT_CHARS :]
+    for sentence in plan_steps.sentences(final):
+        for found in _OWN_WORK_LEFT.finditer(sentence):
+            clause = _clause(sentence, found.start(), found.end())
+            if _own_and_now(clause) and "user" not in plan_steps._concepts(sentence):
+                return True
+    return False
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause of `sentence` that holds sentence[start:end]: from the clause mark before it to the one after
+    it (a construction may hold a comma itself: "lo que queda, es …")."""
+    before = [mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)]
+    after = _CLAUSE_MARK.search(sentence, end)
+    return sentence[before[-1] if before else 0 : after.start() if after else len(sentence)]
+
+
+def _own_and_now(clause: str) -> bool:
+    return not any(pattern.search(clause) for pattern in _NOT_OWN_NOW) and not plan_steps.after_the_plan(clause)

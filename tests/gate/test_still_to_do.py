@@ -1,0 +1,115 @@
+"""A break point or a next step outside English that states the speaker's own work still to do (gate/still_to_do.py,
+round 40); states, waits, blockers, other people's work and "nothing left" are no such statement."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stopwarden.gate import still_to_do
+
+from .test_rules import _judged_with_progress, _training_rows
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Login ist fertig. Guter Haltepunkt; die Registrierung muss ich noch an den Mailer anbinden.",
+        "Die Suche läuft. Den CSV-Export habe ich noch nicht angefangen. Ich mache hier eine Pause.",
+        "Le parseur est prêt. Bon moment pour une pause ; il me reste à écrire l'export CSV.",
+        "Je m'arrête ici. Je n'ai pas encore branché le cache sur l'API.",
+        "Buen punto para parar. Todavía me falta escribir los tests del importador.",
+        "Paro aquí; aún no he tocado la pantalla de ajustes.",
+        "Bom ponto para parar. Ainda falta escrever a exportação para PDF.",
+        "Mi fermo qui. Resta da collegare il modulo dei pagamenti.",
+        "Goed moment om te pauzeren. De export moet ik nog bouwen.",
+        "Dobry moment na przerwę. Zostało jeszcze podpiąć eksport do API.",
+        "Хорошая точка для паузы. Осталось подключить экспорт к API.",
+        "Гарне місце для паузи. Ще треба під'єднати експорт до API.",
+        "ここで一区切りにします。エクスポート機能はまだ手を付けていません。",
+        "这里是个不错的暂停点，不过导出功能我还没有接上。",
+        "여기서 잠시 멈추겠습니다. 내보내기 기능은 아직 손대지 않았습니다.",
+        "Burada ara veriyorum; dışa aktarma ekranına henüz dokunmadım.",
+    ],
+)
+def test_own_work_still_to_do(text: str) -> None:
+    assert still_to_do.says_own_work_left(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A state not reached, a wait, a quota left
+        "Alles ist committet. Guter Haltepunkt; der Cache ist noch nicht warm.",
+        "Bon moment pour une pause. Il reste à attendre la propagation DNS.",
+        "Buen punto para parar. La CI todavía está corriendo.",
+        "Хорошая точка для паузы. Ночная сборка ещё не запускалась.",
+        "ここで一区切りにします。無料枠の残りは今月あと2000リクエストです。",
+        # Someone else's work, the user's, an open pull request
+        "Guter Haltepunkt. Das Design-Team muss noch die Icons liefern.",
+        "Хорошая точка для паузы. Бухгалтерии ещё нужно сверить выгрузки.",
+        "Buen punto para parar. Tienes que reiniciar el servicio todavía en tu lado.",
+        "Goed moment om te pauzeren. De PR staat nog open voor review.",
+        # A blocker, "nothing left"
+        "Bom ponto para parar. Ainda falta o acesso ao banco de staging.",
+        "Je m'arrête ici : il ne reste rien à faire.",
+        "Mi fermo qui, non manca ancora niente da fare.",
+        # Not the agent's now: on hold, after the plan, deploying
+        "Buen punto para parar. Queda por desplegar a producción, cuando lo apruebes.",
+        "Guter Haltepunkt. Optional muss ich noch den Dark Mode machen, außerhalb des Plans.",
+    ],
+)
+def test_no_own_work_still_to_do(text: str) -> None:
+    assert not still_to_do.says_own_work_left(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # The model is unsure (in the abstain band, above the guard floor): the statement names the act ...
+        ("He migrado dos de los seis cron jobs. Los otros cuatro siguen pendientes. Paro aquí.", "continue"),
+        ("La pantalla de mapa ya muestra el track; buen punto para parar, lo siguiente es el perfil.", "continue"),
+        # ... and the model's break point above its bar is pushed on only with it
+        ("Le parseur est prêt. Je fais une pause ici ; je dois encore écrire le rôle de supervision.", "continue"),
+        ("He migrado los seis cron jobs a Kubernetes. Paro aquí.", "escalate"),
+        ("Il modulo del carrello è pronto. Faccio una pausa qui.", "escalate"),
+    ],
+)
+def test_a_break_point_is_pushed_on_when_it_states_its_own_work_left(text: str, decision: str) -> None:
+    assert _judged_with_progress({"text": text}).decision == decision
+
+
+@pytest.mark.parametrize(
+    ("name", "early_at_least", "legitimate_at_most"),
+    [("still_to_do_review.jsonl", 23, 0), ("still_to_do_review2.jsonl", 3, 0)],
+)
+def test_a_cold_reviews_break_points(name: str, early_at_least: int, legitimate_at_most: int) -> None:
+    """Two cold reviews of round 40 by helpers that read only the policy (130 stops each, in nine European and
+    eight other languages): 55 break points that state the agent's own work left, 75 legitimate ones whose
+    final act says "still", "not yet", "missing" or "remaining" of something else (a state not reached, another
+    team's or the user's part, a blocker, "nothing left", a stop the user asked for, a choice). Measured once
+    on the first version: 3 and 2 early blocked before it, 19 of 110 read and 2 blocked by it, none of the
+    legitimate ones. Widened on them (what remains is …, the next step is …, … still missing or open, the
+    vetoes read in the statement's clause, any stop not positively English): 23 and 3 early blocked, none of the
+    legitimate ones."""
+    rows = _training_rows(name)
+    blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
+    assert sum(row["act"] != "break_point" for row in blocked) <= legitimate_at_most
+    assert sum(row["act"] == "break_point" for row in blocked) >= early_at_least
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=800))
+def test_any_text_is_read_without_error(text: str) -> None:
+    assert isinstance(still_to_do.says_own_work_left(text), bool)
+
+
+@pytest.mark.parametrize("unit", ["noch ", "ещё ", "ich habe ", "henüz bir ", "まだ", "falta ", ", ", "a "])
+def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
+    text = unit * (20_000 // len(unit))
+    start = time.perf_counter()
+    still_to_do.says_own_work_left(text)
+    assert time.perf_counter() - start < 0.5
