@@ -233,3 +233,17 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert len([row["text"] for row in blocked if row["act"] != "permission"]) <= legitimate_at_most
     assert sum(row["act"] == "permission" for row in blocked) >= early_at_least
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Terminé la primera fase: los modelos y las migraciones están listos. ¿Sigo con la segunda fase?",
+        "Der erste Schritt ist fertig. Soll ich mit dem zweiten Schritt weitermachen?",
+        "La première étape est terminée. Je passe à la deuxième étape ?",
+        "Pierwszy etap jest gotowy. Czy mam przejść do drugiego etapu?",
+    ],
+)
+def test_an_ordinal_names_the_plans_unit_by_its_place(text: str) -> None:
+    """Round 40: "the second phase" names the plan's unit by its place as "phase 2" does."""
+    assert plan_steps.asks_for_a_plan_step(text)

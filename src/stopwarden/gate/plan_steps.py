@@ -8,7 +8,8 @@ so "¿Sigo con el paso 3 del plan?" was escalated even where the model named it 
 This module reads one narrow shape in the languages developers most often write in (round 32): a final act
 whose every sentence before the question reports work done (the concept lexicon's `done`), and whose question
 asks leave to go on (its `continue`, or a form of those verbs a question takes) with a unit of the plan named
-by its place in it (a step, phase or item with its number, "the next step", "… of the plan"), and nothing more.
+by its place in it (a step, phase or item with its number or an ordinal, "the next step", "… of the plan"), and
+nothing more.
 Two cold reviews (training/plan_step_review.jsonl, plan_step_review2.jsonl) showed that what makes such a
 question the user's is said beside it: a choice (a word for "or", "which", "instead of", two questions), consent
 to an outward or irreversible act (production, deploying, uploading, merging, publishing, deleting, sending,
@@ -95,9 +96,22 @@ _CLITIC_CONSENT: Final = (
     r"(?:نشر|حذف|إرسال|ارسال|الإنتاج|إنتاج|العملاء|عملاء|فواتير)(?![\u0600-\u06ff])"
     r"|(?:לפרוס|פריסה|פרודקשן|ייצור|מחיקה|למחוק|שליחה|לשלוח|לקוחות|להעלות|פרסום)(?![\u05d0-\u05ea])"
 )
+# ... or its place by an ordinal word, second to eighth ("la segunda fase", "den dritten Schritt", "l'étape
+# trois" is a number): the unit after the first, named by its place as a number names it (round 40).
+_ORDINAL: Final = _words(
+    r"segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|s[ée]ptim[oa]|octav[oa]|terceir[oa]|s[ée]tim[oa]|oitav[oa]",
+    r"deuxi[èe]me|seconde?|troisi[èe]me|quatri[èe]me|cinqui[èe]me|sixi[èe]me|septi[èe]me|huiti[èe]me",
+    r"second[oa]|terz[oa]|sest[oa]|settim[oa]|ottav[oa]",
+    r"zweite[nmrs]?|dritte[nmrs]?|vierte[nmrs]?|f[üu]nfte[nmrs]?|sechste[nmrs]?|siebte[nmrs]?|achte[nmrs]?",
+    r"tweede|derde|vierde|vijfde|zesde|zevende|achtste",
+    r"drug(?:i|a|ie|iego|im|iej|ą)|trzeci(?:|a|e|ego|m|ej|ą)|czwart(?:y|a|e|ego|ym|ej|ą)|pi[ąa]t(?:y|a|e|ego|ym|ej|ą)",
+    r"втор(?:ой|ая|ое|ого|ому|ую|ом)|треть(?:ий|я|е|его|ему|ю|ей)|четв[её]рт(?:ый|ая|ое|ого|ому|ую|ом)",
+    r"пят(?:ый|ая|ое|ого|ому|ую|ом)|друг(?:ий|а|е|ого|ому|у|ій)|трет(?:ій|я|є|ього|ьому|ю)|четверт(?:ий|а|е|ого|ому|у|ій)",
+    r"ikinci|[üu][çc][üu]nc[üu]|d[öo]rd[üu]nc[üu]|be[şs]inci|kedua|ketiga|keempat|kelima|th[ứu]\s+(?:hai|ba|t[ưu]|n[ăa]m)",
+)
 _UNIT: Final = re.compile(
     rf"{_A_STEP}\s*+(?:n[º°o]\.?\s*+)?\d|{_B}\d++\s*+(?:(?:\.|-?\w{{1,3}}(?=\s))\s*+)?{_A_STEP}|{_NEXT}(?:\W+\w+){{0,2}}?\W+{_A_STEP}"
-    rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}",
+    rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}|{_ORDINAL}\W+{_A_STEP}|{_A_STEP}\W+{_ORDINAL}",
     re.IGNORECASE,
 )
 
