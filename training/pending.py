@@ -142,6 +142,8 @@ MIXED_REVIEWS = tuple(
         "telling_review2.jsonl",
         "still_to_do_review.jsonl",
         "still_to_do_review2.jsonl",
+        "still_to_do_review3.jsonl",
+        "still_to_do_review4.jsonl",
     )
 )
 

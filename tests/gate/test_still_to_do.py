@@ -84,7 +84,12 @@ def test_a_break_point_is_pushed_on_when_it_states_its_own_work_left(text: str, 
 
 @pytest.mark.parametrize(
     ("name", "early_at_least", "legitimate_at_most"),
-    [("still_to_do_review.jsonl", 15, 0), ("still_to_do_review2.jsonl", 3, 0), ("still_to_do_review3.jsonl", 0, 0)],
+    [
+        ("still_to_do_review.jsonl", 15, 0),
+        ("still_to_do_review2.jsonl", 3, 0),
+        ("still_to_do_review3.jsonl", 0, 0),
+        ("still_to_do_review4.jsonl", 1, 0),
+    ],
 )
 def test_a_cold_reviews_break_points(name: str, early_at_least: int, legitimate_at_most: int) -> None:
     """Two cold reviews of round 40 by helpers that read only the policy (130 stops each, in nine European and
@@ -96,7 +101,10 @@ def test_a_cold_reviews_break_points(name: str, early_at_least: int, legitimate_
     vetoes read in the statement's clause, any stop not positively English): 23 and 3 early blocked, none of the
     legitimate ones. training/still_to_do_review3.jsonl: 100 legitimate stops by a helper that read this module
     and aimed at its constructions, and 40 early ones in forms it lacks: 33 legitimate blocked; narrowed on it,
-    none, and 15 and 3 of the first two reviews' early ones."""
+    none, and 15 and 3 of the first two reviews' early ones. training/still_to_do_review4.jsonl, a second helper
+    that read the narrowed module, its 100 most realistic legitimate stops whatever it returned: 15 blocked at
+    first contact (a check whether CI passes, a colleague's part, a postponement agreed with the user, locked or
+    expired accounts, a question after the statement, work that happens by itself); narrowed on it, none."""
     rows = _training_rows(name)
     blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
     assert sum(row["act"] != "break_point" for row in blocked) <= legitimate_at_most

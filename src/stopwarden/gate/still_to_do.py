@@ -18,11 +18,13 @@ write in, the closed constructions that can only say work remains for the speake
   heard back yet" is no such statement;
 - what remains, or the next step, is … ("lo que queda es …", "la prochaine étape, c'est …").
 Not "… is still missing / open / pending": that names time left, a state or someone else's part as often as
-work (a cold read, training/still_to_do_review3.jsonl). Said anywhere in the final act, outside quotes and
-questions, unless its sentence gives the work to a team or puts it on hold, says it is on purpose or was so in
-a past report, names someone with an honorific, a blocker, something to decide, learn or ask, or what the user
-asked, or addresses the user; unless its clause asks consent to an outward act, waits ("falta esperar a que
-propague el DNS") or says "nothing"; unless the final act puts the work after the plan (plan_steps' words).
+work (a cold read, training/still_to_do_review3.jsonl). Said anywhere in a final act that asks no question and
+does not put the work after the plan (plan_steps' words), outside quotes, unless its sentence gives the work to
+a team, to someone else ("his branch") or to the program ("it warms the cache by itself"), puts it on hold or
+someday, says it is on purpose or was so in a past report, names someone with an honorific, a blocker
+(access, a key, something locked, expired or down), something to decide, learn, ask or check whether, or what
+the user asked or agreed, or addresses the user or their things; unless its clause asks consent to an outward
+act, waits ("falta esperar a que propague el DNS") or says "nothing" (training/still_to_do_review4.jsonl).
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ _OWN_WORK_LEFT: Final = re.compile(
             # Turkish: "henüz dokunmadım" (I have not … yet), "hâlâ bağlanmadı" (has not been wired yet)
             r"(?:hen[üu]z|h[âa]l[âa])\s+(?:\w+\s+){0,3}?(?:ba[şs]la|dokun|yaz|ba[ğg]la|ekle|ta[şs][ıi]|uygula|ge[çc]ir|kodla"
             r"|yap|d[öo]n[üu][şs]t[üu]r|entegre\s+et)(?:ma|me)d[ıi](?:m|k)",
-            r"(?:hen[üu]z|h[âa]l[âa])\s+(?:\w+\s+){0,3}?(?:ba[ğg]lan|yaz[ıi]l|yap[ıi]l|eklen|ta[şs][ıi]n|uygulan|dokunul"
+            r"(?:hen[üu]z|h[âa]l[âa])\s+(?:\w+\s+){0,3}?(?:ba[ğg]lan|yaz[ıi]l|eklen|ta[şs][ıi]n|dokunul"
             r"|ba[şs]lan|test\s+edil|entegre\s+edil|kodlan)mad[ıi]",
             # Indonesian and Vietnamese: "saya belum mulai", "masih harus saya …"; "tôi chưa bắt đầu", "còn phải"
             r"(?:saya|aku|kami)\s+(?:masih\s+)?belum\s+(?:mulai|menyentuh|mengerjakan|menulis|menghubungkan|membuat"
@@ -193,8 +195,9 @@ _NOTHING: Final = re.compile(
     r"|何も|ありません|没有什么|아무것도|없습니다",
     _I,
 )
-# Access, a key, a password, an approval, an answer or an outage: a blocker, not work left ("der API-Schlüssel
-# fehlt noch", "the runner is out of service").
+# Access, a key, a password, an approval, an answer, an outage, something locked or expired: a blocker, not work
+# left ("der API-Schlüssel fehlt noch", "the runner is out of service"); a pull request, a ticket or a review is
+# someone else's to close.
 _A_BLOCKER: Final = re.compile(
     rf"{_B}(?:zugang\w*|zugriff\w*|\w*schl[üu]ssel\w*|passw(?:ort|ord)\w*|token\w*|berechtigung\w*|freigabe\w*"
     r"|credentials?|acceso\w*|clave\w*|credencial\w*|permiso\w*|acesso\w*|chave\w*|senha\w*|permiss[ãa]o\w*"
@@ -204,36 +207,58 @@ _A_BLOCKER: Final = re.compile(
     r"|одобрен\w*|схвал\w*|genehmigung\w*|zustimmung|respuesta|resposta|r[ée]ponse|risposta|antwort|antwoord"
     r"|sign-?off|via\s+libera|feu\s+vert|visto\s+bueno|hors\s+service|en\s+panne|ca[íi]do|fora\s+do\s+ar"
     r"|fuori\s+servizio|au[ßs]er\s+betrieb|ausgefallen|niedost[ęe]pn\w*|недоступ\w*|не\s+работает|не\s+працює"
-    # A pull request, a ticket or a review "still open" is someone else's to close ("der PR ist noch offen").
-    rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}",
+    r"|gesperrt|geblokkeerd|bloquead[oa]s?|bloccat[oa]|bloqu[ée]e?s?|zablokowan\w*|заблокирован\w*|заблокован\w*"
+    r"|kilitlen\w*|terkunci|akses|b[ịi]\s+kh[óo]a|abgelaufen|verlopen|caducad[oa]|expirad[oa]|scadut[oa]|expir[ée]e?"
+    r"|wygas[łl]\w*|ист[её]к\w*|просроч\w*|s[üu]resi\s+dol\w*|kedaluwarsa|h[ếe]t\s+h[ạa]n"
+    rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}"
+    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료",
     _I,
 )
-# A decision, something to learn, ask or agree on is no work of the agent's ("reste à déterminer", "resta
-# saber", "осталось решить", "wir müssen noch Rücksprache halten"): it is the user's or another's to settle.
+# A decision, something to learn, ask, agree on or check whether is no work of the agent's ("reste à déterminer",
+# "resta saber", "осталось решить", "wir müssen noch Rücksprache halten", "ver si la pipeline pasa"): it is the
+# user's or another's to settle, or waits on something else.
 _TO_SETTLE: Final = re.compile(
     rf"{_B}(?:determin\w*|d[ée]termin\w*|defin(?:ir|ire|ieren)|d[ée]cid\w*|decid\w*|entscheid\w*|beslis\w*|bepal\w*"
-    r"|zdecydowa\w*|ustali\w*|wyja[śs]ni\w*|reš\w*|реши\w*|решать|вирішити|вирішувати|определить|визначити"
+    r"|zdecydowa\w*|ustali\w*|wyja[śs]ni\w*|реши\w*|решать|вирішити|вирішувати|определить|визначити"
     r"|выяснить|з'ясувати|уточнить|уточнити|согласовать|погодити|saber|savoir|sapere|wissen|weten|capire|chiarire"
     r"|clarifi\w*|aclarar|esclarecer|kl[äa]ren|abkl[äa]ren|abstimm\w*|r[üu]cksprache|nachfrag\w*|demander|preguntar"
-    rf"|perguntar|chiedere|vragen|zapyta[ćc]|спросить|запитати|consult\w*|confirm\w*|bevestig\w*|karar|tay|तय){_E}"
-    r"|決め|決定|确定|决定|결정",
+    r"|perguntar|chiedere|vragen|zapyta[ćc]|спросить|запитати|consult\w*|confirm\w*|bevestig\w*|karar|tay|तय"
+    r"|знать|знати|wiedzie[ćc]|conoscere|conocer|conhecer|conna[îi]tre|kennen"
+    r"|убедиться|переконатися|upewni[ćc]\s+si[ęe]|sicherstellen|s'assurer|asegurar\w*|assicurar\w*|certificar\w*"
+    rf"|ob|czy|ли|чи|si|apakah|whether|of\s+(?:de|het)){_E}"
+    r"|かどうか|是否|인지|는지|決め|決定|确定|决定|결정",
     _I,
 )
-# On purpose, earlier (a past report), someone named with an honorific: no work left now of the speaker's.
+# On purpose, earlier (a past report), someone named with an honorific or someone else's ("his branch", "her
+# sprint"; not Polish "ich", German's "I", nor French "son", Spanish "are"), on its own ("the service warms the
+# cache itself"), someday: no work left now of the speaker's.
 _NOT_NOW: Final = re.compile(
     rf"{_B}(?:absichtlich|bewusst|volontairement|expr[èe]s|a\s+prop[óo]sito|de\s+prop[óo]sito|deliberadamente"
-    r"|propositalmente|apposta|volutamente|opzettelijk|bewust|celowo|намеренно|специально|навмисно|спеціально"
+    r"|propositalmente|apposta|volutamente|opzettelijk|celowo|намеренно|специально|навмисно|спеціально"
     r"|kas[ıi]tl[ıi]|bilerek|sengaja|c[ốo]\s+[ýy]|l[ầa]n\s+tr[ưu][ớo]c|sebelumnya|letzten\s+(?:bericht|mal)"
     r"|derni[èe]re\s+fois|[úu]ltima\s+vez|ultima\s+volta|vorige\s+keer|ostatnio|poprzednio|в\s+прошлый\s+раз"
-    rf"|минулого\s+разу|ge[çc]en\s+sefer|जानबूझकर|عمد\w*){_E}"
-    r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨",
+    r"|минулого\s+разу|ge[çc]en\s+sefer|जानबूझकर|عمد\w*"
+    r"|automatisch\w*|automatiquement|autom[áa]ticamente|automaticamente|automatycznie|автоматически"
+    r"|автоматично|otomatik\w*|otomatis|t[ựu]\s+[đd][ộo]ng|da\s+s[ée]|da\s+sol[oa]|s[ií]\s+sol[oa]|sozinh[oa]"
+    r"|сам[аио]?|irgendwann|ooit|alg[úu]n\s+d[íi]a|un\s+jour|un\s+giorno|um\s+dia|kiedy[śs]|когда-нибудь"
+    r"|колись|bir\s+g[üu]n|suatu\s+hari|seine[mnrs]?|ihre[mnrs]?|sa|ses|leurs?|suo|sua|suoi|sue|loro|jego|jej"
+    rf"|его|её|ее|их|його|її|їх|zijn|haar|hun|onun|onlar[ıi]n|mereka|dia){_E}"
+    r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨"
+    r"|自動|自动|자동|स्वचालित|تلقائي|いつか|언젠가|有一天|他的|她的|他们的|彼の|彼女の|그의|उसका|उसकी|उनका"
+    r"|(?:रहा|रही|रहे)\s+है|करेगा|करेगी|करेंगे",  # Hindi: someone else is doing it, or will
     _I,
 )
-# The user addressed in other words than the lexicon's: what they asked ("como pediste", "prosiłeś").
+# The user addressed in other words than the lexicon's: what they asked or agreed ("como pediste", "prosiłeś",
+# "zoals afgesproken"), their own things ("вашим скриптом", "kendi ortamında").
 _YOU_ASKED: Final = re.compile(
     rf"{_B}(?:pediste|pedisteis|pidi[óo]|pediu|pediram|hai\s+chiesto|avete\s+chiesto|as\s+demand[ée]|avez\s+demand[ée]"
-    rf"|gevraagd|prosi[łl]\w*|просил\w*|просив\w*|istedi[ğg]in\w*|istedi[ğg]iniz\w*|y[êe]u\s+c[ầa]u|minta){_E}"
-    r"|요청하신|말씀하신|주셔야|ご指示|ご依頼|您|你",
+    r"|gevraagd|prosi[łl]\w*|просил\w*|просив\w*|istedi[ğg]in\w*|istedi[ğg]iniz\w*|y[êe]u\s+c[ầa]u|minta"
+    r"|zoals\s+afgesproken|wie\s+(?:vereinbart|abgesprochen|besprochen)|como\s+(?:acordamos|combinado|combinamos)"
+    r"|comme\s+convenu|come\s+concordato|jak\s+ustalili[śs]my|как\s+договорились|як\s+домовилися"
+    r"|konu[şs]tu[ğg]umuz\s+gibi|sesuai\s+kesepakatan|nh[ưu]\s+[đd][ãa]\s+th[ốo]ng\s+nh[ấa]t|ваш\w*|тво[йяеи]\w*"
+    r"|твій|твоя|твоє|dein\w*|eure?\w*|votre|vos|tu|tus|vuestr\w*|tuo|tua|vostr\w*|jouw|uw|tw[óo]j\w*|wasz\w*"
+    rf"|senin|sizin|kendi\s+ortam\w*|kamu|anda|b[ạa]n){_E}"
+    r"|كما\s+اتفقنا|जैसा\s+तय|あなたの|당신의|您的|你的|요청하신|말씀하신|주셔야|ご指示|ご依頼|您|你",
     _I,
 )
 # The break point's own words: a pause or stop, which plan_steps' list of holds also has ("hacer una pausa").
@@ -250,20 +275,21 @@ _NOT_OWN_NOW: Final = (
     _WAITING,
     _NOTHING,
 )
+_QUOTES: Final = re.compile(r"「[^」\n]*」|『[^』\n]*』|《[^》\n]*》")  # the quotes stopact_model's do not strip
 _CLAUSE_MARK: Final = re.compile(r"[,;:\u2014\u2013\uff0c\u3001\uff1b]|\s-\s")
 
 
 def says_own_work_left(final: str) -> bool:
     """Whether a final act in another language states the speaker's own work still to do (the module's
-    docstring): one of its constructions, outside quotes, in a sentence that asks nothing, in a clause that
+    docstring): one of its constructions, outside quotes, in a final act that asks nothing, in a clause that
     neither asks consent to an outward act, waits nor says "nothing", in a sentence that neither gives the work
     to a team or puts it on hold, says it is on purpose or past, names a blocker or something to settle, nor
     addresses the user, in a final act that does not put the work after the plan."""
     final = final[-stopact_model.ACT_CHARS :]
-    if plan_steps.after_the_plan(final):
+    if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
         return False
-    for sentence in plan_steps.sentences(stopact_model._QUOTED.sub(" ", final)):
-        if sentence.rstrip().endswith(stopact_model.QUESTION_MARKS) or not _own_in_sentence(sentence):
+    for sentence in plan_steps.sentences(_QUOTES.sub(" ", stopact_model._QUOTED.sub(" ", final))):
+        if not _own_in_sentence(sentence):
             continue
         for found in _OWN_WORK_LEFT.finditer(sentence):
             clause = _clause(sentence, found.start(), found.end())
