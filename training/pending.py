@@ -144,6 +144,8 @@ MIXED_REVIEWS = tuple(
         "still_to_do_review2.jsonl",
         "still_to_do_review3.jsonl",
         "still_to_do_review4.jsonl",
+        "own_next_review2.jsonl",
+        "own_next_review3.jsonl",
     )
 )
 

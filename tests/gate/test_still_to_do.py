@@ -123,3 +123,69 @@ def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
     start = time.perf_counter()
     still_to_do.says_own_work_left(text)
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Parser ist fertig. Als Nächstes schreibe ich die Tests für den Import.",
+        "Le modèle est prêt. Ensuite, je vais brancher l'export CSV.",
+        "El modelo está listo. Ahora voy a conectar el exportador con la API.",
+        "O modelo está pronto. Agora vou ligar a exportação à API.",
+        "Il modello è pronto. Poi collegherò l'esportazione all'API.",
+        "Het model is klaar. Daarna koppel ik de export aan de API.",
+        "Model jest gotowy. Teraz zajmę się eksportem.",
+        "Модель готова. Дальше займусь экспортом.",
+        "Модель готова. Далі я додам експорт.",
+        "Model hazır. Şimdi dışa aktarmayı API'ye bağlayacağım.",
+        "モデルができました。次にエクスポートを実装します。",
+        "模型已经完成。接下来我要把导出接到 API 上。",
+        "모델이 완성되었습니다. 다음으로 내보내기를 연결하겠습니다.",
+        "Model sudah siap. Berikutnya saya akan menyambungkan ekspor ke API.",
+        "Mô hình đã xong. Tiếp theo tôi sẽ nối phần xuất dữ liệu vào API.",
+    ],
+)
+def test_own_next_act_announced(text: str) -> None:
+    assert still_to_do.announces_own_next_step(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Past work told with a sequence word (round 29's cold review)
+        "Die Migration ist fertig. Danach habe ich noch das Changelog ergänzt.",
+        "De migratie is klaar. Daarna heb ik een index toegevoegd.",
+        "Миграция готова. Затем я добавил индекс.",
+        "O modelo está pronto. Depois parei para rodar os testes.",
+        # Someone else's or the program's next act
+        "Исправил утечку и добавил тест. Дальше ревью делает Саша.",
+        "私の担当分は完了しました。次は田中がレビューします。",
+        "已加入重试逻辑。消息消费失败时，系统随后会把它放回延迟队列。",
+        "Teraz aplikacja przekierowuje na logowanie.",
+        # Stopping, waiting, another day, a condition, telling
+        "D'accordo, mi fermo qui. Domani riprenderò la parte di ricerca.",
+        "حسنًا، سأتوقف هنا. سأستأنف جزء البحث غدًا.",
+        "Le schéma est prêt. Une fois validé par Paul, je passe à la migration des données.",
+        "PR açtım. Mehmet onayladıktan sonra bir sonraki adıma geçeceğim.",
+        "Todos os passos estão feitos. Vou avisar a equipe que a próxima versão sai na sexta.",
+    ],
+)
+def test_no_own_next_act(text: str) -> None:
+    assert not still_to_do.announces_own_next_step(text)
+
+
+def test_a_cold_reads_announcements() -> None:
+    """training/own_next_review2.jsonl (round 41): a helper that read `announces_own_next_step` wrote 100
+    legitimate stops that look like a next-step announcement (past work told with a sequence word, the program's
+    or a colleague's next act, the user's, offers, hedges, another day, telling, quotes, blockers) and 30 early
+    ones. The model blocks 4 of the legitimate ones by itself; the first version added 2 (a Dutch simple past, a
+    Chinese "了"), none after it was narrowed on them; early ones blocked 6 without the reading, 12 with it.
+    training/own_next_review3.jsonl, a second helper on the narrowed version, everyday stops kept whatever it
+    returned: 1 of its 100 legitimate ones newly blocked at first contact (an Indonesian "Bila perlu, saya
+    akan …", an offer), early ones 8 → 17 of 30; narrowed on it (another day anywhere in the final act,
+    Indonesian and Vietnamese only with their future words, "bila", Vietnamese "chờ" not "cho"): none, 17."""
+    for name, model_blocks, early_at_least in (("own_next_review2.jsonl", 4, 12), ("own_next_review3.jsonl", 5, 17)):
+        rows = _training_rows(name)
+        blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
+        assert sum(row["act"] != "next_step" for row in blocked) <= model_blocks
+        assert sum(row["act"] == "next_step" for row in blocked) >= early_at_least

@@ -1,4 +1,5 @@
-"""Whether a break point in another language than English states the agent's own work still to do.
+"""Whether a stop in another language than English states the agent's own work still to do, or announces its
+own next act (`announces_own_next_step`, round 41, below).
 
 In English the rules read it (`stopacts.STILL_TO_DO`): "Good place to pause. The options page still needs
 wiring." is an early stop and pushed on with a plan older than the session; "Good place to pause. The cache
@@ -32,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from stopwarden.gate import plan_steps, stopact_model
+from stopwarden.gate import concepts, plan_steps, stopact_model
 
 _I = re.IGNORECASE
 _B: Final = r"(?<!\w)"
@@ -184,7 +185,7 @@ _OWN_WORK_LEFT: Final = re.compile(
 # Waiting is no work ("falta esperar a que propague el DNS", "il reste à attendre la CI").
 _WAITING: Final = re.compile(
     rf"{_B}(?:esperar|aguardar|attendre|aspettare|attendere|warten|abwarten|wachten|afwachten|czeka[ćc]|poczeka[ćc]"
-    rf"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|ch[ờo]|इंतज़ार|इंतजार|انتظار){_E}"
+    rf"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|chờ|इंतज़ार|इंतजार|انتظار){_E}"
     r"|待つ|待ち|等待|等|기다",
     _I,
 )
@@ -211,7 +212,7 @@ _A_BLOCKER: Final = re.compile(
     r"|kilitlen\w*|terkunci|akses|b[ịi]\s+kh[óo]a|abgelaufen|verlopen|caducad[oa]|expirad[oa]|scadut[oa]|expir[ée]e?"
     r"|wygas[łl]\w*|ист[её]к\w*|просроч\w*|s[üu]resi\s+dol\w*|kedaluwarsa|h[ếe]t\s+h[ạa]n"
     rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}"
-    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료",
+    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료|مفتاح|كلمة\s+المرور|صلاحي\w*|الوصول",
     _I,
 )
 # A decision, something to learn, ask, agree on or check whether is no work of the agent's ("reste à déterminer",
@@ -275,6 +276,17 @@ _NOT_OWN_NOW: Final = (
     _WAITING,
     _NOTHING,
 )
+# Another day or session, said anywhere in the final act: a plan for it is the user's to take up ("Voor morgen:"
+# over the list it heads).
+_ANOTHER_DAY: Final = re.compile(
+    rf"{_B}(?:morgen|demain|ma[ñn]ana|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai|lundi|montag|lunes"
+    r"|luned[ìi]|segunda-feira|maandag|poniedzia[łl]ek|понедельник|понеділок|pazartesi|senin|th[ứu]\s+hai"
+    r"|pr[óo]xima\s+sesi[óo]n|prochaine\s+session|n[äa]chste[nr]?\s+sitzung|volgende\s+sessie|pr[óo]xima\s+sess[ãa]o"
+    rf"|prossima\s+sessione|bu[ổo]i\s+sau|l[ầa]n\s+sau|sesi\s+berikutnya){_E}"
+    r"|कल|غد|明日|次回|明天|下次|내일|다음\s*번",
+    _I,
+)
+_INDENTED: Final = re.compile(r"^(?: {4}|\t).*$", re.MULTILINE)  # a code block by indentation
 _QUOTES: Final = re.compile(r"「[^」\n]*」|『[^』\n]*』|《[^》\n]*》")  # the quotes stopact_model's do not strip
 _CLAUSE_MARK: Final = re.compile(r"[,;:\u2014\u2013\uff0c\u3001\uff1b]|\s-\s")
 
@@ -285,10 +297,7 @@ def says_own_work_left(final: str) -> bool:
     neither asks consent to an outward act, waits nor says "nothing", in a sentence that neither gives the work
     to a team or puts it on hold, says it is on purpose or past, names a blocker or something to settle, nor
     addresses the user, in a final act that does not put the work after the plan."""
-    final = final[-stopact_model.ACT_CHARS :]
-    if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
-        return False
-    for sentence in plan_steps.sentences(_QUOTES.sub(" ", stopact_model._QUOTED.sub(" ", final))):
+    for sentence in _sentences(final):
         if not _own_in_sentence(sentence):
             continue
         for found in _OWN_WORK_LEFT.finditer(sentence):
@@ -298,14 +307,26 @@ def says_own_work_left(final: str) -> bool:
     return False
 
 
+def _sentences(final: str) -> list[str]:
+    """The sentences of a final act's prose (its last ACT_CHARS, without code, quotes or an indented block),
+    or none when it asks a question or puts the work after the plan: then nothing it says is read as work
+    ahead of the speaker's."""
+    final = final[-stopact_model.ACT_CHARS :]
+    if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
+        return []
+    prose = _QUOTES.sub(" ", stopact_model._QUOTED.sub(" ", stopact_model.without_code(final)))
+    return plan_steps.sentences(_INDENTED.sub(" ", prose))
+
+
 def _own_in_sentence(sentence: str) -> bool:
     """No team's or held work (plan_steps' words, but the break point's own words of pausing), nothing on
     purpose or past, no blocker or anything to settle, no user addressed (the lexicon's `user`, read outside
-    the statement itself: Vietnamese "mình" is "I" there and "you" elsewhere)."""
+    the statement itself: Vietnamese "mình" is "I" there and "you" elsewhere; and with its accents as written,
+    as folded "tôi" is French "toi", "się" German "sie")."""
     held = any(not _PAUSING.fullmatch(m[0]) for m in plan_steps._NOT_THE_PLANS_NOW.finditer(sentence))
     if held or any(p.search(sentence) for p in (_NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE)):
         return False
-    return "user" not in plan_steps._concepts(_OWN_WORK_LEFT.sub(" ", sentence))
+    return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -314,3 +335,120 @@ def _clause(sentence: str, start: int, end: int) -> str:
     before = [mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)]
     after = _CLAUSE_MARK.search(sentence, end)
     return sentence[before[-1] if before else 0 : after.start() if after else len(sentence)]
+
+
+# The speaker announcing its own next act (round 41): in each language a form that says the first person and
+# the future or an intent, not a pronoun alone, which says no tense (round 29 read "Затем я добавил индекс",
+# past work told with a sequence word, as a plan): Portuguese, Italian and French futures ("conectarei",
+# "collegherò", "j'ajouterai"), "voy a", "je vais", "ich werde", "ik ga", "saya akan", "tôi sẽ", Turkish
+# "-acağım", Hindi "-ूँगा", Arabic "سأ", Korean "-겠습니다"; and a sequence word with the present that a
+# language uses for the next act, its first person shown ("Als Nächstes schreibe ich", "Daarna pak ik",
+# "Дальше займусь", "Потом я добавлю", "次に…します", "接下来我要").
+_SEQ_DE: Final = r"(?:als\s+n[äa]chstes|danach|anschlie[ßs]end|jetzt|nun|im\s+n[äa]chsten\s+schritt)"
+_SEQ_NL: Final = r"(?:daarna|hierna|vervolgens|nu|als\s+volgende|straks)"
+_SEQ_ES_PT: Final = r"(?:ahora|luego|despu[ée]s|a\s+continuaci[óo]n|agora|depois|em\s+seguida|a\s+seguir)"
+_SEQ_RU: Final = r"(?:дальше|далее|затем|потом|теперь|сейчас|следующим\s+шагом|после\s+этого|следом)"
+_SEQ_UK: Final = r"(?:далі|потім|тепер|зараз|наступним\s+кроком|після\s+цього|згодом)"
+_SEQ_PL: Final = r"(?:teraz|nast[ęe]pnie|potem|dalej|p[óo][źz]niej|w\s+nast[ęe]pnym\s+kroku)"
+# Not the auxiliaries of a past ("Danach habe ich noch das Changelog ergänzt", "Daarna heb ik een index …").
+_AUX_DE: Final = (
+    r"(?:habe|hab|hatte|hatten|haben|war|waren|bin|sind|wurde|wurden|\w+te|\w+ten|lie[ßs]|schrieb|nahm|fand|gab"
+    r"|ging|kam|lief|sah|zog|hielt|rief|blieb|las|bat|bot|brach|stie[ßs])\b"
+)
+_AUX_NL: Final = (
+    r"(?:heb|had|hadden|hebben|was|waren|ben|zijn|werd|werden|\w+de|\w+te|\w+den|\w+ten|liet|schreef|nam|vond"
+    r"|gaf|ging|kwam|zag|bleef|las)\b"
+)
+# Russian and Ukrainian: the first person said by "я", a reflexive ("займусь", "візьмуся") or a verb of work in
+# the first person; a bare word in -у or -ю is as often a noun ("Дальше ревью делает Саша").
+_FIRST_RU: Final = (
+    r"(?:я\s+(?:сразу\s+|потом\s+|тогда\s+)?(?:буду\s+\w+|\w+(?<!ом)(?<!ем)(?<!юю)(?:у|ю)(?:сь)?)|буду\s+\w+|\w+(?:усь|юсь)"
+    r"|добавлю|сделаю|перенесу|подключу|напишу|допишу|исправлю|поправлю|реализую|настрою|обновлю|перейду"
+    r"|переведу|вынесу|уберу|починю|доделаю|прикручу|переделаю|перепишу)"
+)
+_FIRST_UK: Final = (
+    r"(?:я\s+(?:одразу\s+|потім\s+|тоді\s+)?(?:буду\s+\w+|\w+тиму|додам|\w+(?<!ом)(?<!ем)(?:у|ю)(?:ся)?)|буду\s+\w+|\w+тиму"
+    r"|\w+(?:уся|юся)|додам|зроблю|перенесу|підключу|напишу|допишу|виправлю|реалізую|налаштую|оновлю|перейду"
+    r"|переведу|винесу|приберу|полагоджу|доробл\w+|перепишу)"
+)
+_OWN_NEXT: Final = re.compile(
+    "|".join(
+        rf"{_B}(?:{p}){_E}"
+        for p in (
+            # Not the Portuguese synthetic future: its "-arei", "-erei" are the past of "parar", "alterar" too.
+            rf"voy\s+a\s+{_INF_ES_PT}|vou\s+{_INF_ES_PT}",
+            rf"{_SEQ_ES_PT}\s*,?\s*(?:me\s+pongo|sigo|contin[úu]o|paso|empiezo|arranco|parto|passo|come[çc]o)\s+(?:con|a|al|por|com|para|pela|pelo)",
+            rf"(?:je|j')\s*(?:vais\s+(?:maintenant\s+|ensuite\s+|donc\s+)?{_INF_FR}|\w+rai)|je\s+(?:passe|m'attaque|attaque|encha[îi]ne)\s+(?:à|au|aux|avec|sur|par)",
+            # Italian "-arò" is also a past ("preparò"); its future of "-are" verbs is "-erò".
+            r"\w+(?:erò|irò)|farò|(?:ora|adesso|poi|dopo)\s*,?\s*(?:passo|procedo|continuo|faccio|collego|aggiungo|scrivo|sistemo)",
+            rf"(?:ich|wir)\s+werde\w*|{_SEQ_DE}\s*,?\s+(?!{_AUX_DE})(?:\w+\s+)?(?:ich|wir)\b(?!\s+{_AUX_DE})",
+            r"(?:ik|we)\s+(?:ga|gaan)\s+(?:nu\s+|daarna\s+|straks\s+)?\w+",
+            rf"{_SEQ_NL}\s*,?\s+(?!{_AUX_NL})(?:\w+\s+)?(?:ik|we)\b(?!\s+{_AUX_NL})",
+            rf"(?:zajm[ęe]|wezm[ęe]|bior[ęe])\s+si[ęe]|{_SEQ_PL}\s*,?\s+\w+ę",
+            rf"{_SEQ_RU}\s*,?\s+{_FIRST_RU}",
+            rf"{_SEQ_UK}\s*,?\s+{_FIRST_UK}",
+            r"\w+(?<!ma)(?<!me)(?<!may)(?<!mey)(?:y)?(?:aca[ğk][ıi]m|ece[ğk]im)",
+            # Indonesian and Vietnamese mark no tense: only their words of the future say it ("Selanjutnya saya
+            # menambahkan …" is as often told of the past).
+            r"(?:saya|aku|kami)\s+akan\s+\w+|(?:tôi|mình|em|chúng\s+tôi)\s+(?:sẽ|sắp)\s+\w+",
+        )
+    )
+    + r"|(?:ूँगा|ूँगी|ूंगा|ूंगी|ऊँगा|ऊँगी|ऊंगा|ऊंगी)"
+    r"|(?<![\u0600-\u06ff])(?:سأ|سوف\s+أ|سوف\s+ن)[\u0600-\u06ff]+"
+    r"|(?:다음으로|다음에는|이어서|이제|그다음|그\s+다음)[^.?!\n]*?(?<!알)(?<!좋)(?<!되)(?:하겠습니다|겠습니다|할게요|하겠어요)"
+    r"|(?:次に|次は|続いて|これから|この後|その後|今から|このあと|そのあと)[、,]?[^。！？\nが]*?(?<!され)(?<!られ)(?<!てい)ます(?=[。！\n]|$)"
+    r"|(?:接下来|下一步|然后|之后|随后|现在|接着)[，,]?\s*(?:我们|我|咱们)(?:会|要|来|将|打算|准备|就)"
+    r"|接下来要(?:做|改|写|实现|处理)的是",
+    _I,
+)
+# What makes an announcement no next act of the speaker's: telling or summing up, a condition, a hedge, a
+# negation (round 29's cold review, training/own_next_review.jsonl, read them as plans).
+_NO_ACT: Final = re.compile(
+    rf"{_B}(?:avis\w*|inform\w*|comunic\w*|decir|contar|notific\w*|report\w*|dire|pr[ée]ven\w*|signal\w*|sagen"
+    r"|mitteil\w*|bescheid|bericht\w*|meld\w*|laten\s+weten|zeggen|doorgeven|powiedzie[ćc]|poinformowa\w*|zg[łl]osi\w*"
+    r"|сказать|сообщ\w*|расскаж\w*|предупре\w*|сказати|повідом\w*|розповім|s[öo]yle\w*|haber\s+ver\w*|bildir\w*"
+    r"|bilgilendir\w*|memberi\s+tahu|memberitahu|kabari|b[áa]o|n[óo]i|resum\w*|r[ée]sum\w*|riassum\w*|zusammenfass\w*"
+    r"|samenvat\w*|podsumuj\w*|подытож\w*|підсумую|[öo]zetle\w*|merangkum|t[óo]m\s+t[ắa]t"
+    r"|wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|n[ếe]u|quiz[áa]s?|tal\s+vez"
+    r"|peut-[êe]tre"
+    r"|vielleicht|forse|talvez|misschien|mo[żz]e|может|можливо|belki|mungkin|c[óo]\s+l[ẽe]|no|não|pas|non|nicht|kein\w*"
+    # stopping or resuming another day is no next act; "once Paul has approved" waits on someone
+    r"|ma[ñn]ana|demain|morgen|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai|une\s+fois|sobald|una\s+vez"
+    r"|uma\s+vez|appena|zodra|jak\s+tylko|как\s+только|щойно|як\s+тільки|\w+(?:d|t)[ıiuü]kt[ae]n\s+sonra|onay\w*"
+    r"|stopp\w*|aufh[öo]r\w*|arr[êe]t\w*|fermo|paro|detengo|durdu\w*|duruyorum|duraca[ğk]\w*|berhenti|d[ừu]ng"
+    r"|riprend\w*|reprend\w*|retom\w*|hervat\w*|wznow\w*|возобнов\w*|відновлю|altra\s+giornata|otro\s+d[íi]a"
+    # a would-do plan, another week, a need ("Eu faria assim: …", "nächste Woche", "I'll need the key")
+    r"|faria\w*|far[íi]a\w*|har[íi]a\w*|ferai[st]|w[üu]rde\w*|zou|zouden|by[mś]|бы|n[äa]chste\s+woche"
+    r"|semana\s+que\s+viene|pr[óo]xima\s+semana|semaine\s+prochaine|prossima\s+settimana|volgende\s+week"
+    r"|przysz[łl]ym\s+tygodniu|следующей\s+неделе|наступного\s+тижня|gelecek\s+hafta|minggu\s+depan|tu[ầa]n\s+sau"
+    r"|brauche|ben[öo]tige|necesit\w*|precis\w*|besoin|bisogno|nodig|potrzebuj\w*|понадоб\w*|знадоб\w*|ihtiyac\w*"
+    r"|butuh|c[ầa]n\s+c[óo]"
+    r"|autre\s+jour|outro\s+dia|anderen\s+tag|andere\s+dag|innym\s+razem|в\s+другой\s+раз|іншим\s+разом"
+    r"|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali|l[ầa]n\s+sau"
+    rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a){_E}"
+    r"|बता|सारांश|अगर|यदि|शायद|नहीं|कल|रुक|أخبر|أبلغ|تلخيص|إذا|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|غد|伝え|知らせ|報告|まとめ"
+    r"|もし|たぶん|多分|しません|しない|明日|止め|来週|必要|明天|停|下周|需要|了|내일|멈추|그만|주시|주세요|시면|다음\s*주|필요"
+    r"|أحتاج|سأحتاج|चाहिए|إن\s|同步给|发给|转告|मैसेज"
+    r"|告诉|通知|汇报|报告|总结|如果|要是|也许|不会|不要|不再|알려|말씀|보고|요약|만약|아마|않|안\s|"
+    + _PAUSING.pattern,
+    _I,
+)
+
+
+def announces_own_next_step(final: str) -> bool:
+    """Whether a final act in another language announces the speaker's own next act (`_OWN_NEXT`), in a
+    sentence with no telling, condition, hedge or negation and none of what makes work no longer the speaker's
+    own (`_own_in_sentence`), outside quotes, in a final act that asks no question and does not put the work
+    after the plan."""
+    if _ANOTHER_DAY.search(final[-stopact_model.ACT_CHARS :]):
+        return False
+    for sentence in _sentences(final):
+        announced = _OWN_NEXT.search(sentence) and not _NO_ACT.search(sentence)
+        if announced and _own_in_sentence(sentence) and not any(p.search(sentence) for p in _NOT_OWN_NOW):
+            return True
+    return False
+
+
+def states_own_work_ahead(final: str) -> bool:
+    """Either: the speaker's own work still to do, or its own next act announced."""
+    return says_own_work_left(final) or announces_own_next_step(final)

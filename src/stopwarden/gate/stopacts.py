@@ -359,10 +359,11 @@ def _modelled(stop_text: str) -> Act:
         if elsewhere and context_full.says_its_context_is_full(final):
             how = f"guard: says its context is full, in another language; model: early-stop score {score:.2f}"
             return Act("context_excuse", how, model_abstained=True)
-        # A break point or a next step that states, in another language, the speaker's own work still to do
-        # (still_to_do's constructions, round 40): as a next step in English (announces_next_step).
+        # A break point or a next step that states, in another language, the speaker's own work still to do or
+        # announces its own next act (still_to_do's constructions, rounds 40 and 41): as a next step in English
+        # (announces_next_step).
         stated = named in ("break_point", "next_step") and not stopact_model.in_english(final)
-        if stated and still_to_do.says_own_work_left(final):
+        if stated and still_to_do.states_own_work_ahead(final):
             how = f"guard: states its own work left, in another language; model: early-stop score {score:.2f}"
             return Act(named, how, model_abstained=True)
     if band == "abstain":
@@ -645,10 +646,10 @@ def says_what_remains(text: str) -> bool:
     final = stopact_model.final_act(text)
     if any(not _NEGATED.search(final[: found.start()]) for found in STILL_TO_DO.finditer(final)):
         return True
-    # Not in English, its language's constructions of the speaker's work left (still_to_do, round 40): read on
-    # any stop not positively English, as a short one ("Mi fermo qui. Resta da collegare X.") is not
-    # positively another language either, and English has none of those constructions.
-    return not stopact_model.in_english(final) and still_to_do.says_own_work_left(final)
+    # Not in English, its language's constructions of the speaker's work left or next act (still_to_do, rounds
+    # 40 and 41): read on any stop not positively English, as a short one ("Mi fermo qui. Resta da collegare
+    # X.") is not positively another language either, and English has none of those constructions.
+    return not stopact_model.in_english(final) and still_to_do.states_own_work_ahead(final)
 
 
 def _blocker_rule(final: str) -> str:
