@@ -24,17 +24,22 @@ class Terminal:
         self.seen = ""
 
     def expect(self, text: str, timeout: float = 20) -> None:
+        assert self.sees(text, timeout), f"never saw {text!r} in:\n{self.seen}"
+
+    def sees(self, text: str, timeout: float) -> bool:
+        """Whether `text` shows within `timeout` seconds (what the terminal showed is kept in `seen`)."""
         deadline = time.monotonic() + timeout
         while text not in self.seen:
             remaining = deadline - time.monotonic()
-            assert remaining > 0, f"never saw {text!r} in:\n{self.seen}"
+            if remaining <= 0:
+                return False
             ready, _, _ = select.select([self.master], [], [], remaining)
             if ready:
                 try:
                     self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
                 except OSError:
                     break
-        assert text in self.seen, f"never saw {text!r} in:\n{self.seen}"
+        return text in self.seen
 
     def send(self, line: str) -> None:
         os.write(self.master, (line + "\n").encode())

@@ -189,3 +189,63 @@ def test_a_cold_reads_announcements() -> None:
         blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
         assert sum(row["act"] != "next_step" for row in blocked) <= model_blocks
         assert sum(row["act"] == "next_step" for row in blocked) >= early_at_least
+
+
+# A cold read of the code (round 41): legitimate stops that each construction read as the speaker's own work
+# ahead before it was narrowed: someone else's, an idiom of seeing or saying, a numeral, a negation, "però",
+# stopping, waiting, knowing, a blocker in Chinese, Japanese or Korean, a parenthesis that names the doer, a
+# hold, another weekday, Arabic "سأل".
+COLD_READ = [
+    "A Marta le falta implementar el endpoint de pagos. Buen punto para parar.",
+    "Il lui reste à écrire les tests de Paul. Bon moment pour une pause.",
+    "A Luca manca ancora da collegare il modulo. Mi fermo qui.",
+    "Саше осталось подключить экспорт. Хорошее место для паузы.",
+    "Ему нужно ещё дописать тесты. Хорошее место для паузы.",
+    "Le devis est encore à valider par le client. Bon moment pour une pause.",
+    "后端同事还需要实现登录接口。这里是个不错的暂停点。",
+    "我们的后端同事还没开始写接口。这里是个不错的暂停点。",
+    "先方はまだ対応していません。ここで一区切りにします。",
+    "El siguiente paso es que Marta lo revise. Buen punto para parar.",
+    "Queda por ver cómo evoluciona la latencia. Buen punto para parar.",
+    "Il reste à voir comment la latence évolue. Bon moment pour une pause.",
+    "Resta ver como a latência evolui. Bom ponto para parar.",
+    "Resta da vedere come va la cache. Mi fermo qui.",
+    "Resta da dire che la cache è fredda. Mi fermo qui.",
+    "Le nombre de workers reste à quatre. Bon moment pour une pause.",
+    "Осталось сказать, что кэш холодный. Хорошее место для паузы.",
+    "Pozostaje moc obliczeniowa na poziomie 40%. Dobry moment na przerwę.",
+    "Ya no falta por migrar. Buen punto para parar.",
+    "Non resta da collegare altro. Mi fermo qui.",
+    "Il modulo del carrello è pronto e testato. Buon punto per una pausa. Però la pipeline è lenta.",
+    "Per oggi mi fermerò qui.",
+    "Voy a parar aquí.",
+    "Vou deixar assim por hoje.",
+    "이제 마치겠습니다.",
+    "이제 빌드도 문제없겠습니다.",
+    "これから休みます。",
+    "次はユーザーに動作確認してもらいます。",
+    "次は山田に確認してもらいます。",
+    "Şimdilik burada bırakıyorum, toplantıda olacağım.",
+    "Сейчас я жду, пока закончится CI.",
+    "Nu wacht ik op de CI.",
+    "Nun weiß ich, woran es lag.",
+    "Jetzt verstehe ich das Problem.",
+    "Nu weet ik waar het aan lag.",
+    "Теперь я знаю, в чём дело.",
+    "Ik ga ervan uit dat de build slaagt.",
+    "Teraz się kompiluje projekt.",
+    "권한이 없어서 내보내기는 아직 연결하지 못했습니다.",
+    "権限がないため、エクスポートはまだ接続していません。",
+    "没有数据库权限，导出功能我还没接上。",
+    "Me falta conectar el exportador (lo hace Marta, del equipo de datos). Buen punto para parar.",
+    "Me falta conectar pagos, que está en pausa por decisión de producto. Buen punto para parar.",
+    "Luego sigo con el exportador el viernes.",
+    "Danach baue ich am Freitag den Export.",
+    "Per oggi basta, poi collegherò il modulo.",
+    "سأل المستخدم عن الأداء.",
+]
+
+
+@pytest.mark.parametrize("text", COLD_READ)
+def test_a_cold_reads_legitimate_stops(text: str) -> None:
+    assert not still_to_do.states_own_work_ahead(text)

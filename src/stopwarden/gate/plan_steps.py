@@ -106,7 +106,8 @@ _ORDINAL: Final = _words(
     r"tweede|derde|vierde|vijfde|zesde|zevende|achtste",
     r"drug(?:i|a|ie|iego|im|iej|ą)|trzeci(?:|a|e|ego|m|ej|ą)|czwart(?:y|a|e|ego|ym|ej|ą)|pi[ąa]t(?:y|a|e|ego|ym|ej|ą)",
     r"втор(?:ой|ая|ое|ого|ому|ую|ом)|треть(?:ий|я|е|его|ему|ю|ей)|четв[её]рт(?:ый|ая|ое|ого|ому|ую|ом)",
-    r"пят(?:ый|ая|ое|ого|ому|ую|ом)|друг(?:ий|а|е|ого|ому|у|ій)|трет(?:ій|я|є|ього|ьому|ю)|четверт(?:ий|а|е|ого|ому|у|ій)",
+    # Not Ukrainian "другий" ("second"): Russian "другой" is "other".
+    r"пят(?:ый|ая|ое|ого|ому|ую|ом)|трет(?:ій|я|є|ього|ьому|ю)|четверт(?:ий|а|е|ого|ому|у|ій)",
     r"ikinci|[üu][çc][üu]nc[üu]|d[öo]rd[üu]nc[üu]|be[şs]inci|kedua|ketiga|keempat|kelima|th[ứu]\s+(?:hai|ba|t[ưu]|n[ăa]m)",
 )
 _UNIT: Final = re.compile(

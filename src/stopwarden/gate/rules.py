@@ -31,9 +31,11 @@ CONTINUE_RULES = {
 }
 # Acts that may end a finished turn: escalated, never pushed on, unless the final act says what remains
 # (then they are early stops like the others). A permission question names the work it asks to go on with;
-# a break-point remark must state that work is still to do, as its words alone say nothing of it. These
-# read English only: what tells a choice, consent to an outward act, a negation or another team's work
-# from work left to do is each language's own grammar (training/remain_review.jsonl, round 23).
+# a break-point remark must state that work is still to do, as its words alone say nothing of it. Outside
+# English they read only a plan's step asked for (plan_steps, round 32) and the speaker's own work left or
+# next act in each language's closed constructions (still_to_do, rounds 40 and 41): what tells a choice,
+# consent, a negation or another team's work from work left to do is each language's own grammar
+# (training/remain_review.jsonl, round 23). What they cannot read there, a cascade's LLM does.
 NAMES_WHAT_REMAINS: dict[str, Callable[[str], bool]] = {
     "permission": stopacts.names_remaining_work,
     "break_point": stopacts.says_what_remains,

@@ -31,6 +31,7 @@ act, waits ("falta esperar a que propague el DNS") or says "nothing" (training/s
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 from stopwarden.gate import concepts, plan_steps, stopact_model
@@ -41,12 +42,17 @@ _E: Final = r"(?!\w)"
 # An infinitive: Spanish and Portuguese, French, Italian (with a clitic pronoun), Russian and Ukrainian,
 # Polish.
 _INF_ES_PT: Final = r"\w+(?:ar|er|ir|ír)(?:l[oa]s?|se|las?|los?)?"
-_INF_FR: Final = r"\w+(?:er|ir|re)"
+_INF_FR: Final = r"(?!quatre\b|[êe]tre\b)\w+(?:er|ir|re)"
 _INF_IT: Final = r"\w+(?:are|ere|ire)(?:l[oaie]|ne)?"
 _INF_RU_UK: Final = r"\w+(?:['\u2019]\w+)*(?:ть|ти|чь)(?:ся|сь)?"
-_INF_PL: Final = r"\w+(?:ć|c)(?:\s+się)?"
+_INF_PL: Final = r"\w+ć(?:\s+się)?"
 _STILL_ES: Final = r"(?:todav[íi]a|a[úu]n)"
 _STILL_RU: Final = r"(?:ещё|еще)"
+# At a clause's start: no one named before it ("A Marta le falta …", "Саше осталось …", "Il lui reste …").
+_AT_START: Final = (
+    r"(?<![\w\s])\s*(?:(?:y|e|et|und|en|i|и|і|а|ma|mais|mas|pero|aber|maar|ale|но|але|anche\s+se|aunque|embora"
+    r"|bien\s+que|obwohl|hoewel|chocia[żz]|хотя|хоча)\s+)?"
+)
 
 # Participles and first-person pasts of work: starting, touching, building, writing, wiring, implementing,
 # migrating, porting, testing, integrating (no verb of hearing, receiving, waiting or of a state).
@@ -100,16 +106,16 @@ _OWN_WORK_LEFT: Final = re.compile(
             rf"{_STILL_ES}\s+(?:tengo|tenemos)\s+que\s+{_INF_ES_PT}",
             rf"(?:tengo|tenemos)\s+que\s+{_INF_ES_PT}\s+(?:\w+\s+){{0,6}}?{_STILL_ES}",
             # Portuguese: "ainda falta ligar", "restam migrar", "ainda não comecei", "ainda tenho de"
-            rf"(?:ainda\s+)?(?:me\s+)?(?:falta|faltam|resta|restam)\s+(?:ainda\s+)?{_INF_ES_PT}",
+            rf"(?:ainda\s+(?:me\s+)?|me\s+|{_AT_START})(?:falta|faltam|resta|restam)\s+(?:ainda\s+)?{_INF_ES_PT}",
             rf"ainda\s+n[ãa]o\s+(?:o\s+|a\s+|os\s+|as\s+|lhe\s+)?{_WORK_PT}",
             rf"ainda\s+(?:tenho|temos|preciso|precisamos)\s+(?:de\s+|que\s+)?{_INF_ES_PT}",
             # French: "il (me) reste (encore) à brancher", "sont encore à écrire", "je n'ai pas encore branché"
-            rf"(?:me\s+|nous\s+)?reste(?:nt)?\s+(?:encore\s+)?(?:à|a)\s+{_INF_FR}",
+            rf"(?:il\s+(?:me\s+|nous\s+)?|me\s+|nous\s+|{_AT_START})reste(?:nt)?\s+(?:encore\s+)?(?:à|a)\s+{_INF_FR}",
             rf"(?:est|sont)\s+encore\s+(?:à|a)\s+{_INF_FR}",
             rf"(?:je|j'|nous)\s*(?:dois|devons)\s+encore\s+{_INF_FR}",
             rf"(?:je\s+n'ai|nous\s+n'avons)\s+(?:\w+\s+)?pas\s+encore\s+(?:\w+\s+)?{_WORK_FR}",
             # Italian: "resta (ancora) da scrivere", "manca ancora da collegare", "non ho ancora toccato"
-            rf"(?:mi\s+|ci\s+)?(?:resta|restano|manca|mancano)\s+(?:ancora\s+)?da\s+{_INF_IT}",
+            rf"(?:mi\s+|ci\s+|{_AT_START})(?:resta|restano|manca|mancano)\s+(?:ancora\s+)?da\s+{_INF_IT}",
             rf"(?:è|e|sono)\s+ancora\s+da\s+{_INF_IT}",
             rf"(?:devo|dobbiamo)\s+ancora\s+{_INF_IT}",
             rf"non\s+(?:l'|lo\s+|la\s+|li\s+|le\s+)?(?:ho|abbiamo)\s+ancora\s+{_WORK_IT}",
@@ -133,14 +139,14 @@ _OWN_WORK_LEFT: Final = re.compile(
             rf"jeszcze\s+(?:go\s+|jej\s+|ich\s+|tego\s+)?nie\s+{_WORK_PL}",
             # Russian and Ukrainian: "ещё нужно подключить", "осталось подключить", "ещё не трогал", "ще треба"
             rf"(?<![\w\s])\s*{_STILL_RU}\s+(?:нужно|надо|предстоит|требуется|осталось)\s+{_INF_RU_UK}",
-            rf"(?:нужно|надо)\s+{_STILL_RU}\s+{_INF_RU_UK}",
+            rf"{_AT_START}(?:нужно|надо)\s+{_STILL_RU}\s+{_INF_RU_UK}",
             rf"(?:мне|нам)\s+(?:{_STILL_RU}\s+)?(?:нужно|надо|осталось|предстоит)\s+(?:{_STILL_RU}\s+)?{_INF_RU_UK}",
-            rf"осталось\s+(?:{_STILL_RU}\s+)?{_INF_RU_UK}",
+            rf"{_AT_START}осталось\s+(?:{_STILL_RU}\s+)?{_INF_RU_UK}",
             rf"я\s+(?:\w+\s+){{0,2}}?(?:{_STILL_RU}|пока)\s+не\s+(?:\w+\s+)?{_WORK_RU}",
             rf"(?<![\w\s])\s*(?:ще|іще)\s+(?:треба|потрібно|слід|належить|залишилося|лишилося)\s+{_INF_RU_UK}",
-            rf"(?:треба|потрібно)\s+ще\s+{_INF_RU_UK}",
+            rf"{_AT_START}(?:треба|потрібно)\s+ще\s+{_INF_RU_UK}",
             rf"(?:мені|нам)\s+(?:ще\s+)?(?:треба|потрібно|залишилося|лишилося)\s+(?:ще\s+)?{_INF_RU_UK}",
-            rf"(?:залишилося|лишилося)\s+(?:ще\s+)?{_INF_RU_UK}",
+            rf"{_AT_START}(?:залишилося|лишилося)\s+(?:ще\s+)?{_INF_RU_UK}",
             rf"я\s+(?:\w+\s+){{0,2}}?(?:ще|поки)\s+не\s+(?:\w+\s+)?{_WORK_UK}",
             # What remains, what is still missing, is …; the next step is …: "Was noch fehlt, ist …", "lo que queda
             # es …", "o que resta é …", "wat nog rest", "Als Nächstes kommt …", "la prochaine étape, c'est …"
@@ -150,8 +156,9 @@ _OWN_WORK_LEFT: Final = re.compile(
             r"ce\s+qui\s+reste(?:\s+à\s+faire)?\s*,?\s*(?:c'est|ce\s+sont|est)(?!\s+que)",
             r"quello\s+che\s+(?:resta|manca)\s+(?:è|sono|da)(?!\s+che)|wat\s+(?:nog\s+rest|er\s+nog\s+rest)\s*,?\s*is(?!\s+dat)",
             r"als\s+n[äa]chstes\s+(?:kommt|steht|folgt|ist|nehme\s+ich|mache\s+ich)",
-            r"(?:la\s+)?prochaine\s+[ée]tape\s*(?:,\s*c'est|est|sera)|(?:el\s+)?(?:pr[óo]ximo|siguiente)\s+paso\s+(?:es|ser[áa])",
-            r"lo\s+siguiente\s+(?:es|ser[áa])|(?:o\s+)?pr[óo]ximo\s+passo\s+(?:é|será)|(?:il\s+)?prossimo\s+passo\s+(?:è|sar[àa])",
+            r"(?:(?:la\s+)?prochaine\s+[ée]tape\s*(?:,\s*c'est|est|sera)|(?:el\s+)?(?:pr[óo]ximo|siguiente)\s+paso\s+(?:es|ser[áa])"
+            r"|lo\s+siguiente\s+(?:es|ser[áa])|(?:o\s+)?pr[óo]ximo\s+passo\s+(?:é|será)|(?:il\s+)?prossimo\s+passo\s+(?:è|sar[àa]))"
+            r"(?!\s+(?:que|qu'|che|quand|cuando|quando)\b)",
             r"(?:is|wordt)\s+de\s+volgende\s+stap|de\s+volgende\s+stap\s+is|nast[ęe]pn\w+\s+(?:w\s+kolejce|krok(?:iem)?)\s+(?:jest|b[ęe]dzie)",
             r"(?:дальше|далее)\s+по\s+плану|следующ\w+\s+шаг\w*\s*(?:—|-|–|:|будет|это)|(?:далі|дальше)\s+(?:по\s+плану|на\s+черзі)",
             r"наступн\w+\s+крок\w*\s*(?:—|-|–|:|буде|це)",
@@ -174,7 +181,7 @@ _OWN_WORK_LEFT: Final = re.compile(
     r"|取り掛かっ|取りかかっ)て(?:い)?(?:ません|ない)(?!でした|かった)"
     r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改)"
     r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:动手|着手|写|实现|接入|接上|对接)"
-    r"|还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
+    r"|我(?:们)?(?:[^。！？\n，,]{0,15}?)还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
     r"|아직\s*(?:손을?\s*대지|시작하지|착수하지|구현하지|작업하지|연결하지|작성하지)\s*(?:않았|못했)(?!었)"
     r"|(?:करना|लिखना|जोड़ना|बनाना|लगाना)\s+(?:अभी\s+)?बाकी\s+है"
     r"|(?:لم|لما)\s+(?:أبدأ|ابدأ|أكتب|اكتب|أربط|اربط|أنفذ|انفذ|ألمس|المس|أنقل|انقل)"
@@ -185,7 +192,8 @@ _OWN_WORK_LEFT: Final = re.compile(
 # Waiting is no work ("falta esperar a que propague el DNS", "il reste à attendre la CI").
 _WAITING: Final = re.compile(
     rf"{_B}(?:esperar|aguardar|attendre|aspettare|attendere|warten|abwarten|wachten|afwachten|czeka[ćc]|poczeka[ćc]"
-    rf"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|chờ|इंतज़ार|इंतजार|انتظار){_E}"
+    r"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|chờ|इंतज़ार|इंतजार|انتظار"
+    rf"|жду|ждём|ждем|чекаю|чекаємо|wacht|espero|esperamos|attends|attendons|aspetto|aspettiamo|czekam|czekamy|warte){_E}"
     r"|待つ|待ち|等待|等|기다",
     _I,
 )
@@ -212,7 +220,8 @@ _A_BLOCKER: Final = re.compile(
     r"|kilitlen\w*|terkunci|akses|b[ịi]\s+kh[óo]a|abgelaufen|verlopen|caducad[oa]|expirad[oa]|scadut[oa]|expir[ée]e?"
     r"|wygas[łl]\w*|ист[её]к\w*|просроч\w*|s[üu]resi\s+dol\w*|kedaluwarsa|h[ếe]t\s+h[ạa]n"
     rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}"
-    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료|مفتاح|كلمة\s+المرور|صلاحي\w*|الوصول",
+    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료|مفتاح|كلمة\s+المرور|صلاحي\w*|الوصول"
+    r"|権限|アクセス|パスワード|キー|权限|访问|密钥|凭证|凭据|密码|권한|접근|비밀번호|키\b",
     _I,
 )
 # A decision, something to learn, ask, agree on or check whether is no work of the agent's ("reste à déterminer",
@@ -225,6 +234,8 @@ _TO_SETTLE: Final = re.compile(
     r"|clarifi\w*|aclarar|esclarecer|kl[äa]ren|abkl[äa]ren|abstimm\w*|r[üu]cksprache|nachfrag\w*|demander|preguntar"
     r"|perguntar|chiedere|vragen|zapyta[ćc]|спросить|запитати|consult\w*|confirm\w*|bevestig\w*|karar|tay|तय"
     r"|знать|знати|wiedzie[ćc]|conoscere|conocer|conhecer|conna[îi]tre|kennen"
+    r"|ver|voir|vedere|dire|decir|dizer|sagen|zeggen|сказать|сказати|посмотреть|подивитися|zobaczy[ćc]|g[öo]rmek"
+    r"|decisi[óo]n|decis[ãa]o|d[ée]cision|decisione|entscheidung|beslissing|decyzj\w*|решени\w*|рішенн\w*"
     r"|убедиться|переконатися|upewni[ćc]\s+si[ęe]|sicherstellen|s'assurer|asegurar\w*|assicurar\w*|certificar\w*"
     rf"|ob|czy|ли|чи|si|apakah|whether|of\s+(?:de|het)){_E}"
     r"|かどうか|是否|인지|는지|決め|決定|确定|决定|결정",
@@ -246,6 +257,7 @@ _NOT_NOW: Final = re.compile(
     rf"|его|её|ее|их|його|її|їх|zijn|haar|hun|onun|onlar[ıi]n|mereka|dia){_E}"
     r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨"
     r"|自動|自动|자동|स्वचालित|تلقائي|いつか|언젠가|有一天|他的|她的|他们的|彼の|彼女の|그의|उसका|उसकी|उनका"
+    r"|同事|同僚|동료|先方|相手|客户|顾客|お客様|顧客|고객|对方|担当者|ユーザー|利用者|用户|사용자"
     r"|(?:रहा|रही|रहे)\s+है|करेगा|करेगी|करेंगे",  # Hindi: someone else is doing it, or will
     _I,
 )
@@ -264,12 +276,17 @@ _YOU_ASKED: Final = re.compile(
 )
 # The break point's own words: a pause or stop, which plan_steps' list of holds also has ("hacer una pausa").
 _PAUSING: Final = re.compile(
-    r"paus\w*|me\s+detengo|me\s+paro|je\s+m'arr[êe]te|halte\s+ich|anhalten|mi\s+fermo|eu\s+paro|останавлива\w*"
+    r"(?<!en\s)(?<!in\s)(?!pausiert|pausad[oa])paus\w*|me\s+detengo|me\s+paro|je\s+m'arr[êe]te|halte\s+ich|anhalten|mi\s+fermo|eu\s+paro|останавлива\w*"
     r"|остановлюсь|зупиня\w*|zatrzymuj\w*|durdu\w*|durup|berhenti|d[ừu]ng\s+l[ạa]i|停下|暂停|止めて|멈추|멈춥",
     _I,
 )
+# Someone else doing it, said in the statement's clause ("est encore à valider par le client").
+_BY_SOMEONE: Final = re.compile(
+    rf"{_B}(?:par\s+(?:le|la|les|l')|por\s+parte|da\s+parte|von\s+(?:der|dem|den)|door\s+(?:de|het)|przez){_E}", _I
+)
 # What, in the statement's clause, makes the work not the speaker's own now.
 _NOT_OWN_NOW: Final = (
+    _BY_SOMEONE,
     plan_steps._CONSENT,
     plan_steps._CLITIC_CONSENT_RE,
     plan_steps._OUTWARD,
@@ -279,15 +296,29 @@ _NOT_OWN_NOW: Final = (
 # Another day or session, said anywhere in the final act: a plan for it is the user's to take up ("Voor morgen:"
 # over the list it heads).
 _ANOTHER_DAY: Final = re.compile(
-    rf"{_B}(?:morgen|demain|ma[ñn]ana|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai|lundi|montag|lunes"
-    r"|luned[ìi]|segunda-feira|maandag|poniedzia[łl]ek|понедельник|понеділок|pazartesi|senin|th[ứu]\s+hai"
+    rf"{_B}(?:morgen|demain|ma[ñn]ana|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|lunes|martes|mi[ée]rcoles"
+    r"|jueves|viernes|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|segunda-feira|ter[çc]a-feira"
+    r"|quarta-feira|quinta-feira|sexta-feira|maandag|dinsdag|woensdag|donderdag|vrijdag|poniedzia[łl]ek|wtorek"
+    r"|[śs]rod[aęy]|czwartek|pi[ąa]tek|понедельник|вторник|сред[ауы]|четверг|пятниц[ауы]|понеділок|вівторок"
+    r"|середу|четвер|п'ятниц[юі]|pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|cuma|senin|selasa|rabu|kamis|jumat"
     r"|pr[óo]xima\s+sesi[óo]n|prochaine\s+session|n[äa]chste[nr]?\s+sitzung|volgende\s+sessie|pr[óo]xima\s+sess[ãa]o"
     rf"|prossima\s+sessione|bu[ổo]i\s+sau|l[ầa]n\s+sau|sesi\s+berikutnya){_E}"
     r"|कल|غد|明日|次回|明天|下次|내일|다음\s*번",
     _I,
 )
 _INDENTED: Final = re.compile(r"^(?: {4}|\t).*$", re.MULTILINE)  # a code block by indentation
-_QUOTES: Final = re.compile(r"「[^」\n]*」|『[^』\n]*』|《[^》\n]*》")  # the quotes stopact_model's do not strip
+# Quoted text (a commit message, a UI string), but not a parenthesis, which may say whose the work is ("(lo hace
+# Marta)").
+_QUOTES: Final = re.compile(
+    r"\"[^\"\n]*\"|(?<!\w)'[^'\n]*'(?!\w)|[«“‘„][^»”’“\n]*[»”’“]|「[^」\n]*」|『[^』\n]*』|《[^》\n]*》"
+)
+_APOSTROPHES: Final = str.maketrans("\u2018\u2019\u02bc", "'" * 3)
+# A negation before the construction in its clause: "Ya no falta por migrar", "Non resta da collegare altro" (the
+# constructions that hold their own negation, "je n'ai pas encore", "я ещё не", start after it).
+_NEGATED: Final = re.compile(
+    rf"{_B}(?:no|non|nicht|nichts|kein\w*|не|ні|nie|niet|n[ãa]o|pas|plus|ya\s+no|already|nada|nulla|niente){_E}", _I
+)
 _CLAUSE_MARK: Final = re.compile(r"[,;:\u2014\u2013\uff0c\u3001\uff1b]|\s-\s")
 
 
@@ -302,7 +333,8 @@ def says_own_work_left(final: str) -> bool:
             continue
         for found in _OWN_WORK_LEFT.finditer(sentence):
             clause = _clause(sentence, found.start(), found.end())
-            if not any(pattern.search(clause) for pattern in _NOT_OWN_NOW):
+            negated = _NEGATED.search(_before_in_clause(sentence, found.start()))
+            if not negated and not any(pattern.search(clause) for pattern in _NOT_OWN_NOW):
                 return True
     return False
 
@@ -311,10 +343,10 @@ def _sentences(final: str) -> list[str]:
     """The sentences of a final act's prose (its last ACT_CHARS, without code, quotes or an indented block),
     or none when it asks a question or puts the work after the plan: then nothing it says is read as work
     ahead of the speaker's."""
-    final = final[-stopact_model.ACT_CHARS :]
+    final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :]).translate(_APOSTROPHES)
     if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
         return []
-    prose = _QUOTES.sub(" ", stopact_model._QUOTED.sub(" ", stopact_model.without_code(final)))
+    prose = _QUOTES.sub(" ", stopact_model.without_code(final))
     return plan_steps.sentences(_INDENTED.sub(" ", prose))
 
 
@@ -327,6 +359,12 @@ def _own_in_sentence(sentence: str) -> bool:
     if held or any(p.search(sentence) for p in (_NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE)):
         return False
     return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
+
+
+def _before_in_clause(sentence: str, start: int) -> str:
+    """What `sentence` says before `start` in the same clause."""
+    before = [mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)]
+    return sentence[before[-1] if before else 0 : start]
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -380,11 +418,11 @@ _OWN_NEXT: Final = re.compile(
             rf"{_SEQ_ES_PT}\s*,?\s*(?:me\s+pongo|sigo|contin[úu]o|paso|empiezo|arranco|parto|passo|come[çc]o)\s+(?:con|a|al|por|com|para|pela|pelo)",
             rf"(?:je|j')\s*(?:vais\s+(?:maintenant\s+|ensuite\s+|donc\s+)?{_INF_FR}|\w+rai)|je\s+(?:passe|m'attaque|attaque|encha[îi]ne)\s+(?:à|au|aux|avec|sur|par)",
             # Italian "-arò" is also a past ("preparò"); its future of "-are" verbs is "-erò".
-            r"\w+(?:erò|irò)|farò|(?:ora|adesso|poi|dopo)\s*,?\s*(?:passo|procedo|continuo|faccio|collego|aggiungo|scrivo|sistemo)",
+            r"(?!però\b)\w+(?:erò|irò)|farò|(?:ora|adesso|poi|dopo)\s*,?\s*(?:passo|procedo|continuo|faccio|collego|aggiungo|scrivo|sistemo)",
             rf"(?:ich|wir)\s+werde\w*|{_SEQ_DE}\s*,?\s+(?!{_AUX_DE})(?:\w+\s+)?(?:ich|wir)\b(?!\s+{_AUX_DE})",
             r"(?:ik|we)\s+(?:ga|gaan)\s+(?:nu\s+|daarna\s+|straks\s+)?\w+",
             rf"{_SEQ_NL}\s*,?\s+(?!{_AUX_NL})(?:\w+\s+)?(?:ik|we)\b(?!\s+{_AUX_NL})",
-            rf"(?:zajm[ęe]|wezm[ęe]|bior[ęe])\s+si[ęe]|{_SEQ_PL}\s*,?\s+\w+ę",
+            rf"(?:zajm[ęe]|wezm[ęe]|bior[ęe])\s+si[ęe]|{_SEQ_PL}\s*,?\s+(?!się\b)\w+ę",
             rf"{_SEQ_RU}\s*,?\s+{_FIRST_RU}",
             rf"{_SEQ_UK}\s*,?\s+{_FIRST_UK}",
             r"\w+(?<!ma)(?<!me)(?<!may)(?<!mey)(?:y)?(?:aca[ğk][ıi]m|ece[ğk]im)",
@@ -394,7 +432,7 @@ _OWN_NEXT: Final = re.compile(
         )
     )
     + r"|(?:ूँगा|ूँगी|ूंगा|ूंगी|ऊँगा|ऊँगी|ऊंगा|ऊंगी)"
-    r"|(?<![\u0600-\u06ff])(?:سأ|سوف\s+أ|سوف\s+ن)[\u0600-\u06ff]+"
+    r"|(?<![\u0600-\u06ff])(?:سأ(?!ل)|سوف\s+أ|سوف\s+ن)[\u0600-\u06ff]+"
     r"|(?:다음으로|다음에는|이어서|이제|그다음|그\s+다음)[^.?!\n]*?(?<!알)(?<!좋)(?<!되)(?:하겠습니다|겠습니다|할게요|하겠어요)"
     r"|(?:次に|次は|続いて|これから|この後|その後|今から|このあと|そのあと)[、,]?[^。！？\nが]*?(?<!され)(?<!られ)(?<!てい)ます(?=[。！\n]|$)"
     r"|(?:接下来|下一步|然后|之后|随后|现在|接着)[，,]?\s*(?:我们|我|咱们)(?:会|要|来|将|打算|准备|就)"
@@ -415,7 +453,13 @@ _NO_ACT: Final = re.compile(
     # stopping or resuming another day is no next act; "once Paul has approved" waits on someone
     r"|ma[ñn]ana|demain|morgen|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai|une\s+fois|sobald|una\s+vez"
     r"|uma\s+vez|appena|zodra|jak\s+tylko|как\s+только|щойно|як\s+тільки|\w+(?:d|t)[ıiuü]kt[ae]n\s+sonra|onay\w*"
-    r"|stopp\w*|aufh[öo]r\w*|arr[êe]t\w*|fermo|paro|detengo|durdu\w*|duruyorum|duraca[ğk]\w*|berhenti|d[ừu]ng"
+    r"|stopp\w*|aufh[öo]r\w*|arr[êe]t\w*|fermo|ferm\w*r[òo]|paro|parar|detengo|dejar\w*|deixar|durdu\w*|duruyorum"
+    r"|duraca[ğk]\w*|b[ıi]rak\w*|olaca[ğk]\w*|berhenti|d[ừu]ng|por\s+hoy|por\s+hoje|per\s+oggi|f[üu]r\s+heute"
+    r"|pour\s+aujourd'hui|voor\s+vandaag|na\s+dzi[śs]|на\s+сегодня|на\s+сьогодні|bug[üu]nl[üu]k"
+    # knowing, seeing or assuming is no act ("Nun weiß ich …", "Теперь я знаю …", "Ik ga ervan uit …")
+    r"|wei[ßs]|verstehe|glaube|denke|weet|begrijp|denk|geloof|ervan\s+uit|знаю|понимаю|вижу|думаю|розумію|бачу|wiem"
+    r"|rozumiem|widz[ęe]|my[śs]l[ęe]|sais|comprends|vois|pense|s[ée]|entiendo|veo|creo|capisco|vedo|penso|entendo"
+    r"|vejo|acho|biliyorum|anl[ıi]yorum|san[ıi]yorum"
     r"|riprend\w*|reprend\w*|retom\w*|hervat\w*|wznow\w*|возобнов\w*|відновлю|altra\s+giornata|otro\s+d[íi]a"
     # a would-do plan, another week, a need ("Eu faria assim: …", "nächste Woche", "I'll need the key")
     r"|faria\w*|far[íi]a\w*|har[íi]a\w*|ferai[st]|w[üu]rde\w*|zou|zouden|by[mś]|бы|n[äa]chste\s+woche"
@@ -427,7 +471,8 @@ _NO_ACT: Final = re.compile(
     r"|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali|l[ầa]n\s+sau"
     rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a){_E}"
     r"|बता|सारांश|अगर|यदि|शायद|नहीं|कल|रुक|أخبر|أبلغ|تلخيص|إذا|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|غد|伝え|知らせ|報告|まとめ"
-    r"|もし|たぶん|多分|しません|しない|明日|止め|来週|必要|明天|停|下周|需要|了|내일|멈추|그만|주시|주세요|시면|다음\s*주|필요"
+    r"|もし|たぶん|多分|しません|しない|明日|止め|来週|必要|休み|休憩|もらい|明天|停|下周|需要|了|내일|멈추|그만|주시|주세요"
+    r"|시면|다음\s*주|필요|마치|끝내|없겠|있겠|괜찮겠|좋겠|되겠|알겠"
     r"|أحتاج|سأحتاج|चाहिए|إن\s|同步给|发给|转告|मैसेज"
     r"|告诉|通知|汇报|报告|总结|如果|要是|也许|不会|不要|不再|알려|말씀|보고|요약|만약|아마|않|안\s|"
     + _PAUSING.pattern,
@@ -440,7 +485,7 @@ def announces_own_next_step(final: str) -> bool:
     sentence with no telling, condition, hedge or negation and none of what makes work no longer the speaker's
     own (`_own_in_sentence`), outside quotes, in a final act that asks no question and does not put the work
     after the plan."""
-    if _ANOTHER_DAY.search(final[-stopact_model.ACT_CHARS :]):
+    if _ANOTHER_DAY.search(unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])):
         return False
     for sentence in _sentences(final):
         announced = _OWN_NEXT.search(sentence) and not _NO_ACT.search(sentence)

@@ -364,7 +364,7 @@ def _modelled(stop_text: str) -> Act:
         # (announces_next_step).
         stated = named in ("break_point", "next_step") and not stopact_model.in_english(final)
         if stated and still_to_do.states_own_work_ahead(final):
-            how = f"guard: states its own work left, in another language; model: early-stop score {score:.2f}"
+            how = f"guard: states its own work ahead, in another language; model: early-stop score {score:.2f}"
             return Act(named, how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
@@ -641,8 +641,8 @@ _NEGATED = re.compile(r"\b(?:nothing|no|none|not\s+anything)\s+(?:(?!of\b)\w+\s+
 
 
 def says_what_remains(text: str) -> bool:
-    """Whether a break point's final act states work still to do (STILL_TO_DO), not negated ("nothing left
-    to do")."""
+    """Whether a break point's final act states work still to do: in English STILL_TO_DO, not negated ("nothing
+    left to do"); in another language the speaker's own work left or next act (still_to_do)."""
     final = stopact_model.final_act(text)
     if any(not _NEGATED.search(final[: found.start()]) for found in STILL_TO_DO.finditer(final)):
         return True
