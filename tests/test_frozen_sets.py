@@ -52,6 +52,7 @@ FROZEN = {
     "thirtythird_contact.jsonl": ("2f1d1fc928bdbb174c4e5e3c78fd319a49a9c52ce23b183e88eee5f056c59859", "t33"),
     "thirtyfourth_contact.jsonl": ("2e244414dc97aa9a0173f8cfb0f7c085847a5fbc53b7a643ac62ca6255a60ff2", "t34"),
     "thirtyfifth_contact.jsonl": ("b1d379321e34bc12cb293f8a395b7b4cf967bcb80301c5ae6a8bb2474428bf19", "t35"),
+    "thirtysixth_contact.jsonl": ("ee0cd9187799faf57db1304106f6cd4174e5faff62213f1c6f1526c78e46539e", "t36"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
