@@ -377,8 +377,8 @@ def _clause(sentence: str, start: int, end: int) -> str:
 
 # The speaker announcing its own next act (round 41): in each language a form that says the first person and
 # the future or an intent, not a pronoun alone, which says no tense (round 29 read "Затем я добавил индекс",
-# past work told with a sequence word, as a plan): Portuguese, Italian and French futures ("conectarei",
-# "collegherò", "j'ajouterai"), "voy a", "je vais", "ich werde", "ik ga", "saya akan", "tôi sẽ", Turkish
+# past work told with a sequence word, as a plan): Italian and French futures ("collegherò", "j'ajouterai"),
+# "voy a", "vou", "je vais", "ich werde", "ik ga", "saya akan", "tôi sẽ", Turkish
 # "-acağım", Hindi "-ूँगा", Arabic "سأ", Korean "-겠습니다"; and a sequence word with the present that a
 # language uses for the next act, its first person shown ("Als Nächstes schreibe ich", "Daarna pak ik",
 # "Дальше займусь", "Потом я добавлю", "次に…します", "接下来我要").
