@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 from stopwarden.gate import concepts, plan_steps, stopact_model
@@ -179,8 +180,7 @@ _OWN_WORK_LEFT: Final = re.compile(
     # 않았습니다"
     + r"|まだ(?:手を付け|手をつけ|着手し|実装し|対応し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
     r"|取り掛かっ|取りかかっ)て(?:い)?(?:ません|ない)(?!でした|かった)"
-    r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改)"
-    r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:动手|着手|写|实现|接入|接上|对接)"
+    r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改|着手|对接)"
     r"|我(?:们)?(?:[^。！？\n，,]{0,15}?)还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
     r"|아직\s*(?:손을?\s*대지|시작하지|착수하지|구현하지|작업하지|연결하지|작성하지)\s*(?:않았|못했)(?!었)"
     r"|(?:करना|लिखना|जोड़ना|बनाना|लगाना)\s+(?:अभी\s+)?बाकी\s+है"
@@ -339,15 +339,16 @@ def says_own_work_left(final: str) -> bool:
     return False
 
 
-def _sentences(final: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _sentences(final: str) -> tuple[str, ...]:
     """The sentences of a final act's prose (its last ACT_CHARS, without code, quotes or an indented block),
     or none when it asks a question or puts the work after the plan: then nothing it says is read as work
-    ahead of the speaker's."""
+    ahead of the speaker's. Cached: both readings, and a stop's guard and its verdict, read the same act."""
     final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :]).translate(_APOSTROPHES)
     if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
-        return []
+        return ()
     prose = _QUOTES.sub(" ", stopact_model.without_code(final))
-    return plan_steps.sentences(_INDENTED.sub(" ", prose))
+    return tuple(plan_steps.sentences(_INDENTED.sub(" ", prose)))
 
 
 def _own_in_sentence(sentence: str) -> bool:
@@ -361,18 +362,21 @@ def _own_in_sentence(sentence: str) -> bool:
     return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
 
 
+def _clause_start(sentence: str, start: int) -> int:
+    """Where the clause of `sentence` that holds `start` begins: after the last clause mark before it."""
+    return max((mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)), default=0)
+
+
 def _before_in_clause(sentence: str, start: int) -> str:
     """What `sentence` says before `start` in the same clause."""
-    before = [mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)]
-    return sentence[before[-1] if before else 0 : start]
+    return sentence[_clause_start(sentence, start) : start]
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
     """The clause of `sentence` that holds sentence[start:end]: from the clause mark before it to the one after
     it (a construction may hold a comma itself: "lo que queda, es …")."""
-    before = [mark.end() for mark in _CLAUSE_MARK.finditer(sentence, 0, start)]
     after = _CLAUSE_MARK.search(sentence, end)
-    return sentence[before[-1] if before else 0 : after.start() if after else len(sentence)]
+    return sentence[_clause_start(sentence, start) : after.start() if after else len(sentence)]
 
 
 # The speaker announcing its own next act (round 41): in each language a form that says the first person and
@@ -450,8 +454,8 @@ _NO_ACT: Final = re.compile(
     r"|wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|n[ếe]u|quiz[áa]s?|tal\s+vez"
     r"|peut-[êe]tre"
     r"|vielleicht|forse|talvez|misschien|mo[żz]e|может|можливо|belki|mungkin|c[óo]\s+l[ẽe]|no|não|pas|non|nicht|kein\w*"
-    # stopping or resuming another day is no next act; "once Paul has approved" waits on someone
-    r"|ma[ñn]ana|demain|morgen|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai|une\s+fois|sobald|una\s+vez"
+    # stopping or resuming is no next act (another day is _ANOTHER_DAY's); "once Paul has approved" waits on someone
+    r"|une\s+fois|sobald|una\s+vez"
     r"|uma\s+vez|appena|zodra|jak\s+tylko|как\s+только|щойно|як\s+тільки|\w+(?:d|t)[ıiuü]kt[ae]n\s+sonra|onay\w*"
     r"|stopp\w*|aufh[öo]r\w*|arr[êe]t\w*|fermo|ferm\w*r[òo]|paro|parar|detengo|dejar\w*|deixar|durdu\w*|duruyorum"
     r"|duraca[ğk]\w*|b[ıi]rak\w*|olaca[ğk]\w*|berhenti|d[ừu]ng|por\s+hoy|por\s+hoje|per\s+oggi|f[üu]r\s+heute"
@@ -468,10 +472,10 @@ _NO_ACT: Final = re.compile(
     r"|brauche|ben[öo]tige|necesit\w*|precis\w*|besoin|bisogno|nodig|potrzebuj\w*|понадоб\w*|знадоб\w*|ihtiyac\w*"
     r"|butuh|c[ầa]n\s+c[óo]"
     r"|autre\s+jour|outro\s+dia|anderen\s+tag|andere\s+dag|innym\s+razem|в\s+другой\s+раз|іншим\s+разом"
-    r"|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali|l[ầa]n\s+sau"
+    r"|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali"
     rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a){_E}"
-    r"|बता|सारांश|अगर|यदि|शायद|नहीं|कल|रुक|أخبر|أبلغ|تلخيص|إذا|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|غد|伝え|知らせ|報告|まとめ"
-    r"|もし|たぶん|多分|しません|しない|明日|止め|来週|必要|休み|休憩|もらい|明天|停|下周|需要|了|내일|멈추|그만|주시|주세요"
+    r"|बता|सारांश|अगर|यदि|शायद|नहीं|रुक|أخبر|أبلغ|تلخيص|إذا|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|伝え|知らせ|報告|まとめ"
+    r"|もし|たぶん|多分|しません|しない|止め|来週|必要|休み|休憩|もらい|停|下周|需要|了|멈추|그만|주시|주세요"
     r"|시면|다음\s*주|필요|마치|끝내|없겠|있겠|괜찮겠|좋겠|되겠|알겠"
     r"|أحتاج|سأحتاج|चाहिए|إن\s|同步给|发给|转告|मैसेज"
     r"|告诉|通知|汇报|报告|总结|如果|要是|也许|不会|不要|不再|알려|말씀|보고|요약|만약|아마|않|안\s|"
