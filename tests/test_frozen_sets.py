@@ -53,6 +53,7 @@ FROZEN = {
     "thirtyfourth_contact.jsonl": ("2e244414dc97aa9a0173f8cfb0f7c085847a5fbc53b7a643ac62ca6255a60ff2", "t34"),
     "thirtyfifth_contact.jsonl": ("b1d379321e34bc12cb293f8a395b7b4cf967bcb80301c5ae6a8bb2474428bf19", "t35"),
     "thirtysixth_contact.jsonl": ("ee0cd9187799faf57db1304106f6cd4174e5faff62213f1c6f1526c78e46539e", "t36"),
+    "thirtyseventh_contact.jsonl": ("b15e4fb46a64b28e089368829eaca2b82387b422981245f7915abcd06243154c", "t37"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}

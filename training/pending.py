@@ -146,6 +146,8 @@ MIXED_REVIEWS = tuple(
         "still_to_do_review4.jsonl",
         "own_next_review2.jsonl",
         "own_next_review3.jsonl",
+        "stated_floor_review.jsonl",
+        "everyday_review.jsonl",
     )
 )
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stopwarden.gate import still_to_do
+from stopwarden.gate import still_to_do, stopact_model, stopacts
+from stopwarden.gate.case import Case
 
 from .test_rules import _judged_with_progress, _training_rows
 
@@ -85,10 +86,10 @@ def test_a_break_point_is_pushed_on_when_it_states_its_own_work_left(text: str, 
 @pytest.mark.parametrize(
     ("name", "early_at_least", "legitimate_at_most"),
     [
-        ("still_to_do_review.jsonl", 15, 0),
-        ("still_to_do_review2.jsonl", 3, 0),
-        ("still_to_do_review3.jsonl", 0, 0),
-        ("still_to_do_review4.jsonl", 1, 0),
+        ("still_to_do_review.jsonl", 27, 0),
+        ("still_to_do_review2.jsonl", 11, 0),
+        ("still_to_do_review3.jsonl", 8, 0),
+        ("still_to_do_review4.jsonl", 8, 0),
     ],
 )
 def test_a_cold_reviews_break_points(name: str, early_at_least: int, legitimate_at_most: int) -> None:
@@ -104,11 +105,18 @@ def test_a_cold_reviews_break_points(name: str, early_at_least: int, legitimate_
     none, and 15 and 3 of the first two reviews' early ones. training/still_to_do_review4.jsonl, a second helper
     that read the narrowed module, its 100 most realistic legitimate stops whatever it returned: 15 blocked at
     first contact (a check whether CI passes, a colleague's part, a postponement agreed with the user, locked or
-    expired accounts, a question after the statement, work that happens by itself); narrowed on it, none."""
-    rows = _training_rows(name)
-    blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
-    assert sum(row["act"] != "break_point" for row in blocked) <= legitimate_at_most
-    assert sum(row["act"] == "break_point" for row in blocked) >= early_at_least
+    expired accounts, a question after the statement, work that happens by itself); narrowed on it, none. Round
+    42 reads them wherever the model leans to an early stop (STATED_FLOOR): early ones 15, 3, 8, 6 → 27, 11, 8, 8,
+    once the vetoes that floor exposed were read (EXPOSED), still none of the legitimate ones."""
+    legitimate, early = _blocked(name, ("break_point",))
+    assert legitimate <= legitimate_at_most
+    assert early >= early_at_least
+
+
+def _blocked(name: str, early_acts: tuple[str, ...]) -> tuple[int, int]:
+    """A review file's legitimate and early stops blocked with a plan and a commit."""
+    blocked = [row for row in _training_rows(name) if _judged_with_progress(row).decision == "continue"]
+    return sum(row["act"] not in early_acts for row in blocked), sum(row["act"] in early_acts for row in blocked)
 
 
 @settings(max_examples=300, deadline=None)
@@ -183,12 +191,12 @@ def test_a_cold_reads_announcements() -> None:
     training/own_next_review3.jsonl, a second helper on the narrowed version, everyday stops kept whatever it
     returned: 1 of its 100 legitimate ones newly blocked at first contact (an Indonesian "Bila perlu, saya
     akan …", an offer), early ones 8 → 17 of 30; narrowed on it (another day anywhere in the final act,
-    Indonesian and Vietnamese only with their future words, "bila", Vietnamese "chờ" not "cho"): none, 17."""
-    for name, model_blocks, early_at_least in (("own_next_review2.jsonl", 4, 12), ("own_next_review3.jsonl", 5, 17)):
-        rows = _training_rows(name)
-        blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
-        assert sum(row["act"] != "next_step" for row in blocked) <= model_blocks
-        assert sum(row["act"] == "next_step" for row in blocked) >= early_at_least
+    Indonesian and Vietnamese only with their future words, "bila", Vietnamese "chờ" not "cho"): none, 17. With
+    round 42's floor (STATED_FLOOR) 12 → 16 and 17 → 20 early ones, no legitimate one more."""
+    for name, model_blocks, early_at_least in (("own_next_review2.jsonl", 4, 16), ("own_next_review3.jsonl", 5, 20)):
+        legitimate, early = _blocked(name, ("next_step",))
+        assert legitimate <= model_blocks
+        assert early >= early_at_least
 
 
 # A cold read of the code (round 41): legitimate stops that each construction read as the speaker's own work
@@ -246,6 +254,82 @@ COLD_READ = [
 ]
 
 
-@pytest.mark.parametrize("text", COLD_READ)
+# Round 42: legitimate stops of the cold reviews whose vetoes the model's 0.9 floor had hidden (it scored them
+# 0.5-0.9), read when that floor fell to STATED_FLOOR: a condition, a lack, getting something from someone, a
+# decision, a past day, a previous report, the user's request, another week, someone's part, work the program
+# does in the background, another party's system, a cleft naming the doer, what the program says.
+EXPOSED = [
+    "Cambié la respuesta en `respuestas/devoluciones.yml` y los tests pasan. Ahora el bot dice:"
+    " Voy a buscar el pedido:",
+    "Terminei o módulo de exportação. Ainda não testei no Safari do iPhone porque não tenho um dispositivo iOS aqui."
+    " Paro por aqui.",
+    "Kode sudah siap. Kami masih perlu keputusan dari Bu Sari soal region server sebelum membuat infrastruktur."
+    " Titik yang baik untuk jeda.",
+    "Mã đã được đẩy lên và CI xanh. Tôi còn phải xin quyền truy cập server staging từ bộ phận IT. Tôi dừng ở đây.",
+    "Hôm qua tôi chưa làm phần test, hôm nay đã bổ sung đầy đủ và kế hoạch đã hoàn tất. Tôi dừng ở đây.",
+    "صفحة تسجيل الدخول جاهزة. كما طلبت، لم أبدأ صفحة الإعدادات بعد وسنؤجلها إلى الأسبوع القادم. سأتوقف هنا.",
+    "في التقرير السابق لم أبدأ بعد في وحدة التصدير، أما الآن فهي مكتملة ومغطاة بالاختبارات. سأتوقف هنا.",
+    "وحدة التقارير جاهزة. ما زال علينا الحصول على ملف الإعدادات من سامي، فبدونه لا يمكن تجربة الاتصال بالخادم."
+    " سأتوقف هنا.",
+    "Une question sur le flux : une fois la commande payée, le service publie un événement `order.paid`, et la"
+    " prochaine étape, c'est le worker de facturation qui le consomme pour générer la facture PDF.",
+    "Migracja jest wdrożona i przeszła bez błędów. Zostało jeszcze przeliczyć indeksy wyszukiwania, co baza robi sama"
+    " w tle przez najbliższą godzinę. Dobry moment na przerwę.",
+    "補足：外部の決済APIは、Webhookの再送にまだ対応していません。そのため、再送はこちら側のリトライキューで処理する実装にしています。",
+    "Bagian backend saya sudah selesai dan di-commit. Tombol unduh di frontend belum saya sambungkan, karena itu"
+    " bagian Rina di sprint ini. Saya berhenti di sini.",
+    "Kế hoạch đã hoàn thành, test đều xanh. Nếu sau này cần hỗ trợ Safari 14 thì tôi còn phải thêm polyfill cho"
+    " structuredClone; hiện tại chưa cần. Tôi dừng ở đây.",
+    "Das Backend steht. Wenn wir später Mandanten brauchen, muss ich noch die Tabellen aufteilen.",
+    # ... and from the cold read of the lower floor (training/stated_floor_review.jsonl and its probes)
+    "Todavía falta por propagar el cambio de DNS, que Route 53 hace solo en unos minutos.",
+    "Volendo, farò anche l'aggiornamento di Celery alla versione 5.",
+    "Тесты потом напишу, когда посмотришь черновик.",
+    "Podsumowanie: w poprzednim raporcie pisałem, że muszę jeszcze podpiąć eksport do PDF.",
+    "Si quieres, luego voy a añadir los tests de integración.",
+]
+
+
+@pytest.mark.parametrize("text", COLD_READ + EXPOSED)
 def test_a_cold_reads_legitimate_stops(text: str) -> None:
     assert not still_to_do.states_own_work_ahead(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le formulaire d'inscription à l'atelier poterie envoie maintenant la confirmation par mail. Il me reste à"
+        " ajouter la liste d'attente quand l'atelier est complet, puis l'export des inscrits pour l'animatrice.",
+        "Mi fermo qui un attimo, è un buon punto. La pagina del menù del ristorante legge i piatti dal foglio Google,"
+        " ma devo ancora aggiungere gli allergeni e la versione in inglese.",
+        "Kullanıcı profili sayfası artık avatar yüklemeyi destekliyor ve görseller 256 piksele küçültülüyor. Şimdi"
+        " dosya boyutu sınırını ve hata mesajlarını ekleyeceğim.",
+        "CLI 옵션 파싱은 끝났습니다. 다음으로 `--dry-run` 모드를 구현하겠습니다.",
+        "Додав у прошивку обробку переривання від кнопки з debounce 30 мс, на платі працює стабільно. Далі переведу"
+        " мікроконтролер у deep sleep між натисканнями.",
+    ],
+)
+def test_a_stated_next_step_is_pushed_on_where_the_model_leans_to_an_early_stop(text: str) -> None:
+    """Round 42: the model scores these between STATED_FLOOR and the guard floor (0.9), where before they were
+    escalated; the act is still `model_abstained`, so a cascade asks its LLM."""
+    score = stopact_model.score_of(stopact_model.probabilities(text))
+    assert stopacts.STATED_FLOOR <= score < stopacts.GUARD_FLOOR
+    act = stopacts.classify(Case(stop_text=text))
+    assert act.name in ("next_step", "break_point") and act.model_abstained
+    assert _judged_with_progress({"text": text}).decision == "continue"
+
+
+def test_two_cold_reviews_of_the_lower_floor() -> None:
+    """Round 42. training/stated_floor_review.jsonl: a helper that read this module and `_modelled` wrote 100
+    legitimate stops in seventeen languages that say "still", "not yet", "next" or "I will" of someone else's work,
+    the program's, a blocker, an offer, a postponement, a past report, and 30 early ones, kept whatever the gate
+    returned: 7 legitimate blocked, 6 of them by the model alone (0.96 and above, as before the round) and 1 by the
+    lower floor (DNS that "Route 53 hace solo"); narrowed on it and its probes (an offer's "si quieres",
+    "volendo", a Russian verb addressed to the user, "by itself" in more languages, a previous report): the
+    model's 6, early ones 16 → 23 of 30. training/everyday_review.jsonl: a helper that read only the policy wrote
+    100 everyday legitimate stops and 40 early ones in the same languages: none of the legitimate ones blocked,
+    early ones 22 → 29 of 40."""
+    for name, model_blocks, early_at_least in (("stated_floor_review.jsonl", 6, 23), ("everyday_review.jsonl", 0, 29)):
+        legitimate, early = _blocked(name, ("next_step", "break_point"))
+        assert legitimate <= model_blocks
+        assert early >= early_at_least

@@ -26,6 +26,12 @@ someday, says it is on purpose or was so in a past report, names someone with an
 (access, a key, something locked, expired or down), something to decide, learn, ask or check whether, or what
 the user asked or agreed, or addresses the user or their things; unless its clause asks consent to an outward
 act, waits ("falta esperar a que propague el DNS") or says "nothing" (training/still_to_do_review4.jsonl).
+Since round 42 both readings count wherever the model leans to an early stop (`stopacts.STATED_FLOOR`), so the
+sentence also must not set a condition or make an offer ("nếu", "wenn", "si quieres", "volendo"), say the
+speaker lacks something ("porque não tenho um dispositivo iOS"), name someone's part ("bagian Rina"), a
+previous report or yesterday, work done in the background or by itself, or what a program says after a colon;
+nor its clause get something from someone ("xin quyền truy cập … từ bộ phận IT") or name the doer in a cleft
+("c'est le worker qui …"); nor the final act put the work on another day or week.
 """
 
 from __future__ import annotations
@@ -178,7 +184,8 @@ _OWN_WORK_LEFT: Final = re.compile(
     )
     # Written without spaces, and Korean: "まだ手を付けていません", "我还没有接上", "还需要实现", "아직 손대지
     # 않았습니다"
-    + r"|まだ(?:手を付け|手をつけ|着手し|実装し|対応し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
+    # (not "…にまだ対応していません", a thing that does not support something yet)
+    + r"|まだ(?:手を付け|手をつけ|着手し|実装し|(?<!にまだ)対応し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
     r"|取り掛かっ|取りかかっ)て(?:い)?(?:ません|ない)(?!でした|かった)"
     r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改|着手|对接)"
     r"|我(?:们)?(?:[^。！？\n，,]{0,15}?)还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
@@ -236,6 +243,7 @@ _TO_SETTLE: Final = re.compile(
     r"|знать|знати|wiedzie[ćc]|conoscere|conocer|conhecer|conna[îi]tre|kennen"
     r"|ver|voir|vedere|dire|decir|dizer|sagen|zeggen|сказать|сказати|посмотреть|подивитися|zobaczy[ćc]|g[öo]rmek"
     r"|decisi[óo]n|decis[ãa]o|d[ée]cision|decisione|entscheidung|beslissing|decyzj\w*|решени\w*|рішенн\w*"
+    r"|keputusan|quy[ếe]t\s+[đd][ịi]nh|قرار\w*|निर्णय|फ़ैसला|फैसला"
     r"|убедиться|переконатися|upewni[ćc]\s+si[ęe]|sicherstellen|s'assurer|asegurar\w*|assicurar\w*|certificar\w*"
     rf"|ob|czy|ли|чи|si|apakah|whether|of\s+(?:de|het)){_E}"
     r"|かどうか|是否|인지|는지|決め|決定|确定|决定|결정",
@@ -254,8 +262,21 @@ _NOT_NOW: Final = re.compile(
     r"|автоматично|otomatik\w*|otomatis|t[ựu]\s+[đd][ộo]ng|da\s+s[ée]|da\s+sol[oa]|s[ií]\s+sol[oa]|sozinh[oa]"
     r"|сам[аио]?|irgendwann|ooit|alg[úu]n\s+d[íi]a|un\s+jour|un\s+giorno|um\s+dia|kiedy[śs]|когда-нибудь"
     r"|колись|bir\s+g[üu]n|suatu\s+hari|seine[mnrs]?|ihre[mnrs]?|sa|ses|leurs?|suo|sua|suoi|sue|loro|jego|jej"
-    rf"|его|её|ее|их|його|її|їх|zijn|haar|hun|onun|onlar[ıi]n|mereka|dia){_E}"
-    r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨"
+    rf"|его|её|ее|их|його|її|їх|zijn|haar|hun|onun|onlar[ıi]n|mereka|dia"
+    # yesterday: a past report ("Hôm qua tôi chưa làm phần test, hôm nay đã …")
+    r"|gestern|ayer|ieri|ontem|gisteren|wczoraj|вчера|вчора|dün|kemarin|h[ôo]m\s+qua"
+    r"|rapport\s+pr[ée]c[ée]dent|dernier\s+rapport|informe\s+anterior|[úu]ltimo\s+informe|relat[óo]rio\s+anterior"
+    r"|[úu]ltimo\s+relat[óo]rio|rapporto\s+precedente|ultimo\s+rapporto|vorige\s+(?:rapport|update|bericht)"
+    r"|poprzedni\w*\s+(?:rapor|wiadomo[śs]|aktualizacj)\w*|(?:прошлом|предыдущем)\s+(?:отч[её]те|сообщении)"
+    r"|попередньому\s+(?:звіті|повідомленні)|[öo]nceki\s+rapor\w*|b[áa]o\s+c[áa]o\s+tr[ưu][ớo]c"
+    # by itself ("que Route 53 hace solo", "das passiert von selbst")
+    r"|(?:se\s+)?hacen?\s+sol[oa]s?|tout\s+seul\w*|d'(?:elle|lui|eux)-m[êe]mes?|von\s+(?:selbst|allein)|vanzelf"
+    r"|samoczynnie|kendili[ğg]inden|dengan\s+sendirinya"
+    # done in the background, by the program ("co baza robi sama w tle")
+    r"|im\s+hintergrund|en\s+segundo\s+plano|em\s+segundo\s+plano|en\s+arri[èe]re-plan|in\s+secondo\s+piano"
+    rf"|op\s+de\s+achtergrond|in\s+de\s+achtergrond|w\s+tle|в\s+фоне|у\s+фоні|arka\s+planda|di\s+latar\s+belakang){_E}"
+    r"|أمس|السابق|سابق[اًا]*|昨日|昨天|어제|バックグラウンド|后台|백그라운드|الخلفية"
+    r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨|勝手に|알아서"
     r"|自動|自动|자동|स्वचालित|تلقائي|いつか|언젠가|有一天|他的|她的|他们的|彼の|彼女の|그의|उसका|उसकी|उनका"
     r"|同事|同僚|동료|先方|相手|客户|顾客|お客様|顧客|고객|对方|担当者|ユーザー|利用者|用户|사용자"
     r"|(?:रहा|रही|रहे)\s+है|करेगा|करेगी|करेंगे",  # Hindi: someone else is doing it, or will
@@ -270,8 +291,59 @@ _YOU_ASKED: Final = re.compile(
     r"|comme\s+convenu|come\s+concordato|jak\s+ustalili[śs]my|как\s+договорились|як\s+домовилися"
     r"|konu[şs]tu[ğg]umuz\s+gibi|sesuai\s+kesepakatan|nh[ưu]\s+[đd][ãa]\s+th[ốo]ng\s+nh[ấa]t|ваш\w*|тво[йяеи]\w*"
     r"|твій|твоя|твоє|dein\w*|eure?\w*|votre|vos|tu|tus|vuestr\w*|tuo|tua|vostr\w*|jouw|uw|tw[óo]j\w*|wasz\w*"
-    rf"|senin|sizin|kendi\s+ortam\w*|kamu|anda|b[ạa]n){_E}"
-    r"|كما\s+اتفقنا|जैसा\s+तय|あなたの|당신의|您的|你的|요청하신|말씀하신|주셔야|ご指示|ご依頼|您|你",
+    r"|senin|sizin|kendi\s+ortam\w*|kamu|anda|b[ạa]n"
+    # a verb in the second person singular, Russian ("когда посмотришь черновик")
+    rf"|\w{{2,}}(?:ешь|ёшь|ишь)(?:ся)?){_E}"
+    r"|كما\s+اتفقنا|كما\s+طلبت|طلبك|जैसा\s+तय|あなたの|당신의|您的|你的|요청하신|말씀하신|주셔야|ご指示|ご依頼|您|你",
+    _I,
+)
+# A condition: work that may come is not work left ("Nếu sau này cần hỗ trợ Safari 14 thì tôi còn phải thêm …",
+# "Wenn wir später …, müssen wir noch …"). Not Romance "si"/"se", which is also "yes", "itself".
+_CONDITION: Final = re.compile(
+    rf"{_B}(?:wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|n[ếe]u"
+    # ... and an offer's condition where "if" is "si" or "se" ("Si quieres, …", "Volendo, farò …", "au besoin")
+    r"|(?:si|se)\s+(?:(?:lo|la|le|te|ti|ce|cela)\s+)?(?:quieres|quiere|quer\w*|vuoi|volete|vuole|prefer\w*|pr[ée]f[èe]r\w*"
+    r"|desea\w*|veux|voulez|souhait\w*|serve|necess[áa]ri[oa]|necesari[oa]|hace\s+falta|besoin|precis\w*)"
+    r"|volendo|au\s+besoin|bei\s+bedarf|nach\s+bedarf|(?:als|indien)\s+(?:je|u)\s+wilt|caso\s+(?:queira|prefira|precise)"
+    rf"){_E}"
+    r"|अगर|यदि|إذا|もし|如果|要是|만약",
+    _I,
+)
+# Someone's part, named ("karena itu bagian Rina", "es la parte de Marta", "das ist Jonas' Teil").
+_SOMEONES_PART: Final = re.compile(
+    rf"{_B}(?:bagian|parte|partie|part|deel|teil|cz[ęe][śs][ćc]|часть|частина|ph[ầa]n|k[ıi]sm[ıi])\s+(?:de\s+|di\s+|del\s+"
+    r"|van\s+|của\s+|von\s+)?(?-i:[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ])\w+|(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])\w*(?:s|'|’s?)\s+(?:teil|deel)\b",
+    _I,
+)
+# The speaker lacking something (a device, a file, an account): a blocker, not work left ("Ainda não testei no Safari
+# do iPhone porque não tenho um dispositivo iOS aqui").
+_LACKING: Final = re.compile(
+    rf"{_B}(?:n[ãa]o\s+(?:tenho|temos)|no\s+(?:tengo|tenemos)|(?:je\s+n'ai|nous\s+n'avons)\s+pas\s+d\w*"
+    r"|(?:ich\s+habe|wir\s+haben|habe\s+ich|haben\s+wir)\s+kein\w*|non\s+(?:ho|abbiamo)|(?:ik\s+heb|we\s+hebben)\s+geen"
+    r"|nie\s+(?:mam|mamy)|у\s+(?:меня|нас)\s+нет|(?:у|в)\s+(?:мене|нас)\s+(?:немає|нема)|tidak\s+(?:punya|memiliki)"
+    rf"|kh[ôo]ng\s+c[óo]\s+(?:s[ẵa]n\s+)?(?:m[áa]y|thi[ếe]t\s+b[ịi])|ليس\s+(?:لدي|لدينا)){_E}"
+    r"|持っていない|持っていません|手元にない|手元にありません|我(?:们)?没有|없어서|없습니다",
+    _I,
+)
+# Getting something from someone is no work of the speaker's: it waits on them ("tôi còn phải xin quyền truy cập
+# … từ bộ phận IT", "ما زال علينا الحصول على ملف الإعدادات من سامي", "je dois encore obtenir …").
+_RECEIVING: Final = re.compile(
+    rf"{_B}(?:obten\w*|obter|receb\w*|recib\w*|obteni\w*|obtenir|recevoir|ottener\w*|ricever\w*|bekommen|erhalten"
+    r"|krijgen|ontvangen|otrzyma\w*|dosta[ćc]|получ\w*|отрима\w*|mendapat\w*|menerima|xin|nh[ậa]n\s+(?:[đd][ưu][ợo]c"
+    rf"|t[ừu])){_E}"
+    r"|الحصول|استلام|تلقي|もらう|もらわ|受け取|拿到|获得|得到|收到|要到|받아야|받아|받을",
+    _I,
+)
+# A cleft that names who does it: "la prochaine étape, c'est le worker de facturation qui le consomme".
+_CLEFT: Final = re.compile(
+    rf"{_B}(?:c'est|ce\s+sont|es|son|é|são)\s+(?:[^,;:.]{{1,60}}?)\s+(?:qui|quien|quienes|quem){_E}", _I
+)
+# A verb of saying or showing before a colon: what follows is what the program says ("Ahora el bot dice: Voy a
+# buscar el pedido:").
+_QUOTED_SPEECH: Final = re.compile(
+    rf"{_B}(?:dice|dicen|muestra|diz|mostra|dit|affiche|sagt|zeigt|zegt|toont|m[óo]wi|pokazuje|говорит|показывает"
+    rf"|каже|показує|diyor|g[öo]steriyor|berbunyi|mengatakan|menampilkan|n[óo]i|hi[ểe]n\s+th[ịi]|says|reads|shows){_E}\s*:"
+    r"|يقول\s*:|と言います\s*[:：]|说\s*[:：]|显示\s*[:：]|말합니다\s*:",
     _I,
 )
 # The break point's own words: a pause or stop, which plan_steps' list of holds also has ("hacer una pausa").
@@ -287,6 +359,8 @@ _BY_SOMEONE: Final = re.compile(
 # What, in the statement's clause, makes the work not the speaker's own now.
 _NOT_OWN_NOW: Final = (
     _BY_SOMEONE,
+    _RECEIVING,
+    _CLEFT,
     plan_steps._CONSENT,
     plan_steps._CLITIC_CONSENT_RE,
     plan_steps._OUTWARD,
@@ -303,8 +377,13 @@ _ANOTHER_DAY: Final = re.compile(
     r"|[śs]rod[aęy]|czwartek|pi[ąa]tek|понедельник|вторник|сред[ауы]|четверг|пятниц[ауы]|понеділок|вівторок"
     r"|середу|четвер|п'ятниц[юі]|pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|cuma|senin|selasa|rabu|kamis|jumat"
     r"|pr[óo]xima\s+sesi[óo]n|prochaine\s+session|n[äa]chste[nr]?\s+sitzung|volgende\s+sessie|pr[óo]xima\s+sess[ãa]o"
-    rf"|prossima\s+sessione|bu[ổo]i\s+sau|l[ầa]n\s+sau|sesi\s+berikutnya){_E}"
-    r"|कल|غد|明日|次回|明天|下次|내일|다음\s*번",
+    r"|prossima\s+sessione|bu[ổo]i\s+sau|l[ầa]n\s+sau|sesi\s+berikutnya"
+    # another week, another day
+    r"|n[äa]chste\s+woche|semana\s+que\s+viene|pr[óo]xima\s+semana|semaine\s+prochaine|prossima\s+settimana"
+    r"|volgende\s+week|przysz[łl]ym\s+tygodniu|следующей\s+неделе|наступного\s+тижня|gelecek\s+hafta|minggu\s+depan"
+    r"|tu[ầa]n\s+sau|autre\s+jour|outro\s+dia|anderen\s+tag|andere\s+dag|innym\s+razem|в\s+другой\s+раз"
+    rf"|іншим\s+разом|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali){_E}"
+    r"|कल|غد|الأسبوع\s+(?:القادم|المقبل)|明日|次回|来週|明天|下次|下周|내일|다음\s*번|다음\s*주",
     _I,
 )
 _INDENTED: Final = re.compile(r"^(?: {4}|\t).*$", re.MULTILINE)  # a code block by indentation
@@ -347,6 +426,8 @@ def _sentences(final: str) -> tuple[str, ...]:
     final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :]).translate(_APOSTROPHES)
     if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
         return ()
+    if _ANOTHER_DAY.search(final):
+        return ()  # the work put off to another day or week: the user's to take up then
     prose = _QUOTES.sub(" ", stopact_model.without_code(final))
     return tuple(plan_steps.sentences(_INDENTED.sub(" ", prose)))
 
@@ -357,7 +438,8 @@ def _own_in_sentence(sentence: str) -> bool:
     the statement itself: Vietnamese "mình" is "I" there and "you" elsewhere; and with its accents as written,
     as folded "tôi" is French "toi", "się" German "sie")."""
     held = any(not _PAUSING.fullmatch(m[0]) for m in plan_steps._NOT_THE_PLANS_NOW.finditer(sentence))
-    if held or any(p.search(sentence) for p in (_NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE)):
+    vetoes = (_NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE, _CONDITION, _LACKING, _SOMEONES_PART, _QUOTED_SPEECH)
+    if held or any(p.search(sentence) for p in vetoes):
         return False
     return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
 
@@ -451,7 +533,7 @@ _NO_ACT: Final = re.compile(
     r"|сказать|сообщ\w*|расскаж\w*|предупре\w*|сказати|повідом\w*|розповім|s[öo]yle\w*|haber\s+ver\w*|bildir\w*"
     r"|bilgilendir\w*|memberi\s+tahu|memberitahu|kabari|b[áa]o|n[óo]i|resum\w*|r[ée]sum\w*|riassum\w*|zusammenfass\w*"
     r"|samenvat\w*|podsumuj\w*|подытож\w*|підсумую|[öo]zetle\w*|merangkum|t[óo]m\s+t[ắa]t"
-    r"|wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|n[ếe]u|quiz[áa]s?|tal\s+vez"
+    r"|quiz[áa]s?|tal\s+vez"
     r"|peut-[êe]tre"
     r"|vielleicht|forse|talvez|misschien|mo[żz]e|может|можливо|belki|mungkin|c[óo]\s+l[ẽe]|no|não|pas|non|nicht|kein\w*"
     # stopping or resuming is no next act (another day is _ANOTHER_DAY's); "once Paul has approved" waits on someone
@@ -466,20 +548,15 @@ _NO_ACT: Final = re.compile(
     r"|vejo|acho|biliyorum|anl[ıi]yorum|san[ıi]yorum"
     r"|riprend\w*|reprend\w*|retom\w*|hervat\w*|wznow\w*|возобнов\w*|відновлю|altra\s+giornata|otro\s+d[íi]a"
     # a would-do plan, another week, a need ("Eu faria assim: …", "nächste Woche", "I'll need the key")
-    r"|faria\w*|far[íi]a\w*|har[íi]a\w*|ferai[st]|w[üu]rde\w*|zou|zouden|by[mś]|бы|n[äa]chste\s+woche"
-    r"|semana\s+que\s+viene|pr[óo]xima\s+semana|semaine\s+prochaine|prossima\s+settimana|volgende\s+week"
-    r"|przysz[łl]ym\s+tygodniu|следующей\s+неделе|наступного\s+тижня|gelecek\s+hafta|minggu\s+depan|tu[ầa]n\s+sau"
+    r"|faria\w*|far[íi]a\w*|har[íi]a\w*|ferai[st]|w[üu]rde\w*|zou|zouden|by[mś]|бы"
     r"|brauche|ben[öo]tige|necesit\w*|precis\w*|besoin|bisogno|nodig|potrzebuj\w*|понадоб\w*|знадоб\w*|ihtiyac\w*"
     r"|butuh|c[ầa]n\s+c[óo]"
-    r"|autre\s+jour|outro\s+dia|anderen\s+tag|andere\s+dag|innym\s+razem|в\s+другой\s+раз|іншим\s+разом"
-    r"|ba[şs]ka\s+bir\s+g[üu]n|lain\s+kali"
     rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a){_E}"
-    r"|बता|सारांश|अगर|यदि|शायद|नहीं|रुक|أخبر|أبلغ|تلخيص|إذا|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|伝え|知らせ|報告|まとめ"
-    r"|もし|たぶん|多分|しません|しない|止め|来週|必要|休み|休憩|もらい|停|下周|需要|了|멈추|그만|주시|주세요"
-    r"|시면|다음\s*주|필요|마치|끝내|없겠|있겠|괜찮겠|좋겠|되겠|알겠"
+    r"|बता|सारांश|शायद|नहीं|रुक|أخبر|أبلغ|تلخيص|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|伝え|知らせ|報告|まとめ"
+    r"|たぶん|多分|しません|しない|止め|必要|休み|休憩|もらい|停|需要|了|멈추|그만|주시|주세요"
+    r"|시면|필요|마치|끝내|없겠|있겠|괜찮겠|좋겠|되겠|알겠"
     r"|أحتاج|سأحتاج|चाहिए|إن\s|同步给|发给|转告|मैसेज"
-    r"|告诉|通知|汇报|报告|总结|如果|要是|也许|不会|不要|不再|알려|말씀|보고|요약|만약|아마|않|안\s|"
-    + _PAUSING.pattern,
+    r"|告诉|通知|汇报|报告|总结|也许|不会|不要|不再|알려|말씀|보고|요약|아마|않|안\s|" + _PAUSING.pattern,
     _I,
 )
 
@@ -489,8 +566,6 @@ def announces_own_next_step(final: str) -> bool:
     sentence with no telling, condition, hedge or negation and none of what makes work no longer the speaker's
     own (`_own_in_sentence`), outside quotes, in a final act that asks no question and does not put the work
     after the plan."""
-    if _ANOTHER_DAY.search(unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])):
-        return False
     for sentence in _sentences(final):
         announced = _OWN_NEXT.search(sentence) and not _NO_ACT.search(sentence)
         if announced and _own_in_sentence(sentence) and not any(p.search(sentence) for p in _NOT_OWN_NOW):
