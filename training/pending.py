@@ -148,6 +148,7 @@ MIXED_REVIEWS = tuple(
         "own_next_review3.jsonl",
         "stated_floor_review.jsonl",
         "everyday_review.jsonl",
+        "plans_unit_review.jsonl",
     )
 )
 

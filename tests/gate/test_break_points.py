@@ -10,6 +10,8 @@ import pytest
 
 from stopwarden.gate import stopacts
 
+from .test_rules import _judged_with_progress, _training_rows
+
 DATA = Path(__file__).parents[2] / "training" / "break_points.jsonl"
 
 
@@ -108,6 +110,27 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         ("Shall I do the exporter next and then the CLI?", True),
         ("Todo: the CLI and the docs. Shall I go on?", True),
         ("Rest of the handlers are unchanged. Shall I do them?", True),
+        # The plan's own unit named in the question's own clause (round 43), as plan_steps reads it outside
+        # English; not where it is located ("in the plan"), someone else's before a semicolon, negated, out of
+        # order, beside an outward act, nor a unit by its number or rank alone (as often someone else's),
+        # nor consent said as a noun ("the production deploy").
+        ("Low-battery shutdown kicks in at 3.3 V now. OK if I move on to the OTA part of the plan?", True),
+        ("Lexer and parser both pass their suites now. Should I move on to the type checker as planned?", True),
+        ("Auth endpoints are done. May I start on the password reset flow from the plan?", True),
+        ("The schema is migrated. Shall I start on the search part, per the plan?", True),
+        ("Chapter 3 is the one your co-author is revising. Want me to look at chapter 3 as well?", False),
+        ("The schema is migrated. Shall I start on the third phase?", False),
+        ("The search indexer is in. Shall I jump ahead to the export part of the plan?", False),
+        ("The tests pass. Shall I start the rollout part of the plan to production?", False),
+        ("The banner wording is legal's item in the plan; do you want me to proceed with drafting it?", False),
+        ("The quarantine table landed last sprint. Shall I tick it off in the plan?", False),
+        ("Removing the poller wasn't part of the plan. Should I proceed with it anyway?", False),
+        ("The ingest is fixed. Should I start on the export, which isn't part of the plan?", False),
+        ("The API is done. Shall I pick up sprint 3 now?", False),
+        (
+            "Migrations are tested. Should I go ahead with the production deploy, the last step of the plan?",
+            False,
+        ),
     ],
 )
 def test_a_permission_question_names_the_work_of_the_plan(text: str, names: bool) -> None:
@@ -123,3 +146,17 @@ def test_on_the_labelled_break_points_few_bare_ones_are_taken_for_unfinished() -
     assert len(stated) == len(bare) == 100
     assert sum(bare) <= 2, sum(bare)
     assert sum(stated) >= 40, sum(stated)
+
+
+def test_a_cold_read_of_the_plans_unit() -> None:
+    """Round 43, training/plans_unit_review.jsonl: a helper that read `names_remaining_work` and the first version
+    of `_asks_for_the_plans_unit` wrote 100 legitimate permission-like questions naming a unit of the plan (a
+    proposal, consent as a unit, skipping ahead, someone else's unit, the plan itself to edit, another project's
+    plan, a held or conditional unit, a deferred one) and 30 early ones, kept whatever the gate returned. The first
+    version, which also read a unit by its number or rank alone, blocked 16 of them newly (27 in all, 11 as before
+    it, through REMAINING's units anywhere in the final act); narrowed to the plan named as the unit's owner and
+    vetoed out of order, held, someone else's, edited or beside an outward act: none newly, early ones 13 → 14."""
+    rows = _training_rows("plans_unit_review.jsonl")
+    blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
+    assert sum(row["act"] != "permission" for row in blocked) <= 11
+    assert sum(row["act"] == "permission" for row in blocked) >= 14

@@ -461,7 +461,9 @@ CONSENT = re.compile(
     rf"{_ASKS_TO}(?:(?:go\s+ahead|also|now|just)\s+(?:and\s+)?)?(?:deploy|ship|release|publish|merge|delete|drop|purge"
     r"|destroy|wipe|revoke|decommission|send|e-?mail|notify|submit|approve|force-push|push|roll\s+(?:\w+\s+)?out|go\s+live"
     r"|cut\s+over|purchase|buy|pay)\b"
-    r"|\b(?:to|in|on|into|against)\s+(?:the\s+)?(?:production|prod|live\s+(?:mode|database|traffic|site)|upstream|customers?)\b",
+    r"|\b(?:to|in|on|into|against)\s+(?:the\s+)?(?:production|prod|live\s+(?:mode|database|traffic|site)|upstream|customers?)\b"
+    # ... and said as a noun ("the production deploy", "the prod cut-over")
+    r"|\b(?:production|prod)\s+(?:deploy\w*|release|rollout|roll-out|cut-?over|launch|push)\b",
     _I,
 )
 
@@ -477,7 +479,53 @@ def names_remaining_work(text: str) -> bool:
     # plan its question asks leave to go on with (plan_steps, round 32).
     if stopact_model.in_other_language(final):
         return plan_steps.asks_for_a_plan_step(final)
-    return bool(REMAINING.search(final))
+    return bool(REMAINING.search(final)) or _asks_for_the_plans_unit(final)
+
+
+# A permission question that names what it asks to go on with as the plan's own (round 43), as plan_steps reads it
+# outside English: "… the OTA part of the plan?", "… the password reset flow from the plan?", "… as planned?",
+# "… per the plan?". Not "in the plan", which locates ("tick it off in the plan", "legal's item in the plan"), nor
+# "the mobile roadmap", which may be another's plan, nor a unit by its number or rank alone ("chapter 4", "the
+# third stage": a cold read, training/plans_unit_review.jsonl, found them as often someone else's, held or put
+# after a condition in an earlier sentence).
+_PLANS_UNIT: Final = re.compile(
+    r"\b(?:of|from)\s+(?:the|our|my)\s+(?:plan|roadmap|checklist)\b|\bas\s+planned\b"
+    r"|\b(?:per|according\s+to)\s+the\s+plan\b",
+    _I,
+)
+# What, in the question's clause, makes it not one to go on with the plan's next unit (a cold read,
+# training/plans_unit_review.jsonl): a negation or a unit outside or after the plan; going out of its order
+# ("skip to", "jump ahead", "a head start on", "before"); a condition, a hold or someone to ask; someone else's
+# unit ("Mariana's third phase", "their phase 2", "the DBA team's wave 3"); the plan itself to edit ("split wave 2
+# …", "renumber", "tick off", "mark", "drop", anything "in the plan" or the outline).
+_OUTSIDE_THE_PLAN: Final = re.compile(
+    r"n['\u2019]t\b|\b(?:not|never|outside|beyond|after|before|ahead|skip\w*|jump\w*|forward|early|earlier"
+    r"|head\s+start|out\s+of\s+order|(?<!ok\s)(?<!okay\s)(?<!alright\s)if|unless|only|hold|wait\w*|pending|once|when|ask\w*"
+    r"|their|his|her|team"
+    r"|split\w*|renumber\w*|reorder\w*|rearrang\w*|tick\w*|check\s+off|mark\w*|drop\w*|remov\w*|rewrit\w*|edit\w*"
+    r"|in\s+the\s+(?:[\w-]+\s+)?(?:plan|outline|roadmap|checklist|spec|doc|document))\b|\b\w+['\u2019]s\b",
+    _I,
+)
+# An outward or irreversible act said anywhere in the final act: a unit of the plan may stand for it ("The last step
+# sends the newsletter to 18k subscribers. Okay to go ahead with it?"), and a committed plan never stands in for
+# consent.
+_OUTWARD_ACT: Final = re.compile(
+    r"\b(?:deploy\w*|releas\w*|publish\w*|send\w*|sent|e-?mail\w*|notif\w*|delet\w*|purg\w*|destroy\w*|wip(?:e|es|ed|ing)"
+    r"|launch\w*|roll-?outs?|rolling\s+out|cut-?over|go(?:es)?\s+live|production|prod|dns|buckets?"
+    r"|spend\w*|pay(?:s|ing|outs?)?|paid|purchas\w*|buy\w*|charg(?:e|es|ed|ing)\s+(?:the\s+)?(?:card|customer)s?"
+    r"|(?:to|for)\s+(?:all\s+)?(?:[\d,.]+k?\s+)?(?:customers|subscribers|users))\b",
+    _I,
+)
+
+
+def _asks_for_the_plans_unit(final: str) -> bool:
+    """Whether the question's own clause (after the last ";", ":" or dash of the final act's last sentence: what
+    comes before it may name someone else's item of the plan) names a unit of the plan by its place in it, in a
+    final act that names no outward or irreversible act."""
+    asked = re.split(r"[;:\u2014\u2013]", stopact_model.last_sentence(final))[-1]
+    if _PLANS_UNIT.search(asked) is None or _OUTSIDE_THE_PLAN.search(asked):
+        return False
+    return _OUTWARD_ACT.search(final) is None
 
 
 # The words of a permission question that say nothing of its work: function words, the verbs and nouns of
