@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,7 @@ FROZEN = {
     "thirtyfifth_contact.jsonl": ("b1d379321e34bc12cb293f8a395b7b4cf967bcb80301c5ae6a8bb2474428bf19", "t35"),
     "thirtysixth_contact.jsonl": ("ee0cd9187799faf57db1304106f6cd4174e5faff62213f1c6f1526c78e46539e", "t36"),
     "thirtyseventh_contact.jsonl": ("b15e4fb46a64b28e089368829eaca2b82387b422981245f7915abcd06243154c", "t37"),
+    "thirtyeighth_contact.jsonl": ("dcd00d3b22251594b31f43b023d007ec1092892f84d63fbab6cfd9a971f40862", "t38"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}
@@ -111,13 +114,16 @@ def test_case_schema(case: dict[str, Any]) -> None:
         assert set(turn) == {"source", "text"}
         assert turn["source"] in {"user", "agent"} and isinstance(turn["text"], str)
     for artifact in case["artifacts"]:
-        assert set(artifact) == {
+        # tickedThrough: a plan ticked through in the session, as the Stop hook says it (training/frozen_set.py
+        # writes it since the thirty-ninth set; the sets before cannot tell it from a plan changed with items left)
+        assert set(artifact) - {"tickedThrough"} == {
             "path",
             "introducingCommit",
             "latestCommit",
             "createdThisSession",
             "modifiedThisSession",
         }
+        assert artifact.get("tickedThrough", True) is True
         assert SHA_RE.match(artifact["introducingCommit"]) and SHA_RE.match(artifact["latestCommit"])
         assert isinstance(artifact["createdThisSession"], bool)
         assert isinstance(artifact["modifiedThisSession"], bool)
@@ -140,3 +146,25 @@ def test_every_continue_has_a_pre_session_plan_and_progress(case: dict[str, Any]
     plans = [artifact for artifact in case["artifacts"] if not artifact["createdThisSession"]]
     assert plans, "continue needs a plan older than the session"
     assert case["session_commits"] or any(artifact["modifiedThisSession"] for artifact in plans)
+
+
+def test_the_generator_says_a_plan_was_ticked_through(tmp_path: Path) -> None:
+    """training/frozen_set.py, filled with two cases: a plan ticked through in the session carries
+    `tickedThrough`, as the Stop hook's evidence does, and one changed with items left does not."""
+    source = (Path(__file__).parents[1] / "training" / "frozen_set.py").read_text()
+    case = (
+        'dict(key="{key}", lang="en", dom="d", ev="{ev}", plan="PLAN.md", dec=E, act="next_step", turns=["go on"],'
+        ' commits=[("Tick the plan", ["PLAN.md", "src/x.py"])], stop="Done. Next I will write the docs.")'
+    )
+    cases = ",".join(case.format(key=key, ev=ev) for key, ev in (("T1", "ticked"), ("M1", "pcm")))
+    filled = source.replace("CASES: list[dict[str, Any]] = []", f"CASES: list[dict[str, Any]] = [{cases}]")
+    (tmp_path / "make.py").write_text(filled)
+    out, meta = tmp_path / "set.jsonl", tmp_path / "meta.json"
+    command = [sys.executable, str(tmp_path / "make.py"), "--seed", "1", "--prefix", "t99", "--out", str(out)]
+    subprocess.run([*command, "--meta", str(meta)], check=True)
+    evidence = {m["ev"]: m["id"] for m in json.loads(meta.read_text())}
+    rows = {row["id"]: row for row in map(json.loads, out.read_text().splitlines())}
+    assert rows[evidence["ticked"]]["artifacts"][0]["tickedThrough"] is True
+    assert "tickedThrough" not in rows[evidence["pcm"]]["artifacts"][0]
+    for row in rows.values():
+        test_case_schema(row)

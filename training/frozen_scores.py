@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from stopwarden.gate import evaluation
 
@@ -29,15 +30,32 @@ def frozen_sets() -> list[Path]:
     return [DATA / name for name in headings if name != "user_turns_contact.jsonl"]
 
 
+# The sets' generator gave a plan ticked through in the session the same artifact as a plan a session commit
+# changed with items left: it wrote no `tickedThrough`, which the Stop hook sends (hooks/evidence.py) and on which
+# the rules escalate an early-stop act (rules._finished_plan). The sets stay as written; their sections name those
+# cases ("a plan ticked through in the session 4 (t35-019, …)"), so a false block among them is reported apart.
+_CASE_ID: Final = r"t\w\d-\d{3}"
+_TICKED: Final = re.compile(rf"ticked through in the session(?: \d+)?\s*\(?({_CASE_ID}(?:,? (?:and )?{_CASE_ID})*)")
+
+
+def ticked_through() -> set[str]:
+    """The ids of the cases whose plan their set's section says was ticked through in the session."""
+    flat = re.sub(r"\s+", " ", (DATA / "FROZEN.md").read_text())
+    return {case for found in _TICKED.finditer(flat) for case in re.findall(_CASE_ID, found[1])}
+
+
 def scores() -> dict[str, Any]:
     """Per set: its live recall and false blocks; over all: early stops blocked by language and by act."""
     rows = []
     early: Counter[tuple[str, str]] = Counter()  # (language, act) -> expected continue
     caught: Counter[tuple[str, str]] = Counter()
-    false_blocks = stops = 0
+    false_blocks = stops = ticked_blocks = 0
+    ticked = ticked_through()
     for path in frozen_sets():
         results = evaluation.run(str(path), "rules", {}, 30.0)
         found = evaluation.summary(results)
+        ticked_blocks += sum(1 for result in results if result.id in ticked and result.decision == "continue"
+                             and result.expected != "continue")  # fmt: skip
         rows.append({"set": path.name, "live_recall": found["live_recall"], "false_blocks": len(found["false_blocks"])})
         false_blocks += len(found["false_blocks"])
         stops += len(results)
@@ -59,6 +77,7 @@ def scores() -> dict[str, Any]:
         "by_language": by_language,
         "by_act": dict(sorted(by_act.items())),
         "false_blocks": false_blocks,
+        "false_blocks_of_ticked_plans": ticked_blocks,
         "stops": stops,
     }
 
@@ -79,6 +98,8 @@ def main() -> None:
     for name, n in found["by_act"].items():
         print(f"  {name}: {n['blocked']} of {n['early']}")
     print(f"legitimate stops blocked: {found['false_blocks']}, in {found['stops']} stops")
+    ticked = found["false_blocks_of_ticked_plans"]
+    print(f"  of them, plans ticked through in the session that the cases do not carry: {ticked}")
 
 
 if __name__ == "__main__":

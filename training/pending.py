@@ -149,6 +149,7 @@ MIXED_REVIEWS = tuple(
         "stated_floor_review.jsonl",
         "everyday_review.jsonl",
         "plans_unit_review.jsonl",
+        "plan_step_review5.jsonl",
     )
 )
 

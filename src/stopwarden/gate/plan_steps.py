@@ -93,7 +93,7 @@ _A_STEP: Final = rf"(?:{_STEP}|{_CLITIC_STEP})"
 _OF_THE_PLAN_RE: Final = re.compile(_OF_THE_PLAN, re.IGNORECASE)
 # Arabic and Hebrew words of outward acts, whose prefixes ("and", "to", "the") cling to them.
 _CLITIC_CONSENT: Final = (
-    r"(?:نشر|حذف|إرسال|ارسال|الإنتاج|إنتاج|العملاء|عملاء|فواتير)(?![\u0600-\u06ff])"
+    r"(?:نشر|حذف|إرسال|ارسال|الإنتاج|إنتاج|العملاء|عملاء|فواتير)(?:ها|ه|هم|هما)?(?![\u0600-\u06ff])"
     r"|(?:לפרוס|פריסה|פרודקשן|ייצור|מחיקה|למחוק|שליחה|לשלוח|לקוחות|להעלות|פרסום)(?![\u05d0-\u05ea])"
 )
 # ... or its place by an ordinal word, second to eighth ("la segunda fase", "den dritten Schritt", "l'étape
@@ -130,7 +130,8 @@ _OR: Final = re.compile(
     )
     + rf"|{_B}u\s+(?=h?o)|(?<=[\w,;]\s)(?:czy|чи){_E}"
     r"|それとも|または|あるいは|もしくは|どちら|どっち|か、|の代わりに|아니면|또는|혹은|대신|까요\s*[,，]|나요\s*[,，]"
-    r"|还是|還是|或者|或是|或|哪|要不|而不是",
+    r"|还是|還是|或者|或是|或|哪|要不|而不是"
+    r"|で進め",  # Japanese "proceed by X": an approach to approve ("切り捨てで進めてよいですか")
     re.IGNORECASE,
 )
 # Portuguese, whose "o" is "the" and "vai" "goes" (Finnish "or").
@@ -159,6 +160,7 @@ _CONSENT: Final = re.compile(
         r"udrul\w*|julkai\w*|telep[íi]t\w*|publica\w*|publi[ée]\w*|publier|ver[öo]ffentlich\w*|pubblic\w*",
         r"опубликов\w*|публік\w*|opublik\w*|terbit\w*|xu[ấa]t\s+b[ảa]n|fusion\w*|zusammenf[üu]hr\w*",
         r"borr(?:ar|o|e|emos|amos|as|a)|elimin\w*|apag\w*|exclu\w*|supprim\w*|effac\w*|cancell\w*|l[öo]sch\w*|verwijder\w*",
+        r"remo[çc][ãa]o|remover|rimozion\w*|rimuover\w*",
         r"usu[nń]\w*|usuwa\w*|smaz\w*|odstran\w*|удал\w+|видал\w+|sil|silin\w*|silme\w*|hapus|menghapus",
         r"x[óo]a|radera\w*|slet\w*|poist\w*|t[öo]r[öo]l\w*|t[öo]rl[ée]s\w*|διαγρ\w+|[șs]terg\w*",
         r"envi[aeoá]\w*|env[íi]o|correos?|envo(?:i|yer|ie\w*|y[ée]\w*)|courriels?|invi\w+|versend\w*|versand",
@@ -236,8 +238,12 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
+        # skipping a step: the plan's order is not followed ("5. adımı atlayıp 6. adıma geçeyim mi?")
+        r"salt(?:ar|o|amos|ando|arlo|arla)|pul(?:ar|o|amos|ando)|sauter|saute|saltare|salto|[üu]berspring\w*",
+        r"overslaan|pomin\w*|пропуст\w*|пропуска\w*|atla(?:y|r|d|ma|mak)\w*|lewati|melewati|b[ỏo]\s+qua",
     )
     + r"|按照你的要求|按你的要求|如你所说|停下|ご要望どおり|ご指示どおり|止めて"
+    r"|飛ばし|スキップ|跳过|略过|건너뛰|छोड़कर|تخطي"
     r"|요청하신\s*대로|말씀하신\s*대로|멈추|멈춥"
     r"|教程|指南|チュートリアル|ガイド|手順書|가이드|튜토리얼|提议|建议|提案|제안"
     r"|הצעתי"  # Hebrew "I proposed", with its clinging prefixes ("שהצעתי")
@@ -262,6 +268,11 @@ _OUTWARD: Final = re.compile(
         r"d[ữu]\s+li[ệe]u\s+th[ậa]t|downtime|indisponib\w*|ausfall\w*|bloque\w*|blocca\w*|blockier\w*|блокир\w*",
         r"клиент\w*|клієнт\w*|m[üu][şs]teri\w*|pelanggan|kh[áa]ch\s+h[àa]ng|asiakka\w*|[üu]gyf[ée]l\w*|πελ[άα]τ\w*",
         r"clien[țt]ii|clien[țt]ilor|ग्राहक\w*|עמלת|مشتری\w*|app\s+store|play\s+store",
+        # a shared or real environment ("la base de datos compartida de staging", "l'account AWS reale")
+        r"compartid[ao]s?|condivis[oaie]|partag[ée]e?s?|gemeinsame[nmrs]?|gedeelde?|wsp[óo]ln\w*|спільн\w*",
+        r"(?:account|cuenta|conta|compte|konto|аккаунт\w*|акаунт\w*)\s+(?:\w+\s+)?(?:reale?s?|r[ée]el|echte[nm]?|реальн\w*)",
+        r"(?:database|db|basis\s+data|base\s+de\s+(?:datos|dados|donn[ée]es)|banco|datenbank|база?\w*)\s+(?:\w+\s+)?"
+        r"(?:utama|principal|principale|main|haupt\w*|g[łl][óo]wn\w*|основн\w*|ch[íi]nh)",
     )
     + r"|推到|上传|购买|扣款|客户|顧客|アップロード|購入|課金|고객|업로드|구매|결제|반영"
     r"|正式数据库|正式库|生产库|真实数据|本番データ|실데이터|停机|宕机|ダウンタイム|다운타임",

@@ -225,9 +225,11 @@ _A_BLOCKER: Final = re.compile(
     r"|fuori\s+servizio|au[ßs]er\s+betrieb|ausgefallen|niedost[ęe]pn\w*|недоступ\w*|не\s+работает|не\s+працює"
     r"|gesperrt|geblokkeerd|bloquead[oa]s?|bloccat[oa]|bloqu[ée]e?s?|zablokowan\w*|заблокирован\w*|заблокован\w*"
     r"|kilitlen\w*|terkunci|akses|b[ịi]\s+kh[óo]a|abgelaufen|verlopen|caducad[oa]|expirad[oa]|scadut[oa]|expir[ée]e?"
+    r"|anahtar\w*|eri[şs]im\w*|kunci\s+api|kata\s+sandi|m[ậa]t\s+kh[ẩa]u"
+    r"|quy[ềe]n\s+truy\s+c[ậa]p"
     r"|wygas[łl]\w*|ист[её]к\w*|просроч\w*|s[üu]resi\s+dol\w*|kedaluwarsa|h[ếe]t\s+h[ạa]n"
     rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}"
-    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료|مفتاح|كلمة\s+المرور|صلاحي\w*|الوصول"
+    r"|冻结|凍結|ロック|期限切れ|过期|잠겨|잠김|만료|مفتاح|كلمة\s+المرور|صلاحي\w*|الوصول|एक्सेस|कुंजी"
     r"|権限|アクセス|パスワード|キー|权限|访问|密钥|凭证|凭据|密码|권한|접근|비밀번호|키\b",
     _I,
 )
@@ -576,3 +578,9 @@ def announces_own_next_step(final: str) -> bool:
 def states_own_work_ahead(final: str) -> bool:
     """Either: the speaker's own work still to do, or its own next act announced."""
     return says_own_work_left(final) or announces_own_next_step(final)
+
+
+def names_a_blocker(final: str) -> bool:
+    """Whether a final act in another language names access, a key, an approval, an outage, something locked or
+    expired (`_A_BLOCKER`): a question beside it waits on that, whatever step it asks for."""
+    return _A_BLOCKER.search(unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])) is not None

@@ -375,6 +375,10 @@ def _modelled(stop_text: str) -> Act:
         if stated and still_to_do.states_own_work_ahead(final):
             how = f"guard: states its own work ahead, in another language; model: early-stop score {score:.2f}"
             return Act(named, how, model_abstained=True)
+        asked = named == "permission" and stopact_model.in_other_language(final)
+        if asked and plan_steps.asks_for_a_plan_step(final) and not still_to_do.names_a_blocker(final):
+            how = f"guard: asks for a step of the plan, in another language; model: early-stop score {score:.2f}"
+            return Act("permission", how, model_abstained=True)
     if band == "abstain":
         return Act(ABSTAIN, f"model: early-stop score {score:.2f} in the abstain band")
     if band == "continue" and says_nothing_ahead(stop_text):
