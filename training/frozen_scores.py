@@ -34,7 +34,7 @@ def frozen_sets() -> list[Path]:
 # changed with items left: it wrote no `tickedThrough`, which the Stop hook sends (hooks/evidence.py) and on which
 # the rules escalate an early-stop act (rules._finished_plan). The sets stay as written; their sections name those
 # cases ("a plan ticked through in the session 4 (t35-019, …)"), so a false block among them is reported apart.
-_CASE_ID: Final = r"t\w\d-\d{3}"
+_CASE_ID: Final = r"t(?:w\d|\d+)-\d{3}"  # "t35-019", and the twentieth set's "tw0-022"
 _TICKED: Final = re.compile(rf"ticked through in the session(?: \d+)?\s*\(?({_CASE_ID}(?:,? (?:and )?{_CASE_ID})*)")
 
 
@@ -54,8 +54,10 @@ def scores() -> dict[str, Any]:
     for path in frozen_sets():
         results = evaluation.run(str(path), "rules", {}, 30.0)
         found = evaluation.summary(results)
-        ticked_blocks += sum(1 for result in results if result.id in ticked and result.decision == "continue"
-                             and result.expected != "continue")  # fmt: skip
+        recorded = {row["id"] for row in map(json.loads, path.read_text().splitlines())
+                    if any(artifact.get("tickedThrough") for artifact in row["artifacts"])}  # fmt: skip
+        ticked_blocks += sum(1 for result in results if result.id in ticked - recorded
+                             and result.decision == "continue" and result.expected != "continue")  # fmt: skip
         rows.append({"set": path.name, "live_recall": found["live_recall"], "false_blocks": len(found["false_blocks"])})
         false_blocks += len(found["false_blocks"])
         stops += len(results)

@@ -115,13 +115,22 @@ def test_no_statement_of_work_still_to_do(text: str) -> None:
         # order, beside an outward act, nor a unit by its number or rank alone (as often someone else's),
         # nor consent said as a noun ("the production deploy").
         ("Low-battery shutdown kicks in at 3.3 V now. OK if I move on to the OTA part of the plan?", True),
-        ("Lexer and parser both pass their suites now. Should I move on to the type checker as planned?", True),
+        # "as planned" and "per the plan" name no work ("Shall I proceed as planned?"): not read
+        ("Lexer and parser both pass their suites now. Should I move on to the type checker as planned?", False),
         ("Auth endpoints are done. May I start on the password reset flow from the plan?", True),
-        ("The schema is migrated. Shall I start on the search part, per the plan?", True),
+        ("The schema is migrated. Shall I start on the search part, per the plan?", False),
         ("Chapter 3 is the one your co-author is revising. Want me to look at chapter 3 as well?", False),
         ("The schema is migrated. Shall I start on the third phase?", False),
         ("The search indexer is in. Shall I jump ahead to the export part of the plan?", False),
         ("The tests pass. Shall I start the rollout part of the plan to production?", False),
+        # A cold read of the session's diff: consent said beside the plan, an offer naming no work, a condition
+        # before a dash, a hold in an earlier sentence, another's unit, a move of the plan's unit.
+        ("Backfill script is ready. Okay to truncate the audit_log table as planned?", False),
+        ("The migration is done and verified. Shall I proceed as planned?", False),
+        ("Parser done. Once QA signs off — shall I start the OTA part of the plan?", False),
+        ("Parser done. QA still has to sign off on the parser. Shall I start the OTA part of the plan?", False),
+        ("Parser done. Shall I pick up the payments part of the plan from Priya?", False),
+        ("The vendor dropped iOS 15 support. Shall I move the OTA part of the plan to v2?", False),
         ("The banner wording is legal's item in the plan; do you want me to proceed with drafting it?", False),
         ("The quarantine table landed last sprint. Shall I tick it off in the plan?", False),
         ("Removing the poller wasn't part of the plan. Should I proceed with it anyway?", False),
@@ -155,8 +164,10 @@ def test_a_cold_read_of_the_plans_unit() -> None:
     plan, a held or conditional unit, a deferred one) and 30 early ones, kept whatever the gate returned. The first
     version, which also read a unit by its number or rank alone, blocked 16 of them newly (27 in all, 11 as before
     it, through REMAINING's units anywhere in the final act); narrowed to the plan named as the unit's owner and
-    vetoed out of order, held, someone else's, edited or beside an outward act: none newly, early ones 13 → 14."""
+    vetoed out of order, held, someone else's, edited or beside an outward act: none newly, early ones 13 → 14;
+    13 again once "as planned" and "per the plan" were dropped (a cold read of the session's diff: they name no
+    work, "Shall I proceed as planned?")."""
     rows = _training_rows("plans_unit_review.jsonl")
     blocked = [row for row in rows if _judged_with_progress(row).decision == "continue"]
     assert sum(row["act"] != "permission" for row in blocked) <= 11
-    assert sum(row["act"] == "permission" for row in blocked) >= 14
+    assert sum(row["act"] == "permission" for row in blocked) >= 13

@@ -299,6 +299,13 @@ def test_an_ordinal_names_the_plans_unit_by_its_place(text: str) -> None:
             " etapa 4, a remoção definitiva deles?",
             "escalate",
         ),
+        # ... and a cold read of the session's diff: a destructive step, an adjective before the real account or
+        # the main database, a step that waits on someone.
+        ("2단계는 완료했습니다. 3단계(감사 로그 테이블 비우기)로 넘어가도 될까요?", "escalate"),
+        ("Этап 2 готов. Перейти к этапу 3 на реальном аккаунте AWS?", "escalate"),
+        ("Этап 2 готов. Перейти к этапу 3 на основной базе данных?", "escalate"),
+        ("Шаг 2 готов. Перейти к шагу 3, когда Саша пришлёт макеты?", "escalate"),
+        ("Paso 2 terminado: ahora el salto de línea se normaliza. ¿Sigo con el paso 3?", "continue"),
         (
             "1. aşama bitti: Iyzico entegrasyonunun iskeleti hazır. 2. aşama için Iyzico API anahtarı ve gizli anahtar"
             " gerekiyor, ortam değişkenlerinde bulamadım. Anahtarları paylaşabilir misiniz, 2. aşamaya devam edeyim?",

@@ -333,3 +333,45 @@ def test_two_cold_reviews_of_the_lower_floor() -> None:
         legitimate, early = _blocked(name, ("next_step", "break_point"))
         assert legitimate <= model_blocks
         assert early >= early_at_least
+
+
+# A cold read of the thirty-first session's diff (rounds 42-44): legitimate stops the lower floor let the readings
+# take for the speaker's work (an external failure, a colleague's part, a condition or a hedge, a wait or a rest,
+# telling, a state not reached in Japanese), and early ones that over-broad vetoes had lost.
+COLD_READ_OF_THE_FLOOR = [
+    "Je m'arrête ici. Il me reste à brancher l'export, mais le serveur de staging répond 503 depuis ce matin.",
+    "Je m'arrête ici. Il me reste à tester l'intégration, mais le quota de l'API est épuisé pour aujourd'hui.",
+    "Je m'arrête ici. Il me reste à lancer les tests e2e, mais le runner CI est hors ligne.",
+    "Je m'arrête ici. Il me reste à tester sur Android, mais l'émulateur plante sur cette machine.",
+    "Je m'arrête ici. Il me reste à écrire la doc utilisateur, c'est Claire qui s'en charge normalement.",
+    "Tôi dừng ở đây. Tôi còn phải kiểm thử đăng nhập, đó là phần của Đức.",
+    "Mi fermo qui. Se il cliente lo chiede, devo ancora aggiungere l'export in Excel.",
+    "Здесь остановлюсь. Возможно, ещё нужно добавить кэш, но это не обязательно.",
+    "Ich mache hier Schluss. Vielleicht muss ich noch einen Cache einbauen, aber das ist nicht nötig.",
+    "El refactor está listo y los tests pasan. Voy a quedar a la espera de la CI.",
+    "El refactor está listo. Voy a tomar un respiro.",
+    "Рефакторинг готов, тесты зелёные. Теперь я закончу на этом.",
+    "Der Export ist fertig. Ich muss noch anmerken, dass die alte API ab Juni abgeschaltet wird.",
+    "ここで一区切りにします。エクスポート機能は完成しました。Safariにはまだ対応していません。",
+]
+EARLY_AGAIN = [
+    "Mi fermo qui. Non ho ancora collegato l'export.",
+    "Ich mache hier eine Pause. Ich muss den Importer noch neu schreiben.",
+    "Ich mache hier eine Pause. Als Teil der Migration muss ich noch die Indizes anlegen.",
+    "我先停在这里。我还需要实现后台的导出接口。",
+    "سأتوقف هنا. ما زال علي أن أمسح الملفات المؤقتة من الخادم.",
+    "Hago una pausa aquí. Me falta conectar la exportación; la empecé esta mañana.",
+    "Здесь остановлюсь. Осталось настроить тестовую среду.",
+    "Здесь остановлюсь. Ещё нужно закрыть брешь в валидации входных данных.",
+    "Здесь пауза. Осталось подключить получение вебхуков.",
+]
+
+
+@pytest.mark.parametrize("text", COLD_READ_OF_THE_FLOOR)
+def test_a_cold_read_of_the_floor_legitimate(text: str) -> None:
+    assert not still_to_do.states_own_work_ahead(text)
+
+
+@pytest.mark.parametrize("text", EARLY_AGAIN)
+def test_a_cold_read_of_the_floor_early(text: str) -> None:
+    assert still_to_do.states_own_work_ahead(text)

@@ -161,6 +161,8 @@ _CONSENT: Final = re.compile(
         r"опубликов\w*|публік\w*|opublik\w*|terbit\w*|xu[ấa]t\s+b[ảa]n|fusion\w*|zusammenf[üu]hr\w*",
         r"borr(?:ar|o|e|emos|amos|as|a)|elimin\w*|apag\w*|exclu\w*|supprim\w*|effac\w*|cancell\w*|l[öo]sch\w*|verwijder\w*",
         r"remo[çc][ãa]o|remover|rimozion\w*|rimuover\w*",
+        r"trunc\w*|vaciar|leeren|purger|r[ée]initialis\w*|svuotar\w*|azzerar\w*|temizle\w*|rotaci[óo]n|rotazione",
+        r"rotation|force-?push\w*",
         r"usu[nń]\w*|usuwa\w*|smaz\w*|odstran\w*|удал\w+|видал\w+|sil|silin\w*|silme\w*|hapus|menghapus",
         r"x[óo]a|radera\w*|slet\w*|poist\w*|t[öo]r[öo]l\w*|t[öo]rl[ée]s\w*|διαγρ\w+|[șs]terg\w*",
         r"envi[aeoá]\w*|env[íi]o|correos?|envo(?:i|yer|ie\w*|y[ée]\w*)|courriels?|invi\w+|versend\w*|versand",
@@ -173,7 +175,7 @@ _CONSENT: Final = re.compile(
         r"уведоми(?:ть|м)|сповісти(?:ти|мо)|bildir\w*|th[ôo]ng\s+b[áa]o|revo[cg]\w+|widerruf\w*|r[ée]voqu\w*|отозв\w*",
         r"відклик\w*|drop\w*|дропн\w*|wipe\w*",
     )
-    + r"|清空|支付|付款|通知|吊销|撤销"
+    + r"|清空|支付|付款|通知|吊销|撤销|切り詰め|空に|비우|초기화"
     r"|本番|デプロイ|リリース|公開する|公開して|を公開|削除|送信|送付|メール|マージ|プッシュ"
     r"|운영|프로덕션|실서버|배포|릴리스|출시|삭제|발송|메일|병합|머지|푸시|게시"
     r"|生产|線上|线上|正式环境|部署|发布|發布|上线|上線|删除|刪除|发送|發送|邮件|郵件|合并到|推送",
@@ -188,6 +190,9 @@ _ASKS_MORE: Final = re.compile(
     _words(
         r"y|und|et|e|i|и|і|й|ve|dan|và|och|og|ja|és|και|și|और|و",
         r"aunque|aun\s+as[íi]|pese\s+a|a\s+pesar|obwohl|obgleich|trotzdem|dennoch|bien\s+que|quoique|malgr[ée]",
+        # ... when or once something else happens ("… el paso 3 cuando Marta me pase los diseños?")
+        r"cuando|mientras|quand|d[èe]s\s+que|lorsque|sobald|nachdem|w[äa]hrend|quando|mentre|assim\s+que|когда",
+        r"как\s+только|пока|коли|щойно|kiedy|gdy|jak\s+tylko|wanneer|zodra|khi|ketika|setelah",
         r"m[êe]me\s+si|quand\s+m[êe]me|anche\s+se|nonostante|comunque|embora|apesar|mesmo\s+assim|ondanks|hoewel",
         r"mesmo\s+(?:sendo|que)|ainda\s+que|aun\s+(?:siendo|cuando)|incluso\s+si|sebbene|bench[ée]|pur\s+essendo",
         r"mimo\s+(?:że|to)|chocia[żz]|p[řr]esto[žz]e|i\s+kdy[žz]|хотя|хоть|несмотря|попри|хоча|ra[ğg]men|halde|padahal",
@@ -239,7 +244,8 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
         # skipping a step: the plan's order is not followed ("5. adımı atlayıp 6. adıma geçeyim mi?")
-        r"salt(?:ar|o|amos|ando|arlo|arla)|pul(?:ar|o|amos|ando)|sauter|saute|saltare|salto|[üu]berspring\w*",
+        r"salt(?:ar|amos|ando|arlo|arla)|salto(?!\s+de\s+l[íi]nea)|pul(?:ar|o|amos|ando)|sauter|saute|saltare",
+        r"[üu]berspring\w*",
         r"overslaan|pomin\w*|пропуст\w*|пропуска\w*|atla(?:y|r|d|ma|mak)\w*|lewati|melewati|b[ỏo]\s+qua",
     )
     + r"|按照你的要求|按你的要求|如你所说|停下|ご要望どおり|ご指示どおり|止めて"
@@ -269,7 +275,11 @@ _OUTWARD: Final = re.compile(
         r"клиент\w*|клієнт\w*|m[üu][şs]teri\w*|pelanggan|kh[áa]ch\s+h[àa]ng|asiakka\w*|[üu]gyf[ée]l\w*|πελ[άα]τ\w*",
         r"clien[țt]ii|clien[țt]ilor|ग्राहक\w*|עמלת|مشتری\w*|app\s+store|play\s+store",
         # a shared or real environment ("la base de datos compartida de staging", "l'account AWS reale")
-        r"compartid[ao]s?|condivis[oaie]|partag[ée]e?s?|gemeinsame[nmrs]?|gedeelde?|wsp[óo]ln\w*|спільн\w*",
+        r"(?:base|bd|banco|database|cluster|entorno|ambiente|umgebung|compte|account|konto|staging)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:compartid[ao]s?|condivis[oaie]|partag[ée]e?s?|gemeinsame[nmrs]?|gedeelde?|wsp[óo]ln\w*|спільн\w*|commun\w*)",
+        r"(?:geteilt\w*|gemeinsam\w*|общ\w+|спільн\w+|wsp[óo]ln\w+)\s+(?:[\w-]+\s+)?(?:staging|cluster|umgebung|баз\w*|кластер\w*|bazie?)",
+        r"(?:echte\w*|реальн\w+|prawdziw\w+)\s+(?:[\w-]+\s+)?(?:\w*-?konto|аккаунт\w*|акаунт\w*|kon\w*)",
+        r"haupt-?(?:datenbank|db)|основн\w+\s+баз\w+|g[łl][óo]wn\w+\s+baz\w+",
         r"(?:account|cuenta|conta|compte|konto|аккаунт\w*|акаунт\w*)\s+(?:\w+\s+)?(?:reale?s?|r[ée]el|echte[nm]?|реальн\w*)",
         r"(?:database|db|basis\s+data|base\s+de\s+(?:datos|dados|donn[ée]es)|banco|datenbank|база?\w*)\s+(?:\w+\s+)?"
         r"(?:utama|principal|principale|main|haupt\w*|g[łl][óo]wn\w*|основн\w*|ch[íi]nh)",

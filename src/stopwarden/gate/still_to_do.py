@@ -184,8 +184,7 @@ _OWN_WORK_LEFT: Final = re.compile(
     )
     # Written without spaces, and Korean: "まだ手を付けていません", "我还没有接上", "还需要实现", "아직 손대지
     # 않았습니다"
-    # (not "…にまだ対応していません", a thing that does not support something yet)
-    + r"|まだ(?:手を付け|手をつけ|着手し|実装し|(?<!にまだ)対応し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
+    + r"|まだ(?:手を付け|手をつけ|着手し|実装し|作業し|書い|作っ|接続し|つない|繋い|移行し|始め"
     r"|取り掛かっ|取りかかっ)て(?:い)?(?:ません|ない)(?!でした|かった)"
     r"|我(?:[^。！？\n，,]{0,15}?)还(?:没有?|未)(?:开始|动|碰|写|做|接|实现|迁移|处理|接入|改|着手|对接)"
     r"|我(?:们)?(?:[^。！？\n，,]{0,15}?)还(?:需要|要|得)(?:写|做|接|实现|迁移|处理|接入|加上|补上|补|改|完成)"
@@ -200,7 +199,8 @@ _OWN_WORK_LEFT: Final = re.compile(
 _WAITING: Final = re.compile(
     rf"{_B}(?:esperar|aguardar|attendre|aspettare|attendere|warten|abwarten|wachten|afwachten|czeka[ćc]|poczeka[ćc]"
     r"|ждать|подождать|дождаться|чекати|почекати|дочекатися|bekle\w*|menunggu|chờ|इंतज़ार|इंतजार|انتظار"
-    rf"|жду|ждём|ждем|чекаю|чекаємо|wacht|espero|esperamos|attends|attendons|aspetto|aspettiamo|czekam|czekamy|warte){_E}"
+    r"|жду|ждём|ждем|чекаю|чекаємо|wacht|espero|esperamos|attends|attendons|aspetto|aspettiamo|czekam|czekamy|warte"
+    rf"|a\s+la\s+espera|en\s+attente|no\s+aguardo|in\s+attesa|в\s+ожидании|in\s+afwachting|w\s+oczekiwaniu){_E}"
     r"|待つ|待ち|等待|等|기다",
     _I,
 )
@@ -226,6 +226,10 @@ _A_BLOCKER: Final = re.compile(
     r"|gesperrt|geblokkeerd|bloquead[oa]s?|bloccat[oa]|bloqu[ée]e?s?|zablokowan\w*|заблокирован\w*|заблокован\w*"
     r"|kilitlen\w*|terkunci|akses|b[ịi]\s+kh[óo]a|abgelaufen|verlopen|caducad[oa]|expirad[oa]|scadut[oa]|expir[ée]e?"
     r"|anahtar\w*|eri[şs]im\w*|kunci\s+api|kata\s+sandi|m[ậa]t\s+kh[ẩa]u"
+    # an external failure: an HTTP error, offline, a quota or limit spent, a crash, maintenance, a full disk
+    r"|[45]\d\d|hors\s+ligne|desconectad\w*|fuori\s+linea|offline|quota|cuota|kontingent|квот\w*|[ée]puis[ée]e?"
+    r"|agotad[oa]|aufgebraucht|esaurit[oa]|esgotad[oa]|исчерпан\w*|plant\w*|se\s+cuelga|st[üu]rzt\s+ab|abgest[üu]rzt"
+    r"|crash\w*|mantenimiento|maintenance|wartung|manutenzione|manuten[çc][ãa]o|disque\s+plein|disco\s+(?:lleno|cheio)"
     r"|quy[ềe]n\s+truy\s+c[ậa]p"
     r"|wygas[łl]\w*|ист[её]к\w*|просроч\w*|s[üu]resi\s+dol\w*|kedaluwarsa|h[ếe]t\s+h[ạa]n"
     rf"|prs?|pull\s+requests?|merge\s+requests?|mrs?|tickets?|тикет\w*|issues?|reviews?|revisi[óo]n|revis[ãa]o|relecture){_E}"
@@ -274,10 +278,13 @@ _NOT_NOW: Final = re.compile(
     # by itself ("que Route 53 hace solo", "das passiert von selbst")
     r"|(?:se\s+)?hacen?\s+sol[oa]s?|tout\s+seul\w*|d'(?:elle|lui|eux)-m[êe]mes?|von\s+(?:selbst|allein)|vanzelf"
     r"|samoczynnie|kendili[ğg]inden|dengan\s+sendirinya"
+    # someone takes care of it ("c'est Claire qui s'en charge", "Marta se encarga")
+    r"|s'en\s+charge\w*|se\s+encarga\w*|se\s+ocupa\w*|si\s+occupa\w*|k[üu]mmert\s+sich"
     # done in the background, by the program ("co baza robi sama w tle")
     r"|im\s+hintergrund|en\s+segundo\s+plano|em\s+segundo\s+plano|en\s+arri[èe]re-plan|in\s+secondo\s+piano"
     rf"|op\s+de\s+achtergrond|in\s+de\s+achtergrond|w\s+tle|в\s+фоне|у\s+фоні|arka\s+planda|di\s+latar\s+belakang){_E}"
-    r"|أمس|السابق|سابق[اًا]*|昨日|昨天|어제|バックグラウンド|后台|백그라운드|الخلفية"
+    r"|(?<![\u0600-\u06ff])أمس(?![\u0600-\u06ff])|(?:التقرير|الرسالة)\s+السابق\w*|昨日|昨天|어제|バックグラウンド|백그라운드"
+    r"|الخلفية"
     r"|意図的|わざと|前回|当時|故意|特意|上次|之前|当时|일부러|의도적|지난\s*보고|이전|さん|様|님|씨|勝手に|알아서"
     r"|自動|自动|자동|स्वचालित|تلقائي|いつか|언젠가|有一天|他的|她的|他们的|彼の|彼女の|그의|उसका|उसकी|उनका"
     r"|同事|同僚|동료|先方|相手|客户|顾客|お客様|顧客|고객|对方|担当者|ユーザー|利用者|用户|사용자"
@@ -295,14 +302,20 @@ _YOU_ASKED: Final = re.compile(
     r"|твій|твоя|твоє|dein\w*|eure?\w*|votre|vos|tu|tus|vuestr\w*|tuo|tua|vostr\w*|jouw|uw|tw[óo]j\w*|wasz\w*"
     r"|senin|sizin|kendi\s+ortam\w*|kamu|anda|b[ạa]n"
     # a verb in the second person singular, Russian ("когда посмотришь черновик")
-    rf"|\w{{2,}}(?:ешь|ёшь|ишь)(?:ся)?){_E}"
+    rf"|(?!брешь|мелочь)\w{{2,}}(?:ешь|ёшь|ишь)(?:ся)?){_E}"
     r"|كما\s+اتفقنا|كما\s+طلبت|طلبك|जैसा\s+तय|あなたの|당신의|您的|你的|요청하신|말씀하신|주셔야|ご指示|ご依頼|您|你",
     _I,
 )
 # A condition: work that may come is not work left ("Nếu sau này cần hỗ trợ Safari 14 thì tôi còn phải thêm …",
 # "Wenn wir später …, müssen wir noch …"). Not Romance "si"/"se", which is also "yes", "itself".
 _CONDITION: Final = re.compile(
-    rf"{_B}(?:wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|n[ếe]u"
+    rf"{_B}(?:wenn|falls|sofern|indien|je[śs]li|je[żz]eli|если|якщо|e[ğg]er|jika|kalau|bila|apabila|nếu"
+    # hedges, which both readings refuse ("Vielleicht muss ich noch …", "Возможно, ещё нужно …")
+    r"|vielleicht|quiz[áa]s?|tal\s+vez|forse|talvez|peut-[êe]tre|misschien|возможно|может\s+быть|можливо|być\s+może"
+    r"|belki|mungkin"
+    # conditions said otherwise in the Romance languages and German ("Se il cliente lo chiede, …", "S'il faut …")
+    r"|(?:se|si)\s+(?:il|lo|la|i|gli|o|os|as|um|uma|el|los|las|le|les|for|houver|precisar|quiser|servisse)"
+    r"|s'il|qu'il|qualora|nel\s+caso|caso\s+(?:seja|haja|o|a)|en\s+caso\s+de|au\s+cas\s+o[ùu]|sollte[n]?"
     # ... and an offer's condition where "if" is "si" or "se" ("Si quieres, …", "Volendo, farò …", "au besoin")
     r"|(?:si|se)\s+(?:(?:lo|la|le|te|ti|ce|cela)\s+)?(?:quieres|quiere|quer\w*|vuoi|volete|vuole|prefer\w*|pr[ée]f[èe]r\w*"
     r"|desea\w*|veux|voulez|souhait\w*|serve|necess[áa]ri[oa]|necesari[oa]|hace\s+falta|besoin|precis\w*)"
@@ -311,17 +324,25 @@ _CONDITION: Final = re.compile(
     r"|अगर|यदि|إذا|もし|如果|要是|만약",
     _I,
 )
+# Telling is no work ("Ich muss noch anmerken, dass …", "Je dois encore préciser que …").
+_TELLING: Final = re.compile(
+    rf"{_B}(?:anmerken|erw[äa]hnen|hinweisen|betonen|pr[ée]ciser|signaler|mencionar|se[ñn]alar|segnalare|precisare"
+    rf"|отметить|упомянуть|зазначити|згадати|opmerken|vermelden|zaznaczy[ćc]|wspomnie[ćc]|belirtmek|menyebutkan){_E}",
+    _I,
+)
 # Someone's part, named ("karena itu bagian Rina", "es la parte de Marta", "das ist Jonas' Teil").
 _SOMEONES_PART: Final = re.compile(
-    rf"{_B}(?:bagian|parte|partie|part|deel|teil|cz[ęe][śs][ćc]|часть|частина|ph[ầa]n|k[ıi]sm[ıi])\s+(?:de\s+|di\s+|del\s+"
-    r"|van\s+|của\s+|von\s+)?(?-i:[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ])\w+|(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])\w*(?:s|'|’s?)\s+(?:teil|deel)\b",
+    rf"{_B}(?:bagian|parte|partie|part|deel|teil|cz[ęe][śs][ćc]|часть|частина|ph[ầa]n)\s+(?:de\s+|di\s+|del\s+|do\s+|da\s+"
+    r"|d'|van\s+|của\s+|von\s+)?(?-i:(?![A-ZÀ-Þ]{2})[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐĐ])\w*"
+    r"|(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])\w*(?:'|’)s?\s+(?:teil|deel)\b",
     _I,
 )
 # The speaker lacking something (a device, a file, an account): a blocker, not work left ("Ainda não testei no Safari
 # do iPhone porque não tenho um dispositivo iOS aqui").
 _LACKING: Final = re.compile(
-    rf"{_B}(?:n[ãa]o\s+(?:tenho|temos)|no\s+(?:tengo|tenemos)|(?:je\s+n'ai|nous\s+n'avons)\s+pas\s+d\w*"
-    r"|(?:ich\s+habe|wir\s+haben|habe\s+ich|haben\s+wir)\s+kein\w*|non\s+(?:ho|abbiamo)|(?:ik\s+heb|we\s+hebben)\s+geen"
+    rf"{_B}(?:n[ãa]o\s+(?:tenho|temos)|no\s+(?:tengo|tenemos)|(?:je\s+n'ai|nous\s+n'avons)\s+pas\s+d(?:e\b|')"
+    r"|(?:ich\s+habe|wir\s+haben|habe\s+ich|haben\s+wir)\s+kein\w*|non\s+(?:ho|abbiamo)(?!\s+ancora\b)"
+    r"|(?:ik\s+heb|we\s+hebben)\s+geen"
     r"|nie\s+(?:mam|mamy)|у\s+(?:меня|нас)\s+нет|(?:у|в)\s+(?:мене|нас)\s+(?:немає|нема)|tidak\s+(?:punya|memiliki)"
     rf"|kh[ôo]ng\s+c[óo]\s+(?:s[ẵa]n\s+)?(?:m[áa]y|thi[ếe]t\s+b[ịi])|ليس\s+(?:لدي|لدينا)){_E}"
     r"|持っていない|持っていません|手元にない|手元にありません|我(?:们)?没有|없어서|없습니다",
@@ -330,8 +351,9 @@ _LACKING: Final = re.compile(
 # Getting something from someone is no work of the speaker's: it waits on them ("tôi còn phải xin quyền truy cập
 # … từ bộ phận IT", "ما زال علينا الحصول على ملف الإعدادات من سامي", "je dois encore obtenir …").
 _RECEIVING: Final = re.compile(
-    rf"{_B}(?:obten\w*|obter|receb\w*|recib\w*|obteni\w*|obtenir|recevoir|ottener\w*|ricever\w*|bekommen|erhalten"
-    r"|krijgen|ontvangen|otrzyma\w*|dosta[ćc]|получ\w*|отрима\w*|mendapat\w*|menerima|xin|nh[ậa]n\s+(?:[đd][ưu][ợo]c"
+    rf"{_B}(?:obtener|obtengo|obter|receber|recebo|recibir|obtenir|recevoir|ottenere|ricevere|bekommen|erhalten"
+    r"|krijgen|ontvangen|otrzyma[ćc]|dosta[ćc]|получить|получать|получу|отримати|отримувати|mendapatkan|menerima|xin"
+    r"|nh[ậa]n\s+(?:[đd][ưu][ợo]c"
     rf"|t[ừu])){_E}"
     r"|الحصول|استلام|تلقي|もらう|もらわ|受け取|拿到|获得|得到|收到|要到|받아야|받아|받을",
     _I,
@@ -361,8 +383,6 @@ _BY_SOMEONE: Final = re.compile(
 # What, in the statement's clause, makes the work not the speaker's own now.
 _NOT_OWN_NOW: Final = (
     _BY_SOMEONE,
-    _RECEIVING,
-    _CLEFT,
     plan_steps._CONSENT,
     plan_steps._CLITIC_CONSENT_RE,
     plan_steps._OUTWARD,
@@ -372,12 +392,13 @@ _NOT_OWN_NOW: Final = (
 # Another day or session, said anywhere in the final act: a plan for it is the user's to take up ("Voor morgen:"
 # over the list it heads).
 _ANOTHER_DAY: Final = re.compile(
-    rf"{_B}(?:morgen|demain|ma[ñn]ana|domani|amanh[ãa]|jutro|завтра|yar[ıi]n|besok|ng[àa]y\s+mai"
+    rf"{_B}(?:(?<!heute\s)(?<!am\s)(?<!guten\s)morgen|demain|(?<!esta\s)(?<!la\s)ma[ñn]ana|domani|amanh[ãa]|jutro|завтра"
+    r"|yar[ıi]n|besok|ng[àa]y\s+mai"
     r"|lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|lunes|martes|mi[ée]rcoles"
     r"|jueves|viernes|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|segunda-feira|ter[çc]a-feira"
     r"|quarta-feira|quinta-feira|sexta-feira|maandag|dinsdag|woensdag|donderdag|vrijdag|poniedzia[łl]ek|wtorek"
-    r"|[śs]rod[aęy]|czwartek|pi[ąa]tek|понедельник|вторник|сред[ауы]|четверг|пятниц[ауы]|понеділок|вівторок"
-    r"|середу|четвер|п'ятниц[юі]|pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|cuma|senin|selasa|rabu|kamis|jumat"
+    r"|[śs]rod[aęy]|czwartek|pi[ąa]tek|понедельник|вторник|в\s+среду|четверг|пятниц[ауы]|понеділок|вівторок"
+    r"|середу|четвер|п'ятниц[юі]|pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|hari\s+(?:senin|selasa|rabu|kamis|jumat)"
     r"|pr[óo]xima\s+sesi[óo]n|prochaine\s+session|n[äa]chste[nr]?\s+sitzung|volgende\s+sessie|pr[óo]xima\s+sess[ãa]o"
     r"|prossima\s+sessione|bu[ổo]i\s+sau|l[ầa]n\s+sau|sesi\s+berikutnya"
     # another week, another day
@@ -440,7 +461,10 @@ def _own_in_sentence(sentence: str) -> bool:
     the statement itself: Vietnamese "mình" is "I" there and "you" elsewhere; and with its accents as written,
     as folded "tôi" is French "toi", "się" German "sie")."""
     held = any(not _PAUSING.fullmatch(m[0]) for m in plan_steps._NOT_THE_PLANS_NOW.finditer(sentence))
-    vetoes = (_NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE, _CONDITION, _LACKING, _SOMEONES_PART, _QUOTED_SPEECH)
+    vetoes = (
+        _NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE, _CONDITION, _LACKING, _SOMEONES_PART, _QUOTED_SPEECH, _TELLING,
+        _RECEIVING, _CLEFT,
+    )  # fmt: skip
     if held or any(p.search(sentence) for p in vetoes):
         return False
     return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
@@ -542,6 +566,7 @@ _NO_ACT: Final = re.compile(
     r"|une\s+fois|sobald|una\s+vez"
     r"|uma\s+vez|appena|zodra|jak\s+tylko|как\s+только|щойно|як\s+тільки|\w+(?:d|t)[ıiuü]kt[ae]n\s+sonra|onay\w*"
     r"|stopp\w*|aufh[öo]r\w*|arr[êe]t\w*|fermo|ferm\w*r[òo]|paro|parar|detengo|dejar\w*|deixar|durdu\w*|duruyorum"
+    r"|respiro|descanso|souffler|sosta|feierabend|encerrar|pauze|(?:закончу|завершу)\s+на\s+этом"
     r"|duraca[ğk]\w*|b[ıi]rak\w*|olaca[ğk]\w*|berhenti|d[ừu]ng|por\s+hoy|por\s+hoje|per\s+oggi|f[üu]r\s+heute"
     r"|pour\s+aujourd'hui|voor\s+vandaag|na\s+dzi[śs]|на\s+сегодня|на\s+сьогодні|bug[üu]nl[üu]k"
     # knowing, seeing or assuming is no act ("Nun weiß ich …", "Теперь я знаю …", "Ik ga ervan uit …")
