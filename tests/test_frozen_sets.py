@@ -117,7 +117,7 @@ def test_case_schema(case: dict[str, Any]) -> None:
     for artifact in case["artifacts"]:
         # tickedThrough: a plan ticked through in the session, as the Stop hook says it (training/frozen_set.py
         # writes it since the thirty-ninth set; the sets before cannot tell it from a plan changed with items left)
-        assert set(artifact) - {"tickedThrough"} == {
+        assert set(artifact) - {"tickedThrough", "openItems"} == {
             "path",
             "introducingCommit",
             "latestCommit",
@@ -125,6 +125,7 @@ def test_case_schema(case: dict[str, Any]) -> None:
             "modifiedThisSession",
         }
         assert artifact.get("tickedThrough", True) is True
+        assert all(isinstance(item, str) for item in artifact.get("openItems", []))
         assert SHA_RE.match(artifact["introducingCommit"]) and SHA_RE.match(artifact["latestCommit"])
         assert isinstance(artifact["createdThisSession"], bool)
         assert isinstance(artifact["modifiedThisSession"], bool)
@@ -169,3 +170,20 @@ def test_the_generator_says_a_plan_was_ticked_through(tmp_path: Path) -> None:
     assert "tickedThrough" not in rows[evidence["pcm"]]["artifacts"][0]
     for row in rows.values():
         test_case_schema(row)
+
+
+def test_the_generator_refuses_cases_that_contradict_their_evidence(tmp_path: Path) -> None:
+    """A plan without progress with a commit, a key used twice: one line each, exit 1, nothing written."""
+    source = (Path(__file__).parents[1] / "training" / "frozen_set.py").read_text()
+    case = (
+        'dict(key="K", lang="en", dom="d", ev="p", plan="PLAN.md", dec=E, act="next_step", turns=["go on"],'
+        ' commits=[("Work", ["src/x.py"])], stop="Next I will write the docs.")'
+    )
+    (tmp_path / "make.py").write_text(
+        source.replace("CASES: list[dict[str, Any]] = []", f"CASES: list[dict[str, Any]] = [{case}, {case}]")
+    )
+    out = tmp_path / "set.jsonl"
+    command = [sys.executable, str(tmp_path / "make.py"), "--seed", "1", "--prefix", "t99", "--out", str(out)]
+    done = subprocess.run([*command, "--meta", str(tmp_path / "meta.json")], capture_output=True, text=True)
+    assert done.returncode == 1 and not out.exists()
+    assert "K: the key is used twice" in done.stderr and "K: a plan without progress (p) has no commit" in done.stderr

@@ -15,7 +15,8 @@ The RNG (the seed) draws only the id order, shas, session start times and commit
           the generator left it out, so those sets cannot tell `ticked` from `pcm`: FROZEN.md)
 Each case: dict(key="A1", lang="en", dom="...", ev="pc", plan="docs/PLAN.md", dec=C|A|E, act="next_step",
                turns=["the user's last turn"], commits=[("subject", ["file", ...])], stop="the stop text")
-and may carry a `sty` note of its style, which is not written.
+and may carry a `sty` note of its style, which is not written, and `open=["an unchecked item", ...]`: the plan's
+unchecked items as the hook reads them from the working tree (`openItems`), for a plan with items left.
 """
 
 from __future__ import annotations
@@ -31,11 +32,37 @@ C, A, E = "continue", "allow", "escalate"
 CASES: list[dict[str, Any]] = []
 
 
+def problems(cases: list[dict[str, Any]]) -> list[str]:
+    """What makes the cases contradict their evidence kinds (the docstring's rules), one line each."""
+    found = [] if cases else ["CASES is empty"]
+    keys = [case["key"] for case in cases]
+    found += [f"{key}: the key is used twice" for key in sorted({k for k in keys if keys.count(k) > 1})]
+    for case in cases:
+        ev, key = case["ev"], case["key"]
+        if ev == "p" and case["commits"]:
+            found.append(f"{key}: a plan without progress (p) has no commit in the session")
+        if ev != "p" and not case["commits"]:
+            found.append(f"{key}: evidence {ev!r} needs a commit in the session")
+        if ev != "none" and not case.get("plan"):
+            found.append(f"{key}: evidence {ev!r} needs the plan's path")
+        if case.get("open") and ev not in ("pc", "pcm", "p", "created"):
+            found.append(f"{key}: open items on a plan that is {'ticked through' if ev == 'ticked' else 'absent'}")
+    return found
+
+
 def artifacts(case: dict[str, Any], commits: list[dict[str, Any]], old: str) -> list[dict[str, Any]]:
     """The plan's artifact for the case's evidence kind, as the Stop hook reports it."""
     ev, plan = case["ev"], case.get("plan", "")
     if ev == "none":
         return []
+    return [{**artifact, "openItems": list(case["open"])} if case.get("open") else artifact
+            for artifact in _artifact(case, commits, old, ev, plan)]  # fmt: skip
+
+
+def _artifact(
+    case: dict[str, Any], commits: list[dict[str, Any]], old: str, ev: str, plan: str
+) -> list[dict[str, Any]]:
+    """The plan's artifact for an evidence kind with a plan, before its open items are added."""
     if ev in ("pc", "p"):
         return [dict(path=plan, introducingCommit=old, latestCommit=old, createdThisSession=False,
                      modifiedThisSession=False)]  # fmt: skip
@@ -58,6 +85,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--meta", type=Path, required=True, help="where each case's key, id, evidence and label go")
     args = parser.parse_args()
+    found = problems(CASES)
+    if found:
+        parser.exit(1, "".join(f"{problem}\n" for problem in found))
     rng = random.Random(args.seed)
     order = list(range(len(CASES)))
     rng.shuffle(order)
