@@ -389,6 +389,11 @@ _NOT_OWN_NOW: Final = (
     _WAITING,
     _NOTHING,
 )
+# What, in the statement's sentence, makes the work not the speaker's own now (`_own_in_sentence`).
+_NOT_OWN_SENTENCE: Final = (
+    _NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE, _CONDITION, _LACKING, _SOMEONES_PART, _QUOTED_SPEECH, _TELLING,
+    _RECEIVING, _CLEFT,
+)  # fmt: skip
 # Another day or session, said anywhere in the final act: a plan for it is the user's to take up ("Voor morgen:"
 # over the list it heads).
 _ANOTHER_DAY: Final = re.compile(
@@ -441,12 +446,17 @@ def says_own_work_left(final: str) -> bool:
     return False
 
 
+def _normalized(final: str) -> str:
+    """A final act's last ACT_CHARS as the module reads them: composed accents, one apostrophe."""
+    return unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :]).translate(_APOSTROPHES)
+
+
 @lru_cache(maxsize=64)
 def _sentences(final: str) -> tuple[str, ...]:
     """The sentences of a final act's prose (its last ACT_CHARS, without code, quotes or an indented block),
     or none when it asks a question or puts the work after the plan: then nothing it says is read as work
     ahead of the speaker's. Cached: both readings, and a stop's guard and its verdict, read the same act."""
-    final = unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :]).translate(_APOSTROPHES)
+    final = _normalized(final)
     if plan_steps.after_the_plan(final) or any(mark in final for mark in stopact_model.QUESTION_MARKS):
         return ()
     if _ANOTHER_DAY.search(final):
@@ -461,11 +471,7 @@ def _own_in_sentence(sentence: str) -> bool:
     the statement itself: Vietnamese "mình" is "I" there and "you" elsewhere; and with its accents as written,
     as folded "tôi" is French "toi", "się" German "sie")."""
     held = any(not _PAUSING.fullmatch(m[0]) for m in plan_steps._NOT_THE_PLANS_NOW.finditer(sentence))
-    vetoes = (
-        _NOT_NOW, _YOU_ASKED, _A_BLOCKER, _TO_SETTLE, _CONDITION, _LACKING, _SOMEONES_PART, _QUOTED_SPEECH, _TELLING,
-        _RECEIVING, _CLEFT,
-    )  # fmt: skip
-    if held or any(p.search(sentence) for p in vetoes):
+    if held or any(p.search(sentence) for p in _NOT_OWN_SENTENCE):
         return False
     return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
 
@@ -559,9 +565,8 @@ _NO_ACT: Final = re.compile(
     r"|сказать|сообщ\w*|расскаж\w*|предупре\w*|сказати|повідом\w*|розповім|s[öo]yle\w*|haber\s+ver\w*|bildir\w*"
     r"|bilgilendir\w*|memberi\s+tahu|memberitahu|kabari|b[áa]o|n[óo]i|resum\w*|r[ée]sum\w*|riassum\w*|zusammenfass\w*"
     r"|samenvat\w*|podsumuj\w*|подытож\w*|підсумую|[öo]zetle\w*|merangkum|t[óo]m\s+t[ắa]t"
-    r"|quiz[áa]s?|tal\s+vez"
-    r"|peut-[êe]tre"
-    r"|vielleicht|forse|talvez|misschien|mo[żz]e|может|можливо|belki|mungkin|c[óo]\s+l[ẽe]|no|não|pas|non|nicht|kein\w*"
+    # (the hedges both readings refuse are _CONDITION's; these are also other words: "może", "может", "có lẽ")
+    r"|mo[żz]e|может|c[óo]\s+l[ẽe]|no|não|pas|non|nicht|kein\w*"
     # stopping or resuming is no next act (another day is _ANOTHER_DAY's); "once Paul has approved" waits on someone
     r"|une\s+fois|sobald|una\s+vez"
     r"|uma\s+vez|appena|zodra|jak\s+tylko|как\s+только|щойно|як\s+тільки|\w+(?:d|t)[ıiuü]kt[ae]n\s+sonra|onay\w*"
@@ -608,4 +613,4 @@ def states_own_work_ahead(final: str) -> bool:
 def names_a_blocker(final: str) -> bool:
     """Whether a final act in another language names access, a key, an approval, an outage, something locked or
     expired (`_A_BLOCKER`): a question beside it waits on that, whatever step it asks for."""
-    return _A_BLOCKER.search(unicodedata.normalize("NFC", final[-stopact_model.ACT_CHARS :])) is not None
+    return _A_BLOCKER.search(_normalized(final)) is not None

@@ -377,7 +377,7 @@ def _modelled(stop_text: str) -> Act:
             how = f"guard: states its own work ahead, in another language; model: early-stop score {score:.2f}"
             return Act(named, how, model_abstained=True)
         asked = named == "permission" and stopact_model.in_other_language(final)
-        if asked and plan_steps.asks_for_a_plan_step(final) and not still_to_do.names_a_blocker(final):
+        if asked and _asks_for_a_plan_step(final):
             how = f"guard: asks for a step of the plan, in another language; model: early-stop score {score:.2f}"
             return Act("permission", how, model_abstained=True)
     if band == "abstain":
@@ -478,13 +478,21 @@ def names_remaining_work(text: str) -> bool:
     an open offer to go on names none, and may follow a finished turn, as one after "all done" does; a
     question asking consent to an outward act is the user's to answer)."""
     final = stopact_model.final_act(text)
-    if PLAN_FINISHED.search(final) or CONSENT.search(stopact_model.last_sentence(final)):
+    last = stopact_model.last_sentence(final)
+    if PLAN_FINISHED.search(final) or CONSENT.search(last):
         return False
     # In another language, English's words ("Phase 3", "Item 5", "TODO") may name anything: only a unit of the
     # plan its question asks leave to go on with (plan_steps, round 32).
     if stopact_model.in_other_language(final):
-        return plan_steps.asks_for_a_plan_step(final) and not still_to_do.names_a_blocker(final)
-    return bool(REMAINING.search(final)) or _asks_for_the_plans_unit(final)
+        return _asks_for_a_plan_step(final)
+    return bool(REMAINING.search(final)) or _asks_for_the_plans_unit(final, last)
+
+
+def _asks_for_a_plan_step(final: str) -> bool:
+    """A final act in another language that asks leave to go on with a step of the plan (plan_steps), with no
+    blocker beside it (still_to_do.names_a_blocker): whoever named the permission question, the rules or, where it
+    abstains, the model leaning to one (round 44)."""
+    return plan_steps.asks_for_a_plan_step(final) and not still_to_do.names_a_blocker(final)
 
 
 # A permission question that names what it asks to go on with as the plan's own (round 43), as plan_steps reads it
@@ -531,11 +539,10 @@ _OUTWARD_ACT: Final = re.compile(
 )
 
 
-def _asks_for_the_plans_unit(final: str) -> bool:
-    """Whether the question's own clause (after the last ";", ":" or dash of the final act's last sentence: what
-    comes before it may name someone else's item of the plan) names a unit of the plan by its place in it, in a
-    final act that names no outward or irreversible act."""
-    last = stopact_model.last_sentence(final)
+def _asks_for_the_plans_unit(final: str, last: str) -> bool:
+    """Whether the question's own clause (after the last ";", ":" or dash of the final act's last sentence `last`:
+    what comes before it may name someone else's item of the plan) names a unit of the plan by its place in it, in
+    a final act that names no outward or irreversible act."""
     asked = re.split(r"[;:\u2014\u2013]", last)[-1]
     if _PLANS_UNIT.search(asked) is None or _OUTSIDE_THE_PLAN.search(last):  # a condition before a dash counts
         return False
