@@ -151,6 +151,17 @@ def sign_in(page: Any, site: Site, token: str | None = None, operator: str = "an
     page.click("#login-form button[type=submit]")
 
 
+def routed_in_time(page: Any, path: str, status: int) -> None:
+    """Wait until a request from the page to `path` meets the route just set. Once, on a CI machine under
+    load, the page read its settings without error right after `page.route` returned and the flash the test
+    waits for never showed; a route not yet in force is the likeliest cause. A bare probe from the page,
+    outside the app's code, shows when interception is in force."""
+    deadline = time.monotonic() + 5
+    while page.evaluate(f"fetch({path!r}, {{cache: 'no-store'}}).then((r) => r.status)") != status:
+        assert time.monotonic() < deadline, f"{path} was not routed within 5 s"
+        page.wait_for_timeout(50)
+
+
 def rows(page: Any) -> Any:
     return page.locator("#events > li")
 
@@ -542,7 +553,10 @@ def test_an_error_reading_the_settings_goes_once_they_are_read_again(page: Any, 
     sign_in(page, site)
     expect(page.locator("[data-mode=shadow]")).to_have_attribute("aria-pressed", "true")
     page.route("**/v1/mode", lambda route: route.fulfill(status=503, body="away"))  # the server away, for this request
-    page.keyboard.press("r")
+    routed_in_time(page, "/v1/mode", 503)
+    with page.expect_response("**/v1/mode") as answer:
+        page.keyboard.press("r")
+    assert answer.value.status == 503, "the refresh's request was not routed"
     expect(page.locator("#flash")).to_contain_text("Could not read the gate's settings.")
     page.unroute("**/v1/mode")
     page.keyboard.press("r")
