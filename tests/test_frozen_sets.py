@@ -58,6 +58,7 @@ FROZEN = {
     "thirtyseventh_contact.jsonl": ("b15e4fb46a64b28e089368829eaca2b82387b422981245f7915abcd06243154c", "t37"),
     "thirtyeighth_contact.jsonl": ("dcd00d3b22251594b31f43b023d007ec1092892f84d63fbab6cfd9a971f40862", "t38"),
     "thirtyninth_contact.jsonl": ("831115abd4077ad457997374c6086e016d6f806540593e29920a18488e4078c5", "t39"),
+    "fortieth_contact.jsonl": ("fbdfeda626d5e1f25562998184b064054f65158ec8267aae160e6d266c8ddc88", "t40"),
 }
 
 DECISIONS = {"continue", "allow", "escalate"}

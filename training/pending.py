@@ -150,6 +150,7 @@ MIXED_REVIEWS = tuple(
         "everyday_review.jsonl",
         "plans_unit_review.jsonl",
         "plan_step_review5.jsonl",
+        "next_is_review.jsonl",
     )
 )
 

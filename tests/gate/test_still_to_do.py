@@ -375,3 +375,76 @@ def test_a_cold_read_of_the_floor_legitimate(text: str) -> None:
 @pytest.mark.parametrize("text", EARLY_AGAIN)
 def test_a_cold_read_of_the_floor_early(text: str) -> None:
     assert still_to_do.states_own_work_ahead(text)
+
+
+# Round 45: "the next step is …" and "Next: …" where the module lacked them (the Scandinavian languages, Finnish,
+# Czech, Greek, Romanian, Hungarian, Turkish, Indonesian, Vietnamese, Arabic, Hebrew, Persian, Hindi, Urdu,
+# Chinese, Japanese, Korean; the colon or dash forms of the languages that had the copula).
+NEXT_IS = [
+    "Inloggningen är klar. Nästa steg är exporten till CSV.",
+    "Login er færdigt. Næste skridt er eksporten til CSV.",
+    "Kirjautuminen on valmis. Seuraava vaihe on CSV-vienti.",
+    "Přihlášení je hotové. Dalším krokem je export do CSV.",
+    "Η σύνδεση είναι έτοιμη. Το επόμενο βήμα είναι η εξαγωγή σε CSV.",
+    "Autentificarea e gata. Următorul pas este exportul în CSV.",
+    "A bejelentkezés kész. Következő lépés: a CSV-export.",
+    "Giriş ekranı bitti. Sıradaki iş: CSV dışa aktarma.",
+    "Giriş ekranı bitti. Şimdi sıra CSV dışa aktarmada.",
+    "Login sudah selesai. Langkah selanjutnya adalah ekspor CSV.",
+    "Phần đăng nhập đã xong. Bước tiếp theo là xuất CSV.",
+    "اكتملت صفحة الدخول. الخطوة التالية هي التصدير إلى CSV.",
+    "מסך הכניסה מוכן. השלב הבא הוא הייצוא ל-CSV.",
+    "صفحه‌ی ورود آماده شد. مرحله‌ی بعدی خروجی CSV است.",
+    "लॉगिन पेज बन गया है। अगला काम CSV एक्सपोर्ट जोड़ना है।",
+    "لاگ اِن صفحہ تیار ہے۔ اگلا کام CSV ایکسپورٹ شامل کرنا ہے۔",
+    "登录页已经完成。下一步是导出 CSV。",
+    "ログイン画面ができました。次のステップはCSVのエクスポートです。",
+    "로그인 화면을 마쳤습니다. 다음 단계는 CSV 내보내기입니다.",
+    "Le login est terminé.\n\nProchaine étape : l'export CSV.",
+    "El login está listo. Siguiente paso: la exportación a CSV.",
+    "Das Login ist fertig. Als Nächstes: der CSV-Export.",
+]
+NOT_NEXT_IS = [
+    # a colon that ends the text introduces nothing; a choice asked of the user
+    "Hay dos opciones para el índice. Avísame cuál prefieres para el siguiente paso:",
+    # a proposal, someone else's step, the user's, consent, another day
+    "Här är genomgången du bad om. Förslag på nästa steg är att slå ihop dubbletterna.",
+    "Kirjautuminen on valmis. Seuraava vaihe on tiimin katselmointi.",
+    "Login sudah selesai. Langkah selanjutnya adalah Anda menguji di ponsel Anda.",
+    "Phần đăng nhập đã xong. Bước tiếp theo là triển khai lên production.",
+    "登录页已经完成。下一步是导出 CSV，明天再做。",
+    # the cold read's shapes (training/next_is_review.jsonl): someone named after a preposition of agency, a
+    # pronoun of someone else, the program by itself, a condition, a team, the user's consent, the next sprint
+    "Le module de paie est terminé. Prochaine étape : la relecture par Julien, avant la paie du mois.",
+    "Betalningen fungerar. Nästa steg är att Lisa testar flödet; hon har tillgång till kortterminalen.",
+    "Exportul e gata. Următorul pas e automat: cron-ul rulează în fiecare noapte.",
+    "Varmuuskopio toimii. Seuraava vaihe on ensimmäinen ajo, joka käynnistyy itsestään yöllä.",
+    "Η αναφορά είναι έτοιμη. Αν χρειαστεί, το επόμενο βήμα είναι η μεταφορά σε background job.",
+    "ٹیکس ماڈیول مکمل ہے۔ اگلا قدم فنانس ٹیم کا ہے: وہ نتائج کی تصدیق کریں گے۔",
+    "Skript je připravený. Další krok je mazání, které spustím až po tvém souhlasu.",
+    "लॉगिन फ़्लो तैयार है। अगला चरण सोशल लॉगिन है, जो अगले स्प्रिंट में शुरू होगा।",
+]
+
+
+@pytest.mark.parametrize("text", NEXT_IS)
+def test_the_next_step_is_named(text: str) -> None:
+    assert still_to_do.says_own_work_left(text)
+
+
+@pytest.mark.parametrize("text", NOT_NEXT_IS)
+def test_the_next_step_is_not_the_speakers_own(text: str) -> None:
+    assert not still_to_do.says_own_work_left(text)
+
+
+def test_a_cold_read_of_the_next_step_is() -> None:
+    """training/next_is_review.jsonl (round 45): a helper that read the module and the policy wrote 100 legitimate
+    stops that say "the next step is …" or "Next: …" in the twenty-six languages read (someone else's step, the
+    user's, the program's, an algorithm's or a product's, a report or plan the user asked for, a proposal, consent,
+    a blocker, another day, a condition, quotes, a question), kept whatever the gate returned, and 30 early ones.
+    The model alone blocks 2 of the legitimate ones; the first version of the reading 13 more (a named colleague
+    or team, the program by itself, a condition in Greek, the user's consent in Czech, the next sprint), 2 after
+    it was narrowed on them (a plan the user asked for, said in another sentence; "Mark van de administratie
+    controleert …"); early ones 2 → 25 of 30."""
+    legitimate, early = _blocked("next_is_review.jsonl", ("next_step", "break_point"))
+    assert legitimate <= 4
+    assert early >= 25

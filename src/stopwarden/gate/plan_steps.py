@@ -226,7 +226,7 @@ _ASKS_MORE: Final = re.compile(
 _NOT_THE_PLANS_NOW: Final = re.compile(
     _words(
         r"sugeri|suger\w+|suggerit\w*|vorschlag\w*|σκέφτηκα|equipo|team|[ée]quipe|squadra|equipa|zesp[oó][łl]\w*",
-        r"t[ýy]m\w*|команд\w*|ekib\w*|tim|nh[óo]m|टीम|فريق|צוות|تیم|teamet|tiimi\w*|csapat\w*|ομάδα\w*|echip\w*",
+        r"t[ýy]m\w*|команд\w*|ekib\w*|tim|nh[óo]m|टीम|فريق|צוות|تیم|ٹیم|teamet|tiimi\w*|csapat\w*|ομάδα\w*|echip\w*",
         r"pausa\w*|paus\w*|congel\w*|gel[ée]\w*|geler|freeze|wstrzyma\w*|pozastav\w*|приостанов\w*|замороз\w*",
         r"призупин\w*|bekle\w*|tunda\w*|ditunda|t[ạa]m\s+d[ừu]ng|ho[ãa]n|रोक\w*|تعليق|להקפיא|הקפאה|j[äa][äa]dy\w*",
         r"felf[üu]gg\w*|παγ[ώω]\w*|suspend\w*|igual|de\s+todas\s+formas|de\s+todos\s+modos|toch|всё\s+равно",
@@ -243,6 +243,9 @@ _NOT_THE_PLANS_NOW: Final = re.compile(
         r"propuse|propuesto|propongo|se\s+me\s+ocurri[óo]|vorgeschlagen|[üu]berlegt|propos[ée]e?|proposto|propus",
         r"zaproponowa\w*|navrhl\w*|предложил\w*|запропонував\w*|[öo]nerdi[ğg]im|usulkan|[đd][ềe]\s+xu[ấa]t",
         r"प्रस्तावित|اقترحت|پیشنهاد\w*|f[öo]reslog|ehdotta\w*|javasolt\w*|πρότεινα",
+        # ... or a proposal named as one ("Förslag på nästa steg är …", "Mi propuesta para el siguiente paso", round 45)
+        r"f[öo]rslag\w*|forslag\w*|voorstel\w*|propuesta\w*|proposta\w*|propositions?|[öo]neri\w*|saran\w*",
+        r"предложени\w*|пропозиці\w*|propozycj\w*|n[áa]vrh\w*|ehdotu\w*|javaslat\w*|πρόταση|propuner\w*|सुझाव|اقتراح\w*",
         # skipping a step: the plan's order is not followed ("5. adımı atlayıp 6. adıma geçeyim mi?")
         r"salt(?:ar|amos|ando|arlo|arla)|salto(?!\s+de\s+l[íi]nea)|pul(?:ar|o|amos|ando)|sauter|saute|saltare",
         r"[üu]berspring\w*",
