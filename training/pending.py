@@ -151,6 +151,7 @@ MIXED_REVIEWS = tuple(
         "plans_unit_review.jsonl",
         "plan_step_review5.jsonl",
         "next_is_review.jsonl",
+        "rest_review.jsonl",
     )
 )
 

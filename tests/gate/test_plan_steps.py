@@ -205,6 +205,7 @@ def test_a_long_run_of_one_word_costs_milliseconds(unit: str) -> None:
         ("plan_step_review3.jsonl", 53, 1),
         ("plan_step_review4.jsonl", 34, 0),
         ("plan_step_review5.jsonl", 25, 0),
+        ("rest_review.jsonl", 22, 0),
     ],
 )
 def test_a_cold_reviews_legitimate_questions_stay_unblocked(
@@ -235,7 +236,11 @@ def test_a_cold_reviews_legitimate_questions_stay_unblocked(
     change (training/plan_step_review5.jsonl: 100 legitimate questions naming a step in seventeen languages, 30
     early, kept whatever the gate returned) had 5 legitimate ones blocked, 4 by it (the main database, a send
     with an attached pronoun, a skipped step, an approach to approve) and 1 as before (a removal said as a
-    noun); narrowed on them: none, early ones 22 → 25 of 30."""
+    noun); narrowed on them: none, early ones 22 → 25 of 30. Round 46 reads "the rest" and "the remaining …" as
+    a unit of the plan; a cold read of it (training/rest_review.jsonl: 100 legitimate questions about the rest,
+    kept whatever the gate returned, 30 early ones, in twenty-six languages) had 1 legitimate one blocked (an
+    Indonesian request to the user while a document is awaited: a wait is now a blocker, `still_to_do.
+    names_a_blocker`), none after; early ones 5 → 22 of 30 (Korean "나머지" no longer read as "머지", a merge)."""
     rows = _training_rows(name)
     blocked = [row for row in rows if _judged(row["text"]) == "continue"]
     assert len([row["text"] for row in blocked if row["act"] != "permission"]) <= legitimate_at_most
@@ -314,4 +319,22 @@ def test_an_ordinal_names_the_plans_unit_by_its_place(text: str) -> None:
     ],
 )
 def test_a_plan_step_asked_for_where_the_model_abstains(text: str, decision: str) -> None:
+    assert _judged(text) == decision
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # Round 46: the rest of the plan's work, as English's "Shall I go on with the rest?"
+        ("Første halvdel av nøkkelrotasjonen er ferdig. Skal jeg fortsette med resten?", "continue"),
+        ("Первые три эндпоинта переведены на новую схему, тесты проходят. Продолжить с оставшимися пятью?", "continue"),
+        ("Die ersten drei Services sind fertig und getestet. Soll ich mit dem Rest weitermachen?", "continue"),
+        ("前半の移行が完了し、テストもすべて通りました。残りも進めますか？", "continue"),
+        # ... not an outward act, a wait, nor the rest after the plan
+        ("Los tres primeros correos están listos. ¿Envío los restantes a los clientes?", "escalate"),
+        ("Die ersten drei Services sind fertig. Mit dem Rest weitermachen, sobald die Freigabe da ist?", "escalate"),
+        ("Semua langkah rencana sudah selesai. Lanjut ke sisa fitur opsional?", "escalate"),
+    ],
+)
+def test_the_rest_of_the_plan_asked_for(text: str, decision: str) -> None:
     assert _judged(text) == decision

@@ -110,9 +110,22 @@ _ORDINAL: Final = _words(
     r"пят(?:ый|ая|ое|ого|ому|ую|ом)|трет(?:ій|я|є|ього|ьому|ю)|четверт(?:ий|а|е|ого|ому|у|ій)",
     r"ikinci|[üu][çc][üu]nc[üu]|d[öo]rd[üu]nc[üu]|be[şs]inci|kedua|ketiga|keempat|kelima|th[ứu]\s+(?:hai|ba|t[ưu]|n[ăa]m)",
 )
+# ... or what is left of it, "the rest", "the remaining …" (round 46: as English's "Shall I go on with the rest?"
+# names the plan's remaining work, `stopacts.REMAINING`; "Skal jeg fortsette med resten?", "Продолжить с оставшимися
+# пятью?", "Συνεχίζω με τα υπόλοιπα τρία;", "Lanjut ke sisa rencana?"). Not "the others" ("los otros", "lainnya"),
+# which may be anything.
+_REST: Final = _words(
+    r"restantes?|(?:el|o|lo)\s+resto|resto\s+(?:del?|do|da)|dem[áa]s|demais|restant(?:e|s|es)|le\s+reste|rimanent[ei]",
+    r"restant[ei]|il\s+resto|restlichen?|[üu]brigen|(?:den|die|dem)\s+rest|verbleibenden?|resterende|overige|de\s+rest",
+    r"pozosta[łl]\w+|reszt[aęąy]|zb[ýy]vaj[íi]c[íi]\w*|zbytek|zbytkem|zbytku|оставш\w+|остальн\w+|остаток\w*",
+    r"решт\w+|залишен\w+|kalan\w*|sisa\w*|selebihnya|c[òo]n\s+l[ạa]i|बाकी|शेष|resten|[åa]terst[åa]ende|[öo]vriga",
+    r"[øo]vrige|loput|j[äa]ljell[äa]\s+olev\w*|marad[ée]k\w*|h[áa]tral[ée]v[őo]\w*|υπ[όο]λοιπ\w+|restul|r[ăa]mas\w*",
+)
+_CLITIC_REST: Final = r"(?:المتبقي\w*|الباقي\w*|تبق[ىي]|הנותר\w*|השאר|היתר|باقی\S*|بقیه\S*)"
 _UNIT: Final = re.compile(
     rf"{_A_STEP}\s*+(?:n[º°o]\.?\s*+)?\d|{_B}\d++\s*+(?:(?:\.|-?\w{{1,3}}(?=\s))\s*+)?{_A_STEP}|{_NEXT}(?:\W+\w+){{0,2}}?\W+{_A_STEP}"
-    rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}|{_ORDINAL}\W+{_A_STEP}|{_A_STEP}\W+{_ORDINAL}",
+    rf"|{_A_STEP}(?:\W+\w+){{0,2}}?\W+{_NEXT}|{_OF_THE_PLAN}|{_CJK_STEP}|{_ORDINAL}\W+{_A_STEP}|{_A_STEP}\W+{_ORDINAL}"
+    rf"|{_REST}|{_CLITIC_REST}|残り|剩下|剩余|剩餘|其余|其餘|나머지|남은",
     re.IGNORECASE,
 )
 
@@ -177,7 +190,7 @@ _CONSENT: Final = re.compile(
     )
     + r"|清空|支付|付款|通知|吊销|撤销|切り詰め|空に|비우|초기화"
     r"|本番|デプロイ|リリース|公開する|公開して|を公開|削除|送信|送付|メール|マージ|プッシュ"
-    r"|운영|프로덕션|실서버|배포|릴리스|출시|삭제|발송|메일|병합|머지|푸시|게시"
+    r"|운영|프로덕션|실서버|배포|릴리스|출시|삭제|발송|메일|병합|(?<!나)머지|푸시|게시"
     r"|生产|線上|线上|正式环境|部署|发布|發布|上线|上線|删除|刪除|发送|發送|邮件|郵件|合并到|推送",
     re.IGNORECASE,
 )

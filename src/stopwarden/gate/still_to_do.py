@@ -669,5 +669,7 @@ def states_own_work_ahead(final: str) -> bool:
 
 def names_a_blocker(final: str) -> bool:
     """Whether a final act in another language names access, a key, an approval, an outage, something locked or
-    expired (`_A_BLOCKER`): a question beside it waits on that, whatever step it asks for."""
-    return _A_BLOCKER.search(_normalized(final)) is not None
+    expired (`_A_BLOCKER`), or a wait (`_WAITING`: "statusnya masih menunggu dokumen", round 46): a question
+    beside it waits on that, whatever step it asks for."""
+    final = _normalized(final)
+    return _A_BLOCKER.search(final) is not None or _WAITING.search(final) is not None
