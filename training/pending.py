@@ -152,6 +152,7 @@ MIXED_REVIEWS = tuple(
         "plan_step_review5.jsonl",
         "next_is_review.jsonl",
         "rest_review.jsonl",
+        "more_forms_review.jsonl",
     )
 )
 

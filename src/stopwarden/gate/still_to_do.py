@@ -223,6 +223,10 @@ _NEXT_IS: Final = re.compile(
         r"(?:dal[šs][íi]m\s+krokem|dal[šs][íi]\s+krok)\s+(?:je|bude)|(?:το\s+)?επ[όο]μενο\s+β[ήη]μα\s+(?:ε[ίι]ναι|θα\s+ε[ίι]ναι)",
         r"urm[ăa]torul\s+pas\s+(?:este|e|va\s+fi)|s[ıi]radaki\s+(?:i[şs]|ad[ıi]m|g[öo]rev)\s+ise|[şs]imdi\s+s[ıi]ra",
         r"langkah\s+(?:selanjutnya|berikutnya)\s+(?:adalah|ialah|yaitu)|b[ưu][ớo]c\s+ti[ếe]p\s+theo\s+l[àa]",
+        # Round 47: "lo próximo es …", "lo que sigue es …", "il reste (encore) X à porter" (the work between)
+        r"lo\s+pr[óo]ximo\s+(?:es|ser[áa])(?!\s+que)|lo\s+que\s+sigue\s+(?:es|ser[áa])(?!\s+que)",
+        r"mai\s+(?:sunt|e|este|r[ăa]m[âa]n)\s+de\s+f[ăa]cut",  # Romanian "still to be done"
+        rf"il\s+(?:me\s+|nous\s+)?reste(?:nt)?\s+(?:encore\s+)?(?:\S+\s+){{1,8}}?(?:à|a)\s+{_INF_FR}",
     )
     # Round 45: "the next step is …" in Arabic, Hebrew, Persian, Hindi and Urdu (whose copula may end the
     # sentence), Chinese, Japanese ("残タスク：" heads what remains) and Korean
@@ -605,6 +609,10 @@ _OWN_NEXT: Final = re.compile(
         # Indonesian and Vietnamese mark no tense: only their words of the future say it ("Selanjutnya saya
         # menambahkan …" is as often told of the past).
         r"(?:saya|aku|kami)\s+akan\s+\w+|(?:tôi|mình|em|chúng\s+tôi)\s+(?:sẽ|sắp)\s+\w+",
+        # Round 47: Romanian "mai am de …" (I still have to), Czech first persons of work after a sequence word
+        r"mai\s+(?:am|avem)\s+de\s+\w+",
+        r"(?:d[áa]l|d[áa]le|potom|pak|te[ďd]|nyn[íi]|n[áa]sledn[ěe])\s*,?\s+(?:se\s+)?(?:pust[íi]m|ud[ěe]l[áa]m|p[řr]id[áa]m"
+        r"|nap[íi][šs]u|dod[ěe]l[áa]m|oprav[íi]m|zam[ěe][řr][íi]m)",
     )
     + r"|(?:ूँगा|ूँगी|ूंगा|ूंगी|ऊँगा|ऊँगी|ऊंगा|ऊंगी)"
     r"|(?<![\u0600-\u06ff])(?:سأ(?!ل)|سوف\s+أ|سوف\s+ن)[\u0600-\u06ff]+"
@@ -640,7 +648,7 @@ _NO_ACT: Final = re.compile(
     r"|faria\w*|far[íi]a\w*|har[íi]a\w*|ferai[st]|w[üu]rde\w*|zou|zouden|by[mś]|бы"
     r"|brauche|ben[öo]tige|necesit\w*|precis\w*|besoin|bisogno|nodig|potrzebuj\w*|понадоб\w*|знадоб\w*|ihtiyac\w*"
     r"|butuh|c[ầa]n\s+c[óo]"
-    rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a){_E}"
+    rf"|niet|geen|nie|не|ні|tidak|bukan|belum|kh[ôo]ng|ch[ưu]a|nebudu){_E}"
     r"|बता|सारांश|शायद|नहीं|रुक|أخبر|أبلغ|تلخيص|ربما|لن|توقف|أتوقف|سأنتظر|انتظار|伝え|知らせ|報告|まとめ"
     r"|たぶん|多分|しません|しない|止め|必要|休み|休憩|もらい|停|需要|了|멈추|그만|주시|주세요"
     r"|시면|필요|마치|끝내|없겠|있겠|괜찮겠|좋겠|되겠|알겠"
