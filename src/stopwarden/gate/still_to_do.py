@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain
 from typing import Final
 
 from stopwarden.gate import concepts, plan_steps, stopact_model
@@ -110,7 +109,7 @@ _WORK_PL: Final = (
 
 # A colon or dash after "the next step", introducing the work on the same line (round 45).
 _NEXT_COLON: Final = r"\s*[:\u2014\u2013](?=[ \t]*\S)"
-_OWN_WORK_LEFT: Final = re.compile(
+_SPEAKERS_WORK_LEFT: Final = (
     _whole_words(
         # Spanish: "(me) falta conectar", "quedan por migrar", "aún no he tocado", "todavía tengo que"
         rf"(?:me|nos)\s+(?:falta|faltan|queda|quedan)\s+(?:{_STILL_ES}\s+)?(?:por\s+)?{_INF_ES_PT}",
@@ -184,15 +183,14 @@ _OWN_WORK_LEFT: Final = re.compile(
     r"|아직\s*(?:손을?\s*대지|시작하지|착수하지|구현하지|작업하지|연결하지|작성하지)\s*(?:않았|못했)(?!었)"
     r"|(?:करना|लिखना|जोड़ना|बनाना|लगाना)\s+(?:अभी\s+)?बाकी\s+है"
     r"|(?:لم|لما)\s+(?:أبدأ|ابدأ|أكتب|اكتب|أربط|اربط|أنفذ|انفذ|ألمس|المس|أنقل|انقل)"
-    r"|(?:ما\s+زال|لا\s+يزال|ما\s+يزال)\s+(?:علي|عليّ|علينا)",
-    _I,
+    r"|(?:ما\s+زال|لا\s+يزال|ما\s+يزال)\s+(?:علي|عليّ|علينا)"
 )
 
 # What remains is …, the next step is …: nominal, they do not say whose the work is as the constructions above do,
 # so what their sentence says of someone else, the program or a condition decides (a cold read of round 45,
 # training/next_is_review.jsonl: "Nästa steg är att Karin går igenom …", "la validation par Sophie", "Următorul pas
 # e automat", "Αν χρειαστεί …").
-_NEXT_IS: Final = re.compile(
+_NEXT_IS: Final = (
     _whole_words(
         # What remains, what is still missing, is …; the next step is …: "Was noch fehlt, ist …", "lo que queda
         # es …", "o que resta é …", "wat nog rest", "Als Nächstes kommt …", "la prochaine étape, c'est …"
@@ -237,9 +235,10 @@ _NEXT_IS: Final = re.compile(
     r"|اگلا\s+(?:کام|قدم|مرحلہ)\s*(?:[:\u2014\u2013](?=\s*\S)|[^۔.!?\n]*\sہے(?![\u0600-\u06d3\u06d5-\u06ff]))"
     r"|下一步(?:是|就是|[:：](?=\s*\S)|要?做|继续)|接下来(?:是|[:：](?=\s*\S))"
     r"|次の(?:ステップ|作業|タスク|段階)は|残(?:り)?の?(?:タスク|作業)[:：](?=\s*\S)"
-    r"|다음\s*(?:단계|작업|할\s*일)(?:은|는|[:：](?=\s*\S))",
-    _I,
+    r"|다음\s*(?:단계|작업|할\s*일)(?:은|는|[:：](?=\s*\S))"
 )
+# Both kinds, read the same way (`says_own_work_left`): one pass over a sentence.
+_OWN_WORK_LEFT: Final = re.compile(f"{_SPEAKERS_WORK_LEFT}|{_NEXT_IS}", _I)
 
 # Waiting is no work ("falta esperar a que propague el DNS", "il reste à attendre la CI").
 _WAITING: Final = re.compile(
@@ -501,7 +500,7 @@ def says_own_work_left(final: str) -> bool:
     for sentence in _sentences(final):
         if not _own_in_sentence(sentence):
             continue
-        for found in chain(_OWN_WORK_LEFT.finditer(sentence), _NEXT_IS.finditer(sentence)):
+        for found in _OWN_WORK_LEFT.finditer(sentence):
             clause = _clause(sentence, found.start(), found.end())
             negated = _NEGATED.search(_before_in_clause(sentence, found.start()))
             if not negated and not any(pattern.search(clause) for pattern in _NOT_OWN_NOW):
@@ -536,8 +535,7 @@ def _own_in_sentence(sentence: str) -> bool:
     held = any(not _PAUSING.fullmatch(m[0]) for m in plan_steps._NOT_THE_PLANS_NOW.finditer(sentence))
     if held or any(p.search(sentence) for p in _NOT_OWN_SENTENCE):
         return False
-    statements = _NEXT_IS.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence))
-    return "user" not in concepts.found(_OWN_NEXT.sub(" ", statements).lower())
+    return "user" not in concepts.found(_OWN_NEXT.sub(" ", _OWN_WORK_LEFT.sub(" ", sentence)).lower())
 
 
 def _clause_start(sentence: str, start: int) -> int:
